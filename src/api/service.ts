@@ -1,0 +1,99 @@
+// The contracts of the one request pipeline: protocols decode and encode, services
+// declare their model, handlers and authorization, and the pipeline runs
+// decode → validate → authorize → handle → encode for every AWS-style API.
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ApiError } from './errors.js';
+import type { OperationModel, ServiceModel } from '../protocols/model.js';
+
+export interface RawRequest {
+  method: string;
+  /** Path as received (still percent-encoded), without the query string. */
+  path: string;
+  rawQuery: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string | Buffer;
+}
+
+export interface Identity {
+  accessKeyId: string;
+  accountId: string;
+  /** arn:aws:iam::<account>:root or arn:aws:iam::<account>:user/<name> */
+  principalArn: string;
+  userName?: string;
+  isRoot: boolean;
+}
+
+/** Set when a request arrived through an interface VPC endpoint's network interface. */
+export interface EndpointVia {
+  vpcEndpointId: string;
+  vpcId: string;
+  /** The endpoint service name, e.g. com.amazonaws.us-east-1.appmesh */
+  serviceName: string;
+  /** The endpoint policy document (JSON text); absent means full access. */
+  policyDocument?: string;
+}
+
+export interface RequestContext {
+  requestId: string;
+  identity: Identity;
+  region: string;
+  accountId: string;
+  sourceIp: string;
+  via?: EndpointVia;
+  /** Epoch milliseconds when the request arrived. */
+  receivedAt: number;
+}
+
+export interface Decoded {
+  operation: OperationModel;
+  input: Record<string, unknown>;
+}
+
+export interface Protocol {
+  /** Finds the operation and builds its input; throws ApiError for requests it cannot read. */
+  decode(req: RawRequest, model: ServiceModel): Decoded;
+  encodeResult(operation: OperationModel, output: unknown, requestId: string): RawResponse;
+  encodeError(err: ApiError, requestId: string): RawResponse;
+}
+
+export type Handler = (input: any, ctx: RequestContext) => Promise<unknown>;
+
+export interface AuthorizationTarget {
+  /** e.g. appmesh:CreateMesh */
+  action: string;
+  /** The resource ARN, or '*' */
+  resource: string;
+}
+
+export interface ServiceDefinition {
+  /** SigV4 service name in the credential scope: appmesh, ec2, servicediscovery, iam. */
+  signingName: string;
+  model: ServiceModel;
+  protocol: Protocol;
+  handlers: Record<string, Handler>;
+  /** The error a validation failure becomes in this service's vocabulary. */
+  validationError(message: string): ApiError;
+  authorization(operation: string, input: Record<string, unknown>, ctx: RequestContext): AuthorizationTarget;
+}
+
+/** Decides whether an identity may perform an action (identity policy ∧ endpoint policy). */
+export interface Authorizer {
+  /** Throws ApiError (AccessDeniedException) when not allowed. */
+  authorize(ctx: RequestContext, target: AuthorizationTarget): Promise<void>;
+}
+
+export interface ResolvedCredential {
+  secretAccessKey: string;
+  identity: Identity;
+}
+
+/** Maps an access key id to its secret and identity (root from config, users from IAM). */
+export interface CredentialResolver {
+  resolve(accessKeyId: string): Promise<ResolvedCredential | undefined>;
+}

@@ -1,0 +1,27 @@
+// Versioned schema for the SQLite backend. Append new steps; never edit an applied one.
+export const sqliteMigrations: string[] = [
+  `CREATE TABLE resources (
+     kind TEXT NOT NULL,
+     scope TEXT NOT NULL,
+     name TEXT NOT NULL,
+     arn TEXT NOT NULL,
+     uid TEXT NOT NULL,
+     version INTEGER NOT NULL,
+     status TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     spec TEXT NOT NULL,
+     tags TEXT NOT NULL,
+     client_token TEXT,
+     revision INTEGER NOT NULL,
+     PRIMARY KEY (kind, scope, name)
+   ) WITHOUT ROWID;
+   CREATE UNIQUE INDEX resources_arn ON resources (arn);
+   CREATE TABLE changes (
+     revision INTEGER PRIMARY KEY AUTOINCREMENT,
+     op TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     scope TEXT NOT NULL,
+     name TEXT NOT NULL
+   );`,
+];

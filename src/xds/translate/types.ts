@@ -1,0 +1,35 @@
+// The contract between translation (pure) and the xDS server.
+
+export const TypeUrl = {
+  listener: 'type.googleapis.com/envoy.config.listener.v3.Listener',
+  route: 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration',
+  cluster: 'type.googleapis.com/envoy.config.cluster.v3.Cluster',
+  endpoint: 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment',
+  secret: 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret',
+} as const;
+export type TypeUrlValue = (typeof TypeUrl)[keyof typeof TypeUrl];
+
+/** Who is asking: parsed from node.id (see ../identity.ts). */
+export interface ProxyIdentity {
+  kind: 'virtualNode' | 'virtualGateway';
+  meshName: string;
+  name: string;
+  /** Account that owns the mesh (from an ARN or the <mesh>@<owner> form); undefined = this deployment's account. */
+  meshOwner?: string;
+}
+
+/** One Envoy resource in proto3 JSON form; typed Any fields carry '@type'. */
+export interface EnvoyResource {
+  name: string;
+  typeUrl: TypeUrlValue;
+  resource: Record<string, unknown>;
+}
+
+/** Everything one proxy gets, by type. Proxyless gRPC clients ask for API listeners by name (`<vs>:<port>`), which translation also answers. */
+export interface ProxyConfig {
+  listeners: EnvoyResource[];
+  routes: EnvoyResource[];
+  clusters: EnvoyResource[];
+  endpoints: EnvoyResource[];
+  secrets: EnvoyResource[];
+}
