@@ -80,6 +80,10 @@ export interface ServiceDefinition {
   /** The error a validation failure becomes in this service's vocabulary. */
   validationError(message: string): ApiError;
   authorization(operation: string, input: Record<string, unknown>, ctx: RequestContext): AuthorizationTarget;
+  /** Checks that must come before model validation (for errors more specific than a validation failure). */
+  beforeValidation?(operation: string, input: Record<string, unknown>): void;
+  /** Whether an unsigned or unreadable request looks like it was meant for this service (to word its error). */
+  recognizes(req: RawRequest): boolean;
 }
 
 /** Decides whether an identity may perform an action (identity policy ∧ endpoint policy). */

@@ -1,0 +1,220 @@
+// The 38 App Mesh operations: five generic ones per resource type plus tagging.
+import { randomUUID } from 'node:crypto';
+import { badRequest, conflict, limitExceeded, notFound, tooManyTags } from '../api/errors.js';
+import type { Handler, RequestContext } from '../api/service.js';
+import type { Quotas } from '../server/config.js';
+import type { Store, StoreReader, StoredResource, Tag } from '../store/types.js';
+import { parseArn, resourceArn } from './arn.js';
+import { assertDeletable } from './integrity.js';
+import { Kind } from './kinds.js';
+import type { PageTokens } from './page-token.js';
+import { type Location, type ResourceType, scopeOf, toData, toRef, typeOfOperation, types } from './resources.js';
+import { checkName, checkSpec } from './rules.js';
+
+export interface AppMeshDeps {
+  store: Store;
+  region: string;
+  accountId: string;
+  quotas: Quotas;
+  pageTokens: PageTokens;
+}
+
+type Input = Record<string, unknown>;
+
+const DEFAULT_LIMIT = 100;
+
+export function createHandlers(deps: AppMeshDeps): Record<string, Handler> {
+  const { store, region, accountId, quotas, pageTokens } = deps;
+
+  function locate(type: ResourceType, input: Input, withName = true): Location {
+    const owner = input.meshOwner as string | undefined;
+    const meshName = input.meshName as string;
+    if (owner !== undefined && owner !== accountId) {
+      throw notFound(`Mesh with name ${meshName} is not present for account ${owner}`);
+    }
+    const loc: Location = { type, meshName, name: withName ? (input[type.nameField] as string) : '' };
+    if (type.parent) loc.parentName = input[type.parent.nameField] as string;
+    return loc;
+  }
+
+  async function requireParents(reader: StoreReader, loc: Location): Promise<void> {
+    if (loc.type.kind === Kind.mesh) return;
+    if (!(await reader.get(Kind.mesh, '', loc.meshName))) throw notFound(`Mesh with name ${loc.meshName} is not present for account ${accountId}`);
+    if (loc.type.parent && !(await reader.get(loc.type.parent.kind, loc.meshName, loc.parentName!))) {
+      throw notFound(`${loc.type.parent.title} with name ${loc.parentName} is not present under mesh ${loc.meshName} for account ${accountId}`);
+    }
+  }
+
+  const missing = (loc: Location) =>
+    loc.type.kind === Kind.mesh
+      ? notFound(`Mesh with name ${loc.name} is not present for account ${accountId}`)
+      : notFound(`${loc.type.title} with name ${loc.name} is not present under mesh ${loc.meshName} for account ${accountId}`);
+
+  function checkTags(tags: Tag[] | undefined): Tag[] {
+    const list = tags ?? [];
+    if (list.length > quotas.tagsPerResource) throw tooManyTags(`A resource can have at most ${quotas.tagsPerResource} tags`);
+    return list;
+  }
+
+  const sameRequest = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+  function create(type: ResourceType): Handler {
+    return async (input: Input) => {
+      const loc = locate(type, input);
+      checkName(type.kind, loc.name);
+      const tags = checkTags(input.tags as Tag[] | undefined);
+      const clientToken = input.clientToken as string | undefined;
+      const scope = scopeOf(loc);
+      const row = await store.transact(async (tx) => {
+        await requireParents(tx, loc);
+        const spec = await checkSpec(type.kind, input.spec, { reader: tx, meshName: loc.meshName, accountId, quotas, ...(loc.parentName !== undefined ? { parentName: loc.parentName } : {}) });
+        const existing = await tx.get(type.kind, scope, loc.name);
+        if (existing) {
+          if (clientToken && existing.clientToken === clientToken && existing.version === 1) {
+            if (sameRequest(existing.spec, spec)) return existing;
+            throw conflict(`The client token ${clientToken} was used for a different request`);
+          }
+          throw conflict(`${type.title} with name ${loc.name} already exists${type.kind === Kind.mesh ? '' : ` under mesh ${loc.meshName}`}`);
+        }
+        if (type.quota && (await tx.count(type.kind, scope)) >= quotas[type.quota]) {
+          throw limitExceeded(`The ${type.quota} quota of ${quotas[type.quota]} is reached`);
+        }
+        const now = Date.now();
+        return tx.put({
+          kind: type.kind, scope, name: loc.name, arn: resourceArn(region, accountId, type.kind, loc.meshName, loc.name, loc.parentName),
+          uid: randomUUID(), version: 1, status: 'ACTIVE', createdAt: now, updatedAt: now, spec, tags, clientToken,
+        }, { absent: true });
+      });
+      return toData(type, row, accountId);
+    };
+  }
+
+  function describe(type: ResourceType): Handler {
+    return async (input: Input) => {
+      const loc = locate(type, input);
+      const row = await store.get(type.kind, scopeOf(loc), loc.name);
+      if (!row) throw missing(loc);
+      return toData(type, row, accountId);
+    };
+  }
+
+  function update(type: ResourceType): Handler {
+    return async (input: Input) => {
+      const loc = locate(type, input);
+      const clientToken = input.clientToken as string | undefined;
+      const scope = scopeOf(loc);
+      const row = await store.transact(async (tx) => {
+        const existing = await tx.get(type.kind, scope, loc.name);
+        if (!existing) throw missing(loc);
+        const spec = await checkSpec(type.kind, input.spec, { reader: tx, meshName: loc.meshName, accountId, quotas, ...(loc.parentName !== undefined ? { parentName: loc.parentName } : {}) });
+        if (clientToken && existing.clientToken === clientToken) {
+          if (sameRequest(existing.spec, spec)) return existing;
+          throw conflict(`The client token ${clientToken} was used for a different request`);
+        }
+        return tx.put({ ...existing, spec, version: existing.version + 1, updatedAt: Math.max(Date.now(), existing.updatedAt), clientToken }, { version: existing.version });
+      });
+      return toData(type, row, accountId);
+    };
+  }
+
+  function remove(type: ResourceType): Handler {
+    return async (input: Input) => {
+      const loc = locate(type, input);
+      const scope = scopeOf(loc);
+      const row = await store.transact(async (tx) => {
+        const existing = await tx.get(type.kind, scope, loc.name);
+        if (!existing) throw missing(loc);
+        await assertDeletable(tx, type.kind, loc.meshName, loc.name);
+        await tx.delete(type.kind, scope, loc.name);
+        return existing;
+      });
+      return toData(type, row, accountId, 'DELETED');
+    };
+  }
+
+  function list(type: ResourceType): Handler {
+    return async (input: Input) => {
+      const loc = locate(type, input, false);
+      const scope = scopeOf(loc);
+      const context = `${type.kind}:${scope}`;
+      const after = typeof input.nextToken === 'string' ? pageTokens.read(context, input.nextToken) : undefined;
+      const limit = (input.limit as number | undefined) ?? DEFAULT_LIMIT;
+      await requireParents(store, loc);
+      const rows = await store.list(type.kind, scope, { limit: limit + 1, ...(after !== undefined ? { after } : {}) });
+      const page = rows.slice(0, limit);
+      const out: Record<string, unknown> = { [type.listField]: page.map((r) => toRef(type, r, accountId)) };
+      if (rows.length > limit) out.nextToken = pageTokens.issue(context, page[page.length - 1]!.name);
+      return out;
+    };
+  }
+
+  async function byArn(reader: StoreReader, arn: string): Promise<StoredResource> {
+    const parts = parseArn(arn);
+    const row = parts && parts.region === region && parts.accountId === accountId ? await reader.getByArn(arn) : undefined;
+    if (!row) throw notFound(`No App Mesh resource has the ARN ${arn}`);
+    return row;
+  }
+
+  const handlers: Record<string, Handler> = {};
+  for (const type of Object.values(types)) {
+    handlers[`Create${type.title}`] = create(type);
+    handlers[`Describe${type.title}`] = describe(type);
+    handlers[`Update${type.title}`] = update(type);
+    handlers[`Delete${type.title}`] = remove(type);
+    handlers[type.listOperation] = list(type);
+  }
+
+  handlers.TagResource = async (input: Input) => {
+    const arn = input.resourceArn as string;
+    await store.transact(async (tx) => {
+      const row = await byArn(tx, arn);
+      const merged = new Map(row.tags.map((t) => [t.key, t.value]));
+      for (const t of input.tags as Tag[]) merged.set(t.key, t.value);
+      if (merged.size > quotas.tagsPerResource) throw tooManyTags(`A resource can have at most ${quotas.tagsPerResource} tags; none were applied`);
+      const tags = [...merged].map(([key, value]) => ({ key, value }));
+      await tx.put({ ...row, tags }, { version: row.version });
+    });
+    return {};
+  };
+
+  handlers.UntagResource = async (input: Input) => {
+    const arn = input.resourceArn as string;
+    const keys = new Set(input.tagKeys as string[]);
+    await store.transact(async (tx) => {
+      const row = await byArn(tx, arn);
+      await tx.put({ ...row, tags: row.tags.filter((t) => !keys.has(t.key)) }, { version: row.version });
+    });
+    return {};
+  };
+
+  handlers.ListTagsForResource = async (input: Input) => {
+    const arn = input.resourceArn as string;
+    const row = await byArn(store, arn);
+    const context = `tags:${arn}`;
+    const start = typeof input.nextToken === 'string' ? Number(pageTokens.read(context, input.nextToken)) : 0;
+    if (!Number.isInteger(start) || start < 0) throw badRequest('The nextToken is not valid');
+    const limit = (input.limit as number | undefined) ?? 50;
+    const page = row.tags.slice(start, start + limit);
+    const out: Record<string, unknown> = { tags: page };
+    if (start + limit < row.tags.length) out.nextToken = pageTokens.issue(context, String(start + limit));
+    return out;
+  };
+
+  return handlers;
+}
+
+/** The IAM action and resource ARN an App Mesh request is authorized against. */
+export function authorizationTarget(operation: string, input: Input, ctx: RequestContext): { action: string; resource: string } {
+  const action = `appmesh:${operation}`;
+  if (typeof input.resourceArn === 'string') return { action, resource: input.resourceArn };
+  const type = typeOfOperation.get(operation);
+  if (!type || operation === 'ListMeshes') return { action, resource: '*' };
+  const meshName = input.meshName as string;
+  const parentName = type.parent ? (input[type.parent.nameField] as string) : undefined;
+  if (operation === type.listOperation) {
+    return type.parent
+      ? { action, resource: resourceArn(ctx.region, ctx.accountId, type.parent.kind, meshName, parentName!) }
+      : { action, resource: resourceArn(ctx.region, ctx.accountId, Kind.mesh, meshName, meshName) };
+  }
+  return { action, resource: resourceArn(ctx.region, ctx.accountId, type.kind, meshName, input[type.nameField] as string, parentName) };
+}

@@ -1,0 +1,58 @@
+// appmeshd command line: serve | ca | proxies | config-dump
+import { ConfigError, parseServeArgs } from '../server/config.js';
+import { startApp } from '../server/app.js';
+
+const usage = `usage: appmeshd <command> [flags]
+
+commands:
+  serve     run the server (--data-dir, --host, --api-port, --xds-port, --region, --account-id, --store, ...)
+`;
+
+async function serve(argv: string[]): Promise<void> {
+  const config = parseServeArgs(argv);
+  const app = await startApp(config);
+  app.log.info({
+    apiPort: app.apiPort, host: config.host, region: config.region, accountId: config.accountId, store: app.store.backend,
+    dataDir: config.dataDir, credentialsFile: app.root.file, ...Object.fromEntries(app.components.map((c) => [c.name, true])),
+    ...(app as unknown as { ports?: Record<string, number> }).ports,
+  }, 'ready');
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    app.stop().then(() => {
+      app.log.info('stopped');
+      app.log.flush();
+      setTimeout(() => process.exit(0), 50).unref();
+    }, (err) => {
+      app.log.error({ err }, 'shutdown failed');
+      app.log.flush();
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2);
+  switch (command) {
+    case 'serve': return serve(rest);
+    case undefined: case 'help': case '--help': case '-h':
+      process.stdout.write(usage);
+      return;
+    default:
+      process.stderr.write(`appmeshd: unknown command ${command}\n${usage}`);
+      process.exitCode = 2;
+  }
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`appmeshd: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`appmeshd: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,79 @@
+// Process wiring: store → services → edge listener → background components, and the
+// reverse order on shutdown.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Authorizer, ServiceDefinition } from '../api/service.js';
+import { createAppMeshService } from '../appmesh/service.js';
+import { PageTokens } from '../appmesh/page-token.js';
+import { RootOnlyAuthorizer } from '../auth/authorizer.js';
+import { CredentialChain } from '../auth/credentials.js';
+import { loadRootCredentials, type RootCredentials } from '../auth/root-credentials.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { Store } from '../store/types.js';
+import type { AppConfig } from './config.js';
+import { createEdgeHandler, type EdgeHandler } from './edge.js';
+import { createLogger, type Logger } from './logger.js';
+
+/** A long-running part of the process (xDS server, endpoint reconciler, DNS server …). */
+export interface Component {
+  name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface App {
+  config: AppConfig;
+  store: Store;
+  log: Logger;
+  root: RootCredentials;
+  credentials: CredentialChain;
+  authorizer: Authorizer;
+  services: ServiceDefinition[];
+  edge: EdgeHandler;
+  apiPort: number;
+  components: Component[];
+  stop(): Promise<void>;
+}
+
+async function listen(server: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => { server.off('error', reject); resolve(); });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+export async function startApp(config: AppConfig): Promise<App> {
+  const log = createLogger(config.logLevel);
+  const root = loadRootCredentials(config.dataDir);
+  if (root.generated) log.info({ credentialsFile: root.file, profile: 'appmeshd' }, 'generated root credentials');
+  const store: Store = new SqliteStore(join(config.dataDir, 'appmeshd.db'));
+  const credentials = new CredentialChain(root, config.accountId);
+  const authorizer: Authorizer = new RootOnlyAuthorizer();
+  const pageTokens = new PageTokens(root.secretAccessKey);
+
+  const services: ServiceDefinition[] = [
+    createAppMeshService({ store, region: config.region, accountId: config.accountId, quotas: config.quotas, pageTokens }),
+  ];
+  const edge = createEdgeHandler({ region: config.region, accountId: config.accountId, services, credentials, authorizer, store, log });
+  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 60_000, headersTimeout: 30_000 }, (req, res) => edge(req, res));
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  });
+  const apiPort = await listen(server, config.apiPort, config.host);
+
+  const components: Component[] = [];
+  const app: App = {
+    config, store, log, root, credentials, authorizer, services, edge, apiPort, components,
+    async stop() {
+      for (const c of [...components].reverse()) {
+        try { await c.stop(); } catch (err) { log.error({ err, component: c.name }, 'component failed to stop'); }
+      }
+      await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+      await store.close();
+    },
+  };
+  for (const c of components) await c.start();
+  return app;
+}

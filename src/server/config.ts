@@ -1,0 +1,104 @@
+// Command-line flags and environment → one immutable configuration.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export interface AppConfig {
+  dataDir: string;
+  host: string;
+  apiPort: number;
+  xdsPort: number;
+  region: string;
+  accountId: string;
+  /** postgres:// URL, or undefined for the embedded SQLite store. */
+  storeUrl?: string;
+  zones: string[];
+  endpointPort: number;
+  dnsListen?: string;
+  xdsAllowUnauthenticated: boolean;
+  /** Limits from the App Mesh service quotas; adjustable like the real ones. */
+  quotas: Quotas;
+  logLevel: string;
+}
+
+export interface Quotas {
+  meshesPerAccount: number;
+  virtualNodesPerMesh: number;
+  virtualRoutersPerMesh: number;
+  virtualServicesPerMesh: number;
+  virtualGatewaysPerMesh: number;
+  routesPerVirtualRouter: number;
+  gatewayRoutesPerVirtualGateway: number;
+  backendsPerVirtualNode: number;
+  tagsPerResource: number;
+}
+
+export const defaultQuotas: Quotas = {
+  meshesPerAccount: 15,
+  virtualNodesPerMesh: 200,
+  virtualRoutersPerMesh: 200,
+  virtualServicesPerMesh: 200,
+  virtualGatewaysPerMesh: 3,
+  routesPerVirtualRouter: 50,
+  gatewayRoutesPerVirtualGateway: 10,
+  backendsPerVirtualNode: 50,
+  tagsPerResource: 50,
+};
+
+const serveOptions = {
+  'data-dir': { type: 'string' },
+  host: { type: 'string' },
+  'api-port': { type: 'string' },
+  'xds-port': { type: 'string' },
+  region: { type: 'string' },
+  'account-id': { type: 'string' },
+  store: { type: 'string' },
+  zones: { type: 'string' },
+  'endpoint-port': { type: 'string' },
+  'dns-listen': { type: 'string' },
+  'xds-allow-unauthenticated': { type: 'boolean' },
+  quota: { type: 'string', multiple: true },
+  'log-level': { type: 'string' },
+} as const;
+
+export class ConfigError extends Error {}
+
+function port(value: string | undefined, fallback: number, flag: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`--${flag} must be a port number (0 picks a free one)`);
+  return n;
+}
+
+export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const { values } = parseArgs({ args: argv, options: serveOptions, strict: true, allowPositionals: false });
+  const region = values.region ?? env.APPMESHD_REGION ?? 'us-east-1';
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new ConfigError(`--region ${region} is not a region name`);
+  const accountId = values['account-id'] ?? env.APPMESHD_ACCOUNT_ID ?? '111122223333';
+  if (!/^\d{12}$/.test(accountId)) throw new ConfigError('--account-id must be 12 digits');
+  const zones = (values.zones ?? `${region}a,${region}b,${region}c`).split(',').map((z) => z.trim()).filter(Boolean);
+  for (const z of zones) {
+    if (!z.startsWith(region) || !/^[a-z]$/.test(z.slice(region.length))) throw new ConfigError(`zone ${z} is not a zone of ${region}`);
+  }
+  const quotas = { ...defaultQuotas };
+  for (const q of values.quota ?? []) {
+    const [k, v] = q.split('=');
+    if (!k || !(k in quotas) || !v || !/^\d+$/.test(v)) throw new ConfigError(`--quota ${q}: expected <name>=<number>, names: ${Object.keys(quotas).join(', ')}`);
+    quotas[k as keyof Quotas] = Number(v);
+  }
+  const storeUrl = values.store ?? env.APPMESHD_DATABASE_URL;
+  return {
+    dataDir: resolve(values['data-dir'] ?? './.appmeshd'),
+    host: values.host ?? '127.0.0.1',
+    apiPort: port(values['api-port'], 8443, 'api-port'),
+    xdsPort: port(values['xds-port'], 15010, 'xds-port'),
+    region,
+    accountId,
+    ...(storeUrl ? { storeUrl } : {}),
+    zones,
+    endpointPort: port(values['endpoint-port'], 443, 'endpoint-port'),
+    ...(values['dns-listen'] ? { dnsListen: values['dns-listen'] } : {}),
+    xdsAllowUnauthenticated: values['xds-allow-unauthenticated'] ?? false,
+    quotas,
+    logLevel: values['log-level'] ?? env.APPMESHD_LOG_LEVEL ?? 'info',
+  };
+}

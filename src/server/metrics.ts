@@ -1,0 +1,34 @@
+// Prometheus metrics shared by the API edge, the store and the xDS server.
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+
+export const apiRequests = new Counter({
+  name: 'appmeshd_api_requests_total',
+  help: 'API requests by service, operation and HTTP status',
+  labelNames: ['service', 'operation', 'status'] as const,
+  registers: [registry],
+});
+
+export const apiLatency = new Histogram({
+  name: 'appmeshd_api_request_duration_seconds',
+  help: 'API request latency by service and operation',
+  labelNames: ['service', 'operation'] as const,
+  buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  registers: [registry],
+});
+
+export const authFailures = new Counter({
+  name: 'appmeshd_api_auth_failures_total',
+  help: 'Requests refused before reaching a service, by reason',
+  labelNames: ['reason'] as const,
+  registers: [registry],
+});
+
+export const storeErrors = new Counter({
+  name: 'appmeshd_store_errors_total',
+  help: 'Store operations that failed, by kind of failure',
+  labelNames: ['kind'] as const,
+  registers: [registry],
+});
