@@ -12,9 +12,8 @@ async function serve(argv: string[]): Promise<void> {
   const config = parseServeArgs(argv);
   const app = await startApp(config);
   app.log.info({
-    apiPort: app.apiPort, host: config.host, region: config.region, accountId: config.accountId, store: app.store.backend,
+    ...app.ports, host: config.host, region: config.region, accountId: config.accountId, store: app.store.backend,
     dataDir: config.dataDir, credentialsFile: app.root.file, ...Object.fromEntries(app.components.map((c) => [c.name, true])),
-    ...(app as unknown as { ports?: Record<string, number> }).ports,
   }, 'ready');
   let stopping = false;
   const shutdown = (signal: string) => {

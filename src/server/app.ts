@@ -32,6 +32,8 @@ export interface App {
   services: ServiceDefinition[];
   edge: EdgeHandler;
   apiPort: number;
+  /** Ports every listener bound, by name; printed on the ready line (components add theirs in start()). */
+  ports: Record<string, number>;
   components: Component[];
   stop(): Promise<void>;
 }
@@ -65,7 +67,7 @@ export async function startApp(config: AppConfig): Promise<App> {
 
   const components: Component[] = [];
   const app: App = {
-    config, store, log, root, credentials, authorizer, services, edge, apiPort, components,
+    config, store, log, root, credentials, authorizer, services, edge, apiPort, ports: { apiPort }, components,
     async stop() {
       for (const c of [...components].reverse()) {
         try { await c.stop(); } catch (err) { log.error({ err, component: c.name }, 'component failed to stop'); }
