@@ -126,6 +126,15 @@ function generate(svc) {
 }
 
 const check = process.argv.includes('--check');
+if (!existsSync(modelsDir)) {
+  const msg = `codegen: the AWS service models are not at ${modelsDir} (set APPMESHD_MODELS_DIR)`;
+  if (check) {
+    console.log(`${msg}; skipping the generated-code check`);
+    process.exit(0);
+  }
+  console.error(msg);
+  process.exit(1);
+}
 let stale = [];
 mkdirSync(outDir, { recursive: true });
 for (const svc of services) {
