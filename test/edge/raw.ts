@@ -31,6 +31,8 @@ export interface RawOptions {
   chunked?: boolean;
   /** Change the body after signing (to prove tampering is caught). */
   bodyAfterSigning?: string | Buffer;
+  /** Change the query string after signing. */
+  rawQueryAfterSigning?: string;
 }
 
 export function rawRequest(server: RunningServer, opts: RawOptions): Promise<RawResult> {
@@ -47,10 +49,11 @@ export function rawRequest(server: RunningServer, opts: RawOptions): Promise<Raw
     ...(opts.now ? { now: opts.now } : {}),
   });
   const sent = opts.bodyAfterSigning ?? body;
+  const query = opts.rawQueryAfterSigning ?? opts.rawQuery;
   if (!opts.chunked) headers['content-length'] = String(Buffer.byteLength(sent));
   return new Promise((resolve, reject) => {
     const req = request({
-      host: '127.0.0.1', port: server.apiPort, method, path: opts.path + (opts.rawQuery ? `?${opts.rawQuery}` : ''), headers, agent: false,
+      host: '127.0.0.1', port: server.apiPort, method, path: opts.path + (query ? `?${query}` : ''), headers, agent: false,
     }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
