@@ -5,8 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Authorizer, ServiceDefinition } from '../api/service.js';
 import { createAppMeshService } from '../appmesh/service.js';
+import { IamDirectory } from '../iam/directory.js';
+import { createIamService } from '../iam/service.js';
 import { PageTokens } from '../appmesh/page-token.js';
-import { RootOnlyAuthorizer } from '../auth/authorizer.js';
+import { IamAuthorizer } from '../auth/iam-authorizer.js';
 import { CredentialChain } from '../auth/credentials.js';
 import { loadRootCredentials, type RootCredentials } from '../auth/root-credentials.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
@@ -52,11 +54,15 @@ export async function startApp(config: AppConfig): Promise<App> {
   if (root.generated) log.info({ credentialsFile: root.file, profile: 'appmeshd' }, 'generated root credentials');
   const store: Store = new SqliteStore(join(config.dataDir, 'appmeshd.db'));
   const credentials = new CredentialChain(root, config.accountId);
-  const authorizer: Authorizer = new RootOnlyAuthorizer();
+  const iamDirectory = new IamDirectory(store, config.accountId);
+  iamDirectory.start();
+  credentials.add(iamDirectory);
+  const authorizer: Authorizer = new IamAuthorizer(iamDirectory);
   const pageTokens = new PageTokens(root.secretAccessKey);
 
   const services: ServiceDefinition[] = [
     createAppMeshService({ store, region: config.region, accountId: config.accountId, quotas: config.quotas, pageTokens }),
+    createIamService({ store, accountId: config.accountId }),
   ];
   const edge = createEdgeHandler({ region: config.region, accountId: config.accountId, services, credentials, authorizer, store, log });
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 60_000, headersTimeout: 30_000 }, (req, res) => edge(req, res));
@@ -73,6 +79,7 @@ export async function startApp(config: AppConfig): Promise<App> {
         try { await c.stop(); } catch (err) { log.error({ err, component: c.name }, 'component failed to stop'); }
       }
       await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+      iamDirectory.stop();
       await store.close();
     },
   };

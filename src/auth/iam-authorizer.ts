@@ -1,0 +1,67 @@
+// The authorizer of every request: the identity's policies must allow the action (root
+// always may) and, when the request came through an interface VPC endpoint, the
+// endpoint's policy must allow it too. An explicit Deny in either wins.
+import { ApiError } from '../api/errors.js';
+import type { AuthorizationTarget, Authorizer, RequestContext } from '../api/service.js';
+import type { ConditionContext } from './policy/conditions.js';
+import { type Decision, evaluate, type PolicyRequest } from './policy/evaluate.js';
+import { type PolicyDocument, parsePolicy, PolicyError } from './policy/parse.js';
+
+export interface IdentityPolicySource {
+  userPolicies(userName: string): Promise<PolicyDocument[]>;
+}
+
+export function conditionContext(ctx: RequestContext): ConditionContext {
+  const id = ctx.identity;
+  const entries: [string, string][] = [
+    ['aws:principalarn', id.principalArn],
+    ['aws:principalaccount', id.accountId],
+    ['aws:principaltype', id.isRoot ? 'Account' : 'User'],
+    ['aws:requestedregion', ctx.region],
+    ['aws:currenttime', new Date(ctx.receivedAt).toISOString()],
+    ['aws:epochtime', String(Math.floor(ctx.receivedAt / 1000))],
+    ['aws:securetransport', ctx.via ? 'true' : 'false'],
+    ['aws:userid', id.isRoot ? id.accountId : id.accessKeyId],
+  ];
+  if (id.userName) entries.push(['aws:username', id.userName]);
+  if (ctx.via) {
+    // Through an endpoint the caller's address is private: AWS sets aws:VpcSourceIp, not aws:SourceIp.
+    entries.push(['aws:sourcevpce', ctx.via.vpcEndpointId], ['aws:sourcevpc', ctx.via.vpcId], ['aws:vpcsourceip', ctx.sourceIp]);
+  } else if (ctx.sourceIp) {
+    entries.push(['aws:sourceip', ctx.sourceIp.replace(/^::ffff:/, '')]);
+  }
+  return new Map(entries);
+}
+
+export class IamAuthorizer implements Authorizer {
+  private readonly endpointPolicies = new Map<string, PolicyDocument | PolicyError>();
+
+  constructor(private readonly identities: IdentityPolicySource) {}
+
+  async authorize(ctx: RequestContext, target: AuthorizationTarget): Promise<void> {
+    const request: PolicyRequest = {
+      action: target.action, resource: target.resource,
+      principal: { arn: ctx.identity.principalArn, accountId: ctx.identity.accountId }, context: conditionContext(ctx),
+    };
+    const identity: Decision = ctx.identity.isRoot ? 'Allow'
+      : evaluate(ctx.identity.userName ? await this.identities.userPolicies(ctx.identity.userName) : [], request);
+    const endpoint: Decision = ctx.via?.policyDocument ? evaluate([this.endpointPolicy(ctx.via.policyDocument)], request) : 'Allow';
+    const denied = (why: string) => new ApiError('AccessDeniedException',
+      `User: ${ctx.identity.principalArn} is not authorized to perform: ${target.action} on resource: ${target.resource} ${why}`, 403);
+    if (endpoint === 'Deny') throw denied('with an explicit deny in a VPC endpoint policy');
+    if (identity === 'Deny') throw denied('with an explicit deny in an identity-based policy');
+    if (endpoint !== 'Allow') throw denied(`because no VPC endpoint policy allows the ${target.action} action`);
+    if (identity !== 'Allow') throw denied(`because no identity-based policy allows the ${target.action} action`);
+  }
+
+  /** Endpoint policies were validated when stored; one that no longer parses allows nothing. */
+  private endpointPolicy(text: string): PolicyDocument {
+    let parsed = this.endpointPolicies.get(text);
+    if (!parsed) {
+      try { parsed = parsePolicy(text, 'resource'); } catch (err) { parsed = err instanceof PolicyError ? err : new PolicyError(String(err)); }
+      if (this.endpointPolicies.size > 1000) this.endpointPolicies.clear();
+      this.endpointPolicies.set(text, parsed);
+    }
+    return parsed instanceof PolicyError ? { version: '2012-10-17', statements: [] } : parsed;
+  }
+}

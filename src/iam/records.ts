@@ -1,0 +1,34 @@
+// How IAM users, access keys and inline user policies are kept in the store.
+// User names are unique regardless of case, so rows are keyed by the lower-cased name.
+
+export const USER_KIND = 'iam:user';
+export const ACCESS_KEY_KIND = 'iam:accessKey';
+export const USER_POLICY_KIND = 'iam:userPolicy';
+
+export interface UserSpec {
+  userName: string;
+  path: string;
+  userId: string;
+}
+
+/** Scope '' and name = access key id, so a signature's key id is one lookup. */
+export interface AccessKeySpec {
+  userName: string;
+  secretAccessKey: string;
+  status: 'Active' | 'Inactive';
+}
+
+/** Scope = user key, name = policy name. */
+export interface UserPolicySpec {
+  userName: string;
+  policyName: string;
+  document: string;
+}
+
+export const userKey = (userName: string): string => userName.toLowerCase();
+export const userArn = (accountId: string, path: string, userName: string): string => `arn:aws:iam::${accountId}:user${path}${userName}`;
+
+export const ACCESS_KEYS_PER_USER = 2;
+export const USERS_PER_ACCOUNT = 5000;
+/** Total characters of a user's inline policies, whitespace excluded (IAM's UserPolicySize quota). */
+export const USER_POLICY_SIZE = 2048;

@@ -1,0 +1,25 @@
+// IAM as a service of the edge: the generated model (users, access keys, inline user
+// policies), the Query protocol and the handlers.
+import { ApiError } from '../api/errors.js';
+import type { ServiceDefinition } from '../api/service.js';
+import { iamModel } from '../protocols/generated/iam.js';
+import { formParams, IamQueryProtocol } from '../protocols/iamquery/protocol.js';
+import { createIamHandlers, iamAuthorizationTarget, type IamDeps } from './handlers.js';
+
+export function createIamService(deps: IamDeps): ServiceDefinition {
+  return {
+    signingName: 'iam',
+    model: iamModel,
+    protocol: new IamQueryProtocol(iamModel),
+    handlers: createIamHandlers(deps),
+    validationError: (message) => new ApiError('ValidationError', message, 400),
+    authorization: iamAuthorizationTarget(deps.accountId),
+    recognizes: (req) => {
+      try {
+        return formParams(req).get('Version') === iamModel.metadata.apiVersion;
+      } catch {
+        return false;
+      }
+    },
+  };
+}
