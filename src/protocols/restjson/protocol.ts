@@ -3,6 +3,7 @@
 import { ApiError } from '../../api/errors.js';
 import type { Decoded, Protocol, RawRequest, RawResponse } from '../../api/service.js';
 import type { OperationModel, ServiceModel, Shape } from '../model.js';
+import { keepModeled, TooDeep } from './modeled.js';
 import { RestRouter } from './router.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -37,7 +38,12 @@ export class RestJsonProtocol implements Protocol {
         const type = String(req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
         if (!JSON_TYPES.has(type)) throw new ApiError(this.errorCode.badRequest, `Unsupported content type ${type}; send application/json`, 415);
         const parsed = parseJsonBody(req.body, (m) => this.bad(m));
-        for (const [name] of bodyMembers) if (name in parsed) input[name] = parsed[name];
+        try {
+          for (const [name, member] of bodyMembers) if (name in parsed) input[name] = keepModeled(model, member.shape, parsed[name]);
+        } catch (err) {
+          if (err instanceof TooDeep) throw this.bad('Request body is nested too deeply');
+          throw err;
+        }
       }
       for (const [name, member] of Object.entries(shape.members)) {
         if (member.location === 'uri') {

@@ -1,0 +1,41 @@
+// Keeps only the members the model knows, as an AWS deserializer does: unknown members are
+// dropped rather than stored and echoed back, and how deep a request can nest is bounded by
+// the model instead of by whatever the client sent.
+import type { ServiceModel } from '../model.js';
+
+const MAX_DEPTH = 64;
+
+export class TooDeep extends Error {}
+
+export function keepModeled(model: ServiceModel, shapeName: string, value: unknown, depth = 0): unknown {
+  const shape = model.shapes[shapeName];
+  if (!shape || value === null || typeof value !== 'object') return value;
+  if (depth > MAX_DEPTH) throw new TooDeep();
+  switch (shape.type) {
+    case 'structure': {
+      if (Array.isArray(value)) return [];
+      const out: Record<string, unknown> = {};
+      for (const [name, ref] of Object.entries(shape.members ?? {})) {
+        const v = (value as Record<string, unknown>)[name];
+        if (v !== undefined) out[name] = keepModeled(model, ref.shape, v, depth + 1);
+      }
+      return out;
+    }
+    case 'list':
+      if (!Array.isArray(value)) return {};
+      return shape.member ? value.map((v) => keepModeled(model, shape.member!.shape, v, depth + 1)) : value;
+    case 'map': {
+      if (Array.isArray(value)) return [];
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) {
+        // defineProperty: a "__proto__" key from JSON stays a plain key.
+        Object.defineProperty(out, k, { value: shape.value ? keepModeled(model, shape.value.shape, v, depth + 1) : v, enumerable: true, writable: true, configurable: true });
+      }
+      return out;
+    }
+    default:
+      // A scalar member holding an object or list: left for the validator to report, but
+      // never kept deep — its contents are not looked at again.
+      return Array.isArray(value) ? [] : {};
+  }
+}
