@@ -14,7 +14,7 @@ import { loadRootCredentials, type RootCredentials } from '../auth/root-credenti
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/types.js';
 import type { AppConfig } from './config.js';
-import { createEdgeHandler, type EdgeHandler } from './edge.js';
+import { clientErrorResponse, createEdgeHandler, type EdgeHandler } from './edge.js';
 import { createLogger, type Logger } from './logger.js';
 
 /** A long-running part of the process (xDS server, endpoint reconciler, DNS server …). */
@@ -66,8 +66,8 @@ export async function startApp(config: AppConfig): Promise<App> {
   ];
   const edge = createEdgeHandler({ region: config.region, accountId: config.accountId, services, credentials, authorizer, store, log });
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 60_000, headersTimeout: 30_000 }, (req, res) => edge(req, res));
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  server.on('clientError', (err: { code?: string }, socket) => {
+    if (socket.writable) socket.end(clientErrorResponse(err));
   });
   const apiPort = await listen(server, config.apiPort, config.host);
 

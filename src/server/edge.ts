@@ -57,6 +57,18 @@ function send(res: ServerResponse, out: RawResponse): void {
   res.end(body);
 }
 
+/**
+ * The raw response for a request node:http could not parse (request line or headers too
+ * large, malformed HTTP): still a modeled error with x-amzn-errortype and a JSON message.
+ */
+export function clientErrorResponse(err: { code?: string }): string {
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  const body = JSON.stringify({ message: tooLarge ? 'The request line or headers are too large' : 'The request is not valid HTTP' });
+  return `HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-type: application/json\r\nx-amzn-errortype: BadRequestException\r\n`
+    + `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
+
 const AUTH_ERRORS: Record<SigV4Error['code'], { code: string; status: number }> = {
   MissingAuthenticationToken: { code: 'MissingAuthenticationTokenException', status: 403 },
   IncompleteSignature: { code: 'IncompleteSignatureException', status: 403 },
