@@ -1,0 +1,14 @@
+// What every EC2 handler needs.
+import type { PageTokens } from '../appmesh/page-token.js';
+import type { Store } from '../store/types.js';
+
+export interface Ec2Deps {
+  store: Store;
+  region: string;
+  accountId: string;
+  /** The Availability Zones of the region (--zones). */
+  zones: string[];
+  /** The zones each endpoint service is offered in, by service code (default: all zones). */
+  serviceZones: Record<string, string[]>;
+  pageTokens: PageTokens;
+}

@@ -1,0 +1,60 @@
+// Model-driven XML encoding of Query-protocol results. EC2 names elements after the
+// member's locationName and wraps list items in the list member's locationName ('item');
+// the Query protocol (IAM) uses 'member' items.
+import type { MemberRef, ServiceModel, Shape } from '../model.js';
+
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&${({ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' } as Record<string, string>)[c]};`);
+}
+
+/** Timestamps as EC2 writes them: ISO 8601 with milliseconds and Z. Handlers pass epoch ms, Date or ISO text. */
+export function formatTimestamp(value: unknown): string {
+  const d = value instanceof Date ? value : new Date(typeof value === 'string' && !/^\d+$/.test(value) ? value : Number(value));
+  return Number.isNaN(d.getTime()) ? String(value) : d.toISOString();
+}
+
+/** The members of structure `shapeName` as XML elements (no wrapper), skipping unset ones. */
+export function encodeMembers(model: ServiceModel, shapeName: string, value: unknown): string {
+  const shape = model.shapes[shapeName];
+  if (!shape || typeof value !== 'object' || value === null) return '';
+  return structureBody(model, shape, value as Record<string, unknown>);
+}
+
+function structureBody(model: ServiceModel, shape: Shape, obj: Record<string, unknown>): string {
+  let xml = '';
+  for (const [name, ref] of Object.entries(shape.members ?? {})) {
+    const v = obj[name];
+    if (v === undefined || v === null) continue;
+    xml += encodeMember(model, ref, ref.locationName ?? name, v);
+  }
+  return xml;
+}
+
+function encodeMember(model: ServiceModel, ref: MemberRef, element: string, value: unknown): string {
+  const shape = model.shapes[ref.shape];
+  if (!shape) return '';
+  switch (shape.type) {
+    case 'structure':
+      return `<${element}>${structureBody(model, shape, value as Record<string, unknown>)}</${element}>`;
+    case 'list': {
+      const member = shape.member;
+      if (!member || !Array.isArray(value)) return '';
+      const itemName = member.locationName ?? 'member';
+      const items = value.map((v) => encodeMember(model, member, itemName, v)).join('');
+      if (shape.flattened) return value.map((v) => encodeMember(model, member, element, v)).join('');
+      return items ? `<${element}>${items}</${element}>` : `<${element}/>`;
+    }
+    case 'map': {
+      if (!shape.key || !shape.value) return '';
+      const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) =>
+        `<entry><key>${escapeXml(k)}</key>${encodeMember(model, shape.value!, 'value', v)}</entry>`).join('');
+      return `<${element}>${entries}</${element}>`;
+    }
+    case 'timestamp':
+      return `<${element}>${escapeXml(formatTimestamp(value))}</${element}>`;
+    case 'boolean':
+      return `<${element}>${value ? 'true' : 'false'}</${element}>`;
+    default:
+      return `<${element}>${escapeXml(String(value))}</${element}>`;
+  }
+}
