@@ -1,11 +1,13 @@
 // appmeshd command line: serve | ca | proxies | config-dump
 import { ConfigError, parseServeArgs } from '../server/config.js';
 import { startApp } from '../server/app.js';
+import { caCommand } from '../endpoints/ca/command.js';
 
 const usage = `usage: appmeshd <command> [flags]
 
 commands:
   serve     run the server (--data-dir, --host, --api-port, --xds-port, --region, --account-id, --store, ...)
+  ca        print the PEM of the CA that signs endpoint certificates (--data-dir)
 `;
 
 async function serve(argv: string[]): Promise<void> {
@@ -38,6 +40,7 @@ async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   switch (command) {
     case 'serve': return serve(rest);
+    case 'ca': return caCommand(rest);
     case undefined: case 'help': case '--help': case '-h':
       process.stdout.write(usage);
       return;
