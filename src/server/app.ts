@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Authorizer, ServiceDefinition } from '../api/service.js';
 import { createAppMeshService } from '../appmesh/service.js';
+import { createDiscoveryService } from '../discovery/service.js';
 import { IamDirectory } from '../iam/directory.js';
 import { createIamService } from '../iam/service.js';
 import { PageTokens } from '../appmesh/page-token.js';
@@ -63,6 +64,7 @@ export async function startApp(config: AppConfig): Promise<App> {
   const services: ServiceDefinition[] = [
     createAppMeshService({ store, region: config.region, accountId: config.accountId, quotas: config.quotas, pageTokens }),
     createIamService({ store, accountId: config.accountId }),
+    createDiscoveryService({ store, region: config.region, accountId: config.accountId }),
   ];
   const edge = createEdgeHandler({ region: config.region, accountId: config.accountId, services, credentials, authorizer, store, log });
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 60_000, headersTimeout: 30_000 }, (req, res) => edge(req, res));

@@ -1,0 +1,141 @@
+// Namespace operations: create (HTTP, private DNS, public DNS), get, list, update, delete.
+import { randomUUID } from 'node:crypto';
+import type { Handler } from '../api/service.js';
+import type { NamespaceType } from '../protocols/generated/servicediscovery-types.js';
+import { invalidInput, namespaceAlreadyExists, resourceInUse, resourceLimitExceeded } from './errors.js';
+import { newHostedZoneId, newNamespaceId, sdArn } from './ids.js';
+import { type NamespaceSpec, SdKind } from './kinds.js';
+import { type Filter, checkFilter, matchesText, paginate, timeKey } from './paging.js';
+import {
+  type DiscoveryDeps, type Input, type NamespaceRow, priorRequest, recordOperation, rememberRequest, requireNamespace, seconds,
+} from './records.js';
+import { checkTags, fromWireTags } from './tags.js';
+
+export const NAMESPACES_PER_ACCOUNT = 50;
+const DEFAULT_SOA_TTL = 15;
+
+function summary(row: NamespaceRow, accountId: string, serviceCount: number): Record<string, unknown> {
+  const s = row.spec;
+  const dns = s.type === 'HTTP' ? undefined : { HostedZoneId: s.hostedZoneId, SOA: { TTL: s.soaTtl ?? DEFAULT_SOA_TTL } };
+  return {
+    Id: row.name,
+    Arn: row.arn,
+    ResourceOwner: accountId,
+    Name: s.name,
+    Type: s.type,
+    ...(s.description !== undefined ? { Description: s.description } : {}),
+    ServiceCount: serviceCount,
+    Properties: { ...(dns ? { DnsProperties: dns } : {}), HttpProperties: { HttpName: s.name } },
+    CreateDate: seconds(row.createdAt),
+  };
+}
+
+/** Two namespaces clash on name unless both are private DNS namespaces of different VPCs. */
+const clashes = (a: NamespaceSpec, b: NamespaceSpec) =>
+  a.name === b.name && !(a.type === 'DNS_PRIVATE' && b.type === 'DNS_PRIVATE' && a.vpc !== b.vpc);
+
+export function namespaceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
+  const { store, region, accountId } = deps;
+
+  function create(operation: string, type: NamespaceType): Handler {
+    return async (input: Input) => {
+      const creatorRequestId = input.CreatorRequestId as string | undefined;
+      const tags = checkTags(fromWireTags(input.Tags), String(input.Name));
+      const spec: NamespaceSpec = { name: String(input.Name).replace(/\.$/, ''), type };
+      if (input.Description !== undefined) spec.description = input.Description as string;
+      if (creatorRequestId) spec.creatorRequestId = creatorRequestId;
+      if (type === 'DNS_PRIVATE') {
+        const vpc = String(input.Vpc);
+        if (!/^vpc-[0-9a-f]{8,17}$/.test(vpc)) throw invalidInput(`Vpc ${vpc} is not a valid VPC id`);
+        spec.vpc = vpc;
+      }
+      if (type !== 'HTTP') {
+        spec.hostedZoneId = newHostedZoneId();
+        const ttl = (input.Properties as { DnsProperties?: { SOA?: { TTL?: number } } } | undefined)?.DnsProperties?.SOA?.TTL;
+        spec.soaTtl = ttl ?? DEFAULT_SOA_TTL;
+      }
+      const operationId = await store.transact(async (tx) => {
+        const retried = await priorRequest(tx, operation, creatorRequestId, input);
+        if (retried) return retried;
+        const existing = await tx.listKind<NamespaceSpec>(SdKind.namespace);
+        const clash = existing.find((row) => clashes(row.spec, spec));
+        if (clash) throw namespaceAlreadyExists(spec.name, clash.name, clash.spec.creatorRequestId);
+        if (existing.length >= NAMESPACES_PER_ACCOUNT) throw resourceLimitExceeded(`An account can have at most ${NAMESPACES_PER_ACCOUNT} namespaces`);
+        const id = newNamespaceId();
+        const now = Date.now();
+        await tx.put<NamespaceSpec>({
+          kind: SdKind.namespace, scope: '', name: id, arn: sdArn(region, accountId, 'namespace', id), uid: randomUUID(),
+          version: 1, status: 'ACTIVE', createdAt: now, updatedAt: now, spec, tags,
+        }, { absent: true });
+        const opId = await recordOperation(deps, tx, 'CREATE_NAMESPACE', { NAMESPACE: id });
+        await rememberRequest(deps, tx, operation, creatorRequestId, input, opId);
+        return opId;
+      });
+      return { OperationId: operationId };
+    };
+  }
+
+  const serviceCount = (id: string) => store.count(SdKind.service, id);
+
+  return {
+    CreateHttpNamespace: create('CreateHttpNamespace', 'HTTP'),
+    CreatePrivateDnsNamespace: create('CreatePrivateDnsNamespace', 'DNS_PRIVATE'),
+    CreatePublicDnsNamespace: create('CreatePublicDnsNamespace', 'DNS_PUBLIC'),
+
+    async GetNamespace(input: Input) {
+      const row = await requireNamespace(deps, store, input.Id as string);
+      const out = summary(row, accountId, await serviceCount(row.name));
+      if (row.spec.creatorRequestId) out.CreatorRequestId = row.spec.creatorRequestId;
+      return { Namespace: out };
+    },
+
+    async ListNamespaces(input: Input) {
+      let rows = await store.listKind<NamespaceSpec>(SdKind.namespace);
+      for (const filter of (input.Filters as Filter[] | undefined) ?? []) {
+        switch (filter.Name) {
+          case 'TYPE': {
+            const c = checkFilter(filter, ['EQ', 'IN']);
+            rows = rows.filter((r) => matchesText(r.spec.type, filter, c));
+            break;
+          }
+          case 'NAME': case 'HTTP_NAME': {
+            const c = checkFilter(filter, ['EQ', 'BEGINS_WITH']);
+            rows = rows.filter((r) => matchesText(r.spec.name, filter, c));
+            break;
+          }
+          case 'RESOURCE_OWNER': {
+            const c = checkFilter(filter, ['EQ']);
+            rows = rows.filter(() => matchesText(accountId, filter, c));
+            break;
+          }
+          default: throw invalidInput(`Unknown namespace filter ${filter.Name}`);
+        }
+      }
+      rows.sort((a, b) => (timeKey(a.createdAt, a.name) < timeKey(b.createdAt, b.name) ? -1 : 1));
+      const page = paginate(rows, (r) => timeKey(r.createdAt, r.name), input.MaxResults as number | undefined, input.NextToken as string | undefined, 100);
+      const items = await Promise.all(page.items.map(async (r) => summary(r, accountId, await serviceCount(r.name))));
+      return { Namespaces: items, ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
+    },
+
+    async UpdateHttpNamespace(input: Input) {
+      const change = input.Namespace as { Description: string };
+      const operationId = await store.transact(async (tx) => {
+        const row = await requireNamespace(deps, tx, input.Id as string);
+        if (row.spec.type !== 'HTTP') throw invalidInput(`Namespace ${row.name} is not an HTTP namespace`);
+        await tx.put<NamespaceSpec>({ ...row, spec: { ...row.spec, description: change.Description }, version: row.version + 1, updatedAt: Date.now() }, { version: row.version });
+        return recordOperation(deps, tx, 'UPDATE_NAMESPACE', { NAMESPACE: row.name });
+      });
+      return { OperationId: operationId };
+    },
+
+    async DeleteNamespace(input: Input) {
+      const operationId = await store.transact(async (tx) => {
+        const row = await requireNamespace(deps, tx, input.Id as string);
+        if ((await tx.count(SdKind.service, row.name)) > 0) throw resourceInUse(`Namespace ${row.name} still has services; delete them first`);
+        await tx.delete(SdKind.namespace, '', row.name);
+        return recordOperation(deps, tx, 'DELETE_NAMESPACE', { NAMESPACE: row.name });
+      });
+      return { OperationId: operationId };
+    },
+  };
+}
