@@ -89,6 +89,16 @@ export interface Store extends StoreReader {
   changesSince(revision: number, limit?: number): Promise<Change[]>;
   /** Called after each commit (from any replica, for shared backends) with its changes. */
   subscribe(listener: (changes: Change[]) => void): () => void;
+  /**
+   * Takes or renews the lease `name` for `holderId` for `ttlMs` milliseconds; true when
+   * `holderId` now holds it (it was free, expired, or already held by `holderId`).
+   * Singleton jobs run only while their holder keeps renewing well within the TTL.
+   * PostgreSQL uses the database clock, so replicas agree; SQLite has a single process
+   * and keeps the same semantics in a table (leases do not survive a reopen).
+   */
+  tryAcquireLease(name: string, holderId: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up if `holderId` holds it; returns whether it did. */
+  releaseLease(name: string, holderId: string): Promise<boolean>;
   /** Resolves when the backend answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

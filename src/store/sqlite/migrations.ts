@@ -24,4 +24,10 @@ export const sqliteMigrations: string[] = [
      scope TEXT NOT NULL,
      name TEXT NOT NULL
    );`,
+  // 2: leases for singleton jobs.
+  `CREATE TABLE leases (
+     name TEXT PRIMARY KEY,
+     holder TEXT NOT NULL,
+     expires_at INTEGER NOT NULL
+   ) WITHOUT ROWID;`,
 ];

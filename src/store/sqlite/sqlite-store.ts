@@ -1,7 +1,9 @@
 // SQLite backend (better-sqlite3, WAL). One process owns the file; transactions are
 // serialized through a queue because better-sqlite3 is synchronous and a transaction
-// body may await between statements.
+// body may await between statements. Reads from outside a running transaction wait for
+// it to end, so they never see its uncommitted writes (the connection is shared).
 import Database from 'better-sqlite3';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
@@ -15,6 +17,15 @@ interface Row {
   created_at: number; updated_at: number; spec: string; tags: string; client_token: string | null; revision: number;
 }
 
+/** What put returns: the row exactly as get would return it. */
+function stored<S>(res: NewResource<S>, revision: number): StoredResource<S> {
+  return {
+    kind: res.kind, scope: res.scope, name: res.name, arn: res.arn, uid: res.uid, version: res.version,
+    status: res.status, createdAt: res.createdAt, updatedAt: res.updatedAt, spec: res.spec, tags: res.tags,
+    clientToken: res.clientToken ?? undefined, revision,
+  };
+}
+
 function toResource<S>(row: Row): StoredResource<S> {
   return {
     kind: row.kind, scope: row.scope, name: row.name, arn: row.arn, uid: row.uid, version: row.version,
@@ -23,12 +34,38 @@ function toResource<S>(row: Row): StoredResource<S> {
   };
 }
 
+interface StoreReaderSync {
+  get<S>(kind: string, scope: string, name: string): StoredResource<S> | undefined;
+  getByArn<S>(arn: string): StoredResource<S> | undefined;
+  list<S>(kind: string, scope: string, opts?: ListOptions): StoredResource<S>[];
+  listKind<S>(kind: string, scopePrefix?: string): StoredResource<S>[];
+  count(kind: string, scope: string): number;
+}
+
+/** Applies the pending migrations of `db` in order; each step commits with its user_version. */
+export function migrateSqlite(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  for (let i = version; i < sqliteMigrations.length; i++) {
+    db.transaction(() => {
+      db.exec(sqliteMigrations[i]!);
+      db.pragma(`user_version = ${i + 1}`);
+    })();
+  }
+}
+
 export class SqliteStore implements Store {
   readonly backend = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly listeners = new Set<(changes: Change[]) => void>();
   private queue: Promise<unknown> = Promise.resolve();
+  /** Settles (never rejects) when the running transaction ends; undefined when none runs. */
+  private running: Promise<void> | undefined;
+  /** Set inside a transaction body, so its own reads are not made to wait for itself. */
+  private readonly inTx = new AsyncLocalStorage<true>();
+  private closed = false;
   private readonly stmt;
+  /** Synchronous reads on the shared connection, used directly by transaction bodies. */
+  private readonly reader: StoreReaderSync;
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -37,7 +74,9 @@ export class SqliteStore implements Store {
     // FULL: a commit is on disk before the API acknowledges it, whatever happens next.
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
-    this.migrate();
+    migrateSqlite(this.db);
+    // One process owns the file: a lease left in it belongs to a process that is gone.
+    this.db.exec('DELETE FROM leases');
     const db = this.db;
     this.stmt = {
       get: db.prepare<[string, string, string], Row>('SELECT * FROM resources WHERE kind = ? AND scope = ? AND name = ?'),
@@ -55,62 +94,95 @@ export class SqliteStore implements Store {
       change: db.prepare<[string, string, string, string]>('INSERT INTO changes (op, kind, scope, name) VALUES (?, ?, ?, ?)'),
       revision: db.prepare<[], { r: number | null }>('SELECT max(revision) AS r FROM changes'),
       since: db.prepare<[number, number], Change>('SELECT revision, op, kind, scope, name FROM changes WHERE revision > ? ORDER BY revision LIMIT ?'),
+      acquireLease: db.prepare<[string, string, number, number], { holder: string }>(`INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)
+        ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+        WHERE leases.holder = excluded.holder OR leases.expires_at <= ?
+        RETURNING holder`),
+      releaseLease: db.prepare<[string, string]>('DELETE FROM leases WHERE name = ? AND holder = ?'),
+    };
+    this.reader = this.readSync();
+  }
+
+  /** Waits until no transaction is open, unless called from inside the transaction's own body. */
+  private async settled(): Promise<void> {
+    if (this.closed) throw new Error('store is closed');
+    while (this.running && !this.inTx.getStore()) await this.running;
+  }
+
+  private readSync(): StoreReaderSync {
+    return {
+      get: <S>(kind: string, scope: string, name: string) => {
+        const row = this.stmt.get.get(kind, scope, name);
+        return row ? toResource<S>(row) : undefined;
+      },
+      getByArn: <S>(arn: string) => {
+        const row = this.stmt.getByArn.get(arn);
+        return row ? toResource<S>(row) : undefined;
+      },
+      list: <S>(kind: string, scope: string, opts: ListOptions = {}) =>
+        this.stmt.list.all(kind, scope, opts.after ?? '', opts.limit ?? -1).map((r) => toResource<S>(r)),
+      listKind: <S>(kind: string, scopePrefix?: string) => {
+        const rows = scopePrefix === undefined
+          ? this.stmt.listKind.all(kind)
+          : this.stmt.listKindPrefix.all(kind, scopePrefix, `${scopePrefix}/`, `${scopePrefix}/`);
+        return rows.map((r) => toResource<S>(r));
+      },
+      count: (kind: string, scope: string) => this.stmt.count.get(kind, scope)!.n,
     };
   }
 
-  private migrate(): void {
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    for (let i = version; i < sqliteMigrations.length; i++) {
-      this.db.transaction(() => {
-        this.db.exec(sqliteMigrations[i]!);
-        this.db.pragma(`user_version = ${i + 1}`);
-      })();
-    }
-  }
-
   async get<S>(kind: string, scope: string, name: string): Promise<StoredResource<S> | undefined> {
-    return this.getSync<S>(kind, scope, name);
-  }
-
-  private getSync<S>(kind: string, scope: string, name: string): StoredResource<S> | undefined {
-    const row = this.stmt.get.get(kind, scope, name);
-    return row ? toResource<S>(row) : undefined;
+    await this.settled();
+    return this.reader.get<S>(kind, scope, name);
   }
 
   async getByArn<S>(arn: string): Promise<StoredResource<S> | undefined> {
-    const row = this.stmt.getByArn.get(arn);
-    return row ? toResource<S>(row) : undefined;
+    await this.settled();
+    return this.reader.getByArn<S>(arn);
   }
 
   async list<S>(kind: string, scope: string, opts: ListOptions = {}): Promise<StoredResource<S>[]> {
-    return this.stmt.list.all(kind, scope, opts.after ?? '', opts.limit ?? -1).map((r) => toResource<S>(r));
+    await this.settled();
+    return this.reader.list<S>(kind, scope, opts);
   }
 
   async listKind<S>(kind: string, scopePrefix?: string): Promise<StoredResource<S>[]> {
-    const rows = scopePrefix === undefined
-      ? this.stmt.listKind.all(kind)
-      : this.stmt.listKindPrefix.all(kind, scopePrefix, `${scopePrefix}/`, `${scopePrefix}/`);
-    return rows.map((r) => toResource<S>(r));
+    await this.settled();
+    return this.reader.listKind<S>(kind, scopePrefix);
   }
 
   async count(kind: string, scope: string): Promise<number> {
-    return this.stmt.count.get(kind, scope)!.n;
+    await this.settled();
+    return this.reader.count(kind, scope);
   }
 
   async transact<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    if (this.closed) throw new Error('store is closed');
+    if (this.inTx.getStore()) throw new Error('transact() called inside a transaction body; use the tx argument');
     const run = async (): Promise<T> => {
+      let endRunning!: () => void;
+      this.running = new Promise<void>((resolve) => { endRunning = resolve; });
       const changes: Change[] = [];
+      let open = true;
+      const live = (): void => {
+        if (!open) throw new Error('transaction already finished');
+      };
       const tx: StoreTx = {
-        get: (k, s, n) => this.get(k, s, n),
-        getByArn: (a) => this.getByArn(a),
-        list: (k, s, o) => this.list(k, s, o),
-        listKind: (k, p) => this.listKind(k, p),
-        count: (k, s) => this.count(k, s),
+        get: async (k, s, n) => { live(); return this.reader.get(k, s, n); },
+        getByArn: async (a) => { live(); return this.reader.getByArn(a); },
+        list: async (k, s, o) => { live(); return this.reader.list(k, s, o); },
+        listKind: async (k, p) => { live(); return this.reader.listKind(k, p); },
+        count: async (k, s) => { live(); return this.reader.count(k, s); },
         put: async <S>(res: NewResource<S>, expect?: Expectation) => {
+          live();
           const current = this.stmt.get.get(res.kind, res.scope, res.name);
           if (expect && 'absent' in expect && current) throw new StoreConflictError(`${res.kind} ${res.name} already exists`);
           if (expect && 'version' in expect && current?.version !== expect.version) {
             throw new StoreConflictError(`${res.kind} ${res.name} is at version ${current?.version ?? 'none'}, expected ${expect.version}`);
+          }
+          const owner = this.stmt.getByArn.get(res.arn);
+          if (owner && (owner.kind !== res.kind || owner.scope !== res.scope || owner.name !== res.name)) {
+            throw new StoreConflictError(`arn ${res.arn} already belongs to ${owner.kind} ${owner.name}`);
           }
           const info = this.stmt.change.run('put', res.kind, res.scope, res.name);
           const revision = Number(info.lastInsertRowid);
@@ -120,9 +192,10 @@ export class SqliteStore implements Store {
             tags: JSON.stringify(res.tags), client_token: res.clientToken ?? null, revision,
           });
           changes.push({ revision, op: 'put', kind: res.kind, scope: res.scope, name: res.name });
-          return { ...res, revision };
+          return stored(res, revision);
         },
         delete: async (kind, scope, name) => {
+          live();
           const info = this.stmt.del.run(kind, scope, name);
           if (info.changes === 0) return false;
           const c = this.stmt.change.run('delete', kind, scope, name);
@@ -130,17 +203,24 @@ export class SqliteStore implements Store {
           return true;
         },
       };
-      this.db.exec('BEGIN IMMEDIATE');
-      let result: T;
       try {
-        result = await fn(tx);
-        this.db.exec('COMMIT');
-      } catch (err) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
-        throw err;
+        this.db.exec('BEGIN IMMEDIATE');
+        let result: T;
+        try {
+          result = await this.inTx.run(true, () => fn(tx));
+          open = false;
+          this.db.exec('COMMIT');
+        } catch (err) {
+          open = false;
+          if (this.db.inTransaction) this.db.exec('ROLLBACK');
+          throw err;
+        }
+        if (changes.length) this.emit(changes);
+        return result;
+      } finally {
+        this.running = undefined;
+        endRunning();
       }
-      if (changes.length) this.emit(changes);
-      return result;
     };
     const next = this.queue.then(run, run);
     this.queue = next.catch(() => undefined);
@@ -154,10 +234,12 @@ export class SqliteStore implements Store {
   }
 
   async revision(): Promise<number> {
+    await this.settled();
     return this.stmt.revision.get()?.r ?? 0;
   }
 
   async changesSince(revision: number, limit = 10_000): Promise<Change[]> {
+    await this.settled();
     return this.stmt.since.all(revision, limit);
   }
 
@@ -166,12 +248,27 @@ export class SqliteStore implements Store {
     return () => this.listeners.delete(listener);
   }
 
+  async tryAcquireLease(name: string, holderId: string, ttlMs: number): Promise<boolean> {
+    await this.settled();
+    const now = Date.now();
+    return this.stmt.acquireLease.get(name, holderId, now + ttlMs, now) !== undefined;
+  }
+
+  async releaseLease(name: string, holderId: string): Promise<boolean> {
+    await this.settled();
+    return this.stmt.releaseLease.run(name, holderId).changes > 0;
+  }
+
   async ping(): Promise<void> {
+    await this.settled();
     this.db.prepare('SELECT 1').get();
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
     await this.queue;
+    this.closed = true;
+    this.listeners.clear();
     this.db.close();
   }
 }
