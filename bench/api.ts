@@ -1,0 +1,173 @@
+// API throughput and latency: DescribeVirtualNode, ListVirtualNodes (1,000 nodes, limit 100) and CreateVirtualNode,
+// SigV4-signed, closed loop over 16 keep-alive connections, against appmeshd, moto_server and a bare node:http server.
+// Runs are interleaved (appmeshd, moto, bare, appmeshd, …) and each figure is the median over the rounds.
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createMesh, createNode, describeNode, listNodes, nodeSpec, vnName,
+} from './lib/appmesh.js';
+import { call, closedLoop, endpoint, pool, send, type Call, type Endpoint, type LoadResult } from './lib/http.js';
+import { summarizeProfile, type ProfileSummary } from './lib/profile.js';
+import { benchCredentials, startAppmeshd, startBare, startMoto, type Target } from './lib/servers.js';
+import { log, median, sampleProc } from './lib/util.js';
+
+export const OPS = ['DescribeVirtualNode', 'ListVirtualNodes', 'CreateVirtualNode'] as const;
+export type Op = (typeof OPS)[number];
+export const TARGETS = ['appmeshd', 'moto', 'bare'] as const;
+export type TargetName = (typeof TARGETS)[number];
+
+export interface ApiOptions {
+  nodes: number; concurrency: number; rounds: number; warmupMs: number; durationMs: number; profile: 'auto' | 'always' | 'never'; profileMs: number;
+}
+
+export interface RunRecord extends LoadResult {
+  round: number; op: Op; target: TargetName;
+  /** Server CPU seconds over the measured window and per request (µs). */
+  serverCpuSeconds: number; serverCpuUsPerRequest: number;
+}
+
+export interface OpSummary {
+  op: Op; target: TargetName; supported: boolean; note?: string;
+  rps: number; p50: number; p99: number; serverCpuUsPerRequest: number; responseBytes: number; errors: number; rounds: number;
+}
+
+export interface ApiResult {
+  options: ApiOptions;
+  runs: RunRecord[];
+  summary: OpSummary[];
+  ratios: { op: Op; appmeshdOverMoto: number; appmeshdOverBare: number }[];
+  profile?: { op: Op; reason: string; summary: ProfileSummary };
+}
+
+const API_MESH = 'bench-api';
+const QUOTAS = ['--quota', 'virtualNodesPerMesh=1000000', '--quota', 'meshesPerAccount=1000'];
+
+async function seed(ep: Endpoint, nodes: number): Promise<void> {
+  await call(ep, createMesh(API_MESH));
+  const idx = Array.from({ length: nodes }, (_, i) => i);
+  await pool(idx, 16, async (i) => { await call(ep, createNode(API_MESH, vnName(i), nodeSpec(i))); });
+}
+
+function requestFor(op: Op, createMeshName: string, nodes: number): (w: number, seq: number) => Call {
+  switch (op) {
+    case 'DescribeVirtualNode': return (_w, seq) => describeNode(API_MESH, vnName((seq * 7919) % nodes));
+    case 'ListVirtualNodes': return () => listNodes(API_MESH, 100);
+    case 'CreateVirtualNode': return (w, seq) => createNode(createMeshName, `c-${w}-${seq}`, nodeSpec(seq));
+  }
+}
+
+async function measure(t: Target, ep: Endpoint, op: Op, round: number, o: ApiOptions): Promise<RunRecord> {
+  const createMeshName = `bench-create-${round}`;
+  if (op === 'CreateVirtualNode') await call(ep, createMesh(createMeshName));
+  const before = sampleProc(t.pid);
+  const r = await closedLoop(ep, { concurrency: o.concurrency, warmupMs: o.warmupMs, durationMs: o.durationMs, next: requestFor(op, createMeshName, o.nodes) });
+  const after = sampleProc(t.pid);
+  // The server's CPU includes the warm-up; scale to the measured window by the share of requests it served.
+  const cpu = after.cpuSeconds - before.cpuSeconds;
+  const windowShare = o.durationMs / (o.durationMs + o.warmupMs);
+  return { ...r, round, op, target: t.name as TargetName, serverCpuSeconds: cpu * windowShare, serverCpuUsPerRequest: r.requests ? (cpu * windowShare * 1e6) / r.requests : NaN };
+}
+
+/** Does moto implement this operation? (one probe call) */
+async function supported(ep: Endpoint, op: Op): Promise<string | undefined> {
+  const c = requestFor(op, API_MESH, 1)(0, 0);
+  const r = await send(ep, op === 'CreateVirtualNode' ? createNode(API_MESH, 'probe', nodeSpec(0)) : c);
+  return r.status >= 200 && r.status < 300 ? undefined : `${r.status} ${r.body.slice(0, 200)}`;
+}
+
+async function profileDescribe(o: ApiOptions): Promise<ProfileSummary> {
+  const dir = mkdtempSync(join(tmpdir(), 'appmeshd-prof-'));
+  const server = await startAppmeshd({ args: QUOTAS, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
+  try {
+    const ep = endpoint(server.host, server.port, benchCredentials, o.concurrency);
+    await seed(ep, o.nodes);
+    await closedLoop(ep, { concurrency: o.concurrency, warmupMs: 500, durationMs: o.profileMs, next: requestFor('DescribeVirtualNode', API_MESH, o.nodes) });
+    ep.agent.destroy();
+  } finally {
+    await server.stop();
+  }
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) throw new Error('the profiled server wrote no .cpuprofile');
+  const summary = summarizeProfile(join(dir, file));
+  rmSync(dir, { recursive: true, force: true });
+  return summary;
+}
+
+export async function runApi(o: ApiOptions): Promise<ApiResult> {
+  const runs: RunRecord[] = [];
+  const targets: Target[] = [];
+  const tmp = mkdtempSync(join(tmpdir(), 'appmeshd-bench-api-'));
+  try {
+    log('api: starting appmeshd and moto_server');
+    const [appmeshd, moto] = await Promise.all([startAppmeshd({ args: QUOTAS }), startMoto()]);
+    targets.push(appmeshd, moto);
+    const eps: Record<string, Endpoint> = {
+      appmeshd: endpoint(appmeshd.host, appmeshd.port, benchCredentials, o.concurrency),
+      moto: endpoint(moto.host, moto.port, benchCredentials, o.concurrency),
+    };
+    log(`api: seeding ${o.nodes} virtual nodes in each`);
+    await seed(eps.appmeshd!, o.nodes);
+    await seed(eps.moto!, o.nodes);
+    // The bare server answers with bodies of exactly appmeshd's sizes.
+    const bodies = {
+      describe: (await send(eps.appmeshd!, describeNode(API_MESH, vnName(1)))).body,
+      list: (await send(eps.appmeshd!, listNodes(API_MESH, 100))).body,
+      create: (await send(eps.appmeshd!, createNode(API_MESH, 'size-probe', nodeSpec(1)))).body,
+    };
+    const bodiesFile = join(tmp, 'bodies.json');
+    writeFileSync(bodiesFile, JSON.stringify(bodies));
+    const bare = await startBare(bodiesFile);
+    targets.push(bare);
+    eps.bare = endpoint(bare.host, bare.port, benchCredentials, o.concurrency);
+    const motoUnsupported = new Map<Op, string>();
+    for (const op of OPS) {
+      const why = await supported(eps.moto!, op);
+      if (why) motoUnsupported.set(op, why);
+    }
+    const byName = new Map(targets.map((t) => [t.name, t]));
+    for (let round = 1; round <= o.rounds; round++) {
+      for (const op of OPS) {
+        for (const name of TARGETS) {
+          if (name === 'moto' && motoUnsupported.has(op)) continue;
+          const r = await measure(byName.get(name)!, eps[name]!, op, round, o);
+          runs.push(r);
+          log(`api: round ${round} ${op.padEnd(19)} ${name.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  server ${r.serverCpuUsPerRequest.toFixed(0)} µs CPU/req${r.errors ? `  ${r.errors} errors (${r.firstError})` : ''}`);
+        }
+      }
+    }
+    for (const ep of Object.values(eps)) ep.agent.destroy();
+    const summary: OpSummary[] = [];
+    for (const op of OPS) {
+      for (const target of TARGETS) {
+        const rs = runs.filter((r) => r.op === op && r.target === target);
+        summary.push({
+          op, target, supported: !(target === 'moto' && motoUnsupported.has(op)),
+          ...(target === 'moto' && motoUnsupported.has(op) ? { note: `moto: ${motoUnsupported.get(op)}` } : {}),
+          rps: median(rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)),
+          serverCpuUsPerRequest: median(rs.map((r) => r.serverCpuUsPerRequest)), responseBytes: median(rs.map((r) => r.responseBytes)),
+          errors: rs.reduce((a, r) => a + r.errors, 0), rounds: rs.length,
+        });
+      }
+    }
+    const rps = (op: Op, t: TargetName) => summary.find((s) => s.op === op && s.target === t)?.rps ?? NaN;
+    const ratios = OPS.map((op) => ({ op, appmeshdOverMoto: rps(op, 'appmeshd') / rps(op, 'moto'), appmeshdOverBare: rps(op, 'appmeshd') / rps(op, 'bare') }));
+    const result: ApiResult = { options: o, runs, summary, ratios };
+    for (const t of targets.splice(0)) await t.stop();
+    const d = ratios.find((r) => r.op === 'DescribeVirtualNode')!;
+    const missed = !(d.appmeshdOverBare >= 0.5) || !(d.appmeshdOverMoto >= 20);
+    if (o.profile === 'always' || (o.profile === 'auto' && missed)) {
+      const reason = missed ? 'DescribeVirtualNode target missed' : 'profile requested';
+      log(`api: ${reason}; profiling appmeshd under DescribeVirtualNode load for ${o.profileMs} ms`);
+      try {
+        result.profile = { op: 'DescribeVirtualNode', reason, summary: await profileDescribe(o) };
+      } catch (err) {
+        log(`api: profiling failed: ${(err as Error).message}`);
+      }
+    }
+    return result;
+  } finally {
+    for (const t of targets) await t.stop().catch(() => {});
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
