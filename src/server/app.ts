@@ -2,7 +2,6 @@
 // reverse order on shutdown.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { Authorizer, ServiceDefinition } from '../api/service.js';
 import { createAppMeshService } from '../appmesh/service.js';
 import { createDiscoveryService } from '../discovery/service.js';
@@ -12,7 +11,7 @@ import { PageTokens } from '../appmesh/page-token.js';
 import { IamAuthorizer } from '../auth/iam-authorizer.js';
 import { CredentialChain } from '../auth/credentials.js';
 import { loadRootCredentials, type RootCredentials } from '../auth/root-credentials.js';
-import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { openStore } from '../store/open.js';
 import type { Store } from '../store/types.js';
 import type { AppConfig } from './config.js';
 import { clientErrorResponse, createEdgeHandler, type EdgeHandler } from './edge.js';
@@ -53,7 +52,7 @@ export async function startApp(config: AppConfig): Promise<App> {
   const log = createLogger(config.logLevel);
   const root = loadRootCredentials(config.dataDir);
   if (root.generated) log.info({ credentialsFile: root.file, profile: 'appmeshd' }, 'generated root credentials');
-  const store: Store = new SqliteStore(join(config.dataDir, 'appmeshd.db'));
+  const store: Store = await openStore(config.storeUrl, config.dataDir);
   const credentials = new CredentialChain(root, config.accountId);
   const iamDirectory = new IamDirectory(store, config.accountId);
   iamDirectory.start();
