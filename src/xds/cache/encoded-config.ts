@@ -1,0 +1,87 @@
+// A proxy's configuration encoded once: each resource's Any bytes and content-hash version,
+// and per type the response bodies built so far. Shared by every stream of the same identity.
+import { createHash } from 'node:crypto';
+import { TypeUrl, type EnvoyResource, type ProxyConfig, type TypeUrlValue } from '../translate/types.js';
+import { deltaResourceEntry, sotwBody } from './wire.js';
+
+export interface EncodedResource {
+  name: string;
+  /** Hash of the encoded bytes: identical on every replica for identical content. */
+  version: string;
+  any: Buffer;
+}
+
+export type Encoder = (typeUrl: string, json: Record<string, unknown>) => Buffer;
+
+export const CONTROL_PLANE_ID = 'appmeshd';
+
+const hash = (data: string | Buffer) => createHash('sha256').update(data).digest('hex').slice(0, 20);
+
+/** Version of a set of resources: a hash of their names and versions. */
+export function setVersion(resources: Iterable<EncodedResource>): string {
+  const lines = [...resources].map((r) => `${r.name}\0${r.version}`).sort();
+  return hash(lines.join('\n'));
+}
+
+export class EncodedType {
+  readonly byName: ReadonlyMap<string, EncodedResource>;
+  /** Version of all resources of the type (what a wildcard subscriber gets). */
+  readonly version: string;
+  private readonly bodies = new Map<string, Buffer>();
+  private readonly entries = new WeakMap<EncodedResource, Buffer>();
+
+  constructor(readonly typeUrl: TypeUrlValue, resources: EncodedResource[]) {
+    this.byName = new Map(resources.map((r) => [r.name, r]));
+    this.version = setVersion(resources);
+  }
+
+  /** The state-of-the-world response body (without nonce) for these resources, cached by version. */
+  sotwBody(version: string, resources: readonly EncodedResource[]): Buffer {
+    let body = this.bodies.get(version);
+    if (!body) {
+      body = sotwBody(version, this.typeUrl, resources.map((r) => r.any), CONTROL_PLANE_ID);
+      if (this.bodies.size > 64) this.bodies.clear();
+      this.bodies.set(version, body);
+    }
+    return body;
+  }
+
+  deltaEntry(r: EncodedResource): Buffer {
+    let e = this.entries.get(r);
+    if (!e) { e = deltaResourceEntry(r.name, r.version, r.any); this.entries.set(r, e); }
+    return e;
+  }
+}
+
+export const ORDERED_TYPES: readonly TypeUrlValue[] = [TypeUrl.cluster, TypeUrl.endpoint, TypeUrl.listener, TypeUrl.route, TypeUrl.secret];
+
+const FIELD: Record<TypeUrlValue, keyof ProxyConfig> = {
+  [TypeUrl.listener]: 'listeners', [TypeUrl.route]: 'routes', [TypeUrl.cluster]: 'clusters',
+  [TypeUrl.endpoint]: 'endpoints', [TypeUrl.secret]: 'secrets',
+};
+
+export interface EncodedConfig {
+  /** Hash over every type's version. */
+  version: string;
+  types: ReadonlyMap<TypeUrlValue, EncodedType>;
+  /** The translation output it was encoded from (for config dumps). */
+  source: ProxyConfig;
+}
+
+/** Encodes every resource; throws (the encoder's error, naming the resource) when one does not encode. */
+export function encodeConfig(config: ProxyConfig, encode: Encoder): EncodedConfig {
+  const types = new Map<TypeUrlValue, EncodedType>();
+  for (const typeUrl of ORDERED_TYPES) {
+    const list: EnvoyResource[] = config[FIELD[typeUrl]] ?? [];
+    const encoded = list.map((r): EncodedResource => {
+      let any: Buffer;
+      try { any = encode(typeUrl, r.resource); } catch (err) {
+        throw new Error(`${FIELD[typeUrl]} ${r.name}: ${(err as Error).message}`);
+      }
+      return { name: r.name, version: hash(any), any };
+    });
+    types.set(typeUrl, new EncodedType(typeUrl, encoded));
+  }
+  const version = hash(ORDERED_TYPES.map((t) => types.get(t)!.version).join('\n'));
+  return { version, types, source: config };
+}

@@ -1,0 +1,84 @@
+// Translates and encodes once per (mesh snapshot, proxy identity): two thousand Envoys of one
+// virtual node cost one translation per change. A configuration that fails to translate,
+// encode or pass the consistency check is not published; proxies keep the last good one.
+import type { MeshSnapshotEntry } from '../../mesh/feed.js';
+import type { MeshSnapshot } from '../../mesh/snapshot.js';
+import { identityKey } from '../identity.js';
+import type { ProxyConfig, ProxyIdentity } from '../translate/types.js';
+import { consistencyErrors } from './consistency.js';
+import { encodeConfig, type EncodedConfig, type Encoder } from './encoded-config.js';
+
+export type Translate = (snapshot: MeshSnapshot, proxy: ProxyIdentity) => ProxyConfig;
+
+export type ConfigResult =
+  | { kind: 'ok'; config: EncodedConfig }
+  /** The proxy's virtual node or gateway (or its mesh) does not exist. */
+  | { kind: 'missing'; message: string }
+  /** Translation failed; `fallback` is the last configuration published for this identity. */
+  | { kind: 'error'; message: string; fallback?: EncodedConfig };
+
+export interface ProxyConfigCacheDeps {
+  translate: Translate;
+  encode: Encoder;
+  onProblem?: (key: string, message: string) => void;
+}
+
+export function proxyExists(snapshot: MeshSnapshot | undefined, id: ProxyIdentity): boolean {
+  if (!snapshot) return false;
+  if (id.meshOwner !== undefined && id.meshOwner !== snapshot.meshOwner) return false;
+  return id.kind === 'virtualNode' ? snapshot.virtualNodes.has(id.name) : snapshot.virtualGateways.has(id.name);
+}
+
+export function describeIdentity(id: ProxyIdentity): string {
+  const kind = id.kind === 'virtualNode' ? 'virtual node' : 'virtual gateway';
+  return `${kind} ${id.name} in mesh ${id.meshName}${id.meshOwner ? `@${id.meshOwner}` : ''}`;
+}
+
+export class ProxyConfigCache {
+  private readonly memo = new WeakMap<MeshSnapshot, Map<string, ConfigResult>>();
+  private readonly lastGood = new Map<string, EncodedConfig>();
+
+  constructor(private readonly deps: ProxyConfigCacheDeps) {}
+
+  configFor(entry: MeshSnapshotEntry | undefined, id: ProxyIdentity): ConfigResult {
+    if (!entry || !proxyExists(entry.snapshot, id)) return { kind: 'missing', message: `${describeIdentity(id)} not found` };
+    const key = identityKey(id);
+    let byIdentity = this.memo.get(entry.snapshot);
+    if (!byIdentity) this.memo.set(entry.snapshot, (byIdentity = new Map()));
+    let result = byIdentity.get(key);
+    if (!result) {
+      result = this.compute(entry.snapshot, id, key);
+      byIdentity.set(key, result);
+    }
+    return result;
+  }
+
+  /** The translation alone, checked but not encoded (config dumps). */
+  translate(snapshot: MeshSnapshot, id: ProxyIdentity): ProxyConfig {
+    return this.deps.translate(snapshot, id);
+  }
+
+  /** Forgets the fallback of an identity no stream uses any more. */
+  forget(key: string): void {
+    this.lastGood.delete(key);
+  }
+
+  private compute(snapshot: MeshSnapshot, id: ProxyIdentity, key: string): ConfigResult {
+    try {
+      const config = this.deps.translate(snapshot, id);
+      const errors = consistencyErrors(config);
+      if (errors.length > 0) throw new Error(`inconsistent configuration: ${errors.join('; ')}`);
+      const encoded = encodeConfig(config, this.deps.encode);
+      // Identical content keeps the same object, so streams see "nothing changed" cheaply.
+      const previous = this.lastGood.get(key);
+      const published = previous && previous.version === encoded.version ? previous : encoded;
+      this.lastGood.set(key, published);
+      return { kind: 'ok', config: published };
+    } catch (err) {
+      const message = (err as Error).message;
+      this.deps.onProblem?.(key, message);
+      const fallback = this.lastGood.get(key);
+      return { kind: 'error', message, ...(fallback ? { fallback } : {}) };
+    }
+  }
+}

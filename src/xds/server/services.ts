@@ -1,0 +1,67 @@
+// The xDS gRPC services, loaded from the Envoy API protos @grpc/grpc-js-xds ships. Responses
+// are written as already-encoded bytes (see ../cache/wire.ts), so each service's response
+// serializer passes Buffers through.
+import * as protoLoader from '@grpc/proto-loader';
+import type { ServiceDefinition } from '@grpc/grpc-js';
+import { envoyIncludeDirs } from '../protos.js';
+import { TypeUrl, type TypeUrlValue } from '../translate/types.js';
+import type { Variant, XdsService } from './session.js';
+
+export interface XdsMethod {
+  service: XdsService;
+  variant: Variant;
+  /** The one type a single-type service serves; undefined for ADS. */
+  fixedType?: TypeUrlValue;
+}
+
+interface ServiceSpec {
+  name: string;
+  service: XdsService;
+  fixedType?: TypeUrlValue;
+  sotw: string;
+  delta: string;
+}
+
+const SERVICES: ServiceSpec[] = [
+  { name: 'envoy.service.discovery.v3.AggregatedDiscoveryService', service: 'ads', sotw: 'StreamAggregatedResources', delta: 'DeltaAggregatedResources' },
+  { name: 'envoy.service.listener.v3.ListenerDiscoveryService', service: 'lds', fixedType: TypeUrl.listener, sotw: 'StreamListeners', delta: 'DeltaListeners' },
+  { name: 'envoy.service.route.v3.RouteDiscoveryService', service: 'rds', fixedType: TypeUrl.route, sotw: 'StreamRoutes', delta: 'DeltaRoutes' },
+  { name: 'envoy.service.cluster.v3.ClusterDiscoveryService', service: 'cds', fixedType: TypeUrl.cluster, sotw: 'StreamClusters', delta: 'DeltaClusters' },
+  { name: 'envoy.service.endpoint.v3.EndpointDiscoveryService', service: 'eds', fixedType: TypeUrl.endpoint, sotw: 'StreamEndpoints', delta: 'DeltaEndpoints' },
+];
+
+const PROTO_FILES = [
+  'envoy/service/discovery/v3/ads.proto',
+  'envoy/service/listener/v3/lds.proto',
+  'envoy/service/route/v3/rds.proto',
+  'envoy/service/cluster/v3/cds.proto',
+  'envoy/service/endpoint/v3/eds.proto',
+];
+
+export function loadXdsPackage(): protoLoader.PackageDefinition {
+  return protoLoader.loadSync(PROTO_FILES, {
+    keepCase: true, longs: String, enums: String, defaults: false, oneofs: true, includeDirs: envoyIncludeDirs(),
+  });
+}
+
+export interface LoadedService {
+  definition: ServiceDefinition;
+  /** method name → what it serves (streaming methods only; Fetch* stay unimplemented). */
+  methods: Map<string, XdsMethod>;
+}
+
+export function xdsServices(pkg: protoLoader.PackageDefinition = loadXdsPackage()): LoadedService[] {
+  return SERVICES.map((spec) => {
+    const original = pkg[spec.name] as unknown as Record<string, Record<string, unknown>>;
+    const definition: Record<string, unknown> = {};
+    for (const [method, def] of Object.entries(original)) {
+      const serialize = def['responseSerialize'] as (v: unknown) => Buffer;
+      definition[method] = { ...def, responseSerialize: (v: unknown) => (Buffer.isBuffer(v) ? v : serialize(v)) };
+    }
+    const methods = new Map<string, XdsMethod>([
+      [spec.sotw, { service: spec.service, variant: 'sotw', ...(spec.fixedType ? { fixedType: spec.fixedType } : {}) }],
+      [spec.delta, { service: spec.service, variant: 'delta', ...(spec.fixedType ? { fixedType: spec.fixedType } : {}) }],
+    ]);
+    return { definition: definition as unknown as ServiceDefinition, methods };
+  });
+}

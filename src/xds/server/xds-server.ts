@@ -1,0 +1,206 @@
+// The Envoy management service: a gRPC server for ADS and the single-type xDS services.
+// Push path: store change → MeshSnapshotFeed (debounced, touched meshes only) → here: every
+// stream of that mesh is marked dirty (one pending push per stream) → after a short debounce,
+// each dirty stream gets the configuration of its identity (translated once per identity per
+// snapshot, see ProxyConfigCache) and sends only what changed.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as grpc from '@grpc/grpc-js';
+import type { MeshSnapshotEntry, MeshSnapshotFeed } from '../../mesh/feed.js';
+import type { Logger } from '../../server/logger.js';
+import type { ProxyConfigCache } from '../cache/proxy-config-cache.js';
+import { identityKey } from '../identity.js';
+import {
+  AdmissionError, authenticateStream, authorizeStream, resolveNode, type AdmissionDeps,
+} from './admission.js';
+import { DeltaSession } from './delta-session.js';
+import { xdsAdmissionRefusals, xdsStreams } from './metrics.js';
+import { xdsServices, type XdsMethod } from './services.js';
+import type { Session, SessionStatus } from './session.js';
+import { SotwSession } from './sotw-session.js';
+
+export interface XdsServerOptions extends AdmissionDeps {
+  host: string;
+  port: number;
+  tls?: { certFile: string; keyFile: string };
+  feed: MeshSnapshotFeed;
+  cache: ProxyConfigCache;
+  log: Logger;
+  /** Quiet window between a snapshot change and the pushes it causes. */
+  pushDebounceMs?: number;
+}
+
+type AnyCall = grpc.ServerDuplexStream<unknown, Buffer>;
+
+interface Live {
+  session: Session;
+  call: AnyCall;
+  meshName: string;
+}
+
+/** Streams pushed per event-loop turn, so a change for thousands of proxies does not stall the process. */
+const PUSH_BATCH = 200;
+
+export class XdsServer {
+  private server: grpc.Server | undefined;
+  private readonly live = new Map<string, Live>();
+  private readonly dirty = new Set<Live>();
+  private readonly latest = new Map<string, MeshSnapshotEntry | undefined>();
+  private pushTimer: NodeJS.Timeout | undefined;
+  private unlisten: (() => void) | undefined;
+  private readonly pushDebounceMs: number;
+
+  constructor(private readonly opts: XdsServerOptions) {
+    this.pushDebounceMs = opts.pushDebounceMs ?? 5;
+  }
+
+  /** Binds and returns the port. */
+  async start(): Promise<number> {
+    const server = new grpc.Server({ 'grpc.keepalive_permit_without_calls': 1, 'grpc.max_receive_message_length': 16 * 1024 * 1024 });
+    for (const svc of xdsServices()) {
+      const impl: grpc.UntypedServiceImplementation = {};
+      for (const [name, method] of svc.methods) impl[name] = (call: AnyCall) => this.handle(call, method);
+      server.addService(svc.definition, impl);
+    }
+    const creds = this.opts.tls
+      ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: readFileSync(this.opts.tls.certFile), private_key: readFileSync(this.opts.tls.keyFile) }], false)
+      : grpc.ServerCredentials.createInsecure();
+    const host = this.opts.host.includes(':') ? `[${this.opts.host}]` : this.opts.host;
+    const port = await new Promise<number>((resolve, reject) => {
+      server.bindAsync(`${host}:${this.opts.port}`, creds, (err, p) => (err ? reject(err) : resolve(p)));
+    });
+    this.server = server;
+    this.unlisten = this.opts.feed.listen((mesh, entry) => this.onSnapshot(mesh, entry));
+    return port;
+  }
+
+  async stop(): Promise<void> {
+    this.unlisten?.();
+    if (this.pushTimer) clearTimeout(this.pushTimer);
+    for (const l of [...this.live.values()]) this.close(l, grpc.status.UNAVAILABLE, 'management server shutting down');
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => { server.forceShutdown(); resolve(); }, 2000);
+      server.tryShutdown(() => { clearTimeout(t); resolve(); });
+    });
+  }
+
+  /** Every admitted stream, for the admin endpoint. */
+  proxies(): SessionStatus[] {
+    return [...this.live.values()].map((l) => l.session.status()).sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
+  }
+
+  private handle(call: AnyCall, method: XdsMethod): void {
+    const streamId = randomUUID();
+    const peer = call.getPeer();
+    const pending: unknown[] = [];
+    let live: Live | undefined;
+    let ended = false;
+    const refuse = (err: unknown) => {
+      if (ended) return;
+      ended = true;
+      if (err instanceof AdmissionError) {
+        xdsAdmissionRefusals.inc({ reason: err.reason });
+        this.opts.log.info({ streamId, peer, code: err.code, reason: err.reason, message: err.message }, 'xds stream refused');
+        call.emit('error', { code: err.code, details: err.message });
+      } else {
+        this.opts.log.error({ streamId, err }, 'xds admission failed');
+        call.emit('error', { code: grpc.status.INTERNAL, details: 'internal error' });
+      }
+    };
+
+    const authenticated = authenticateStream(this.opts, call.metadata, call.getHost(), call.getPath());
+    authenticated.catch(refuse);
+
+    const admit = async (first: unknown): Promise<void> => {
+      const principal = await authenticated;
+      const nodeId = (first as { node?: { id?: string } }).node?.id;
+      const id = resolveNode(this.opts, nodeId);
+      await authorizeStream(this.opts, principal, id, peer);
+      const entry = await this.opts.feed.current(id.meshName);
+      const result = this.opts.cache.configFor(entry, id);
+      if (result.kind === 'missing') throw new AdmissionError(grpc.status.INVALID_ARGUMENT, 'not_found', result.message);
+      if (ended) return;
+      const init = {
+        streamId, nodeId: nodeId!, identity: id, service: method.service, peer,
+        ...(principal ? { principal: principal.principalArn } : {}),
+        ...(method.fixedType ? { fixedType: method.fixedType } : {}),
+        write: (message: Buffer) => { if (!ended) call.write(message); },
+      };
+      const session = method.variant === 'sotw' ? new SotwSession(init) : new DeltaSession(init);
+      live = { session, call, meshName: id.meshName };
+      this.live.set(streamId, live);
+      xdsStreams.inc({ service: method.service, variant: method.variant });
+      this.opts.log.info({ streamId, nodeId, peer, service: method.service, variant: method.variant, principal: principal?.principalArn }, 'xds stream admitted');
+      if (result.kind === 'ok') session.applyConfig(result.config, undefined);
+      else if (result.fallback) session.applyConfig(result.fallback, undefined);
+      for (const req of pending.splice(0)) session.onRequest(req);
+      // A snapshot published while this stream was being admitted.
+      if (this.latest.has(id.meshName) && this.latest.get(id.meshName) !== entry) this.markDirty(live);
+    };
+
+    call.on('data', (req: unknown) => {
+      if (ended) return;
+      if (live) { this.safely(live, () => live!.session.onRequest(req)); return; }
+      pending.push(req);
+      if (pending.length === 1) admit(req).catch(refuse);
+    });
+    const finish = () => {
+      if (ended && !live) return;
+      ended = true;
+      if (live && this.live.delete(streamId)) {
+        xdsStreams.dec({ service: method.service, variant: method.variant });
+        this.dirty.delete(live);
+        if (![...this.live.values()].some((l) => identityKey(l.session.identity) === identityKey(live!.session.identity))) {
+          this.opts.cache.forget(identityKey(live.session.identity));
+        }
+        this.opts.log.info({ streamId, nodeId: live.session.status().nodeId }, 'xds stream closed');
+      }
+    };
+    call.on('end', () => { finish(); call.end(); });
+    call.on('cancelled', finish);
+    call.on('error', finish);
+    call.on('close', finish);
+  }
+
+  private safely(live: Live, fn: () => void): void {
+    try { fn(); } catch (err) {
+      this.opts.log.error({ err, streamId: live.session.init.streamId }, 'xds stream failed');
+      this.close(live, grpc.status.INTERNAL, 'internal error');
+    }
+  }
+
+  private close(live: Live, code: grpc.status, details: string): void {
+    if (!this.live.delete(live.session.init.streamId)) return;
+    xdsStreams.dec({ service: live.session.init.service, variant: live.session.variant });
+    this.dirty.delete(live);
+    live.call.emit('error', { code, details });
+  }
+
+  private onSnapshot(meshName: string, entry: MeshSnapshotEntry | undefined): void {
+    this.latest.set(meshName, entry);
+    for (const l of this.live.values()) if (l.meshName === meshName) this.markDirty(l);
+  }
+
+  private markDirty(live: Live): void {
+    this.dirty.add(live);
+    this.pushTimer ??= setTimeout(() => this.flush(), this.pushDebounceMs);
+  }
+
+  private flush(): void {
+    this.pushTimer = undefined;
+    const batch = [...this.dirty].slice(0, PUSH_BATCH);
+    for (const l of batch) {
+      this.dirty.delete(l);
+      if (!this.live.has(l.session.init.streamId)) continue;
+      const entry = this.latest.get(l.meshName);
+      const result = this.opts.cache.configFor(entry, l.session.identity);
+      if (result.kind === 'missing') { this.close(l, grpc.status.INVALID_ARGUMENT, `${result.message}; it was deleted`); continue; }
+      if (result.kind === 'error') continue; // the last good configuration stays
+      this.safely(l, () => l.session.applyConfig(result.config, entry?.changedAt));
+    }
+    if (this.dirty.size > 0) this.pushTimer = setTimeout(() => this.flush(), 0);
+  }
+}
