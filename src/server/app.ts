@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import type { Authorizer, ServiceDefinition } from '../api/service.js';
 import { createAppMeshService } from '../appmesh/service.js';
 import { createDiscoveryService } from '../discovery/service.js';
+import { EndpointSettler } from '../ec2/endpoint-settler.js';
+import { createEc2Service } from '../ec2/service.js';
 import { IamDirectory } from '../iam/directory.js';
 import { createIamService } from '../iam/service.js';
 import { PageTokens } from '../appmesh/page-token.js';
@@ -64,6 +66,9 @@ export async function startApp(config: AppConfig): Promise<App> {
     createAppMeshService({ store, region: config.region, accountId: config.accountId, quotas: config.quotas, pageTokens }),
     createIamService({ store, accountId: config.accountId }),
     createDiscoveryService({ store, region: config.region, accountId: config.accountId }),
+    createEc2Service({
+      store, region: config.region, accountId: config.accountId, zones: config.zones, serviceZones: config.serviceZones, pageTokens,
+    }),
   ];
   const edge = createEdgeHandler({ region: config.region, accountId: config.accountId, services, credentials, authorizer, store, log });
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 60_000, headersTimeout: 30_000 }, (req, res) => edge(req, res));
@@ -73,6 +78,7 @@ export async function startApp(config: AppConfig): Promise<App> {
   const apiPort = await listen(server, config.apiPort, config.host);
 
   const components: Component[] = [];
+  components.push(new EndpointSettler({ store, log, settleMs: config.endpointSettleMs }));
   const app: App = {
     config, store, log, root, credentials, authorizer, services, edge, apiPort, ports: { apiPort }, components,
     async stop() {

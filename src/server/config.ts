@@ -12,6 +12,10 @@ export interface AppConfig {
   /** postgres:// URL, or undefined for the embedded SQLite store. */
   storeUrl?: string;
   zones: string[];
+  /** The zones each endpoint service is offered in, by service code (--service-zones); absent = all zones. */
+  serviceZones: Record<string, string[]>;
+  /** How long an interface endpoint stays pending (or deleting) before it settles (--endpoint-settle-ms). */
+  endpointSettleMs: number;
   endpointPort: number;
   dnsListen?: string;
   xdsAllowUnauthenticated: boolean;
@@ -53,6 +57,8 @@ const serveOptions = {
   'account-id': { type: 'string' },
   store: { type: 'string' },
   zones: { type: 'string' },
+  'service-zones': { type: 'string', multiple: true },
+  'endpoint-settle-ms': { type: 'string' },
   'endpoint-port': { type: 'string' },
   'dns-listen': { type: 'string' },
   'xds-allow-unauthenticated': { type: 'boolean' },
@@ -79,6 +85,18 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   for (const z of zones) {
     if (!z.startsWith(region) || !/^[a-z]$/.test(z.slice(region.length))) throw new ConfigError(`zone ${z} is not a zone of ${region}`);
   }
+  const serviceZones: Record<string, string[]> = {};
+  for (const entry of values['service-zones'] ?? []) {
+    const [code, list] = entry.split('=');
+    if ((code !== 'appmesh' && code !== 'appmesh-envoy-management') || !list) {
+      throw new ConfigError(`--service-zones ${entry}: expected appmesh=<zones> or appmesh-envoy-management=<zones>`);
+    }
+    const offered = list.split(',').map((z) => z.trim()).filter(Boolean);
+    for (const z of offered) if (!zones.includes(z)) throw new ConfigError(`--service-zones ${entry}: ${z} is not one of --zones`);
+    serviceZones[code] = offered;
+  }
+  const settle = values['endpoint-settle-ms'] ?? '1000';
+  if (!/^\d+$/.test(settle)) throw new ConfigError('--endpoint-settle-ms must be a number of milliseconds');
   const quotas = { ...defaultQuotas };
   for (const q of values.quota ?? []) {
     const [k, v] = q.split('=');
@@ -95,6 +113,8 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     accountId,
     ...(storeUrl ? { storeUrl } : {}),
     zones,
+    serviceZones,
+    endpointSettleMs: Number(settle),
     endpointPort: port(values['endpoint-port'], 443, 'endpoint-port'),
     ...(values['dns-listen'] ? { dnsListen: values['dns-listen'] } : {}),
     xdsAllowUnauthenticated: values['xds-allow-unauthenticated'] ?? false,

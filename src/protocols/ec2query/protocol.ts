@@ -35,7 +35,8 @@ export class Ec2QueryProtocol implements Protocol {
   constructor(private readonly model: ServiceModel) {}
 
   encodeResult(op: OperationModel, output: unknown, requestId: string): RawResponse {
-    const members = op.output ? encodeMembers(this.model, op.output, output ?? {}) : '';
+    // Operations without an output shape still answer <return>true</return>, as EC2 does.
+    const members = op.output ? encodeMembers(this.model, op.output, output ?? {}) : '<return>true</return>';
     const root = `${op.name}Response`;
     return {
       status: 200,

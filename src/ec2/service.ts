@@ -1,0 +1,72 @@
+// EC2 as a service of the edge: the generated model, the EC2 Query protocol and the
+// handlers for VPCs, subnets, security groups and interface VPC endpoints.
+import type { AuthorizationTarget, Handler, RequestContext, ServiceDefinition } from '../api/service.js';
+import { ec2Model } from '../protocols/generated/ec2.js';
+import { EC2_API_VERSION, Ec2QueryProtocol } from '../protocols/ec2query/protocol.js';
+import { looksLikeQuery, memberWireName } from '../protocols/ec2query/query-decode.js';
+import { catalogHandlers } from './catalog.js';
+import type { Ec2Deps } from './deps.js';
+import { endpointHandlers } from './endpoints.js';
+import { dryRunOperation, invalidParameterValue, missingParameter } from './errors.js';
+import { networkInterfaceHandlers } from './network-interfaces.js';
+import { type Ec2KindName, Ec2Kind, ec2Arn } from './records.js';
+import { securityGroupHandlers } from './security-groups.js';
+import { subnetHandlers } from './subnets.js';
+import { tagHandlers } from './tags.js';
+import { vpcHandlers } from './vpcs.js';
+
+/** Which input member names the one resource an operation acts on. */
+const TARGET: Record<string, { member: string; kind: Ec2KindName }> = {
+  ModifyVpcAttribute: { member: 'VpcId', kind: Ec2Kind.vpc },
+  DescribeVpcAttribute: { member: 'VpcId', kind: Ec2Kind.vpc },
+  DeleteVpc: { member: 'VpcId', kind: Ec2Kind.vpc },
+  DeleteSubnet: { member: 'SubnetId', kind: Ec2Kind.subnet },
+  AuthorizeSecurityGroupIngress: { member: 'GroupId', kind: Ec2Kind.securityGroup },
+  AuthorizeSecurityGroupEgress: { member: 'GroupId', kind: Ec2Kind.securityGroup },
+  RevokeSecurityGroupIngress: { member: 'GroupId', kind: Ec2Kind.securityGroup },
+  RevokeSecurityGroupEgress: { member: 'GroupId', kind: Ec2Kind.securityGroup },
+  DeleteSecurityGroup: { member: 'GroupId', kind: Ec2Kind.securityGroup },
+  ModifyVpcEndpoint: { member: 'VpcEndpointId', kind: Ec2Kind.vpcEndpoint },
+  DeleteVpcEndpoints: { member: 'VpcEndpointIds', kind: Ec2Kind.vpcEndpoint },
+};
+
+export function ec2AuthorizationTarget(deps: Pick<Ec2Deps, 'region' | 'accountId'>) {
+  return (operation: string, input: Record<string, unknown>, _ctx: RequestContext): AuthorizationTarget => {
+    const t = TARGET[operation];
+    let id = t ? input[t.member] : undefined;
+    if (Array.isArray(id)) id = id.length === 1 ? id[0] : undefined;
+    return { action: `ec2:${operation}`, resource: t && typeof id === 'string' ? ec2Arn(deps.region, deps.accountId, t.kind, id) : '*' };
+  };
+}
+
+/** DryRun=true: the caller was authorized (the pipeline authorizes first), so the call would have succeeded. */
+function withDryRun(handlers: Record<string, Handler>): Record<string, Handler> {
+  return Object.fromEntries(Object.entries(handlers).map(([name, h]) => [name, (input, ctx) => {
+    if (input?.DryRun === true) throw dryRunOperation();
+    return h(input, ctx);
+  }]));
+}
+
+export function createEc2Service(deps: Ec2Deps): ServiceDefinition {
+  const handlers = {
+    ...vpcHandlers(deps), ...subnetHandlers(deps), ...securityGroupHandlers(deps), ...catalogHandlers(deps),
+    ...endpointHandlers(deps), ...networkInterfaceHandlers(deps), ...tagHandlers(deps),
+  } as Record<string, Handler>;
+  return {
+    signingName: 'ec2',
+    model: ec2Model,
+    protocol: new Ec2QueryProtocol(ec2Model),
+    handlers: withDryRun(handlers),
+    validationError: (message) => invalidParameterValue(message),
+    authorization: ec2AuthorizationTarget(deps),
+    recognizes: (req) => looksLikeQuery(req, EC2_API_VERSION),
+    beforeValidation: (operation, input) => {
+      // EC2 names a missing parameter by its wire name, with its own error code.
+      const op = ec2Model.operations[operation];
+      const shape = op?.input ? ec2Model.shapes[op.input] : undefined;
+      for (const name of shape?.required ?? []) {
+        if (input[name] === undefined) throw missingParameter(memberWireName(name, shape!.members![name]!, 'ec2'));
+      }
+    },
+  };
+}

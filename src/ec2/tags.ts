@@ -1,0 +1,67 @@
+// CreateTags, DeleteTags, DescribeTags across every EC2 resource appmeshd keeps.
+import type { StoredResource } from '../store/types.js';
+import type { Ec2Deps } from './deps.js';
+import {
+  ec2Error, endpointNotFound, groupNotFound, missingParameter, networkInterfaceNotFound, subnetNotFound, vpcNotFound,
+} from './errors.js';
+import { type FilterInput, checkFilterNames, matchesFilters, paginate } from './listing.js';
+import { type Ec2KindName, Ec2Kind } from './records.js';
+import { checkTags, findById, mergeTagsChecked, updateRow } from './rows.js';
+
+const BY_PREFIX: { prefix: string; kind: Ec2KindName; type: string; notFound: (id: string) => Error }[] = [
+  { prefix: 'vpce-', kind: Ec2Kind.vpcEndpoint, type: 'vpc-endpoint', notFound: endpointNotFound },
+  { prefix: 'vpc-', kind: Ec2Kind.vpc, type: 'vpc', notFound: vpcNotFound },
+  { prefix: 'subnet-', kind: Ec2Kind.subnet, type: 'subnet', notFound: subnetNotFound },
+  { prefix: 'sg-', kind: Ec2Kind.securityGroup, type: 'security-group', notFound: groupNotFound },
+  { prefix: 'eni-', kind: Ec2Kind.networkInterface, type: 'network-interface', notFound: networkInterfaceNotFound },
+];
+
+function kindOf(id: string) {
+  const k = BY_PREFIX.find((p) => id.startsWith(p.prefix));
+  if (!k) throw ec2Error('InvalidID', `The ID '${id}' is not valid`);
+  return k;
+}
+
+export function tagHandlers(deps: Ec2Deps) {
+  async function each(ids: string[] | undefined, change: (row: StoredResource) => StoredResource['tags']): Promise<void> {
+    if (!ids?.length) throw missingParameter('ResourceId');
+    await deps.store.transact(async (tx) => {
+      for (const id of ids) {
+        const k = kindOf(id);
+        const row = await findById(tx, deps, k.kind, id);
+        if (!row) throw k.notFound(id);
+        await updateRow(tx, row, { tags: change(row) });
+      }
+    });
+  }
+
+  return {
+    async CreateTags(input: { Resources?: string[]; Tags?: { Key?: string; Value?: string }[] }) {
+      if (!input.Tags?.length) throw missingParameter('Tag');
+      const tags = checkTags(input.Tags);
+      await each(input.Resources, (row) => mergeTagsChecked(row.tags, tags));
+      return {};
+    },
+
+    async DeleteTags(input: { Resources?: string[]; Tags?: { Key?: string; Value?: string }[] }) {
+      const doomed = input.Tags;
+      await each(input.Resources, (row) => row.tags.filter((t) => doomed?.length
+        ? !doomed.some((d) => d.Key === t.key && (d.Value === undefined || d.Value === t.value))
+        : t.key.startsWith('aws:')));
+      return {};
+    },
+
+    async DescribeTags(input: { Filters?: FilterInput[]; MaxResults?: number; NextToken?: string }) {
+      checkFilterNames(input.Filters, ['resource-id', 'resource-type', 'key', 'value']);
+      const items: { ResourceId: string; ResourceType: string; Key: string; Value: string }[] = [];
+      for (const k of BY_PREFIX) {
+        for (const row of await deps.store.listKind(k.kind)) {
+          for (const t of row.tags) items.push({ ResourceId: row.name, ResourceType: k.type, Key: t.key, Value: t.value });
+        }
+      }
+      const selected = items.filter((i) => matchesFilters(input.Filters, { 'resource-id': i.ResourceId, 'resource-type': i.ResourceType, key: i.Key, value: i.Value }, []));
+      const page = paginate(selected, (i) => `${i.ResourceId}\u0000${i.Key}`, input, deps.pageTokens, 'DescribeTags');
+      return { Tags: page.items, NextToken: page.nextToken };
+    },
+  };
+}
