@@ -1,0 +1,184 @@
+// xDS convergence at scale: N simulated Envoys (real ADS streams, SotW or delta) connected as proxies of the virtual
+// nodes of a mesh of M virtual nodes, services and routers (each node with 10 backends, one of them shared by all);
+// a route weight change on the shared service goes through the API, and each stream times how long until it has
+// received and ACKed the new config. Also reports the server's RSS and CPU at rest and during the push.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  backendsOf, createMesh, createNode, createRoute, createRouter, createService, nodeSpec, updateRoute, vnName,
+} from './lib/appmesh.js';
+import { Fleet, type AdsMode, type ConvergenceResult, type SyncResult } from './lib/ads.js';
+import { preloadEnvoy } from './lib/envoy.js';
+import { call, endpoint, pool } from './lib/http.js';
+import { summarizeProfile, type ProfileSummary } from './lib/profile.js';
+import { benchCredentials, startAppmeshd } from './lib/servers.js';
+import { log, median, sampleProc, sleep, watchProc } from './lib/util.js';
+
+export interface XdsOptions {
+  meshSize: number; streams: number[]; modes: AdsMode[]; backends: number; pushes: number; restMs: number;
+  streamsPerChannel: number; auth: 'sigv4' | 'none'; profile: 'auto' | 'always' | 'never';
+}
+
+export interface PushRecord extends ConvergenceResult {
+  push: number; apiMs: number; serverCpuSeconds: number; serverPeakRssMiB: number; generatorCpuSeconds: number;
+}
+
+export interface XdsRun {
+  n: number; mode: AdsMode; proxiesPerVirtualNode: number;
+  sync: SyncResult;
+  rest: { seconds: number; cpuSeconds: number; cpuPercentOfCore: number; rssMiB: number };
+  pushes: PushRecord[];
+  /** Medians over the pushes. */
+  p50: number; p99: number; max: number; pushCpuSeconds: number; peakRssMiB: number;
+}
+
+export interface XdsResult {
+  options: XdsOptions;
+  available: boolean;
+  note?: string;
+  seed?: { resources: number; seconds: number };
+  runs: XdsRun[];
+  profile?: { n: number; mode: AdsMode; reason: string; summary: ProfileSummary };
+}
+
+const MESH = 'bench-xds';
+const SHARED_ROUTER = 0;
+
+function serverArgs(o: XdsOptions): string[] {
+  return [
+    '--quota', 'virtualNodesPerMesh=20000', '--quota', 'virtualServicesPerMesh=20000', '--quota', 'virtualRoutersPerMesh=20000',
+    '--quota', 'backendsPerVirtualNode=100',
+    ...(o.auth === 'none' ? ['--xds-allow-unauthenticated'] : []),
+  ];
+}
+
+async function seedMesh(o: XdsOptions, port: number): Promise<{ resources: number; seconds: number }> {
+  const ep = endpoint('127.0.0.1', port, benchCredentials, 16);
+  const m = o.meshSize;
+  const idx = Array.from({ length: m }, (_, i) => i);
+  const t0 = performance.now();
+  await call(ep, createMesh(MESH));
+  await pool(idx, 16, async (i) => { await call(ep, createRouter(MESH, i)); });
+  await pool(idx, 16, async (i) => { await call(ep, createService(MESH, i)); });
+  await pool(idx, 16, async (i) => { await call(ep, createNode(MESH, vnName(i), nodeSpec(i, backendsOf(i, m, o.backends)))); });
+  await pool(idx, 16, async (i) => { await call(ep, createRoute(MESH, i, m, 50)); });
+  ep.agent.destroy();
+  return { resources: 1 + 4 * m, seconds: (performance.now() - t0) / 1000 };
+}
+
+const nodeIds = (n: number, m: number) => Array.from({ length: n }, (_, i) => `mesh/${MESH}/virtualNode/${vnName(i % m)}`);
+
+let weight = 50;
+
+async function oneRun(o: XdsOptions, dataDir: string, n: number, mode: AdsMode, nodeArgs: string[] = []): Promise<XdsRun> {
+  const server = await startAppmeshd({ dataDir, keepData: true, args: serverArgs(o), nodeArgs });
+  const fleet = new Fleet({
+    host: server.host, port: server.xdsPort!, mode, nodeIds: nodeIds(n, o.meshSize), streamsPerChannel: o.streamsPerChannel,
+    ...(o.auth === 'sigv4' ? { credentials: benchCredentials } : {}),
+  });
+  const api = endpoint(server.host, server.port, benchCredentials, 1);
+  try {
+    const sync = await fleet.connect(Math.max(60_000, n * 60));
+    log(`xds: ${mode} N=${n}: ${sync.synced}/${sync.streams} streams synced in ${sync.totalMs.toFixed(0)} ms (per stream p50 ${sync.perStream.p50.toFixed(0)} ms, p99 ${sync.perStream.p99.toFixed(0)} ms), ${sync.resourcesPerProxy} resources per proxy${sync.firstError ? `; ${sync.failed} failed: ${sync.firstError}` : ''}`);
+    if (sync.synced === 0) throw new Error(`no stream synced: ${sync.firstError}\n${server.logTail()}`);
+    await sleep(1000);
+    const r0 = sampleProc(server.pid);
+    await sleep(o.restMs);
+    const r1 = sampleProc(server.pid);
+    const rest = {
+      seconds: (r1.t - r0.t) / 1000, cpuSeconds: r1.cpuSeconds - r0.cpuSeconds,
+      cpuPercentOfCore: ((r1.cpuSeconds - r0.cpuSeconds) / ((r1.t - r0.t) / 1000)) * 100, rssMiB: r1.rssBytes / 2 ** 20,
+    };
+    log(`xds: ${mode} N=${n}: at rest ${rest.cpuSeconds.toFixed(2)} CPU s over ${rest.seconds.toFixed(1)} s, RSS ${rest.rssMiB.toFixed(0)} MiB`);
+    const pushes: PushRecord[] = [];
+    for (let k = 1; k <= o.pushes; k++) {
+      weight = weight === 50 ? 80 : 50;
+      const watch = watchProc(server.pid, 50);
+      const gen0 = process.cpuUsage();
+      const t0 = fleet.watch();
+      await call(api, updateRoute(MESH, SHARED_ROUTER, o.meshSize, weight));
+      const apiMs = performance.now() - t0;
+      const conv = await fleet.waitConverged(30_000);
+      const proc = watch.stop();
+      const gen = process.cpuUsage(gen0);
+      const rec: PushRecord = {
+        ...conv, push: k, apiMs, serverCpuSeconds: proc.cpuSeconds, serverPeakRssMiB: proc.peakRssBytes / 2 ** 20,
+        generatorCpuSeconds: (gen.user + gen.system) / 1e6,
+      };
+      pushes.push(rec);
+      log(`xds: ${mode} N=${n} push ${k}: ${conv.converged}/${conv.streams} converged, p50 ${conv.p50.toFixed(0)} ms, p99 ${conv.p99.toFixed(0)} ms, max ${conv.max.toFixed(0)} ms (API ${apiMs.toFixed(0)} ms); server ${proc.cpuSeconds.toFixed(2)} CPU s, peak RSS ${rec.serverPeakRssMiB.toFixed(0)} MiB${conv.firstError ? `; ${conv.failed} failed: ${conv.firstError}` : ''}`);
+      await sleep(500);
+    }
+    return {
+      n, mode, proxiesPerVirtualNode: Math.ceil(n / o.meshSize), sync, rest, pushes,
+      p50: median(pushes.map((p) => p.p50)), p99: median(pushes.map((p) => p.p99)), max: median(pushes.map((p) => p.max)),
+      pushCpuSeconds: median(pushes.map((p) => p.serverCpuSeconds)), peakRssMiB: Math.max(rest.rssMiB, ...pushes.map((p) => p.serverPeakRssMiB)),
+    };
+  } finally {
+    await fleet.close();
+    api.agent.destroy();
+    await server.stop();
+  }
+}
+
+export function xdsMissed(r: XdsRun): string[] {
+  const out: string[] = [];
+  if (r.n >= 2000 && !(r.p99 < 500)) out.push(`p99 convergence ${r.p99.toFixed(0)} ms ≥ 500 ms`);
+  if (r.n >= 2000 && !(r.peakRssMiB < 1024)) out.push(`RSS ${r.peakRssMiB.toFixed(0)} MiB ≥ 1 GiB`);
+  if (!(r.rest.cpuPercentOfCore < 1)) out.push(`CPU at rest ${r.rest.cpuPercentOfCore.toFixed(1)}% of a core`);
+  if (r.sync.failed || r.pushes.some((p) => p.failed)) out.push('streams failed');
+  return out;
+}
+
+export async function runXds(o: XdsOptions): Promise<XdsResult> {
+  preloadEnvoy();
+  const dataDir = mkdtempSync(join(tmpdir(), 'appmeshd-bench-xds-'));
+  const result: XdsResult = { options: o, available: false, runs: [] };
+  try {
+    const server = await startAppmeshd({ dataDir, keepData: true, args: serverArgs(o) });
+    try {
+      if (!server.xdsPort) {
+        result.note = 'appmeshd announced no xdsPort on its ready line: the xDS server is not available in this build';
+        log(`xds: skipped (${result.note})`);
+        return result;
+      }
+      log(`xds: seeding a mesh of ${o.meshSize} virtual nodes, services, routers and routes (${o.backends} backends per node)`);
+      result.seed = await seedMesh(o, server.port);
+      log(`xds: seeded ${result.seed.resources} resources in ${result.seed.seconds.toFixed(1)} s`);
+    } finally {
+      await server.stop();
+    }
+    result.available = true;
+    for (const n of o.streams) {
+      for (const mode of o.modes) {
+        try {
+          result.runs.push(await oneRun(o, dataDir, n, mode));
+        } catch (err) {
+          log(`xds: ${mode} N=${n} failed: ${(err as Error).message}`);
+          result.note = `${mode} N=${n} failed: ${(err as Error).message.split('\n')[0]}`;
+        }
+      }
+    }
+    const biggest = result.runs.filter((r) => r.n === Math.max(...o.streams));
+    const missed = biggest.map((r) => ({ r, why: xdsMissed(r) })).find((x) => x.why.length);
+    const target = missed?.r ?? biggest[0];
+    if (target && (o.profile === 'always' || (o.profile === 'auto' && missed))) {
+      const reason = missed ? missed.why.join('; ') : 'profile requested';
+      log(`xds: profiling appmeshd for ${target.mode} N=${target.n} (${reason})`);
+      const profDir = mkdtempSync(join(tmpdir(), 'appmeshd-prof-'));
+      try {
+        await oneRun({ ...o, pushes: Math.max(1, o.pushes) }, dataDir, target.n, target.mode, ['--cpu-prof', '--cpu-prof-dir', profDir]);
+        const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+        if (file) result.profile = { n: target.n, mode: target.mode, reason, summary: summarizeProfile(join(profDir, file)) };
+      } catch (err) {
+        log(`xds: profiling failed: ${(err as Error).message}`);
+      } finally {
+        rmSync(profDir, { recursive: true, force: true });
+      }
+    }
+    return result;
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
