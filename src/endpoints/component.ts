@@ -1,0 +1,49 @@
+// The endpoint runtime as process components: the EC2 read model, the listener
+// reconciler and (with --dns-listen) the DNS server. Other areas add DNS record sources
+// (Cloud Map namespaces) through `dns.addSource`.
+import type { App, Component } from '../server/app.js';
+import { CertificateAuthority } from './ca/authority.js';
+import { EndpointRecordSource } from './dns/endpoint-records.js';
+import { DnsServer, parseListenAddress } from './dns/server.js';
+import { EndpointReconciler } from './reconciler.js';
+import { Ec2View } from './view.js';
+
+export interface EndpointRuntime {
+  components: Component[];
+  view: Ec2View;
+  dns?: DnsServer;
+}
+
+const loopbackFor = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
+
+export function createEndpointRuntime(app: App): EndpointRuntime {
+  const { config, log } = app;
+  const view = new Ec2View(app.store, log);
+  const ca = CertificateAuthority.open(config.dataDir);
+  const reconciler = new EndpointReconciler({
+    view, ca, region: config.region, port: config.endpointPort, log,
+    edge: (req, res, via) => app.edge(req, res, via),
+    xdsTarget: () => (app.ports.xdsPort ? { host: loopbackFor(config.host), port: app.ports.xdsPort } : undefined),
+  });
+  const components: Component[] = [{
+    name: 'endpoints',
+    async start() {
+      app.ports.endpointPort = config.endpointPort;
+      await view.start();
+      await reconciler.start();
+    },
+    async stop() {
+      view.stop();
+      await reconciler.stop();
+    },
+  }];
+  if (!config.dnsListen) return { components, view };
+  const dns = new DnsServer(parseListenAddress(config.dnsListen), log);
+  dns.addSource(new EndpointRecordSource(config.region, () => view.current));
+  components.push({
+    name: 'dns',
+    async start() { app.ports.dnsPort = await dns.start(); },
+    stop: () => dns.stop(),
+  });
+  return { components, view, dns };
+}

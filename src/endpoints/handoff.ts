@@ -1,0 +1,63 @@
+// What an endpoint does with a decrypted connection: the mesh API endpoint serves HTTP
+// through the edge (marking the request as arriving via the endpoint); the Envoy
+// management endpoint relays the stream to the local xDS listener, which keeps the xDS
+// server unaware of endpoints (no endpoint policy ever applies to Envoy streams).
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { connect } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { EndpointVia } from '../api/service.js';
+import type { Logger } from '../server/logger.js';
+import { endpointConnections } from './metrics.js';
+
+export type EdgeEntry = (req: IncomingMessage, res: ServerResponse, via?: EndpointVia) => void;
+
+/** The signing service named in a SigV4 Authorization header, if any. */
+function signingService(req: IncomingMessage): string | undefined {
+  const auth = req.headers.authorization;
+  return typeof auth === 'string' ? /Credential=[^/,\s]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(auth)?.[1] : undefined;
+}
+
+/** An HTTP server fed with TLS sockets by the listeners of one appmesh endpoint. */
+export function meshApiHandoff(edge: EdgeEntry, via: () => EndpointVia | undefined): (socket: TLSSocket) => void {
+  const http = createServer({ keepAliveTimeout: 65_000, requestTimeout: 60_000, headersTimeout: 30_000 }, (req, res) => {
+    const current = via();
+    if (!current) {
+      res.writeHead(503, { 'content-type': 'application/json', 'x-amzn-errortype': 'ServiceUnavailableException' });
+      res.end(JSON.stringify({ message: 'The VPC endpoint is not available' }));
+      return;
+    }
+    const service = signingService(req);
+    if (service !== undefined && service !== 'appmesh') {
+      // The interface only reaches the App Mesh service; other services' requests are not routed there.
+      res.writeHead(403, { 'content-type': 'application/json', 'x-amzn-errortype': 'InvalidSignatureException' });
+      res.end(JSON.stringify({ message: `Credential should be scoped to correct service: 'appmesh'.` }));
+      return;
+    }
+    edge(req, res, current);
+  });
+  return (socket) => { http.emit('connection', socket); };
+}
+
+/** Relays each TLS-terminated stream to the local xDS listener as plaintext HTTP/2. */
+export function xdsRelayHandoff(vpcEndpointId: string, xdsTarget: () => { host: string; port: number } | undefined, log: Logger): (socket: TLSSocket) => void {
+  return (socket) => {
+    const target = xdsTarget();
+    if (!target) {
+      endpointConnections.inc({ vpc_endpoint_id: vpcEndpointId, outcome: 'upstream_failed' });
+      log.warn({ vpcEndpointId }, 'no xDS listener to relay the Envoy endpoint connection to');
+      socket.destroy();
+      return;
+    }
+    const upstream = connect(target.port, target.host);
+    upstream.once('error', (err) => {
+      endpointConnections.inc({ vpc_endpoint_id: vpcEndpointId, outcome: 'upstream_failed' });
+      log.warn({ err, vpcEndpointId }, 'xDS relay failed');
+      socket.destroy();
+    });
+    socket.on('error', () => upstream.destroy());
+    socket.once('close', () => upstream.destroy());
+    upstream.once('close', () => socket.destroy());
+    socket.pipe(upstream);
+    upstream.pipe(socket);
+  };
+}

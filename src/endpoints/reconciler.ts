@@ -1,0 +1,148 @@
+// Converges the listeners to the store: one listener per interface of every available
+// endpoint of a service appmeshd offers. Endpoints that become available, gain or lose
+// subnets, or are deleted change the desired set; a restart starts from an empty actual
+// set and rebuilds everything.
+import type { TLSSocket } from 'node:tls';
+import type { EndpointVia } from '../api/service.js';
+import { type EndpointServiceCode, serviceCodeOf } from '../ec2/endpoint-services.js';
+import { endpointServing, type VpcEndpointSpec } from '../ec2/records.js';
+import type { Logger } from '../server/logger.js';
+import type { CertificateAuthority } from './ca/authority.js';
+import { EndpointCertificates } from './certificates.js';
+import { type EdgeEntry, meshApiHandoff, xdsRelayHandoff } from './handoff.js';
+import { EndpointListener, type ListenerBinding } from './listener.js';
+import { endpointListeners } from './metrics.js';
+import { admittingRule } from './security-groups.js';
+import type { Ec2Snapshot, Ec2View } from './view.js';
+
+export interface ReconcilerDeps {
+  view: Ec2View;
+  ca: CertificateAuthority;
+  region: string;
+  port: number;
+  edge: EdgeEntry;
+  xdsTarget: () => { host: string; port: number } | undefined;
+  log: Logger;
+}
+
+type Handoff = (socket: TLSSocket) => void;
+
+const RETRY_MS = 5000;
+const bindingKey = (b: ListenerBinding) => `${b.vpcEndpointId}/${b.networkInterfaceId}/${b.address}:${b.port}`;
+
+export class EndpointReconciler {
+  private readonly listeners = new Map<string, EndpointListener>();
+  /** One hand-off per endpoint, shared by its interfaces' listeners. */
+  private readonly handoffs = new Map<string, Handoff>();
+  private readonly certificates: EndpointCertificates;
+  private running?: Promise<void>;
+  private again = false;
+  private retry?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(private readonly deps: ReconcilerDeps) {
+    this.certificates = new EndpointCertificates(deps.ca, deps.region);
+  }
+
+  async start(): Promise<void> {
+    this.deps.view.onChange(() => void this.schedule());
+    await this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    await this.running;
+    await Promise.all([...this.listeners.values()].map((l) => l.stop()));
+    this.listeners.clear();
+    endpointListeners.set(0);
+  }
+
+  /** Runs a convergence; calls while one runs fold into one more run after it. */
+  schedule(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        if (this.stopped) return;
+        await this.converge(this.deps.view.current);
+      } while (this.again);
+    })().finally(() => { this.running = undefined; });
+    return this.running;
+  }
+
+  private desired(snapshot: Ec2Snapshot): Map<string, { binding: ListenerBinding; code: EndpointServiceCode }> {
+    const out = new Map<string, { binding: ListenerBinding; code: EndpointServiceCode }>();
+    for (const endpoint of snapshot.endpoints.values()) {
+      const code = serviceCodeOf(endpoint.serviceName, this.deps.region);
+      if (!code || !endpointServing(endpoint)) continue;
+      for (const id of endpoint.networkInterfaceIds) {
+        const eni = snapshot.interfaces.get(id);
+        if (!eni) continue;
+        const binding = { vpcEndpointId: endpoint.vpcEndpointId, networkInterfaceId: id, address: eni.privateIpAddress, port: this.deps.port };
+        out.set(bindingKey(binding), { binding, code });
+      }
+    }
+    return out;
+  }
+
+  private async converge(snapshot: Ec2Snapshot): Promise<void> {
+    const desired = this.desired(snapshot);
+    for (const [key, listener] of this.listeners) {
+      if (desired.has(key)) continue;
+      this.listeners.delete(key);
+      await listener.stop();
+      this.deps.log.info({ ...listener.binding }, 'endpoint listener stopped');
+    }
+    const live = new Set([...desired.values()].map((d) => d.binding.vpcEndpointId));
+    for (const id of [...this.handoffs.keys()]) {
+      if (!live.has(id)) { this.handoffs.delete(id); this.certificates.forget(id); }
+    }
+    let failed = false;
+    for (const [key, { binding, code }] of desired) {
+      if (this.listeners.has(key)) continue;
+      const listener = new EndpointListener(binding, {
+        admit: (source) => {
+          const endpoint = this.deps.view.current.endpoints.get(binding.vpcEndpointId);
+          return endpoint ? admittingRule(this.deps.view.current, endpoint, source, binding.port) : undefined;
+        },
+        secureContext: () => this.certificates.contextFor(this.deps.view.current, this.endpoint(binding.vpcEndpointId) ?? snapshot.endpoints.get(binding.vpcEndpointId)!, code),
+        alpnProtocols: code === 'appmesh' ? ['http/1.1'] : ['h2'],
+        handoff: (socket) => this.handoff(binding.vpcEndpointId, code)(socket),
+      }, this.deps.log);
+      try {
+        await listener.start();
+        this.listeners.set(key, listener);
+        this.deps.log.info({ ...binding, service: code }, 'endpoint listener started');
+      } catch (err) {
+        failed = true;
+        this.deps.log.error({ err, ...binding }, 'endpoint listener could not bind; is the address assigned to this host?');
+      }
+    }
+    endpointListeners.set(this.listeners.size);
+    clearTimeout(this.retry);
+    if (failed && !this.stopped) this.retry = setTimeout(() => void this.schedule(), RETRY_MS);
+  }
+
+  private endpoint(id: string): VpcEndpointSpec | undefined {
+    return this.deps.view.current.endpoints.get(id);
+  }
+
+  private via(id: string): EndpointVia | undefined {
+    const endpoint = this.endpoint(id);
+    if (!endpoint || !endpointServing(endpoint)) return undefined;
+    return { vpcEndpointId: endpoint.vpcEndpointId, vpcId: endpoint.vpcId, serviceName: endpoint.serviceName, policyDocument: endpoint.policyDocument };
+  }
+
+  private handoff(id: string, code: EndpointServiceCode): Handoff {
+    let h = this.handoffs.get(id);
+    if (!h) {
+      h = code === 'appmesh' ? meshApiHandoff(this.deps.edge, () => this.via(id)) : xdsRelayHandoff(id, this.deps.xdsTarget, this.deps.log);
+      this.handoffs.set(id, h);
+    }
+    return h;
+  }
+}
