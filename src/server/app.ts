@@ -18,6 +18,10 @@ import type { Store } from '../store/types.js';
 import type { AppConfig } from './config.js';
 import { clientErrorResponse, createEdgeHandler, type EdgeHandler } from './edge.js';
 import { createLogger, type Logger } from './logger.js';
+import { StoreCloudMapSource } from '../discovery/mesh-source.js';
+import type { AdminHandler } from '../xds/server/admin-http.js';
+import { createXdsComponent } from '../xds/server/component.js';
+import { createEndpointRuntime } from '../endpoints/component.js';
 
 /** A long-running part of the process (xDS server, endpoint reconciler, DNS server …). */
 export interface Component {
@@ -70,8 +74,10 @@ export async function startApp(config: AppConfig): Promise<App> {
       store, region: config.region, accountId: config.accountId, zones: config.zones, serviceZones: config.serviceZones, pageTokens,
     }),
   ];
+  // Set once the xDS component exists; serves /admin/proxies and /admin/config-dump.
+  let xdsAdmin: AdminHandler | undefined;
   const edge = createEdgeHandler({ region: config.region, accountId: config.accountId, services, credentials, authorizer, store, log });
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 60_000, headersTimeout: 30_000 }, (req, res) => edge(req, res));
+  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 60_000, headersTimeout: 30_000 }, (req, res) => { if (!xdsAdmin?.(req, res)) edge(req, res); });
   server.on('clientError', (err: { code?: string }, socket) => {
     if (socket.writable) socket.end(clientErrorResponse(err));
   });
@@ -90,6 +96,11 @@ export async function startApp(config: AppConfig): Promise<App> {
       await store.close();
     },
   };
+  const xds = createXdsComponent(app, new StoreCloudMapSource(store));
+  xdsAdmin = xds.admin;
+  components.push(xds);
+  const endpointRuntime = createEndpointRuntime(app);
+  components.push(...endpointRuntime.components);
   for (const c of components) await c.start();
   return app;
 }

@@ -19,6 +19,9 @@ export interface AppConfig {
   endpointPort: number;
   dnsListen?: string;
   xdsAllowUnauthenticated: boolean;
+  /** PEM certificate chain and key: the xDS port speaks TLS when both are given. */
+  xdsTlsCert?: string;
+  xdsTlsKey?: string;
   /** Limits from the App Mesh service quotas; adjustable like the real ones. */
   quotas: Quotas;
   logLevel: string;
@@ -62,6 +65,8 @@ const serveOptions = {
   'endpoint-port': { type: 'string' },
   'dns-listen': { type: 'string' },
   'xds-allow-unauthenticated': { type: 'boolean' },
+  'xds-tls-cert': { type: 'string' },
+  'xds-tls-key': { type: 'string' },
   quota: { type: 'string', multiple: true },
   'log-level': { type: 'string' },
 } as const;
@@ -104,6 +109,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     quotas[k as keyof Quotas] = Number(v);
   }
   const storeUrl = values.store ?? env.APPMESHD_DATABASE_URL;
+  if (!values['xds-tls-cert'] !== !values['xds-tls-key']) throw new ConfigError('--xds-tls-cert and --xds-tls-key go together');
   return {
     dataDir: resolve(values['data-dir'] ?? './.appmeshd'),
     host: values.host ?? '127.0.0.1',
@@ -118,6 +124,8 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     endpointPort: port(values['endpoint-port'], 443, 'endpoint-port'),
     ...(values['dns-listen'] ? { dnsListen: values['dns-listen'] } : {}),
     xdsAllowUnauthenticated: values['xds-allow-unauthenticated'] ?? false,
+    ...(values['xds-tls-cert'] ? { xdsTlsCert: resolve(values['xds-tls-cert']) } : {}),
+    ...(values['xds-tls-key'] ? { xdsTlsKey: resolve(values['xds-tls-key']) } : {}),
     quotas,
     logLevel: values['log-level'] ?? env.APPMESHD_LOG_LEVEL ?? 'info',
   };

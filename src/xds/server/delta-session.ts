@@ -60,6 +60,7 @@ export class DeltaSession extends Session {
     }
     this.recordSubscription(typeUrl, st.subscribed, st.wildcard);
     if (req.response_nonce) this.answered(typeUrl, req.response_nonce, req.error_detail);
+    if (typeUrl === TypeUrl.listener) this.listenersSubscribed(st.subscribed, st.wildcard);
     this.push(typeUrl, false);
     this.maybeCleanup();
   }

@@ -53,6 +53,8 @@ export interface SessionInit {
   /** Single-type services serve one type; ADS serves all. */
   fixedType?: TypeUrlValue;
   write: (message: Buffer) => void;
+  /** The configuration for the listener names a proxyless gRPC client asked for (empty: an Envoy's). */
+  resolveConfig: (apiListeners: readonly string[]) => EncodedConfig | undefined;
 }
 
 /** Error detail of a NACK as it arrives (google.rpc.Status). */
@@ -83,6 +85,22 @@ export abstract class Session {
   abstract applyConfig(config: EncodedConfig, changedAt: number | undefined): void;
 
   get identity(): ProxyIdentity { return this.init.identity; }
+
+  /**
+   * Listener names subscribed explicitly: a proxyless gRPC client's API listeners. Envoys
+   * subscribe to all listeners (wildcard) and have none.
+   */
+  apiListeners: readonly string[] = [];
+
+  /** Switches configuration when the explicit listener subscription changed; true when it did. */
+  protected listenersSubscribed(names: Iterable<string>, wildcard: boolean): boolean {
+    const next = wildcard ? [] : [...new Set(names)].sort();
+    if (next.join('\0') === this.apiListeners.join('\0')) return false;
+    this.apiListeners = next;
+    const config = this.init.resolveConfig(next);
+    if (config) this.applyConfig(config, undefined);
+    return true;
+  }
 
   protected typeStatus(typeUrl: string): TypeStatus {
     let s = this.statuses.get(typeUrl);

@@ -55,6 +55,9 @@ export class SotwSession extends Session {
     st.names = new Set(names);
     st.wildcard = wildcard;
     this.recordSubscription(typeUrl, names, wildcard);
+    const nonceBefore = st.nonce;
+    if (typeUrl === TypeUrl.listener) this.listenersSubscribed(names, wildcard);
+    const pushedAlready = st.nonce !== nonceBefore;
 
     if (first && req.version_info && this.config) {
       // A reconnecting proxy that already holds exactly this version gets nothing.
@@ -66,7 +69,7 @@ export class SotwSession extends Session {
         return;
       }
     }
-    this.push(typeUrl, { force: first || newly });
+    this.push(typeUrl, { force: (first || newly) && !pushedAlready });
     this.maybeCleanup();
   }
 

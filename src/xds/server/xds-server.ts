@@ -128,6 +128,11 @@ export class XdsServer {
         ...(principal ? { principal: principal.principalArn } : {}),
         ...(method.fixedType ? { fixedType: method.fixedType } : {}),
         write: (message: Buffer) => { if (!ended) call.write(message); },
+        resolveConfig: (apiListeners: readonly string[]) => {
+          const current = this.latest.has(id.meshName) ? this.latest.get(id.meshName) : entry;
+          const r = this.opts.cache.configFor(current, id, apiListeners);
+          return r.kind === 'ok' ? r.config : r.kind === 'error' ? r.fallback : undefined;
+        },
       };
       const session = method.variant === 'sotw' ? new SotwSession(init) : new DeltaSession(init);
       live = { session, call, meshName: id.meshName };
@@ -196,7 +201,7 @@ export class XdsServer {
       this.dirty.delete(l);
       if (!this.live.has(l.session.init.streamId)) continue;
       const entry = this.latest.get(l.meshName);
-      const result = this.opts.cache.configFor(entry, l.session.identity);
+      const result = this.opts.cache.configFor(entry, l.session.identity, l.session.apiListeners);
       if (result.kind === 'missing') { this.close(l, grpc.status.INVALID_ARGUMENT, `${result.message}; it was deleted`); continue; }
       if (result.kind === 'error') continue; // the last good configuration stays
       this.safely(l, () => l.session.applyConfig(result.config, entry?.changedAt));
