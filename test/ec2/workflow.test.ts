@@ -1,0 +1,97 @@
+// App Mesh's documented interface-endpoint set-up, step by step with the real aws CLI.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, type RunningServer } from '../helpers/server.js';
+import { awsEc2 } from './cli.js';
+
+const REGION = 'us-east-2';
+let server: RunningServer;
+
+before(async () => {
+  server = await startServer({
+    region: REGION,
+    args: ['--zones', `${REGION}a,${REGION}b,${REGION}c`, '--service-zones', `appmesh-envoy-management=${REGION}a,${REGION}b`, '--endpoint-settle-ms', '300'],
+  });
+});
+
+after(async () => {
+  await server?.stop();
+  server?.cleanup();
+});
+
+test('the documented workflow: VPC, DNS attributes, subnets, security group, both endpoints with private DNS', async () => {
+  const vpc = (await awsEc2(server, ['create-vpc', '--cidr-block', '127.10.0.0/16'])).Vpc;
+  assert.match(vpc.VpcId, /^vpc-[0-9a-f]{17}$/);
+  assert.equal(vpc.CidrBlock, '127.10.0.0/16');
+  const vpcId: string = vpc.VpcId;
+
+  await awsEc2(server, ['modify-vpc-attribute', '--vpc-id', vpcId, '--enable-dns-support', '{"Value":true}']);
+  await awsEc2(server, ['modify-vpc-attribute', '--vpc-id', vpcId, '--enable-dns-hostnames', '{"Value":true}']);
+  const hostnames = await awsEc2(server, ['describe-vpc-attribute', '--vpc-id', vpcId, '--attribute', 'enableDnsHostnames']);
+  assert.deepEqual(hostnames, { VpcId: vpcId, EnableDnsHostnames: { Value: true } });
+
+  const subnetA = (await awsEc2(server, ['create-subnet', '--vpc-id', vpcId, '--cidr-block', '127.10.1.0/24', '--availability-zone', `${REGION}a`])).Subnet;
+  const subnetB = (await awsEc2(server, ['create-subnet', '--vpc-id', vpcId, '--cidr-block', '127.10.2.0/24', '--availability-zone', `${REGION}b`])).Subnet;
+  assert.match(subnetA.SubnetId, /^subnet-[0-9a-f]{17}$/);
+  assert.equal(subnetB.AvailabilityZone, `${REGION}b`);
+  assert.equal(subnetA.AvailableIpAddressCount, 251);
+
+  const sg = await awsEc2(server, ['create-security-group', '--group-name', 'appmesh-vpce', '--description', 'App Mesh endpoints', '--vpc-id', vpcId]);
+  assert.match(sg.GroupId, /^sg-[0-9a-f]{17}$/);
+  await awsEc2(server, ['authorize-security-group-ingress', '--group-id', sg.GroupId, '--protocol', 'tcp', '--port', '443', '--cidr', '127.10.1.0/24']);
+  const groups = (await awsEc2(server, ['describe-security-groups', '--group-ids', sg.GroupId])).SecurityGroups;
+  assert.deepEqual(groups[0].IpPermissions.map((p: any) => [p.IpProtocol, p.FromPort, p.ToPort, p.IpRanges]), [['tcp', 443, 443, [{ CidrIp: '127.10.1.0/24' }]]]);
+
+  const zones = await awsEc2(server, ['describe-vpc-endpoint-services', '--query',
+    `ServiceDetails[?ServiceName==\`com.amazonaws.${REGION}.appmesh-envoy-management\`].AvailabilityZones[]`]);
+  assert.deepEqual(zones, [`${REGION}a`, `${REGION}b`]);
+
+  const endpoints: any[] = [];
+  for (const service of ['appmesh', 'appmesh-envoy-management']) {
+    const created = await awsEc2(server, ['create-vpc-endpoint', '--vpc-endpoint-type', 'Interface', '--vpc-id', vpcId,
+      '--service-name', `com.amazonaws.${REGION}.${service}`, '--subnet-ids', subnetA.SubnetId, subnetB.SubnetId,
+      '--security-group-ids', sg.GroupId, '--private-dns-enabled']);
+    const e = created.VpcEndpoint;
+    assert.match(e.VpcEndpointId, /^vpce-[0-9a-f]{17}$/);
+    assert.equal(e.State, 'pending');
+    assert.equal(e.VpcEndpointType, 'Interface');
+    assert.equal(e.PrivateDnsEnabled, true);
+    assert.deepEqual(e.Groups, [{ GroupId: sg.GroupId, GroupName: 'appmesh-vpce' }]);
+    assert.equal(e.NetworkInterfaceIds.length, 2);
+    const names: string[] = e.DnsEntries.map((d: any) => d.DnsName);
+    const id = e.VpcEndpointId;
+    assert.equal(names.length, 4);
+    assert.match(names[0]!, new RegExp(`^${id}-[a-z0-9]{8}\\.${service}\\.${REGION}\\.vpce\\.amazonaws\\.com$`));
+    assert.match(names[1]!, new RegExp(`^${id}-[a-z0-9]{8}-${REGION}a\\.${service}\\.${REGION}\\.vpce\\.amazonaws\\.com$`));
+    assert.match(names[2]!, new RegExp(`^${id}-[a-z0-9]{8}-${REGION}b\\.${service}\\.${REGION}\\.vpce\\.amazonaws\\.com$`));
+    assert.equal(names[3], `${service}.${REGION}.amazonaws.com`);
+    assert.match(e.CreationTimestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    endpoints.push(e);
+  }
+
+  // The v1 CLI has no vpc-endpoint waiter; poll describe as Terraform does.
+  const ids = endpoints.map((e) => e.VpcEndpointId);
+  let states: string[] = [];
+  for (let i = 0; i < 60; i++) {
+    states = (await awsEc2(server, ['describe-vpc-endpoints', '--vpc-endpoint-ids', ...ids])).VpcEndpoints.map((e: any) => e.State);
+    if (states.every((s) => s === 'available')) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  assert.deepEqual(states, ['available', 'available']);
+
+  const enis = (await awsEc2(server, ['describe-network-interfaces', '--filters', `Name=vpc-id,Values=${vpcId}`, 'Name=interface-type,Values=vpc_endpoint'])).NetworkInterfaces;
+  assert.equal(enis.length, 4);
+  for (const eni of enis) {
+    assert.match(eni.NetworkInterfaceId, /^eni-[0-9a-f]{17}$/);
+    assert.equal(eni.RequesterManaged, true);
+    assert.equal(eni.InterfaceType, 'vpc_endpoint');
+    assert.match(eni.Description, /^VPC Endpoint Interface vpce-[0-9a-f]{17}$/);
+    assert.deepEqual(eni.Groups, [{ GroupId: sg.GroupId, GroupName: 'appmesh-vpce' }]);
+    const subnet = eni.SubnetId === subnetA.SubnetId ? '127.10.1.' : '127.10.2.';
+    assert.ok(eni.PrivateIpAddress.startsWith(subnet), eni.PrivateIpAddress);
+    // The first four addresses of a subnet are AWS's.
+    assert.ok(Number(eni.PrivateIpAddress.split('.')[3]) >= 4);
+  }
+  const ips = enis.map((e: any) => e.PrivateIpAddress);
+  assert.equal(new Set(ips).size, 4, 'every interface has its own address');
+});
