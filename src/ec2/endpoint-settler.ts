@@ -2,9 +2,9 @@
 // 'available' and 'deleting' → gone, a settle delay after their last change. It reads
 // everything from the store on every pass, so a restart (or another replica taking over
 // the lease) simply continues.
-import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/types.js';
 import type { Logger } from '../server/logger.js';
+import { periodicJob, Singleton } from '../server/singleton.js';
 import { Ec2Kind, type VpcEndpointSpec } from './records.js';
 import { updateRow } from './rows.js';
 
@@ -19,45 +19,41 @@ export interface EndpointSettlerOptions {
 
 export class EndpointSettler {
   readonly name = 'ec2-endpoint-settler';
-  private readonly holder = randomUUID();
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private unsubscribe: (() => void) | undefined;
+  /** Runs the passes on one replica at a time (a lease in the store; see server/singleton.ts). */
+  private readonly singleton: Singleton;
 
-  constructor(private readonly opts: EndpointSettlerOptions) {}
+  constructor(private readonly opts: EndpointSettlerOptions) {
+    const { store, log } = opts;
+    const job = periodicJob(
+      this.intervalMs,
+      (signal) => this.pass(signal),
+      (err) => log.warn({ err }, 'endpoint settle pass failed'),
+      (kick) => store.subscribe((changes) => {
+        if (changes.some((c) => c.kind === Ec2Kind.vpcEndpoint)) kick();
+      }),
+    );
+    this.singleton = new Singleton({ store, log, lease: LEASE, job, ttlMs: Math.max(6000, this.intervalMs * 6) });
+  }
 
   private get intervalMs(): number {
     return Math.max(50, Math.min(1000, Math.floor(this.opts.settleMs / 2)));
   }
 
   async start(): Promise<void> {
-    this.timer = setInterval(() => this.kick(), this.intervalMs);
-    this.timer.unref();
-    this.unsubscribe = this.opts.store.subscribe((changes) => {
-      if (changes.some((c) => c.kind === Ec2Kind.vpcEndpoint)) this.kick();
-    });
-    this.kick();
+    await this.singleton.start();
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.unsubscribe?.();
-    await this.running;
-    await this.opts.store.releaseLease(LEASE, this.holder).catch(() => false);
+    await this.singleton.stop();
   }
 
-  private kick(): void {
-    if (this.running) return;
-    this.running = this.pass().catch((err) => this.opts.log.warn({ err }, 'endpoint settle pass failed')).finally(() => { this.running = undefined; });
-  }
-
-  private async pass(): Promise<void> {
+  private async pass(signal: AbortSignal): Promise<void> {
     const { store, settleMs } = this.opts;
-    if (!(await store.tryAcquireLease(LEASE, this.holder, Math.max(5000, this.intervalMs * 10)))) return;
     const now = Date.now();
     const due = (await store.listKind<VpcEndpointSpec>(Ec2Kind.vpcEndpoint))
       .filter((r) => (r.spec.state === 'pending' || r.spec.state === 'deleting') && now - r.updatedAt >= settleMs);
     for (const r of due) {
+      if (signal.aborted) return;
       await store.transact(async (tx) => {
         const row = await tx.get<VpcEndpointSpec>(Ec2Kind.vpcEndpoint, r.scope, r.name);
         if (!row || row.version !== r.version) return;
