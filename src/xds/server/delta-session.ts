@@ -61,7 +61,7 @@ export class DeltaSession extends Session {
     this.recordSubscription(typeUrl, st.subscribed, st.wildcard);
     if (req.response_nonce) this.answered(typeUrl, req.response_nonce, req.error_detail);
     if (typeUrl === TypeUrl.listener) this.listenersSubscribed(st.subscribed, st.wildcard);
-    this.push(typeUrl, false);
+    this.push(typeUrl, typeUrl === TypeUrl.cluster && this.cleanupPending);
     this.maybeCleanup();
   }
 
@@ -74,7 +74,7 @@ export class DeltaSession extends Session {
     const clusters = this.diff(TypeUrl.cluster, routesChange);
     if (clusters?.deferred) this.cleanupPending = true;
     if (previous && clusters) this.refreshLoadAssignmentsOf(clusters.resources.map((r) => r.name));
-    for (const typeUrl of ORDERED_TYPES) this.push(typeUrl, typeUrl === TypeUrl.cluster && routesChange);
+    for (const typeUrl of ORDERED_TYPES) this.push(typeUrl, typeUrl === TypeUrl.cluster && this.cleanupPending);
     this.maybeCleanup();
   }
 

@@ -34,7 +34,8 @@ interface Plan { version: string; resources: EncodedResource[] }
 export class SotwSession extends Session {
   readonly variant = 'sotw' as const;
   private readonly states = new Map<string, TypeState>();
-  private cleanupPending = false;
+  /** Clusters a new route table no longer uses, still sent until the proxy answered the routes. */
+  private leaving: EncodedResource[] = [];
 
   onRequest(request: unknown): void {
     const req = request as DiscoveryRequest;
@@ -81,22 +82,22 @@ export class SotwSession extends Session {
     const cds = this.states.get(TypeUrl.cluster);
     const cdsNow = config.types.get(TypeUrl.cluster)!.byName;
     const leaving = routesChange && cds ? [...cds.sent.values()].filter((r) => !cdsNow.has(r.name)) : [];
+    this.leaving = leaving;
     let endpointsPushed = false;
     for (const typeUrl of ORDERED_TYPES) {
       if (typeUrl === TypeUrl.cluster) {
         // Envoy finishes warming a changed cluster only with a fresh load assignment.
-        if (this.push(typeUrl, { keep: leaving })) endpointsPushed = this.push(TypeUrl.endpoint, { force: true }) || true;
+        if (this.push(typeUrl, {})) endpointsPushed = this.push(TypeUrl.endpoint, { force: true }) || true;
       } else if (typeUrl !== TypeUrl.endpoint || !endpointsPushed) {
         this.push(typeUrl, {});
       }
     }
-    if (leaving.length > 0) this.cleanupPending = true;
     this.maybeCleanup();
   }
 
   private maybeCleanup(): void {
-    if (!this.cleanupPending || this.outstanding(TypeUrl.listener) || this.outstanding(TypeUrl.route)) return;
-    this.cleanupPending = false;
+    if (this.leaving.length === 0 || this.outstanding(TypeUrl.listener) || this.outstanding(TypeUrl.route)) return;
+    this.leaving = [];
     this.push(TypeUrl.cluster, {});
   }
 
@@ -107,7 +108,8 @@ export class SotwSession extends Session {
   }
 
   /** What the proxy should hold of a type under the given configuration. */
-  private plan(typeUrl: string, config: EncodedConfig, keep: readonly EncodedResource[] = []): Plan | undefined {
+  private plan(typeUrl: string, config: EncodedConfig): Plan | undefined {
+    const keep = typeUrl === TypeUrl.cluster ? this.leaving : [];
     const st = this.states.get(typeUrl);
     const type = config.types.get(typeUrl as TypeUrlValue);
     if (!st?.requested || !type) return undefined;
@@ -126,11 +128,11 @@ export class SotwSession extends Session {
   }
 
   /** Sends the type if it changed (or `force`); true when a response went out. */
-  private push(typeUrl: string, opts: { force?: boolean; keep?: readonly EncodedResource[] }): boolean {
+  private push(typeUrl: string, opts: { force?: boolean }): boolean {
     const config = this.config;
     if (!config) return false;
     const st = this.states.get(typeUrl);
-    const plan = this.plan(typeUrl, config, opts.keep);
+    const plan = this.plan(typeUrl, config);
     if (!st || !plan) return false;
     if (!opts.force && plan.version === st.sentVersion) return false;
     if (!isFullStateType(typeUrl) && plan.resources.length === 0) {

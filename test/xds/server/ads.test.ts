@@ -40,7 +40,8 @@ const ack = (s: AdsStream<SotwResponse>, r: SotwResponse, resourceNames: string[
   s.send({ type_url: r.type_url, version_info: r.version_info, response_nonce: r.nonce, resource_names: resourceNames });
 
 async function adminGet(path: string): Promise<any> {
-  const headers = signRequest({ method: 'GET', host: `127.0.0.1:${server.apiPort}`, path, ...server.credentials, region: server.region, service: 'appmesh' });
+  const [p, q] = path.split('?') as [string, string | undefined];
+  const headers = signRequest({ method: 'GET', host: `127.0.0.1:${server.apiPort}`, path: p, rawQuery: q ?? '', ...server.credentials, region: server.region, service: 'appmesh' });
   const res = await fetch(`${server.endpoint}${path}`, { headers });
   assert.equal(res.status, 200, await res.clone().text());
   return res.json();
@@ -196,13 +197,14 @@ describe('state of the world', () => {
     ack(s, first);
     const second = await s.next();
     assert.equal(second.type_url, T.rds);
-    assert.ok(await s.quiet(200), 'cleanup waits for the route ACK');
+    const extra = await s.next(200).catch(() => undefined); assert.equal(extra, undefined, `cleanup waits for the route ACK: ${extra?.type_url} ${extra && names(extra)}`);
     ack(s, second, routeNames);
     const cleanup = await s.next();
     assert.equal(cleanup.type_url, T.cds);
     assert.ok(!names(cleanup).some((n) => n.includes('backend-b')), 'then the unused cluster goes');
     ack(s, cleanup);
     await setWeights(80, 20);
+    assert.equal((await s.next()).type_url, T.cds, 'back to a/b: clusters first again');
     s.close();
   });
 
@@ -249,8 +251,9 @@ describe('delta', () => {
     assert.notEqual(changed.resources![0]!.version, known.rds['rds_egress_http_8080']);
     again.send({ type_url: T.rds, response_nonce: changed.nonce });
     assert.ok(await again.quiet(300));
-    again.close();
     await setWeights(80, 20);
+    assert.equal((await again.next()).type_url, T.rds);
+    again.close();
   });
 });
 
@@ -260,7 +263,7 @@ describe('visibility', () => {
     for (const m of ['appmeshd_xds_streams', 'appmeshd_xds_pushes_total', 'appmeshd_xds_push_to_ack_seconds_bucket', 'appmeshd_xds_nacks_total', 'appmeshd_xds_admission_refusals_total']) {
       assert.ok(text.includes(m), `${m} exported`);
     }
-    assert.match(text, /appmeshd_xds_admission_refusals_total\{reason="unauthenticated"\} [1-9]/);
+    assert.match(text, /appmeshd_xds_admission_refusals_total\{reason="unauthenticated"\} [1-9]/, text.split('\n').filter((l) => l.includes('xds')).join('\n'));
     const dump = await adminGet(`/admin/config-dump?node=${encodeURIComponent(NODE)}`);
     const routes = dump.configs.find((c: any) => c['@type'].endsWith('RoutesConfigDump'));
     assert.deepEqual(routes.dynamic_route_configs.map((r: any) => r.route_config.name), ['rds_egress_http_8080']);
