@@ -24,10 +24,14 @@ export interface PushRecord extends ConvergenceResult {
   push: number; apiMs: number; serverCpuSeconds: number; serverPeakRssMiB: number; generatorCpuSeconds: number;
 }
 
+export interface IdleSample { seconds: number; cpuSeconds: number; cpuPercentOfCore: number; rssMiB: number }
+
 export interface XdsRun {
   n: number; mode: AdsMode; proxiesPerVirtualNode: number;
   sync: SyncResult;
-  rest: { seconds: number; cpuSeconds: number; cpuPercentOfCore: number; rssMiB: number };
+  /** The server idle before any stream connected, and idle with every stream connected and synced. */
+  idleNoStreams: IdleSample;
+  rest: IdleSample;
   pushes: PushRecord[];
   /** Medians over the pushes. */
   p50: number; p99: number; max: number; pushCpuSeconds: number; peakRssMiB: number;
@@ -59,10 +63,15 @@ async function seedMesh(o: XdsOptions, port: number): Promise<{ resources: numbe
   const idx = Array.from({ length: m }, (_, i) => i);
   const t0 = performance.now();
   await call(ep, createMesh(MESH));
-  await pool(idx, 16, async (i) => { await call(ep, createRouter(MESH, i)); });
-  await pool(idx, 16, async (i) => { await call(ep, createService(MESH, i)); });
-  await pool(idx, 16, async (i) => { await call(ep, createNode(MESH, vnName(i), nodeSpec(i, backendsOf(i, m, o.backends)))); });
-  await pool(idx, 16, async (i) => { await call(ep, createRoute(MESH, i, m, 50)); });
+  const phase = async (what: string, fn: (i: number) => Promise<unknown>) => {
+    const t = performance.now();
+    await pool(idx, 16, async (i) => { await fn(i); });
+    log(`xds: seeded ${m} ${what} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  };
+  await phase('virtual routers', (i) => call(ep, createRouter(MESH, i)));
+  await phase('virtual services', (i) => call(ep, createService(MESH, i)));
+  await phase('virtual nodes', (i) => call(ep, createNode(MESH, vnName(i), nodeSpec(i, backendsOf(i, m, o.backends)))));
+  await phase('routes', (i) => call(ep, createRoute(MESH, i, m, 50)));
   ep.agent.destroy();
   return { resources: 1 + 4 * m, seconds: (performance.now() - t0) / 1000 };
 }
@@ -79,6 +88,11 @@ async function oneRun(o: XdsOptions, dataDir: string, n: number, mode: AdsMode, 
   });
   const api = endpoint(server.host, server.port, benchCredentials, 1);
   try {
+    await sleep(1000);
+    const b0 = sampleProc(server.pid);
+    await sleep(o.restMs);
+    const b1 = sampleProc(server.pid);
+    const idleNoStreams = { seconds: (b1.t - b0.t) / 1000, cpuSeconds: b1.cpuSeconds - b0.cpuSeconds, cpuPercentOfCore: ((b1.cpuSeconds - b0.cpuSeconds) / ((b1.t - b0.t) / 1000)) * 100, rssMiB: b1.rssBytes / 2 ** 20 };
     const sync = await fleet.connect(Math.max(60_000, n * 60));
     log(`xds: ${mode} N=${n}: ${sync.synced}/${sync.streams} streams synced in ${sync.totalMs.toFixed(0)} ms (per stream p50 ${sync.perStream.p50.toFixed(0)} ms, p99 ${sync.perStream.p99.toFixed(0)} ms), ${sync.resourcesPerProxy} resources per proxy${sync.firstError ? `; ${sync.failed} failed: ${sync.firstError}` : ''}`);
     if (sync.synced === 0) throw new Error(`no stream synced: ${sync.firstError}\n${server.logTail()}`);
@@ -90,7 +104,7 @@ async function oneRun(o: XdsOptions, dataDir: string, n: number, mode: AdsMode, 
       seconds: (r1.t - r0.t) / 1000, cpuSeconds: r1.cpuSeconds - r0.cpuSeconds,
       cpuPercentOfCore: ((r1.cpuSeconds - r0.cpuSeconds) / ((r1.t - r0.t) / 1000)) * 100, rssMiB: r1.rssBytes / 2 ** 20,
     };
-    log(`xds: ${mode} N=${n}: at rest ${rest.cpuSeconds.toFixed(2)} CPU s over ${rest.seconds.toFixed(1)} s, RSS ${rest.rssMiB.toFixed(0)} MiB`);
+    log(`xds: ${mode} N=${n}: at rest ${rest.cpuSeconds.toFixed(2)} CPU s over ${rest.seconds.toFixed(1)} s, RSS ${rest.rssMiB.toFixed(0)} MiB (before any stream: ${idleNoStreams.cpuSeconds.toFixed(2)} CPU s, ${idleNoStreams.rssMiB.toFixed(0)} MiB)`);
     const pushes: PushRecord[] = [];
     for (let k = 1; k <= o.pushes; k++) {
       weight = weight === 50 ? 80 : 50;
@@ -111,7 +125,7 @@ async function oneRun(o: XdsOptions, dataDir: string, n: number, mode: AdsMode, 
       await sleep(500);
     }
     return {
-      n, mode, proxiesPerVirtualNode: Math.ceil(n / o.meshSize), sync, rest, pushes,
+      n, mode, proxiesPerVirtualNode: Math.ceil(n / o.meshSize), sync, idleNoStreams, rest, pushes,
       p50: median(pushes.map((p) => p.p50)), p99: median(pushes.map((p) => p.p99)), max: median(pushes.map((p) => p.max)),
       pushCpuSeconds: median(pushes.map((p) => p.serverCpuSeconds)), peakRssMiB: Math.max(rest.rssMiB, ...pushes.map((p) => p.serverPeakRssMiB)),
     };
@@ -153,7 +167,12 @@ export async function runXds(o: XdsOptions): Promise<XdsResult> {
     for (const n of o.streams) {
       for (const mode of o.modes) {
         try {
-          result.runs.push(await oneRun(o, dataDir, n, mode));
+          // One retry: a run can fail for reasons outside the server (e.g. the build being rewritten under it).
+          result.runs.push(await oneRun(o, dataDir, n, mode).catch(async (err: Error) => {
+            log(`xds: ${mode} N=${n} failed (${err.message.split('\n')[0]}); retrying once`);
+            await sleep(2000);
+            return oneRun(o, dataDir, n, mode);
+          }));
         } catch (err) {
           log(`xds: ${mode} N=${n} failed: ${(err as Error).message}`);
           result.note = `${mode} N=${n} failed: ${(err as Error).message.split('\n')[0]}`;
