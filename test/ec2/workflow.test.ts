@@ -1,8 +1,9 @@
 // App Mesh's documented interface-endpoint set-up, step by step with the real aws CLI.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, DescribeVpcAttributeCommand, DescribeVpcEndpointsCommand } from '@aws-sdk/client-ec2';
 import { startServer, type RunningServer } from '../helpers/server.js';
-import { awsEc2 } from './cli.js';
+import { awsEc2, sdkClient } from './cli.js';
 
 const REGION = 'us-east-2';
 let server: RunningServer;
@@ -27,8 +28,10 @@ test('the documented workflow: VPC, DNS attributes, subnets, security group, bot
 
   await awsEc2(server, ['modify-vpc-attribute', '--vpc-id', vpcId, '--enable-dns-support', '{"Value":true}']);
   await awsEc2(server, ['modify-vpc-attribute', '--vpc-id', vpcId, '--enable-dns-hostnames', '{"Value":true}']);
-  const hostnames = await awsEc2(server, ['describe-vpc-attribute', '--vpc-id', vpcId, '--attribute', 'enableDnsHostnames']);
-  assert.deepEqual(hostnames, { VpcId: vpcId, EnableDnsHostnames: { Value: true } });
+  // Checks go through the SDK: each CLI call costs a Python start-up.
+  const ec2 = sdkClient(server);
+  const hostnames = await ec2.send(new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute: 'enableDnsHostnames' }));
+  assert.deepEqual([hostnames.VpcId, hostnames.EnableDnsHostnames], [vpcId, { Value: true }]);
 
   const subnetA = (await awsEc2(server, ['create-subnet', '--vpc-id', vpcId, '--cidr-block', '127.10.1.0/24', '--availability-zone', `${REGION}a`])).Subnet;
   const subnetB = (await awsEc2(server, ['create-subnet', '--vpc-id', vpcId, '--cidr-block', '127.10.2.0/24', '--availability-zone', `${REGION}b`])).Subnet;
@@ -39,8 +42,8 @@ test('the documented workflow: VPC, DNS attributes, subnets, security group, bot
   const sg = await awsEc2(server, ['create-security-group', '--group-name', 'appmesh-vpce', '--description', 'App Mesh endpoints', '--vpc-id', vpcId]);
   assert.match(sg.GroupId, /^sg-[0-9a-f]{17}$/);
   await awsEc2(server, ['authorize-security-group-ingress', '--group-id', sg.GroupId, '--protocol', 'tcp', '--port', '443', '--cidr', '127.10.1.0/24']);
-  const groups = (await awsEc2(server, ['describe-security-groups', '--group-ids', sg.GroupId])).SecurityGroups;
-  assert.deepEqual(groups[0].IpPermissions.map((p: any) => [p.IpProtocol, p.FromPort, p.ToPort, p.IpRanges]), [['tcp', 443, 443, [{ CidrIp: '127.10.1.0/24' }]]]);
+  const groups = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [sg.GroupId] }))).SecurityGroups!;
+  assert.deepEqual(groups[0]!.IpPermissions!.map((p) => [p.IpProtocol, p.FromPort, p.ToPort, p.IpRanges]), [['tcp', 443, 443, [{ CidrIp: '127.10.1.0/24' }]]]);
 
   const zones = await awsEc2(server, ['describe-vpc-endpoint-services', '--query',
     `ServiceDetails[?ServiceName==\`com.amazonaws.${REGION}.appmesh-envoy-management\`].AvailabilityZones[]`]);
@@ -73,13 +76,15 @@ test('the documented workflow: VPC, DNS attributes, subnets, security group, bot
   const ids = endpoints.map((e) => e.VpcEndpointId);
   let states: string[] = [];
   for (let i = 0; i < 60; i++) {
-    states = (await awsEc2(server, ['describe-vpc-endpoints', '--vpc-endpoint-ids', ...ids])).VpcEndpoints.map((e: any) => e.State);
+    states = (await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: ids }))).VpcEndpoints!.map((e) => String(e.State));
     if (states.every((s) => s === 'available')) break;
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 100));
   }
   assert.deepEqual(states, ['available', 'available']);
 
-  const enis = (await awsEc2(server, ['describe-network-interfaces', '--filters', `Name=vpc-id,Values=${vpcId}`, 'Name=interface-type,Values=vpc_endpoint'])).NetworkInterfaces;
+  const enis: any[] = (await ec2.send(new DescribeNetworkInterfacesCommand({
+    Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'interface-type', Values: ['vpc_endpoint'] }],
+  }))).NetworkInterfaces!;
   assert.equal(enis.length, 4);
   for (const eni of enis) {
     assert.match(eni.NetworkInterfaceId, /^eni-[0-9a-f]{17}$/);
@@ -94,4 +99,5 @@ test('the documented workflow: VPC, DNS attributes, subnets, security group, bot
   }
   const ips = enis.map((e: any) => e.PrivateIpAddress);
   assert.equal(new Set(ips).size, 4, 'every interface has its own address');
+  ec2.destroy();
 });
