@@ -66,6 +66,8 @@ export function createIamHandlers({ store, accountId }: IamDeps): Record<string,
     async CreateUser(input: Input) {
       const name: string = input.UserName;
       const path: string = input.Path ?? '/';
+      // The model's patterns are unanchored; IAM requires the whole name to match.
+      if (!/^[\w+=,.@-]{1,64}$/.test(name)) throw validation(`1 validation error detected: Value '${name}' at 'userName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`);
       if (!path.startsWith('/') || !path.endsWith('/')) throw validation('The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters.');
       const now = Date.now();
       const row = await store.transact(async (tx) => {
