@@ -1,0 +1,239 @@
+// A virtual node's sidecar Envoy: ingress listener 15000 → local app, egress listener 15001 → backends.
+import type { MeshSnapshot, SnapshotResource } from '../../mesh/snapshot.js';
+import type { ClientPolicyTls, Listener, LoggingFormat, PortProtocol, VirtualNodeSpec } from '../../protocols/generated/appmesh-types.js';
+import {
+  allowAllClusterName, allowAllFilterChainName, amazonawsClusterName, amazonawsFilterChainName, EGRESS_PORT, egressFilterChainName,
+  egressListenerName, ingressClusterName, ingressFilterChainName, ingressListenerName, ingressRouteEntryName, ingressVirtualHostName,
+  INGRESS_PORT, routeConfigName, virtualServiceDomains,
+} from '../names.js';
+import { TypeUrl, type EnvoyResource, type ProxyConfig } from './types.js';
+import {
+  adsConfigSource, circuitBreakers, DEFAULTS, fileAccessLog, http2ProtocolOptions, lbEndpoint, listenAddress, loopback, pbDuration,
+  routerFilter, socketAddress, T, type Json,
+} from './envoy.js';
+import { egressCluster, healthChecks, type ClusterBuild } from './clusters.js';
+import { ipPreferenceOf, providerOf, type ServicePort, type TargetRef } from './model.js';
+import { clusterNameOf, listenerTimeouts, serviceRoutes, serviceVirtualHostRoutes } from './routes.js';
+import { applicableClientTls, downstreamTransportSocket, effectiveListenerTls, upstreamTransportSocket } from './tls.js';
+
+const isHttp = (p: PortProtocol) => p !== 'tcp';
+
+export function accessLogs(logging: { accessLog?: { file?: { path: string; format?: LoggingFormat } } } | undefined): Json[] {
+  const f = logging?.accessLog?.file;
+  return f ? [fileAccessLog(f.path, f.format)] : [];
+}
+
+export function httpConnectionManager(statPrefix: string, routeConfig: string, logs: Json[], extra: Json = {}): Json {
+  const hcm: Json = {
+    '@type': T.hcm,
+    stat_prefix: statPrefix,
+    rds: { config_source: adsConfigSource(), route_config_name: routeConfig },
+    http_filters: [routerFilter()],
+    stream_idle_timeout: pbDuration(DEFAULTS.idleTimeoutMs),
+    upgrade_configs: [{ upgrade_type: 'websocket' }],
+    normalize_path: true,
+    merge_slashes: true,
+    path_with_escaped_slashes_action: 'KEEP_UNCHANGED',
+    ...extra,
+  };
+  if (logs.length) hcm['access_log'] = logs;
+  return { name: 'envoy.filters.network.http_connection_manager', typed_config: hcm };
+}
+
+export function tcpProxy(statPrefix: string, clusters: { name: string; weight: number }[], idleMs: number | undefined, logs: Json[]): Json {
+  const cfg: Json = { '@type': T.tcpProxy, stat_prefix: statPrefix };
+  const only = clusters[0];
+  if (clusters.length === 1 && only) cfg['cluster'] = only.name;
+  else cfg['weighted_clusters'] = { clusters };
+  cfg['idle_timeout'] = pbDuration(idleMs ?? DEFAULTS.idleTimeoutMs);
+  if (logs.length) cfg['access_log'] = logs;
+  return { name: 'envoy.filters.network.tcp_proxy', typed_config: cfg };
+}
+
+const originalDst = (): Json => ({ name: 'envoy.filters.listener.original_dst', typed_config: { '@type': T.originalDst } });
+const tlsInspector = (): Json => ({ name: 'envoy.filters.listener.tls_inspector', typed_config: { '@type': T.tlsInspector } });
+
+/** Chains for one listener port: TLS STRICT → one TLS chain; PERMISSIVE → a TLS and a plaintext chain; else plaintext. */
+export function tlsFilterChains(base: { name: string; match: Json; filters: Json[] }, tls: Listener['tls'] | undefined, protocol: PortProtocol, tlsName: string, plainName: string): Json[] {
+  const eff = effectiveListenerTls(tls);
+  if (!eff) return [{ name: base.name, filter_chain_match: base.match, filters: base.filters }];
+  const ts = downstreamTransportSocket(eff, protocol);
+  if (eff.mode === 'STRICT') return [{ name: base.name, filter_chain_match: base.match, filters: base.filters, transport_socket: ts }];
+  return [
+    { name: tlsName, filter_chain_match: { ...base.match, transport_protocol: 'tls' }, filters: base.filters, transport_socket: ts },
+    { name: plainName, filter_chain_match: { ...base.match, transport_protocol: 'raw_buffer' }, filters: base.filters },
+  ];
+}
+
+function ingress(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, out: ProxyConfig): void {
+  const listeners = vn.spec.listeners ?? [];
+  if (!listeners.length) return;
+  const pref = ipPreferenceOf(s, vn.spec);
+  const logs = accessLogs(vn.spec.logging);
+  const chains: Json[] = [];
+  let needsInspector = false;
+  const seen = new Set<number>();
+  for (const l of listeners) {
+    const { port, protocol } = l.portMapping;
+    if (seen.has(port)) continue;
+    seen.add(port);
+    const cluster = ingressClusterName(s.meshName, vn.name, protocol, port);
+    const timeouts = listenerTimeouts(l);
+    let filters: Json[];
+    if (isHttp(protocol)) {
+      const rc = routeConfigName('ingress', protocol, port);
+      filters = [httpConnectionManager('ingress', rc, logs)];
+      const route: Json = { cluster, timeout: pbDuration(timeouts.perRequestMs ?? DEFAULTS.perRequestTimeoutMs) };
+      if (timeouts.idleMs !== undefined) route['idle_timeout'] = pbDuration(timeouts.idleMs);
+      out.routes.push({
+        name: rc,
+        typeUrl: TypeUrl.route,
+        resource: {
+          name: rc,
+          virtual_hosts: [{ name: ingressVirtualHostName(vn.name), domains: ['*'], routes: [{ name: ingressRouteEntryName(vn.name, port), match: { prefix: '/' }, route }] }],
+        },
+      });
+    } else {
+      filters = [tcpProxy('ingress', [{ name: cluster, weight: 1 }], timeouts.idleMs, logs)];
+    }
+    if (effectiveListenerTls(l.tls)) needsInspector = true;
+    chains.push(...tlsFilterChains({ name: ingressFilterChainName(protocol, port), match: { destination_port: port }, filters }, l.tls, protocol,
+      ingressFilterChainName(protocol, port, 'tls'), ingressFilterChainName(protocol, port, 'plaintext')));
+    const c: Json = {
+      name: cluster,
+      type: 'STATIC',
+      connect_timeout: DEFAULTS.ingressConnectTimeout,
+      load_assignment: { cluster_name: cluster, endpoints: [{ lb_endpoints: [lbEndpoint(loopback(pref), port)] }] },
+      circuit_breakers: circuitBreakers({
+        ...(l.connectionPool?.tcp ? { maxConnections: l.connectionPool.tcp.maxConnections } : {}),
+        ...(l.connectionPool?.http ? { maxConnections: l.connectionPool.http.maxConnections } : {}),
+        ...(l.connectionPool?.http?.maxPendingRequests !== undefined ? { maxPendingRequests: l.connectionPool.http.maxPendingRequests } : {}),
+        ...(l.connectionPool?.http2 ? { maxRequests: l.connectionPool.http2.maxRequests } : {}),
+        ...(l.connectionPool?.grpc ? { maxRequests: l.connectionPool.grpc.maxRequests } : {}),
+      }),
+    };
+    if (protocol === 'http2' || protocol === 'grpc') c['typed_extension_protocol_options'] = http2ProtocolOptions();
+    if (l.healthCheck) c['health_checks'] = healthChecks(l.healthCheck);
+    out.clusters.push({ name: cluster, typeUrl: TypeUrl.cluster, resource: c });
+  }
+  const addr = listenAddress(pref);
+  const name = ingressListenerName();
+  out.listeners.push({
+    name,
+    typeUrl: TypeUrl.listener,
+    resource: {
+      name,
+      address: socketAddress(addr.address, INGRESS_PORT, addr.ipv4Compat),
+      listener_filters: needsInspector ? [originalDst(), tlsInspector()] : [originalDst()],
+      traffic_direction: 'INBOUND',
+      filter_chains: chains,
+    },
+  });
+}
+
+interface PortGroup {
+  protocol: PortProtocol;
+  services: string[];
+}
+
+/** Upstream TLS for a target reached through a backend: per-backend client policy, else backend defaults. */
+function transportFor(policy: ClientPolicyTls | undefined, t: TargetRef): Json | undefined {
+  const { protocol, port } = t.listener.portMapping;
+  return upstreamTransportSocket(applicableClientTls(policy, port), { vn: t.vn.spec, protocol, listenerTls: t.listener.tls });
+}
+
+function egress(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, out: ProxyConfig): void {
+  const mesh = s.meshName;
+  const logs = accessLogs(vn.spec.logging);
+  const policies = new Map<string, ClientPolicyTls | undefined>();
+  for (const b of vn.spec.backends ?? []) {
+    const v = b.virtualService;
+    if (v && !policies.has(v.virtualServiceName)) policies.set(v.virtualServiceName, v.clientPolicy?.tls ?? vn.spec.backendDefaults?.clientPolicy?.tls);
+  }
+  const backends = [...policies.keys()].sort();
+  // Backend ports: one protocol per port (the first backend, in name order, decides; App Mesh rejects mixes).
+  const ports = new Map<number, PortGroup>();
+  for (const vs of backends) {
+    for (const sp of providerOf(s, vs).ports) {
+      const g = ports.get(sp.port);
+      if (!g) ports.set(sp.port, { protocol: sp.protocol, services: [vs] });
+      else if (g.protocol === sp.protocol && !g.services.includes(vs)) g.services.push(vs);
+    }
+  }
+  const clusters = new Map<string, ClusterBuild>();
+  const addTarget = (t: TargetRef, backend: string) => {
+    const name = clusterNameOf(mesh, t, 'sidecar');
+    if (!clusters.has(name)) clusters.set(name, egressCluster(s, t, 'sidecar', transportFor(policies.get(backend), t)));
+  };
+  const chains: Json[] = [];
+  for (const port of [...ports.keys()].sort((a, b) => a - b)) {
+    const g = ports.get(port)!;
+    const sp: ServicePort = { port, protocol: g.protocol };
+    if (g.protocol === 'tcp') {
+      // TCP: a port carries one service (App Mesh cannot share a TCP port); its highest-priority tcp route.
+      for (const vs of g.services) {
+        const tcp = serviceRoutes(s, vs, sp).tcp;
+        const targets = (tcp?.targets ?? []).filter((t) => t.weight > 0);
+        if (!tcp || !targets.length) continue;
+        targets.forEach((t) => addTarget(t.target, vs));
+        chains.push({
+          name: egressFilterChainName('tcp', port),
+          filter_chain_match: { destination_port: port },
+          filters: [tcpProxy('egress', targets.map((t) => ({ name: clusterNameOf(mesh, t.target, 'sidecar'), weight: t.weight })), tcp.idleMs, logs)],
+        });
+        break;
+      }
+      continue;
+    }
+    const rc = routeConfigName('egress', g.protocol, port);
+    const virtualHosts: Json[] = [];
+    for (const vs of g.services) {
+      const { routes, targets } = serviceVirtualHostRoutes(s, vs, sp, 'sidecar');
+      targets.forEach((t) => addTarget(t, vs));
+      virtualHosts.push({ name: vs, domains: virtualServiceDomains(vs, port), routes });
+    }
+    out.routes.push({ name: rc, typeUrl: TypeUrl.route, resource: { name: rc, virtual_hosts: virtualHosts } });
+    chains.push({ name: egressFilterChainName(g.protocol, port), filter_chain_match: { destination_port: port }, filters: [httpConnectionManager('egress', rc, logs)] });
+  }
+  // AWS APIs are always reachable (App Mesh: even with DROP_ALL); the rest only with ALLOW_ALL (default filter chain).
+  const aws = amazonawsClusterName(mesh);
+  chains.push({
+    name: amazonawsFilterChainName(),
+    filter_chain_match: { destination_port: 443, server_names: ['*.amazonaws.com'] },
+    filters: [tcpProxy('egress', [{ name: aws, weight: 1 }], undefined, logs)],
+  });
+  out.clusters.push(passthroughCluster(aws));
+  const allowAll = s.mesh.spec.egressFilter?.type === 'ALLOW_ALL';
+  const pref = ipPreferenceOf(s, vn.spec);
+  const addr = listenAddress(pref);
+  const name = egressListenerName();
+  const listener: Json = {
+    name,
+    address: socketAddress(addr.address, EGRESS_PORT, addr.ipv4Compat),
+    listener_filters: [originalDst(), tlsInspector()],
+    traffic_direction: 'OUTBOUND',
+    filter_chains: chains,
+  };
+  if (allowAll) {
+    const all = allowAllClusterName(mesh);
+    listener['default_filter_chain'] = { name: allowAllFilterChainName(), filters: [tcpProxy('egress', [{ name: all, weight: 1 }], undefined, logs)] };
+    out.clusters.push(passthroughCluster(all));
+  }
+  out.listeners.push({ name, typeUrl: TypeUrl.listener, resource: listener });
+  for (const c of clusters.values()) {
+    out.clusters.push(c.cluster);
+    if (c.endpoints) out.endpoints.push(c.endpoints);
+  }
+}
+
+/** Original-destination pass-through cluster. */
+function passthroughCluster(name: string): EnvoyResource {
+  return { name, typeUrl: TypeUrl.cluster, resource: { name, type: 'ORIGINAL_DST', connect_timeout: DEFAULTS.egressConnectTimeout, lb_policy: 'CLUSTER_PROVIDED' } };
+}
+
+export function translateVirtualNode(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>): ProxyConfig {
+  const out: ProxyConfig = { listeners: [], routes: [], clusters: [], endpoints: [], secrets: [] };
+  ingress(s, vn, out);
+  egress(s, vn, out);
+  return out;
+}
