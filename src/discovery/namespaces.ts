@@ -1,6 +1,7 @@
 // Namespace operations: create (HTTP, private DNS, public DNS), get, list, update, delete.
 import { randomUUID } from 'node:crypto';
 import type { Handler } from '../api/service.js';
+import { Ec2Kind } from '../ec2/records.js';
 import type { NamespaceType } from '../protocols/generated/servicediscovery-types.js';
 import { invalidInput, namespaceAlreadyExists, resourceInUse, resourceLimitExceeded } from './errors.js';
 import { newHostedZoneId, newNamespaceId, sdArn } from './ids.js';
@@ -57,6 +58,7 @@ export function namespaceHandlers(deps: DiscoveryDeps): Record<string, Handler> 
       const operationId = await store.transact(async (tx) => {
         const retried = await priorRequest(tx, operation, creatorRequestId, input);
         if (retried) return retried;
+        if (spec.vpc && !(await tx.get(Ec2Kind.vpc, '', spec.vpc))) throw invalidInput(`The VPC ${spec.vpc} does not exist`);
         const existing = await tx.listKind<NamespaceSpec>(SdKind.namespace);
         const clash = existing.find((row) => clashes(row.spec, spec));
         if (clash) throw namespaceAlreadyExists(spec.name, clash.name, clash.spec.creatorRequestId);

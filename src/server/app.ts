@@ -18,6 +18,7 @@ import type { Store } from '../store/types.js';
 import type { AppConfig } from './config.js';
 import { clientErrorResponse, createEdgeHandler, type EdgeHandler } from './edge.js';
 import { createLogger, type Logger } from './logger.js';
+import { CloudMapRecordSource } from '../discovery/dns-records.js';
 import { StoreCloudMapSource } from '../discovery/mesh-source.js';
 import type { AdminHandler } from '../xds/server/admin-http.js';
 import { createXdsComponent } from '../xds/server/component.js';
@@ -101,6 +102,11 @@ export async function startApp(config: AppConfig): Promise<App> {
   components.push(xds);
   const endpointRuntime = createEndpointRuntime(app);
   components.push(...endpointRuntime.components);
+  if (endpointRuntime.dns) {
+    const cloudMapDns = new CloudMapRecordSource(store, () => endpointRuntime.view.current, log);
+    endpointRuntime.dns.addSource(cloudMapDns);
+    components.push(cloudMapDns);
+  }
   for (const c of components) await c.start();
   return app;
 }

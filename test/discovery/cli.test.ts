@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { TEST_ACCOUNT_ID, awsEnv, startServer, type RunningServer } from '../helpers/server.js';
+import { createVpc } from './fixtures.js';
 
 let server: RunningServer;
 
@@ -46,11 +47,12 @@ test('every operation, and how the CLI reports Cloud Map errors', async () => {
   assert.equal(op.Status, 'SUCCESS');
   const nsId: string = op.Targets.NAMESPACE;
   const nsArn = `arn:aws:servicediscovery:us-east-1:${TEST_ACCOUNT_ID}:namespace/${nsId}`;
+  const vpc = await createVpc(server, '127.84.0.0/16');
   const [, listed, svcOut] = await Promise.all([
     aws('update-http-namespace', '--id', nsId, '--namespace', 'Description=renamed'),
     aws('list-namespaces', '--filters', 'Name=TYPE,Values=HTTP,Condition=EQ'),
     aws('create-service', '--name', 'orders', '--namespace-id', nsId, '--health-check-custom-config', 'FailureThreshold=1'),
-    aws('create-private-dns-namespace', '--name', 'cli.internal', '--vpc', 'vpc-0a1b2c3d4e5f60718'),
+    aws('create-private-dns-namespace', '--name', 'cli.internal', '--vpc', vpc),
     aws('create-public-dns-namespace', '--name', 'cli.example.com'),
   ]);
   assert.ok(listed.Namespaces.some((n: any) => n.Id === nsId));

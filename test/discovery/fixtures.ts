@@ -1,5 +1,6 @@
 // Shared pieces of the Cloud Map tests: an SDK client for a test server and error checks.
 import assert from 'node:assert/strict';
+import { CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ServiceDiscovery } from '@aws-sdk/client-servicediscovery';
 import type { RunningServer } from '../helpers/server.js';
 
@@ -28,4 +29,14 @@ export async function rejectsWith(call: Promise<unknown>, name: string, status =
     return err as Record<string, unknown>;
   }
   assert.fail(`expected ${name}, but the call succeeded`);
+}
+
+/** Private DNS namespaces need a VPC that exists; returns its id. */
+export async function createVpc(server: RunningServer, cidrBlock: string): Promise<string> {
+  const ec2 = new EC2Client({ endpoint: server.endpoint, region: server.region, credentials: server.credentials, maxAttempts: 1 });
+  try {
+    return (await ec2.send(new CreateVpcCommand({ CidrBlock: cidrBlock }))).Vpc!.VpcId!;
+  } finally {
+    ec2.destroy();
+  }
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ServiceDiscovery } from '@aws-sdk/client-servicediscovery';
 import { TEST_ACCOUNT_ID, startServer, type RunningServer } from '../helpers/server.js';
-import { rejectsWith, sdClient } from './fixtures.js';
+import { createVpc, rejectsWith, sdClient } from './fixtures.js';
 
 let server: RunningServer;
 let sd: ServiceDiscovery;
@@ -69,16 +69,18 @@ describe('namespaces', () => {
   });
 
   test('private and public DNS namespaces carry their DNS properties', async () => {
-    const priv = await namespaceIdOf((await sd.createPrivateDnsNamespace({ Name: 'corp.internal', Vpc: 'vpc-0123456789abcdef0', Properties: { DnsProperties: { SOA: { TTL: 60 } } } })).OperationId!);
+    const [vpc1, vpc2] = [await createVpc(server, '127.81.0.0/16'), await createVpc(server, '127.82.0.0/16')];
+    const priv = await namespaceIdOf((await sd.createPrivateDnsNamespace({ Name: 'corp.internal', Vpc: vpc1, Properties: { DnsProperties: { SOA: { TTL: 60 } } } })).OperationId!);
     const ns = (await sd.getNamespace({ Id: priv })).Namespace!;
     assert.equal(ns.Type, 'DNS_PRIVATE');
     assert.equal(ns.Properties?.DnsProperties?.SOA?.TTL, 60);
     assert.match(ns.Properties?.DnsProperties?.HostedZoneId ?? '', /^Z[A-Z0-9]{13}$/);
     // The same name in another VPC is a different namespace; in the same VPC it clashes.
-    await sd.createPrivateDnsNamespace({ Name: 'corp.internal', Vpc: 'vpc-0123456789abcdef1' });
-    const clash = await rejectsWith(sd.createPrivateDnsNamespace({ Name: 'corp.internal', Vpc: 'vpc-0123456789abcdef0' }), 'NamespaceAlreadyExists');
+    await sd.createPrivateDnsNamespace({ Name: 'corp.internal', Vpc: vpc2 });
+    const clash = await rejectsWith(sd.createPrivateDnsNamespace({ Name: 'corp.internal', Vpc: vpc1 }), 'NamespaceAlreadyExists');
     assert.equal(clash.NamespaceId, priv);
     await rejectsWith(sd.createPrivateDnsNamespace({ Name: 'bad.internal', Vpc: 'not-a-vpc' }), 'InvalidInput');
+    await rejectsWith(sd.createPrivateDnsNamespace({ Name: 'bad.internal', Vpc: 'vpc-0123456789abcdef9' }), 'InvalidInput', 400);
 
     const pub = await namespaceIdOf((await sd.createPublicDnsNamespace({ Name: 'example.com' })).OperationId!);
     assert.equal((await sd.getNamespace({ Id: pub })).Namespace?.Type, 'DNS_PUBLIC');
@@ -148,7 +150,8 @@ describe('services', () => {
   });
 
   test('DNS services: DnsConfig only in DNS namespaces, TTL updates, health check rules', async () => {
-    const priv = await namespaceIdOf((await sd.createPrivateDnsNamespace({ Name: 'dns.internal', Vpc: 'vpc-0123456789abcdef2' })).OperationId!);
+    const vpc = await createVpc(server, '127.83.0.0/16');
+    const priv = await namespaceIdOf((await sd.createPrivateDnsNamespace({ Name: 'dns.internal', Vpc: vpc })).OperationId!);
     const svc = (await sd.createService({ Name: 'db', NamespaceId: priv, DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 30 }, { Type: 'SRV', TTL: 30 }] } })).Service!;
     assert.equal(svc.Type, 'DNS_HTTP');
     assert.equal(svc.DnsConfig?.RoutingPolicy, 'MULTIVALUE');
