@@ -1,6 +1,6 @@
 // CreateVpcEndpoint, DescribeVpcEndpoints, ModifyVpcEndpoint, DeleteVpcEndpoints: interface
 // endpoints for the App Mesh services, with their interfaces and DNS entries.
-import { type StoreTx, type StoredResource, StoreConflictError } from '../store/types.js';
+import type { StoreTx, StoredResource } from '../store/types.js';
 import { serviceZones } from './catalog.js';
 import type { Ec2Deps } from './deps.js';
 import {
@@ -17,25 +17,12 @@ import {
   DEFAULT_ENDPOINT_POLICY, type DnsEntry, Ec2Kind, type NetworkInterfaceSpec, type SecurityGroupSpec, type SubnetSpec,
   type VpcEndpointSpec, type VpcSpec, vpcScope,
 } from './records.js';
-import { createRow, findById, newRow, tagsFromSpecifications, updateRow, type TagSpecificationInput } from './rows.js';
+import { createRow, findById, newRow, tagsFromSpecifications, transact, updateRow, type TagSpecificationInput } from './rows.js';
 import { requireGroup } from './security-groups.js';
 import { requireSubnet } from './subnets.js';
 import { requireVpc } from './vpcs.js';
 
 export const MAX_POLICY_CHARS = 20_480;
-const MAX_ATTEMPTS = 5;
-
-/** Serializable backends may refuse a concurrent transaction; these calls are safe to run again. */
-async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (!(err instanceof StoreConflictError) || attempt >= MAX_ATTEMPTS) throw err;
-    }
-  }
-}
-
 function checkPolicy(code: EndpointServiceCode, serviceName: string, policy: string | undefined): void {
   if (policy === undefined) return;
   if (!policySupported(code)) throw invalidParameter(`The VPC endpoint service ${serviceName} does not support VPC endpoint policies.`);
@@ -166,7 +153,7 @@ export function endpointHandlers(deps: Ec2Deps) {
         }
       }
 
-      const row = await withRetry(() => deps.store.transact(async (tx) => {
+      const row = await transact(deps, async (tx) => {
         const vpc = (await requireVpc(deps, input.VpcId, tx)).spec;
         const subnets = await loadSubnets(tx, deps, vpc.vpcId, input.SubnetIds ?? [], code, serviceName);
         const groupIds = input.SecurityGroupIds?.length ? input.SecurityGroupIds : [vpc.defaultSecurityGroupId];
@@ -188,7 +175,7 @@ export function endpointHandlers(deps: Ec2Deps) {
         };
         const fresh = newRow(deps, Ec2Kind.vpcEndpoint, vpcScope(vpc.vpcId), vpcEndpointId, spec, spec.state, tags);
         return createRow(tx, input.ClientToken ? { ...fresh, clientToken: input.ClientToken } : fresh);
-      }));
+      });
       return { VpcEndpoint: await toWireEndpoint(deps, row), ...(input.ClientToken ? { ClientToken: input.ClientToken } : {}) };
     },
 
@@ -216,7 +203,7 @@ export function endpointHandlers(deps: Ec2Deps) {
       if (input.ResetPolicy && input.PolicyDocument !== undefined) {
         throw ec2Error('InvalidParameterCombination', 'PolicyDocument and ResetPolicy cannot both be specified');
       }
-      await withRetry(() => deps.store.transact(async (tx) => {
+      await transact(deps, async (tx) => {
         const row = await findById<VpcEndpointSpec>(tx, deps, Ec2Kind.vpcEndpoint, id);
         if (!row || row.spec.state === 'deleting' || row.spec.state === 'deleted') throw endpointNotFound(id);
         const e = row.spec;
@@ -267,7 +254,7 @@ export function endpointHandlers(deps: Ec2Deps) {
           state: 'pending',
         };
         await updateRow(tx, row, { spec: next, status: next.state });
-      }));
+      });
       return { Return: true };
     },
 
@@ -275,14 +262,14 @@ export function endpointHandlers(deps: Ec2Deps) {
       if (!input.VpcEndpointIds?.length) throw missingParameter('VpcEndpointId');
       const unsuccessful: Record<string, unknown>[] = [];
       for (const id of new Set(input.VpcEndpointIds)) {
-        const ok = await withRetry(() => deps.store.transact(async (tx) => {
+        const ok = await transact(deps, async (tx) => {
           const row = await findById<VpcEndpointSpec>(tx, deps, Ec2Kind.vpcEndpoint, id);
           if (!row || row.spec.state === 'deleting' || row.spec.state === 'deleted') return false;
           // AWS deletes the endpoint's interfaces with it; the row lingers as 'deleting' until the settle job removes it.
           for (const eni of row.spec.networkInterfaceIds) await tx.delete(Ec2Kind.networkInterface, row.scope, eni);
           await updateRow(tx, row, { spec: { ...row.spec, state: 'deleting', networkInterfaceIds: [] }, status: 'deleting' });
           return true;
-        }));
+        });
         if (!ok) {
           unsuccessful.push({ ResourceId: id, Error: { Code: 'InvalidVpcEndpoint.NotFound', Message: `The VPC Endpoint Id '${id}' does not exist` } });
         }

@@ -5,7 +5,7 @@ import { dependencyViolation, ec2Error, groupNotFound, invalidParameterValue, mi
 import { newId } from './ids.js';
 import { type FilterInput, checkFilterNames, matchesFilters, paginate, wireTags } from './listing.js';
 import { Ec2Kind, type NetworkInterfaceSpec, type SecurityGroupRule, type SecurityGroupSpec, type VpcEndpointSpec, vpcScope } from './records.js';
-import { createRow, findById, newRow, tagsFromSpecifications, updateRow, type TagSpecificationInput } from './rows.js';
+import { createRow, findById, newRow, tagsFromSpecifications, transact, updateRow, type TagSpecificationInput } from './rows.js';
 import {
   type FlatPermissionInput, defaultEgress, describeRule, rulesFromRequest, sameRule, toIpPermissions, toWireRule,
 } from './security-group-rules.js';
@@ -57,7 +57,7 @@ export function securityGroupHandlers(deps: Ec2Deps) {
 
   function authorize(direction: Direction) {
     return async (input: RuleRequest) => {
-      const added = await deps.store.transact(async (tx) => {
+      const added = await transact(deps, async (tx) => {
         const row = await groupOf(tx, input);
         const rules = await resolveReferences(tx, deps, row.spec, rulesFromRequest(input));
         const existing = row.spec[direction];
@@ -75,7 +75,7 @@ export function securityGroupHandlers(deps: Ec2Deps) {
 
   function revoke(direction: Direction) {
     return async (input: RuleRequest) => {
-      const removed = await deps.store.transact(async (tx) => {
+      const removed = await transact(deps, async (tx) => {
         const row = await groupOf(tx, input);
         const existing = row.spec[direction];
         let gone: SecurityGroupRule[];
@@ -112,7 +112,7 @@ export function securityGroupHandlers(deps: Ec2Deps) {
       const groupId = newId('sg');
       const name = input.GroupName;
       const description = input.Description;
-      const row = await deps.store.transact(async (tx) => {
+      const row = await transact(deps, async (tx) => {
         const vpc = await requireVpc(deps, input.VpcId, tx);
         const siblings = await tx.list<SecurityGroupSpec>(Ec2Kind.securityGroup, vpcScope(vpc.name));
         if (siblings.some((s) => s.spec.groupName === name)) {
@@ -155,7 +155,7 @@ export function securityGroupHandlers(deps: Ec2Deps) {
         throw missingParameter('GroupId');
       }
       const id = input.GroupId;
-      await deps.store.transact(async (tx) => {
+      await transact(deps, async (tx) => {
         const row = await requireGroup(deps, id, tx);
         if (row.spec.groupName === 'default') {
           throw ec2Error('CannotDelete', `the specified group: "${id}" name: "default" cannot be deleted by a user`);

@@ -6,7 +6,7 @@ import { dependencyViolation, ec2Error, invalidParameterValue, missingParameter,
 import { newId } from './ids.js';
 import { type FilterInput, checkFilterNames, matchesFilters, paginate, wireTags } from './listing.js';
 import { Ec2Kind, type NetworkInterfaceSpec, type SubnetSpec, vpcScope } from './records.js';
-import { createRow, findById, newRow, tagsFromSpecifications, type TagSpecificationInput } from './rows.js';
+import { createRow, findById, newRow, tagsFromSpecifications, transact, type TagSpecificationInput } from './rows.js';
 import { requireVpc } from './vpcs.js';
 import { zoneId } from './zones.js';
 
@@ -53,7 +53,7 @@ export function subnetHandlers(deps: Ec2Deps) {
       }
       const tags = tagsFromSpecifications(input.TagSpecifications, 'subnet');
       const subnetId = newId('subnet');
-      const row = await deps.store.transact(async (tx) => {
+      const row = await transact(deps, async (tx) => {
         const vpc = await requireVpc(deps, input.VpcId, tx);
         const vpcCidr = parseCidr(vpc.spec.cidrBlock)!;
         if (cidr.prefix < 16 || cidr.prefix > 28 || !cidrInside(cidr, vpcCidr)) {
@@ -88,7 +88,7 @@ export function subnetHandlers(deps: Ec2Deps) {
     async DeleteSubnet(input: { SubnetId?: string }) {
       if (!input.SubnetId) throw missingParameter('SubnetId');
       const id = input.SubnetId;
-      await deps.store.transact(async (tx) => {
+      await transact(deps, async (tx) => {
         const row = await requireSubnet(deps, id, tx);
         const enis = await tx.list<NetworkInterfaceSpec>(Ec2Kind.networkInterface, row.scope);
         if (enis.some((e) => e.spec.subnetId === id)) throw dependencyViolation(`The subnet '${id}' has dependencies and cannot be deleted.`);

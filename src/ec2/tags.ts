@@ -6,7 +6,7 @@ import {
 } from './errors.js';
 import { type FilterInput, checkFilterNames, matchesFilters, paginate } from './listing.js';
 import { type Ec2KindName, Ec2Kind } from './records.js';
-import { checkTags, findById, mergeTagsChecked, updateRow } from './rows.js';
+import { checkTags, findById, mergeTagsChecked, transact, updateRow } from './rows.js';
 
 const BY_PREFIX: { prefix: string; kind: Ec2KindName; type: string; notFound: (id: string) => Error }[] = [
   { prefix: 'vpce-', kind: Ec2Kind.vpcEndpoint, type: 'vpc-endpoint', notFound: endpointNotFound },
@@ -25,7 +25,7 @@ function kindOf(id: string) {
 export function tagHandlers(deps: Ec2Deps) {
   async function each(ids: string[] | undefined, change: (row: StoredResource) => StoredResource['tags']): Promise<void> {
     if (!ids?.length) throw missingParameter('ResourceId');
-    await deps.store.transact(async (tx) => {
+    await transact(deps, async (tx) => {
       for (const id of ids) {
         const k = kindOf(id);
         const row = await findById(tx, deps, k.kind, id);

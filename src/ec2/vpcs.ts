@@ -6,7 +6,7 @@ import { dependencyViolation, ec2Error, invalidParameterValue, missingParameter,
 import { newId } from './ids.js';
 import { type FilterInput, checkFilterNames, matchesFilters, paginate, wireTags } from './listing.js';
 import { type Ec2KindName, Ec2Kind, type SecurityGroupSpec, type VpcSpec, VPC_SCOPE, vpcScope } from './records.js';
-import { createRow, findById, newRow, tagsFromSpecifications, updateRow, type TagSpecificationInput } from './rows.js';
+import { createRow, findById, newRow, tagsFromSpecifications, transact, updateRow, type TagSpecificationInput } from './rows.js';
 import { defaultEgress } from './security-group-rules.js';
 
 export function toWireVpc(row: StoredResource<VpcSpec>, deps: Ec2Deps): Record<string, unknown> {
@@ -49,7 +49,7 @@ export function vpcHandlers(deps: Ec2Deps) {
         ingress: [{ ruleId: newId('sgr'), ipProtocol: '-1', fromPort: -1, toPort: -1, referencedGroupId: groupId }],
         egress: defaultEgress(),
       };
-      const row = await deps.store.transact(async (tx) => {
+      const row = await transact(deps, async (tx) => {
         const created = await createRow(tx, newRow(deps, Ec2Kind.vpc, VPC_SCOPE, vpcId, spec, 'available', tags));
         await createRow(tx, newRow(deps, Ec2Kind.securityGroup, vpcScope(vpcId), groupId, group, 'available'));
         return created;
@@ -81,7 +81,7 @@ export function vpcHandlers(deps: Ec2Deps) {
         if (value) throw invalidParameterValue('enableNetworkAddressUsageMetrics is not supported by this deployment');
         return {};
       }
-      await deps.store.transact(async (tx) => {
+      await transact(deps, async (tx) => {
         const row = await requireVpc(deps, input.VpcId, tx);
         const spec = { ...row.spec };
         if (which === 'EnableDnsSupport') spec.enableDnsSupport = value;
@@ -105,7 +105,7 @@ export function vpcHandlers(deps: Ec2Deps) {
     },
 
     async DeleteVpc(input: { VpcId?: string }) {
-      await deps.store.transact(async (tx) => {
+      await transact(deps, async (tx) => {
         const row = await requireVpc(deps, input.VpcId, tx);
         const scope = vpcScope(row.name);
         const dependents: Ec2KindName[] = [Ec2Kind.subnet, Ec2Kind.vpcEndpoint, Ec2Kind.networkInterface];

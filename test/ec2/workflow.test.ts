@@ -26,15 +26,21 @@ test('the documented workflow: VPC, DNS attributes, subnets, security group, bot
   assert.equal(vpc.CidrBlock, '127.10.0.0/16');
   const vpcId: string = vpc.VpcId;
 
-  await awsEc2(server, ['modify-vpc-attribute', '--vpc-id', vpcId, '--enable-dns-support', '{"Value":true}']);
-  await awsEc2(server, ['modify-vpc-attribute', '--vpc-id', vpcId, '--enable-dns-hostnames', '{"Value":true}']);
+  // Independent steps run side by side: each CLI call costs a Python start-up.
+  const [, , subnetA, subnetB, zones] = await Promise.all([
+    awsEc2(server, ['modify-vpc-attribute', '--vpc-id', vpcId, '--enable-dns-support', '{"Value":true}']),
+    awsEc2(server, ['modify-vpc-attribute', '--vpc-id', vpcId, '--enable-dns-hostnames', '{"Value":true}']),
+    awsEc2(server, ['create-subnet', '--vpc-id', vpcId, '--cidr-block', '127.10.1.0/24', '--availability-zone', `${REGION}a`]).then((o) => o.Subnet),
+    awsEc2(server, ['create-subnet', '--vpc-id', vpcId, '--cidr-block', '127.10.2.0/24', '--availability-zone', `${REGION}b`]).then((o) => o.Subnet),
+    awsEc2(server, ['describe-vpc-endpoint-services', '--query',
+      `ServiceDetails[?ServiceName==\`com.amazonaws.${REGION}.appmesh-envoy-management\`].AvailabilityZones[]`]),
+  ]);
+  assert.deepEqual(zones, [`${REGION}a`, `${REGION}b`]);
   // Checks go through the SDK: each CLI call costs a Python start-up.
   const ec2 = sdkClient(server);
   const hostnames = await ec2.send(new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute: 'enableDnsHostnames' }));
   assert.deepEqual([hostnames.VpcId, hostnames.EnableDnsHostnames], [vpcId, { Value: true }]);
 
-  const subnetA = (await awsEc2(server, ['create-subnet', '--vpc-id', vpcId, '--cidr-block', '127.10.1.0/24', '--availability-zone', `${REGION}a`])).Subnet;
-  const subnetB = (await awsEc2(server, ['create-subnet', '--vpc-id', vpcId, '--cidr-block', '127.10.2.0/24', '--availability-zone', `${REGION}b`])).Subnet;
   assert.match(subnetA.SubnetId, /^subnet-[0-9a-f]{17}$/);
   assert.equal(subnetB.AvailabilityZone, `${REGION}b`);
   assert.equal(subnetA.AvailableIpAddressCount, 251);
@@ -45,16 +51,13 @@ test('the documented workflow: VPC, DNS attributes, subnets, security group, bot
   const groups = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [sg.GroupId] }))).SecurityGroups!;
   assert.deepEqual(groups[0]!.IpPermissions!.map((p) => [p.IpProtocol, p.FromPort, p.ToPort, p.IpRanges]), [['tcp', 443, 443, [{ CidrIp: '127.10.1.0/24' }]]]);
 
-  const zones = await awsEc2(server, ['describe-vpc-endpoint-services', '--query',
-    `ServiceDetails[?ServiceName==\`com.amazonaws.${REGION}.appmesh-envoy-management\`].AvailabilityZones[]`]);
-  assert.deepEqual(zones, [`${REGION}a`, `${REGION}b`]);
-
-  const endpoints: any[] = [];
-  for (const service of ['appmesh', 'appmesh-envoy-management']) {
-    const created = await awsEc2(server, ['create-vpc-endpoint', '--vpc-endpoint-type', 'Interface', '--vpc-id', vpcId,
+  const services = ['appmesh', 'appmesh-envoy-management'];
+  const created = await Promise.all(services.map((service) => awsEc2(server, ['create-vpc-endpoint', '--vpc-endpoint-type', 'Interface', '--vpc-id', vpcId,
       '--service-name', `com.amazonaws.${REGION}.${service}`, '--subnet-ids', subnetA.SubnetId, subnetB.SubnetId,
-      '--security-group-ids', sg.GroupId, '--private-dns-enabled']);
-    const e = created.VpcEndpoint;
+      '--security-group-ids', sg.GroupId, '--private-dns-enabled'])));
+  const endpoints: any[] = created.map((c) => c.VpcEndpoint);
+  for (const [i, service] of services.entries()) {
+    const e = endpoints[i];
     assert.match(e.VpcEndpointId, /^vpce-[0-9a-f]{17}$/);
     assert.equal(e.State, 'pending');
     assert.equal(e.VpcEndpointType, 'Interface');
@@ -69,7 +72,6 @@ test('the documented workflow: VPC, DNS attributes, subnets, security group, bot
     assert.match(names[2]!, new RegExp(`^${id}-[a-z0-9]{8}-${REGION}b\\.${service}\\.${REGION}\\.vpce\\.amazonaws\\.com$`));
     assert.equal(names[3], `${service}.${REGION}.amazonaws.com`);
     assert.match(e.CreationTimestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    endpoints.push(e);
   }
 
   // The v1 CLI has no vpc-endpoint waiter; poll describe as Terraform does.
