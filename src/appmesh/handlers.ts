@@ -53,6 +53,11 @@ export function createHandlers(deps: AppMeshDeps): Record<string, Handler> {
   function checkTags(tags: Tag[] | undefined): Tag[] {
     const list = tags ?? [];
     if (list.length > quotas.tagsPerResource) throw tooManyTags(`A resource can have at most ${quotas.tagsPerResource} tags`);
+    const keys = new Set<string>();
+    for (const [i, t] of list.entries()) {
+      if (keys.has(t.key)) throw badRequest(`tags[${i}].key: the tag key ${t.key} is given more than once`);
+      keys.add(t.key);
+    }
     return list;
   }
 
@@ -169,7 +174,7 @@ export function createHandlers(deps: AppMeshDeps): Record<string, Handler> {
     await store.transact(async (tx) => {
       const row = await byArn(tx, arn);
       const merged = new Map(row.tags.map((t) => [t.key, t.value]));
-      for (const t of input.tags as Tag[]) merged.set(t.key, t.value);
+      for (const t of checkTags(input.tags as Tag[])) merged.set(t.key, t.value);
       if (merged.size > quotas.tagsPerResource) throw tooManyTags(`A resource can have at most ${quotas.tagsPerResource} tags; none were applied`);
       const tags = [...merged].map(([key, value]) => ({ key, value }));
       await tx.put({ ...row, tags }, { version: row.version });

@@ -79,6 +79,35 @@ describe('names and client tokens', () => {
   });
 });
 
+describe('concurrency', () => {
+  test('ten concurrent creates of one name: one succeeds, nine are ConflictException', async () => {
+    await mesh.createMesh({ meshName: 'race' });
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () =>
+      mesh.createVirtualNode({ meshName: 'race', virtualNodeName: 'same', spec: {} })));
+    const outcomes = results.map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as Error).name)).sort();
+    assert.deepEqual(outcomes, ['ConflictException', ...Array(8).fill('ConflictException'), 'ok'].sort());
+  });
+
+  test('ten concurrent updates of one resource each get their own version', async () => {
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) =>
+      mesh.updateVirtualNode({ meshName: 'race', virtualNodeName: 'same', spec: httpNode('same.local', 1000 + i) })));
+    const versions = results.map((r) => r.virtualNode!.metadata!.version!).sort((a, b) => a - b);
+    assert.deepEqual(versions, [2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    const last = results.find((r) => r.virtualNode!.metadata!.version === 11)!;
+    assert.deepEqual((await mesh.describeVirtualNode({ meshName: 'race', virtualNodeName: 'same' })).virtualNode?.spec, last.virtualNode?.spec);
+  });
+});
+
+describe('tag keys', () => {
+  test('a tag key given twice in one request is a BadRequestException', async () => {
+    const tags = [{ key: 'a', value: '1' }, { key: 'a', value: '2' }];
+    await rejectsWith(mesh.createVirtualNode({ meshName: 'race', virtualNodeName: 'dup-tags', spec: {}, tags }), 'BadRequestException', 400);
+    const resourceArn = `arn:aws:appmesh:us-east-1:${TEST_ACCOUNT_ID}:mesh/race`;
+    await rejectsWith(mesh.tagResource({ resourceArn, tags }), 'BadRequestException', 400);
+    assert.deepEqual((await mesh.listTagsForResource({ resourceArn })).tags, []);
+  });
+});
+
 describe('missing parents and references', () => {
   before(async () => {
     await mesh.createMesh({ meshName: 'refs' });
