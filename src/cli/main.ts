@@ -2,12 +2,15 @@
 import { ConfigError, parseServeArgs } from '../server/config.js';
 import { startApp } from '../server/app.js';
 import { caCommand } from '../endpoints/ca/command.js';
+import { configDumpCommand, proxiesCommand } from './admin-client.js';
 
 const usage = `usage: appmeshd <command> [flags]
 
 commands:
   serve     run the server (--data-dir, --host, --api-port, --xds-port, --region, --account-id, --store, ...)
   ca        print the PEM of the CA that signs endpoint certificates (--data-dir)
+  proxies   list the proxies connected to the Envoy management service (--endpoint, --data-dir, --json)
+  config-dump <node-id>  print the Envoy configuration that proxy would get (--listener <vs>:<port> for proxyless gRPC)
 `;
 
 async function serve(argv: string[]): Promise<void> {
@@ -41,6 +44,8 @@ async function main(): Promise<void> {
   switch (command) {
     case 'serve': return serve(rest);
     case 'ca': return caCommand(rest);
+    case 'proxies': return proxiesCommand(rest);
+    case 'config-dump': return configDumpCommand(rest);
     case undefined: case 'help': case '--help': case '-h':
       process.stdout.write(usage);
       return;

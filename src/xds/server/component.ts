@@ -4,7 +4,7 @@ import type { App, Component } from '../../server/app.js';
 import type { CloudMapSource } from '../../mesh/cloud-map.js';
 import { MeshSnapshotFeed } from '../../mesh/feed.js';
 import { ProxyConfigCache, type Translate } from '../cache/proxy-config-cache.js';
-import { encodeResource } from '../protos.js';
+import { encodeResource, loadEnvoyProtos } from '../protos.js';
 import { translate, translateApiListeners } from '../translate/index.js';
 import { createAdminHandler, type AdminHandler } from './admin-http.js';
 import { xdsConfigErrors } from './metrics.js';
@@ -44,6 +44,7 @@ export function createXdsComponent(app: App, cloudMap: CloudMapSource): XdsCompo
   return {
     name: 'xds', admin, feed, cache, server,
     async start() {
+      loadEnvoyProtos(); // a few seconds once; not on the first proxy's time
       feed.start();
       app.ports.xdsPort = await server.start();
       if (config.xdsAllowUnauthenticated) log.warn('xDS streams without SigV4 credentials are admitted (--xds-allow-unauthenticated)');

@@ -75,7 +75,11 @@ before(async () => {
   };
   const script = join(dirname(fileURLToPath(import.meta.url)), 'client-process.js');
   clientProc = spawn(process.execPath, [script, `xds:///${SERVICE}:${PORT}`], {
-    env: { ...process.env, GRPC_XDS_BOOTSTRAP_CONFIG: JSON.stringify(bootstrap) },
+    env: {
+      ...process.env, GRPC_XDS_BOOTSTRAP_CONFIG: JSON.stringify(bootstrap),
+      // XDS_E2E_TRACE=1 shows what the client asks for and receives.
+      ...(process.env.XDS_E2E_TRACE ? { GRPC_TRACE: 'xds_client,xds_resolver', GRPC_VERBOSITY: 'DEBUG' } : {}),
+    },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   createInterface({ input: clientProc.stdout! }).on('line', (line) => {

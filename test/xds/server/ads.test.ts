@@ -6,7 +6,9 @@ import * as grpc from '@grpc/grpc-js';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateVirtualNodeCommand, UpdateRouteCommand, type AppMeshClient } from '@aws-sdk/client-app-mesh';
 import { signRequest } from '../../../src/auth/sigv4.js';
-import { startServer, type RunningServer } from '../../helpers/server.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { cliPath, startServer, type RunningServer } from '../../helpers/server.js';
 import {
   T, openAds, resourceName, signedMetadata, type AdsStream, type DeltaResponse, type SotwResponse,
 } from './ads-client.js';
@@ -270,4 +272,19 @@ describe('visibility', () => {
     const unsigned = await fetch(`${server.endpoint}/admin/proxies`);
     assert.equal(unsigned.status, 403);
   });
+});
+
+test('appmeshd proxies and appmeshd config-dump', async () => {
+  const { s } = await connectedEnvoy();
+  const run = promisify(execFile);
+  const env = { ...process.env, APPMESHD_ROOT_ACCESS_KEY_ID: server.credentials.accessKeyId, APPMESHD_ROOT_SECRET_ACCESS_KEY: server.credentials.secretAccessKey };
+  const args = ['--endpoint', server.endpoint, '--region', server.region];
+  const proxies = await run(process.execPath, [cliPath, 'proxies', ...args], { env });
+  assert.match(proxies.stdout, new RegExp(`${NODE}  ads/sotw`));
+  assert.match(proxies.stdout, /rds {2}acked [0-9a-f]+/);
+  const dump = JSON.parse((await run(process.execPath, [cliPath, 'config-dump', NODE, ...args], { env })).stdout);
+  const listeners = dump.configs.find((c: any) => c['@type'].endsWith('ListenersConfigDump'));
+  assert.ok(listeners.dynamic_listeners.some((l: any) => l.name === 'lds_egress_0.0.0.0_15001'));
+  await assert.rejects(run(process.execPath, [cliPath, 'config-dump', `mesh/${MESH}/virtualNode/nope`, ...args], { env }), /404/);
+  s.close();
 });
