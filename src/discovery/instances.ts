@@ -10,7 +10,7 @@ import { instanceRowArn } from './ids.js';
 import { type CustomHealth, type InstanceSpec, type NamespaceSpec, SdKind, type ServiceSpec } from './kinds.js';
 import { paginate } from './paging.js';
 import {
-  type DiscoveryDeps, type Input, type ServiceRow, priorRequest, recordOperation, rememberRequest, requireService,
+  type DiscoveryDeps, type Input, type ServiceRow, priorRequest, recordOperation, rememberRequest, requireService, transact,
 } from './records.js';
 
 export const INSTANCES_PER_SERVICE = 1000;
@@ -51,7 +51,7 @@ export function instanceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
       const creatorRequestId = input.CreatorRequestId as string | undefined;
       const instanceId = input.InstanceId as string;
       const attributes = input.Attributes as Record<string, string>;
-      const operationId = await store.transact(async (tx) => {
+      const operationId = await transact(deps, async (tx) => {
         const service = await requireService(deps, tx, input.ServiceId as string);
         const retried = await priorRequest(tx, 'RegisterInstance', creatorRequestId, input);
         if (retried) return retried;
@@ -84,7 +84,7 @@ export function instanceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
 
     async DeregisterInstance(input: Input) {
       const instanceId = input.InstanceId as string;
-      const operationId = await store.transact(async (tx) => {
+      const operationId = await transact(deps, async (tx) => {
         const service = await requireService(deps, tx, input.ServiceId as string);
         if (!(await tx.delete(SdKind.instance, service.name, instanceId))) throw instanceNotFound(instanceId, service.name);
         await bumpRevision(tx, service);
@@ -150,7 +150,7 @@ export function instanceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
     async UpdateInstanceCustomHealthStatus(input: Input) {
       const instanceId = input.InstanceId as string;
       const status = input.Status as CustomHealth;
-      await store.transact(async (tx) => {
+      await transact(deps, async (tx) => {
         const service = await requireService(deps, tx, input.ServiceId as string);
         const row = await tx.get<InstanceSpec>(SdKind.instance, service.name, instanceId);
         if (!row) throw instanceNotFound(instanceId, service.name);

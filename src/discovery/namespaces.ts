@@ -8,7 +8,7 @@ import { newHostedZoneId, newNamespaceId, sdArn } from './ids.js';
 import { type NamespaceSpec, SdKind } from './kinds.js';
 import { type Filter, checkFilter, matchesText, paginate, timeKey } from './paging.js';
 import {
-  type DiscoveryDeps, type Input, type NamespaceRow, priorRequest, recordOperation, rememberRequest, requireNamespace, seconds,
+  type DiscoveryDeps, type Input, type NamespaceRow, priorRequest, recordOperation, rememberRequest, requireNamespace, seconds, transact,
 } from './records.js';
 import { checkTags, fromWireTags } from './tags.js';
 
@@ -55,7 +55,7 @@ export function namespaceHandlers(deps: DiscoveryDeps): Record<string, Handler> 
         const ttl = (input.Properties as { DnsProperties?: { SOA?: { TTL?: number } } } | undefined)?.DnsProperties?.SOA?.TTL;
         spec.soaTtl = ttl ?? DEFAULT_SOA_TTL;
       }
-      const operationId = await store.transact(async (tx) => {
+      const operationId = await transact(deps, async (tx) => {
         const retried = await priorRequest(tx, operation, creatorRequestId, input);
         if (retried) return retried;
         if (spec.vpc && !(await tx.get(Ec2Kind.vpc, '', spec.vpc))) throw invalidInput(`The VPC ${spec.vpc} does not exist`);
@@ -121,7 +121,7 @@ export function namespaceHandlers(deps: DiscoveryDeps): Record<string, Handler> 
 
     async UpdateHttpNamespace(input: Input) {
       const change = input.Namespace as { Description: string };
-      const operationId = await store.transact(async (tx) => {
+      const operationId = await transact(deps, async (tx) => {
         const row = await requireNamespace(deps, tx, input.Id as string);
         if (row.spec.type !== 'HTTP') throw invalidInput(`Namespace ${row.name} is not an HTTP namespace`);
         await tx.put<NamespaceSpec>({ ...row, spec: { ...row.spec, description: change.Description }, version: row.version + 1, updatedAt: Date.now() }, { version: row.version });
@@ -131,7 +131,7 @@ export function namespaceHandlers(deps: DiscoveryDeps): Record<string, Handler> 
     },
 
     async DeleteNamespace(input: Input) {
-      const operationId = await store.transact(async (tx) => {
+      const operationId = await transact(deps, async (tx) => {
         const row = await requireNamespace(deps, tx, input.Id as string);
         if ((await tx.count(SdKind.service, row.name)) > 0) throw resourceInUse(`Namespace ${row.name} still has services; delete them first`);
         await tx.delete(SdKind.namespace, '', row.name);

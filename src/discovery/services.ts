@@ -7,7 +7,7 @@ import { idFrom, newServiceId, sdArn } from './ids.js';
 import { type NamespaceSpec, SdKind, type ServiceSpec } from './kinds.js';
 import { type Filter, checkFilter, matchesText, paginate, timeKey } from './paging.js';
 import {
-  type DiscoveryDeps, type Input, type ServiceRow, fingerprint, recordOperation, requireNamespace, requireService, seconds,
+  type DiscoveryDeps, type Input, type ServiceRow, fingerprint, recordOperation, requireNamespace, requireService, seconds, transact,
 } from './records.js';
 import { checkTags, fromWireTags } from './tags.js';
 
@@ -61,7 +61,7 @@ export function serviceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
       const tags = checkTags(fromWireTags(input.Tags), name);
       if (input.HealthCheckConfig && input.HealthCheckCustomConfig) throw invalidInput('HealthCheckConfig and HealthCheckCustomConfig cannot both be set');
 
-      const row = await store.transact(async (tx) => {
+      const row = await transact(deps, async (tx) => {
         const namespace = await requireNamespace(deps, tx, namespaceRef);
         const ns = namespace.spec;
         const spec: ServiceSpec = { name, namespaceId: namespace.name, type: 'HTTP', instancesRevision: 0 };
@@ -128,7 +128,7 @@ export function serviceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
 
     async UpdateService(input: Input) {
       const change = input.Service as ServiceChange;
-      const operationId = await store.transact(async (tx) => {
+      const operationId = await transact(deps, async (tx) => {
         const row = await requireService(deps, tx, input.Id as string);
         const spec: ServiceSpec = { ...row.spec };
         if (change.Description !== undefined) spec.description = change.Description;
@@ -150,7 +150,7 @@ export function serviceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
     },
 
     async DeleteService(input: Input) {
-      await store.transact(async (tx) => {
+      await transact(deps, async (tx) => {
         const row = await requireService(deps, tx, input.Id as string);
         if ((await tx.count(SdKind.instance, row.name)) > 0) throw resourceInUse(`Service ${row.name} still has registered instances; deregister them first`);
         await tx.delete(SdKind.service, row.scope, row.name);

@@ -4,7 +4,7 @@ import type { StoreReader, StoredResource, Tag } from '../store/types.js';
 import { resourceNotFound, tooManyTags } from './errors.js';
 import { parseSdArn } from './ids.js';
 import { SdKind } from './kinds.js';
-import type { DiscoveryDeps, Input } from './records.js';
+import { type DiscoveryDeps, type Input, transact } from './records.js';
 
 export const TAGS_PER_RESOURCE = 50;
 
@@ -32,7 +32,7 @@ export function tagHandlers(deps: DiscoveryDeps): Record<string, Handler> {
   return {
     async TagResource(input: Input) {
       const arn = input.ResourceARN as string;
-      await store.transact(async (tx) => {
+      await transact(deps, async (tx) => {
         const row = await taggable(deps, tx, arn);
         const tags = checkTags([...row.tags, ...fromWireTags(input.Tags)], arn);
         await tx.put({ ...row, tags }, { version: row.version });
@@ -43,7 +43,7 @@ export function tagHandlers(deps: DiscoveryDeps): Record<string, Handler> {
     async UntagResource(input: Input) {
       const arn = input.ResourceARN as string;
       const keys = new Set(input.TagKeys as string[]);
-      await store.transact(async (tx) => {
+      await transact(deps, async (tx) => {
         const row = await taggable(deps, tx, arn);
         await tx.put({ ...row, tags: row.tags.filter((t) => !keys.has(t.key)) }, { version: row.version });
       });

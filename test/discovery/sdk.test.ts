@@ -252,6 +252,14 @@ describe('instances', () => {
     await rejectsWith(sd.discoverInstances({ NamespaceName: 'inst.local', ServiceName: 'nope' }), 'ServiceNotFound');
   });
 
+  test('concurrent registrations in one service all succeed and all count', async () => {
+    const svc = (await sd.createService({ Name: 'busy', NamespaceId: nsId })).Service!.Id!;
+    const ids = Array.from({ length: 20 }, (_, i) => `c-${String(i).padStart(2, '0')}`);
+    await Promise.all(ids.map((id, i) => sd.registerInstance({ ServiceId: svc, InstanceId: id, Attributes: attrs(`10.3.0.${i + 1}`) })));
+    assert.deepEqual((await sd.listInstances({ ServiceId: svc })).Instances!.map((i) => i.Id), ids);
+    assert.equal((await sd.discoverInstancesRevision({ NamespaceName: 'inst.local', ServiceName: 'busy' })).InstancesRevision, 20);
+  });
+
   test('custom health: statuses, CustomHealthNotFound, instances without health checks', async () => {
     await sd.registerInstance({ ServiceId: svcId, InstanceId: 'h-1', Attributes: attrs('10.2.0.1') });
     await sd.updateInstanceCustomHealthStatus({ ServiceId: svcId, InstanceId: 'h-1', Status: 'UNHEALTHY' });
