@@ -23,6 +23,7 @@ import { StoreCloudMapSource } from '../discovery/mesh-source.js';
 import type { AdminHandler } from '../xds/server/admin-http.js';
 import { createXdsComponent } from '../xds/server/component.js';
 import { createEndpointRuntime } from '../endpoints/component.js';
+import { syncSharedCa } from '../endpoints/ca/shared.js';
 
 /** A long-running part of the process (xDS server, endpoint reconciler, DNS server …). */
 export interface Component {
@@ -100,6 +101,8 @@ export async function startApp(config: AppConfig): Promise<App> {
   const xds = createXdsComponent(app, new StoreCloudMapSource(store));
   xdsAdmin = xds.admin;
   components.push(xds);
+  // Replicas on a shared store use the store's endpoint CA, so their certificates chain to one root.
+  if (store.backend === 'postgres') await syncSharedCa(store, config.dataDir);
   const endpointRuntime = createEndpointRuntime(app);
   components.push(...endpointRuntime.components);
   if (endpointRuntime.dns) {

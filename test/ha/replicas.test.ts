@@ -11,6 +11,7 @@ import {
   DescribeVirtualNodeCommand, DescribeVirtualRouterCommand, ListVirtualNodesCommand, UpdateVirtualNodeCommand,
   type AppMeshClient, type VirtualNodeSpec,
 } from '@aws-sdk/client-app-mesh';
+import { CertificateAuthority } from '../../src/endpoints/ca/authority.js';
 import { PG_SKIP_MESSAGE, type TestPostgres } from '../helpers/postgres.js';
 import { AdsWatcher, CDS, LDS } from './ads.js';
 import { startControllablePostgres, startReplica, stopReplica, type Replica } from './cluster.js';
@@ -93,6 +94,12 @@ describe('three replicas on one PostgreSQL database', { skip: pg ? false : PG_SK
       assert.equal(node.virtualNode?.spec?.listeners?.[0]?.portMapping?.port, port);
       await rep.mesh.send(new DescribeVirtualRouterCommand({ meshName: MESH, virtualRouterName: 'router' }));
     }
+  });
+
+  it('every replica issues endpoint certificates from the one CA kept in the store', () => {
+    const pems = replicas.map((rep) => CertificateAuthority.readPem(rep.server.dataDir));
+    assert.ok(pems[0]?.includes('BEGIN CERTIFICATE'));
+    assert.deepEqual(new Set(pems).size, 1, 'replicas disagree on the endpoint CA');
   });
 
   it('client tokens, name uniqueness and references hold across replicas', async () => {
