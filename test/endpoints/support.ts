@@ -1,0 +1,128 @@
+// Shared pieces of the endpoint runtime tests: free ports, DNS queries from a chosen
+// source address, and a VPC with both App Mesh endpoints built through the EC2 SDK.
+import { createSocket } from 'node:dgram';
+import { connect, createServer } from 'node:net';
+import {
+  AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, CreateVpcEndpointCommand,
+  DescribeNetworkInterfacesCommand, DescribeVpcEndpointsCommand, EC2Client, ModifyVpcAttributeCommand, type VpcEndpoint,
+} from '@aws-sdk/client-ec2';
+import { decodeResponse, encodeQuery, RecordType } from '../../src/endpoints/dns/message.js';
+import type { RunningServer } from '../helpers/server.js';
+
+export { RecordType };
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export type DnsAnswer = ReturnType<typeof decodeResponse>;
+
+/** One UDP query to the server's DNS port, sent from `source` (an address in 127/8). */
+export function dnsQuery(port: number, name: string, type: number, source = '127.0.0.1'): Promise<DnsAnswer> {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket('udp4');
+    const timer = setTimeout(() => { socket.close(); reject(new Error(`no DNS answer for ${name}`)); }, 5000);
+    socket.on('message', (msg) => { clearTimeout(timer); socket.close(); resolve(decodeResponse(msg)); });
+    socket.bind(0, source, () => socket.send(encodeQuery(0x1234, name, type), port, '127.0.0.1'));
+  });
+}
+
+/** The same over TCP (two-byte length prefix). */
+export function dnsQueryTcp(port: number, name: string, type: number, source = '127.0.0.1'): Promise<DnsAnswer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host: '127.0.0.1', localAddress: source });
+    const query = encodeQuery(7, name, type);
+    const prefix = Buffer.alloc(2);
+    prefix.writeUInt16BE(query.length);
+    let data = Buffer.alloc(0);
+    socket.on('connect', () => socket.write(Buffer.concat([prefix, query])));
+    socket.on('data', (chunk) => {
+      data = Buffer.concat([data, chunk]);
+      if (data.length >= 2 && data.length >= 2 + data.readUInt16BE(0)) {
+        socket.end();
+        resolve(decodeResponse(data.subarray(2, 2 + data.readUInt16BE(0))));
+      }
+    });
+    socket.on('error', reject);
+  });
+}
+
+export function ec2Client(server: RunningServer): EC2Client {
+  return new EC2Client({ endpoint: server.endpoint, region: server.region, credentials: server.credentials });
+}
+
+export async function waitAvailable(ec2: EC2Client, ids: string[]): Promise<VpcEndpoint[]> {
+  for (let i = 0; i < 200; i++) {
+    const found = (await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: ids }))).VpcEndpoints ?? [];
+    if (found.length === ids.length && found.every((e) => String(e.State).toLowerCase() === 'available')) return found;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`endpoints ${ids.join(', ')} did not become available`);
+}
+
+export interface Lab {
+  vpcId: string;
+  subnets: string[];
+  groupId: string;
+  /** By service code. */
+  endpoints: Record<'appmesh' | 'appmesh-envoy-management', VpcEndpoint>;
+  /** Interface addresses by service code, in subnet order. */
+  addresses: Record<'appmesh' | 'appmesh-envoy-management', string[]>;
+}
+
+/**
+ * VPC `<prefix>.0.0/16` with DNS on, subnets `<prefix>.0.0/24` (zone a, where clients
+ * live) and `<prefix>.1.0/24` (zone b), a group allowing the endpoint port from the
+ * client subnet, and both endpoints with private DNS.
+ */
+export async function buildLab(ec2: EC2Client, region: string, prefix: string, port: number): Promise<Lab> {
+  const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: `${prefix}.0.0/16` }))).Vpc!.VpcId!;
+  await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsSupport: { Value: true } }));
+  await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsHostnames: { Value: true } }));
+  const subnets: string[] = [];
+  for (const [i, zone] of ['a', 'b'].entries()) {
+    subnets.push((await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `${prefix}.${i}.0/24`, AvailabilityZone: `${region}${zone}` }))).Subnet!.SubnetId!);
+  }
+  const groupId = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'vpce', Description: 'endpoints', VpcId: vpcId }))).GroupId!;
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({
+    GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: port, ToPort: port, IpRanges: [{ CidrIp: `${prefix}.0.0/24` }] }],
+  }));
+  const endpoints = {} as Lab['endpoints'];
+  const addresses = {} as Lab['addresses'];
+  for (const code of ['appmesh', 'appmesh-envoy-management'] as const) {
+    const created = (await ec2.send(new CreateVpcEndpointCommand({
+      VpcEndpointType: 'Interface', VpcId: vpcId, ServiceName: `com.amazonaws.${region}.${code}`, SubnetIds: subnets,
+      SecurityGroupIds: [groupId], PrivateDnsEnabled: true,
+    }))).VpcEndpoint!;
+    endpoints[code] = (await waitAvailable(ec2, [created.VpcEndpointId!]))[0]!;
+    addresses[code] = await interfaceAddresses(ec2, endpoints[code]);
+  }
+  return { vpcId, subnets, groupId, endpoints, addresses };
+}
+
+export async function interfaceAddresses(ec2: EC2Client, endpoint: VpcEndpoint): Promise<string[]> {
+  const enis = (await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: endpoint.NetworkInterfaceIds }))).NetworkInterfaces ?? [];
+  const bySubnet = new Map(enis.map((e) => [e.SubnetId, e.PrivateIpAddress!]));
+  return (endpoint.SubnetIds ?? []).map((s) => bySubnet.get(s)!);
+}
+
+/** Waits until a TCP connect to address:port gives `want` ('open' or 'refused'). */
+export async function waitPort(address: string, port: number, want: 'open' | 'refused'): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const state = await new Promise<'open' | 'refused'>((resolve) => {
+      const s = connect({ host: address, port });
+      s.once('connect', () => { s.destroy(); resolve('open'); });
+      s.once('error', () => resolve('refused'));
+    });
+    if (state === want) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${address}:${port} never became ${want}`);
+}
