@@ -8,7 +8,7 @@ import {
   createMesh, createNode, describeNode, listNodes, nodeSpec, vnName,
 } from './lib/appmesh.js';
 import { call, closedLoop, endpoint, pool, send, type Call, type Endpoint, type LoadResult } from './lib/http.js';
-import { summarizeProfile, type ProfileSummary } from './lib/profile.js';
+import { nowUs, summarizeProfile, type ProfileSummary, type Window } from './lib/profile.js';
 import { benchCredentials, startAppmeshd, startBare, startMoto, type Target } from './lib/servers.js';
 import { log, median, sampleProc } from './lib/util.js';
 
@@ -79,17 +79,21 @@ async function supported(ep: Endpoint, op: Op): Promise<string | undefined> {
 async function profileDescribe(o: ApiOptions): Promise<ProfileSummary> {
   const dir = mkdtempSync(join(tmpdir(), 'appmeshd-prof-'));
   const server = await startAppmeshd({ args: QUOTAS, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
+  let window: Window | undefined;
   try {
     const ep = endpoint(server.host, server.port, benchCredentials, o.concurrency);
     await seed(ep, o.nodes);
+    // Only the samples taken under load count (not start-up or seeding): the window is measured on the shared monotonic clock.
+    const from = nowUs() + 500_000;
     await closedLoop(ep, { concurrency: o.concurrency, warmupMs: 500, durationMs: o.profileMs, next: requestFor('DescribeVirtualNode', API_MESH, o.nodes) });
+    window = [from, nowUs()];
     ep.agent.destroy();
   } finally {
     await server.stop();
   }
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error('the profiled server wrote no .cpuprofile');
-  const summary = summarizeProfile(join(dir, file));
+  const summary = summarizeProfile(join(dir, file), window ? [window] : undefined);
   rmSync(dir, { recursive: true, force: true });
   return summary;
 }

@@ -116,7 +116,7 @@ export function markdown(r: BenchResults): string {
         : [x.op, x.target, 'not supported', '', '', '', '', ''])));
     s.push('', table(['Operation', 'appmeshd / moto (req/s)', 'appmeshd / bare (req/s)'],
       a.ratios.map((x) => [x.op, Number.isFinite(x.appmeshdOverMoto) ? `${fmt(x.appmeshdOverMoto, 1)}×` : '–', `${fmt(x.appmeshdOverBare * 100)}%`])));
-    if (a.profile) s.push('', profileSection(`appmeshd CPU profile under ${a.profile.op} load (${a.profile.reason})`, a.profile.summary));
+    if (a.profile) s.push('', profileSection(`appmeshd CPU profile (\`node --cpu-prof\`) under ${a.profile.op} load only (start-up and seeding cut out; ${a.profile.reason})`, a.profile.summary));
   }
   if (r.xds) {
     const x = r.xds;
@@ -131,7 +131,13 @@ export function markdown(r: BenchResults): string {
         x.runs.map((r) => [String(r.n), r.mode, `${fmt(r.sync.totalMs)} ms`, fmt(r.p50), fmt(r.p99), fmt(r.max), fmt(r.pushCpuSeconds, 2), fmt(r.peakRssMiB),
           fmt(r.rest.cpuPercentOfCore, 2), fmt(r.rest.rssMiB), `${fmt(r.idleNoStreams.cpuPercentOfCore, 2)} / ${fmt(r.idleNoStreams.rssMiB)}`,
           String(r.sync.failed + Math.max(0, ...r.pushes.map((p) => p.failed)))])));
-      if (x.profile) s.push('', profileSection(`appmeshd CPU profile over a whole ${x.profile.mode} N = ${x.profile.n} run (start, sync, rest, pushes; ${x.profile.reason})`, x.profile.summary));
+      if (x.profile) {
+        const pr = x.profile;
+        s.push('', `CPU profile of appmeshd (\`node --cpu-prof\`) over a separate ${pr.mode} N = ${pr.n} run, cut into its phases (${pr.reason}); profiling slows the server, so these times are not comparable with the table above.`);
+        s.push('', profileSection(`During the pushes (${pr.push.windows ?? 0} windows from the API request until the last stream ACKed)`, pr.push));
+        s.push('', profileSection(`At rest (all ${pr.n} streams connected and idle)`, pr.rest));
+        s.push('', profileSection('Initial sync (all streams connecting at once)', pr.sync));
+      }
     }
   }
   if (r.translate) {

@@ -11,7 +11,7 @@ import {
 import { Fleet, type AdsMode, type ConvergenceResult, type SyncResult } from './lib/ads.js';
 import { preloadEnvoy } from './lib/envoy.js';
 import { call, endpoint, pool } from './lib/http.js';
-import { summarizeProfile, type ProfileSummary } from './lib/profile.js';
+import { nowUs, summarizeProfile, type ProfileSummary, type Window } from './lib/profile.js';
 import { benchCredentials, startAppmeshd } from './lib/servers.js';
 import { log, median, sampleProc, sleep, watchProc } from './lib/util.js';
 
@@ -33,6 +33,8 @@ export interface XdsRun {
   idleNoStreams: IdleSample;
   rest: IdleSample;
   pushes: PushRecord[];
+  /** Monotonic-clock windows (µs) of the phases, to cut a CPU profile of the run. */
+  windows: { sync: Window; rest: Window; pushes: Window[] };
   /** Medians over the pushes. */
   p50: number; p99: number; max: number; pushCpuSeconds: number; peakRssMiB: number;
 }
@@ -43,7 +45,8 @@ export interface XdsResult {
   note?: string;
   seed?: { resources: number; seconds: number };
   runs: XdsRun[];
-  profile?: { n: number; mode: AdsMode; reason: string; summary: ProfileSummary };
+  /** CPU profile of one run, split into the pushes and the rest window (all streams connected, idle). */
+  profile?: { n: number; mode: AdsMode; reason: string; push: ProfileSummary; rest: ProfileSummary; sync: ProfileSummary };
 }
 
 const MESH = 'bench-xds';
@@ -93,12 +96,16 @@ async function oneRun(o: XdsOptions, dataDir: string, n: number, mode: AdsMode, 
     await sleep(o.restMs);
     const b1 = sampleProc(server.pid);
     const idleNoStreams = { seconds: (b1.t - b0.t) / 1000, cpuSeconds: b1.cpuSeconds - b0.cpuSeconds, cpuPercentOfCore: ((b1.cpuSeconds - b0.cpuSeconds) / ((b1.t - b0.t) / 1000)) * 100, rssMiB: b1.rssBytes / 2 ** 20 };
+    const syncFrom = nowUs();
     const sync = await fleet.connect(Math.max(60_000, n * 60));
+    const syncWindow: Window = [syncFrom, nowUs()];
     log(`xds: ${mode} N=${n}: ${sync.synced}/${sync.streams} streams synced in ${sync.totalMs.toFixed(0)} ms (per stream p50 ${sync.perStream.p50.toFixed(0)} ms, p99 ${sync.perStream.p99.toFixed(0)} ms), ${sync.resourcesPerProxy} resources per proxy${sync.firstError ? `; ${sync.failed} failed: ${sync.firstError}` : ''}`);
     if (sync.synced === 0) throw new Error(`no stream synced: ${sync.firstError}\n${server.logTail()}`);
     await sleep(1000);
     const r0 = sampleProc(server.pid);
+    const restFrom = nowUs();
     await sleep(o.restMs);
+    const restWindow: Window = [restFrom, nowUs()];
     const r1 = sampleProc(server.pid);
     const rest = {
       seconds: (r1.t - r0.t) / 1000, cpuSeconds: r1.cpuSeconds - r0.cpuSeconds,
@@ -106,14 +113,17 @@ async function oneRun(o: XdsOptions, dataDir: string, n: number, mode: AdsMode, 
     };
     log(`xds: ${mode} N=${n}: at rest ${rest.cpuSeconds.toFixed(2)} CPU s over ${rest.seconds.toFixed(1)} s, RSS ${rest.rssMiB.toFixed(0)} MiB (before any stream: ${idleNoStreams.cpuSeconds.toFixed(2)} CPU s, ${idleNoStreams.rssMiB.toFixed(0)} MiB)`);
     const pushes: PushRecord[] = [];
+    const pushWindows: Window[] = [];
     for (let k = 1; k <= o.pushes; k++) {
       weight = weight === 50 ? 80 : 50;
       const watch = watchProc(server.pid, 50);
       const gen0 = process.cpuUsage();
+      const pushFrom = nowUs();
       const t0 = fleet.watch();
       await call(api, updateRoute(MESH, SHARED_ROUTER, o.meshSize, weight));
       const apiMs = performance.now() - t0;
       const conv = await fleet.waitConverged(30_000);
+      pushWindows.push([pushFrom, nowUs()]);
       const proc = watch.stop();
       const gen = process.cpuUsage(gen0);
       const rec: PushRecord = {
@@ -126,6 +136,7 @@ async function oneRun(o: XdsOptions, dataDir: string, n: number, mode: AdsMode, 
     }
     return {
       n, mode, proxiesPerVirtualNode: Math.ceil(n / o.meshSize), sync, idleNoStreams, rest, pushes,
+      windows: { sync: syncWindow, rest: restWindow, pushes: pushWindows },
       p50: median(pushes.map((p) => p.p50)), p99: median(pushes.map((p) => p.p99)), max: median(pushes.map((p) => p.max)),
       pushCpuSeconds: median(pushes.map((p) => p.serverCpuSeconds)), peakRssMiB: Math.max(rest.rssMiB, ...pushes.map((p) => p.serverPeakRssMiB)),
     };
@@ -187,9 +198,15 @@ export async function runXds(o: XdsOptions): Promise<XdsResult> {
       log(`xds: profiling appmeshd for ${target.mode} N=${target.n} (${reason})`);
       const profDir = mkdtempSync(join(tmpdir(), 'appmeshd-prof-'));
       try {
-        await oneRun({ ...o, pushes: Math.max(1, o.pushes) }, dataDir, target.n, target.mode, ['--cpu-prof', '--cpu-prof-dir', profDir]);
+        const run = await oneRun({ ...o, pushes: Math.max(1, o.pushes) }, dataDir, target.n, target.mode, ['--cpu-prof', '--cpu-prof-dir', profDir]);
         const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
-        if (file) result.profile = { n: target.n, mode: target.mode, reason, summary: summarizeProfile(join(profDir, file)) };
+        if (file) {
+          const f = join(profDir, file);
+          result.profile = {
+            n: target.n, mode: target.mode, reason,
+            push: summarizeProfile(f, run.windows.pushes), rest: summarizeProfile(f, [run.windows.rest]), sync: summarizeProfile(f, [run.windows.sync]),
+          };
+        }
       } catch (err) {
         log(`xds: profiling failed: ${(err as Error).message}`);
       } finally {

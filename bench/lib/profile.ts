@@ -8,7 +8,11 @@ interface ProfileNode { id: number; callFrame: CallFrame; hitCount?: number; chi
 interface CpuProfile { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] }
 
 export interface Frame { frame: string; ms: number; percent: number }
-export interface ProfileSummary { sampledMs: number; busyMs: number; self: Frame[]; inclusive: Frame[] }
+export interface ProfileSummary { sampledMs: number; busyMs: number; self: Frame[]; inclusive: Frame[]; windows?: number }
+
+/** A time window on the monotonic clock, in µs: V8 profiles and process.hrtime share CLOCK_MONOTONIC on Linux. */
+export type Window = [fromUs: number, toUs: number];
+export const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
 /** A location safe to publish: repository-relative, node-internal, or a bare file name. */
 function where(url: string): string {
@@ -29,7 +33,8 @@ const key = (cf: CallFrame) => {
 
 const IDLE = new Set(['(idle)', '(program)']);
 
-export function summarizeProfile(file: string, top = 15): ProfileSummary {
+/** Summarises the samples of a profile, only those inside `windows` when given. */
+export function summarizeProfile(file: string, windows?: readonly Window[], top = 15): ProfileSummary {
   const p = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map<number, ProfileNode>();
   const parent = new Map<number, number>();
@@ -39,8 +44,12 @@ export function summarizeProfile(file: string, top = 15): ProfileSummary {
   const incl = new Map<string, number>();
   let total = 0;
   let busy = 0;
+  let ts = p.startTime;
   for (let i = 0; i < p.samples.length; i++) {
-    const dt = (p.timeDeltas[i] ?? 0) / 1000;
+    const deltaUs = p.timeDeltas[i] ?? 0;
+    ts += deltaUs;
+    if (windows && !windows.some(([a, b]) => ts >= a && ts <= b)) continue;
+    const dt = deltaUs / 1000;
     total += dt;
     const node = byId.get(p.samples[i]!);
     if (!node) continue;
@@ -61,5 +70,5 @@ export function summarizeProfile(file: string, top = 15): ProfileSummary {
     .filter(([k]) => !skipIdle || !IDLE.has(k))
     .sort((a, b) => b[1] - a[1]).slice(0, top)
     .map(([frame, ms]) => ({ frame, ms: Math.round(ms), percent: busy ? Math.round((ms / busy) * 1000) / 10 : 0 }));
-  return { sampledMs: Math.round(total), busyMs: Math.round(busy), self: rank(self, true), inclusive: rank(incl, true) };
+  return { sampledMs: Math.round(total), busyMs: Math.round(busy), self: rank(self, true), inclusive: rank(incl, true), ...(windows ? { windows: windows.length } : {}) };
 }
