@@ -10,6 +10,19 @@ export const EC2_API_VERSION = '2016-11-15';
 const XMLNS = `http://ec2.amazonaws.com/doc/${EC2_API_VERSION}/`;
 const XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>\n';
 
+/** Shared error codes (authorizer, edge) spelled the way EC2 spells them. */
+const EC2_CODES: Record<string, string> = {
+  AccessDeniedException: 'UnauthorizedOperation',
+  UnrecognizedClientException: 'AuthFailure',
+  InvalidSignatureException: 'AuthFailure',
+  MissingAuthenticationTokenException: 'MissingAuthenticationToken',
+  IncompleteSignatureException: 'IncompleteSignature',
+  ServiceUnavailableException: 'Unavailable',
+  InternalServerErrorException: 'InternalError',
+  InternalFailure: 'InternalError',
+  ConflictException: 'IncorrectState',
+};
+
 export const invalidParameterValue = (message: string) => new ApiError('InvalidParameterValue', message, 400);
 export const missingParameter = (message: string) => new ApiError('MissingParameter', message, 400);
 
@@ -46,10 +59,12 @@ export class Ec2QueryProtocol implements Protocol {
   }
 
   encodeError(err: ApiError, requestId: string): RawResponse {
+    const code = EC2_CODES[err.code] ?? err.code;
+    const message = code === 'UnauthorizedOperation' ? `You are not authorized to perform this operation. ${err.message}` : err.message;
     return {
       status: err.status,
       headers: { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-requestid': requestId, ...err.extraHeaders },
-      body: `${XML_DECL}<Response><Errors><Error><Code>${escapeXml(err.code)}</Code><Message>${escapeXml(err.message)}</Message></Error></Errors><RequestID>${escapeXml(requestId)}</RequestID></Response>`,
+      body: `${XML_DECL}<Response><Errors><Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error></Errors><RequestID>${escapeXml(requestId)}</RequestID></Response>`,
     };
   }
 }
