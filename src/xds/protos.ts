@@ -116,14 +116,29 @@ export interface EncodeOptions {
   rejectDeprecated?: boolean;
   /** Check the protoc-gen-validate rules (the subset listed in checkRules). Default true. */
   validate?: boolean;
+  /**
+   * Reuse the bytes of an earlier call with the same object (by identity) and type URL. Translation shares resource
+   * objects between the proxies of one snapshot and never mutates them, so the xDS server can encode each once.
+   * Only for objects that are not mutated afterwards. Default false.
+   */
+  cache?: boolean;
 }
+
+const encodedCache = new WeakMap<object, { typeUrl: string; key: string; bytes: Buffer }>();
 
 /** Encodes a proto3-JSON resource as the bytes of a google.protobuf.Any (type_url = typeUrl). */
 export function encodeResource(typeUrl: string, json: Record<string, unknown>, options: EncodeOptions = {}): Buffer {
+  const key = `${options.rejectDeprecated === true}|${options.validate !== false}`;
+  if (options.cache) {
+    const hit = encodedCache.get(json);
+    if (hit && hit.typeUrl === typeUrl && hit.key === key) return hit.bytes;
+  }
   const protos = loadEnvoyProtos();
   const value = encodeMessage(typeUrl, json, options);
   const any = protos.lookupType('google.protobuf.Any');
-  return Buffer.from(any.encode({ type_url: typeUrl, value }).finish());
+  const bytes = Buffer.from(any.encode({ type_url: typeUrl, value }).finish());
+  if (options.cache) encodedCache.set(json, { typeUrl, key, bytes });
+  return bytes;
 }
 
 /** Encodes a proto3-JSON message (no Any wrapper) of the given type (full name or type URL). */
@@ -136,7 +151,7 @@ export function encodeMessage(typeNameOrUrl: string, json: unknown, options: Enc
     throw new EncodeError('', `unknown message type ${typeNameOrUrl}`);
   }
   const conv = new Converter(protos, { rejectDeprecated: options.rejectDeprecated ?? false, validate: options.validate ?? true });
-  const plain = conv.message(type, json, '');
+  const plain = conv.message(type, json, undefined);
   return Buffer.from(type.encode(plain).finish());
 }
 
@@ -171,101 +186,146 @@ const INT_RANGES: Record<string, [bigint, bigint]> = {
 const IS_64 = new Set(['int64', 'sint64', 'sfixed64', 'uint64', 'fixed64']);
 const MAX_DURATION_SECONDS = 315_576_000_000;
 
-interface FieldIndex { byName: Map<string, protobuf.Field>; }
-const fieldIndexes = new WeakMap<protobuf.Type, FieldIndex>();
-function fieldIndex(type: protobuf.Type): FieldIndex {
-  let idx = fieldIndexes.get(type);
-  if (!idx) {
-    const byName = new Map<string, protobuf.Field>();
-    for (const f of type.fieldsArray) {
-      byName.set(f.name, f);
-      const json = f.name.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
-      if (json !== f.name) byName.set(json, f);
-    }
-    idx = { byName };
-    fieldIndexes.set(type, idx);
-  }
-  return idx;
+// Per-type facts computed once (protobufjs' reflection getters such as fullName are not cached and are slow).
+interface FieldInfo {
+  field: protobuf.Field;
+  name: string;
+  /** Name of the (real, non-synthetic) oneof the field belongs to. */
+  oneof?: string;
+  deprecated: boolean;
+  repeated: boolean;
+  map: boolean;
+  keyType: string;
+  /** Scalar type name, or undefined for message/enum fields. */
+  scalar?: string;
+  message?: protobuf.Type;
+  messageName?: string;
+  enumType?: protobuf.Enum;
+  rules?: Plain;
 }
+interface TypeInfo {
+  fullName: string;
+  byName: Map<string, FieldInfo>;
+  fields: FieldInfo[];
+  /** Fields carrying protoc-gen-validate rules. */
+  ruled: FieldInfo[];
+  requiredOneofs: { name: string; members: string[] }[];
+}
+const typeInfos = new WeakMap<protobuf.Type, TypeInfo>();
+function typeInfo(type: protobuf.Type): TypeInfo {
+  let info = typeInfos.get(type);
+  if (info) return info;
+  const byName = new Map<string, FieldInfo>();
+  const fields: FieldInfo[] = [];
+  for (const f of type.fieldsArray) {
+    const rt = f.resolvedType;
+    const fi: FieldInfo = {
+      field: f, name: f.name, deprecated: f.options?.['deprecated'] === true, repeated: f.repeated, map: f.map,
+      keyType: f.map ? (f as unknown as protobuf.MapField).keyType : '',
+    };
+    if (f.partOf && !f.partOf.isProto3Optional) fi.oneof = f.partOf.name;
+    if (rt instanceof protobuf.Type) { fi.message = rt; fi.messageName = rt.fullName; } else if (rt instanceof protobuf.Enum) fi.enumType = rt;
+    else fi.scalar = f.type;
+    const rules = fieldRules(f);
+    if (rules) fi.rules = rules;
+    fields.push(fi);
+    byName.set(f.name, fi);
+    const json = f.name.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+    if (json !== f.name) byName.set(json, fi);
+  }
+  const requiredOneofs = type.oneofsArray.filter((o) => o.options?.['(validate.required)'] === true).map((o) => ({ name: o.name, members: [...o.oneof] }));
+  info = { fullName: type.fullName, byName, fields, ruled: fields.filter((f) => f.rules), requiredOneofs };
+  typeInfos.set(type, info);
+  return info;
+}
+
+/** Error paths are built only when an error is thrown. */
+type Path = { parent: Path | undefined; key: string | number } | undefined;
+const at = (parent: Path, key: string | number): Path => ({ parent, key });
+function pathString(p: Path): string {
+  const parts: string[] = [];
+  for (let x = p; x; x = x.parent) parts.push(typeof x.key === 'number' ? `[${x.key}]` : x.key.startsWith('<') ? x.key : `.${x.key}`);
+  return parts.reverse().join('').replace(/^\./, '');
+}
+const fail = (p: Path, message: string) => new EncodeError(pathString(p), message);
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
 
-class Converter {
-  constructor(private readonly protos: EnvoyProtos, private readonly opts: Required<EncodeOptions>) {}
+const SPECIAL = new Set([...WRAPPERS, '.google.protobuf.Duration', '.google.protobuf.Timestamp', '.google.protobuf.Any', '.google.protobuf.Struct',
+  '.google.protobuf.Value', '.google.protobuf.ListValue', '.google.protobuf.Empty', '.google.protobuf.FieldMask']);
 
-  message(type: protobuf.Type, json: unknown, p: string): Plain {
-    const special = this.wellKnown(type, json, p);
-    if (special !== undefined) return special;
-    if (!isPlainObject(json)) throw new EncodeError(p, `expected an object for ${type.fullName.slice(1)}, got ${describe(json)}`);
+class Converter {
+  constructor(private readonly protos: EnvoyProtos, private readonly opts: { rejectDeprecated: boolean; validate: boolean }) {}
+
+  message(type: protobuf.Type, json: unknown, p: Path): Plain {
+    const info = typeInfo(type);
+    if (SPECIAL.has(info.fullName)) return this.wellKnown(type, info.fullName, json, p);
+    if (!isPlainObject(json)) throw fail(p, `expected an object for ${info.fullName.slice(1)}, got ${describe(json)}`);
     const out: Plain = {};
-    const idx = fieldIndex(type);
-    const setOneofs = new Map<string, string>();
-    const seen = new Set<protobuf.Field>();
-    for (const [key, value] of Object.entries(json)) {
-      const field = idx.byName.get(key);
-      const fp = p ? `${p}.${key}` : key;
-      if (!field) throw new EncodeError(fp, `unknown field for ${type.fullName.slice(1)}`);
+    let setOneofs: Map<string, string> | undefined;
+    for (const key in json) {
+      const value = json[key];
+      const fi = info.byName.get(key);
+      if (!fi) throw fail(at(p, key), `unknown field for ${info.fullName.slice(1)}`);
       if (value === undefined) continue;
-      if (seen.has(field)) throw new EncodeError(fp, `field ${field.name} given twice`);
-      seen.add(field);
-      if (value === null && field.resolvedType?.fullName !== '.google.protobuf.Value') continue;
-      if (this.opts.rejectDeprecated && field.options?.['deprecated'] === true) throw new EncodeError(fp, `field ${field.name} is deprecated`);
-      const oneof = field.partOf;
-      if (oneof && !oneof.isProto3Optional) {
-        const other = setOneofs.get(oneof.name);
-        if (other) throw new EncodeError(fp, `oneof ${oneof.name} already has ${other}`);
-        setOneofs.set(oneof.name, field.name);
+      if (fi.name in out || (setOneofs?.get(fi.oneof ?? '') === fi.name)) throw fail(at(p, key), `field ${fi.name} given twice`);
+      if (value === null && fi.messageName !== '.google.protobuf.Value') continue;
+      if (this.opts.rejectDeprecated && fi.deprecated) throw fail(at(p, key), `field ${fi.name} is deprecated`);
+      if (fi.oneof) {
+        setOneofs ??= new Map();
+        const other = setOneofs.get(fi.oneof);
+        if (other) throw fail(at(p, key), `oneof ${fi.oneof} already has ${other}`);
+        setOneofs.set(fi.oneof, fi.name);
       }
-      const converted = this.field(field, value, fp);
-      if (converted === undefined) continue;
-      // Canonical encoding: proto3 implicit-presence scalars equal to their default are not written.
-      if (!oneof && !field.repeated && !field.map && !field.resolvedType && isDefaultScalar(converted)) continue;
-      if (!oneof && !field.repeated && !field.map && field.resolvedType instanceof protobuf.Enum && converted === 0) continue;
-      if ((field.repeated && (converted as unknown[]).length === 0) || (field.map && Object.keys(converted as object).length === 0)) continue;
-      out[field.name] = converted;
+      const converted = this.field(fi, value, at(p, key));
+      // Canonical encoding: implicit-presence scalars / enums equal to their default, and empty lists, are not written.
+      if (fi.repeated) { if ((converted as unknown[]).length === 0) continue; }
+      else if (fi.map) { if (Object.keys(converted as object).length === 0) continue; }
+      else if (!fi.oneof && !fi.message && (fi.enumType ? converted === 0 : isDefaultScalar(converted))) continue;
+      out[fi.name] = converted;
     }
-    if (this.opts.validate) this.checkMessageRules(type, out, p);
+    if (this.opts.validate) this.checkMessageRules(info, out, p);
     return out;
   }
 
-  private field(field: protobuf.Field, value: unknown, p: string): unknown {
-    if (field.map) {
-      if (!isPlainObject(value)) throw new EncodeError(p, `expected an object (map), got ${describe(value)}`);
+  private field(fi: FieldInfo, value: unknown, p: Path): unknown {
+    if (fi.map) {
+      if (!isPlainObject(value)) throw fail(p, `expected an object (map), got ${describe(value)}`);
       const out: Plain = {};
-      const keyType = (field as unknown as protobuf.MapField).keyType;
-      for (const [k, v] of Object.entries(value)) {
-        if (keyType !== 'string') this.scalar(keyType, /^(true|false)$/.test(k) ? k === 'true' : k, `${p}[${k}]`);
-        out[k] = this.single(field, v, `${p}[${JSON.stringify(k)}]`);
+      for (const k in value) {
+        if (fi.keyType !== 'string') this.scalar(fi.keyType, /^(true|false)$/.test(k) ? k === 'true' : k, at(p, k));
+        out[k] = this.single(fi, value[k], at(p, k));
       }
       return out;
     }
-    if (field.repeated) {
-      if (!Array.isArray(value)) throw new EncodeError(p, `expected an array, got ${describe(value)}`);
-      return value.map((v, i) => {
-        if (v === null) throw new EncodeError(`${p}[${i}]`, 'null element in a repeated field');
-        return this.single(field, v, `${p}[${i}]`);
-      });
+    if (fi.repeated) {
+      if (!Array.isArray(value)) throw fail(p, `expected an array, got ${describe(value)}`);
+      const out = new Array<unknown>(value.length);
+      for (let i = 0; i < value.length; i++) {
+        if (value[i] === null || value[i] === undefined) throw fail(at(p, i), 'null element in a repeated field');
+        out[i] = this.single(fi, value[i], at(p, i));
+      }
+      return out;
     }
-    return this.single(field, value, p);
+    return this.single(fi, value, p);
   }
 
-  private single(field: protobuf.Field, value: unknown, p: string): unknown {
-    const rt = field.resolvedType;
-    if (rt instanceof protobuf.Type) return this.message(rt, value, p);
-    if (rt instanceof protobuf.Enum) return enumValue(rt, value, p);
-    return this.scalar(field.type, value, p);
+  private single(fi: FieldInfo, value: unknown, p: Path): unknown {
+    if (fi.message) return this.message(fi.message, value, p);
+    if (fi.enumType) return enumValue(fi.enumType, value, p);
+    return this.scalar(fi.scalar!, value, p);
   }
 
-  scalar(kind: string, value: unknown, p: string): unknown {
+  scalar(kind: string, value: unknown, p: Path): unknown {
     switch (kind) {
       case 'string':
-        if (typeof value !== 'string') throw new EncodeError(p, `expected a string, got ${describe(value)}`);
+        if (typeof value !== 'string') throw fail(p, `expected a string, got ${describe(value)}`);
         return value;
       case 'bool':
-        if (typeof value !== 'boolean') throw new EncodeError(p, `expected a boolean, got ${describe(value)}`);
+        if (typeof value !== 'boolean') throw fail(p, `expected a boolean, got ${describe(value)}`);
         return value;
       case 'bytes': {
-        if (typeof value !== 'string' || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(value)) throw new EncodeError(p, `expected base64 bytes, got ${describe(value)}`);
+        if (typeof value !== 'string' || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(value)) throw fail(p, `expected base64 bytes, got ${describe(value)}`);
         return Buffer.from(value, 'base64');
       }
       case 'double': case 'float': {
@@ -274,28 +334,30 @@ class Converter {
         if (value === 'Infinity') return Infinity;
         if (value === '-Infinity') return -Infinity;
         if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
-        throw new EncodeError(p, `expected a number, got ${describe(value)}`);
+        throw fail(p, `expected a number, got ${describe(value)}`);
       }
       default: {
         const range = INT_RANGES[kind];
-        if (!range) throw new EncodeError(p, `unsupported scalar type ${kind}`);
+        if (!range) throw fail(p, `unsupported scalar type ${kind}`);
+        if (typeof value === 'number' && Number.isSafeInteger(value) && !IS_64.has(kind)) {
+          if (value < range[0] || value > range[1]) throw fail(p, `${value} out of range for ${kind}`);
+          return value;
+        }
         let n: bigint;
         if (typeof value === 'number' && Number.isInteger(value)) n = BigInt(value);
         else if (typeof value === 'string' && /^-?\d+$/.test(value)) n = BigInt(value);
-        else throw new EncodeError(p, `expected an integer (${kind}), got ${describe(value)}`);
-        if (n < range[0] || n > range[1]) throw new EncodeError(p, `${value} out of range for ${kind}`);
+        else throw fail(p, `expected an integer (${kind}), got ${describe(value)}`);
+        if (n < range[0] || n > range[1]) throw fail(p, `${value} out of range for ${kind}`);
         return IS_64.has(kind) ? n.toString() : Number(n);
       }
     }
   }
 
-  /** proto3 JSON special forms; undefined when `type` is an ordinary message. */
-  private wellKnown(type: protobuf.Type, json: unknown, p: string): Plain | undefined {
-    const name = type.fullName;
-    if (!name.startsWith('.google.protobuf.')) return undefined;
+  /** proto3 JSON special forms of the google.protobuf well-known types. */
+  private wellKnown(type: protobuf.Type, name: string, json: unknown, p: Path): Plain {
     if (WRAPPERS.has(name)) {
       const inner = type.fields['value'];
-      if (!inner) throw new EncodeError(p, 'malformed wrapper type');
+      if (!inner) throw fail(p, 'malformed wrapper type');
       const v = this.scalar(inner.type, json, p);
       return isDefaultScalar(v) ? {} : { value: v };
     }
@@ -304,62 +366,60 @@ class Converter {
       case '.google.protobuf.Timestamp': return parseTimestamp(json, p);
       case '.google.protobuf.Any': return this.any(json, p);
       case '.google.protobuf.Struct': {
-        if (!isPlainObject(json)) throw new EncodeError(p, `expected an object (Struct), got ${describe(json)}`);
+        if (!isPlainObject(json)) throw fail(p, `expected an object (Struct), got ${describe(json)}`);
         const fields: Plain = {};
-        for (const [k, v] of Object.entries(json)) fields[k] = this.value(v, `${p}.${k}`);
+        for (const k in json) fields[k] = this.value(json[k], at(p, k));
         return { fields };
       }
       case '.google.protobuf.Value': return this.value(json, p);
       case '.google.protobuf.ListValue': {
-        if (!Array.isArray(json)) throw new EncodeError(p, `expected an array (ListValue), got ${describe(json)}`);
-        return { values: json.map((v, i) => this.value(v, `${p}[${i}]`)) };
+        if (!Array.isArray(json)) throw fail(p, `expected an array (ListValue), got ${describe(json)}`);
+        return { values: json.map((v, i) => this.value(v, at(p, i))) };
       }
       case '.google.protobuf.Empty':
-        if (!isPlainObject(json) || Object.keys(json).length) throw new EncodeError(p, 'expected {} (Empty)');
+        if (!isPlainObject(json) || Object.keys(json).length) throw fail(p, 'expected {} (Empty)');
         return {};
-      case '.google.protobuf.FieldMask':
-        if (typeof json !== 'string') throw new EncodeError(p, `expected a string (FieldMask), got ${describe(json)}`);
-        return { paths: json === '' ? [] : json.split(',').map((s) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)) };
-      default: return undefined;
+      default: // FieldMask
+        if (typeof json !== 'string') throw fail(p, `expected a string (FieldMask), got ${describe(json)}`);
+        return { paths: json === '' ? [] : json.split(',').map((x) => x.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)) };
     }
   }
 
-  private value(json: unknown, p: string): Plain {
+  private value(json: unknown, p: Path): Plain {
     if (json === null) return { null_value: 0 };
     if (typeof json === 'number') {
-      if (!Number.isFinite(json)) throw new EncodeError(p, 'non-finite number in a Value');
+      if (!Number.isFinite(json)) throw fail(p, 'non-finite number in a Value');
       return { number_value: json };
     }
     if (typeof json === 'string') return { string_value: json };
     if (typeof json === 'boolean') return { bool_value: json };
-    if (Array.isArray(json)) return { list_value: { values: json.map((v, i) => this.value(v, `${p}[${i}]`)) } };
+    if (Array.isArray(json)) return { list_value: { values: json.map((v, i) => this.value(v, at(p, i))) } };
     if (isPlainObject(json)) {
       const fields: Plain = {};
-      for (const [k, v] of Object.entries(json)) fields[k] = this.value(v, `${p}.${k}`);
+      for (const k in json) fields[k] = this.value(json[k], at(p, k));
       return { struct_value: { fields } };
     }
-    throw new EncodeError(p, `not a JSON value: ${describe(json)}`);
+    throw fail(p, `not a JSON value: ${describe(json)}`);
   }
 
-  private any(json: unknown, p: string): Plain {
-    if (!isPlainObject(json)) throw new EncodeError(p, `expected an object (Any), got ${describe(json)}`);
+  private any(json: unknown, p: Path): Plain {
+    if (!isPlainObject(json)) throw fail(p, `expected an object (Any), got ${describe(json)}`);
     const typeUrl = json['@type'];
-    if (typeof typeUrl !== 'string' || !typeUrl.includes('/')) throw new EncodeError(p, "Any without a valid '@type'");
+    if (typeof typeUrl !== 'string' || !typeUrl.includes('/')) throw fail(p, "Any without a valid '@type'");
     let inner: protobuf.Type;
     try {
       inner = this.protos.lookupType(typeUrl);
     } catch {
-      throw new EncodeError(`${p}.@type`, `unknown type ${typeUrl} (not among the loaded Envoy protos)`);
+      throw fail(at(p, '@type'), `unknown type ${typeUrl} (not among the loaded Envoy protos)`);
     }
     const { '@type': _t, ...rest } = json;
     let body: unknown = rest;
-    const innerName = inner.fullName;
-    if (innerName.startsWith('.google.protobuf.') && (WRAPPERS.has(innerName) || ['.google.protobuf.Duration', '.google.protobuf.Timestamp',
-      '.google.protobuf.Struct', '.google.protobuf.Value', '.google.protobuf.ListValue', '.google.protobuf.FieldMask', '.google.protobuf.Any'].includes(innerName))) {
-      if (Object.keys(rest).some((k) => k !== 'value')) throw new EncodeError(p, `Any of ${innerName.slice(1)} takes only 'value'`);
+    const innerName = typeInfo(inner).fullName;
+    if (SPECIAL.has(innerName) && innerName !== '.google.protobuf.Empty') {
+      if (Object.keys(rest).some((k) => k !== 'value')) throw fail(p, `Any of ${innerName.slice(1)} takes only 'value'`);
       body = rest['value'];
     }
-    const plain = this.message(inner, body, `${p}<${innerName.slice(1)}>`);
+    const plain = this.message(inner, body, at(p, `<${innerName.slice(1)}>`));
     return { type_url: typeUrl, value: inner.encode(plain).finish() };
   }
 
@@ -368,76 +428,68 @@ class Converter {
   // regexes, numeric const/lt/lte/gt/gte/in/not_in, enum defined_only/in/not_in, repeated min/max items + items rules,
   // map min/max pairs, duration required/lt/lte/gt/gte, any required, oneof (validate.required).
 
-  private checkMessageRules(type: protobuf.Type, out: Plain, p: string): void {
-    for (const oneof of type.oneofsArray) {
-      if (oneof.options?.['(validate.required)'] === true && !oneof.oneof.some((n) => n in out)) {
-        throw new EncodeError(p, `oneof ${oneof.name} is required (one of ${oneof.oneof.join(', ')})`);
-      }
+  private checkMessageRules(info: TypeInfo, out: Plain, p: Path): void {
+    for (const o of info.requiredOneofs) {
+      if (!o.members.some((n) => n in out)) throw fail(p, `oneof ${o.name} is required (one of ${o.members.join(', ')})`);
     }
-    for (const field of type.fieldsArray) {
-      const rules = fieldRules(field);
-      if (!rules) continue;
-      const fp = p ? `${p}.${field.name}` : field.name;
-      const present = field.name in out;
-      const value = out[field.name];
-      if (field.partOf && !field.partOf.isProto3Optional && !present) continue;
-      this.checkRules(rules, field, field.repeated || field.map ? value : value, present, fp, field.repeated, field.map);
+    for (const fi of info.ruled) {
+      const present = fi.name in out;
+      if (fi.oneof && !present) continue;
+      this.checkRules(fi.rules!, fi, out[fi.name], present, at(p, fi.name), fi.repeated, fi.map);
     }
   }
 
-  private checkRules(rules: Plain, field: protobuf.Field, value: unknown, present: boolean, p: string, repeated: boolean, map: boolean): void {
-    if (rules['message'] && isPlainObject(rules['message']) && rules['message']['required'] === true && !present) {
-      throw new EncodeError(p, 'required field is missing');
-    }
+  private checkRules(rules: Plain, fi: FieldInfo, value: unknown, present: boolean, p: Path, repeated: boolean, map: boolean): void {
+    if (isPlainObject(rules['message']) && rules['message']['required'] === true && !present) throw fail(p, 'required field is missing');
     if (repeated) {
       const r = rules['repeated'];
       if (!isPlainObject(r)) return;
       const arr = (value as unknown[] | undefined) ?? [];
       if (r['ignore_empty'] === true && arr.length === 0) return;
-      if (typeof r['min_items'] === 'number' && arr.length < r['min_items']) throw new EncodeError(p, `needs at least ${r['min_items']} item(s)`);
-      if (typeof r['max_items'] === 'number' && arr.length > r['max_items']) throw new EncodeError(p, `allows at most ${r['max_items']} item(s)`);
-      if (isPlainObject(r['items'])) arr.forEach((v, i) => this.checkRules(r['items'] as Plain, field, v, true, `${p}[${i}]`, false, false));
+      if (typeof r['min_items'] === 'number' && arr.length < r['min_items']) throw fail(p, `needs at least ${r['min_items']} item(s)`);
+      if (typeof r['max_items'] === 'number' && arr.length > r['max_items']) throw fail(p, `allows at most ${r['max_items']} item(s)`);
+      if (isPlainObject(r['items'])) arr.forEach((v, i) => this.checkRules(r['items'] as Plain, fi, v, true, at(p, i), false, false));
       return;
     }
     if (map) {
       const r = rules['map'];
       if (!isPlainObject(r)) return;
       const n = Object.keys((value as object | undefined) ?? {}).length;
-      if (typeof r['min_pairs'] === 'number' && n < r['min_pairs']) throw new EncodeError(p, `needs at least ${r['min_pairs']} pair(s)`);
-      if (typeof r['max_pairs'] === 'number' && n > r['max_pairs']) throw new EncodeError(p, `allows at most ${r['max_pairs']} pair(s)`);
+      if (typeof r['min_pairs'] === 'number' && n < r['min_pairs']) throw fail(p, `needs at least ${r['min_pairs']} pair(s)`);
+      if (typeof r['max_pairs'] === 'number' && n > r['max_pairs']) throw fail(p, `allows at most ${r['max_pairs']} pair(s)`);
       return;
     }
-    const rt = field.resolvedType;
-    if (rt instanceof protobuf.Type) {
-      if (rt.fullName === '.google.protobuf.Duration' && isPlainObject(rules['duration'])) {
+    if (fi.message) {
+      const name = fi.messageName!;
+      if (name === '.google.protobuf.Duration' && isPlainObject(rules['duration'])) {
         const r = rules['duration'];
-        if (r['required'] === true && !present) throw new EncodeError(p, 'required duration is missing');
+        if (r['required'] === true && !present) throw fail(p, 'required duration is missing');
         if (present) checkOrdered(r, durationNanos(value as Plain), (o) => durationNanos(o as Plain), p);
         return;
       }
-      if (rt.fullName === '.google.protobuf.Any' && isPlainObject(rules['any'])) {
-        if (rules['any']['required'] === true && !present) throw new EncodeError(p, 'required Any is missing');
+      if (name === '.google.protobuf.Any' && isPlainObject(rules['any'])) {
+        if (rules['any']['required'] === true && !present) throw fail(p, 'required Any is missing');
         return;
       }
-      if (WRAPPERS.has(rt.fullName) && present) {
-        const inner = rt.fields['value'];
+      if (WRAPPERS.has(name) && present) {
+        const inner = fi.message.fields['value'];
         if (inner) this.checkScalar(rules, inner.type, (value as Plain)['value'] ?? defaultOf(inner.type), p);
       }
       return;
     }
-    if (rt instanceof protobuf.Enum) {
+    if (fi.enumType) {
       const r = rules['enum'];
       if (!isPlainObject(r)) return;
       const n = (value as number | undefined) ?? 0;
-      if (r['defined_only'] === true && !Object.values(rt.values).includes(n)) throw new EncodeError(p, `${n} is not a defined ${rt.name} value`);
-      if (Array.isArray(r['in']) && !r['in'].includes(n)) throw new EncodeError(p, `${n} not in ${JSON.stringify(r['in'])}`);
-      if (Array.isArray(r['not_in']) && r['not_in'].includes(n)) throw new EncodeError(p, `${n} is not allowed`);
+      if (r['defined_only'] === true && !Object.values(fi.enumType.values).includes(n)) throw fail(p, `${n} is not a defined ${fi.enumType.name} value`);
+      if (Array.isArray(r['in']) && !r['in'].includes(n)) throw fail(p, `${n} not in ${JSON.stringify(r['in'])}`);
+      if (Array.isArray(r['not_in']) && r['not_in'].includes(n)) throw fail(p, `${n} is not allowed`);
       return;
     }
-    this.checkScalar(rules, field.type, present ? value : defaultOf(field.type), p);
+    this.checkScalar(rules, fi.scalar!, present ? value : defaultOf(fi.scalar!), p);
   }
 
-  private checkScalar(rules: Plain, kind: string, value: unknown, p: string): void {
+  private checkScalar(rules: Plain, kind: string, value: unknown, p: Path): void {
     if (kind === 'string' || kind === 'bytes') {
       const r = rules[kind];
       if (!isPlainObject(r)) return;
@@ -445,31 +497,31 @@ class Converter {
       const len = typeof s === 'string' ? [...s].length : s.length;
       const bytes = typeof s === 'string' ? Buffer.byteLength(s) : s.length;
       if (r['ignore_empty'] === true && len === 0) return;
-      if (num(r['min_len']) !== undefined && len < num(r['min_len'])!) throw new EncodeError(p, `length must be ≥ ${r['min_len']}`);
-      if (num(r['max_len']) !== undefined && len > num(r['max_len'])!) throw new EncodeError(p, `length must be ≤ ${r['max_len']}`);
-      if (num(r['len']) !== undefined && len !== num(r['len'])) throw new EncodeError(p, `length must be ${r['len']}`);
-      if (num(r['min_bytes']) !== undefined && bytes < num(r['min_bytes'])!) throw new EncodeError(p, `must have ≥ ${r['min_bytes']} bytes`);
-      if (num(r['max_bytes']) !== undefined && bytes > num(r['max_bytes'])!) throw new EncodeError(p, `must have ≤ ${r['max_bytes']} bytes`);
+      if (num(r['min_len']) !== undefined && len < num(r['min_len'])!) throw fail(p, `length must be ≥ ${r['min_len']}`);
+      if (num(r['max_len']) !== undefined && len > num(r['max_len'])!) throw fail(p, `length must be ≤ ${r['max_len']}`);
+      if (num(r['len']) !== undefined && len !== num(r['len'])) throw fail(p, `length must be ${r['len']}`);
+      if (num(r['min_bytes']) !== undefined && bytes < num(r['min_bytes'])!) throw fail(p, `must have ≥ ${r['min_bytes']} bytes`);
+      if (num(r['max_bytes']) !== undefined && bytes > num(r['max_bytes'])!) throw fail(p, `must have ≤ ${r['max_bytes']} bytes`);
       if (typeof s === 'string') {
-        if (typeof r['const'] === 'string' && s !== r['const']) throw new EncodeError(p, `must be ${JSON.stringify(r['const'])}`);
-        if (typeof r['prefix'] === 'string' && !s.startsWith(r['prefix'])) throw new EncodeError(p, `must start with ${r['prefix']}`);
-        if (typeof r['suffix'] === 'string' && !s.endsWith(r['suffix'])) throw new EncodeError(p, `must end with ${r['suffix']}`);
-        if (typeof r['contains'] === 'string' && !s.includes(r['contains'])) throw new EncodeError(p, `must contain ${r['contains']}`);
-        if (Array.isArray(r['in']) && !r['in'].includes(s)) throw new EncodeError(p, `${JSON.stringify(s)} not allowed`);
-        if (Array.isArray(r['not_in']) && r['not_in'].includes(s)) throw new EncodeError(p, `${JSON.stringify(s)} not allowed`);
+        if (typeof r['const'] === 'string' && s !== r['const']) throw fail(p, `must be ${JSON.stringify(r['const'])}`);
+        if (typeof r['prefix'] === 'string' && !s.startsWith(r['prefix'])) throw fail(p, `must start with ${r['prefix']}`);
+        if (typeof r['suffix'] === 'string' && !s.endsWith(r['suffix'])) throw fail(p, `must end with ${r['suffix']}`);
+        if (typeof r['contains'] === 'string' && !s.includes(r['contains'])) throw fail(p, `must contain ${r['contains']}`);
+        if (Array.isArray(r['in']) && !r['in'].includes(s)) throw fail(p, `${JSON.stringify(s)} not allowed`);
+        if (Array.isArray(r['not_in']) && r['not_in'].includes(s)) throw fail(p, `${JSON.stringify(s)} not allowed`);
         const strict = r['strict'] !== false;
         if (r['well_known_regex'] === 'HTTP_HEADER_NAME' && s !== '' && !(strict ? /^:?[0-9a-zA-Z!#$%&'*+\-.^_|~`]+$/ : /^[^\0\n\r]+$/).test(s)) {
-          throw new EncodeError(p, `${JSON.stringify(s)} is not a valid HTTP header name`);
+          throw fail(p, `${JSON.stringify(s)} is not a valid HTTP header name`);
         }
         if (r['well_known_regex'] === 'HTTP_HEADER_VALUE' && !(strict ? /^[^\0-\x08\x0A-\x1F\x7F]*$/ : /^[^\0\n\r]*$/).test(s)) {
-          throw new EncodeError(p, `${JSON.stringify(s)} is not a valid HTTP header value`);
+          throw fail(p, `${JSON.stringify(s)} is not a valid HTTP header value`);
         }
       }
       return;
     }
     if (kind === 'bool') {
       const r = rules['bool'];
-      if (isPlainObject(r) && typeof r['const'] === 'boolean' && value !== r['const']) throw new EncodeError(p, `must be ${r['const']}`);
+      if (isPlainObject(r) && typeof r['const'] === 'boolean' && value !== r['const']) throw fail(p, `must be ${r['const']}`);
       return;
     }
     const r = rules[kind];
@@ -480,19 +532,19 @@ class Converter {
   }
 }
 
-function checkOrdered(r: Plain, v: number | bigint, conv: (o: unknown) => number | bigint, p: string): void {
+function checkOrdered(r: Plain, v: number | bigint, conv: (o: unknown) => number | bigint, p: Path): void {
   const cmp = (key: string, ok: (a: number | bigint, b: number | bigint) => boolean, what: string) => {
     if (r[key] === undefined) return;
     const bound = conv(r[key]);
-    if (!ok(v, bound)) throw new EncodeError(p, `${String(v)} must be ${what} ${String(bound)}`);
+    if (!ok(v, bound)) throw fail(p, `${String(v)} must be ${what} ${String(bound)}`);
   };
   cmp('const', (a, b) => a === b, '=');
   cmp('lt', (a, b) => a < b, '<');
   cmp('lte', (a, b) => a <= b, '≤');
   cmp('gt', (a, b) => a > b, '>');
   cmp('gte', (a, b) => a >= b, '≥');
-  if (Array.isArray(r['in']) && !r['in'].map(conv).some((b) => b === v)) throw new EncodeError(p, `${String(v)} not allowed`);
-  if (Array.isArray(r['not_in']) && r['not_in'].map(conv).some((b) => b === v)) throw new EncodeError(p, `${String(v)} not allowed`);
+  if (Array.isArray(r['in']) && !r['in'].map(conv).some((b) => b === v)) throw fail(p, `${String(v)} not allowed`);
+  if (Array.isArray(r['not_in']) && r['not_in'].map(conv).some((b) => b === v)) throw fail(p, `${String(v)} not allowed`);
 }
 
 function fieldRules(field: protobuf.Field): Plain | undefined {
@@ -522,21 +574,21 @@ function isDefaultScalar(v: unknown): boolean {
   return v === 0 || v === '0' || v === '' || v === false || (Buffer.isBuffer(v) && v.length === 0);
 }
 
-function enumValue(e: protobuf.Enum, value: unknown, p: string): number {
+function enumValue(e: protobuf.Enum, value: unknown, p: Path): number {
   if (typeof value === 'string') {
     const n = e.values[value];
-    if (n === undefined) throw new EncodeError(p, `${JSON.stringify(value)} is not a ${e.name} value`);
+    if (n === undefined) throw fail(p, `${JSON.stringify(value)} is not a ${e.name} value`);
     return n;
   }
   if (typeof value === 'number' && Number.isInteger(value) && Object.values(e.values).includes(value)) return value;
-  throw new EncodeError(p, `expected a ${e.name} name, got ${describe(value)}`);
+  throw fail(p, `expected a ${e.name} name, got ${describe(value)}`);
 }
 
-function parseDuration(json: unknown, p: string): Plain {
+function parseDuration(json: unknown, p: Path): Plain {
   const m = typeof json === 'string' ? /^(-)?(\d+)(?:\.(\d{1,9}))?s$/.exec(json) : null;
-  if (!m) throw new EncodeError(p, `expected a duration string like "1.5s", got ${describe(json)}`);
+  if (!m) throw fail(p, `expected a duration string like "1.5s", got ${describe(json)}`);
   const seconds = Number(m[2]);
-  if (seconds > MAX_DURATION_SECONDS) throw new EncodeError(p, 'duration out of range');
+  if (seconds > MAX_DURATION_SECONDS) throw fail(p, 'duration out of range');
   const nanos = m[3] ? Number(m[3].padEnd(9, '0')) : 0;
   const sign = m[1] ? -1 : 1;
   const out: Plain = {};
@@ -545,10 +597,10 @@ function parseDuration(json: unknown, p: string): Plain {
   return out;
 }
 
-function parseTimestamp(json: unknown, p: string): Plain {
+function parseTimestamp(json: unknown, p: Path): Plain {
   const m = typeof json === 'string' ? /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(json) : null;
   const ms = m ? Date.parse(`${m[1]}${m[3]}`) : NaN;
-  if (!m || Number.isNaN(ms)) throw new EncodeError(p, `expected an RFC 3339 timestamp, got ${describe(json)}`);
+  if (!m || Number.isNaN(ms)) throw fail(p, `expected an RFC 3339 timestamp, got ${describe(json)}`);
   const nanos = m[2] ? Number(m[2].padEnd(9, '0')) : 0;
   const out: Plain = {};
   if (ms) out['seconds'] = String(Math.floor(ms / 1000));

@@ -80,3 +80,11 @@ test('protos: checks protoc-gen-validate rules and deprecated fields', () => {
   encodeResource(TypeUrl.route, deprecated);
   rejects(() => encodeResource(TypeUrl.route, deprecated, { rejectDeprecated: true }), /exact_match is deprecated/);
 });
+
+test('protos: the identity cache returns the same bytes for the same object, not for an equal new one', () => {
+  const c = cluster();
+  const a = encodeResource(TypeUrl.cluster, c, { cache: true });
+  assert.equal(encodeResource(TypeUrl.cluster, c, { cache: true }), a);
+  assert.notEqual(encodeResource(TypeUrl.cluster, cluster(), { cache: true }), a);
+  assert.deepEqual(encodeResource(TypeUrl.cluster, cluster(), { cache: true }), a);
+});
