@@ -2,7 +2,7 @@
 // feed: changes are collected for a short quiet window, then only the touched meshes are
 // re-read. Listeners hear about a mesh only when its content hash changed.
 import { Kind } from '../appmesh/kinds.js';
-import type { Change, Store } from '../store/types.js';
+import { StoreUnavailableError, type Change, type Store } from '../store/types.js';
 import { buildMeshSnapshot, type BuildContext, type BuiltSnapshot } from './build.js';
 import { cloudMapKey } from './snapshot.js';
 
@@ -23,6 +23,8 @@ export interface FeedOptions extends BuildContext {
 }
 
 const MESH_KINDS = new Set<string>(Object.values(Kind));
+/** Delay before rebuilding a mesh whose rebuild failed because the store was unreachable. */
+const RETRY_MS = 500;
 
 /** The mesh a change of an App Mesh kind belongs to. */
 export function meshOfChange(change: Change): string | undefined {
@@ -98,6 +100,11 @@ export class MeshSnapshotFeed {
     this.timer = setTimeout(() => this.flush(), wait);
   }
 
+  private retryLater(meshName: string, changedAt: number): void {
+    if (!this.unsubscribe) return;
+    setTimeout(() => { if (this.unsubscribe) this.markDirty(meshName, changedAt); }, RETRY_MS).unref();
+  }
+
   private flush(): void {
     this.timer = undefined;
     const batch = [...this.dirty];
@@ -119,7 +126,10 @@ export class MeshSnapshotFeed {
         return entry;
       } catch (err) {
         this.opts.onError?.(err, meshName);
-        // Try again on the next change; keep serving what we had.
+        // Keep serving what we had. A store that could not be reached would otherwise leave
+        // this mesh stale until its next change, so try again shortly; other errors wait
+        // for the next change.
+        if (err instanceof StoreUnavailableError) this.retryLater(meshName, changedAt);
         return this.entries.get(meshName);
       } finally {
         if (this.building.get(meshName) === next) this.building.delete(meshName);
