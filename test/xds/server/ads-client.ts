@@ -11,11 +11,12 @@ const require = createRequire(import.meta.url);
 const deps = path.join(path.dirname(require.resolve('@grpc/grpc-js-xds/package.json')), 'deps');
 const includeDirs = ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((d) => path.join(deps, d));
 
-const pkg = protoLoader.loadSync(['envoy/service/discovery/v3/ads.proto'], {
+const pkg = protoLoader.loadSync(['envoy/service/discovery/v3/ads.proto', 'envoy/service/cluster/v3/cds.proto'], {
   keepCase: true, longs: String, enums: String, defaults: false, oneofs: true, includeDirs,
 });
 const grpcObject = grpc.loadPackageDefinition(pkg) as any;
 const AdsClientCtor = grpcObject.envoy.service.discovery.v3.AggregatedDiscoveryService as grpc.ServiceClientConstructor;
+const CdsClientCtor = grpcObject.envoy.service.cluster.v3.ClusterDiscoveryService as grpc.ServiceClientConstructor;
 
 export const T = {
   lds: 'type.googleapis.com/envoy.config.listener.v3.Listener',
@@ -99,8 +100,15 @@ export class AdsStream<Res> {
   }
 }
 
-export function openAds<Res = SotwResponse>(port: number, opts: { metadata?: grpc.Metadata; delta?: boolean } = {}): AdsStream<Res> {
-  const client = new AdsClientCtor(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as any;
+export function openAds<Res = SotwResponse>(port: number, opts: {
+  metadata?: grpc.Metadata; delta?: boolean; credentials?: grpc.ChannelCredentials; clustersOnly?: boolean;
+} = {}): AdsStream<Res> {
+  const creds = opts.credentials ?? grpc.credentials.createInsecure();
+  if (opts.clustersOnly) {
+    const cds = new CdsClientCtor(`127.0.0.1:${port}`, creds) as any;
+    return new AdsStream<Res>(cds, cds.StreamClusters(opts.metadata ?? new grpc.Metadata()));
+  }
+  const client = new AdsClientCtor(`127.0.0.1:${port}`, creds) as any;
   const call = opts.delta
     ? client.DeltaAggregatedResources(opts.metadata ?? new grpc.Metadata())
     : client.StreamAggregatedResources(opts.metadata ?? new grpc.Metadata());
