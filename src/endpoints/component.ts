@@ -1,6 +1,8 @@
 // The endpoint runtime as process components: the EC2 read model, the listener
 // reconciler and (with --dns-listen) the DNS server. Other areas add DNS record sources
 // (Cloud Map namespaces) through `dns.addSource`.
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { App, Component } from '../server/app.js';
 import { CertificateAuthority } from './ca/authority.js';
 import { EndpointRecordSource } from './dns/endpoint-records.js';
@@ -20,10 +22,13 @@ export function createEndpointRuntime(app: App): EndpointRuntime {
   const { config, log } = app;
   const view = new Ec2View(app.store, log);
   const ca = CertificateAuthority.open(config.dataDir);
+  const xdsFingerprint = config.xdsTlsCert ? new X509Certificate(readFileSync(config.xdsTlsCert)).fingerprint256 : undefined;
   const reconciler = new EndpointReconciler({
     view, ca, region: config.region, port: config.endpointPort, log,
     edge: (req, res, via) => app.edge(req, res, via),
-    xdsTarget: () => (app.ports.xdsPort ? { host: loopbackFor(config.host), port: app.ports.xdsPort } : undefined),
+    xdsTarget: () => (app.ports.xdsPort
+      ? { host: loopbackFor(config.host), port: app.ports.xdsPort, ...(xdsFingerprint ? { tlsFingerprint256: xdsFingerprint } : {}) }
+      : undefined),
   });
   const components: Component[] = [{
     name: 'endpoints',

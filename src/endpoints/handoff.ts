@@ -3,8 +3,8 @@
 // management endpoint relays the stream to the local xDS listener, which keeps the xDS
 // server unaware of endpoints (no endpoint policy ever applies to Envoy streams).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { connect } from 'node:net';
-import type { TLSSocket } from 'node:tls';
+import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { EndpointVia } from '../api/service.js';
 import type { Logger } from '../server/logger.js';
 import { endpointConnections } from './metrics.js';
@@ -38,8 +38,27 @@ export function meshApiHandoff(edge: EdgeEntry, via: () => EndpointVia | undefin
   return (socket) => { http.emit('connection', socket); };
 }
 
-/** Relays each TLS-terminated stream to the local xDS listener as plaintext HTTP/2. */
-export function xdsRelayHandoff(vpcEndpointId: string, xdsTarget: () => { host: string; port: number } | undefined, log: Logger): (socket: TLSSocket) => void {
+export interface XdsTarget {
+  host: string;
+  port: number;
+  /** Set when the xDS port speaks TLS (--xds-tls-cert): the SHA-256 fingerprint of its certificate. */
+  tlsFingerprint256?: string;
+}
+
+/** This process's own xDS port: plaintext HTTP/2, or TLS pinned to the configured certificate. */
+function connectUpstream(target: XdsTarget): Socket {
+  if (!target.tlsFingerprint256) return connect(target.port, target.host);
+  const expected = target.tlsFingerprint256;
+  // The name in the configured certificate need not match a loopback address; the pin is the check.
+  const socket = tlsConnect({ host: target.host, port: target.port, ALPNProtocols: ['h2'], rejectUnauthorized: false });
+  socket.once('secureConnect', () => {
+    if (socket.getPeerX509Certificate()?.fingerprint256 !== expected) socket.destroy(new Error('xDS port presented an unexpected certificate'));
+  });
+  return socket;
+}
+
+/** Relays each TLS-terminated stream to the local xDS listener. */
+export function xdsRelayHandoff(vpcEndpointId: string, xdsTarget: () => XdsTarget | undefined, log: Logger): (socket: TLSSocket) => void {
   return (socket) => {
     const target = xdsTarget();
     if (!target) {
@@ -48,7 +67,7 @@ export function xdsRelayHandoff(vpcEndpointId: string, xdsTarget: () => { host: 
       socket.destroy();
       return;
     }
-    const upstream = connect(target.port, target.host);
+    const upstream = connectUpstream(target);
     upstream.once('error', (err) => {
       endpointConnections.inc({ vpc_endpoint_id: vpcEndpointId, outcome: 'upstream_failed' });
       log.warn({ err, vpcEndpointId }, 'xDS relay failed');

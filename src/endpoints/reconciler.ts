@@ -9,7 +9,7 @@ import { endpointServing, type VpcEndpointSpec } from '../ec2/records.js';
 import type { Logger } from '../server/logger.js';
 import type { CertificateAuthority } from './ca/authority.js';
 import { EndpointCertificates } from './certificates.js';
-import { type EdgeEntry, meshApiHandoff, xdsRelayHandoff } from './handoff.js';
+import { type EdgeEntry, meshApiHandoff, xdsRelayHandoff, type XdsTarget } from './handoff.js';
 import { EndpointListener, type ListenerBinding } from './listener.js';
 import { endpointListeners } from './metrics.js';
 import { admittingRule } from './security-groups.js';
@@ -21,7 +21,7 @@ export interface ReconcilerDeps {
   region: string;
   port: number;
   edge: EdgeEntry;
-  xdsTarget: () => { host: string; port: number } | undefined;
+  xdsTarget: () => XdsTarget | undefined;
   log: Logger;
 }
 
