@@ -54,13 +54,15 @@ export class EndpointSettler {
       .filter((r) => (r.spec.state === 'pending' || r.spec.state === 'deleting') && now - r.updatedAt >= settleMs);
     for (const r of due) {
       if (signal.aborted) return;
-      await store.transact(async (tx) => {
+      const settled = await store.transact(async (tx) => {
+        // Changed since the listing (modified again, or settled by a previous holder): leave it to a later pass.
         const row = await tx.get<VpcEndpointSpec>(Ec2Kind.vpcEndpoint, r.scope, r.name);
-        if (!row || row.version !== r.version) return;
+        if (!row || row.version !== r.version) return false;
         if (row.spec.state === 'deleting') await tx.delete(Ec2Kind.vpcEndpoint, row.scope, row.name);
         else await updateRow(tx, row, { spec: { ...row.spec, state: 'available' }, status: 'available' });
+        return true;
       });
-      this.opts.log.info({ vpcEndpointId: r.name, from: r.spec.state }, 'vpc endpoint settled');
+      if (settled) this.opts.log.info({ vpcEndpointId: r.name, from: r.spec.state }, 'vpc endpoint settled');
     }
   }
 }
