@@ -81,7 +81,9 @@ export class SotwSession extends Session {
     const routesChange = [TypeUrl.listener, TypeUrl.route].some((t) => this.wouldPush(t));
     const cds = this.states.get(TypeUrl.cluster);
     const cdsNow = config.types.get(TypeUrl.cluster)!.byName;
-    const leaving = routesChange && cds ? [...cds.sent.values()].filter((r) => !cdsNow.has(r.name)) : [];
+    // Routes not yet answered may still use clusters from before: keep those too.
+    const routesPending = routesChange || this.leaving.length > 0;
+    const leaving = routesPending && cds ? [...cds.sent.values()].filter((r) => !cdsNow.has(r.name)) : [];
     this.leaving = leaving;
     let endpointsPushed = false;
     for (const typeUrl of ORDERED_TYPES) {
