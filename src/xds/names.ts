@@ -38,6 +38,8 @@ export const allowAllFilterChainName = () => 'egress_mesh-allow-all';
 export const ingressVirtualHostName = (vn: string) => `${vn}`;
 /** Virtual host of a gateway listener's route configuration (all hostnames; matching is per route). */
 export const gatewayVirtualHostName = (gateway: string) => `${gateway}`;
+/** Virtual host of a virtual service (egress and proxyless route configurations): `<vs>`. */
+export const serviceVirtualHostName = (vs: string) => vs;
 /** Virtual host domains of a virtual service on a port: `<vs>` and `<vs>:<port>`. */
 export const virtualServiceDomains = (vs: string, port: number) => [vs, `${vs}:${port}`];
 

@@ -1,6 +1,6 @@
 // Small builders for Envoy proto3-JSON fragments shared by the sidecar, gateway and proxyless translations.
 import type { Duration, IpPreference, LoggingFormat } from '../../protocols/generated/appmesh-types.js';
-import { SDS_CLUSTER_NAME } from '../names.js';
+import { ANY_ADDRESS, SDS_CLUSTER_NAME } from '../names.js';
 
 export type Json = Record<string, unknown>;
 
@@ -88,7 +88,7 @@ export const http2ProtocolOptions = (): Json => ({
 
 /** Whether a listener is dual-stack / IPv6 per the IP preference (App Mesh binds `::` with ipv4_compat when one is set). */
 export const listenAddress = (pref: IpPreference | undefined): { address: string; ipv4Compat: boolean } =>
-  (pref ? { address: '::', ipv4Compat: true } : { address: '0.0.0.0', ipv4Compat: false });
+  (pref ? { address: '::', ipv4Compat: true } : { address: ANY_ADDRESS, ipv4Compat: false });
 
 /** Loopback address of the local application (IPv6 loopback when IPv6 is preferred or required). */
 export const loopback = (pref: IpPreference | undefined) => (pref === 'IPv6_ONLY' || pref === 'IPv6_PREFERRED' ? '::1' : '127.0.0.1');

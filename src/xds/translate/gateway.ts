@@ -19,7 +19,7 @@ import type { MeshSnapshot, SnapshotResource } from '../../mesh/snapshot.js';
 import type {
   GatewayRouteHostnameMatch, GatewayRouteSpec, HttpGatewayRoute, GrpcGatewayRoute, VirtualGatewayListener, VirtualGatewaySpec, VirtualGatewayPortProtocol,
 } from '../../protocols/generated/appmesh-types.js';
-import { gatewayListenerName, gatewayRouteEntryName, gatewayVirtualHostName, ingressFilterChainName, routeConfigName } from '../names.js';
+import { ANY_ADDRESS, gatewayListenerName, gatewayRouteEntryName, gatewayVirtualHostName, ingressFilterChainName, routeConfigName } from '../names.js';
 import { TypeUrl, type ProxyConfig } from './types.js';
 import { cmpStr, reEscape, socketAddress, T, type Json } from './envoy.js';
 import { egressCluster, type CircuitLimits } from './clusters.js';
@@ -264,7 +264,7 @@ export function translateVirtualGateway(s: MeshSnapshot, vg: SnapshotResource<Vi
       typeUrl: TypeUrl.listener,
       resource: {
         name,
-        address: socketAddress('0.0.0.0', port),
+        address: socketAddress(ANY_ADDRESS, port),
         ...(tls ? { listener_filters: [{ name: 'envoy.filters.listener.tls_inspector', typed_config: { '@type': T.tlsInspector } }] } : {}),
         traffic_direction: 'INBOUND',
         filter_chains: tlsFilterChains({ name: ingressFilterChainName(proto, port), match: { destination_port: port }, filters: [hcm] }, l.tls, proto,

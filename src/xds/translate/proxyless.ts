@@ -10,7 +10,7 @@
 // TLS to targets is not configured (grpc-js-xds only accepts certificate-provider TLS, which App Mesh cannot express).
 import type { MeshSnapshot, SnapshotResource } from '../../mesh/snapshot.js';
 import type { VirtualNodeSpec } from '../../protocols/generated/appmesh-types.js';
-import { apiRouteConfigName, parseApiListenerName, virtualServiceDomains } from '../names.js';
+import { apiRouteConfigName, parseApiListenerName, serviceVirtualHostName, virtualServiceDomains } from '../names.js';
 import { TypeUrl, type EnvoyResource, type ProxyConfig } from './types.js';
 import { adsConfigSource, routerFilter, T } from './envoy.js';
 import { egressCluster } from './clusters.js';
@@ -51,7 +51,7 @@ export function translateApiListenerFor(s: MeshSnapshot, vn: SnapshotResource<Vi
     const rc: EnvoyResource = {
       name: rcName,
       typeUrl: TypeUrl.route,
-      resource: { name: rcName, virtual_hosts: [{ name: virtualService, domains: virtualServiceDomains(virtualService, sp.port), routes }] },
+      resource: { name: rcName, virtual_hosts: [{ name: serviceVirtualHostName(virtualService), domains: virtualServiceDomains(virtualService, sp.port), routes }] },
     };
     const out: ProxyConfig = { listeners: [listener], routes: [rc], clusters: [], endpoints: [], secrets: [] };
     const seen = new Set<string>();

@@ -4,7 +4,7 @@ import type { ClientPolicyTls, Listener, LoggingFormat, PortProtocol, VirtualNod
 import {
   allowAllClusterName, allowAllFilterChainName, amazonawsClusterName, amazonawsFilterChainName, EGRESS_PORT, egressFilterChainName,
   egressListenerName, ingressClusterName, ingressFilterChainName, ingressListenerName, ingressRouteEntryName, ingressVirtualHostName,
-  INGRESS_PORT, routeConfigName, virtualServiceDomains,
+  INGRESS_PORT, routeConfigName, serviceVirtualHostName, virtualServiceDomains,
 } from '../names.js';
 import { TypeUrl, type EnvoyResource, type ProxyConfig } from './types.js';
 import {
@@ -190,7 +190,7 @@ function egress(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, out: Pro
     for (const vs of g.services) {
       const { routes, targets } = serviceVirtualHostRoutes(s, vs, sp, 'sidecar');
       targets.forEach((t) => addTarget(t, vs));
-      virtualHosts.push({ name: vs, domains: virtualServiceDomains(vs, port), routes });
+      virtualHosts.push({ name: serviceVirtualHostName(vs), domains: virtualServiceDomains(vs, port), routes });
     }
     out.routes.push({ name: rc, typeUrl: TypeUrl.route, resource: { name: rc, virtual_hosts: virtualHosts } });
     chains.push({ name: egressFilterChainName(g.protocol, port), filter_chain_match: { destination_port: port }, filters: [httpConnectionManager('egress', rc, logs)] });

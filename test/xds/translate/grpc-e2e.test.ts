@@ -24,6 +24,7 @@ const ports: number[] = [];
 const nacks: string[] = [];
 let flakyCalls = 0;
 let client: grpc.Client;
+let dnsClient: grpc.Client;
 let mesh: MeshSnapshot;
 
 async function bind(server: grpc.Server): Promise<number> {
@@ -82,11 +83,13 @@ before(async () => {
   const cm = (id: string, port: number, version: string) => instance(id, { AWS_INSTANCE_IPV4: '127.0.0.1', AWS_INSTANCE_PORT: String(port), version });
   mesh = snapshot({
     nodes: {
-      client: { backends: backends('cart.local') },
+      client: { backends: backends('cart.local', 'dns.local') },
+      // DNS discovery (ENDPOINTS would be STRICT_DNS for Envoy; proxyless gets LOGICAL_DNS) on the v2 backend's port.
+      bydns: { listeners: [{ portMapping: { port: ports[1]!, protocol: 'grpc' } }], serviceDiscovery: { dns: { hostname: 'localhost', responseType: 'ENDPOINTS', ipPreference: 'IPv4_ONLY' } } },
       v1: { listeners: [{ portMapping: { port: 50051, protocol: 'grpc' } }], serviceDiscovery: { awsCloudMap: { namespaceName: 'ns', serviceName: 'cart', attributes: [{ key: 'version', value: 'v1' }] } } },
       v2: { listeners: [{ portMapping: { port: 50051, protocol: 'grpc' } }], serviceDiscovery: { awsCloudMap: { namespaceName: 'ns', serviceName: 'cart', attributes: [{ key: 'version', value: 'v2' }] } } },
     },
-    services: { 'cart.local': { provider: { virtualRouter: { virtualRouterName: 'cart' } } } },
+    services: { 'cart.local': { provider: { virtualRouter: { virtualRouterName: 'cart' } } }, 'dns.local': { provider: { virtualNode: { virtualNodeName: 'bydns' } } } },
     routers: { cart: { listeners: [{ portMapping: { port: 50051, protocol: 'grpc' } }] } },
     routes: {
       cart: {
@@ -105,21 +108,22 @@ before(async () => {
     node: { id: 'mesh/m/virtualNode/client', locality: {} },
   };
   const Client = grpc.makeGenericClientConstructor(cartService, 'Cart');
-  client = new Client('xds:///cart.local:50051', grpc.credentials.createInsecure(), {
-    'grpc.TEST_ONLY_DO_NOT_USE_IN_PROD.xds_bootstrap_config': JSON.stringify(bootstrap),
-  });
+  const options = { 'grpc.TEST_ONLY_DO_NOT_USE_IN_PROD.xds_bootstrap_config': JSON.stringify(bootstrap) };
+  client = new Client('xds:///cart.local:50051', grpc.credentials.createInsecure(), options);
+  dnsClient = new Client('xds:///dns.local', grpc.credentials.createInsecure(), options);
 });
 
 after(() => {
   client?.close();
+  dnsClient?.close();
   for (const s of servers) s.forceShutdown();
 });
 
-function call(method: 'Get' | 'Slow' | 'Flaky', metadata: Record<string, string> = {}, deadlineMs = 5000): Promise<string> {
+function call(method: 'Get' | 'Slow' | 'Flaky', metadata: Record<string, string> = {}, deadlineMs = 5000, via: grpc.Client = client): Promise<string> {
   const md = new grpc.Metadata();
   for (const [k, v] of Object.entries(metadata)) md.set(k, v);
   return new Promise((resolve, reject) => {
-    (client as unknown as Record<string, Function>)[method]!(Buffer.alloc(0), md, { deadline: Date.now() + deadlineMs },
+    (via as unknown as Record<string, Function>)[method]!(Buffer.alloc(0), md, { deadline: Date.now() + deadlineMs },
       (err: grpc.ServiceError | null, res: Buffer) => (err ? reject(err) : resolve(res.toString())));
   });
 }
@@ -131,5 +135,6 @@ test('grpc-js-xds: metadata match, weights, retries and timeouts are honoured; n
   assert.deepEqual([...seen].sort(), ['v1', 'v2'], '50/50 split reaches both targets');
   assert.equal(await call('Flaky'), 'v1', 'UNAVAILABLE retried per the route retry policy');
   await assert.rejects(call('Slow'), (e: grpc.ServiceError) => e.code === grpc.status.DEADLINE_EXCEEDED, 'route timeout 300 ms applies');
+  assert.equal(await call('Get', {}, 5000, dnsClient), 'v2', 'xds:///dns.local → LOGICAL_DNS cluster localhost:<port>');
   assert.deepEqual(nacks, []);
 });
