@@ -1,6 +1,8 @@
 // SigV4 at the edge, for real: what is refused, with which error code, and that the SDK
 // parses each one; plus that no secret ever reaches the logs.
 import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { AppMesh } from '@aws-sdk/client-app-mesh';
 import { startServer, TEST_SECRET_ACCESS_KEY, type RunningServer } from '../helpers/server.js';
@@ -119,4 +121,29 @@ test('no secret appears in the logs', async () => {
   assert.ok(!text.includes(TEST_SECRET_ACCESS_KEY), 'the secret access key is not logged');
   assert.ok(!/Signature=[0-9a-f]{64}/.test(text), 'signatures are not logged');
   assert.ok(!text.toLowerCase().includes('aws4-hmac-sha256 credential'), 'authorization headers are not logged');
+});
+
+test('generated root credentials work, are kept private, and their secret is never logged', async () => {
+  const fresh = await startServer({ env: { APPMESHD_ROOT_ACCESS_KEY_ID: '', APPMESHD_ROOT_SECRET_ACCESS_KEY: '' } });
+  try {
+    const file = join(fresh.dataDir, 'credentials');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const text = readFileSync(file, 'utf8');
+    const accessKeyId = /aws_access_key_id = (\S+)/.exec(text)?.[1];
+    const secretAccessKey = /aws_secret_access_key = (\S+)/.exec(text)?.[1];
+    assert.ok(accessKeyId && secretAccessKey, text.replace(/secret.*/g, ''));
+    const own = new AppMesh({ endpoint: fresh.endpoint, region: fresh.region, credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
+    assert.ok((await own.listMeshes({})).meshes);
+    own.destroy();
+    // The test credentials do not work against this deployment.
+    const other = meshClient(fresh);
+    await rejectsWith(other.listMeshes({}), 'UnrecognizedClientException', 403);
+    other.destroy();
+    const logged = fresh.logs.map((l) => JSON.stringify(l)).join('\n');
+    assert.ok(logged.includes(file), 'the log says where the credentials are');
+    assert.ok(!logged.includes(secretAccessKey), 'the generated secret is not logged');
+  } finally {
+    await fresh.stop();
+    fresh.cleanup();
+  }
 });
