@@ -86,7 +86,7 @@ export function targetsTable(targets: TargetCheck[]): string {
 
 function profileSection(title: string, p: ProfileSummary): string {
   return [
-    `**${title}** — ${p.busyMs} ms of ${p.sampledMs} ms sampled were busy (the rest idle). Top frames by self time:`,
+    `**${title}** — ${p.busyMs} ms busy of ${p.sampledMs} ms sampled (sample count × the sampling interval; the rest idle). Top frames by self time:`,
     '',
     table(['Self %', 'Self ms', 'Function (location)'], p.self.map((f) => [fmt(f.percent, 1), String(f.ms), `\`${f.frame}\``])),
     '',

@@ -44,12 +44,17 @@ export function summarizeProfile(file: string, windows?: readonly Window[], top 
   const incl = new Map<string, number>();
   let total = 0;
   let busy = 0;
+  // V8 samples on a wall-clock timer: when the machine is overloaded a runnable thread that waits for a core is
+  // charged, at the next sample, to whatever frame it was in (often the syscall that woke its peer). Weighting each
+  // sample by the nominal interval, not by the time since the previous one, keeps that waiting out of the figures.
+  const sortedDeltas = [...p.timeDeltas].filter((d) => d > 0).sort((a, b) => a - b);
+  const intervalMs = (sortedDeltas[sortedDeltas.length >> 1] ?? 1000) / 1000;
   let ts = p.startTime;
   for (let i = 0; i < p.samples.length; i++) {
     const deltaUs = p.timeDeltas[i] ?? 0;
     ts += deltaUs;
     if (windows && !windows.some(([a, b]) => ts >= a && ts <= b)) continue;
-    const dt = deltaUs / 1000;
+    const dt = intervalMs;
     total += dt;
     const node = byId.get(p.samples[i]!);
     if (!node) continue;
