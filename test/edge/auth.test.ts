@@ -58,6 +58,8 @@ test('an unsigned request is a 403', async () => {
   const raw = await rawRequest(server, { path: '/v20190125/meshes', sign: false });
   assert.equal(raw.status, 403);
   assert.equal(raw.errorType, 'MissingAuthenticationTokenException');
+  const unsigned = new AppMesh({ endpoint: server.endpoint, region: server.region, credentials: server.credentials, maxAttempts: 1, signer: { sign: async (r) => r } });
+  await refusedBySdk(unsigned, 'MissingAuthenticationTokenException');
   const garbage = await rawRequest(server, { path: '/v20190125/meshes', sign: false, headers: { authorization: 'AWS4-HMAC-SHA256 nonsense' } });
   assert.equal(garbage.status, 403);
   assert.equal(garbage.errorType, 'IncompleteSignatureException');
