@@ -75,6 +75,11 @@ export class MeshSnapshotFeed {
     return this.building.get(meshName) ?? this.rebuild(meshName, Date.now());
   }
 
+  /** Reads the mesh again now (for a caller that must not act on a snapshot a few milliseconds old). */
+  refresh(meshName: string): Promise<MeshSnapshotEntry | undefined> {
+    return this.rebuild(meshName, Date.now());
+  }
+
   private onChanges(changes: Change[]): void {
     const now = Date.now();
     for (const c of changes) {

@@ -119,8 +119,13 @@ export class XdsServer {
       const nodeId = (first as { node?: { id?: string } }).node?.id;
       const id = resolveNode(this.opts, nodeId);
       await authorizeStream(this.opts, principal, id, peer);
-      const entry = await this.opts.feed.current(id.meshName);
-      const result = this.opts.cache.configFor(entry, id);
+      let entry = await this.opts.feed.current(id.meshName);
+      let result = this.opts.cache.configFor(entry, id);
+      if (result.kind === 'missing') {
+        // The node may have been created a moment ago, before the debounced rebuild.
+        entry = await this.opts.feed.refresh(id.meshName);
+        result = this.opts.cache.configFor(entry, id);
+      }
       if (result.kind === 'missing') throw new AdmissionError(grpc.status.INVALID_ARGUMENT, 'not_found', result.message);
       if (ended) return;
       const init = {
