@@ -181,3 +181,17 @@ test('/metrics is Prometheus text with request counts by operation and status an
   assert.match(res.text, /appmeshd_api_request_duration_seconds_bucket\{[^}]*le="\+Inf"[^}]*operation="ListMeshes"|appmeshd_api_request_duration_seconds_bucket\{[^}]*operation="ListMeshes"[^}]*le="\+Inf"/);
   assert.match(res.text, /appmeshd_api_request_duration_seconds_count\{[^}]*operation="ListMeshes"/);
 });
+
+test('every response carries a request id, and the request log line has the same one', async () => {
+  const ok = await rawRequest(server, { path: '/v20190125/meshes' });
+  const bad = await rawRequest(server, { path: '/v20190125/meshes/%zz' });
+  for (const res of [ok, bad]) {
+    const id = res.headers['x-amzn-requestid'];
+    assert.ok(typeof id === 'string' && id.length > 0);
+    // The log line is written when the response finishes; give the pipe a moment.
+    for (let i = 0; i < 50 && !server.logs.some((l) => l.requestId === id); i++) await new Promise((r) => setTimeout(r, 20));
+    const line = server.logs.find((l) => l.requestId === id && l.msg === 'request');
+    assert.ok(line, `a request log line for ${id}`);
+    assert.equal(line.status, res.status);
+  }
+});
