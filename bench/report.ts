@@ -145,7 +145,7 @@ export function markdown(r: BenchResults): string {
     s.push('', '### Translation cost', '');
     if (!t.available) s.push(`Not measured: ${t.note ?? 'unavailable'}.`);
     else {
-      s.push(`\`translate(snapshot, proxy)\` in-process on a synthetic snapshot, one sidecar; median of ${t.options.batches} interleaved batches of ~${t.options.batchMs} ms. ` +
+      s.push(`\`translate(snapshot, proxy)\` in-process on a synthetic snapshot, one sidecar; best of ${t.options.batches} interleaved batches of ~${t.options.batchMs} ms (medians in the JSON). ` +
         '"Cold" uses a new snapshot object per call (translation memoizes per snapshot, so this is what the first proxy after a change pays); "warm" reuses it (every further proxy of that snapshot).', '');
       s.push(table(['Series', 'Mesh size M', 'Backends per proxy', 'Cold µs', 'Warm µs', 'Clusters', 'Route configs', 'Listeners'],
         t.points.map((p) => [p.series === 'mesh' ? 'mesh grows' : 'backends grow', String(p.meshSize), String(p.backends), fmt(p.coldUs), fmt(p.warmUs),

@@ -52,8 +52,8 @@ async function main(): Promise<void> {
   const partial: Omit<BenchResults, 'targets' | 'wallSeconds'> & { wallSeconds?: number } = { ...base };
   if (only.has('translate')) {
     partial.translate = await runTranslate(quick
-      ? { meshSizes: [100, 1000, 10000], backendCounts: [1, 10, 50], backendSeriesMesh: 1000, batchMs: 100, batches: 5 }
-      : { meshSizes: [100, 1000, 10000], backendCounts: [1, 10, 50], backendSeriesMesh: 1000, batchMs: 300, batches: 7 });
+      ? { meshSizes: [100, 1000, 10000], backendCounts: [1, 10, 50], backendSeriesMesh: 1000, batchMs: 100, batches: 7 }
+      : { meshSizes: [100, 1000, 10000], backendCounts: [1, 10, 50], backendSeriesMesh: 1000, batchMs: 300, batches: 9 });
   }
   if (only.has('api')) {
     partial.api = await runApi(quick
