@@ -19,4 +19,3 @@ export function newMacAddress(): string {
   return [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
 }
 
-export const isId = (prefix: IdPrefix, value: string) => new RegExp(`^${prefix}-[0-9a-f]{8}(?:[0-9a-f]{9})?$`).test(value);

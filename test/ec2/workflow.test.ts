@@ -27,13 +27,14 @@ test('the documented workflow: VPC, DNS attributes, subnets, security group, bot
   const vpcId: string = vpc.VpcId;
 
   // Independent steps run side by side: each CLI call costs a Python start-up.
-  const [, , subnetA, subnetB, zones] = await Promise.all([
+  const [, , subnetA, subnetB, zones, sg] = await Promise.all([
     awsEc2(server, ['modify-vpc-attribute', '--vpc-id', vpcId, '--enable-dns-support', '{"Value":true}']),
     awsEc2(server, ['modify-vpc-attribute', '--vpc-id', vpcId, '--enable-dns-hostnames', '{"Value":true}']),
     awsEc2(server, ['create-subnet', '--vpc-id', vpcId, '--cidr-block', '127.10.1.0/24', '--availability-zone', `${REGION}a`]).then((o) => o.Subnet),
     awsEc2(server, ['create-subnet', '--vpc-id', vpcId, '--cidr-block', '127.10.2.0/24', '--availability-zone', `${REGION}b`]).then((o) => o.Subnet),
     awsEc2(server, ['describe-vpc-endpoint-services', '--query',
       `ServiceDetails[?ServiceName==\`com.amazonaws.${REGION}.appmesh-envoy-management\`].AvailabilityZones[]`]),
+    awsEc2(server, ['create-security-group', '--group-name', 'appmesh-vpce', '--description', 'App Mesh endpoints', '--vpc-id', vpcId]),
   ]);
   assert.deepEqual(zones, [`${REGION}a`, `${REGION}b`]);
   // Checks go through the SDK: each CLI call costs a Python start-up.
@@ -45,7 +46,6 @@ test('the documented workflow: VPC, DNS attributes, subnets, security group, bot
   assert.equal(subnetB.AvailabilityZone, `${REGION}b`);
   assert.equal(subnetA.AvailableIpAddressCount, 251);
 
-  const sg = await awsEc2(server, ['create-security-group', '--group-name', 'appmesh-vpce', '--description', 'App Mesh endpoints', '--vpc-id', vpcId]);
   assert.match(sg.GroupId, /^sg-[0-9a-f]{17}$/);
   await awsEc2(server, ['authorize-security-group-ingress', '--group-id', sg.GroupId, '--protocol', 'tcp', '--port', '443', '--cidr', '127.10.1.0/24']);
   const groups = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [sg.GroupId] }))).SecurityGroups!;
