@@ -19,6 +19,7 @@ const UNAVAILABLE_MESSAGES = [
   /connection (was )?closed/i,
   /the database system is (starting up|shutting down|in recovery mode)/i,
   /server closed the connection unexpectedly/i,
+  /query read timeout/i, // query_timeout: no answer (silent partition); the connection is discarded
 ];
 
 /** SQLSTATEs after which re-running the whole transaction may succeed. */

@@ -28,6 +28,12 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** How long to wait for a new connection before failing with StoreUnavailableError (default 5000). */
   connectTimeoutMs?: number;
+  /**
+   * How long to wait for the answer to one statement (default 10000). A database behind a
+   * silent network partition never answers; this turns the wait into StoreUnavailableError
+   * (503) instead of a request that hangs. Migrations are exempt.
+   */
+  queryTimeoutMs?: number;
   /** Interval of the change-feed resync poll (default 1000). */
   resyncIntervalMs?: number;
   /** Times a transaction is re-run after a serialization failure or deadlock (default 5). */
@@ -44,6 +50,8 @@ const MIGRATION_LOCK = 1;
 const WRITE_LOCK = 2;
 const MIGRATIONS_TABLE = 'appmeshd_schema_migrations';
 const FEED_BATCH = 1000;
+/** Schema changes (and waiting for another replica's) may take long; they are not cut short like queries. */
+const MIGRATION_TIMEOUT_MS = 3_600_000;
 
 interface Row {
   kind: string; scope: string; name: string; arn: string; uid: string; version: number; status: string;
@@ -152,6 +160,7 @@ export class PostgresStore implements Store {
     this.opts = {
       poolSize: options.poolSize ?? 10,
       connectTimeoutMs: options.connectTimeoutMs ?? 5000,
+      queryTimeoutMs: options.queryTimeoutMs ?? 10_000,
       resyncIntervalMs: options.resyncIntervalMs ?? 1000,
       maxRetries: options.maxRetries ?? 5,
       channel: options.channel ?? 'appmeshd_changes',
@@ -160,6 +169,7 @@ export class PostgresStore implements Store {
     this.config = {
       connectionString: url,
       connectionTimeoutMillis: this.opts.connectTimeoutMs,
+      query_timeout: this.opts.queryTimeoutMs,
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,
       application_name: 'appmeshd',
@@ -208,12 +218,12 @@ export class PostgresStore implements Store {
     try {
       await client.query('BEGIN');
       // Replicas starting together: the first applies the steps, the others wait and then see them.
-      await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, MIGRATION_LOCK]);
+      await client.query({ text: 'SELECT pg_advisory_xact_lock($1, $2)', values: [LOCK_CLASS, MIGRATION_LOCK], query_timeout: MIGRATION_TIMEOUT_MS } as pg.QueryConfig);
       await client.query(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (
         version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
       const { rows } = await client.query<{ v: number }>(`SELECT coalesce(max(version), 0)::integer AS v FROM ${MIGRATIONS_TABLE}`);
       for (let i = rows[0]!.v; i < postgresMigrations.length; i++) {
-        await client.query(postgresMigrations[i]!);
+        await client.query({ text: postgresMigrations[i]!, query_timeout: MIGRATION_TIMEOUT_MS } as pg.QueryConfig);
         await client.query(`INSERT INTO ${MIGRATIONS_TABLE} (version) VALUES ($1)`, [i + 1]);
       }
       await client.query('COMMIT');
