@@ -8,7 +8,11 @@ import type { ProxyConfig, ProxyIdentity } from '../translate/types.js';
 import { consistencyErrors } from './consistency.js';
 import { encodeConfig, type EncodedConfig, type Encoder } from './encoded-config.js';
 
-export type Translate = (snapshot: MeshSnapshot, proxy: ProxyIdentity) => ProxyConfig;
+/**
+ * `apiListeners`: the listener names a proxyless gRPC client asked for (`<vs>:<port>`); empty
+ * for an Envoy, which subscribes to every listener and gets the sidecar or gateway configuration.
+ */
+export type Translate = (snapshot: MeshSnapshot, proxy: ProxyIdentity, apiListeners: readonly string[]) => ProxyConfig;
 
 export type ConfigResult =
   | { kind: 'ok'; config: EncodedConfig }
@@ -40,32 +44,32 @@ export class ProxyConfigCache {
 
   constructor(private readonly deps: ProxyConfigCacheDeps) {}
 
-  configFor(entry: MeshSnapshotEntry | undefined, id: ProxyIdentity): ConfigResult {
+  configFor(entry: MeshSnapshotEntry | undefined, id: ProxyIdentity, apiListeners: readonly string[] = []): ConfigResult {
     if (!entry || !proxyExists(entry.snapshot, id)) return { kind: 'missing', message: `${describeIdentity(id)} not found` };
-    const key = identityKey(id);
+    const key = apiListeners.length === 0 ? identityKey(id) : `${identityKey(id)}|${[...apiListeners].sort().join(',')}`;
     let byIdentity = this.memo.get(entry.snapshot);
     if (!byIdentity) this.memo.set(entry.snapshot, (byIdentity = new Map()));
     let result = byIdentity.get(key);
     if (!result) {
-      result = this.compute(entry.snapshot, id, key);
+      result = this.compute(entry.snapshot, id, apiListeners, key);
       byIdentity.set(key, result);
     }
     return result;
   }
 
   /** The translation alone, checked but not encoded (config dumps). */
-  translate(snapshot: MeshSnapshot, id: ProxyIdentity): ProxyConfig {
-    return this.deps.translate(snapshot, id);
+  translate(snapshot: MeshSnapshot, id: ProxyIdentity, apiListeners: readonly string[] = []): ProxyConfig {
+    return this.deps.translate(snapshot, id, apiListeners);
   }
 
-  /** Forgets the fallback of an identity no stream uses any more. */
-  forget(key: string): void {
-    this.lastGood.delete(key);
+  /** Forgets the fallbacks of an identity no stream uses any more. */
+  forget(identity: string): void {
+    for (const k of this.lastGood.keys()) if (k === identity || k.startsWith(`${identity}|`)) this.lastGood.delete(k);
   }
 
-  private compute(snapshot: MeshSnapshot, id: ProxyIdentity, key: string): ConfigResult {
+  private compute(snapshot: MeshSnapshot, id: ProxyIdentity, apiListeners: readonly string[], key: string): ConfigResult {
     try {
-      const config = this.deps.translate(snapshot, id);
+      const config = this.deps.translate(snapshot, id, apiListeners);
       const errors = consistencyErrors(config);
       if (errors.length > 0) throw new Error(`inconsistent configuration: ${errors.join('; ')}`);
       const encoded = encodeConfig(config, this.deps.encode);
