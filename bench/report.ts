@@ -1,7 +1,7 @@
 // The targets table and the generated part of BENCHMARKS.md.
 import type { ApiResult } from './api.js';
 import type { ProfileSummary } from './lib/profile.js';
-import { fmt, type MachineInfo } from './lib/util.js';
+import { fmt, median, type MachineInfo } from './lib/util.js';
 import type { TranslateResult } from './translate.js';
 import type { XdsResult } from './xds.js';
 
@@ -104,6 +104,9 @@ export function markdown(r: BenchResults): string {
   s.push(`Machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB memory, Node ${m.node}, ${m.platform}, kernel ${m.kernel}; load average at start ${m.loadAverage.join(' / ')}. ` +
     'The load generators share these cores with the servers they measure (generator in the benchmark process, each server in its own process).');
   if (r.mode === 'quick') s.push('', '> **Quick mode**: small sizes and short runs, for checking the harness; these are not the published figures.');
+  if ((m.loadAverage[0] ?? 0) > m.cores) {
+    s.push('', `> **Busy machine**: the load average (${m.loadAverage[0]}) exceeded the ${m.cores} cores when the run started, so other work competed for the CPU. Absolute req/s and latencies are depressed and noisy; the ratios, the per-request server CPU and the CPU seconds per push hold up better.`);
+  }
   s.push('', '### Targets', '', targetsTable(r.targets));
   if (r.api) {
     const a = r.api;
@@ -127,8 +130,8 @@ export function markdown(r: BenchResults): string {
         `N simulated Envoys on real ADS streams (${x.options.streamsPerChannel} streams per gRPC channel, ${x.options.auth === 'sigv4' ? 'SigV4-signed metadata' : 'unauthenticated'}), proxies of virtual node i mod M (so N > M means several replicas per node). ` +
         `One push = UpdateRoute on the shared service's route (weights 50/50 ↔ 80/20); convergence per stream = from sending the API request until the stream ACKed the first response that changed a resource. ` +
         `Medians over ${x.options.pushes} pushes; CPU at rest is measured over ${x.options.restMs / 1000} s with every stream connected and idle.${x.note ? ` Note: ${x.note}.` : ''}`, '');
-      s.push(table(['N', 'Mode', 'Initial sync (all)', 'p50 ms', 'p99 ms', 'max ms', 'Push CPU s', 'Peak RSS MiB', 'Rest CPU % core', 'Rest RSS MiB', 'Idle, no streams: CPU % / RSS MiB', 'Failed'],
-        x.runs.map((r) => [String(r.n), r.mode, `${fmt(r.sync.totalMs)} ms`, fmt(r.p50), fmt(r.p99), fmt(r.max), fmt(r.pushCpuSeconds, 2), fmt(r.peakRssMiB),
+      s.push(table(['N', 'Mode', 'Initial sync (all)', 'p50 ms', 'p99 ms', 'max ms', 'Push CPU s (server / generator)', 'Peak RSS MiB', 'Rest CPU % core', 'Rest RSS MiB', 'Idle, no streams: CPU % / RSS MiB', 'Failed'],
+        x.runs.map((r) => [String(r.n), r.mode, `${fmt(r.sync.totalMs)} ms`, fmt(r.p50), fmt(r.p99), fmt(r.max), `${fmt(r.pushCpuSeconds, 2)} / ${fmt(median(r.pushes.map((p) => p.generatorCpuSeconds)), 2)}`, fmt(r.peakRssMiB),
           fmt(r.rest.cpuPercentOfCore, 2), fmt(r.rest.rssMiB), `${fmt(r.idleNoStreams.cpuPercentOfCore, 2)} / ${fmt(r.idleNoStreams.rssMiB)}`,
           String(r.sync.failed + Math.max(0, ...r.pushes.map((p) => p.failed)))])));
       if (x.profile) {
