@@ -56,6 +56,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   });
   const logs: Record<string, unknown>[] = [];
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  const ownsDataDir = opts.dataDir === undefined;
   const ready = await new Promise<Record<string, unknown>>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`appmeshd did not become ready; logs:\n${logs.map((l) => JSON.stringify(l)).join('\n')}`)), 20_000);
     const lines = createInterface({ input: child.stderr! });
@@ -67,6 +68,10 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     });
     child.stdout!.resume();
     child.once('exit', (code) => { clearTimeout(timer); rej(new Error(`appmeshd exited with ${code}; logs:\n${logs.map((l) => JSON.stringify(l)).join('\n')}`)); });
+  }).catch((err: unknown) => {
+    child.kill('SIGKILL');
+    if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw err;
   });
   const apiPort = Number(ready.apiPort);
   return {
