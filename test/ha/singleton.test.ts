@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { PG_SKIP_MESSAGE, startTestPostgres } from '../helpers/postgres.js';
 import { StoreUnavailableError, type Store } from '../../src/store/types.js';
 import { createLogger } from '../../src/server/logger.js';
 import { periodicJob, Singleton } from '../../src/server/singleton.js';
@@ -148,5 +150,50 @@ describe('singleton jobs', () => {
     assert.ok(passes >= 3, `passes: ${passes}`);
     assert.equal(maxConcurrent, 1);
     assert.equal(kick, undefined, 'teardown ran');
+  });
+});
+
+const pg = await startTestPostgres();
+
+describe('singleton jobs across replicas on PostgreSQL (database clock)', { skip: pg ? false : PG_SKIP_MESSAGE }, () => {
+  let url: string;
+  let one: PostgresStore;
+  let two: PostgresStore;
+  before(async () => {
+    url = await pg!.createDatabase();
+    one = await PostgresStore.open(url);
+    two = await PostgresStore.open(url);
+  });
+  after(async () => {
+    await one?.close();
+    await two?.close();
+    await pg!.dropDatabase(url).catch(() => undefined);
+    await pg!.close();
+  });
+
+  it('one replica runs the job; the other takes over after the holder goes silent, never overlapping', async () => {
+    const journal = new Journal();
+    const ctl = flaky(one);
+    const a = new Singleton({ store: ctl.store, log, lease: 'pg1', ttlMs: 600, holderId: 'a', job: journal.job('a') });
+    const b = new Singleton({ store: two, log, lease: 'pg1', ttlMs: 600, holderId: 'b', job: journal.job('b') });
+    await a.start();
+    await until(() => a.leading, 2000, 'a to lead');
+    await b.start();
+    await sleep(700);
+    assert.deepEqual(journal.active(), ['a']);
+    ctl.mode = 'hang';
+    await until(() => b.leading, 3000, 'b to take over');
+    assert.equal(a.leading, false);
+    ctl.mode = 'ok';
+    await a.stop();
+    const stoppedAt = Date.now();
+    await b.stop();
+    // b released the lease on stop: a fresh holder gets it at once.
+    const c = new Singleton({ store: one, log, lease: 'pg1', ttlMs: 600, holderId: 'c', job: journal.job('c') });
+    await c.start();
+    await until(() => c.leading, 1000, 'c to lead');
+    assert.ok(Date.now() - stoppedAt < 500);
+    await c.stop();
+    journal.assertNoOverlap();
   });
 });
