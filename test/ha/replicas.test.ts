@@ -9,8 +9,12 @@ import assert from 'node:assert/strict';
 import {
   CreateMeshCommand, CreateVirtualNodeCommand, CreateVirtualRouterCommand, DeleteMeshCommand, DescribeMeshCommand,
   DescribeVirtualNodeCommand, DescribeVirtualRouterCommand, ListVirtualNodesCommand, UpdateVirtualNodeCommand,
-  type AppMeshClient, type VirtualNodeSpec,
+  type VirtualNodeSpec,
 } from '@aws-sdk/client-app-mesh';
+import {
+  CreateAccessKeyCommand, CreateUserCommand, DeleteAccessKeyCommand, IAMClient, PutUserPolicyCommand,
+} from '@aws-sdk/client-iam';
+import { AppMeshClient, ListMeshesCommand } from '@aws-sdk/client-app-mesh';
 import { CertificateAuthority } from '../../src/endpoints/ca/authority.js';
 import { PG_SKIP_MESSAGE, type TestPostgres } from '../helpers/postgres.js';
 import { AdsWatcher, CDS, LDS } from './ads.js';
@@ -93,6 +97,41 @@ describe('three replicas on one PostgreSQL database', { skip: pg ? false : PG_SK
       const node = await rep.mesh.send(new DescribeVirtualNodeCommand({ meshName: MESH, virtualNodeName: 'client' }));
       assert.equal(node.virtualNode?.spec?.listeners?.[0]?.portMapping?.port, port);
       await rep.mesh.send(new DescribeVirtualRouterCommand({ meshName: MESH, virtualRouterName: 'router' }));
+    }
+  });
+
+  it('an access key created through one replica works through the others, and stops working everywhere once deleted', async () => {
+    const s0 = r(0).server;
+    const iam = new IAMClient({ endpoint: s0.endpoint, region: s0.region, credentials: s0.credentials, maxAttempts: 1 });
+    try {
+      await iam.send(new CreateUserCommand({ UserName: 'ha-operator' }));
+      await iam.send(new PutUserPolicyCommand({
+        UserName: 'ha-operator', PolicyName: 'appmesh',
+        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'appmesh:*', Resource: '*' }] }),
+      }));
+      const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'ha-operator' }))).AccessKey!;
+      const as = (i: number) => new AppMeshClient({
+        endpoint: r(i).server.endpoint, region: s0.region, maxAttempts: 1,
+        credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! },
+      });
+      const clients = [as(1), as(2)];
+      for (const c of clients) await c.send(new ListMeshesCommand({}));
+      await iam.send(new DeleteAccessKeyCommand({ UserName: 'ha-operator', AccessKeyId: key.AccessKeyId! }));
+      for (const c of clients) {
+        const deadline = Date.now() + 2000;
+        for (;;) {
+          const res = await Promise.allSettled([c.send(new ListMeshesCommand({}))]);
+          if (res[0]!.status === 'rejected') {
+            assert.equal(errorName(res[0]!), 'UnrecognizedClientException');
+            break;
+          }
+          assert.ok(Date.now() < deadline, 'a deleted access key still works through another replica after 2 s');
+          await sleep(50);
+        }
+        c.destroy();
+      }
+    } finally {
+      iam.destroy();
     }
   });
 
