@@ -14,7 +14,6 @@ const pkg = protoLoader.loadSync(['envoy/service/discovery/v3/ads.proto'], {
   keepCase: true, longs: String, enums: String, defaults: false, oneofs: true,
   includeDirs: ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((d) => path.join(deps, d)),
 });
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const Ads = (grpc.loadPackageDefinition(pkg) as any).envoy.service.discovery.v3.AggregatedDiscoveryService as grpc.ServiceClientConstructor;
 
 export const CDS = 'type.googleapis.com/envoy.config.cluster.v3.Cluster';
@@ -52,7 +51,6 @@ export class AdsWatcher {
   constructor(readonly port: number, nodeId: string, creds: Credentials) {
     const authority = `127.0.0.1:${port}`;
     this.client = new Ads(authority, grpc.credentials.createInsecure());
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     this.call = (this.client as any).StreamAggregatedResources(metadata(authority, creds));
     this.status = new Promise((resolve) => {
       this.call.on('status', resolve);
