@@ -73,4 +73,6 @@ export async function configDumpCommand(argv: string[]): Promise<void> {
   for (const l of values.listener ?? []) query.append('listener', l);
   const dump = await adminGet(target(values), '/admin/config-dump', query);
   process.stdout.write(`${JSON.stringify(dump, null, 2)}\n`);
+  // Also on stderr, so that they are seen when the JSON goes to a file or a pipe.
+  for (const w of (dump as { warnings?: unknown }).warnings as string[] | undefined ?? []) process.stderr.write(`warning: ${w}\n`);
 }

@@ -46,6 +46,7 @@ export function consistencyErrors(config: ProxyConfig): string[] {
     if (name !== undefined && !endpointNames.has(name)) errors.push(`cluster ${c.name} uses load assignment ${name}, which is missing`);
   }
   for (const [type, list] of Object.entries(config)) {
+    if (type === 'warnings') continue; // messages, not resources
     const seen = new Set<string>();
     for (const r of list as { name: string }[]) {
       if (seen.has(r.name)) errors.push(`${type}: ${r.name} appears twice`);

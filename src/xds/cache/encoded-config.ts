@@ -1,7 +1,7 @@
 // A proxy's configuration encoded once: each resource's Any bytes and content-hash version,
 // and per type the response bodies built so far. Shared by every stream of the same identity.
 import { createHash } from 'node:crypto';
-import { TypeUrl, type EnvoyResource, type ProxyConfig, type TypeUrlValue } from '../translate/types.js';
+import { TypeUrl, type EnvoyResource, type ProxyConfig, type ResourceField, type TypeUrlValue } from '../translate/types.js';
 import { deltaResourceEntry, sotwBody } from './wire.js';
 
 export interface EncodedResource {
@@ -55,7 +55,7 @@ export class EncodedType {
 
 export const ORDERED_TYPES: readonly TypeUrlValue[] = [TypeUrl.cluster, TypeUrl.endpoint, TypeUrl.listener, TypeUrl.route, TypeUrl.secret];
 
-const FIELD: Record<TypeUrlValue, keyof ProxyConfig> = {
+const FIELD: Record<TypeUrlValue, ResourceField> = {
   [TypeUrl.listener]: 'listeners', [TypeUrl.route]: 'routes', [TypeUrl.cluster]: 'clusters',
   [TypeUrl.endpoint]: 'endpoints', [TypeUrl.secret]: 'secrets',
 };

@@ -25,6 +25,8 @@ export interface ProxyConfigCacheDeps {
   translate: Translate;
   encode: Encoder;
   onProblem?: (key: string, message: string) => void;
+  /** A translation that carries warnings (once per snapshot and identity, as translations are). */
+  onWarnings?: (key: string, warnings: readonly string[]) => void;
 }
 
 export function proxyExists(snapshot: MeshSnapshot | undefined, id: ProxyIdentity): boolean {
@@ -70,6 +72,7 @@ export class ProxyConfigCache {
   private compute(snapshot: MeshSnapshot, id: ProxyIdentity, apiListeners: readonly string[], key: string): ConfigResult {
     try {
       const config = this.deps.translate(snapshot, id, apiListeners);
+      if (config.warnings?.length) this.deps.onWarnings?.(key, config.warnings);
       const errors = consistencyErrors(config);
       if (errors.length > 0) throw new Error(`inconsistent configuration: ${errors.join('; ')}`);
       const encoded = encodeConfig(config, this.deps.encode);

@@ -33,6 +33,7 @@ export function createXdsComponent(app: App, cloudMap: CloudMapSource): XdsCompo
       xdsConfigErrors.inc();
       log.error({ proxy: key, message }, 'proxy configuration not published; proxies keep their last good one');
     },
+    onWarnings: (key, warnings) => log.warn({ proxy: key, warnings }, 'proxy configuration fails closed where App Mesh features cannot exist self-hosted'),
   });
   const server = new XdsServer({
     host: config.host, port: config.xdsPort, region: config.region, accountId: config.accountId,

@@ -33,6 +33,8 @@ export async function configDump(feed: MeshSnapshotFeed, cache: ProxyConfigCache
     node: { id: nodeId, mesh: id.meshName, kind: id.kind, name: id.name },
     meshRevision: entry!.revision,
     version: config.version,
+    /** What the App Mesh configuration asks for and appmeshd cannot honour self-hosted, and what it did instead. */
+    warnings: src.warnings ?? [],
     configs: [
       { '@type': `${ADMIN}ClustersConfigDump`, dynamic_active_clusters: src.clusters.map((r) => ({ version_info: v(TypeUrl.cluster)(r), cluster: typed(r) })) },
       { '@type': `${ADMIN}EndpointsConfigDump`, dynamic_endpoint_configs: src.endpoints.map((r) => ({ version_info: v(TypeUrl.endpoint)(r), endpoint_config: typed(r) })) },

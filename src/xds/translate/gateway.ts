@@ -29,7 +29,7 @@ import {
   serviceRoutes, type MatchIR, type PathSpec, type RouteExtras, type RouteIR,
 } from './routes.js';
 import { accessLogs, httpConnectionManager, tlsFilterChains } from './sidecar.js';
-import { applicableClientTls, effectiveListenerTls, upstreamTransportSocket } from './tls.js';
+import { acmClientWarning, acmListenerWarning, applicableClientTls, listenerTlsPlan, upstreamTransportSocket } from './tls.js';
 
 type Rewrite = { kind: 'none' } | { kind: 'prefix'; from: string; to: string } | { kind: 'path'; to: string };
 
@@ -246,6 +246,10 @@ export function translateVirtualGateway(s: MeshSnapshot, vg: SnapshotResource<Vi
     const { port, protocol } = l.portMapping;
     if (seen.has(port)) continue;
     seen.add(port);
+    const plan = listenerTlsPlan(l.tls);
+    const warning = acmListenerWarning(`virtual gateway ${vg.name}`, port, protocol, plan);
+    if (warning) (out.warnings ??= []).push(warning);
+    if (plan.kind === 'refused') continue; // no listener on this port: connections to it are refused
     const proto = protocol as VirtualGatewayPortProtocol;
     const rc = routeConfigName('ingress', proto, port);
     const built = gatewayRoutesForListener(s, vg, l);
@@ -257,7 +261,7 @@ export function translateVirtualGateway(s: MeshSnapshot, vg: SnapshotResource<Vi
       targets.set(name, { target: t, limits: prev ? minLimits(prev.limits, limits) : limits });
     }
     const hcm = httpConnectionManager('ingress', rc, logs, { strip_any_host_port: true });
-    const tls = effectiveListenerTls(l.tls);
+    const tls = plan.kind === 'tls';
     const name = gatewayListenerName(port);
     out.listeners.push({
       name,
@@ -267,7 +271,7 @@ export function translateVirtualGateway(s: MeshSnapshot, vg: SnapshotResource<Vi
         address: socketAddress(ANY_ADDRESS, port),
         ...(tls ? { listener_filters: [{ name: 'envoy.filters.listener.tls_inspector', typed_config: { '@type': T.tlsInspector } }] } : {}),
         traffic_direction: 'INBOUND',
-        filter_chains: tlsFilterChains({ name: ingressFilterChainName(proto, port), match: { destination_port: port }, filters: [hcm] }, l.tls, proto,
+        filter_chains: tlsFilterChains({ name: ingressFilterChainName(proto, port), match: { destination_port: port }, filters: [hcm] }, plan, proto,
           ingressFilterChainName(proto, port, 'tls'), ingressFilterChainName(proto, port, 'plaintext')),
       },
     });
@@ -276,7 +280,13 @@ export function translateVirtualGateway(s: MeshSnapshot, vg: SnapshotResource<Vi
   for (const name of [...targets.keys()].sort(cmpStr)) {
     const { target: t, limits } = targets.get(name)!;
     const { port, protocol } = t.listener.portMapping;
-    const ts = upstreamTransportSocket(applicableClientTls(policy, port), { vn: t.vn.spec, protocol, listenerTls: t.listener.tls });
+    const applicable = applicableClientTls(policy, port);
+    if (applicable === 'acm') {
+      // Fails closed: without the cluster, routes to it answer 503 instead of reaching the target unverified.
+      (out.warnings ??= []).push(acmClientWarning(`virtual gateway ${vg.name}`, 'backend defaults', name));
+      continue;
+    }
+    const ts = upstreamTransportSocket(applicable, { vn: t.vn.spec, protocol, listenerTls: t.listener.tls });
     const c = egressCluster(s, t, 'sidecar', ts, limits);
     out.clusters.push(c.cluster);
     if (c.endpoints) out.endpoints.push(c.endpoints);

@@ -14,13 +14,16 @@ export * from './types.js';
 const empty = (): ProxyConfig => ({ listeners: [], routes: [], clusters: [], endpoints: [], secrets: [] });
 
 function sorted(c: ProxyConfig): ProxyConfig {
-  return {
+  const out: ProxyConfig = {
     listeners: c.listeners.sort(byName),
     routes: c.routes.sort(byName),
     clusters: c.clusters.sort(byName),
     endpoints: c.endpoints.sort(byName),
     secrets: c.secrets.sort(byName),
   };
+  const warnings = [...new Set(c.warnings ?? [])].sort();
+  if (warnings.length) out.warnings = warnings;
+  return out;
 }
 
 /** Does the identity address this snapshot's mesh (name, and owner when the identity names one)? */
@@ -69,6 +72,7 @@ export function translateApiListeners(snapshot: MeshSnapshot, proxy: ProxyIdenti
         (out[k] as EnvoyResource[]).push(r);
       }
     }
+    if (c.warnings) (out.warnings ??= []).push(...c.warnings);
   }
   return sorted(out);
 }

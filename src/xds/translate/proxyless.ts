@@ -7,7 +7,9 @@
 // unavailable with num_retries ≥ 1; per-route deadlines from max_stream_duration (route `timeout` is ignored);
 // clusters of type EDS (ads) or LOGICAL_DNS (exactly one locality with one host:port endpoint) — STRICT_DNS is rejected,
 // so DNS targets are LOGICAL_DNS whatever their responseType; ClusterLoadAssignments with a locality and literal IPs.
-// TLS to targets is not configured (grpc-js-xds only accepts certificate-provider TLS, which App Mesh cannot express).
+// TLS to targets is not configured (grpc-js-xds only accepts certificate-provider TLS, which App Mesh cannot express);
+// a target whose enforced client policy trusts ACM fails closed like the sidecar's: its cluster is left out (the client
+// then finds the cluster does not exist and fails the RPCs with UNAVAILABLE), with a warning.
 import type { MeshSnapshot, SnapshotResource } from '../../mesh/snapshot.js';
 import type { VirtualNodeSpec } from '../../protocols/generated/appmesh-types.js';
 import { apiRouteConfigName, parseApiListenerName, serviceVirtualHostName, virtualServiceDomains } from '../names.js';
@@ -16,6 +18,7 @@ import { adsConfigSource, routerFilter, T } from './envoy.js';
 import { egressCluster } from './clusters.js';
 import { providerOf } from './model.js';
 import { clusterNameOf, serviceVirtualHostRoutes } from './routes.js';
+import { acmClientWarning, applicableClientTls } from './tls.js';
 
 /**
  * The API listener `name` for a proxyless client running as virtual node `vn`, with its route configuration, clusters
@@ -27,7 +30,9 @@ export function translateApiListenerFor(s: MeshSnapshot, vn: SnapshotResource<Vi
   if (candidates[0]?.port !== undefined) candidates.push({ virtualService: name });
   const backends = vn.spec.backends ?? [];
   for (const { virtualService, port } of candidates) {
-    if (!backends.some((b) => b.virtualService?.virtualServiceName === virtualService)) continue;
+    const backend = backends.find((b) => b.virtualService?.virtualServiceName === virtualService);
+    if (!backend) continue;
+    const policy = backend.virtualService?.clientPolicy?.tls ?? vn.spec.backendDefaults?.clientPolicy?.tls;
     const provider = providerOf(s, virtualService);
     const sp = port === undefined ? provider.ports[0] : provider.ports.find((p) => p.port === port);
     if (!sp || sp.protocol === 'tcp') continue;
@@ -59,6 +64,10 @@ export function translateApiListenerFor(s: MeshSnapshot, vn: SnapshotResource<Vi
       const cname = clusterNameOf(s.meshName, t, 'proxyless');
       if (seen.has(cname)) continue;
       seen.add(cname);
+      if (applicableClientTls(policy, t.listener.portMapping.port) === 'acm') {
+        (out.warnings ??= []).push(acmClientWarning(`virtual node ${vn.name}`, `backend ${virtualService}`, cname));
+        continue;
+      }
       const c = egressCluster(s, t, 'proxyless');
       out.clusters.push(c.cluster);
       if (c.endpoints) out.endpoints.push(c.endpoints);

@@ -1,6 +1,6 @@
 // A virtual node's sidecar Envoy: ingress listener 15000 → local app, egress listener 15001 → backends.
 import type { MeshSnapshot, SnapshotResource } from '../../mesh/snapshot.js';
-import type { ClientPolicyTls, Listener, LoggingFormat, PortProtocol, VirtualNodeSpec } from '../../protocols/generated/appmesh-types.js';
+import type { ClientPolicyTls, LoggingFormat, PortProtocol, VirtualNodeSpec } from '../../protocols/generated/appmesh-types.js';
 import {
   allowAllClusterName, allowAllFilterChainName, amazonawsClusterName, amazonawsFilterChainName, EGRESS_PORT, egressFilterChainName,
   egressListenerName, ingressClusterName, ingressFilterChainName, ingressListenerName, ingressRouteEntryName, ingressVirtualHostName,
@@ -14,7 +14,9 @@ import {
 import { egressCluster, healthChecks, type ClusterBuild } from './clusters.js';
 import { ipPreferenceOf, providerOf, type ServicePort, type TargetRef } from './model.js';
 import { clusterNameOf, listenerTimeouts, serviceRoutes, serviceVirtualHostRoutes } from './routes.js';
-import { applicableClientTls, downstreamTransportSocket, effectiveListenerTls, upstreamTransportSocket } from './tls.js';
+import {
+  acmClientWarning, acmListenerWarning, applicableClientTls, downstreamTransportSocket, listenerTlsPlan, upstreamTransportSocket, type ListenerTlsPlan,
+} from './tls.js';
 
 const isHttp = (p: PortProtocol) => p !== 'tcp';
 
@@ -53,10 +55,14 @@ export function tcpProxy(statPrefix: string, clusters: { name: string; weight: n
 const originalDst = (): Json => ({ name: 'envoy.filters.listener.original_dst', typed_config: { '@type': T.originalDst } });
 const tlsInspector = (): Json => ({ name: 'envoy.filters.listener.tls_inspector', typed_config: { '@type': T.tlsInspector } });
 
-/** Chains for one listener port: TLS STRICT → one TLS chain; PERMISSIVE → a TLS and a plaintext chain; else plaintext. */
-export function tlsFilterChains(base: { name: string; match: Json; filters: Json[] }, tls: Listener['tls'] | undefined, protocol: PortProtocol, tlsName: string, plainName: string): Json[] {
-  const eff = effectiveListenerTls(tls);
-  if (!eff) return [{ name: base.name, filter_chain_match: base.match, filters: base.filters }];
+/**
+ * Chains for one listener port: TLS STRICT → one TLS chain; PERMISSIVE → a TLS and a plaintext chain; refused (STRICT
+ * with an ACM certificate) → none; else plaintext.
+ */
+export function tlsFilterChains(base: { name: string; match: Json; filters: Json[] }, plan: ListenerTlsPlan, protocol: PortProtocol, tlsName: string, plainName: string): Json[] {
+  if (plan.kind === 'refused') return [];
+  if (plan.kind === 'plaintext') return [{ name: base.name, filter_chain_match: base.match, filters: base.filters }];
+  const eff = plan.tls;
   const ts = downstreamTransportSocket(eff, protocol);
   if (eff.mode === 'STRICT') return [{ name: base.name, filter_chain_match: base.match, filters: base.filters, transport_socket: ts }];
   return [
@@ -77,6 +83,10 @@ function ingress(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, out: Pr
     const { port, protocol } = l.portMapping;
     if (seen.has(port)) continue;
     seen.add(port);
+    const plan = listenerTlsPlan(l.tls);
+    const warning = acmListenerWarning(`virtual node ${vn.name}`, port, protocol, plan);
+    if (warning) (out.warnings ??= []).push(warning);
+    if (plan.kind === 'refused') continue; // nothing listens on this port: connections to it are refused
     const cluster = ingressClusterName(s.meshName, vn.name, protocol, port);
     const timeouts = listenerTimeouts(l);
     let filters: Json[];
@@ -96,8 +106,8 @@ function ingress(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, out: Pr
     } else {
       filters = [tcpProxy('ingress', [{ name: cluster, weight: 1 }], timeouts.idleMs, logs)];
     }
-    if (effectiveListenerTls(l.tls)) needsInspector = true;
-    chains.push(...tlsFilterChains({ name: ingressFilterChainName(protocol, port), match: { destination_port: port }, filters }, l.tls, protocol,
+    if (plan.kind === 'tls') needsInspector = true;
+    chains.push(...tlsFilterChains({ name: ingressFilterChainName(protocol, port), match: { destination_port: port }, filters }, plan, protocol,
       ingressFilterChainName(protocol, port, 'tls'), ingressFilterChainName(protocol, port, 'plaintext')));
     const c: Json = {
       name: cluster,
@@ -116,6 +126,7 @@ function ingress(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, out: Pr
     if (l.healthCheck) c['health_checks'] = healthChecks(l.healthCheck);
     out.clusters.push({ name: cluster, typeUrl: TypeUrl.cluster, resource: c });
   }
+  if (!chains.length) return; // every port refused: Envoy rejects a listener without filter chains
   const addr = listenAddress(pref);
   const name = ingressListenerName();
   out.listeners.push({
@@ -136,10 +147,15 @@ interface PortGroup {
   services: string[];
 }
 
-/** Upstream TLS for a target reached through a backend: per-backend client policy, else backend defaults. */
-function transportFor(policy: ClientPolicyTls | undefined, t: TargetRef): Json | undefined {
+/**
+ * Upstream TLS for a target reached through a backend: per-backend client policy, else backend defaults; `'acm'` when
+ * the applicable policy trusts ACM (the cluster must be left out).
+ */
+function transportFor(policy: ClientPolicyTls | undefined, t: TargetRef): Json | undefined | 'acm' {
   const { protocol, port } = t.listener.portMapping;
-  return upstreamTransportSocket(applicableClientTls(policy, port), { vn: t.vn.spec, protocol, listenerTls: t.listener.tls });
+  const applicable = applicableClientTls(policy, port);
+  if (applicable === 'acm') return 'acm';
+  return upstreamTransportSocket(applicable, { vn: t.vn.spec, protocol, listenerTls: t.listener.tls });
 }
 
 function egress(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, out: ProxyConfig): void {
@@ -161,9 +177,15 @@ function egress(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, out: Pro
     }
   }
   const clusters = new Map<string, ClusterBuild>();
+  // Clusters an enforced ACM client policy applies to (through any backend), with the first such backend: left out, so
+  // requests routed to them fail (HTTP 503, TCP connection closed) instead of going out unverified.
+  const acmBlocked = new Map<string, string>();
   const addTarget = (t: TargetRef, backend: string) => {
     const name = clusterNameOf(mesh, t, 'sidecar');
-    if (!clusters.has(name)) clusters.set(name, egressCluster(s, t, 'sidecar', transportFor(policies.get(backend), t)));
+    if (acmBlocked.has(name)) return;
+    const ts = transportFor(policies.get(backend), t);
+    if (ts === 'acm') { acmBlocked.set(name, backend); clusters.delete(name); return; }
+    if (!clusters.has(name)) clusters.set(name, egressCluster(s, t, 'sidecar', ts));
   };
   const chains: Json[] = [];
   for (const port of [...ports.keys()].sort((a, b) => a - b)) {
@@ -220,6 +242,7 @@ function egress(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, out: Pro
     out.clusters.push(passthroughCluster(all));
   }
   out.listeners.push({ name, typeUrl: TypeUrl.listener, resource: listener });
+  for (const [cluster, backend] of acmBlocked) (out.warnings ??= []).push(acmClientWarning(`virtual node ${vn.name}`, `backend ${backend}`, cluster));
   for (const c of clusters.values()) {
     out.clusters.push(c.cluster);
     if (c.endpoints) out.endpoints.push(c.endpoints);

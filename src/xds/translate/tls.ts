@@ -2,8 +2,9 @@
 //
 // Certificates come from files on the proxy's host or from the local SDS server (SPIRE) through the bootstrap cluster
 // `static_cluster_sds_unix_socket`, as with App Mesh; appmeshd itself serves no secrets. ACM certificates and ACM
-// certificate authorities cannot exist self-hosted: a listener whose certificate is ACM is translated without TLS and a
-// client policy whose trust is ACM is ignored (as if absent). Both are deterministic and documented.
+// certificate authorities cannot exist self-hosted, and they fail closed: a STRICT listener whose certificate is ACM
+// refuses connections (no filter chain), a PERMISSIVE one serves plaintext only; an enforced client policy whose trust is
+// ACM makes the clusters it applies to unusable (left out). Callers report each case as a warning.
 import type {
   ClientPolicyTls, ListenerTls, ListenerTlsValidationContext, PortProtocol, SubjectAlternativeNames, TlsValidationContext,
   VirtualGatewayClientPolicyTls, VirtualGatewayListenerTls, VirtualNodeSpec,
@@ -13,11 +14,34 @@ import { sdsSecretConfig, T, type Json } from './envoy.js';
 type AnyListenerTls = ListenerTls | VirtualGatewayListenerTls;
 type AnyClientTls = ClientPolicyTls | VirtualGatewayClientPolicyTls;
 
+/**
+ * What a listener port does with TLS: `tls` (STRICT or PERMISSIVE with a file/SDS certificate), `plaintext` (no TLS,
+ * DISABLED, or PERMISSIVE with an ACM certificate, which does not exist self-hosted) or `refused` (STRICT with an ACM
+ * certificate: no filter chain, so that no plaintext connection is ever accepted).
+ */
+export type ListenerTlsPlan = { kind: 'tls'; tls: AnyListenerTls } | { kind: 'plaintext'; acm: boolean } | { kind: 'refused' };
+
+export function listenerTlsPlan(tls: AnyListenerTls | undefined): ListenerTlsPlan {
+  if (!tls || tls.mode === 'DISABLED') return { kind: 'plaintext', acm: false };
+  if (tls.certificate.file || tls.certificate.sds) return { kind: 'tls', tls };
+  return tls.mode === 'STRICT' ? { kind: 'refused' } : { kind: 'plaintext', acm: true };
+}
+
 /** Listener TLS that applies (STRICT or PERMISSIVE with a non-ACM certificate), else undefined. */
 export function effectiveListenerTls(tls: AnyListenerTls | undefined): AnyListenerTls | undefined {
-  if (!tls || tls.mode === 'DISABLED') return undefined;
-  if (!tls.certificate.file && !tls.certificate.sds) return undefined; // ACM: not available self-hosted
-  return tls;
+  const plan = listenerTlsPlan(tls);
+  return plan.kind === 'tls' ? plan.tls : undefined;
+}
+
+/** The warning for a listener port whose ACM certificate cannot be served; undefined when there is none. */
+export function acmListenerWarning(owner: string, port: number, protocol: string, plan: ListenerTlsPlan): string | undefined {
+  if (plan.kind === 'refused') {
+    return `${owner} listener ${protocol} ${port}: TLS mode STRICT with an ACM certificate, which does not exist self-hosted; the port refuses connections`;
+  }
+  if (plan.kind === 'plaintext' && plan.acm) {
+    return `${owner} listener ${protocol} ${port}: TLS mode PERMISSIVE with an ACM certificate, which does not exist self-hosted; the port serves plaintext only`;
+  }
+  return undefined;
 }
 
 function sanMatchers(sans: readonly string[]): Json[] {
@@ -74,12 +98,20 @@ export function defaultSanFor(vn: VirtualNodeSpec): string[] {
   return [];
 }
 
-/** Client policy TLS that applies to a target port (enforced, port listed or no port list, non-ACM trust), else undefined. */
-export function applicableClientTls(tls: AnyClientTls | undefined, port: number): AnyClientTls | undefined {
+/**
+ * Client policy TLS that applies to a target port (enforced, port listed or no port list), else undefined. `'acm'` when
+ * the applicable policy trusts ACM certificate authorities, which do not exist self-hosted: the caller must make the
+ * target unusable (leave its cluster out) rather than connect unverified.
+ */
+export function applicableClientTls<P extends AnyClientTls>(tls: P | undefined, port: number): P | 'acm' | undefined {
   if (!tls || tls.enforce === false) return undefined;
   if (tls.ports?.length && !tls.ports.includes(port)) return undefined;
-  if (!tls.validation.trust.file && !tls.validation.trust.sds) return undefined; // ACM: not available self-hosted
+  if (!tls.validation.trust.file && !tls.validation.trust.sds) return 'acm';
   return tls;
+}
+
+export function acmClientWarning(owner: string, via: string, cluster: string): string {
+  return `${owner} ${via}: client policy TLS trusts ACM certificate authorities, which do not exist self-hosted; cluster ${cluster} is left out (requests to it fail)`;
 }
 
 /**

@@ -32,4 +32,12 @@ export interface ProxyConfig {
   clusters: EnvoyResource[];
   endpoints: EnvoyResource[];
   secrets: EnvoyResource[];
+  /**
+   * What the proxy's App Mesh configuration asks for and this translation cannot honour self-hosted (ACM certificates
+   * and certificate authorities), each with what was done instead; sorted, present only when not empty. Not a resource.
+   */
+  warnings?: string[];
 }
+
+/** The fields of ProxyConfig that hold resources. */
+export type ResourceField = Exclude<keyof ProxyConfig, 'warnings'>;

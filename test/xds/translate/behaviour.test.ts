@@ -148,14 +148,13 @@ test('clusters: DNS response types, Cloud Map filtering/health/ports, IPv6 prefe
   assert.equal(clusterOf(v6, 'cds_ingress_m_front_http_8080')?.['load_assignment'].endpoints[0].lb_endpoints[0].endpoint.address.socket_address.address, '::1');
 });
 
-test('TLS: listener STRICT/PERMISSIVE/ACM, client policies with SANs, ports, defaults and ACM skipped', () => {
+test('TLS: listener STRICT/PERMISSIVE, client policies with SANs, ports, defaults', () => {
   const f = caseNamed('listener-tls-file');
   const strict = walk(f, { listenerPort: 15000, destinationPort: 8443, tls: true });
   const ctx = strict.transportSocket?.['typed_config'];
   assert.equal(ctx.require_client_certificate, true);
   assert.deepEqual(ctx.common_tls_context.validation_context.match_typed_subject_alt_names.map((m: any) => m.san_type), ['DNS', 'URI']);
   assert.equal(walk(f, { listenerPort: 15000, destinationPort: 9443 }).transportSocket, undefined);
-  assert.equal(walk(f, { listenerPort: 15000, destinationPort: 7443 }).transportSocket, undefined, 'ACM certificate: no TLS self-hosted');
   const s = caseNamed('listener-tls-sds');
   assert.ok(walk(s, { listenerPort: 15000, destinationPort: 8443, tls: true }).transportSocket);
   assert.equal(walk(s, { listenerPort: 15000, destinationPort: 8443, tls: false }).transportSocket, undefined);
@@ -170,8 +169,91 @@ test('TLS: listener STRICT/PERMISSIVE/ACM, client policies with SANs, ports, def
   const dflt = ts('cds_egress_m_dflt_http_8443');
   assert.deepEqual(dflt.validation_context, { trusted_ca: { filename: '/certs/ca.pem' }, match_typed_subject_alt_names: [{ san_type: 'DNS', matcher: { exact: 'dflt.ns' } }] });
   assert.equal(ts('cds_egress_m_plain_http_8080'), undefined, 'port not in the default policy ports');
-  assert.equal(ts('cds_egress_m_acm_http_8081'), undefined, 'ACM trust skipped');
   assert.deepEqual(ts('cds_egress_m_strict_http_8082'), {}, 'no enforced policy: STRICT server → TLS without verification');
+});
+
+test('ACM fails closed: STRICT listener refused, PERMISSIVE plaintext only, ACM trust leaves the cluster out; all reported', () => {
+  const f = caseNamed('listener-tls-file');
+  for (const tls of [false, true]) {
+    assert.equal(walk(f, { listenerPort: 15000, destinationPort: 7443, tls }).failure, 'no filter chain', 'STRICT + ACM: nothing accepts the port');
+    const permissive = walk(f, { listenerPort: 15000, destinationPort: 6443, tls });
+    assert.equal(permissive.transportSocket, undefined, 'PERMISSIVE + ACM: plaintext only');
+    assert.equal(permissive.filterChain, 'ingress_http_6443', 'one plaintext chain (a TLS handshake there fails)');
+  }
+  assert.ok(!f.clusters.some((c) => c.name.endsWith('_7443')) && !f.routes.some((r) => r.name.endsWith('_7443')), 'nothing left for the refused port');
+  assert.deepEqual(f.warnings?.map((w) => w.replace(/:.*/, '')), ['virtual node secure listener http 6443', 'virtual node secure listener http 7443']);
+
+  const b = caseNamed('backend-tls');
+  assert.equal(clusterOf(b, 'cds_egress_m_acm_http_8081'), undefined, 'ACM trust: cluster left out');
+  assert.deepEqual(walk(b, egress('acm.local', 8081)).clusters, [{ name: 'cds_egress_m_acm_http_8081', weight: 1 }], 'the route still points at it: Envoy answers 503');
+  assert.match(b.warnings?.join('\n') ?? '', /backend acm\.local: .*ACM.*cds_egress_m_acm_http_8081 is left out/);
+  assert.ok(clusterOf(b, 'cds_egress_m_plain_http_8080'), 'other clusters stay');
+
+  // Only the only-STRICT-ACM node: no ingress listener at all (Envoy rejects a listener without filter chains).
+  const acm = { mode: 'STRICT' as const, certificate: { acm: { certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/x' } } };
+  const only = translate(snapshot({ nodes: { n: dnsNode('n', [listener('http', 8080, { tls: acm })]) } }), vnProxy('n'));
+  assert.ok(!only.listeners.some((l) => l.name.includes('15000')));
+  assert.equal(only.warnings?.length, 1);
+
+  // A client policy that is not enforced, or not for this port, does not apply: no warning, cluster present.
+  const caTrust = { trust: { acm: { certificateAuthorityArns: ['arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/x'] } } };
+  const loose = translate(snapshot({
+    nodes: {
+      c: dnsNode('c', [], { backends: [
+        { virtualService: { virtualServiceName: 'a.local', clientPolicy: { tls: { enforce: false, validation: caTrust } } } },
+        { virtualService: { virtualServiceName: 'b.local', clientPolicy: { tls: { ports: [1], validation: caTrust } } } },
+      ] }),
+      a: dnsNode('a', [listener('http', 8080)]), b: dnsNode('b', [listener('http', 8081)]),
+    },
+    services: { 'a.local': byNode('a'), 'b.local': byNode('b') },
+  }), vnProxy('c'));
+  assert.ok(clusterOf(loose, 'cds_egress_m_a_http_8080') && clusterOf(loose, 'cds_egress_m_b_http_8081'));
+  assert.equal(loose.warnings, undefined);
+
+  // Fail closed wins: a cluster reached through a plain backend and an ACM one is left out.
+  const shared = translate(snapshot({
+    nodes: {
+      c: dnsNode('c', [], { backends: [
+        { virtualService: { virtualServiceName: 'a.local' } },
+        { virtualService: { virtualServiceName: 'z.local', clientPolicy: { tls: { validation: caTrust } } } },
+      ] }),
+      a: dnsNode('a', [listener('http', 8080)]),
+    },
+    services: { 'a.local': byNode('a'), 'z.local': byNode('a') },
+  }), vnProxy('c'));
+  assert.equal(clusterOf(shared, 'cds_egress_m_a_http_8080'), undefined);
+
+  // Gateway: STRICT + ACM listener left out; ACM backend defaults leave the target clusters out (routes answer 503).
+  const gw = translate(snapshot({
+    nodes: { web: dnsNode('web', [listener('http', 8080)]) },
+    services: { 'web.local': byNode('web') },
+    gateways: {
+      gw: {
+        listeners: [{ portMapping: { port: 8443, protocol: 'http' }, tls: acm }, { portMapping: { port: 8080, protocol: 'http' } }],
+        backendDefaults: { clientPolicy: { tls: { validation: caTrust } } },
+      },
+    },
+    gatewayRoutes: { gw: { all: { httpRoute: { match: { prefix: '/' }, action: { target: { virtualService: { virtualServiceName: 'web.local' } } } } } } },
+  }), { kind: 'virtualGateway', meshName: 'm', name: 'gw' });
+  assert.equal(walk(gw, { listenerPort: 8443, destinationPort: 8443, authority: 'x', path: '/' }).failure, 'no listener');
+  assert.equal(landsOn(walk(gw, { listenerPort: 8080, destinationPort: 8080, authority: 'x', path: '/' })), 'cds_egress_m_web_http_8080');
+  assert.equal(clusterOf(gw, 'cds_egress_m_web_http_8080'), undefined);
+  assert.equal(gw.warnings?.length, 2);
+  assert.match(gw.warnings?.join('\n') ?? '', /virtual gateway gw listener http 8443: TLS mode STRICT/);
+
+  // Proxyless: the route configuration stays (grpc-js-xds accepts it), the cluster is left out.
+  const pl = snapshot({
+    nodes: {
+      c: dnsNode('c', [], { backends: [{ virtualService: { virtualServiceName: 'g.local' } }], backendDefaults: { clientPolicy: { tls: { validation: caTrust } } } }),
+      g: dnsNode('g', [listener('grpc', 50051)]),
+    },
+    services: { 'g.local': byNode('g') },
+  });
+  const api = translateApiListener(pl, vnProxy('c'), 'g.local:50051');
+  assert.equal(api?.listeners.length, 1);
+  assert.equal(api?.routes.length, 1);
+  assert.deepEqual(api?.clusters, []);
+  assert.match(api?.warnings?.[0] ?? '', /backend g\.local: .*cds_proxyless_m_g_grpc_50051 is left out/);
 });
 
 test('clusters: health checks, outlier detection, connection pools, access logs', () => {

@@ -204,7 +204,8 @@ export const cases: Case[] = [
           validation: { trust: { file: { certificateChain: '/certs/ca.pem' } }, subjectAlternativeNames: { match: { exact: ['front.local', 'spiffe://mesh/front'] } } },
         },
       }), listener('grpc', 9443, { tls: { mode: 'DISABLED', certificate: { file: { certificateChain: '/c.pem', privateKey: '/k.pem' } } } }),
-      listener('http', 7443, { tls: { mode: 'STRICT', certificate: { acm: { certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/x' } } } })]),
+      listener('http', 7443, { tls: { mode: 'STRICT', certificate: { acm: { certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/x' } } } }),
+      listener('http', 6443, { tls: { mode: 'PERMISSIVE', certificate: { acm: { certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/y' } } } })]),
     },
   }), 'secure'),
 

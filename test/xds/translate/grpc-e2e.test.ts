@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { loadAdsPackageDefinition, toAny } from '../../../src/xds/protos.js';
 import { translateApiListeners } from '../../../src/xds/translate/index.js';
-import { TypeUrl, type ProxyConfig } from '../../../src/xds/translate/types.js';
+import { TypeUrl, type ProxyConfig, type ResourceField } from '../../../src/xds/translate/types.js';
 import { backends, instance, snapshot, vnProxy } from './fixtures.js';
 import type { MeshSnapshot } from '../../../src/mesh/snapshot.js';
 
@@ -54,7 +54,7 @@ async function adsServer(config: (ldsNames: string[]) => ProxyConfig): Promise<n
     StreamAggregatedResources: (call: grpc.ServerDuplexStream<Json, Json>) => {
       const subscribed = new Map<string, string[]>();
       let nonce = 0;
-      const kinds: Record<string, keyof ProxyConfig> = { [TypeUrl.listener]: 'listeners', [TypeUrl.route]: 'routes', [TypeUrl.cluster]: 'clusters', [TypeUrl.endpoint]: 'endpoints' };
+      const kinds: Record<string, ResourceField> = { [TypeUrl.listener]: 'listeners', [TypeUrl.route]: 'routes', [TypeUrl.cluster]: 'clusters', [TypeUrl.endpoint]: 'endpoints' };
       call.on('data', (req: Json) => {
         if (req['error_detail']) nacks.push(`${req['type_url']}: ${req['error_detail'].message}`);
         const names: string[] = [...(req['resource_names'] ?? [])].sort();
