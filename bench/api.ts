@@ -60,13 +60,14 @@ function requestFor(op: Op, createMeshName: string, nodes: number): (w: number, 
 async function measure(t: Target, ep: Endpoint, op: Op, round: number, o: ApiOptions): Promise<RunRecord> {
   const createMeshName = `bench-create-${round}`;
   if (op === 'CreateVirtualNode') await call(ep, createMesh(createMeshName));
-  const before = sampleProc(t.pid);
-  const r = await closedLoop(ep, { concurrency: o.concurrency, warmupMs: o.warmupMs, durationMs: o.durationMs, next: requestFor(op, createMeshName, o.nodes) });
-  const after = sampleProc(t.pid);
-  // The server's CPU includes the warm-up; scale to the measured window by the share of requests it served.
+  let before = sampleProc(t.pid);
+  let after = before;
+  const r = await closedLoop(ep, {
+    concurrency: o.concurrency, warmupMs: o.warmupMs, durationMs: o.durationMs, next: requestFor(op, createMeshName, o.nodes),
+    onWindow: (edge) => { if (edge === 'open') before = sampleProc(t.pid); else after = sampleProc(t.pid); },
+  });
   const cpu = after.cpuSeconds - before.cpuSeconds;
-  const windowShare = o.durationMs / (o.durationMs + o.warmupMs);
-  return { ...r, round, op, target: t.name as TargetName, serverCpuSeconds: cpu * windowShare, serverCpuUsPerRequest: r.requests ? (cpu * windowShare * 1e6) / r.requests : NaN };
+  return { ...r, round, op, target: t.name as TargetName, serverCpuSeconds: cpu, serverCpuUsPerRequest: r.requests ? (cpu * 1e6) / r.requests : NaN };
 }
 
 /** Does moto implement this operation? (one probe call) */

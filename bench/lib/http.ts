@@ -89,6 +89,8 @@ export interface LoadResult {
  */
 export async function closedLoop(ep: Endpoint, opts: {
   concurrency: number; warmupMs: number; durationMs: number; next: (worker: number, seq: number) => Call;
+  /** Called when the measured window opens and closes (e.g. to sample the server's CPU). */
+  onWindow?: (edge: 'open' | 'close') => void;
 }): Promise<LoadResult> {
   const rec = new LatencyRecorder();
   let errors = 0;
@@ -122,10 +124,12 @@ export async function closedLoop(ep: Endpoint, opts: {
   const workers = Array.from({ length: opts.concurrency }, (_, w) => worker(w));
   await new Promise((res) => setTimeout(res, opts.warmupMs));
   measuring = true;
+  opts.onWindow?.('open');
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await new Promise((res) => setTimeout(res, opts.durationMs));
   stopped = true;
+  opts.onWindow?.('close');
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   await Promise.all(workers);
