@@ -1,7 +1,9 @@
 // npm run bench [-- --quick] [--only api,xds,translate] [--profile auto|always|never] [--xds-auth sigv4|none] [--no-md]
 // Runs the benchmarks end to end (starting and stopping every server they need), prints the targets table, writes
-// bench/results/<full|quick>.json and the generated section of BENCHMARKS.md.
+// bench/results/<full|quick>.json and the generated section of BENCHMARKS.md (a partial run — --only, other sizes,
+// --no-md — writes its JSON to the temp directory instead and leaves both alone).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runApi } from './api.js';
@@ -71,11 +73,23 @@ async function main(): Promise<void> {
   }
   const withWall = { ...partial, wallSeconds: (performance.now() - started) / 1000 } as Omit<BenchResults, 'targets'>;
   const results: BenchResults = { ...withWall, targets: checkTargets(withWall) };
-  const dir = join(repoRoot, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${results.mode}.json`), `${JSON.stringify(results, null, 2)}\n`);
-  if (!values['no-md']) writeMarkdown(markdown(results));
-  process.stdout.write(`\n${targetsTable(results.targets)}\n\nResults: bench/results/${results.mode}.json${values['no-md'] ? '' : ', BENCHMARKS.md'} (${results.wallSeconds.toFixed(0)} s)\n`);
+  // Only a complete run with the standard sizes is published (bench/results/<mode>.json and BENCHMARKS.md, which
+  // always agree); any other run's JSON goes to the temp directory.
+  const partial = values.only !== undefined || values['xds-n'] !== undefined || values['xds-m'] !== undefined
+    || values['xds-modes'] !== undefined || values['xds-auth'] !== 'sigv4' || values['no-md'];
+  const json = `${JSON.stringify(results, null, 2)}\n`;
+  let where: string;
+  if (partial) {
+    where = join(tmpdir(), `appmeshd-bench-${results.mode}-${Date.now()}.json`);
+    writeFileSync(where, json);
+  } else {
+    const dir = join(repoRoot, 'bench', 'results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${results.mode}.json`), json);
+    writeMarkdown(markdown(results));
+    where = `bench/results/${results.mode}.json and BENCHMARKS.md`;
+  }
+  process.stdout.write(`\n${targetsTable(results.targets)}\n\nResults: ${where} (${results.wallSeconds.toFixed(0)} s)\n`);
 }
 
 main().then(() => process.exit(0), (err) => {
