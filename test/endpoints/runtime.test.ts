@@ -166,10 +166,12 @@ test('the mesh API through the private name and the CA; endpoint policy denial; 
 
 test('security groups: sources outside the allowed CIDR are closed before TLS', async () => {
   const address = lab.addresses.appmesh[0]!;
-  const attempt = (localAddress: string) => new Promise<'secure' | 'closed'>((resolve) => {
+  const attempt = (localAddress: string) => new Promise<'secure' | 'closed' | 'hung'>((resolve) => {
     const raw = netConnect({ host: address, port: endpointPort, localAddress });
     const s = tlsConnect({ socket: raw, ca: caPem, servername: `appmesh.${server.region}.amazonaws.com` }, () => { s.destroy(); resolve('secure'); });
     s.on('error', () => resolve('closed'));
+    s.on('close', () => resolve('closed'));
+    s.setTimeout(10_000, () => { s.destroy(); resolve('hung'); });
   });
   assert.equal(await attempt(`${PREFIX}.0.77`), 'secure', 'the client subnet is allowed');
   assert.equal(await attempt(`${PREFIX}.1.77`), 'closed', 'the other subnet of the VPC is not');
@@ -198,6 +200,7 @@ test('the Envoy endpoint relays gRPC to the xDS server', async () => {
       stream.on('trailers', (t) => Object.assign(seen, t));
       stream.on('close', () => resolve(seen));
       stream.on('error', reject);
+      stream.setTimeout(10_000, () => stream.close());
       stream.end();
     });
     // An unsigned stream: the xDS server answers UNAUTHENTICATED, which proves the relay reached it.

@@ -59,6 +59,7 @@ test('the Envoy endpoint reaches a TLS xDS port', async () => {
       stream.on('trailers', (t) => { grpcStatus = t['grpc-status'] ?? grpcStatus; });
       stream.on('close', () => resolve(grpcStatus));
       stream.on('error', reject);
+      stream.setTimeout(10_000, () => stream.close());
       stream.end();
     });
     assert.equal(status, '16');
