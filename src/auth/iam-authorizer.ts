@@ -39,6 +39,7 @@ export class IamAuthorizer implements Authorizer {
   constructor(private readonly identities: IdentityPolicySource) {}
 
   async authorize(ctx: RequestContext, target: AuthorizationTarget): Promise<void> {
+    if (ctx.identity.isRoot && !ctx.via?.policyDocument) return;
     const request: PolicyRequest = {
       action: target.action, resource: target.resource,
       principal: { arn: ctx.identity.principalArn, accountId: ctx.identity.accountId }, context: conditionContext(ctx),
