@@ -75,11 +75,11 @@ async function main(): Promise<void> {
   const results: BenchResults = { ...withWall, targets: checkTargets(withWall) };
   // Only a complete run with the standard sizes is published (bench/results/<mode>.json and BENCHMARKS.md, which
   // always agree); any other run's JSON goes to the temp directory.
-  const partial = values.only !== undefined || values['xds-n'] !== undefined || values['xds-m'] !== undefined
+  const partialRun = values.only !== undefined || values['xds-n'] !== undefined || values['xds-m'] !== undefined
     || values['xds-modes'] !== undefined || values['xds-auth'] !== 'sigv4' || values['no-md'];
   const json = `${JSON.stringify(results, null, 2)}\n`;
   let where: string;
-  if (partial) {
+  if (partialRun) {
     where = join(tmpdir(), `appmeshd-bench-${results.mode}-${Date.now()}.json`);
     writeFileSync(where, json);
   } else {
