@@ -101,6 +101,7 @@ test('a user may do what its inline policies allow; Deny wins; deleting a key re
     assert.deepEqual((await mesh.send(new ListMeshesCommand({}))).meshes, []);
     await iam.send(new DeleteAccessKeyCommand({ UserName: 'erin', AccessKeyId: key.AccessKeyId! }));
     await rejects(mesh.send(new ListMeshesCommand({})), 'UnrecognizedClientException', 403);
+    await rejects(asErin.send(new ListUsersCommand({})), 'InvalidClientTokenId', 403);
   } finally {
     mesh.destroy();
     asErin.destroy();

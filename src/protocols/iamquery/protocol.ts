@@ -9,6 +9,10 @@ import { escapeXml, writeContent } from './xml.js';
 /** Generic codes from other layers, in the spelling Query services use. */
 const QUERY_CODES: Record<string, string> = {
   AccessDeniedException: 'AccessDenied',
+  UnrecognizedClientException: 'InvalidClientTokenId',
+  MissingAuthenticationTokenException: 'MissingAuthenticationToken',
+  IncompleteSignatureException: 'IncompleteSignature',
+  InvalidSignatureException: 'SignatureDoesNotMatch',
   InternalServerErrorException: 'ServiceFailure',
   ServiceUnavailableException: 'ServiceUnavailable',
 };
