@@ -30,7 +30,7 @@ export interface XdsRun {
   n: number; mode: AdsMode; proxiesPerVirtualNode: number;
   sync: SyncResult;
   /** The server idle before any stream connected, and idle with every stream connected and synced. */
-  idleNoStreams: IdleSample;
+  idleNoStreams?: IdleSample;
   rest: IdleSample;
   pushes: PushRecord[];
   /** Monotonic-clock windows (µs) of the phases, to cut a CPU profile of the run. */
@@ -83,7 +83,7 @@ const nodeIds = (n: number, m: number) => Array.from({ length: n }, (_, i) => `m
 
 let weight = 50;
 
-async function oneRun(o: XdsOptions, dataDir: string, n: number, mode: AdsMode, nodeArgs: string[] = []): Promise<XdsRun> {
+async function oneRun(o: XdsOptions, dataDir: string, n: number, mode: AdsMode, nodeArgs: string[] = [], measureIdle = false): Promise<XdsRun> {
   const server = await startAppmeshd({ dataDir, keepData: true, args: serverArgs(o), nodeArgs });
   const fleet = new Fleet({
     host: server.host, port: server.xdsPort!, mode, nodeIds: nodeIds(n, o.meshSize), streamsPerChannel: o.streamsPerChannel,
@@ -91,11 +91,15 @@ async function oneRun(o: XdsOptions, dataDir: string, n: number, mode: AdsMode, 
   });
   const api = endpoint(server.host, server.port, benchCredentials, 1);
   try {
-    await sleep(1000);
-    const b0 = sampleProc(server.pid);
-    await sleep(o.restMs);
-    const b1 = sampleProc(server.pid);
-    const idleNoStreams = { seconds: (b1.t - b0.t) / 1000, cpuSeconds: b1.cpuSeconds - b0.cpuSeconds, cpuPercentOfCore: ((b1.cpuSeconds - b0.cpuSeconds) / ((b1.t - b0.t) / 1000)) * 100, rssMiB: b1.rssBytes / 2 ** 20 };
+    // The idle server before any stream (background work), once per benchmark: it does not depend on N.
+    let idleNoStreams: IdleSample | undefined;
+    if (measureIdle) {
+      await sleep(1000);
+      const b0 = sampleProc(server.pid);
+      await sleep(o.restMs);
+      const b1 = sampleProc(server.pid);
+      idleNoStreams = { seconds: (b1.t - b0.t) / 1000, cpuSeconds: b1.cpuSeconds - b0.cpuSeconds, cpuPercentOfCore: ((b1.cpuSeconds - b0.cpuSeconds) / ((b1.t - b0.t) / 1000)) * 100, rssMiB: b1.rssBytes / 2 ** 20 };
+    }
     const syncFrom = nowUs();
     const sync = await fleet.connect(Math.max(60_000, n * 60));
     const syncWindow: Window = [syncFrom, nowUs()];
@@ -111,7 +115,7 @@ async function oneRun(o: XdsOptions, dataDir: string, n: number, mode: AdsMode, 
       seconds: (r1.t - r0.t) / 1000, cpuSeconds: r1.cpuSeconds - r0.cpuSeconds,
       cpuPercentOfCore: ((r1.cpuSeconds - r0.cpuSeconds) / ((r1.t - r0.t) / 1000)) * 100, rssMiB: r1.rssBytes / 2 ** 20,
     };
-    log(`xds: ${mode} N=${n}: at rest ${rest.cpuSeconds.toFixed(2)} CPU s over ${rest.seconds.toFixed(1)} s, RSS ${rest.rssMiB.toFixed(0)} MiB (before any stream: ${idleNoStreams.cpuSeconds.toFixed(2)} CPU s, ${idleNoStreams.rssMiB.toFixed(0)} MiB)`);
+    log(`xds: ${mode} N=${n}: at rest ${rest.cpuSeconds.toFixed(2)} CPU s over ${rest.seconds.toFixed(1)} s, RSS ${rest.rssMiB.toFixed(0)} MiB ${idleNoStreams ? ` (idle before any stream: ${idleNoStreams.cpuSeconds.toFixed(2)} CPU s, ${idleNoStreams.rssMiB.toFixed(0)} MiB)` : ''}`);
     const pushes: PushRecord[] = [];
     const pushWindows: Window[] = [];
     for (let k = 1; k <= o.pushes; k++) {
@@ -135,7 +139,7 @@ async function oneRun(o: XdsOptions, dataDir: string, n: number, mode: AdsMode, 
       await sleep(500);
     }
     return {
-      n, mode, proxiesPerVirtualNode: Math.ceil(n / o.meshSize), sync, idleNoStreams, rest, pushes,
+      n, mode, proxiesPerVirtualNode: Math.ceil(n / o.meshSize), sync, ...(idleNoStreams ? { idleNoStreams } : {}), rest, pushes,
       windows: { sync: syncWindow, rest: restWindow, pushes: pushWindows },
       p50: median(pushes.map((p) => p.p50)), p99: median(pushes.map((p) => p.p99)), max: median(pushes.map((p) => p.max)),
       pushCpuSeconds: median(pushes.map((p) => p.serverCpuSeconds)), peakRssMiB: Math.max(rest.rssMiB, ...pushes.map((p) => p.serverPeakRssMiB)),
@@ -179,10 +183,11 @@ export async function runXds(o: XdsOptions): Promise<XdsResult> {
       for (const mode of o.modes) {
         try {
           // One retry: a run can fail for reasons outside the server (e.g. the build being rewritten under it).
-          result.runs.push(await oneRun(o, dataDir, n, mode).catch(async (err: Error) => {
+          const first = result.runs.length === 0;
+          result.runs.push(await oneRun(o, dataDir, n, mode, [], first).catch(async (err: Error) => {
             log(`xds: ${mode} N=${n} failed (${err.message.split('\n')[0]}); retrying once`);
             await sleep(2000);
-            return oneRun(o, dataDir, n, mode);
+            return oneRun(o, dataDir, n, mode, [], first);
           }));
         } catch (err) {
           log(`xds: ${mode} N=${n} failed: ${(err as Error).message}`);
