@@ -37,6 +37,9 @@ export interface Quotas {
   gatewayRoutesPerVirtualGateway: number;
   backendsPerVirtualNode: number;
   tagsPerResource: number;
+  /** Connected Envoy processes per virtual node / gateway: xDS streams per identity and xDS service, on this replica. */
+  envoysPerVirtualNode: number;
+  envoysPerVirtualGateway: number;
 }
 
 export const defaultQuotas: Quotas = {
@@ -49,6 +52,8 @@ export const defaultQuotas: Quotas = {
   gatewayRoutesPerVirtualGateway: 10,
   backendsPerVirtualNode: 50,
   tagsPerResource: 50,
+  envoysPerVirtualNode: 50,
+  envoysPerVirtualGateway: 50,
 };
 
 const serveOptions = {

@@ -15,7 +15,13 @@ export const XDS_SIGNING_SERVICE = 'appmesh';
 export const STREAM_ACTION = 'appmesh:StreamAggregatedResources';
 const EMPTY_PAYLOAD_HASH = sha256Hex('');
 
-export type RefusalReason = 'unauthenticated' | 'permission_denied' | 'not_found' | 'invalid_node';
+export type RefusalReason = 'unauthenticated' | 'permission_denied' | 'not_found' | 'invalid_node' | 'resource_exhausted';
+
+/** The "Connected Envoy processes per virtual node / virtual gateway" quotas. */
+export interface EnvoyQuotas {
+  envoysPerVirtualNode: number;
+  envoysPerVirtualGateway: number;
+}
 
 export class AdmissionError extends Error {
   constructor(readonly code: GrpcStatus, readonly reason: RefusalReason, message: string) {
@@ -87,6 +93,18 @@ export function resolveNode(deps: AdmissionDeps, nodeId: string | undefined): Pa
     throw new AdmissionError(GrpcStatus.INVALID_ARGUMENT, 'not_found', `${nodeId} is not in region ${deps.region}, which this management service serves`);
   }
   return id;
+}
+
+/**
+ * Throws RESOURCE_EXHAUSTED (8) when `connected` streams of the proxy's identity (on the same xDS service) already reach
+ * its quota, as App Mesh closes the stream of one Envoy too many. Counted per replica.
+ */
+export function checkConnectedEnvoys(quotas: EnvoyQuotas, id: ParsedNodeId, connected: number): void {
+  const [limit, what] = id.kind === 'virtualNode'
+    ? [quotas.envoysPerVirtualNode, 'virtual node'] : [quotas.envoysPerVirtualGateway, 'virtual gateway'];
+  if (connected < limit) return;
+  throw new AdmissionError(GrpcStatus.RESOURCE_EXHAUSTED, 'resource_exhausted',
+    `Cannot exceed quota for Connected Envoy processes per ${what}: ${limit} (${what} ${id.name} in mesh ${id.meshName})`);
 }
 
 export async function authorizeStream(deps: AdmissionDeps, identity: Identity | undefined, id: ParsedNodeId, peer: string): Promise<void> {

@@ -37,7 +37,7 @@ export function createXdsComponent(app: App, cloudMap: CloudMapSource): XdsCompo
   });
   const server = new XdsServer({
     host: config.host, port: config.xdsPort, region: config.region, accountId: config.accountId,
-    credentials: app.credentials, authorizer: app.authorizer, allowUnauthenticated: config.xdsAllowUnauthenticated,
+    credentials: app.credentials, authorizer: app.authorizer, allowUnauthenticated: config.xdsAllowUnauthenticated, quotas: config.quotas,
     ...(config.xdsTlsCert && config.xdsTlsKey ? { tls: { certFile: config.xdsTlsCert, keyFile: config.xdsTlsKey } } : {}),
     feed, cache, log,
   });

@@ -40,7 +40,7 @@ export const xdsNacks = new Counter({
 
 export const xdsAdmissionRefusals = new Counter({
   name: 'appmeshd_xds_admission_refusals_total',
-  help: 'xDS streams refused at admission, by reason (unauthenticated, permission_denied, not_found)',
+  help: 'xDS streams refused at admission, by reason (unauthenticated, permission_denied, not_found, invalid_node, resource_exhausted)',
   labelNames: ['reason'] as const,
   registers: [registry],
 });

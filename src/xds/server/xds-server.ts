@@ -11,7 +11,7 @@ import type { Logger } from '../../server/logger.js';
 import type { ProxyConfigCache } from '../cache/proxy-config-cache.js';
 import { identityKey } from '../identity.js';
 import {
-  AdmissionError, authenticateStream, authorizeStream, resolveNode, type AdmissionDeps,
+  AdmissionError, authenticateStream, authorizeStream, checkConnectedEnvoys, resolveNode, type AdmissionDeps, type EnvoyQuotas,
 } from './admission.js';
 import { DeltaSession } from './delta-session.js';
 import { xdsAdmissionRefusals, xdsStreams } from './metrics.js';
@@ -28,6 +28,8 @@ export interface XdsServerOptions extends AdmissionDeps {
   log: Logger;
   /** Quiet window between a snapshot change and the pushes it causes. */
   pushDebounceMs?: number;
+  /** Streams per identity (and xDS service) admitted on this replica; default 50 each, as App Mesh. */
+  quotas?: EnvoyQuotas;
 }
 
 type AnyCall = grpc.ServerDuplexStream<unknown, Buffer>;
@@ -36,6 +38,8 @@ interface Live {
   session: Session;
   call: AnyCall;
   meshName: string;
+  /** Identity and xDS service: what the connected-Envoy quota counts (one Envoy opens one stream per service). */
+  slot: string;
 }
 
 /** Streams pushed per event-loop turn, so a change for thousands of proxies does not stall the process. */
@@ -44,6 +48,7 @@ const PUSH_BATCH = 200;
 export class XdsServer {
   private server: grpc.Server | undefined;
   private readonly live = new Map<string, Live>();
+  private readonly connected = new Map<string, number>();
   private readonly dirty = new Set<Live>();
   private readonly latest = new Map<string, MeshSnapshotEntry | undefined>();
   private pushTimer: NodeJS.Timeout | undefined;
@@ -128,6 +133,9 @@ export class XdsServer {
       }
       if (result.kind === 'missing') throw new AdmissionError(grpc.status.INVALID_ARGUMENT, 'not_found', result.message);
       if (ended) return;
+      // From here to `live` being registered nothing awaits, so concurrent admissions cannot both take the last slot.
+      const slot = `${identityKey(id)}|${method.service}`;
+      checkConnectedEnvoys(this.opts.quotas ?? { envoysPerVirtualNode: 50, envoysPerVirtualGateway: 50 }, id, this.connected.get(slot) ?? 0);
       const init = {
         streamId, nodeId: nodeId!, identity: id, service: method.service, peer,
         ...(principal ? { principal: principal.principalArn } : {}),
@@ -140,8 +148,9 @@ export class XdsServer {
         },
       };
       const session = method.variant === 'sotw' ? new SotwSession(init) : new DeltaSession(init);
-      live = { session, call, meshName: id.meshName };
+      live = { session, call, meshName: id.meshName, slot };
       this.live.set(streamId, live);
+      this.connected.set(slot, (this.connected.get(slot) ?? 0) + 1);
       xdsStreams.inc({ service: method.service, variant: method.variant });
       this.opts.log.info({ streamId, nodeId, peer, service: method.service, variant: method.variant, principal: principal?.principalArn }, 'xds stream admitted');
       if (result.kind === 'ok') session.applyConfig(result.config, undefined);
@@ -161,6 +170,7 @@ export class XdsServer {
       if (ended && !live) return;
       ended = true;
       if (live && this.live.delete(streamId)) {
+        this.release(live);
         xdsStreams.dec({ service: method.service, variant: method.variant });
         this.dirty.delete(live);
         if (![...this.live.values()].some((l) => identityKey(l.session.identity) === identityKey(live!.session.identity))) {
@@ -184,9 +194,15 @@ export class XdsServer {
 
   private close(live: Live, code: grpc.status, details: string): void {
     if (!this.live.delete(live.session.init.streamId)) return;
+    this.release(live);
     xdsStreams.dec({ service: live.session.init.service, variant: live.session.variant });
     this.dirty.delete(live);
     live.call.emit('error', { code, details });
+  }
+
+  private release(live: Live): void {
+    const n = (this.connected.get(live.slot) ?? 1) - 1;
+    if (n > 0) this.connected.set(live.slot, n); else this.connected.delete(live.slot);
   }
 
   private onSnapshot(meshName: string, entry: MeshSnapshotEntry | undefined): void {
