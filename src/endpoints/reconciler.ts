@@ -78,12 +78,14 @@ export class EndpointReconciler {
     const out = new Map<string, { binding: ListenerBinding; code: EndpointServiceCode }>();
     for (const endpoint of snapshot.endpoints.values()) {
       const code = serviceCodeOf(endpoint.serviceName, this.deps.region);
-      if (!code || !endpointServing(endpoint)) continue;
+      if (!code || !(endpointServing(endpoint) || endpoint.state === 'pending')) continue;
       for (const id of endpoint.networkInterfaceIds) {
         const eni = snapshot.interfaces.get(id);
         if (!eni) continue;
         const binding = { vpcEndpointId: endpoint.vpcEndpointId, networkInterfaceId: id, address: eni.privateIpAddress, port: this.deps.port };
-        out.set(bindingKey(binding), { binding, code });
+        const key = bindingKey(binding);
+        // A modified endpoint is pending again until the change settles; its interfaces keep serving meanwhile.
+        if (endpointServing(endpoint) || this.listeners.has(key)) out.set(key, { binding, code });
       }
     }
     return out;
@@ -133,7 +135,7 @@ export class EndpointReconciler {
 
   private via(id: string): EndpointVia | undefined {
     const endpoint = this.endpoint(id);
-    if (!endpoint || !endpointServing(endpoint)) return undefined;
+    if (!endpoint || !(endpointServing(endpoint) || endpoint.state === 'pending')) return undefined;
     return { vpcEndpointId: endpoint.vpcEndpointId, vpcId: endpoint.vpcId, serviceName: endpoint.serviceName, policyDocument: endpoint.policyDocument };
   }
 

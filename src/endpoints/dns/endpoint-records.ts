@@ -66,7 +66,8 @@ export class EndpointRecordSource implements DnsRecordSource {
     const privateNames = new Map<string, { cidr: string; addresses: string[] }[]>();
     for (const endpoint of snapshot.endpoints.values()) {
       const code: EndpointServiceCode | undefined = serviceCodeOf(endpoint.serviceName, this.region);
-      if (!code || endpoint.state !== 'available') continue;
+      // Names exist from creation on and stay while a modification settles (pending), as in AWS.
+      if (!code || (endpoint.state !== 'available' && endpoint.state !== 'pending')) continue;
       const addresses = endpointAddresses(snapshot, endpoint);
       if (!addresses.length) continue;
       publicNames.set(regionalEndpointDnsName(endpoint.vpcEndpointId, endpoint.dnsSuffix, code, this.region).toLowerCase(), addresses.map((a) => a.address));
@@ -75,7 +76,7 @@ export class EndpointRecordSource implements DnsRecordSource {
         publicNames.set(zonal, [...(publicNames.get(zonal) ?? []), address]);
       }
       const vpc = snapshot.vpcs.get(endpoint.vpcId);
-      if (vpc && privateDnsActive(vpc, endpoint)) {
+      if (vpc && privateDnsActive(vpc, { ...endpoint, state: 'available' })) {
         const name = privateDnsName(code, this.region);
         privateNames.set(name, [...(privateNames.get(name) ?? []), { cidr: vpc.cidrBlock, addresses: addresses.map((a) => a.address) }]);
       }
