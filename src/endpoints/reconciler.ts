@@ -10,7 +10,7 @@ import type { Logger } from '../server/logger.js';
 import type { CertificateAuthority } from './ca/authority.js';
 import { EndpointCertificates } from './certificates.js';
 import { type EdgeEntry, meshApiHandoff, xdsRelayHandoff, type XdsTarget } from './handoff.js';
-import { EndpointListener, type ListenerBinding } from './listener.js';
+import { EndpointListener, type ListenerBehaviour, type ListenerBinding } from './listener.js';
 import { endpointListeners } from './metrics.js';
 import { admittingRule } from './security-groups.js';
 import type { Ec2Snapshot, Ec2View } from './view.js';
@@ -106,15 +106,7 @@ export class EndpointReconciler {
     let failed = false;
     for (const [key, { binding, code }] of desired) {
       if (this.listeners.has(key)) continue;
-      const listener = new EndpointListener(binding, {
-        admit: (source) => {
-          const endpoint = this.deps.view.current.endpoints.get(binding.vpcEndpointId);
-          return endpoint ? admittingRule(this.deps.view.current, endpoint, source, binding.port) : undefined;
-        },
-        secureContext: () => this.certificates.contextFor(this.deps.view.current, this.endpoint(binding.vpcEndpointId) ?? snapshot.endpoints.get(binding.vpcEndpointId)!, code),
-        alpnProtocols: code === 'appmesh' ? ['http/1.1'] : ['h2'],
-        handoff: (socket) => this.handoff(binding.vpcEndpointId, code)(socket),
-      }, this.deps.log);
+      const listener = new EndpointListener(binding, this.behaviour(binding, code, snapshot), this.deps.log);
       try {
         await listener.start();
         this.listeners.set(key, listener);
@@ -127,6 +119,20 @@ export class EndpointReconciler {
     endpointListeners.set(this.listeners.size);
     clearTimeout(this.retry);
     if (failed && !this.stopped) this.retry = setTimeout(() => void this.schedule(), RETRY_MS);
+  }
+
+  /** What a listener does, reading the newest view at each connection. */
+  private behaviour(binding: ListenerBinding, code: EndpointServiceCode, createdFrom: Ec2Snapshot): ListenerBehaviour {
+    const id = binding.vpcEndpointId;
+    return {
+      admit: (source) => {
+        const endpoint = this.endpoint(id);
+        return endpoint ? admittingRule(this.deps.view.current, endpoint, source, binding.port) : undefined;
+      },
+      secureContext: () => this.certificates.contextFor(this.deps.view.current, this.endpoint(id) ?? createdFrom.endpoints.get(id)!, code),
+      alpnProtocols: code === 'appmesh' ? ['http/1.1'] : ['h2'],
+      handoff: (socket) => this.handoff(id, code)(socket),
+    };
   }
 
   private endpoint(id: string): VpcEndpointSpec | undefined {
