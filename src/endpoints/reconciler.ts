@@ -35,6 +35,7 @@ export class EndpointReconciler {
   /** One hand-off per endpoint, shared by its interfaces' listeners. */
   private readonly handoffs = new Map<string, Handoff>();
   private readonly certificates: EndpointCertificates;
+  private readonly reportedBindFailures = new Set<string>();
   private running?: Promise<void>;
   private again = false;
   private retry?: NodeJS.Timeout;
@@ -110,10 +111,14 @@ export class EndpointReconciler {
       try {
         await listener.start();
         this.listeners.set(key, listener);
+        this.reportedBindFailures.delete(key);
         this.deps.log.info({ ...binding, service: code }, 'endpoint listener started');
       } catch (err) {
         failed = true;
-        this.deps.log.error({ err, ...binding }, 'endpoint listener could not bind; is the address assigned to this host?');
+        // Retried every few seconds; said once per binding (a replica may not own every address).
+        const level = this.reportedBindFailures.has(key) ? 'debug' : 'error';
+        this.reportedBindFailures.add(key);
+        this.deps.log[level]({ err, ...binding }, 'endpoint listener could not bind; is the address assigned to this host?');
       }
     }
     endpointListeners.set(this.listeners.size);
