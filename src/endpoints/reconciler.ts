@@ -104,6 +104,7 @@ export class EndpointReconciler {
     for (const id of [...this.handoffs.keys()]) {
       if (!live.has(id)) { this.handoffs.delete(id); this.certificates.forget(id); }
     }
+    for (const key of this.reportedBindFailures) if (!desired.has(key)) this.reportedBindFailures.delete(key);
     let failed = false;
     for (const [key, { binding, code }] of desired) {
       if (this.listeners.has(key)) continue;
