@@ -31,7 +31,8 @@ const key = (cf: CallFrame) => {
   return loc ? `${cf.functionName || '(anonymous)'} ${loc}:${cf.lineNumber + 1}` : (cf.functionName || '(anonymous)');
 };
 
-const IDLE = new Set(['(idle)', '(program)']);
+// '(program)' is native code outside JavaScript (the VM, libuv, add-ons): busy. Only '(idle)' is waiting for events.
+const IDLE = new Set(['(idle)']);
 
 /** Summarises the samples of a profile, only those inside `windows` when given. */
 export function summarizeProfile(file: string, windows?: readonly Window[], top = 15): ProfileSummary {
