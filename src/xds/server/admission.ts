@@ -15,7 +15,7 @@ export const XDS_SIGNING_SERVICE = 'appmesh';
 export const STREAM_ACTION = 'appmesh:StreamAggregatedResources';
 const EMPTY_PAYLOAD_HASH = sha256Hex('');
 
-export type RefusalReason = 'unauthenticated' | 'permission_denied' | 'not_found' | 'invalid_node' | 'resource_exhausted';
+export type RefusalReason = 'unauthenticated' | 'permission_denied' | 'not_found' | 'invalid_node' | 'resource_exhausted' | 'unavailable';
 
 /** The "Connected Envoy processes per virtual node / virtual gateway" quotas. */
 export interface EnvoyQuotas {

@@ -24,7 +24,10 @@ export function createXdsComponent(app: App, cloudMap: CloudMapSource): XdsCompo
   const { config, log } = app;
   const feed = new MeshSnapshotFeed({
     store: app.store, region: config.region, accountId: config.accountId, cloudMap,
-    onError: (err, meshName) => log.error({ err, meshName }, 'mesh snapshot build failed'),
+    onError: (err, meshName) => {
+      log.error({ err, meshName }, 'mesh snapshot build failed');
+      server.noteStoreError(err);
+    },
   });
   const cache = new ProxyConfigCache({
     translate: translateProxy,

@@ -3,10 +3,16 @@
 // stream of that mesh is marked dirty (one pending push per stream) → after a short debounce,
 // each dirty stream gets the configuration of its identity (translated once per identity per
 // snapshot, see ProxyConfigCache) and sends only what changed.
+// Store health: the store is pinged every second (and at once when a snapshot rebuild finds
+// it unreachable). While it is unreachable new streams are refused with UNAVAILABLE; once it
+// has been unreachable for the grace period (10 s) the open streams are closed with
+// UNAVAILABLE too, so proxies reconnect to a replica that still reaches the database (Envoy
+// keeps its last configuration meanwhile).
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import type { MeshSnapshotEntry, MeshSnapshotFeed } from '../../mesh/feed.js';
+import { StoreUnavailableError } from '../../store/types.js';
 import type { Logger } from '../../server/logger.js';
 import type { ProxyConfigCache } from '../cache/proxy-config-cache.js';
 import { identityKey } from '../identity.js';
@@ -30,6 +36,10 @@ export interface XdsServerOptions extends AdmissionDeps {
   pushDebounceMs?: number;
   /** Streams per identity (and xDS service) admitted on this replica; default 50 each, as App Mesh. */
   quotas?: EnvoyQuotas;
+  /** How long the store may be unreachable before open streams are closed with UNAVAILABLE; default 10 s. */
+  storeGraceMs?: number;
+  /** Interval of the store health check; default 1 s. */
+  storePingMs?: number;
 }
 
 type AnyCall = grpc.ServerDuplexStream<unknown, Buffer>;
@@ -44,6 +54,8 @@ interface Live {
 
 /** Streams pushed per event-loop turn, so a change for thousands of proxies does not stall the process. */
 const PUSH_BATCH = 200;
+/** A store ping unanswered this long counts as the store being unreachable (the store's connect timeout). */
+const PING_HUNG_MS = 5000;
 
 export class XdsServer {
   private server: grpc.Server | undefined;
@@ -54,9 +66,66 @@ export class XdsServer {
   private pushTimer: NodeJS.Timeout | undefined;
   private unlisten: (() => void) | undefined;
   private readonly pushDebounceMs: number;
+  /** When the store was first seen unreachable (start of the failing ping); undefined while it answers. */
+  private storeDownSince: number | undefined;
+  private pingStartedAt: number | undefined;
+  private pingTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: XdsServerOptions) {
     this.pushDebounceMs = opts.pushDebounceMs ?? 5;
+  }
+
+  /** Whether new streams are admitted: false while the store is unreachable. */
+  get storeReachable(): boolean {
+    return this.storeDownSince === undefined;
+  }
+
+  /** Told about failed store reads elsewhere (snapshot rebuilds): checks the store at once. */
+  noteStoreError(err: unknown): void {
+    if (err instanceof StoreUnavailableError && this.pingStartedAt === undefined && this.server) void this.checkStore();
+  }
+
+  private checkStore(): Promise<void> {
+    const started = Date.now();
+    this.pingStartedAt = started;
+    return this.opts.feed.store.ping().then(() => {
+      if (this.storeDownSince !== undefined) {
+        this.opts.log.info({ downMs: Date.now() - this.storeDownSince }, 'store reachable again; admitting xDS streams');
+      }
+      this.storeDownSince = undefined;
+    }, (err: unknown) => {
+      this.storeDown(started, err);
+    }).finally(() => {
+      if (this.pingStartedAt === started) this.pingStartedAt = undefined;
+    });
+  }
+
+  private onStoreTick(): void {
+    const now = Date.now();
+    if (this.pingStartedAt === undefined) void this.checkStore();
+    // A silent partition: the ping hangs until the store's own timeouts; count it as down meanwhile.
+    else if (now - this.pingStartedAt >= Math.min(PING_HUNG_MS, this.opts.storeGraceMs ?? 10_000)) {
+      this.storeDown(this.pingStartedAt, new Error('store ping unanswered'));
+    }
+  }
+
+  private get storePingMs(): number { return this.opts.storePingMs ?? 1000; }
+
+  private storeDown(since: number, err: unknown): void {
+    if (!this.server) return;
+    if (this.storeDownSince === undefined) {
+      this.storeDownSince = since;
+      this.opts.log.warn({ err }, 'store unreachable; refusing new xDS streams');
+    }
+    const grace = this.opts.storeGraceMs ?? 10_000;
+    if (Date.now() - this.storeDownSince < grace || this.live.size === 0) return;
+    this.opts.log.warn({ streams: this.live.size, downMs: Date.now() - this.storeDownSince },
+      'store unreachable beyond the grace period; closing xDS streams so proxies reconnect to another replica');
+    for (const l of [...this.live.values()]) this.close(l, grpc.status.UNAVAILABLE, 'management server lost its database; reconnect');
+  }
+
+  private unavailable(): AdmissionError {
+    return new AdmissionError(grpc.status.UNAVAILABLE, 'unavailable', 'management server cannot reach its database; try another');
   }
 
   /** Binds and returns the port. */
@@ -76,12 +145,15 @@ export class XdsServer {
     });
     this.server = server;
     this.unlisten = this.opts.feed.listen((mesh, entry) => this.onSnapshot(mesh, entry));
+    this.pingTimer = setInterval(() => this.onStoreTick(), this.storePingMs);
+    this.pingTimer.unref();
     return port;
   }
 
   async stop(): Promise<void> {
     this.unlisten?.();
     if (this.pushTimer) clearTimeout(this.pushTimer);
+    clearInterval(this.pingTimer);
     for (const l of [...this.live.values()]) this.close(l, grpc.status.UNAVAILABLE, 'management server shutting down');
     const server = this.server;
     this.server = undefined;
@@ -106,6 +178,7 @@ export class XdsServer {
     const refuse = (err: unknown) => {
       if (ended) return;
       ended = true;
+      if (err instanceof StoreUnavailableError) err = this.unavailable();
       if (err instanceof AdmissionError) {
         xdsAdmissionRefusals.inc({ reason: err.reason });
         this.opts.log.info({ streamId, peer, code: err.code, reason: err.reason, message: err.message }, 'xds stream refused');
@@ -120,6 +193,7 @@ export class XdsServer {
     authenticated.catch(refuse);
 
     const admit = async (first: unknown): Promise<void> => {
+      if (!this.storeReachable) throw this.unavailable();
       const principal = await authenticated;
       const nodeId = (first as { node?: { id?: string } }).node?.id;
       const id = resolveNode(this.opts, nodeId);
@@ -133,6 +207,8 @@ export class XdsServer {
       }
       if (result.kind === 'missing') throw new AdmissionError(grpc.status.INVALID_ARGUMENT, 'not_found', result.message);
       if (ended) return;
+      // Not on a snapshot that may be stale: the store became unreachable while this stream was being admitted.
+      if (!this.storeReachable) throw this.unavailable();
       // From here to `live` being registered nothing awaits, so concurrent admissions cannot both take the last slot.
       const slot = `${identityKey(id)}|${method.service}`;
       checkConnectedEnvoys(this.opts.quotas ?? { envoysPerVirtualNode: 50, envoysPerVirtualGateway: 50 }, id, this.connected.get(slot) ?? 0);
