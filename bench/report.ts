@@ -130,9 +130,10 @@ export function markdown(r: BenchResults): string {
         `N simulated Envoys on real ADS streams (${x.options.streamsPerChannel} streams per gRPC channel, ${x.options.auth === 'sigv4' ? 'SigV4-signed metadata' : 'unauthenticated'}), proxies of virtual node i mod M (so N > M means several replicas per node). ` +
         `One push = UpdateRoute on the shared service's route (weights 50/50 ↔ 80/20); convergence per stream = from sending the API request until the stream ACKed the first response that changed a resource. ` +
         `Medians over ${x.options.pushes} pushes; CPU at rest is measured over ${x.options.restMs / 1000} s with every stream connected and idle.${x.note ? ` Note: ${x.note}.` : ''}`, '');
-      s.push(table(['N', 'Mode', 'Initial sync (all)', 'p50 ms', 'p99 ms', 'max ms', 'Push CPU s (server / generator)', 'Peak RSS MiB', 'Rest CPU % core', 'Rest RSS MiB', 'Idle before any stream: CPU % / RSS MiB', 'Failed'],
+      s.push(table(['N', 'Mode', 'Initial sync (all)', 'p50 ms', 'p99 ms', 'max ms', 'Push CPU s (server / generator)', 'Peak RSS MiB', 'Rest CPU % core (wakeups/s)', 'Rest RSS MiB', 'Idle before any stream: CPU % (wakeups/s) / RSS MiB', 'Failed'],
         x.runs.map((r) => [String(r.n), r.mode, `${fmt(r.sync.totalMs)} ms`, fmt(r.p50), fmt(r.p99), fmt(r.max), `${fmt(r.pushCpuSeconds, 2)} / ${fmt(median(r.pushes.map((p) => p.generatorCpuSeconds)), 2)}`, fmt(r.peakRssMiB),
-          fmt(r.rest.cpuPercentOfCore, 2), fmt(r.rest.rssMiB), r.idleNoStreams ? `${fmt(r.idleNoStreams.cpuPercentOfCore, 2)} / ${fmt(r.idleNoStreams.rssMiB)}` : '',
+          `${fmt(r.rest.cpuPercentOfCore, 2)} (${fmt(r.rest.mainThreadWakeupsPerSecond)})`, fmt(r.rest.rssMiB),
+          r.idleNoStreams ? `${fmt(r.idleNoStreams.cpuPercentOfCore, 2)} (${fmt(r.idleNoStreams.mainThreadWakeupsPerSecond)}) / ${fmt(r.idleNoStreams.rssMiB)}` : '',
           String(r.sync.failed + Math.max(0, ...r.pushes.map((p) => p.failed)))])));
       if (x.profile) {
         const pr = x.profile;

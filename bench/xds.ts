@@ -13,7 +13,7 @@ import { preloadEnvoy } from './lib/envoy.js';
 import { call, endpoint, pool } from './lib/http.js';
 import { nowUs, summarizeProfile, type ProfileSummary, type Window } from './lib/profile.js';
 import { benchCredentials, startAppmeshd } from './lib/servers.js';
-import { log, median, sampleProc, sleep, watchProc } from './lib/util.js';
+import { log, median, sampleProc, sleep, watchProc, type ProcSample } from './lib/util.js';
 
 export interface XdsOptions {
   meshSize: number; streams: number[]; modes: AdsMode[]; backends: number; pushes: number; restMs: number;
@@ -24,7 +24,15 @@ export interface PushRecord extends ConvergenceResult {
   push: number; apiMs: number; serverCpuSeconds: number; serverPeakRssMiB: number; generatorCpuSeconds: number;
 }
 
-export interface IdleSample { seconds: number; cpuSeconds: number; cpuPercentOfCore: number; rssMiB: number }
+export interface IdleSample { seconds: number; cpuSeconds: number; cpuPercentOfCore: number; rssMiB: number; mainThreadWakeupsPerSecond: number }
+
+function idleSample(a: ProcSample, b: ProcSample): IdleSample {
+  const seconds = (b.t - a.t) / 1000;
+  return {
+    seconds, cpuSeconds: b.cpuSeconds - a.cpuSeconds, cpuPercentOfCore: ((b.cpuSeconds - a.cpuSeconds) / seconds) * 100,
+    rssMiB: b.rssBytes / 2 ** 20, mainThreadWakeupsPerSecond: (b.wakeups - a.wakeups) / seconds,
+  };
+}
 
 export interface XdsRun {
   n: number; mode: AdsMode; proxiesPerVirtualNode: number;
@@ -98,7 +106,7 @@ async function oneRun(o: XdsOptions, dataDir: string, n: number, mode: AdsMode, 
       const b0 = sampleProc(server.pid);
       await sleep(o.restMs);
       const b1 = sampleProc(server.pid);
-      idleNoStreams = { seconds: (b1.t - b0.t) / 1000, cpuSeconds: b1.cpuSeconds - b0.cpuSeconds, cpuPercentOfCore: ((b1.cpuSeconds - b0.cpuSeconds) / ((b1.t - b0.t) / 1000)) * 100, rssMiB: b1.rssBytes / 2 ** 20 };
+      idleNoStreams = idleSample(b0, b1);
     }
     const syncFrom = nowUs();
     const sync = await fleet.connect(Math.max(60_000, n * 60));
@@ -111,11 +119,8 @@ async function oneRun(o: XdsOptions, dataDir: string, n: number, mode: AdsMode, 
     await sleep(o.restMs);
     const restWindow: Window = [restFrom, nowUs()];
     const r1 = sampleProc(server.pid);
-    const rest = {
-      seconds: (r1.t - r0.t) / 1000, cpuSeconds: r1.cpuSeconds - r0.cpuSeconds,
-      cpuPercentOfCore: ((r1.cpuSeconds - r0.cpuSeconds) / ((r1.t - r0.t) / 1000)) * 100, rssMiB: r1.rssBytes / 2 ** 20,
-    };
-    log(`xds: ${mode} N=${n}: at rest ${rest.cpuSeconds.toFixed(2)} CPU s over ${rest.seconds.toFixed(1)} s, RSS ${rest.rssMiB.toFixed(0)} MiB ${idleNoStreams ? ` (idle before any stream: ${idleNoStreams.cpuSeconds.toFixed(2)} CPU s, ${idleNoStreams.rssMiB.toFixed(0)} MiB)` : ''}`);
+    const rest = idleSample(r0, r1);
+    log(`xds: ${mode} N=${n}: at rest ${rest.cpuSeconds.toFixed(2)} CPU s over ${rest.seconds.toFixed(1)} s, RSS ${rest.rssMiB.toFixed(0)} MiB ${idleNoStreams ? ` (idle before any stream: ${idleNoStreams.cpuSeconds.toFixed(2)} CPU s, ${idleNoStreams.rssMiB.toFixed(0)} MiB, ${idleNoStreams.mainThreadWakeupsPerSecond.toFixed(0)} wakeups/s)` : ''}`);
     const pushes: PushRecord[] = [];
     const pushWindows: Window[] = [];
     for (let k = 1; k <= o.pushes; k++) {

@@ -54,7 +54,11 @@ function ticksPerSecond(): number {
   return clkTck;
 }
 
-export interface ProcSample { t: number; cpuSeconds: number; rssBytes: number; hwmBytes: number }
+export interface ProcSample {
+  t: number; cpuSeconds: number; rssBytes: number; hwmBytes: number;
+  /** Voluntary context switches of the main thread: how often it went to sleep, i.e. woke up. */
+  wakeups: number;
+}
 
 /** CPU seconds (user + system) and resident memory of a process, from /proc/<pid>/stat and /proc/<pid>/status. */
 export function sampleProc(pid: number): ProcSample {
@@ -65,7 +69,8 @@ export function sampleProc(pid: number): ProcSample {
   const stime = Number(rest[12]);
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
-  return { t: performance.now(), cpuSeconds: (utime + stime) / ticksPerSecond(), rssBytes: kb('VmRSS'), hwmBytes: kb('VmHWM') };
+  const wakeups = Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? NaN);
+  return { t: performance.now(), cpuSeconds: (utime + stime) / ticksPerSecond(), rssBytes: kb('VmRSS'), hwmBytes: kb('VmHWM'), wakeups };
 }
 
 /** Samples a process every `intervalMs` until stopped; reports CPU used and peak RSS over the window. */
