@@ -120,7 +120,7 @@ async function oneRun(o: XdsOptions, dataDir: string, n: number, mode: AdsMode, 
     const restWindow: Window = [restFrom, nowUs()];
     const r1 = sampleProc(server.pid);
     const rest = idleSample(r0, r1);
-    log(`xds: ${mode} N=${n}: at rest ${rest.cpuSeconds.toFixed(2)} CPU s over ${rest.seconds.toFixed(1)} s, RSS ${rest.rssMiB.toFixed(0)} MiB ${idleNoStreams ? ` (idle before any stream: ${idleNoStreams.cpuSeconds.toFixed(2)} CPU s, ${idleNoStreams.rssMiB.toFixed(0)} MiB, ${idleNoStreams.mainThreadWakeupsPerSecond.toFixed(0)} wakeups/s)` : ''}`);
+    log(`xds: ${mode} N=${n}: at rest ${rest.cpuSeconds.toFixed(2)} CPU s over ${rest.seconds.toFixed(1)} s, RSS ${rest.rssMiB.toFixed(0)} MiB, main thread woke ${rest.mainThreadWakeupsPerSecond.toFixed(0)}/s${idleNoStreams ? ` (idle before any stream: ${idleNoStreams.cpuSeconds.toFixed(2)} CPU s, ${idleNoStreams.rssMiB.toFixed(0)} MiB, ${idleNoStreams.mainThreadWakeupsPerSecond.toFixed(0)} wakeups/s)` : ''}`);
     const pushes: PushRecord[] = [];
     const pushWindows: Window[] = [];
     for (let k = 1; k <= o.pushes; k++) {
