@@ -37,7 +37,8 @@ export interface ApiResult {
   runs: RunRecord[];
   summary: OpSummary[];
   ratios: { op: Op; appmeshdOverMoto: number; appmeshdOverBare: number }[];
-  profile?: { op: Op; reason: string; summary: ProfileSummary };
+  /** CPU profiles of appmeshd, one per operation (Describe first). */
+  profiles?: { op: Op; reason: string; summary: ProfileSummary }[];
 }
 
 const API_MESH = 'bench-api';
@@ -77,26 +78,34 @@ async function supported(ep: Endpoint, op: Op): Promise<string | undefined> {
   return r.status >= 200 && r.status < 300 ? undefined : `${r.status} ${r.body.slice(0, 200)}`;
 }
 
-async function profileDescribe(o: ApiOptions): Promise<ProfileSummary> {
+/**
+ * One appmeshd under `node --cpu-prof`: seeded like the measured one, then each operation's load in turn; the profile
+ * is cut into one window per operation (start-up, seeding and warm-ups left out).
+ */
+async function profileOps(o: ApiOptions, ops: readonly Op[]): Promise<{ op: Op; summary: ProfileSummary }[]> {
   const dir = mkdtempSync(join(tmpdir(), 'appmeshd-prof-'));
   const server = await startAppmeshd({ args: QUOTAS, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
-  let window: Window | undefined;
+  const windows = new Map<Op, Window>();
   try {
     const ep = endpoint(server.host, server.port, benchCredentials, o.concurrency);
     await seed(ep, o.nodes);
-    // Only the samples taken under load count (not start-up or seeding): the window is measured on the shared monotonic clock.
-    const from = nowUs() + 500_000;
-    await closedLoop(ep, { concurrency: o.concurrency, warmupMs: 500, durationMs: o.profileMs, next: requestFor('DescribeVirtualNode', API_MESH, o.nodes) });
-    window = [from, nowUs()];
+    await call(ep, createMesh('bench-create-profile'));
+    for (const op of ops) {
+      let from = 0;
+      await closedLoop(ep, {
+        concurrency: o.concurrency, warmupMs: 300, durationMs: o.profileMs, next: requestFor(op, 'bench-create-profile', o.nodes),
+        onWindow: (edge) => { if (edge === 'open') from = nowUs(); else windows.set(op, [from, nowUs()]); },
+      });
+    }
     ep.agent.destroy();
   } finally {
     await server.stop();
   }
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error('the profiled server wrote no .cpuprofile');
-  const summary = summarizeProfile(join(dir, file), window ? [window] : undefined);
+  const out = ops.map((op) => ({ op, summary: summarizeProfile(join(dir, file), [windows.get(op)!]) }));
   rmSync(dir, { recursive: true, force: true });
-  return summary;
+  return out;
 }
 
 export async function runApi(o: ApiOptions): Promise<ApiResult> {
@@ -163,9 +172,9 @@ export async function runApi(o: ApiOptions): Promise<ApiResult> {
     const missed = !(d.appmeshdOverBare >= 0.5) || !(d.appmeshdOverMoto >= 20);
     if (o.profile === 'always' || (o.profile === 'auto' && missed)) {
       const reason = missed ? 'DescribeVirtualNode target missed' : 'profile requested';
-      log(`api: ${reason}; profiling appmeshd under DescribeVirtualNode load for ${o.profileMs} ms`);
+      log(`api: ${reason}; profiling appmeshd under each operation's load for ${o.profileMs} ms`);
       try {
-        result.profile = { op: 'DescribeVirtualNode', reason, summary: await profileDescribe(o) };
+        result.profiles = (await profileOps(o, OPS)).map((p) => ({ ...p, reason }));
       } catch (err) {
         log(`api: profiling failed: ${(err as Error).message}`);
       }

@@ -119,7 +119,9 @@ export function markdown(r: BenchResults): string {
         : [x.op, x.target, 'not supported', '', '', '', '', ''])));
     s.push('', table(['Operation', 'appmeshd / moto (req/s)', 'appmeshd / bare (req/s)'],
       a.ratios.map((x) => [x.op, Number.isFinite(x.appmeshdOverMoto) ? `${fmt(x.appmeshdOverMoto, 1)}×` : '–', `${fmt(x.appmeshdOverBare * 100)}%`])));
-    if (a.profile) s.push('', profileSection(`appmeshd CPU profile (\`node --cpu-prof\`) under ${a.profile.op} load only (start-up and seeding cut out; ${a.profile.reason})`, a.profile.summary));
+    for (const p of a.profiles ?? []) {
+      s.push('', profileSection(`appmeshd CPU profile (\`node --cpu-prof\`, a separate server) under ${p.op} load only (start-up, seeding and warm-up cut out; ${p.reason})`, p.summary));
+    }
   }
   if (r.xds) {
     const x = r.xds;

@@ -59,8 +59,8 @@ async function main(): Promise<void> {
   }
   if (only.has('api')) {
     partial.api = await runApi(quick
-      ? { nodes: 1000, concurrency: 16, rounds: 3, warmupMs: 300, durationMs: 1500, profile, profileMs: 3000 }
-      : { nodes: 1000, concurrency: 16, rounds: 3, warmupMs: 1000, durationMs: 5000, profile, profileMs: 8000 });
+      ? { nodes: 1000, concurrency: 16, rounds: 3, warmupMs: 300, durationMs: 1500, profile, profileMs: 2000 }
+      : { nodes: 1000, concurrency: 16, rounds: 3, warmupMs: 1000, durationMs: 5000, profile, profileMs: 5000 });
   }
   if (only.has('xds')) {
     const modes = (values['xds-modes']?.split(',') ?? ['sotw', 'delta']) as AdsMode[];
