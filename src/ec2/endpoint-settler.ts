@@ -47,13 +47,16 @@ export class EndpointSettler {
     await this.singleton.stop();
   }
 
-  private async pass(signal: AbortSignal): Promise<void> {
+  /** Settles what is due; returns when the next endpoint will be due, or null when none is waiting. */
+  private async pass(signal: AbortSignal): Promise<number | null> {
     const { store, settleMs } = this.opts;
     const now = Date.now();
-    const due = (await store.listKind<VpcEndpointSpec>(Ec2Kind.vpcEndpoint))
-      .filter((r) => (r.spec.state === 'pending' || r.spec.state === 'deleting') && now - r.updatedAt >= settleMs);
+    const waiting = (await store.listKind<VpcEndpointSpec>(Ec2Kind.vpcEndpoint))
+      .filter((r) => r.spec.state === 'pending' || r.spec.state === 'deleting');
+    const due = waiting.filter((r) => now - r.updatedAt >= settleMs);
+    const later = waiting.filter((r) => now - r.updatedAt < settleMs).map((r) => r.updatedAt + settleMs - now);
     for (const r of due) {
-      if (signal.aborted) return;
+      if (signal.aborted) return null;
       const settled = await store.transact(async (tx) => {
         // Changed since the listing (modified again, or settled by a previous holder): leave it to a later pass.
         const row = await tx.get<VpcEndpointSpec>(Ec2Kind.vpcEndpoint, r.scope, r.name);
@@ -64,5 +67,6 @@ export class EndpointSettler {
       });
       if (settled) this.opts.log.info({ vpcEndpointId: r.name, from: r.spec.state }, 'vpc endpoint settled');
     }
+    return later.length ? Math.min(...later) : null;
   }
 }

@@ -133,27 +133,35 @@ export class Singleton {
 /** A job that calls `pass` every `intervalMs` (and when `kick` is called) until aborted; passes never overlap. */
 export function periodicJob(
   intervalMs: number,
-  pass: (signal: AbortSignal) => Promise<void>,
+  pass: (signal: AbortSignal) => Promise<number | null | void>,
   onError: (err: unknown) => void,
   setup?: (kick: () => void) => () => void,
 ): SingletonJob {
+  // A pass may say when it wants to run next: a delay in ms, or null for "only when kicked"
+  // (so an idle job costs no wake-ups); by default it runs every intervalMs.
   return (signal) => new Promise<void>((resolve) => {
     let running: Promise<void> | undefined;
     let again = false;
+    let timer: NodeJS.Timeout | undefined;
+    const schedule = (delay: number | null | void): void => {
+      clearTimeout(timer);
+      timer = undefined;
+      if (signal.aborted || delay === null) return;
+      timer = setTimeout(kick, Math.max(0, Math.min(delay ?? intervalMs, intervalMs)));
+      timer.unref();
+    };
     const kick = (): void => {
       if (signal.aborted) return;
       if (running) { again = true; return; }
       again = false;
-      running = pass(signal).catch(onError).finally(() => {
+      running = pass(signal).then(schedule, (err: unknown) => { onError(err); schedule(undefined); }).finally(() => {
         running = undefined;
         if (again) kick();
       });
     };
-    const timer = setInterval(kick, intervalMs);
-    timer.unref();
     const teardown = setup?.(kick);
     signal.addEventListener('abort', () => {
-      clearInterval(timer);
+      clearTimeout(timer);
       teardown?.();
       void Promise.resolve(running).then(() => resolve());
     }, { once: true });

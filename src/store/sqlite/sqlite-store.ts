@@ -1,7 +1,10 @@
 // SQLite backend (better-sqlite3, WAL). One process owns the file; transactions are
 // serialized through a queue because better-sqlite3 is synchronous and a transaction
-// body may await between statements. Reads from outside a running transaction wait for
-// it to end, so they never see its uncommitted writes (the connection is shared).
+// body may await between statements. Reads from outside a transaction go to a second,
+// read-only connection, which in WAL mode sees only committed data and never waits for
+// the writer; point reads are cached and the cache is invalidated at commit (this process
+// is the only writer). An in-memory database has one connection: there, outside reads wait
+// for the running transaction instead.
 import Database from 'better-sqlite3';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
@@ -34,6 +37,18 @@ function toResource<S>(row: Row): StoredResource<S> {
   };
 }
 
+const CACHE_LIMIT = 50_000;
+const cacheKey = (kind: string, scope: string, name: string) => `${kind}\0${scope}\0${name}`;
+
+/** Cached rows are shared by every caller: freezing makes an accidental mutation fail loudly. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 interface StoreReaderSync {
   get<S>(kind: string, scope: string, name: string): StoredResource<S> | undefined;
   getByArn<S>(arn: string): StoredResource<S> | undefined;
@@ -64,8 +79,14 @@ export class SqliteStore implements Store {
   private readonly inTx = new AsyncLocalStorage<true>();
   private closed = false;
   private readonly stmt;
-  /** Synchronous reads on the shared connection, used directly by transaction bodies. */
+  /** Synchronous reads on the write connection, used directly by transaction bodies. */
   private readonly reader: StoreReaderSync;
+  /** Reads from outside a transaction: the read-only connection, or the write one in memory. */
+  private readonly outside: StoreReaderSync;
+  private readonly readDb: Database.Database | undefined;
+  private readonly outsideStmt: ReturnType<SqliteStore['readStatements']>;
+  /** Decoded rows by key, filled by outside point reads, invalidated when a commit touches the key. */
+  private readonly cache = new Map<string, StoredResource | null>();
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -100,65 +121,95 @@ export class SqliteStore implements Store {
         RETURNING holder`),
       releaseLease: db.prepare<[string, string]>('DELETE FROM leases WHERE name = ? AND holder = ?'),
     };
-    this.reader = this.readSync();
+    this.reader = this.readSync(this.stmt);
+    if (file === ':memory:') {
+      this.readDb = undefined;
+      this.outsideStmt = this.stmt;
+    } else {
+      this.readDb = new Database(file, { readonly: true });
+      this.readDb.pragma('busy_timeout = 5000');
+      this.outsideStmt = this.readStatements(this.readDb);
+    }
+    this.outside = this.readSync(this.outsideStmt);
+  }
+
+  private readStatements(db: Database.Database) {
+    return {
+      get: db.prepare<[string, string, string], Row>('SELECT * FROM resources WHERE kind = ? AND scope = ? AND name = ?'),
+      getByArn: db.prepare<[string], Row>('SELECT * FROM resources WHERE arn = ?'),
+      list: db.prepare<[string, string, string, number], Row>('SELECT * FROM resources WHERE kind = ? AND scope = ? AND name > ? ORDER BY name LIMIT ?'),
+      listKind: db.prepare<[string], Row>('SELECT * FROM resources WHERE kind = ? ORDER BY scope, name'),
+      listKindPrefix: db.prepare<[string, string, string, string], Row>('SELECT * FROM resources WHERE kind = ? AND (scope = ? OR substr(scope, 1, length(?)) = ?) ORDER BY scope, name'),
+      count: db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM resources WHERE kind = ? AND scope = ?'),
+      revision: db.prepare<[], { r: number | null }>('SELECT max(revision) AS r FROM changes'),
+      since: db.prepare<[number, number], Change>('SELECT revision, op, kind, scope, name FROM changes WHERE revision > ? ORDER BY revision LIMIT ?'),
+    };
   }
 
   /** Waits until no transaction is open, unless called from inside the transaction's own body. */
   private async settled(): Promise<void> {
     if (this.closed) throw new Error('store is closed');
+    if (this.readDb) return;
     while (this.running && !this.inTx.getStore()) await this.running;
   }
 
-  private readSync(): StoreReaderSync {
+  private readSync(stmt: ReturnType<SqliteStore['readStatements']>): StoreReaderSync {
     return {
       get: <S>(kind: string, scope: string, name: string) => {
-        const row = this.stmt.get.get(kind, scope, name);
+        const row = stmt.get.get(kind, scope, name);
         return row ? toResource<S>(row) : undefined;
       },
       getByArn: <S>(arn: string) => {
-        const row = this.stmt.getByArn.get(arn);
+        const row = stmt.getByArn.get(arn);
         return row ? toResource<S>(row) : undefined;
       },
       list: <S>(kind: string, scope: string, opts: ListOptions = {}) =>
-        this.stmt.list.all(kind, scope, opts.after ?? '', opts.limit ?? -1).map((r) => toResource<S>(r)),
+        stmt.list.all(kind, scope, opts.after ?? '', opts.limit ?? -1).map((r) => toResource<S>(r)),
       listKind: <S>(kind: string, scopePrefix?: string) => {
         const rows = scopePrefix === undefined
-          ? this.stmt.listKind.all(kind)
-          : this.stmt.listKindPrefix.all(kind, scopePrefix, `${scopePrefix}/`, `${scopePrefix}/`);
+          ? stmt.listKind.all(kind)
+          : stmt.listKindPrefix.all(kind, scopePrefix, `${scopePrefix}/`, `${scopePrefix}/`);
         return rows.map((r) => toResource<S>(r));
       },
-      count: (kind: string, scope: string) => this.stmt.count.get(kind, scope)!.n,
+      count: (kind: string, scope: string) => stmt.count.get(kind, scope)!.n,
     };
   }
 
   async get<S>(kind: string, scope: string, name: string): Promise<StoredResource<S> | undefined> {
     await this.settled();
-    return this.reader.get<S>(kind, scope, name);
+    if (!this.readDb) return this.outside.get<S>(kind, scope, name);
+    const key = cacheKey(kind, scope, name);
+    const hit = this.cache.get(key);
+    if (hit !== undefined) return (hit ?? undefined) as StoredResource<S> | undefined;
+    const found = this.outside.get<S>(kind, scope, name);
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    this.cache.set(key, found ? deepFreeze(found) : null);
+    return found;
   }
 
   async getByArn<S>(arn: string): Promise<StoredResource<S> | undefined> {
     await this.settled();
-    return this.reader.getByArn<S>(arn);
+    return this.outside.getByArn<S>(arn);
   }
 
   async list<S>(kind: string, scope: string, opts: ListOptions = {}): Promise<StoredResource<S>[]> {
     await this.settled();
-    return this.reader.list<S>(kind, scope, opts);
+    return this.outside.list<S>(kind, scope, opts);
   }
 
   async listKind<S>(kind: string, scopePrefix?: string): Promise<StoredResource<S>[]> {
     await this.settled();
-    return this.reader.listKind<S>(kind, scopePrefix);
+    return this.outside.listKind<S>(kind, scopePrefix);
   }
 
   async count(kind: string, scope: string): Promise<number> {
     await this.settled();
-    return this.reader.count(kind, scope);
+    return this.outside.count(kind, scope);
   }
 
   async transact<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     if (this.closed) throw new Error('store is closed');
-    if (this.inTx.getStore()) throw new Error('transact() called inside a transaction body; use the tx argument');
+    if (!this.readDb && this.inTx.getStore()) throw new Error('transact() called inside a transaction body; use the tx argument');
     const run = async (): Promise<T> => {
       let endRunning!: () => void;
       this.running = new Promise<void>((resolve) => { endRunning = resolve; });
@@ -207,9 +258,11 @@ export class SqliteStore implements Store {
         this.db.exec('BEGIN IMMEDIATE');
         let result: T;
         try {
-          result = await this.inTx.run(true, () => fn(tx));
+          // The async context costs every promise of the process; only the shared in-memory connection needs it.
+          result = await (this.readDb ? fn(tx) : this.inTx.run(true, () => fn(tx)));
           open = false;
           this.db.exec('COMMIT');
+          for (const c of changes) this.cache.delete(cacheKey(c.kind, c.scope, c.name));
         } catch (err) {
           open = false;
           if (this.db.inTransaction) this.db.exec('ROLLBACK');
@@ -235,12 +288,12 @@ export class SqliteStore implements Store {
 
   async revision(): Promise<number> {
     await this.settled();
-    return this.stmt.revision.get()?.r ?? 0;
+    return this.outsideStmt.revision.get()?.r ?? 0;
   }
 
   async changesSince(revision: number, limit = 10_000): Promise<Change[]> {
     await this.settled();
-    return this.stmt.since.all(revision, limit);
+    return this.outsideStmt.since.all(revision, limit);
   }
 
   subscribe(listener: (changes: Change[]) => void): () => void {
@@ -269,6 +322,7 @@ export class SqliteStore implements Store {
     await this.queue;
     this.closed = true;
     this.listeners.clear();
+    this.readDb?.close();
     this.db.close();
   }
 }
