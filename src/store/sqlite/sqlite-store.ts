@@ -30,11 +30,15 @@ function stored<S>(res: NewResource<S>, revision: number): StoredResource<S> {
 }
 
 function toResource<S>(row: Row): StoredResource<S> {
-  return {
+  const resource = {
     kind: row.kind, scope: row.scope, name: row.name, arn: row.arn, uid: row.uid, version: row.version,
-    status: row.status, createdAt: row.created_at, updatedAt: row.updated_at, spec: JSON.parse(row.spec) as S,
+    status: row.status, createdAt: row.created_at, updatedAt: row.updated_at, spec: undefined as S,
     tags: JSON.parse(row.tags), clientToken: row.client_token ?? undefined, revision: row.revision,
   };
+  // The spec is parsed on first use: listings that show only names and metadata never pay for it.
+  let spec: S | undefined;
+  Object.defineProperty(resource, 'spec', { enumerable: true, get: () => (spec ??= JSON.parse(row.spec) as S) });
+  return resource;
 }
 
 const CACHE_LIMIT = 50_000;
