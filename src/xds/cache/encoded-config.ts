@@ -17,6 +17,14 @@ export const CONTROL_PLANE_ID = 'appmeshd';
 
 const hash = (data: string | Buffer) => createHash('sha256').update(data).digest('hex').slice(0, 20);
 
+/** Versions by bytes: an encoder that returns the same Buffer for the same resource (cachingEncoder) hashes it once. */
+const versions = new WeakMap<Buffer, string>();
+function resourceVersion(any: Buffer): string {
+  let v = versions.get(any);
+  if (v === undefined) { v = hash(any); versions.set(any, v); }
+  return v;
+}
+
 /** Version of a set of resources: a hash of their names and versions. */
 export function setVersion(resources: Iterable<EncodedResource>): string {
   const lines = [...resources].map((r) => `${r.name}\0${r.version}`).sort();
@@ -78,7 +86,7 @@ export function encodeConfig(config: ProxyConfig, encode: Encoder): EncodedConfi
       try { any = encode(typeUrl, r.resource); } catch (err) {
         throw new Error(`${FIELD[typeUrl]} ${r.name}: ${(err as Error).message}`);
       }
-      return { name: r.name, version: hash(any), any };
+      return { name: r.name, version: resourceVersion(any), any };
     });
     types.set(typeUrl, new EncodedType(typeUrl, encoded));
   }

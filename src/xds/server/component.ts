@@ -4,6 +4,7 @@ import type { App, Component } from '../../server/app.js';
 import type { CloudMapSource } from '../../mesh/cloud-map.js';
 import { MeshSnapshotFeed } from '../../mesh/feed.js';
 import { ProxyConfigCache, type Translate } from '../cache/proxy-config-cache.js';
+import { cachingEncoder } from '../cache/resource-encoder.js';
 import { encodeResource, loadEnvoyProtos } from '../protos.js';
 import { translate, translateApiListeners } from '../translate/index.js';
 import { createAdminHandler, type AdminHandler } from './admin-http.js';
@@ -31,7 +32,8 @@ export function createXdsComponent(app: App, cloudMap: CloudMapSource): XdsCompo
   });
   const cache = new ProxyConfigCache({
     translate: translateProxy,
-    encode: (typeUrl, json) => encodeResource(typeUrl, json),
+    // One strict encode (with validation) per distinct resource, not per proxy and resource.
+    encode: cachingEncoder((typeUrl, json) => encodeResource(typeUrl, json)),
     onProblem: (key, message) => {
       xdsConfigErrors.inc();
       log.error({ proxy: key, message }, 'proxy configuration not published; proxies keep their last good one');
