@@ -37,10 +37,28 @@ export class EncodedType {
   readonly version: string;
   private readonly bodies = new Map<string, Buffer>();
   private readonly entries = new WeakMap<EncodedResource, Buffer>();
+  private readonly subsets = new Map<string, { version: string; resources: readonly EncodedResource[] }>();
 
   constructor(readonly typeUrl: TypeUrlValue, resources: EncodedResource[]) {
     this.byName = new Map(resources.map((r) => [r.name, r]));
     this.version = setVersion(resources);
+  }
+
+  /**
+   * The resources of these names that exist, and their set version; memoized, as every stream of an identity asks
+   * for the same names. The result is shared: do not mutate it.
+   */
+  select(names: Iterable<string>): { version: string; resources: readonly EncodedResource[] } {
+    const list = [...names];
+    const key = list.join('\0');
+    let subset = this.subsets.get(key);
+    if (!subset) {
+      const resources = list.map((n) => this.byName.get(n)).filter((r): r is EncodedResource => r !== undefined);
+      subset = { version: setVersion(resources), resources };
+      if (this.subsets.size > 64) this.subsets.clear();
+      this.subsets.set(key, subset);
+    }
+    return subset;
   }
 
   /** The state-of-the-world response body (without nonce) for these resources, cached by version. */

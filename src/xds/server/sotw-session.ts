@@ -29,7 +29,7 @@ interface TypeState {
   sent: Map<string, EncodedResource>;
 }
 
-interface Plan { version: string; resources: EncodedResource[] }
+interface Plan { version: string; resources: readonly EncodedResource[] }
 
 export class SotwSession extends Session {
   readonly variant = 'sotw' as const;
@@ -115,12 +115,10 @@ export class SotwSession extends Session {
     const st = this.states.get(typeUrl);
     const type = config.types.get(typeUrl as TypeUrlValue);
     if (!st?.requested || !type) return undefined;
-    let resources: EncodedResource[];
-    if (st.wildcard) resources = [...type.byName.values()];
-    else resources = [...st.names].map((n) => type.byName.get(n)).filter((r): r is EncodedResource => r !== undefined);
-    for (const r of keep) if (!type.byName.has(r.name) && (st.wildcard || st.names.has(r.name))) resources.push(r);
-    const version = st.wildcard && keep.length === 0 ? type.version : setVersion(resources);
-    return { version, resources };
+    const kept = keep.filter((r) => !type.byName.has(r.name) && (st.wildcard || st.names.has(r.name)));
+    if (!st.wildcard && kept.length === 0) return type.select(st.names);
+    const resources = [...(st.wildcard ? type.byName.values() : type.select(st.names).resources), ...kept];
+    return { version: kept.length === 0 ? type.version : setVersion(resources), resources };
   }
 
   private wouldPush(typeUrl: string): boolean {
