@@ -104,12 +104,7 @@ export class SqliteStore implements Store {
     this.db.exec('DELETE FROM leases');
     const db = this.db;
     this.stmt = {
-      get: db.prepare<[string, string, string], Row>('SELECT * FROM resources WHERE kind = ? AND scope = ? AND name = ?'),
-      getByArn: db.prepare<[string], Row>('SELECT * FROM resources WHERE arn = ?'),
-      list: db.prepare<[string, string, string, number], Row>('SELECT * FROM resources WHERE kind = ? AND scope = ? AND name > ? ORDER BY name LIMIT ?'),
-      listKind: db.prepare<[string], Row>('SELECT * FROM resources WHERE kind = ? ORDER BY scope, name'),
-      listKindPrefix: db.prepare<[string, string, string, string], Row>('SELECT * FROM resources WHERE kind = ? AND (scope = ? OR substr(scope, 1, length(?)) = ?) ORDER BY scope, name'),
-      count: db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM resources WHERE kind = ? AND scope = ?'),
+      ...this.readStatements(db),
       upsert: db.prepare(`INSERT INTO resources (kind, scope, name, arn, uid, version, status, created_at, updated_at, spec, tags, client_token, revision)
         VALUES (@kind, @scope, @name, @arn, @uid, @version, @status, @created_at, @updated_at, @spec, @tags, @client_token, @revision)
         ON CONFLICT (kind, scope, name) DO UPDATE SET arn = excluded.arn, uid = excluded.uid, version = excluded.version,
@@ -117,8 +112,6 @@ export class SqliteStore implements Store {
           tags = excluded.tags, client_token = excluded.client_token, revision = excluded.revision`),
       del: db.prepare<[string, string, string]>('DELETE FROM resources WHERE kind = ? AND scope = ? AND name = ?'),
       change: db.prepare<[string, string, string, string]>('INSERT INTO changes (op, kind, scope, name) VALUES (?, ?, ?, ?)'),
-      revision: db.prepare<[], { r: number | null }>('SELECT max(revision) AS r FROM changes'),
-      since: db.prepare<[number, number], Change>('SELECT revision, op, kind, scope, name FROM changes WHERE revision > ? ORDER BY revision LIMIT ?'),
       acquireLease: db.prepare<[string, string, number, number], { holder: string }>(`INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)
         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
         WHERE leases.holder = excluded.holder OR leases.expires_at <= ?
