@@ -46,7 +46,7 @@ describe('xDS streams of a replica without its database', {
 
   it('closes open streams with UNAVAILABLE after the grace period, refuses new ones, admits again when the store is back', async (t) => {
     const open = watch();
-    await open.until(configured, 5000, 'configuration');
+    await open.until(configured, 15_000, 'configuration');
     let closedAt: number | undefined;
     void open.status.then(() => { closedAt = Date.now(); });
 

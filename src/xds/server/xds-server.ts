@@ -56,6 +56,8 @@ interface Live {
 const PUSH_BATCH = 200;
 /** A store ping unanswered this long counts as the store being unreachable (the store's connect timeout). */
 const PING_HUNG_MS = 5000;
+/** Pings in flight at most (during a partition they hang; newer ones must still go out). */
+const MAX_PINGS = 3;
 
 export class XdsServer {
   private server: grpc.Server | undefined;
@@ -68,7 +70,11 @@ export class XdsServer {
   private readonly pushDebounceMs: number;
   /** When the store was first seen unreachable (start of the failing ping); undefined while it answers. */
   private storeDownSince: number | undefined;
-  private pingStartedAt: number | undefined;
+  /** Pings not answered yet; a hung one must not stop newer pings from seeing the store come back. */
+  private readonly pings = new Set<{ started: number }>();
+  /** Start times of the newest ping that answered, and of the newest that failed: older outcomes are stale. */
+  private lastAnswered = 0;
+  private lastFailed = 0;
   private pingTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: XdsServerOptions) {
@@ -82,31 +88,37 @@ export class XdsServer {
 
   /** Told about failed store reads elsewhere (snapshot rebuilds): checks the store at once. */
   noteStoreError(err: unknown): void {
-    if (err instanceof StoreUnavailableError && this.pingStartedAt === undefined && this.server) void this.checkStore();
+    if (err instanceof StoreUnavailableError && this.pings.size === 0 && this.server) void this.checkStore();
   }
 
   private checkStore(): Promise<void> {
-    const started = Date.now();
-    this.pingStartedAt = started;
+    const ping = { started: Date.now() };
+    this.pings.add(ping);
     return this.opts.feed.store.ping().then(() => {
+      this.lastAnswered = Math.max(this.lastAnswered, ping.started);
+      if (ping.started < this.lastFailed) return;
       if (this.storeDownSince !== undefined) {
         this.opts.log.info({ downMs: Date.now() - this.storeDownSince }, 'store reachable again; admitting xDS streams');
       }
       this.storeDownSince = undefined;
     }, (err: unknown) => {
-      this.storeDown(started, err);
+      if (ping.started < this.lastAnswered) return;
+      this.lastFailed = Math.max(this.lastFailed, ping.started);
+      this.storeDown(ping.started, err);
     }).finally(() => {
-      if (this.pingStartedAt === started) this.pingStartedAt = undefined;
+      this.pings.delete(ping);
     });
   }
 
   private onStoreTick(): void {
     const now = Date.now();
-    if (this.pingStartedAt === undefined) void this.checkStore();
-    // A silent partition: the ping hangs until the store's own timeouts; count it as down meanwhile.
-    else if (now - this.pingStartedAt >= Math.min(PING_HUNG_MS, this.opts.storeGraceMs ?? 10_000)) {
-      this.storeDown(this.pingStartedAt, new Error('store ping unanswered'));
+    // A silent partition: a ping hangs until the store's own timeouts; count it as down meanwhile.
+    let oldest: number | undefined;
+    for (const p of this.pings) oldest = Math.min(oldest ?? p.started, p.started);
+    if (oldest !== undefined && oldest > this.lastAnswered && now - oldest >= Math.min(PING_HUNG_MS, this.opts.storeGraceMs ?? 10_000)) {
+      this.storeDown(oldest, new Error('store ping unanswered'));
     }
+    if (this.pings.size < MAX_PINGS) void this.checkStore();
   }
 
   private get storePingMs(): number { return this.opts.storePingMs ?? 1000; }
