@@ -259,7 +259,7 @@ describe('three replicas on one PostgreSQL database', { skip: pg ? false : PG_SK
     stop = true;
     await load;
     const fresh = watch(0);
-    await failedOver.until(() => converged([failedOver, fresh]), 5000, 'survivors to agree');
+    await failedOver.until(() => converged([failedOver, fresh]), 15_000, 'survivors to agree');
     t.diagnostic(`${acked.length} writes acknowledged, ${acked.length - atKill} after the kill`);
 
     for (const i of [0, 2]) {
