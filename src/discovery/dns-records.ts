@@ -12,6 +12,7 @@ import type { Store } from '../store/types.js';
 import { Attr } from './attributes.js';
 import { healthOf, isHealthy } from './health.js';
 import { type InstanceSpec, type NamespaceSpec, SdKind, type ServiceSpec } from './kinds.js';
+import { Reloader } from '../server/reloader.js';
 
 interface Zone {
   /** Undefined for public namespaces, which answer everyone. */
@@ -53,9 +54,11 @@ export class CloudMapRecordSource implements DnsRecordSource, Component {
   readonly name = 'cloud-map-dns';
   private zonesByName = new Map<string, Zone[]>();
   private unsubscribe?: () => void;
-  private loading?: Promise<void>;
-  private dirty = false;
-  private retry?: NodeJS.Timeout;
+  private readonly reloader = new Reloader(
+    () => this.load(),
+    (zones: Map<string, Zone[]>) => { this.zonesByName = zones; },
+    (err) => this.log.warn({ err }, 'cloud map dns: store read failed; retrying'),
+  );
 
   constructor(private readonly store: Store, private readonly ec2: () => Ec2Snapshot, private readonly log: Logger) {}
 
@@ -68,7 +71,7 @@ export class CloudMapRecordSource implements DnsRecordSource, Component {
 
   async stop(): Promise<void> {
     this.unsubscribe?.();
-    clearTimeout(this.retry);
+    this.reloader.stop();
   }
 
   zones(): string[] {
@@ -89,26 +92,8 @@ export class CloudMapRecordSource implements DnsRecordSource, Component {
     return vpc !== undefined && ipInCidr(client, vpc.cidrBlock);
   }
 
-  /** Reloads; changes that arrive during a load cause exactly one more load after it. */
   private refresh(): Promise<void> {
-    if (this.loading) {
-      this.dirty = true;
-      return this.loading;
-    }
-    this.loading = (async () => {
-      do {
-        this.dirty = false;
-        try {
-          this.zonesByName = await this.load();
-        } catch (err) {
-          this.log.warn({ err }, 'cloud map dns: store read failed; retrying');
-          clearTimeout(this.retry);
-          this.retry = setTimeout(() => void this.refresh(), 2000);
-          return;
-        }
-      } while (this.dirty);
-    })().finally(() => { this.loading = undefined; });
-    return this.loading;
+    return this.reloader.run();
   }
 
   private async load(): Promise<Map<string, Zone[]>> {

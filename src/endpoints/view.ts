@@ -3,6 +3,7 @@
 // write. Listeners, security-group checks and DNS all read the current snapshot.
 import type { Logger } from '../server/logger.js';
 import type { Store } from '../store/types.js';
+import { Reloader } from '../server/reloader.js';
 import {
   Ec2Kind, type NetworkInterfaceSpec, type SecurityGroupSpec, type SubnetSpec, type VpcEndpointSpec, type VpcSpec,
 } from '../ec2/records.js';
@@ -30,11 +31,18 @@ export class Ec2View {
   current: Ec2Snapshot = EMPTY;
   private readonly listeners: ((snapshot: Ec2Snapshot) => void)[] = [];
   private unsubscribe?: () => void;
-  private loading?: Promise<void>;
-  private dirty = false;
-  private retry?: NodeJS.Timeout;
+  private readonly reloader: Reloader<Ec2Snapshot>;
 
-  constructor(private readonly store: Store, private readonly log: Logger) {}
+  constructor(private readonly store: Store, private readonly log: Logger) {
+    this.reloader = new Reloader(
+      () => load(this.store),
+      (snapshot) => {
+        this.current = snapshot;
+        for (const l of this.listeners) l(snapshot);
+      },
+      (err) => this.log.warn({ err }, 'endpoint view: store read failed; retrying'),
+    );
+  }
 
   onChange(listener: (snapshot: Ec2Snapshot) => void): void {
     this.listeners.push(listener);
@@ -49,30 +57,12 @@ export class Ec2View {
 
   stop(): void {
     this.unsubscribe?.();
-    clearTimeout(this.retry);
+    this.reloader.stop();
     this.listeners.length = 0;
   }
 
   /** Reloads; writes that arrive while a load runs cause exactly one more load after it. */
   refresh(): Promise<void> {
-    if (this.loading) {
-      this.dirty = true;
-      return this.loading;
-    }
-    this.loading = (async () => {
-      do {
-        this.dirty = false;
-        try {
-          this.current = await load(this.store);
-        } catch (err) {
-          this.log.warn({ err }, 'endpoint view: store read failed; retrying');
-          clearTimeout(this.retry);
-          this.retry = setTimeout(() => void this.refresh(), 2000);
-          return;
-        }
-        for (const l of this.listeners) l(this.current);
-      } while (this.dirty);
-    })().finally(() => { this.loading = undefined; });
-    return this.loading;
+    return this.reloader.run();
   }
 }
