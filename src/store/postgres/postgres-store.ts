@@ -22,6 +22,7 @@ import {
 } from '../types.js';
 import { isBrokenConnection, isRetryable, isUnavailable, mapPgError } from './errors.js';
 import { postgresMigrations } from './migrations.js';
+import { stored } from '../stored.js';
 
 export interface PostgresStoreOptions {
   /** Pool size (default 10). */
@@ -61,15 +62,6 @@ interface Row {
 interface ChangeRow { revision: string; op: 'put' | 'delete'; kind: string; scope: string; name: string }
 
 const COLUMNS = 'kind, scope, name, arn, uid, version, status, created_at, updated_at, spec, tags, client_token, revision';
-
-/** What put returns: the row exactly as get would return it. */
-function stored<S>(res: NewResource<S>, revision: number): StoredResource<S> {
-  return {
-    kind: res.kind, scope: res.scope, name: res.name, arn: res.arn, uid: res.uid, version: res.version,
-    status: res.status, createdAt: res.createdAt, updatedAt: res.updatedAt, spec: res.spec, tags: res.tags,
-    clientToken: res.clientToken ?? undefined, revision,
-  };
-}
 
 function toResource<S>(row: Row): StoredResource<S> {
   return {

@@ -14,19 +14,11 @@ import {
   type StoredResource, StoreConflictError,
 } from '../types.js';
 import { sqliteMigrations } from './migrations.js';
+import { stored } from '../stored.js';
 
 interface Row {
   kind: string; scope: string; name: string; arn: string; uid: string; version: number; status: string;
   created_at: number; updated_at: number; spec: string; tags: string; client_token: string | null; revision: number;
-}
-
-/** What put returns: the row exactly as get would return it. */
-function stored<S>(res: NewResource<S>, revision: number): StoredResource<S> {
-  return {
-    kind: res.kind, scope: res.scope, name: res.name, arn: res.arn, uid: res.uid, version: res.version,
-    status: res.status, createdAt: res.createdAt, updatedAt: res.updatedAt, spec: res.spec, tags: res.tags,
-    clientToken: res.clientToken ?? undefined, revision,
-  };
 }
 
 function toResource<S>(row: Row): StoredResource<S> {
