@@ -46,6 +46,8 @@ export interface RequestContext {
   accountId: string;
   sourceIp: string;
   via?: EndpointVia;
+  /** The request arrived over TLS (the API port with --api-tls*, or an interface endpoint). */
+  secureTransport?: boolean;
   /** Epoch milliseconds when the request arrived. */
   receivedAt: number;
 }

@@ -20,7 +20,7 @@ export function conditionContext(ctx: RequestContext): ConditionContext {
     ['aws:requestedregion', ctx.region],
     ['aws:currenttime', new Date(ctx.receivedAt).toISOString()],
     ['aws:epochtime', String(Math.floor(ctx.receivedAt / 1000))],
-    ['aws:securetransport', ctx.via ? 'true' : 'false'],
+    ['aws:securetransport', ctx.via || ctx.secureTransport ? 'true' : 'false'],
     ['aws:userid', id.isRoot ? id.accountId : id.accessKeyId],
   ];
   if (id.userName) entries.push(['aws:username', id.userName]);

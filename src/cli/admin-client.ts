@@ -1,25 +1,38 @@
 // appmeshd proxies | config-dump: read the management service's admin endpoints of a running
 // server, signed with the root credentials (environment, or the data directory's file).
 import { existsSync, readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CREDENTIALS_PROFILE, parseCredentialsFile } from '../auth/root-credentials.js';
 import { signRequest } from '../auth/sigv4.js';
-import { ConfigError } from '../server/config.js';
+import { ConfigError, type FlagTable, type FlagValues, booleanFlag, helpText, listFlag, stringFlag } from '../server/flags.js';
+import { CliError } from './errors.js';
 
-const options = {
-  endpoint: { type: 'string' },
-  region: { type: 'string' },
-  'data-dir': { type: 'string' },
-  json: { type: 'boolean' },
-  listener: { type: 'string', multiple: true },
-} as const;
+const targetFlags: FlagTable = [
+  { name: 'endpoint', value: 'URL', default: 'http://127.0.0.1:8443, or $APPMESHD_ENDPOINT', help: 'the API port of a running appmeshd' },
+  { name: 'region', value: 'R', default: 'us-east-1, or $APPMESHD_REGION, $AWS_REGION', help: 'the region the server serves (signs the request)' },
+  { name: 'data-dir', value: 'DIR', default: './.appmeshd', help: 'read the root credentials from this data directory (unless APPMESHD_ROOT_* are set)' },
+  { name: 'ca-bundle', value: 'FILE', default: 'system trust store', help: 'trust this PEM bundle for an https:// endpoint (e.g. the output of appmeshd ca)' },
+];
 
-interface Target { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string }
+export const proxiesFlags: FlagTable = [...targetFlags, { name: 'json', default: 'off', help: 'print JSON instead of a table' }];
+export const configDumpFlags: FlagTable = [
+  ...targetFlags,
+  { name: 'listener', value: 'VS:PORT', default: 'none', multiple: true, help: 'the virtual-service listeners a proxyless gRPC client would ask for' },
+];
+export const proxiesHelp = () => helpText('appmeshd proxies [flags]', 'Lists the proxies connected to the Envoy management service of a running server.', proxiesFlags);
+export const configDumpHelp = () => helpText('appmeshd config-dump <node-id> [flags]', 'Prints the Envoy configuration the proxy with this node id would get.', configDumpFlags);
 
-function target(values: { endpoint?: string; region?: string; 'data-dir'?: string }, env = process.env): Target {
-  const endpoint = (values.endpoint ?? env.APPMESHD_ENDPOINT ?? 'http://127.0.0.1:8443').replace(/\/$/, '');
-  const region = values.region ?? env.APPMESHD_REGION ?? env.AWS_REGION ?? 'us-east-1';
+interface Target { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string; caBundle?: string }
+
+function target(flags: FlagValues, env = process.env): Target {
+  const values = { 'data-dir': stringFlag(flags, 'data-dir') };
+  const endpoint = (stringFlag(flags, 'endpoint') ?? env.APPMESHD_ENDPOINT ?? 'http://127.0.0.1:8443').replace(/\/$/, '');
+  if (!/^https?:\/\/[^/]+$/.test(endpoint)) throw new ConfigError(`--endpoint ${endpoint}: expected http://HOST:PORT or https://HOST:PORT`);
+  const region = stringFlag(flags, 'region') ?? env.APPMESHD_REGION ?? env.AWS_REGION ?? 'us-east-1';
+  const caBundle = stringFlag(flags, 'ca-bundle');
+  if (caBundle && !existsSync(caBundle)) throw new ConfigError(`--ca-bundle ${caBundle}: no such file`);
   let accessKeyId = env.APPMESHD_ROOT_ACCESS_KEY_ID ?? env.AWS_ACCESS_KEY_ID;
   let secretAccessKey = env.APPMESHD_ROOT_SECRET_ACCESS_KEY ?? env.AWS_SECRET_ACCESS_KEY;
   if (!accessKeyId || !secretAccessKey) {
@@ -29,7 +42,29 @@ function target(values: { endpoint?: string; region?: string; 'data-dir'?: strin
   if (!accessKeyId || !secretAccessKey) {
     throw new ConfigError('no root credentials: set APPMESHD_ROOT_ACCESS_KEY_ID/APPMESHD_ROOT_SECRET_ACCESS_KEY or pass --data-dir');
   }
-  return { endpoint, region, accessKeyId, secretAccessKey };
+  return { endpoint, region, accessKeyId, secretAccessKey, ...(caBundle ? { caBundle: readFileSync(caBundle, 'utf8') } : {}) };
+}
+
+/** GET over http or https (with the given CA bundle); the body parsed as JSON. */
+function get(t: Target, pathAndQuery: string, headers: Record<string, string>): Promise<{ status: number; body: { message?: string } }> {
+  const url = new URL(pathAndQuery, t.endpoint);
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolveBody, reject) => {
+    const req = send(url, { headers, timeout: 10_000, ...(t.caBundle ? { ca: t.caBundle } : {}) }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        try {
+          resolveBody({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as { message?: string } });
+        } catch {
+          reject(new CliError(`${t.endpoint}${url.pathname}: answered ${res.statusCode} with a body that is not JSON; is it an appmeshd API port?`));
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out after 10 s')));
+    req.on('error', (err: NodeJS.ErrnoException) => reject(new CliError(`cannot reach ${t.endpoint}: ${err.code ? `${err.code} ` : ''}${err.message}`)));
+    req.end();
+  });
 }
 
 async function adminGet(t: Target, path: string, query: URLSearchParams): Promise<unknown> {
@@ -39,9 +74,8 @@ async function adminGet(t: Target, path: string, query: URLSearchParams): Promis
     method: 'GET', host: url.host, path, rawQuery, accessKeyId: t.accessKeyId, secretAccessKey: t.secretAccessKey, region: t.region, service: 'appmesh',
   });
   delete headers['host'];
-  const res = await fetch(`${t.endpoint}${path}${rawQuery ? `?${rawQuery}` : ''}`, { headers });
-  const body = await res.json() as { message?: string };
-  if (!res.ok) throw new ConfigError(`${path}: ${res.status} ${body.message ?? ''}`);
+  const { status, body } = await get(t, `${path}${rawQuery ? `?${rawQuery}` : ''}`, headers);
+  if (status < 200 || status > 299) throw new CliError(`${path}: ${status} ${body.message ?? ''}`);
   return body;
 }
 
@@ -50,10 +84,9 @@ interface ProxyRow {
   types: Record<string, { ackedVersion?: string; sentVersion?: string; lastNack?: { message: string; at: string } }>;
 }
 
-export async function proxiesCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+export async function proxiesCommand(values: FlagValues): Promise<void> {
   const { proxies } = await adminGet(target(values), '/admin/proxies', new URLSearchParams()) as { proxies: ProxyRow[] };
-  if (values.json) { process.stdout.write(`${JSON.stringify(proxies, null, 2)}\n`); return; }
+  if (booleanFlag(values, 'json')) { process.stdout.write(`${JSON.stringify(proxies, null, 2)}\n`); return; }
   if (proxies.length === 0) { process.stdout.write('no connected proxies\n'); return; }
   for (const p of proxies) {
     process.stdout.write(`${p.nodeId}  ${p.service}/${p.variant}  ${p.peer}  connected since ${p.connectedSince}\n`);
@@ -65,12 +98,11 @@ export async function proxiesCommand(argv: string[]): Promise<void> {
   }
 }
 
-export async function configDumpCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+export async function configDumpCommand(values: FlagValues, positionals: string[]): Promise<void> {
   const node = positionals[0];
   if (!node || positionals.length > 1) throw new ConfigError('usage: appmeshd config-dump <node-id> [--listener <virtual-service>:<port> …]');
   const query = new URLSearchParams({ node });
-  for (const l of values.listener ?? []) query.append('listener', l);
+  for (const l of listFlag(values, 'listener')) query.append('listener', l);
   const dump = await adminGet(target(values), '/admin/config-dump', query);
   process.stdout.write(`${JSON.stringify(dump, null, 2)}\n`);
   // Also on stderr, so that they are seen when the JSON goes to a file or a pipe.

@@ -1,24 +1,57 @@
-// appmeshd command line: serve | ca | proxies | config-dump
-import { ConfigError, parseServeArgs } from '../server/config.js';
+// appmeshd command line: serve | ca | proxies | config-dump | version | help.
+// Exit codes: 0 success, 1 the command failed (a startup error, an unreachable server),
+// 2 a usage error (unknown command or flag, bad flag value).
+import { readFileSync } from 'node:fs';
+import { serveConfig, serveFlags, serveHelp } from '../server/config.js';
+import { ConfigError, type FlagTable, type FlagValues, parseFlags } from '../server/flags.js';
 import { startApp } from '../server/app.js';
-import { caCommand } from '../endpoints/ca/command.js';
-import { configDumpCommand, proxiesCommand } from './admin-client.js';
+import { caCommand, caFlags, caHelp } from './ca-command.js';
+import { configDumpCommand, configDumpFlags, configDumpHelp, proxiesCommand, proxiesFlags, proxiesHelp } from './admin-client.js';
+import { describeError } from './describe-error.js';
 
-const usage = `usage: appmeshd <command> [flags]
+interface Command {
+  summary: string;
+  flags: FlagTable;
+  help: () => string;
+  positionals?: boolean;
+  run(values: FlagValues, positionals: string[]): Promise<void> | void;
+}
+
+const version = (): string =>
+  (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+const commands: Record<string, Command> = {
+  serve: { summary: 'run the server', flags: serveFlags, help: serveHelp, run: (values) => serve(values) },
+  ca: { summary: 'print the PEM of the CA that signs endpoint and API certificates', flags: caFlags, help: caHelp, run: caCommand },
+  proxies: { summary: 'list the proxies connected to the Envoy management service', flags: proxiesFlags, help: proxiesHelp, run: proxiesCommand },
+  'config-dump': {
+    summary: 'print the Envoy configuration a proxy would get', flags: configDumpFlags, help: configDumpHelp, positionals: true, run: configDumpCommand,
+  },
+  version: {
+    summary: 'print the version', flags: [], help: () => 'usage: appmeshd version\n\nPrints the version of appmeshd.\n',
+    run: () => { process.stdout.write(`appmeshd ${version()}\n`); },
+  },
+};
+
+const usage = (): string => {
+  const width = Math.max(...Object.keys(commands).map((c) => c.length));
+  return `usage: appmeshd <command> [flags]
 
 commands:
-  serve     run the server (--data-dir, --host, --api-port, --xds-port, --region, --account-id, --store, ...)
-  ca        print the PEM of the CA that signs endpoint certificates (--data-dir)
-  proxies   list the proxies connected to the Envoy management service (--endpoint, --data-dir, --json)
-  config-dump <node-id>  print the Envoy configuration that proxy would get (--listener <vs>:<port> for proxyless gRPC)
-`;
+${Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`).join('\n')}
 
-async function serve(argv: string[]): Promise<void> {
-  const config = parseServeArgs(argv);
+\`appmeshd <command> --help\` lists the command's flags and their defaults.
+exit codes: 0 success, 1 the command failed, 2 usage error.
+`;
+};
+
+async function serve(values: FlagValues): Promise<void> {
+  const config = serveConfig(values);
   const app = await startApp(config);
   app.log.info({
     ...app.ports, host: config.host, region: config.region, accountId: config.accountId, store: app.store.backend,
-    dataDir: config.dataDir, credentialsFile: app.root.file, ...Object.fromEntries(app.components.map((c) => [c.name, true])),
+    dataDir: config.dataDir, apiUrl: app.apiUrl, credentialsFile: app.root.file, ...(app.awsConfigFile ? { configFile: app.awsConfigFile } : {}),
+    ...Object.fromEntries(app.components.map((c) => [c.name, true])),
   }, 'ready');
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -39,27 +72,30 @@ async function serve(argv: string[]): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-async function main(): Promise<void> {
-  const [command, ...rest] = process.argv.slice(2);
-  switch (command) {
-    case 'serve': return serve(rest);
-    case 'ca': return caCommand(rest);
-    case 'proxies': return proxiesCommand(rest);
-    case 'config-dump': return configDumpCommand(rest);
-    case undefined: case 'help': case '--help': case '-h':
-      process.stdout.write(usage);
-      return;
-    default:
-      process.stderr.write(`appmeshd: unknown command ${command}\n${usage}`);
-      process.exitCode = 2;
+async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    process.stderr.write(usage());
+    process.exitCode = 2;
+    return;
   }
+  if (name === 'help' || name === '--help' || name === '-h') {
+    const topic = rest[0] !== undefined ? commands[rest[0]] : undefined;
+    if (rest[0] !== undefined && !Object.hasOwn(commands, rest[0])) throw new ConfigError(`unknown command ${rest[0]}`);
+    process.stdout.write(topic ? topic.help() : usage());
+    return;
+  }
+  if (name === '--version' || name === '-v') return commands.version!.run({}, []);
+  if (!Object.hasOwn(commands, name)) throw new ConfigError(`unknown command ${name} (appmeshd --help lists them)`);
+  const command = commands[name]!;
+  const { values, positionals, help } = parseFlags(command.flags, rest, command.positionals ?? false);
+  if (help) { process.stdout.write(command.help()); return; }
+  await command.run(values, positionals);
 }
 
-main().catch((err) => {
-  if (err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    process.stderr.write(`appmeshd: ${(err as Error).message}\n`);
-    process.exit(2);
-  }
-  process.stderr.write(`appmeshd: ${(err as Error).stack ?? err}\n`);
-  process.exit(1);
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`appmeshd: ${describeError(err)}\n`);
+  if (process.env.APPMESHD_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  process.exit(err instanceof ConfigError ? 2 : 1);
 });

@@ -4,7 +4,6 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { App, Component } from '../server/app.js';
-import { CertificateAuthority } from './ca/authority.js';
 import { EndpointRecordSource } from './dns/endpoint-records.js';
 import { DnsServer, parseListenAddress } from './dns/server.js';
 import { EndpointReconciler } from './reconciler.js';
@@ -21,7 +20,7 @@ const loopbackFor = (host: string) => (host === '0.0.0.0' || host === '::' ? '12
 export function createEndpointRuntime(app: App): EndpointRuntime {
   const { config, log } = app;
   const view = new Ec2View(app.store, log);
-  const ca = CertificateAuthority.open(config.dataDir);
+  const { ca } = app;
   const xdsFingerprint = config.xdsTlsCert ? new X509Certificate(readFileSync(config.xdsTlsCert)).fingerprint256 : undefined;
   const reconciler = new EndpointReconciler({
     view, ca, region: config.region, port: config.endpointPort, log,

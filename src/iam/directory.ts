@@ -4,7 +4,9 @@
 // sees revocations as soon as the commit reaches it.
 import type { CredentialResolver, Identity, ResolvedCredential } from '../api/service.js';
 import { type PolicyDocument, parsePolicy } from '../auth/policy/parse.js';
+import type { Sealer } from '../secrets/sealer.js';
 import type { Store } from '../store/types.js';
+import { openAccessKeySecret } from './secrets.js';
 import {
   ACCESS_KEY_KIND, type AccessKeySpec, USER_KIND, USER_POLICY_KIND, type UserPolicySpec, type UserSpec, userArn, userKey,
 } from './records.js';
@@ -16,7 +18,7 @@ export class IamDirectory implements CredentialResolver {
   /** Bumped on every invalidation so a load that raced with a write is not cached. */
   private generation = 0;
 
-  constructor(private readonly store: Store, private readonly accountId: string) {}
+  constructor(private readonly store: Store, private readonly accountId: string, private readonly sealer: Sealer) {}
 
   start(): void {
     this.unsubscribe = this.store.subscribe((changes) => {
@@ -52,7 +54,8 @@ export class IamDirectory implements CredentialResolver {
       accessKeyId, accountId: this.accountId, isRoot: false, userName: user.spec.userName,
       principalArn: userArn(this.accountId, user.spec.path, user.spec.userName),
     };
-    return { secretAccessKey: key.spec.secretAccessKey, identity };
+    const secretAccessKey = openAccessKeySecret(this.sealer, accessKeyId, key.spec);
+    return secretAccessKey === undefined ? undefined : { secretAccessKey, identity };
   }
 
   /** The user's inline policies, parsed (stored documents were validated when put). */

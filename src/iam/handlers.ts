@@ -4,6 +4,8 @@ import { ApiError } from '../api/errors.js';
 import type { Handler, RequestContext } from '../api/service.js';
 import { parsePolicy, PolicyError } from '../auth/policy/parse.js';
 import type { StoredResource, Store } from '../store/types.js';
+import type { Sealer } from '../secrets/sealer.js';
+import { sealAccessKeySecret } from './secrets.js';
 import { newAccessKeyId, newSecretAccessKey, newUserId } from './ids.js';
 import {
   ACCESS_KEY_KIND, ACCESS_KEYS_PER_USER, type AccessKeySpec, USER_KIND, USER_POLICY_KIND, USER_POLICY_SIZE, USERS_PER_ACCOUNT,
@@ -13,6 +15,8 @@ import {
 export interface IamDeps {
   store: Store;
   accountId: string;
+  /** Seals access-key secrets before they reach the store. */
+  sealer: Sealer;
 }
 
 type Input = Record<string, any>;
@@ -38,7 +42,7 @@ function page<T>(rows: StoredResource<T>[], maxItems: number): { rows: StoredRes
   return { rows: shown, IsTruncated: true, Marker: marker(shown[shown.length - 1]!.name) };
 }
 
-export function createIamHandlers({ store, accountId }: IamDeps): Record<string, Handler> {
+export function createIamHandlers({ store, accountId, sealer }: IamDeps): Record<string, Handler> {
   const userOut = (row: StoredResource<UserSpec>) => ({
     Path: row.spec.path, UserName: row.spec.userName, UserId: row.spec.userId, Arn: row.arn, CreateDate: row.createdAt,
     ...(row.tags.length ? { Tags: row.tags.map((t) => ({ Key: t.key, Value: t.value })) } : {}),
@@ -113,6 +117,8 @@ export function createIamHandlers({ store, accountId }: IamDeps): Record<string,
     async CreateAccessKey(input: Input, ctx: RequestContext) {
       const name = targetName(input, ctx);
       const now = Date.now();
+      // Only the caller ever sees the plaintext; the store keeps it sealed.
+      const secretAccessKey = newSecretAccessKey();
       const { user, key } = await store.transact(async (tx) => {
         const user = await requireUser(tx, name);
         if ((await keysOf(tx, name)).length >= ACCESS_KEYS_PER_USER) {
@@ -121,13 +127,14 @@ export function createIamHandlers({ store, accountId }: IamDeps): Record<string,
         const id = newAccessKeyId();
         const key = await tx.put<AccessKeySpec>({
           kind: ACCESS_KEY_KIND, scope: '', name: id, arn: `${user.arn}/accesskey/${id}`, uid: randomUUID(), version: 1,
-          status: 'Active', createdAt: now, updatedAt: now, spec: { userName: user.spec.userName, secretAccessKey: newSecretAccessKey(), status: 'Active' }, tags: [],
+          status: 'Active', createdAt: now, updatedAt: now,
+          spec: { userName: user.spec.userName, secret: sealAccessKeySecret(sealer, id, secretAccessKey), status: 'Active' }, tags: [],
         }, { absent: true });
         return { user, key };
       });
       return {
         AccessKey: {
-          UserName: user.spec.userName, AccessKeyId: key.name, Status: key.spec.status, SecretAccessKey: key.spec.secretAccessKey, CreateDate: key.createdAt,
+          UserName: user.spec.userName, AccessKeyId: key.name, Status: key.spec.status, SecretAccessKey: secretAccessKey, CreateDate: key.createdAt,
         },
       };
     },

@@ -1,5 +1,7 @@
 // How IAM users, access keys and inline user policies are kept in the store.
 // User names are unique regardless of case, so rows are keyed by the lower-cased name.
+import type { Sealed } from '../secrets/sealer.js';
+
 
 export const USER_KIND = 'iam:user';
 export const ACCESS_KEY_KIND = 'iam:accessKey';
@@ -11,10 +13,16 @@ export interface UserSpec {
   userId: string;
 }
 
-/** Scope '' and name = access key id, so a signature's key id is one lookup. */
+/**
+ * Scope '' and name = access key id, so a signature's key id is one lookup. The secret is
+ * sealed with the master key (src/secrets/); rows written before sealing existed hold it
+ * in `secretAccessKey` until the start-up migration seals them.
+ */
 export interface AccessKeySpec {
   userName: string;
-  secretAccessKey: string;
+  secret?: Sealed;
+  /** Plaintext, only in rows from before secrets were sealed. */
+  secretAccessKey?: string;
   status: 'Active' | 'Inactive';
 }
 

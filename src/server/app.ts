@@ -1,6 +1,7 @@
 // Process wiring: store → services → edge listener → background components, and the
 // reverse order on shutdown.
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Authorizer, ServiceDefinition } from '../api/service.js';
 import { createAppMeshService } from '../appmesh/service.js';
@@ -24,6 +25,14 @@ import type { AdminHandler } from '../xds/server/admin-http.js';
 import { createXdsComponent } from '../xds/server/component.js';
 import { createEndpointRuntime } from '../endpoints/component.js';
 import { syncSharedCa } from '../endpoints/ca/shared.js';
+import { CertificateAuthority, caPaths } from '../endpoints/ca/authority.js';
+import { loadMasterKey } from '../secrets/master-key.js';
+import { Sealer } from '../secrets/sealer.js';
+import { verifyMasterKey } from '../secrets/key-check.js';
+import { sealPlaintextAccessKeys } from '../iam/secrets.js';
+import { apiTlsMaterial } from './api-tls.js';
+import { writeAwsConfigFile } from './aws-config-file.js';
+import { prepareDataDir } from './data-dir.js';
 
 /** A long-running part of the process (xDS server, endpoint reconciler, DNS server …). */
 export interface Component {
@@ -42,6 +51,14 @@ export interface App {
   services: ServiceDefinition[];
   edge: EdgeHandler;
   apiPort: number;
+  /** How clients reach the API: http(s)://<address>:<port> (loopback when listening on every address). */
+  apiUrl: string;
+  /** The endpoint CA (interface endpoint certificates, and the API's with --api-tls auto). */
+  ca: CertificateAuthority;
+  /** Seals secrets (IAM access-key secrets, the shared CA key) before they reach the store. */
+  sealer: Sealer;
+  /** The AWS config file written beside generated credentials (absent when credentials came from the environment). */
+  awsConfigFile?: string;
   /** Ports every listener bound, by name; printed on the ready line (components add theirs in start()). */
   ports: Record<string, number>;
   components: Component[];
@@ -56,13 +73,33 @@ async function listen(server: Server, port: number, host: string): Promise<numbe
   return (server.address() as AddressInfo).port;
 }
 
+const urlHost = (host: string) => {
+  const h = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return h.includes(':') ? `[${h}]` : h;
+};
+
 export async function startApp(config: AppConfig): Promise<App> {
   const log = createLogger(config.logLevel);
+  prepareDataDir(config.dataDir);
   const root = loadRootCredentials(config.dataDir);
   if (root.generated) log.info({ credentialsFile: root.file, profile: 'appmeshd' }, 'generated root credentials');
+  const masterKey = loadMasterKey(config.dataDir);
+  if (masterKey.generated) log.info({ file: masterKey.source }, 'generated the master key that seals secrets in the store; back it up');
+  const sealer = new Sealer(masterKey.key);
   const store: Store = await openStore(config.storeUrl, config.dataDir);
+  try {
+    await verifyMasterKey(store, sealer);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const resealed = await sealPlaintextAccessKeys(store, sealer);
+  if (resealed) log.info({ accessKeys: resealed }, 'sealed access-key secrets stored in plaintext by an older version');
+  // Replicas on a shared store use the store's endpoint CA, so their certificates chain to one root.
+  if (store.backend === 'postgres') await syncSharedCa(store, config.dataDir, sealer);
+  const ca = CertificateAuthority.open(config.dataDir);
   const credentials = new CredentialChain(root, config.accountId);
-  const iamDirectory = new IamDirectory(store, config.accountId);
+  const iamDirectory = new IamDirectory(store, config.accountId, sealer);
   iamDirectory.start();
   credentials.add(iamDirectory);
   const authorizer: Authorizer = new IamAuthorizer(iamDirectory);
@@ -70,7 +107,7 @@ export async function startApp(config: AppConfig): Promise<App> {
 
   const services: ServiceDefinition[] = [
     createAppMeshService({ store, region: config.region, accountId: config.accountId, quotas: config.quotas, pageTokens }),
-    createIamService({ store, accountId: config.accountId }),
+    createIamService({ store, accountId: config.accountId, sealer }),
     createDiscoveryService({ store, region: config.region, accountId: config.accountId }),
     createEc2Service({
       store, region: config.region, accountId: config.accountId, zones: config.zones, serviceZones: config.serviceZones, pageTokens,
@@ -79,16 +116,24 @@ export async function startApp(config: AppConfig): Promise<App> {
   // Set once the xDS component exists; serves /admin/proxies and /admin/config-dump.
   let xdsAdmin: AdminHandler | undefined;
   const edge = createEdgeHandler({ region: config.region, accountId: config.accountId, services, credentials, authorizer, store, log });
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 60_000, headersTimeout: 30_000 }, (req, res) => { if (!xdsAdmin?.(req, res)) edge(req, res); });
+  const serverOptions = { keepAliveTimeout: 65_000, requestTimeout: 60_000, headersTimeout: 30_000 };
+  const route = (req: Parameters<EdgeHandler>[0], res: Parameters<EdgeHandler>[1]) => { if (!xdsAdmin?.(req, res)) edge(req, res); };
+  const tls = config.apiTls ? apiTlsMaterial(config.apiTls, config.host, ca) : undefined;
+  const server: Server = tls ? createTlsServer({ ...serverOptions, ...tls, ALPNProtocols: ['http/1.1'] }, route) : createServer(serverOptions, route);
   server.on('clientError', (err: { code?: string }, socket) => {
     if (socket.writable) socket.end(clientErrorResponse(err));
   });
   const apiPort = await listen(server, config.apiPort, config.host);
+  const apiUrl = `${tls ? 'https' : 'http'}://${urlHost(config.host)}:${apiPort}`;
+  const awsConfigFile = root.file ? writeAwsConfigFile(config.dataDir, {
+    region: config.region, endpointUrl: apiUrl, ...(config.apiTls?.mode === 'auto' ? { caBundle: caPaths(config.dataDir).cert } : {}),
+  }) : undefined;
 
   const components: Component[] = [];
   components.push(new EndpointSettler({ store, log, settleMs: config.endpointSettleMs }));
   const app: App = {
-    config, store, log, root, credentials, authorizer, services, edge, apiPort, ports: { apiPort }, components,
+    config, store, log, root, credentials, authorizer, services, edge, apiPort, apiUrl, ca, sealer, ports: { apiPort }, components,
+    ...(awsConfigFile ? { awsConfigFile } : {}),
     async stop() {
       for (const c of [...components].reverse()) {
         try { await c.stop(); } catch (err) { log.error({ err, component: c.name }, 'component failed to stop'); }
@@ -101,8 +146,6 @@ export async function startApp(config: AppConfig): Promise<App> {
   const xds = createXdsComponent(app, new StoreCloudMapSource(store));
   xdsAdmin = xds.admin;
   components.push(xds);
-  // Replicas on a shared store use the store's endpoint CA, so their certificates chain to one root.
-  if (store.backend === 'postgres') await syncSharedCa(store, config.dataDir);
   const endpointRuntime = createEndpointRuntime(app);
   components.push(...endpointRuntime.components);
   if (endpointRuntime.dns) {

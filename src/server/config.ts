@@ -1,11 +1,20 @@
 // Command-line flags and environment → one immutable configuration.
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { ConfigError, type FlagTable, type FlagValues, booleanFlag, helpText, listFlag, parseFlags, stringFlag } from './flags.js';
+
+export { ConfigError };
+
+/** TLS on the API port: the operator's own certificate files, or one issued by the endpoint CA. */
+export type ApiTlsConfig = { mode: 'files'; cert: string; key: string } | { mode: 'auto' };
 
 export interface AppConfig {
   dataDir: string;
   host: string;
   apiPort: number;
+  apiTls?: ApiTlsConfig;
+  /** A plain-text API on a non-loopback address was asked for explicitly. */
+  apiInsecure: boolean;
   xdsPort: number;
   region: string;
   accountId: string;
@@ -56,37 +65,73 @@ export const defaultQuotas: Quotas = {
   envoysPerVirtualGateway: 50,
 };
 
-const serveOptions = {
-  'data-dir': { type: 'string' },
-  host: { type: 'string' },
-  'api-port': { type: 'string' },
-  'xds-port': { type: 'string' },
-  region: { type: 'string' },
-  'account-id': { type: 'string' },
-  store: { type: 'string' },
-  zones: { type: 'string' },
-  'service-zones': { type: 'string', multiple: true },
-  'endpoint-settle-ms': { type: 'string' },
-  'endpoint-port': { type: 'string' },
-  'dns-listen': { type: 'string' },
-  'xds-allow-unauthenticated': { type: 'boolean' },
-  'xds-tls-cert': { type: 'string' },
-  'xds-tls-key': { type: 'string' },
-  quota: { type: 'string', multiple: true },
-  'log-level': { type: 'string' },
-} as const;
+/** Every `appmeshd serve` flag: the parser options and `appmeshd serve --help` both come from this table. */
+export const serveFlags: FlagTable = [
+  { name: 'data-dir', value: 'DIR', default: './.appmeshd', help: 'SQLite database, generated credentials and AWS config, master key, endpoint CA' },
+  { name: 'host', value: 'ADDR', default: '127.0.0.1', help: 'address of the API and xDS listeners' },
+  { name: 'api-port', value: 'N', default: '8443', help: 'the API port (every AWS-compatible service; 0 picks a free one)' },
+  { name: 'api-tls-cert', value: 'FILE', default: 'none', help: 'serve the API over TLS with this PEM certificate chain (with --api-tls-key)' },
+  { name: 'api-tls-key', value: 'FILE', default: 'none', help: 'the PEM private key of --api-tls-cert' },
+  { name: 'api-tls', value: 'auto|off', default: 'off', help: 'auto: serve the API over TLS with a certificate from the endpoint CA (trust it with `appmeshd ca`)' },
+  { name: 'api-insecure', default: 'off', help: 'allow a plain-text API on an address other than loopback' },
+  { name: 'xds-port', value: 'N', default: '15010', help: 'the Envoy management service port (gRPC ADS)' },
+  { name: 'xds-tls-cert', value: 'FILE', default: 'none', help: 'serve xDS over TLS with this PEM certificate chain (with --xds-tls-key)' },
+  { name: 'xds-tls-key', value: 'FILE', default: 'none', help: 'the PEM private key of --xds-tls-cert' },
+  { name: 'xds-allow-unauthenticated', default: 'off', help: 'admit unsigned xDS streams (local development, proxyless gRPC clients)' },
+  { name: 'region', value: 'R', default: 'us-east-1, or $APPMESHD_REGION', help: 'the one region this deployment serves' },
+  { name: 'account-id', value: 'N', default: '111122223333, or $APPMESHD_ACCOUNT_ID', help: 'the 12-digit account id in ARNs' },
+  { name: 'store', value: 'URL', default: 'SQLite in --data-dir, or $APPMESHD_DATABASE_URL', help: 'postgres://… to run several replicas on PostgreSQL' },
+  { name: 'zones', value: 'Z,Z,…', default: '<region>a,<region>b,<region>c', help: 'the Availability Zones subnets may be created in' },
+  { name: 'service-zones', value: 'SVC=Z,Z', default: 'every zone', multiple: true, help: 'offer an endpoint service (appmesh, appmesh-envoy-management) in fewer zones' },
+  { name: 'endpoint-port', value: 'N', default: '443', help: 'the TLS port of every interface endpoint listener' },
+  { name: 'endpoint-settle-ms', value: 'N', default: '1000', help: 'how long a new or modified endpoint stays pending (and a deleted one deleting)' },
+  { name: 'dns-listen', value: 'ADDR:PORT', default: 'off', help: 'the built-in DNS server (UDP and TCP)' },
+  { name: 'quota', value: 'NAME=N', default: 'App Mesh defaults', multiple: true, help: 'adjust a service quota, e.g. virtualNodesPerMesh=1000' },
+  { name: 'log-level', value: 'L', default: 'info, or $APPMESHD_LOG_LEVEL', help: 'pino level; JSON log lines on stderr' },
+];
 
-export class ConfigError extends Error {}
+export const serveHelp = () => helpText('appmeshd serve [flags]', 'Runs the server: the App Mesh, EC2, IAM, STS and Cloud Map APIs, the Envoy management service, interface endpoints.', serveFlags);
 
 function port(value: string | undefined, fallback: number, flag: string): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`--${flag} must be a port number (0 picks a free one)`);
+  if (!/^\d+$/.test(value) || n > 65535) throw new ConfigError(`--${flag} must be a port number (0 picks a free one)`);
   return n;
 }
 
+/** Loopback addresses: a plain-text API there is reachable from this host only. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /^::ffff:127\./.test(h);
+}
+
+function apiTls(values: FlagValues): ApiTlsConfig | undefined {
+  const cert = stringFlag(values, 'api-tls-cert');
+  const key = stringFlag(values, 'api-tls-key');
+  const mode = stringFlag(values, 'api-tls') ?? 'off';
+  if (mode !== 'auto' && mode !== 'off') throw new ConfigError(`--api-tls ${mode}: expected auto or off`);
+  if (!cert !== !key) throw new ConfigError('--api-tls-cert and --api-tls-key go together');
+  if (cert && key) {
+    if (mode === 'auto') throw new ConfigError('--api-tls auto and --api-tls-cert/--api-tls-key are alternatives; give one');
+    for (const f of [cert, key]) if (!existsSync(f)) throw new ConfigError(`${f}: no such file`);
+    return { mode: 'files', cert: resolve(cert), key: resolve(key) };
+  }
+  return mode === 'auto' ? { mode: 'auto' } : undefined;
+}
+
 export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const { values } = parseArgs({ args: argv, options: serveOptions, strict: true, allowPositionals: false });
+  return serveConfig(parseFlags(serveFlags, argv).values, env);
+}
+
+export function serveConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const str = (name: string) => stringFlag(flags, name);
+  const values = {
+    region: str('region'), 'account-id': str('account-id'), zones: str('zones'), 'service-zones': listFlag(flags, 'service-zones'),
+    'endpoint-settle-ms': str('endpoint-settle-ms'), quota: listFlag(flags, 'quota'), store: str('store'),
+    'xds-tls-cert': str('xds-tls-cert'), 'xds-tls-key': str('xds-tls-key'), 'data-dir': str('data-dir'), host: str('host'),
+    'api-port': str('api-port'), 'xds-port': str('xds-port'), 'endpoint-port': str('endpoint-port'), 'dns-listen': str('dns-listen'),
+    'xds-allow-unauthenticated': booleanFlag(flags, 'xds-allow-unauthenticated'), 'log-level': str('log-level'),
+  };
   const region = values.region ?? env.APPMESHD_REGION ?? 'us-east-1';
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new ConfigError(`--region ${region} is not a region name`);
   const accountId = values['account-id'] ?? env.APPMESHD_ACCOUNT_ID ?? '111122223333';
@@ -115,9 +160,17 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   }
   const storeUrl = values.store ?? env.APPMESHD_DATABASE_URL;
   if (!values['xds-tls-cert'] !== !values['xds-tls-key']) throw new ConfigError('--xds-tls-cert and --xds-tls-key go together');
+  const host = values.host ?? '127.0.0.1';
+  const tls = apiTls(flags);
+  const apiInsecure = booleanFlag(flags, 'api-insecure');
+  if (!tls && !apiInsecure && !isLoopbackHost(host)) {
+    throw new ConfigError(`refusing to serve the API in plain text on ${host}: give --api-tls-cert/--api-tls-key or --api-tls auto, or --api-insecure`);
+  }
   return {
     dataDir: resolve(values['data-dir'] ?? './.appmeshd'),
-    host: values.host ?? '127.0.0.1',
+    host,
+    ...(tls ? { apiTls: tls } : {}),
+    apiInsecure,
     apiPort: port(values['api-port'], 8443, 'api-port'),
     xdsPort: port(values['xds-port'], 15010, 'xds-port'),
     region,

@@ -136,6 +136,7 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
       verifySignature(cred.secretAccessKey, { ...raw, payloadHash: sha256Hex(raw.body) }, parsed);
       const ctx: RequestContext = {
         requestId, identity: cred.identity, region: deps.region, accountId: deps.accountId, sourceIp,
+        secureTransport: via !== undefined || (req.socket as { encrypted?: boolean }).encrypted === true,
         receivedAt: Date.now(), ...(via ? { via } : {}),
       };
       const result = await runPipeline(service, raw, ctx, deps.authorizer, deps.log);
