@@ -98,6 +98,7 @@ async function toWireEndpoint(deps: Ec2Deps, row: StoredResource<VpcEndpointSpec
     PrivateDnsEnabled: e.privateDnsEnabled, RequesterManaged: false, NetworkInterfaceIds: e.networkInterfaceIds,
     DnsEntries: e.dnsEntries.map((d) => ({ DnsName: d.dnsName, HostedZoneId: d.hostedZoneId })),
     CreationTimestamp: e.creationTimestamp, Tags: wireTags(row.tags), OwnerId: e.ownerId, ServiceRegion: deps.region,
+    ...(e.state === 'failed' && e.lastError ? { LastError: { Code: e.lastError.code, Message: e.lastError.message } } : {}),
   };
 }
 
@@ -251,7 +252,7 @@ export function endpointHandlers(deps: Ec2Deps) {
           ...e, subnetIds: subnets.map((s) => s.subnetId), securityGroupIds: groups, privateDnsEnabled, policyDocument,
           networkInterfaceIds: interfaceIds, dnsEntries: dnsEntries(deps, { ...e, privateDnsEnabled }, code, subnets.map((s) => s.availabilityZone)),
           // A modified endpoint goes back to pending until the change is in place (PrivateLink endpoint states).
-          state: 'pending',
+          state: 'pending', lastError: undefined,
         };
         await updateRow(tx, row, { spec: next, status: next.state });
       });

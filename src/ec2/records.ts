@@ -78,7 +78,15 @@ export interface SecurityGroupSpec {
 }
 
 /** Wire values (lower camel case), as the EC2 API returns them. */
-export type VpcEndpointState = 'pending' | 'available' | 'deleting' | 'deleted';
+export type VpcEndpointState = 'pending' | 'available' | 'failed' | 'deleting' | 'deleted';
+
+/** Why an endpoint is 'failed' (EC2's LastError), and which server said so. */
+export interface EndpointLastError {
+  code: string;
+  message: string;
+  /** The server (replica) whose listener failed; only it clears the failure once it binds. */
+  reportedBy: string;
+}
 
 export interface DnsEntry {
   dnsName: string;
@@ -107,6 +115,8 @@ export interface VpcEndpointSpec {
   creationTimestamp: number;
   ownerId: string;
   ipAddressType: 'ipv4';
+  /** Set while state is 'failed': a listener of the endpoint could not bind. */
+  lastError?: EndpointLastError;
 }
 
 export interface NetworkInterfaceSpec {
@@ -131,8 +141,13 @@ export const DEFAULT_ENDPOINT_POLICY =
 
 /** Whether the endpoint's private DNS name answers inside its VPC (needs both VPC DNS attributes). */
 export function privateDnsActive(vpc: VpcSpec, endpoint: VpcEndpointSpec): boolean {
-  return endpoint.state === 'available' && endpoint.privateDnsEnabled && vpc.enableDnsSupport && vpc.enableDnsHostnames;
+  return endpointServing(endpoint) && endpoint.privateDnsEnabled && vpc.enableDnsSupport && vpc.enableDnsHostnames;
 }
 
-/** Whether an endpoint's listeners should be up. */
-export const endpointServing = (endpoint: VpcEndpointSpec) => endpoint.state === 'available';
+/**
+ * Whether an endpoint's listeners should be up. A 'failed' endpoint (one of its listeners
+ * could not bind) keeps the others serving and retries the failed one.
+ */
+export function endpointServing(endpoint: VpcEndpointSpec): boolean {
+  return endpoint.state === 'available' || endpoint.state === 'failed';
+}

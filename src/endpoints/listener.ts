@@ -19,6 +19,8 @@ export interface ListenerBehaviour {
   admit(source: string): string | undefined;
   secureContext(): SecureContext;
   alpnProtocols: string[];
+  /** Called for each connection the security groups refused (the behaviour decides what to log). */
+  refused(source: string): void;
   /** Takes over a TLS connection once the handshake is done. */
   handoff(socket: TLSSocket): void;
 }
@@ -51,11 +53,11 @@ export class EndpointListener {
 
   private accept(raw: Socket): void {
     const source = (raw.remoteAddress ?? '').replace(/^::ffff:/, '');
-    const { vpcEndpointId, networkInterfaceId } = this.binding;
+    const { vpcEndpointId } = this.binding;
     const rule = this.behaviour.admit(source);
     if (!rule) {
       endpointConnections.inc({ vpc_endpoint_id: vpcEndpointId, outcome: 'security_group_denied' });
-      this.log.warn({ vpcEndpointId, networkInterfaceId, source, port: this.binding.port }, 'connection refused by security groups');
+      this.behaviour.refused(source);
       raw.destroy();
       return;
     }

@@ -13,10 +13,25 @@ import { type EdgeEntry, meshApiHandoff, xdsRelayHandoff, type XdsTarget } from 
 import { EndpointListener, type ListenerBehaviour, type ListenerBinding } from './listener.js';
 import { endpointListeners } from './metrics.js';
 import { admittingRule } from './security-groups.js';
+import { RateLimitedLog } from './rate-limited-log.js';
+import type { ListenerFailure } from '../ec2/endpoint-health.js';
+import { errnoReason } from '../server/errno.js';
 import type { Ec2Snapshot, Ec2View } from './view.js';
 
 export interface ReconcilerDeps {
   view: Ec2View;
+  /**
+   * Records that an endpoint's listeners could not bind here (state 'failed', LastError) or
+   * now all bind (back to 'available'). Absent: failures are only logged.
+   */
+  reportListeners?: (endpoint: VpcEndpointSpec, failure: ListenerFailure | undefined) => Promise<void>;
+  /** Whether a failure reported by this server is this server's to clear. */
+  reportedHere?: (endpoint: VpcEndpointSpec) => boolean;
+  /**
+   * On a shared store each replica binds the addresses assigned to its host; an address
+   * that is not (EADDRNOTAVAIL) is another replica's, not a failure.
+   */
+  addressesShared: boolean;
   ca: CertificateAuthority;
   region: string;
   port: number;
@@ -27,7 +42,9 @@ export interface ReconcilerDeps {
 
 type Handoff = (socket: TLSSocket) => void;
 
-const RETRY_MS = 5000;
+const RETRY_MS = 2000;
+/** A refused source is logged at most once per this period (the metric counts every refusal). */
+const REFUSAL_LOG_MS = 60_000;
 const bindingKey = (b: ListenerBinding) => `${b.vpcEndpointId}/${b.networkInterfaceId}/${b.address}:${b.port}`;
 
 export class EndpointReconciler {
@@ -36,6 +53,9 @@ export class EndpointReconciler {
   private readonly handoffs = new Map<string, Handoff>();
   private readonly certificates: EndpointCertificates;
   private readonly reportedBindFailures = new Set<string>();
+  /** Bind failures of the last pass, by endpoint id (the first one of each endpoint). */
+  private readonly failures = new Map<string, ListenerFailure>();
+  private readonly refusals = new RateLimitedLog(REFUSAL_LOG_MS, 10_000);
   private running?: Promise<void>;
   private again = false;
   private retry?: NodeJS.Timeout;
@@ -106,6 +126,7 @@ export class EndpointReconciler {
     }
     for (const key of this.reportedBindFailures) if (!desired.has(key)) this.reportedBindFailures.delete(key);
     let failed = false;
+    this.failures.clear();
     for (const [key, { binding, code }] of desired) {
       if (this.listeners.has(key)) continue;
       const listener = new EndpointListener(binding, this.behaviour(binding, code, snapshot), this.deps.log);
@@ -120,11 +141,41 @@ export class EndpointReconciler {
         const level = this.reportedBindFailures.has(key) ? 'debug' : 'error';
         this.reportedBindFailures.add(key);
         this.deps.log[level]({ err, ...binding }, 'endpoint listener could not bind; is the address assigned to this host?');
+        const errno = (err as { code?: string }).code;
+        if (!(this.deps.addressesShared && errno === 'EADDRNOTAVAIL') && !this.failures.has(binding.vpcEndpointId)) {
+          this.failures.set(binding.vpcEndpointId, {
+            code: 'ListenerBindFailed',
+            message: `cannot listen on ${binding.address}:${binding.port} (${binding.networkInterfaceId}): ${errnoReason(errno) ?? (err as Error).message}${errno ? ` (${errno})` : ''}`,
+          });
+        }
       }
     }
+    await this.report(snapshot, desired);
     endpointListeners.set(this.listeners.size);
     clearTimeout(this.retry);
     if (failed && !this.stopped) this.retry = setTimeout(() => void this.schedule(), RETRY_MS);
+  }
+
+  /** Brings the endpoints' states in line with this pass's bind outcomes (only where they differ). */
+  private async report(snapshot: Ec2Snapshot, desired: Map<string, { binding: ListenerBinding }>): Promise<void> {
+    const { reportListeners, reportedHere } = this.deps;
+    if (!reportListeners) return;
+    const ids = new Set([...desired.values()].map((d) => d.binding.vpcEndpointId));
+    for (const id of ids) {
+      const endpoint = snapshot.endpoints.get(id);
+      if (!endpoint || !endpointServing(endpoint)) continue;
+      const failure = this.failures.get(id);
+      const mine = endpoint.state === 'failed' && (reportedHere?.(endpoint) ?? true);
+      const due = failure
+        ? endpoint.state === 'available' || (mine && endpoint.lastError?.message !== failure.message)
+        : mine;
+      if (!due) continue;
+      try {
+        await reportListeners(endpoint, failure);
+      } catch (err) {
+        this.deps.log.warn({ err, vpcEndpointId: id }, 'could not record the endpoint listener state');
+      }
+    }
   }
 
   /** What a listener does, reading the newest view at each connection. */
@@ -137,6 +188,15 @@ export class EndpointReconciler {
       },
       secureContext: () => this.certificates.contextFor(this.deps.view.current, this.endpoint(id) ?? createdFrom.endpoints.get(id)!, code),
       alpnProtocols: code === 'appmesh' ? ['http/1.1'] : ['h2'],
+      refused: (source) => {
+        const suppressed = this.refusals.admit(source);
+        if (suppressed === undefined) return;
+        const endpoint = this.endpoint(id);
+        this.deps.log.warn({
+          source, destination: `${binding.address}:${binding.port}`, vpcEndpointId: id, networkInterfaceId: binding.networkInterfaceId,
+          securityGroupIds: endpoint?.securityGroupIds ?? [], ...(suppressed ? { suppressedSinceLastLog: suppressed } : {}),
+        }, 'connection refused by security groups: no ingress rule of the endpoint\'s groups allows this source on this port');
+      },
       handoff: (socket) => this.handoff(id, code)(socket),
     };
   }

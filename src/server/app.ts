@@ -67,7 +67,7 @@ export interface App {
 
 async function listen(server: Server, port: number, host: string): Promise<number> {
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err) => reject(Object.assign(err, { listener: 'the API port' })));
     server.listen(port, host, () => { server.off('error', reject); resolve(); });
   });
   return (server.address() as AddressInfo).port;
@@ -94,7 +94,10 @@ export async function startApp(config: AppConfig): Promise<App> {
     throw err;
   }
   const resealed = await sealPlaintextAccessKeys(store, sealer);
-  if (resealed) log.info({ accessKeys: resealed }, 'sealed access-key secrets stored in plaintext by an older version');
+  if (resealed) {
+    await store.scrub();
+    log.info({ accessKeys: resealed }, 'sealed access-key secrets stored in plaintext by an older version');
+  }
   // Replicas on a shared store use the store's endpoint CA, so their certificates chain to one root.
   if (store.backend === 'postgres') await syncSharedCa(store, config.dataDir, sealer);
   const ca = CertificateAuthority.open(config.dataDir);

@@ -101,5 +101,12 @@ export interface Store extends StoreReader {
   releaseLease(name: string, holderId: string): Promise<boolean>;
   /** Resolves when the backend answers a trivial query. */
   ping(): Promise<void>;
+  /**
+   * Makes overwritten row contents unreadable in the backend's files, after secrets stored
+   * in plaintext by an older version were sealed. SQLite zeroes deleted content
+   * (secure_delete) and folds the WAL into the database; PostgreSQL vacuums the table
+   * (a dump only ever holds live rows).
+   */
+  scrub(): Promise<void>;
   close(): Promise<void>;
 }

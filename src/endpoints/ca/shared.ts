@@ -46,6 +46,7 @@ async function sealStoredKey(store: Store, row: StoredResource<CaSpec>, sealer: 
     await store.transact((tx) => tx.put<CaSpec>({
       ...unrevised, version: row.version + 1, updatedAt: Date.now(), spec: { ...rest, key: sealer.seal(keyPem, CONTEXT) },
     }, { version: row.version }));
+    await store.scrub();
   } catch (err) {
     if (!(err instanceof StoreConflictError)) throw err; // another replica sealed it first
   }

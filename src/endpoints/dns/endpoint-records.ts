@@ -6,7 +6,7 @@ import {
   baseEndpointDnsName, ENDPOINT_SERVICE_CODES, type EndpointServiceCode, privateDnsName, regionalEndpointDnsName, serviceCodeOf,
   zonalEndpointDnsName,
 } from '../../ec2/endpoint-services.js';
-import { privateDnsActive, type VpcEndpointSpec } from '../../ec2/records.js';
+import { endpointServing, privateDnsActive, type VpcEndpointSpec } from '../../ec2/records.js';
 import type { Ec2Snapshot } from '../view.js';
 import type { ResourceRecord } from './message.js';
 import type { DnsRecordSource, LookupResult } from './record-source.js';
@@ -67,7 +67,7 @@ export class EndpointRecordSource implements DnsRecordSource {
     for (const endpoint of snapshot.endpoints.values()) {
       const code: EndpointServiceCode | undefined = serviceCodeOf(endpoint.serviceName, this.region);
       // Names exist from creation on and stay while a modification settles (pending), as in AWS.
-      if (!code || (endpoint.state !== 'available' && endpoint.state !== 'pending')) continue;
+      if (!code || !(endpointServing(endpoint) || endpoint.state === 'pending')) continue;
       const addresses = endpointAddresses(snapshot, endpoint);
       if (!addresses.length) continue;
       publicNames.set(regionalEndpointDnsName(endpoint.vpcEndpointId, endpoint.dnsSuffix, code, this.region).toLowerCase(), addresses.map((a) => a.address));

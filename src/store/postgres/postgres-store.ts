@@ -412,6 +412,10 @@ export class PostgresStore implements Store {
     await this.query('SELECT 1');
   }
 
+  async scrub(): Promise<void> {
+    await this.query('VACUUM resources');
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     await this.queue;

@@ -91,6 +91,8 @@ export class SqliteStore implements Store {
     // FULL: a commit is on disk before the API acknowledges it, whatever happens next.
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
+    // Overwritten and deleted rows are zeroed, not left in free space (the file holds sealed secrets).
+    this.db.pragma('secure_delete = ON');
     migrateSqlite(this.db);
     // One process owns the file: a lease left in it belongs to a process that is gone.
     this.db.exec('DELETE FROM leases');
@@ -304,6 +306,11 @@ export class SqliteStore implements Store {
   async ping(): Promise<void> {
     await this.settled();
     this.db.prepare('SELECT 1').get();
+  }
+
+  async scrub(): Promise<void> {
+    await this.settled();
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   async close(): Promise<void> {

@@ -25,6 +25,13 @@ import { xdsServices, type XdsMethod } from './services.js';
 import type { Session, SessionStatus } from './session.js';
 import { SotwSession } from './sotw-session.js';
 
+/** grpc-js reports a failed bind as text; this gives it the shape of a net listen error (code, address, port). */
+function listenError(err: Error, address: string, port: number): Error {
+  const code = /\blisten (E[A-Z]+)/.exec(err.message)?.[1];
+  if (!code) return err;
+  return Object.assign(new Error(`xDS port: listen ${code} ${address}:${port}`), { code, syscall: 'listen', address, port, listener: 'the xDS port' });
+}
+
 export interface XdsServerOptions extends AdmissionDeps {
   host: string;
   port: number;
@@ -142,6 +149,13 @@ export class XdsServer {
 
   /** Binds and returns the port. */
   async start(): Promise<number> {
+    // grpc-js writes its own diagnostics as bare text on stderr; keep them in the JSON log.
+    const line = (args: unknown[]) => ({ grpc: args.map(String).join(' ') });
+    grpc.setLogger({
+      error: (...args: unknown[]) => this.opts.log.warn(line(args), 'grpc'),
+      info: (...args: unknown[]) => this.opts.log.info(line(args), 'grpc'),
+      debug: (...args: unknown[]) => this.opts.log.debug(line(args), 'grpc'),
+    });
     const server = new grpc.Server({ 'grpc.keepalive_permit_without_calls': 1, 'grpc.max_receive_message_length': 16 * 1024 * 1024 });
     for (const svc of xdsServices()) {
       const impl: grpc.UntypedServiceImplementation = {};
@@ -153,7 +167,7 @@ export class XdsServer {
       : grpc.ServerCredentials.createInsecure();
     const host = this.opts.host.includes(':') ? `[${this.opts.host}]` : this.opts.host;
     const port = await new Promise<number>((resolve, reject) => {
-      server.bindAsync(`${host}:${this.opts.port}`, creds, (err, p) => (err ? reject(err) : resolve(p)));
+      server.bindAsync(`${host}:${this.opts.port}`, creds, (err, p) => (err ? reject(listenError(err, this.opts.host, this.opts.port)) : resolve(p)));
     });
     this.server = server;
     this.unlisten = this.opts.feed.listen((mesh, entry) => this.onSnapshot(mesh, entry));
