@@ -195,7 +195,7 @@ export class EndpointReconciler {
         this.deps.log.warn({
           source, destination: `${binding.address}:${binding.port}`, vpcEndpointId: id, networkInterfaceId: binding.networkInterfaceId,
           securityGroupIds: endpoint?.securityGroupIds ?? [], ...(suppressed ? { suppressedSinceLastLog: suppressed } : {}),
-        }, 'connection refused by security groups: no ingress rule of the endpoint\'s groups allows this source on this port');
+        }, 'connection refused by security groups');
       },
       handoff: (socket) => this.handoff(id, code)(socket),
     };

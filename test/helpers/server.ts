@@ -76,7 +76,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const apiPort = Number(ready.apiPort);
   return {
     process: child, dataDir, apiPort, ready, region, logs,
-    endpoint: `http://127.0.0.1:${apiPort}`,
+    // https:// when the API speaks TLS (--api-tls*); the ready line says how to reach it.
+    endpoint: typeof ready.apiUrl === 'string' ? ready.apiUrl : `http://127.0.0.1:${apiPort}`,
     credentials: { accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET_ACCESS_KEY },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
