@@ -1,4 +1,4 @@
-// The Envoy API protos (as shipped by @grpc/grpc-js-xds) and a strict proto3-JSON → protobuf encoder.
+// The Envoy API protos (vendored under vendor/xds-protos/, see src/xds/proto-files.ts) and a strict proto3-JSON → protobuf encoder.
 //
 // Translation produces resources as proto3-JSON objects (snake_case field names, typed Any values carrying '@type').
 // `encodeResource` turns one into the bytes of a google.protobuf.Any, as they go on the wire in a DiscoveryResponse.
@@ -11,30 +11,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import protobuf from 'protobufjs';
 import type { PackageDefinition } from '@grpc/proto-loader';
+import { ENVOY_PROTO_FILES, VENDORED_PROTO_DIRS, VENDORED_PROTOS_ROOT } from './proto-files.js';
+
+export { ENVOY_PROTO_FILES };
 
 const require = createRequire(import.meta.url);
 
-/** Proto files loaded by `loadEnvoyProtos` (their imports are loaded too). */
-export const ENVOY_PROTO_FILES: readonly string[] = [
-  'envoy/config/listener/v3/listener.proto',
-  'envoy/config/route/v3/route.proto',
-  'envoy/config/cluster/v3/cluster.proto',
-  'envoy/config/endpoint/v3/endpoint.proto',
-  'envoy/extensions/transport_sockets/tls/v3/tls.proto',
-  'envoy/extensions/transport_sockets/tls/v3/secret.proto',
-  'envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto',
-  'envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy.proto',
-  'envoy/extensions/filters/http/router/v3/router.proto',
-  'envoy/extensions/filters/http/fault/v3/fault.proto',
-  'envoy/extensions/filters/listener/original_dst/v3/original_dst.proto',
-  'envoy/extensions/filters/listener/tls_inspector/v3/tls_inspector.proto',
-  'envoy/extensions/access_loggers/file/v3/file.proto',
-  'envoy/extensions/upstreams/http/v3/http_protocol_options.proto',
-  'envoy/extensions/retry/host/previous_hosts/v3/previous_hosts.proto',
-  'envoy/extensions/clusters/aggregate/v3/cluster.proto',
-  'envoy/service/discovery/v3/ads.proto',
-  'envoy/service/discovery/v3/discovery.proto',
-];
 
 export interface EnvoyProtos {
   root: protobuf.Root;
@@ -46,18 +28,10 @@ export interface EnvoyProtos {
 
 let loaded: EnvoyProtos | undefined;
 
-function depsDir(): string {
-  return path.join(path.dirname(require.resolve('@grpc/grpc-js-xds/package.json')), 'deps');
-}
-
 /** Include directories for @grpc/proto-loader or protoc when loading the Envoy API. */
 export function envoyIncludeDirs(): string[] {
-  const deps = depsDir();
   return [
-    path.join(deps, 'envoy-api'),
-    path.join(deps, 'xds'),
-    path.join(deps, 'googleapis'),
-    path.join(deps, 'protoc-gen-validate'),
+    ...VENDORED_PROTO_DIRS.map((d) => path.join(VENDORED_PROTOS_ROOT, d)),
     path.dirname(require.resolve('protobufjs/package.json')),
   ];
 }

@@ -1,9 +1,10 @@
-// The xDS gRPC services, loaded from the Envoy API protos @grpc/grpc-js-xds ships. Responses
+// The xDS gRPC services, loaded from the vendored Envoy API protos. Responses
 // are written as already-encoded bytes (see ../cache/wire.ts), so each service's response
 // serializer passes Buffers through.
 import * as protoLoader from '@grpc/proto-loader';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import { envoyIncludeDirs } from '../protos.js';
+import { XDS_SERVICE_PROTO_FILES } from '../proto-files.js';
 import { TypeUrl, type TypeUrlValue } from '../translate/types.js';
 import type { Variant, XdsService } from './session.js';
 
@@ -30,16 +31,8 @@ const SERVICES: ServiceSpec[] = [
   { name: 'envoy.service.endpoint.v3.EndpointDiscoveryService', service: 'eds', fixedType: TypeUrl.endpoint, sotw: 'StreamEndpoints', delta: 'DeltaEndpoints' },
 ];
 
-const PROTO_FILES = [
-  'envoy/service/discovery/v3/ads.proto',
-  'envoy/service/listener/v3/lds.proto',
-  'envoy/service/route/v3/rds.proto',
-  'envoy/service/cluster/v3/cds.proto',
-  'envoy/service/endpoint/v3/eds.proto',
-];
-
 export function loadXdsPackage(): protoLoader.PackageDefinition {
-  return protoLoader.loadSync(PROTO_FILES, {
+  return protoLoader.loadSync([...XDS_SERVICE_PROTO_FILES], {
     keepCase: true, longs: String, enums: String, defaults: false, oneofs: true, includeDirs: envoyIncludeDirs(),
   });
 }
