@@ -21,7 +21,9 @@ if (!existsSync(listFile)) {
 }
 const { ENVOY_PROTO_FILES, XDS_SERVICE_PROTO_FILES, VENDORED_PROTO_DIRS } = await import(listFile);
 const roots = [...new Set([...ENVOY_PROTO_FILES, ...XDS_SERVICE_PROTO_FILES])];
-const vendorRoot = join(root, 'vendor', 'xds-protos');
+// --vendor DIR checks or writes another tree (the tests use it to see the check fail).
+const vendorArg = process.argv.indexOf('--vendor');
+const vendorRoot = vendorArg > 0 ? resolve(process.argv[vendorArg + 1]) : join(root, 'vendor', 'xds-protos');
 const protobufjsDir = dirname(require.resolve('protobufjs/package.json'));
 const protobuf = require('protobufjs');
 /** Well-known types protobufjs carries built in (google/protobuf/*.proto) or as files. */
