@@ -2,7 +2,8 @@
 // with: the store keeps one sealed check value, published by the first server to start.
 // A replica with another key stops with a message naming both key ids, instead of failing
 // every signature of an IAM user later.
-import { StoreConflictError, type Store } from '../store/types.js';
+import { publishOnce } from '../store/publish-once.js';
+import type { Store } from '../store/types.js';
 import { isSealed, type Sealed, SealError, type Sealer } from './sealer.js';
 
 const KIND = 'appmeshd:masterKeyCheck';
@@ -15,21 +16,7 @@ interface CheckSpec { check: Sealed }
 export class MasterKeyMismatchError extends Error {}
 
 export async function verifyMasterKey(store: Store, sealer: Sealer): Promise<void> {
-  let row = await store.get<CheckSpec>(KIND, '', NAME);
-  if (!row) {
-    const now = Date.now();
-    try {
-      await store.transact((tx) => tx.put<CheckSpec>({
-        kind: KIND, scope: '', name: NAME, arn: `appmeshd:${KIND}/${NAME}`, uid: NAME, version: 1, status: 'ACTIVE',
-        createdAt: now, updatedAt: now, spec: { check: sealer.seal(PLAINTEXT, CONTEXT) }, tags: [],
-      }, { absent: true }));
-      return;
-    } catch (err) {
-      if (!(err instanceof StoreConflictError)) throw err;
-    }
-    row = await store.get<CheckSpec>(KIND, '', NAME);
-    if (!row) throw new Error('the master key check vanished from the store');
-  }
+  const row = await publishOnce<CheckSpec>(store, KIND, NAME, () => ({ check: sealer.seal(PLAINTEXT, CONTEXT) }));
   if (!isSealed(row.spec.check)) throw new MasterKeyMismatchError('the master key check in the store is malformed');
   try {
     if (sealer.open(row.spec.check, CONTEXT) === PLAINTEXT) return;

@@ -2,7 +2,7 @@
 // APPMESHD_MASTER_KEY (base64 of 32 bytes) or `<data-dir>/master.key` (0600), which is
 // generated at first start. Replicas of one PostgreSQL store must all have the same key.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const MASTER_KEY_FILE = 'master.key';
@@ -31,7 +31,6 @@ export function loadMasterKey(dataDir: string, env: NodeJS.ProcessEnv = process.
   if (fromEnv !== undefined && fromEnv !== '') return { key: decode(fromEnv, MASTER_KEY_ENV), source: 'environment', generated: false };
   const file = join(dataDir, MASTER_KEY_FILE);
   if (existsSync(file)) {
-    chmodSync(file, 0o600);
     return { key: decode(readFileSync(file, 'utf8'), file), source: file, generated: false };
   }
   const key = randomBytes(32);

@@ -80,7 +80,8 @@ const urlHost = (host: string) => {
 
 export async function startApp(config: AppConfig): Promise<App> {
   const log = createLogger(config.logLevel);
-  prepareDataDir(config.dataDir);
+  const untightened = prepareDataDir(config.dataDir);
+  if (untightened.length) log.warn({ paths: untightened }, 'could not make these data directory paths private (0700/0600); they are owned by another user');
   const root = loadRootCredentials(config.dataDir);
   if (root.generated) log.info({ credentialsFile: root.file, profile: 'appmeshd' }, 'generated root credentials');
   const masterKey = loadMasterKey(config.dataDir);

@@ -8,14 +8,22 @@ import { join } from 'node:path';
 /** Files that may exist in a data directory, relative to it. */
 const PRIVATE_FILES = ['appmeshd.db', 'appmeshd.db-wal', 'appmeshd.db-shm', 'credentials', 'config', 'master.key', join('ca', 'ca.key')];
 
-export function prepareDataDir(dataDir: string): void {
+/** Returns the paths whose mode could not be tightened (owned by another user), for a warning. */
+export function prepareDataDir(dataDir: string): string[] {
   process.umask(0o077);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (!statSync(dataDir).isDirectory()) throw new Error(`--data-dir ${dataDir} is not a directory`);
-  chmodSync(dataDir, 0o700);
-  if (existsSync(join(dataDir, 'ca'))) chmodSync(join(dataDir, 'ca'), 0o700);
-  for (const f of PRIVATE_FILES) {
-    const path = join(dataDir, f);
-    if (existsSync(path)) chmodSync(path, 0o600);
-  }
+  const untightened: string[] = [];
+  const tighten = (path: string, mode: number) => {
+    if (!existsSync(path) || (statSync(path).mode & 0o777) === mode) return;
+    try {
+      chmodSync(path, mode);
+    } catch {
+      untightened.push(path);
+    }
+  };
+  tighten(dataDir, 0o700);
+  tighten(join(dataDir, 'ca'), 0o700);
+  for (const f of PRIVATE_FILES) tighten(join(dataDir, f), 0o600);
+  return untightened;
 }

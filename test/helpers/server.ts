@@ -11,6 +11,8 @@ export const cliPath = join(repoRoot, 'bin', 'appmeshd.js');
 
 export const TEST_ACCESS_KEY_ID = 'AKIAAPPMESHDTEST0001';
 export const TEST_SECRET_ACCESS_KEY = 'appmeshd-test-secret-key-0000000000000000';
+/** Like the root credentials, one master key for every test server, so replicas of one store agree. */
+export const TEST_MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
 export const TEST_REGION = 'us-east-1';
 export const TEST_ACCOUNT_ID = '111122223333';
 
@@ -50,6 +52,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       ...process.env,
       APPMESHD_ROOT_ACCESS_KEY_ID: TEST_ACCESS_KEY_ID,
       APPMESHD_ROOT_SECRET_ACCESS_KEY: TEST_SECRET_ACCESS_KEY,
+      APPMESHD_MASTER_KEY: TEST_MASTER_KEY,
       ...(opts.env ?? {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],

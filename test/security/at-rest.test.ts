@@ -48,8 +48,9 @@ function storeBytes(dataDir: string): Buffer {
     .map((f) => join(dataDir, f)).filter(existsSync).map((f) => readFileSync(f)));
 }
 
+/** A server whose master key is the data directory's master.key file (the default outside tests). */
 async function start(dataDir: string, env: Record<string, string> = {}): Promise<RunningServer> {
-  const s = await startServer({ dataDir, env });
+  const s = await startServer({ dataDir, env: { APPMESHD_MASTER_KEY: '', ...env } });
   servers.push(s);
   return s;
 }
@@ -142,8 +143,9 @@ test('PostgreSQL: a dump of the resources table holds no secret; a replica with 
 
     const other = mkdtempSync(join(tmpdir(), 'appmeshd-at-rest-'));
     dirs.push(other);
+    // No APPMESHD_MASTER_KEY: this replica generates its own master.key, as a forgotten variable would.
     const wrong = spawnSync(process.execPath, [cliPath, 'serve', '--data-dir', other, '--api-port', '0', '--xds-port', '0', '--store', url], {
-      env: { ...process.env, APPMESHD_ROOT_ACCESS_KEY_ID: TEST_ACCESS_KEY_ID, APPMESHD_ROOT_SECRET_ACCESS_KEY: TEST_SECRET_ACCESS_KEY },
+      env: { ...process.env, APPMESHD_MASTER_KEY: '', APPMESHD_ROOT_ACCESS_KEY_ID: TEST_ACCESS_KEY_ID, APPMESHD_ROOT_SECRET_ACCESS_KEY: TEST_SECRET_ACCESS_KEY },
       encoding: 'utf8', timeout: 20_000,
     });
     assert.equal(wrong.status, 1, wrong.stderr);

@@ -7,12 +7,12 @@
 // master key in the store (so a database dump does not hold it), plain in the data directory.
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Sealed, Sealer } from '../../secrets/sealer.js';
+import { publishOnce } from '../../store/publish-once.js';
 import { StoreConflictError, type Store, type StoredResource } from '../../store/types.js';
 import { CertificateAuthority, caPaths } from './authority.js';
 
 const KIND = 'endpoints:ca';
 const NAME = 'default';
-const ARN = 'appmeshd:endpoints:ca/default';
 
 interface CaSpec {
   certPem: string;
@@ -53,23 +53,10 @@ async function sealStoredKey(store: Store, row: StoredResource<CaSpec>, sealer: 
 }
 
 export async function syncSharedCa(store: Store, dataDir: string, sealer: Sealer): Promise<void> {
-  let row = await store.get<CaSpec>(KIND, '', NAME);
-  if (!row) {
+  const row = await publishOnce<CaSpec>(store, KIND, NAME, () => {
     const local = CertificateAuthority.open(dataDir);
-    const spec: CaSpec = { certPem: local.certPem, key: sealer.seal(readFileSync(caPaths(dataDir).key, 'utf8'), CONTEXT) };
-    const now = Date.now();
-    try {
-      await store.transact((tx) => tx.put({
-        kind: KIND, scope: '', name: NAME, arn: ARN, uid: NAME, version: 1, status: 'ACTIVE',
-        createdAt: now, updatedAt: now, spec, tags: [],
-      }, { absent: true }));
-      return;
-    } catch (err) {
-      if (!(err instanceof StoreConflictError)) throw err;
-    }
-    row = await store.get<CaSpec>(KIND, '', NAME);
-    if (!row) throw new Error('the shared endpoint CA vanished from the store');
-  }
+    return { certPem: local.certPem, key: sealer.seal(readFileSync(caPaths(dataDir).key, 'utf8'), CONTEXT) };
+  });
   await sealStoredKey(store, row, sealer);
   const keyPem = row.spec.key ? sealer.open(row.spec.key, CONTEXT) : row.spec.keyPem;
   if (keyPem === undefined) throw new Error('the shared endpoint CA in the store has no key');
