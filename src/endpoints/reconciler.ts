@@ -28,8 +28,9 @@ export interface ReconcilerDeps {
   /** Whether a failure reported by this server is this server's to clear. */
   reportedHere?: (endpoint: VpcEndpointSpec) => boolean;
   /**
-   * On a shared store each replica binds the addresses assigned to its host; an address
-   * that is not (EADDRNOTAVAIL) is another replica's, not a failure.
+   * On a shared store each replica binds the addresses assigned to its host: an address that
+   * is not (EADDRNOTAVAIL), or one that another replica on the same host already holds
+   * (EADDRINUSE), is served by another replica, so these only get logged.
    */
   addressesShared: boolean;
   ca: CertificateAuthority;
@@ -142,7 +143,8 @@ export class EndpointReconciler {
         this.reportedBindFailures.add(key);
         this.deps.log[level]({ err, ...binding }, 'endpoint listener could not bind; is the address assigned to this host?');
         const errno = (err as { code?: string }).code;
-        if (!(this.deps.addressesShared && errno === 'EADDRNOTAVAIL') && !this.failures.has(binding.vpcEndpointId)) {
+        const anotherReplicas = this.deps.addressesShared && (errno === 'EADDRNOTAVAIL' || errno === 'EADDRINUSE');
+        if (!anotherReplicas && !this.failures.has(binding.vpcEndpointId)) {
           this.failures.set(binding.vpcEndpointId, {
             code: 'ListenerBindFailed',
             message: `cannot listen on ${binding.address}:${binding.port} (${binding.networkInterfaceId}): ${errnoReason(errno) ?? (err as Error).message}${errno ? ` (${errno})` : ''}`,
