@@ -28,12 +28,12 @@ export interface BuildContext {
 
 const toSnapshot = <S>(r: StoredResource<S>): SnapshotResource<S> => Object.freeze({ name: r.name, arn: r.arn, spec: r.spec, version: r.version });
 
-function byName<S>(rows: StoredResource<S>[]): ReadonlyMap<string, SnapshotResource<S>> {
+function byName<S>(rows: readonly StoredResource<S>[]): ReadonlyMap<string, SnapshotResource<S>> {
   return new Map(rows.map((r) => [r.name, toSnapshot(r)]));
 }
 
 /** Groups rows scoped '<mesh>/<parent>' by parent name. */
-function byParent<S>(rows: StoredResource<S>[]): ReadonlyMap<string, ReadonlyMap<string, SnapshotResource<S>>> {
+function byParent<S>(rows: readonly StoredResource<S>[]): ReadonlyMap<string, ReadonlyMap<string, SnapshotResource<S>>> {
   const out = new Map<string, Map<string, SnapshotResource<S>>>();
   for (const r of rows) {
     const parent = r.scope.slice(r.scope.indexOf('/') + 1);
@@ -46,11 +46,11 @@ function byParent<S>(rows: StoredResource<S>[]): ReadonlyMap<string, ReadonlyMap
 
 interface MeshRows {
   mesh: StoredResource<MeshSpec>;
-  nodes: StoredResource<VirtualNodeSpec>[];
-  services: StoredResource<VirtualServiceSpec>[];
-  routers: StoredResource<VirtualRouterSpec>[];
+  nodes: readonly StoredResource<VirtualNodeSpec>[];
+  services: readonly StoredResource<VirtualServiceSpec>[];
+  routers: readonly StoredResource<VirtualRouterSpec>[];
   routes: StoredResource<RouteSpec>[];
-  gateways: StoredResource<VirtualGatewaySpec>[];
+  gateways: readonly StoredResource<VirtualGatewaySpec>[];
   gatewayRoutes: StoredResource<GatewayRouteSpec>[];
 }
 
@@ -68,7 +68,7 @@ async function readRows(reader: StoreReader, meshName: string): Promise<MeshRows
   };
 }
 
-function cloudMapServicesOf(nodes: StoredResource<VirtualNodeSpec>[]): CloudMapServiceKey[] {
+function cloudMapServicesOf(nodes: readonly StoredResource<VirtualNodeSpec>[]): CloudMapServiceKey[] {
   const seen = new Map<string, CloudMapServiceKey>();
   for (const n of nodes) {
     const cm = n.spec.serviceDiscovery?.awsCloudMap;

@@ -178,6 +178,21 @@ export function storeContract(
       assert.deepEqual(await store.listKind('nothing'), []);
     });
 
+    test('a listing reflects every commit to its kind and scope, and repeated listings agree', async (store) => {
+      await put(store, resource('virtualNode', 'm', 'a'));
+      const first = await store.list('virtualNode', 'm', { limit: 10 });
+      assert.deepEqual((await store.list('virtualNode', 'm', { limit: 10 })).map((r) => r.name), ['a']);
+      await put(store, resource('virtualNode', 'm', 'b'));
+      assert.deepEqual((await store.list('virtualNode', 'm', { limit: 10 })).map((r) => r.name), ['a', 'b']);
+      await put(store, { ...resource('virtualNode', 'm', 'a'), version: 2 });
+      assert.equal((await store.list('virtualNode', 'm', { limit: 10 }))[0]?.version, 2);
+      await store.transact((tx) => tx.delete('virtualNode', 'm', 'b'));
+      assert.deepEqual((await store.list('virtualNode', 'm', { limit: 10 })).map((r) => r.name), ['a']);
+      await put(store, resource('virtualNode', 'other', 'z'));
+      assert.deepEqual((await store.list('virtualNode', 'm', { limit: 10 })).map((r) => r.name), ['a']);
+      assert.deepEqual(first.map((r) => [r.name, r.version]), [['a', 1]], 'an earlier result is never changed');
+    });
+
     test('count counts one kind in one scope', async (store) => {
       for (const n of ['a', 'b', 'c']) await put(store, resource('virtualNode', 'm', n));
       await put(store, resource('virtualNode', 'other', 'a'));

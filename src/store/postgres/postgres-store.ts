@@ -237,7 +237,7 @@ export class PostgresStore implements Store {
     return this.read.getByArn<S>(arn);
   }
 
-  list<S>(kind: string, scope: string, opts?: ListOptions): Promise<StoredResource<S>[]> {
+  list<S>(kind: string, scope: string, opts?: ListOptions): Promise<readonly StoredResource<S>[]> {
     return this.read.list<S>(kind, scope, opts);
   }
 

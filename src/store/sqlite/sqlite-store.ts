@@ -34,6 +34,8 @@ function toResource<S>(row: Row): StoredResource<S> {
 }
 
 const CACHE_LIMIT = 50_000;
+/** Cached list pages at most (a page holds up to its limit's rows, which share objects with nothing else). */
+const LIST_CACHE_LIMIT = 2_000;
 /** The most transactions one commit carries (bounds the wait of the batch's first caller). */
 const MAX_BATCH = 128;
 
@@ -95,6 +97,9 @@ export class SqliteStore implements Store {
   private readonly outsideStmt: ReturnType<SqliteStore['readStatements']>;
   /** Decoded rows by key, filled by outside point reads, invalidated when a commit touches the key. */
   private readonly cache = new Map<string, StoredResource | null>();
+  /** Pages from outside list reads by (kind, scope), then by (after, limit); a commit drops its (kind, scope). */
+  private readonly listCache = new Map<string, Map<string, readonly StoredResource[]>>();
+  private listCacheEntries = 0;
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -195,7 +200,20 @@ export class SqliteStore implements Store {
 
   async list<S>(kind: string, scope: string, opts: ListOptions = {}): Promise<StoredResource<S>[]> {
     await this.settled();
-    return this.outside.list<S>(kind, scope, opts);
+    if (!this.readDb) return this.outside.list<S>(kind, scope, opts);
+    // The same frozen page until a commit touches (kind, scope): callers may memoize what they derive from it.
+    const group = `${kind}\0${scope}`;
+    const key = `${opts.after ?? ''}\0${opts.limit ?? -1}`;
+    const pages = this.listCache.get(group);
+    const hit = pages?.get(key);
+    if (hit) return hit as StoredResource<S>[];
+    const rows = this.outside.list<S>(kind, scope, opts);
+    if (this.listCacheEntries >= LIST_CACHE_LIMIT) { this.listCache.clear(); this.listCacheEntries = 0; }
+    for (const row of rows) Object.freeze(row);
+    Object.freeze(rows);
+    if (pages) pages.set(key, rows); else this.listCache.set(group, new Map([[key, rows]]));
+    this.listCacheEntries++;
+    return rows;
   }
 
   async listKind<S>(kind: string, scopePrefix?: string): Promise<StoredResource<S>[]> {
@@ -277,7 +295,10 @@ export class SqliteStore implements Store {
       this.running = undefined;
       endRunning();
     }
-    for (const c of changes) this.cache.delete(cacheKey(c.kind, c.scope, c.name));
+    for (const c of changes) {
+      this.cache.delete(cacheKey(c.kind, c.scope, c.name));
+      this.listCache.delete(`${c.kind}\0${c.scope}`);
+    }
     if (changes.length) this.emit(changes);
     for (const d of done) d.item.resolve(d.result);
   }
