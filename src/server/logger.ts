@@ -41,7 +41,7 @@ export function createLogger(level: string): Logger {
       else cb?.();
     },
   };
-  return pino(
+  const log = pino(
     {
       level,
       base: { svc: 'appmeshd' },
@@ -49,4 +49,15 @@ export function createLogger(level: string): Logger {
     },
     stream,
   );
+  // The per-request line carries only fields the edge picks (ids, names, status, timing), never a secret or a header,
+  // so it skips redaction, which would otherwise walk every request's line.
+  requestLoggers.set(log, pino({ level, base: { svc: 'appmeshd' } }, stream));
+  return log;
+}
+
+const requestLoggers = new WeakMap<Logger, Logger>();
+
+/** The logger for one line per request: same stream and level as `log`, without redaction paths. */
+export function requestLogger(log: Logger): Logger {
+  return requestLoggers.get(log) ?? log;
 }
