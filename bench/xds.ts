@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  backendsOf, createMesh, createNode, createRoute, createRouter, createService, nodeSpec, updateRoute, vnName,
+  backendsOf, createMesh, createNode, createRoute, createRouter, createService, nodeSpec, updateRoute, vnName, vsName,
 } from './lib/appmesh.js';
 import { Fleet, type AdsMode, type ConvergenceResult, type SyncResult } from './lib/ads.js';
 import { preloadEnvoy } from './lib/envoy.js';
@@ -34,8 +34,16 @@ function idleSample(a: ProcSample, b: ProcSample): IdleSample {
   };
 }
 
+/** A change only a few proxies see: the route of a service that LOCAL_USERS virtual nodes call. */
+export interface LocalPushes {
+  router: number; affectedStreams: number; pushes: PushRecord[];
+  /** Medians over the pushes; outsideChanges is the most any push sent to streams the change does not concern. */
+  p50: number; p99: number; pushCpuSeconds: number; outsideChanges: number;
+}
+
 export interface XdsRun {
   n: number; mode: AdsMode; proxiesPerVirtualNode: number;
+  local?: LocalPushes;
   sync: SyncResult;
   /** The server idle before any stream connected, and idle with every stream connected and synced. */
   idleNoStreams?: IdleSample;
@@ -59,6 +67,15 @@ export interface XdsResult {
 
 const MESH = 'bench-xds';
 const SHARED_ROUTER = 0;
+/** The router whose route the local pushes change (any router other than the shared one). */
+const localRouter = (m: number) => Math.floor(m / 2);
+
+/** Indexes of the virtual nodes that call the service of router j. */
+function callersOf(j: number, m: number, backends: number): Set<number> {
+  const out = new Set<number>();
+  for (let i = 0; i < m; i++) if (backendsOf(i, m, backends).includes(vsName(j))) out.add(i);
+  return out;
+}
 
 function serverArgs(o: XdsOptions): string[] {
   return [
@@ -121,30 +138,44 @@ async function oneRun(o: XdsOptions, dataDir: string, n: number, mode: AdsMode, 
     const r1 = sampleProc(server.pid);
     const rest = idleSample(r0, r1);
     log(`xds: ${mode} N=${n}: at rest ${rest.cpuSeconds.toFixed(2)} CPU s over ${rest.seconds.toFixed(1)} s, RSS ${rest.rssMiB.toFixed(0)} MiB, main thread woke ${rest.mainThreadWakeupsPerSecond.toFixed(0)}/s${idleNoStreams ? ` (idle before any stream: ${idleNoStreams.cpuSeconds.toFixed(2)} CPU s, ${idleNoStreams.rssMiB.toFixed(0)} MiB, ${idleNoStreams.mainThreadWakeupsPerSecond.toFixed(0)} wakeups/s)` : ''}`);
-    const pushes: PushRecord[] = [];
-    const pushWindows: Window[] = [];
-    for (let k = 1; k <= o.pushes; k++) {
+    const push = async (k: number, router: number, only?: (nodeId: string) => boolean, label = 'push'): Promise<PushRecord> => {
       weight = weight === 50 ? 80 : 50;
       const watch = watchProc(server.pid, 50);
       const gen0 = process.cpuUsage();
-      const pushFrom = nowUs();
-      const t0 = fleet.watch();
-      await call(api, updateRoute(MESH, SHARED_ROUTER, o.meshSize, weight));
+      const t0 = fleet.watch(only);
+      await call(api, updateRoute(MESH, router, o.meshSize, weight));
       const apiMs = performance.now() - t0;
       const conv = await fleet.waitConverged(30_000);
-      pushWindows.push([pushFrom, nowUs()]);
       const proc = watch.stop();
       const gen = process.cpuUsage(gen0);
       const rec: PushRecord = {
         ...conv, push: k, apiMs, serverCpuSeconds: proc.cpuSeconds, serverPeakRssMiB: proc.peakRssBytes / 2 ** 20,
         generatorCpuSeconds: (gen.user + gen.system) / 1e6,
       };
-      pushes.push(rec);
-      log(`xds: ${mode} N=${n} push ${k}: ${conv.converged}/${conv.streams} converged, p50 ${conv.p50.toFixed(0)} ms, p99 ${conv.p99.toFixed(0)} ms, max ${conv.max.toFixed(0)} ms (API ${apiMs.toFixed(0)} ms); server ${proc.cpuSeconds.toFixed(2)} CPU s, peak RSS ${rec.serverPeakRssMiB.toFixed(0)} MiB${conv.firstError ? `; ${conv.failed} failed: ${conv.firstError}` : ''}`);
+      log(`xds: ${mode} N=${n} ${label} ${k}: ${conv.converged}/${conv.streams} converged, p50 ${conv.p50.toFixed(0)} ms, p99 ${conv.p99.toFixed(0)} ms, max ${conv.max.toFixed(0)} ms (API ${apiMs.toFixed(0)} ms); server ${proc.cpuSeconds.toFixed(3)} CPU s, generator ${rec.generatorCpuSeconds.toFixed(3)} CPU s, peak RSS ${rec.serverPeakRssMiB.toFixed(0)} MiB${conv.outsideChanges ? `; ${conv.outsideChanges} changes reached streams outside the change` : ''}${conv.firstError ? `; ${conv.failed} failed: ${conv.firstError}` : ''}`);
       await sleep(500);
+      return rec;
+    };
+    const pushes: PushRecord[] = [];
+    const pushWindows: Window[] = [];
+    for (let k = 1; k <= o.pushes; k++) {
+      const pushFrom = nowUs();
+      pushes.push(await push(k, SHARED_ROUTER));
+      pushWindows.push([pushFrom, nowUs()]);
     }
+    const router = localRouter(o.meshSize);
+    const callers = callersOf(router, o.meshSize, o.backends);
+    const prefix = `mesh/${MESH}/virtualNode/`;
+    const concerned = (nodeId: string) => callers.has(Number(nodeId.slice(prefix.length + 'vn-'.length)));
+    const localPushes: PushRecord[] = [];
+    for (let k = 1; k <= o.pushes; k++) localPushes.push(await push(k, router, concerned, 'local push'));
+    const local: LocalPushes = {
+      router, affectedStreams: localPushes[0]?.streams ?? 0, pushes: localPushes,
+      p50: median(localPushes.map((p) => p.p50)), p99: median(localPushes.map((p) => p.p99)),
+      pushCpuSeconds: median(localPushes.map((p) => p.serverCpuSeconds)), outsideChanges: Math.max(0, ...localPushes.map((p) => p.outsideChanges)),
+    };
     return {
-      n, mode, proxiesPerVirtualNode: Math.ceil(n / o.meshSize), sync, ...(idleNoStreams ? { idleNoStreams } : {}), rest, pushes,
+      n, mode, proxiesPerVirtualNode: Math.ceil(n / o.meshSize), sync, ...(idleNoStreams ? { idleNoStreams } : {}), rest, pushes, local,
       windows: { sync: syncWindow, rest: restWindow, pushes: pushWindows },
       p50: median(pushes.map((p) => p.p50)), p99: median(pushes.map((p) => p.p99)), max: median(pushes.map((p) => p.max)),
       pushCpuSeconds: median(pushes.map((p) => p.serverCpuSeconds)), peakRssMiB: Math.max(rest.rssMiB, ...pushes.map((p) => p.serverPeakRssMiB)),

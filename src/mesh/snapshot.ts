@@ -49,6 +49,11 @@ export interface DependencyTracker {
   capture<T>(compute: () => T): { value: T; deps: ReadonlySet<string> };
   /** Records dependencies read by someone else on the current computation's behalf (a memo hit). */
   replay(deps: Iterable<string>): void;
+  /**
+   * The value the previous snapshot memoized under `key`, when nothing it read has changed since: translation then
+   * returns the very same object, so whatever was derived from it (encoded bytes, hashes) is reused too.
+   */
+  carried(key: string): { value: unknown; deps: ReadonlySet<string> } | undefined;
 }
 
 /** Dependency keys: one per resource or per group a lookup reads (`routes:<router>` is all of a router's routes). */

@@ -54,6 +54,8 @@ export class ProxyConfigCache {
   private readonly memo = new WeakMap<MeshSnapshot, Map<string, ConfigResult>>();
   private readonly lastGood = new Map<string, EncodedConfig>();
   private readonly computed = new Map<string, Computed>();
+  /** The newest snapshot translated per mesh, whose fragments the next snapshot's translations may carry over. */
+  private readonly lastSnapshot = new Map<string, MeshSnapshot>();
   /** Translations run and translations avoided because nothing they read had changed (for metrics and tests). */
   readonly stats = { translated: 0, reused: 0 };
 
@@ -94,7 +96,9 @@ export class ProxyConfigCache {
   private compute(snapshot: MeshSnapshot, id: ProxyIdentity, apiListeners: readonly string[], key: string): ConfigResult {
     this.stats.translated++;
     try {
-      const view = trackedView(snapshot);
+      const before = this.lastSnapshot.get(snapshot.meshName);
+      const view = trackedView(snapshot, before !== snapshot ? before : undefined);
+      this.lastSnapshot.set(snapshot.meshName, snapshot);
       const tracker = view[SNAPSHOT_TRACKER];
       let config: ProxyConfig;
       let deps: ReadonlySet<string> | undefined;

@@ -5,9 +5,20 @@
 import {
   dependencyKey, type DependencyTracker, type MeshSnapshot, SNAPSHOT_TRACKER, snapshotFingerprints,
 } from '../../mesh/snapshot.js';
+import { memoized } from '../translate/model.js';
 
 class Tracker implements DependencyTracker {
   private readonly open: Set<string>[] = [];
+  /** The view of the mesh's previous snapshot, whose memoized fragments may carry over (one step back only). */
+  previous: { view: MeshSnapshot; snapshot: MeshSnapshot } | undefined;
+
+  constructor(private readonly snapshot: MeshSnapshot) {}
+
+  carried(key: string): { value: unknown; deps: ReadonlySet<string> } | undefined {
+    if (!this.previous) return undefined;
+    const entry = memoized(this.previous.view, key);
+    return entry && stillValid(entry.deps, this.previous.snapshot, this.snapshot) ? entry : undefined;
+  }
 
   capture<T>(compute: () => T): { value: T; deps: ReadonlySet<string> } {
     const deps = new Set<string>();
@@ -54,14 +65,22 @@ const views = new WeakMap<MeshSnapshot, MeshSnapshot>();
 
 /**
  * The tracking view of a snapshot: one per snapshot, so translation's per-snapshot memo is shared by every proxy.
- * Snapshots without the builder's fingerprints (hand-made ones) are returned as they are: without fingerprints
- * nothing could be reused safely, so there is nothing to track for.
+ * With `previous` (the view of the same mesh's snapshot before this one), memoized fragments whose reads did not
+ * change carry over as the same objects. Snapshots without the builder's fingerprints (hand-made ones) are returned
+ * as they are: without fingerprints nothing could be reused safely, so there is nothing to track for.
  */
-export function trackedView(snapshot: MeshSnapshot): MeshSnapshot {
+export function trackedView(snapshot: MeshSnapshot, previous?: MeshSnapshot): MeshSnapshot {
   if (snapshot[SNAPSHOT_TRACKER] || !snapshotFingerprints(snapshot)) return snapshot;
   let view = views.get(snapshot);
   if (!view) {
-    const t = new Tracker();
+    const t = new Tracker(snapshot);
+    const before = previous ? views.get(previous) : undefined;
+    const beforeTracker = before?.[SNAPSHOT_TRACKER] as Tracker | undefined;
+    if (before && previous) {
+      t.previous = { view: before, snapshot: previous };
+      // One step back only: the chain of snapshots behind would otherwise stay alive.
+      if (beforeTracker) beforeTracker.previous = undefined;
+    }
     const k = dependencyKey;
     const star = (prefix: string) => `${prefix}*`;
     view = Object.freeze({

@@ -53,9 +53,21 @@ export function memo<T>(s: MeshSnapshot, key: string, compute: () => T): T {
     m.set(key, { value });
     return value;
   }
+  const carried = tracker.carried(key);
+  if (carried) {
+    m.set(key, carried);
+    tracker.replay(carried.deps);
+    return carried.value as T;
+  }
   const { value, deps } = tracker.capture(compute);
   m.set(key, { value, deps });
   return value;
+}
+
+/** What `memo` holds under `key` for this snapshot, with the reads it was made from (tracked snapshots only). */
+export function memoized(s: MeshSnapshot, key: string): { value: unknown; deps: ReadonlySet<string> } | undefined {
+  const entry = memos.get(s)?.get(key);
+  return entry?.deps ? { value: entry.value, deps: entry.deps } : undefined;
 }
 
 /** App Mesh route order: priority 0 (highest) … 1000, then routes without priority; ties by route name. */
