@@ -106,7 +106,8 @@ async function seedMesh(o: XdsOptions, port: number): Promise<{ resources: numbe
 
 const nodeIds = (n: number, m: number) => Array.from({ length: n }, (_, i) => `mesh/${MESH}/virtualNode/${vnName(i % m)}`);
 
-let weight = 50;
+/** Each router's current weight for node i (routes are seeded at 50): every push changes it. */
+const weights = new Map<number, number>();
 
 async function oneRun(o: XdsOptions, dataDir: string, n: number, mode: AdsMode, nodeArgs: string[] = [], measureIdle = false): Promise<XdsRun> {
   const server = await startAppmeshd({ dataDir, keepData: true, args: serverArgs(o), nodeArgs });
@@ -139,7 +140,8 @@ async function oneRun(o: XdsOptions, dataDir: string, n: number, mode: AdsMode, 
     const rest = idleSample(r0, r1);
     log(`xds: ${mode} N=${n}: at rest ${rest.cpuSeconds.toFixed(2)} CPU s over ${rest.seconds.toFixed(1)} s, RSS ${rest.rssMiB.toFixed(0)} MiB, main thread woke ${rest.mainThreadWakeupsPerSecond.toFixed(0)}/s${idleNoStreams ? ` (idle before any stream: ${idleNoStreams.cpuSeconds.toFixed(2)} CPU s, ${idleNoStreams.rssMiB.toFixed(0)} MiB, ${idleNoStreams.mainThreadWakeupsPerSecond.toFixed(0)} wakeups/s)` : ''}`);
     const push = async (k: number, router: number, only?: (nodeId: string) => boolean, label = 'push'): Promise<PushRecord> => {
-      weight = weight === 50 ? 80 : 50;
+      const weight = (weights.get(router) ?? 50) === 50 ? 80 : 50;
+      weights.set(router, weight);
       const watch = watchProc(server.pid, 50);
       const gen0 = process.cpuUsage();
       const t0 = fleet.watch(only);
