@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     const modes = (values['xds-modes']?.split(',') ?? ['sotw', 'delta']) as AdsMode[];
     partial.xds = await runXds({
       meshSize: list(values['xds-m'])?.[0] ?? (quick ? 200 : 1000),
-      streams: list(values['xds-n']) ?? (quick ? [50, 200] : [100, 1000, 2000]),
+      streams: list(values['xds-n']) ?? (quick ? [50, 200] : [2000, 10000]),
       modes, backends: 10, pushes: quick ? 2 : 3, restMs: quick ? 2000 : 5000, streamsPerChannel: 50,
       auth: values['xds-auth'] === 'none' ? 'none' : 'sigv4', profile,
     });

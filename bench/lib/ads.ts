@@ -257,6 +257,12 @@ export class Fleet {
     this.waiter = undefined;
   }
 
+  /** A copy of what proxy `i` holds: type URL → resource name → encoded resource. */
+  resourcesOf(i: number): Map<string, Map<string, Buffer>> {
+    const p = this.proxies[i];
+    return new Map([...(p?.resources ?? new Map<string, Map<string, Buffer>>())].map(([t, m]) => [t, new Map(m)]));
+  }
+
   async close(): Promise<void> {
     for (const p of this.proxies) p.close();
     await sleep(50);
