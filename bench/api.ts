@@ -52,6 +52,8 @@ export interface ApiResult {
   generator: 'wrk' | 'node';
   generatorNote?: string;
   ratios: { op: Op; appmeshdOverMoto: number; appmeshdOverBare: number; bareGeneratorSaturated: boolean }[];
+  /** CreateVirtualNode's server CPU per request into a mesh already holding 1,000 and 10,000 nodes (appmeshd only). */
+  createAtScale?: { nodes: number; rps: number; serverCpuUsPerRequest: number }[];
   /** CPU profiles of appmeshd, one per operation (Describe first). */
   profiles?: { op: Op; reason: string; summary: ProfileSummary }[];
 }
@@ -106,6 +108,22 @@ async function measure(t: Target, ep: Endpoint, op: Op, round: number, o: ApiOpt
     ...r, round, op, target: t.name as TargetName, serverCpuSeconds: cpu, serverCpuUsPerRequest: r.requests ? (cpu * 1e6) / r.requests : NaN,
     generator: 'node', generatorCoreShare: r.generatorCpuSeconds / r.seconds,
   };
+}
+
+/** A write's cost must not grow with the mesh: creates into meshes already holding 1,000 and 10,000 nodes. */
+async function measureCreateAtScale(t: Target, ep: Endpoint, o: ApiOptions): Promise<{ nodes: number; rps: number; serverCpuUsPerRequest: number }[]> {
+  const out: { nodes: number; rps: number; serverCpuUsPerRequest: number }[] = [];
+  for (const nodes of [1000, 10_000]) {
+    const mesh = `bench-scale-${nodes}`;
+    await call(ep, createMesh(mesh));
+    await pool(Array.from({ length: nodes }, (_, i) => i), 16, async (i) => { await call(ep, createNode(mesh, vnName(i), nodeSpec(i))); });
+    const calls = Array.from({ length: Math.ceil((o.durationMs / 1000) * 12_000) }, (_, i) => createNode(mesh, `s-${i}`, nodeSpec(i)));
+    const r = await runWrk({ host: ep.host, port: ep.port, credentials: ep.credentials, connections: o.concurrency, durationMs: o.durationMs, calls, serverPid: t.pid });
+    const perRequest = r.requests ? (r.serverCpuSeconds * 1e6) / r.requests : NaN;
+    out.push({ nodes, rps: r.rps, serverCpuUsPerRequest: perRequest });
+    log(`api: CreateVirtualNode into a mesh of ${nodes} nodes: ${r.rps.toFixed(0)} req/s, ${perRequest.toFixed(0)} µs server CPU/req`);
+  }
+  return out;
 }
 
 /** The API targets: req/s as a share of the bare server's (Describe, List), absolute req/s (Create). */
@@ -206,6 +224,7 @@ export async function runApi(options: ApiOptions): Promise<ApiResult> {
         }
       }
     }
+    const createAtScale = o.generator === 'wrk' ? await measureCreateAtScale(byName.get('appmeshd')!, eps.appmeshd!, o) : undefined;
     for (const ep of Object.values(eps)) ep.agent.destroy();
     const summary: OpSummary[] = [];
     for (const op of OPS) {
@@ -228,7 +247,9 @@ export async function runApi(options: ApiOptions): Promise<ApiResult> {
       op, appmeshdOverMoto: rps(op, 'appmeshd') / rps(op, 'moto'), appmeshdOverBare: rps(op, 'appmeshd') / rps(op, 'bare'),
       bareGeneratorSaturated: o.generator === 'node' || saturated(op, 'bare'),
     }));
-    const result: ApiResult = { options: o, runs, summary, ratios, generator: o.generator ?? 'wrk', ...(generatorNote ? { generatorNote } : {}) };
+    const result: ApiResult = {
+      options: o, runs, summary, ratios, generator: o.generator ?? 'wrk', ...(generatorNote ? { generatorNote } : {}), ...(createAtScale ? { createAtScale } : {}),
+    };
     for (const t of targets.splice(0)) await t.stop();
     const missedOps = apiTargetsMissed(result);
     if (o.profile === 'always' || (o.profile === 'auto' && missedOps.length)) {

@@ -36,6 +36,13 @@ export function checkTargets(r: Omit<BenchResults, 'targets'>): TargetCheck[] {
   out.push(ratioTarget('DescribeVirtualNode', API_TARGETS.describeOverBare, 'DescribeVirtualNode'));
   out.push(ratioTarget('ListVirtualNodes', API_TARGETS.listOverBare, 'ListVirtualNodes (limit 100 of 1,000)'));
   const create = r.api?.summary.find((x) => x.op === 'CreateVirtualNode' && x.target === 'appmeshd');
+  const scale = r.api?.createAtScale;
+  const [k1, k10] = [scale?.find((x) => x.nodes === 1000), scale?.find((x) => x.nodes === 10_000)];
+  out.push({
+    target: 'CreateVirtualNode server CPU per request into a mesh of 10,000 nodes within 1.5× of 1,000',
+    measured: k1 && k10 ? `${fmt(k10.serverCpuUsPerRequest)} vs ${fmt(k1.serverCpuUsPerRequest)} µs (${fmt(k10.serverCpuUsPerRequest / k1.serverCpuUsPerRequest, 2)}×)` : '–',
+    status: status(k1 && k10 ? k10.serverCpuUsPerRequest <= 1.5 * k1.serverCpuUsPerRequest : undefined),
+  });
   out.push({
     target: `CreateVirtualNode ≥ ${API_TARGETS.createRps} req/s, every acknowledgement durable`,
     measured: create ? `${fmt(create.rps)} req/s, ${fmt(create.serverCpuUsPerRequest)} µs CPU/req` : '–',
