@@ -7,13 +7,14 @@ import { join, resolve } from 'node:path';
 import { CREDENTIALS_PROFILE, parseCredentialsFile } from '../auth/root-credentials.js';
 import { signRequest } from '../auth/sigv4.js';
 import { ConfigError, type FlagTable, type FlagValues, booleanFlag, helpText, listFlag, stringFlag } from '../server/flags.js';
+import { readAwsConfigFile } from '../server/aws-config-file.js';
 import { CliError } from './errors.js';
 
 const targetFlags: FlagTable = [
-  { name: 'endpoint', value: 'URL', default: 'http://127.0.0.1:8443, or $APPMESHD_ENDPOINT', help: 'the API port of a running appmeshd' },
-  { name: 'region', value: 'R', default: 'us-east-1, or $APPMESHD_REGION, $AWS_REGION', help: 'the region the server serves (signs the request)' },
+  { name: 'endpoint', value: 'URL', default: '$APPMESHD_ENDPOINT, or endpoint_url in <data-dir>/config, or http://127.0.0.1:8443', help: 'the API port of a running appmeshd' },
+  { name: 'region', value: 'R', default: '$APPMESHD_REGION, $AWS_REGION, or region in <data-dir>/config, or us-east-1', help: 'the region the server serves (signs the request)' },
   { name: 'data-dir', value: 'DIR', default: './.appmeshd', help: 'read the root credentials from this data directory (unless APPMESHD_ROOT_* are set)' },
-  { name: 'ca-bundle', value: 'FILE', default: 'system trust store', help: 'trust this PEM bundle for an https:// endpoint (e.g. the output of appmeshd ca)' },
+  { name: 'ca-bundle', value: 'FILE', default: 'ca_bundle in <data-dir>/config, or the system trust store', help: 'trust this PEM bundle for an https:// endpoint (e.g. the output of appmeshd ca)' },
 ];
 
 export const proxiesFlags: FlagTable = [...targetFlags, { name: 'json', default: 'off', help: 'print JSON instead of a table' }];
@@ -28,10 +29,12 @@ interface Target { endpoint: string; region: string; accessKeyId: string; secret
 
 function target(flags: FlagValues, env = process.env): Target {
   const values = { 'data-dir': stringFlag(flags, 'data-dir') };
-  const endpoint = (stringFlag(flags, 'endpoint') ?? env.APPMESHD_ENDPOINT ?? 'http://127.0.0.1:8443').replace(/\/$/, '');
+  // The AWS config file the server wrote in its data directory knows its URL, region and CA.
+  const written = readAwsConfigFile(resolve(values['data-dir'] ?? './.appmeshd'));
+  const endpoint = (stringFlag(flags, 'endpoint') ?? env.APPMESHD_ENDPOINT ?? written.endpointUrl ?? 'http://127.0.0.1:8443').replace(/\/$/, '');
   if (!/^https?:\/\/[^/]+$/.test(endpoint)) throw new ConfigError(`--endpoint ${endpoint}: expected http://HOST:PORT or https://HOST:PORT`);
-  const region = stringFlag(flags, 'region') ?? env.APPMESHD_REGION ?? env.AWS_REGION ?? 'us-east-1';
-  const caBundle = stringFlag(flags, 'ca-bundle');
+  const region = stringFlag(flags, 'region') ?? env.APPMESHD_REGION ?? env.AWS_REGION ?? written.region ?? 'us-east-1';
+  const caBundle = stringFlag(flags, 'ca-bundle') ?? (stringFlag(flags, 'endpoint') === undefined ? written.caBundle : undefined);
   if (caBundle && !existsSync(caBundle)) throw new ConfigError(`--ca-bundle ${caBundle}: no such file`);
   let accessKeyId = env.APPMESHD_ROOT_ACCESS_KEY_ID ?? env.AWS_ACCESS_KEY_ID;
   let secretAccessKey = env.APPMESHD_ROOT_SECRET_ACCESS_KEY ?? env.AWS_SECRET_ACCESS_KEY;

@@ -79,4 +79,10 @@ test('--api-tls auto: ca_bundle in the config file serves the CLI and boto3; SDK
   assert.deepEqual(await boto3(env), [arn]);
   await assert.rejects(sdk(env), /self[- ]signed|certificate/i, 'SDK v3 ignores ca_bundle');
   assert.deepEqual(await sdk(userEnv(s.dataDir, { NODE_EXTRA_CA_CERTS: join(s.dataDir, 'ca', 'ca.pem') })), { region: 'eu-north-1', meshes: [arn] });
+
+  // The admin commands find the URL, region, CA and credentials from --data-dir alone.
+  const adminEnv = userEnv(s.dataDir);
+  for (const k of ['APPMESHD_ROOT_ACCESS_KEY_ID', 'APPMESHD_ROOT_SECRET_ACCESS_KEY', 'APPMESHD_ENDPOINT', 'APPMESHD_REGION']) delete adminEnv[k];
+  const { stdout: proxies } = await run(process.execPath, [join(repoRoot, 'bin', 'appmeshd.js'), 'proxies', '--data-dir', s.dataDir], { env: adminEnv });
+  assert.equal(proxies, 'no connected proxies\n');
 });
