@@ -6,6 +6,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, isIPv6, type Server, type Socket as TcpSocket } from 'node:net';
 import type { Logger } from '../../server/logger.js';
+import { dnsDropped, dnsTcpConnections } from '../metrics.js';
 import { answer } from './answer.js';
 import { encodeForTransport, type Transport } from './fit.js';
 import { DnsFormatError, decodeQuery, encodeResponse, Rcode } from './message.js';
@@ -87,7 +88,8 @@ export class DnsServer {
       if (err instanceof DnsFormatError && err.id !== undefined) {
         return encodeResponse({ id: err.id, opcode: 0, rcode: Rcode.FORMERR, authoritative: false, recursionDesired: false, answers: [], authority: [] });
       }
-      if (!(err instanceof DnsFormatError)) this.log.error({ err }, 'dns query failed');
+      if (err instanceof DnsFormatError) dnsDropped.inc({ reason: 'not_a_query' });
+      else this.log.error({ err }, 'dns query failed');
       return undefined;
     }
   }
@@ -95,8 +97,10 @@ export class DnsServer {
   /** TCP: each message carries a two-byte length prefix; several may share a connection (RFC 7766). */
   private serveTcp(socket: TcpSocket): void {
     this.connections.add(socket);
-    socket.setTimeout(this.opts.tcpIdleMs ?? DEFAULT_TCP_IDLE_MS, () => socket.destroy());
-    socket.on('close', () => this.connections.delete(socket));
+    dnsTcpConnections.inc();
+    const idleMs = this.opts.tcpIdleMs ?? DEFAULT_TCP_IDLE_MS;
+    socket.setTimeout(idleMs, () => { dnsDropped.inc({ reason: 'tcp_idle' }); socket.destroy(); });
+    socket.on('close', () => { this.connections.delete(socket); dnsTcpConnections.dec(); });
     socket.on('error', () => socket.destroy());
     const framer = new TcpFramer();
     const drainMessages = () => {
@@ -107,9 +111,13 @@ export class DnsServer {
         prefix.writeUInt16BE(out.length);
         socket.write(Buffer.concat([prefix, out]));
         if (socket.writableLength >= MAX_UNSENT) {
-          // The peer is not reading its replies: read nothing more until they drain.
+          // The peer is not reading its replies: read nothing more until they drain, and
+          // close the connection if they do not drain within the idle timeout (a trickle of
+          // progress would keep the idle timer itself from ever firing).
           socket.pause();
-          socket.once('drain', () => { socket.resume(); drainMessages(); });
+          const stalled = setTimeout(() => { dnsDropped.inc({ reason: 'tcp_unread' }); socket.destroy(); }, idleMs);
+          socket.once('drain', () => { clearTimeout(stalled); socket.resume(); drainMessages(); });
+          socket.once('close', () => clearTimeout(stalled));
           return;
         }
       }

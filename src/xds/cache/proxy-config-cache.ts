@@ -27,6 +27,8 @@ export interface ProxyConfigCacheDeps {
   onProblem?: (key: string, message: string) => void;
   /** A translation that carries warnings (once per snapshot and identity, as translations are). */
   onWarnings?: (key: string, warnings: readonly string[]) => void;
+  /** Each translation (one per snapshot and identity). */
+  onTranslate?: () => void;
 }
 
 export function proxyExists(snapshot: MeshSnapshot | undefined, id: ProxyIdentity): boolean {
@@ -71,6 +73,7 @@ export class ProxyConfigCache {
 
   private compute(snapshot: MeshSnapshot, id: ProxyIdentity, apiListeners: readonly string[], key: string): ConfigResult {
     try {
+      this.deps.onTranslate?.();
       const config = this.deps.translate(snapshot, id, apiListeners);
       if (config.warnings?.length) this.deps.onWarnings?.(key, config.warnings);
       const errors = consistencyErrors(config);

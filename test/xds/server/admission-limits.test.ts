@@ -1,0 +1,133 @@
+// xDS admission against hostile streams, over real gRPC streams to a real server: node ids
+// are bounded and never echoed whole, a node that does not exist costs no mesh rebuild, and
+// streams that never read hold bounded memory however many pushes come due.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as grpc from '@grpc/grpc-js';
+import { CreateVirtualNodeCommand, UpdateRouteCommand, type AppMeshClient } from '@aws-sdk/client-app-mesh';
+import { MiB, rssBytes } from '../../helpers/process-memory.js';
+import { startServer, type RunningServer } from '../../helpers/server.js';
+import { T, openAds, signedMetadata, type AdsStream, type SotwResponse } from './ads-client.js';
+import { appMesh, createDemoMesh, weightedRoute, type DemoMesh } from './mesh-fixture.js';
+
+let server: RunningServer;
+let xdsPort: number;
+let mesh: AppMeshClient;
+let demo: DemoMesh;
+const MESH = 'adm';
+const streams: AdsStream<unknown>[] = [];
+
+function open(): AdsStream<SotwResponse> {
+  const s = openAds<SotwResponse>(xdsPort, { metadata: signedMetadata({ authority: `127.0.0.1:${xdsPort}`, ...server.credentials, region: server.region }) });
+  streams.push(s as AdsStream<unknown>);
+  return s;
+}
+
+async function metric(series: string): Promise<number> {
+  const text = await (await fetch(`${server.endpoint}/metrics`)).text();
+  return text.split('\n').filter((l) => l.startsWith(series) && /^[^ {]+(\{[^}]*\})? /.test(l))
+    .filter((l) => l.slice(0, l.lastIndexOf(' ')).replace(/\{.*\}$/, '') === series)
+    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+}
+
+before(async () => {
+  server = await startServer();
+  xdsPort = Number(server.ready.xdsPort);
+  mesh = appMesh(server);
+  demo = await createDemoMesh(mesh, {
+    meshName: MESH, protocol: 'http', serviceName: 'svc.local', servicePort: 8080,
+    backends: [{ name: 'backend-a', port: 18081, weight: 1 }, { name: 'backend-b', port: 18082, weight: 1 }],
+  });
+});
+
+after(async () => {
+  for (const s of streams) s.close();
+  mesh?.destroy();
+  await server?.stop();
+  server?.cleanup();
+});
+
+test('node id of 150 KB and more: the refused stream gets its status, with the id cut short', async () => {
+  for (const size of [150_000, 1_000_000]) {
+    const s = open();
+    s.send({ node: { id: `mesh/${MESH}/virtualNode/${'x'.repeat(size)}` }, type_url: T.cds });
+    const status = await Promise.race([s.closed, new Promise<undefined>((r) => setTimeout(() => r(undefined), 10_000))]);
+    assert.ok(status, `no status for a ${size}-character node id`);
+    assert.equal(status.code, grpc.status.INVALID_ARGUMENT);
+    assert.match(status.details, /at most 1024 are accepted/);
+    assert.ok(status.details.length < 400, `status details are ${status.details.length} characters`);
+  }
+  const refusal = server.logs.filter((l) => l.msg === 'xds stream refused').at(-1);
+  assert.ok(refusal && JSON.stringify(refusal).length < 1000, 'the log line quotes the id cut short too');
+});
+
+test('unknown node: streams naming a node that does not exist cost no mesh rebuild until the mesh changes', async () => {
+  const known = open();
+  known.send({ node: { id: `mesh/${MESH}/virtualNode/${demo.clientName}` }, type_url: T.cds });
+  assert.equal((await known.next()).type_url, T.cds);
+  const refuse = async (name: string) => {
+    const s = open();
+    s.send({ node: { id: `mesh/${MESH}/virtualNode/${name}` }, type_url: T.cds });
+    const status = await s.closed;
+    assert.equal(status.code, grpc.status.INVALID_ARGUMENT);
+    assert.match(status.details, /not found/);
+  };
+  await refuse('ghost-0'); // the first one reads the mesh once
+  const builds = await metric('appmeshd_mesh_snapshot_builds_total');
+  const translations = await metric('appmeshd_xds_translations_total');
+  for (let i = 1; i <= 20; i++) await refuse(`ghost-${i}`);
+  assert.equal(await metric('appmeshd_mesh_snapshot_builds_total'), builds, '20 unknown nodes rebuilt the mesh');
+  assert.equal(await metric('appmeshd_xds_translations_total'), translations, '20 unknown nodes were translated');
+
+  // A change of the mesh ends the negative answer: a node created now is admitted at once.
+  await mesh.send(new CreateVirtualNodeCommand({ meshName: MESH, virtualNodeName: 'ghost-21', spec: { listeners: [{ portMapping: { port: 9000, protocol: 'http' } }] } }));
+  const late = open();
+  late.send({ node: { id: `mesh/${MESH}/virtualNode/ghost-21` }, type_url: T.cds });
+  assert.equal((await late.next()).type_url, T.cds);
+});
+
+test('50 non-reading streams and 200 pushes: memory stays bounded and stale versions are never queued', async () => {
+  const node = `mesh/${MESH}/virtualNode/${demo.clientName}`;
+  const readers: AdsStream<SotwResponse>[] = [];
+  for (let i = 0; i < 49; i++) { // with the stream of the previous test: App Mesh's 50 Envoys per node
+    const s = open();
+    s.send({ node: { id: node }, type_url: T.cds });
+    s.send({ node: { id: node }, type_url: T.lds });
+    assert.equal((await s.next()).type_url, T.cds);
+    s.call.pause(); // reads nothing from now on
+    readers.push(s);
+  }
+  const rssBefore = rssBytes(server.process.pid!);
+  const pushesBefore = await metric('appmeshd_xds_pushes_total');
+  const buildsBefore = await metric('appmeshd_mesh_snapshot_builds_total');
+  for (let i = 0; i < 200; i++) {
+    await mesh.send(new UpdateRouteCommand({
+      meshName: MESH, virtualRouterName: demo.routerName, routeName: demo.routeName,
+      spec: weightedRoute('http', [{ name: 'backend-a', weight: 1 + (i % 90) }, { name: 'backend-b', weight: 100 - (i % 90) }]),
+    }));
+  }
+  await new Promise((r) => setTimeout(r, 500)); // the last debounced push
+  const rebuilt = (await metric('appmeshd_mesh_snapshot_builds_total')) - buildsBefore;
+  const pushes = (await metric('appmeshd_xds_pushes_total')) - pushesBefore;
+  const grown = rssBytes(server.process.pid!) - rssBefore;
+  assert.ok(rebuilt >= 50, `only ${rebuilt} mesh changes reached the server`);
+  // Each change would queue a new route table (and more) on each of the 49 streams; held back
+  // instead, a stream gets what fits its flow-control window and then nothing until it reads.
+  assert.ok(pushes < rebuilt * 49 / 2, `${pushes} responses sent for ${rebuilt} changes to 49 stalled streams`);
+  assert.ok((await metric('appmeshd_xds_pushes_deferred_total')) >= 49);
+  assert.ok(grown < 64 * MiB, `server RSS grew by ${(grown / MiB).toFixed(1)} MiB`);
+
+  // A stream that reads again gets the newest configuration, not the versions it missed.
+  const reader = readers[0]!;
+  reader.call.resume();
+  let last: SotwResponse | undefined;
+  while (!(await reader.quiet(1500))) { /* drain what was in flight */ }
+  reader.send({ node: { id: node }, type_url: T.rds, resource_names: [] });
+  for (;;) {
+    const r = await reader.next(5000).catch(() => undefined);
+    if (!r) break;
+    last = r;
+    if (r.type_url === T.rds) break;
+  }
+  assert.ok(last, 'a resumed stream is served again');
+});
