@@ -62,6 +62,8 @@ const PRINTABLE_NAME = /^[\x21-\x7e]*$/;
 
 export function decodeQuery(buf: Buffer): Query {
   const header = checkQueryShape(buf);
+  // Other opcodes (NOTIFY, UPDATE, …) are answered NOTIMP without reading their sections.
+  if (header.opcode !== 0) return { id: header.id, opcode: header.opcode, recursionDesired: Boolean(buf[2]! & 0x01), questions: [] };
   let decoded: packet.DecodedPacket;
   try {
     decoded = packet.decode(buf);

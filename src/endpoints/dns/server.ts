@@ -48,10 +48,27 @@ export class DnsServer {
     this.sources.push(source);
   }
 
-  /** Resolves with the bound port (the UDP one; TCP binds the same port). */
+  /**
+   * Resolves with the bound port (the UDP one; TCP binds the same port). With port 0 the
+   * UDP port is picked first; if that number is taken for TCP, another is picked.
+   */
   async start(): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      const udp = await this.bindUdp();
+      const port = udp.address().port;
+      try {
+        await this.listenTcp(port);
+        this.udp = udp;
+        return port;
+      } catch (err) {
+        await new Promise<void>((resolve) => udp.close(() => resolve()));
+        if (this.listen.port !== 0 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 10) throw err;
+      }
+    }
+  }
+
+  private async bindUdp(): Promise<Socket> {
     const udp = createSocket(isIPv6(this.listen.host) ? 'udp6' : 'udp4');
-    this.udp = udp;
     udp.on('message', (msg, rinfo) => {
       const out = this.respond(msg, rinfo.address, true);
       if (out) udp.send(out, rinfo.port, rinfo.address);
@@ -61,15 +78,17 @@ export class DnsServer {
       udp.once('error', reject);
       udp.bind(this.listen.port, this.listen.host, () => { udp.off('error', reject); resolve(); });
     });
-    const port = udp.address().port;
+    return udp;
+  }
+
+  private async listenTcp(port: number): Promise<void> {
     const tcp = createServer((socket) => this.serveTcp(socket));
     tcp.maxConnections = this.opts.maxTcpConnections ?? MAX_TCP_CONNECTIONS;
-    this.tcp = tcp;
     await new Promise<void>((resolve, reject) => {
       tcp.once('error', reject);
       tcp.listen(port, this.listen.host, () => { tcp.off('error', reject); resolve(); });
     });
-    return port;
+    this.tcp = tcp;
   }
 
   async stop(): Promise<void> {

@@ -57,7 +57,7 @@ export const xdsTranslations = new Counter({
   registers: [registry],
 });
 
-export const xdsSkippedPushes = new Counter({
+export const xdsDeferredPushes = new Counter({
   name: 'appmeshd_xds_pushes_deferred_total',
   help: 'Pushes held back because the stream had not read what it was sent; it gets the newest configuration once it does',
   registers: [registry],

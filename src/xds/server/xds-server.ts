@@ -23,7 +23,7 @@ import {
   AdmissionError, authenticateStream, authorizeStream, checkConnectedEnvoys, resolveNode, type AdmissionDeps, type EnvoyQuotas,
 } from './admission.js';
 import { DeltaSession } from './delta-session.js';
-import { xdsAdmissionRefusals, xdsSkippedPushes, xdsStreams } from './metrics.js';
+import { xdsAdmissionRefusals, xdsDeferredPushes, xdsStreams } from './metrics.js';
 import { xdsServices, type XdsMethod } from './services.js';
 import type { Session, SessionStatus } from './session.js';
 import { SotwSession } from './sotw-session.js';
@@ -323,7 +323,7 @@ export class XdsServer {
       this.dirty.delete(l);
       if (!this.live.has(l.session.init.streamId)) continue;
       if (l.call.writableNeedDrain) {
-        if (!l.deferred) xdsSkippedPushes.inc();
+        if (!l.deferred) xdsDeferredPushes.inc();
         l.deferred = true;
         continue;
       }
