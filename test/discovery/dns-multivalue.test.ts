@@ -9,6 +9,7 @@ import type { ServiceDiscovery } from '@aws-sdk/client-servicediscovery';
 import ipaddr from 'ipaddr.js';
 import { dnsQuery, dnsQueryTcp, RecordType } from '../helpers/dns.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
+import { eventually } from '../helpers/wait.js';
 import { createVpc, sdClient } from './fixtures.js';
 
 const INSIDE = '127.91.0.7';
@@ -40,15 +41,6 @@ async function serviceWith(name: string, types: ('A' | 'AAAA' | 'SRV')[], count:
   return `${name}.fleet.internal`;
 }
 
-async function eventually(check: () => Promise<void>): Promise<void> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    try { return await check(); } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
 
 const addresses = (r: { answers: { type: string }[] }) => r.answers.map((a) => ('address' in a ? String(a.address) : ''));
 

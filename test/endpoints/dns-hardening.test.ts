@@ -9,6 +9,9 @@ import * as packet from 'dns-packet';
 import { decodeAnswer, dnsQuery, dnsQueryTcp, encodeQuery, RecordType, udpExchange } from '../helpers/dns.js';
 import { MiB, rssBytes } from '../helpers/process-memory.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
+import { eventually, metric as serverMetric } from '../helpers/wait.js';
+
+const metric = (name: string) => serverMetric(server, name);
 
 const IDLE_MS = 1500;
 let server: RunningServer;
@@ -87,21 +90,7 @@ async function openTcp(port = dnsPort): Promise<Socket> {
   return socket;
 }
 
-async function metric(series: string): Promise<number> {
-  const text = await (await fetch(`${server.endpoint}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line ? Number(line.slice(series.length + 1)) : 0;
-}
 
-async function eventually(check: () => Promise<void>, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try { return await check(); } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
 
 const closed = (socket: Socket) => new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
 

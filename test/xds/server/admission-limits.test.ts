@@ -7,6 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import { CreateVirtualNodeCommand, UpdateVirtualNodeCommand, type AppMeshClient } from '@aws-sdk/client-app-mesh';
 import { MiB, rssBytes } from '../../helpers/process-memory.js';
 import { startServer, type RunningServer } from '../../helpers/server.js';
+import { metric as serverMetric } from '../../helpers/wait.js';
 import { T, openAds, signedMetadata, type AdsStream, type SotwResponse } from './ads-client.js';
 import { appMesh, createDemoMesh, type DemoMesh } from './mesh-fixture.js';
 
@@ -14,6 +15,7 @@ let server: RunningServer;
 let xdsPort: number;
 let mesh: AppMeshClient;
 let demo: DemoMesh;
+const metric = (name: string) => serverMetric(server, name);
 const MESH = 'adm';
 const streams: AdsStream<unknown>[] = [];
 
@@ -23,12 +25,6 @@ function open(): AdsStream<SotwResponse> {
   return s;
 }
 
-async function metric(series: string): Promise<number> {
-  const text = await (await fetch(`${server.endpoint}/metrics`)).text();
-  return text.split('\n').filter((l) => l.startsWith(series) && /^[^ {]+(\{[^}]*\})? /.test(l))
-    .filter((l) => l.slice(0, l.lastIndexOf(' ')).replace(/\{.*\}$/, '') === series)
-    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
-}
 
 before(async () => {
   server = await startServer();
