@@ -1,6 +1,7 @@
 // Command-line flags and environment → one immutable configuration.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ENDPOINT_SERVICE_CODES } from '../ec2/endpoint-services.js';
 
 export interface AppConfig {
   dataDir: string;
@@ -22,6 +23,8 @@ export interface AppConfig {
   /** PEM certificate chain and key: the xDS port speaks TLS when both are given. */
   xdsTlsCert?: string;
   xdsTlsKey?: string;
+  /** Serve Envoy's gRPC access-log service and add it to every generated listener (--access-log-service). */
+  accessLogService: boolean;
   /** Limits from the App Mesh service quotas; adjustable like the real ones. */
   quotas: Quotas;
   logLevel: string;
@@ -40,6 +43,10 @@ export interface Quotas {
   /** Connected Envoy processes per virtual node / gateway: xDS streams per identity and xDS service, on this replica. */
   envoysPerVirtualNode: number;
   envoysPerVirtualGateway: number;
+  /** CloudWatch Logs: log groups per account (AWS: 1,000,000), streams per group, and the largest event (bytes, with 26 of overhead). */
+  logGroupsPerAccount: number;
+  logStreamsPerLogGroup: number;
+  logEventSizeBytes: number;
 }
 
 export const defaultQuotas: Quotas = {
@@ -54,6 +61,9 @@ export const defaultQuotas: Quotas = {
   tagsPerResource: 50,
   envoysPerVirtualNode: 50,
   envoysPerVirtualGateway: 50,
+  logGroupsPerAccount: 1_000_000,
+  logStreamsPerLogGroup: 1_000_000,
+  logEventSizeBytes: 1_048_576,
 };
 
 const serveOptions = {
@@ -73,6 +83,7 @@ const serveOptions = {
   'xds-tls-cert': { type: 'string' },
   'xds-tls-key': { type: 'string' },
   quota: { type: 'string', multiple: true },
+  'access-log-service': { type: 'boolean' },
   'log-level': { type: 'string' },
 } as const;
 
@@ -98,8 +109,8 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   const serviceZones: Record<string, string[]> = {};
   for (const entry of values['service-zones'] ?? []) {
     const [code, list] = entry.split('=');
-    if ((code !== 'appmesh' && code !== 'appmesh-envoy-management') || !list) {
-      throw new ConfigError(`--service-zones ${entry}: expected appmesh=<zones> or appmesh-envoy-management=<zones>`);
+    if (!code || !(ENDPOINT_SERVICE_CODES as readonly string[]).includes(code) || !list) {
+      throw new ConfigError(`--service-zones ${entry}: expected <service>=<zones>, services: ${ENDPOINT_SERVICE_CODES.join(', ')}`);
     }
     const offered = list.split(',').map((z) => z.trim()).filter(Boolean);
     for (const z of offered) if (!zones.includes(z)) throw new ConfigError(`--service-zones ${entry}: ${z} is not one of --zones`);
@@ -131,6 +142,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     xdsAllowUnauthenticated: values['xds-allow-unauthenticated'] ?? false,
     ...(values['xds-tls-cert'] ? { xdsTlsCert: resolve(values['xds-tls-cert']) } : {}),
     ...(values['xds-tls-key'] ? { xdsTlsKey: resolve(values['xds-tls-key']) } : {}),
+    accessLogService: values['access-log-service'] ?? false,
     quotas,
     logLevel: values['log-level'] ?? env.APPMESHD_LOG_LEVEL ?? 'info',
   };

@@ -30,4 +30,37 @@ export const sqliteMigrations: string[] = [
      holder TEXT NOT NULL,
      expires_at INTEGER NOT NULL
    ) WITHOUT ROWID;`,
+  // 3: CloudWatch Logs — groups, streams and the append-only event table.
+  `CREATE TABLE log_groups (
+     id INTEGER PRIMARY KEY,
+     name TEXT NOT NULL UNIQUE,
+     created_at INTEGER NOT NULL,
+     retention_days INTEGER,
+     class TEXT NOT NULL,
+     kms_key_id TEXT,
+     deletion_protection INTEGER NOT NULL,
+     tags TEXT NOT NULL
+   );
+   CREATE TABLE log_streams (
+     id INTEGER PRIMARY KEY,
+     group_id INTEGER NOT NULL,
+     name TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     first_ts INTEGER,
+     last_ts INTEGER,
+     last_ingestion INTEGER,
+     stored_bytes INTEGER NOT NULL DEFAULT 0,
+     UNIQUE (group_id, name)
+   );
+   CREATE INDEX log_streams_last_event ON log_streams (group_id, last_ts, name);
+   CREATE TABLE log_events (
+     id INTEGER PRIMARY KEY,
+     group_id INTEGER NOT NULL,
+     stream_id INTEGER NOT NULL,
+     ts INTEGER NOT NULL,
+     ingestion INTEGER NOT NULL,
+     message TEXT NOT NULL
+   );
+   CREATE INDEX log_events_group_time ON log_events (group_id, ts);
+   CREATE INDEX log_events_stream_time ON log_events (stream_id, ts);`,
 ];
