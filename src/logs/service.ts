@@ -24,6 +24,21 @@ function groupOf(s: LogsScope, input: Record<string, unknown>): string | undefin
   return id.startsWith('arn:') ? groupNameOfArn(s, id) : id;
 }
 
+/** The model's name patterns are unanchored; the service holds whole names to them. */
+const GROUP_NAME = /^[.\-_/#A-Za-z0-9]+$/;
+const STREAM_NAME = /^[^:*]*$/;
+
+function checkNames(_operation: string, input: Record<string, unknown>): void {
+  const g = input.logGroupName;
+  if (typeof g === 'string' && g.length > 0 && g.length <= 512 && !GROUP_NAME.test(g)) {
+    throw invalidParameter(`1 validation error detected: Value '${g}' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+`);
+  }
+  const s = input.logStreamName;
+  if (typeof s === 'string' && s.length <= 512 && !STREAM_NAME.test(s)) {
+    throw invalidParameter(`1 validation error detected: Value '${s}' at 'logStreamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [^:*]*`);
+  }
+}
+
 export function logsAuthorization(operation: string, input: Record<string, unknown>, ctx: RequestContext): AuthorizationTarget {
   const s = { region: ctx.region, accountId: ctx.accountId };
   const action = `logs:${operation}`;
@@ -43,6 +58,7 @@ export function createLogsService(deps: LogsDeps): ServiceDefinition {
     handlers: logsHandlers(deps),
     maxBodyBytes: LOGS_MAX_BODY_BYTES,
     validationError: (message) => invalidParameter(message),
+    beforeValidation: checkNames,
     authorization: logsAuthorization,
     recognizes: (req) => targetOf(req)?.startsWith(TARGET_PREFIX) ?? false,
   };

@@ -1,5 +1,5 @@
 // Shared pieces of the endpoint runtime tests: free ports, DNS queries from a chosen
-// source address, and a VPC with both App Mesh endpoints built through the EC2 SDK.
+// source address, and a VPC with interface endpoints built through the EC2 SDK.
 import { createSocket } from 'node:dgram';
 import { connect, createServer } from 'node:net';
 import {
@@ -72,17 +72,20 @@ export interface Lab {
   subnets: string[];
   groupId: string;
   /** By service code. */
-  endpoints: Record<'appmesh' | 'appmesh-envoy-management', VpcEndpoint>;
+  endpoints: Record<LabService, VpcEndpoint>;
   /** Interface addresses by service code, in subnet order. */
-  addresses: Record<'appmesh' | 'appmesh-envoy-management', string[]>;
+  addresses: Record<LabService, string[]>;
 }
+
+export type LabService = 'appmesh' | 'appmesh-envoy-management' | 'logs';
 
 /**
  * VPC `<prefix>.0.0/16` with DNS on, subnets `<prefix>.0.0/24` (zone a, where clients
  * live) and `<prefix>.1.0/24` (zone b), a group allowing the endpoint port from the
- * client subnet, and both endpoints with private DNS.
+ * client subnet, and endpoints (both App Mesh ones unless told) with private DNS.
  */
-export async function buildLab(ec2: EC2Client, region: string, prefix: string, port: number): Promise<Lab> {
+export async function buildLab(ec2: EC2Client, region: string, prefix: string, port: number,
+  services: readonly LabService[] = ['appmesh', 'appmesh-envoy-management']): Promise<Lab> {
   const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: `${prefix}.0.0/16` }))).Vpc!.VpcId!;
   await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsSupport: { Value: true } }));
   await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsHostnames: { Value: true } }));
@@ -96,7 +99,7 @@ export async function buildLab(ec2: EC2Client, region: string, prefix: string, p
   }));
   const endpoints = {} as Lab['endpoints'];
   const addresses = {} as Lab['addresses'];
-  for (const code of ['appmesh', 'appmesh-envoy-management'] as const) {
+  for (const code of services) {
     const created = (await ec2.send(new CreateVpcEndpointCommand({
       VpcEndpointType: 'Interface', VpcId: vpcId, ServiceName: `com.amazonaws.${region}.${code}`, SubnetIds: subnets,
       SecurityGroupIds: [groupId], PrivateDnsEnabled: true,
