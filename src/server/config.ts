@@ -25,6 +25,8 @@ export interface AppConfig {
   xdsTlsKey?: string;
   /** Serve Envoy's gRPC access-log service and add it to every generated listener (--access-log-service). */
   accessLogService: boolean;
+  /** Where proxies reach the access-log service, when not at --host and the xDS port (--access-log-address HOST:PORT). */
+  accessLogAddress?: { address: string; port: number };
   /** Limits from the App Mesh service quotas; adjustable like the real ones. */
   quotas: Quotas;
   logLevel: string;
@@ -84,6 +86,7 @@ const serveOptions = {
   'xds-tls-key': { type: 'string' },
   quota: { type: 'string', multiple: true },
   'access-log-service': { type: 'boolean' },
+  'access-log-address': { type: 'string' },
   'log-level': { type: 'string' },
 } as const;
 
@@ -124,6 +127,14 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     if (!k || !(k in quotas) || !v || !/^\d+$/.test(v)) throw new ConfigError(`--quota ${q}: expected <name>=<number>, names: ${Object.keys(quotas).join(', ')}`);
     quotas[k as keyof Quotas] = Number(v);
   }
+  let accessLogAddress: { address: string; port: number } | undefined;
+  if (values['access-log-address'] !== undefined) {
+    const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(values['access-log-address']);
+    const p = m ? Number(m[2]) : 0;
+    if (!m || p < 1 || p > 65535) throw new ConfigError('--access-log-address must be HOST:PORT');
+    accessLogAddress = { address: m[1]!.replace(/^\[|\]$/g, ''), port: p };
+  }
+  if (accessLogAddress && !values['access-log-service']) throw new ConfigError('--access-log-address needs --access-log-service');
   const storeUrl = values.store ?? env.APPMESHD_DATABASE_URL;
   if (!values['xds-tls-cert'] !== !values['xds-tls-key']) throw new ConfigError('--xds-tls-cert and --xds-tls-key go together');
   return {
@@ -143,6 +154,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     ...(values['xds-tls-cert'] ? { xdsTlsCert: resolve(values['xds-tls-cert']) } : {}),
     ...(values['xds-tls-key'] ? { xdsTlsKey: resolve(values['xds-tls-key']) } : {}),
     accessLogService: values['access-log-service'] ?? false,
+    ...(accessLogAddress ? { accessLogAddress } : {}),
     quotas,
     logLevel: values['log-level'] ?? env.APPMESHD_LOG_LEVEL ?? 'info',
   };
