@@ -1,7 +1,7 @@
 // The CloudWatch Logs tables on PostgreSQL. Unlike resource writes, log writes do not take
-// the database-wide write lock: an append locks only its stream's row (so a concurrent
-// delete of the stream or group waits for it), inserts the batch with one statement and
-// commits; concurrent writers to different streams proceed in parallel.
+// the database-wide write lock: an append key-share-locks its group and locks its stream's
+// row (so a concurrent delete of either waits for it), inserts the batch with one statement
+// and commits; writers to different streams proceed in parallel.
 import type pg from 'pg';
 import type {
   AppendOutcome, CreateGroupOutcome, CreateStreamOutcome, GroupListQuery, GroupScanQuery, LogEventRecord, LogGroupRecord,
@@ -110,7 +110,7 @@ export class PostgresLogStore implements LogStore {
 
   async createStream(group: string, name: string, createdAt: number, maxStreams: number): Promise<CreateStreamOutcome> {
     return this.pg.transaction(async (exec) => {
-      const { rows: g } = await exec<{ id: string }>('SELECT id FROM log_groups WHERE name = $1 FOR UPDATE', [group]);
+      const { rows: g } = await exec<{ id: string }>('SELECT id FROM log_groups WHERE name = $1 FOR NO KEY UPDATE', [group]);
       if (!g[0]) return 'no-group';
       const { rows } = await exec<{ n: number; exists: boolean }>(
         'SELECT count(*)::integer AS n, bool_or(name = $2) AS exists FROM log_streams WHERE group_id = $1', [g[0].id, name]);
@@ -156,12 +156,13 @@ export class PostgresLogStore implements LogStore {
   async appendEvents(group: string, stream: string, events: readonly { timestamp: number; message: string }[], ingestionTime: number): Promise<AppendOutcome> {
     return this.pg.transaction(async (exec) => {
       const { rows } = await exec<{ gid: string; sid: string | null }>(`SELECT g.id AS gid, s.id AS sid FROM log_groups g
-        LEFT JOIN log_streams s ON s.group_id = g.id AND s.name = $2 WHERE g.name = $1 FOR SHARE OF g`, [group, stream]);
+        LEFT JOIN log_streams s ON s.group_id = g.id AND s.name = $2 WHERE g.name = $1 FOR KEY SHARE OF g`, [group, stream]);
       const row = rows[0];
       if (!row) return 'no-group';
       if (row.sid === null) return 'no-stream';
-      // Held until commit: a concurrent delete of the stream waits, so no event outlives its stream.
-      const locked = await exec('SELECT 1 FROM log_streams WHERE id = $1 FOR SHARE', [row.sid]);
+      // Held until commit: a concurrent delete of the stream waits, so no event outlives its stream;
+      // appends to one stream queue here (taking the update lock first, never upgrading a shared one).
+      const locked = await exec('SELECT 1 FROM log_streams WHERE id = $1 FOR NO KEY UPDATE', [row.sid]);
       if (!locked.rows.length) return 'no-stream';
       if (!events.length) return 'appended';
       const ts = events.map((e) => e.timestamp);
