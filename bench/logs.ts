@@ -170,7 +170,7 @@ async function filterRun(c: Client, pid: number, group: string, groupEvents: num
 }
 
 export async function runLogs(o: LogsOptions): Promise<LogsResult> {
-  const server = await startAppmeshd({ args: ['--log-level', 'warn'] });
+  const server = await startAppmeshd();
   const c: Client = { host: server.host, port: server.port, agent: new Agent({ keepAlive: true, maxSockets: o.writers }) };
   try {
     log(`logs: ingest, ${o.writers} writers × batches of ${o.batch} × ${o.messageBytes}-byte messages for ${o.ingestMs / 1000} s`);

@@ -366,9 +366,11 @@ function compileSpaceDelimited(p: Parser): MessageMatcher {
 
 type TermTest = (message: string) => boolean;
 
-function termTokens(src: string): { prefix: '' | '?' | '-'; test: TermTest; matchesAll: boolean }[] {
+interface Term { prefix: '' | '?' | '-'; test: TermTest; matchesAll: boolean; literal?: string }
+
+function termTokens(src: string): Term[] {
   const counter = { n: 0 };
-  const out: { prefix: '' | '?' | '-'; test: TermTest; matchesAll: boolean }[] = [];
+  const out: Term[] = [];
   let i = 0;
   while (i < src.length) {
     while (i < src.length && /\s/.test(src[i]!)) i++;
@@ -388,7 +390,7 @@ function termTokens(src: string): { prefix: '' | '?' | '-'; test: TermTest; matc
         text += d; i++;
       }
       const all = text.trim() === '';
-      out.push({ prefix, matchesAll: all, test: all ? () => true : (m) => m.includes(text) });
+      out.push({ prefix, matchesAll: all, test: all ? () => true : (m) => m.includes(text), ...(all ? {} : { literal: text }) });
     } else if (c === '%') {
       const end = src.indexOf('%', i + 1);
       if (end < 0) throw new FilterPatternError('Invalid filter pattern: unterminated regular expression');
@@ -400,7 +402,7 @@ function termTokens(src: string): { prefix: '' | '?' | '-'; test: TermTest; matc
       while (j < src.length && !/\s/.test(src[j]!)) j++;
       const word = src.slice(i, j);
       if (word.includes('"')) throw new FilterPatternError('Invalid filter pattern: quote inside a term');
-      out.push({ prefix, matchesAll: false, test: (m) => m.includes(word) });
+      out.push({ prefix, matchesAll: false, test: (m) => m.includes(word), literal: word });
       i = j;
     }
   }
@@ -436,17 +438,13 @@ export function compileFilterPattern(pattern: string | undefined): MessageMatche
 }
 
 /**
- * Substrings every matching message must contain, when the pattern is plain required terms:
- * the store can then pre-filter with them. Empty when nothing can be pushed down.
+ * Substrings every matching message must contain, when the pattern is unstructured terms
+ * without alternatives: the store can pre-filter with them. Empty when nothing can be pushed down.
  */
 export function requiredSubstrings(pattern: string | undefined): string[] {
   const src = (pattern ?? '').trim();
   if (!src || src.startsWith('{') || src.startsWith('[')) return [];
-  const out: string[] = [];
-  for (const raw of src.split(/\s+/)) {
-    if (raw.startsWith('?')) return [];
-    if (raw.startsWith('-') || raw.startsWith('%') || raw.includes('"')) continue;
-    out.push(raw);
-  }
-  return out;
+  const terms = termTokens(src);
+  if (terms.some((t) => t.prefix === '?')) return [];
+  return terms.filter((t) => t.prefix === '' && t.literal !== undefined).map((t) => t.literal!);
 }

@@ -5,7 +5,7 @@ import type { EventPosition, LogEventRecord, LogGroupRecord, LogStore, LogStream
 import {
   groupExists, groupNotFound, invalidParameter, limitExceeded, resourceNotFound, streamExists, streamNotFound, tooManyTags, validation,
 } from './errors.js';
-import { compileFilterPattern, FilterPatternError, type MessageMatcher } from './filter-pattern.js';
+import { compileFilterPattern, FilterPatternError, type MessageMatcher, requiredSubstrings } from './filter-pattern.js';
 import { digits56, groupArn, groupArnStar, groupNameOfArn, type LogsScope, RETENTION_DAYS, streamArn, targetGroup } from './names.js';
 import { checkBatch } from './put-events.js';
 import { decodeToken, encodeToken, isPosition, parseStreamToken, streamToken } from './tokens.js';
@@ -292,6 +292,8 @@ export function logsHandlers(deps: LogsDeps): Record<string, Handler> {
         throw invalidParameter('logStreamNames and logStreamNamePrefix are mutually exclusive parameters.');
       }
       const match = compile(input.filterPattern);
+      // Terms every match must contain are checked by the database too, so non-matching rows stay there.
+      const contains = requiredSubstrings(input.filterPattern);
       await requireGroup(group);
       const limit = Math.min(input.limit ?? MAX_EVENTS, MAX_EVENTS);
       let after = input.nextToken !== undefined ? decodeToken(input.nextToken, isPosition) : undefined;
@@ -307,7 +309,7 @@ export function logsHandlers(deps: LogsDeps): Record<string, Handler> {
           ...(input.logStreamNamePrefix !== undefined ? { streamPrefix: input.logStreamNamePrefix } : {}),
           ...(input.startTime !== undefined ? { startTime: input.startTime } : {}),
           ...(input.endTime !== undefined ? { endTime: input.endTime } : {}),
-          ...(after ? { after } : {}), limit: SCAN_CHUNK,
+          ...(after ? { after } : {}), ...(contains.length ? { contains } : {}), limit: SCAN_CHUNK,
         });
         let full = false;
         for (const e of chunk) {

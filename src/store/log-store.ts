@@ -87,6 +87,8 @@ export interface GroupScanQuery {
   endTime?: number;
   /** Events strictly after this position. */
   after?: EventPosition;
+  /** Substrings every returned message contains (case-sensitive): a pre-filter the database applies. */
+  contains?: string[];
   limit: number;
 }
 

@@ -2,7 +2,7 @@
 // plus the parser's refusals. Pure: no server.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compileFilterPattern, FilterPatternError, globMatch, splitFields } from '../../src/logs/filter-pattern.js';
+import { compileFilterPattern, FilterPatternError, globMatch, requiredSubstrings, splitFields } from '../../src/logs/filter-pattern.js';
 
 const M = ['[ERROR 400] BAD REQUEST', '[ERROR 401] UNAUTHORIZED REQUEST', '[ERROR 419] MISSING ARGUMENTS', '[ERROR 420] INVALID ARGUMENTS',
   '[ERROR 500] INTERNAL SERVER ERROR', '[SUCCESS 200] AUTHORIZED REQUEST'];
@@ -84,4 +84,12 @@ test('globs are linear and anchored', () => {
   const started = Date.now();
   assert.ok(!globMatch('*a*a*a*a*a*b', long));
   assert.ok(Date.now() - started < 2000);
+});
+
+test('the substrings pushed down to the store are exactly the required literal terms', () => {
+  assert.deepEqual(requiredSubstrings('ERROR "INTERNAL SERVER" -ARGUMENTS %a b%'), ['ERROR', 'INTERNAL SERVER']);
+  assert.deepEqual(requiredSubstrings('?ERROR ?WARN'), []);
+  assert.deepEqual(requiredSubstrings('{ $.a = 1 }'), []);
+  assert.deepEqual(requiredSubstrings('[a, b]'), []);
+  assert.deepEqual(requiredSubstrings('" "'), []);
 });

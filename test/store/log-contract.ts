@@ -119,6 +119,8 @@ export function logStoreContract(name: string, open: () => Promise<Store>, close
       assert.deepEqual(await msgs({ streams: ['db', 'web-2'], limit: 10 }), ['w2a', 'db', 'w2b']);
       assert.deepEqual(await msgs({ streamPrefix: 'web', limit: 10 }), ['w1a', 'w2a', 'w1b', 'w2b']);
       assert.deepEqual(await msgs({ startTime: 2, endTime: 4, limit: 10 }), ['w2a', 'db', 'w1b']);
+      assert.deepEqual(await msgs({ contains: ['w', 'b'], limit: 10 }), ['w1b', 'w2b']);
+      assert.deepEqual(await msgs({ contains: ['W'], limit: 10 }), [], 'case-sensitive');
       const first = await logs.scanGroup(g, { limit: 2 });
       const last = first[first.length - 1]!;
       assert.deepEqual(await msgs({ after: { timestamp: last.timestamp, id: last.id }, limit: 10 }), ['db', 'w1b', 'w2b']);

@@ -198,8 +198,9 @@ export class PostgresLogStore implements LogStore {
       WHERE e.group_id = (SELECT id FROM log_groups WHERE name = $1) AND e.ts >= $2 AND e.ts <= $3
         AND (e.ts, e.id) > ($4::bigint, $5::bigint)
         AND ($6::text[] IS NULL OR s.name = ANY($6)) AND ($7::text IS NULL OR starts_with(s.name, $7))
+        AND NOT EXISTS (SELECT 1 FROM unnest($9::text[]) AS c(term) WHERE strpos(e.message, c.term) = 0)
       ORDER BY e.ts, e.id LIMIT $8`,
-    [group, q.startTime ?? MIN, q.endTime ?? MAX, after.timestamp, after.id, q.streams ?? null, q.streamPrefix ?? null, q.limit]);
+    [group, q.startTime ?? MIN, q.endTime ?? MAX, after.timestamp, after.id, q.streams ?? null, q.streamPrefix ?? null, q.limit, (q.contains ?? []).slice(0, 8)]);
     return rows.map(toEvent);
   }
 

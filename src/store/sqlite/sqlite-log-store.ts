@@ -1,5 +1,5 @@
 // The CloudWatch Logs tables on SQLite. Writes run on the store's single writer connection,
-// queued with its other transactions (one batch = one transaction, durable at commit);
+// queued with its other transactions (appends are group-committed, durable at commit);
 // reads use the read-only connection and fetch bounded pages by index.
 import type Database from 'better-sqlite3';
 import type {
@@ -58,8 +58,22 @@ class Statements {
   }
 }
 
+interface PendingAppend {
+  group: string;
+  stream: string;
+  events: readonly { timestamp: number; message: string }[];
+  ingestionTime: number;
+  resolve(outcome: AppendOutcome): void;
+  reject(err: unknown): void;
+}
+
+/** Events one group commit takes at most (several batches of up to 10,000). */
+const GROUP_COMMIT_EVENTS = 50_000;
+
 export class SqliteLogStore implements LogStore {
   private readonly st = new Statements();
+  private readonly pending: PendingAppend[] = [];
+  private flushing = false;
 
   constructor(private readonly access: SqliteAccess) {}
 
@@ -189,25 +203,57 @@ export class SqliteLogStore implements LogStore {
     });
   }
 
+  /**
+   * Appends are group-committed: batches that arrive while a commit is running are written
+   * together in the next transaction, so concurrent writers share one fsync. Each caller's
+   * promise resolves after the commit that holds its batch.
+   */
   appendEvents(group: string, stream: string, events: readonly { timestamp: number; message: string }[], ingestionTime: number): Promise<AppendOutcome> {
-    return this.access.write((db) => {
-      const gid = this.groupId(db, group);
-      if (gid === undefined) return 'no-group';
-      const ids = this.streamId(db, group, stream);
-      if (!ids) return 'no-stream';
-      if (!events.length) return 'appended';
-      const insert = this.st.get(db, 'INSERT INTO log_events (group_id, stream_id, ts, ingestion, message) VALUES (?, ?, ?, ?, ?)');
-      let bytes = 0;
-      for (const e of events) {
-        insert.run(gid, ids.streamId, e.timestamp, ingestionTime, e.message);
-        bytes += Buffer.byteLength(e.message);
-      }
-      this.st.get(db, `UPDATE log_streams SET first_ts = min(coalesce(first_ts, ?), ?), last_ts = max(coalesce(last_ts, ?), ?),
-        last_ingestion = ?, stored_bytes = stored_bytes + ? WHERE id = ?`).run(
-        events[0]!.timestamp, events[0]!.timestamp, events[events.length - 1]!.timestamp, events[events.length - 1]!.timestamp,
-        ingestionTime, bytes, ids.streamId);
-      return 'appended';
+    return new Promise((resolve, reject) => {
+      this.pending.push({ group, stream, events, ingestionTime, resolve, reject });
+      this.flush();
     });
+  }
+
+  private flush(): void {
+    if (this.flushing || !this.pending.length) return;
+    this.flushing = true;
+    // Let the appends of requests already being handled join this commit.
+    setImmediate(() => {
+      const batch: PendingAppend[] = [];
+      let n = 0;
+      while (this.pending.length && (batch.length === 0 || n + this.pending[0]!.events.length <= GROUP_COMMIT_EVENTS)) {
+        const p = this.pending.shift()!;
+        n += p.events.length;
+        batch.push(p);
+      }
+      this.access.write((db) => batch.map((p) => this.appendOne(db, p)))
+        .then((outcomes) => batch.forEach((p, i) => p.resolve(outcomes[i]!)), (err: unknown) => batch.forEach((p) => p.reject(err)))
+        .finally(() => {
+          this.flushing = false;
+          this.flush();
+        });
+    });
+  }
+
+  private appendOne(db: Database.Database, p: PendingAppend): AppendOutcome {
+    const { group, stream, events, ingestionTime } = p;
+    const gid = this.groupId(db, group);
+    if (gid === undefined) return 'no-group';
+    const ids = this.streamId(db, group, stream);
+    if (!ids) return 'no-stream';
+    if (!events.length) return 'appended';
+    const insert = this.st.get(db, 'INSERT INTO log_events (group_id, stream_id, ts, ingestion, message) VALUES (?, ?, ?, ?, ?)');
+    let bytes = 0;
+    for (const e of events) {
+      insert.run(gid, ids.streamId, e.timestamp, ingestionTime, e.message);
+      bytes += Buffer.byteLength(e.message);
+    }
+    this.st.get(db, `UPDATE log_streams SET first_ts = min(coalesce(first_ts, ?), ?), last_ts = max(coalesce(last_ts, ?), ?),
+      last_ingestion = max(coalesce(last_ingestion, 0), ?), stored_bytes = stored_bytes + ? WHERE id = ?`).run(
+      events[0]!.timestamp, events[0]!.timestamp, events[events.length - 1]!.timestamp, events[events.length - 1]!.timestamp,
+      ingestionTime, bytes, ids.streamId);
+    return 'appended';
   }
 
   readStream(group: string, stream: string, q: StreamReadQuery): Promise<LogEventRecord[]> {
@@ -233,10 +279,12 @@ export class SqliteLogStore implements LogStore {
       const params: unknown[] = [gid, q.startTime ?? MIN, q.endTime ?? MAX, after.timestamp, after.id];
       if (q.streams) params.push(JSON.stringify(q.streams));
       else if (q.streamPrefix !== undefined) params.push(q.streamPrefix, q.streamPrefix);
-      params.push(q.limit);
+      const contains = (q.contains ?? []).slice(0, 8);
+      params.push(...contains, q.limit);
       const rows = this.st.get(db, `SELECT e.id, s.name AS stream, e.ts, e.ingestion, e.message
         FROM log_events e INDEXED BY log_events_group_time JOIN log_streams s ON s.id = e.stream_id
         WHERE e.group_id = ? AND e.ts >= ? AND e.ts <= ? AND (e.ts, e.id) > (?, ?) ${streamFilter}
+          ${contains.map(() => 'AND instr(e.message, ?) > 0').join(' ')}
         ORDER BY e.ts, e.id LIMIT ?`).all(...params) as EventRow[];
       return rows.map(toEvent);
     });
