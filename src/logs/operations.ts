@@ -27,10 +27,10 @@ export interface LogsDeps extends LogsScope {
 const PAGE_BYTES = 1_048_576;
 const MAX_EVENTS = 10_000;
 /** FilterLogEvents reads a group in chunks of this many rows ... */
-const SCAN_CHUNK = 2_000;
+const SCAN_CHUNK = 1_000;
 /** ... and returns (with a nextToken) after scanning this many rows or this long, whatever it found. */
 const SCAN_ROWS_PER_CALL = 200_000;
-const SCAN_MS_PER_CALL = 300;
+const SCAN_MS_PER_CALL = 200;
 
 function groupOut(s: LogsScope, g: LogGroupRecord): L.LogGroup {
   return {
