@@ -290,3 +290,23 @@ test('FilterLogEvents: streams, prefix, time range, pages and every pattern form
   assert.equal(pages.length, 11);
   assert.equal(new Set(pages).size, 11);
 });
+
+test('raw JSON 1.1: unknown targets, names of object prototypes and an unreadable body are modeled errors', async () => {
+  const { signRequest } = await import('../../src/auth/sigv4.js');
+  const send = async (target: string, body: string) => {
+    const host = `127.0.0.1:${server.apiPort}`;
+    const headers = signRequest({
+      method: 'POST', host, path: '/', body, headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
+      ...server.credentials, region: R, service: 'logs',
+    });
+    const res = await fetch(`${server.endpoint}/`, { method: 'POST', headers, body });
+    return { status: res.status, requestId: res.headers.get('x-amzn-requestid'), body: await res.json() as { __type: string } };
+  };
+  for (const target of ['Logs_20140328.NoSuchThing', 'Logs_20140328.toString', 'Logs_20140328.constructor', 'Logs_20140328.__proto__']) {
+    const r = await send(target, '{}');
+    assert.deepEqual([r.status, r.body.__type], [400, 'UnknownOperationException'], target);
+  }
+  const bad = await send('Logs_20140328.DescribeLogGroups', '{not json');
+  assert.deepEqual([bad.status, bad.body.__type], [400, 'InvalidParameterException']);
+  assert.ok(bad.requestId);
+});

@@ -205,15 +205,23 @@ export class PostgresLogStore implements LogStore {
   }
 
   async expireEvents(now: number, limit: number): Promise<number> {
-    return this.pg.transaction(async (exec) => {
-      const { rows } = await exec<{ n: number }>(`WITH victims AS (
-          SELECT e.id, e.stream_id, octet_length(e.message) AS bytes FROM log_events e JOIN log_groups g ON g.id = e.group_id
-          WHERE g.retention_days IS NOT NULL AND e.ts < $1 - g.retention_days::bigint * 86400000 LIMIT $2
-        ), gone AS (DELETE FROM log_events e USING victims v WHERE e.id = v.id RETURNING v.stream_id, v.bytes),
-        per AS (SELECT stream_id, sum(bytes) AS bytes, count(*) AS n FROM gone GROUP BY stream_id),
-        upd AS (UPDATE log_streams s SET stored_bytes = GREATEST(0, s.stored_bytes - per.bytes) FROM per WHERE s.id = per.stream_id)
-        SELECT coalesce(sum(n), 0)::integer AS n FROM per`, [now, limit]);
-      return rows[0]!.n;
-    });
+    const { rows: groups } = await this.pg.query<{ id: string; retention_days: number }>(
+      'SELECT id, retention_days FROM log_groups WHERE retention_days IS NOT NULL');
+    let removed = 0;
+    for (const g of groups) {
+      if (removed >= limit) break;
+      // One group at a time, so the (group, time) index bounds each delete.
+      removed += await this.pg.transaction(async (exec) => {
+        const { rows } = await exec<{ n: number }>(`WITH victims AS (
+            SELECT id, stream_id, octet_length(message) AS bytes FROM log_events
+            WHERE group_id = $1 AND ts < $2 ORDER BY ts LIMIT $3
+          ), gone AS (DELETE FROM log_events e USING victims v WHERE e.id = v.id RETURNING v.stream_id, v.bytes),
+          per AS (SELECT stream_id, sum(bytes) AS bytes, count(*) AS n FROM gone GROUP BY stream_id),
+          upd AS (UPDATE log_streams s SET stored_bytes = GREATEST(0, s.stored_bytes - per.bytes) FROM per WHERE s.id = per.stream_id)
+          SELECT coalesce(sum(n), 0)::integer AS n FROM per`, [g.id, now - g.retention_days * 86_400_000, limit - removed]);
+        return rows[0]!.n;
+      });
+    }
+    return removed;
   }
 }
