@@ -53,14 +53,15 @@ export const sqliteMigrations: string[] = [
      UNIQUE (group_id, name)
    );
    CREATE INDEX log_streams_last_event ON log_streams (group_id, last_ts, name);
+   -- Clustered by (group, time): a group's events in time order are one range of the table; ids come from the writer.
    CREATE TABLE log_events (
-     id INTEGER PRIMARY KEY,
      group_id INTEGER NOT NULL,
-     stream_id INTEGER NOT NULL,
      ts INTEGER NOT NULL,
+     id INTEGER NOT NULL,
+     stream_id INTEGER NOT NULL,
      ingestion INTEGER NOT NULL,
-     message TEXT NOT NULL
-   );
-   CREATE INDEX log_events_group_time ON log_events (group_id, ts);
-   CREATE INDEX log_events_stream_time ON log_events (stream_id, ts);`,
+     message TEXT NOT NULL,
+     PRIMARY KEY (group_id, ts, id)
+   ) WITHOUT ROWID;
+   CREATE INDEX log_events_stream_time ON log_events (stream_id, ts, id);`,
 ];

@@ -67,6 +67,11 @@ interface PendingAppend {
   reject(err: unknown): void;
 }
 
+/** Rows per INSERT statement (6 parameters each, well under SQLite's 32,766). */
+const INSERT_ROWS = 100;
+const insertSql = (rows: number) =>
+  `INSERT INTO log_events (group_id, ts, id, stream_id, ingestion, message) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}`;
+
 /** Events one group commit takes at most (several batches of up to 10,000). */
 const GROUP_COMMIT_EVENTS = 50_000;
 
@@ -74,6 +79,8 @@ export class SqliteLogStore implements LogStore {
   private readonly st = new Statements();
   private readonly pending: PendingAppend[] = [];
   private flushing = false;
+  /** The largest event id written; read from the table at the first append. */
+  private lastId: number | undefined;
 
   constructor(private readonly access: SqliteAccess) {}
 
@@ -243,11 +250,30 @@ export class SqliteLogStore implements LogStore {
     const ids = this.streamId(db, group, stream);
     if (!ids) return 'no-stream';
     if (!events.length) return 'appended';
-    const insert = this.st.get(db, 'INSERT INTO log_events (group_id, stream_id, ts, ingestion, message) VALUES (?, ?, ?, ?, ?)');
+    // Rows go in by statements of INSERT_ROWS rows: far fewer calls into SQLite than one per event.
+    // Event ids are assigned here: this connection is the only writer.
+    this.lastId ??= (this.st.get(db, 'SELECT max(id) AS m FROM log_events').get() as { m: number | null }).m ?? 0;
+    const many = this.st.get(db, insertSql(INSERT_ROWS));
+    const params: unknown[] = [];
     let bytes = 0;
-    for (const e of events) {
-      insert.run(gid, ids.streamId, e.timestamp, ingestionTime, e.message);
-      bytes += Buffer.byteLength(e.message);
+    let i = 0;
+    for (; i + INSERT_ROWS <= events.length; i += INSERT_ROWS) {
+      params.length = 0;
+      for (let k = i; k < i + INSERT_ROWS; k++) {
+        const e = events[k]!;
+        params.push(gid, e.timestamp, ++this.lastId, ids.streamId, ingestionTime, e.message);
+        bytes += Buffer.byteLength(e.message);
+      }
+      many.run(params);
+    }
+    if (i < events.length) {
+      params.length = 0;
+      for (let k = i; k < events.length; k++) {
+        const e = events[k]!;
+        params.push(gid, e.timestamp, ++this.lastId, ids.streamId, ingestionTime, e.message);
+        bytes += Buffer.byteLength(e.message);
+      }
+      this.st.get(db, insertSql(events.length - i)).run(params);
     }
     this.st.get(db, `UPDATE log_streams SET first_ts = min(coalesce(first_ts, ?), ?), last_ts = max(coalesce(last_ts, ?), ?),
       last_ingestion = max(coalesce(last_ingestion, 0), ?), stored_bytes = stored_bytes + ? WHERE id = ?`).run(
@@ -282,7 +308,7 @@ export class SqliteLogStore implements LogStore {
       const contains = (q.contains ?? []).slice(0, 8);
       params.push(...contains, q.limit);
       const rows = this.st.get(db, `SELECT e.id, s.name AS stream, e.ts, e.ingestion, e.message
-        FROM log_events e INDEXED BY log_events_group_time JOIN log_streams s ON s.id = e.stream_id
+        FROM log_events e JOIN log_streams s ON s.id = e.stream_id
         WHERE e.group_id = ? AND e.ts >= ? AND e.ts <= ? AND (e.ts, e.id) > (?, ?) ${streamFilter}
           ${contains.map(() => 'AND instr(e.message, ?) > 0').join(' ')}
         ORDER BY e.ts, e.id LIMIT ?`).all(...params) as EventRow[];
@@ -297,12 +323,12 @@ export class SqliteLogStore implements LogStore {
       for (const g of groups) {
         if (removed >= limit) break;
         const cutoff = now - g.retention_days * 86_400_000;
-        const victims = this.st.get(db, `SELECT id, stream_id, length(CAST(message AS BLOB)) AS bytes FROM log_events
-          WHERE group_id = ? AND ts < ? ORDER BY ts LIMIT ?`).all(g.id, cutoff, limit - removed) as { id: number; stream_id: number; bytes: number }[];
+        const victims = this.st.get(db, `SELECT ts, id, stream_id, length(CAST(message AS BLOB)) AS bytes FROM log_events
+          WHERE group_id = ? AND ts < ? ORDER BY ts, id LIMIT ?`).all(g.id, cutoff, limit - removed) as { ts: number; id: number; stream_id: number; bytes: number }[];
         const perStream = new Map<number, number>();
-        const del = this.st.get(db, 'DELETE FROM log_events WHERE id = ?');
+        const del = this.st.get(db, 'DELETE FROM log_events WHERE group_id = ? AND ts = ? AND id = ?');
         for (const v of victims) {
-          del.run(v.id);
+          del.run(g.id, v.ts, v.id);
           perStream.set(v.stream_id, (perStream.get(v.stream_id) ?? 0) + v.bytes);
         }
         const dec = this.st.get(db, 'UPDATE log_streams SET stored_bytes = max(0, stored_bytes - ?) WHERE id = ?');
