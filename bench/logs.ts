@@ -72,7 +72,8 @@ function message(i: number, bytes: number): string {
 }
 
 function batchBody(group: string, stream: string, from: number, n: number, bytes: number, t0: number): string {
-  const events = Array.from({ length: n }, (_, k) => ({ timestamp: t0 + Math.floor((from + k) / 100), message: message(from + k, bytes) }));
+  // 1,000 events per millisecond of log time: 10 minutes of timestamps hold 600 million events, so no batch spans 24 h.
+  const events = Array.from({ length: n }, (_, k) => ({ timestamp: t0 + Math.floor((from + k) / 1000), message: message(from + k, bytes) }));
   return JSON.stringify({ logGroupName: group, logStreamName: stream, logEvents: events });
 }
 
@@ -98,18 +99,19 @@ async function fill(c: Client, group: string, events: number, o: LogsOptions): P
 
 async function ingest(c: Client, pid: number, o: LogsOptions): Promise<LogsResult['ingest']> {
   await setupGroup(c, GROUP_INGEST, o.writers);
-  const t0 = Date.now();
-  // A few distinct bodies per writer, built before the window so the generator mostly signs and sends.
-  const bodies = Array.from({ length: o.writers }, (_, w) => Array.from({ length: 4 }, (_, k) => batchBody(GROUP_INGEST, `w${w}`, (w * 4 + k) * o.batch, o.batch, o.messageBytes, t0)));
+  const t0 = Date.now() - 60_000;
+  // Every batch is new, with timestamps moving forward as a real writer's do (the generator's CPU is reported).
+  let seq = 0;
+  const nextBody = (w: number) => { const from = seq; seq += o.batch; return batchBody(GROUP_INGEST, `w${w}`, from, o.batch, o.messageBytes, t0); };
   const latencies: number[] = [];
   let events = 0;
   let errors = 0;
   let measuring = false;
   let stopped = false;
   const worker = async (w: number) => {
-    for (let i = 0; !stopped; i++) {
+    while (!stopped) {
       const started = performance.now();
-      const r = await post(c, 'PutLogEvents', bodies[w]![i % 4]!);
+      const r = await post(c, 'PutLogEvents', nextBody(w));
       if (!measuring || stopped) continue;
       if (r.status === 200 && !r.body.includes('rejectedLogEventsInfo')) { events += o.batch; latencies.push(performance.now() - started); } else errors++;
     }
