@@ -133,6 +133,13 @@ export function logsHandlers(deps: LogsDeps): Record<string, Handler> {
       }
       const limit = input.limit ?? 50;
       const after = input.nextToken !== undefined ? decodeToken(input.nextToken, (v): v is string => typeof v === 'string') : undefined;
+      if (input.logGroupIdentifiers?.length) {
+        // Named groups of this account (there are no linked accounts here), in name order.
+        const names = [...new Set(input.logGroupIdentifiers.map((id) => (id.startsWith('arn:') ? groupNameOfArn(deps, id) : id)))]
+          .filter((n): n is string => n !== undefined).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        const found = (await Promise.all(names.map((n) => logs.getGroup(n)))).filter((g): g is LogGroupRecord => g !== undefined);
+        return { logGroups: found.map((g) => groupOut(deps, g)) };
+      }
       const rows = await logs.listGroups({
         ...(input.logGroupNamePrefix !== undefined ? { prefix: input.logGroupNamePrefix } : {}),
         ...(input.logGroupNamePattern ? { contains: input.logGroupNamePattern } : {}),

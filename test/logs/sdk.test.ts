@@ -72,6 +72,9 @@ test('log groups: create with tags and class, describe with prefix, pattern, cla
   assert.deepEqual(pattern.logGroups!.map((g) => g.logGroupName), ['/other/DataLogs']);
   assert.equal((await logs.send(new DescribeLogGroupsCommand({ logGroupNamePattern: 'datalogs' }))).logGroups!.length, 0);
   assert.equal((await errorOf(logs.send(new DescribeLogGroupsCommand({ logGroupNamePattern: 'x', logGroupNamePrefix: 'y' })))).name, 'InvalidParameterException');
+  const named = await logs.send(new DescribeLogGroupsCommand({ includeLinkedAccounts: true, logGroupIdentifiers: [arnOf('/app/beta'), '/app/alpha', '/missing'] }));
+  assert.deepEqual(named.logGroups!.map((g) => g.logGroupName), ['/app/alpha', '/app/beta']);
+  assert.equal((await errorOf(logs.send(new DescribeLogGroupsCommand({ logGroupIdentifiers: ['/app/alpha'] })))).name, 'InvalidParameterException');
   const ia = await logs.send(new DescribeLogGroupsCommand({ logGroupClass: 'INFREQUENT_ACCESS' }));
   assert.deepEqual(ia.logGroups!.map((g) => g.logGroupName), ['/app/alpha']);
   assert.equal((await errorOf(logs.send(new DescribeLogGroupsCommand({ nextToken: 'not-a-token!' })))).name, 'InvalidParameterException');
