@@ -75,6 +75,19 @@ function scalarMatches(op: Op, v: Value, target: string | number | boolean): boo
 
 // ---- tokenizer for the structured forms ----
 
+/** The text of the "…" starting at src[start] (backslash escapes the next character) and the index after it. */
+function readQuoted(src: string, start: number): { text: string; end: number } {
+  let text = '';
+  let i = start + 1;
+  for (;;) {
+    if (i >= src.length) throw new FilterPatternError('Invalid filter pattern: unterminated quoted string');
+    const d = src[i]!;
+    if (d === '\\' && i + 1 < src.length) { text += src[i + 1]; i += 2; continue; }
+    if (d === '"') return { text, end: i + 1 };
+    text += d; i++;
+  }
+}
+
 interface Tok { type: 'word' | 'string' | 'regex' | 'op' | 'punct'; text: string }
 
 function tokenize(src: string, counter: { n: number }, regexes: Map<Tok, RegExp>): Tok[] {
@@ -88,16 +101,9 @@ function tokenize(src: string, counter: { n: number }, regexes: Map<Tok, RegExp>
     if (c === '=' || c === '<' || c === '>') { out.push({ type: 'op', text: c }); i++; continue; }
     if (c === '(' || c === ')' || c === ',' || c === '{' || c === '}' || c === '[' || c === ']') { out.push({ type: 'punct', text: c }); i++; continue; }
     if (c === '"') {
-      let text = '';
-      i++;
-      for (;;) {
-        if (i >= src.length) throw new FilterPatternError('Invalid filter pattern: unterminated quoted string');
-        const d = src[i]!;
-        if (d === '\\' && i + 1 < src.length) { text += src[i + 1]; i += 2; continue; }
-        if (d === '"') { i++; break; }
-        text += d; i++;
-      }
-      out.push({ type: 'string', text });
+      const q = readQuoted(src, i);
+      out.push({ type: 'string', text: q.text });
+      i = q.end;
       continue;
     }
     if (c === '%') {
@@ -380,15 +386,9 @@ function termTokens(src: string): Term[] {
     if (i >= src.length) throw new FilterPatternError('Invalid filter pattern: a term is missing');
     const c = src[i]!;
     if (c === '"') {
-      let text = '';
-      i++;
-      for (;;) {
-        if (i >= src.length) throw new FilterPatternError('Invalid filter pattern: unterminated quoted string');
-        const d = src[i]!;
-        if (d === '\\' && i + 1 < src.length) { text += src[i + 1]; i += 2; continue; }
-        if (d === '"') { i++; break; }
-        text += d; i++;
-      }
+      const q = readQuoted(src, i);
+      const text = q.text;
+      i = q.end;
       const all = text.trim() === '';
       out.push({ prefix, matchesAll: all, test: all ? () => true : (m) => m.includes(text), ...(all ? {} : { literal: text }) });
     } else if (c === '%') {

@@ -1,7 +1,7 @@
 // Shared pieces of the endpoint runtime tests: free ports, DNS queries from a chosen
 // source address, and a VPC with interface endpoints built through the EC2 SDK.
 import { createSocket } from 'node:dgram';
-import { connect, createServer } from 'node:net';
+import { connect, createServer, type LookupFunction } from 'node:net';
 import {
   AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, CreateVpcEndpointCommand,
   DescribeNetworkInterfacesCommand, DescribeVpcEndpointsCommand, EC2Client, ModifyVpcAttributeCommand, type VpcEndpoint,
@@ -32,6 +32,19 @@ export function dnsQuery(port: number, name: string, type: number, source = '127
     socket.on('message', (msg) => { clearTimeout(timer); socket.close(); resolve(decodeResponse(msg)); });
     socket.bind(0, source, () => socket.send(encodeQuery(0x1234, name, type), port, '127.0.0.1'));
   });
+}
+
+/** A `lookup` for sockets (https.Agent) that resolves names through appmeshd's DNS, asking from `source`. */
+export function lookupVia(dnsPort: () => number, source: string): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsQuery(dnsPort(), hostname, RecordType.A, source).then((res) => {
+      const a = res.answers.find((r) => r.type === 'A');
+      const cb = callback as (err: Error | null, address: string | { address: string; family: number }[], family?: number) => void;
+      if (!a || a.type !== 'A') return cb(Object.assign(new Error(`ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 4);
+      if ((options as { all?: boolean }).all) return cb(null, [{ address: a.address, family: 4 }]);
+      return cb(null, a.address, 4);
+    }, (err) => (callback as (e: Error) => void)(err));
+  };
 }
 
 /** The same over TCP (two-byte length prefix). */

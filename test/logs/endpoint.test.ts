@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:https';
-import { connect as netConnect, type LookupFunction } from 'node:net';
+import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
@@ -20,7 +20,7 @@ import { ModifyVpcEndpointCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { cliPath, startServer, type RunningServer } from '../helpers/server.js';
 import { awsError, awsJson } from '../iam/aws-cli.js';
-import { buildLab, dnsQuery, ec2Client, freePort, type Lab, RecordType, waitPort } from '../endpoints/support.js';
+import { buildLab, dnsQuery, ec2Client, freePort, type Lab, lookupVia, RecordType, waitPort } from '../endpoints/support.js';
 
 // The aws CLI connects from 127.0.0.1: the client subnet is 127.0.0.0/24.
 const PREFIX = '127.0';
@@ -52,15 +52,7 @@ after(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-const lookupViaAppmeshd: LookupFunction = (hostname, options, callback) => {
-  dnsQuery(dnsPort, hostname, RecordType.A, CLIENT).then((res) => {
-    const a = res.answers.find((r) => r.type === 'A');
-    const cb = callback as (err: Error | null, address: string | { address: string; family: number }[], family?: number) => void;
-    if (!a || a.type !== 'A') return cb(Object.assign(new Error(`ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 4);
-    if ((options as { all?: boolean }).all) return cb(null, [{ address: a.address, family: 4 }]);
-    return cb(null, a.address, 4);
-  }, (err) => (callback as (e: Error) => void)(err));
-};
+const lookupViaAppmeshd = lookupVia(() => dnsPort, CLIENT);
 
 test('private DNS answers logs.<region>.amazonaws.com with the logs interfaces inside the VPC', async () => {
   const inside = await dnsQuery(dnsPort, `logs.${server.region}.amazonaws.com`, RecordType.A, CLIENT);
