@@ -125,6 +125,11 @@ export function logStoreContract(name: string, open: () => Promise<Store>, close
       const last = first[first.length - 1]!;
       assert.deepEqual(await msgs({ after: { timestamp: last.timestamp, id: last.id }, limit: 10 }), ['db', 'w1b', 'w2b']);
       assert.deepEqual((await logs.scanGroup(g, { limit: 10 })).map((e) => e.stream), ['web-1', 'web-2', 'db', 'web-1', 'web-2']);
+      // A cursor inside a run of equal timestamps continues after it, without repeats or gaps.
+      await logs.appendEvents(g, 'db', [{ timestamp: 9, message: 't1' }, { timestamp: 9, message: 't2' }, { timestamp: 9, message: 't3' }], 9);
+      const equal = await logs.scanGroup(g, { startTime: 9, limit: 2 });
+      const cursor = equal[1]!;
+      assert.deepEqual(await msgs({ startTime: 9, after: { timestamp: cursor.timestamp, id: cursor.id }, limit: 10 }), ['t3']);
     }));
 
     it('retention: expiry deletes only events past their group\'s retention, in bounded batches', () => withStore(async (store) => {

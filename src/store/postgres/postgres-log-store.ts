@@ -183,11 +183,14 @@ export class PostgresLogStore implements LogStore {
     const forward = q.direction === 'forward';
     const from = q.from ?? (forward ? { timestamp: MIN, id: 0 } : { timestamp: MAX, id: MAX });
     const dir = forward ? '' : 'DESC';
+    // The cursor's timestamp also bounds the plain time range, so the index range starts at the cursor.
+    const lo = forward ? Math.max(q.startTime ?? MIN, from.timestamp) : (q.startTime ?? MIN);
+    const hi = forward ? (q.endTime ?? MAX) : Math.min(q.endTime ?? MAX, from.timestamp + 1);
     const { rows } = await this.pg.query<EventRow>(`SELECT e.id, s.name AS stream, e.ts, e.ingestion, e.message
       FROM log_groups g JOIN log_streams s ON s.group_id = g.id JOIN log_events e ON e.stream_id = s.id
       WHERE g.name = $1 AND s.name = $2 AND e.ts >= $3 AND e.ts < $4 AND (e.ts, e.id) ${forward ? '>' : '<'} ($5::bigint, $6::bigint)
       ORDER BY e.ts ${dir}, e.id ${dir} LIMIT $7`,
-    [group, stream, q.startTime ?? MIN, q.endTime ?? MAX, from.timestamp, from.id, q.limit]);
+    [group, stream, lo, hi, from.timestamp, from.id, q.limit]);
     return rows.map(toEvent);
   }
 
@@ -200,7 +203,7 @@ export class PostgresLogStore implements LogStore {
         AND ($6::text[] IS NULL OR s.name = ANY($6)) AND ($7::text IS NULL OR starts_with(s.name, $7))
         AND NOT EXISTS (SELECT 1 FROM unnest($9::text[]) AS c(term) WHERE strpos(e.message, c.term) = 0)
       ORDER BY e.ts, e.id LIMIT $8`,
-    [group, q.startTime ?? MIN, q.endTime ?? MAX, after.timestamp, after.id, q.streams ?? null, q.streamPrefix ?? null, q.limit, (q.contains ?? []).slice(0, 8)]);
+    [group, Math.max(q.startTime ?? MIN, after.timestamp), q.endTime ?? MAX, after.timestamp, after.id, q.streams ?? null, q.streamPrefix ?? null, q.limit, (q.contains ?? []).slice(0, 8)]);
     return rows.map(toEvent);
   }
 

@@ -288,10 +288,13 @@ export class SqliteLogStore implements LogStore {
       if (!ids) return [];
       const forward = q.direction === 'forward';
       const from = q.from ?? (forward ? { timestamp: MIN, id: 0 } : { timestamp: MAX, id: MAX });
+      // The cursor's timestamp bounds the index range itself (a row-value bound alone would be a filter after a scan from the start).
+      const lo = forward ? Math.max(q.startTime ?? MIN, from.timestamp) : (q.startTime ?? MIN);
+      const hi = forward ? (q.endTime ?? MAX) : Math.min(q.endTime ?? MAX, from.timestamp + 1);
       const rows = this.st.get(db, `SELECT e.id, ? AS stream, e.ts, e.ingestion, e.message FROM log_events e
-        WHERE e.stream_id = ? AND e.ts >= ? AND e.ts < ? AND (e.ts, e.id) ${forward ? '>' : '<'} (?, ?)
+        WHERE e.stream_id = ? AND e.ts >= ? AND e.ts < ? AND (e.ts ${forward ? '>' : '<'} ? OR e.id ${forward ? '>' : '<'} ?)
         ORDER BY e.ts ${forward ? '' : 'DESC'}, e.id ${forward ? '' : 'DESC'} LIMIT ?`).all(
-        stream, ids.streamId, q.startTime ?? MIN, q.endTime ?? MAX, from.timestamp, from.id, q.limit) as EventRow[];
+        stream, ids.streamId, lo, hi, from.timestamp, from.id, q.limit) as EventRow[];
       return rows.map(toEvent);
     });
   }
@@ -302,14 +305,14 @@ export class SqliteLogStore implements LogStore {
       if (gid === undefined) return [];
       const after = q.after ?? { timestamp: MIN, id: 0 };
       const streamFilter = q.streams ? 'AND s.name IN (SELECT value FROM json_each(?))' : q.streamPrefix !== undefined ? 'AND substr(s.name, 1, length(?)) = ?' : '';
-      const params: unknown[] = [gid, q.startTime ?? MIN, q.endTime ?? MAX, after.timestamp, after.id];
+      const params: unknown[] = [gid, Math.max(q.startTime ?? MIN, after.timestamp), q.endTime ?? MAX, after.timestamp, after.id];
       if (q.streams) params.push(JSON.stringify(q.streams));
       else if (q.streamPrefix !== undefined) params.push(q.streamPrefix, q.streamPrefix);
       const contains = (q.contains ?? []).slice(0, 8);
       params.push(...contains, q.limit);
       const rows = this.st.get(db, `SELECT e.id, s.name AS stream, e.ts, e.ingestion, e.message
         FROM log_events e JOIN log_streams s ON s.id = e.stream_id
-        WHERE e.group_id = ? AND e.ts >= ? AND e.ts <= ? AND (e.ts, e.id) > (?, ?) ${streamFilter}
+        WHERE e.group_id = ? AND e.ts >= ? AND e.ts <= ? AND (e.ts > ? OR e.id > ?) ${streamFilter}
           ${contains.map(() => 'AND instr(e.message, ?) > 0').join(' ')}
         ORDER BY e.ts, e.id LIMIT ?`).all(...params) as EventRow[];
       return rows.map(toEvent);
