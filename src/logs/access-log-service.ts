@@ -17,6 +17,7 @@ import { envoyIncludeDirs } from '../xds/protos.js';
 import { AdmissionError, authenticateStream, authorizeStream, resolveNode, type AdmissionDeps } from '../xds/server/admission.js';
 import type { ParsedNodeId } from '../xds/identity.js';
 import { type AccessLogLine, httpEntryLine, tcpEntryLine } from './access-log-entries.js';
+import { logEvents } from './metrics.js';
 import { EVENT_OVERHEAD_BYTES, TOO_NEW_MS, TOO_OLD_MS } from './put-events.js';
 
 const SERVICE = 'envoy.service.accesslog.v3.AccessLogService';
@@ -155,12 +156,18 @@ export class AccessLogService {
       .filter((l) => l.timestamp >= now - TOO_OLD_MS && l.timestamp <= now + TOO_NEW_MS)
       .map((l) => (Buffer.byteLength(l.message) > max ? { ...l, message: Buffer.from(l.message).subarray(0, max).toString('utf8') } : l))
       .sort((a, b) => a.timestamp - b.timestamp);
+    if (lines.length > events.length) logEvents.inc({ source: 'access_log', outcome: 'rejected' }, lines.length - events.length);
     for (let i = 0; i < events.length; i += MAX_BATCH) {
+      const chunk = events.slice(i, i + MAX_BATCH);
       try {
-        const outcome = await this.deps.store.logs.appendEvents(t.group, t.stream, events.slice(i, i + MAX_BATCH), now);
-        if (outcome !== 'appended') this.deps.log.warn({ ...t, outcome }, 'access-log entries dropped: the log group or stream is gone');
+        const outcome = await this.deps.store.logs.appendEvents(t.group, t.stream, chunk, now);
+        if (outcome !== 'appended') {
+          logEvents.inc({ source: 'access_log', outcome: 'dropped' }, chunk.length);
+          this.deps.log.warn({ ...t, outcome }, 'access-log entries dropped: the log group or stream is gone');
+        } else logEvents.inc({ source: 'access_log', outcome: 'stored' }, chunk.length);
       } catch (err) {
-        this.deps.log.warn({ err, ...t, entries: events.length }, 'access-log entries dropped');
+        logEvents.inc({ source: 'access_log', outcome: 'dropped' }, chunk.length);
+        this.deps.log.warn({ err, ...t, entries: chunk.length }, 'access-log entries dropped');
       }
     }
   }

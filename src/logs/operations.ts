@@ -7,6 +7,7 @@ import {
 } from './errors.js';
 import { compileFilterPattern, FilterPatternError, type MessageMatcher, requiredSubstrings } from './filter-pattern.js';
 import { digits56, groupArn, groupArnStar, groupNameOfArn, type LogsScope, RETENTION_DAYS, streamArn, targetGroup } from './names.js';
+import { logEvents } from './metrics.js';
 import { checkBatch } from './put-events.js';
 import { decodeToken, encodeToken, isPosition, parseStreamToken, streamToken } from './tokens.js';
 
@@ -241,6 +242,10 @@ export function logsHandlers(deps: LogsDeps): Record<string, Handler> {
       const outcome = await logs.appendEvents(input.logGroupName, input.logStreamName, batch.accepted, now);
       if (outcome === 'no-group') throw groupNotFound();
       if (outcome === 'no-stream') throw streamNotFound();
+      logEvents.inc({ source: 'put_log_events', outcome: 'stored' }, batch.accepted.length);
+      if (batch.accepted.length < input.logEvents.length) {
+        logEvents.inc({ source: 'put_log_events', outcome: 'rejected' }, input.logEvents.length - batch.accepted.length);
+      }
       return {
         nextSequenceToken: digits56(now, input.logEvents.length),
         ...(batch.rejected ? { rejectedLogEventsInfo: batch.rejected } : {}),

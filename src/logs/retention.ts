@@ -3,6 +3,7 @@
 import type { Store } from '../store/types.js';
 import type { Logger } from '../server/logger.js';
 import { periodicJob, Singleton } from '../server/singleton.js';
+import { logEventsExpired } from './metrics.js';
 
 const LEASE = 'logs:retention';
 const BATCH = 5_000;
@@ -35,6 +36,7 @@ export class RetentionJob {
     for (let i = 0; i < 20 && !signal.aborted; i++) {
       const n = await this.opts.store.logs.expireEvents(now, BATCH);
       total += n;
+      logEventsExpired.inc(n);
       if (n < BATCH) {
         if (total) this.opts.log.info({ events: total }, 'expired log events past their retention');
         return;

@@ -130,6 +130,8 @@ test('HTTP and TCP entries streamed like Envoy does are readable with FilterLogE
     assert.deepEqual(all.map((l) => l.path ?? l.type), ['/api/orders', '/api/pay', '/health', 'tcp']);
     const api = await filter('"/api/"');
     assert.equal(api.length, 2);
+    const metrics = await (await fetch(`${server.endpoint}/metrics`)).text();
+    assert.match(metrics, /appmeshd_log_events_total\{source="access_log",outcome="stored"\} 4/);
     const streams = await logs.send(new DescribeLogStreamsCommand({ logGroupName: GROUP }));
     assert.deepEqual(streams.logStreams!.map((s) => s.logStreamName), ['envoy-127.0.0.1']);
 
