@@ -1,6 +1,7 @@
 // Command-line flags and environment → one immutable configuration.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { ENDPOINT_SERVICE_CODES } from '../ec2/endpoint-services.js';
 import { ConfigError, type FlagTable, type FlagValues, booleanFlag, helpText, listFlag, parseFlags, stringFlag } from './flags.js';
 
 export { ConfigError };
@@ -27,10 +28,16 @@ export interface AppConfig {
   endpointSettleMs: number;
   endpointPort: number;
   dnsListen?: string;
+  /** Idle timeout of DNS-over-TCP connections. */
+  dnsTcpIdleMs?: number;
   xdsAllowUnauthenticated: boolean;
   /** PEM certificate chain and key: the xDS port speaks TLS when both are given. */
   xdsTlsCert?: string;
   xdsTlsKey?: string;
+  /** Serve Envoy's gRPC access-log service and add it to every generated listener (--access-log-service). */
+  accessLogService: boolean;
+  /** Where proxies reach the access-log service, when not at --host and the xDS port (--access-log-address HOST:PORT). */
+  accessLogAddress?: { address: string; port: number };
   /** Limits from the App Mesh service quotas; adjustable like the real ones. */
   quotas: Quotas;
   logLevel: string;
@@ -49,6 +56,10 @@ export interface Quotas {
   /** Connected Envoy processes per virtual node / gateway: xDS streams per identity and xDS service, on this replica. */
   envoysPerVirtualNode: number;
   envoysPerVirtualGateway: number;
+  /** CloudWatch Logs: log groups per account (AWS: 1,000,000), streams per group, and the largest event (bytes, with 26 of overhead). */
+  logGroupsPerAccount: number;
+  logStreamsPerLogGroup: number;
+  logEventSizeBytes: number;
 }
 
 export const defaultQuotas: Quotas = {
@@ -63,6 +74,9 @@ export const defaultQuotas: Quotas = {
   tagsPerResource: 50,
   envoysPerVirtualNode: 50,
   envoysPerVirtualGateway: 50,
+  logGroupsPerAccount: 1_000_000,
+  logStreamsPerLogGroup: 1_000_000,
+  logEventSizeBytes: 1_048_576,
 };
 
 /** Every `appmeshd serve` flag: the parser options and `appmeshd serve --help` both come from this table. */
@@ -82,10 +96,13 @@ export const serveFlags: FlagTable = [
   { name: 'account-id', value: 'N', default: '111122223333, or $APPMESHD_ACCOUNT_ID', help: 'the 12-digit account id in ARNs' },
   { name: 'store', value: 'URL', default: 'SQLite in --data-dir, or $APPMESHD_DATABASE_URL', help: 'postgres://… to run several replicas on PostgreSQL' },
   { name: 'zones', value: 'Z,Z,…', default: '<region>a,<region>b,<region>c', help: 'the Availability Zones subnets may be created in' },
-  { name: 'service-zones', value: 'SVC=Z,Z', default: 'every zone', multiple: true, help: 'offer an endpoint service (appmesh, appmesh-envoy-management) in fewer zones' },
+  { name: 'service-zones', value: 'SVC=Z,Z', default: 'every zone', multiple: true, help: `offer an endpoint service (${ENDPOINT_SERVICE_CODES.join(', ')}) in fewer zones` },
   { name: 'endpoint-port', value: 'N', default: '443', help: 'the TLS port of every interface endpoint listener' },
   { name: 'endpoint-settle-ms', value: 'N', default: '1000', help: 'how long a new or modified endpoint stays pending (and a deleted one deleting)' },
   { name: 'dns-listen', value: 'ADDR:PORT', default: 'off', help: 'the built-in DNS server (UDP and TCP)' },
+  { name: 'dns-tcp-idle-ms', value: 'N', default: '10000', help: 'close a DNS-over-TCP connection idle (or with replies unread) this long' },
+  { name: 'access-log-service', default: 'off', help: "serve Envoy's gRPC access-log service on the xDS port and add it to every generated listener" },
+  { name: 'access-log-address', value: 'HOST:PORT', default: '--host and the xDS port', help: 'where proxies reach the access-log service' },
   { name: 'quota', value: 'NAME=N', default: 'App Mesh defaults', multiple: true, help: 'adjust a service quota, e.g. virtualNodesPerMesh=1000' },
   { name: 'log-level', value: 'L', default: 'info, or $APPMESHD_LOG_LEVEL', help: 'pino level; JSON log lines on stderr' },
 ];
@@ -131,6 +148,8 @@ export function serveConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.
     'xds-tls-cert': str('xds-tls-cert'), 'xds-tls-key': str('xds-tls-key'), 'data-dir': str('data-dir'), host: str('host'),
     'api-port': str('api-port'), 'xds-port': str('xds-port'), 'endpoint-port': str('endpoint-port'), 'dns-listen': str('dns-listen'),
     'xds-allow-unauthenticated': booleanFlag(flags, 'xds-allow-unauthenticated'), 'log-level': str('log-level'),
+    'dns-tcp-idle-ms': str('dns-tcp-idle-ms'), 'access-log-service': booleanFlag(flags, 'access-log-service'),
+    'access-log-address': str('access-log-address'),
   };
   const region = values.region ?? env.APPMESHD_REGION ?? 'us-east-1';
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new ConfigError(`--region ${region} is not a region name`);
@@ -143,8 +162,8 @@ export function serveConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.
   const serviceZones: Record<string, string[]> = {};
   for (const entry of values['service-zones'] ?? []) {
     const [code, list] = entry.split('=');
-    if ((code !== 'appmesh' && code !== 'appmesh-envoy-management') || !list) {
-      throw new ConfigError(`--service-zones ${entry}: expected appmesh=<zones> or appmesh-envoy-management=<zones>`);
+    if (!code || !(ENDPOINT_SERVICE_CODES as readonly string[]).includes(code) || !list) {
+      throw new ConfigError(`--service-zones ${entry}: expected <service>=<zones>, services: ${ENDPOINT_SERVICE_CODES.join(', ')}`);
     }
     const offered = list.split(',').map((z) => z.trim()).filter(Boolean);
     for (const z of offered) if (!zones.includes(z)) throw new ConfigError(`--service-zones ${entry}: ${z} is not one of --zones`);
@@ -152,12 +171,22 @@ export function serveConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.
   }
   const settle = values['endpoint-settle-ms'] ?? '1000';
   if (!/^\d+$/.test(settle)) throw new ConfigError('--endpoint-settle-ms must be a number of milliseconds');
+  const dnsIdle = values['dns-tcp-idle-ms'];
+  if (dnsIdle !== undefined && !/^[1-9]\d*$/.test(dnsIdle)) throw new ConfigError('--dns-tcp-idle-ms must be a positive number of milliseconds');
   const quotas = { ...defaultQuotas };
   for (const q of values.quota ?? []) {
     const [k, v] = q.split('=');
     if (!k || !(k in quotas) || !v || !/^\d+$/.test(v)) throw new ConfigError(`--quota ${q}: expected <name>=<number>, names: ${Object.keys(quotas).join(', ')}`);
     quotas[k as keyof Quotas] = Number(v);
   }
+  let accessLogAddress: { address: string; port: number } | undefined;
+  if (values['access-log-address'] !== undefined) {
+    const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(values['access-log-address']);
+    const p = m ? Number(m[2]) : 0;
+    if (!m || p < 1 || p > 65535) throw new ConfigError('--access-log-address must be HOST:PORT');
+    accessLogAddress = { address: m[1]!.replace(/^\[|\]$/g, ''), port: p };
+  }
+  if (accessLogAddress && !values['access-log-service']) throw new ConfigError('--access-log-address needs --access-log-service');
   const storeUrl = values.store ?? env.APPMESHD_DATABASE_URL;
   if (!values['xds-tls-cert'] !== !values['xds-tls-key']) throw new ConfigError('--xds-tls-cert and --xds-tls-key go together');
   const host = values.host ?? '127.0.0.1';
@@ -181,9 +210,12 @@ export function serveConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.
     endpointSettleMs: Number(settle),
     endpointPort: port(values['endpoint-port'], 443, 'endpoint-port'),
     ...(values['dns-listen'] ? { dnsListen: values['dns-listen'] } : {}),
+    ...(dnsIdle ? { dnsTcpIdleMs: Number(dnsIdle) } : {}),
     xdsAllowUnauthenticated: values['xds-allow-unauthenticated'] ?? false,
     ...(values['xds-tls-cert'] ? { xdsTlsCert: resolve(values['xds-tls-cert']) } : {}),
     ...(values['xds-tls-key'] ? { xdsTlsKey: resolve(values['xds-tls-key']) } : {}),
+    accessLogService: values['access-log-service'] ?? false,
+    ...(accessLogAddress ? { accessLogAddress } : {}),
     quotas,
     logLevel: values['log-level'] ?? env.APPMESHD_LOG_LEVEL ?? 'info',
   };
