@@ -57,16 +57,38 @@ function send(res: ServerResponse, out: RawResponse): void {
   res.end(body);
 }
 
+const CLIENT_ERRORS: Record<string, { status: string; type: string; message: string }> = {
+  HPE_HEADER_OVERFLOW: { status: '431 Request Header Fields Too Large', type: 'BadRequestException', message: 'The request line or headers are too large' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: '408 Request Timeout', type: 'RequestTimeoutException', message: 'The request was not received in time' },
+};
+const MALFORMED = { status: '400 Bad Request', type: 'BadRequestException', message: 'The request is not valid HTTP' };
+
 /**
  * The raw response for a request node:http could not parse (request line or headers too
- * large, malformed HTTP): still a modeled error with x-amzn-errortype and a JSON message.
+ * large, malformed HTTP, not received within the header or request timeout): still a
+ * modeled error with x-amzn-errortype and a JSON message. Which protocol the client speaks
+ * is not known yet (its headers were never read), so the envelope is the JSON one.
  */
 export function clientErrorResponse(err: { code?: string }): string {
-  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
-  const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
-  const body = JSON.stringify({ message: tooLarge ? 'The request line or headers are too large' : 'The request is not valid HTTP' });
-  return `HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-type: application/json\r\nx-amzn-errortype: BadRequestException\r\n`
+  const e = (err.code !== undefined && Object.hasOwn(CLIENT_ERRORS, err.code) ? CLIENT_ERRORS[err.code] : undefined) ?? MALFORMED;
+  const body = JSON.stringify({ message: e.message });
+  return `HTTP/1.1 ${e.status}\r\nconnection: close\r\ncontent-type: application/json\r\nx-amzn-errortype: ${e.type}\r\n`
     + `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
+
+/** Whether the request carries a session token, as a header or as a presigned query parameter. */
+function carriesSessionToken(raw: RawRequest): boolean {
+  if (raw.headers['x-amz-security-token'] !== undefined) return true;
+  if (!raw.rawQuery.includes('ecurity')) return false;
+  return new URLSearchParams(raw.rawQuery).has('X-Amz-Security-Token');
+}
+
+/** The service named by the Authorization header's credential scope, without validating the rest of it. */
+function scopeService(headers: RawRequest['headers']): string | undefined {
+  const auth = headers.authorization;
+  if (typeof auth !== 'string') return undefined;
+  const m = /Credential=[^/,\s]*\/[^/,\s]*\/[^/,\s]*\/([^/,\s]+)\/aws4_request/.exec(auth.slice(0, 2048));
+  return m?.[1];
 }
 
 const AUTH_ERRORS: Record<SigV4Error['code'], { code: string; status: number }> = {
@@ -80,7 +102,10 @@ const AUTH_ERRORS: Record<SigV4Error['code'], { code: string; status: number }> 
 export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
   const bySigningName = new Map(deps.services.map((s) => [s.signingName, s]));
   const fallback = deps.services[0]!;
-  const guess = (raw: RawRequest) => deps.services.find((s) => s.recognizes(raw)) ?? fallback;
+  const guess = (raw: RawRequest) => {
+    const scoped = scopeService(raw.headers);
+    return (scoped !== undefined ? bySigningName.get(scoped) : undefined) ?? deps.services.find((s) => s.recognizes(raw)) ?? fallback;
+  };
 
   async function handle(req: IncomingMessage, res: ServerResponse, via?: EndpointVia): Promise<void> {
     const started = process.hrtime.bigint();
@@ -107,6 +132,8 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
       } catch (err) {
         service = guess(raw);
         if (err instanceof BodyTooLarge) {
+          // The rest of the body is not read: the connection closes after the answer.
+          res.setHeader('connection', 'close');
           const e = service.validationError(`Request body is larger than ${MAX_BODY_BYTES} bytes`);
           throw new ApiError(e.code, e.message, 413);
         }
@@ -128,6 +155,11 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
         throw new ApiError('InvalidSignatureException', `Credential should be scoped to a valid region, not '${parsed.scope.region}'; this deployment serves '${deps.region}'`, 403);
       }
       checkClockSkew(parsed.amzDate);
+      // appmeshd issues no temporary credentials, so no session token can be valid.
+      if (carriesSessionToken(raw)) {
+        authFailures.inc({ reason: 'session-token' });
+        throw new ApiError(service.signingName === 'ec2' ? 'InvalidClientTokenId' : 'UnrecognizedClientException', 'The security token included in the request is invalid.', 403);
+      }
       const cred = await deps.credentials.resolve(parsed.scope.accessKeyId);
       if (!cred) {
         authFailures.inc({ reason: 'unknown-key' });

@@ -33,7 +33,7 @@ export class Json11Protocol implements Protocol {
     const prefix = `${model.metadata.targetPrefix}.`;
     if (!target) throw new ApiError('UnknownOperationException', 'Missing X-Amz-Target header', 400);
     const operation = target.startsWith(prefix) ? model.operations[target.slice(prefix.length)] : undefined;
-    if (!operation) throw new ApiError('UnknownOperationException', `Unknown operation ${target}`, 400);
+    if (!operation) throw new ApiError('UnknownOperationException', `Unknown operation ${target.slice(0, 128)}`, 400);
     if (req.method !== 'POST' || (req.path !== '/' && req.path !== '')) {
       throw new ApiError('UnknownOperationException', `${operation.name} is served only by POST /`, 404);
     }
