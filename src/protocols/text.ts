@@ -1,10 +1,11 @@
 // Which strings appmeshd accepts as input: well-formed Unicode made only of characters that
-// XML 1.0 can carry — tab, line feed, carriage return and everything from U+0020 except lone
-// surrogates, U+FFFE and U+FFFF. NUL and the other control characters are refused, so every
+// XML 1.0 can carry, without control characters — tab, line feed, carriage return and
+// everything from U+0020 except DEL and the C1 controls (U+007F–U+009F), lone surrogates,
+// U+FFFE and U+FFFF. NUL and the other control characters are refused, so every
 // accepted string can be stored by both backends, compared exactly, and written back in any
 // protocol's envelope (JSON or XML).
 
-const NOT_ALLOWED = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
+const NOT_ALLOWED = /[^\t\n\r\u0020-\u007e\u00a0-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
 
 /** Why `value` cannot be accepted (the offending character and where), or undefined when it can. */
 export function describeBadCharacter(value: string): string | undefined {

@@ -25,6 +25,8 @@ export interface AppConfig {
   /** Limits from the App Mesh service quotas; adjustable like the real ones. */
   quotas: Quotas;
   logLevel: string;
+  /** How long a client may take to send its request headers before it is answered 408 (--headers-timeout-ms). */
+  headersTimeoutMs: number;
 }
 
 export interface Quotas {
@@ -74,6 +76,7 @@ const serveOptions = {
   'xds-tls-key': { type: 'string' },
   quota: { type: 'string', multiple: true },
   'log-level': { type: 'string' },
+  'headers-timeout-ms': { type: 'string' },
 } as const;
 
 export class ConfigError extends Error {}
@@ -107,6 +110,8 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   }
   const settle = values['endpoint-settle-ms'] ?? '1000';
   if (!/^\d+$/.test(settle)) throw new ConfigError('--endpoint-settle-ms must be a number of milliseconds');
+  const headersTimeout = values['headers-timeout-ms'] ?? '30000';
+  if (!/^\d{1,9}$/.test(headersTimeout) || Number(headersTimeout) < 100) throw new ConfigError('--headers-timeout-ms must be a number of milliseconds (at least 100)');
   const quotas = { ...defaultQuotas };
   for (const q of values.quota ?? []) {
     const [k, v] = q.split('=');
@@ -133,5 +138,6 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     ...(values['xds-tls-key'] ? { xdsTlsKey: resolve(values['xds-tls-key']) } : {}),
     quotas,
     logLevel: values['log-level'] ?? env.APPMESHD_LOG_LEVEL ?? 'info',
+    headersTimeoutMs: Number(headersTimeout),
   };
 }

@@ -2,7 +2,7 @@
 // authenticates the SigV4 signature, picks the service from the credential scope and runs
 // the pipeline. Endpoint listeners call the same handler with the endpoint they serve.
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { ApiError } from '../api/errors.js';
 import { runPipeline } from '../api/pipeline.js';
 import type { Authorizer, CredentialResolver, EndpointVia, RawRequest, RawResponse, RequestContext, ServiceDefinition } from '../api/service.js';
@@ -74,6 +74,28 @@ export function clientErrorResponse(err: { code?: string }): string {
   const body = JSON.stringify({ message: e.message });
   return `HTTP/1.1 ${e.status}\r\nconnection: close\r\ncontent-type: application/json\r\nx-amzn-errortype: ${e.type}\r\n`
     + `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
+
+export const DEFAULT_HEADERS_TIMEOUT_MS = 30_000;
+
+/**
+ * The node:http server every AWS-style listener uses: a client that does not finish its
+ * headers within `headersTimeoutMs` (or its whole request within a minute) is answered 408
+ * and disconnected, and unparseable requests get the modeled errors above.
+ */
+export function createApiHttpServer(listener: RequestListener, headersTimeoutMs = DEFAULT_HEADERS_TIMEOUT_MS): Server {
+  const server = createServer({
+    keepAliveTimeout: 65_000,
+    requestTimeout: Math.max(60_000, headersTimeoutMs),
+    headersTimeout: headersTimeoutMs,
+    // How often node looks for connections past those timeouts.
+    connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(headersTimeoutMs / 4))),
+  }, listener);
+  server.on('clientError', (err: { code?: string }, socket) => {
+    if (socket.writable) socket.end(clientErrorResponse(err));
+    else socket.destroy();
+  });
+  return server;
 }
 
 /** Whether the request carries a session token, as a header or as a presigned query parameter. */
