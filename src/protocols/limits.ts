@@ -11,3 +11,7 @@ export const MAX_QUERY_NAME_LENGTH = 256;
 export const MAX_COLLECTION_MEMBERS = 1_000;
 /** Violations spelled out in one validation error message (the count is always given). */
 export const MAX_REPORTED_VIOLATIONS = 10;
+/** Nesting depth of a JSON request body (objects and arrays). */
+export const MAX_JSON_DEPTH = 64;
+/** Members and elements, together, in one JSON request body. */
+export const MAX_JSON_VALUES = 20_000;

@@ -82,6 +82,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     report.rssMiB.start = report.rssMiB.peak = rssMiB(pid);
     const healthz = probeHealthz(server);
     const logsBefore = server.logs.length;
+    const livenessEvery = opts.cases > 10_000 ? 250 : 50;
     try {
       for (let i = 0; i < opts.cases; i++) {
         const label = `seed ${opts.seed} case ${i}`;
@@ -112,7 +113,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
           report.dns.tcp++;
           await tcpCase(rng, dnsPort, ANSWER_MS);
         }
-        if (i % 50 === 49 || i === opts.cases - 1) {
+        if (i % livenessEvery === livenessEvery - 1 || i === opts.cases - 1) {
           if (server.process.exitCode !== null || server.process.signalCode !== null) {
             fail(`${label}: appmeshd exited (${server.process.exitCode ?? server.process.signalCode})`);
             break;

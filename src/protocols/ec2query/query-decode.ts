@@ -37,6 +37,11 @@ export function readQueryParams(req: RawRequest, bad: BadRequest): Map<string, s
   };
   add(new URLSearchParams(req.rawQuery));
   if (req.body.length) {
+    // Every parameter after the first needs an '&': count them before parsing anything.
+    let separators = 0;
+    for (let at = req.body.indexOf(0x26); at >= 0; at = req.body.indexOf(0x26, at + 1)) {
+      if (++separators >= MAX_QUERY_PARAMS) throw bad(`The request has more than ${MAX_QUERY_PARAMS} parameters`);
+    }
     const type = String(req.headers['content-type'] ?? FORM_TYPE).split(';')[0]!.trim().toLowerCase();
     if (type !== FORM_TYPE) throw bad(`Unsupported content type ${type}; send ${FORM_TYPE}`);
     let text: string;
