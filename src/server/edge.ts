@@ -101,8 +101,7 @@ export function createApiHttpServer(listener: RequestListener, headersTimeoutMs 
 /** Whether the request carries a session token, as a header or as a presigned query parameter. */
 function carriesSessionToken(raw: RawRequest): boolean {
   if (raw.headers['x-amz-security-token'] !== undefined) return true;
-  if (!raw.rawQuery.includes('ecurity')) return false;
-  return new URLSearchParams(raw.rawQuery).has('X-Amz-Security-Token');
+  return raw.rawQuery !== '' && new URLSearchParams(raw.rawQuery).has('X-Amz-Security-Token');
 }
 
 /** The service named by the Authorization header's credential scope, without validating the rest of it. */

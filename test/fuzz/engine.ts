@@ -99,7 +99,7 @@ function randomJson(rng: Rng, depth = 0): Json {
     case 1: return rng.chance(0.5);
     case 2: return rng.pick([0, -1, 1.5, 2 ** 31, -(2 ** 53), 1e308, 65536, 4294967296]);
     case 3: return randomString(rng);
-    case 4: return Array.from({ length: rng.int(rng.chance(0.05) ? 3000 : 4) }, () => randomJson(rng, depth + 1));
+    case 4: return rng.chance(0.05) ? Array.from({ length: 3000 }, (_, i) => i) : Array.from({ length: rng.int(4) }, () => randomJson(rng, depth + 1));
     case 5: {
       const n = rng.chance(0.5) ? 1 : 200;
       return JSON.parse(`${'['.repeat(n)}${']'.repeat(n)}`) as Json;

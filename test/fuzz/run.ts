@@ -3,13 +3,14 @@
 // than the modeled 503, no error logged by the server, no crash, every answer within 1 s,
 // RSS bounded, and /healthz answering within 1 s the whole time.
 import { readFileSync } from 'node:fs';
+import { Agent } from 'node:http';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { rawRequest } from '../edge/raw.js';
 import { signedMetadata } from '../xds/server/ads-client.js';
 import { probeHealthz, unprivilegedUser } from '../hostile/support.js';
 import { Rng } from './engine.js';
 import { HTTP_SEEDS, mutateCase, sendCase } from './http-target.js';
-import { dnsQuery, mutatedPacket, tcpCase, UdpProbe, xdsAnswers, xdsCase, type StreamOutcome } from './wire-targets.js';
+import { dnsQuery, mutatedPacket, tcpCase, UdpProbe, xdsAnswers, XdsFuzzer, type StreamOutcome } from './wire-targets.js';
 
 export interface FuzzOptions {
   cases: number;
@@ -66,7 +67,10 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const server = await startServer({ args: ['--dns-listen', '127.0.0.1:0'] });
   const pid = server.process.pid!;
   const failures: string[] = [];
-  const fail = (what: string) => { if (failures.length < MAX_FAILURES) failures.push(what); };
+  const fail = (what: string) => {
+    if (failures.length < MAX_FAILURES) failures.push(what);
+    opts.log?.(`FAILURE ${what}`);
+  };
   const report: FuzzReport = {
     seed: opts.seed, cases: opts.cases, seconds: 0,
     http: { sent: 0, byStatus: {}, slowestMs: 0 }, xds: { response: 0, status: 0, silent: 0 }, dns: { udp: 0, udpAnswered: 0, tcp: 0 },
@@ -80,6 +84,8 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     const dnsPort = Number(server.ready.dnsPort);
     const metadata = () => signedMetadata({ authority: `127.0.0.1:${xdsPort}`, ...server.credentials, region: server.region });
     report.rssMiB.start = report.rssMiB.peak = rssMiB(pid);
+    const xds = new XdsFuzzer(xdsPort, metadata);
+    const http = new Agent({ keepAlive: true, maxSockets: 1 });
     const healthz = probeHealthz(server);
     const logsBefore = server.logs.length;
     const livenessEvery = opts.cases > 10_000 ? 250 : 50;
@@ -91,7 +97,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
           const c = mutateCase(rng, rng.pick(HTTP_SEEDS));
           const keys = rng.chance(0.75) ? server.credentials : rng.chance(0.8) ? nobody : undefined;
           try {
-            const out = await sendCase(server.apiPort, server.region, c, keys, ANSWER_MS * 5);
+            const out = await sendCase(server.apiPort, server.region, c, keys, ANSWER_MS * 5, http);
             report.http.sent++;
             report.http.byStatus[out.status] = (report.http.byStatus[out.status] ?? 0) + 1;
             report.http.slowestMs = Math.max(report.http.slowestMs, out.ms);
@@ -104,7 +110,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
             fail(`${label}: ${c.service} ${c.method} ${c.path.slice(0, 120)}: no answer (${(err as Error).message})`);
           }
         } else if (door < 0.85) {
-          const outcome = await xdsCase(rng, xdsPort, metadata, 'mesh/fz/virtualNode/vn', ANSWER_MS);
+          const outcome = await xds.run(rng, 'mesh/fz/virtualNode/vn', ANSWER_MS);
           report.xds[outcome]++;
         } else if (rng.chance(0.7)) {
           report.dns.udp++;
@@ -131,6 +137,8 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
         if (failures.length >= MAX_FAILURES) break;
       }
     } finally {
+      xds.close();
+      http.destroy();
       const h = await healthz.stop().catch((err: Error) => { fail(`/healthz failed: ${err.message}`); return { maxMs: 0, answers: 0 }; });
       report.healthz = { answers: h.answers, slowestMs: h.maxMs };
     }

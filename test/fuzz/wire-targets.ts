@@ -2,7 +2,7 @@
 // (SigV4-signed metadata, so they pass admission) and mutated DNS packets over UDP and TCP.
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect } from 'node:net';
-import type { Metadata } from '@grpc/grpc-js';
+import type { Client, ClientDuplexStream, Metadata } from '@grpc/grpc-js';
 import { openAds, T, type SotwResponse } from '../xds/server/ads-client.js';
 import { mutateBytes, mutateString, randomString, type Rng } from './engine.js';
 
@@ -24,18 +24,38 @@ function discoveryRequest(rng: Rng, nodeId: string): Record<string, unknown> {
   return req;
 }
 
-/** Opens a stream, sends 1–3 mutated requests and reports what came back within `ms`. */
-export async function xdsCase(rng: Rng, port: number, metadata: () => Metadata, nodeId: string, ms: number): Promise<StreamOutcome> {
-  const stream = openAds<SotwResponse>(port, { metadata: metadata(), delta: false });
-  try {
-    for (let i = 0, n = 1 + rng.int(3); i < n; i++) stream.send(discoveryRequest(rng, nodeId));
-    const first = await Promise.race([
-      stream.next(ms).then(() => 'response' as const, () => 'silent' as const),
-      stream.closed.then(() => 'status' as const),
-    ]);
-    return first;
-  } finally {
-    stream.close();
+type AdsCall = ClientDuplexStream<unknown, SotwResponse>;
+interface AdsMethods { StreamAggregatedResources(md: Metadata): AdsCall }
+
+/** Streams of fuzz cases share one gRPC channel (a new stream per case). */
+export class XdsFuzzer {
+  private readonly client: Client;
+
+  constructor(port: number, private readonly metadata: () => Metadata) {
+    // openAds makes the channel; its first stream is dropped straight away.
+    const first = openAds<SotwResponse>(port, { metadata: metadata() });
+    this.client = first.client;
+    first.call.cancel();
+  }
+
+  /** Opens a stream, sends 1–3 mutated requests and reports what came back within `ms`. */
+  async run(rng: Rng, nodeId: string, ms: number): Promise<StreamOutcome> {
+    const call = (this.client as unknown as AdsMethods).StreamAggregatedResources(this.metadata());
+    try {
+      return await new Promise<StreamOutcome>((resolve) => {
+        const timer = setTimeout(() => resolve('silent'), ms);
+        call.on('data', () => { clearTimeout(timer); resolve('response'); });
+        call.on('status', () => { clearTimeout(timer); resolve('status'); });
+        call.on('error', () => { /* reported through status */ });
+        for (let i = 0, n = 1 + rng.int(3); i < n; i++) call.write(discoveryRequest(rng, nodeId));
+      });
+    } finally {
+      call.cancel();
+    }
+  }
+
+  close(): void {
+    this.client.close();
   }
 }
 
