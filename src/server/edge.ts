@@ -69,11 +69,13 @@ const MALFORMED = { status: '400 Bad Request', type: 'BadRequestException', mess
  * modeled error with x-amzn-errortype and a JSON message. Which protocol the client speaks
  * is not known yet (its headers were never read), so the envelope is the JSON one.
  */
-export function clientErrorResponse(err: { code?: string }): string {
+export function clientErrorResponse(err: { code?: string; rawPacket?: unknown }): string {
   const e = (err.code !== undefined && Object.hasOwn(CLIENT_ERRORS, err.code) ? CLIENT_ERRORS[err.code] : undefined) ?? MALFORMED;
   const body = JSON.stringify({ message: e.message });
+  // The answer to a HEAD request has no body (the client would read it as the next response).
+  const head = Buffer.isBuffer(err.rawPacket) && err.rawPacket.subarray(0, 5).toString('latin1') === 'HEAD ';
   return `HTTP/1.1 ${e.status}\r\nconnection: close\r\ncontent-type: application/json\r\nx-amzn-errortype: ${e.type}\r\n`
-    + `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    + `content-length: ${Buffer.byteLength(body)}\r\n\r\n${head ? '' : body}`;
 }
 
 export const DEFAULT_HEADERS_TIMEOUT_MS = 30_000;
@@ -91,7 +93,7 @@ export function createApiHttpServer(listener: RequestListener, headersTimeoutMs 
     // How often node looks for connections past those timeouts.
     connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(headersTimeoutMs / 4))),
   }, listener);
-  server.on('clientError', (err: { code?: string }, socket) => {
+  server.on('clientError', (err: { code?: string; rawPacket?: unknown }, socket) => {
     if (socket.writable) socket.end(clientErrorResponse(err));
     else socket.destroy();
   });
