@@ -92,6 +92,9 @@ export function createApiHttpServer(listener: RequestListener, headersTimeoutMs 
     headersTimeout: headersTimeoutMs,
     // How often node looks for connections past those timeouts.
     connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(headersTimeoutMs / 4))),
+    // Without a host header (or with it among the headers past node's count limit) the request
+    // still gets a modeled answer: SigV4 requires a signed host header.
+    requireHostHeader: false,
   }, listener);
   server.on('clientError', (err: { code?: string; rawPacket?: unknown }, socket) => {
     if (socket.writable) socket.end(clientErrorResponse(err));
