@@ -23,9 +23,11 @@ export interface RawResponse {
 export interface Identity {
   accessKeyId: string;
   accountId: string;
-  /** arn:aws:iam::<account>:root or arn:aws:iam::<account>:user/<name> */
+  /** arn:aws:iam::<account>:root or arn:aws:iam::<account>:user<path><name> */
   principalArn: string;
   userName?: string;
+  /** The IAM user's unique id (AIDA…): the value of aws:userid. */
+  userId?: string;
   isRoot: boolean;
 }
 
@@ -79,7 +81,8 @@ export interface ServiceDefinition {
   handlers: Record<string, Handler>;
   /** The error a validation failure becomes in this service's vocabulary. */
   validationError(message: string): ApiError;
-  authorization(operation: string, input: Record<string, unknown>, ctx: RequestContext): AuthorizationTarget;
+  /** What the request acts on; may read the store (an IAM user's ARN carries its stored path). */
+  authorization(operation: string, input: Record<string, unknown>, ctx: RequestContext): AuthorizationTarget | Promise<AuthorizationTarget>;
   /** Checks that must come before model validation (for errors more specific than a validation failure). */
   beforeValidation?(operation: string, input: Record<string, unknown>): void;
   /** Whether an unsigned or unreadable request looks like it was meant for this service (to word its error). */

@@ -207,12 +207,19 @@ export function createIamHandlers({ store, accountId }: IamDeps): Record<string,
   };
 }
 
-export function iamAuthorizationTarget(accountId: string) {
-  return (operation: string, input: Record<string, unknown>, ctx: RequestContext): { action: string; resource: string } => {
+/**
+ * The resource of an IAM call: the target user's ARN as stored, with its real path (a
+ * policy on `user/admins/*` must cover a user whose path is /admins/). A user that does
+ * not exist yet (CreateUser) or at all has the path given in the request, else '/'.
+ */
+export function iamAuthorizationTarget(store: Pick<Store, 'get'>, accountId: string) {
+  return async (operation: string, input: Record<string, unknown>, ctx: RequestContext): Promise<{ action: string; resource: string }> => {
     const action = `iam:${operation}`;
     if (operation === 'ListUsers') return { action, resource: `arn:aws:iam::${accountId}:user${(input.PathPrefix as string | undefined) ?? '/'}*` };
     const name = typeof input.UserName === 'string' ? input.UserName : ctx.identity.userName;
     if (!name) return { action, resource: ctx.identity.principalArn };
+    const stored = await store.get<UserSpec>(USER_KIND, '', userKey(name));
+    if (stored) return { action, resource: stored.arn };
     const path = operation === 'CreateUser' && typeof input.Path === 'string' ? input.Path : '/';
     return { action, resource: userArn(accountId, path, name) };
   };

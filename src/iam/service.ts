@@ -13,7 +13,7 @@ export function createIamService(deps: IamDeps): ServiceDefinition {
     protocol: new IamQueryProtocol(iamModel),
     handlers: createIamHandlers(deps),
     validationError: (message) => new ApiError('ValidationError', message, 400),
-    authorization: iamAuthorizationTarget(deps.accountId),
+    authorization: iamAuthorizationTarget(deps.store, deps.accountId),
     recognizes: (req) => {
       try {
         return formParams(req).get('Version') === iamModel.metadata.apiVersion;
