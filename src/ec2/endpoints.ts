@@ -4,7 +4,7 @@ import type { StoreTx, StoredResource } from '../store/types.js';
 import { serviceZones } from './catalog.js';
 import type { Ec2Deps } from './deps.js';
 import {
-  ec2Error, endpointNotFound, invalidParameter, missingParameter, serviceNotFound,
+  ec2Error, endpointNotFound, invalidParameter, limitExceeded, missingParameter, serviceNotFound,
 } from './errors.js';
 import {
   type EndpointServiceCode, privateDnsName, regionalEndpointDnsName, serviceCodeOf, vpceHostedZoneId, privateHostedZoneId,
@@ -69,6 +69,8 @@ async function loadSubnets(tx: StoreTx, deps: Ec2Deps, vpcId: string, ids: strin
 }
 
 async function loadGroups(tx: StoreTx, deps: Ec2Deps, vpcId: string, ids: string[]): Promise<SecurityGroupSpec[]> {
+  const limit = deps.quotas.securityGroupsPerNetworkInterface;
+  if (new Set(ids).size > limit) throw limitExceeded('SecurityGroupsPerInterfaceLimitExceeded', 'security groups per network interface', limit);
   const groups: SecurityGroupSpec[] = [];
   for (const id of new Set(ids)) {
     const g = (await requireGroup(deps, id, tx)).spec;
@@ -155,6 +157,9 @@ export function endpointHandlers(deps: Ec2Deps) {
 
       const row = await transact(deps, async (tx) => {
         const vpc = (await requireVpc(deps, input.VpcId, tx)).spec;
+        if ((await tx.count(Ec2Kind.vpcEndpoint, vpcScope(vpc.vpcId))) >= deps.quotas.interfaceEndpointsPerVpc) {
+          throw limitExceeded('VpcEndpointLimitExceeded', 'interface VPC endpoints per VPC', deps.quotas.interfaceEndpointsPerVpc);
+        }
         const subnets = await loadSubnets(tx, deps, vpc.vpcId, input.SubnetIds ?? [], code, serviceName);
         const groupIds = input.SecurityGroupIds?.length ? input.SecurityGroupIds : [vpc.defaultSecurityGroupId];
         const groups = await loadGroups(tx, deps, vpc.vpcId, groupIds);

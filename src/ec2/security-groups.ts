@@ -1,7 +1,7 @@
 // CreateSecurityGroup, Authorize/Revoke ingress and egress, DescribeSecurityGroups, DeleteSecurityGroup.
 import type { StoreReader, StoreTx, StoredResource } from '../store/types.js';
 import type { Ec2Deps } from './deps.js';
-import { dependencyViolation, ec2Error, groupNotFound, invalidParameterValue, missingParameter } from './errors.js';
+import { dependencyViolation, ec2Error, groupNotFound, invalidParameterValue, limitExceeded, missingParameter } from './errors.js';
 import { newId } from './ids.js';
 import { type FilterInput, checkFilterNames, matchesFilters, paginate, wireTags } from './listing.js';
 import { Ec2Kind, type NetworkInterfaceSpec, type SecurityGroupRule, type SecurityGroupSpec, type VpcEndpointSpec, vpcScope } from './records.js';
@@ -66,6 +66,10 @@ export function securityGroupHandlers(deps: Ec2Deps) {
             throw ec2Error('InvalidPermission.Duplicate', `the specified rule "${describeRule(r)}" already exists`);
           }
         }
+        const limit = direction === 'ingress' ? deps.quotas.inboundRulesPerSecurityGroup : deps.quotas.outboundRulesPerSecurityGroup;
+        if (existing.length + rules.length > limit) {
+          throw limitExceeded('RulesPerSecurityGroupLimitExceeded', `${direction === 'ingress' ? 'inbound' : 'outbound'} rules per security group`, limit);
+        }
         await updateRow(tx, row, { spec: { ...row.spec, [direction]: [...existing, ...rules] } });
         return { groupId: row.name, rules };
       });
@@ -114,6 +118,9 @@ export function securityGroupHandlers(deps: Ec2Deps) {
       const description = input.Description;
       const row = await transact(deps, async (tx) => {
         const vpc = await requireVpc(deps, input.VpcId, tx);
+        if ((await tx.count(Ec2Kind.securityGroup)) >= deps.quotas.securityGroupsPerRegion) {
+          throw limitExceeded('SecurityGroupLimitExceeded', 'security groups', deps.quotas.securityGroupsPerRegion);
+        }
         const siblings = await tx.list<SecurityGroupSpec>(Ec2Kind.securityGroup, vpcScope(vpc.name));
         if (siblings.some((s) => s.spec.groupName === name)) {
           throw ec2Error('InvalidGroup.Duplicate', `The security group '${name}' already exists for VPC '${vpc.name}'`);

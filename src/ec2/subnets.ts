@@ -2,7 +2,7 @@
 import type { StoreReader, StoredResource } from '../store/types.js';
 import { cidrInside, cidrSize, cidrsOverlap, formatCidr, parseCidr } from './cidr.js';
 import type { Ec2Deps } from './deps.js';
-import { dependencyViolation, ec2Error, invalidParameterValue, missingParameter, subnetNotFound } from './errors.js';
+import { dependencyViolation, ec2Error, invalidParameterValue, limitExceeded, missingParameter, subnetNotFound } from './errors.js';
 import { newId } from './ids.js';
 import { type FilterInput, checkFilterNames, matchesFilters, paginate, wireTags } from './listing.js';
 import { Ec2Kind, type NetworkInterfaceSpec, type SubnetSpec, vpcScope } from './records.js';
@@ -58,6 +58,9 @@ export function subnetHandlers(deps: Ec2Deps) {
         const vpcCidr = parseCidr(vpc.spec.cidrBlock)!;
         if (cidr.prefix < 16 || cidr.prefix > 28 || !cidrInside(cidr, vpcCidr)) {
           throw ec2Error('InvalidSubnet.Range', `The CIDR '${input.CidrBlock}' is invalid.`);
+        }
+        if ((await tx.count(Ec2Kind.subnet, vpcScope(vpc.name))) >= deps.quotas.subnetsPerVpc) {
+          throw limitExceeded('SubnetLimitExceeded', 'subnets', deps.quotas.subnetsPerVpc);
         }
         const siblings = await tx.list<SubnetSpec>(Ec2Kind.subnet, vpcScope(vpc.name));
         if (siblings.some((s) => cidrsOverlap(parseCidr(s.spec.cidrBlock)!, cidr))) {

@@ -2,7 +2,7 @@
 import type { StoreReader, StoredResource } from '../store/types.js';
 import { formatCidr, parseCidr } from './cidr.js';
 import type { Ec2Deps } from './deps.js';
-import { dependencyViolation, ec2Error, invalidParameterValue, missingParameter, vpcNotFound } from './errors.js';
+import { dependencyViolation, ec2Error, invalidParameterValue, limitExceeded, missingParameter, vpcNotFound } from './errors.js';
 import { newId } from './ids.js';
 import { type FilterInput, checkFilterNames, matchesFilters, paginate, wireTags } from './listing.js';
 import { type Ec2KindName, Ec2Kind, type SecurityGroupSpec, type VpcSpec, VPC_SCOPE, vpcScope } from './records.js';
@@ -50,6 +50,7 @@ export function vpcHandlers(deps: Ec2Deps) {
         egress: defaultEgress(),
       };
       const row = await transact(deps, async (tx) => {
+        if ((await tx.count(Ec2Kind.vpc, VPC_SCOPE)) >= deps.quotas.vpcsPerRegion) throw limitExceeded('VpcLimitExceeded', 'VPCs', deps.quotas.vpcsPerRegion);
         const created = await createRow(tx, newRow(deps, Ec2Kind.vpc, VPC_SCOPE, vpcId, spec, 'available', tags));
         await createRow(tx, newRow(deps, Ec2Kind.securityGroup, vpcScope(vpcId), groupId, group, 'available'));
         return created;

@@ -22,7 +22,7 @@ export interface AppConfig {
   /** PEM certificate chain and key: the xDS port speaks TLS when both are given. */
   xdsTlsCert?: string;
   xdsTlsKey?: string;
-  /** Limits from the App Mesh service quotas; adjustable like the real ones. */
+  /** Limits from the AWS service quotas of every service appmeshd serves; adjustable like the real ones (--quota). */
   quotas: Quotas;
   logLevel: string;
 }
@@ -40,6 +40,27 @@ export interface Quotas {
   /** Connected Envoy processes per virtual node / gateway: xDS streams per identity and xDS service, on this replica. */
   envoysPerVirtualNode: number;
   envoysPerVirtualGateway: number;
+  // Amazon VPC and PrivateLink
+  vpcsPerRegion: number;
+  subnetsPerVpc: number;
+  /** Security groups of all VPCs together, the default groups included. */
+  securityGroupsPerRegion: number;
+  /** Security groups on one network interface (an endpoint's groups are its interfaces' groups). */
+  securityGroupsPerNetworkInterface: number;
+  inboundRulesPerSecurityGroup: number;
+  outboundRulesPerSecurityGroup: number;
+  interfaceEndpointsPerVpc: number;
+  // IAM
+  usersPerAccount: number;
+  accessKeysPerUser: number;
+  /** Characters of all of a user's inline policies together, whitespace excluded. */
+  userPolicySize: number;
+  // Cloud Map
+  namespacesPerRegion: number;
+  /** Not an AWS quota (Cloud Map has none for services): appmeshd's own bound, so that nothing is unbounded. */
+  servicesPerNamespace: number;
+  instancesPerNamespace: number;
+  instancesPerService: number;
 }
 
 export const defaultQuotas: Quotas = {
@@ -54,6 +75,20 @@ export const defaultQuotas: Quotas = {
   tagsPerResource: 50,
   envoysPerVirtualNode: 50,
   envoysPerVirtualGateway: 50,
+  vpcsPerRegion: 5,
+  subnetsPerVpc: 200,
+  securityGroupsPerRegion: 2500,
+  securityGroupsPerNetworkInterface: 5,
+  inboundRulesPerSecurityGroup: 60,
+  outboundRulesPerSecurityGroup: 60,
+  interfaceEndpointsPerVpc: 50,
+  usersPerAccount: 5000,
+  accessKeysPerUser: 2,
+  userPolicySize: 2048,
+  namespacesPerRegion: 50,
+  servicesPerNamespace: 2000,
+  instancesPerNamespace: 2000,
+  instancesPerService: 1000,
 };
 
 const serveOptions = {
@@ -110,7 +145,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   const quotas = { ...defaultQuotas };
   for (const q of values.quota ?? []) {
     const [k, v] = q.split('=');
-    if (!k || !(k in quotas) || !v || !/^\d+$/.test(v)) throw new ConfigError(`--quota ${q}: expected <name>=<number>, names: ${Object.keys(quotas).join(', ')}`);
+    if (!k || !Object.hasOwn(quotas, k) || !v || !/^\d+$/.test(v)) throw new ConfigError(`--quota ${q}: expected <name>=<number>, names: ${Object.keys(quotas).join(', ')}`);
     quotas[k as keyof Quotas] = Number(v);
   }
   const storeUrl = values.store ?? env.APPMESHD_DATABASE_URL;

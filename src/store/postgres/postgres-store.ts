@@ -104,8 +104,10 @@ function reader(exec: Exec): StoreReader {
         );
       return rows.map((r) => toResource<S>(r));
     },
-    async count(kind: string, scope: string) {
-      const { rows } = await exec<{ n: number }>('SELECT count(*)::integer AS n FROM resources WHERE kind = $1 AND scope = $2', [kind, scope]);
+    async count(kind: string, scope?: string) {
+      const { rows } = scope === undefined
+        ? await exec<{ n: number }>('SELECT count(*)::integer AS n FROM resources WHERE kind = $1', [kind])
+        : await exec<{ n: number }>('SELECT count(*)::integer AS n FROM resources WHERE kind = $1 AND scope = $2', [kind, scope]);
       return rows[0]!.n;
     },
   };
@@ -245,7 +247,7 @@ export class PostgresStore implements Store {
     return this.read.listKind<S>(kind, scopePrefix);
   }
 
-  count(kind: string, scope: string): Promise<number> {
+  count(kind: string, scope?: string): Promise<number> {
     return this.read.count(kind, scope);
   }
 

@@ -50,7 +50,7 @@ interface StoreReaderSync {
   getByArn<S>(arn: string): StoredResource<S> | undefined;
   list<S>(kind: string, scope: string, opts?: ListOptions): StoredResource<S>[];
   listKind<S>(kind: string, scopePrefix?: string): StoredResource<S>[];
-  count(kind: string, scope: string): number;
+  count(kind: string, scope?: string): number;
 }
 
 /** Applies the pending migrations of `db` in order; each step commits with its user_version. */
@@ -130,6 +130,7 @@ export class SqliteStore implements Store {
       listKind: db.prepare<[string], Row>('SELECT * FROM resources WHERE kind = ? ORDER BY scope, name'),
       listKindPrefix: db.prepare<[string, string, string, string], Row>('SELECT * FROM resources WHERE kind = ? AND (scope = ? OR substr(scope, 1, length(?)) = ?) ORDER BY scope, name'),
       count: db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM resources WHERE kind = ? AND scope = ?'),
+      countKind: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM resources WHERE kind = ?'),
       revision: db.prepare<[], { r: number | null }>('SELECT max(revision) AS r FROM changes'),
       since: db.prepare<[number, number], Change>('SELECT revision, op, kind, scope, name FROM changes WHERE revision > ? ORDER BY revision LIMIT ?'),
     };
@@ -160,7 +161,7 @@ export class SqliteStore implements Store {
           : stmt.listKindPrefix.all(kind, scopePrefix, `${scopePrefix}/`, `${scopePrefix}/`);
         return rows.map((r) => toResource<S>(r));
       },
-      count: (kind: string, scope: string) => stmt.count.get(kind, scope)!.n,
+      count: (kind: string, scope?: string) => (scope === undefined ? stmt.countKind.get(kind)! : stmt.count.get(kind, scope)!).n,
     };
   }
 
@@ -191,7 +192,7 @@ export class SqliteStore implements Store {
     return this.outside.listKind<S>(kind, scopePrefix);
   }
 
-  async count(kind: string, scope: string): Promise<number> {
+  async count(kind: string, scope?: string): Promise<number> {
     await this.settled();
     return this.outside.count(kind, scope);
   }
