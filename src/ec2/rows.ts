@@ -11,7 +11,7 @@ export async function findById<S>(reader: StoreReader, deps: Ec2Deps, kind: Ec2K
   return row && row.kind === kind ? row : undefined;
 }
 
-export function newRow<S>(deps: Ec2Deps, kind: Ec2KindName, scope: string, id: string, spec: S, status: string, tags: Tag[] = []): NewResource<S> {
+export function newRow<S>(deps: Pick<Ec2Deps, 'region' | 'accountId'>, kind: Ec2KindName, scope: string, id: string, spec: S, status: string, tags: Tag[] = []): NewResource<S> {
   const now = Date.now();
   return {
     kind, scope, name: id, arn: ec2Arn(deps.region, deps.accountId, kind, id), uid: randomUUID(), version: 1,
