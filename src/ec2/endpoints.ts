@@ -17,7 +17,7 @@ import {
   DEFAULT_ENDPOINT_POLICY, type DnsEntry, Ec2Kind, type NetworkInterfaceSpec, type SecurityGroupSpec, type SubnetSpec,
   type VpcEndpointSpec, type VpcSpec, vpcScope,
 } from './records.js';
-import { createRow, findById, newRow, tagsFromSpecifications, transact, updateRow, type TagSpecificationInput } from './rows.js';
+import { createRow, describedRows, findById, newRow, tagsFromSpecifications, transact, updateRow, type TagSpecificationInput } from './rows.js';
 import { requireGroup } from './security-groups.js';
 import { requireSubnet } from './subnets.js';
 import { requireVpc } from './vpcs.js';
@@ -186,8 +186,7 @@ export function endpointHandlers(deps: Ec2Deps) {
 
     async DescribeVpcEndpoints(input: { VpcEndpointIds?: string[]; Filters?: FilterInput[]; MaxResults?: number; NextToken?: string }) {
       checkFilterNames(input.Filters, ['vpc-id', 'vpc-endpoint-id', 'vpc-endpoint-state', 'vpc-endpoint-type', 'service-name', 'service-region', 'ip-address-type']);
-      const rows = await deps.store.listKind<VpcEndpointSpec>(Ec2Kind.vpcEndpoint);
-      for (const id of input.VpcEndpointIds ?? []) if (!rows.some((r) => r.name === id)) throw endpointNotFound(id);
+      const rows = await describedRows<VpcEndpointSpec>(deps, Ec2Kind.vpcEndpoint, input.VpcEndpointIds, endpointNotFound);
       const selected = rows.filter((r) => (!input.VpcEndpointIds?.length || input.VpcEndpointIds.includes(r.name)) && matchesFilters(input.Filters, {
         'vpc-id': r.spec.vpcId, 'vpc-endpoint-id': r.name, 'vpc-endpoint-state': r.spec.state, 'vpc-endpoint-type': r.spec.vpcEndpointType,
         'service-name': r.spec.serviceName, 'service-region': deps.region, 'ip-address-type': r.spec.ipAddressType,

@@ -5,7 +5,7 @@ import { dependencyViolation, ec2Error, groupNotFound, invalidParameterValue, li
 import { newId } from './ids.js';
 import { type FilterInput, checkFilterNames, matchesFilters, paginate, wireTags } from './listing.js';
 import { Ec2Kind, type NetworkInterfaceSpec, type SecurityGroupRule, type SecurityGroupSpec, type VpcEndpointSpec, vpcScope } from './records.js';
-import { createRow, findById, newRow, tagsFromSpecifications, transact, updateRow, type TagSpecificationInput } from './rows.js';
+import { createRow, describedRows, findById, newRow, tagsFromSpecifications, transact, updateRow, type TagSpecificationInput } from './rows.js';
 import {
   type FlatPermissionInput, defaultEgress, describeRule, rulesFromRequest, sameRule, toIpPermissions, toWireRule,
 } from './security-group-rules.js';
@@ -138,8 +138,7 @@ export function securityGroupHandlers(deps: Ec2Deps) {
 
     async DescribeSecurityGroups(input: { GroupIds?: string[]; GroupNames?: string[]; Filters?: FilterInput[]; MaxResults?: number; NextToken?: string }) {
       checkFilterNames(input.Filters, ['group-id', 'group-name', 'vpc-id', 'description', 'owner-id', 'ip-permission.cidr', 'ip-permission.group-id', 'ip-permission.from-port', 'ip-permission.to-port', 'ip-permission.protocol', 'egress.ip-permission.cidr']);
-      const rows = await deps.store.listKind<SecurityGroupSpec>(Ec2Kind.securityGroup);
-      for (const id of input.GroupIds ?? []) if (!rows.some((r) => r.name === id)) throw groupNotFound(id);
+      const rows = await describedRows<SecurityGroupSpec>(deps, Ec2Kind.securityGroup, input.GroupIds, groupNotFound);
       for (const n of input.GroupNames ?? []) if (!rows.some((r) => r.spec.groupName === n)) throw groupNotFound(n);
       const selected = rows.filter((r) => (!input.GroupIds?.length || input.GroupIds.includes(r.name))
         && (!input.GroupNames?.length || input.GroupNames.includes(r.spec.groupName))

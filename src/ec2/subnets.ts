@@ -6,7 +6,7 @@ import { dependencyViolation, ec2Error, invalidParameterValue, limitExceeded, mi
 import { newId } from './ids.js';
 import { type FilterInput, checkFilterNames, matchesFilters, paginate, wireTags } from './listing.js';
 import { Ec2Kind, type NetworkInterfaceSpec, type SubnetSpec, vpcScope } from './records.js';
-import { createRow, findById, newRow, tagsFromSpecifications, transact, type TagSpecificationInput } from './rows.js';
+import { createRow, describedRows, findById, newRow, tagsFromSpecifications, transact, type TagSpecificationInput } from './rows.js';
 import { requireVpc } from './vpcs.js';
 import { zoneId } from './zones.js';
 
@@ -76,8 +76,7 @@ export function subnetHandlers(deps: Ec2Deps) {
 
     async DescribeSubnets(input: { SubnetIds?: string[]; Filters?: FilterInput[]; MaxResults?: number; NextToken?: string }) {
       checkFilterNames(input.Filters, ['subnet-id', 'vpc-id', 'availability-zone', 'availability-zone-id', 'cidr-block', 'cidr', 'cidrBlock', 'state', 'owner-id', 'default-for-az', 'subnet-arn']);
-      const rows = await deps.store.listKind<SubnetSpec>(Ec2Kind.subnet);
-      for (const id of input.SubnetIds ?? []) if (!rows.some((r) => r.name === id)) throw subnetNotFound(id);
+      const rows = await describedRows<SubnetSpec>(deps, Ec2Kind.subnet, input.SubnetIds, subnetNotFound);
       const selected = rows.filter((r) => (!input.SubnetIds?.length || input.SubnetIds.includes(r.name)) && matchesFilters(input.Filters, {
         'subnet-id': r.name, 'vpc-id': r.spec.vpcId, 'availability-zone': r.spec.availabilityZone, 'availability-zone-id': r.spec.availabilityZoneId,
         'cidr-block': r.spec.cidrBlock, cidr: r.spec.cidrBlock, cidrBlock: r.spec.cidrBlock, state: 'available', 'owner-id': deps.accountId,
