@@ -108,8 +108,9 @@ export function createIamHandlers({ store, accountId, quotas }: IamDeps): Record
       const prefix: string = input.PathPrefix ?? '/';
       const maxItems: number = input.MaxItems ?? 100;
       const after = afterMarker(input);
-      const all = (await store.list<UserSpec>(USER_KIND, '', after ? { after } : {})).filter((u) => u.spec.path.startsWith(prefix));
-      const result = page(all.slice(0, maxItems + 1), maxItems);
+      // Without a narrower prefix every user matches: read only the page (and one more, to know whether it is the last).
+      const rows = await store.list<UserSpec>(USER_KIND, '', { ...(after ? { after } : {}), ...(prefix === '/' ? { limit: maxItems + 1 } : {}) });
+      const result = page(rows.filter((u) => u.spec.path.startsWith(prefix)).slice(0, maxItems + 1), maxItems);
       return { Users: result.rows.map(userOut), IsTruncated: result.IsTruncated, ...(result.Marker ? { Marker: result.Marker } : {}) };
     },
 

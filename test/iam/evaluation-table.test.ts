@@ -155,6 +155,7 @@ const rows: Row[] = [
   { rule: 'ForAllValues: one value outside the set fails', identity: allowIf({ 'ForAllValues:StringEquals': { 'aws:TagKeys': ['team', 'env'] } }), context: { 'aws:TagKeys': ['env', 'owner'] }, expect: 'ImplicitDeny' },
   { rule: 'ForAnyValue: one value in the set is enough', identity: allowIf({ 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['owner'] } }), context: { 'aws:TagKeys': ['env', 'owner'] }, expect: 'Allow' },
   { rule: 'ForAllValues with StringLike wildcards', identity: allowIf({ 'ForAllValues:StringLike': { 'aws:TagKeys': ['app-*'] } }), context: { 'aws:TagKeys': ['app-a', 'app-b'] }, expect: 'Allow' },
+  { rule: 'ForAnyValue with ...IfExists holds when the key is absent', identity: allowIf({ 'ForAnyValue:StringEqualsIfExists': { 'aws:TagKeys': ['team'] } }), expect: 'Allow' },
   { rule: 'ForAnyValue:StringNotEquals: some value outside the set', identity: allowIf({ 'ForAnyValue:StringNotEquals': { 'aws:TagKeys': ['env'] } }), context: { 'aws:TagKeys': ['env', 'owner'] }, expect: 'Allow' },
 ];
 

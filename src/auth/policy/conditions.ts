@@ -117,10 +117,11 @@ export function clauseHolds(clause: ConditionClause, context: ConditionContext):
     const absent = requestValues.length === 0;
     return clause.values.some((v) => (text(resolve(v, context)).toLowerCase() === 'true') === absent);
   }
-  // Set qualifiers: ForAllValues holds for an empty set, ForAnyValue does not.
+  // ...IfExists: an absent key holds. Set qualifiers: ForAllValues holds for an empty set, ForAnyValue does not.
+  if (!requestValues.length && clause.ifExists) return true;
   if (clause.set === 'ForAllValues' && !requestValues.length) return true;
   if (clause.set === 'ForAnyValue' && !requestValues.length) return false;
-  if (!clause.set && !requestValues.length) return clause.ifExists || clause.operator.negated;
+  if (!clause.set && !requestValues.length) return clause.operator.negated;
   const values = clause.values.map((v) => resolve(v, context));
   if (clause.set === 'ForAllValues') return requestValues.every((r) => matchesOne(clause.operator, r, values));
   return requestValues.some((r) => matchesOne(clause.operator, r, values));
