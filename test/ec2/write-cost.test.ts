@@ -5,7 +5,7 @@
 // The existing VPCs are written straight into the store before the server starts (one
 // transaction), as CreateVpc writes them: a VPC row and its default security group.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -16,13 +16,13 @@ import { newRow } from '../../src/ec2/rows.js';
 import { defaultEgress } from '../../src/ec2/security-group-rules.js';
 import { SQLITE_FILE_NAME } from '../../src/store/open.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { startServer, TEST_ACCOUNT_ID, TEST_REGION, type RunningServer } from '../helpers/server.js';
+import { cpuPerCall, hasProcStat } from '../helpers/process-cpu.js';
+import { startServer, TEST_ACCOUNT_ID, TEST_REGION } from '../helpers/server.js';
 import { sdkClient } from './cli.js';
 
 const SMALL = 50;
 const LARGE = 2000;
 const SAMPLE = 80;
-const hasProc = (() => { try { readFileSync('/proc/self/stat'); return true; } catch { return false; } })();
 
 async function seedVpcs(dataDir: string, count: number): Promise<void> {
   const store = new SqliteStore(join(dataDir, SQLITE_FILE_NAME));
@@ -49,39 +49,20 @@ async function seedVpcs(dataDir: string, count: number): Promise<void> {
   }
 }
 
-/** CPU seconds the server process has used (all threads). */
-function serverCpu(server: RunningServer): number {
-  const fields = readFileSync(`/proc/${server.process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** Waits until the server has gone idle (its CPU time stops moving), so background work is counted. */
-async function idleCpu(server: RunningServer): Promise<number> {
-  let last = serverCpu(server);
-  for (;;) {
-    await new Promise((r) => setTimeout(r, 150));
-    const now = serverCpu(server);
-    if (now === last) return now;
-    last = now;
-  }
-}
-
 /** Server CPU milliseconds per CreateVpc, over SAMPLE creates made one after another on a server holding `existing` VPCs. */
 async function cpuPerCreate(dataDir: string): Promise<number> {
   const server = await startServer({ dataDir, args: ['--quota', `vpcsPerRegion=${LARGE + 2 * SAMPLE}`] });
   const ec2 = sdkClient(server);
   try {
     await ec2.send(new CreateVpcCommand({ CidrBlock: '10.1.0.0/16' })); // warm up the code paths
-    const before = await idleCpu(server);
-    for (let i = 0; i < SAMPLE; i++) await ec2.send(new CreateVpcCommand({ CidrBlock: '10.2.0.0/16' }));
-    return ((await idleCpu(server)) - before) * 1000 / SAMPLE;
+    return await cpuPerCall(server, SAMPLE, () => ec2.send(new CreateVpcCommand({ CidrBlock: '10.2.0.0/16' })));
   } finally {
     ec2.destroy();
     await server.stop();
   }
 }
 
-test(`EC2 write cost: CreateVpc costs about the same server CPU at ${LARGE} VPCs as at ${SMALL}`, { skip: hasProc ? false : 'no /proc to read process CPU time from' }, async (t) => {
+test(`EC2 write cost: CreateVpc costs about the same server CPU at ${LARGE} VPCs as at ${SMALL}`, { skip: hasProcStat ? false : 'no /proc to read process CPU time from' }, async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'appmeshd-write-cost-'));
   try {
     await seedVpcs(dataDir, SMALL);
