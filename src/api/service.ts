@@ -28,6 +28,8 @@ export interface Identity {
   userName?: string;
   /** The IAM user's unique id (AIDA…): the value of aws:userid. */
   userId?: string;
+  /** The IAM user's tags: the aws:PrincipalTag/<key> condition keys. */
+  tags?: readonly { key: string; value: string }[];
   isRoot: boolean;
 }
 

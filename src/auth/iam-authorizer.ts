@@ -24,6 +24,7 @@ export function conditionContext(ctx: RequestContext): ConditionContext {
     ['aws:userid', id.isRoot ? id.accountId : (id.userId ?? id.accessKeyId)],
   ];
   if (id.userName) entries.push(['aws:username', id.userName]);
+  for (const t of id.tags ?? []) entries.push([`aws:principaltag/${t.key.toLowerCase()}`, t.value]);
   if (ctx.via) {
     // Through an endpoint the caller's address is private: AWS sets aws:VpcSourceIp, not aws:SourceIp.
     entries.push(['aws:sourcevpce', ctx.via.vpcEndpointId], ['aws:sourcevpc', ctx.via.vpcId], ['aws:vpcsourceip', ctx.sourceIp]);

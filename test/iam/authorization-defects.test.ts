@@ -95,3 +95,22 @@ test('${*} is a literal * (defect: it acted as a wildcard), and an unresolvable 
   assert.equal((await sdkErrorOf(literal.send(new CreateAccessKeyCommand({ UserName: 'target' })))).name, 'AccessDenied');
   assert.equal((await sdkErrorOf(literal.send(new ListAccessKeysCommand({ UserName: 'target' })))).name, 'AccessDenied');
 });
+
+test('${aws:PrincipalTag/…} resolves to the caller\'s own tag', async () => {
+  await root.send(new CreateUserCommand({ UserName: 'blue-lead', Tags: [{ Key: 'Team', Value: 'blue' }] }));
+  await root.send(new PutUserPolicyCommand({
+    UserName: 'blue-lead', PolicyName: 'p', PolicyDocument: JSON.stringify({
+      Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:CreateAccessKey', Resource: 'arn:aws:iam::*:user/${aws:PrincipalTag/team}/*' }],
+    }),
+  }));
+  const key = (await root.send(new CreateAccessKeyCommand({ UserName: 'blue-lead' }))).AccessKey!;
+  const lead = new IAMClient({
+    endpoint: server.endpoint, region: server.region, maxAttempts: 1,
+    credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! },
+  });
+  clients.push(lead);
+  await root.send(new CreateUserCommand({ UserName: 'b1', Path: '/blue/' }));
+  await root.send(new CreateUserCommand({ UserName: 'r1', Path: '/red/' }));
+  assert.equal((await lead.send(new CreateAccessKeyCommand({ UserName: 'b1' }))).AccessKey?.UserName, 'b1');
+  assert.equal((await sdkErrorOf(lead.send(new CreateAccessKeyCommand({ UserName: 'r1' })))).name, 'AccessDenied');
+});
