@@ -1,8 +1,8 @@
 // IAM wildcard matching: `*` is any run of characters, `?` exactly one. Values are caller
 // input (resource ids of any length), so matching never builds a regular expression: the
 // pattern is split at its `*`s and each piece is found left to right, the earliest place it
-// fits (greedy leftmost is exact for globs). There is no backtracking; a piece without `?`
-// is one `indexOf`.
+// fits (greedy leftmost is exact for globs), so nothing is ever retried. A piece without `?`
+// is one `indexOf`; one with `?` is checked only where its longest literal run occurs.
 
 /** One character of a compiled pattern that matches any character (`?`). */
 export const ANY_ONE = 1;
@@ -12,49 +12,60 @@ export const ANY_RUN = 2;
 /** A compiled pattern: literal text and the two wildcards (literal `*`/`?` stay text). */
 export type GlobUnit = string | typeof ANY_ONE | typeof ANY_RUN;
 
-/** A piece between two `*`: literal text with `?` positions. */
+/** A piece between two `*`: literal runs at fixed offsets, the gaps between them being `?`s. */
 interface Piece {
-  text: string;
-  /** Indexes of `?` in `text` (those characters are placeholders); empty for most pieces. */
-  any: number[];
+  length: number;
+  chunks: { offset: number; text: string }[];
+  /** The longest chunk: where a search for the piece looks first. */
+  anchor?: { offset: number; text: string };
 }
 
 function pieces(units: readonly GlobUnit[], lower: boolean): { pieces: Piece[]; runs: number } {
-  const out: Piece[] = [{ text: '', any: [] }];
+  const out: Piece[] = [{ length: 0, chunks: [] }];
   let runs = 0;
+  let text = '';
+  const flush = (p: Piece) => {
+    if (text) p.chunks.push({ offset: p.length - text.length, text });
+    text = '';
+  };
   for (const u of units) {
     const cur = out[out.length - 1]!;
     if (u === ANY_RUN) {
+      flush(cur);
       runs++;
-      out.push({ text: '', any: [] });
+      out.push({ length: 0, chunks: [] });
     } else if (u === ANY_ONE) {
-      cur.any.push(cur.text.length);
-      cur.text += '?';
+      flush(cur);
+      cur.length++;
     } else {
-      cur.text += lower ? u.toLowerCase() : u;
+      const t = lower ? u.toLowerCase() : u;
+      text += t;
+      cur.length += t.length;
     }
   }
+  flush(out[out.length - 1]!);
+  for (const p of out) for (const c of p.chunks) if (!p.anchor || c.text.length > p.anchor.text.length) p.anchor = c;
   return { pieces: out, runs };
 }
 
 function fitsAt(piece: Piece, value: string, at: number): boolean {
-  if (at < 0 || at + piece.text.length > value.length) return false;
-  if (!piece.any.length) return value.startsWith(piece.text, at);
-  let from = 0;
-  for (const hole of [...piece.any, piece.text.length]) {
-    if (hole > from && value.slice(at + from, at + hole) !== piece.text.slice(from, hole)) return false;
-    from = hole + 1;
-  }
-  return true;
+  if (at < 0 || at + piece.length > value.length) return false;
+  return piece.chunks.every((c) => value.startsWith(c.text, at + c.offset));
 }
 
-/** The first index ≥ from (and ≤ limit) where `piece` fits in `value`, or -1. */
+/**
+ * The first index in [from, limit] where `piece` fits in `value`, or -1. Candidates come
+ * from `indexOf` of the piece's longest literal run, so the common piece (no `?`) is one
+ * `indexOf` and the rest are checked only where that run occurs.
+ */
 function find(piece: Piece, value: string, from: number, limit: number): number {
-  if (!piece.any.length) {
-    const i = value.indexOf(piece.text, from);
-    return i >= 0 && i <= limit ? i : -1;
+  const anchor = piece.anchor;
+  if (!anchor) return from <= limit ? from : -1;
+  for (let i = value.indexOf(anchor.text, from + anchor.offset); i >= 0; i = value.indexOf(anchor.text, i + 1)) {
+    const start = i - anchor.offset;
+    if (start > limit) return -1;
+    if (fitsAt(piece, value, start)) return start;
   }
-  for (let i = from; i <= limit; i++) if (fitsAt(piece, value, i)) return i;
   return -1;
 }
 
@@ -63,18 +74,18 @@ export function globMatch(units: readonly GlobUnit[], value: string, ignoreCase 
   const v = ignoreCase ? value.toLowerCase() : value;
   const { pieces: ps, runs } = pieces(units, ignoreCase);
   const first = ps[0]!;
-  if (runs === 0) return v.length === first.text.length && fitsAt(first, v, 0);
+  if (runs === 0) return v.length === first.length && fitsAt(first, v, 0);
   const last = ps[ps.length - 1]!;
-  if (first.text.length + last.text.length > v.length) return false;
-  if (!fitsAt(first, v, 0) || !fitsAt(last, v, v.length - last.text.length)) return false;
-  let pos = first.text.length;
-  const end = v.length - last.text.length;
+  if (first.length + last.length > v.length) return false;
+  if (!fitsAt(first, v, 0) || !fitsAt(last, v, v.length - last.length)) return false;
+  let pos = first.length;
+  const end = v.length - last.length;
   for (let i = 1; i < ps.length - 1; i++) {
     const p = ps[i]!;
-    if (!p.text.length) continue;
-    const at = find(p, v, pos, end - p.text.length);
+    if (!p.length) continue;
+    const at = find(p, v, pos, end - p.length);
     if (at < 0) return false;
-    pos = at + p.text.length;
+    pos = at + p.length;
   }
   return true;
 }
