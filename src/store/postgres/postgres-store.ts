@@ -106,9 +106,9 @@ function reader(exec: Exec): StoreReader {
     },
     async count(kind: string, scope?: string) {
       const { rows } = scope === undefined
-        ? await exec<{ n: number }>('SELECT count(*)::integer AS n FROM resources WHERE kind = $1', [kind])
-        : await exec<{ n: number }>('SELECT count(*)::integer AS n FROM resources WHERE kind = $1 AND scope = $2', [kind, scope]);
-      return rows[0]!.n;
+        ? await exec<{ n: number }>('SELECT coalesce(sum(n), 0)::integer AS n FROM resource_counts WHERE kind = $1', [kind])
+        : await exec<{ n: number }>('SELECT n::integer AS n FROM resource_counts WHERE kind = $1 AND scope = $2', [kind, scope]);
+      return rows[0]?.n ?? 0;
     },
   };
 }
@@ -239,7 +239,7 @@ export class PostgresStore implements Store {
     return this.read.getByArn<S>(arn);
   }
 
-  list<S>(kind: string, scope: string, opts?: ListOptions): Promise<StoredResource<S>[]> {
+  list<S>(kind: string, scope: string, opts?: ListOptions): Promise<readonly StoredResource<S>[]> {
     return this.read.list<S>(kind, scope, opts);
   }
 
