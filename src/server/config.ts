@@ -18,6 +18,8 @@ export interface AppConfig {
   endpointSettleMs: number;
   endpointPort: number;
   dnsListen?: string;
+  /** Idle timeout of DNS-over-TCP connections. */
+  dnsTcpIdleMs?: number;
   xdsAllowUnauthenticated: boolean;
   /** PEM certificate chain and key: the xDS port speaks TLS when both are given. */
   xdsTlsCert?: string;
@@ -104,6 +106,7 @@ const serveOptions = {
   'endpoint-settle-ms': { type: 'string' },
   'endpoint-port': { type: 'string' },
   'dns-listen': { type: 'string' },
+  'dns-tcp-idle-ms': { type: 'string' },
   'xds-allow-unauthenticated': { type: 'boolean' },
   'xds-tls-cert': { type: 'string' },
   'xds-tls-key': { type: 'string' },
@@ -142,6 +145,8 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   }
   const settle = values['endpoint-settle-ms'] ?? '1000';
   if (!/^\d+$/.test(settle)) throw new ConfigError('--endpoint-settle-ms must be a number of milliseconds');
+  const dnsIdle = values['dns-tcp-idle-ms'];
+  if (dnsIdle !== undefined && !/^[1-9]\d*$/.test(dnsIdle)) throw new ConfigError('--dns-tcp-idle-ms must be a positive number of milliseconds');
   const quotas = { ...defaultQuotas };
   for (const q of values.quota ?? []) {
     const [k, v] = q.split('=');
@@ -163,6 +168,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     endpointSettleMs: Number(settle),
     endpointPort: port(values['endpoint-port'], 443, 'endpoint-port'),
     ...(values['dns-listen'] ? { dnsListen: values['dns-listen'] } : {}),
+    ...(dnsIdle ? { dnsTcpIdleMs: Number(dnsIdle) } : {}),
     xdsAllowUnauthenticated: values['xds-allow-unauthenticated'] ?? false,
     ...(values['xds-tls-cert'] ? { xdsTlsCert: resolve(values['xds-tls-cert']) } : {}),
     ...(values['xds-tls-key'] ? { xdsTlsKey: resolve(values['xds-tls-key']) } : {}),

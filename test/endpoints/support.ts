@@ -1,15 +1,13 @@
 // Shared pieces of the endpoint runtime tests: free ports, DNS queries from a chosen
 // source address, and a VPC with both App Mesh endpoints built through the EC2 SDK.
-import { createSocket } from 'node:dgram';
 import { connect, createServer } from 'node:net';
 import {
   AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, CreateVpcEndpointCommand,
   DescribeNetworkInterfacesCommand, DescribeVpcEndpointsCommand, EC2Client, ModifyVpcAttributeCommand, type VpcEndpoint,
 } from '@aws-sdk/client-ec2';
-import { decodeResponse, encodeQuery, RecordType } from '../../src/endpoints/dns/message.js';
 import type { RunningServer } from '../helpers/server.js';
 
-export { RecordType };
+export { dnsQuery, dnsQueryTcp, RecordType, type DnsAnswer } from '../helpers/dns.js';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -19,38 +17,6 @@ export function freePort(): Promise<number> {
       const port = (srv.address() as { port: number }).port;
       srv.close(() => resolve(port));
     });
-  });
-}
-
-export type DnsAnswer = ReturnType<typeof decodeResponse>;
-
-/** One UDP query to the server's DNS port, sent from `source` (an address in 127/8). */
-export function dnsQuery(port: number, name: string, type: number, source = '127.0.0.1'): Promise<DnsAnswer> {
-  return new Promise((resolve, reject) => {
-    const socket = createSocket('udp4');
-    const timer = setTimeout(() => { socket.close(); reject(new Error(`no DNS answer for ${name}`)); }, 5000);
-    socket.on('message', (msg) => { clearTimeout(timer); socket.close(); resolve(decodeResponse(msg)); });
-    socket.bind(0, source, () => socket.send(encodeQuery(0x1234, name, type), port, '127.0.0.1'));
-  });
-}
-
-/** The same over TCP (two-byte length prefix). */
-export function dnsQueryTcp(port: number, name: string, type: number, source = '127.0.0.1'): Promise<DnsAnswer> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ port, host: '127.0.0.1', localAddress: source });
-    const query = encodeQuery(7, name, type);
-    const prefix = Buffer.alloc(2);
-    prefix.writeUInt16BE(query.length);
-    let data = Buffer.alloc(0);
-    socket.on('connect', () => socket.write(Buffer.concat([prefix, query])));
-    socket.on('data', (chunk) => {
-      data = Buffer.concat([data, chunk]);
-      if (data.length >= 2 && data.length >= 2 + data.readUInt16BE(0)) {
-        socket.end();
-        resolve(decodeResponse(data.subarray(2, 2 + data.readUInt16BE(0))));
-      }
-    });
-    socket.on('error', reject);
   });
 }
 

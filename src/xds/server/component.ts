@@ -8,7 +8,7 @@ import { cachingEncoder } from '../cache/resource-encoder.js';
 import { encodeResource, loadEnvoyProtos } from '../protos.js';
 import { translate, translateApiListeners } from '../translate/index.js';
 import { createAdminHandler, type AdminHandler } from './admin-http.js';
-import { xdsConfigErrors } from './metrics.js';
+import { xdsConfigErrors, xdsTranslations } from './metrics.js';
 import { XdsServer } from './xds-server.js';
 
 export interface XdsComponent extends Component {
@@ -32,6 +32,7 @@ export function createXdsComponent(app: App, cloudMap: CloudMapSource): XdsCompo
   });
   const cache = new ProxyConfigCache({
     translate: translateProxy,
+    onTranslate: () => xdsTranslations.inc(),
     // One strict encode (with validation) per distinct resource, not per proxy and resource.
     encode: cachingEncoder((typeUrl, json) => encodeResource(typeUrl, json, { cache: true })),
     onProblem: (key, message) => {
