@@ -81,6 +81,8 @@ export interface ServiceDefinition {
   model: ServiceModel;
   protocol: Protocol;
   handlers: Record<string, Handler>;
+  /** Largest request body the service takes (default: the edge's 1 MiB). */
+  maxBodyBytes?: number;
   /** The error a validation failure becomes in this service's vocabulary. */
   validationError(message: string): ApiError;
   /** What the request acts on; may read the store (an IAM user's ARN carries its stored path). */

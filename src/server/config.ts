@@ -1,6 +1,7 @@
 // Command-line flags and environment → one immutable configuration.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ENDPOINT_SERVICE_CODES } from '../ec2/endpoint-services.js';
 
 export interface AppConfig {
   dataDir: string;
@@ -24,6 +25,10 @@ export interface AppConfig {
   /** PEM certificate chain and key: the xDS port speaks TLS when both are given. */
   xdsTlsCert?: string;
   xdsTlsKey?: string;
+  /** Serve Envoy's gRPC access-log service and add it to every generated listener (--access-log-service). */
+  accessLogService: boolean;
+  /** Where proxies reach the access-log service, when not at --host and the xDS port (--access-log-address HOST:PORT). */
+  accessLogAddress?: { address: string; port: number };
   /** Limits from the AWS service quotas of every service appmeshd serves; adjustable like the real ones (--quota). */
   quotas: Quotas;
   logLevel: string;
@@ -63,6 +68,10 @@ export interface Quotas {
   servicesPerNamespace: number;
   instancesPerNamespace: number;
   instancesPerService: number;
+  /** CloudWatch Logs: log groups per account (AWS: 1,000,000), streams per group, and the largest event (bytes, with 26 of overhead). */
+  logGroupsPerAccount: number;
+  logStreamsPerLogGroup: number;
+  logEventSizeBytes: number;
 }
 
 export const defaultQuotas: Quotas = {
@@ -91,6 +100,9 @@ export const defaultQuotas: Quotas = {
   servicesPerNamespace: 2000,
   instancesPerNamespace: 2000,
   instancesPerService: 1000,
+  logGroupsPerAccount: 1_000_000,
+  logStreamsPerLogGroup: 1_000_000,
+  logEventSizeBytes: 1_048_576,
 };
 
 const serveOptions = {
@@ -111,6 +123,8 @@ const serveOptions = {
   'xds-tls-cert': { type: 'string' },
   'xds-tls-key': { type: 'string' },
   quota: { type: 'string', multiple: true },
+  'access-log-service': { type: 'boolean' },
+  'access-log-address': { type: 'string' },
   'log-level': { type: 'string' },
 } as const;
 
@@ -136,8 +150,8 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   const serviceZones: Record<string, string[]> = {};
   for (const entry of values['service-zones'] ?? []) {
     const [code, list] = entry.split('=');
-    if ((code !== 'appmesh' && code !== 'appmesh-envoy-management') || !list) {
-      throw new ConfigError(`--service-zones ${entry}: expected appmesh=<zones> or appmesh-envoy-management=<zones>`);
+    if (!code || !(ENDPOINT_SERVICE_CODES as readonly string[]).includes(code) || !list) {
+      throw new ConfigError(`--service-zones ${entry}: expected <service>=<zones>, services: ${ENDPOINT_SERVICE_CODES.join(', ')}`);
     }
     const offered = list.split(',').map((z) => z.trim()).filter(Boolean);
     for (const z of offered) if (!zones.includes(z)) throw new ConfigError(`--service-zones ${entry}: ${z} is not one of --zones`);
@@ -153,6 +167,14 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     if (!k || !Object.hasOwn(quotas, k) || !v || !/^\d+$/.test(v)) throw new ConfigError(`--quota ${q}: expected <name>=<number>, names: ${Object.keys(quotas).join(', ')}`);
     quotas[k as keyof Quotas] = Number(v);
   }
+  let accessLogAddress: { address: string; port: number } | undefined;
+  if (values['access-log-address'] !== undefined) {
+    const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(values['access-log-address']);
+    const p = m ? Number(m[2]) : 0;
+    if (!m || p < 1 || p > 65535) throw new ConfigError('--access-log-address must be HOST:PORT');
+    accessLogAddress = { address: m[1]!.replace(/^\[|\]$/g, ''), port: p };
+  }
+  if (accessLogAddress && !values['access-log-service']) throw new ConfigError('--access-log-address needs --access-log-service');
   const storeUrl = values.store ?? env.APPMESHD_DATABASE_URL;
   if (!values['xds-tls-cert'] !== !values['xds-tls-key']) throw new ConfigError('--xds-tls-cert and --xds-tls-key go together');
   return {
@@ -172,6 +194,8 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     xdsAllowUnauthenticated: values['xds-allow-unauthenticated'] ?? false,
     ...(values['xds-tls-cert'] ? { xdsTlsCert: resolve(values['xds-tls-cert']) } : {}),
     ...(values['xds-tls-key'] ? { xdsTlsKey: resolve(values['xds-tls-key']) } : {}),
+    accessLogService: values['access-log-service'] ?? false,
+    ...(accessLogAddress ? { accessLogAddress } : {}),
     quotas,
     logLevel: values['log-level'] ?? env.APPMESHD_LOG_LEVEL ?? 'info',
   };

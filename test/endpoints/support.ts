@@ -1,11 +1,13 @@
 // Shared pieces of the endpoint runtime tests: free ports, DNS queries from a chosen
-// source address, and a VPC with both App Mesh endpoints built through the EC2 SDK.
-import { connect, createServer } from 'node:net';
+// source address, and a VPC with interface endpoints built through the EC2 SDK.
+import { connect, createServer, type LookupFunction } from 'node:net';
 import {
   AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, CreateVpcEndpointCommand,
   DescribeNetworkInterfacesCommand, DescribeVpcEndpointsCommand, EC2Client, ModifyVpcAttributeCommand, type VpcEndpoint,
 } from '@aws-sdk/client-ec2';
 import type { RunningServer } from '../helpers/server.js';
+
+import { dnsQuery, RecordType } from '../helpers/dns.js';
 
 export { dnsQuery, dnsQueryTcp, RecordType, type DnsAnswer } from '../helpers/dns.js';
 
@@ -18,6 +20,19 @@ export function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/** A `lookup` for sockets (https.Agent) that resolves names through appmeshd's DNS, asking from `source`. */
+export function lookupVia(dnsPort: () => number, source: string): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsQuery(dnsPort(), hostname, RecordType.A, source).then((res) => {
+      const a = res.answers.find((r) => r.type === 'A');
+      const cb = callback as (err: Error | null, address: string | { address: string; family: number }[], family?: number) => void;
+      if (!a || a.type !== 'A') return cb(Object.assign(new Error(`ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 4);
+      if ((options as { all?: boolean }).all) return cb(null, [{ address: a.address, family: 4 }]);
+      return cb(null, a.address, 4);
+    }, (err) => (callback as (e: Error) => void)(err));
+  };
 }
 
 export function ec2Client(server: RunningServer): EC2Client {
@@ -38,17 +53,20 @@ export interface Lab {
   subnets: string[];
   groupId: string;
   /** By service code. */
-  endpoints: Record<'appmesh' | 'appmesh-envoy-management', VpcEndpoint>;
+  endpoints: Record<LabService, VpcEndpoint>;
   /** Interface addresses by service code, in subnet order. */
-  addresses: Record<'appmesh' | 'appmesh-envoy-management', string[]>;
+  addresses: Record<LabService, string[]>;
 }
+
+export type LabService = 'appmesh' | 'appmesh-envoy-management' | 'logs';
 
 /**
  * VPC `<prefix>.0.0/16` with DNS on, subnets `<prefix>.0.0/24` (zone a, where clients
  * live) and `<prefix>.1.0/24` (zone b), a group allowing the endpoint port from the
- * client subnet, and both endpoints with private DNS.
+ * client subnet, and endpoints (both App Mesh ones unless told) with private DNS.
  */
-export async function buildLab(ec2: EC2Client, region: string, prefix: string, port: number): Promise<Lab> {
+export async function buildLab(ec2: EC2Client, region: string, prefix: string, port: number,
+  services: readonly LabService[] = ['appmesh', 'appmesh-envoy-management']): Promise<Lab> {
   const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: `${prefix}.0.0/16` }))).Vpc!.VpcId!;
   await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsSupport: { Value: true } }));
   await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsHostnames: { Value: true } }));
@@ -62,7 +80,7 @@ export async function buildLab(ec2: EC2Client, region: string, prefix: string, p
   }));
   const endpoints = {} as Lab['endpoints'];
   const addresses = {} as Lab['addresses'];
-  for (const code of ['appmesh', 'appmesh-envoy-management'] as const) {
+  for (const code of services) {
     const created = (await ec2.send(new CreateVpcEndpointCommand({
       VpcEndpointType: 'Interface', VpcId: vpcId, ServiceName: `com.amazonaws.${region}.${code}`, SubnetIds: subnets,
       SecurityGroupIds: [groupId], PrivateDnsEnabled: true,

@@ -43,6 +43,8 @@ export interface XdsServerOptions extends AdmissionDeps {
   storeGraceMs?: number;
   /** Interval of the store health check; default 1 s. */
   storePingMs?: number;
+  /** Other gRPC services served on the same port (the access-log service). */
+  extraServices?: { definition: grpc.ServiceDefinition; implementation: grpc.UntypedServiceImplementation }[];
 }
 
 type AnyCall = grpc.ServerDuplexStream<unknown, Buffer>;
@@ -153,6 +155,7 @@ export class XdsServer {
       for (const [name, method] of svc.methods) impl[name] = (call: AnyCall) => this.handle(call, method);
       server.addService(svc.definition, impl);
     }
+    for (const extra of this.opts.extraServices ?? []) server.addService(extra.definition, extra.implementation);
     const creds = this.opts.tls
       ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: readFileSync(this.opts.tls.certFile), private_key: readFileSync(this.opts.tls.keyFile) }], false)
       : grpc.ServerCredentials.createInsecure();
