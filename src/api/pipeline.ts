@@ -43,7 +43,7 @@ export async function runPipeline(
       const violations = validateShape(service.model, op.input, input);
       if (violations.length) throw service.validationError(formatViolations(violations));
     }
-    await authorizer.authorize(ctx, service.authorization(op.name, input, ctx));
+    await authorizer.authorize(ctx, await service.authorization(op.name, input, ctx));
     const handler = Object.hasOwn(service.handlers, op.name) ? service.handlers[op.name] : undefined;
     if (!handler) throw new ApiError('UnknownOperationException', `${op.name} is not implemented`, 400);
     const output = await handler(input, ctx);

@@ -72,10 +72,11 @@ export async function startApp(config: AppConfig): Promise<App> {
 
   const services: ServiceDefinition[] = [
     createAppMeshService({ store, region: config.region, accountId: config.accountId, quotas: config.quotas, pageTokens }),
-    createIamService({ store, accountId: config.accountId }),
-    createDiscoveryService({ store, region: config.region, accountId: config.accountId }),
+    createIamService({ store, accountId: config.accountId, quotas: config.quotas }),
+    createDiscoveryService({ store, region: config.region, accountId: config.accountId, quotas: config.quotas }),
     createEc2Service({
       store, region: config.region, accountId: config.accountId, zones: config.zones, serviceZones: config.serviceZones, pageTokens,
+      quotas: config.quotas,
     }),
     createLogsService({ logs: store.logs, region: config.region, accountId: config.accountId, quotas: config.quotas }),
   ];
