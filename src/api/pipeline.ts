@@ -3,7 +3,7 @@
 import { ApiError, internalError, serviceUnavailable } from './errors.js';
 import type { Authorizer, RawRequest, RawResponse, RequestContext, ServiceDefinition } from './service.js';
 import { formatViolations, validateShape } from '../protocols/validate.js';
-import { StoreConflictError, StoreUnavailableError } from '../store/types.js';
+import { StoreConflictError, StoreInvalidValueError, StoreUnavailableError } from '../store/types.js';
 import { storeErrors } from '../server/metrics.js';
 import type { Logger } from '../server/logger.js';
 
@@ -43,13 +43,14 @@ export async function runPipeline(
       const violations = validateShape(service.model, op.input, input);
       if (violations.length) throw service.validationError(formatViolations(violations));
     }
-    await authorizer.authorize(ctx, service.authorization(op.name, input, ctx));
+    await authorizer.authorize(ctx, await service.authorization(op.name, input, ctx));
     const handler = Object.hasOwn(service.handlers, op.name) ? service.handlers[op.name] : undefined;
     if (!handler) throw new ApiError('UnknownOperationException', `${op.name} is not implemented`, 400);
     const output = await handler(input, ctx);
     return { response: service.protocol.encodeResult(op, output, ctx.requestId), operation };
   } catch (err) {
-    const error = toApiError(err, log, ctx.requestId);
+    // Input validation refuses what a store cannot hold; this is the store's own guard.
+    const error = err instanceof StoreInvalidValueError ? service.validationError(err.message) : toApiError(err, log, ctx.requestId);
     return { response: service.protocol.encodeError(error, ctx.requestId), operation, error };
   }
 }

@@ -1,7 +1,6 @@
 // Process wiring: store → services → edge listener → background components, and the
 // reverse order on shutdown.
-import { createServer, type Server } from 'node:http';
-import { createServer as createTlsServer } from 'node:https';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Authorizer, ServiceDefinition } from '../api/service.js';
 import { createAppMeshService } from '../appmesh/service.js';
@@ -19,7 +18,7 @@ import { loadRootCredentials, type RootCredentials } from '../auth/root-credenti
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/types.js';
 import type { AppConfig } from './config.js';
-import { clientErrorResponse, createEdgeHandler, type EdgeHandler } from './edge.js';
+import { createApiHttpServer, createEdgeHandler, type EdgeHandler } from './edge.js';
 import { createLogger, type Logger } from './logger.js';
 import { CloudMapRecordSource } from '../discovery/dns-records.js';
 import { StoreCloudMapSource } from '../discovery/mesh-source.js';
@@ -113,23 +112,19 @@ export async function startApp(config: AppConfig): Promise<App> {
 
   const services: ServiceDefinition[] = [
     createAppMeshService({ store, region: config.region, accountId: config.accountId, quotas: config.quotas, pageTokens }),
-    createIamService({ store, accountId: config.accountId, sealer }),
-    createDiscoveryService({ store, region: config.region, accountId: config.accountId }),
+    createIamService({ store, accountId: config.accountId, quotas: config.quotas, sealer }),
+    createDiscoveryService({ store, region: config.region, accountId: config.accountId, quotas: config.quotas }),
     createEc2Service({
       store, region: config.region, accountId: config.accountId, zones: config.zones, serviceZones: config.serviceZones, pageTokens,
+      quotas: config.quotas,
     }),
     createLogsService({ logs: store.logs, region: config.region, accountId: config.accountId, quotas: config.quotas }),
   ];
   // Set once the xDS component exists; serves /admin/proxies and /admin/config-dump.
   let xdsAdmin: AdminHandler | undefined;
   const edge = createEdgeHandler({ region: config.region, accountId: config.accountId, services, credentials, authorizer, store, log });
-  const serverOptions = { keepAliveTimeout: 65_000, requestTimeout: 60_000, headersTimeout: 30_000 };
-  const route = (req: Parameters<EdgeHandler>[0], res: Parameters<EdgeHandler>[1]) => { if (!xdsAdmin?.(req, res)) edge(req, res); };
   const tls = config.apiTls ? apiTlsMaterial(config.apiTls, config.host, ca) : undefined;
-  const server: Server = tls ? createTlsServer({ ...serverOptions, ...tls, ALPNProtocols: ['http/1.1'] }, route) : createServer(serverOptions, route);
-  server.on('clientError', (err: { code?: string }, socket) => {
-    if (socket.writable) socket.end(clientErrorResponse(err));
-  });
+  const server = createApiHttpServer((req, res) => { if (!xdsAdmin?.(req, res)) edge(req, res); }, config.headersTimeoutMs, tls);
   const apiPort = await listen(server, config.apiPort, config.host);
   const apiUrl = `${tls ? 'https' : 'http'}://${urlHost(config.host)}:${apiPort}`;
   const awsConfigFile = root.file ? writeAwsConfigFile(config.dataDir, {

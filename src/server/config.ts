@@ -38,9 +38,11 @@ export interface AppConfig {
   accessLogService: boolean;
   /** Where proxies reach the access-log service, when not at --host and the xDS port (--access-log-address HOST:PORT). */
   accessLogAddress?: { address: string; port: number };
-  /** Limits from the App Mesh service quotas; adjustable like the real ones. */
+  /** Limits from the AWS service quotas of every service appmeshd serves; adjustable like the real ones (--quota). */
   quotas: Quotas;
   logLevel: string;
+  /** How long a client may take to send its request headers before it is answered 408 (--headers-timeout-ms). */
+  headersTimeoutMs: number;
 }
 
 export interface Quotas {
@@ -56,6 +58,27 @@ export interface Quotas {
   /** Connected Envoy processes per virtual node / gateway: xDS streams per identity and xDS service, on this replica. */
   envoysPerVirtualNode: number;
   envoysPerVirtualGateway: number;
+  // Amazon VPC and PrivateLink
+  vpcsPerRegion: number;
+  subnetsPerVpc: number;
+  /** Security groups of all VPCs together, the default groups included. */
+  securityGroupsPerRegion: number;
+  /** Security groups on one network interface (an endpoint's groups are its interfaces' groups). */
+  securityGroupsPerNetworkInterface: number;
+  inboundRulesPerSecurityGroup: number;
+  outboundRulesPerSecurityGroup: number;
+  interfaceEndpointsPerVpc: number;
+  // IAM
+  usersPerAccount: number;
+  accessKeysPerUser: number;
+  /** Characters of all of a user's inline policies together, whitespace excluded. */
+  userPolicySize: number;
+  // Cloud Map
+  namespacesPerRegion: number;
+  /** Not an AWS quota (Cloud Map has none for services): appmeshd's own bound, so that nothing is unbounded. */
+  servicesPerNamespace: number;
+  instancesPerNamespace: number;
+  instancesPerService: number;
   /** CloudWatch Logs: log groups per account (AWS: 1,000,000), streams per group, and the largest event (bytes, with 26 of overhead). */
   logGroupsPerAccount: number;
   logStreamsPerLogGroup: number;
@@ -74,6 +97,20 @@ export const defaultQuotas: Quotas = {
   tagsPerResource: 50,
   envoysPerVirtualNode: 50,
   envoysPerVirtualGateway: 50,
+  vpcsPerRegion: 5,
+  subnetsPerVpc: 200,
+  securityGroupsPerRegion: 2500,
+  securityGroupsPerNetworkInterface: 5,
+  inboundRulesPerSecurityGroup: 60,
+  outboundRulesPerSecurityGroup: 60,
+  interfaceEndpointsPerVpc: 50,
+  usersPerAccount: 5000,
+  accessKeysPerUser: 2,
+  userPolicySize: 2048,
+  namespacesPerRegion: 50,
+  servicesPerNamespace: 2000,
+  instancesPerNamespace: 2000,
+  instancesPerService: 1000,
   logGroupsPerAccount: 1_000_000,
   logStreamsPerLogGroup: 1_000_000,
   logEventSizeBytes: 1_048_576,
@@ -104,6 +141,7 @@ export const serveFlags: FlagTable = [
   { name: 'access-log-service', default: 'off', help: "serve Envoy's gRPC access-log service on the xDS port and add it to every generated listener" },
   { name: 'access-log-address', value: 'HOST:PORT', default: '--host and the xDS port', help: 'where proxies reach the access-log service' },
   { name: 'quota', value: 'NAME=N', default: 'App Mesh defaults', multiple: true, help: 'adjust a service quota, e.g. virtualNodesPerMesh=1000' },
+  { name: 'headers-timeout-ms', value: 'N', default: '30000', help: 'a client that has not sent its request headers by then is answered 408 and disconnected' },
   { name: 'log-level', value: 'L', default: 'info, or $APPMESHD_LOG_LEVEL', help: 'pino level; JSON log lines on stderr' },
 ];
 
@@ -149,7 +187,7 @@ export function serveConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.
     'api-port': str('api-port'), 'xds-port': str('xds-port'), 'endpoint-port': str('endpoint-port'), 'dns-listen': str('dns-listen'),
     'xds-allow-unauthenticated': booleanFlag(flags, 'xds-allow-unauthenticated'), 'log-level': str('log-level'),
     'dns-tcp-idle-ms': str('dns-tcp-idle-ms'), 'access-log-service': booleanFlag(flags, 'access-log-service'),
-    'access-log-address': str('access-log-address'),
+    'access-log-address': str('access-log-address'), 'headers-timeout-ms': str('headers-timeout-ms'),
   };
   const region = values.region ?? env.APPMESHD_REGION ?? 'us-east-1';
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new ConfigError(`--region ${region} is not a region name`);
@@ -171,12 +209,14 @@ export function serveConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.
   }
   const settle = values['endpoint-settle-ms'] ?? '1000';
   if (!/^\d+$/.test(settle)) throw new ConfigError('--endpoint-settle-ms must be a number of milliseconds');
+  const headersTimeout = values['headers-timeout-ms'] ?? '30000';
+  if (!/^\d{1,9}$/.test(headersTimeout) || Number(headersTimeout) < 100) throw new ConfigError('--headers-timeout-ms must be a number of milliseconds (at least 100)');
   const dnsIdle = values['dns-tcp-idle-ms'];
   if (dnsIdle !== undefined && !/^[1-9]\d*$/.test(dnsIdle)) throw new ConfigError('--dns-tcp-idle-ms must be a positive number of milliseconds');
   const quotas = { ...defaultQuotas };
   for (const q of values.quota ?? []) {
     const [k, v] = q.split('=');
-    if (!k || !(k in quotas) || !v || !/^\d+$/.test(v)) throw new ConfigError(`--quota ${q}: expected <name>=<number>, names: ${Object.keys(quotas).join(', ')}`);
+    if (!k || !Object.hasOwn(quotas, k) || !v || !/^\d+$/.test(v)) throw new ConfigError(`--quota ${q}: expected <name>=<number>, names: ${Object.keys(quotas).join(', ')}`);
     quotas[k as keyof Quotas] = Number(v);
   }
   let accessLogAddress: { address: string; port: number } | undefined;
@@ -218,5 +258,6 @@ export function serveConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.
     ...(accessLogAddress ? { accessLogAddress } : {}),
     quotas,
     logLevel: values['log-level'] ?? env.APPMESHD_LOG_LEVEL ?? 'info',
+    headersTimeoutMs: Number(headersTimeout),
   };
 }

@@ -56,6 +56,14 @@ export class StoreConflictError extends Error {
   }
 }
 
+/** A value no backend can store exactly (NUL, an unpaired surrogate); nothing was written. */
+export class StoreInvalidValueError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreInvalidValueError';
+  }
+}
+
 /** The store cannot be reached (database down, connection lost). */
 export class StoreUnavailableError extends Error {
   constructor(message: string, override readonly cause?: unknown) {
@@ -74,7 +82,8 @@ export interface StoreReader {
   list<S = unknown>(kind: string, scope: string, opts?: ListOptions): Promise<readonly StoredResource<S>[]>;
   /** Every row of a kind, across scopes, ordered by scope then name. */
   listKind<S = unknown>(kind: string, scopePrefix?: string): Promise<StoredResource<S>[]>;
-  count(kind: string, scope: string): Promise<number>;
+  /** Rows of a kind in one scope; with `scope` omitted, in every scope. */
+  count(kind: string, scope?: string): Promise<number>;
 }
 
 export interface StoreTx extends StoreReader {

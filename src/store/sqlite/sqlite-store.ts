@@ -14,7 +14,7 @@ import {
   type StoredResource, StoreConflictError,
 } from '../types.js';
 import { sqliteMigrations } from './migrations.js';
-import { stored } from '../stored.js';
+import { assertStorable, assertStorableKeys, storableKeys, stored } from '../stored.js';
 import type { LogStore } from '../log-store.js';
 import { SqliteLogStore } from './sqlite-log-store.js';
 
@@ -62,7 +62,7 @@ interface StoreReaderSync {
   getByArn<S>(arn: string): StoredResource<S> | undefined;
   list<S>(kind: string, scope: string, opts?: ListOptions): StoredResource<S>[];
   listKind<S>(kind: string, scopePrefix?: string): StoredResource<S>[];
-  count(kind: string, scope: string): number;
+  count(kind: string, scope?: string): number;
 }
 
 /** Applies the pending migrations of `db` in order; each step commits with its user_version. */
@@ -156,6 +156,7 @@ export class SqliteStore implements Store {
       listKind: db.prepare<[string], Row>('SELECT * FROM resources WHERE kind = ? ORDER BY scope, name'),
       listKindPrefix: db.prepare<[string, string, string, string], Row>('SELECT * FROM resources WHERE kind = ? AND (scope = ? OR substr(scope, 1, length(?)) = ?) ORDER BY scope, name'),
       count: db.prepare<[string, string], { n: number }>('SELECT n FROM resource_counts WHERE kind = ? AND scope = ?'),
+      countKind: db.prepare<[string], { n: number }>('SELECT coalesce(sum(n), 0) AS n FROM resource_counts WHERE kind = ?'),
       revision: db.prepare<[], { r: number | null }>('SELECT max(revision) AS r FROM changes'),
       since: db.prepare<[number, number], Change>('SELECT revision, op, kind, scope, name FROM changes WHERE revision > ? ORDER BY revision LIMIT ?'),
     };
@@ -171,22 +172,30 @@ export class SqliteStore implements Store {
   private readSync(stmt: ReturnType<SqliteStore['readStatements']>): StoreReaderSync {
     return {
       get: <S>(kind: string, scope: string, name: string) => {
+        if (!storableKeys(kind, scope, name)) return undefined;
         const row = stmt.get.get(kind, scope, name);
         return row ? toResource<S>(row) : undefined;
       },
       getByArn: <S>(arn: string) => {
+        if (!storableKeys(arn)) return undefined;
         const row = stmt.getByArn.get(arn);
         return row ? toResource<S>(row) : undefined;
       },
-      list: <S>(kind: string, scope: string, opts: ListOptions = {}) =>
-        stmt.list.all(kind, scope, opts.after ?? '', opts.limit ?? -1).map((r) => toResource<S>(r)),
+      list: <S>(kind: string, scope: string, opts: ListOptions = {}) => {
+        assertStorableKeys(kind, scope, opts.after);
+        return stmt.list.all(kind, scope, opts.after ?? '', opts.limit ?? -1).map((r) => toResource<S>(r));
+      },
       listKind: <S>(kind: string, scopePrefix?: string) => {
+        assertStorableKeys(kind, scopePrefix);
         const rows = scopePrefix === undefined
           ? stmt.listKind.all(kind)
           : stmt.listKindPrefix.all(kind, scopePrefix, `${scopePrefix}/`, `${scopePrefix}/`);
         return rows.map((r) => toResource<S>(r));
       },
-      count: (kind: string, scope: string) => stmt.count.get(kind, scope)?.n ?? 0,
+      count: (kind: string, scope?: string) => {
+        assertStorableKeys(kind, scope ?? '');
+        return (scope === undefined ? stmt.countKind.get(kind)?.n : stmt.count.get(kind, scope)?.n) ?? 0;
+      },
     };
   }
 
@@ -230,7 +239,7 @@ export class SqliteStore implements Store {
     return this.outside.listKind<S>(kind, scopePrefix);
   }
 
-  async count(kind: string, scope: string): Promise<number> {
+  async count(kind: string, scope?: string): Promise<number> {
     await this.settled();
     return this.outside.count(kind, scope);
   }
@@ -326,6 +335,7 @@ export class SqliteStore implements Store {
       count: async (k, s) => { live(); return this.reader.count(k, s); },
       put: async <S>(res: NewResource<S>, expect?: Expectation) => {
         live();
+        assertStorable(res);
         const current = this.stmt.get.get(res.kind, res.scope, res.name);
         if (expect && 'absent' in expect && current) throw new StoreConflictError(`${res.kind} ${res.name} already exists`);
         if (expect && 'version' in expect && current?.version !== expect.version) {
@@ -347,6 +357,7 @@ export class SqliteStore implements Store {
       },
       delete: async (kind, scope, name) => {
         live();
+        if (!storableKeys(kind, scope, name)) return false;
         const info = this.stmt.del.run(kind, scope, name);
         if (info.changes === 0) return false;
         const c = this.stmt.change.run('delete', kind, scope, name);
