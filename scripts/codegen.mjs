@@ -31,6 +31,7 @@ const services = [
   { id: 'iam', file: 'iam-2010-05-08.json', operations: [
     'CreateUser', 'GetUser', 'ListUsers', 'DeleteUser', 'CreateAccessKey', 'ListAccessKeys', 'DeleteAccessKey',
     'PutUserPolicy', 'GetUserPolicy', 'ListUserPolicies', 'DeleteUserPolicy',
+    'CreateLoginProfile', 'UpdateLoginProfile', 'DeleteLoginProfile', 'GetLoginProfile',
   ] },
 ];
 

@@ -5,6 +5,7 @@ import type { Handler, RequestContext } from '../api/service.js';
 import { parsePolicy, PolicyError } from '../auth/policy/parse.js';
 import type { StoredResource, Store } from '../store/types.js';
 import { newAccessKeyId, newSecretAccessKey, newUserId } from './ids.js';
+import { createLoginProfileHandlers, loginProfileOf } from './login-profiles.js';
 import {
   ACCESS_KEY_KIND, ACCESS_KEYS_PER_USER, type AccessKeySpec, USER_KIND, USER_POLICY_KIND, USER_POLICY_SIZE, USERS_PER_ACCOUNT,
   type UserPolicySpec, type UserSpec, userArn, userKey,
@@ -63,6 +64,8 @@ export function createIamHandlers({ store, accountId }: IamDeps): Record<string,
   }
 
   return {
+    ...createLoginProfileHandlers(store),
+
     async CreateUser(input: Input) {
       const name: string = input.UserName;
       const path: string = input.Path ?? '/';
@@ -105,6 +108,7 @@ export function createIamHandlers({ store, accountId }: IamDeps): Record<string,
         const row = await requireUser(tx, name);
         if ((await keysOf(tx, name)).length) throw new ApiError('DeleteConflict', 'Cannot delete entity, must delete access keys first.', 409);
         if (await tx.count(USER_POLICY_KIND, row.name)) throw new ApiError('DeleteConflict', 'Cannot delete entity, must delete policies first.', 409);
+        if (await loginProfileOf(tx, name)) throw new ApiError('DeleteConflict', 'Cannot delete entity, must delete login profile first.', 409);
         await tx.delete(USER_KIND, '', row.name);
       });
       return {};

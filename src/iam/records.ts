@@ -32,3 +32,13 @@ export const ACCESS_KEYS_PER_USER = 2;
 export const USERS_PER_ACCOUNT = 5000;
 /** Total characters of a user's inline policies, whitespace excluded (IAM's UserPolicySize quota). */
 export const USER_POLICY_SIZE = 2048;
+
+/** Scope '', name = user key: a user's console password. */
+export const LOGIN_PROFILE_KIND = 'iam:loginProfile';
+
+export interface LoginProfileSpec {
+  userName: string;
+  /** See passwords.ts for the format. */
+  passwordHash: string;
+  passwordResetRequired: boolean;
+}

@@ -25,6 +25,8 @@ export interface AppConfig {
   /** Limits from the App Mesh service quotas; adjustable like the real ones. */
   quotas: Quotas;
   logLevel: string;
+  /** The web console: under /console/ on the API port (--console) and/or on its own port (--console-port). */
+  console?: { onApiPort: boolean; port?: number };
 }
 
 export interface Quotas {
@@ -74,6 +76,8 @@ const serveOptions = {
   'xds-tls-key': { type: 'string' },
   quota: { type: 'string', multiple: true },
   'log-level': { type: 'string' },
+  console: { type: 'boolean' },
+  'console-port': { type: 'string' },
 } as const;
 
 export class ConfigError extends Error {}
@@ -133,5 +137,11 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     ...(values['xds-tls-key'] ? { xdsTlsKey: resolve(values['xds-tls-key']) } : {}),
     quotas,
     logLevel: values['log-level'] ?? env.APPMESHD_LOG_LEVEL ?? 'info',
+    ...(values.console || values['console-port'] !== undefined ? {
+      console: {
+        onApiPort: values.console ?? false,
+        ...(values['console-port'] !== undefined ? { port: port(values['console-port'], 0, 'console-port') } : {}),
+      },
+    } : {}),
   };
 }
