@@ -46,13 +46,14 @@ export function drawGraph(nodes: GraphNode[], edges: GraphEdge[], href: (n: Grap
     const y = box.y - H / 2;
     const nacking = (n.proxies?.nacking ?? 0) > 0;
     const proxyText = n.proxies ? `${n.proxies.connected} proxies${nacking ? `, ${n.proxies.nacking} NACKing` : ''}` : '';
-    const label = `${KIND_LABEL[n.kind] ?? n.kind} ${n.parent ? `${n.parent}/` : ''}${n.name}${n.detail ? `, ${n.detail}` : ''}${proxyText ? `, ${proxyText}` : ''}`;
-    svg.append(s('a', { href: href(n), class: `gnode gnode-${n.kind}${nacking ? ' nacking' : ''}`, 'aria-label': label, 'data-id': n.id },
-      s('title', {}, label),
+    // The accessible name starts with exactly the visible text; the rest is what clipping hid.
+    const lines = [`${KIND_LABEL[n.kind] ?? n.kind}${nacking ? ' ⚠ NACK' : ''}`, clip(n.parent ? `${n.parent}/${n.name}` : n.name, 26), clip(proxyText || n.detail || '', 30)];
+    const full = [n.parent ? `${n.parent}/${n.name}` : n.name, n.detail, proxyText].filter(Boolean).join(', ');
+    svg.append(s('a', { href: href(n), class: `gnode gnode-${n.kind}${nacking ? ' nacking' : ''}`, 'aria-label': `${lines.filter(Boolean).join(' ')}; ${full}`, 'data-id': n.id },
       s('rect', { x, y, width: W, height: H, rx: 6 }),
-      s('text', { x: x + 8, y: y + 15, class: 'gkind' }, KIND_LABEL[n.kind] ?? n.kind, nacking ? ' ⚠ NACK' : ''),
-      s('text', { x: x + 8, y: y + 32, class: 'gname' }, clip(n.name, 26)),
-      s('text', { x: x + 8, y: y + 49, class: 'gdetail' }, clip(proxyText || n.detail || '', 30)),
+      s('text', { x: x + 8, y: y + 15, class: 'gkind' }, `${lines[0]} `),
+      s('text', { x: x + 8, y: y + 32, class: 'gname' }, `${lines[1]} `),
+      s('text', { x: x + 8, y: y + 49, class: 'gdetail' }, lines[2]),
     ));
   }
   return svg;

@@ -33,6 +33,28 @@ export function framesAt(text: string, offset: number): Frame[] {
   return stack;
 }
 
+/** Keys of the object around `offset` that come after it (up to that object's closing brace). */
+export function keysAfter(text: string, offset: number): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  for (let i = offset; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') {
+      let j = i + 1;
+      let str = '';
+      while (j < text.length && text[j] !== '"') { if (text[j] === '\\') j++; str += text[j] ?? ''; j++; }
+      let k = j + 1;
+      while (k < text.length && /\s/.test(text[k]!)) k++;
+      if (depth === 0 && text[k] === ':') out.push(str);
+      i = j;
+      continue;
+    }
+    if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') { if (depth === 0) break; depth--; }
+  }
+  return out;
+}
+
 export function shapeAt(schema: Schema, frames: Frame[]): ClientShape | undefined {
   let shape = schema.shapes[schema.root];
   for (let i = 1; i < frames.length && shape; i++) {
@@ -86,7 +108,7 @@ export async function jsonEditor(initial: string, operation: () => string) {
   const suggest = () => {
     const frames = framesAt(area.value, area.selectionStart);
     const shape = shapeAt(schema, frames);
-    const present = frames.at(-1)?.keys ?? new Set<string>();
+    const present = new Set([...(frames.at(-1)?.keys ?? []), ...keysAfter(area.value, area.selectionStart)]);
     const buttons: HTMLElement[] = [];
     if (shape?.members && frames.at(-1)?.kind === 'object') {
       for (const [m, ref] of Object.entries(shape.members)) {

@@ -87,7 +87,7 @@ export function routeWeightsForm(mesh: string, router: string, route: string, sp
     void call(e.operation, e.input).then((res) => {
       if (!res.ok) { errorBox(result, res.error); return; }
       result.className = 'result ok';
-      mount(result, `Saved: route ${route} is now version ${String(((res.output.route as Record<string, unknown>).metadata as Record<string, unknown>).version)}.`);
+      mount(result, `Saved: route ${route} is now version ${String((res.output.metadata as Record<string, unknown>).version)}.`);
       announce('Weights saved');
     });
   });

@@ -21,7 +21,7 @@ function typeCell(t: TypeStatus | undefined, nacking: boolean): HTMLElement {
 
 export async function proxiesView(el: HTMLElement): Promise<void> {
   const { proxies, xds } = await get<{ proxies: Proxy[]; xds: boolean }>('proxies');
-  const types = ['listener', 'route', 'cluster', 'endpoint', 'secret'];
+  const types = ['lds', 'rds', 'cds', 'eds', 'sds'];
   mount(el, h('h1', {}, 'Proxies'),
     !xds ? h('p', {}, 'The Envoy management service is not running in this process.') : null,
     h('p', { class: 'note' }, 'Streams connected to this replica, for the virtual nodes and gateways you may describe. Updates live.'),

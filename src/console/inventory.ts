@@ -38,7 +38,10 @@ export class Inventory {
     const namespaces = await this.all(caller, 'servicediscovery', 'ListNamespaces', {}, 'Namespaces', problems);
     const services = await this.all(caller, 'servicediscovery', 'ListServices', {}, 'Services', problems);
     const detailed = [];
-    for (const s of services) {
+    for (const summary of services) {
+      // The summaries of ListServices do not name the namespace; GetService does.
+      const full = await this.gw.call(caller, 'servicediscovery', 'GetService', { Id: summary.Id });
+      const s: Row = full.ok ? { ...summary, ...(full.output.Service as Row) } : summary;
       const instances = await this.all(caller, 'servicediscovery', 'ListInstances', { ServiceId: s.Id }, 'Instances', problems);
       const health = await this.gw.call(caller, 'servicediscovery', 'GetInstancesHealthStatus', { ServiceId: s.Id });
       if (!health.ok) problems.push({ what: `health of ${String(s.Name)}`, ...errorJson(health.error) });

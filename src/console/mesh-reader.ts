@@ -28,15 +28,15 @@ export interface MeshContents {
   problems: ReadProblem[];
 }
 
-export interface KindInfo { title: string; list: string; listField: string; nameField: string; dataField: string; parent?: 'virtualRouter' | 'virtualGateway' }
+export interface KindInfo { title: string; list: string; listField: string; nameField: string; parent?: 'virtualRouter' | 'virtualGateway' }
 
 export const KINDS = {
-  virtualNode: { title: 'VirtualNode', list: 'ListVirtualNodes', listField: 'virtualNodes', nameField: 'virtualNodeName', dataField: 'virtualNode' },
-  virtualService: { title: 'VirtualService', list: 'ListVirtualServices', listField: 'virtualServices', nameField: 'virtualServiceName', dataField: 'virtualService' },
-  virtualRouter: { title: 'VirtualRouter', list: 'ListVirtualRouters', listField: 'virtualRouters', nameField: 'virtualRouterName', dataField: 'virtualRouter' },
-  route: { title: 'Route', list: 'ListRoutes', listField: 'routes', nameField: 'routeName', dataField: 'route', parent: 'virtualRouter' },
-  virtualGateway: { title: 'VirtualGateway', list: 'ListVirtualGateways', listField: 'virtualGateways', nameField: 'virtualGatewayName', dataField: 'virtualGateway' },
-  gatewayRoute: { title: 'GatewayRoute', list: 'ListGatewayRoutes', listField: 'gatewayRoutes', nameField: 'gatewayRouteName', dataField: 'gatewayRoute', parent: 'virtualGateway' },
+  virtualNode: { title: 'VirtualNode', list: 'ListVirtualNodes', listField: 'virtualNodes', nameField: 'virtualNodeName' },
+  virtualService: { title: 'VirtualService', list: 'ListVirtualServices', listField: 'virtualServices', nameField: 'virtualServiceName' },
+  virtualRouter: { title: 'VirtualRouter', list: 'ListVirtualRouters', listField: 'virtualRouters', nameField: 'virtualRouterName' },
+  route: { title: 'Route', list: 'ListRoutes', listField: 'routes', nameField: 'routeName', parent: 'virtualRouter' },
+  virtualGateway: { title: 'VirtualGateway', list: 'ListVirtualGateways', listField: 'virtualGateways', nameField: 'virtualGatewayName' },
+  gatewayRoute: { title: 'GatewayRoute', list: 'ListGatewayRoutes', listField: 'gatewayRoutes', nameField: 'gatewayRouteName', parent: 'virtualGateway' },
 } as const satisfies Record<string, KindInfo>;
 export type ChildKind = keyof typeof KINDS;
 
@@ -65,17 +65,16 @@ export class MeshReader {
   async describe(caller: Caller, meshName: string, kind: ChildKind | 'mesh', name: string, parent?: string): Promise<{ data?: ResourceData<unknown>; problem?: ReadProblem }> {
     const input: Record<string, unknown> = { meshName };
     let op = 'DescribeMesh';
-    let field = 'mesh';
     if (kind !== 'mesh') {
       const info: KindInfo = KINDS[kind];
       op = `Describe${info.title}`;
-      field = info.dataField;
       input[info.nameField] = name;
       if (info.parent) input[KINDS[info.parent].nameField] = parent;
     }
     const r = await this.gw.call(caller, 'appmesh', op, input);
     if (!r.ok) return { problem: { what: `${kind} ${name}`, ...errorJson(r.error) } };
-    const d = r.output[field] as Record<string, unknown>;
+    // The handlers return the *Data shape itself (the wire protocol makes it the payload).
+    const d = r.output;
     return {
       data: {
         name, ...(parent !== undefined ? { parent } : {}), spec: d.spec, metadata: d.metadata as ResourceData<unknown>['metadata'],
