@@ -27,7 +27,10 @@ export function drawGraph(nodes: GraphNode[], edges: GraphEdge[], href: (n: Grap
   const graph = g.graph();
   const width = Math.ceil(graph.width ?? 400);
   const height = Math.ceil(graph.height ?? 200);
-  const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, width, height, class: 'graph', role: 'group', 'aria-label': 'Mesh topology' });
+  const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, width: '100%', class: 'graph', role: 'group', 'aria-label': 'Mesh topology' });
+  // Shrinks to the page's width, never grows past its natural size; very large meshes scroll instead.
+  svg.style.maxWidth = `${width}px`;
+  svg.style.minWidth = `${Math.min(width, 900)}px`;
   svg.append(s('defs', {}, s('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
     s('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrowhead' }))));
   edges.forEach((e, i) => {

@@ -82,6 +82,7 @@ export async function unreachableByKeyboard(page: Page): Promise<string[]> {
 
 /** Screenshot, no serious or critical axe violation, every control reachable by Tab. */
 export async function checkView(page: Page, name: string): Promise<void> {
+  await page.mouse.move(0, 0);
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
   const serious = (await axeViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
   assert.deepEqual(serious.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((x) => x.target.join(' ')).slice(0, 3).join(', ')}`), [], `axe on ${name}`);
