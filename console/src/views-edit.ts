@@ -162,10 +162,10 @@ export async function editorView(el: HTMLElement, mesh: string, kind: string, q:
     initial = { ...identityInput(kind, mesh, name, parent), spec: d.spec };
     operation = `Update${TITLE[kind]}`;
   } else {
-    initial = { ...identityInput(kind, mesh, '', PARENT_FIELD[kind] ? '' : undefined), spec: {} };
+    initial = kind === 'mesh' ? { meshName: '', spec: {} } : { ...identityInput(kind, mesh, '', PARENT_FIELD[kind] ? '' : undefined), spec: {} };
     operation = `Create${TITLE[kind]}`;
   }
-  const opSelect = h('select', { id: 'operation' }, Object.keys(TITLE).filter((k) => k !== 'mesh').flatMap((k) => [`Create${TITLE[k]}`, `Update${TITLE[k]}`]).map((o) => h('option', { value: o, selected: o === operation }, o)));
+  const opSelect = h('select', { id: 'operation' }, Object.keys(TITLE).flatMap((k) => [`Create${TITLE[k]}`, `Update${TITLE[k]}`]).map((o) => h('option', { value: o, selected: o === operation }, o)));
   const editor = await jsonEditor(JSON.stringify(initial, null, 2), () => opSelect.value);
   opSelect.addEventListener('change', () => void editor.setOperation(opSelect.value));
   const result = h('div', { class: 'result', role: 'alert' });
@@ -179,5 +179,5 @@ export async function editorView(el: HTMLElement, mesh: string, kind: string, q:
   } }, 'Save');
   mount(el, h('h1', {}, 'Edit App Mesh resource'),
     h('label', { for: 'operation' }, 'Operation'), opSelect, editor.element, save, result,
-    previewPanel(mesh, () => { const input = editor.value(); return input ? { operation: opSelect.value, input } : undefined; }));
+    kind === 'mesh' ? null : previewPanel(mesh, () => { const input = editor.value(); return input ? { operation: opSelect.value, input } : undefined; }));
 }

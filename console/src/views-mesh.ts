@@ -19,7 +19,7 @@ export const resourceHref = (mesh: string, kind: string, name: string, parent?: 
 export async function meshesView(el: HTMLElement): Promise<void> {
   const data = await get<{ meshes: { meshName: string; counts: Record<string, number | null>; proxies: { connected: number; nacking: number } }[]; problems: Problem[] }>('meshes');
   const n = (v: number | null | undefined) => (v === null || v === undefined ? '—' : String(v));
-  mount(el, h('h1', {}, 'Meshes'), problemsList(data.problems),
+  mount(el, h('h1', {}, 'Meshes'), h('p', { class: 'actions' }, h('a', { href: '#/mesh/-/edit/mesh', class: 'button' }, 'New mesh (JSON)')), problemsList(data.problems),
     data.meshes.length === 0 ? h('p', {}, 'No meshes.') : h('table', {},
       h('caption', {}, 'Meshes with resource counts and proxy health'),
       h('thead', {}, h('tr', {}, ['Mesh', 'Virtual nodes', 'Virtual services', 'Routers', 'Gateways', 'Proxies connected', 'Proxies NACKing'].map((t) => h('th', { scope: 'col' }, t)))),
