@@ -69,13 +69,18 @@ export async function unreachableByKeyboard(page: Page): Promise<string[]> {
     els.forEach((e, i) => e.setAttribute('data-kb', String(i)));
     return els.map((e, i) => ({ i, what: `${e.tagName.toLowerCase()} ${(e.textContent ?? '').trim().slice(0, 40) || e.getAttribute('aria-label') || e.id}` }));
   });
-  await page.evaluate(() => { (document.activeElement as HTMLElement | null)?.blur(); window.scrollTo(0, 0); });
-  const reached = new Set<string>();
-  for (let n = 0; n < all.length * 2 + 10; n++) {
-    await page.keyboard.press('Tab');
-    const id = await page.evaluate(() => document.activeElement?.getAttribute('data-kb') ?? null);
-    if (id !== null) reached.add(id);
-    if (reached.size === all.length) break;
+  await page.evaluate(() => {
+    (document.activeElement as HTMLElement | null)?.blur();
+    window.scrollTo(0, 0);
+    const seen = new Set<string>();
+    (window as unknown as { __kbSeen: Set<string> }).__kbSeen = seen;
+    document.addEventListener('focusin', (e) => { const id = (e.target as Element).getAttribute?.('data-kb'); if (id !== null && id !== undefined) seen.add(id); });
+  });
+  const reachedNow = () => page.evaluate(() => [...(window as unknown as { __kbSeen: Set<string> }).__kbSeen]);
+  let reached = new Set<string>();
+  for (let pressed = 0; pressed < all.length * 2 + 10 && reached.size < all.length; pressed += all.length + 1) {
+    for (let n = 0; n <= all.length; n++) await page.keyboard.press('Tab');
+    reached = new Set(await reachedNow());
   }
   return all.filter((e) => !reached.has(String(e.i))).map((e) => e.what);
 }
