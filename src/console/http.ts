@@ -1,6 +1,7 @@
 // Responses of the console: every one carries the security headers; pages also the CSP.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import { BodyTooLarge, readBody } from '../server/edge.js';
 
 /** Scripts, styles, images and connections only from the console's own origin; nothing inline, no frames. */
 export const CONTENT_SECURITY_POLICY = [
@@ -39,34 +40,27 @@ export class ConsoleHttpError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) { super(message); }
 }
 
-export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Record<string, unknown>> {
+export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Record<string, unknown>> {
   const type = String(req.headers['content-type'] ?? '');
-  if (!type.startsWith('application/json')) return Promise.reject(new ConsoleHttpError(415, 'UnsupportedMediaType', 'send application/json'));
-  if (Number(req.headers['content-length'] ?? 0) > maxBytes) return Promise.reject(new ConsoleHttpError(413, 'RequestTooLarge', `at most ${maxBytes} bytes`));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > maxBytes) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new ConsoleHttpError(413, 'RequestTooLarge', `at most ${maxBytes} bytes`));
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => {
-      try {
-        const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-        resolve(parsed as Record<string, unknown>);
-      } catch {
-        reject(new ConsoleHttpError(400, 'BadRequest', 'the body is not a JSON object'));
-      }
-    });
-    req.on('error', reject);
-  });
+  if (!type.startsWith('application/json')) {
+    req.resume();
+    throw new ConsoleHttpError(415, 'UnsupportedMediaType', 'send application/json');
+  }
+  let body: Buffer;
+  try {
+    body = await readBody(req, maxBytes);
+  } catch (err) {
+    if (err instanceof BodyTooLarge) throw new ConsoleHttpError(413, 'RequestTooLarge', `at most ${maxBytes} bytes`);
+    throw err;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8') || '{}');
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConsoleHttpError(400, 'BadRequest', 'the body is not a JSON object');
+  return parsed as Record<string, unknown>;
 }
 
 /** Cookie header → name → value (own properties only; the first of a repeated name wins). */

@@ -27,17 +27,18 @@ export interface EdgeDeps {
 
 export type EdgeHandler = (req: IncomingMessage, res: ServerResponse, via?: EndpointVia) => void;
 
-class BodyTooLarge extends Error {}
+export class BodyTooLarge extends Error {}
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/** The request body, at most `maxBytes` (else BodyTooLarge, and the rest is drained). */
+export function readBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) return Promise.reject(new BodyTooLarge());
+  if (declared > maxBytes) return Promise.reject(new BodyTooLarge());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > maxBytes) {
         req.removeAllListeners('data');
         req.resume();
         reject(new BodyTooLarge());
