@@ -272,3 +272,23 @@ test('sign out ends the session', { skip }, async () => {
   const status = await page.evaluate(async () => (await fetch('/console/api/meshes')).status);
   assert.equal(status, 401);
 });
+
+test('sign in with an access key pair; the guided form creates a router with a weighted HTTP route', { skip }, async () => {
+  await page.goto(base);
+  await page.getByRole('button', { name: 'Sign in with an access key instead' }).click();
+  await page.getByLabel('Access key ID').fill(server.credentials.accessKeyId);
+  await page.getByLabel('Secret access key').fill(server.credentials.secretAccessKey);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('heading', { name: 'Meshes' }).waitFor();
+  await page.goto(`${base}#/mesh/${MESH}/new/virtualRouter`);
+  await page.getByLabel('Router name').fill('web');
+  await page.getByLabel('Route name').fill('split');
+  await page.getByLabel('Targets (node=weight, comma separated)').fill('vn-a=90, vn-b=10');
+  await page.getByLabel('Virtual service it provides (optional)').fill('web.local');
+  await checkView(page, 'form-router');
+  await page.getByRole('button', { name: 'Create router and route' }).click();
+  await page.locator('svg.graph a.gnode[data-id="route:web/split"]').waitFor();
+  const labels = await page.locator('svg.graph text.edge-label-weight').allTextContents();
+  assert.ok(labels.includes('weight 90') && labels.includes('weight 10'), labels.join(', '));
+  assert.ok(await page.locator('svg.graph a.gnode[data-id="virtualService:web.local"]').count());
+});
