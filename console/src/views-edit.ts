@@ -3,7 +3,7 @@
 import { call, get, send, type ApiErrorBody } from './api.js';
 import { announce, h, mount } from './dom.js';
 import { jsonEditor } from './json-editor.js';
-import { PARENT_FIELD, identityInput, resourceHref } from './views-mesh.js';
+import { PARENT_FIELD, TITLES as TITLE, identityInput, resourceHref } from './resources.js';
 
 interface Change { type: string; name: string; change: string; patch: string }
 type Preview = { ok: true; changes: Change[]; warnings: string[] } | { ok: false; error: ApiErrorBody };
@@ -148,7 +148,6 @@ export async function createView(el: HTMLElement, mesh: string, kind: string): P
   mount(el, form);
 }
 
-const TITLE: Record<string, string> = { virtualNode: 'VirtualNode', virtualService: 'VirtualService', virtualRouter: 'VirtualRouter', route: 'Route', virtualGateway: 'VirtualGateway', gatewayRoute: 'GatewayRoute', mesh: 'Mesh' };
 
 /** The JSON editor for any App Mesh resource: Create or Update input, validated as you type by the pipeline's validator. */
 export async function editorView(el: HTMLElement, mesh: string, kind: string, q: URLSearchParams): Promise<void> {

@@ -4,6 +4,7 @@ import { announce, h, mount } from './dom.js';
 import { drawGraph, type GraphEdge, type GraphNode } from './graph.js';
 import { coalesce, live } from './live.js';
 import { routeWeightsForm } from './views-edit.js';
+import { TITLES, identityInput, resourceHref } from './resources.js';
 
 interface Problem { what: string; code: string; message: string; denied: boolean }
 
@@ -12,9 +13,6 @@ export function problemsList(problems: Problem[]): HTMLElement | null {
   return h('div', { class: 'problems', role: 'alert' }, h('h2', {}, 'Not shown'),
     h('ul', {}, problems.map((p) => h('li', { class: p.denied ? 'denied' : '' }, h('strong', {}, p.denied ? 'Access denied' : p.code), ` (${p.what}): ${p.message}`))));
 }
-
-export const resourceHref = (mesh: string, kind: string, name: string, parent?: string) =>
-  `#/mesh/${encodeURIComponent(mesh)}/${kind}/${encodeURIComponent(name)}${parent ? `?parent=${encodeURIComponent(parent)}` : ''}`;
 
 export async function meshesView(el: HTMLElement): Promise<void> {
   const data = await get<{ meshes: { meshName: string; counts: Record<string, number | null>; proxies: { connected: number; nacking: number } }[]; problems: Problem[] }>('meshes');
@@ -51,21 +49,6 @@ interface Detail {
   kind: string; meshName: string; name: string; parent?: string; spec: Record<string, unknown>; status: string;
   metadata: Record<string, unknown>; references: Reference[]; referencedBy: Reference[];
   history: { version: number; updatedAt: number; spec: unknown; op: string }[];
-}
-
-const TITLES: Record<string, string> = {
-  mesh: 'Mesh', virtualNode: 'VirtualNode', virtualService: 'VirtualService', virtualRouter: 'VirtualRouter', route: 'Route', virtualGateway: 'VirtualGateway', gatewayRoute: 'GatewayRoute',
-};
-const NAME_FIELD: Record<string, string> = {
-  virtualNode: 'virtualNodeName', virtualService: 'virtualServiceName', virtualRouter: 'virtualRouterName', route: 'routeName', virtualGateway: 'virtualGatewayName', gatewayRoute: 'gatewayRouteName',
-};
-export const PARENT_FIELD: Record<string, string> = { route: 'virtualRouterName', gatewayRoute: 'virtualGatewayName' };
-
-export function identityInput(kind: string, mesh: string, name: string, parent?: string): Record<string, unknown> {
-  const input: Record<string, unknown> = { meshName: mesh };
-  if (kind !== 'mesh') input[NAME_FIELD[kind]!] = name;
-  if (parent !== undefined && PARENT_FIELD[kind]) input[PARENT_FIELD[kind]!] = parent;
-  return input;
 }
 
 function refList(mesh: string, refs: Reference[], empty: string): HTMLElement {

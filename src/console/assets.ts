@@ -32,7 +32,7 @@ export class ConsoleAssets {
 
   get built(): boolean { return this.files.has('index.html'); }
 
-  /** `file`: the path under /console/ ('' for the page). Every unknown path gets the page (client-side routes use the hash). */
+  /** `file`: the path under /console/ ('' for the page; the page's own routes live in the URL fragment). */
   serve(req: IncomingMessage, res: ServerResponse, file: string): void {
     const asset = this.files.get(file === '' ? 'index.html' : file);
     const headers = securityHeaders(req);
