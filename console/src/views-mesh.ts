@@ -26,12 +26,14 @@ export async function meshesView(el: HTMLElement): Promise<void> {
         h('td', {}, n(m.counts.virtualNode)), h('td', {}, n(m.counts.virtualService)), h('td', {}, n(m.counts.virtualRouter)), h('td', {}, n(m.counts.virtualGateway)),
         h('td', {}, String(m.proxies.connected)),
         h('td', { class: m.proxies.nacking ? 'bad' : '' }, m.proxies.nacking ? `${m.proxies.nacking} NACKing` : '0'))))));
-  live.onMesh = coalesce(() => void meshesView(el));
+  live.onMesh = coalesce(() => { if (location.hash === '#/meshes') void meshesView(el); });
   live.onProxies = () => live.onMesh?.('');
 }
 
 export async function topologyView(el: HTMLElement, mesh: string): Promise<void> {
   const data = await get<{ topology: { nodes: GraphNode[]; edges: GraphEdge[] }; problems: Problem[] }>(`meshes/${encodeURIComponent(mesh)}/topology`);
+  // A live refresh keeps keyboard focus on the same resource.
+  const focused = document.activeElement?.getAttribute('data-id');
   const graph = drawGraph(data.topology.nodes, data.topology.edges, (n) => resourceHref(mesh, n.kind, n.name, n.parent));
   const newLink = (kind: string, text: string) => h('a', { href: `#/mesh/${encodeURIComponent(mesh)}/new/${kind}`, class: 'button' }, text);
   mount(el, h('h1', {}, `Mesh ${mesh}`),
@@ -40,8 +42,10 @@ export async function topologyView(el: HTMLElement, mesh: string): Promise<void>
       h('a', { href: `#/mesh/${encodeURIComponent(mesh)}/edit/virtualService`, class: 'button' }, 'New resource (JSON)')),
     problemsList(data.problems),
     h('figure', { class: 'graph-wrap' }, graph, h('figcaption', {}, `${data.topology.nodes.length} resources, ${data.topology.edges.length} links. Updates live.`)));
-  live.onMesh = coalesce((() => { const m = mesh; return () => { if (location.hash === `#/mesh/${encodeURIComponent(m)}`) void topologyView(el, m).then(() => announce('Topology updated')); }; })());
-  live.onProxies = () => live.onMesh?.(mesh);
+  if (focused) (el.querySelector(`[data-id="${CSS.escape(focused)}"]`) as SVGElement | null)?.focus();
+  const refresh = coalesce(() => { if (location.hash === `#/mesh/${encodeURIComponent(mesh)}`) void topologyView(el, mesh).then(() => announce('Topology updated')); });
+  live.onMesh = (changed) => { if (changed === mesh) refresh(); };
+  live.onProxies = refresh;
 }
 
 interface Reference { kind: string; name: string; parent?: string; relation: string; blocksDelete?: boolean; message?: string }
