@@ -9,12 +9,12 @@ import type { MeshSnapshotFeed } from '../mesh/feed.js';
 import type { MeshSnapshot, SnapshotResource } from '../mesh/snapshot.js';
 import type { Quotas } from '../server/config.js';
 import type { StoreReader } from '../store/types.js';
-import { identityArn } from '../xds/identity.js';
 import { translateProxy } from '../xds/server/component.js';
 import type { ProxyConfig, ProxyIdentity } from '../xds/translate/types.js';
 import type { Caller, ConsoleGateway } from './caller.js';
 import { diffConfigs, type ResourceChange } from './config-diff.js';
 import { KINDS, isChildKind } from './mesh-reader.js';
+import { describeTarget } from './proxies.js';
 
 export interface PreviewRequest {
   operation: string;
@@ -88,10 +88,7 @@ export class EditPreview {
     const denied = await this.gw.check(caller, 'appmesh', req.operation, req.input);
     if (denied) return fail(denied);
     // The preview shows that proxy's configuration: the caller must be able to describe its resource.
-    const hidden = await this.gw.allowed(caller, {
-      action: req.proxy.kind === 'virtualNode' ? 'appmesh:DescribeVirtualNode' : 'appmesh:DescribeVirtualGateway',
-      resource: identityArn(req.proxy, this.gw.region, this.gw.accountId),
-    });
+    const hidden = await this.gw.allowed(caller, describeTarget(req.proxy, this.gw.region, this.gw.accountId));
     if (hidden) return fail(hidden);
     const kindName = m[2]!.charAt(0).toLowerCase() + m[2]!.slice(1);
     if (!isChildKind(kindName)) return fail(new ApiError('BadRequestException', `${req.operation} cannot be previewed`, 400));

@@ -2,7 +2,9 @@
 // virtual node or gateway the caller may describe; ACK/NACK per type; the translated
 // configuration and what the last push changed.
 import { hostname } from 'node:os';
+import type { AuthorizationTarget } from '../api/service.js';
 import { identityArn } from '../xds/identity.js';
+import type { ProxyIdentity } from '../xds/translate/types.js';
 import type { SessionStatus, TypeStatus } from '../xds/server/session.js';
 import type { XdsServer } from '../xds/server/xds-server.js';
 import type { Caller, ConsoleGateway } from './caller.js';
@@ -30,6 +32,14 @@ export function toView(s: SessionStatus): ProxyView {
   };
 }
 
+/** What a caller must be allowed to see a proxy: describing its virtual node or gateway. */
+export function describeTarget(id: ProxyIdentity, region: string, accountId: string): AuthorizationTarget {
+  return {
+    action: id.kind === 'virtualNode' ? 'appmesh:DescribeVirtualNode' : 'appmesh:DescribeVirtualGateway',
+    resource: identityArn(id, region, accountId),
+  };
+}
+
 export class ProxyDirectory {
   constructor(private readonly server: XdsServer, private readonly gw: ConsoleGateway) {}
 
@@ -39,12 +49,11 @@ export class ProxyDirectory {
     const out: ProxyView[] = [];
     for (const s of this.server.proxies()) {
       if (meshName !== undefined && s.identity.meshName !== meshName) continue;
-      const arn = identityArn(s.identity, this.gw.region, this.gw.accountId);
-      let ok = decisions.get(arn);
+      const target = describeTarget(s.identity, this.gw.region, this.gw.accountId);
+      let ok = decisions.get(target.resource);
       if (ok === undefined) {
-        const action = s.identity.kind === 'virtualNode' ? 'appmesh:DescribeVirtualNode' : 'appmesh:DescribeVirtualGateway';
-        ok = !(await this.gw.allowed(caller, { action, resource: arn }));
-        decisions.set(arn, ok);
+        ok = !(await this.gw.allowed(caller, target));
+        decisions.set(target.resource, ok);
       }
       if (ok) out.push(toView(s));
     }
