@@ -1,7 +1,9 @@
-// Session expiry (idle and absolute) and the password hash format, without a server.
+// Session expiry (idle and absolute), the password hash format and the version history's bounds, without a server.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { VersionHistory } from '../../src/console/history.js';
 import { SessionStore } from '../../src/console/sessions.js';
+import type { Store } from '../../src/store/types.js';
 import { hashPassword, passwordPolicyViolation, verifyPassword } from '../../src/iam/passwords.js';
 
 test('sessions expire after the idle time, and after the absolute time however active', () => {
@@ -35,4 +37,16 @@ test('passwords: scrypt hashes with a salt, verified in constant form; the polic
   assert.ok(passwordPolicyViolation('short'));
   assert.ok(passwordPolicyViolation('alllowercaseletters'));
   assert.equal(passwordPolicyViolation('Correct-horse-1'), undefined);
+});
+
+test('version history: newest first, at most 20 per resource, bounded in bytes', () => {
+  const history = new VersionHistory({ subscribe: () => () => undefined } as unknown as Store);
+  for (let v = 1; v <= 25; v++) history.note('route', 'm/r', 'a', { version: v, updatedAt: v, spec: { v }, op: 'put' });
+  const kept = history.versions('route', 'm/r', 'a');
+  assert.equal(kept.length, 20);
+  assert.deepEqual([kept[0]!.version, kept.at(-1)!.version], [25, 6]);
+  const big = 'x'.repeat(1024 * 1024);
+  for (let i = 0; i < 40; i++) history.note('virtualNode', 'm', `n${i}`, { version: 1, updatedAt: i, spec: { big }, op: 'put' });
+  assert.equal(history.versions('virtualNode', 'm', 'n0').length, 0, 'the oldest resources are forgotten past the byte limit');
+  assert.equal(history.versions('virtualNode', 'm', 'n39').length, 1);
 });
