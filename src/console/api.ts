@@ -160,7 +160,9 @@ export function createConsoleHandler(deps: ConsoleApiDeps) {
         throw new ConsoleHttpError(400, 'BadRequest', 'send {"operation": "<App Mesh operation>", "input": {...}}');
       }
       if (route === 'validate') {
-        const problem = await gateway.check(caller, 'appmesh', operation, input as Record<string, unknown>);
+        const problem = deps.preview
+          ? await deps.preview.validate(caller, operation, input as Record<string, unknown>)
+          : await gateway.check(caller, 'appmesh', operation, input as Record<string, unknown>);
         return sendJson(req, res, 200, problem ? { ok: false, error: errorJson(problem) } : { ok: true });
       }
       const r = await gateway.call(caller, 'appmesh', operation, input as Record<string, unknown>);

@@ -81,6 +81,31 @@ export class EditPreview {
     private readonly quotas: Quotas,
   ) {}
 
+  /** The spec as the handler would store it (its rules: references, defaults), or the rule's error. */
+  private checkedSpec(kind: MeshKind, spec: unknown, meshName: string, parent: string | undefined): Promise<unknown> {
+    return checkSpec(kind, spec, { reader: this.store, meshName, accountId: this.gw.accountId, quotas: this.quotas, ...(parent !== undefined ? { parentName: parent } : {}) });
+  }
+
+  /**
+   * A validate-only call: the pipeline's input checks and authorization, then for creates and
+   * updates the spec rules the handler runs (e.g. references to resources that do not exist).
+   */
+  async validate(caller: Caller, operation: string, input: Record<string, unknown>): Promise<ApiError | undefined> {
+    const problem = await this.gw.check(caller, 'appmesh', operation, input);
+    const m = VERB.exec(operation);
+    if (problem || !m || m[1] === 'Delete') return problem;
+    const kindName = m[2]!.charAt(0).toLowerCase() + m[2]!.slice(1);
+    if (!isChildKind(kindName)) return undefined;
+    const info = KINDS[kindName];
+    try {
+      await this.checkedSpec(kindName as MeshKind, input.spec, String(input.meshName), 'parent' in info ? String(input[KINDS[info.parent].nameField]) : undefined);
+      return undefined;
+    } catch (err) {
+      if (err instanceof ApiError) return err;
+      throw err;
+    }
+  }
+
   async preview(caller: Caller, req: PreviewRequest): Promise<PreviewResult> {
     const fail = (e: ApiError): PreviewResult => ({ ok: false, error: { code: e.code, message: e.message, status: e.status, denied: e.code === 'AccessDeniedException' } });
     const m = VERB.exec(req.operation);
@@ -102,9 +127,7 @@ export class EditPreview {
     let res: SnapshotResource<unknown> | undefined;
     if (m[1] !== 'Delete') {
       try {
-        const spec = await checkSpec(kind, req.input.spec, {
-          reader: this.store, meshName, accountId: this.gw.accountId, quotas: this.quotas, ...(parent !== undefined ? { parentName: parent } : {}),
-        });
+        const spec = await this.checkedSpec(kind, req.input.spec, meshName, parent);
         const before = existing(entry.snapshot, kind, name, parent);
         res = { name, arn: before?.arn ?? resourceArn(this.gw.region, this.gw.accountId, kind, meshName, name, parent), spec, version: (before?.version ?? 0) + 1 };
       } catch (err) {

@@ -232,6 +232,11 @@ test("the JSON editor validates with the API's field paths and suggests the mode
   const text = await editor.inputValue();
   await editor.fill(text.replace('"weight": 100', '"weight": 1000'));
   await page.locator('#json-errors.bad').filter({ hasText: 'spec.grpcRoute.action.weightedTargets[1].weight: must be at most 100' }).waitFor();
+  // Past the model, the handler's own rules: a target that does not exist.
+  await editor.fill(text.replace('"vn-b"', '"vn-missing"'));
+  await page.locator('#json-errors.bad').filter({ hasText: 'VirtualNode with name vn-missing is not present under mesh shop' }).waitFor();
+  await editor.fill(text.replace('"weight": 100', '"weight": 1000'));
+  await page.locator('#json-errors.bad').filter({ hasText: 'must be at most 100' }).waitFor();
   // Suggestions at the cursor: inside "spec" the members of RouteSpec.
   await editor.evaluate((el: HTMLTextAreaElement) => { const i = el.value.indexOf('"spec": {') + '"spec": {'.length; el.setSelectionRange(i, i); el.focus(); });
   await page.keyboard.press('Control+Space');
