@@ -68,7 +68,7 @@ export async function resourceView(el: HTMLElement, mesh: string, kind: string, 
   const result = h('div', { role: 'alert', class: 'result' });
   const blockers = d.referencedBy.filter((r) => r.blocksDelete);
   const deleteBox = h('section', { 'aria-labelledby': 'del-h' }, h('h2', { id: 'del-h' }, 'Delete'),
-    blockers.length ? h('p', {}, `Deleting fails while ${blockers.length} resource${blockers.length > 1 ? 's' : ''} depend on it: ${blockers[0]!.message}`) : h('p', {}, 'Nothing depends on it.'),
+    blockers.length ? h('p', {}, `Deleting fails while ${blockers.length === 1 ? '1 resource depends' : `${blockers.length} resources depend`} on it: ${blockers[0]!.message}`) : h('p', {}, 'Nothing depends on it.'),
     h('button', { type: 'button', class: 'danger', onclick: async () => {
       if (!window.confirm(`Delete ${TITLES[kind]} ${name}?`)) return;
       const r = await call(`Delete${TITLES[kind]}`, identityInput(kind, mesh, name, parent));
