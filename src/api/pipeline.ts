@@ -32,7 +32,7 @@ export function toApiError(err: unknown, log: Logger, requestId: string): ApiErr
 async function execute(service: ServiceDefinition, op: OperationModel, input: Record<string, unknown>, ctx: RequestContext, authorizer: Authorizer): Promise<unknown> {
   checkInput(service, op, input);
   await authorizer.authorize(ctx, service.authorization(op.name, input, ctx));
-  const handler = service.handlers[op.name];
+  const handler = Object.hasOwn(service.handlers, op.name) ? service.handlers[op.name] : undefined;
   if (!handler) throw new ApiError('UnknownOperationException', `${op.name} is not implemented`, 400);
   return handler(input, ctx);
 }

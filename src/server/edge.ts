@@ -10,10 +10,11 @@ import {
   SigV4Error, checkClockSkew, parseAuthorization, sha256Hex, verifySignature,
 } from '../auth/sigv4.js';
 import type { Store } from '../store/types.js';
-import type { Logger } from './logger.js';
-import { apiLatency, apiRequests, authFailures, registry } from './metrics.js';
+import { type Logger, requestLogger } from './logger.js';
+import { authFailures, recordApiRequest, registry } from './metrics.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+const EMPTY_SHA256 = sha256Hex('');
 
 export interface EdgeDeps {
   region: string;
@@ -29,16 +30,20 @@ export type EdgeHandler = (req: IncomingMessage, res: ServerResponse, via?: Endp
 
 export class BodyTooLarge extends Error {}
 
-/** The request body, at most `maxBytes` (else BodyTooLarge, and the rest is drained). */
-export function readBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<Buffer> {
+const EMPTY_BODY = Buffer.alloc(0);
+
+/** The request body, at most `limit` bytes (else BodyTooLarge, and the rest is drained). */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > maxBytes) return Promise.reject(new BodyTooLarge());
+  if (declared > limit) return Promise.reject(new BodyTooLarge());
+  // No length and no chunked encoding: HTTP/1.1 says there is no body (most GETs), so there is nothing to wait for.
+  if (declared === 0 && req.headers['transfer-encoding'] === undefined) return Promise.resolve(EMPTY_BODY);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBytes) {
+      if (size > limit) {
         req.removeAllListeners('data');
         req.resume();
         reject(new BodyTooLarge());
@@ -82,6 +87,9 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
   const bySigningName = new Map(deps.services.map((s) => [s.signingName, s]));
   const fallback = deps.services[0]!;
   const guess = (raw: RawRequest) => deps.services.find((s) => s.recognizes(raw)) ?? fallback;
+  const requestLog = requestLogger(deps.log);
+  /** A service may take larger bodies (PutLogEvents); the headers say which service a request is for. */
+  const bodyLimit = (raw: RawRequest) => deps.services.find((s) => s.maxBodyBytes !== undefined && s.recognizes(raw))?.maxBodyBytes ?? MAX_BODY_BYTES;
 
   async function handle(req: IncomingMessage, res: ServerResponse, via?: EndpointVia): Promise<void> {
     const started = process.hrtime.bigint();
@@ -104,11 +112,11 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
     let errorCode: string | undefined;
     try {
       try {
-        raw.body = await readBody(req);
+        raw.body = await readBody(req, bodyLimit(raw));
       } catch (err) {
         service = guess(raw);
         if (err instanceof BodyTooLarge) {
-          const e = service.validationError(`Request body is larger than ${MAX_BODY_BYTES} bytes`);
+          const e = service.validationError(`Request body is larger than ${bodyLimit(raw)} bytes`);
           throw new ApiError(e.code, e.message, 413);
         }
         throw err;
@@ -134,7 +142,7 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
         authFailures.inc({ reason: 'unknown-key' });
         throw new ApiError('UnrecognizedClientException', 'The security token included in the request is invalid.', 403);
       }
-      verifySignature(cred.secretAccessKey, { ...raw, payloadHash: sha256Hex(raw.body) }, parsed);
+      verifySignature(cred.secretAccessKey, { ...raw, payloadHash: raw.body.length ? sha256Hex(raw.body) : EMPTY_SHA256 }, parsed);
       const ctx: RequestContext = {
         requestId, identity: cred.identity, region: deps.region, accountId: deps.accountId, sourceIp,
         receivedAt: Date.now(), ...(via ? { via } : {}),
@@ -160,9 +168,8 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
       send(res, service.protocol.encodeError(apiErr, requestId));
     } finally {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      apiRequests.inc({ service: service.signingName, operation, status: String(status) });
-      apiLatency.observe({ service: service.signingName, operation }, seconds);
-      deps.log.info({
+      recordApiRequest(service.signingName, operation, status, seconds);
+      requestLog.info({
         requestId, service: service.signingName, operation, status, ms: Math.round(seconds * 1e5) / 100, accessKeyId, sourceIp,
         ...(errorCode ? { error: errorCode } : {}), ...(via ? { vpce: via.vpcEndpointId } : {}),
       }, 'request');
