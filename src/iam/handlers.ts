@@ -6,6 +6,7 @@ import { parsePolicy, PolicyError } from '../auth/policy/parse.js';
 import type { StoredResource, Store, StoreTx } from '../store/types.js';
 import { newAccessKeyId, newSecretAccessKey, newUserId } from './ids.js';
 import type { Quotas } from '../server/config.js';
+import { createLoginProfileHandlers, loginProfileOf } from './login-profiles.js';
 import {
   ACCESS_KEY_KIND, type AccessKeySpec, USER_KIND, USER_POLICY_KIND, type UserPolicySpec, type UserSpec, userArn, userKey,
 } from './records.js';
@@ -77,6 +78,8 @@ export function createIamHandlers({ store, accountId, quotas }: IamDeps): Record
   }
 
   return {
+    ...createLoginProfileHandlers(store),
+
     async CreateUser(input: Input) {
       const name: string = input.UserName;
       const path: string = input.Path ?? '/';
@@ -120,6 +123,7 @@ export function createIamHandlers({ store, accountId, quotas }: IamDeps): Record
         const row = await requireUser(tx, name);
         if ((await keysOf(tx, row)).length) throw new ApiError('DeleteConflict', 'Cannot delete entity, must delete access keys first.', 409);
         if (await tx.count(USER_POLICY_KIND, row.name)) throw new ApiError('DeleteConflict', 'Cannot delete entity, must delete policies first.', 409);
+        if (await loginProfileOf(tx, name)) throw new ApiError('DeleteConflict', 'Cannot delete entity, must delete login profile first.', 409);
         await tx.delete(USER_KIND, '', row.name);
       });
       return {};

@@ -34,6 +34,8 @@ export interface AppConfig {
   logLevel: string;
   /** How long a client may take to send its request headers before it is answered 408 (--headers-timeout-ms). */
   headersTimeoutMs: number;
+  /** The web console: under /console/ on the API port (--console) and/or on its own port (--console-port). */
+  console?: { onApiPort: boolean; port?: number };
 }
 
 export interface Quotas {
@@ -129,6 +131,8 @@ const serveOptions = {
   'access-log-address': { type: 'string' },
   'log-level': { type: 'string' },
   'headers-timeout-ms': { type: 'string' },
+  console: { type: 'boolean' },
+  'console-port': { type: 'string' },
 } as const;
 
 export class ConfigError extends Error {}
@@ -204,5 +208,11 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     quotas,
     logLevel: values['log-level'] ?? env.APPMESHD_LOG_LEVEL ?? 'info',
     headersTimeoutMs: Number(headersTimeout),
+    ...(values.console || values['console-port'] !== undefined ? {
+      console: {
+        onApiPort: values.console ?? false,
+        ...(values['console-port'] !== undefined ? { port: port(values['console-port'], 0, 'console-port') } : {}),
+      },
+    } : {}),
   };
 }
