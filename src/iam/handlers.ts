@@ -8,6 +8,7 @@ import type { Sealer } from '../secrets/sealer.js';
 import { sealAccessKeySecret } from './secrets.js';
 import { newAccessKeyId, newSecretAccessKey, newUserId } from './ids.js';
 import type { Quotas } from '../server/config.js';
+import { createLoginProfileHandlers, loginProfileOf } from './login-profiles.js';
 import {
   ACCESS_KEY_KIND, type AccessKeySpec, USER_KIND, USER_POLICY_KIND, type UserPolicySpec, type UserSpec, userArn, userKey,
 } from './records.js';
@@ -81,6 +82,8 @@ export function createIamHandlers({ store, accountId, quotas, sealer }: IamDeps)
   }
 
   return {
+    ...createLoginProfileHandlers(store),
+
     async CreateUser(input: Input) {
       const name: string = input.UserName;
       const path: string = input.Path ?? '/';
@@ -124,6 +127,7 @@ export function createIamHandlers({ store, accountId, quotas, sealer }: IamDeps)
         const row = await requireUser(tx, name);
         if ((await keysOf(tx, row)).length) throw new ApiError('DeleteConflict', 'Cannot delete entity, must delete access keys first.', 409);
         if (await tx.count(USER_POLICY_KIND, row.name)) throw new ApiError('DeleteConflict', 'Cannot delete entity, must delete policies first.', 409);
+        if (await loginProfileOf(tx, name)) throw new ApiError('DeleteConflict', 'Cannot delete entity, must delete login profile first.', 409);
         await tx.delete(USER_KIND, '', row.name);
       });
       return {};

@@ -41,3 +41,13 @@ export interface UserPolicySpec {
 
 export const userKey = (userName: string): string => userName.toLowerCase();
 export const userArn = (accountId: string, path: string, userName: string): string => `arn:aws:iam::${accountId}:user${path}${userName}`;
+
+/** Scope '', name = user key: a user's console password. */
+export const LOGIN_PROFILE_KIND = 'iam:loginProfile';
+
+export interface LoginProfileSpec {
+  userName: string;
+  /** See passwords.ts for the format. */
+  passwordHash: string;
+  passwordResetRequired: boolean;
+}

@@ -34,6 +34,7 @@ import { sealPlaintextAccessKeys } from '../iam/secrets.js';
 import { apiTlsMaterial } from './api-tls.js';
 import { writeAwsConfigFile } from './aws-config-file.js';
 import { prepareDataDir } from './data-dir.js';
+import { createConsoleComponent, type ConsoleHandler } from '../console/component.js';
 
 /** A long-running part of the process (xDS server, endpoint reconciler, DNS server …). */
 export interface Component {
@@ -122,9 +123,13 @@ export async function startApp(config: AppConfig): Promise<App> {
   ];
   // Set once the xDS component exists; serves /admin/proxies and /admin/config-dump.
   let xdsAdmin: AdminHandler | undefined;
+  // Set when the console is served on the API port (--console).
+  let consolePages: ConsoleHandler | undefined;
   const edge = createEdgeHandler({ region: config.region, accountId: config.accountId, services, credentials, authorizer, store, log });
   const tls = config.apiTls ? apiTlsMaterial(config.apiTls, config.host, ca) : undefined;
-  const server = createApiHttpServer((req, res) => { if (!xdsAdmin?.(req, res)) edge(req, res); }, config.headersTimeoutMs, tls);
+  const server = createApiHttpServer((req, res) => {
+    if (!xdsAdmin?.(req, res) && !consolePages?.(req, res)) edge(req, res);
+  }, config.headersTimeoutMs, tls);
   const apiPort = await listen(server, config.apiPort, config.host);
   const apiUrl = `${tls ? 'https' : 'http'}://${urlHost(config.host)}:${apiPort}`;
   const awsConfigFile = root.file ? writeAwsConfigFile(config.dataDir, {
@@ -149,6 +154,11 @@ export async function startApp(config: AppConfig): Promise<App> {
   const xds = createXdsComponent(app, new StoreCloudMapSource(store));
   xdsAdmin = xds.admin;
   components.push(xds);
+  if (config.console) {
+    const web = createConsoleComponent(app, xds);
+    if (config.console.onApiPort) consolePages = web.handler;
+    components.push(web);
+  }
   const endpointRuntime = createEndpointRuntime(app);
   components.push(...endpointRuntime.components);
   if (endpointRuntime.dns) {

@@ -43,6 +43,8 @@ export interface AppConfig {
   logLevel: string;
   /** How long a client may take to send its request headers before it is answered 408 (--headers-timeout-ms). */
   headersTimeoutMs: number;
+  /** The web console: under /console/ on the API port (--console) and/or on its own port (--console-port). */
+  console?: { onApiPort: boolean; port?: number };
 }
 
 export interface Quotas {
@@ -142,6 +144,8 @@ export const serveFlags: FlagTable = [
   { name: 'access-log-address', value: 'HOST:PORT', default: '--host and the xDS port', help: 'where proxies reach the access-log service' },
   { name: 'quota', value: 'NAME=N', default: 'App Mesh defaults', multiple: true, help: 'adjust a service quota, e.g. virtualNodesPerMesh=1000' },
   { name: 'headers-timeout-ms', value: 'N', default: '30000', help: 'a client that has not sent its request headers by then is answered 408 and disconnected' },
+  { name: 'console', default: 'off', help: 'serve the web console under /console/ on the API port' },
+  { name: 'console-port', value: 'N', default: 'off', help: 'serve the web console on a port of its own' },
   { name: 'log-level', value: 'L', default: 'info, or $APPMESHD_LOG_LEVEL', help: 'pino level; JSON log lines on stderr' },
 ];
 
@@ -188,6 +192,7 @@ export function serveConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.
     'xds-allow-unauthenticated': booleanFlag(flags, 'xds-allow-unauthenticated'), 'log-level': str('log-level'),
     'dns-tcp-idle-ms': str('dns-tcp-idle-ms'), 'access-log-service': booleanFlag(flags, 'access-log-service'),
     'access-log-address': str('access-log-address'), 'headers-timeout-ms': str('headers-timeout-ms'),
+    console: booleanFlag(flags, 'console'), 'console-port': str('console-port'),
   };
   const region = values.region ?? env.APPMESHD_REGION ?? 'us-east-1';
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new ConfigError(`--region ${region} is not a region name`);
@@ -259,5 +264,11 @@ export function serveConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.
     quotas,
     logLevel: values['log-level'] ?? env.APPMESHD_LOG_LEVEL ?? 'info',
     headersTimeoutMs: Number(headersTimeout),
+    ...(values.console || values['console-port'] !== undefined ? {
+      console: {
+        onApiPort: values.console ?? false,
+        ...(values['console-port'] !== undefined ? { port: port(values['console-port'], 0, 'console-port') } : {}),
+      },
+    } : {}),
   };
 }

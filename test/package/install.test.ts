@@ -52,7 +52,7 @@ test('npm pack → npm install -g --prefix → appmeshd version and appmeshd ser
   const { stdout: packed } = await run(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 });
   const [info] = JSON.parse(packed) as { filename: string; files: { path: string }[] }[];
   const paths = info!.files.map((f) => f.path);
-  for (const p of ['bin/appmeshd.js', 'dist/src/cli/main.js', 'package.json', 'README.md', 'vendor/xds-protos/envoy-api/envoy/service/discovery/v3/ads.proto']) {
+  for (const p of ['bin/appmeshd.js', 'dist/src/cli/main.js', 'dist/console-ui/app.js', 'package.json', 'README.md', 'vendor/xds-protos/envoy-api/envoy/service/discovery/v3/ads.proto']) {
     assert.ok(paths.includes(p), `${p} is in the package`);
   }
   for (const prefix of ['models/', 'dist/test/', 'dist/bench/', 'src/', 'test/', 'scripts/', 'node_modules/']) {
