@@ -1,8 +1,10 @@
-// appmeshd command line: serve | ca | proxies | config-dump
+// appmeshd command line: serve | ca | proxies | config-dump | import | export | backup | restore
 import { ConfigError, parseServeArgs } from '../server/config.js';
 import { startApp } from '../server/app.js';
 import { caCommand } from '../endpoints/ca/command.js';
 import { configDumpCommand, proxiesCommand } from './admin-client.js';
+import { exportCommand, importCommand } from '../migrate/commands.js';
+import { backupCommand, restoreCommand } from '../migrate/backup/command.js';
 
 const usage = `usage: appmeshd <command> [flags]
 
@@ -11,6 +13,11 @@ commands:
   ca        print the PEM of the CA that signs endpoint certificates (--data-dir)
   proxies   list the proxies connected to the Envoy management service (--endpoint, --data-dir, --json)
   config-dump <node-id>  print the Envoy configuration that proxy would get (--listener <vs>:<port> for proxyless gRPC)
+  import SOURCE…  create/update mesh resources from CloudFormation/CDK, Kubernetes CRDs, describe-* JSON or an export
+            (--endpoint-url, --region, --dry-run, --prune, --format, --parameter K=V, --output table|json)
+  export    write every mesh resource and its tags to one file (--endpoint-url, --mesh, --format appmeshd|cloudformation, --output FILE)
+  backup FILE   consistent online copy of everything the store holds (--data-dir, --store)
+  restore FILE  restore a backup into an empty data directory or database (--data-dir, --store)
 `;
 
 async function serve(argv: string[]): Promise<void> {
@@ -46,6 +53,10 @@ async function main(): Promise<void> {
     case 'ca': return caCommand(rest);
     case 'proxies': return proxiesCommand(rest);
     case 'config-dump': return configDumpCommand(rest);
+    case 'import': return importCommand(rest);
+    case 'export': return exportCommand(rest);
+    case 'backup': return backupCommand(rest);
+    case 'restore': return restoreCommand(rest);
     case undefined: case 'help': case '--help': case '-h':
       process.stdout.write(usage);
       return;
