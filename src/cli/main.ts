@@ -3,8 +3,6 @@ import { ConfigError, parseServeArgs } from '../server/config.js';
 import { startApp } from '../server/app.js';
 import { caCommand } from '../endpoints/ca/command.js';
 import { configDumpCommand, proxiesCommand } from './admin-client.js';
-import { exportCommand, importCommand } from '../migrate/commands.js';
-import { backupCommand, restoreCommand } from '../migrate/backup/command.js';
 
 const usage = `usage: appmeshd <command> [flags]
 
@@ -53,10 +51,11 @@ async function main(): Promise<void> {
     case 'ca': return caCommand(rest);
     case 'proxies': return proxiesCommand(rest);
     case 'config-dump': return configDumpCommand(rest);
-    case 'import': return importCommand(rest);
-    case 'export': return exportCommand(rest);
-    case 'backup': return backupCommand(rest);
-    case 'restore': return restoreCommand(rest);
+    // Loaded on use: the AWS SDK they bring is not needed by the other commands.
+    case 'import': return (await import('../migrate/commands.js')).importCommand(rest);
+    case 'export': return (await import('../migrate/commands.js')).exportCommand(rest);
+    case 'backup': return (await import('../migrate/backup/command.js')).backupCommand(rest);
+    case 'restore': return (await import('../migrate/backup/command.js')).restoreCommand(rest);
     case undefined: case 'help': case '--help': case '-h':
       process.stdout.write(usage);
       return;
