@@ -44,7 +44,7 @@ export async function importCommand(argv: string[]): Promise<void> {
   if (output !== 'table' && output !== 'json') throw new ConfigError('--output must be table or json');
   const client = new MeshClient({ endpoint: values['endpoint-url'], region: values.region });
   try {
-    process.exitCode = await runImport(client, positionals, { format, prune: values.prune ?? false, dryRun: values['dry-run'] ?? false, output, parameters: parameters(values.parameter) });
+    process.exitCode = await reported('import', () => runImport(client, positionals, { format, prune: values.prune ?? false, dryRun: values['dry-run'] ?? false, output, parameters: parameters(values.parameter) }));
   } finally {
     client.close();
   }
@@ -103,14 +103,38 @@ export async function exportCommand(argv: string[]): Promise<void> {
   if (format !== 'appmeshd' && format !== 'cloudformation') throw new ConfigError('--format must be appmeshd or cloudformation');
   const client = new MeshClient({ endpoint: values['endpoint-url'], region: values.region });
   try {
-    const resources = await readAll(client, values.mesh);
-    const doc = format === 'appmeshd' ? toExport(resources) : toTemplate(resources);
-    const text = `${JSON.stringify(doc, null, 2)}\n`;
-    if (values.output && values.output !== '-') {
-      writeFileSync(values.output, text, { mode: 0o600 });
-      process.stderr.write(`exported ${resources.length} resource(s) to ${values.output}\n`);
-    } else process.stdout.write(text);
+    process.exitCode = await reported('export', async () => {
+      await writeExport(client, values.mesh, format, values.output);
+      return 0;
+    });
   } finally {
     client.close();
+  }
+}
+
+async function writeExport(client: MeshClient, mesh: string | undefined, format: string, output: string | undefined): Promise<void> {
+  const resources = await readAll(client, mesh);
+  const doc = format === 'appmeshd' ? toExport(resources) : toTemplate(resources);
+  const text = `${JSON.stringify(doc, null, 2)}\n`;
+  if (output && output !== '-') {
+    writeFileSync(output, text, { mode: 0o600 });
+    process.stderr.write(`exported ${resources.length} resource(s) to ${output}\n`);
+  } else process.stdout.write(text);
+}
+
+/**
+ * Runs a command body; a bad source, an API error or an unreachable server is reported as
+ * one line (exit code 1) rather than a stack trace.
+ */
+async function reported(what: string, fn: () => Promise<number>): Promise<number> {
+  try {
+    return await fn();
+  } catch (err) {
+    const e = err as { name?: string; message?: string; code?: string; $metadata?: unknown; cause?: { code?: string } };
+    const expected = err instanceof SourceError || e.$metadata !== undefined || e.name === 'CredentialsProviderError'
+      || ['ECONNREFUSED', 'ENOTFOUND', 'ENOENT', 'EACCES'].includes(e.code ?? e.cause?.code ?? '');
+    if (!expected) throw err;
+    process.stderr.write(`appmeshd ${what}: ${err instanceof SourceError ? '' : `${e.name ?? 'Error'}: `}${e.message ?? String(err)}\n`);
+    return 1;
   }
 }
