@@ -32,18 +32,23 @@ function assertEmptyDir(dir: string): void {
   if (existsSync(dir) && readdirSync(dir).length > 0) throw new Error(`${dir} is not empty; restore only writes into an empty data directory`);
 }
 
-/** Store tables of the backup with their rows, native or JSON. */
-function* tablesOf(db: Database.Database): Generator<{ table: string; rows: Iterable<Row> }> {
+/** Store tables of the backup, each with a function reading its rows (native, or kept as JSON). */
+function tablesOf(db: Database.Database): { table: string; rows: () => Iterable<Row> }[] {
+  const out: { table: string; rows: () => Iterable<Row> }[] = [];
   const names = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
   for (const name of names) {
     if (OWN_TABLES.has(name) || NOT_RESTORED.has(name) || name.startsWith('sqlite_')) continue;
-    yield { table: name, rows: db.prepare(`SELECT * FROM "${name.replace(/"/g, '""')}"`).iterate() as Iterable<Row> };
+    out.push({ table: name, rows: () => db.prepare(`SELECT * FROM "${name.replace(/"/g, '""')}"`).iterate() as Iterable<Row> });
   }
-  const generic = (db.prepare(`SELECT DISTINCT tbl FROM ${ROWS_TABLE} ORDER BY tbl`).all() as { tbl: string }[]).map((r) => r.tbl);
-  for (const table of generic) {
-    const stmt = db.prepare(`SELECT row FROM ${ROWS_TABLE} WHERE tbl = ?`);
-    yield { table, rows: (function* () { for (const r of stmt.iterate(table) as Iterable<{ row: string }>) yield JSON.parse(r.row) as Row; })() };
+  if (names.includes(ROWS_TABLE)) {
+    for (const { tbl } of db.prepare(`SELECT DISTINCT tbl FROM ${ROWS_TABLE} ORDER BY tbl`).all() as { tbl: string }[]) {
+      out.push({
+        table: tbl,
+        rows: function* () { for (const r of db.prepare(`SELECT row FROM ${ROWS_TABLE} WHERE tbl = ?`).iterate(tbl) as Iterable<{ row: string }>) yield JSON.parse(r.row) as Row; },
+      });
+    }
   }
+  return out;
 }
 
 function writeFiles(db: Database.Database, dataDir: string): number {
@@ -107,7 +112,7 @@ function toSqlite(file: string, backupDb: Database.Database, meta: Map<string, s
             if (!cols.length) throw new Error(`the backup has table ${table}, which the SQLite schema does not`);
             const insert = db.prepare(`INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
             let n = 0;
-            for (const r of source) { insert.run(...cols.map((c) => (r[c] ?? null) as string | number | null)); n++; }
+            for (const r of source()) { insert.run(...cols.map((c) => (r[c] ?? null) as string | number | null)); n++; }
             rows[table] = n;
           }
         })();
@@ -133,8 +138,8 @@ async function toPostgres(url: string, backupDb: Database.Database): Promise<Rec
   try {
     await client.query('BEGIN');
     await client.query('LOCK TABLE resources, changes IN ACCESS EXCLUSIVE MODE');
-    const { rows: nonEmpty } = await client.query('SELECT (SELECT count(*) FROM resources) + (SELECT count(*) FROM changes) AS n');
-    if (Number(nonEmpty[0].n) > 0) throw new Error('the database is not empty; restore only writes into an empty database');
+    const { rows: nonEmpty } = await client.query<{ n: string }>('SELECT (SELECT count(*) FROM resources) + (SELECT count(*) FROM changes) AS n');
+    if (Number(nonEmpty[0]!.n) > 0) throw new Error('the database is not empty; restore only writes into an empty database');
     for (const { table, rows: source } of tablesOf(backupDb)) {
       const { rows: colRows } = await client.query<{ name: string; identity: string }>(
         `SELECT column_name AS name, is_identity AS identity FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`, [table]);
@@ -151,7 +156,7 @@ async function toPostgres(url: string, backupDb: Database.Database): Promise<Rec
         n += batch.length;
         batch = [];
       };
-      for (const r of source) {
+      for (const r of source()) {
         batch.push(r);
         if (batch.length >= 500) await flush();
       }
