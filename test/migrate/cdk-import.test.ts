@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { AppMeshClient } from '@aws-sdk/client-app-mesh';
+import { parseAllDocuments, stringify } from 'yaml';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { CDK_APP, CDK_NAMES, CDK_STACK, expectedResources, K8S_MANIFESTS, K8S_NAMES, type Names } from './color-mesh.js';
 import { appmeshd, cdkAvailable, cdkSynth, credentialsEnv, idOf, importJson, readMeshState, sdkClient } from './support.js';
@@ -98,6 +99,16 @@ test('the same mesh as controller CRDs imports to the same resources under the c
   assertMeshEquals(await readMeshState(client, 'color-k8s'), K8S_NAMES, false);
   const again = await importJson(server, env, [file]);
   assert.deepEqual(again.summary, { create: 0, update: 0, unchanged: 16, delete: 0 });
+  // The same objects as `kubectl get … -o yaml` prints them: a List, with the fields the webhook and controller add.
+  const docs = parseAllDocuments(K8S_MANIFESTS).map((d) => d.toJS() as { kind: string; metadata: Record<string, unknown>; spec?: Record<string, unknown> });
+  const items = docs.map((d) => ({
+    ...d, metadata: { ...d.metadata, uid: '6f1c3c1e-0000-4000-8000-000000000000', resourceVersion: '1234', generation: 1 },
+    ...(d.kind !== 'Namespace' && d.kind !== 'Mesh' ? { spec: { ...d.spec, meshRef: { name: 'color-k8s', uid: '6f1c3c1e-0000-4000-8000-000000000001' } } } : {}),
+    status: { conditions: [{ type: `${d.kind}Active`, status: 'True' }] },
+  }));
+  const listFile = join(dir, 'kubectl-get.yaml');
+  writeFileSync(listFile, stringify({ apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } }));
+  assert.deepEqual((await importJson(server, env, ['--dry-run', listFile])).summary, { create: 0, update: 0, unchanged: 16, delete: 0 });
 
   // Take a route, a gateway route and a node out of the source: --prune deletes exactly those.
   const trimmed = K8S_MANIFESTS
