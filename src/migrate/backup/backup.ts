@@ -9,14 +9,14 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { SQLITE_FILE_NAME } from '../../store/open.js';
 import { migrateSqlite } from '../../store/sqlite/sqlite-store.js';
-import { BACKUP_FORMAT, BACKUP_VERSION, CONTAINER_DDL, dataDirFiles, FILES_TABLE, META_TABLE, ROWS_TABLE } from './format.js';
+import { BACKUP_FORMAT, BACKUP_VERSION, BackupError, CONTAINER_DDL, dataDirFiles, FILES_TABLE, META_TABLE, ROWS_TABLE } from './format.js';
 
 export interface BackupResult { file: string; backend: 'sqlite' | 'postgres'; revision: number; rows: Record<string, number>; files: number }
 
 export interface BackupOptions { file: string; dataDir: string; storeUrl?: string | undefined }
 
 export async function backup(opts: BackupOptions): Promise<BackupResult> {
-  if (existsSync(opts.file)) throw new Error(`${opts.file} exists; a backup never overwrites a file`);
+  if (existsSync(opts.file)) throw new BackupError(`${opts.file} exists; a backup never overwrites a file`);
   const partial = `${opts.file}.partial`;
   rmSync(partial, { force: true });
   // The backup holds secrets (IAM keys as stored, the CA key, root credentials): owner-only from the first byte.
@@ -36,7 +36,7 @@ type Partial = Omit<BackupResult, 'file' | 'files'> & { files: number; schema: s
 
 async function fromSqlite(dataDir: string, target: string): Promise<Partial> {
   const dbFile = join(dataDir, SQLITE_FILE_NAME);
-  if (!existsSync(dbFile)) throw new Error(`${dbFile} does not exist (is --data-dir right, or does this deployment use --store?)`);
+  if (!existsSync(dbFile)) throw new BackupError(`${dbFile} does not exist (is --data-dir right, or does this deployment use --store?)`);
   const source = new Database(dbFile, { readonly: true, fileMustExist: true });
   try {
     source.pragma('busy_timeout = 5000');
@@ -49,6 +49,7 @@ async function fromSqlite(dataDir: string, target: string): Promise<Partial> {
   try {
     db.pragma('journal_mode = DELETE');
     db.exec(CONTAINER_DDL);
+    db.exec('DELETE FROM leases');
     const schema = String(db.pragma('user_version', { simple: true }));
     const revision = Number((db.prepare('SELECT coalesce(max(revision), 0) AS r FROM changes').get() as { r: number }).r);
     return { backend: 'sqlite', revision, rows: countRows(db), files: 0, schema };
@@ -99,7 +100,7 @@ async function fromPostgres(url: string, target: string): Promise<Partial> {
           continue;
         }
         const missing = cols.filter((c) => !local.includes(c));
-        if (missing.length) throw new Error(`table ${name} has columns the SQLite schema lacks: ${missing.join(', ')}`);
+        if (missing.length) throw new BackupError(`table ${name} has columns the SQLite schema lacks: ${missing.join(', ')}`);
         const insert = db.prepare(`INSERT INTO ${quote(name)} (${cols.map(quote).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
         db.transaction(() => { for (const r of rows) insert.run(...cols.map((c) => sqliteValue((r as Record<string, unknown>)[c]))); })();
       }

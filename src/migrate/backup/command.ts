@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../../server/config.js';
 import { backup } from './backup.js';
 import { restore } from './restore.js';
+import { BackupError } from './format.js';
 
 function parse(argv: string[], what: string) {
   const { values, positionals } = parseArgs({
@@ -19,16 +20,31 @@ function parse(argv: string[], what: string) {
   return { file: resolve(positionals[0]!), dataDir: resolve(values['data-dir'] ?? './.appmeshd'), storeUrl, json: values.json ?? false };
 }
 
+/** Refusals and bad input as one line (exit code 1); anything else keeps its stack trace. */
+async function reported<T>(what: string, fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    if (!(err instanceof BackupError) && !['ENOENT', 'EACCES', 'ECONNREFUSED', '28P01', '3D000'].includes(e.code ?? '')) throw err;
+    process.stderr.write(`appmeshd ${what}: ${e.message ?? String(err)}\n`);
+    process.exitCode = 1;
+    return undefined;
+  }
+}
+
 export async function backupCommand(argv: string[]): Promise<void> {
   const { json, ...opts } = parse(argv, 'backup');
-  const r = await backup(opts);
+  const r = await reported('backup', () => backup(opts));
+  if (!r) return;
   if (json) process.stdout.write(`${JSON.stringify(r)}\n`);
   else process.stdout.write(`backed up ${r.backend} store at revision ${r.revision} to ${r.file}: ${Object.entries(r.rows).map(([t, n]) => `${t} ${n}`).join(', ')}; ${r.files} data-directory file(s)\n`);
 }
 
 export async function restoreCommand(argv: string[]): Promise<void> {
   const { json, ...opts } = parse(argv, 'restore');
-  const r = await restore(opts);
+  const r = await reported('restore', () => restore(opts));
+  if (!r) return;
   if (json) process.stdout.write(`${JSON.stringify(r)}\n`);
   else process.stdout.write(`restored revision ${r.revision} into the ${r.backend} store: ${Object.entries(r.rows).map(([t, n]) => `${t} ${n}`).join(', ')}; ${r.files} data-directory file(s)\n`);
 }

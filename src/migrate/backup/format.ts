@@ -17,6 +17,14 @@ export const OWN_TABLES = new Set([META_TABLE, FILES_TABLE, ROWS_TABLE]);
 /** Tables never copied back: leases belong to processes that are gone; sqlite_sequence is SQLite's own. */
 export const NOT_RESTORED = new Set(['leases', 'sqlite_sequence', 'appmeshd_schema_migrations']);
 
+/** A refusal or a problem with the input, reported as one line rather than a stack trace. */
+export class BackupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackupError';
+  }
+}
+
 export const CONTAINER_DDL = `
   CREATE TABLE ${META_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   CREATE TABLE ${FILES_TABLE} (path TEXT PRIMARY KEY, mode INTEGER NOT NULL, content BLOB NOT NULL);
@@ -38,7 +46,7 @@ export function dataDirFiles(dataDir: string): DataFile[] {
       const st = lstatSync(p);
       if (st.isDirectory()) walk(p);
       else if (st.isFile() && !(dir === dataDir && skip.has(e))) {
-        if (st.size > MAX_FILE_BYTES) throw new Error(`${p} is larger than ${MAX_FILE_BYTES} bytes; not a file appmeshd keeps`);
+        if (st.size > MAX_FILE_BYTES) throw new BackupError(`${p} is larger than ${MAX_FILE_BYTES} bytes; not a file appmeshd keeps`);
         out.push({ path: relative(dataDir, p).split(sep).join('/'), mode: st.mode & 0o777, content: readFileSync(p) });
       }
     }

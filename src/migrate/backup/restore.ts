@@ -7,7 +7,7 @@ import pg from 'pg';
 import { SQLITE_FILE_NAME } from '../../store/open.js';
 import { PostgresStore } from '../../store/postgres/postgres-store.js';
 import { sqliteMigrations } from '../../store/sqlite/migrations.js';
-import { BACKUP_FORMAT, FILES_TABLE, META_TABLE, NOT_RESTORED, OWN_TABLES, ROWS_TABLE } from './format.js';
+import { BACKUP_FORMAT, BackupError, FILES_TABLE, META_TABLE, NOT_RESTORED, OWN_TABLES, ROWS_TABLE } from './format.js';
 
 export interface RestoreOptions { file: string; dataDir: string; storeUrl?: string | undefined }
 export interface RestoreResult { backend: 'sqlite' | 'postgres'; rows: Record<string, number>; files: number; revision: number }
@@ -15,21 +15,21 @@ export interface RestoreResult { backend: 'sqlite' | 'postgres'; rows: Record<st
 type Row = Record<string, unknown>;
 
 function openBackup(file: string): { db: Database.Database; meta: Map<string, string> } {
-  if (!existsSync(file)) throw new Error(`${file} does not exist`);
+  if (!existsSync(file)) throw new BackupError(`${file} does not exist`);
   const db = new Database(file, { readonly: true, fileMustExist: true });
   let meta: Map<string, string>;
   try {
     meta = new Map((db.prepare(`SELECT key, value FROM ${META_TABLE}`).all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
   } catch {
     db.close();
-    throw new Error(`${file} is not an appmeshd backup`);
+    throw new BackupError(`${file} is not an appmeshd backup`);
   }
-  if (meta.get('format') !== BACKUP_FORMAT) { db.close(); throw new Error(`${file} is not an appmeshd backup`); }
+  if (meta.get('format') !== BACKUP_FORMAT) { db.close(); throw new BackupError(`${file} is not an appmeshd backup`); }
   return { db, meta };
 }
 
 function assertEmptyDir(dir: string): void {
-  if (existsSync(dir) && readdirSync(dir).length > 0) throw new Error(`${dir} is not empty; restore only writes into an empty data directory`);
+  if (existsSync(dir) && readdirSync(dir).length > 0) throw new BackupError(`${dir} is not empty; restore only writes into an empty data directory`);
 }
 
 /** Store tables of the backup, each with a function reading its rows (native, or kept as JSON). */
@@ -56,7 +56,7 @@ function writeFiles(db: Database.Database, dataDir: string): number {
   const root = resolve(dataDir);
   for (const f of db.prepare(`SELECT path, mode, content FROM ${FILES_TABLE} ORDER BY path`).iterate() as Iterable<{ path: string; mode: number; content: Buffer }>) {
     const target = resolve(root, f.path);
-    if (!target.startsWith(`${root}/`)) throw new Error(`the backup names a file outside the data directory: ${f.path}`);
+    if (!target.startsWith(`${root}/`)) throw new BackupError(`the backup names a file outside the data directory: ${f.path}`);
     mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
     writeFileSync(target, f.content, { mode: f.mode & 0o777 });
     chmodSync(target, f.mode & 0o777);
@@ -88,7 +88,7 @@ function toSqlite(file: string, backupDb: Database.Database, meta: Map<string, s
   try {
     if (meta.get('backend') === 'sqlite') {
       const schema = Number(meta.get('schema') ?? 0);
-      if (schema > sqliteMigrations.length) throw new Error(`the backup's schema (${schema}) is newer than this appmeshd's (${sqliteMigrations.length})`);
+      if (schema > sqliteMigrations.length) throw new BackupError(`the backup's schema (${schema}) is newer than this appmeshd's (${sqliteMigrations.length})`);
       copyFileSync(file, partial);
       chmodSync(partial, 0o600);
       const db = new Database(partial);
@@ -109,7 +109,7 @@ function toSqlite(file: string, backupDb: Database.Database, meta: Map<string, s
         db.transaction(() => {
           for (const { table, rows: source } of tablesOf(backupDb)) {
             const cols = (db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as { name: string }[]).map((c) => c.name);
-            if (!cols.length) throw new Error(`the backup has table ${table}, which the SQLite schema does not`);
+            if (!cols.length) throw new BackupError(`the backup has table ${table}, which the SQLite schema does not`);
             const insert = db.prepare(`INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
             let n = 0;
             for (const r of source()) { insert.run(...cols.map((c) => (r[c] ?? null) as string | number | null)); n++; }
@@ -139,11 +139,11 @@ async function toPostgres(url: string, backupDb: Database.Database): Promise<Rec
     await client.query('BEGIN');
     await client.query('LOCK TABLE resources, changes IN ACCESS EXCLUSIVE MODE');
     const { rows: nonEmpty } = await client.query<{ n: string }>('SELECT (SELECT count(*) FROM resources) + (SELECT count(*) FROM changes) AS n');
-    if (Number(nonEmpty[0]!.n) > 0) throw new Error('the database is not empty; restore only writes into an empty database');
+    if (Number(nonEmpty[0]!.n) > 0) throw new BackupError('the database is not empty; restore only writes into an empty database');
     for (const { table, rows: source } of tablesOf(backupDb)) {
       const { rows: colRows } = await client.query<{ name: string; identity: string }>(
         `SELECT column_name AS name, is_identity AS identity FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`, [table]);
-      if (!colRows.length) throw new Error(`the backup has table ${table}, which the PostgreSQL schema does not`);
+      if (!colRows.length) throw new BackupError(`the backup has table ${table}, which the PostgreSQL schema does not`);
       const cols = colRows.map((c) => c.name);
       const identity = colRows.find((c) => c.identity === 'YES')?.name;
       let batch: Row[] = [];
