@@ -68,9 +68,11 @@ test('cdk synth output imports to exactly what the CDK app declared', { skip }, 
   assert.equal(applied.applied?.length, 16);
   assertMeshEquals(await readMeshState(client, 'color-mesh'), CDK_NAMES, true);
 
-  const again = await importJson(server, env, [template]);
+  // Again, naming the whole cdk.out directory: the manifests beside the template are listed as skipped.
+  const again = await importJson(server, env, [join(dir, 'cdk.out')]);
   assert.deepEqual(again.summary, { create: 0, update: 0, unchanged: 16, delete: 0 }, 're-import is a no-op');
   assert.equal(again.applied?.length, 0);
+  assert.ok(again.skipped.some((s) => s.type === 'file' && s.origin.endsWith('manifest.json')), JSON.stringify(again.skipped));
 });
 
 test('a proxy of an imported node gets the Envoy configuration the CDK app describes', { skip }, async () => {

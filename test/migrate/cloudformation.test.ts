@@ -193,6 +193,37 @@ test('a YAML template with short-form intrinsics, parameters, mappings and condi
   ]);
 });
 
+test('Ref and Fn::GetAtt of ARNs, uids and owners', async () => {
+  const file = join(dir, 'attributes.yaml');
+  // The mesh exists (the test above made it): its Uid is known; the node's ARN is built as the server builds it.
+  writeFileSync(file, `
+Resources:
+  Mesh:
+    Type: AWS::AppMesh::Mesh
+    Properties: {MeshName: shop, Spec: {EgressFilter: {Type: ALLOW_ALL}}, Tags: [{Key: env, Value: shop}]}
+  Node:
+    Type: AWS::AppMesh::VirtualNode
+    Properties:
+      MeshName: !GetAtt Mesh.MeshName
+      VirtualNodeName: tagged
+      Spec: {}
+      Tags:
+        - {Key: mesh-uid, Value: !GetAtt Mesh.Uid}
+        - {Key: mesh-arn, Value: !Ref Mesh}
+        - {Key: self, Value: !Sub '\${Node.Arn}'}
+        - {Key: owners, Value: !Join [',', [!GetAtt Node.MeshOwner, !GetAtt Node.ResourceOwner, !Ref 'AWS::AccountId']]}
+`);
+  await importJson(server, env, [file]);
+  const sdk = await import('@aws-sdk/client-app-mesh');
+  const mesh = (await client.send(new sdk.DescribeMeshCommand({ meshName: 'shop' }))).mesh!.metadata!;
+  const node = (await readMeshState(client, 'shop')).find((s) => s.name === 'tagged')!;
+  const arn = (await client.send(new sdk.DescribeVirtualNodeCommand({ meshName: 'shop', virtualNodeName: 'tagged' }))).virtualNode!.metadata!.arn!;
+  assert.deepEqual(node.tags, [
+    { key: 'mesh-uid', value: mesh.uid }, { key: 'mesh-arn', value: mesh.arn }, { key: 'self', value: arn },
+    { key: 'owners', value: [mesh.meshOwner, mesh.resourceOwner, mesh.meshOwner].join(',') },
+  ]);
+});
+
 test('errors name the resource and the property path', async () => {
   const cases: [string, RegExp][] = [
     [`Resources:\n  N:\n    Type: AWS::AppMesh::VirtualNode\n    Properties:\n      MeshName: m\n      VirtualNodeName: n\n      Spec:\n        Listeners: [{PortMapping: {Port: 80, Protocol: http}}]\n        ServiceDiscovery: {DNS: {Hostname: !GetAtt Missing.Name}}\n`,

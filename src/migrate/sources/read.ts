@@ -15,8 +15,9 @@ export type Format = (typeof FORMATS)[number];
 const EXTENSIONS = new Set(['.json', '.yaml', '.yml', '.template']);
 const MAX_FILES = 10_000;
 
-export function listSourceFiles(paths: string[]): string[] {
-  const files: string[] = [];
+/** The files to read; `explicit` when named on the command line rather than found in a directory. */
+export function listSourceFiles(paths: string[]): { file: string; explicit: boolean }[] {
+  const files: { file: string; explicit: boolean }[] = [];
   const walk = (p: string, top: boolean) => {
     const st = statSync(p);
     if (st.isDirectory()) {
@@ -25,7 +26,7 @@ export function listSourceFiles(paths: string[]): string[] {
       }
     } else if (top || (st.isFile() && EXTENSIONS.has(extname(p).toLowerCase()))) {
       if (files.length >= MAX_FILES) throw new SourceError(`more than ${MAX_FILES} source files`);
-      files.push(p);
+      files.push({ file: p, explicit: top });
     }
   };
   for (const p of paths) walk(p, true);
@@ -69,24 +70,36 @@ function splitConcatenatedJson(text: string): unknown[] | undefined {
   return depth === 0 && out.length > 1 ? out : undefined;
 }
 
-function detect(docs: unknown[], file: string): Format {
+function detect(docs: unknown[], file: string): Format | undefined {
   const first = docs[0];
   if (docs.length === 1 && isExport(first)) return 'appmeshd';
   if (docs.length === 1 && isCloudFormation(first)) return 'cloudformation';
   if (docs.every(isKubernetes)) return 'k8s';
   if (docs.every(isCliJson)) return 'cli-json';
-  throw new SourceError(`${file}: cannot tell the format (not a CloudFormation template, Kubernetes manifests, describe-* output or an appmeshd export); pass --format`);
+  return undefined;
 }
 
-export function readSources(paths: string[], format: Format | undefined, cfn: CfnOptions): SourceResult & { files: string[] } {
-  const files = listSourceFiles(paths);
-  const out: SourceResult & { files: string[] } = { resources: [], skipped: [], files };
+export function readSources(paths: string[], format: Format | undefined, cfn: CfnOptions): SourceResult {
+  const out: SourceResult = { resources: [], skipped: [] };
   const k8sDocs: { doc: unknown; file: string }[] = [];
-  for (const file of files) {
+  for (const { file, explicit } of listSourceFiles(paths)) {
     if (statSync(file).size > MAX_SOURCE_BYTES) throw new SourceError(`${file}: larger than ${MAX_SOURCE_BYTES} bytes`);
-    const docs = parse(readFileSync(file, 'utf8'), file);
+    let docs: unknown[];
+    try {
+      docs = parse(readFileSync(file, 'utf8'), file);
+    } catch (err) {
+      // A directory may hold other files (a cdk.out has manifests and asset lists): those are listed, not fatal.
+      if (explicit || format || !(err instanceof SourceError)) throw err;
+      out.skipped.push({ origin: file, type: 'file', reason: `not readable as JSON or YAML: ${err.message}` });
+      continue;
+    }
     if (docs.length === 0) continue;
     const f = format ?? detect(docs, file);
+    if (!f) {
+      if (explicit) throw new SourceError(`${file}: cannot tell the format (not a CloudFormation template, Kubernetes manifests, describe-* output or an appmeshd export); pass --format`);
+      out.skipped.push({ origin: file, type: 'file', reason: 'not a CloudFormation template, Kubernetes manifests, describe-* output or an appmeshd export' });
+      continue;
+    }
     const expectOne = (what: string) => {
       if (docs.length !== 1 || typeof docs[0] !== 'object' || docs[0] === null || Array.isArray(docs[0])) throw new SourceError(`${file}: expected one ${what} document`);
       return docs[0] as Record<string, unknown>;
