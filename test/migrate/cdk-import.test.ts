@@ -11,11 +11,12 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { AppMeshClient } from '@aws-sdk/client-app-mesh';
 import { parseAllDocuments, stringify } from 'yaml';
-import { startServer, type RunningServer } from '../helpers/server.js';
+import type { RunningServer } from '../helpers/server.js';
 import { CDK_APP, CDK_NAMES, CDK_STACK, expectedResources, K8S_MANIFESTS, K8S_NAMES, type Names } from './color-mesh.js';
-import { appmeshd, cdkAvailable, cdkSynth, credentialsEnv, idOf, importJson, readMeshState, sdkClient } from './support.js';
+import { appmeshd, cdkAvailable, cdkSynth, idOf, importJson, migrationFixture, readMeshState } from './support.js';
 
 const skip = cdkAvailable ? false : 'aws-cdk-lib / aws-cdk are not installed (npm ci installs them as devDependencies)';
+let fixture: Awaited<ReturnType<typeof migrationFixture>>;
 let server: RunningServer;
 let client: AppMeshClient;
 let dir: string;
@@ -24,19 +25,17 @@ let template: string;
 
 before(async () => {
   if (skip) return;
-  dir = mkdtempSync(join(tmpdir(), 'appmeshd-cdk-'));
-  writeFileSync(join(dir, 'app.cjs'), CDK_APP);
   const started = Date.now();
-  [server, template] = await Promise.all([startServer(), cdkSynth(join(dir, 'app.cjs'), join(dir, 'cdk.out'), CDK_STACK)]);
-  console.log(`# cdk synth + server start: ${Date.now() - started} ms`);
-  client = sdkClient(server);
-  env = credentialsEnv(server, dir);
+  const synthDir = mkdtempSync(join(tmpdir(), 'appmeshd-cdk-'));
+  writeFileSync(join(synthDir, 'app.cjs'), CDK_APP);
+  [fixture, template] = await Promise.all([migrationFixture('appmeshd-cdk-'), cdkSynth(join(synthDir, 'app.cjs'), join(synthDir, 'cdk.out'), CDK_STACK)]);
+  console.log(`# cdk synth (with a server starting alongside): ${Date.now() - started} ms`);
+  ({ server, client, env } = fixture);
+  dir = synthDir;
 });
 
 after(async () => {
-  client?.destroy();
-  await server?.stop();
-  server?.cleanup();
+  await fixture?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -2,32 +2,14 @@
 // conditions; errors that name the resource and property path; a failure mid-way that
 // reports what was applied.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import type { AppMeshClient } from '@aws-sdk/client-app-mesh';
-import { startServer, type RunningServer } from '../helpers/server.js';
-import { appmeshd, credentialsEnv, importJson, readMeshState, sdkClient } from './support.js';
+import { after, test } from 'node:test';
+import { appmeshd, importJson, migrationFixture, readMeshState } from './support.js';
 
-let server: RunningServer;
-let client: AppMeshClient;
-let dir: string;
-let env: NodeJS.ProcessEnv;
-
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'appmeshd-cfn-'));
-  server = await startServer();
-  client = sdkClient(server);
-  env = credentialsEnv(server, dir);
-});
-
-after(async () => {
-  client?.destroy();
-  await server?.stop();
-  server?.cleanup();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const fixture = await migrationFixture('appmeshd-cfn-');
+const { server, client, dir, env } = fixture;
+after(() => fixture.close());
 
 // The shape of AWS's own colour-app template: literal names, DependsOn, parameters and !Sub.
 const TEMPLATE = `

@@ -2,10 +2,11 @@
 // real server, with credentials given the way an operator would (a shared credentials
 // file and AWS_PROFILE), and the CDK's own CLI to synthesise apps.
 import { execFile } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppMeshClient } from '@aws-sdk/client-app-mesh';
-import { cliPath, repoRoot, type RunningServer } from '../helpers/server.js';
+import { cliPath, repoRoot, startServer, type RunningServer } from '../helpers/server.js';
 
 export interface CommandResult { code: number; stdout: string; stderr: string }
 
@@ -42,6 +43,22 @@ export interface ImportReport {
   notAttempted?: PlannedAction[];
 }
 
+/** A server, an SDK client for it, a scratch directory and the import command's environment; close() undoes them. */
+export async function migrationFixture(prefix: string, start: Promise<RunningServer> = startServer()) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const server = await start;
+  const client = sdkClient(server);
+  return {
+    dir, server, client, env: credentialsEnv(server, dir),
+    async close() {
+      client.destroy();
+      await server.stop();
+      server.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 export function sdkClient(server: RunningServer): AppMeshClient {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return new AppMeshClient({ endpoint: server.endpoint, region: server.region, credentials: server.credentials });
@@ -64,35 +81,36 @@ export function cdkSynth(appFile: string, outDir: string, stack: string): Promis
 
 export interface MeshState { type: string; name: string; parent?: string; spec: Record<string, unknown>; tags: { key: string; value: string }[] }
 
+type Sdk = typeof import('@aws-sdk/client-app-mesh');
+type Send = (command: string, input: Record<string, unknown>) => Promise<Record<string, unknown>>;
+
 /** Every resource of a mesh, read with the SDK's own operations (independent of the importer's reader). */
 export async function readMeshState(client: AppMeshClient, meshName: string): Promise<MeshState[]> {
-  const sdk = await import('@aws-sdk/client-app-mesh');
-  const tags = async (arn: string) => ((await client.send(new sdk.ListTagsForResourceCommand({ resourceArn: arn }))).tags ?? []).map((t) => ({ key: t.key!, value: t.value ?? '' }));
-  const out: MeshState[] = [];
-  const mesh = (await client.send(new sdk.DescribeMeshCommand({ meshName }))).mesh!;
-  out.push({ type: 'Mesh', name: meshName, spec: mesh.spec as unknown as Record<string, unknown>, tags: await tags(mesh.metadata!.arn!) });
-  for (const ref of (await client.send(new sdk.ListVirtualNodesCommand({ meshName }))).virtualNodes ?? []) {
-    const d = (await client.send(new sdk.DescribeVirtualNodeCommand({ meshName, virtualNodeName: ref.virtualNodeName! }))).virtualNode!;
-    out.push({ type: 'VirtualNode', name: d.virtualNodeName!, spec: d.spec as unknown as Record<string, unknown>, tags: await tags(ref.arn!) });
-  }
-  for (const ref of (await client.send(new sdk.ListVirtualRoutersCommand({ meshName }))).virtualRouters ?? []) {
-    const d = (await client.send(new sdk.DescribeVirtualRouterCommand({ meshName, virtualRouterName: ref.virtualRouterName! }))).virtualRouter!;
-    out.push({ type: 'VirtualRouter', name: d.virtualRouterName!, spec: d.spec as unknown as Record<string, unknown>, tags: await tags(ref.arn!) });
-    for (const r of (await client.send(new sdk.ListRoutesCommand({ meshName, virtualRouterName: ref.virtualRouterName! }))).routes ?? []) {
-      const rd = (await client.send(new sdk.DescribeRouteCommand({ meshName, virtualRouterName: ref.virtualRouterName!, routeName: r.routeName! }))).route!;
-      out.push({ type: 'Route', parent: ref.virtualRouterName!, name: rd.routeName!, spec: rd.spec as unknown as Record<string, unknown>, tags: await tags(r.arn!) });
-    }
-  }
-  for (const ref of (await client.send(new sdk.ListVirtualServicesCommand({ meshName }))).virtualServices ?? []) {
-    const d = (await client.send(new sdk.DescribeVirtualServiceCommand({ meshName, virtualServiceName: ref.virtualServiceName! }))).virtualService!;
-    out.push({ type: 'VirtualService', name: d.virtualServiceName!, spec: d.spec as unknown as Record<string, unknown>, tags: await tags(ref.arn!) });
-  }
-  for (const ref of (await client.send(new sdk.ListVirtualGatewaysCommand({ meshName }))).virtualGateways ?? []) {
-    const d = (await client.send(new sdk.DescribeVirtualGatewayCommand({ meshName, virtualGatewayName: ref.virtualGatewayName! }))).virtualGateway!;
-    out.push({ type: 'VirtualGateway', name: d.virtualGatewayName!, spec: d.spec as unknown as Record<string, unknown>, tags: await tags(ref.arn!) });
-    for (const r of (await client.send(new sdk.ListGatewayRoutesCommand({ meshName, virtualGatewayName: ref.virtualGatewayName! }))).gatewayRoutes ?? []) {
-      const rd = (await client.send(new sdk.DescribeGatewayRouteCommand({ meshName, virtualGatewayName: ref.virtualGatewayName!, gatewayRouteName: r.gatewayRouteName! }))).gatewayRoute!;
-      out.push({ type: 'GatewayRoute', parent: ref.virtualGatewayName!, name: rd.gatewayRouteName!, spec: rd.spec as unknown as Record<string, unknown>, tags: await tags(r.arn!) });
+  const sdk = await import('@aws-sdk/client-app-mesh') as unknown as Record<string, new (input: Record<string, unknown>) => Parameters<AppMeshClient['send']>[0]>;
+  const send: Send = async (command, input) => (await client.send(new sdk[`${command}Command`]!(input))) as unknown as Record<string, unknown>;
+  const tags = async (arn: string) => ((await send('ListTagsForResource', { resourceArn: arn })).tags as { key: string; value?: string }[]).map((t) => ({ key: t.key, value: t.value ?? '' }));
+  const describe = async (type: string, input: Record<string, unknown>, nameField: string, parent?: string): Promise<MeshState> => {
+    const field = type.charAt(0).toLowerCase() + type.slice(1);
+    const d = (await send(`Describe${type}`, input))[field] as { spec: Record<string, unknown>; metadata: { arn: string } } & Record<string, unknown>;
+    return { type, name: d[nameField] as string, ...(parent ? { parent } : {}), spec: d.spec, tags: await tags(d.metadata.arn) };
+  };
+  const list = async (op: string, field: string, input: Record<string, unknown>) => (await send(op, { meshName, ...input }))[field] as Record<string, string>[];
+  const out: MeshState[] = [await describe('Mesh', { meshName }, 'meshName')];
+  const kinds: [string, string, string, [string, string, string, string]?][] = [
+    ['VirtualNode', 'ListVirtualNodes', 'virtualNodes'],
+    ['VirtualRouter', 'ListVirtualRouters', 'virtualRouters', ['Route', 'ListRoutes', 'routes', 'routeName']],
+    ['VirtualService', 'ListVirtualServices', 'virtualServices'],
+    ['VirtualGateway', 'ListVirtualGateways', 'virtualGateways', ['GatewayRoute', 'ListGatewayRoutes', 'gatewayRoutes', 'gatewayRouteName']],
+  ];
+  for (const [type, op, field, child] of kinds) {
+    const nameField = `${type.charAt(0).toLowerCase()}${type.slice(1)}Name`;
+    for (const ref of await list(op, field, {})) {
+      out.push(await describe(type, { meshName, [nameField]: ref[nameField] }, nameField));
+      if (!child) continue;
+      const [childType, childOp, childField, childName] = child;
+      for (const c of await list(childOp, childField, { [nameField]: ref[nameField] })) {
+        out.push(await describe(childType, { meshName, [nameField]: ref[nameField], [childName]: c[childName] }, childName, ref[nameField]));
+      }
     }
   }
   return out;
