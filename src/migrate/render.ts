@@ -42,12 +42,15 @@ const PAST: Record<ActionType, string> = { create: 'created', update: 'updated',
 
 export const appliedLine = (a: Action): string => `${PAST[a.action]} ${titleOf(a.kind)} ${pathOf(a)}\n`;
 
+const SHOWN = 20;
+
 export function failureText(report: ApplyReport): string {
   const f = report.failed!;
   const lines = [
     `failed: ${f.action.action} ${titleOf(f.action.kind)} ${pathOf(f.action)}: ${f.error}`,
     `${report.applied.length} change(s) were applied before the failure (listed above); ${report.notAttempted.length} not attempted:`,
-    ...report.notAttempted.map((a) => `  ${a.action} ${titleOf(a.kind)} ${pathOf(a)}`),
+    ...report.notAttempted.slice(0, SHOWN).map((a) => `  ${a.action} ${titleOf(a.kind)} ${pathOf(a)}`),
+    ...(report.notAttempted.length > SHOWN ? [`  … and ${report.notAttempted.length - SHOWN} more (--output json lists them all)`] : []),
     're-running the import after fixing the cause continues from the current state.',
   ];
   return `${lines.join('\n')}\n`;

@@ -141,6 +141,7 @@ test('a YAML template with short-form intrinsics, parameters, mappings and condi
     ['AWS::AppMesh::VirtualGateway', 'condition WithGateway is false'], ['AWS::Logs::LogGroup', 'not an App Mesh resource'],
   ]);
   await importJson(server, env, [file]);
+  assert.deepEqual((await importJson(server, env, [file])).summary, { create: 0, update: 0, unchanged: 6, delete: 0 }, 're-import is a no-op');
   const state = await readMeshState(client, 'shop');
   const spec = (name: string) => state.find((s) => s.name === name)!.spec;
   assert.deepEqual(state.find((s) => s.type === 'Mesh')!.tags, [{ key: 'env', value: 'shop' }]);

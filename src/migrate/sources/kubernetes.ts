@@ -15,6 +15,24 @@ const KINDS: Readonly<Record<string, MeshKind | 'BackendGroup'>> = Object.freeze
 }));
 
 type Obj = Record<string, unknown>;
+
+/** The spec fields of each custom resource (apis/appmesh/v1beta2); anything else is an error, never dropped. */
+const SPEC_FIELDS: Readonly<Record<string, readonly string[]>> = Object.freeze(Object.assign(Object.create(null) as Record<string, readonly string[]>, {
+  mesh: ['awsName', 'namespaceSelector', 'egressFilter', 'meshOwner', 'meshServiceDiscovery'],
+  virtualNode: ['awsName', 'podSelector', 'listeners', 'serviceDiscovery', 'backends', 'backendGroups', 'backendDefaults', 'logging', 'meshRef'],
+  virtualService: ['awsName', 'provider', 'meshRef'],
+  virtualRouter: ['awsName', 'listeners', 'routes', 'meshRef'],
+  virtualGateway: ['awsName', 'namespaceSelector', 'podSelector', 'gatewayRouteSelector', 'listeners', 'logging', 'backendDefaults', 'meshRef'],
+  gatewayRoute: ['awsName', 'priority', 'httpRoute', 'http2Route', 'grpcRoute', 'virtualGatewayRef', 'meshRef'],
+  BackendGroup: ['virtualservices', 'meshRef'],
+  route: ['name', 'priority', 'httpRoute', 'http2Route', 'grpcRoute', 'tcpRoute'],
+}));
+
+function checkFields(value: Obj, fields: readonly string[], where: string): void {
+  for (const k of Object.keys(value)) {
+    if (!fields.includes(k)) throw new SourceError(`${where}.${k}: not a field of this resource (expected one of: ${fields.join(', ')})`);
+  }
+}
 const isRecord = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
@@ -94,6 +112,7 @@ export function readKubernetes(docs: { doc: unknown; file: string }[]): SourceRe
     }
     if (!name) throw new SourceError(`${origin}: metadata.name is required`);
     const spec = isRecord(doc.spec) ? doc.spec : {};
+    checkFields(spec, SPEC_FIELDS[kind]!, `${origin}: spec`);
     const defaultName = kind === Kind.mesh ? name : kind === Kind.virtualService ? `${name}.${namespace}` : `${name}_${namespace}`;
     crs.push({ kind, name, namespace, labels: labelsOf(meta), spec, origin, awsName: str(spec.awsName) ?? defaultName });
   }
@@ -213,6 +232,7 @@ export function readKubernetes(docs: { doc: unknown; file: string }[]): SourceRe
         emit(cr, Kind.virtualRouter, mesh.awsName, cr.awsName, toSpec(cr, Kind.virtualRouter, pick(s, ['listeners']), 'spec'), undefined, meshOwner);
         for (const [i, r] of (Array.isArray(s.routes) ? s.routes : []).entries()) {
           const route = isRecord(r) ? r : {};
+          checkFields(route, SPEC_FIELDS.route!, `${cr.origin}: spec.routes[${i}]`);
           const routeName = str(route.name);
           if (!routeName) throw new SourceError(`${cr.origin}: spec.routes[${i}].name is required`);
           const spec = toSpec(cr, Kind.route, pick(route, ['httpRoute', 'http2Route', 'grpcRoute', 'tcpRoute', 'priority']), `spec.routes[${i}]`);
