@@ -207,6 +207,29 @@ Resources:
   ]);
 });
 
+test('templates imported together resolve each other\'s exports (CDK cross-stack references)', async () => {
+  const stacks = join(dir, 'stacks');
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(stacks);
+  // As `cdk synth` writes a mesh in one stack and a node using it in another.
+  writeFileSync(join(stacks, 'MeshStack.template.json'), JSON.stringify({
+    Resources: { Mesh73A573F6: { Type: 'AWS::AppMesh::Mesh', Properties: { MeshName: 'shared', Spec: {} } } },
+    Outputs: { ExportsOutputFnGetAttMesh73A573F6MeshName2A5B62A8: {
+      Value: { 'Fn::GetAtt': ['Mesh73A573F6', 'MeshName'] }, Export: { Name: 'MeshStack:ExportsOutputFnGetAttMesh73A573F6MeshName2A5B62A8' },
+    } },
+  }));
+  writeFileSync(join(stacks, 'AppStack.template.json'), JSON.stringify({
+    Resources: { Node: { Type: 'AWS::AppMesh::VirtualNode', Properties: {
+      MeshName: { 'Fn::ImportValue': 'MeshStack:ExportsOutputFnGetAttMesh73A573F6MeshName2A5B62A8' }, VirtualNodeName: 'app', Spec: {},
+    } } },
+  }));
+  const r = await importJson(server, env, ['--dry-run', stacks]);
+  assert.deepEqual(r.plan.map((a) => `${a.action} ${a.type} ${a.meshName}/${a.name}`), ['create Mesh shared/shared', 'create VirtualNode shared/app']);
+  const alone = await appmeshd(['import', '--endpoint-url', server.endpoint, '--dry-run', join(stacks, 'AppStack.template.json')], env);
+  assert.equal(alone.code, 1);
+  assert.match(alone.stderr, /Resources\.Node\.Properties\.MeshName\.Fn::ImportValue: no template of this import exports MeshStack:/);
+});
+
 test('errors name the resource and the property path', async () => {
   const cases: [string, RegExp][] = [
     [`Resources:\n  N:\n    Type: AWS::AppMesh::VirtualNode\n    Properties:\n      MeshName: m\n      VirtualNodeName: n\n      Spec:\n        Listeners: [{PortMapping: {Port: 80, Protocol: http}}]\n        ServiceDiscovery: {DNS: {Hostname: !GetAtt Missing.Name}}\n`,

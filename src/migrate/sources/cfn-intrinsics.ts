@@ -54,6 +54,8 @@ export class TemplateEvaluator {
     supplied: ReadonlyMap<string, string>,
     private readonly pseudo: Pseudo,
     private readonly resolveResource: ResourceResolver,
+    /** The value another template of the same import exports under a name (Fn::ImportValue). */
+    private readonly importValue: (name: string, path: string) => Value | undefined = () => undefined,
   ) {
     this.mappings = toMap(template.Mappings, 'Mappings', file);
     this.conditionDecls = toMap(template.Conditions, 'Conditions', file);
@@ -280,6 +282,12 @@ export class TemplateEvaluator {
         return ev(found, `Mappings.${m}.${k1}.${k2}`);
       }
       case 'Fn::Base64': return Buffer.from(this.str(ev(arg, path), path)).toString('base64');
+      case 'Fn::ImportValue': {
+        const name = this.str(ev(arg, path), path);
+        const v = this.importValue(name, path);
+        if (v === undefined) this.fail(path, `no template of this import exports ${name} (import the stack that exports it together with this one)`);
+        return v;
+      }
       default:
         return this.fail(path, `${key} is not supported by the importer`);
     }

@@ -46,7 +46,15 @@ const NAME_PROPERTIES = (kind: MeshKind): string[] => {
   return kind === Kind.mesh ? ['MeshName'] : ['MeshName', 'MeshOwner', ...(t.parent ? [cfnName(t.parent.nameField)] : []), cfnName(t.nameField)];
 };
 
-export function readCloudFormation(file: string, template: Record<string, unknown>, stackName: string, opts: CfnOptions): SourceResult {
+/** Exports of the templates read together (Outputs.*.Export.Name → their value, evaluated on use). */
+export type Exports = Map<string, (path: string) => Value>;
+
+/**
+ * Prepares one template: registers its exports in `exports` at once (so templates read
+ * together can import from each other, as CDK cross-stack references do) and returns the
+ * function that reads its App Mesh resources.
+ */
+export function prepareCloudFormation(file: string, template: Record<string, unknown>, stackName: string, opts: CfnOptions, exports: Exports): () => SourceResult {
   const resources = new Map<string, Record<string, unknown>>();
   for (const [id, r] of Object.entries(template.Resources as Record<string, unknown>)) {
     if (!isRecord(r)) throw new SourceError(`${file}: Resources.${id}: expected an object`);
@@ -64,6 +72,7 @@ export function readCloudFormation(file: string, template: Record<string, unknow
   };
   const names = new Map<string, Names>();
   const resolving = new Set<string>();
+  const kindOf = (type: string): MeshKind | undefined => CFN_TYPES[type];
 
   const namesOf = (id: string, path: string): Names => {
     const known = names.get(id);
@@ -142,12 +151,30 @@ export function readCloudFormation(file: string, template: Record<string, unknow
     }
   };
 
-  const evaluator = new TemplateEvaluator(file, template, opts.parameters, pseudo, resolveResource);
+  const evaluator = new TemplateEvaluator(file, template, opts.parameters, pseudo, resolveResource, (name, path) => {
+    const value = exports.get(name);
+    return value ? value(path) : undefined;
+  });
+  for (const [id, output] of Object.entries(isRecord(template.Outputs) ? template.Outputs : {})) {
+    if (!isRecord(output) || !isRecord(output.Export) || output.Export.Name === undefined) continue;
+    if (output.Condition !== undefined && !evaluator.condition(String(output.Condition), `Outputs.${id}.Condition`)) continue;
+    const name = evaluator.eval(output.Export.Name, `Outputs.${id}.Export.Name`);
+    if (typeof name !== 'string') throw new SourceError(`${file}: Outputs.${id}.Export.Name: expected a string`);
+    if (exports.has(name)) throw new SourceError(`${file}: Outputs.${id}: the export ${name} is declared by another template too`);
+    exports.set(name, () => evaluator.eval(output.Value, `Outputs.${id}.Value`));
+  }
+  return () => readResources(file, resources, kindOf, evaluator, namesOf);
+}
+
+function readResources(
+  file: string, resources: Map<string, Record<string, unknown>>, kindOf: (type: string) => MeshKind | undefined,
+  evaluator: TemplateEvaluator, namesOf: (id: string, path: string) => Names,
+): SourceResult {
   const out: SourceResult = { resources: [], skipped: [] };
   for (const [id, r] of resources) {
     const origin = `${file}#${id}`;
     const type = String(r.Type);
-    const kind = CFN_TYPES[type];
+    const kind = kindOf(type);
     if (!kind) {
       out.skipped.push({ origin, type, reason: 'not an App Mesh resource' });
       continue;

@@ -5,7 +5,7 @@ import { basename, extname, join } from 'node:path';
 import { keyOf, type SourceResult } from '../resources.js';
 import { SourceError } from '../shapes.js';
 import { isCliJson, isExport, readCliJson, readExport } from './api-json.js';
-import { type CfnOptions, isCloudFormation, readCloudFormation } from './cloudformation.js';
+import { type CfnOptions, type Exports, isCloudFormation, prepareCloudFormation } from './cloudformation.js';
 import { isKubernetes, readKubernetes } from './kubernetes.js';
 import { MAX_SOURCE_BYTES, parseYamlDocuments } from './yaml.js';
 
@@ -82,6 +82,9 @@ function detect(docs: unknown[], file: string): Format | undefined {
 export function readSources(paths: string[], format: Format | undefined, cfn: CfnOptions): SourceResult {
   const out: SourceResult = { resources: [], skipped: [] };
   const k8sDocs: { doc: unknown; file: string }[] = [];
+  // Templates are read after every file was seen: one may import what another exports.
+  const templates: (() => SourceResult)[] = [];
+  const exports: Exports = new Map();
   for (const { file, explicit } of listSourceFiles(paths)) {
     if (statSync(file).size > MAX_SOURCE_BYTES) throw new SourceError(`${file}: larger than ${MAX_SOURCE_BYTES} bytes`);
     let docs: unknown[];
@@ -110,13 +113,18 @@ export function readSources(paths: string[], format: Format | undefined, cfn: Cf
         const template = expectOne('CloudFormation template');
         if (typeof template.Resources !== 'object' || template.Resources === null) throw new SourceError(`${file}: a template needs a Resources section`);
         if (template.Transform !== undefined) throw new SourceError(`${file}: templates with a Transform (SAM, macros, language extensions) must be processed first`);
-        part = readCloudFormation(file, template, stackNameOf(file), cfn);
-        break;
+        templates.push(prepareCloudFormation(file, template, stackNameOf(file), cfn, exports));
+        continue;
       }
       case 'k8s': k8sDocs.push(...docs.map((doc) => ({ doc, file }))); continue;
       case 'cli-json': part = readCliJson(docs, file); break;
       case 'appmeshd': part = readExport(expectOne('export'), file); break;
     }
+    out.resources.push(...part.resources);
+    out.skipped.push(...part.skipped);
+  }
+  for (const read of templates) {
+    const part = read();
     out.resources.push(...part.resources);
     out.skipped.push(...part.skipped);
   }
