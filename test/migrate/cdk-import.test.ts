@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { AppMeshClient } from '@aws-sdk/client-app-mesh';
+import { ServiceDiscovery } from '@aws-sdk/client-servicediscovery';
 import { parseAllDocuments, stringify } from 'yaml';
 import type { RunningServer } from '../helpers/server.js';
 import { CDK_APP, CDK_NAMES, CDK_STACK, expectedResources, K8S_MANIFESTS, K8S_NAMES, type Names } from './color-mesh.js';
@@ -74,12 +75,32 @@ test('cdk synth output imports to exactly what the CDK app declared', { skip }, 
   assert.ok(again.skipped.some((s) => s.type === 'file' && s.origin.endsWith('manifest.json')), JSON.stringify(again.skipped));
 });
 
-test('a proxy of an imported node gets the Envoy configuration the CDK app describes', { skip }, async () => {
-  const r = await appmeshd(['config-dump', 'mesh/color-mesh/virtualNode/front', '--endpoint', server.endpoint], {
+async function configDump(node: string): Promise<string> {
+  const r = await appmeshd(['config-dump', node, '--endpoint', server.endpoint], {
     ...process.env, APPMESHD_ROOT_ACCESS_KEY_ID: server.credentials.accessKeyId, APPMESHD_ROOT_SECRET_ACCESS_KEY: server.credentials.secretAccessKey,
   });
   assert.equal(r.code, 0, r.stderr);
-  const dump = JSON.stringify(JSON.parse(r.stdout));
+  return JSON.stringify(JSON.parse(r.stdout));
+}
+
+test('a proxy of an imported node gets the Envoy configuration the CDK app describes', { skip }, async () => {
+  // The Cloud Map namespace and service the template declares (skipped by the import) made through appmeshd's Cloud Map API, with one instance.
+  const sd = new ServiceDiscovery({ endpoint: server.endpoint, region: server.region, credentials: server.credentials });
+  try {
+    const op = (await sd.createHttpNamespace({ Name: 'color.local' })).OperationId!;
+    const namespaceId = (await sd.getOperation({ OperationId: op })).Operation!.Targets!.NAMESPACE!;
+    const serviceId = (await sd.createService({ Name: 'red', NamespaceId: namespaceId })).Service!.Id!;
+    await sd.registerInstance({ ServiceId: serviceId, InstanceId: 'red-1', Attributes: { AWS_INSTANCE_IPV4: '10.1.2.3', AWS_INSTANCE_PORT: '8080' } });
+  } finally {
+    sd.destroy();
+  }
+  let dump = await configDump('mesh/color-mesh/virtualNode/front');
+  for (let i = 0; i < 100 && !dump.includes('10.1.2.3'); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    dump = await configDump('mesh/color-mesh/virtualNode/front');
+  }
+  assert.match(dump, /"address":"10\.1\.2\.3","port_value":8080/, 'the Cloud Map node red has its instance as an endpoint');
+  assert.match(dump, /"address":"blue\.color\.local","port_value":8080/, 'the DNS node blue resolves its hostname');
   const routes = [...dump.matchAll(/"weighted_clusters":\{"clusters":\[(.*?)\]/g)].map((m) => JSON.parse(`[${m[1]}]`) as { name: string; weight: number }[]);
   const split = routes.find((c) => c.length === 2);
   assert.ok(split, `a 3:1 split between blue and red in ${dump.slice(0, 2000)}`);
