@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { appmeshd, importJson, migrationFixture, readMeshState } from './support.js';
 
 const fixture = await migrationFixture('appmeshd-cfn-');
@@ -253,6 +254,29 @@ test('errors name the resource and the property path', async () => {
     assert.match(r.stderr, expected, `case ${i}`);
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'a message, not a stack trace');
   }
+});
+
+test('the import is authorized like any caller: a read-only IAM user can plan but not apply', async () => {
+  const iam = new IAMClient({ endpoint: server.endpoint, region: server.region, credentials: server.credentials });
+  let key: { AccessKeyId?: string; SecretAccessKey?: string };
+  try {
+    await iam.send(new CreateUserCommand({ UserName: 'viewer' }));
+    await iam.send(new PutUserPolicyCommand({ UserName: 'viewer', PolicyName: 'read', PolicyDocument: JSON.stringify({
+      Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['appmesh:Describe*', 'appmesh:List*'], Resource: '*' }],
+    }) }));
+    key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'viewer' }))).AccessKey!;
+  } finally {
+    iam.destroy();
+  }
+  const viewer = { ...env, AWS_PROFILE: '', AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'), AWS_ACCESS_KEY_ID: key.AccessKeyId!, AWS_SECRET_ACCESS_KEY: key.SecretAccessKey! };
+  const file = join(dir, 'viewer.json');
+  writeFileSync(file, JSON.stringify({ Resources: { M: { Type: 'AWS::AppMesh::Mesh', Properties: { MeshName: 'viewer-mesh' } } } }));
+  const plan = await appmeshd(['import', '--endpoint-url', server.endpoint, '--dry-run', file], viewer);
+  assert.equal(plan.code, 0, plan.stderr);
+  assert.match(plan.stdout, /^create\s+Mesh\s+viewer-mesh/m);
+  const apply = await appmeshd(['import', '--endpoint-url', server.endpoint, file], viewer);
+  assert.equal(apply.code, 1);
+  assert.match(apply.stderr, /failed: create Mesh viewer-mesh: AccessDeniedException: /);
 });
 
 test('a failure mid-way reports what was applied and what was not', async () => {

@@ -15,7 +15,7 @@ function parse(argv: string[], what: string) {
     args: argv, allowPositionals: true, strict: true,
     options: { 'data-dir': { type: 'string' }, store: { type: 'string' }, json: { type: 'boolean' } },
   });
-  if (positionals.length !== 1) throw new ConfigError(`usage: appmeshd ${what} FILE [--data-dir DIR] [--store postgres://…]`);
+  if (positionals.length !== 1) throw new ConfigError(`usage: appmeshd ${what} FILE [--data-dir DIR] [--store postgres://…] [--json]`);
   const storeUrl = values.store ?? process.env.APPMESHD_DATABASE_URL;
   return { file: resolve(positionals[0]!), dataDir: resolve(values['data-dir'] ?? './.appmeshd'), storeUrl, json: values.json ?? false };
 }
