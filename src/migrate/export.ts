@@ -1,11 +1,10 @@
 // Export: every resource of the server's meshes (or one) with its tags, as appmeshd's own
 // format or as a CloudFormation template; importing either into an empty server recreates
-// the same names, specs and tags.
+// the same names, specs and tags. Specs are written exactly as the server returns them.
 import { createHash } from 'node:crypto';
 import { Kind, type MeshKind } from '../appmesh/kinds.js';
 import { types } from '../appmesh/resources.js';
 import type { Actual, MeshClient } from './client.js';
-import { canonicalSpec } from './plan.js';
 import { APPLY_ORDER, keyOf, SPEC_SHAPE, userTags } from './resources.js';
 import { cfnName, toCloudFormation } from './shapes.js';
 import { EXPORT_FORMAT, EXPORT_VERSION, type ExportDocument, type ExportedResource } from './sources/api-json.js';
@@ -30,7 +29,7 @@ export function toExport(resources: Actual[], now = new Date()): ExportDocument 
       const names: Record<string, string> = { meshName: r.meshName };
       if (t.parent) names[t.parent.nameField] = r.parentName!;
       if (r.kind !== Kind.mesh) names[t.nameField] = r.name;
-      return { type: t.title, ...names, spec: canonicalSpec(r.kind, r.spec) ?? {}, tags: userTags(r.tags) };
+      return { type: t.title, ...names, spec: r.spec, tags: userTags(r.tags) };
     }),
   };
 }
@@ -59,7 +58,7 @@ export function toTemplate(resources: Actual[]): Record<string, unknown> {
       if (t.parent) props[cfnName(t.parent.nameField)] = getAtt(t.parent.kind, r.meshName, r.parentName!, cfnName(t.parent.nameField));
       props[cfnName(t.nameField)] = r.name;
     }
-    props.Spec = linkReferences(toCloudFormation(canonicalSpec(r.kind, r.spec), SPEC_SHAPE[r.kind]) ?? {}, r.meshName, getAtt);
+    props.Spec = linkReferences(toCloudFormation(r.spec, SPEC_SHAPE[r.kind]), r.meshName, getAtt);
     const tags = userTags(r.tags);
     if (tags.length) props.Tags = tags.map((x) => ({ Key: x.key, Value: x.value }));
     out[ids.get(keyOf(r))!] = { Type: `AWS::AppMesh::${t.title}`, Properties: props };

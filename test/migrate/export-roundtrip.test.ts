@@ -7,7 +7,8 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { TagResourceCommand, type AppMeshClient } from '@aws-sdk/client-app-mesh';
+import { AppMesh, TagResourceCommand, type AppMeshClient } from '@aws-sdk/client-app-mesh';
+import { gateway, gatewayRoute, httpRoute, richNode, router } from '../appmesh/fixtures.js';
 import { awsEnv, startServer, type RunningServer } from '../helpers/server.js';
 import { K8S_MANIFESTS } from './color-mesh.js';
 import { appmeshd, credentialsEnv, importJson, readMeshState, sdkClient, type MeshState } from './support.js';
@@ -37,7 +38,25 @@ before(async () => {
   for (const arn of arns) await client.send(new TagResourceCommand({ resourceArn: arn, tags: [{ key: 'owner', value: 'platform' }, { key: 'tier', value: '' }] }));
   expected = await readMeshState(client, 'color-k8s');
   assert.equal(expected.length, state.length);
+
+  // A second mesh using most of the spec surface (TLS, pools, outlier detection, retries, logging, rewrites).
+  const m = new AppMesh({ endpoint: source.endpoint, region: source.region, credentials: source.credentials });
+  try {
+    await m.createMesh({ meshName: 'rich', spec: { egressFilter: { type: 'ALLOW_ALL' }, serviceDiscovery: { ipPreference: 'IPv6_PREFERRED' } }, tags: [{ key: 'k', value: 'v' }] });
+    await m.createVirtualNode({ meshName: 'rich', virtualNodeName: 'app', spec: richNode('back.local') });
+    await m.createVirtualRouter({ meshName: 'rich', virtualRouterName: 'r', spec: router() });
+    await m.createRoute({ meshName: 'rich', virtualRouterName: 'r', routeName: 'main', spec: httpRoute('app') });
+    await m.createVirtualService({ meshName: 'rich', virtualServiceName: 'back.local', spec: { provider: { virtualRouter: { virtualRouterName: 'r' } } } });
+    await m.createVirtualGateway({ meshName: 'rich', virtualGatewayName: 'gw', spec: gateway() });
+    await m.createGatewayRoute({ meshName: 'rich', virtualGatewayName: 'gw', gatewayRouteName: 'api', spec: gatewayRoute('back.local') });
+  } finally {
+    m.destroy();
+  }
+  rich = await readMeshState(client, 'rich');
+  assert.equal(rich.length, 7);
 });
+
+let rich: MeshState[];
 
 after(async () => {
   client?.destroy();
@@ -50,30 +69,36 @@ async function importIntoEmptyServer(file: string, withTags: boolean): Promise<v
   started.push(target);
   const targetEnv = credentialsEnv(target, dir);
   const first = await importJson(target, targetEnv, [file]);
-  assert.equal(first.summary.create, expected.length);
+  assert.equal(first.summary.create, expected.length + rich.length);
   const c = sdkClient(target);
   try {
-    const state = await readMeshState(c, 'color-k8s');
-    assert.deepEqual(state.map((s) => ({ ...s, tags: withTags ? s.tags : [] })), expected.map((s) => ({ ...s, tags: withTags ? s.tags : [] })));
+    for (const [mesh, want] of [['color-k8s', expected], ['rich', rich]] as const) {
+      const state = await readMeshState(c, mesh);
+      assert.deepEqual(state.map((s) => ({ ...s, tags: withTags ? s.tags : [] })), want.map((s) => ({ ...s, tags: withTags ? s.tags : [] })), mesh);
+    }
   } finally {
     c.destroy();
   }
-  assert.deepEqual((await importJson(target, targetEnv, [file])).summary, { create: 0, update: 0, unchanged: expected.length, delete: 0 });
+  assert.deepEqual((await importJson(target, targetEnv, [file])).summary, { create: 0, update: 0, unchanged: expected.length + rich.length, delete: 0 });
 }
 
 test('export in appmeshd format recreates every resource and tag on an empty server', async () => {
   const file = join(dir, 'export.json');
   const r = await appmeshd(['export', '--endpoint-url', source.endpoint, '--output', file], env);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, new RegExp(`exported ${expected.length} resource\\(s\\)`));
+  assert.match(r.stderr, new RegExp(`exported ${expected.length + rich.length} resource\\(s\\)`));
   const doc = JSON.parse(readFileSync(file, 'utf8')) as { format: string; resources: { type: string }[] };
   assert.equal(doc.format, 'appmeshd-export');
+  const one = await appmeshd(['export', '--endpoint-url', source.endpoint, '--mesh', 'rich'], env);
+  assert.equal(one.code, 0, one.stderr);
+  assert.deepEqual((JSON.parse(one.stdout) as { resources: { type: string; meshName: string }[] }).resources.map((x) => `${x.type} ${x.meshName}`),
+    ['Mesh rich', 'VirtualNode rich', 'VirtualRouter rich', 'Route rich', 'VirtualService rich', 'VirtualGateway rich', 'GatewayRoute rich'], 'one mesh, in creation order');
   await importIntoEmptyServer(file, true);
 });
 
 test('export as a CloudFormation template reads back to the same state', async () => {
   const file = join(dir, 'export.template.json');
-  const r = await appmeshd(['export', '--endpoint-url', source.endpoint, '--mesh', 'color-k8s', '--format', 'cloudformation', '--output', file], env);
+  const r = await appmeshd(['export', '--endpoint-url', source.endpoint, '--format', 'cloudformation', '--output', file], env);
   assert.equal(r.code, 0, r.stderr);
   const t = JSON.parse(readFileSync(file, 'utf8')) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
   const route = Object.values(t.Resources).find((x) => x.Type === 'AWS::AppMesh::Route' && x.Properties.RouteName === 'split')!;
