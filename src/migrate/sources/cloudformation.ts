@@ -47,7 +47,7 @@ const NAME_PROPERTIES = (kind: MeshKind): string[] => {
 };
 
 /** Exports of the templates read together (Outputs.*.Export.Name → their value, evaluated on use). */
-export type Exports = Map<string, (path: string) => Value>;
+export type Exports = Map<string, () => Value>;
 
 /**
  * Prepares one template: registers its exports in `exports` at once (so templates read
@@ -72,7 +72,6 @@ export function prepareCloudFormation(file: string, template: Record<string, unk
   };
   const names = new Map<string, Names>();
   const resolving = new Set<string>();
-  const kindOf = (type: string): MeshKind | undefined => CFN_TYPES[type];
 
   const namesOf = (id: string, path: string): Names => {
     const known = names.get(id);
@@ -151,9 +150,9 @@ export function prepareCloudFormation(file: string, template: Record<string, unk
     }
   };
 
-  const evaluator = new TemplateEvaluator(file, template, opts.parameters, pseudo, resolveResource, (name, path) => {
+  const evaluator = new TemplateEvaluator(file, template, opts.parameters, pseudo, resolveResource, (name) => {
     const value = exports.get(name);
-    return value ? value(path) : undefined;
+    return value ? value() : undefined;
   });
   for (const [id, output] of Object.entries(isRecord(template.Outputs) ? template.Outputs : {})) {
     if (!isRecord(output) || !isRecord(output.Export) || output.Export.Name === undefined) continue;
@@ -161,20 +160,24 @@ export function prepareCloudFormation(file: string, template: Record<string, unk
     const name = evaluator.eval(output.Export.Name, `Outputs.${id}.Export.Name`);
     if (typeof name !== 'string') throw new SourceError(`${file}: Outputs.${id}.Export.Name: expected a string`);
     if (exports.has(name)) throw new SourceError(`${file}: Outputs.${id}: the export ${name} is declared by another template too`);
-    exports.set(name, () => evaluator.eval(output.Value, `Outputs.${id}.Value`));
+    let evaluating = false;
+    exports.set(name, () => {
+      if (evaluating) throw new SourceError(`${file}: Outputs.${id}: the export ${name} depends on itself`);
+      evaluating = true;
+      try { return evaluator.eval(output.Value, `Outputs.${id}.Value`); } finally { evaluating = false; }
+    });
   }
-  return () => readResources(file, resources, kindOf, evaluator, namesOf);
+  return () => readResources(file, resources, evaluator, namesOf);
 }
 
 function readResources(
-  file: string, resources: Map<string, Record<string, unknown>>, kindOf: (type: string) => MeshKind | undefined,
-  evaluator: TemplateEvaluator, namesOf: (id: string, path: string) => Names,
+  file: string, resources: Map<string, Record<string, unknown>>, evaluator: TemplateEvaluator, namesOf: (id: string, path: string) => Names,
 ): SourceResult {
   const out: SourceResult = { resources: [], skipped: [] };
   for (const [id, r] of resources) {
     const origin = `${file}#${id}`;
     const type = String(r.Type);
-    const kind = kindOf(type);
+    const kind = CFN_TYPES[type];
     if (!kind) {
       out.skipped.push({ origin, type, reason: 'not an App Mesh resource' });
       continue;
