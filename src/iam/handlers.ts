@@ -32,7 +32,7 @@ function afterMarker(input: Input): string | undefined {
 }
 
 /** One page of `rows` (fetched with limit max+1) in IAM's Marker/IsTruncated form. */
-function page<T>(rows: StoredResource<T>[], maxItems: number): { rows: StoredResource<T>[]; IsTruncated: boolean; Marker?: string } {
+function page<T>(rows: readonly StoredResource<T>[], maxItems: number): { rows: readonly StoredResource<T>[]; IsTruncated: boolean; Marker?: string } {
   if (rows.length <= maxItems) return { rows, IsTruncated: false };
   const shown = rows.slice(0, maxItems);
   return { rows: shown, IsTruncated: true, Marker: marker(shown[shown.length - 1]!.name) };

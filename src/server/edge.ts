@@ -10,10 +10,11 @@ import {
   SigV4Error, checkClockSkew, parseAuthorization, sha256Hex, verifySignature,
 } from '../auth/sigv4.js';
 import type { Store } from '../store/types.js';
-import type { Logger } from './logger.js';
-import { apiLatency, apiRequests, authFailures, registry } from './metrics.js';
+import { type Logger, requestLogger } from './logger.js';
+import { authFailures, recordApiRequest, registry } from './metrics.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+const EMPTY_SHA256 = sha256Hex('');
 
 export interface EdgeDeps {
   region: string;
@@ -81,6 +82,7 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
   const bySigningName = new Map(deps.services.map((s) => [s.signingName, s]));
   const fallback = deps.services[0]!;
   const guess = (raw: RawRequest) => deps.services.find((s) => s.recognizes(raw)) ?? fallback;
+  const requestLog = requestLogger(deps.log);
 
   async function handle(req: IncomingMessage, res: ServerResponse, via?: EndpointVia): Promise<void> {
     const started = process.hrtime.bigint();
@@ -133,7 +135,7 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
         authFailures.inc({ reason: 'unknown-key' });
         throw new ApiError('UnrecognizedClientException', 'The security token included in the request is invalid.', 403);
       }
-      verifySignature(cred.secretAccessKey, { ...raw, payloadHash: sha256Hex(raw.body) }, parsed);
+      verifySignature(cred.secretAccessKey, { ...raw, payloadHash: raw.body.length ? sha256Hex(raw.body) : EMPTY_SHA256 }, parsed);
       const ctx: RequestContext = {
         requestId, identity: cred.identity, region: deps.region, accountId: deps.accountId, sourceIp,
         receivedAt: Date.now(), ...(via ? { via } : {}),
@@ -159,9 +161,8 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
       send(res, service.protocol.encodeError(apiErr, requestId));
     } finally {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      apiRequests.inc({ service: service.signingName, operation, status: String(status) });
-      apiLatency.observe({ service: service.signingName, operation }, seconds);
-      deps.log.info({
+      recordApiRequest(service.signingName, operation, status, seconds);
+      requestLog.info({
         requestId, service: service.signingName, operation, status, ms: Math.round(seconds * 1e5) / 100, accessKeyId, sourceIp,
         ...(errorCode ? { error: errorCode } : {}), ...(via ? { vpce: via.vpcEndpointId } : {}),
       }, 'request');

@@ -65,8 +65,11 @@ export class StoreUnavailableError extends Error {
 export interface StoreReader {
   get<S = unknown>(kind: string, scope: string, name: string): Promise<StoredResource<S> | undefined>;
   getByArn<S = unknown>(arn: string): Promise<StoredResource<S> | undefined>;
-  /** Ordered by name. */
-  list<S = unknown>(kind: string, scope: string, opts?: ListOptions): Promise<StoredResource<S>[]>;
+  /**
+   * Ordered by name. Results may be shared (a backend may answer the same frozen page until a commit touches the
+   * kind and scope): never mutate them.
+   */
+  list<S = unknown>(kind: string, scope: string, opts?: ListOptions): Promise<readonly StoredResource<S>[]>;
   /** Every row of a kind, across scopes, ordered by scope then name. */
   listKind<S = unknown>(kind: string, scopePrefix?: string): Promise<StoredResource<S>[]>;
   count(kind: string, scope: string): Promise<number>;

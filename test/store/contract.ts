@@ -178,6 +178,21 @@ export function storeContract(
       assert.deepEqual(await store.listKind('nothing'), []);
     });
 
+    test('a listing reflects every commit to its kind and scope, and repeated listings agree', async (store) => {
+      await put(store, resource('virtualNode', 'm', 'a'));
+      const first = await store.list('virtualNode', 'm', { limit: 10 });
+      assert.deepEqual((await store.list('virtualNode', 'm', { limit: 10 })).map((r) => r.name), ['a']);
+      await put(store, resource('virtualNode', 'm', 'b'));
+      assert.deepEqual((await store.list('virtualNode', 'm', { limit: 10 })).map((r) => r.name), ['a', 'b']);
+      await put(store, { ...resource('virtualNode', 'm', 'a'), version: 2 });
+      assert.equal((await store.list('virtualNode', 'm', { limit: 10 }))[0]?.version, 2);
+      await store.transact((tx) => tx.delete('virtualNode', 'm', 'b'));
+      assert.deepEqual((await store.list('virtualNode', 'm', { limit: 10 })).map((r) => r.name), ['a']);
+      await put(store, resource('virtualNode', 'other', 'z'));
+      assert.deepEqual((await store.list('virtualNode', 'm', { limit: 10 })).map((r) => r.name), ['a']);
+      assert.deepEqual(first.map((r) => [r.name, r.version]), [['a', 1]], 'an earlier result is never changed');
+    });
+
     test('count counts one kind in one scope', async (store) => {
       for (const n of ['a', 'b', 'c']) await put(store, resource('virtualNode', 'm', n));
       await put(store, resource('virtualNode', 'other', 'a'));
@@ -187,6 +202,39 @@ export function storeContract(
       assert.equal(await store.count('virtualNode', 'none'), 0);
       await store.transact((tx) => tx.delete('virtualNode', 'm', 'b'));
       assert.equal(await store.count('virtualNode', 'm'), 2);
+    });
+
+    test('count is unchanged by updates and by deleting nothing, and follows rolled-back writes', async (store) => {
+      await put(store, resource('virtualNode', 'm', 'a'));
+      await put(store, { ...resource('virtualNode', 'm', 'a'), version: 2 });
+      assert.equal(await store.count('virtualNode', 'm'), 1);
+      assert.equal(await store.transact((tx) => tx.delete('virtualNode', 'm', 'missing')), false);
+      assert.equal(await store.count('virtualNode', 'm'), 1);
+      await assert.rejects(store.transact(async (tx) => {
+        await tx.put(resource('virtualNode', 'm', 'b'));
+        assert.equal(await tx.count('virtualNode', 'm'), 2);
+        throw new Boom('undo');
+      }), Boom);
+      assert.equal(await store.count('virtualNode', 'm'), 1);
+      await store.transact((tx) => tx.delete('virtualNode', 'm', 'a'));
+      assert.equal(await store.count('virtualNode', 'm'), 0);
+    });
+
+    test('concurrent transactions commit or fail each on its own', async (store) => {
+      const outcomes = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => store.transact(async (tx) => {
+        await tx.put(resource('virtualNode', 'm', `n${String(i).padStart(2, '0')}`));
+        if (i % 3 === 0) throw new Boom(`fail ${i}`);
+        // A conflict the body catches leaves its transaction usable.
+        if (i % 3 === 1) await tx.put(resource('virtualNode', 'm', `n${String(i).padStart(2, '0')}`), { absent: true }).catch(() => undefined);
+        return i;
+      })));
+      outcomes.forEach((o, i) => {
+        if (i % 3 === 0) assert.equal(o.status, 'rejected', `transaction ${i}`);
+        else assert.deepEqual(o, { status: 'fulfilled', value: i }, `transaction ${i}`);
+      });
+      const names = (await store.list('virtualNode', 'm')).map((r) => r.name);
+      assert.deepEqual(names, Array.from({ length: 30 }, (_, i) => i).filter((i) => i % 3 !== 0).map((i) => `n${String(i).padStart(2, '0')}`));
+      assert.equal(await store.count('virtualNode', 'm'), 20);
     });
 
     test('getByArn finds the row; an arn belongs to one row at a time', async (store) => {

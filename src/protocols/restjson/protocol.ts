@@ -63,7 +63,16 @@ export class RestJsonProtocol implements Protocol {
 
   encodeResult(op: OperationModel, output: unknown, requestId: string): RawResponse {
     const headers: Record<string, string> = { 'content-type': 'application/json', 'x-amzn-requestid': requestId };
-    return { status: op.http.responseCode ?? 200, headers, body: JSON.stringify(output ?? {}) };
+    return { status: op.http.responseCode ?? 200, headers, body: this.encodeBody(output) };
+  }
+
+  /** A frozen output (a handler's memoized answer for unchanged data) is encoded once and its bytes reused. */
+  private readonly encoded = new WeakMap<object, Buffer>();
+  private encodeBody(output: unknown): string | Buffer {
+    if (typeof output !== 'object' || output === null || !Object.isFrozen(output)) return JSON.stringify(output ?? {});
+    let body = this.encoded.get(output);
+    if (!body) this.encoded.set(output, (body = Buffer.from(JSON.stringify(output))));
+    return body;
   }
 
   encodeError(err: ApiError, requestId: string): RawResponse {

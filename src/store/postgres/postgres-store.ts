@@ -105,8 +105,8 @@ function reader(exec: Exec): StoreReader {
       return rows.map((r) => toResource<S>(r));
     },
     async count(kind: string, scope: string) {
-      const { rows } = await exec<{ n: number }>('SELECT count(*)::integer AS n FROM resources WHERE kind = $1 AND scope = $2', [kind, scope]);
-      return rows[0]!.n;
+      const { rows } = await exec<{ n: number }>('SELECT n::integer AS n FROM resource_counts WHERE kind = $1 AND scope = $2', [kind, scope]);
+      return rows[0]?.n ?? 0;
     },
   };
 }
@@ -237,7 +237,7 @@ export class PostgresStore implements Store {
     return this.read.getByArn<S>(arn);
   }
 
-  list<S>(kind: string, scope: string, opts?: ListOptions): Promise<StoredResource<S>[]> {
+  list<S>(kind: string, scope: string, opts?: ListOptions): Promise<readonly StoredResource<S>[]> {
     return this.read.list<S>(kind, scope, opts);
   }
 

@@ -30,4 +30,19 @@ export const sqliteMigrations: string[] = [
      holder TEXT NOT NULL,
      expires_at INTEGER NOT NULL
    ) WITHOUT ROWID;`,
+  // 3: per-(kind, scope) row counts kept by triggers, so quota checks cost the same at any size.
+  `CREATE TABLE resource_counts (
+     kind TEXT NOT NULL,
+     scope TEXT NOT NULL,
+     n INTEGER NOT NULL,
+     PRIMARY KEY (kind, scope)
+   ) WITHOUT ROWID;
+   INSERT INTO resource_counts (kind, scope, n) SELECT kind, scope, count(*) FROM resources GROUP BY kind, scope;
+   CREATE TRIGGER resource_counts_insert AFTER INSERT ON resources BEGIN
+     INSERT INTO resource_counts (kind, scope, n) VALUES (NEW.kind, NEW.scope, 1)
+       ON CONFLICT (kind, scope) DO UPDATE SET n = n + 1;
+   END;
+   CREATE TRIGGER resource_counts_delete AFTER DELETE ON resources BEGIN
+     UPDATE resource_counts SET n = n - 1 WHERE kind = OLD.kind AND scope = OLD.scope;
+   END;`,
 ];

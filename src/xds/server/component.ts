@@ -33,7 +33,7 @@ export function createXdsComponent(app: App, cloudMap: CloudMapSource): XdsCompo
   const cache = new ProxyConfigCache({
     translate: translateProxy,
     // One strict encode (with validation) per distinct resource, not per proxy and resource.
-    encode: cachingEncoder((typeUrl, json) => encodeResource(typeUrl, json)),
+    encode: cachingEncoder((typeUrl, json) => encodeResource(typeUrl, json, { cache: true })),
     onProblem: (key, message) => {
       xdsConfigErrors.inc();
       log.error({ proxy: key, message }, 'proxy configuration not published; proxies keep their last good one');

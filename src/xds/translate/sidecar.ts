@@ -12,7 +12,7 @@ import {
   routerFilter, socketAddress, T, type Json,
 } from './envoy.js';
 import { egressCluster, healthChecks, type ClusterBuild } from './clusters.js';
-import { ipPreferenceOf, providerOf, type ServicePort, type TargetRef } from './model.js';
+import { ipPreferenceOf, memo, providerOf, type ServicePort, type TargetRef } from './model.js';
 import { clusterNameOf, listenerTimeouts, serviceRoutes, serviceVirtualHostRoutes } from './routes.js';
 import {
   acmClientWarning, acmListenerWarning, applicableClientTls, downstreamTransportSocket, listenerTlsPlan, upstreamTransportSocket, type ListenerTlsPlan,
@@ -256,7 +256,15 @@ function passthroughCluster(name: string): EnvoyResource {
 
 export function translateVirtualNode(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>): ProxyConfig {
   const out: ProxyConfig = { listeners: [], routes: [], clusters: [], endpoints: [], secrets: [] };
-  ingress(s, vn, out);
+  // The ingress side depends on the node alone: memoized, so a change elsewhere (a backend's route) leaves its
+  // resources the same objects (looked up again inside, so the memo records that it read the node).
+  const inbound = memo(s, `sidecar-ingress\0${vn.name}`, () => {
+    const part: ProxyConfig = { listeners: [], routes: [], clusters: [], endpoints: [], secrets: [] };
+    ingress(s, s.virtualNodes.get(vn.name) ?? vn, part);
+    return part;
+  });
+  for (const k of ['listeners', 'routes', 'clusters', 'endpoints', 'secrets'] as const) out[k].push(...inbound[k]);
+  if (inbound.warnings) out.warnings = [...inbound.warnings];
   egress(s, vn, out);
   return out;
 }
