@@ -20,7 +20,10 @@ import { startServer, type RunningServer } from '../helpers/server.js';
 import { appmeshd, sdkClient } from './support.js';
 
 type Row = Record<string, string | null>;
-interface Tables { resources: Row[]; changes: Row[] }
+/** The store's tables; `counts` is the trigger-kept resource_counts (rows with n > 0). */
+interface Tables { resources: Row[]; changes: Row[]; counts: Row[] }
+
+const byScope = (r: Row) => `${r.kind}\0${r.scope}`;
 
 const dirs: string[] = [];
 const tmp = (prefix: string) => { const d = mkdtempSync(join(tmpdir(), prefix)); dirs.push(d); return d; };
@@ -36,6 +39,7 @@ function sqliteTables(file: string): Tables {
     return {
       resources: sortRows((db.prepare('SELECT * FROM resources').all() as Record<string, unknown>[]).map(norm), byKey),
       changes: sortRows((db.prepare('SELECT * FROM changes').all() as Record<string, unknown>[]).map(norm), (r) => r.revision!.padStart(20, '0')),
+      counts: sortRows((db.prepare('SELECT * FROM resource_counts WHERE n > 0').all() as Record<string, unknown>[]).map(norm), byScope),
     };
   } finally {
     db.close();
@@ -50,6 +54,7 @@ async function pgTables(url: string): Promise<Tables> {
     return {
       resources: sortRows(await all('SELECT * FROM resources'), byKey),
       changes: sortRows(await all('SELECT * FROM changes'), (r) => r.revision!.padStart(20, '0')),
+      counts: sortRows(await all('SELECT * FROM resource_counts WHERE n > 0'), byScope),
     };
   } finally {
     await c.end();
@@ -104,6 +109,10 @@ function assertSnapshotOf(backup: Tables, liveAfter: Tables, revision: number): 
   const expectedKeys = [...last.values()].filter((c) => c.op === 'put');
   assert.deepEqual(backup.resources.map(byKey).sort(), expectedKeys.map(byKey).sort(), 'exactly the rows that existed at that revision');
   for (const r of backup.resources) assert.equal(r.revision, last.get(byKey(r))!.revision, `${byKey(r)} as its last change before the backup left it`);
+  // The quota counts agree with the rows.
+  const counted = new Map<string, number>();
+  for (const r of backup.resources) counted.set(byScope(r), (counted.get(byScope(r)) ?? 0) + 1);
+  assert.deepEqual(backup.counts.map((c) => [byScope(c), Number(c.n)]), [...counted].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
   // Rows not written since are identical to the live ones.
   const live = new Map(liveAfter.resources.map((r) => [byKey(r), r]));
   let same = 0;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { SQLITE_FILE_NAME } from '../../store/open.js';
 import { migrateSqlite } from '../../store/sqlite/sqlite-store.js';
-import { BACKUP_FORMAT, BACKUP_VERSION, BackupError, CONTAINER_DDL, dataDirFiles, FILES_TABLE, META_TABLE, ROWS_TABLE } from './format.js';
+import { BACKUP_FORMAT, BACKUP_VERSION, BackupError, CONTAINER_DDL, dataDirFiles, FILES_TABLE, META_TABLE, NOT_RESTORED, ROWS_TABLE } from './format.js';
 
 export interface BackupResult { file: string; backend: 'sqlite' | 'postgres'; revision: number; rows: Record<string, number>; files: number }
 
@@ -87,7 +87,8 @@ async function fromPostgres(url: string, target: string): Promise<Partial> {
         schema = String(rows[0]!.v);
         continue;
       }
-      if (name === 'leases') continue;
+      // Leases belong to running processes; derived tables are rebuilt by the container's triggers as rows go in.
+      if (NOT_RESTORED.has(name)) continue;
       const local = sqliteColumns(name);
       const insertNative = local.length ? undefined : db.prepare(`INSERT INTO ${ROWS_TABLE} (tbl, row) VALUES (?, ?)`);
       await client.query(`DECLARE backup_cursor NO SCROLL CURSOR FOR SELECT * FROM ${quote(name)}`);

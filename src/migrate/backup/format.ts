@@ -15,7 +15,12 @@ export const FILES_TABLE = 'appmeshd_backup_files';
 export const ROWS_TABLE = 'appmeshd_backup_rows';
 export const OWN_TABLES = new Set([META_TABLE, FILES_TABLE, ROWS_TABLE]);
 /** Tables never copied back: leases belong to processes that are gone; sqlite_sequence is SQLite's own. */
-export const NOT_RESTORED = new Set(['leases', 'sqlite_sequence', 'appmeshd_schema_migrations']);
+/**
+ * Tables the store's own triggers keep from other tables (per-(kind, scope) row counts):
+ * never copied row by row, since inserting the rows they derive from rebuilds them.
+ */
+export const DERIVED_TABLES: readonly string[] = ['resource_counts'];
+export const NOT_RESTORED = new Set(['leases', 'sqlite_sequence', 'appmeshd_schema_migrations', ...DERIVED_TABLES]);
 
 /** A refusal or a problem with the input, reported as one line rather than a stack trace. */
 export class BackupError extends Error {
