@@ -4,12 +4,13 @@ import type { ProfileSummary } from './lib/profile.js';
 import { fmt, median, type MachineInfo } from './lib/util.js';
 import type { TranslateResult } from './translate.js';
 import type { XdsResult, XdsRun } from './xds.js';
+import type { LogsResult } from './logs.js';
 
 export interface TargetCheck { target: string; measured: string; status: 'met' | 'missed' | 'not measured'; note?: string }
 
 export interface BenchResults {
   command: string; date: string; mode: 'quick' | 'full'; wallSeconds: number; machine: MachineInfo;
-  api?: ApiResult; xds?: XdsResult; translate?: TranslateResult; targets: TargetCheck[];
+  api?: ApiResult; xds?: XdsResult; translate?: TranslateResult; logs?: LogsResult; targets: TargetCheck[];
 }
 
 const status = (ok: boolean | undefined): TargetCheck['status'] => (ok === undefined ? 'not measured' : ok ? 'met' : 'missed');
@@ -104,6 +105,27 @@ export function checkTargets(r: Omit<BenchResults, 'targets'>): TargetCheck[] {
       measured: `cold ${fmt(cold, 2)}×, warm ${fmt(warm, 2)}×`, status: status(cold <= 2 && warm <= 2),
     });
   } else out.push({ target: 'Translation cost does not grow with the mesh', measured: '–', status: 'not measured' });
+  const ing = r.logs?.ingest;
+  out.push({
+    target: 'Logs ingest ≥ 100,000 events/s (100-byte messages, batches of 1,000, 4 writers, SigV4, durable, SQLite)',
+    measured: ing ? `${fmt(ing.eventsPerSecond)} events/s (server ${fmt(ing.serverCpuSeconds, 1)} CPU s, generator ${fmt(ing.generatorCpuSeconds, 1)} CPU s over ${fmt(ing.seconds, 1)} s)` : '–',
+    status: status(ing ? ing.eventsPerSecond >= 100_000 && ing.errors === 0 && ing.storedEvents >= ing.events : undefined),
+  });
+  const fs = r.logs?.filter ?? [];
+  const bigF = fs.at(-1);
+  const smallF = fs[0];
+  const fullSize = (bigF?.groupEvents ?? 0) >= 1_000_000;
+  out.push({
+    target: 'FilterLogEvents, one-term pattern, 1,000,000 events in one group: first page < 500 ms',
+    measured: bigF ? `${fmt(bigF.firstPageMs)} ms (${bigF.firstPageEvents} events; ${fmt(bigF.groupEvents)} events in the group)` : '–',
+    status: status(bigF ? bigF.firstPageMs < 500 : undefined), ...(bigF && !fullSize ? { note: `measured at ${bigF.groupEvents} events` } : {}),
+  });
+  const growth = bigF && smallF && bigF !== smallF ? (bigF.rssPeakMiB - bigF.rssBeforeMiB) - (smallF.rssPeakMiB - smallF.rssBeforeMiB) : undefined;
+  out.push({
+    target: 'FilterLogEvents memory flat in the group\'s size (peak RSS growth, 10× the events: < 32 MiB more)',
+    measured: bigF && smallF ? `${fmt(smallF.groupEvents)} events: +${fmt(smallF.rssPeakMiB - smallF.rssBeforeMiB)} MiB; ${fmt(bigF.groupEvents)}: +${fmt(bigF.rssPeakMiB - bigF.rssBeforeMiB)} MiB` : '–',
+    status: status(growth !== undefined ? growth < 32 : undefined),
+  });
   return out;
 }
 
@@ -181,6 +203,19 @@ export function markdown(r: BenchResults): string {
         s.push('', profileSection('Initial sync (all streams connecting at once)', pr.sync));
       }
     }
+  }
+  if (r.logs) {
+    const l = r.logs;
+    const o = l.options;
+    s.push('', '### CloudWatch Logs', '',
+      `Ingest: ${o.writers} writers, each with one PutLogEvents request in flight (closed loop, keep-alive, SigV4-signed), batches of ${o.batch} events of ${o.messageBytes} bytes into one stream each, ` +
+      `for ${o.ingestMs / 1000} s after a 1 s warm-up, on SQLite (WAL, synchronous=FULL: a batch is on disk before it is acknowledged); the stored events are counted back afterwards. ` +
+      'Filter: a one-term pattern (`ERROR`, one message in ten) over groups filled through the API; the first page is the median over the rounds; a full scan pages through the whole group.', '');
+    const i = l.ingest;
+    s.push(table(['events/s', 'batches/s', 'p50 ms', 'p99 ms', 'errors', 'server CPU s', 'generator CPU s', 'acknowledged / stored events'],
+      [[fmt(i.eventsPerSecond), fmt(i.batchesPerSecond, 1), fmt(i.p50Ms, 1), fmt(i.p99Ms, 1), String(i.errors), fmt(i.serverCpuSeconds, 1), fmt(i.generatorCpuSeconds, 1), `${i.events} / ${i.storedEvents}`]]));
+    s.push('', table(['Group events', 'First page ms', 'First page events', 'Full scan ms', 'Pages', 'Matches', 'RSS before MiB', 'RSS peak MiB'],
+      l.filter.map((f) => [fmt(f.groupEvents), fmt(f.firstPageMs), String(f.firstPageEvents), fmt(f.fullScanMs), String(f.pages), String(f.matches), fmt(f.rssBeforeMiB), fmt(f.rssPeakMiB)])));
   }
   if (r.translate) {
     const t = r.translate;

@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [--only api,xds,translate] [--profile auto|always|never] [--xds-auth sigv4|none] [--generator wrk|node] [--no-md]
+// npm run bench [-- --quick] [--only api,xds,translate,logs] [--profile auto|always|never] [--xds-auth sigv4|none] [--generator wrk|node] [--no-md]
 // Runs the benchmarks end to end (starting and stopping every server they need), prints the targets table, writes
 // bench/results/<full|quick>.json and the generated section of BENCHMARKS.md (a partial run — --only, other sizes,
 // --no-md — writes its JSON to the temp directory instead and leaves both alone).
@@ -12,6 +12,7 @@ import type { AdsMode } from './lib/ads.js';
 import { log, machineInfo, repoRoot } from './lib/util.js';
 import { runTranslate } from './translate.js';
 import { runXds } from './xds.js';
+import { runLogs } from './logs.js';
 
 const { values } = parseArgs({
   options: {
@@ -28,7 +29,7 @@ const { values } = parseArgs({
 });
 
 const quick = values.quick!;
-const only = new Set((values.only ?? 'api,xds,translate').split(',').map((s) => s.trim()));
+const only = new Set((values.only ?? 'api,xds,translate,logs').split(',').map((s) => s.trim()));
 const profile = values.profile as 'auto' | 'always' | 'never';
 if (!['auto', 'always', 'never'].includes(profile)) throw new Error('--profile must be auto, always or never');
 const generator = values.generator as 'wrk' | 'node';
@@ -73,6 +74,11 @@ async function main(): Promise<void> {
       modes, backends: 10, pushes: quick ? 2 : 3, restMs: quick ? 2000 : 5000, streamsPerChannel: 50,
       auth: values['xds-auth'] === 'none' ? 'none' : 'sigv4', profile,
     });
+  }
+  if (only.has('logs')) {
+    partial.logs = await runLogs(quick
+      ? { writers: 4, batch: 1000, messageBytes: 100, ingestMs: 3000, smallGroup: 20_000, bigGroup: 200_000, filterRounds: 3 }
+      : { writers: 4, batch: 1000, messageBytes: 100, ingestMs: 10_000, smallGroup: 100_000, bigGroup: 1_000_000, filterRounds: 5 });
   }
   const withWall = { ...partial, wallSeconds: (performance.now() - started) / 1000 } as Omit<BenchResults, 'targets'>;
   const results: BenchResults = { ...withWall, targets: checkTargets(withWall) };

@@ -32,6 +32,12 @@ const services = [
     'CreateUser', 'GetUser', 'ListUsers', 'DeleteUser', 'CreateAccessKey', 'ListAccessKeys', 'DeleteAccessKey',
     'PutUserPolicy', 'GetUserPolicy', 'ListUserPolicies', 'DeleteUserPolicy',
   ] },
+  { id: 'logs', file: 'logs-2014-03-28.json', operations: [
+    'CreateLogGroup', 'DeleteLogGroup', 'DescribeLogGroups', 'PutRetentionPolicy', 'DeleteRetentionPolicy',
+    'TagResource', 'UntagResource', 'ListTagsForResource', 'TagLogGroup', 'UntagLogGroup', 'ListTagsLogGroup',
+    'PutLogGroupDeletionProtection', 'CreateLogStream', 'DeleteLogStream', 'DescribeLogStreams', 'PutLogEvents', 'GetLogEvents',
+    'FilterLogEvents',
+  ] },
 ];
 
 const DROP = new Set(['documentation', 'documentationUrl', 'deprecated', 'deprecatedMessage', 'box', 'wrapper']);

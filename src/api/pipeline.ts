@@ -44,7 +44,7 @@ export async function runPipeline(
       if (violations.length) throw service.validationError(formatViolations(violations));
     }
     await authorizer.authorize(ctx, service.authorization(op.name, input, ctx));
-    const handler = service.handlers[op.name];
+    const handler = Object.hasOwn(service.handlers, op.name) ? service.handlers[op.name] : undefined;
     if (!handler) throw new ApiError('UnknownOperationException', `${op.name} is not implemented`, 400);
     const output = await handler(input, ctx);
     return { response: service.protocol.encodeResult(op, output, ctx.requestId), operation };

@@ -77,6 +77,8 @@ export interface ServiceDefinition {
   model: ServiceModel;
   protocol: Protocol;
   handlers: Record<string, Handler>;
+  /** Largest request body the service takes (default: the edge's 1 MiB). */
+  maxBodyBytes?: number;
   /** The error a validation failure becomes in this service's vocabulary. */
   validationError(message: string): ApiError;
   authorization(operation: string, input: Record<string, unknown>, ctx: RequestContext): AuthorizationTarget;

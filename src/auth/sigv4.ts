@@ -1,7 +1,7 @@
 // AWS Signature Version 4 verification for header-signed requests.
 // Derived signing keys are cached per (secret, date, region, service): deriving one costs
 // four HMACs, and every request of a day reuses the same key.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 
 export interface SignedRequest {
   method: string;
@@ -126,7 +126,7 @@ export function stringToSign(req: SignedRequest, parsed: ParsedAuthorization): s
 }
 
 export function sha256Hex(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex');
 }
 
 export function computeSignature(secret: string, req: SignedRequest, parsed: ParsedAuthorization): string {

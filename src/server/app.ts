@@ -9,6 +9,8 @@ import { EndpointSettler } from '../ec2/endpoint-settler.js';
 import { createEc2Service } from '../ec2/service.js';
 import { IamDirectory } from '../iam/directory.js';
 import { createIamService } from '../iam/service.js';
+import { createLogsService } from '../logs/service.js';
+import { RetentionJob } from '../logs/retention.js';
 import { PageTokens } from '../appmesh/page-token.js';
 import { IamAuthorizer } from '../auth/iam-authorizer.js';
 import { CredentialChain } from '../auth/credentials.js';
@@ -75,6 +77,7 @@ export async function startApp(config: AppConfig): Promise<App> {
     createEc2Service({
       store, region: config.region, accountId: config.accountId, zones: config.zones, serviceZones: config.serviceZones, pageTokens,
     }),
+    createLogsService({ logs: store.logs, region: config.region, accountId: config.accountId, quotas: config.quotas }),
   ];
   // Set once the xDS component exists; serves /admin/proxies and /admin/config-dump.
   let xdsAdmin: AdminHandler | undefined;
@@ -87,6 +90,7 @@ export async function startApp(config: AppConfig): Promise<App> {
 
   const components: Component[] = [];
   components.push(new EndpointSettler({ store, log, settleMs: config.endpointSettleMs }));
+  components.push(new RetentionJob({ store, log }));
   const app: App = {
     config, store, log, root, credentials, authorizer, services, edge, apiPort, ports: { apiPort }, components,
     async stop() {

@@ -30,15 +30,19 @@ export type EdgeHandler = (req: IncomingMessage, res: ServerResponse, via?: Endp
 
 class BodyTooLarge extends Error {}
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+const EMPTY_BODY = Buffer.alloc(0);
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) return Promise.reject(new BodyTooLarge());
+  if (declared > limit) return Promise.reject(new BodyTooLarge());
+  // No length and no chunked encoding: HTTP/1.1 says there is no body (most GETs), so there is nothing to wait for.
+  if (declared === 0 && req.headers['transfer-encoding'] === undefined) return Promise.resolve(EMPTY_BODY);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > limit) {
         req.removeAllListeners('data');
         req.resume();
         reject(new BodyTooLarge());
@@ -83,6 +87,8 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
   const fallback = deps.services[0]!;
   const guess = (raw: RawRequest) => deps.services.find((s) => s.recognizes(raw)) ?? fallback;
   const requestLog = requestLogger(deps.log);
+  /** A service may take larger bodies (PutLogEvents); the headers say which service a request is for. */
+  const bodyLimit = (raw: RawRequest) => deps.services.find((s) => s.maxBodyBytes !== undefined && s.recognizes(raw))?.maxBodyBytes ?? MAX_BODY_BYTES;
 
   async function handle(req: IncomingMessage, res: ServerResponse, via?: EndpointVia): Promise<void> {
     const started = process.hrtime.bigint();
@@ -105,11 +111,11 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
     let errorCode: string | undefined;
     try {
       try {
-        raw.body = await readBody(req);
+        raw.body = await readBody(req, bodyLimit(raw));
       } catch (err) {
         service = guess(raw);
         if (err instanceof BodyTooLarge) {
-          const e = service.validationError(`Request body is larger than ${MAX_BODY_BYTES} bytes`);
+          const e = service.validationError(`Request body is larger than ${bodyLimit(raw)} bytes`);
           throw new ApiError(e.code, e.message, 413);
         }
         throw err;

@@ -1,6 +1,8 @@
 // The one storage interface every backend implements (SQLite, PostgreSQL) and the
 // contract test suite checks. Rows are generic: every area (App Mesh, EC2, Cloud Map,
-// IAM) keeps its resources as (kind, scope, name) with a JSON spec.
+// IAM) keeps its resources as (kind, scope, name) with a JSON spec. CloudWatch Logs keeps
+// its groups, streams and events in tables of their own, behind `logs`.
+import type { LogStore } from './log-store.js';
 
 export interface Tag {
   key: string;
@@ -84,6 +86,8 @@ export interface StoreTx extends StoreReader {
 
 export interface Store extends StoreReader {
   readonly backend: 'sqlite' | 'postgres';
+  /** Log groups, streams and events (CloudWatch Logs). */
+  readonly logs: LogStore;
   /** Runs `fn` in one serializable transaction; all its writes commit together or not at all. */
   transact<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** The newest committed revision. */

@@ -13,6 +13,7 @@ import { after, test } from 'node:test';
 import pg from 'pg';
 import { CreateMeshCommand, CreateVirtualNodeCommand, DeleteVirtualNodeCommand, ListVirtualNodesCommand, UpdateVirtualNodeCommand, type AppMeshClient } from '@aws-sdk/client-app-mesh';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateHttpNamespaceCommand, ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import { PG_SKIP_MESSAGE, startTestPostgres, type TestPostgres } from '../helpers/postgres.js';
@@ -21,7 +22,13 @@ import { appmeshd, sdkClient } from './support.js';
 
 type Row = Record<string, string | null>;
 /** The store's tables; `counts` is the trigger-kept resource_counts (rows with n > 0). */
-interface Tables { resources: Row[]; changes: Row[]; counts: Row[] }
+interface Tables { resources: Row[]; changes: Row[]; counts: Row[]; logs: Row[] }
+
+/** Every row of the CloudWatch Logs tables, in one comparable list. */
+const LOG_QUERY = `SELECT 'group' AS t, id, name, created_at AS a, NULL AS b FROM log_groups
+  UNION ALL SELECT 'stream', id, name, created_at, group_id FROM log_streams
+  UNION ALL SELECT 'event', id, message, ts, stream_id FROM log_events`;
+const logKey = (r: Row) => `${r.t}\0${String(r.id).padStart(20, '0')}`;
 
 const byScope = (r: Row) => `${r.kind}\0${r.scope}`;
 
@@ -40,6 +47,7 @@ function sqliteTables(file: string): Tables {
       resources: sortRows((db.prepare('SELECT * FROM resources').all() as Record<string, unknown>[]).map(norm), byKey),
       changes: sortRows((db.prepare('SELECT * FROM changes').all() as Record<string, unknown>[]).map(norm), (r) => r.revision!.padStart(20, '0')),
       counts: sortRows((db.prepare('SELECT * FROM resource_counts WHERE n > 0').all() as Record<string, unknown>[]).map(norm), byScope),
+      logs: sortRows((db.prepare(LOG_QUERY).all() as Record<string, unknown>[]).map(norm), logKey),
     };
   } finally {
     db.close();
@@ -55,6 +63,7 @@ async function pgTables(url: string): Promise<Tables> {
       resources: sortRows(await all('SELECT * FROM resources'), byKey),
       changes: sortRows(await all('SELECT * FROM changes'), (r) => r.revision!.padStart(20, '0')),
       counts: sortRows(await all('SELECT * FROM resource_counts WHERE n > 0'), byScope),
+      logs: sortRows(await all(LOG_QUERY), logKey),
     };
   } finally {
     await c.end();
@@ -69,14 +78,19 @@ async function populate(server: RunningServer, mesh: AppMeshClient): Promise<{ a
   const iam = new IAMClient(config);
   const sd = new ServiceDiscoveryClient(config);
   const ec2 = new EC2Client(config);
+  const logs = new CloudWatchLogsClient(config);
   try {
     await iam.send(new CreateUserCommand({ UserName: 'operator' }));
     const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'operator' }))).AccessKey!;
     await sd.send(new CreateHttpNamespaceCommand({ Name: 'backup.local' }));
     await ec2.send(new CreateVpcCommand({ CidrBlock: '10.9.0.0/16' }));
+    await logs.send(new CreateLogGroupCommand({ logGroupName: 'envoy' }));
+    await logs.send(new CreateLogStreamCommand({ logGroupName: 'envoy', logStreamName: 'front' }));
+    const now = Date.now();
+    await logs.send(new PutLogEventsCommand({ logGroupName: 'envoy', logStreamName: 'front', logEvents: [0, 1, 2].map((i) => ({ timestamp: now + i, message: `GET /${i} 200` })) }));
     return { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
   } finally {
-    iam.destroy(); sd.destroy(); ec2.destroy();
+    iam.destroy(); sd.destroy(); ec2.destroy(); logs.destroy();
   }
 }
 
@@ -153,6 +167,7 @@ async function backupUnderLoad(server: RunningServer, live: () => Promise<Tables
     assert.ok(Number(after.changes.at(-1)!.revision) > result.revision, 'and went on after it');
     const snapshot = sqliteTables(file);
     assertSnapshotOf(snapshot, after, result.revision);
+    assert.equal(snapshot.logs.filter((r) => r.t === 'event').length, 3, 'the log events are in the backup');
     assert.ok(snapshot.changes.some((c) => c.op === 'delete'), 'the snapshot includes deletes');
     assert.ok(snapshot.resources.some((x) => x.kind === 'virtualNode' && Number(x.version) > 1), 'and updates');
     return { file, revision: result.revision, key };

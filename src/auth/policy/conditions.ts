@@ -2,6 +2,7 @@
 // ForAnyValue/ForAllValues set qualifiers, and the rule that every operator and every key
 // must hold (AND) while the values listed for one key are alternatives (OR).
 import { isIP } from 'node:net';
+import { ipInRange } from '../../net/ip-address.js';
 import { arnMatch, wildcardMatch } from './wildcard.js';
 import { PolicyError } from './errors.js';
 
@@ -122,29 +123,7 @@ function validCidr(text: string): boolean {
   return /^\d+$/.test(bits) && n <= (family === 4 ? 32 : 128);
 }
 
-function ipBytes(addr: string): number[] | undefined {
-  const v4mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(addr);
-  if (v4mapped) addr = v4mapped[1]!;
-  if (isIP(addr) === 4) return addr.split('.').map(Number);
-  if (isIP(addr) !== 6) return undefined;
-  const [head = '', tail = ''] = addr.split('::');
-  const groups = (s: string) => (s ? s.split(':') : []);
-  const h = groups(head);
-  const t = groups(tail);
-  const all = addr.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
-  return all.flatMap((g) => { const n = parseInt(g, 16); return [n >> 8, n & 255]; });
-}
-
 /** Whether `ip` lies in `cidr` (a bare address means a single host). */
 export function inCidr(ip: string, cidr: string): boolean {
-  const [net = '', bitsText] = cidr.split('/');
-  const a = ipBytes(ip);
-  const b = ipBytes(net);
-  if (!a || !b || a.length !== b.length) return false;
-  let bits = bitsText === undefined ? a.length * 8 : Number(bitsText);
-  for (let i = 0; i < a.length && bits > 0; i++, bits -= 8) {
-    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
-    if ((a[i]! & mask) !== (b[i]! & mask)) return false;
-  }
-  return true;
+  return ipInRange(ip, cidr);
 }

@@ -32,7 +32,8 @@ export class Json11Protocol implements Protocol {
     const target = targetOf(req);
     const prefix = `${model.metadata.targetPrefix}.`;
     if (!target) throw new ApiError('UnknownOperationException', 'Missing X-Amz-Target header', 400);
-    const operation = target.startsWith(prefix) ? model.operations[target.slice(prefix.length)] : undefined;
+    const name = target.startsWith(prefix) ? target.slice(prefix.length) : undefined;
+    const operation = name !== undefined && Object.hasOwn(model.operations, name) ? model.operations[name] : undefined;
     if (!operation) throw new ApiError('UnknownOperationException', `Unknown operation ${target}`, 400);
     if (req.method !== 'POST' || (req.path !== '/' && req.path !== '')) {
       throw new ApiError('UnknownOperationException', `${operation.name} is served only by POST /`, 404);

@@ -23,6 +23,8 @@ import {
 import { isBrokenConnection, isRetryable, isUnavailable, mapPgError } from './errors.js';
 import { postgresMigrations } from './migrations.js';
 import { stored } from '../stored.js';
+import type { LogStore } from '../log-store.js';
+import { type PgExec, PostgresLogStore } from './postgres-log-store.js';
 
 export interface PostgresStoreOptions {
   /** Pool size (default 10). */
@@ -115,6 +117,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export class PostgresStore implements Store {
   readonly backend = 'postgres' as const;
+  readonly logs: LogStore;
   private readonly pool: pg.Pool;
   private readonly config: pg.ClientConfig;
   private readonly opts: Required<Omit<PostgresStoreOptions, 'onBackgroundError'>> & Pick<PostgresStoreOptions, 'onBackgroundError'>;
@@ -174,6 +177,36 @@ export class PostgresStore implements Store {
     this.pool.on('error', (err) => this.background(err));
     const exec: Exec = (sql, params) => this.query(sql, params);
     this.read = reader(exec);
+    this.logs = new PostgresLogStore({ query: exec, transaction: (fn) => this.plainTransaction(fn) });
+  }
+
+  /** A transaction without the database-wide write lock and outside the change feed (log events). */
+  private async plainTransaction<T>(fn: (exec: PgExec) => Promise<T>): Promise<T> {
+    const client = await this.connect();
+    let broken = false;
+    const onError = () => { broken = true; };
+    client.on('error', onError);
+    const exec: PgExec = async (sql, params) => {
+      try {
+        return await client.query(sql, params);
+      } catch (err) {
+        if (isUnavailable(err)) broken = true;
+        throw mapPgError(err);
+      }
+    };
+    try {
+      await exec('BEGIN');
+      const result = await fn(exec);
+      const done = await exec('COMMIT');
+      if (done.command !== 'COMMIT') throw new Error('the transaction failed on an earlier statement and was rolled back');
+      return result;
+    } catch (err) {
+      if (!broken) await client.query('ROLLBACK').catch(() => { broken = true; });
+      throw err;
+    } finally {
+      client.removeListener('error', onError);
+      client.release(broken);
+    }
   }
 
   private background(err: unknown): void {

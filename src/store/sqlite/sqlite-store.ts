@@ -15,6 +15,8 @@ import {
 } from '../types.js';
 import { sqliteMigrations } from './migrations.js';
 import { stored } from '../stored.js';
+import type { LogStore } from '../log-store.js';
+import { SqliteLogStore } from './sqlite-log-store.js';
 
 interface Row {
   kind: string; scope: string; name: string; arn: string; uid: string; version: number; status: string;
@@ -76,6 +78,7 @@ export function migrateSqlite(db: Database.Database): void {
 
 export class SqliteStore implements Store {
   readonly backend = 'sqlite' as const;
+  readonly logs: LogStore;
   private readonly db: Database.Database;
   private readonly listeners = new Set<(changes: Change[]) => void>();
   /** Transactions waiting for the next batch. */
@@ -137,6 +140,10 @@ export class SqliteStore implements Store {
       this.outsideStmt = this.readStatements(this.readDb);
     }
     this.outside = this.readSync(this.outsideStmt);
+    this.logs = new SqliteLogStore({
+      write: (fn) => this.transact(async () => fn(this.db)),
+      read: async (fn) => { await this.settled(); return fn(this.readDb ?? this.db); },
+    });
   }
 
   private readStatements(db: Database.Database) {

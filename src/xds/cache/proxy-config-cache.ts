@@ -30,6 +30,8 @@ export interface ProxyConfigCacheDeps {
   onProblem?: (key: string, message: string) => void;
   /** A translation that carries warnings (once per snapshot and identity, as translations are). */
   onWarnings?: (key: string, warnings: readonly string[]) => void;
+  /** Each translation (one per snapshot and identity). */
+  onTranslate?: () => void;
 }
 
 export function proxyExists(snapshot: MeshSnapshot | undefined, id: ProxyIdentity): boolean {
@@ -96,6 +98,7 @@ export class ProxyConfigCache {
   private compute(snapshot: MeshSnapshot, id: ProxyIdentity, apiListeners: readonly string[], key: string): ConfigResult {
     this.stats.translated++;
     try {
+      this.deps.onTranslate?.();
       const before = this.lastSnapshot.get(snapshot.meshName);
       const view = trackedView(snapshot, before !== snapshot ? before : undefined);
       this.lastSnapshot.set(snapshot.meshName, snapshot);

@@ -50,3 +50,15 @@ export const xdsConfigErrors = new Counter({
   help: 'Proxy configurations not published because translation, encoding or the consistency check failed',
   registers: [registry],
 });
+
+export const xdsTranslations = new Counter({
+  name: 'appmeshd_xds_translations_total',
+  help: 'Proxy configurations translated from a mesh snapshot (once per snapshot and proxy identity)',
+  registers: [registry],
+});
+
+export const xdsDeferredPushes = new Counter({
+  name: 'appmeshd_xds_pushes_deferred_total',
+  help: 'Pushes held back because the stream had not read what it was sent; it gets the newest configuration once it does',
+  registers: [registry],
+});

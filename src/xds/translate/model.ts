@@ -37,7 +37,9 @@ const memos = new WeakMap<MeshSnapshot, Map<string, Memoized>>();
 
 /**
  * Memoizes `compute()` under `key` for this snapshot. On a snapshot that tracks reads, a hit reports the reads the
- * first computation made, so every proxy that uses a fragment depends on what the fragment was made from.
+ * first computation made, so every proxy that uses a fragment depends on what the fragment was made from — which is
+ * why `compute` must read every snapshot object it uses through the snapshot's maps (an object passed in from
+ * outside must be looked up again inside), and `key` must hold every other input.
  */
 export function memo<T>(s: MeshSnapshot, key: string, compute: () => T): T {
   let m = memos.get(s);
