@@ -1,5 +1,6 @@
 // The targets table and the generated part of BENCHMARKS.md.
 import { API_TARGETS, type ApiResult, type Op } from './api.js';
+import type { HostileResult } from './hostile.js';
 import type { ProfileSummary } from './lib/profile.js';
 import { fmt, median, type MachineInfo } from './lib/util.js';
 import type { TranslateResult } from './translate.js';
@@ -10,7 +11,7 @@ export interface TargetCheck { target: string; measured: string; status: 'met' |
 
 export interface BenchResults {
   command: string; date: string; mode: 'quick' | 'full'; wallSeconds: number; machine: MachineInfo;
-  api?: ApiResult; xds?: XdsResult; translate?: TranslateResult; logs?: LogsResult; targets: TargetCheck[];
+  api?: ApiResult; xds?: XdsResult; translate?: TranslateResult; logs?: LogsResult; hostile?: HostileResult; targets: TargetCheck[];
 }
 
 const status = (ok: boolean | undefined): TargetCheck['status'] => (ok === undefined ? 'not measured' : ok ? 'met' : 'missed');
@@ -126,6 +127,17 @@ export function checkTargets(r: Omit<BenchResults, 'targets'>): TargetCheck[] {
     measured: bigF && smallF ? `${fmt(smallF.groupEvents)} events: +${fmt(smallF.rssPeakMiB - smallF.rssBeforeMiB)} MiB; ${fmt(bigF.groupEvents)}: +${fmt(bigF.rssPeakMiB - bigF.rssBeforeMiB)} MiB` : '–',
     status: status(growth !== undefined ? growth < 32 : undefined),
   });
+  const hs = r.hostile?.shapes ?? [];
+  const slowest = hs.length ? hs.reduce((a, b) => (b.ms > a.ms ? b : a)) : undefined;
+  const worstHealthz = hs.length ? hs.reduce((a, b) => (b.healthzP99Ms > a.healthzP99Ms ? b : a)) : undefined;
+  out.push({
+    target: 'A 1 MiB request of any shape (from a user with no permissions) is answered in < 250 ms',
+    measured: slowest ? `slowest ${fmt(slowest.ms, 1)} ms (${slowest.name})` : '–', status: status(slowest ? slowest.ms < 250 : undefined),
+  });
+  out.push({
+    target: '/healthz p99 stays < 50 ms while such a request runs',
+    measured: worstHealthz ? `worst p99 ${fmt(worstHealthz.healthzP99Ms, 1)} ms (${worstHealthz.name})` : '–', status: status(worstHealthz ? worstHealthz.healthzP99Ms < 50 : undefined),
+  });
   return out;
 }
 
@@ -175,6 +187,12 @@ export function markdown(r: BenchResults): string {
     for (const p of a.profiles ?? []) {
       s.push('', profileSection(`appmeshd CPU profile (\`node --cpu-prof\`, a separate server) under ${p.op} load only (start-up, seeding and warm-up cut out; ${p.reason})`, p.summary));
     }
+  }
+  if (r.hostile) {
+    s.push('', '### Hostile requests', '',
+      `1 MiB requests of each shape, signed by an IAM user with no permissions (so all their cost is paid before authorization), each sent ${r.hostile.repetitions} times while /healthz is asked one request after another on a keep-alive connection; answer time is the median.`, '');
+    s.push(table(['Shape', 'Bytes', 'Answer', 'ms', '/healthz p99 ms', '/healthz max ms'],
+      r.hostile.shapes.map((h) => [h.name, String(h.bytes), `${h.status} ${h.error}`, fmt(h.ms, 1), fmt(h.healthzP99Ms, 1), fmt(h.healthzMaxMs, 1)])));
   }
   if (r.xds) {
     const x = r.xds;

@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [--only api,xds,translate,logs] [--profile auto|always|never] [--xds-auth sigv4|none] [--generator wrk|node] [--no-md]
+// npm run bench [-- --quick] [--only api,xds,translate,logs,hostile] [--profile auto|always|never] [--xds-auth sigv4|none] [--generator wrk|node] [--no-md]
 // Runs the benchmarks end to end (starting and stopping every server they need), prints the targets table, writes
 // bench/results/<full|quick>.json and the generated section of BENCHMARKS.md (a partial run — --only, other sizes,
 // --no-md — writes its JSON to the temp directory instead and leaves both alone).
@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runApi } from './api.js';
+import { runHostile } from './hostile.js';
 import { checkTargets, markdown, targetsTable, type BenchResults } from './report.js';
 import type { AdsMode } from './lib/ads.js';
 import { log, machineInfo, repoRoot } from './lib/util.js';
@@ -29,7 +30,7 @@ const { values } = parseArgs({
 });
 
 const quick = values.quick!;
-const only = new Set((values.only ?? 'api,xds,translate,logs').split(',').map((s) => s.trim()));
+const only = new Set((values.only ?? 'api,xds,translate,logs,hostile').split(',').map((s) => s.trim()));
 const profile = values.profile as 'auto' | 'always' | 'never';
 if (!['auto', 'always', 'never'].includes(profile)) throw new Error('--profile must be auto, always or never');
 const generator = values.generator as 'wrk' | 'node';
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
       ? { writers: 4, batch: 1000, messageBytes: 100, ingestMs: 3000, smallGroup: 20_000, bigGroup: 200_000, filterRounds: 3 }
       : { writers: 4, batch: 1000, messageBytes: 100, ingestMs: 10_000, smallGroup: 100_000, bigGroup: 1_000_000, filterRounds: 5 });
   }
+  if (only.has('hostile')) partial.hostile = await runHostile({ repetitions: quick ? 2 : 5 });
   const withWall = { ...partial, wallSeconds: (performance.now() - started) / 1000 } as Omit<BenchResults, 'targets'>;
   const results: BenchResults = { ...withWall, targets: checkTargets(withWall) };
   // Only a complete run with the standard sizes is published (bench/results/<mode>.json and BENCHMARKS.md, which

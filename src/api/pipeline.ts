@@ -3,7 +3,7 @@
 import { ApiError, internalError, serviceUnavailable } from './errors.js';
 import type { Authorizer, RawRequest, RawResponse, RequestContext, ServiceDefinition } from './service.js';
 import { formatViolations, validateShape } from '../protocols/validate.js';
-import { StoreConflictError, StoreUnavailableError } from '../store/types.js';
+import { StoreConflictError, StoreInvalidValueError, StoreUnavailableError } from '../store/types.js';
 import { storeErrors } from '../server/metrics.js';
 import type { Logger } from '../server/logger.js';
 
@@ -49,7 +49,8 @@ export async function runPipeline(
     const output = await handler(input, ctx);
     return { response: service.protocol.encodeResult(op, output, ctx.requestId), operation };
   } catch (err) {
-    const error = toApiError(err, log, ctx.requestId);
+    // Input validation refuses what a store cannot hold; this is the store's own guard.
+    const error = err instanceof StoreInvalidValueError ? service.validationError(err.message) : toApiError(err, log, ctx.requestId);
     return { response: service.protocol.encodeError(error, ctx.requestId), operation, error };
   }
 }

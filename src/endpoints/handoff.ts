@@ -2,10 +2,11 @@
 // Logs) serves HTTP through the edge (marking the request as arriving via the endpoint); the Envoy
 // management endpoint relays the stream to the local xDS listener, which keeps the xDS
 // server unaware of endpoints (no endpoint policy ever applies to Envoy streams).
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { EndpointVia } from '../api/service.js';
+import { createApiHttpServer } from '../server/edge.js';
 import type { Logger } from '../server/logger.js';
 import { endpointConnections } from './metrics.js';
 
@@ -19,7 +20,7 @@ function signingService(req: IncomingMessage): string | undefined {
 
 /** An HTTP server fed with TLS sockets by the listeners of one API endpoint, which serves only `signingName`. */
 export function apiHandoff(edge: EdgeEntry, signingName: string, via: () => EndpointVia | undefined): (socket: TLSSocket) => void {
-  const http = createServer({ keepAliveTimeout: 65_000, requestTimeout: 60_000, headersTimeout: 30_000 }, (req, res) => {
+  const http = createApiHttpServer((req, res) => {
     const current = via();
     if (!current) {
       res.writeHead(503, { 'content-type': 'application/json', 'x-amzn-errortype': 'ServiceUnavailableException' });

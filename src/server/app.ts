@@ -1,6 +1,6 @@
 // Process wiring: store → services → edge listener → background components, and the
 // reverse order on shutdown.
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Authorizer, ServiceDefinition } from '../api/service.js';
 import { createAppMeshService } from '../appmesh/service.js';
@@ -18,7 +18,7 @@ import { loadRootCredentials, type RootCredentials } from '../auth/root-credenti
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/types.js';
 import type { AppConfig } from './config.js';
-import { clientErrorResponse, createEdgeHandler, type EdgeHandler } from './edge.js';
+import { createApiHttpServer, createEdgeHandler, type EdgeHandler } from './edge.js';
 import { createLogger, type Logger } from './logger.js';
 import { CloudMapRecordSource } from '../discovery/dns-records.js';
 import { StoreCloudMapSource } from '../discovery/mesh-source.js';
@@ -82,10 +82,7 @@ export async function startApp(config: AppConfig): Promise<App> {
   // Set once the xDS component exists; serves /admin/proxies and /admin/config-dump.
   let xdsAdmin: AdminHandler | undefined;
   const edge = createEdgeHandler({ region: config.region, accountId: config.accountId, services, credentials, authorizer, store, log });
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 60_000, headersTimeout: 30_000 }, (req, res) => { if (!xdsAdmin?.(req, res)) edge(req, res); });
-  server.on('clientError', (err: { code?: string }, socket) => {
-    if (socket.writable) socket.end(clientErrorResponse(err));
-  });
+  const server = createApiHttpServer((req, res) => { if (!xdsAdmin?.(req, res)) edge(req, res); }, config.headersTimeoutMs);
   const apiPort = await listen(server, config.apiPort, config.host);
 
   const components: Component[] = [];

@@ -32,6 +32,8 @@ export interface AppConfig {
   /** Limits from the App Mesh service quotas; adjustable like the real ones. */
   quotas: Quotas;
   logLevel: string;
+  /** How long a client may take to send its request headers before it is answered 408 (--headers-timeout-ms). */
+  headersTimeoutMs: number;
 }
 
 export interface Quotas {
@@ -91,6 +93,7 @@ const serveOptions = {
   'access-log-service': { type: 'boolean' },
   'access-log-address': { type: 'string' },
   'log-level': { type: 'string' },
+  'headers-timeout-ms': { type: 'string' },
 } as const;
 
 export class ConfigError extends Error {}
@@ -124,6 +127,8 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   }
   const settle = values['endpoint-settle-ms'] ?? '1000';
   if (!/^\d+$/.test(settle)) throw new ConfigError('--endpoint-settle-ms must be a number of milliseconds');
+  const headersTimeout = values['headers-timeout-ms'] ?? '30000';
+  if (!/^\d{1,9}$/.test(headersTimeout) || Number(headersTimeout) < 100) throw new ConfigError('--headers-timeout-ms must be a number of milliseconds (at least 100)');
   const dnsIdle = values['dns-tcp-idle-ms'];
   if (dnsIdle !== undefined && !/^[1-9]\d*$/.test(dnsIdle)) throw new ConfigError('--dns-tcp-idle-ms must be a positive number of milliseconds');
   const quotas = { ...defaultQuotas };
@@ -163,5 +168,6 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     ...(accessLogAddress ? { accessLogAddress } : {}),
     quotas,
     logLevel: values['log-level'] ?? env.APPMESHD_LOG_LEVEL ?? 'info',
+    headersTimeoutMs: Number(headersTimeout),
   };
 }

@@ -56,6 +56,14 @@ export class StoreConflictError extends Error {
   }
 }
 
+/** A value no backend can store exactly (NUL, an unpaired surrogate); nothing was written. */
+export class StoreInvalidValueError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreInvalidValueError';
+  }
+}
+
 /** The store cannot be reached (database down, connection lost). */
 export class StoreUnavailableError extends Error {
   constructor(message: string, override readonly cause?: unknown) {

@@ -34,7 +34,7 @@ export function parseNodeId(nodeId: string): ParsedNodeId | undefined {
   const path = arn ? arn[3]! : nodeId;
   const parts = path.split('/');
   if (parts.length !== 4 || parts[0] !== 'mesh') return undefined;
-  const kind = KINDS[parts[2]!];
+  const kind = Object.hasOwn(KINDS, parts[2]!) ? KINDS[parts[2]!] : undefined;
   let meshName = parts[1]!;
   const name = parts[3]!;
   if (!kind || !meshName || !name) return undefined;

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  type Change, type Expectation, type NewResource, type Store, type StoredResource, StoreConflictError,
+  type Change, type Expectation, type NewResource, type Store, type StoredResource, StoreConflictError, StoreInvalidValueError,
 } from '../../src/store/types.js';
 
 let uidSeq = 0;
@@ -473,6 +473,45 @@ export function storeContract(
       const again = await put(store, { ...r, uid: 'uid-new' }, { absent: true });
       assert.equal((await store.get('virtualNode', 'm', 'gone'))?.uid, 'uid-new');
       assert.ok(again.revision > rev);
+    });
+
+    test('a NUL character or an unpaired surrogate in a key column is refused the same way, and nothing is written', async (store) => {
+      const bad = ['with\u0000nul', 'lone\ud800', 'low\udc00first'];
+      for (const s of bad) {
+        const cases: NewResource[] = [
+          resource('mesh', '', s),
+          resource('virtualNode', s, 'vn'),
+          resource('mesh', '', 'ok', { arn: `arn:x:${s}` }),
+          resource('mesh', '', 'ok', { clientToken: s }),
+          resource('mesh', '', 'ok', { uid: s }),
+        ];
+        for (const r of cases) await assert.rejects(put(store, r), StoreInvalidValueError, `${JSON.stringify(r).slice(0, 200)}`);
+      }
+      assert.equal(await store.revision(), 0, 'nothing was written');
+      assert.deepEqual(await store.list('mesh', ''), []);
+      // A surrogate pair (a character outside the BMP) is fine, and so is any string in the spec or tags.
+      const spec = { [bad[0]!]: bad, tags: bad };
+      const tags = bad.map((value) => ({ key: value, value }));
+      await put(store, resource('mesh', '', 'pair\ud83d\ude00', { spec, tags }));
+      const got = await store.get('mesh', '', 'pair\ud83d\ude00');
+      assert.deepEqual(got?.spec, spec);
+      assert.deepEqual(got?.tags, tags);
+    });
+
+    test('looking up a name no row can have finds nothing, on every backend', async (store) => {
+      await put(store, resource('mesh', '', 'ls\ufffd'));
+      await put(store, resource('mesh', '', 'ls'));
+      for (const s of ['ls\ud800', 'ls\u0000', '\u0000']) {
+        assert.equal(await store.get('mesh', '', s), undefined);
+        assert.equal(await store.getByArn(`arn:aws:test:eu-west-1:111122223333:mesh/${s}`), undefined);
+        assert.equal(await store.transact((tx) => tx.get('mesh', '', s)), undefined);
+        assert.equal(await store.transact((tx) => tx.delete('mesh', '', s)), false);
+        await assert.rejects(store.list('mesh', s), StoreInvalidValueError);
+        await assert.rejects(store.list('mesh', '', { after: s }), StoreInvalidValueError);
+        await assert.rejects(store.count('mesh', s), StoreInvalidValueError);
+        await assert.rejects(store.listKind('mesh', s), StoreInvalidValueError);
+      }
+      assert.equal((await store.list('mesh', '')).length, 2, 'the rows that could be stored are untouched');
     });
 
     test('leases: one holder at a time, renewable, releasable, taken over after expiry', async (store) => {

@@ -22,7 +22,7 @@ import {
 } from '../types.js';
 import { isBrokenConnection, isRetryable, isUnavailable, mapPgError } from './errors.js';
 import { postgresMigrations } from './migrations.js';
-import { stored } from '../stored.js';
+import { assertStorable, assertStorableKeys, storableKeys, stored } from '../stored.js';
 import type { LogStore } from '../log-store.js';
 import { type PgExec, PostgresLogStore } from './postgres-log-store.js';
 
@@ -83,14 +83,17 @@ type Exec = <R extends pg.QueryResultRow>(sql: string, params?: unknown[]) => Pr
 function reader(exec: Exec): StoreReader {
   return {
     async get<S>(kind: string, scope: string, name: string) {
+      if (!storableKeys(kind, scope, name)) return undefined;
       const { rows } = await exec<Row>(`SELECT ${COLUMNS} FROM resources WHERE kind = $1 AND scope = $2 AND name = $3`, [kind, scope, name]);
       return rows[0] ? toResource<S>(rows[0]) : undefined;
     },
     async getByArn<S>(arn: string) {
+      if (!storableKeys(arn)) return undefined;
       const { rows } = await exec<Row>(`SELECT ${COLUMNS} FROM resources WHERE arn = $1`, [arn]);
       return rows[0] ? toResource<S>(rows[0]) : undefined;
     },
     async list<S>(kind: string, scope: string, opts: ListOptions = {}) {
+      assertStorableKeys(kind, scope, opts.after);
       const { rows } = await exec<Row>(
         `SELECT ${COLUMNS} FROM resources WHERE kind = $1 AND scope = $2 AND name > $3 ORDER BY name LIMIT $4`,
         [kind, scope, opts.after ?? '', opts.limit ?? null],
@@ -98,6 +101,7 @@ function reader(exec: Exec): StoreReader {
       return rows.map((r) => toResource<S>(r));
     },
     async listKind<S>(kind: string, scopePrefix?: string) {
+      assertStorableKeys(kind, scopePrefix);
       const { rows } = scopePrefix === undefined
         ? await exec<Row>(`SELECT ${COLUMNS} FROM resources WHERE kind = $1 ORDER BY scope, name`, [kind])
         : await exec<Row>(
@@ -107,6 +111,7 @@ function reader(exec: Exec): StoreReader {
       return rows.map((r) => toResource<S>(r));
     },
     async count(kind: string, scope: string) {
+      assertStorableKeys(kind, scope);
       const { rows } = await exec<{ n: number }>('SELECT n::integer AS n FROM resource_counts WHERE kind = $1 AND scope = $2', [kind, scope]);
       return rows[0]?.n ?? 0;
     },
@@ -333,6 +338,7 @@ export class PostgresStore implements Store {
     const tx: StoreTx = {
       ...txReader,
       put: async <S>(res: NewResource<S>, expect?: Expectation): Promise<StoredResource<S>> => {
+        assertStorable(res);
         const { rows } = await exec<{ kind: string; scope: string; name: string; version: number }>(
           `SELECT kind, scope, name, version FROM resources
             WHERE (kind = $1 AND scope = $2 AND name = $3) OR arn = $4 FOR UPDATE`,
@@ -368,6 +374,7 @@ export class PostgresStore implements Store {
         return stored(res, revision);
       },
       delete: async (kind: string, scope: string, name: string): Promise<boolean> => {
+        if (!storableKeys(kind, scope, name)) return false;
         const { rows } = await exec<{ revision: string }>(
           `WITH d AS (DELETE FROM resources WHERE kind = $1 AND scope = $2 AND name = $3 RETURNING 1)
            INSERT INTO changes (op, kind, scope, name) SELECT 'delete', $1, $2, $3 FROM d RETURNING revision`,

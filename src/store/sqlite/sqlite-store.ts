@@ -14,7 +14,7 @@ import {
   type StoredResource, StoreConflictError,
 } from '../types.js';
 import { sqliteMigrations } from './migrations.js';
-import { stored } from '../stored.js';
+import { assertStorable, assertStorableKeys, storableKeys, stored } from '../stored.js';
 import type { LogStore } from '../log-store.js';
 import { SqliteLogStore } from './sqlite-log-store.js';
 
@@ -169,22 +169,30 @@ export class SqliteStore implements Store {
   private readSync(stmt: ReturnType<SqliteStore['readStatements']>): StoreReaderSync {
     return {
       get: <S>(kind: string, scope: string, name: string) => {
+        if (!storableKeys(kind, scope, name)) return undefined;
         const row = stmt.get.get(kind, scope, name);
         return row ? toResource<S>(row) : undefined;
       },
       getByArn: <S>(arn: string) => {
+        if (!storableKeys(arn)) return undefined;
         const row = stmt.getByArn.get(arn);
         return row ? toResource<S>(row) : undefined;
       },
-      list: <S>(kind: string, scope: string, opts: ListOptions = {}) =>
-        stmt.list.all(kind, scope, opts.after ?? '', opts.limit ?? -1).map((r) => toResource<S>(r)),
+      list: <S>(kind: string, scope: string, opts: ListOptions = {}) => {
+        assertStorableKeys(kind, scope, opts.after);
+        return stmt.list.all(kind, scope, opts.after ?? '', opts.limit ?? -1).map((r) => toResource<S>(r));
+      },
       listKind: <S>(kind: string, scopePrefix?: string) => {
+        assertStorableKeys(kind, scopePrefix);
         const rows = scopePrefix === undefined
           ? stmt.listKind.all(kind)
           : stmt.listKindPrefix.all(kind, scopePrefix, `${scopePrefix}/`, `${scopePrefix}/`);
         return rows.map((r) => toResource<S>(r));
       },
-      count: (kind: string, scope: string) => stmt.count.get(kind, scope)?.n ?? 0,
+      count: (kind: string, scope: string) => {
+        assertStorableKeys(kind, scope);
+        return stmt.count.get(kind, scope)?.n ?? 0;
+      },
     };
   }
 
@@ -324,6 +332,7 @@ export class SqliteStore implements Store {
       count: async (k, s) => { live(); return this.reader.count(k, s); },
       put: async <S>(res: NewResource<S>, expect?: Expectation) => {
         live();
+        assertStorable(res);
         const current = this.stmt.get.get(res.kind, res.scope, res.name);
         if (expect && 'absent' in expect && current) throw new StoreConflictError(`${res.kind} ${res.name} already exists`);
         if (expect && 'version' in expect && current?.version !== expect.version) {
@@ -345,6 +354,7 @@ export class SqliteStore implements Store {
       },
       delete: async (kind, scope, name) => {
         live();
+        if (!storableKeys(kind, scope, name)) return false;
         const info = this.stmt.del.run(kind, scope, name);
         if (info.changes === 0) return false;
         const c = this.stmt.change.run('delete', kind, scope, name);

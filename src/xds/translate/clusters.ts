@@ -86,7 +86,7 @@ export function cloudMapEndpoints(s: MeshSnapshot, t: TargetRef): Json[] {
   const pref = ipPreferenceOf(s, t.vn.spec);
   const attrs = cm.attributes ?? [];
   const instances = [...(s.cloudMapInstances.get(cloudMapKey(cm.namespaceName, cm.serviceName)) ?? [])]
-    .filter((i) => attrs.every((a) => i.attributes[a.key] === a.value))
+    .filter((i) => attrs.every((a) => Object.hasOwn(i.attributes, a.key) && i.attributes[a.key] === a.value))
     .sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0));
   const seen = new Set<string>();
   const out: Json[] = [];
