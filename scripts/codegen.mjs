@@ -31,6 +31,7 @@ const services = [
   { id: 'iam', file: 'iam-2010-05-08.json', operations: [
     'CreateUser', 'GetUser', 'ListUsers', 'DeleteUser', 'CreateAccessKey', 'ListAccessKeys', 'DeleteAccessKey',
     'PutUserPolicy', 'GetUserPolicy', 'ListUserPolicies', 'DeleteUserPolicy',
+    'CreateLoginProfile', 'UpdateLoginProfile', 'DeleteLoginProfile', 'GetLoginProfile',
   ] },
   { id: 'logs', file: 'logs-2014-03-28.json', operations: [
     'CreateLogGroup', 'DeleteLogGroup', 'DescribeLogGroups', 'PutRetentionPolicy', 'DeleteRetentionPolicy',

@@ -14,7 +14,7 @@ export function createIamService(deps: IamDeps): ServiceDefinition {
     protocol: new IamQueryProtocol(iamModel),
     handlers: createIamHandlers(deps),
     validationError: (message) => new ApiError('ValidationError', message, 400),
-    authorization: iamAuthorizationTarget(deps.accountId),
+    authorization: iamAuthorizationTarget(deps.store, deps.accountId),
     recognizes: (req) => looksLikeQuery(req, iamModel.metadata.apiVersion),
   };
 }

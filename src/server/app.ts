@@ -26,6 +26,7 @@ import type { AdminHandler } from '../xds/server/admin-http.js';
 import { createXdsComponent } from '../xds/server/component.js';
 import { createEndpointRuntime } from '../endpoints/component.js';
 import { syncSharedCa } from '../endpoints/ca/shared.js';
+import { createConsoleComponent, type ConsoleHandler } from '../console/component.js';
 
 /** A long-running part of the process (xDS server, endpoint reconciler, DNS server …). */
 export interface Component {
@@ -72,17 +73,22 @@ export async function startApp(config: AppConfig): Promise<App> {
 
   const services: ServiceDefinition[] = [
     createAppMeshService({ store, region: config.region, accountId: config.accountId, quotas: config.quotas, pageTokens }),
-    createIamService({ store, accountId: config.accountId }),
-    createDiscoveryService({ store, region: config.region, accountId: config.accountId }),
+    createIamService({ store, accountId: config.accountId, quotas: config.quotas }),
+    createDiscoveryService({ store, region: config.region, accountId: config.accountId, quotas: config.quotas }),
     createEc2Service({
       store, region: config.region, accountId: config.accountId, zones: config.zones, serviceZones: config.serviceZones, pageTokens,
+      quotas: config.quotas,
     }),
     createLogsService({ logs: store.logs, region: config.region, accountId: config.accountId, quotas: config.quotas }),
   ];
   // Set once the xDS component exists; serves /admin/proxies and /admin/config-dump.
   let xdsAdmin: AdminHandler | undefined;
+  // Set when the console is served on the API port (--console).
+  let consolePages: ConsoleHandler | undefined;
   const edge = createEdgeHandler({ region: config.region, accountId: config.accountId, services, credentials, authorizer, store, log });
-  const server = createApiHttpServer((req, res) => { if (!xdsAdmin?.(req, res)) edge(req, res); }, config.headersTimeoutMs);
+  const server = createApiHttpServer((req, res) => {
+    if (!xdsAdmin?.(req, res) && !consolePages?.(req, res)) edge(req, res);
+  }, config.headersTimeoutMs);
   const apiPort = await listen(server, config.apiPort, config.host);
 
   const components: Component[] = [];
@@ -102,6 +108,11 @@ export async function startApp(config: AppConfig): Promise<App> {
   const xds = createXdsComponent(app, new StoreCloudMapSource(store));
   xdsAdmin = xds.admin;
   components.push(xds);
+  if (config.console) {
+    const web = createConsoleComponent(app, xds);
+    if (config.console.onApiPort) consolePages = web.handler;
+    components.push(web);
+  }
   // Replicas on a shared store use the store's endpoint CA, so their certificates chain to one root.
   if (store.backend === 'postgres') await syncSharedCa(store, config.dataDir);
   const endpointRuntime = createEndpointRuntime(app);

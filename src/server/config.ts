@@ -29,11 +29,13 @@ export interface AppConfig {
   accessLogService: boolean;
   /** Where proxies reach the access-log service, when not at --host and the xDS port (--access-log-address HOST:PORT). */
   accessLogAddress?: { address: string; port: number };
-  /** Limits from the App Mesh service quotas; adjustable like the real ones. */
+  /** Limits from the AWS service quotas of every service appmeshd serves; adjustable like the real ones (--quota). */
   quotas: Quotas;
   logLevel: string;
   /** How long a client may take to send its request headers before it is answered 408 (--headers-timeout-ms). */
   headersTimeoutMs: number;
+  /** The web console: under /console/ on the API port (--console) and/or on its own port (--console-port). */
+  console?: { onApiPort: boolean; port?: number };
 }
 
 export interface Quotas {
@@ -49,6 +51,27 @@ export interface Quotas {
   /** Connected Envoy processes per virtual node / gateway: xDS streams per identity and xDS service, on this replica. */
   envoysPerVirtualNode: number;
   envoysPerVirtualGateway: number;
+  // Amazon VPC and PrivateLink
+  vpcsPerRegion: number;
+  subnetsPerVpc: number;
+  /** Security groups of all VPCs together, the default groups included. */
+  securityGroupsPerRegion: number;
+  /** Security groups on one network interface (an endpoint's groups are its interfaces' groups). */
+  securityGroupsPerNetworkInterface: number;
+  inboundRulesPerSecurityGroup: number;
+  outboundRulesPerSecurityGroup: number;
+  interfaceEndpointsPerVpc: number;
+  // IAM
+  usersPerAccount: number;
+  accessKeysPerUser: number;
+  /** Characters of all of a user's inline policies together, whitespace excluded. */
+  userPolicySize: number;
+  // Cloud Map
+  namespacesPerRegion: number;
+  /** Not an AWS quota (Cloud Map has none for services): appmeshd's own bound, so that nothing is unbounded. */
+  servicesPerNamespace: number;
+  instancesPerNamespace: number;
+  instancesPerService: number;
   /** CloudWatch Logs: log groups per account (AWS: 1,000,000), streams per group, and the largest event (bytes, with 26 of overhead). */
   logGroupsPerAccount: number;
   logStreamsPerLogGroup: number;
@@ -67,6 +90,20 @@ export const defaultQuotas: Quotas = {
   tagsPerResource: 50,
   envoysPerVirtualNode: 50,
   envoysPerVirtualGateway: 50,
+  vpcsPerRegion: 5,
+  subnetsPerVpc: 200,
+  securityGroupsPerRegion: 2500,
+  securityGroupsPerNetworkInterface: 5,
+  inboundRulesPerSecurityGroup: 60,
+  outboundRulesPerSecurityGroup: 60,
+  interfaceEndpointsPerVpc: 50,
+  usersPerAccount: 5000,
+  accessKeysPerUser: 2,
+  userPolicySize: 2048,
+  namespacesPerRegion: 50,
+  servicesPerNamespace: 2000,
+  instancesPerNamespace: 2000,
+  instancesPerService: 1000,
   logGroupsPerAccount: 1_000_000,
   logStreamsPerLogGroup: 1_000_000,
   logEventSizeBytes: 1_048_576,
@@ -94,6 +131,8 @@ const serveOptions = {
   'access-log-address': { type: 'string' },
   'log-level': { type: 'string' },
   'headers-timeout-ms': { type: 'string' },
+  console: { type: 'boolean' },
+  'console-port': { type: 'string' },
 } as const;
 
 export class ConfigError extends Error {}
@@ -134,7 +173,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   const quotas = { ...defaultQuotas };
   for (const q of values.quota ?? []) {
     const [k, v] = q.split('=');
-    if (!k || !(k in quotas) || !v || !/^\d+$/.test(v)) throw new ConfigError(`--quota ${q}: expected <name>=<number>, names: ${Object.keys(quotas).join(', ')}`);
+    if (!k || !Object.hasOwn(quotas, k) || !v || !/^\d+$/.test(v)) throw new ConfigError(`--quota ${q}: expected <name>=<number>, names: ${Object.keys(quotas).join(', ')}`);
     quotas[k as keyof Quotas] = Number(v);
   }
   let accessLogAddress: { address: string; port: number } | undefined;
@@ -169,5 +208,11 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     quotas,
     logLevel: values['log-level'] ?? env.APPMESHD_LOG_LEVEL ?? 'info',
     headersTimeoutMs: Number(headersTimeout),
+    ...(values.console || values['console-port'] !== undefined ? {
+      console: {
+        onApiPort: values.console ?? false,
+        ...(values['console-port'] !== undefined ? { port: port(values['console-port'], 0, 'console-port') } : {}),
+      },
+    } : {}),
   };
 }

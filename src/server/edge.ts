@@ -28,11 +28,12 @@ export interface EdgeDeps {
 
 export type EdgeHandler = (req: IncomingMessage, res: ServerResponse, via?: EndpointVia) => void;
 
-class BodyTooLarge extends Error {}
+export class BodyTooLarge extends Error {}
 
 const EMPTY_BODY = Buffer.alloc(0);
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/** The request body, at most `limit` bytes (else BodyTooLarge, and the rest is drained). */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) return Promise.reject(new BodyTooLarge());
   // No length and no chunked encoding: HTTP/1.1 says there is no body (most GETs), so there is nothing to wait for.

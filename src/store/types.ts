@@ -82,7 +82,8 @@ export interface StoreReader {
   list<S = unknown>(kind: string, scope: string, opts?: ListOptions): Promise<readonly StoredResource<S>[]>;
   /** Every row of a kind, across scopes, ordered by scope then name. */
   listKind<S = unknown>(kind: string, scopePrefix?: string): Promise<StoredResource<S>[]>;
-  count(kind: string, scope: string): Promise<number>;
+  /** Rows of a kind in one scope; with `scope` omitted, in every scope. */
+  count(kind: string, scope?: string): Promise<number>;
 }
 
 export interface StoreTx extends StoreReader {

@@ -200,6 +200,7 @@ export function storeContract(
       assert.equal(await store.count('virtualNode', 'm'), 3);
       assert.equal(await store.count('virtualNode', 'other'), 1);
       assert.equal(await store.count('virtualNode', 'none'), 0);
+      assert.equal(await store.count('virtualNode'), 4, 'every scope when none is given');
       await store.transact((tx) => tx.delete('virtualNode', 'm', 'b'));
       assert.equal(await store.count('virtualNode', 'm'), 2);
     });

@@ -35,6 +35,22 @@ export const iamModel: ServiceModel = withoutPrototypes({
    "name": "CreateAccessKey",
    "output": "CreateAccessKeyResponse"
   },
+  "CreateLoginProfile": {
+   "errors": [
+    "EntityAlreadyExistsException",
+    "NoSuchEntityException",
+    "PasswordPolicyViolationException",
+    "LimitExceededException",
+    "ServiceFailureException"
+   ],
+   "http": {
+    "method": "POST",
+    "requestUri": "/"
+   },
+   "input": "CreateLoginProfileRequest",
+   "name": "CreateLoginProfile",
+   "output": "CreateLoginProfileResponse"
+  },
   "CreateUser": {
    "errors": [
     "LimitExceededException",
@@ -65,6 +81,20 @@ export const iamModel: ServiceModel = withoutPrototypes({
    "input": "DeleteAccessKeyRequest",
    "name": "DeleteAccessKey"
   },
+  "DeleteLoginProfile": {
+   "errors": [
+    "EntityTemporarilyUnmodifiableException",
+    "NoSuchEntityException",
+    "LimitExceededException",
+    "ServiceFailureException"
+   ],
+   "http": {
+    "method": "POST",
+    "requestUri": "/"
+   },
+   "input": "DeleteLoginProfileRequest",
+   "name": "DeleteLoginProfile"
+  },
   "DeleteUser": {
    "errors": [
     "LimitExceededException",
@@ -92,6 +122,19 @@ export const iamModel: ServiceModel = withoutPrototypes({
    },
    "input": "DeleteUserPolicyRequest",
    "name": "DeleteUserPolicy"
+  },
+  "GetLoginProfile": {
+   "errors": [
+    "NoSuchEntityException",
+    "ServiceFailureException"
+   ],
+   "http": {
+    "method": "POST",
+    "requestUri": "/"
+   },
+   "input": "GetLoginProfileRequest",
+   "name": "GetLoginProfile",
+   "output": "GetLoginProfileResponse"
   },
   "GetUser": {
    "errors": [
@@ -170,6 +213,21 @@ export const iamModel: ServiceModel = withoutPrototypes({
    },
    "input": "PutUserPolicyRequest",
    "name": "PutUserPolicy"
+  },
+  "UpdateLoginProfile": {
+   "errors": [
+    "EntityTemporarilyUnmodifiableException",
+    "NoSuchEntityException",
+    "PasswordPolicyViolationException",
+    "LimitExceededException",
+    "ServiceFailureException"
+   ],
+   "http": {
+    "method": "POST",
+    "requestUri": "/"
+   },
+   "input": "UpdateLoginProfileRequest",
+   "name": "UpdateLoginProfile"
   }
  },
  "shapes": {
@@ -263,6 +321,31 @@ export const iamModel: ServiceModel = withoutPrototypes({
    ],
    "type": "structure"
   },
+  "CreateLoginProfileRequest": {
+   "members": {
+    "Password": {
+     "shape": "passwordType"
+    },
+    "PasswordResetRequired": {
+     "shape": "booleanType"
+    },
+    "UserName": {
+     "shape": "userNameType"
+    }
+   },
+   "type": "structure"
+  },
+  "CreateLoginProfileResponse": {
+   "members": {
+    "LoginProfile": {
+     "shape": "LoginProfile"
+    }
+   },
+   "required": [
+    "LoginProfile"
+   ],
+   "type": "structure"
+  },
   "CreateUserRequest": {
    "members": {
     "Path": {
@@ -319,6 +402,14 @@ export const iamModel: ServiceModel = withoutPrototypes({
    },
    "type": "structure"
   },
+  "DeleteLoginProfileRequest": {
+   "members": {
+    "UserName": {
+     "shape": "userNameType"
+    }
+   },
+   "type": "structure"
+  },
   "DeleteUserPolicyRequest": {
    "members": {
     "PolicyName": {
@@ -357,6 +448,39 @@ export const iamModel: ServiceModel = withoutPrototypes({
      "shape": "entityAlreadyExistsMessage"
     }
    },
+   "type": "structure"
+  },
+  "EntityTemporarilyUnmodifiableException": {
+   "error": {
+    "code": "EntityTemporarilyUnmodifiable",
+    "httpStatusCode": 409,
+    "senderFault": true
+   },
+   "exception": true,
+   "members": {
+    "message": {
+     "shape": "entityTemporarilyUnmodifiableMessage"
+    }
+   },
+   "type": "structure"
+  },
+  "GetLoginProfileRequest": {
+   "members": {
+    "UserName": {
+     "shape": "userNameType"
+    }
+   },
+   "type": "structure"
+  },
+  "GetLoginProfileResponse": {
+   "members": {
+    "LoginProfile": {
+     "shape": "LoginProfile"
+    }
+   },
+   "required": [
+    "LoginProfile"
+   ],
    "type": "structure"
   },
   "GetUserPolicyRequest": {
@@ -536,6 +660,24 @@ export const iamModel: ServiceModel = withoutPrototypes({
    ],
    "type": "structure"
   },
+  "LoginProfile": {
+   "members": {
+    "CreateDate": {
+     "shape": "dateType"
+    },
+    "PasswordResetRequired": {
+     "shape": "booleanType"
+    },
+    "UserName": {
+     "shape": "userNameType"
+    }
+   },
+   "required": [
+    "UserName",
+    "CreateDate"
+   ],
+   "type": "structure"
+  },
   "MalformedPolicyDocumentException": {
    "error": {
     "code": "MalformedPolicyDocument",
@@ -560,6 +702,20 @@ export const iamModel: ServiceModel = withoutPrototypes({
    "members": {
     "message": {
      "shape": "noSuchEntityMessage"
+    }
+   },
+   "type": "structure"
+  },
+  "PasswordPolicyViolationException": {
+   "error": {
+    "code": "PasswordPolicyViolation",
+    "httpStatusCode": 400,
+    "senderFault": true
+   },
+   "exception": true,
+   "members": {
+    "message": {
+     "shape": "passwordPolicyViolationMessage"
     }
    },
    "type": "structure"
@@ -614,6 +770,23 @@ export const iamModel: ServiceModel = withoutPrototypes({
    "required": [
     "Key",
     "Value"
+   ],
+   "type": "structure"
+  },
+  "UpdateLoginProfileRequest": {
+   "members": {
+    "Password": {
+     "shape": "passwordType"
+    },
+    "PasswordResetRequired": {
+     "shape": "booleanObjectType"
+    },
+    "UserName": {
+     "shape": "userNameType"
+    }
+   },
+   "required": [
+    "UserName"
    ],
    "type": "structure"
   },
@@ -674,6 +847,9 @@ export const iamModel: ServiceModel = withoutPrototypes({
    "min": 20,
    "type": "string"
   },
+  "booleanObjectType": {
+   "type": "boolean"
+  },
   "booleanType": {
    "type": "boolean"
   },
@@ -684,6 +860,9 @@ export const iamModel: ServiceModel = withoutPrototypes({
    "type": "string"
   },
   "entityAlreadyExistsMessage": {
+   "type": "string"
+  },
+  "entityTemporarilyUnmodifiableMessage": {
    "type": "string"
   },
   "existingUserNameType": {
@@ -719,6 +898,16 @@ export const iamModel: ServiceModel = withoutPrototypes({
    "type": "integer"
   },
   "noSuchEntityMessage": {
+   "type": "string"
+  },
+  "passwordPolicyViolationMessage": {
+   "type": "string"
+  },
+  "passwordType": {
+   "max": 128,
+   "min": 1,
+   "pattern": "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
+   "sensitive": true,
    "type": "string"
   },
   "pathPrefixType": {

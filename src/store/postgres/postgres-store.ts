@@ -110,9 +110,11 @@ function reader(exec: Exec): StoreReader {
         );
       return rows.map((r) => toResource<S>(r));
     },
-    async count(kind: string, scope: string) {
-      assertStorableKeys(kind, scope);
-      const { rows } = await exec<{ n: number }>('SELECT n::integer AS n FROM resource_counts WHERE kind = $1 AND scope = $2', [kind, scope]);
+    async count(kind: string, scope?: string) {
+      assertStorableKeys(kind, scope ?? '');
+      const { rows } = scope === undefined
+        ? await exec<{ n: number }>('SELECT coalesce(sum(n), 0)::integer AS n FROM resource_counts WHERE kind = $1', [kind])
+        : await exec<{ n: number }>('SELECT n::integer AS n FROM resource_counts WHERE kind = $1 AND scope = $2', [kind, scope]);
       return rows[0]?.n ?? 0;
     },
   };
@@ -283,7 +285,7 @@ export class PostgresStore implements Store {
     return this.read.listKind<S>(kind, scopePrefix);
   }
 
-  count(kind: string, scope: string): Promise<number> {
+  count(kind: string, scope?: string): Promise<number> {
     return this.read.count(kind, scope);
   }
 

@@ -62,7 +62,7 @@ interface StoreReaderSync {
   getByArn<S>(arn: string): StoredResource<S> | undefined;
   list<S>(kind: string, scope: string, opts?: ListOptions): StoredResource<S>[];
   listKind<S>(kind: string, scopePrefix?: string): StoredResource<S>[];
-  count(kind: string, scope: string): number;
+  count(kind: string, scope?: string): number;
 }
 
 /** Applies the pending migrations of `db` in order; each step commits with its user_version. */
@@ -154,6 +154,7 @@ export class SqliteStore implements Store {
       listKind: db.prepare<[string], Row>('SELECT * FROM resources WHERE kind = ? ORDER BY scope, name'),
       listKindPrefix: db.prepare<[string, string, string, string], Row>('SELECT * FROM resources WHERE kind = ? AND (scope = ? OR substr(scope, 1, length(?)) = ?) ORDER BY scope, name'),
       count: db.prepare<[string, string], { n: number }>('SELECT n FROM resource_counts WHERE kind = ? AND scope = ?'),
+      countKind: db.prepare<[string], { n: number }>('SELECT coalesce(sum(n), 0) AS n FROM resource_counts WHERE kind = ?'),
       revision: db.prepare<[], { r: number | null }>('SELECT max(revision) AS r FROM changes'),
       since: db.prepare<[number, number], Change>('SELECT revision, op, kind, scope, name FROM changes WHERE revision > ? ORDER BY revision LIMIT ?'),
     };
@@ -189,9 +190,9 @@ export class SqliteStore implements Store {
           : stmt.listKindPrefix.all(kind, scopePrefix, `${scopePrefix}/`, `${scopePrefix}/`);
         return rows.map((r) => toResource<S>(r));
       },
-      count: (kind: string, scope: string) => {
-        assertStorableKeys(kind, scope);
-        return stmt.count.get(kind, scope)?.n ?? 0;
+      count: (kind: string, scope?: string) => {
+        assertStorableKeys(kind, scope ?? '');
+        return (scope === undefined ? stmt.countKind.get(kind)?.n : stmt.count.get(kind, scope)?.n) ?? 0;
       },
     };
   }
@@ -236,7 +237,7 @@ export class SqliteStore implements Store {
     return this.outside.listKind<S>(kind, scopePrefix);
   }
 
-  async count(kind: string, scope: string): Promise<number> {
+  async count(kind: string, scope?: string): Promise<number> {
     await this.settled();
     return this.outside.count(kind, scope);
   }

@@ -185,6 +185,11 @@ export class XdsServer {
   }
 
   /** Every admitted stream, for the admin endpoint. */
+  /** A connected stream's current and previous configuration, by stream id. */
+  streamConfigs(streamId: string): ReturnType<Session['configs']> | undefined {
+    return this.live.get(streamId)?.session.configs();
+  }
+
   proxies(): SessionStatus[] {
     return [...this.live.values()].map((l) => l.session.status()).sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
   }
