@@ -1,4 +1,4 @@
-// appmeshd command line: serve | ca | proxies | config-dump | version | help.
+// appmeshd command line: serve | ca | proxies | config-dump | import | export | backup | restore | version | help.
 // Exit codes: 0 success, 1 the command failed (a startup error, an unreachable server),
 // 2 a usage error (unknown command or flag, bad flag value).
 import { readFileSync } from 'node:fs';
@@ -15,7 +15,14 @@ interface Command {
   help: () => string;
   positionals?: boolean;
   run(values: FlagValues, positionals: string[]): Promise<void> | void;
+  /** Commands that parse their own arguments get them unparsed (the migration commands). */
+  raw?: (argv: string[]) => Promise<void>;
 }
+
+/** A command that parses its own flags; `--help` prints `help`. Loaded on use: the AWS SDK they bring is not needed by the others. */
+const rawCommand = (summary: string, help: string, raw: (argv: string[]) => Promise<void>): Command => ({
+  summary, flags: [], help: () => help, raw, run: () => undefined,
+});
 
 const version = (): string =>
   (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -27,6 +34,18 @@ const commands: Record<string, Command> = {
   'config-dump': {
     summary: 'print the Envoy configuration a proxy would get', flags: configDumpFlags, help: configDumpHelp, positionals: true, run: configDumpCommand,
   },
+  import: rawCommand('create or update mesh resources from CloudFormation/CDK, Kubernetes CRDs, describe-* JSON or an export',
+    'usage: appmeshd import SOURCE… [--endpoint-url URL] [--region R] [--dry-run] [--prune] [--format F] [--parameter K=V] [--output table|json]\n\nSee docs/migration.md.\n',
+    async (argv) => (await import('../migrate/commands.js')).importCommand(argv)),
+  export: rawCommand('write every mesh resource and its tags to one file',
+    'usage: appmeshd export [--endpoint-url URL] [--mesh M] [--format appmeshd|cloudformation] [--output FILE]\n\nSee docs/migration.md.\n',
+    async (argv) => (await import('../migrate/commands.js')).exportCommand(argv)),
+  backup: rawCommand('a consistent online copy of everything the store holds',
+    'usage: appmeshd backup FILE [--data-dir DIR] [--store URL]\n\nSee docs/migration.md.\n',
+    async (argv) => (await import('../migrate/backup/command.js')).backupCommand(argv)),
+  restore: rawCommand('restore a backup into an empty data directory or database',
+    'usage: appmeshd restore FILE [--data-dir DIR] [--store URL]\n\nSee docs/migration.md.\n',
+    async (argv) => (await import('../migrate/backup/command.js')).restoreCommand(argv)),
   version: {
     summary: 'print the version', flags: [], help: () => 'usage: appmeshd version\n\nPrints the version of appmeshd.\n',
     run: () => { process.stdout.write(`appmeshd ${version()}\n`); },
@@ -88,6 +107,10 @@ async function main(argv: string[]): Promise<void> {
   if (name === '--version' || name === '-v') return commands.version!.run({}, []);
   if (!Object.hasOwn(commands, name)) throw new ConfigError(`unknown command ${name} (appmeshd --help lists them)`);
   const command = commands[name]!;
+  if (command.raw) {
+    if (rest.includes('--help') || rest.includes('-h')) { process.stdout.write(command.help()); return; }
+    return command.raw(rest);
+  }
   const { values, positionals, help } = parseFlags(command.flags, rest, command.positionals ?? false);
   if (help) { process.stdout.write(command.help()); return; }
   await command.run(values, positionals);
