@@ -58,31 +58,38 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   return result.violations;
 }
 
-/** Tabs through the whole page; returns the focusable controls the keyboard never reached. */
+/**
+ * Tabs through the whole page; returns the focusable controls the keyboard never reached. Controls are told apart
+ * by what they show (tag and text or label), not by the element: a live view may render its controls again while
+ * the keys are pressed.
+ */
 export async function unreachableByKeyboard(page: Page): Promise<string[]> {
-  const all = await page.evaluate(() => {
+  const found = await page.evaluate(() => {
     const sel = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex="0"], summary';
+    const describe = (e: Element) => `${e.tagName.toLowerCase()} ${(e.textContent ?? '').trim().slice(0, 40) || e.getAttribute('aria-label') || e.id}`;
+    (window as unknown as { __kbDescribe: (e: Element) => string }).__kbDescribe = describe;
     const els = [...document.querySelectorAll<HTMLElement | SVGElement>(sel)].filter((e) => {
       const r = e.getBoundingClientRect();
       return (r.width > 0 || r.height > 0) && getComputedStyle(e).visibility !== 'hidden';
     });
-    els.forEach((e, i) => e.setAttribute('data-kb', String(i)));
-    return els.map((e, i) => ({ i, what: `${e.tagName.toLowerCase()} ${(e.textContent ?? '').trim().slice(0, 40) || e.getAttribute('aria-label') || e.id}` }));
+    return { controls: [...new Set(els.map(describe))], count: els.length };
   });
+  const all = found.controls;
   await page.evaluate(() => {
     (document.activeElement as HTMLElement | null)?.blur();
     window.scrollTo(0, 0);
     const seen = new Set<string>();
-    (window as unknown as { __kbSeen: Set<string> }).__kbSeen = seen;
-    document.addEventListener('focusin', (e) => { const id = (e.target as Element).getAttribute?.('data-kb'); if (id !== null && id !== undefined) seen.add(id); });
+    const w = window as unknown as { __kbSeen: Set<string>; __kbDescribe: (e: Element) => string };
+    w.__kbSeen = seen;
+    document.addEventListener('focusin', (e) => { if (e.target instanceof Element) seen.add(w.__kbDescribe(e.target)); });
   });
   const reachedNow = () => page.evaluate(() => [...(window as unknown as { __kbSeen: Set<string> }).__kbSeen]);
   let reached = new Set<string>();
-  for (let pressed = 0; pressed < all.length * 2 + 10 && reached.size < all.length; pressed += all.length + 1) {
-    for (let n = 0; n <= all.length; n++) await page.keyboard.press('Tab');
+  for (let pressed = 0; pressed < found.count * 2 + 10 && all.some((w) => !reached.has(w)); pressed += found.count + 1) {
+    for (let n = 0; n <= found.count; n++) await page.keyboard.press('Tab');
     reached = new Set(await reachedNow());
   }
-  return all.filter((e) => !reached.has(String(e.i))).map((e) => e.what);
+  return all.filter((w) => !reached.has(w));
 }
 
 /** Screenshot, no serious or critical axe violation, every control reachable by Tab. */
