@@ -43,7 +43,8 @@ export async function runPipeline(
       const violations = validateShape(service.model, op.input, input);
       if (violations.length) throw service.validationError(formatViolations(violations));
     }
-    await authorizer.authorize(ctx, service.authorization(op.name, input, ctx));
+    const target = service.authorization(op.name, input, ctx);
+    if (target) await authorizer.authorize(ctx, target);
     const handler = service.handlers[op.name];
     if (!handler) throw new ApiError('UnknownOperationException', `${op.name} is not implemented`, 400);
     const output = await handler(input, ctx);

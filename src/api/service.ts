@@ -26,6 +26,8 @@ export interface Identity {
   /** arn:aws:iam::<account>:root or arn:aws:iam::<account>:user/<name> */
   principalArn: string;
   userName?: string;
+  /** The IAM user's unique id (AIDA…); absent for root. */
+  userId?: string;
   isRoot: boolean;
 }
 
@@ -79,7 +81,8 @@ export interface ServiceDefinition {
   handlers: Record<string, Handler>;
   /** The error a validation failure becomes in this service's vocabulary. */
   validationError(message: string): ApiError;
-  authorization(operation: string, input: Record<string, unknown>, ctx: RequestContext): AuthorizationTarget;
+  /** What the call needs permission for; null for the few calls AWS allows every authenticated caller. */
+  authorization(operation: string, input: Record<string, unknown>, ctx: RequestContext): AuthorizationTarget | null;
   /** Checks that must come before model validation (for errors more specific than a validation failure). */
   beforeValidation?(operation: string, input: Record<string, unknown>): void;
   /** Whether an unsigned or unreadable request looks like it was meant for this service (to word its error). */

@@ -5,13 +5,14 @@ import type { ServiceDefinition } from '../api/service.js';
 import { iamModel } from '../protocols/generated/iam.js';
 import { formParams, IamQueryProtocol } from '../protocols/iamquery/protocol.js';
 import { createIamHandlers, iamAuthorizationTarget, type IamDeps } from './handlers.js';
+import { userTagHandlers } from './user-tags.js';
 
 export function createIamService(deps: IamDeps): ServiceDefinition {
   return {
     signingName: 'iam',
     model: iamModel,
     protocol: new IamQueryProtocol(iamModel),
-    handlers: createIamHandlers(deps),
+    handlers: { ...createIamHandlers(deps), ...userTagHandlers(deps.store) },
     validationError: (message) => new ApiError('ValidationError', message, 400),
     authorization: iamAuthorizationTarget(deps.accountId),
     recognizes: (req) => {

@@ -5,11 +5,12 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from '../api/errors.js';
 import { runPipeline } from '../api/pipeline.js';
-import type { Authorizer, CredentialResolver, EndpointVia, RawRequest, RawResponse, RequestContext, ServiceDefinition } from '../api/service.js';
+import type { Authorizer, CredentialResolver, EndpointVia, Protocol, RawRequest, RawResponse, RequestContext, ServiceDefinition } from '../api/service.js';
 import {
   SigV4Error, checkClockSkew, parseAuthorization, sha256Hex, verifySignature,
 } from '../auth/sigv4.js';
 import type { Store } from '../store/types.js';
+import { errorEnvelopeFor } from './error-envelope.js';
 import type { Logger } from './logger.js';
 import { apiLatency, apiRequests, authFailures, registry } from './metrics.js';
 
@@ -80,7 +81,7 @@ const AUTH_ERRORS: Record<SigV4Error['code'], { code: string; status: number }> 
 export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
   const bySigningName = new Map(deps.services.map((s) => [s.signingName, s]));
   const fallback = deps.services[0]!;
-  const guess = (raw: RawRequest) => deps.services.find((s) => s.recognizes(raw)) ?? fallback;
+  const recognized = (raw: RawRequest) => deps.services.find((s) => s.recognizes(raw));
 
   async function handle(req: IncomingMessage, res: ServerResponse, via?: EndpointVia): Promise<void> {
     const started = process.hrtime.bigint();
@@ -97,6 +98,13 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
 
     const raw: RawRequest = { method: req.method ?? 'GET', path, rawQuery, headers: req.headers, body: Buffer.alloc(0) };
     let service = fallback;
+    /** Set when no served service claims the request: its errors then take the request's own shape. */
+    let unclaimed: Pick<Protocol, 'encodeError'> | undefined;
+    const guess = (): ServiceDefinition => {
+      const found = recognized(raw);
+      if (!found) unclaimed = errorEnvelopeFor(raw);
+      return found ?? fallback;
+    };
     let operation = 'unknown';
     let status = 500;
     let accessKeyId: string | undefined;
@@ -105,7 +113,7 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
       try {
         raw.body = await readBody(req);
       } catch (err) {
-        service = guess(raw);
+        service = guess();
         if (err instanceof BodyTooLarge) {
           const e = service.validationError(`Request body is larger than ${MAX_BODY_BYTES} bytes`);
           throw new ApiError(e.code, e.message, 413);
@@ -116,13 +124,17 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
       try {
         parsed = parseAuthorization(raw.headers);
       } catch (err) {
-        service = guess(raw);
+        service = guess();
         throw err;
       }
       accessKeyId = parsed.scope.accessKeyId;
       const chosen = bySigningName.get(parsed.scope.service);
-      service = chosen ?? guess(raw);
-      if (!chosen) throw new ApiError('InvalidSignatureException', `Credential should be scoped to a valid service; '${parsed.scope.service}' is not served here`, 403);
+      if (!chosen) {
+        service = fallback;
+        unclaimed = errorEnvelopeFor(raw);
+        throw new ApiError('InvalidSignatureException', `Credential should be scoped to a valid service; '${parsed.scope.service}' is not served here`, 403);
+      }
+      service = chosen;
       if (parsed.scope.region !== deps.region) {
         authFailures.inc({ reason: 'region' });
         throw new ApiError('InvalidSignatureException', `Credential should be scoped to a valid region, not '${parsed.scope.region}'; this deployment serves '${deps.region}'`, 403);
@@ -156,13 +168,14 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
       }
       status = apiErr.status;
       errorCode = apiErr.code;
-      send(res, service.protocol.encodeError(apiErr, requestId));
+      send(res, (unclaimed ?? service.protocol).encodeError(apiErr, requestId));
     } finally {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      apiRequests.inc({ service: service.signingName, operation, status: String(status) });
-      apiLatency.observe({ service: service.signingName, operation }, seconds);
+      const serviceName = unclaimed ? 'unknown' : service.signingName;
+      apiRequests.inc({ service: serviceName, operation, status: String(status) });
+      apiLatency.observe({ service: serviceName, operation }, seconds);
       deps.log.info({
-        requestId, service: service.signingName, operation, status, ms: Math.round(seconds * 1e5) / 100, accessKeyId, sourceIp,
+        requestId, service: serviceName, operation, status, ms: Math.round(seconds * 1e5) / 100, accessKeyId, sourceIp,
         ...(errorCode ? { error: errorCode } : {}), ...(via ? { vpce: via.vpcEndpointId } : {}),
       }, 'request');
     }

@@ -132,6 +132,19 @@ export const iamModel: ServiceModel = {
    "name": "ListAccessKeys",
    "output": "ListAccessKeysResponse"
   },
+  "ListGroupsForUser": {
+   "errors": [
+    "NoSuchEntityException",
+    "ServiceFailureException"
+   ],
+   "http": {
+    "method": "POST",
+    "requestUri": "/"
+   },
+   "input": "ListGroupsForUserRequest",
+   "name": "ListGroupsForUser",
+   "output": "ListGroupsForUserResponse"
+  },
   "ListUserPolicies": {
    "errors": [
     "NoSuchEntityException",
@@ -144,6 +157,19 @@ export const iamModel: ServiceModel = {
    "input": "ListUserPoliciesRequest",
    "name": "ListUserPolicies",
    "output": "ListUserPoliciesResponse"
+  },
+  "ListUserTags": {
+   "errors": [
+    "NoSuchEntityException",
+    "ServiceFailureException"
+   ],
+   "http": {
+    "method": "POST",
+    "requestUri": "/"
+   },
+   "input": "ListUserTagsRequest",
+   "name": "ListUserTags",
+   "output": "ListUserTagsResponse"
   },
   "ListUsers": {
    "errors": [
@@ -170,6 +196,48 @@ export const iamModel: ServiceModel = {
    },
    "input": "PutUserPolicyRequest",
    "name": "PutUserPolicy"
+  },
+  "TagUser": {
+   "errors": [
+    "NoSuchEntityException",
+    "LimitExceededException",
+    "InvalidInputException",
+    "ConcurrentModificationException",
+    "ServiceFailureException"
+   ],
+   "http": {
+    "method": "POST",
+    "requestUri": "/"
+   },
+   "input": "TagUserRequest",
+   "name": "TagUser"
+  },
+  "UntagUser": {
+   "errors": [
+    "NoSuchEntityException",
+    "ConcurrentModificationException",
+    "ServiceFailureException"
+   ],
+   "http": {
+    "method": "POST",
+    "requestUri": "/"
+   },
+   "input": "UntagUserRequest",
+   "name": "UntagUser"
+  },
+  "UpdateAccessKey": {
+   "errors": [
+    "NoSuchEntityException",
+    "LimitExceededException",
+    "ServiceFailureException",
+    "InvalidInputException"
+   ],
+   "http": {
+    "method": "POST",
+    "requestUri": "/"
+   },
+   "input": "UpdateAccessKeyRequest",
+   "name": "UpdateAccessKey"
   }
  },
  "shapes": {
@@ -412,6 +480,33 @@ export const iamModel: ServiceModel = {
    ],
    "type": "structure"
   },
+  "Group": {
+   "members": {
+    "Arn": {
+     "shape": "arnType"
+    },
+    "CreateDate": {
+     "shape": "dateType"
+    },
+    "GroupId": {
+     "shape": "idType"
+    },
+    "GroupName": {
+     "shape": "groupNameType"
+    },
+    "Path": {
+     "shape": "pathType"
+    }
+   },
+   "required": [
+    "Path",
+    "GroupName",
+    "GroupId",
+    "Arn",
+    "CreateDate"
+   ],
+   "type": "structure"
+  },
   "InvalidInputException": {
    "error": {
     "code": "InvalidInput",
@@ -471,6 +566,40 @@ export const iamModel: ServiceModel = {
    ],
    "type": "structure"
   },
+  "ListGroupsForUserRequest": {
+   "members": {
+    "Marker": {
+     "shape": "markerType"
+    },
+    "MaxItems": {
+     "shape": "maxItemsType"
+    },
+    "UserName": {
+     "shape": "existingUserNameType"
+    }
+   },
+   "required": [
+    "UserName"
+   ],
+   "type": "structure"
+  },
+  "ListGroupsForUserResponse": {
+   "members": {
+    "Groups": {
+     "shape": "groupListType"
+    },
+    "IsTruncated": {
+     "shape": "booleanType"
+    },
+    "Marker": {
+     "shape": "responseMarkerType"
+    }
+   },
+   "required": [
+    "Groups"
+   ],
+   "type": "structure"
+  },
   "ListUserPoliciesRequest": {
    "members": {
     "Marker": {
@@ -502,6 +631,40 @@ export const iamModel: ServiceModel = {
    },
    "required": [
     "PolicyNames"
+   ],
+   "type": "structure"
+  },
+  "ListUserTagsRequest": {
+   "members": {
+    "Marker": {
+     "shape": "markerType"
+    },
+    "MaxItems": {
+     "shape": "maxItemsType"
+    },
+    "UserName": {
+     "shape": "existingUserNameType"
+    }
+   },
+   "required": [
+    "UserName"
+   ],
+   "type": "structure"
+  },
+  "ListUserTagsResponse": {
+   "members": {
+    "IsTruncated": {
+     "shape": "booleanType"
+    },
+    "Marker": {
+     "shape": "responseMarkerType"
+    },
+    "Tags": {
+     "shape": "tagListType"
+    }
+   },
+   "required": [
+    "Tags"
    ],
    "type": "structure"
   },
@@ -617,6 +780,54 @@ export const iamModel: ServiceModel = {
    ],
    "type": "structure"
   },
+  "TagUserRequest": {
+   "members": {
+    "Tags": {
+     "shape": "tagListType"
+    },
+    "UserName": {
+     "shape": "existingUserNameType"
+    }
+   },
+   "required": [
+    "UserName",
+    "Tags"
+   ],
+   "type": "structure"
+  },
+  "UntagUserRequest": {
+   "members": {
+    "TagKeys": {
+     "shape": "tagKeyListType"
+    },
+    "UserName": {
+     "shape": "existingUserNameType"
+    }
+   },
+   "required": [
+    "UserName",
+    "TagKeys"
+   ],
+   "type": "structure"
+  },
+  "UpdateAccessKeyRequest": {
+   "members": {
+    "AccessKeyId": {
+     "shape": "accessKeyIdType"
+    },
+    "Status": {
+     "shape": "statusType"
+    },
+    "UserName": {
+     "shape": "existingUserNameType"
+    }
+   },
+   "required": [
+    "AccessKeyId",
+    "Status"
+   ],
+   "type": "structure"
+  },
   "User": {
    "members": {
     "Arn": {
@@ -687,6 +898,18 @@ export const iamModel: ServiceModel = {
    "type": "string"
   },
   "existingUserNameType": {
+   "max": 128,
+   "min": 1,
+   "pattern": "[\\w+=,.@-]+",
+   "type": "string"
+  },
+  "groupListType": {
+   "member": {
+    "shape": "Group"
+   },
+   "type": "list"
+  },
+  "groupNameType": {
    "max": 128,
    "min": 1,
    "pattern": "[\\w+=,.@-]+",
@@ -764,6 +987,13 @@ export const iamModel: ServiceModel = {
     "Expired"
    ],
    "type": "string"
+  },
+  "tagKeyListType": {
+   "max": 50,
+   "member": {
+    "shape": "tagKeyType"
+   },
+   "type": "list"
   },
   "tagKeyType": {
    "max": 128,
