@@ -32,16 +32,18 @@ export interface ProviderOptions {
   region: string;
   accessKeyId: string;
   secretAccessKey: string;
-  /** Leave out every skip_* flag, so the provider validates credentials through STS. */
-  validate: boolean;
+  /**
+   * Which skip_* flags the provider block sets: all of them, none (the provider validates
+   * credentials and learns the account id through STS), or all but
+   * skip_requesting_account_id (for resources whose state depends on the account id).
+   */
+  skips: 'all' | 'none' | 'all-but-account-id';
 }
 
 function providerBlock(o: ProviderOptions): string {
-  const skips = o.validate ? '' : `
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true`;
+  const flags = o.skips === 'none' ? [] : ['skip_credentials_validation', 'skip_metadata_api_check', 'skip_region_validation',
+    ...(o.skips === 'all' ? ['skip_requesting_account_id'] : [])];
+  const skips = flags.map((f) => `\n  ${f} = true`).join('');
   const endpoints = ['appmesh', 'ec2', 'iam', 'servicediscovery', 'sts'].map((s) => `    ${s} = "${o.endpoint}"`).join('\n');
   return `terraform {
   required_providers {

@@ -17,9 +17,10 @@ resource "aws_service_discovery_public_dns_namespace" "public" {
   description = "public ${var.suffix}"
 }
 
+# The provider replaces an HTTP namespace whose description changes, so only its tags change here.
 resource "aws_service_discovery_http_namespace" "http" {
   name        = "tf-http"
-  description = "http ${var.suffix}"
+  description = "http"
   tags        = { Env = var.suffix }
 }
 

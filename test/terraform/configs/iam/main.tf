@@ -1,9 +1,8 @@
 # IAM users, access keys (deactivated on update) and inline policies.
 resource "aws_iam_user" "deployer" {
-  name          = "tf-deployer"
-  path          = "/ci/"
-  force_destroy = true
-  tags          = { Team = var.suffix }
+  name = "tf-deployer"
+  path = "/ci/"
+  tags = { Team = var.suffix }
 }
 
 resource "aws_iam_user" "reader" {
