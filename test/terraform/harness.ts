@@ -77,7 +77,11 @@ export class Workspace {
       + `plugin_cache_dir = ${JSON.stringify(join(root, 'plugin-cache'))}\n`);
     this.env = {
       ...process.env, TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_INPUT: '0',
-      TF_LOG: '', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_EC2_METADATA_DISABLED: 'true',
+      TF_LOG: '',
+      // Terraform and the provider are short-lived Go processes whose startup (the provider's schema) is mostly
+      // garbage-collector work; a larger GC target cuts their CPU by about a third for a little more memory.
+      GOGC: '400',
+      AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_EC2_METADATA_DISABLED: 'true',
     };
   }
 
