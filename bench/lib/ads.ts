@@ -39,6 +39,8 @@ class SimProxy {
   ended = false;
   watchFrom = 0;
   convergedAt = 0;
+  /** Responses that changed a resource (to tell whether a proxy outside a change's scope was sent anything). */
+  changes = 0;
 
   constructor(readonly nodeId: string, readonly mode: AdsMode, private readonly onEvent: () => void) {}
 
@@ -103,6 +105,7 @@ class SimProxy {
       for (const name of (m.removed_resources as string[] | undefined) ?? []) if (map.delete(name)) changed = true;
       this.stream!.write({ type_url: typeUrl, response_nonce: nonce });
     }
+    if (changed) this.changes++;
     if (changed && this.watchFrom && !this.convergedAt) this.convergedAt = performance.now();
     if (typeUrl === TYPE.listener) this.follow(TYPE.route, () => [...map.values()].flatMap((b) => rdsNames(b)));
     else if (typeUrl === TYPE.cluster) this.follow(TYPE.endpoint, () => [...map.values()].flatMap((b) => { const n = edsName(b); return n ? [n] : []; }));
@@ -155,7 +158,8 @@ export interface SyncResult {
 }
 
 export interface ConvergenceResult {
-  streams: number; converged: number; failed: number; firstError?: string;
+  /** Streams watched (all, or those the change concerns), and changes received by the streams not watched. */
+  streams: number; converged: number; failed: number; firstError?: string; outsideChanges: number;
   /** ms from the change request being sent until the stream ACKed the response that carried the change. */
   p50: number; p99: number; max: number; mean: number;
 }
@@ -201,21 +205,33 @@ export class Fleet {
   }
 
   /** Starts timing a change: call right before the API request that makes it. */
-  watch(): number {
+  watch(only?: (nodeId: string) => boolean): number {
     const t = performance.now();
-    for (const p of this.proxies) { p.watchFrom = t; p.convergedAt = 0; }
+    this.outsideChanges = 0;
+    for (const p of this.proxies) {
+      const watched = !only || only(p.nodeId);
+      p.watchFrom = watched ? t : 0;
+      p.convergedAt = 0;
+      if (!watched) this.outsideChanges -= p.changes;
+    }
     return t;
   }
 
+  /** Changes received since watch() by proxies it did not watch (a change's scope too wide if > 0). */
+  private outsideChanges = 0;
+
   async waitConverged(timeoutMs: number): Promise<ConvergenceResult> {
-    const live = this.proxies.filter((p) => p.syncedAt && !p.ended);
+    const watched = this.proxies.filter((p) => p.watchFrom);
+    const live = watched.filter((p) => p.syncedAt && !p.ended);
     await this.until(() => live.every((p) => p.convergedAt || p.ended), timeoutMs);
     const ok = live.filter((p) => p.convergedAt);
     const lat = ok.map((p) => p.convergedAt - p.watchFrom).sort((a, b) => a - b);
-    const bad = this.proxies.filter((p) => !p.convergedAt);
+    const bad = watched.filter((p) => !p.convergedAt);
+    let outside = this.outsideChanges;
+    for (const p of this.proxies) if (!p.watchFrom) outside += p.changes;
     for (const p of this.proxies) p.watchFrom = 0;
     return {
-      streams: this.proxies.length, converged: ok.length, failed: bad.length,
+      streams: watched.length, converged: ok.length, failed: bad.length, outsideChanges: outside,
       firstError: bad.find((p) => p.error)?.error ?? (bad.length ? 'no change received before the timeout' : undefined),
       p50: pct(lat, 0.5), p99: pct(lat, 0.99), max: lat.at(-1) ?? NaN, mean: lat.length ? lat.reduce((a, b) => a + b, 0) / lat.length : NaN,
     };
@@ -239,6 +255,12 @@ export class Fleet {
       });
     }
     this.waiter = undefined;
+  }
+
+  /** A copy of what proxy `i` holds: type URL → resource name → encoded resource. */
+  resourcesOf(i: number): Map<string, Map<string, Buffer>> {
+    const p = this.proxies[i];
+    return new Map([...(p?.resources ?? new Map<string, Map<string, Buffer>>())].map(([t, m]) => [t, new Map(m)]));
   }
 
   async close(): Promise<void> {

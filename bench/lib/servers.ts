@@ -160,3 +160,13 @@ export async function startBare(bodiesFile: string): Promise<Target> {
   const ready = await waitReady(child, 'bare server', 20_000);
   return { name: 'bare', pid: child.pid!, host: '127.0.0.1', port: Number(ready.apiPort), ready, stop: () => stopChild(child) };
 }
+
+/** The bare xDS server (bench/bare-xds-server.ts) serving the resources in `fixtureFile`; `port` is its /push endpoint. */
+export async function startBareXds(fixtureFile: string): Promise<Target & { xdsPort: number }> {
+  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'bench', 'bare-xds-server.js'), fixtureFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const ready = await waitReady(child, 'bare xDS server', 20_000);
+  return {
+    name: 'bare-xds', pid: child.pid!, host: '127.0.0.1', port: Number(ready.apiPort), xdsPort: Number(ready.xdsPort), ready,
+    stop: () => stopChild(child),
+  };
+}

@@ -23,11 +23,13 @@ export interface RawResponse {
 export interface Identity {
   accessKeyId: string;
   accountId: string;
-  /** arn:aws:iam::<account>:root or arn:aws:iam::<account>:user/<name> */
+  /** arn:aws:iam::<account>:root or arn:aws:iam::<account>:user<path><name> */
   principalArn: string;
   userName?: string;
-  /** The IAM user's unique id (AIDA…); absent for root. */
+  /** The IAM user's unique id (AIDA…): the value of aws:userid. */
   userId?: string;
+  /** The IAM user's tags: the aws:PrincipalTag/<key> condition keys. */
+  tags?: readonly { key: string; value: string }[];
   isRoot: boolean;
 }
 
@@ -79,10 +81,15 @@ export interface ServiceDefinition {
   model: ServiceModel;
   protocol: Protocol;
   handlers: Record<string, Handler>;
+  /** Largest request body the service takes (default: the edge's 1 MiB). */
+  maxBodyBytes?: number;
   /** The error a validation failure becomes in this service's vocabulary. */
   validationError(message: string): ApiError;
-  /** What the call needs permission for; null for the few calls AWS allows every authenticated caller. */
-  authorization(operation: string, input: Record<string, unknown>, ctx: RequestContext): AuthorizationTarget | null;
+  /**
+   * What the request acts on; may read the store (an IAM user's ARN carries its stored path). Null for the few
+   * calls AWS allows every authenticated caller (sts:GetCallerIdentity).
+   */
+  authorization(operation: string, input: Record<string, unknown>, ctx: RequestContext): AuthorizationTarget | null | Promise<AuthorizationTarget | null>;
   /** Checks that must come before model validation (for errors more specific than a validation failure). */
   beforeValidation?(operation: string, input: Record<string, unknown>): void;
   /** Whether an unsigned or unreadable request looks like it was meant for this service (to word its error). */

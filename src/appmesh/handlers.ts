@@ -63,6 +63,17 @@ export function createHandlers(deps: AppMeshDeps): Record<string, Handler> {
 
   const sameRequest = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
+  // A store may hand out the same frozen row or page until it changes; what is derived from it is frozen and kept
+  // beside it, so an unchanged resource is shaped (and, by the protocol, encoded) once.
+  const dataMemo = new WeakMap<StoredResource, Readonly<Record<string, unknown>>>();
+  const pageMemo = new WeakMap<readonly StoredResource[], Readonly<Record<string, unknown>>>();
+  function describedData(type: ResourceType, row: StoredResource): Readonly<Record<string, unknown>> {
+    if (!Object.isFrozen(row)) return toData(type, row, accountId);
+    let data = dataMemo.get(row);
+    if (!data) dataMemo.set(row, (data = Object.freeze(toData(type, row, accountId))));
+    return data;
+  }
+
   function create(type: ResourceType): Handler {
     return async (input: Input) => {
       const loc = locate(type, input);
@@ -99,7 +110,7 @@ export function createHandlers(deps: AppMeshDeps): Record<string, Handler> {
       const loc = locate(type, input);
       const row = await store.get(type.kind, scopeOf(loc), loc.name);
       if (!row) throw missing(loc);
-      return toData(type, row, accountId);
+      return describedData(type, row);
     };
   }
 
@@ -146,9 +157,12 @@ export function createHandlers(deps: AppMeshDeps): Record<string, Handler> {
       const limit = (input.limit as number | undefined) ?? DEFAULT_LIMIT;
       await requireParents(store, loc);
       const rows = await store.list(type.kind, scope, { limit: limit + 1, ...(after !== undefined ? { after } : {}) });
+      const memo = Object.isFrozen(rows) ? pageMemo.get(rows) : undefined;
+      if (memo) return memo;
       const page = rows.slice(0, limit);
       const out: Record<string, unknown> = { [type.listField]: page.map((r) => toRef(type, r, accountId)) };
       if (rows.length > limit) out.nextToken = pageTokens.issue(context, page[page.length - 1]!.name);
+      if (Object.isFrozen(rows)) pageMemo.set(rows, Object.freeze(out));
       return out;
     };
   }

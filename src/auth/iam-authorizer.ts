@@ -21,9 +21,10 @@ export function conditionContext(ctx: RequestContext): ConditionContext {
     ['aws:currenttime', new Date(ctx.receivedAt).toISOString()],
     ['aws:epochtime', String(Math.floor(ctx.receivedAt / 1000))],
     ['aws:securetransport', ctx.via ? 'true' : 'false'],
-    ['aws:userid', id.isRoot ? id.accountId : id.accessKeyId],
+    ['aws:userid', id.isRoot ? id.accountId : (id.userId ?? id.accessKeyId)],
   ];
   if (id.userName) entries.push(['aws:username', id.userName]);
+  for (const t of id.tags ?? []) entries.push([`aws:principaltag/${t.key.toLowerCase()}`, t.value]);
   if (ctx.via) {
     // Through an endpoint the caller's address is private: AWS sets aws:VpcSourceIp, not aws:SourceIp.
     entries.push(['aws:sourcevpce', ctx.via.vpcEndpointId], ['aws:sourcevpc', ctx.via.vpcId], ['aws:vpcsourceip', ctx.sourceIp]);
@@ -31,6 +32,23 @@ export function conditionContext(ctx: RequestContext): ConditionContext {
     entries.push(['aws:sourceip', ctx.sourceIp.replace(/^::ffff:/, '')]);
   }
   return new Map(entries);
+}
+
+export interface Outcome {
+  decision: Decision;
+  why?: 'endpoint-deny' | 'identity-deny' | 'endpoint-implicit' | 'identity-implicit';
+}
+
+/**
+ * The decision of a request that both the identity's policies and (through an endpoint)
+ * the endpoint policy evaluate: an explicit Deny in either wins; otherwise both must allow.
+ */
+export function combine(identity: Decision, endpoint: Decision | undefined): Outcome {
+  if (endpoint === 'Deny') return { decision: 'Deny', why: 'endpoint-deny' };
+  if (identity === 'Deny') return { decision: 'Deny', why: 'identity-deny' };
+  if (endpoint !== undefined && endpoint !== 'Allow') return { decision: 'ImplicitDeny', why: 'endpoint-implicit' };
+  if (identity !== 'Allow') return { decision: 'ImplicitDeny', why: 'identity-implicit' };
+  return { decision: 'Allow' };
 }
 
 export class IamAuthorizer implements Authorizer {
@@ -46,13 +64,15 @@ export class IamAuthorizer implements Authorizer {
     };
     const identity: Decision = ctx.identity.isRoot ? 'Allow'
       : evaluate(ctx.identity.userName ? await this.identities.userPolicies(ctx.identity.userName) : [], request);
-    const endpoint: Decision = ctx.via?.policyDocument ? evaluate([this.endpointPolicy(ctx.via.policyDocument)], request) : 'Allow';
-    const denied = (why: string) => new ApiError('AccessDeniedException',
+    const endpoint = ctx.via?.policyDocument ? evaluate([this.endpointPolicy(ctx.via.policyDocument)], request) : undefined;
+    const outcome = combine(identity, endpoint);
+    if (outcome.decision === 'Allow') return;
+    const why = outcome.why === 'endpoint-deny' ? 'with an explicit deny in a VPC endpoint policy'
+      : outcome.why === 'identity-deny' ? 'with an explicit deny in an identity-based policy'
+        : outcome.why === 'endpoint-implicit' ? `because no VPC endpoint policy allows the ${target.action} action`
+          : `because no identity-based policy allows the ${target.action} action`;
+    throw new ApiError('AccessDeniedException',
       `User: ${ctx.identity.principalArn} is not authorized to perform: ${target.action} on resource: ${target.resource} ${why}`, 403);
-    if (endpoint === 'Deny') throw denied('with an explicit deny in a VPC endpoint policy');
-    if (identity === 'Deny') throw denied('with an explicit deny in an identity-based policy');
-    if (endpoint !== 'Allow') throw denied(`because no VPC endpoint policy allows the ${target.action} action`);
-    if (identity !== 'Allow') throw denied(`because no identity-based policy allows the ${target.action} action`);
   }
 
   /** Endpoint policies were validated when stored; one that no longer parses allows nothing. */

@@ -1,7 +1,7 @@
 // AWS Signature Version 4 verification for header-signed requests.
 // Derived signing keys are cached per (secret, date, region, service): deriving one costs
 // four HMACs, and every request of a day reuses the same key.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 
 export interface SignedRequest {
   method: string;
@@ -52,10 +52,18 @@ export function parseAuthorization(headers: SignedRequest['headers']): ParsedAut
     throw new SigV4Error('IncompleteSignature', 'Credential must have the form <key>/<date>/<region>/<service>/aws4_request');
   }
   const [accessKeyId, date, region, service] = parts as [string, string, string, string];
+  const signedHeaders = m[2]!.split(';');
+  // Canonical order (lowercase, strictly ascending) as every SigV4 signer sends it: each
+  // header is then hashed at most once, so canonicalisation stays linear in the headers' size.
+  for (let i = 0; i < signedHeaders.length; i++) {
+    if (!/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(signedHeaders[i]!) || (i > 0 && signedHeaders[i - 1]! >= signedHeaders[i]!)) {
+      throw new SigV4Error('IncompleteSignature', 'SignedHeaders must list distinct lowercase header names in ascending order');
+    }
+  }
   const amzDate = headerValue(headers, 'x-amz-date') ?? '';
   if (!/^\d{8}T\d{6}Z$/.test(amzDate)) throw new SigV4Error('IncompleteSignature', 'X-Amz-Date header is missing or malformed');
   if (amzDate.slice(0, 8) !== date) throw new SigV4Error('InvalidSignatureException', 'Credential date does not match X-Amz-Date');
-  return { scope: { accessKeyId, date, region, service }, signedHeaders: m[2]!.split(';'), signature: m[3]!, amzDate };
+  return { scope: { accessKeyId, date, region, service }, signedHeaders, signature: m[3]!, amzDate };
 }
 
 export function amzDateToMillis(amzDate: string): number {
@@ -126,7 +134,7 @@ export function stringToSign(req: SignedRequest, parsed: ParsedAuthorization): s
 }
 
 export function sha256Hex(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex');
 }
 
 export function computeSignature(secret: string, req: SignedRequest, parsed: ParsedAuthorization): string {

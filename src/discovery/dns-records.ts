@@ -1,14 +1,16 @@
 // DNS records of Cloud Map DNS namespaces for the built-in DNS server: `<service>.<namespace>`
 // answers A/AAAA/SRV (or CNAME) of healthy instances, as Route 53 multivalue records would.
-// Private namespaces answer only clients inside their VPC. The index is rebuilt from the
-// store whenever a Cloud Map row changes, so lookups stay synchronous.
+// Private namespaces answer only clients inside their VPC. The index is loaded once and then
+// kept current from the change feed: a change re-reads only the one service (or namespace)
+// it concerns, so registering an instance costs the same however many others exist, and
+// lookups stay synchronous.
 import { ipInCidr } from '../ec2/cidr.js';
 import type { Ec2Snapshot } from '../endpoints/view.js';
 import type { ResourceRecord } from '../endpoints/dns/message.js';
 import type { DnsRecordSource, LookupResult } from '../endpoints/dns/record-source.js';
 import type { Component } from '../server/app.js';
 import type { Logger } from '../server/logger.js';
-import type { Store } from '../store/types.js';
+import type { Change, Store, StoredResource } from '../store/types.js';
 import { Attr } from './attributes.js';
 import { healthOf, isHealthy } from './health.js';
 import { type InstanceSpec, type NamespaceSpec, SdKind, type ServiceSpec } from './kinds.js';
@@ -17,7 +19,23 @@ import { Reloader } from '../server/reloader.js';
 interface Zone {
   /** Undefined for public namespaces, which answer everyone. */
   vpcId?: string;
+  /** The union of its services' names (each name belongs to one service). */
   names: Map<string, ResourceRecord[]>;
+}
+
+interface NamespaceEntry {
+  apex: string;
+  name: string;
+  zone: Zone;
+  services: Set<string>;
+}
+
+/** What one run read from the store: namespaces and services as they are now (undefined: gone). */
+interface Update {
+  full: boolean;
+  namespaces: Map<string, NamespaceSpec | undefined>;
+  /** Service id → its namespace id and records, or undefined when it is gone or not in DNS. */
+  services: Map<string, { namespaceId: string; names: Map<string, ResourceRecord[]> } | undefined>;
 }
 
 type RecordType = 'A' | 'AAAA' | 'SRV' | 'CNAME';
@@ -53,10 +71,17 @@ function serviceRecords(namespace: string, service: ServiceSpec, instances: (Ins
 export class CloudMapRecordSource implements DnsRecordSource, Component {
   readonly name = 'cloud-map-dns';
   private zonesByName = new Map<string, Zone[]>();
+  private readonly namespaces = new Map<string, NamespaceEntry>();
+  /** Service id → the names it contributes to its namespace's zone. */
+  private readonly serviceNames = new Map<string, { namespaceId: string; names: Map<string, ResourceRecord[]> }>();
   private unsubscribe?: () => void;
+  /** Namespaces and services changed since the last run. */
+  private readonly pendingNamespaces = new Set<string>();
+  private readonly pendingServices = new Set<string>();
+  private full = true;
   private readonly reloader = new Reloader(
-    () => this.load(),
-    (zones: Map<string, Zone[]>) => { this.zonesByName = zones; },
+    () => this.read(),
+    (update: Update) => this.apply(update),
     (err) => this.log.warn({ err }, 'cloud map dns: store read failed; retrying'),
   );
 
@@ -64,7 +89,7 @@ export class CloudMapRecordSource implements DnsRecordSource, Component {
 
   async start(): Promise<void> {
     this.unsubscribe = this.store.subscribe((changes) => {
-      if (changes.some((c) => c.kind === SdKind.namespace || c.kind === SdKind.service || c.kind === SdKind.instance)) void this.refresh();
+      if (changes.map((c) => this.note(c)).some(Boolean)) void this.refresh();
     });
     await this.refresh();
   }
@@ -92,24 +117,109 @@ export class CloudMapRecordSource implements DnsRecordSource, Component {
     return vpc !== undefined && ipInCidr(client, vpc.cidrBlock);
   }
 
+  /** Remembers what a change concerns; false when it concerns no DNS record. */
+  private note(c: Change): boolean {
+    if (c.kind === SdKind.namespace) this.pendingNamespaces.add(c.name);
+    else if (c.kind === SdKind.service) this.pendingServices.add(c.name);
+    else if (c.kind === SdKind.instance) this.pendingServices.add(c.scope);
+    else return false;
+    return true;
+  }
+
   private refresh(): Promise<void> {
     return this.reloader.run();
   }
 
-  private async load(): Promise<Map<string, Zone[]>> {
-    const out = new Map<string, Zone[]>();
-    for (const ns of await this.store.listKind<NamespaceSpec>(SdKind.namespace)) {
-      if (ns.spec.type === 'HTTP') continue;
-      const zone: Zone = { names: new Map(), ...(ns.spec.vpc ? { vpcId: ns.spec.vpc } : {}) };
-      for (const svc of await this.store.list<ServiceSpec>(SdKind.service, ns.name)) {
-        if (!svc.spec.dnsConfig) continue;
-        const rows = await this.store.list<InstanceSpec>(SdKind.instance, svc.name);
-        const healthy = rows.filter((r) => isHealthy(healthOf(svc.spec, r.spec))).map((r) => ({ ...r.spec, id: r.name }));
-        for (const [name, records] of serviceRecords(ns.spec.name, svc.spec, healthy)) zone.names.set(name, records);
+  private async recordsOf(namespaceName: string, serviceId: string, spec: ServiceSpec): Promise<Map<string, ResourceRecord[]>> {
+    const rows = await this.store.list<InstanceSpec>(SdKind.instance, serviceId);
+    const healthy = rows.filter((r) => isHealthy(healthOf(spec, r.spec))).map((r) => ({ ...r.spec, id: r.name }));
+    return serviceRecords(namespaceName, spec, healthy);
+  }
+
+  private async read(): Promise<Update> {
+    const full = this.full;
+    this.full = false;
+    const namespaceIds = [...this.pendingNamespaces];
+    const serviceIds = [...this.pendingServices];
+    this.pendingNamespaces.clear();
+    this.pendingServices.clear();
+    try {
+      const update: Update = { full, namespaces: new Map(), services: new Map() };
+      const loadNamespace = async (id: string, ns: NamespaceSpec | undefined) => {
+        update.namespaces.set(id, ns && ns.type !== 'HTTP' ? ns : undefined);
+        if (!ns || ns.type === 'HTTP') return;
+        for (const svc of await this.store.list<ServiceSpec>(SdKind.service, id)) {
+          update.services.set(svc.name, svc.spec.dnsConfig ? { namespaceId: id, names: await this.recordsOf(ns.name, svc.name, svc.spec) } : undefined);
+        }
+      };
+      if (full) {
+        for (const ns of await this.store.listKind<NamespaceSpec>(SdKind.namespace)) await loadNamespace(ns.name, ns.spec);
+        return update;
       }
-      const apex = ns.spec.name.toLowerCase();
-      out.set(apex, [...(out.get(apex) ?? []), zone]);
+      for (const id of namespaceIds) await loadNamespace(id, (await this.store.get<NamespaceSpec>(SdKind.namespace, '', id))?.spec);
+      for (const id of serviceIds) {
+        if (update.services.has(id)) continue;
+        const known = this.serviceNames.get(id)?.namespaceId;
+        const svc = await this.findService(id, known);
+        const namespaceName = svc ? (update.namespaces.get(svc.scope)?.name ?? this.namespaces.get(svc.scope)?.name) : undefined;
+        update.services.set(id, svc && namespaceName !== undefined && svc.spec.dnsConfig
+          ? { namespaceId: svc.scope, names: await this.recordsOf(namespaceName, id, svc.spec) } : undefined);
+      }
+      return update;
+    } catch (err) {
+      this.full = true;
+      throw err;
     }
-    return out;
+  }
+
+  /** A service row by id: services are scoped by their namespace, which a change of its instances does not name. */
+  private async findService(id: string, namespaceId: string | undefined): Promise<StoredResource<ServiceSpec> | undefined> {
+    if (namespaceId !== undefined) {
+      const row = await this.store.get<ServiceSpec>(SdKind.service, namespaceId, id);
+      if (row) return row;
+    }
+    for (const nsId of this.namespaces.keys()) {
+      const row = await this.store.get<ServiceSpec>(SdKind.service, nsId, id);
+      if (row) return row;
+    }
+    return undefined;
+  }
+
+  /** Applies an update in one synchronous step, so lookups never see half of it. */
+  private apply(update: Update): void {
+    if (update.full) {
+      this.namespaces.clear();
+      this.serviceNames.clear();
+    }
+    for (const [id, ns] of update.namespaces) {
+      const old = this.namespaces.get(id);
+      if (old) for (const svc of old.services) this.serviceNames.delete(svc);
+      this.namespaces.delete(id);
+      if (ns) {
+        const zone: Zone = { names: new Map(), ...(ns.vpc ? { vpcId: ns.vpc } : {}) };
+        this.namespaces.set(id, { apex: ns.name.toLowerCase(), name: ns.name, zone, services: new Set() });
+      }
+    }
+    for (const [id, entry] of update.services) {
+      const old = this.serviceNames.get(id);
+      if (old) {
+        const ns = this.namespaces.get(old.namespaceId);
+        if (ns) {
+          for (const name of old.names.keys()) ns.zone.names.delete(name);
+          ns.services.delete(id);
+        }
+        this.serviceNames.delete(id);
+      }
+      const ns = entry ? this.namespaces.get(entry.namespaceId) : undefined;
+      if (!entry || !ns) continue;
+      for (const [name, records] of entry.names) ns.zone.names.set(name, records);
+      ns.services.add(id);
+      this.serviceNames.set(id, entry);
+    }
+    if (update.full || update.namespaces.size) {
+      const zones = new Map<string, Zone[]>();
+      for (const ns of this.namespaces.values()) zones.set(ns.apex, [...(zones.get(ns.apex) ?? []), ns.zone]);
+      this.zonesByName = zones;
+    }
   }
 }

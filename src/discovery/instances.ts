@@ -13,8 +13,6 @@ import {
   type DiscoveryDeps, type Input, type ServiceRow, priorRequest, recordOperation, rememberRequest, requireService, transact,
 } from './records.js';
 
-export const INSTANCES_PER_SERVICE = 1000;
-
 /** Instance changes bump the service's revision, which DiscoverInstancesRevision reports. */
 async function bumpRevision(tx: StoreTx, service: ServiceRow): Promise<void> {
   const spec = { ...service.spec, instancesRevision: service.spec.instancesRevision + 1 };
@@ -29,6 +27,19 @@ export async function findServiceByNames(reader: DiscoveryDeps['store'], namespa
     if (service) return { namespace: ns.spec, service };
   }
   throw serviceNotFound(`${serviceName} in namespace ${namespaceName}`);
+}
+
+/** Instances per service, and per namespace (every service of the service's namespace together). */
+async function checkInstanceQuotas(tx: StoreTx, deps: DiscoveryDeps, service: ServiceRow): Promise<void> {
+  const { instancesPerService, instancesPerNamespace } = deps.quotas;
+  if ((await tx.count(SdKind.instance, service.name)) >= instancesPerService) {
+    throw resourceLimitExceeded(`The quota of ${instancesPerService} instances per service is reached`);
+  }
+  let inNamespace = 0;
+  for (const sibling of await tx.list<ServiceSpec>(SdKind.service, service.spec.namespaceId)) {
+    inNamespace += await tx.count(SdKind.instance, sibling.name);
+    if (inNamespace >= instancesPerNamespace) throw resourceLimitExceeded(`The quota of ${instancesPerNamespace} instances per namespace is reached`);
+  }
 }
 
 function selectByHealth<T extends { health: HealthStatus }>(items: T[], filter: HealthStatusFilter): T[] {
@@ -57,9 +68,7 @@ export function instanceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
         if (retried) return retried;
         checkAttributes(attributes, service.spec);
         const existing = await tx.get<InstanceSpec>(SdKind.instance, service.name, instanceId);
-        if (!existing && (await tx.count(SdKind.instance, service.name)) >= INSTANCES_PER_SERVICE) {
-          throw resourceLimitExceeded(`A service can have at most ${INSTANCES_PER_SERVICE} instances`);
-        }
+        if (!existing) await checkInstanceQuotas(tx, deps, service);
         const spec: InstanceSpec = { attributes, createdByAccount: accountId };
         if (creatorRequestId) spec.creatorRequestId = creatorRequestId;
         const init = attributes[Attr.initHealth] as CustomHealth | undefined;

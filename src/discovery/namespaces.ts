@@ -12,7 +12,6 @@ import {
 } from './records.js';
 import { checkTags, fromWireTags } from './tags.js';
 
-export const NAMESPACES_PER_ACCOUNT = 50;
 const DEFAULT_SOA_TTL = 15;
 
 function summary(row: NamespaceRow, accountId: string, serviceCount: number): Record<string, unknown> {
@@ -62,7 +61,9 @@ export function namespaceHandlers(deps: DiscoveryDeps): Record<string, Handler> 
         const existing = await tx.listKind<NamespaceSpec>(SdKind.namespace);
         const clash = existing.find((row) => clashes(row.spec, spec));
         if (clash) throw namespaceAlreadyExists(spec.name, clash.name, clash.spec.creatorRequestId);
-        if (existing.length >= NAMESPACES_PER_ACCOUNT) throw resourceLimitExceeded(`An account can have at most ${NAMESPACES_PER_ACCOUNT} namespaces`);
+        if (existing.length >= deps.quotas.namespacesPerRegion) {
+          throw resourceLimitExceeded(`The quota of ${deps.quotas.namespacesPerRegion} namespaces per Region is reached`);
+        }
         const id = newNamespaceId();
         const now = Date.now();
         await tx.put<NamespaceSpec>({

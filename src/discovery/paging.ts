@@ -11,7 +11,7 @@ export interface Page<T> {
  * Pages over items already sorted by `keyOf`; the token is the last key returned, so a
  * page stays correct while other items are added or removed.
  */
-export function paginate<T>(sorted: T[], keyOf: (item: T) => string, maxResults: number | undefined, nextToken: string | undefined, defaultMax: number): Page<T> {
+export function paginate<T>(sorted: readonly T[], keyOf: (item: T) => string, maxResults: number | undefined, nextToken: string | undefined, defaultMax: number): Page<T> {
   let start = 0;
   if (nextToken !== undefined) {
     let after: string;

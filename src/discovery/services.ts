@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Handler } from '../api/service.js';
 import type { DnsConfig, DnsRecord, ServiceChange } from '../protocols/generated/servicediscovery-types.js';
-import { invalidInput, resourceInUse, serviceAlreadyExists } from './errors.js';
+import { invalidInput, resourceInUse, resourceLimitExceeded, serviceAlreadyExists } from './errors.js';
 import { idFrom, newServiceId, sdArn } from './ids.js';
 import { type NamespaceSpec, SdKind, type ServiceSpec } from './kinds.js';
 import { type Filter, checkFilter, matchesText, paginate, timeKey } from './paging.js';
@@ -87,6 +87,9 @@ export function serviceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
           // A retry of the very same request (same CreatorRequestId) gets the service it created.
           if (creatorRequestId && existing.spec.creatorRequestId === creatorRequestId && existing.spec.requestFingerprint === spec.requestFingerprint) return existing;
           throw serviceAlreadyExists(name, existing.name, existing.arn, existing.spec.creatorRequestId);
+        }
+        if (siblings.length >= deps.quotas.servicesPerNamespace) {
+          throw resourceLimitExceeded(`The quota of ${deps.quotas.servicesPerNamespace} services per namespace is reached`);
         }
         const id = newServiceId();
         const now = Date.now();

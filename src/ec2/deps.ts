@@ -1,5 +1,6 @@
 // What every EC2 handler needs.
 import type { PageTokens } from '../appmesh/page-token.js';
+import type { Quotas } from '../server/config.js';
 import type { Store } from '../store/types.js';
 
 export interface Ec2Deps {
@@ -11,4 +12,7 @@ export interface Ec2Deps {
   /** The zones each endpoint service is offered in, by service code (default: all zones). */
   serviceZones: Record<string, string[]>;
   pageTokens: PageTokens;
+  /** The VPC and PrivateLink quotas (--quota). */
+  quotas: Pick<Quotas, 'vpcsPerRegion' | 'subnetsPerVpc' | 'securityGroupsPerRegion' | 'securityGroupsPerNetworkInterface'
+    | 'inboundRulesPerSecurityGroup' | 'outboundRulesPerSecurityGroup' | 'interfaceEndpointsPerVpc'>;
 }

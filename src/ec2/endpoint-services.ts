@@ -1,8 +1,8 @@
-// The two endpoint services appmeshd offers and every DNS name derived from them.
+// The endpoint services appmeshd offers and every DNS name derived from them.
 // All vpce/private DNS names are built here and nowhere else.
 
 /** The short service codes, as they appear in service names and DNS names. */
-export const ENDPOINT_SERVICE_CODES = ['appmesh', 'appmesh-envoy-management'] as const;
+export const ENDPOINT_SERVICE_CODES = ['appmesh', 'appmesh-envoy-management', 'logs'] as const;
 export type EndpointServiceCode = (typeof ENDPOINT_SERVICE_CODES)[number];
 
 export const endpointServiceName = (region: string, code: EndpointServiceCode) => `com.amazonaws.${region}.${code}`;
@@ -16,8 +16,11 @@ export function serviceCodeOf(serviceName: string, region: string): EndpointServ
   return ENDPOINT_SERVICE_CODES.find((code) => endpointServiceName(region, code) === serviceName);
 }
 
-/** Endpoint policies are not supported for the Envoy connection (App Mesh user guide). */
-export const policySupported = (code: EndpointServiceCode) => code === 'appmesh';
+/** Endpoint policies are not supported for the Envoy connection (App Mesh user guide); CloudWatch Logs supports them. */
+export const policySupported = (code: EndpointServiceCode) => code !== 'appmesh-envoy-management';
+
+/** The SigV4 service an HTTP API endpoint serves; undefined for the Envoy (gRPC relay) endpoint. */
+export const apiSigningName = (code: EndpointServiceCode): string | undefined => (code === 'appmesh-envoy-management' ? undefined : code);
 
 /** The public name the service's private DNS remaps inside a VPC, e.g. appmesh.us-east-1.amazonaws.com. */
 export const privateDnsName = (code: EndpointServiceCode, region: string) => `${code}.${region}.amazonaws.com`;

@@ -4,7 +4,7 @@ import type { StoreTx, StoredResource } from '../store/types.js';
 import { serviceZones } from './catalog.js';
 import type { Ec2Deps } from './deps.js';
 import {
-  ec2Error, endpointNotFound, invalidParameter, missingParameter, serviceNotFound,
+  ec2Error, endpointNotFound, invalidParameter, limitExceeded, missingParameter, serviceNotFound,
 } from './errors.js';
 import {
   type EndpointServiceCode, privateDnsName, regionalEndpointDnsName, serviceCodeOf, vpceHostedZoneId, privateHostedZoneId,
@@ -17,7 +17,7 @@ import {
   DEFAULT_ENDPOINT_POLICY, type DnsEntry, Ec2Kind, type NetworkInterfaceSpec, type SecurityGroupSpec, type SubnetSpec,
   type VpcEndpointSpec, type VpcSpec, vpcScope,
 } from './records.js';
-import { createRow, findById, newRow, tagsFromSpecifications, transact, updateRow, type TagSpecificationInput } from './rows.js';
+import { createRow, describedRows, findById, newRow, tagsFromSpecifications, transact, updateRow, type TagSpecificationInput } from './rows.js';
 import { requireGroup } from './security-groups.js';
 import { requireSubnet } from './subnets.js';
 import { requireVpc } from './vpcs.js';
@@ -69,6 +69,8 @@ async function loadSubnets(tx: StoreTx, deps: Ec2Deps, vpcId: string, ids: strin
 }
 
 async function loadGroups(tx: StoreTx, deps: Ec2Deps, vpcId: string, ids: string[]): Promise<SecurityGroupSpec[]> {
+  const limit = deps.quotas.securityGroupsPerNetworkInterface;
+  if (new Set(ids).size > limit) throw limitExceeded('SecurityGroupsPerInterfaceLimitExceeded', 'security groups per network interface', limit);
   const groups: SecurityGroupSpec[] = [];
   for (const id of new Set(ids)) {
     const g = (await requireGroup(deps, id, tx)).spec;
@@ -155,6 +157,9 @@ export function endpointHandlers(deps: Ec2Deps) {
 
       const row = await transact(deps, async (tx) => {
         const vpc = (await requireVpc(deps, input.VpcId, tx)).spec;
+        if ((await tx.count(Ec2Kind.vpcEndpoint, vpcScope(vpc.vpcId))) >= deps.quotas.interfaceEndpointsPerVpc) {
+          throw limitExceeded('VpcEndpointLimitExceeded', 'interface VPC endpoints per VPC', deps.quotas.interfaceEndpointsPerVpc);
+        }
         const subnets = await loadSubnets(tx, deps, vpc.vpcId, input.SubnetIds ?? [], code, serviceName);
         const groupIds = input.SecurityGroupIds?.length ? input.SecurityGroupIds : [vpc.defaultSecurityGroupId];
         const groups = await loadGroups(tx, deps, vpc.vpcId, groupIds);
@@ -181,8 +186,7 @@ export function endpointHandlers(deps: Ec2Deps) {
 
     async DescribeVpcEndpoints(input: { VpcEndpointIds?: string[]; Filters?: FilterInput[]; MaxResults?: number; NextToken?: string }) {
       checkFilterNames(input.Filters, ['vpc-id', 'vpc-endpoint-id', 'vpc-endpoint-state', 'vpc-endpoint-type', 'service-name', 'service-region', 'ip-address-type']);
-      const rows = await deps.store.listKind<VpcEndpointSpec>(Ec2Kind.vpcEndpoint);
-      for (const id of input.VpcEndpointIds ?? []) if (!rows.some((r) => r.name === id)) throw endpointNotFound(id);
+      const rows = await describedRows<VpcEndpointSpec>(deps, Ec2Kind.vpcEndpoint, input.VpcEndpointIds, endpointNotFound);
       const selected = rows.filter((r) => (!input.VpcEndpointIds?.length || input.VpcEndpointIds.includes(r.name)) && matchesFilters(input.Filters, {
         'vpc-id': r.spec.vpcId, 'vpc-endpoint-id': r.name, 'vpc-endpoint-state': r.spec.state, 'vpc-endpoint-type': r.spec.vpcEndpointType,
         'service-name': r.spec.serviceName, 'service-region': deps.region, 'ip-address-type': r.spec.ipAddressType,

@@ -16,4 +16,8 @@ export const networkInterfaceNotFound = (id: string) =>
   ec2Error('InvalidNetworkInterfaceID.NotFound', `The networkInterface ID '${id}' does not exist`);
 export const serviceNotFound = (name: string) => ec2Error('InvalidServiceName', `The Vpc Endpoint Service '${name}' does not exist`);
 
+/** A VPC or PrivateLink quota is reached (each has its own code). */
+export const limitExceeded = (code: string, what: string, quota: number) =>
+  ec2Error(code, `The maximum number of ${what} has been reached (quota: ${quota}).`);
+
 export const dryRunOperation = () => ec2Error('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);

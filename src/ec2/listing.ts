@@ -3,6 +3,7 @@
 import { ApiError } from '../api/errors.js';
 import type { PageTokens } from '../appmesh/page-token.js';
 import type { Tag } from '../store/types.js';
+import { compileGlob, globMatch } from '../auth/policy/wildcard.js';
 import { ec2Error, invalidParameterValue } from './errors.js';
 
 export interface FilterInput {
@@ -13,10 +14,6 @@ export interface FilterInput {
 /** The filterable fields of one item: filter name → its value(s). */
 export type FilterFields = Record<string, string | string[] | boolean | undefined>;
 
-function wildcard(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 's');
-}
 
 /** Refuses filter names the listing does not know, as EC2 does. */
 export function checkFilterNames(filters: FilterInput[] | undefined, known: string[]): void {
@@ -30,7 +27,7 @@ export function checkFilterNames(filters: FilterInput[] | undefined, known: stri
 /** Every filter must match (AND); within one filter any value may match (OR). */
 export function matchesFilters(filters: FilterInput[] | undefined, fields: FilterFields, tags: Tag[]): boolean {
   for (const f of filters ?? []) {
-    const patterns = (f.Values ?? []).map(wildcard);
+    const patterns = (f.Values ?? []).map(compileGlob);
     let candidates: string[];
     if (f.Name?.startsWith('tag:')) {
       const key = f.Name.slice(4);
@@ -43,7 +40,7 @@ export function matchesFilters(filters: FilterInput[] | undefined, fields: Filte
       const v = fields[f.Name ?? ''];
       candidates = v === undefined ? [] : (Array.isArray(v) ? v : [String(v)]);
     }
-    if (!candidates.some((c) => patterns.some((p) => p.test(c)))) return false;
+    if (!candidates.some((c) => patterns.some((p) => globMatch(p, c)))) return false;
   }
   return true;
 }

@@ -3,6 +3,7 @@ import type { Ec2Deps } from './deps.js';
 import { ec2Error, networkInterfaceNotFound } from './errors.js';
 import { type FilterInput, checkFilterNames, matchesFilters, paginate, wireTags } from './listing.js';
 import { Ec2Kind, type NetworkInterfaceSpec, type SecurityGroupSpec } from './records.js';
+import { describedRows } from './rows.js';
 import { zoneId } from './zones.js';
 
 /** The account AWS shows as the requester of endpoint interfaces is AWS's, not the caller's. */
@@ -16,8 +17,7 @@ export function networkInterfaceHandlers(deps: Ec2Deps) {
       }
       checkFilterNames(input.Filters, ['network-interface-id', 'vpc-id', 'subnet-id', 'availability-zone', 'interface-type', 'requester-managed',
         'requester-id', 'description', 'private-ip-address', 'addresses.private-ip-address', 'group-id', 'group-name', 'status', 'owner-id', 'mac-address']);
-      const rows = await deps.store.listKind<NetworkInterfaceSpec>(Ec2Kind.networkInterface);
-      for (const id of input.NetworkInterfaceIds ?? []) if (!rows.some((r) => r.name === id)) throw networkInterfaceNotFound(id);
+      const rows = await describedRows<NetworkInterfaceSpec>(deps, Ec2Kind.networkInterface, input.NetworkInterfaceIds, networkInterfaceNotFound);
       const groups = new Map((await deps.store.listKind<SecurityGroupSpec>(Ec2Kind.securityGroup)).map((g) => [g.name, g.spec.groupName]));
       const selected = rows.filter((r) => (!input.NetworkInterfaceIds?.length || input.NetworkInterfaceIds.includes(r.name)) && matchesFilters(input.Filters, {
         'network-interface-id': r.name, 'vpc-id': r.spec.vpcId, 'subnet-id': r.spec.subnetId, 'availability-zone': r.spec.availabilityZone,

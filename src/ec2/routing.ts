@@ -22,7 +22,7 @@ interface ListInput {
 
 interface VpcNetwork {
   vpc: StoredResource<VpcSpec>;
-  subnets: StoredResource<SubnetSpec>[];
+  subnets: readonly StoredResource<SubnetSpec>[];
 }
 
 function allowAll(egress: boolean, ruleNumber: number, action: 'allow' | 'deny') {

@@ -11,7 +11,24 @@ export async function findById<S>(reader: StoreReader, deps: Ec2Deps, kind: Ec2K
   return row && row.kind === kind ? row : undefined;
 }
 
-export function newRow<S>(deps: Ec2Deps, kind: Ec2KindName, scope: string, id: string, spec: S, status: string, tags: Tag[] = []): NewResource<S> {
+/**
+ * The rows a Describe call names by id, each looked up by its key (every one must exist),
+ * or, when it names none, every row of the kind.
+ */
+export async function describedRows<S>(
+  deps: Ec2Deps, kind: Ec2KindName, ids: string[] | undefined, notFound: (id: string) => Error,
+): Promise<StoredResource<S>[]> {
+  if (!ids?.length) return deps.store.listKind<S>(kind);
+  const rows: StoredResource<S>[] = [];
+  for (const id of new Set(ids)) {
+    const row = await findById<S>(deps.store, deps, kind, id);
+    if (!row) throw notFound(id);
+    rows.push(row);
+  }
+  return rows;
+}
+
+export function newRow<S>(deps: Pick<Ec2Deps, 'region' | 'accountId'>, kind: Ec2KindName, scope: string, id: string, spec: S, status: string, tags: Tag[] = []): NewResource<S> {
   const now = Date.now();
   return {
     kind, scope, name: id, arn: ec2Arn(deps.region, deps.accountId, kind, id), uid: randomUUID(), version: 1,

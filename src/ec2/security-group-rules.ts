@@ -28,12 +28,12 @@ export interface FlatPermissionInput {
   SourceSecurityGroupName?: string;
 }
 
-const PROTOCOL_NAMES: Record<string, string> = { '6': 'tcp', '17': 'udp', '1': 'icmp', all: '-1' };
+const PROTOCOL_NAMES = new Map([['6', 'tcp'], ['17', 'udp'], ['1', 'icmp'], ['all', '-1']]);
 
 function normalizeProtocol(p: string | undefined): string {
   if (p === undefined || p === '') throw missingParameter('IpProtocol');
   const lower = p.toLowerCase();
-  const name = PROTOCOL_NAMES[lower] ?? lower;
+  const name = PROTOCOL_NAMES.get(lower) ?? lower;
   if (!['tcp', 'udp', 'icmp', '-1'].includes(name) && !/^\d{1,3}$/.test(name)) {
     throw invalidParameterValue(`Invalid value '${p}' for IP protocol. Unknown protocol.`);
   }

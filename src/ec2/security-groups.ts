@@ -2,11 +2,11 @@
 import type { StoreReader, StoreTx, StoredResource } from '../store/types.js';
 import { requirePrefixList } from './prefix-lists.js';
 import type { Ec2Deps } from './deps.js';
-import { dependencyViolation, ec2Error, groupNotFound, invalidParameterValue, missingParameter } from './errors.js';
+import { dependencyViolation, ec2Error, groupNotFound, invalidParameterValue, limitExceeded, missingParameter } from './errors.js';
 import { newId } from './ids.js';
 import { type FilterInput, checkFilterNames, matchesFilters, paginate, wireTags } from './listing.js';
 import { Ec2Kind, type NetworkInterfaceSpec, type SecurityGroupRule, type SecurityGroupSpec, type VpcEndpointSpec, vpcScope } from './records.js';
-import { createRow, findById, newRow, tagsFromSpecifications, transact, updateRow, type TagSpecificationInput } from './rows.js';
+import { createRow, describedRows, findById, newRow, tagsFromSpecifications, transact, updateRow, type TagSpecificationInput } from './rows.js';
 import {
   type FlatPermissionInput, defaultEgress, describeRule, rulesFromRequest, sameRule, toIpPermissions, toWireRule,
 } from './security-group-rules.js';
@@ -73,6 +73,10 @@ export function securityGroupHandlers(deps: Ec2Deps) {
             throw ec2Error('InvalidPermission.Duplicate', `the specified rule "${describeRule(r)}" already exists`);
           }
         }
+        const limit = direction === 'ingress' ? deps.quotas.inboundRulesPerSecurityGroup : deps.quotas.outboundRulesPerSecurityGroup;
+        if (existing.length + rules.length > limit) {
+          throw limitExceeded('RulesPerSecurityGroupLimitExceeded', `${direction === 'ingress' ? 'inbound' : 'outbound'} rules per security group`, limit);
+        }
         await updateRow(tx, row, { spec: { ...row.spec, [direction]: [...existing, ...rules] } });
         return { groupId: row.name, rules };
       });
@@ -127,6 +131,9 @@ export function securityGroupHandlers(deps: Ec2Deps) {
       const description = input.Description;
       const row = await transact(deps, async (tx) => {
         const vpc = await requireVpc(deps, input.VpcId, tx);
+        if ((await tx.count(Ec2Kind.securityGroup)) >= deps.quotas.securityGroupsPerRegion) {
+          throw limitExceeded('SecurityGroupLimitExceeded', 'security groups', deps.quotas.securityGroupsPerRegion);
+        }
         const siblings = await tx.list<SecurityGroupSpec>(Ec2Kind.securityGroup, vpcScope(vpc.name));
         if (siblings.some((s) => s.spec.groupName === name)) {
           throw ec2Error('InvalidGroup.Duplicate', `The security group '${name}' already exists for VPC '${vpc.name}'`);
@@ -145,8 +152,7 @@ export function securityGroupHandlers(deps: Ec2Deps) {
     async DescribeSecurityGroups(input: { GroupIds?: string[]; GroupNames?: string[]; Filters?: FilterInput[]; MaxResults?: number; NextToken?: string }) {
       checkFilterNames(input.Filters, ['group-id', 'group-name', 'vpc-id', 'description', 'owner-id', 'ip-permission.cidr', 'ip-permission.group-id', 'ip-permission.from-port', 'ip-permission.to-port', 'ip-permission.protocol', 'ip-permission.ipv6-cidr', 'ip-permission.prefix-list-id', 'egress.ip-permission.cidr',
         'egress.ip-permission.ipv6-cidr', 'egress.ip-permission.prefix-list-id']);
-      const rows = await deps.store.listKind<SecurityGroupSpec>(Ec2Kind.securityGroup);
-      for (const id of input.GroupIds ?? []) if (!rows.some((r) => r.name === id)) throw groupNotFound(id);
+      const rows = await describedRows<SecurityGroupSpec>(deps, Ec2Kind.securityGroup, input.GroupIds, groupNotFound);
       for (const n of input.GroupNames ?? []) if (!rows.some((r) => r.spec.groupName === n)) throw groupNotFound(n);
       const selected = rows.filter((r) => (!input.GroupIds?.length || input.GroupIds.includes(r.name))
         && (!input.GroupNames?.length || input.GroupNames.includes(r.spec.groupName))

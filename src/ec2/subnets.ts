@@ -2,11 +2,11 @@
 import type { StoreReader, StoredResource } from '../store/types.js';
 import { cidrInside, cidrSize, cidrsOverlap, formatCidr, parseCidr } from './cidr.js';
 import type { Ec2Deps } from './deps.js';
-import { dependencyViolation, ec2Error, invalidParameterValue, missingParameter, subnetNotFound } from './errors.js';
+import { dependencyViolation, ec2Error, invalidParameterValue, limitExceeded, missingParameter, subnetNotFound } from './errors.js';
 import { newId } from './ids.js';
 import { type FilterInput, checkFilterNames, matchesFilters, paginate, wireTags } from './listing.js';
 import { Ec2Kind, type NetworkInterfaceSpec, type SubnetSpec, vpcScope } from './records.js';
-import { createRow, findById, newRow, tagsFromSpecifications, transact, type TagSpecificationInput } from './rows.js';
+import { createRow, describedRows, findById, newRow, tagsFromSpecifications, transact, type TagSpecificationInput } from './rows.js';
 import { requireVpc } from './vpcs.js';
 import { zoneId } from './zones.js';
 
@@ -59,6 +59,9 @@ export function subnetHandlers(deps: Ec2Deps) {
         if (cidr.prefix < 16 || cidr.prefix > 28 || !cidrInside(cidr, vpcCidr)) {
           throw ec2Error('InvalidSubnet.Range', `The CIDR '${input.CidrBlock}' is invalid.`);
         }
+        if ((await tx.count(Ec2Kind.subnet, vpcScope(vpc.name))) >= deps.quotas.subnetsPerVpc) {
+          throw limitExceeded('SubnetLimitExceeded', 'subnets', deps.quotas.subnetsPerVpc);
+        }
         const siblings = await tx.list<SubnetSpec>(Ec2Kind.subnet, vpcScope(vpc.name));
         if (siblings.some((s) => cidrsOverlap(parseCidr(s.spec.cidrBlock)!, cidr))) {
           throw ec2Error('InvalidSubnet.Conflict', `The CIDR '${input.CidrBlock}' conflicts with another subnet`);
@@ -73,8 +76,7 @@ export function subnetHandlers(deps: Ec2Deps) {
 
     async DescribeSubnets(input: { SubnetIds?: string[]; Filters?: FilterInput[]; MaxResults?: number; NextToken?: string }) {
       checkFilterNames(input.Filters, ['subnet-id', 'vpc-id', 'availability-zone', 'availability-zone-id', 'cidr-block', 'cidr', 'cidrBlock', 'state', 'owner-id', 'default-for-az', 'subnet-arn']);
-      const rows = await deps.store.listKind<SubnetSpec>(Ec2Kind.subnet);
-      for (const id of input.SubnetIds ?? []) if (!rows.some((r) => r.name === id)) throw subnetNotFound(id);
+      const rows = await describedRows<SubnetSpec>(deps, Ec2Kind.subnet, input.SubnetIds, subnetNotFound);
       const selected = rows.filter((r) => (!input.SubnetIds?.length || input.SubnetIds.includes(r.name)) && matchesFilters(input.Filters, {
         'subnet-id': r.name, 'vpc-id': r.spec.vpcId, 'availability-zone': r.spec.availabilityZone, 'availability-zone-id': r.spec.availabilityZoneId,
         'cidr-block': r.spec.cidrBlock, cidr: r.spec.cidrBlock, cidrBlock: r.spec.cidrBlock, state: 'available', 'owner-id': deps.accountId,

@@ -2,11 +2,11 @@
 import type { StoreReader, StoredResource } from '../store/types.js';
 import { formatCidr, parseCidr } from './cidr.js';
 import type { Ec2Deps } from './deps.js';
-import { dependencyViolation, ec2Error, invalidParameterValue, missingParameter, vpcNotFound } from './errors.js';
+import { dependencyViolation, ec2Error, invalidParameterValue, limitExceeded, missingParameter, vpcNotFound } from './errors.js';
 import { newId } from './ids.js';
 import { type FilterInput, checkFilterNames, matchesFilters, paginate, wireTags } from './listing.js';
 import { type Ec2KindName, Ec2Kind, type SecurityGroupSpec, type VpcSpec, VPC_SCOPE, vpcScope } from './records.js';
-import { createRow, findById, newRow, tagsFromSpecifications, transact, updateRow, type TagSpecificationInput } from './rows.js';
+import { createRow, describedRows, findById, newRow, tagsFromSpecifications, transact, updateRow, type TagSpecificationInput } from './rows.js';
 import { defaultEgress } from './security-group-rules.js';
 
 export function toWireVpc(row: StoredResource<VpcSpec>, deps: Ec2Deps): Record<string, unknown> {
@@ -50,6 +50,7 @@ export function vpcHandlers(deps: Ec2Deps) {
         egress: defaultEgress(),
       };
       const row = await transact(deps, async (tx) => {
+        if ((await tx.count(Ec2Kind.vpc, VPC_SCOPE)) >= deps.quotas.vpcsPerRegion) throw limitExceeded('VpcLimitExceeded', 'VPCs', deps.quotas.vpcsPerRegion);
         const created = await createRow(tx, newRow(deps, Ec2Kind.vpc, VPC_SCOPE, vpcId, spec, 'available', tags));
         await createRow(tx, newRow(deps, Ec2Kind.securityGroup, vpcScope(vpcId), groupId, group, 'available'));
         return created;
@@ -59,8 +60,7 @@ export function vpcHandlers(deps: Ec2Deps) {
 
     async DescribeVpcs(input: { VpcIds?: string[]; Filters?: FilterInput[]; MaxResults?: number; NextToken?: string }) {
       checkFilterNames(input.Filters, ['vpc-id', 'cidr', 'cidr-block-association.cidr-block', 'state', 'is-default', 'owner-id', 'dhcp-options-id']);
-      const rows = await deps.store.listKind<VpcSpec>(Ec2Kind.vpc);
-      for (const id of input.VpcIds ?? []) if (!rows.some((r) => r.name === id)) throw vpcNotFound(id);
+      const rows = await describedRows<VpcSpec>(deps, Ec2Kind.vpc, input.VpcIds, vpcNotFound);
       const selected = rows.filter((r) => (!input.VpcIds?.length || input.VpcIds.includes(r.name)) && matchesFilters(input.Filters, {
         'vpc-id': r.spec.vpcId, cidr: r.spec.cidrBlock, 'cidr-block-association.cidr-block': r.spec.cidrBlock, state: 'available',
         'is-default': 'false', 'owner-id': deps.accountId, 'dhcp-options-id': 'default',

@@ -43,7 +43,7 @@ export function createEndpointRuntime(app: App): EndpointRuntime {
     },
   }];
   if (!config.dnsListen) return { components, view };
-  const dns = new DnsServer(parseListenAddress(config.dnsListen), log);
+  const dns = new DnsServer(parseListenAddress(config.dnsListen), log, config.dnsTcpIdleMs ? { tcpIdleMs: config.dnsTcpIdleMs } : {});
   dns.addSource(new EndpointRecordSource(config.region, () => view.current));
   components.push({
     name: 'dns',

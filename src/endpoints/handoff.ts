@@ -1,11 +1,12 @@
-// What an endpoint does with a decrypted connection: the mesh API endpoint serves HTTP
-// through the edge (marking the request as arriving via the endpoint); the Envoy
+// What an endpoint does with a decrypted connection: an API endpoint (App Mesh, CloudWatch
+// Logs) serves HTTP through the edge (marking the request as arriving via the endpoint); the Envoy
 // management endpoint relays the stream to the local xDS listener, which keeps the xDS
 // server unaware of endpoints (no endpoint policy ever applies to Envoy streams).
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { EndpointVia } from '../api/service.js';
+import { createApiHttpServer } from '../server/edge.js';
 import type { Logger } from '../server/logger.js';
 import { endpointConnections } from './metrics.js';
 
@@ -17,9 +18,9 @@ function signingService(req: IncomingMessage): string | undefined {
   return typeof auth === 'string' ? /Credential=[^/,\s]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(auth)?.[1] : undefined;
 }
 
-/** An HTTP server fed with TLS sockets by the listeners of one appmesh endpoint. */
-export function meshApiHandoff(edge: EdgeEntry, via: () => EndpointVia | undefined): (socket: TLSSocket) => void {
-  const http = createServer({ keepAliveTimeout: 65_000, requestTimeout: 60_000, headersTimeout: 30_000 }, (req, res) => {
+/** An HTTP server fed with TLS sockets by the listeners of one API endpoint, which serves only `signingName`. */
+export function apiHandoff(edge: EdgeEntry, signingName: string, via: () => EndpointVia | undefined): (socket: TLSSocket) => void {
+  const http = createApiHttpServer((req, res) => {
     const current = via();
     if (!current) {
       res.writeHead(503, { 'content-type': 'application/json', 'x-amzn-errortype': 'ServiceUnavailableException' });
@@ -27,10 +28,10 @@ export function meshApiHandoff(edge: EdgeEntry, via: () => EndpointVia | undefin
       return;
     }
     const service = signingService(req);
-    if (service !== undefined && service !== 'appmesh') {
-      // The interface only reaches the App Mesh service; other services' requests are not routed there.
+    if (service !== undefined && service !== signingName) {
+      // The interface only reaches its own service; other services' requests are not routed there.
       res.writeHead(403, { 'content-type': 'application/json', 'x-amzn-errortype': 'InvalidSignatureException' });
-      res.end(JSON.stringify({ message: `Credential should be scoped to correct service: 'appmesh'.` }));
+      res.end(JSON.stringify({ message: `Credential should be scoped to correct service: '${signingName}'.` }));
       return;
     }
     edge(req, res, current);

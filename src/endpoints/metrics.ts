@@ -14,3 +14,16 @@ export const endpointListeners = new Gauge({
   help: 'Endpoint interface listeners currently bound',
   registers: [registry],
 });
+
+export const dnsTcpConnections = new Gauge({
+  name: 'appmeshd_dns_tcp_connections',
+  help: 'Open DNS-over-TCP connections',
+  registers: [registry],
+});
+
+export const dnsDropped = new Counter({
+  name: 'appmeshd_dns_dropped_total',
+  help: 'DNS messages dropped unanswered, by reason (not_a_query: QR set or shorter than a header; tcp_idle: connection closed by the idle timeout; tcp_unread: closed because its replies went unread for that long)',
+  labelNames: ['reason'] as const,
+  registers: [registry],
+});

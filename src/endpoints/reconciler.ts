@@ -4,12 +4,12 @@
 // set and rebuilds everything.
 import type { TLSSocket } from 'node:tls';
 import type { EndpointVia } from '../api/service.js';
-import { type EndpointServiceCode, serviceCodeOf } from '../ec2/endpoint-services.js';
+import { apiSigningName, type EndpointServiceCode, serviceCodeOf } from '../ec2/endpoint-services.js';
 import { endpointServing, type VpcEndpointSpec } from '../ec2/records.js';
 import type { Logger } from '../server/logger.js';
 import type { CertificateAuthority } from './ca/authority.js';
 import { EndpointCertificates } from './certificates.js';
-import { type EdgeEntry, meshApiHandoff, xdsRelayHandoff, type XdsTarget } from './handoff.js';
+import { type EdgeEntry, apiHandoff, xdsRelayHandoff, type XdsTarget } from './handoff.js';
 import { EndpointListener, type ListenerBehaviour, type ListenerBinding } from './listener.js';
 import { endpointListeners } from './metrics.js';
 import { admittingRule } from './security-groups.js';
@@ -136,7 +136,7 @@ export class EndpointReconciler {
         return endpoint ? admittingRule(this.deps.view.current, endpoint, source, binding.port) : undefined;
       },
       secureContext: () => this.certificates.contextFor(this.deps.view.current, this.endpoint(id) ?? createdFrom.endpoints.get(id)!, code),
-      alpnProtocols: code === 'appmesh' ? ['http/1.1'] : ['h2'],
+      alpnProtocols: apiSigningName(code) ? ['http/1.1'] : ['h2'],
       handoff: (socket) => this.handoff(id, code)(socket),
     };
   }
@@ -154,7 +154,8 @@ export class EndpointReconciler {
   private handoff(id: string, code: EndpointServiceCode): Handoff {
     let h = this.handoffs.get(id);
     if (!h) {
-      h = code === 'appmesh' ? meshApiHandoff(this.deps.edge, () => this.via(id)) : xdsRelayHandoff(id, this.deps.xdsTarget, this.deps.log);
+      const signingName = apiSigningName(code);
+      h = signingName ? apiHandoff(this.deps.edge, signingName, () => this.via(id)) : xdsRelayHandoff(id, this.deps.xdsTarget, this.deps.log);
       this.handoffs.set(id, h);
     }
     return h;

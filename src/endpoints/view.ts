@@ -1,8 +1,9 @@
 // The endpoint runtime's read model: every VPC, security group, endpoint and endpoint
-// interface, loaded from the store and reloaded when the change feed reports an EC2
-// write. Listeners, security-group checks and DNS all read the current snapshot.
+// interface, loaded from the store once and then kept current from the change feed: each
+// EC2 change re-reads only the row it names, so an EC2 write costs the same however many
+// EC2 objects exist. Listeners, security-group checks and DNS all read the current snapshot.
 import type { Logger } from '../server/logger.js';
-import type { Store } from '../store/types.js';
+import type { Change, Store } from '../store/types.js';
 import { Reloader } from '../server/reloader.js';
 import {
   Ec2Kind, type NetworkInterfaceSpec, type SecurityGroupSpec, type SubnetSpec, type VpcEndpointSpec, type VpcSpec,
@@ -18,6 +19,34 @@ export interface Ec2Snapshot {
 
 const EMPTY: Ec2Snapshot = { vpcs: new Map(), subnets: new Map(), groups: new Map(), endpoints: new Map(), interfaces: new Map() };
 
+type SnapshotMaps = { [K in keyof Ec2Snapshot]: Map<string, unknown> };
+
+const FIELD: Record<string, keyof Ec2Snapshot> = {
+  [Ec2Kind.vpc]: 'vpcs', [Ec2Kind.subnet]: 'subnets', [Ec2Kind.securityGroup]: 'groups',
+  [Ec2Kind.vpcEndpoint]: 'endpoints', [Ec2Kind.networkInterface]: 'interfaces',
+};
+
+/**
+ * The snapshot after `changes`: a new snapshot (snapshots are never mutated) that shares
+ * the maps of the kinds the changes did not touch. Each changed row is read again by its key.
+ */
+async function applyChanges(store: Store, base: Ec2Snapshot, changes: Iterable<Change>): Promise<Ec2Snapshot> {
+  const next = { ...base } as unknown as SnapshotMaps;
+  const copied = new Set<keyof Ec2Snapshot>();
+  for (const c of changes) {
+    const field = FIELD[c.kind];
+    if (!field) continue;
+    if (!copied.has(field)) {
+      next[field] = new Map<string, unknown>(base[field] as ReadonlyMap<string, unknown>);
+      copied.add(field);
+    }
+    const row = await store.get(c.kind, c.scope, c.name);
+    if (row) next[field].set(c.name, row.spec);
+    else next[field].delete(c.name);
+  }
+  return next as unknown as Ec2Snapshot;
+}
+
 async function load(store: Store): Promise<Ec2Snapshot> {
   const byId = async <S>(kind: string) => new Map((await store.listKind<S>(kind)).map((r) => [r.name, r.spec] as const));
   const [vpcs, subnets, groups, endpoints, interfaces] = await Promise.all([
@@ -32,10 +61,14 @@ export class Ec2View {
   private readonly listeners: ((snapshot: Ec2Snapshot) => void)[] = [];
   private unsubscribe?: () => void;
   private readonly reloader: Reloader<Ec2Snapshot>;
+  /** EC2 rows changed since the last applied snapshot, by key. */
+  private readonly pending = new Map<string, Change>();
+  /** Whether the next run loads everything (at start, and after a failed run). */
+  private full = true;
 
   constructor(private readonly store: Store, private readonly log: Logger) {
     this.reloader = new Reloader(
-      () => load(this.store),
+      () => this.next(),
       (snapshot) => {
         this.current = snapshot;
         for (const l of this.listeners) l(snapshot);
@@ -50,9 +83,28 @@ export class Ec2View {
 
   async start(): Promise<void> {
     this.unsubscribe = this.store.subscribe((changes) => {
-      if (changes.some((c) => c.kind.startsWith('ec2:'))) void this.refresh();
+      let relevant = false;
+      for (const c of changes) {
+        if (!FIELD[c.kind]) continue;
+        this.pending.set(`${c.kind}\0${c.scope}\0${c.name}`, c);
+        relevant = true;
+      }
+      if (relevant) void this.refresh();
     });
     await this.refresh();
+  }
+
+  private async next(): Promise<Ec2Snapshot> {
+    const full = this.full;
+    const batch = [...this.pending.values()];
+    this.pending.clear();
+    this.full = false;
+    try {
+      return full ? await load(this.store) : await applyChanges(this.store, this.current, batch);
+    } catch (err) {
+      this.full = true;
+      throw err;
+    }
   }
 
   stop(): void {
@@ -61,7 +113,7 @@ export class Ec2View {
     this.listeners.length = 0;
   }
 
-  /** Reloads; writes that arrive while a load runs cause exactly one more load after it. */
+  /** Applies what changed; writes that arrive while a run is under way cause exactly one more run after it. */
   refresh(): Promise<void> {
     return this.reloader.run();
   }

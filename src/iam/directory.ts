@@ -49,7 +49,7 @@ export class IamDirectory implements CredentialResolver {
     const user = await this.store.get<UserSpec>(USER_KIND, '', userKey(key.spec.userName));
     if (!user) return undefined;
     const identity: Identity = {
-      accessKeyId, accountId: this.accountId, isRoot: false, userName: user.spec.userName, userId: user.spec.userId,
+      accessKeyId, accountId: this.accountId, isRoot: false, userName: user.spec.userName, userId: user.spec.userId, tags: user.tags,
       principalArn: userArn(this.accountId, user.spec.path, user.spec.userName),
     };
     return { secretAccessKey: key.spec.secretAccessKey, identity };

@@ -3,19 +3,21 @@ import { randomUUID } from 'node:crypto';
 import { ApiError } from '../api/errors.js';
 import type { Handler, RequestContext } from '../api/service.js';
 import { parsePolicy, PolicyError } from '../auth/policy/parse.js';
-import type { StoredResource, Store } from '../store/types.js';
+import type { StoredResource, Store, StoreTx } from '../store/types.js';
 import { newAccessKeyId, newSecretAccessKey, newUserId } from './ids.js';
+import type { Quotas } from '../server/config.js';
+import { createLoginProfileHandlers, loginProfileOf } from './login-profiles.js';
+import { DEFAULT_MAX_ITEMS, afterMarker, page, pageFields, pageOfSorted } from './paging.js';
 import { mergeUserTags, type WireTag } from './user-tags.js';
 import { requireUser } from './users.js';
-import { DEFAULT_MAX_ITEMS, afterMarker, page, pageFields, pageOfSorted } from './paging.js';
 import {
-  ACCESS_KEY_KIND, ACCESS_KEYS_PER_USER, type AccessKeySpec, USER_KIND, USER_POLICY_KIND, USER_POLICY_SIZE, USERS_PER_ACCOUNT,
-  type UserPolicySpec, type UserSpec, userArn, userKey,
+  ACCESS_KEY_KIND, type AccessKeySpec, USER_KIND, USER_POLICY_KIND, type UserPolicySpec, type UserSpec, userArn, userKey,
 } from './records.js';
 
 export interface IamDeps {
   store: Store;
   accountId: string;
+  quotas: Pick<Quotas, 'usersPerAccount' | 'accessKeysPerUser' | 'userPolicySize'>;
 }
 
 type Input = Record<string, any>;
@@ -23,7 +25,7 @@ type Input = Record<string, any>;
 const noSuchKey = (id: string) => new ApiError('NoSuchEntity', `The Access Key with id ${id} cannot be found.`, 404);
 const validation = (message: string) => new ApiError('ValidationError', message, 400);
 
-export function createIamHandlers({ store, accountId }: IamDeps): Record<string, Handler> {
+export function createIamHandlers({ store, accountId, quotas }: IamDeps): Record<string, Handler> {
   const userOut = (row: StoredResource<UserSpec>) => ({
     Path: row.spec.path, UserName: row.spec.userName, UserId: row.spec.userId, Arn: row.arn, CreateDate: row.createdAt,
     ...(row.tags.length ? { Tags: row.tags.map((t) => ({ Key: t.key, Value: t.value })) } : {}),
@@ -36,12 +38,27 @@ export function createIamHandlers({ store, accountId }: IamDeps): Record<string,
     throw validation('Must specify userName when calling with non-User credentials');
   }
 
-  async function keysOf(reader: Pick<Store, 'listKind'>, name: string): Promise<StoredResource<AccessKeySpec>[]> {
-    const all = await reader.listKind<AccessKeySpec>(ACCESS_KEY_KIND);
-    return all.filter((k) => userKey(k.spec.userName) === userKey(name));
+  /** The user's access keys: by the ids its row keeps, or (a user stored before those were kept) by a scan. */
+  async function keysOf(reader: Pick<Store, 'get' | 'listKind'>, user: StoredResource<UserSpec>): Promise<StoredResource<AccessKeySpec>[]> {
+    if (!user.spec.accessKeyIds) {
+      return (await reader.listKind<AccessKeySpec>(ACCESS_KEY_KIND)).filter((k) => userKey(k.spec.userName) === user.name);
+    }
+    const keys: StoredResource<AccessKeySpec>[] = [];
+    for (const id of user.spec.accessKeyIds) {
+      const key = await reader.get<AccessKeySpec>(ACCESS_KEY_KIND, '', id);
+      if (key) keys.push(key);
+    }
+    return keys;
+  }
+
+  async function setKeyIds(tx: StoreTx, user: StoredResource<UserSpec>, accessKeyIds: string[]): Promise<void> {
+    const { revision: _revision, ...rest } = user;
+    await tx.put<UserSpec>({ ...rest, spec: { ...user.spec, accessKeyIds }, version: user.version + 1 }, { version: user.version });
   }
 
   return {
+    ...createLoginProfileHandlers(store),
+
     async CreateUser(input: Input) {
       const name: string = input.UserName;
       const path: string = input.Path ?? '/';
@@ -52,10 +69,10 @@ export function createIamHandlers({ store, accountId }: IamDeps): Record<string,
       const row = await store.transact(async (tx) => {
         const existing = await tx.get<UserSpec>(USER_KIND, '', userKey(name));
         if (existing) throw new ApiError('EntityAlreadyExists', `User with name ${existing.spec.userName} already exists.`, 409);
-        if (await tx.count(USER_KIND, '') >= USERS_PER_ACCOUNT) throw new ApiError('LimitExceeded', `Cannot exceed quota for UsersPerAccount: ${USERS_PER_ACCOUNT}`, 409);
+        if (await tx.count(USER_KIND, '') >= quotas.usersPerAccount) throw new ApiError('LimitExceeded', `Cannot exceed quota for UsersPerAccount: ${quotas.usersPerAccount}`, 409);
         return tx.put<UserSpec>({
           kind: USER_KIND, scope: '', name: userKey(name), arn: userArn(accountId, path, name), uid: randomUUID(), version: 1,
-          status: 'ACTIVE', createdAt: now, updatedAt: now, spec: { userName: name, path, userId: newUserId() },
+          status: 'ACTIVE', createdAt: now, updatedAt: now, spec: { userName: name, path, userId: newUserId(), accessKeyIds: [] },
           tags: mergeUserTags([], input.Tags as WireTag[] | undefined),
         }, { absent: true });
       });
@@ -73,8 +90,9 @@ export function createIamHandlers({ store, accountId }: IamDeps): Record<string,
       const prefix: string = input.PathPrefix ?? '/';
       const maxItems: number = input.MaxItems ?? DEFAULT_MAX_ITEMS;
       const after = afterMarker(input);
-      const all = (await store.list<UserSpec>(USER_KIND, '', after ? { after } : {})).filter((u) => u.spec.path.startsWith(prefix));
-      const result = page(all.slice(0, maxItems + 1), maxItems, (r) => r.name);
+      // Without a narrower prefix every user matches: read only the page (and one more, to know whether it is the last).
+      const rows = await store.list<UserSpec>(USER_KIND, '', { ...(after ? { after } : {}), ...(prefix === '/' ? { limit: maxItems + 1 } : {}) });
+      const result = page(rows.filter((u) => u.spec.path.startsWith(prefix)).slice(0, maxItems + 1), maxItems, (r) => r.name);
       return { Users: result.items.map(userOut), ...pageFields(result) };
     },
 
@@ -82,8 +100,9 @@ export function createIamHandlers({ store, accountId }: IamDeps): Record<string,
       const name: string = input.UserName;
       await store.transact(async (tx) => {
         const row = await requireUser(tx, name);
-        if ((await keysOf(tx, name)).length) throw new ApiError('DeleteConflict', 'Cannot delete entity, must delete access keys first.', 409);
+        if ((await keysOf(tx, row)).length) throw new ApiError('DeleteConflict', 'Cannot delete entity, must delete access keys first.', 409);
         if (await tx.count(USER_POLICY_KIND, row.name)) throw new ApiError('DeleteConflict', 'Cannot delete entity, must delete policies first.', 409);
+        if (await loginProfileOf(tx, name)) throw new ApiError('DeleteConflict', 'Cannot delete entity, must delete login profile first.', 409);
         await tx.delete(USER_KIND, '', row.name);
       });
       return {};
@@ -94,10 +113,12 @@ export function createIamHandlers({ store, accountId }: IamDeps): Record<string,
       const now = Date.now();
       const { user, key } = await store.transact(async (tx) => {
         const user = await requireUser(tx, name);
-        if ((await keysOf(tx, name)).length >= ACCESS_KEYS_PER_USER) {
-          throw new ApiError('LimitExceeded', `Cannot exceed quota for AccessKeysPerUser: ${ACCESS_KEYS_PER_USER}`, 409);
+        const existing = await keysOf(tx, user);
+        if (existing.length >= quotas.accessKeysPerUser) {
+          throw new ApiError('LimitExceeded', `Cannot exceed quota for AccessKeysPerUser: ${quotas.accessKeysPerUser}`, 409);
         }
         const id = newAccessKeyId();
+        await setKeyIds(tx, user, [...existing.map((k) => k.name), id]);
         const key = await tx.put<AccessKeySpec>({
           kind: ACCESS_KEY_KIND, scope: '', name: id, arn: `${user.arn}/accesskey/${id}`, uid: randomUUID(), version: 1,
           status: 'Active', createdAt: now, updatedAt: now, spec: { userName: user.spec.userName, secretAccessKey: newSecretAccessKey(), status: 'Active' }, tags: [],
@@ -112,9 +133,8 @@ export function createIamHandlers({ store, accountId }: IamDeps): Record<string,
     },
 
     async ListAccessKeys(input: Input, ctx: RequestContext) {
-      const name = targetName(input, ctx);
-      await requireUser(store, name);
-      const keys = (await keysOf(store, name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const keys = (await keysOf(store, await requireUser(store, targetName(input, ctx))))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       const result = pageOfSorted(keys, input, (k) => k.name);
       return {
         AccessKeyMetadata: result.items.map((k) => ({ UserName: k.spec.userName, AccessKeyId: k.name, Status: k.spec.status, CreateDate: k.createdAt })),
@@ -127,9 +147,9 @@ export function createIamHandlers({ store, accountId }: IamDeps): Record<string,
       const id: string = input.AccessKeyId;
       const status = input.Status as AccessKeySpec['status'];
       await store.transact(async (tx) => {
-        await requireUser(tx, name);
+        const user = await requireUser(tx, name);
         const key = await tx.get<AccessKeySpec>(ACCESS_KEY_KIND, '', id);
-        if (!key || userKey(key.spec.userName) !== userKey(name)) throw noSuchKey(id);
+        if (!key || userKey(key.spec.userName) !== user.name) throw noSuchKey(id);
         if (key.spec.status === status) return;
         const { revision: _revision, ...rest } = key;
         await tx.put<AccessKeySpec>({ ...rest, status, spec: { ...key.spec, status }, version: key.version + 1, updatedAt: Date.now() }, { version: key.version });
@@ -141,10 +161,11 @@ export function createIamHandlers({ store, accountId }: IamDeps): Record<string,
       const name = targetName(input, ctx);
       const id: string = input.AccessKeyId;
       await store.transact(async (tx) => {
-        await requireUser(tx, name);
+        const user = await requireUser(tx, name);
         const key = await tx.get<AccessKeySpec>(ACCESS_KEY_KIND, '', id);
-        if (!key || userKey(key.spec.userName) !== userKey(name)) throw noSuchKey(id);
+        if (!key || userKey(key.spec.userName) !== user.name) throw noSuchKey(id);
         await tx.delete(ACCESS_KEY_KIND, '', id);
+        await setKeyIds(tx, user, (await keysOf(tx, user)).map((k) => k.name).filter((k) => k !== id));
       });
       return {};
     },
@@ -162,7 +183,7 @@ export function createIamHandlers({ store, accountId }: IamDeps): Record<string,
         const user = await requireUser(tx, name!);
         const others = (await tx.list<UserPolicySpec>(USER_POLICY_KIND, user.name)).filter((p) => p.name !== policyName);
         const size = [...others.map((p) => p.spec.document), document!].reduce((n, d) => n + d.replace(/\s/g, '').length, 0);
-        if (size > USER_POLICY_SIZE) throw new ApiError('LimitExceeded', `Maximum policy size of ${USER_POLICY_SIZE} bytes exceeded for user ${user.spec.userName}`, 409);
+        if (size > quotas.userPolicySize) throw new ApiError('LimitExceeded', `Maximum policy size of ${quotas.userPolicySize} bytes exceeded for user ${user.spec.userName}`, 409);
         const existing = await tx.get<UserPolicySpec>(USER_POLICY_KIND, user.name, policyName!);
         await tx.put<UserPolicySpec>({
           kind: USER_POLICY_KIND, scope: user.name, name: policyName!, arn: `${user.arn}/policy/${policyName}`, uid: existing?.uid ?? randomUUID(),
@@ -202,12 +223,19 @@ export function createIamHandlers({ store, accountId }: IamDeps): Record<string,
   };
 }
 
-export function iamAuthorizationTarget(accountId: string) {
-  return (operation: string, input: Record<string, unknown>, ctx: RequestContext): { action: string; resource: string } => {
+/**
+ * The resource of an IAM call: the target user's ARN as stored, with its real path (a
+ * policy on `user/admins/*` must cover a user whose path is /admins/). A user that does
+ * not exist yet (CreateUser) or at all has the path given in the request, else '/'.
+ */
+export function iamAuthorizationTarget(store: Pick<Store, 'get'>, accountId: string) {
+  return async (operation: string, input: Record<string, unknown>, ctx: RequestContext): Promise<{ action: string; resource: string }> => {
     const action = `iam:${operation}`;
     if (operation === 'ListUsers') return { action, resource: `arn:aws:iam::${accountId}:user${(input.PathPrefix as string | undefined) ?? '/'}*` };
     const name = typeof input.UserName === 'string' ? input.UserName : ctx.identity.userName;
     if (!name) return { action, resource: ctx.identity.principalArn };
+    const stored = await store.get<UserSpec>(USER_KIND, '', userKey(name));
+    if (stored) return { action, resource: stored.arn };
     const path = operation === 'CreateUser' && typeof input.Path === 'string' ? input.Path : '/';
     return { action, resource: userArn(accountId, path, name) };
   };

@@ -18,20 +18,20 @@ export function afterMarker(input: { Marker?: unknown }): string | undefined {
 }
 
 export interface IamPage<T> {
-  items: T[];
+  items: readonly T[];
   IsTruncated: boolean;
   Marker?: string;
 }
 
 /** One page of `items` (already past the marker, at most max+1 of them) in IAM's IsTruncated/Marker form. */
-export function page<T>(items: T[], maxItems: number, nameOf: (item: T) => string): IamPage<T> {
+export function page<T>(items: readonly T[], maxItems: number, nameOf: (item: T) => string): IamPage<T> {
   if (items.length <= maxItems) return { items, IsTruncated: false };
   const shown = items.slice(0, maxItems);
   return { items: shown, IsTruncated: true, Marker: marker(nameOf(shown[shown.length - 1]!)) };
 }
 
 /** The page of an in-memory list ordered by name. */
-export function pageOfSorted<T>(items: T[], input: { Marker?: unknown; MaxItems?: unknown }, nameOf: (item: T) => string): IamPage<T> {
+export function pageOfSorted<T>(items: readonly T[], input: { Marker?: unknown; MaxItems?: unknown }, nameOf: (item: T) => string): IamPage<T> {
   const after = afterMarker(input);
   const max = typeof input.MaxItems === 'number' ? input.MaxItems : DEFAULT_MAX_ITEMS;
   const rest = after === undefined ? items : items.filter((i) => nameOf(i) > after);

@@ -9,6 +9,12 @@ export interface UserSpec {
   userName: string;
   path: string;
   userId: string;
+  /**
+   * The user's access key ids, so that per-user key operations never scan every key of
+   * the account. Absent on users stored before it was kept; then found by a scan once and
+   * written with the user's next key change.
+   */
+  accessKeyIds?: string[];
 }
 
 /** Scope '' and name = access key id, so a signature's key id is one lookup. */
@@ -28,7 +34,12 @@ export interface UserPolicySpec {
 export const userKey = (userName: string): string => userName.toLowerCase();
 export const userArn = (accountId: string, path: string, userName: string): string => `arn:aws:iam::${accountId}:user${path}${userName}`;
 
-export const ACCESS_KEYS_PER_USER = 2;
-export const USERS_PER_ACCOUNT = 5000;
-/** Total characters of a user's inline policies, whitespace excluded (IAM's UserPolicySize quota). */
-export const USER_POLICY_SIZE = 2048;
+/** Scope '', name = user key: a user's console password. */
+export const LOGIN_PROFILE_KIND = 'iam:loginProfile';
+
+export interface LoginProfileSpec {
+  userName: string;
+  /** See passwords.ts for the format. */
+  passwordHash: string;
+  passwordResetRequired: boolean;
+}

@@ -3,7 +3,8 @@
 import { ApiError } from '../api/errors.js';
 import type { ServiceDefinition } from '../api/service.js';
 import { iamModel } from '../protocols/generated/iam.js';
-import { formParams, IamQueryProtocol } from '../protocols/iamquery/protocol.js';
+import { looksLikeQuery } from '../protocols/ec2query/query-decode.js';
+import { IamQueryProtocol } from '../protocols/iamquery/protocol.js';
 import { createIamHandlers, iamAuthorizationTarget, type IamDeps } from './handlers.js';
 import { userTagHandlers } from './user-tags.js';
 
@@ -14,13 +15,7 @@ export function createIamService(deps: IamDeps): ServiceDefinition {
     protocol: new IamQueryProtocol(iamModel),
     handlers: { ...createIamHandlers(deps), ...userTagHandlers(deps.store) },
     validationError: (message) => new ApiError('ValidationError', message, 400),
-    authorization: iamAuthorizationTarget(deps.accountId),
-    recognizes: (req) => {
-      try {
-        return formParams(req).get('Version') === iamModel.metadata.apiVersion;
-      } catch {
-        return false;
-      }
-    },
+    authorization: iamAuthorizationTarget(deps.store, deps.accountId),
+    recognizes: (req) => looksLikeQuery(req, iamModel.metadata.apiVersion),
   };
 }

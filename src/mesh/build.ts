@@ -7,7 +7,9 @@ import type {
 } from '../protocols/generated/appmesh-types.js';
 import type { StoredResource, Store, StoreReader } from '../store/types.js';
 import type { CloudMapSource, CloudMapServiceKey } from './cloud-map.js';
-import { cloudMapKey, type DiscoveredInstance, type MeshSnapshot, type SnapshotResource } from './snapshot.js';
+import {
+  cloudMapKey, dependencyKey, type DiscoveredInstance, type MeshSnapshot, setSnapshotFingerprints, type SnapshotResource,
+} from './snapshot.js';
 
 export interface BuiltSnapshot {
   snapshot: MeshSnapshot;
@@ -28,12 +30,12 @@ export interface BuildContext {
 
 const toSnapshot = <S>(r: StoredResource<S>): SnapshotResource<S> => Object.freeze({ name: r.name, arn: r.arn, spec: r.spec, version: r.version });
 
-function byName<S>(rows: StoredResource<S>[]): ReadonlyMap<string, SnapshotResource<S>> {
+function byName<S>(rows: readonly StoredResource<S>[]): ReadonlyMap<string, SnapshotResource<S>> {
   return new Map(rows.map((r) => [r.name, toSnapshot(r)]));
 }
 
 /** Groups rows scoped '<mesh>/<parent>' by parent name. */
-function byParent<S>(rows: StoredResource<S>[]): ReadonlyMap<string, ReadonlyMap<string, SnapshotResource<S>>> {
+function byParent<S>(rows: readonly StoredResource<S>[]): ReadonlyMap<string, ReadonlyMap<string, SnapshotResource<S>>> {
   const out = new Map<string, Map<string, SnapshotResource<S>>>();
   for (const r of rows) {
     const parent = r.scope.slice(r.scope.indexOf('/') + 1);
@@ -46,11 +48,11 @@ function byParent<S>(rows: StoredResource<S>[]): ReadonlyMap<string, ReadonlyMap
 
 interface MeshRows {
   mesh: StoredResource<MeshSpec>;
-  nodes: StoredResource<VirtualNodeSpec>[];
-  services: StoredResource<VirtualServiceSpec>[];
-  routers: StoredResource<VirtualRouterSpec>[];
+  nodes: readonly StoredResource<VirtualNodeSpec>[];
+  services: readonly StoredResource<VirtualServiceSpec>[];
+  routers: readonly StoredResource<VirtualRouterSpec>[];
   routes: StoredResource<RouteSpec>[];
-  gateways: StoredResource<VirtualGatewaySpec>[];
+  gateways: readonly StoredResource<VirtualGatewaySpec>[];
   gatewayRoutes: StoredResource<GatewayRouteSpec>[];
 }
 
@@ -68,7 +70,7 @@ async function readRows(reader: StoreReader, meshName: string): Promise<MeshRows
   };
 }
 
-function cloudMapServicesOf(nodes: StoredResource<VirtualNodeSpec>[]): CloudMapServiceKey[] {
+function cloudMapServicesOf(nodes: readonly StoredResource<VirtualNodeSpec>[]): CloudMapServiceKey[] {
   const seen = new Map<string, CloudMapServiceKey>();
   for (const n of nodes) {
     const cm = n.spec.serviceDiscovery?.awsCloudMap;
@@ -109,5 +111,26 @@ export async function buildMeshSnapshot(ctx: BuildContext, meshName: string): Pr
     gatewayRoutes: byParent(rows.gatewayRoutes),
     cloudMapInstances: instances,
   });
+  setSnapshotFingerprints(snapshot, fingerprints(rows, instances, meshOwner, ctx.region));
   return { snapshot, revision, hash: hash.digest('hex').slice(0, 32), cloudMapServices };
+}
+
+/** What each dependency key of the snapshot held: row ids and versions, Cloud Map instance lists. */
+function fingerprints(rows: MeshRows, instances: ReadonlyMap<string, readonly DiscoveredInstance[]>, meshOwner: string, region: string): Map<string, string> {
+  const id = (r: StoredResource) => `${r.uid}:${r.version}`;
+  const out = new Map<string, string>([[dependencyKey.mesh, `${id(rows.mesh)}:${meshOwner}:${region}`]]);
+  for (const r of rows.nodes) out.set(dependencyKey.virtualNode(r.name), id(r));
+  for (const r of rows.services) out.set(dependencyKey.virtualService(r.name), id(r));
+  for (const r of rows.routers) out.set(dependencyKey.virtualRouter(r.name), id(r));
+  for (const r of rows.gateways) out.set(dependencyKey.virtualGateway(r.name), id(r));
+  const group = (list: readonly StoredResource[], key: (parent: string) => string) => {
+    for (const r of list) {
+      const k = key(r.scope.slice(r.scope.indexOf('/') + 1));
+      out.set(k, `${out.get(k) ?? ''}${r.name}=${id(r)};`);
+    }
+  };
+  group(rows.routes, dependencyKey.routesOf);
+  group(rows.gatewayRoutes, dependencyKey.gatewayRoutesOf);
+  for (const [key, list] of instances) out.set(dependencyKey.cloudMapInstances(key), JSON.stringify(list));
+  return out;
 }

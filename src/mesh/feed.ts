@@ -4,6 +4,7 @@
 import { Kind } from '../appmesh/kinds.js';
 import { StoreUnavailableError, type Change, type Store } from '../store/types.js';
 import { buildMeshSnapshot, type BuildContext, type BuiltSnapshot } from './build.js';
+import { meshSnapshotBuilds } from './metrics.js';
 import { cloudMapKey } from './snapshot.js';
 
 export interface MeshSnapshotEntry extends BuiltSnapshot {
@@ -23,6 +24,10 @@ export interface FeedOptions extends BuildContext {
 }
 
 const MESH_KINDS = new Set<string>(Object.values(Kind));
+/** Meshes that do not exist, remembered so a later CreateMesh reaches their streams; past this the oldest are forgotten. */
+const MAX_ABSENT_MESHES = 1024;
+
+type BuildCause = 'change' | 'first_use' | 'unknown_proxy';
 /** Delay before rebuilding a mesh whose rebuild failed because the store was unreachable. */
 const RETRY_MS = 500;
 
@@ -45,6 +50,11 @@ export class MeshSnapshotFeed {
   private unsubscribe: (() => void) | undefined;
   private readonly debounceMs: number;
   private readonly maxDelayMs: number;
+  /** mesh → the entry a confirming read returned; valid while it is still the current entry and no change is pending. */
+  private readonly confirmed = new Map<string, MeshSnapshotEntry | undefined>();
+  private readonly confirming = new Map<string, Promise<MeshSnapshotEntry | undefined>>();
+  /** Names read as not existing, oldest first. */
+  private readonly absent = new Set<string>();
 
   constructor(private readonly opts: FeedOptions) {
     this.debounceMs = opts.debounceMs ?? 20;
@@ -72,12 +82,27 @@ export class MeshSnapshotFeed {
   /** The newest snapshot of a mesh, built on first use. */
   async current(meshName: string): Promise<MeshSnapshotEntry | undefined> {
     if (this.entries.has(meshName) && !this.building.has(meshName)) return this.entries.get(meshName);
-    return this.building.get(meshName) ?? this.rebuild(meshName, Date.now());
+    return this.building.get(meshName) ?? this.rebuild(meshName, Date.now(), 'first_use');
   }
 
-  /** Reads the mesh again now (for a caller that must not act on a snapshot a few milliseconds old). */
-  refresh(meshName: string): Promise<MeshSnapshotEntry | undefined> {
-    return this.rebuild(meshName, Date.now());
+  /**
+   * The mesh as it is in the store now, for a proxy its current snapshot does not know
+   * (it may have been created a moment ago, before the debounced rebuild). One read answers
+   * every such proxy until the mesh changes: a stream naming a node that does not exist
+   * costs no rebuild, however many arrive.
+   */
+  confirm(meshName: string): Promise<MeshSnapshotEntry | undefined> {
+    const current = this.entries.get(meshName);
+    if (this.confirmed.has(meshName) && this.confirmed.get(meshName) === current && this.entries.has(meshName)
+      && !this.dirty.has(meshName) && !this.building.has(meshName)) return Promise.resolve(current);
+    const pending = this.confirming.get(meshName);
+    if (pending) return pending;
+    const read = this.rebuild(meshName, Date.now(), 'unknown_proxy').then((entry) => {
+      this.confirmed.set(meshName, entry);
+      return entry;
+    }).finally(() => this.confirming.delete(meshName));
+    this.confirming.set(meshName, read);
+    return read;
   }
 
   private onChanges(changes: Change[]): void {
@@ -114,19 +139,35 @@ export class MeshSnapshotFeed {
     this.timer = undefined;
     const batch = [...this.dirty];
     this.dirty.clear();
-    for (const [mesh, changedAt] of batch) void this.rebuild(mesh, changedAt);
+    for (const [mesh, changedAt] of batch) void this.rebuild(mesh, changedAt, 'change');
   }
 
-  private rebuild(meshName: string, changedAt: number): Promise<MeshSnapshotEntry | undefined> {
+  private noteAbsent(meshName: string, exists: boolean): void {
+    this.absent.delete(meshName);
+    if (exists) return;
+    this.absent.add(meshName);
+    if (this.absent.size <= MAX_ABSENT_MESHES) return;
+    const oldest = this.absent.values().next().value!;
+    this.absent.delete(oldest);
+    if (!this.building.has(oldest) && this.entries.get(oldest) === undefined) {
+      this.entries.delete(oldest);
+      this.confirmed.delete(oldest);
+      this.dirty.delete(oldest);
+    }
+  }
+
+  private rebuild(meshName: string, changedAt: number, cause: BuildCause): Promise<MeshSnapshotEntry | undefined> {
     const previous = this.building.get(meshName) ?? Promise.resolve(undefined);
     const next = previous.then(async () => {
       try {
+        meshSnapshotBuilds.inc({ cause });
         const built = await buildMeshSnapshot(this.opts, meshName);
         const before = this.entries.get(meshName);
         const had = this.entries.has(meshName);
         if (built && before && before.hash === built.hash) return before;
         const entry = built ? { ...built, changedAt } : undefined;
         this.entries.set(meshName, entry);
+        this.noteAbsent(meshName, entry !== undefined);
         if (had || entry) for (const l of this.listeners) l(meshName, entry);
         return entry;
       } catch (err) {

@@ -49,3 +49,16 @@ export interface ServiceModel {
   operations: Record<string, OperationModel>;
   shapes: Record<string, Shape>;
 }
+
+/**
+ * The generated tables with every object rebuilt without a prototype, so that a name taken
+ * from a request (an operation, a member) finds only what the model defines — never
+ * `constructor`, `toString` or `__proto__`.
+ */
+export function withoutPrototypes<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v: unknown) => withoutPrototypes(v)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(value)) out[k] = withoutPrototypes(v);
+  return out as T;
+}

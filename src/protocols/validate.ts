@@ -1,6 +1,8 @@
 // Validates a decoded request against the service model: required members, lengths,
 // ranges, patterns, enums and unions. Every violation is collected with its field path.
+import { MAX_REPORTED_VIOLATIONS } from './limits.js';
 import type { ServiceModel, Shape } from './model.js';
+import { describeBadCharacter } from './text.js';
 
 export interface Violation {
   path: string;
@@ -76,7 +78,8 @@ function visit(model: ServiceModel, shape: Shape, value: unknown, path: string, 
         out.push({ path: where, message: `expected a list, got ${describe(value)}` });
         return;
       }
-      checkLength(shape, value.length, where, out, 'items');
+      // Past its maximum the list is reported once; its members are not looked at.
+      if (!checkLength(shape, value.length, where, out, 'items')) return;
       const child = shape.member ? model.shapes[shape.member.shape] : undefined;
       if (child) value.forEach((v, i) => {
         if (!isSet(v)) out.push({ path: `${where}[${i}]`, message: 'must not be null' });
@@ -90,7 +93,7 @@ function visit(model: ServiceModel, shape: Shape, value: unknown, path: string, 
         return;
       }
       const entries = Object.entries(value as Record<string, unknown>);
-      checkLength(shape, entries.length, where, out, 'entries');
+      if (!checkLength(shape, entries.length, where, out, 'entries')) return;
       const keyShape = shape.key ? model.shapes[shape.key.shape] : undefined;
       const valueShape = shape.value ? model.shapes[shape.value.shape] : undefined;
       for (const [k, v] of entries) {
@@ -104,7 +107,13 @@ function visit(model: ServiceModel, shape: Shape, value: unknown, path: string, 
         out.push({ path: where, message: `expected a string, got ${describe(value)}` });
         return;
       }
-      checkLength(shape, value.length, where, out, 'characters');
+      const bad = describeBadCharacter(value);
+      if (bad) {
+        out.push({ path: where, message: bad });
+        return;
+      }
+      // A string over its maximum is not matched against the pattern (its length is the error).
+      if (!checkLength(shape, value.length, where, out, 'characters')) return;
       if (shape.enum && !shape.enum.includes(value)) {
         out.push({ path: where, message: `must be one of ${shape.enum.join(', ')}` });
       }
@@ -138,13 +147,20 @@ function visit(model: ServiceModel, shape: Shape, value: unknown, path: string, 
   }
 }
 
-function checkLength(shape: Shape, length: number, where: string, out: Violation[], unit: string): void {
+/** False when the length is over the maximum. */
+function checkLength(shape: Shape, length: number, where: string, out: Violation[], unit: string): boolean {
   if (shape.min !== undefined && length < shape.min) out.push({ path: where, message: `must have at least ${shape.min} ${unit}` });
-  if (shape.max !== undefined && length > shape.max) out.push({ path: where, message: `must have at most ${shape.max} ${unit}` });
+  if (shape.max !== undefined && length > shape.max) {
+    out.push({ path: where, message: `must have at most ${shape.max} ${unit}` });
+    return false;
+  }
+  return true;
 }
 
 export function formatViolations(violations: Violation[]): string {
   const n = violations.length;
   const head = `${n} validation error${n === 1 ? '' : 's'} detected`;
-  return `${head}: ${violations.map((v) => `${v.path}: ${v.message}`).join('; ')}`;
+  const shown = violations.slice(0, MAX_REPORTED_VIOLATIONS).map((v) => `${v.path.slice(0, 256)}: ${v.message}`);
+  if (n > shown.length) shown.push(`and ${n - shown.length} more`);
+  return `${head}: ${shown.join('; ')}`;
 }

@@ -1,6 +1,6 @@
 // Process wiring: store → services → edge listener → background components, and the
 // reverse order on shutdown.
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Authorizer, ServiceDefinition } from '../api/service.js';
 import { createAppMeshService } from '../appmesh/service.js';
@@ -10,6 +10,8 @@ import { createEc2Service } from '../ec2/service.js';
 import { IamDirectory } from '../iam/directory.js';
 import { createIamService } from '../iam/service.js';
 import { createStsService } from '../sts/service.js';
+import { createLogsService } from '../logs/service.js';
+import { RetentionJob } from '../logs/retention.js';
 import { PageTokens } from '../appmesh/page-token.js';
 import { IamAuthorizer } from '../auth/iam-authorizer.js';
 import { CredentialChain } from '../auth/credentials.js';
@@ -17,7 +19,7 @@ import { loadRootCredentials, type RootCredentials } from '../auth/root-credenti
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/types.js';
 import type { AppConfig } from './config.js';
-import { clientErrorResponse, createEdgeHandler, type EdgeHandler } from './edge.js';
+import { createApiHttpServer, createEdgeHandler, type EdgeHandler } from './edge.js';
 import { createLogger, type Logger } from './logger.js';
 import { CloudMapRecordSource } from '../discovery/dns-records.js';
 import { StoreCloudMapSource } from '../discovery/mesh-source.js';
@@ -25,6 +27,7 @@ import type { AdminHandler } from '../xds/server/admin-http.js';
 import { createXdsComponent } from '../xds/server/component.js';
 import { createEndpointRuntime } from '../endpoints/component.js';
 import { syncSharedCa } from '../endpoints/ca/shared.js';
+import { createConsoleComponent, type ConsoleHandler } from '../console/component.js';
 
 /** A long-running part of the process (xDS server, endpoint reconciler, DNS server …). */
 export interface Component {
@@ -71,24 +74,28 @@ export async function startApp(config: AppConfig): Promise<App> {
 
   const services: ServiceDefinition[] = [
     createAppMeshService({ store, region: config.region, accountId: config.accountId, quotas: config.quotas, pageTokens }),
-    createIamService({ store, accountId: config.accountId }),
+    createIamService({ store, accountId: config.accountId, quotas: config.quotas }),
     createStsService(),
-    createDiscoveryService({ store, region: config.region, accountId: config.accountId }),
+    createDiscoveryService({ store, region: config.region, accountId: config.accountId, quotas: config.quotas }),
     createEc2Service({
       store, region: config.region, accountId: config.accountId, zones: config.zones, serviceZones: config.serviceZones, pageTokens,
+      quotas: config.quotas,
     }),
+    createLogsService({ logs: store.logs, region: config.region, accountId: config.accountId, quotas: config.quotas }),
   ];
   // Set once the xDS component exists; serves /admin/proxies and /admin/config-dump.
   let xdsAdmin: AdminHandler | undefined;
+  // Set when the console is served on the API port (--console).
+  let consolePages: ConsoleHandler | undefined;
   const edge = createEdgeHandler({ region: config.region, accountId: config.accountId, services, credentials, authorizer, store, log });
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 60_000, headersTimeout: 30_000 }, (req, res) => { if (!xdsAdmin?.(req, res)) edge(req, res); });
-  server.on('clientError', (err: { code?: string }, socket) => {
-    if (socket.writable) socket.end(clientErrorResponse(err));
-  });
+  const server = createApiHttpServer((req, res) => {
+    if (!xdsAdmin?.(req, res) && !consolePages?.(req, res)) edge(req, res);
+  }, config.headersTimeoutMs);
   const apiPort = await listen(server, config.apiPort, config.host);
 
   const components: Component[] = [];
   components.push(new EndpointSettler({ store, log, settleMs: config.endpointSettleMs }));
+  components.push(new RetentionJob({ store, log }));
   const app: App = {
     config, store, log, root, credentials, authorizer, services, edge, apiPort, ports: { apiPort }, components,
     async stop() {
@@ -103,6 +110,11 @@ export async function startApp(config: AppConfig): Promise<App> {
   const xds = createXdsComponent(app, new StoreCloudMapSource(store));
   xdsAdmin = xds.admin;
   components.push(xds);
+  if (config.console) {
+    const web = createConsoleComponent(app, xds);
+    if (config.console.onApiPort) consolePages = web.handler;
+    components.push(web);
+  }
   // Replicas on a shared store use the store's endpoint CA, so their certificates chain to one root.
   if (store.backend === 'postgres') await syncSharedCa(store, config.dataDir);
   const endpointRuntime = createEndpointRuntime(app);

@@ -2,7 +2,7 @@
 // authenticates the SigV4 signature, picks the service from the credential scope and runs
 // the pipeline. Endpoint listeners call the same handler with the endpoint they serve.
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { ApiError } from '../api/errors.js';
 import { runPipeline } from '../api/pipeline.js';
 import type { Authorizer, CredentialResolver, EndpointVia, Protocol, RawRequest, RawResponse, RequestContext, ServiceDefinition } from '../api/service.js';
@@ -11,10 +11,11 @@ import {
 } from '../auth/sigv4.js';
 import type { Store } from '../store/types.js';
 import { errorEnvelopeFor } from './error-envelope.js';
-import type { Logger } from './logger.js';
-import { apiLatency, apiRequests, authFailures, registry } from './metrics.js';
+import { type Logger, requestLogger } from './logger.js';
+import { authFailures, recordApiRequest, registry } from './metrics.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+const EMPTY_SHA256 = sha256Hex('');
 
 export interface EdgeDeps {
   region: string;
@@ -28,17 +29,22 @@ export interface EdgeDeps {
 
 export type EdgeHandler = (req: IncomingMessage, res: ServerResponse, via?: EndpointVia) => void;
 
-class BodyTooLarge extends Error {}
+export class BodyTooLarge extends Error {}
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+const EMPTY_BODY = Buffer.alloc(0);
+
+/** The request body, at most `limit` bytes (else BodyTooLarge, and the rest is drained). */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) return Promise.reject(new BodyTooLarge());
+  if (declared > limit) return Promise.reject(new BodyTooLarge());
+  // No length and no chunked encoding: HTTP/1.1 says there is no body (most GETs), so there is nothing to wait for.
+  if (declared === 0 && req.headers['transfer-encoding'] === undefined) return Promise.resolve(EMPTY_BODY);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > limit) {
         req.removeAllListeners('data');
         req.resume();
         reject(new BodyTooLarge());
@@ -58,16 +64,64 @@ function send(res: ServerResponse, out: RawResponse): void {
   res.end(body);
 }
 
+const CLIENT_ERRORS: Record<string, { status: string; type: string; message: string }> = {
+  HPE_HEADER_OVERFLOW: { status: '431 Request Header Fields Too Large', type: 'BadRequestException', message: 'The request line or headers are too large' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: '408 Request Timeout', type: 'RequestTimeoutException', message: 'The request was not received in time' },
+};
+const MALFORMED = { status: '400 Bad Request', type: 'BadRequestException', message: 'The request is not valid HTTP' };
+
 /**
  * The raw response for a request node:http could not parse (request line or headers too
- * large, malformed HTTP): still a modeled error with x-amzn-errortype and a JSON message.
+ * large, malformed HTTP, not received within the header or request timeout): still a
+ * modeled error with x-amzn-errortype and a JSON message. Which protocol the client speaks
+ * is not known yet (its headers were never read), so the envelope is the JSON one.
  */
-export function clientErrorResponse(err: { code?: string }): string {
-  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
-  const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
-  const body = JSON.stringify({ message: tooLarge ? 'The request line or headers are too large' : 'The request is not valid HTTP' });
-  return `HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-type: application/json\r\nx-amzn-errortype: BadRequestException\r\n`
-    + `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+export function clientErrorResponse(err: { code?: string; rawPacket?: unknown }): string {
+  const e = (err.code !== undefined && Object.hasOwn(CLIENT_ERRORS, err.code) ? CLIENT_ERRORS[err.code] : undefined) ?? MALFORMED;
+  const body = JSON.stringify({ message: e.message });
+  // The answer to a HEAD request has no body (the client would read it as the next response).
+  const head = Buffer.isBuffer(err.rawPacket) && err.rawPacket.subarray(0, 5).toString('latin1') === 'HEAD ';
+  return `HTTP/1.1 ${e.status}\r\nconnection: close\r\ncontent-type: application/json\r\nx-amzn-errortype: ${e.type}\r\n`
+    + `content-length: ${Buffer.byteLength(body)}\r\n\r\n${head ? '' : body}`;
+}
+
+export const DEFAULT_HEADERS_TIMEOUT_MS = 30_000;
+
+/**
+ * The node:http server every AWS-style listener uses: a client that does not finish its
+ * headers within `headersTimeoutMs` (or its whole request within a minute) is answered 408
+ * and disconnected, and unparseable requests get the modeled errors above.
+ */
+export function createApiHttpServer(listener: RequestListener, headersTimeoutMs = DEFAULT_HEADERS_TIMEOUT_MS): Server {
+  const server = createServer({
+    keepAliveTimeout: 65_000,
+    requestTimeout: Math.max(60_000, headersTimeoutMs),
+    headersTimeout: headersTimeoutMs,
+    // How often node looks for connections past those timeouts.
+    connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(headersTimeoutMs / 4))),
+    // Without a host header (or with it among the headers past node's count limit) the request
+    // still gets a modeled answer: SigV4 requires a signed host header.
+    requireHostHeader: false,
+  }, listener);
+  server.on('clientError', (err: { code?: string; rawPacket?: unknown }, socket) => {
+    if (socket.writable) socket.end(clientErrorResponse(err));
+    else socket.destroy();
+  });
+  return server;
+}
+
+/** Whether the request carries a session token, as a header or as a presigned query parameter. */
+function carriesSessionToken(raw: RawRequest): boolean {
+  if (raw.headers['x-amz-security-token'] !== undefined) return true;
+  return raw.rawQuery !== '' && new URLSearchParams(raw.rawQuery).has('X-Amz-Security-Token');
+}
+
+/** The service named by the Authorization header's credential scope, without validating the rest of it. */
+function scopeService(headers: RawRequest['headers']): string | undefined {
+  const auth = headers.authorization;
+  if (typeof auth !== 'string') return undefined;
+  const m = /Credential=[^/,\s]*\/[^/,\s]*\/[^/,\s]*\/([^/,\s]+)\/aws4_request/.exec(auth.slice(0, 2048));
+  return m?.[1];
 }
 
 const AUTH_ERRORS: Record<SigV4Error['code'], { code: string; status: number }> = {
@@ -81,7 +135,14 @@ const AUTH_ERRORS: Record<SigV4Error['code'], { code: string; status: number }> 
 export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
   const bySigningName = new Map(deps.services.map((s) => [s.signingName, s]));
   const fallback = deps.services[0]!;
-  const recognized = (raw: RawRequest) => deps.services.find((s) => s.recognizes(raw));
+  /** The service a request that could not be authenticated was meant for, if any served service claims it. */
+  const recognized = (raw: RawRequest) => {
+    const scoped = scopeService(raw.headers);
+    return (scoped !== undefined ? bySigningName.get(scoped) : undefined) ?? deps.services.find((s) => s.recognizes(raw));
+  };
+  const requestLog = requestLogger(deps.log);
+  /** A service may take larger bodies (PutLogEvents); the headers say which service a request is for. */
+  const bodyLimit = (raw: RawRequest) => deps.services.find((s) => s.maxBodyBytes !== undefined && s.recognizes(raw))?.maxBodyBytes ?? MAX_BODY_BYTES;
 
   async function handle(req: IncomingMessage, res: ServerResponse, via?: EndpointVia): Promise<void> {
     const started = process.hrtime.bigint();
@@ -111,11 +172,13 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
     let errorCode: string | undefined;
     try {
       try {
-        raw.body = await readBody(req);
+        raw.body = await readBody(req, bodyLimit(raw));
       } catch (err) {
         service = guess();
         if (err instanceof BodyTooLarge) {
-          const e = service.validationError(`Request body is larger than ${MAX_BODY_BYTES} bytes`);
+          // The rest of the body is not read: the connection closes after the answer.
+          res.setHeader('connection', 'close');
+          const e = service.validationError(`Request body is larger than ${bodyLimit(raw)} bytes`);
           throw new ApiError(e.code, e.message, 413);
         }
         throw err;
@@ -140,12 +203,17 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
         throw new ApiError('InvalidSignatureException', `Credential should be scoped to a valid region, not '${parsed.scope.region}'; this deployment serves '${deps.region}'`, 403);
       }
       checkClockSkew(parsed.amzDate);
+      // appmeshd issues no temporary credentials, so no session token can be valid.
+      if (carriesSessionToken(raw)) {
+        authFailures.inc({ reason: 'session-token' });
+        throw new ApiError(service.signingName === 'ec2' ? 'InvalidClientTokenId' : 'UnrecognizedClientException', 'The security token included in the request is invalid.', 403);
+      }
       const cred = await deps.credentials.resolve(parsed.scope.accessKeyId);
       if (!cred) {
         authFailures.inc({ reason: 'unknown-key' });
         throw new ApiError('UnrecognizedClientException', 'The security token included in the request is invalid.', 403);
       }
-      verifySignature(cred.secretAccessKey, { ...raw, payloadHash: sha256Hex(raw.body) }, parsed);
+      verifySignature(cred.secretAccessKey, { ...raw, payloadHash: raw.body.length ? sha256Hex(raw.body) : EMPTY_SHA256 }, parsed);
       const ctx: RequestContext = {
         requestId, identity: cred.identity, region: deps.region, accountId: deps.accountId, sourceIp,
         receivedAt: Date.now(), ...(via ? { via } : {}),
@@ -172,9 +240,8 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
     } finally {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const serviceName = unclaimed ? 'unknown' : service.signingName;
-      apiRequests.inc({ service: serviceName, operation, status: String(status) });
-      apiLatency.observe({ service: serviceName, operation }, seconds);
-      deps.log.info({
+      recordApiRequest(serviceName, operation, status, seconds);
+      requestLog.info({
         requestId, service: serviceName, operation, status, ms: Math.round(seconds * 1e5) / 100, accessKeyId, sourceIp,
         ...(errorCode ? { error: errorCode } : {}), ...(via ? { vpce: via.vpcEndpointId } : {}),
       }, 'request');

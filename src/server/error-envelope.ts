@@ -13,10 +13,14 @@ const query: ErrorEncoder = new IamQueryProtocol({ metadata: { apiVersion: '', p
 const json11: ErrorEncoder = new Json11Protocol('InvalidParameterException');
 const restJson: ErrorEncoder = new RestJsonProtocol();
 
+/** Only the start of the body is looked at: the answer is an error either way. */
+const SNIFF_BYTES = 64 * 1024;
+
 function isQueryForm(req: RawRequest): boolean {
   if (new URLSearchParams(req.rawQuery).has('Action')) return true;
   const type = String(req.headers['content-type'] ?? '').toLowerCase();
-  return type.startsWith('application/x-www-form-urlencoded') && new URLSearchParams(req.body.toString('latin1')).has('Action');
+  return type.startsWith('application/x-www-form-urlencoded')
+    && new URLSearchParams(req.body.subarray(0, SNIFF_BYTES).toString('latin1')).has('Action');
 }
 
 export function errorEnvelopeFor(req: RawRequest): ErrorEncoder {

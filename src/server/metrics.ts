@@ -20,6 +20,26 @@ export const apiLatency = new Histogram({
   registers: [registry],
 });
 
+type Child<M extends { labels(...v: string[]): unknown }> = ReturnType<M['labels']>;
+const requestChildren = new Map<string, Child<typeof apiRequests>>();
+const latencyChildren = new Map<string, Child<typeof apiLatency>>();
+
+/**
+ * Counts one answered API request and observes its latency. The labelled series are looked up once per
+ * (service, operation, status) — a bounded set: services and operations come from the models — instead of hashing
+ * the label object on every request.
+ */
+export function recordApiRequest(service: string, operation: string, status: number, seconds: number): void {
+  const key = `${service}\0${operation}`;
+  let latency = latencyChildren.get(key);
+  if (!latency) latencyChildren.set(key, (latency = apiLatency.labels(service, operation)));
+  latency.observe(seconds);
+  const countKey = `${key}\0${status}`;
+  let count = requestChildren.get(countKey);
+  if (!count) requestChildren.set(countKey, (count = apiRequests.labels(service, operation, String(status))));
+  count.inc();
+}
+
 export const authFailures = new Counter({
   name: 'appmeshd_api_auth_failures_total',
   help: 'Requests refused before reaching a service, by reason',

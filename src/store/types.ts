@@ -1,6 +1,8 @@
 // The one storage interface every backend implements (SQLite, PostgreSQL) and the
 // contract test suite checks. Rows are generic: every area (App Mesh, EC2, Cloud Map,
-// IAM) keeps its resources as (kind, scope, name) with a JSON spec.
+// IAM) keeps its resources as (kind, scope, name) with a JSON spec. CloudWatch Logs keeps
+// its groups, streams and events in tables of their own, behind `logs`.
+import type { LogStore } from './log-store.js';
 
 export interface Tag {
   key: string;
@@ -54,6 +56,14 @@ export class StoreConflictError extends Error {
   }
 }
 
+/** A value no backend can store exactly (NUL, an unpaired surrogate); nothing was written. */
+export class StoreInvalidValueError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreInvalidValueError';
+  }
+}
+
 /** The store cannot be reached (database down, connection lost). */
 export class StoreUnavailableError extends Error {
   constructor(message: string, override readonly cause?: unknown) {
@@ -65,11 +75,15 @@ export class StoreUnavailableError extends Error {
 export interface StoreReader {
   get<S = unknown>(kind: string, scope: string, name: string): Promise<StoredResource<S> | undefined>;
   getByArn<S = unknown>(arn: string): Promise<StoredResource<S> | undefined>;
-  /** Ordered by name. */
-  list<S = unknown>(kind: string, scope: string, opts?: ListOptions): Promise<StoredResource<S>[]>;
+  /**
+   * Ordered by name. Results may be shared (a backend may answer the same frozen page until a commit touches the
+   * kind and scope): never mutate them.
+   */
+  list<S = unknown>(kind: string, scope: string, opts?: ListOptions): Promise<readonly StoredResource<S>[]>;
   /** Every row of a kind, across scopes, ordered by scope then name. */
   listKind<S = unknown>(kind: string, scopePrefix?: string): Promise<StoredResource<S>[]>;
-  count(kind: string, scope: string): Promise<number>;
+  /** Rows of a kind in one scope; with `scope` omitted, in every scope. */
+  count(kind: string, scope?: string): Promise<number>;
 }
 
 export interface StoreTx extends StoreReader {
@@ -81,6 +95,8 @@ export interface StoreTx extends StoreReader {
 
 export interface Store extends StoreReader {
   readonly backend: 'sqlite' | 'postgres';
+  /** Log groups, streams and events (CloudWatch Logs). */
+  readonly logs: LogStore;
   /** Runs `fn` in one serializable transaction; all its writes commit together or not at all. */
   transact<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** The newest committed revision. */

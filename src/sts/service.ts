@@ -3,7 +3,8 @@
 import { ApiError } from '../api/errors.js';
 import type { RequestContext, ServiceDefinition } from '../api/service.js';
 import { stsModel } from '../protocols/generated/sts.js';
-import { formParams, IamQueryProtocol } from '../protocols/iamquery/protocol.js';
+import { looksLikeQuery } from '../protocols/ec2query/query-decode.js';
+import { IamQueryProtocol } from '../protocols/iamquery/protocol.js';
 
 export function createStsService(): ServiceDefinition {
   return {
@@ -20,12 +21,6 @@ export function createStsService(): ServiceDefinition {
     validationError: (message) => new ApiError('ValidationError', message, 400),
     // AWS answers GetCallerIdentity for every valid signature, whatever the caller's policies say.
     authorization: () => null,
-    recognizes: (req) => {
-      try {
-        return formParams(req).get('Version') === stsModel.metadata.apiVersion;
-      } catch {
-        return false;
-      }
-    },
+    recognizes: (req) => looksLikeQuery(req, stsModel.metadata.apiVersion),
   };
 }

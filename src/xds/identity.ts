@@ -13,13 +13,28 @@ export interface ParsedNodeId extends ProxyIdentity {
 
 const KINDS: Record<string, ProxyIdentity['kind']> = { virtualNode: 'virtualNode', virtualGateway: 'virtualGateway' };
 
+/**
+ * The longest node.id admitted, in UTF-8 bytes: the ARN form with a 255-character mesh and
+ * a 255-character node name (App Mesh's name limit) is about 600.
+ */
+export const MAX_NODE_ID_BYTES = 1024;
+/** How much of a node id error messages and logs quote. */
+const QUOTED_CHARS = 128;
+
+/** A node id as error messages and logs show it: quoted, cut after QUOTED_CHARS characters. */
+export function quoteNodeId(nodeId: string): string {
+  if (nodeId.length <= QUOTED_CHARS) return JSON.stringify(nodeId);
+  return `${JSON.stringify(nodeId.slice(0, QUOTED_CHARS))}… (${nodeId.length} characters)`;
+}
+
 /** Undefined when the id names no virtual node or gateway. */
 export function parseNodeId(nodeId: string): ParsedNodeId | undefined {
+  if (nodeId.length > MAX_NODE_ID_BYTES || Buffer.byteLength(nodeId) > MAX_NODE_ID_BYTES) return undefined;
   const arn = /^arn:aws:appmesh:([a-z0-9-]+):(\d{12}):(mesh\/.+)$/.exec(nodeId);
   const path = arn ? arn[3]! : nodeId;
   const parts = path.split('/');
   if (parts.length !== 4 || parts[0] !== 'mesh') return undefined;
-  const kind = KINDS[parts[2]!];
+  const kind = Object.hasOwn(KINDS, parts[2]!) ? KINDS[parts[2]!] : undefined;
   let meshName = parts[1]!;
   const name = parts[3]!;
   if (!kind || !meshName || !name) return undefined;

@@ -66,5 +66,8 @@ export function parseApiListenerName(name: string): { virtualService: string; po
 export const apiRouteConfigName = (vs: string, port: number) => `rds_proxyless_${vs}_${port}`;
 export const apiClusterName = (mesh: string, vn: string, protocol: PortProtocol, port: number) => `cds_proxyless_${mesh}_${vn}_${protocol}_${port}`;
 
+/** The cluster through which proxies stream access logs to appmeshd (--access-log-service). */
+export const ACCESS_LOG_CLUSTER_NAME = 'appmeshd_access_log_service';
+
 /** The SDS cluster the App Mesh Envoy bootstrap defines when APPMESH_SDS_SOCKET_PATH is set. */
 export const SDS_CLUSTER_NAME = 'static_cluster_sds_unix_socket';

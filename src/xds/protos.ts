@@ -29,6 +29,8 @@ export const ENVOY_PROTO_FILES: readonly string[] = [
   'envoy/extensions/filters/listener/original_dst/v3/original_dst.proto',
   'envoy/extensions/filters/listener/tls_inspector/v3/tls_inspector.proto',
   'envoy/extensions/access_loggers/file/v3/file.proto',
+  'envoy/extensions/access_loggers/grpc/v3/als.proto',
+  'envoy/service/accesslog/v3/als.proto',
   'envoy/extensions/upstreams/http/v3/http_protocol_options.proto',
   'envoy/extensions/retry/host/previous_hosts/v3/previous_hosts.proto',
   'envoy/extensions/clusters/aggregate/v3/cluster.proto',
@@ -117,9 +119,10 @@ export interface EncodeOptions {
   /** Check the protoc-gen-validate rules (the subset listed in checkRules). Default true. */
   validate?: boolean;
   /**
-   * Reuse the bytes of an earlier call with the same object (by identity) and type URL. Translation shares resource
-   * objects between the proxies of one snapshot and never mutates them, so the xDS server can encode each once.
-   * Only for objects that are not mutated afterwards. Default false.
+   * Reuse the bytes of an earlier call with the same object (by identity) and type URL, and the checked conversion of
+   * every nested object seen before (a virtual host shared by many route configurations is checked once).
+   * Translation shares resource objects between proxies and snapshots and never mutates them, so the xDS server can
+   * encode each once. Only for objects that are not mutated afterwards. Default false.
    */
   cache?: boolean;
 }
@@ -150,7 +153,8 @@ export function encodeMessage(typeNameOrUrl: string, json: unknown, options: Enc
   } catch {
     throw new EncodeError('', `unknown message type ${typeNameOrUrl}`);
   }
-  const conv = new Converter(protos, { rejectDeprecated: options.rejectDeprecated ?? false, validate: options.validate ?? true });
+  const opts = { rejectDeprecated: options.rejectDeprecated ?? false, validate: options.validate ?? true };
+  const conv = new Converter(protos, opts, options.cache ? conversionsFor(opts) : undefined);
   const plain = conv.message(type, json, undefined);
   return Buffer.from(type.encode(plain).finish());
 }
@@ -254,10 +258,35 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
 const SPECIAL = new Set([...WRAPPERS, '.google.protobuf.Duration', '.google.protobuf.Timestamp', '.google.protobuf.Any', '.google.protobuf.Struct',
   '.google.protobuf.Value', '.google.protobuf.ListValue', '.google.protobuf.Empty', '.google.protobuf.FieldMask']);
 
+/** Checked conversions by JSON object and message type, one table per option set (only successes are kept). */
+type Conversions = WeakMap<object, Map<protobuf.Type, Plain>>;
+const conversionTables = new Map<string, Conversions>();
+function conversionsFor(opts: { rejectDeprecated: boolean; validate: boolean }): Conversions {
+  const key = `${opts.rejectDeprecated}|${opts.validate}`;
+  let table = conversionTables.get(key);
+  if (!table) conversionTables.set(key, (table = new WeakMap()));
+  return table;
+}
+
 class Converter {
-  constructor(private readonly protos: EnvoyProtos, private readonly opts: { rejectDeprecated: boolean; validate: boolean }) {}
+  constructor(
+    private readonly protos: EnvoyProtos,
+    private readonly opts: { rejectDeprecated: boolean; validate: boolean },
+    private readonly conversions?: Conversions,
+  ) {}
 
   message(type: protobuf.Type, json: unknown, p: Path): Plain {
+    if (!this.conversions || !isPlainObject(json)) return this.convert(type, json, p);
+    let byType = this.conversions.get(json);
+    const hit = byType?.get(type);
+    if (hit) return hit;
+    const plain = this.convert(type, json, p);
+    if (!byType) this.conversions.set(json, (byType = new Map()));
+    byType.set(type, plain);
+    return plain;
+  }
+
+  private convert(type: protobuf.Type, json: unknown, p: Path): Plain {
     const info = typeInfo(type);
     if (SPECIAL.has(info.fullName)) return this.wellKnown(type, info.fullName, json, p);
     if (!isPlainObject(json)) throw fail(p, `expected an object for ${info.fullName.slice(1)}, got ${describe(json)}`);

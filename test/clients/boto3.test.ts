@@ -65,7 +65,7 @@ test('boto3 speaks every protocol appmeshd serves', async () => {
   assert.equal(seen.inUse, 'ResourceInUseException');
   assert.equal(seen.deleted, 'DELETED');
   assert.match(seen.vpc, /^vpc-[0-9a-f]{17}$/);
-  assert.deepEqual(seen.services, ['com.amazonaws.us-east-1.appmesh', 'com.amazonaws.us-east-1.appmesh-envoy-management']);
+  assert.deepEqual(seen.services, ['com.amazonaws.us-east-1.appmesh', 'com.amazonaws.us-east-1.appmesh-envoy-management', 'com.amazonaws.us-east-1.logs']);
   assert.equal(seen.vpcError, 'InvalidVpcID.NotFound');
   assert.equal(seen.operation, 'SUCCESS');
   assert.equal(seen.user, 'py-user');

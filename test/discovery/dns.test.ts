@@ -78,3 +78,28 @@ test('A and SRV records of healthy instances, only inside the VPC', async () => 
   const outside = resolverFrom('127.0.0.1');
   assert.equal(await dnsError(outside.resolve4('cart.shop.internal')), 'EREFUSED');
 });
+
+test('records follow namespaces and services created and deleted one by one (the index is updated per change)', async () => {
+  const vpc = await createVpc(server, '127.91.0.0/16');
+  const inside = resolverFrom('127.91.0.7');
+  const op = (await sd.createPrivateDnsNamespace({ Name: 'late.internal', Vpc: vpc })).OperationId!;
+  const nsId = (await sd.getOperation({ OperationId: op })).Operation!.Targets!.NAMESPACE!;
+  const dns = { DnsRecords: [{ Type: 'A' as const, TTL: 10 }] };
+  const a = (await sd.createService({ Name: 'a', NamespaceId: nsId, DnsConfig: dns })).Service!.Id!;
+  await sd.registerInstance({ ServiceId: a, InstanceId: 'a1', Attributes: { AWS_INSTANCE_IPV4: '10.91.0.1' } });
+  await eventually(async () => assert.deepEqual(await inside.resolve4('a.late.internal'), ['10.91.0.1']));
+  const b = (await sd.createService({ Name: 'b', NamespaceId: nsId, DnsConfig: dns })).Service!.Id!;
+  await sd.registerInstance({ ServiceId: b, InstanceId: 'b1', Attributes: { AWS_INSTANCE_IPV4: '10.91.0.2' } });
+  await eventually(async () => assert.deepEqual(await inside.resolve4('b.late.internal'), ['10.91.0.2']));
+  assert.deepEqual(await inside.resolve4('a.late.internal'), ['10.91.0.1'], 'the other service is untouched');
+
+  await sd.deregisterInstance({ ServiceId: b, InstanceId: 'b1' });
+  await sd.deleteService({ Id: b });
+  await eventually(async () => assert.equal(await dnsError(inside.resolve4('b.late.internal')), 'ENOTFOUND'));
+  assert.deepEqual(await inside.resolve4('a.late.internal'), ['10.91.0.1']);
+  await sd.deregisterInstance({ ServiceId: a, InstanceId: 'a1' });
+  await sd.deleteService({ Id: a });
+  await sd.deleteNamespace({ Id: nsId });
+  // The zone is gone: a name outside every zone is refused.
+  await eventually(async () => assert.equal(await dnsError(inside.resolve4('a.late.internal')), 'EREFUSED'));
+});

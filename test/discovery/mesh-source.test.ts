@@ -8,12 +8,13 @@ import { after, before, test } from 'node:test';
 import type { RequestContext } from '../../src/api/service.js';
 import { StoreCloudMapSource } from '../../src/discovery/mesh-source.js';
 import { createDiscoveryService } from '../../src/discovery/service.js';
+import { defaultQuotas } from '../../src/server/config.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Change } from '../../src/store/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'appmeshd-cloudmap-'));
 const store = new SqliteStore(join(dir, 'test.db'));
-const service = createDiscoveryService({ store, region: 'us-east-1', accountId: '111122223333' });
+const service = createDiscoveryService({ store, region: 'us-east-1', accountId: '111122223333', quotas: defaultQuotas });
 const ctx = {} as RequestContext;
 const call = (op: string, input: Record<string, unknown>) => service.handlers[op]!(input, ctx) as Promise<any>;
 const changes: Change[] = [];

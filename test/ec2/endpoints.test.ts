@@ -12,13 +12,14 @@ import { awsEc2Fails, sdkClient, sdkErrorOf } from './cli.js';
 const R = 'us-east-1';
 const APPMESH = `com.amazonaws.${R}.appmesh`;
 const ENVOY = `com.amazonaws.${R}.appmesh-envoy-management`;
+const LOGS = `com.amazonaws.${R}.logs`;
 let server: RunningServer;
 let ec2: EC2Client;
 let vpcId: string;
 const subnets: Record<string, string> = {};
 
 before(async () => {
-  server = await startServer({ region: R, args: ['--service-zones', `appmesh-envoy-management=${R}a,${R}b`, '--endpoint-settle-ms', '200'] });
+  server = await startServer({ region: R, args: ['--service-zones', `appmesh-envoy-management=${R}a,${R}b`, '--service-zones', `logs=${R}b`, '--endpoint-settle-ms', '200'] });
   ec2 = sdkClient(server);
   vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '127.20.0.0/16' }))).Vpc!.VpcId!;
   const zones = ['a', 'b', 'c'];
@@ -39,7 +40,11 @@ const create = (input: Record<string, unknown>) =>
 
 test('service catalog: details, policy support, region and unknown names', async () => {
   const out = await ec2.send(new DescribeVpcEndpointServicesCommand({}));
-  assert.deepEqual(out.ServiceNames, [APPMESH, ENVOY]);
+  assert.deepEqual(out.ServiceNames, [APPMESH, ENVOY, LOGS]);
+  const logs = out.ServiceDetails!.find((d) => d.ServiceName === LOGS)!;
+  assert.deepEqual(logs.AvailabilityZones, [`${R}b`]);
+  assert.equal(logs.VpcEndpointPolicySupported, true);
+  assert.equal(logs.PrivateDnsName, `logs.${R}.amazonaws.com`);
   const envoy = out.ServiceDetails!.find((d) => d.ServiceName === ENVOY)!;
   assert.deepEqual(envoy.AvailabilityZones, [`${R}a`, `${R}b`]);
   assert.equal(envoy.VpcEndpointPolicySupported, false);
@@ -56,7 +61,9 @@ test('service catalog: details, policy support, region and unknown names', async
   assert.deepEqual(paged.ServiceNames, [APPMESH]);
   const next = await ec2.send(new DescribeVpcEndpointServicesCommand({ MaxResults: 1, NextToken: paged.NextToken! }));
   assert.deepEqual(next.ServiceNames, [ENVOY]);
-  assert.equal(next.NextToken, undefined);
+  const last = await ec2.send(new DescribeVpcEndpointServicesCommand({ MaxResults: 1, NextToken: next.NextToken! }));
+  assert.deepEqual(last.ServiceNames, [LOGS]);
+  assert.equal(last.NextToken, undefined);
   const err = await sdkErrorOf(ec2.send(new DescribeVpcEndpointServicesCommand({ ServiceNames: ['com.amazonaws.us-west-2.appmesh'] })));
   assert.equal(err.name, 'InvalidServiceName');
 });

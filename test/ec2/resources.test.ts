@@ -16,7 +16,7 @@ let server: RunningServer;
 let ec2: EC2Client;
 
 before(async () => {
-  server = await startServer({ region: R, args: ['--zones', `${R}a,${R}b`] });
+  server = await startServer({ region: R, args: ['--zones', `${R}a,${R}b`, '--quota', 'vpcsPerRegion=50'] });
   ec2 = sdkClient(server);
 });
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { Agent } from 'node:https';
 import { connect as http2Connect } from 'node:http2';
-import { connect as netConnect, type LookupFunction } from 'node:net';
+import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -15,7 +15,7 @@ import { ModifyVpcEndpointCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { cliPath, startServer, type RunningServer } from '../helpers/server.js';
-import { buildLab, dnsQuery, dnsQueryTcp, ec2Client, freePort, type Lab, RecordType, waitAvailable, waitPort } from './support.js';
+import { buildLab, dnsQuery, dnsQueryTcp, ec2Client, freePort, type Lab, lookupVia, RecordType, waitAvailable, waitPort } from './support.js';
 
 const PREFIX = '127.31';
 /** A host in the VPC's client subnet; tests bind their sockets to it. */
@@ -51,15 +51,7 @@ after(async () => {
 });
 
 /** Resolves names through appmeshd's DNS, as the client host inside the VPC. */
-const lookupViaAppmeshd: LookupFunction = (hostname, options, callback) => {
-  dnsQuery(dnsPort, hostname, RecordType.A, CLIENT).then((res) => {
-    const a = res.answers.find((r) => r.type === 'A');
-    const cb = callback as (err: Error | null, address: string | { address: string; family: number }[], family?: number) => void;
-    if (!a || a.type !== 'A') return cb(Object.assign(new Error(`ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 4);
-    if ((options as { all?: boolean }).all) return cb(null, [{ address: a.address, family: 4 }]);
-    return cb(null, a.address, 4);
-  }, (err) => (callback as (e: Error) => void)(err));
-};
+const lookupViaAppmeshd = lookupVia(() => dnsPort, CLIENT);
 
 function meshClient(credentials = server.credentials, region = server.region, endpoint = `https://appmesh.${server.region}.amazonaws.com:${endpointPort}`): AppMeshClient {
   return new AppMeshClient({

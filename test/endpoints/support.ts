@@ -1,15 +1,15 @@
 // Shared pieces of the endpoint runtime tests: free ports, DNS queries from a chosen
-// source address, and a VPC with both App Mesh endpoints built through the EC2 SDK.
-import { createSocket } from 'node:dgram';
-import { connect, createServer } from 'node:net';
+// source address, and a VPC with interface endpoints built through the EC2 SDK.
+import { connect, createServer, type LookupFunction } from 'node:net';
 import {
   AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, CreateVpcEndpointCommand,
   DescribeNetworkInterfacesCommand, DescribeVpcEndpointsCommand, EC2Client, ModifyVpcAttributeCommand, type VpcEndpoint,
 } from '@aws-sdk/client-ec2';
-import { decodeResponse, encodeQuery, RecordType } from '../../src/endpoints/dns/message.js';
 import type { RunningServer } from '../helpers/server.js';
 
-export { RecordType };
+import { dnsQuery, RecordType } from '../helpers/dns.js';
+
+export { dnsQuery, dnsQueryTcp, RecordType, type DnsAnswer } from '../helpers/dns.js';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -22,36 +22,17 @@ export function freePort(): Promise<number> {
   });
 }
 
-export type DnsAnswer = ReturnType<typeof decodeResponse>;
-
-/** One UDP query to the server's DNS port, sent from `source` (an address in 127/8). */
-export function dnsQuery(port: number, name: string, type: number, source = '127.0.0.1'): Promise<DnsAnswer> {
-  return new Promise((resolve, reject) => {
-    const socket = createSocket('udp4');
-    const timer = setTimeout(() => { socket.close(); reject(new Error(`no DNS answer for ${name}`)); }, 5000);
-    socket.on('message', (msg) => { clearTimeout(timer); socket.close(); resolve(decodeResponse(msg)); });
-    socket.bind(0, source, () => socket.send(encodeQuery(0x1234, name, type), port, '127.0.0.1'));
-  });
-}
-
-/** The same over TCP (two-byte length prefix). */
-export function dnsQueryTcp(port: number, name: string, type: number, source = '127.0.0.1'): Promise<DnsAnswer> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ port, host: '127.0.0.1', localAddress: source });
-    const query = encodeQuery(7, name, type);
-    const prefix = Buffer.alloc(2);
-    prefix.writeUInt16BE(query.length);
-    let data = Buffer.alloc(0);
-    socket.on('connect', () => socket.write(Buffer.concat([prefix, query])));
-    socket.on('data', (chunk) => {
-      data = Buffer.concat([data, chunk]);
-      if (data.length >= 2 && data.length >= 2 + data.readUInt16BE(0)) {
-        socket.end();
-        resolve(decodeResponse(data.subarray(2, 2 + data.readUInt16BE(0))));
-      }
-    });
-    socket.on('error', reject);
-  });
+/** A `lookup` for sockets (https.Agent) that resolves names through appmeshd's DNS, asking from `source`. */
+export function lookupVia(dnsPort: () => number, source: string): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsQuery(dnsPort(), hostname, RecordType.A, source).then((res) => {
+      const a = res.answers.find((r) => r.type === 'A');
+      const cb = callback as (err: Error | null, address: string | { address: string; family: number }[], family?: number) => void;
+      if (!a || a.type !== 'A') return cb(Object.assign(new Error(`ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 4);
+      if ((options as { all?: boolean }).all) return cb(null, [{ address: a.address, family: 4 }]);
+      return cb(null, a.address, 4);
+    }, (err) => (callback as (e: Error) => void)(err));
+  };
 }
 
 export function ec2Client(server: RunningServer): EC2Client {
@@ -72,17 +53,20 @@ export interface Lab {
   subnets: string[];
   groupId: string;
   /** By service code. */
-  endpoints: Record<'appmesh' | 'appmesh-envoy-management', VpcEndpoint>;
+  endpoints: Record<LabService, VpcEndpoint>;
   /** Interface addresses by service code, in subnet order. */
-  addresses: Record<'appmesh' | 'appmesh-envoy-management', string[]>;
+  addresses: Record<LabService, string[]>;
 }
+
+export type LabService = 'appmesh' | 'appmesh-envoy-management' | 'logs';
 
 /**
  * VPC `<prefix>.0.0/16` with DNS on, subnets `<prefix>.0.0/24` (zone a, where clients
  * live) and `<prefix>.1.0/24` (zone b), a group allowing the endpoint port from the
- * client subnet, and both endpoints with private DNS.
+ * client subnet, and endpoints (both App Mesh ones unless told) with private DNS.
  */
-export async function buildLab(ec2: EC2Client, region: string, prefix: string, port: number): Promise<Lab> {
+export async function buildLab(ec2: EC2Client, region: string, prefix: string, port: number,
+  services: readonly LabService[] = ['appmesh', 'appmesh-envoy-management']): Promise<Lab> {
   const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: `${prefix}.0.0/16` }))).Vpc!.VpcId!;
   await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsSupport: { Value: true } }));
   await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsHostnames: { Value: true } }));
@@ -96,7 +80,7 @@ export async function buildLab(ec2: EC2Client, region: string, prefix: string, p
   }));
   const endpoints = {} as Lab['endpoints'];
   const addresses = {} as Lab['addresses'];
-  for (const code of ['appmesh', 'appmesh-envoy-management'] as const) {
+  for (const code of services) {
     const created = (await ec2.send(new CreateVpcEndpointCommand({
       VpcEndpointType: 'Interface', VpcId: vpcId, ServiceName: `com.amazonaws.${region}.${code}`, SubnetIds: subnets,
       SecurityGroupIds: [groupId], PrivateDnsEnabled: true,

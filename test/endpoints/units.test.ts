@@ -9,10 +9,12 @@ import { test } from 'node:test';
 import type { NetworkInterfaceSpec, SecurityGroupSpec, VpcEndpointSpec } from '../../src/ec2/records.js';
 import { CertificateAuthority } from '../../src/endpoints/ca/authority.js';
 import { answer } from '../../src/endpoints/dns/answer.js';
-import { decodeQuery, decodeResponse, encodeQuery, encodeResponse, Rcode, RecordType } from '../../src/endpoints/dns/message.js';
+import { encodeForTransport } from '../../src/endpoints/dns/fit.js';
+import { decodeQuery, Rcode } from '../../src/endpoints/dns/message.js';
 import type { DnsRecordSource } from '../../src/endpoints/dns/record-source.js';
 import { admittingRule } from '../../src/endpoints/security-groups.js';
 import type { Ec2Snapshot } from '../../src/endpoints/view.js';
+import { decodeAnswer, encodeQuery, RecordType } from '../helpers/dns.js';
 
 function snapshot(groups: SecurityGroupSpec[], interfaces: Partial<NetworkInterfaceSpec>[] = []): Ec2Snapshot {
   return {
@@ -57,7 +59,8 @@ const source: DnsRecordSource = {
     ? { records: [{ type: 'A', name, ttl: 5, address: '10.0.0.5' }, { type: 'SRV', name, ttl: 5, priority: 1, weight: 1, port: 8080, target: 'host.example.internal' }] }
     : name === 'secret.example.internal' ? 'refused' : 'nxdomain'),
 };
-const ask = (name: string, type: number) => decodeResponse(encodeResponse(answer(decodeQuery(encodeQuery(9, name, type)), '10.0.0.1', [source])));
+const ask = (name: string, type: (typeof RecordType)[keyof typeof RecordType]) =>
+  decodeAnswer(encodeForTransport(answer(decodeQuery(encodeQuery(name, type, { id: 9 })), '10.0.0.1', [source]), { udp: true }));
 
 test('DNS answers: records by type, NODATA, NXDOMAIN, REFUSED, zone apex SOA, NOTIMP, truncation', () => {
   const a = ask('SVC.example.internal.', RecordType.A);
@@ -70,15 +73,17 @@ test('DNS answers: records by type, NODATA, NXDOMAIN, REFUSED, zone apex SOA, NO
   assert.equal(ask('secret.example.internal', RecordType.A).rcode, Rcode.REFUSED);
   assert.equal(ask('example.com', RecordType.A).rcode, Rcode.REFUSED);
   assert.equal(ask('example.internal', RecordType.SOA).answers[0]?.type, 'SOA');
-  const query = encodeQuery(3, 'svc.example.internal', RecordType.A);
+  const query = encodeQuery('svc.example.internal', RecordType.A, { id: 3 });
   query.writeUInt16BE(0x2100, 2); // opcode 4 (NOTIFY)
   assert.equal(answer(decodeQuery(query), '10.0.0.1', [source]).rcode, Rcode.NOTIMP);
-  const many = answer(decodeQuery(encodeQuery(4, 'svc.example.internal', RecordType.A)), '10.0.0.1', [{
+  const many = answer(decodeQuery(encodeQuery('svc.example.internal', RecordType.A, { id: 4 })), '10.0.0.1', [{
     zones: () => ['example.internal'],
     lookup: (name) => ({ records: Array.from({ length: 60 }, (_, i) => ({ type: 'A' as const, name, ttl: 5, address: `10.0.1.${i}` })) }),
   }]);
-  const truncated = decodeResponse(encodeResponse(many, 512));
-  assert.deepEqual([truncated.truncated, truncated.answers.length], [true, 0]);
+  const classic = decodeAnswer(encodeForTransport(many, { udp: true }));
+  assert.deepEqual([classic.truncated, classic.answers.length], [false, 8], 'without EDNS: 8 records, no TC');
+  const edns = decodeAnswer(encodeForTransport(many, { udp: true, edns: { udpPayloadSize: 4096, version: 0 } }));
+  assert.deepEqual([edns.truncated, edns.answers.length], [false, 60]);
   assert.throws(() => decodeQuery(Buffer.from([1, 2, 3])));
 });
 

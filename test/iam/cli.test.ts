@@ -24,7 +24,8 @@ test('aws iam: users, access keys and inline policies end to end', async () => {
   assert.equal(key.SecretAccessKey.length, 40);
   assert.deepEqual((await iam('list-access-keys', '--user-name', 'alice')).AccessKeyMetadata.map((k: any) => k.AccessKeyId), [key.AccessKeyId]);
 
-  const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:GetUser', Resource: `arn:aws:iam::${TEST_ACCOUNT_ID}:user/\${aws:username}` }] };
+  // alice is at path /team/: her ARN, and so the resource of her own GetUser, is user/team/alice.
+  const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:GetUser', Resource: `arn:aws:iam::${TEST_ACCOUNT_ID}:user/team/\${aws:username}` }] };
   await iam('put-user-policy', '--user-name', 'alice', '--policy-name', 'self', '--policy-document', JSON.stringify(policy));
   assert.deepEqual((await iam('get-user-policy', '--user-name', 'alice', '--policy-name', 'self')).PolicyDocument, policy);
   assert.deepEqual((await iam('list-user-policies', '--user-name', 'alice')).PolicyNames, ['self']);

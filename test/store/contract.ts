@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  type Change, type Expectation, type NewResource, type Store, type StoredResource, StoreConflictError,
+  type Change, type Expectation, type NewResource, type Store, type StoredResource, StoreConflictError, StoreInvalidValueError,
 } from '../../src/store/types.js';
 
 let uidSeq = 0;
@@ -178,6 +178,21 @@ export function storeContract(
       assert.deepEqual(await store.listKind('nothing'), []);
     });
 
+    test('a listing reflects every commit to its kind and scope, and repeated listings agree', async (store) => {
+      await put(store, resource('virtualNode', 'm', 'a'));
+      const first = await store.list('virtualNode', 'm', { limit: 10 });
+      assert.deepEqual((await store.list('virtualNode', 'm', { limit: 10 })).map((r) => r.name), ['a']);
+      await put(store, resource('virtualNode', 'm', 'b'));
+      assert.deepEqual((await store.list('virtualNode', 'm', { limit: 10 })).map((r) => r.name), ['a', 'b']);
+      await put(store, { ...resource('virtualNode', 'm', 'a'), version: 2 });
+      assert.equal((await store.list('virtualNode', 'm', { limit: 10 }))[0]?.version, 2);
+      await store.transact((tx) => tx.delete('virtualNode', 'm', 'b'));
+      assert.deepEqual((await store.list('virtualNode', 'm', { limit: 10 })).map((r) => r.name), ['a']);
+      await put(store, resource('virtualNode', 'other', 'z'));
+      assert.deepEqual((await store.list('virtualNode', 'm', { limit: 10 })).map((r) => r.name), ['a']);
+      assert.deepEqual(first.map((r) => [r.name, r.version]), [['a', 1]], 'an earlier result is never changed');
+    });
+
     test('count counts one kind in one scope', async (store) => {
       for (const n of ['a', 'b', 'c']) await put(store, resource('virtualNode', 'm', n));
       await put(store, resource('virtualNode', 'other', 'a'));
@@ -185,8 +200,42 @@ export function storeContract(
       assert.equal(await store.count('virtualNode', 'm'), 3);
       assert.equal(await store.count('virtualNode', 'other'), 1);
       assert.equal(await store.count('virtualNode', 'none'), 0);
+      assert.equal(await store.count('virtualNode'), 4, 'every scope when none is given');
       await store.transact((tx) => tx.delete('virtualNode', 'm', 'b'));
       assert.equal(await store.count('virtualNode', 'm'), 2);
+    });
+
+    test('count is unchanged by updates and by deleting nothing, and follows rolled-back writes', async (store) => {
+      await put(store, resource('virtualNode', 'm', 'a'));
+      await put(store, { ...resource('virtualNode', 'm', 'a'), version: 2 });
+      assert.equal(await store.count('virtualNode', 'm'), 1);
+      assert.equal(await store.transact((tx) => tx.delete('virtualNode', 'm', 'missing')), false);
+      assert.equal(await store.count('virtualNode', 'm'), 1);
+      await assert.rejects(store.transact(async (tx) => {
+        await tx.put(resource('virtualNode', 'm', 'b'));
+        assert.equal(await tx.count('virtualNode', 'm'), 2);
+        throw new Boom('undo');
+      }), Boom);
+      assert.equal(await store.count('virtualNode', 'm'), 1);
+      await store.transact((tx) => tx.delete('virtualNode', 'm', 'a'));
+      assert.equal(await store.count('virtualNode', 'm'), 0);
+    });
+
+    test('concurrent transactions commit or fail each on its own', async (store) => {
+      const outcomes = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => store.transact(async (tx) => {
+        await tx.put(resource('virtualNode', 'm', `n${String(i).padStart(2, '0')}`));
+        if (i % 3 === 0) throw new Boom(`fail ${i}`);
+        // A conflict the body catches leaves its transaction usable.
+        if (i % 3 === 1) await tx.put(resource('virtualNode', 'm', `n${String(i).padStart(2, '0')}`), { absent: true }).catch(() => undefined);
+        return i;
+      })));
+      outcomes.forEach((o, i) => {
+        if (i % 3 === 0) assert.equal(o.status, 'rejected', `transaction ${i}`);
+        else assert.deepEqual(o, { status: 'fulfilled', value: i }, `transaction ${i}`);
+      });
+      const names = (await store.list('virtualNode', 'm')).map((r) => r.name);
+      assert.deepEqual(names, Array.from({ length: 30 }, (_, i) => i).filter((i) => i % 3 !== 0).map((i) => `n${String(i).padStart(2, '0')}`));
+      assert.equal(await store.count('virtualNode', 'm'), 20);
     });
 
     test('getByArn finds the row; an arn belongs to one row at a time', async (store) => {
@@ -425,6 +474,45 @@ export function storeContract(
       const again = await put(store, { ...r, uid: 'uid-new' }, { absent: true });
       assert.equal((await store.get('virtualNode', 'm', 'gone'))?.uid, 'uid-new');
       assert.ok(again.revision > rev);
+    });
+
+    test('a NUL character or an unpaired surrogate in a key column is refused the same way, and nothing is written', async (store) => {
+      const bad = ['with\u0000nul', 'lone\ud800', 'low\udc00first'];
+      for (const s of bad) {
+        const cases: NewResource[] = [
+          resource('mesh', '', s),
+          resource('virtualNode', s, 'vn'),
+          resource('mesh', '', 'ok', { arn: `arn:x:${s}` }),
+          resource('mesh', '', 'ok', { clientToken: s }),
+          resource('mesh', '', 'ok', { uid: s }),
+        ];
+        for (const r of cases) await assert.rejects(put(store, r), StoreInvalidValueError, `${JSON.stringify(r).slice(0, 200)}`);
+      }
+      assert.equal(await store.revision(), 0, 'nothing was written');
+      assert.deepEqual(await store.list('mesh', ''), []);
+      // A surrogate pair (a character outside the BMP) is fine, and so is any string in the spec or tags.
+      const spec = { [bad[0]!]: bad, tags: bad };
+      const tags = bad.map((value) => ({ key: value, value }));
+      await put(store, resource('mesh', '', 'pair\ud83d\ude00', { spec, tags }));
+      const got = await store.get('mesh', '', 'pair\ud83d\ude00');
+      assert.deepEqual(got?.spec, spec);
+      assert.deepEqual(got?.tags, tags);
+    });
+
+    test('looking up a name no row can have finds nothing, on every backend', async (store) => {
+      await put(store, resource('mesh', '', 'ls\ufffd'));
+      await put(store, resource('mesh', '', 'ls'));
+      for (const s of ['ls\ud800', 'ls\u0000', '\u0000']) {
+        assert.equal(await store.get('mesh', '', s), undefined);
+        assert.equal(await store.getByArn(`arn:aws:test:eu-west-1:111122223333:mesh/${s}`), undefined);
+        assert.equal(await store.transact((tx) => tx.get('mesh', '', s)), undefined);
+        assert.equal(await store.transact((tx) => tx.delete('mesh', '', s)), false);
+        await assert.rejects(store.list('mesh', s), StoreInvalidValueError);
+        await assert.rejects(store.list('mesh', '', { after: s }), StoreInvalidValueError);
+        await assert.rejects(store.count('mesh', s), StoreInvalidValueError);
+        await assert.rejects(store.listKind('mesh', s), StoreInvalidValueError);
+      }
+      assert.equal((await store.list('mesh', '')).length, 2, 'the rows that could be stored are untouched');
     });
 
     test('leases: one holder at a time, renewable, releasable, taken over after expiry', async (store) => {

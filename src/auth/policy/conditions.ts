@@ -2,40 +2,45 @@
 // ForAnyValue/ForAllValues set qualifiers, and the rule that every operator and every key
 // must hold (AND) while the values listed for one key are alternatives (OR).
 import { isIP } from 'node:net';
-import { arnMatch, wildcardMatch } from './wildcard.js';
+import { ipInRange } from '../../net/ip-address.js';
+import { type ConditionContext, compileTemplate, resolve, type Template } from './variables.js';
+import { globArnMatch, globMatch, type GlobUnit } from './wildcard.js';
 import { PolicyError } from './errors.js';
 
-/** Request context values by lower-cased key name; multi-valued keys are arrays. */
-export type ConditionContext = ReadonlyMap<string, string | readonly string[]>;
+export type { ConditionContext };
 
 type Family = 'String' | 'Arn' | 'Numeric' | 'Date' | 'Bool' | 'IpAddress' | 'Null';
 
 interface Operator {
   family: Family;
-  /** The positive test of one request value against one policy value. */
-  test(requestValue: string, policyValue: string): boolean;
+  /** Whether bare `*` and `?` in the policy values are wildcards. */
+  wildcards: boolean;
+  /** The positive test of one request value against one (resolved) policy value. */
+  test(requestValue: string, policyValue: readonly GlobUnit[]): boolean;
   negated: boolean;
 }
 
+const text = (units: readonly GlobUnit[]) => units.join('');
 const num = (v: string) => (/^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : NaN);
 const date = (v: string) => (/^\d+$/.test(v) ? Number(v) * 1000 : Date.parse(v));
 const cmp = (parse: (v: string) => number, f: (a: number, b: number) => boolean) =>
-  (r: string, p: string) => { const a = parse(r); const b = parse(p); return !Number.isNaN(a) && !Number.isNaN(b) && f(a, b); };
+  (r: string, p: readonly GlobUnit[]) => { const a = parse(r); const b = parse(text(p)); return !Number.isNaN(a) && !Number.isNaN(b) && f(a, b); };
 
-const OPERATORS: Record<string, Operator> = {};
-function define(name: string, family: Family, test: Operator['test'], negated = false): void {
-  OPERATORS[name.toLowerCase()] = { family, test, negated };
+const OPERATORS = new Map<string, Operator>();
+function define(name: string, family: Family, test: Operator['test'], negated = false, wildcards = false): void {
+  OPERATORS.set(name.toLowerCase(), { family, test, negated, wildcards });
 }
-define('StringEquals', 'String', (r, p) => r === p);
-define('StringNotEquals', 'String', (r, p) => r === p, true);
-define('StringEqualsIgnoreCase', 'String', (r, p) => r.toLowerCase() === p.toLowerCase());
-define('StringNotEqualsIgnoreCase', 'String', (r, p) => r.toLowerCase() === p.toLowerCase(), true);
-define('StringLike', 'String', (r, p) => wildcardMatch(p, r));
-define('StringNotLike', 'String', (r, p) => wildcardMatch(p, r), true);
-define('ArnEquals', 'Arn', (r, p) => arnMatch(p, r));
-define('ArnLike', 'Arn', (r, p) => arnMatch(p, r));
-define('ArnNotEquals', 'Arn', (r, p) => arnMatch(p, r), true);
-define('ArnNotLike', 'Arn', (r, p) => arnMatch(p, r), true);
+define('StringEquals', 'String', (r, p) => r === text(p));
+define('StringNotEquals', 'String', (r, p) => r === text(p), true);
+define('StringEqualsIgnoreCase', 'String', (r, p) => r.toLowerCase() === text(p).toLowerCase());
+define('StringNotEqualsIgnoreCase', 'String', (r, p) => r.toLowerCase() === text(p).toLowerCase(), true);
+define('StringLike', 'String', (r, p) => globMatch(p, r), false, true);
+define('StringNotLike', 'String', (r, p) => globMatch(p, r), true, true);
+// ArnEquals and ArnLike behave the same: both match part by part with wildcards.
+define('ArnEquals', 'Arn', (r, p) => globArnMatch(p, r), false, true);
+define('ArnLike', 'Arn', (r, p) => globArnMatch(p, r), false, true);
+define('ArnNotEquals', 'Arn', (r, p) => globArnMatch(p, r), true, true);
+define('ArnNotLike', 'Arn', (r, p) => globArnMatch(p, r), true, true);
 define('NumericEquals', 'Numeric', cmp(num, (a, b) => a === b));
 define('NumericNotEquals', 'Numeric', cmp(num, (a, b) => a === b), true);
 define('NumericLessThan', 'Numeric', cmp(num, (a, b) => a < b));
@@ -48,9 +53,9 @@ define('DateLessThan', 'Date', cmp(date, (a, b) => a < b));
 define('DateLessThanEquals', 'Date', cmp(date, (a, b) => a <= b));
 define('DateGreaterThan', 'Date', cmp(date, (a, b) => a > b));
 define('DateGreaterThanEquals', 'Date', cmp(date, (a, b) => a >= b));
-define('Bool', 'Bool', (r, p) => r.toLowerCase() === p.toLowerCase());
-define('IpAddress', 'IpAddress', (r, p) => inCidr(r, p));
-define('NotIpAddress', 'IpAddress', (r, p) => inCidr(r, p), true);
+define('Bool', 'Bool', (r, p) => r.toLowerCase() === text(p).toLowerCase());
+define('IpAddress', 'IpAddress', (r, p) => inCidr(r, text(p)));
+define('NotIpAddress', 'IpAddress', (r, p) => inCidr(r, text(p)), true);
 define('Null', 'Null', () => false);
 
 export interface ConditionClause {
@@ -60,55 +65,66 @@ export interface ConditionClause {
   set?: 'ForAnyValue' | 'ForAllValues';
   /** Lower-cased context key. */
   key: string;
-  values: string[];
+  values: Template[];
 }
 
-export function parseConditionBlock(raw: unknown): ConditionClause[] {
+const QUALIFIER = /^(ForAnyValue|ForAllValues):(.+)$/i;
+
+export function parseConditionBlock(raw: unknown, variables: boolean): ConditionClause[] {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new PolicyError('Condition must be an object.');
   const out: ConditionClause[] = [];
   for (const [fullName, keys] of Object.entries(raw)) {
     let name = fullName;
     let set: ConditionClause['set'];
-    const qualifier = /^(ForAnyValue|ForAllValues):(.+)$/i.exec(name);
+    const qualifier = QUALIFIER.exec(name);
     if (qualifier) {
       set = qualifier[1]!.toLowerCase() === 'foranyvalue' ? 'ForAnyValue' : 'ForAllValues';
       name = qualifier[2]!;
     }
-    const ifExists = /IfExists$/i.test(name) && name.toLowerCase() !== 'null';
+    const ifExists = name.toLowerCase().endsWith('ifexists') && name.toLowerCase() !== 'null';
     const base = ifExists ? name.slice(0, -'IfExists'.length) : name;
-    const operator = OPERATORS[base.toLowerCase()];
+    const operator = OPERATORS.get(base.toLowerCase());
     if (!operator) throw new PolicyError(`Invalid Condition type : ${fullName}.`);
     if (typeof keys !== 'object' || keys === null || Array.isArray(keys)) throw new PolicyError(`Condition ${fullName} must map keys to values.`);
     for (const [key, value] of Object.entries(keys)) {
-      const list = Array.isArray(value) ? value : [value];
+      const list: unknown[] = Array.isArray(value) ? value : [value];
       if (!list.length || list.some((v) => typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')) {
         throw new PolicyError(`Condition ${fullName} values for ${key} must be strings, numbers or booleans.`);
       }
       const values = list.map(String);
       if (operator.family === 'IpAddress') for (const v of values) if (!validCidr(v)) throw new PolicyError(`Invalid IP address or CIDR ${v} in ${fullName}.`);
-      out.push({ operatorName: fullName, operator, ifExists, ...(set ? { set } : {}), key: key.toLowerCase(), values });
+      out.push({
+        operatorName: fullName, operator, ifExists, ...(set ? { set } : {}), key: key.toLowerCase(),
+        values: values.map((v) => compileTemplate(v, variables, operator.wildcards)),
+      });
     }
   }
   return out;
 }
 
-function matchesOne(op: Operator, requestValue: string, values: string[]): boolean {
+function matchesOne(op: Operator, requestValue: string, values: GlobUnit[][]): boolean {
   const any = values.some((p) => op.test(requestValue, p));
   return op.negated ? !any : any;
 }
 
-/** Whether one clause holds for the request context. */
-export function clauseHolds(clause: ConditionClause, context: ConditionContext, substitute: (v: string) => string): boolean {
+/**
+ * Whether one clause holds for the request context. A policy variable in its values that
+ * the context cannot supply throws UnresolvedVariable (the statement then does not apply).
+ */
+export function clauseHolds(clause: ConditionClause, context: ConditionContext): boolean {
   const present = context.get(clause.key);
-  const requestValues = present === undefined ? [] : (Array.isArray(present) ? present : [present as string]);
-  const values = clause.values.map(substitute);
+  const requestValues: readonly string[] = present === undefined ? [] : (typeof present === 'string' ? [present] : present);
   if (clause.operator.family === 'Null') {
     const absent = requestValues.length === 0;
-    return values.some((v) => (v.toLowerCase() === 'true') === absent);
+    return clause.values.some((v) => (text(resolve(v, context)).toLowerCase() === 'true') === absent);
   }
+  // ...IfExists: an absent key holds. Set qualifiers: ForAllValues holds for an empty set, ForAnyValue does not.
+  if (!requestValues.length && clause.ifExists) return true;
+  if (clause.set === 'ForAllValues' && !requestValues.length) return true;
+  if (clause.set === 'ForAnyValue' && !requestValues.length) return false;
+  if (!clause.set && !requestValues.length) return clause.operator.negated;
+  const values = clause.values.map((v) => resolve(v, context));
   if (clause.set === 'ForAllValues') return requestValues.every((r) => matchesOne(clause.operator, r, values));
-  if (clause.set === 'ForAnyValue') return requestValues.some((r) => matchesOne(clause.operator, r, values));
-  if (!requestValues.length) return clause.ifExists || clause.operator.negated;
   return requestValues.some((r) => matchesOne(clause.operator, r, values));
 }
 
@@ -122,29 +138,7 @@ function validCidr(text: string): boolean {
   return /^\d+$/.test(bits) && n <= (family === 4 ? 32 : 128);
 }
 
-function ipBytes(addr: string): number[] | undefined {
-  const v4mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(addr);
-  if (v4mapped) addr = v4mapped[1]!;
-  if (isIP(addr) === 4) return addr.split('.').map(Number);
-  if (isIP(addr) !== 6) return undefined;
-  const [head = '', tail = ''] = addr.split('::');
-  const groups = (s: string) => (s ? s.split(':') : []);
-  const h = groups(head);
-  const t = groups(tail);
-  const all = addr.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
-  return all.flatMap((g) => { const n = parseInt(g, 16); return [n >> 8, n & 255]; });
-}
-
 /** Whether `ip` lies in `cidr` (a bare address means a single host). */
 export function inCidr(ip: string, cidr: string): boolean {
-  const [net = '', bitsText] = cidr.split('/');
-  const a = ipBytes(ip);
-  const b = ipBytes(net);
-  if (!a || !b || a.length !== b.length) return false;
-  let bits = bitsText === undefined ? a.length * 8 : Number(bitsText);
-  for (let i = 0; i < a.length && bits > 0; i++, bits -= 8) {
-    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
-    if ((a[i]! & mask) !== (b[i]! & mask)) return false;
-  }
-  return true;
+  return ipInRange(ip, cidr);
 }

@@ -3,6 +3,8 @@
 // policies) must.
 import { type ConditionClause, parseConditionBlock } from './conditions.js';
 import { PolicyError } from './errors.js';
+import { compileTemplate, type Template } from './variables.js';
+import { compileGlob, type GlobUnit } from './wildcard.js';
 
 export { PolicyError };
 
@@ -20,10 +22,12 @@ export interface Statement {
   effect: 'Allow' | 'Deny';
   principal?: PrincipalSpec;
   notPrincipal?: PrincipalSpec;
-  actions?: string[];
-  notActions?: string[];
-  resources?: string[];
-  notResources?: string[];
+  /** Compiled `service:action` patterns, matched regardless of case. */
+  actions?: GlobUnit[][];
+  notActions?: GlobUnit[][];
+  /** Compiled resource patterns (with policy variables in 2012-10-17 policies), matched with case. */
+  resources?: Template[];
+  notResources?: Template[];
   conditions: ConditionClause[];
 }
 
@@ -59,12 +63,12 @@ function principal(value: unknown, field: string): PrincipalSpec {
   return spec;
 }
 
-function action(a: string): string {
+function action(a: string): GlobUnit[] {
   if (a !== '*' && !/^[a-zA-Z0-9-]+:[a-zA-Z0-9*?]+$/.test(a)) throw new PolicyError(`Action/NotAction ${a} must be "*" or service:action.`);
-  return a;
+  return compileGlob(a);
 }
 
-function statement(raw: unknown, kind: PolicyKind): Statement {
+function statement(raw: unknown, kind: PolicyKind, variables: boolean): Statement {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new PolicyError('Each Statement must be an object.');
   const s = raw as Record<string, unknown>;
   for (const key of Object.keys(s)) if (!STATEMENT_KEYS.has(key)) throw new PolicyError(`Statement has an unknown field ${key}.`);
@@ -78,6 +82,7 @@ function statement(raw: unknown, kind: PolicyKind): Statement {
   if (kind === 'identity' && hasPrincipal) throw new PolicyError('Policy document should not specify a principal.');
   if (kind === 'resource' && !hasPrincipal) throw new PolicyError('Policy document must specify a principal.');
   if (s.Principal !== undefined && s.NotPrincipal !== undefined) throw new PolicyError('A statement cannot have both Principal and NotPrincipal.');
+  if (s.NotPrincipal !== undefined && s.Effect !== 'Deny') throw new PolicyError('NotPrincipal can only be used with "Effect": "Deny".');
   if (s.Principal !== undefined) out.principal = principal(s.Principal, 'Principal');
   if (s.NotPrincipal !== undefined) out.notPrincipal = principal(s.NotPrincipal, 'NotPrincipal');
   if ((s.Action === undefined) === (s.NotAction === undefined)) throw new PolicyError('Each statement must have exactly one of Action or NotAction.');
@@ -85,9 +90,10 @@ function statement(raw: unknown, kind: PolicyKind): Statement {
   if (s.NotAction !== undefined) out.notActions = stringList(s.NotAction, 'NotAction').map(action);
   if (s.Resource !== undefined && s.NotResource !== undefined) throw new PolicyError('A statement cannot have both Resource and NotResource.');
   if (s.Resource === undefined && s.NotResource === undefined) throw new PolicyError('Policy statement must contain resources.');
-  if (s.Resource !== undefined) out.resources = stringList(s.Resource, 'Resource');
-  if (s.NotResource !== undefined) out.notResources = stringList(s.NotResource, 'NotResource');
-  if (s.Condition !== undefined) out.conditions = parseConditionBlock(s.Condition);
+  const resource = (r: string) => compileTemplate(r, variables, true);
+  if (s.Resource !== undefined) out.resources = stringList(s.Resource, 'Resource').map(resource);
+  if (s.NotResource !== undefined) out.notResources = stringList(s.NotResource, 'NotResource').map(resource);
+  if (s.Condition !== undefined) out.conditions = parseConditionBlock(s.Condition, variables);
   return out;
 }
 
@@ -108,7 +114,9 @@ export function parsePolicy(text: string, kind: PolicyKind): PolicyDocument {
   if (doc.Statement === undefined) throw new PolicyError('Missing required field Statement');
   const list = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
   if (!list.length) throw new PolicyError('Missing required field Statement');
-  return { version: version as PolicyDocument['version'], statements: list.map((s) => statement(s, kind)) };
+  // Policy variables exist only in the 2012-10-17 language; in older documents `${…}` is text.
+  const variables = version === '2012-10-17';
+  return { version: version as PolicyDocument['version'], statements: list.map((s) => statement(s, kind, variables)) };
 }
 
 /** The policy an endpoint gets when none is given: full access. */

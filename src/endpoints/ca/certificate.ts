@@ -1,10 +1,10 @@
 // Builds and signs X.509 v3 certificates (ECDSA P-256, SHA-256): the CA's own and the
 // server certificates of endpoint listeners.
 import { createHash, type KeyObject, randomBytes, sign } from 'node:crypto';
-import { isIP } from 'node:net';
 import {
   bitString, boolean, explicit, implicitPrimitive, octetString, oid, sequence, set, smallInteger, time, unsignedInteger, utf8String,
 } from './der.js';
+import { ipToBytes } from '../../net/ip-address.js';
 
 const ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
 const OID = {
@@ -45,12 +45,9 @@ const extension = (id: string, critical: boolean, value: Buffer) =>
 export const keyIdentifier = (key: KeyObject) => createHash('sha1').update(key.export({ type: 'spki', format: 'der' })).digest();
 
 function ipBytes(ip: string): Buffer {
-  if (isIP(ip) === 4) return Buffer.from(ip.split('.').map(Number));
-  const [head = '', tail = ''] = ip.split('::');
-  const h = head ? head.split(':') : [];
-  const t = tail ? tail.split(':') : [];
-  const groups = ip.includes('::') ? [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t] : h;
-  return Buffer.from(groups.flatMap((g) => { const n = parseInt(g, 16); return [n >> 8, n & 255]; }));
+  const bytes = ipToBytes(ip);
+  if (!bytes) throw new Error(`${ip} is not an IP address`);
+  return bytes;
 }
 
 export function buildCertificate(req: CertificateRequest): string {

@@ -36,11 +36,12 @@ export class Ec2QueryProtocol implements Protocol {
     if (!action) throw missingParameter('The request must contain the parameter Action');
     const version = params.get('Version');
     if (!version) throw missingParameter('The request must contain the parameter Version');
+    const shown = action.slice(0, 128);
     if (version !== model.metadata.apiVersion) {
-      throw new ApiError('InvalidAction', `The action ${action} is not valid for this web service version ${version}.`, 400);
+      throw new ApiError('InvalidAction', `The action ${shown} is not valid for this web service version ${version.slice(0, 64)}.`, 400);
     }
     const operation = model.operations[action];
-    if (!operation) throw new ApiError('InvalidAction', `The action ${action} is not valid for this web service.`, 400);
+    if (!operation) throw new ApiError('InvalidAction', `The action ${shown} is not valid for this web service.`, 400);
     const input = operation.input ? decodeQueryInput(model, operation.input, params, 'ec2', invalidParameterValue) : {};
     return { operation, input };
   }

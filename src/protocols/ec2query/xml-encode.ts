@@ -2,9 +2,11 @@
 // member's locationName and wraps list items in the list member's locationName ('item');
 // the Query protocol (IAM) uses 'member' items.
 import type { MemberRef, ServiceModel, Shape } from '../model.js';
+import { xmlSafe } from '../text.js';
 
+/** Escapes markup; a character XML cannot carry at all (one stored before input was checked) becomes U+FFFD. */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&${({ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' } as Record<string, string>)[c]};`);
+  return xmlSafe(text).replace(/[&<>"']/g, (c) => `&${({ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' } as Record<string, string>)[c]};`);
 }
 
 /** Timestamps as EC2 writes them: ISO 8601 with milliseconds and Z. Handlers pass epoch ms, Date or ISO text. */

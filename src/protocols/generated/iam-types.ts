@@ -26,6 +26,14 @@ export interface CreateAccessKeyRequest {
 export interface CreateAccessKeyResponse {
   "AccessKey": AccessKey;
 }
+export interface CreateLoginProfileRequest {
+  "UserName"?: userNameType;
+  "Password"?: passwordType;
+  "PasswordResetRequired"?: booleanType;
+}
+export interface CreateLoginProfileResponse {
+  "LoginProfile": LoginProfile;
+}
 export interface CreateUserRequest {
   "Path"?: pathType;
   "UserName": userNameType;
@@ -42,6 +50,9 @@ export interface DeleteAccessKeyRequest {
 export interface DeleteConflictException {
   "message"?: deleteConflictMessage;
 }
+export interface DeleteLoginProfileRequest {
+  "UserName"?: userNameType;
+}
 export interface DeleteUserPolicyRequest {
   "UserName": existingUserNameType;
   "PolicyName": policyNameType;
@@ -51,6 +62,15 @@ export interface DeleteUserRequest {
 }
 export interface EntityAlreadyExistsException {
   "message"?: entityAlreadyExistsMessage;
+}
+export interface EntityTemporarilyUnmodifiableException {
+  "message"?: entityTemporarilyUnmodifiableMessage;
+}
+export interface GetLoginProfileRequest {
+  "UserName"?: userNameType;
+}
+export interface GetLoginProfileResponse {
+  "LoginProfile": LoginProfile;
 }
 export interface GetUserPolicyRequest {
   "UserName": existingUserNameType;
@@ -130,11 +150,19 @@ export interface ListUsersResponse {
   "IsTruncated"?: booleanType;
   "Marker"?: responseMarkerType;
 }
+export interface LoginProfile {
+  "UserName": userNameType;
+  "CreateDate": dateType;
+  "PasswordResetRequired"?: booleanType;
+}
 export interface MalformedPolicyDocumentException {
   "message"?: malformedPolicyDocumentMessage;
 }
 export interface NoSuchEntityException {
   "message"?: noSuchEntityMessage;
+}
+export interface PasswordPolicyViolationException {
+  "message"?: passwordPolicyViolationMessage;
 }
 export type PermissionsBoundaryAttachmentType = "PermissionsBoundaryPolicy";
 export interface PutUserPolicyRequest {
@@ -162,6 +190,11 @@ export interface UpdateAccessKeyRequest {
   "AccessKeyId": accessKeyIdType;
   "Status": statusType;
 }
+export interface UpdateLoginProfileRequest {
+  "UserName": userNameType;
+  "Password"?: passwordType;
+  "PasswordResetRequired"?: booleanObjectType;
+}
 export interface User {
   "Path": pathType;
   "UserName": userNameType;
@@ -176,10 +209,12 @@ export type accessKeyIdType = string;
 export type accessKeyMetadataListType = AccessKeyMetadata[];
 export type accessKeySecretType = string;
 export type arnType = string;
+export type booleanObjectType = boolean;
 export type booleanType = boolean;
 export type dateType = number;
 export type deleteConflictMessage = string;
 export type entityAlreadyExistsMessage = string;
+export type entityTemporarilyUnmodifiableMessage = string;
 export type existingUserNameType = string;
 export type groupListType = Group[];
 export type groupNameType = string;
@@ -190,6 +225,8 @@ export type malformedPolicyDocumentMessage = string;
 export type markerType = string;
 export type maxItemsType = number;
 export type noSuchEntityMessage = string;
+export type passwordPolicyViolationMessage = string;
+export type passwordType = string;
 export type pathPrefixType = string;
 export type pathType = string;
 export type policyDocumentType = string;
@@ -205,4 +242,4 @@ export type tagValueType = string;
 export type userListType = User[];
 export type userNameType = string;
 
-export type iamOperationName = "CreateAccessKey" | "CreateUser" | "DeleteAccessKey" | "DeleteUser" | "DeleteUserPolicy" | "GetUser" | "GetUserPolicy" | "ListAccessKeys" | "ListGroupsForUser" | "ListUserPolicies" | "ListUserTags" | "ListUsers" | "PutUserPolicy" | "TagUser" | "UntagUser" | "UpdateAccessKey";
+export type iamOperationName = "CreateAccessKey" | "CreateLoginProfile" | "CreateUser" | "DeleteAccessKey" | "DeleteLoginProfile" | "DeleteUser" | "DeleteUserPolicy" | "GetLoginProfile" | "GetUser" | "GetUserPolicy" | "ListAccessKeys" | "ListGroupsForUser" | "ListUserPolicies" | "ListUserTags" | "ListUsers" | "PutUserPolicy" | "TagUser" | "UntagUser" | "UpdateAccessKey" | "UpdateLoginProfile";

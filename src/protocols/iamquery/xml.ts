@@ -1,9 +1,11 @@
 // Model-driven XML writing for the AWS Query protocol: member names as element names,
 // list items as <member>, timestamps as ISO-8601.
 import type { ServiceModel, Shape } from '../model.js';
+import { xmlSafe } from '../text.js';
 
+/** Escapes markup; a character XML cannot carry at all (one stored before input was checked) becomes U+FFFD. */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return xmlSafe(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
 
 function scalar(shape: Shape, value: unknown): string {

@@ -3,6 +3,7 @@
 import { ApiError } from '../../api/errors.js';
 import type { Decoded, Protocol, RawRequest, RawResponse } from '../../api/service.js';
 import type { OperationModel, ServiceModel } from '../model.js';
+import { keepModeled, TooDeep, TooMany } from '../restjson/modeled.js';
 import { parseJsonBody } from '../restjson/protocol.js';
 
 export const JSON11_CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -32,15 +33,27 @@ export class Json11Protocol implements Protocol {
     const target = targetOf(req);
     const prefix = `${model.metadata.targetPrefix}.`;
     if (!target) throw new ApiError('UnknownOperationException', 'Missing X-Amz-Target header', 400);
-    const operation = target.startsWith(prefix) ? model.operations[target.slice(prefix.length)] : undefined;
-    if (!operation) throw new ApiError('UnknownOperationException', `Unknown operation ${target}`, 400);
+    const name = target.startsWith(prefix) ? target.slice(prefix.length) : undefined;
+    const operation = name !== undefined && Object.hasOwn(model.operations, name) ? model.operations[name] : undefined;
+    if (!operation) throw new ApiError('UnknownOperationException', `Unknown operation ${target.slice(0, 128)}`, 400);
     if (req.method !== 'POST' || (req.path !== '/' && req.path !== '')) {
       throw new ApiError('UnknownOperationException', `${operation.name} is served only by POST /`, 404);
     }
     const type = String(req.headers['content-type'] ?? JSON11_CONTENT_TYPE).split(';')[0]!.trim().toLowerCase();
     if (!ACCEPTED_TYPES.has(type)) throw new ApiError(this.invalidInput, `Unsupported content type ${type}; send ${JSON11_CONTENT_TYPE}`, 415);
-    const input = req.body.length ? parseJsonBody(req.body, (m) => this.bad(m)) : {};
-    return { operation, input };
+    const parsed = req.body.length ? parseJsonBody(req.body, (m) => this.bad(m)) : {};
+    return { operation, input: operation.input ? this.modeled(model, operation.input, parsed) : {} };
+  }
+
+  /** Only the members the model knows, with the collection limits applied. */
+  private modeled(model: ServiceModel, shape: string, parsed: Record<string, unknown>): Record<string, unknown> {
+    try {
+      return keepModeled(model, shape, parsed) as Record<string, unknown>;
+    } catch (err) {
+      if (err instanceof TooDeep) throw this.bad('Request body is nested too deeply');
+      if (err instanceof TooMany) throw this.bad(`1 validation error detected: a list or map ${err.message}`);
+      throw err;
+    }
   }
 
   encodeResult(_operation: OperationModel, output: unknown, requestId: string): RawResponse {

@@ -1,11 +1,17 @@
 // Keeps only the members the model knows, as an AWS deserializer does: unknown members are
 // dropped rather than stored and echoed back, and how deep a request can nest is bounded by
 // the model instead of by whatever the client sent.
-import type { ServiceModel } from '../model.js';
+import { MAX_COLLECTION_MEMBERS } from '../limits.js';
+import type { ServiceModel, Shape } from '../model.js';
 
 const MAX_DEPTH = 64;
 
 export class TooDeep extends Error {}
+
+/** A list or map with more members than its model (or, without a model maximum, MAX_COLLECTION_MEMBERS) could ever allow. */
+export class TooMany extends Error {}
+
+const limitOf = (shape: Shape) => Math.max(shape.max ?? 0, MAX_COLLECTION_MEMBERS);
 
 export function keepModeled(model: ServiceModel, shapeName: string, value: unknown, depth = 0): unknown {
   const shape = model.shapes[shapeName];
@@ -23,9 +29,13 @@ export function keepModeled(model: ServiceModel, shapeName: string, value: unkno
     }
     case 'list':
       if (!Array.isArray(value)) return {};
+      if (value.length > limitOf(shape)) throw new TooMany(`has more than ${limitOf(shape)} members`);
       return shape.member ? value.map((v) => keepModeled(model, shape.member!.shape, v, depth + 1)) : value;
     case 'map': {
       if (Array.isArray(value)) return [];
+      const limit = limitOf(shape);
+      let n = 0;
+      for (const _ in value) if (++n > limit) throw new TooMany(`has more than ${limit} entries`);
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
         // defineProperty: a "__proto__" key from JSON stays a plain key.

@@ -3,7 +3,8 @@
 import { ApiError } from '../../api/errors.js';
 import type { Decoded, Protocol, RawRequest, RawResponse } from '../../api/service.js';
 import type { OperationModel, ServiceModel, Shape } from '../model.js';
-import { keepModeled, TooDeep } from './modeled.js';
+import { jsonOverLimits } from '../json-scan.js';
+import { keepModeled, TooDeep, TooMany } from './modeled.js';
 import { RestRouter } from './router.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -39,7 +40,14 @@ export class RestJsonProtocol implements Protocol {
         if (!JSON_TYPES.has(type)) throw new ApiError(this.errorCode.badRequest, `Unsupported content type ${type}; send application/json`, 415);
         const parsed = parseJsonBody(req.body, (m) => this.bad(m));
         try {
-          for (const [name, member] of bodyMembers) if (name in parsed) input[name] = keepModeled(model, member.shape, parsed[name]);
+          for (const [name, member] of bodyMembers) {
+            try {
+              if (Object.hasOwn(parsed, name)) input[name] = keepModeled(model, member.shape, parsed[name]);
+            } catch (err) {
+              if (err instanceof TooMany) throw this.bad(`1 validation error detected: ${name}: ${err.message}`);
+              throw err;
+            }
+          }
         } catch (err) {
           if (err instanceof TooDeep) throw this.bad('Request body is nested too deeply');
           throw err;
@@ -63,7 +71,16 @@ export class RestJsonProtocol implements Protocol {
 
   encodeResult(op: OperationModel, output: unknown, requestId: string): RawResponse {
     const headers: Record<string, string> = { 'content-type': 'application/json', 'x-amzn-requestid': requestId };
-    return { status: op.http.responseCode ?? 200, headers, body: JSON.stringify(output ?? {}) };
+    return { status: op.http.responseCode ?? 200, headers, body: this.encodeBody(output) };
+  }
+
+  /** A frozen output (a handler's memoized answer for unchanged data) is encoded once and its bytes reused. */
+  private readonly encoded = new WeakMap<object, Buffer>();
+  private encodeBody(output: unknown): string | Buffer {
+    if (typeof output !== 'object' || output === null || !Object.isFrozen(output)) return JSON.stringify(output ?? {});
+    let body = this.encoded.get(output);
+    if (!body) this.encoded.set(output, (body = Buffer.from(JSON.stringify(output))));
+    return body;
   }
 
   encodeError(err: ApiError, requestId: string): RawResponse {
@@ -76,6 +93,8 @@ export class RestJsonProtocol implements Protocol {
 }
 
 export function parseJsonBody(body: Buffer, bad: (m: string) => ApiError): Record<string, unknown> {
+  const over = jsonOverLimits(body);
+  if (over) throw bad(over);
   let text: string;
   try {
     text = utf8.decode(body);

@@ -22,7 +22,9 @@ import {
 } from '../types.js';
 import { isBrokenConnection, isRetryable, isUnavailable, mapPgError } from './errors.js';
 import { postgresMigrations } from './migrations.js';
-import { stored } from '../stored.js';
+import { assertStorable, assertStorableKeys, storableKeys, stored } from '../stored.js';
+import type { LogStore } from '../log-store.js';
+import { type PgExec, PostgresLogStore } from './postgres-log-store.js';
 
 export interface PostgresStoreOptions {
   /** Pool size (default 10). */
@@ -81,14 +83,17 @@ type Exec = <R extends pg.QueryResultRow>(sql: string, params?: unknown[]) => Pr
 function reader(exec: Exec): StoreReader {
   return {
     async get<S>(kind: string, scope: string, name: string) {
+      if (!storableKeys(kind, scope, name)) return undefined;
       const { rows } = await exec<Row>(`SELECT ${COLUMNS} FROM resources WHERE kind = $1 AND scope = $2 AND name = $3`, [kind, scope, name]);
       return rows[0] ? toResource<S>(rows[0]) : undefined;
     },
     async getByArn<S>(arn: string) {
+      if (!storableKeys(arn)) return undefined;
       const { rows } = await exec<Row>(`SELECT ${COLUMNS} FROM resources WHERE arn = $1`, [arn]);
       return rows[0] ? toResource<S>(rows[0]) : undefined;
     },
     async list<S>(kind: string, scope: string, opts: ListOptions = {}) {
+      assertStorableKeys(kind, scope, opts.after);
       const { rows } = await exec<Row>(
         `SELECT ${COLUMNS} FROM resources WHERE kind = $1 AND scope = $2 AND name > $3 ORDER BY name LIMIT $4`,
         [kind, scope, opts.after ?? '', opts.limit ?? null],
@@ -96,6 +101,7 @@ function reader(exec: Exec): StoreReader {
       return rows.map((r) => toResource<S>(r));
     },
     async listKind<S>(kind: string, scopePrefix?: string) {
+      assertStorableKeys(kind, scopePrefix);
       const { rows } = scopePrefix === undefined
         ? await exec<Row>(`SELECT ${COLUMNS} FROM resources WHERE kind = $1 ORDER BY scope, name`, [kind])
         : await exec<Row>(
@@ -104,9 +110,12 @@ function reader(exec: Exec): StoreReader {
         );
       return rows.map((r) => toResource<S>(r));
     },
-    async count(kind: string, scope: string) {
-      const { rows } = await exec<{ n: number }>('SELECT count(*)::integer AS n FROM resources WHERE kind = $1 AND scope = $2', [kind, scope]);
-      return rows[0]!.n;
+    async count(kind: string, scope?: string) {
+      assertStorableKeys(kind, scope ?? '');
+      const { rows } = scope === undefined
+        ? await exec<{ n: number }>('SELECT coalesce(sum(n), 0)::integer AS n FROM resource_counts WHERE kind = $1', [kind])
+        : await exec<{ n: number }>('SELECT n::integer AS n FROM resource_counts WHERE kind = $1 AND scope = $2', [kind, scope]);
+      return rows[0]?.n ?? 0;
     },
   };
 }
@@ -115,6 +124,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export class PostgresStore implements Store {
   readonly backend = 'postgres' as const;
+  readonly logs: LogStore;
   private readonly pool: pg.Pool;
   private readonly config: pg.ClientConfig;
   private readonly opts: Required<Omit<PostgresStoreOptions, 'onBackgroundError'>> & Pick<PostgresStoreOptions, 'onBackgroundError'>;
@@ -174,6 +184,36 @@ export class PostgresStore implements Store {
     this.pool.on('error', (err) => this.background(err));
     const exec: Exec = (sql, params) => this.query(sql, params);
     this.read = reader(exec);
+    this.logs = new PostgresLogStore({ query: exec, transaction: (fn) => this.plainTransaction(fn) });
+  }
+
+  /** A transaction without the database-wide write lock and outside the change feed (log events). */
+  private async plainTransaction<T>(fn: (exec: PgExec) => Promise<T>): Promise<T> {
+    const client = await this.connect();
+    let broken = false;
+    const onError = () => { broken = true; };
+    client.on('error', onError);
+    const exec: PgExec = async (sql, params) => {
+      try {
+        return await client.query(sql, params);
+      } catch (err) {
+        if (isUnavailable(err)) broken = true;
+        throw mapPgError(err);
+      }
+    };
+    try {
+      await exec('BEGIN');
+      const result = await fn(exec);
+      const done = await exec('COMMIT');
+      if (done.command !== 'COMMIT') throw new Error('the transaction failed on an earlier statement and was rolled back');
+      return result;
+    } catch (err) {
+      if (!broken) await client.query('ROLLBACK').catch(() => { broken = true; });
+      throw err;
+    } finally {
+      client.removeListener('error', onError);
+      client.release(broken);
+    }
   }
 
   private background(err: unknown): void {
@@ -237,7 +277,7 @@ export class PostgresStore implements Store {
     return this.read.getByArn<S>(arn);
   }
 
-  list<S>(kind: string, scope: string, opts?: ListOptions): Promise<StoredResource<S>[]> {
+  list<S>(kind: string, scope: string, opts?: ListOptions): Promise<readonly StoredResource<S>[]> {
     return this.read.list<S>(kind, scope, opts);
   }
 
@@ -245,7 +285,7 @@ export class PostgresStore implements Store {
     return this.read.listKind<S>(kind, scopePrefix);
   }
 
-  count(kind: string, scope: string): Promise<number> {
+  count(kind: string, scope?: string): Promise<number> {
     return this.read.count(kind, scope);
   }
 
@@ -300,6 +340,7 @@ export class PostgresStore implements Store {
     const tx: StoreTx = {
       ...txReader,
       put: async <S>(res: NewResource<S>, expect?: Expectation): Promise<StoredResource<S>> => {
+        assertStorable(res);
         const { rows } = await exec<{ kind: string; scope: string; name: string; version: number }>(
           `SELECT kind, scope, name, version FROM resources
             WHERE (kind = $1 AND scope = $2 AND name = $3) OR arn = $4 FOR UPDATE`,
@@ -335,6 +376,7 @@ export class PostgresStore implements Store {
         return stored(res, revision);
       },
       delete: async (kind: string, scope: string, name: string): Promise<boolean> => {
+        if (!storableKeys(kind, scope, name)) return false;
         const { rows } = await exec<{ revision: string }>(
           `WITH d AS (DELETE FROM resources WHERE kind = $1 AND scope = $2 AND name = $3 RETURNING 1)
            INSERT INTO changes (op, kind, scope, name) SELECT 'delete', $1, $2, $3 FROM d RETURNING revision`,

@@ -1,6 +1,6 @@
 // SQLite backend (better-sqlite3, WAL). One process owns the file; transactions are
 // serialized through a queue because better-sqlite3 is synchronous and a transaction
-// body may await between statements. Reads from outside a transaction go to a second,
+// body may await between statements, and committed in groups (one fsync per batch). Reads from outside a transaction go to a second,
 // read-only connection, which in WAL mode sees only committed data and never waits for
 // the writer; point reads are cached and the cache is invalidated at commit (this process
 // is the only writer). An in-memory database has one connection: there, outside reads wait
@@ -14,7 +14,9 @@ import {
   type StoredResource, StoreConflictError,
 } from '../types.js';
 import { sqliteMigrations } from './migrations.js';
-import { stored } from '../stored.js';
+import { assertStorable, assertStorableKeys, storableKeys, stored } from '../stored.js';
+import type { LogStore } from '../log-store.js';
+import { SqliteLogStore } from './sqlite-log-store.js';
 
 interface Row {
   kind: string; scope: string; name: string; arn: string; uid: string; version: number; status: string;
@@ -34,6 +36,16 @@ function toResource<S>(row: Row): StoredResource<S> {
 }
 
 const CACHE_LIMIT = 50_000;
+/** Cached list pages at most (a page holds up to its limit's rows, which share objects with nothing else). */
+const LIST_CACHE_LIMIT = 2_000;
+/** The most transactions one commit carries (bounds the wait of the batch's first caller). */
+const MAX_BATCH = 128;
+
+interface QueuedTx {
+  fn: (tx: StoreTx) => Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+}
 const cacheKey = (kind: string, scope: string, name: string) => `${kind}\0${scope}\0${name}`;
 
 /** Cached rows are shared by every caller: freezing makes an accidental mutation fail loudly. */
@@ -50,7 +62,7 @@ interface StoreReaderSync {
   getByArn<S>(arn: string): StoredResource<S> | undefined;
   list<S>(kind: string, scope: string, opts?: ListOptions): StoredResource<S>[];
   listKind<S>(kind: string, scopePrefix?: string): StoredResource<S>[];
-  count(kind: string, scope: string): number;
+  count(kind: string, scope?: string): number;
 }
 
 /** Applies the pending migrations of `db` in order; each step commits with its user_version. */
@@ -66,9 +78,14 @@ export function migrateSqlite(db: Database.Database): void {
 
 export class SqliteStore implements Store {
   readonly backend = 'sqlite' as const;
+  readonly logs: LogStore;
   private readonly db: Database.Database;
   private readonly listeners = new Set<(changes: Change[]) => void>();
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Transactions waiting for the next batch. */
+  private readonly pending: QueuedTx[] = [];
+  /** Whether a drain is scheduled or running; `drained` settles when it ends. */
+  private draining = false;
+  private drained: Promise<void> = Promise.resolve();
   /** Settles (never rejects) when the running transaction ends; undefined when none runs. */
   private running: Promise<void> | undefined;
   /** Set inside a transaction body, so its own reads are not made to wait for itself. */
@@ -83,6 +100,9 @@ export class SqliteStore implements Store {
   private readonly outsideStmt: ReturnType<SqliteStore['readStatements']>;
   /** Decoded rows by key, filled by outside point reads, invalidated when a commit touches the key. */
   private readonly cache = new Map<string, StoredResource | null>();
+  /** Pages from outside list reads by (kind, scope), then by (after, limit); a commit drops its (kind, scope). */
+  private readonly listCache = new Map<string, Map<string, readonly StoredResource[]>>();
+  private listCacheEntries = 0;
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -120,6 +140,10 @@ export class SqliteStore implements Store {
       this.outsideStmt = this.readStatements(this.readDb);
     }
     this.outside = this.readSync(this.outsideStmt);
+    this.logs = new SqliteLogStore({
+      write: (fn) => this.transact(async () => fn(this.db)),
+      read: async (fn) => { await this.settled(); return fn(this.readDb ?? this.db); },
+    });
   }
 
   private readStatements(db: Database.Database) {
@@ -129,7 +153,8 @@ export class SqliteStore implements Store {
       list: db.prepare<[string, string, string, number], Row>('SELECT * FROM resources WHERE kind = ? AND scope = ? AND name > ? ORDER BY name LIMIT ?'),
       listKind: db.prepare<[string], Row>('SELECT * FROM resources WHERE kind = ? ORDER BY scope, name'),
       listKindPrefix: db.prepare<[string, string, string, string], Row>('SELECT * FROM resources WHERE kind = ? AND (scope = ? OR substr(scope, 1, length(?)) = ?) ORDER BY scope, name'),
-      count: db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM resources WHERE kind = ? AND scope = ?'),
+      count: db.prepare<[string, string], { n: number }>('SELECT n FROM resource_counts WHERE kind = ? AND scope = ?'),
+      countKind: db.prepare<[string], { n: number }>('SELECT coalesce(sum(n), 0) AS n FROM resource_counts WHERE kind = ?'),
       revision: db.prepare<[], { r: number | null }>('SELECT max(revision) AS r FROM changes'),
       since: db.prepare<[number, number], Change>('SELECT revision, op, kind, scope, name FROM changes WHERE revision > ? ORDER BY revision LIMIT ?'),
     };
@@ -145,22 +170,30 @@ export class SqliteStore implements Store {
   private readSync(stmt: ReturnType<SqliteStore['readStatements']>): StoreReaderSync {
     return {
       get: <S>(kind: string, scope: string, name: string) => {
+        if (!storableKeys(kind, scope, name)) return undefined;
         const row = stmt.get.get(kind, scope, name);
         return row ? toResource<S>(row) : undefined;
       },
       getByArn: <S>(arn: string) => {
+        if (!storableKeys(arn)) return undefined;
         const row = stmt.getByArn.get(arn);
         return row ? toResource<S>(row) : undefined;
       },
-      list: <S>(kind: string, scope: string, opts: ListOptions = {}) =>
-        stmt.list.all(kind, scope, opts.after ?? '', opts.limit ?? -1).map((r) => toResource<S>(r)),
+      list: <S>(kind: string, scope: string, opts: ListOptions = {}) => {
+        assertStorableKeys(kind, scope, opts.after);
+        return stmt.list.all(kind, scope, opts.after ?? '', opts.limit ?? -1).map((r) => toResource<S>(r));
+      },
       listKind: <S>(kind: string, scopePrefix?: string) => {
+        assertStorableKeys(kind, scopePrefix);
         const rows = scopePrefix === undefined
           ? stmt.listKind.all(kind)
           : stmt.listKindPrefix.all(kind, scopePrefix, `${scopePrefix}/`, `${scopePrefix}/`);
         return rows.map((r) => toResource<S>(r));
       },
-      count: (kind: string, scope: string) => stmt.count.get(kind, scope)!.n,
+      count: (kind: string, scope?: string) => {
+        assertStorableKeys(kind, scope ?? '');
+        return (scope === undefined ? stmt.countKind.get(kind)?.n : stmt.count.get(kind, scope)?.n) ?? 0;
+      },
     };
   }
 
@@ -183,7 +216,20 @@ export class SqliteStore implements Store {
 
   async list<S>(kind: string, scope: string, opts: ListOptions = {}): Promise<StoredResource<S>[]> {
     await this.settled();
-    return this.outside.list<S>(kind, scope, opts);
+    if (!this.readDb) return this.outside.list<S>(kind, scope, opts);
+    // The same frozen page until a commit touches (kind, scope): callers may memoize what they derive from it.
+    const group = `${kind}\0${scope}`;
+    const key = `${opts.after ?? ''}\0${opts.limit ?? -1}`;
+    const pages = this.listCache.get(group);
+    const hit = pages?.get(key);
+    if (hit) return hit as StoredResource<S>[];
+    const rows = this.outside.list<S>(kind, scope, opts);
+    if (this.listCacheEntries >= LIST_CACHE_LIMIT) { this.listCache.clear(); this.listCacheEntries = 0; }
+    for (const row of rows) Object.freeze(row);
+    Object.freeze(rows);
+    if (pages) pages.set(key, rows); else this.listCache.set(group, new Map([[key, rows]]));
+    this.listCacheEntries++;
+    return rows;
   }
 
   async listKind<S>(kind: string, scopePrefix?: string): Promise<StoredResource<S>[]> {
@@ -191,82 +237,138 @@ export class SqliteStore implements Store {
     return this.outside.listKind<S>(kind, scopePrefix);
   }
 
-  async count(kind: string, scope: string): Promise<number> {
+  async count(kind: string, scope?: string): Promise<number> {
     await this.settled();
     return this.outside.count(kind, scope);
   }
 
-  async transact<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    if (this.closed) throw new Error('store is closed');
-    if (!this.readDb && this.inTx.getStore()) throw new Error('transact() called inside a transaction body; use the tx argument');
-    const run = async (): Promise<T> => {
-      let endRunning!: () => void;
-      this.running = new Promise<void>((resolve) => { endRunning = resolve; });
-      const changes: Change[] = [];
-      let open = true;
-      const live = (): void => {
-        if (!open) throw new Error('transaction already finished');
-      };
-      const tx: StoreTx = {
-        get: async (k, s, n) => { live(); return this.reader.get(k, s, n); },
-        getByArn: async (a) => { live(); return this.reader.getByArn(a); },
-        list: async (k, s, o) => { live(); return this.reader.list(k, s, o); },
-        listKind: async (k, p) => { live(); return this.reader.listKind(k, p); },
-        count: async (k, s) => { live(); return this.reader.count(k, s); },
-        put: async <S>(res: NewResource<S>, expect?: Expectation) => {
-          live();
-          const current = this.stmt.get.get(res.kind, res.scope, res.name);
-          if (expect && 'absent' in expect && current) throw new StoreConflictError(`${res.kind} ${res.name} already exists`);
-          if (expect && 'version' in expect && current?.version !== expect.version) {
-            throw new StoreConflictError(`${res.kind} ${res.name} is at version ${current?.version ?? 'none'}, expected ${expect.version}`);
-          }
-          const owner = this.stmt.getByArn.get(res.arn);
-          if (owner && (owner.kind !== res.kind || owner.scope !== res.scope || owner.name !== res.name)) {
-            throw new StoreConflictError(`arn ${res.arn} already belongs to ${owner.kind} ${owner.name}`);
-          }
-          const info = this.stmt.change.run('put', res.kind, res.scope, res.name);
-          const revision = Number(info.lastInsertRowid);
-          this.stmt.upsert.run({
-            kind: res.kind, scope: res.scope, name: res.name, arn: res.arn, uid: res.uid, version: res.version,
-            status: res.status, created_at: res.createdAt, updated_at: res.updatedAt, spec: JSON.stringify(res.spec),
-            tags: JSON.stringify(res.tags), client_token: res.clientToken ?? null, revision,
-          });
-          changes.push({ revision, op: 'put', kind: res.kind, scope: res.scope, name: res.name });
-          return stored(res, revision);
-        },
-        delete: async (kind, scope, name) => {
-          live();
-          const info = this.stmt.del.run(kind, scope, name);
-          if (info.changes === 0) return false;
-          const c = this.stmt.change.run('delete', kind, scope, name);
-          changes.push({ revision: Number(c.lastInsertRowid), op: 'delete', kind, scope, name });
-          return true;
-        },
-      };
+  /**
+   * Group commit: transactions queue up while one commits (its fsync blocks the thread), and the next batch runs
+   * them one after another inside a single SQLite transaction, each in its own savepoint, so one fsync makes the
+   * whole batch durable. A body that fails rolls back to its savepoint and only its caller sees the error; every
+   * caller is answered only after the batch's COMMIT, so an acknowledged write is on disk.
+   */
+  transact<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('store is closed'));
+    if (!this.readDb && this.inTx.getStore()) {
+      return Promise.reject(new Error('transact() called inside a transaction body; use the tx argument'));
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      if (this.draining) return;
+      this.draining = true;
+      // The batch starts after the I/O callbacks of this event-loop turn, so requests read together commit together.
+      this.drained = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain());
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending.length) await this.runBatch();
+    } finally {
+      // In the same synchronous step as the emptiness check: a transaction queued after it schedules a new drain.
+      this.draining = false;
+    }
+  }
+
+  private async runBatch(): Promise<void> {
+    let endRunning!: () => void;
+    this.running = new Promise<void>((resolve) => { endRunning = resolve; });
+    const done: { item: QueuedTx; result: unknown }[] = [];
+    const changes: Change[] = [];
+    try {
       try {
         this.db.exec('BEGIN IMMEDIATE');
-        let result: T;
-        try {
-          // The async context costs every promise of the process; only the shared in-memory connection needs it.
-          result = await (this.readDb ? fn(tx) : this.inTx.run(true, () => fn(tx)));
-          open = false;
-          this.db.exec('COMMIT');
-          for (const c of changes) this.cache.delete(cacheKey(c.kind, c.scope, c.name));
-        } catch (err) {
-          open = false;
-          if (this.db.inTransaction) this.db.exec('ROLLBACK');
-          throw err;
-        }
-        if (changes.length) this.emit(changes);
-        return result;
-      } finally {
-        this.running = undefined;
-        endRunning();
+      } catch (err) {
+        this.pending.shift()?.reject(err);
+        return;
       }
+      try {
+        for (let n = 0; n < MAX_BATCH && this.pending.length; n++) {
+          const item = this.pending.shift()!;
+          const own: Change[] = [];
+          this.db.exec('SAVEPOINT tx');
+          try {
+            const result = await this.runBody(item.fn, own);
+            this.db.exec('RELEASE tx');
+            changes.push(...own);
+            done.push({ item, result });
+          } catch (err) {
+            item.reject(err);
+            if (!this.db.inTransaction) throw err;
+            this.db.exec('ROLLBACK TO tx');
+            this.db.exec('RELEASE tx');
+          }
+        }
+        this.db.exec('COMMIT');
+      } catch (err) {
+        // SQLite ended the transaction itself, or COMMIT failed: nothing of the batch is durable.
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        for (const d of done) d.item.reject(err);
+        return;
+      }
+    } finally {
+      this.running = undefined;
+      endRunning();
+    }
+    for (const c of changes) {
+      this.cache.delete(cacheKey(c.kind, c.scope, c.name));
+      this.listCache.delete(`${c.kind}\0${c.scope}`);
+    }
+    if (changes.length) this.emit(changes);
+    for (const d of done) d.item.resolve(d.result);
+  }
+
+  /** Runs one transaction body against the open transaction, collecting its changes. */
+  private async runBody<T>(fn: (tx: StoreTx) => Promise<T>, changes: Change[]): Promise<T> {
+    let open = true;
+    const live = (): void => {
+      if (!open) throw new Error('transaction already finished');
     };
-    const next = this.queue.then(run, run);
-    this.queue = next.catch(() => undefined);
-    return next;
+    const tx: StoreTx = {
+      get: async (k, s, n) => { live(); return this.reader.get(k, s, n); },
+      getByArn: async (a) => { live(); return this.reader.getByArn(a); },
+      list: async (k, s, o) => { live(); return this.reader.list(k, s, o); },
+      listKind: async (k, p) => { live(); return this.reader.listKind(k, p); },
+      count: async (k, s) => { live(); return this.reader.count(k, s); },
+      put: async <S>(res: NewResource<S>, expect?: Expectation) => {
+        live();
+        assertStorable(res);
+        const current = this.stmt.get.get(res.kind, res.scope, res.name);
+        if (expect && 'absent' in expect && current) throw new StoreConflictError(`${res.kind} ${res.name} already exists`);
+        if (expect && 'version' in expect && current?.version !== expect.version) {
+          throw new StoreConflictError(`${res.kind} ${res.name} is at version ${current?.version ?? 'none'}, expected ${expect.version}`);
+        }
+        const owner = this.stmt.getByArn.get(res.arn);
+        if (owner && (owner.kind !== res.kind || owner.scope !== res.scope || owner.name !== res.name)) {
+          throw new StoreConflictError(`arn ${res.arn} already belongs to ${owner.kind} ${owner.name}`);
+        }
+        const info = this.stmt.change.run('put', res.kind, res.scope, res.name);
+        const revision = Number(info.lastInsertRowid);
+        this.stmt.upsert.run({
+          kind: res.kind, scope: res.scope, name: res.name, arn: res.arn, uid: res.uid, version: res.version,
+          status: res.status, created_at: res.createdAt, updated_at: res.updatedAt, spec: JSON.stringify(res.spec),
+          tags: JSON.stringify(res.tags), client_token: res.clientToken ?? null, revision,
+        });
+        changes.push({ revision, op: 'put', kind: res.kind, scope: res.scope, name: res.name });
+        return stored(res, revision);
+      },
+      delete: async (kind, scope, name) => {
+        live();
+        if (!storableKeys(kind, scope, name)) return false;
+        const info = this.stmt.del.run(kind, scope, name);
+        if (info.changes === 0) return false;
+        const c = this.stmt.change.run('delete', kind, scope, name);
+        changes.push({ revision: Number(c.lastInsertRowid), op: 'delete', kind, scope, name });
+        return true;
+      },
+    };
+    try {
+      // The async context costs every promise of the process; only the shared in-memory connection needs it.
+      return await (this.readDb ? fn(tx) : this.inTx.run(true, () => fn(tx)));
+    } finally {
+      open = false;
+    }
   }
 
   private emit(changes: Change[]): void {
@@ -308,7 +410,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.queue;
+    await this.drained;
     this.closed = true;
     this.listeners.clear();
     this.readDb?.close();

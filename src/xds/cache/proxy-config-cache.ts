@@ -1,12 +1,15 @@
 // Translates and encodes once per (mesh snapshot, proxy identity): two thousand Envoys of one
-// virtual node cost one translation per change. A configuration that fails to translate,
-// encode or pass the consistency check is not published; proxies keep the last good one.
+// virtual node cost one translation per change — and a change costs nothing for an identity whose configuration
+// read none of what it touched (`tracking.ts`): that identity keeps its configuration object, so its streams see
+// that nothing changed. A configuration that fails to translate, encode or pass the consistency check is not
+// published; proxies keep the last good one.
 import type { MeshSnapshotEntry } from '../../mesh/feed.js';
-import type { MeshSnapshot } from '../../mesh/snapshot.js';
+import { type MeshSnapshot, SNAPSHOT_TRACKER } from '../../mesh/snapshot.js';
 import { identityKey } from '../identity.js';
 import type { ProxyConfig, ProxyIdentity } from '../translate/types.js';
 import { consistencyErrors } from './consistency.js';
 import { encodeConfig, type EncodedConfig, type Encoder } from './encoded-config.js';
+import { stillValid, trackedView } from './tracking.js';
 
 /**
  * `apiListeners`: the listener names a proxyless gRPC client asked for (`<vs>:<port>`); empty
@@ -27,6 +30,8 @@ export interface ProxyConfigCacheDeps {
   onProblem?: (key: string, message: string) => void;
   /** A translation that carries warnings (once per snapshot and identity, as translations are). */
   onWarnings?: (key: string, warnings: readonly string[]) => void;
+  /** Each translation (one per snapshot and identity). */
+  onTranslate?: () => void;
 }
 
 export function proxyExists(snapshot: MeshSnapshot | undefined, id: ProxyIdentity): boolean {
@@ -40,9 +45,21 @@ export function describeIdentity(id: ProxyIdentity): string {
   return `${kind} ${id.name} in mesh ${id.meshName}${id.meshOwner ? `@${id.meshOwner}` : ''}`;
 }
 
+/** The last configuration computed for an identity key, what it was made from and what it read. */
+interface Computed {
+  snapshot: MeshSnapshot;
+  deps: ReadonlySet<string>;
+  result: ConfigResult & { kind: 'ok' };
+}
+
 export class ProxyConfigCache {
   private readonly memo = new WeakMap<MeshSnapshot, Map<string, ConfigResult>>();
   private readonly lastGood = new Map<string, EncodedConfig>();
+  private readonly computed = new Map<string, Computed>();
+  /** The newest snapshot translated per mesh, whose fragments the next snapshot's translations may carry over. */
+  private readonly lastSnapshot = new Map<string, MeshSnapshot>();
+  /** Translations run and translations avoided because nothing they read had changed (for metrics and tests). */
+  readonly stats = { translated: 0, reused: 0 };
 
   constructor(private readonly deps: ProxyConfigCacheDeps) {}
 
@@ -51,12 +68,20 @@ export class ProxyConfigCache {
     const key = apiListeners.length === 0 ? identityKey(id) : `${identityKey(id)}|${[...apiListeners].sort().join(',')}`;
     let byIdentity = this.memo.get(entry.snapshot);
     if (!byIdentity) this.memo.set(entry.snapshot, (byIdentity = new Map()));
-    let result = byIdentity.get(key);
-    if (!result) {
-      result = this.compute(entry.snapshot, id, apiListeners, key);
-      byIdentity.set(key, result);
-    }
+    const cached = byIdentity.get(key);
+    if (cached) return cached;
+    const result = this.reuse(key, entry.snapshot) ?? this.compute(entry.snapshot, id, apiListeners, key);
+    byIdentity.set(key, result);
     return result;
+  }
+
+  /** The previous configuration of this key, when nothing it was made from differs in `snapshot`. */
+  private reuse(key: string, snapshot: MeshSnapshot): ConfigResult | undefined {
+    const before = this.computed.get(key);
+    if (!before || !stillValid(before.deps, before.snapshot, snapshot)) return undefined;
+    this.stats.reused++;
+    this.computed.set(key, { ...before, snapshot });
+    return before.result;
   }
 
   /** The translation alone, checked but not encoded (config dumps). */
@@ -67,11 +92,21 @@ export class ProxyConfigCache {
   /** Forgets the fallbacks of an identity no stream uses any more. */
   forget(identity: string): void {
     for (const k of this.lastGood.keys()) if (k === identity || k.startsWith(`${identity}|`)) this.lastGood.delete(k);
+    for (const k of this.computed.keys()) if (k === identity || k.startsWith(`${identity}|`)) this.computed.delete(k);
   }
 
   private compute(snapshot: MeshSnapshot, id: ProxyIdentity, apiListeners: readonly string[], key: string): ConfigResult {
+    this.stats.translated++;
     try {
-      const config = this.deps.translate(snapshot, id, apiListeners);
+      this.deps.onTranslate?.();
+      const before = this.lastSnapshot.get(snapshot.meshName);
+      const view = trackedView(snapshot, before !== snapshot ? before : undefined);
+      this.lastSnapshot.set(snapshot.meshName, snapshot);
+      const tracker = view[SNAPSHOT_TRACKER];
+      let config: ProxyConfig;
+      let deps: ReadonlySet<string> | undefined;
+      if (tracker) ({ value: config, deps } = tracker.capture(() => this.deps.translate(view, id, apiListeners)));
+      else config = this.deps.translate(snapshot, id, apiListeners);
       if (config.warnings?.length) this.deps.onWarnings?.(key, config.warnings);
       const errors = consistencyErrors(config);
       if (errors.length > 0) throw new Error(`inconsistent configuration: ${errors.join('; ')}`);
@@ -80,8 +115,12 @@ export class ProxyConfigCache {
       const previous = this.lastGood.get(key);
       const published = previous && previous.version === encoded.version ? previous : encoded;
       this.lastGood.set(key, published);
-      return { kind: 'ok', config: published };
+      const result = { kind: 'ok' as const, config: published };
+      if (deps) this.computed.set(key, { snapshot, deps, result });
+      else this.computed.delete(key);
+      return result;
     } catch (err) {
+      this.computed.delete(key);
       const message = (err as Error).message;
       this.deps.onProblem?.(key, message);
       const fallback = this.lastGood.get(key);

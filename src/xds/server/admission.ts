@@ -9,7 +9,7 @@ import type { Authorizer, CredentialResolver, Identity, RequestContext } from '.
 import {
   SigV4Error, checkClockSkew, parseAuthorization, sha256Hex, verifySignature, type SignedRequest,
 } from '../../auth/sigv4.js';
-import { identityArn, parseNodeId, type ParsedNodeId } from '../identity.js';
+import { identityArn, MAX_NODE_ID_BYTES, parseNodeId, quoteNodeId, type ParsedNodeId } from '../identity.js';
 
 export const XDS_SIGNING_SERVICE = 'appmesh';
 export const STREAM_ACTION = 'appmesh:StreamAggregatedResources';
@@ -84,13 +84,17 @@ export async function authenticateStream(deps: AdmissionDeps, metadata: Metadata
 /** Parses node.id; throws AdmissionError when it names no virtual node or gateway of this deployment's region. */
 export function resolveNode(deps: AdmissionDeps, nodeId: string | undefined): ParsedNodeId {
   if (!nodeId) throw new AdmissionError(GrpcStatus.INVALID_ARGUMENT, 'invalid_node', 'node.id is required in the first request');
+  const bytes = Buffer.byteLength(nodeId);
+  if (bytes > MAX_NODE_ID_BYTES) {
+    throw new AdmissionError(GrpcStatus.INVALID_ARGUMENT, 'invalid_node', `node.id ${quoteNodeId(nodeId)} is ${bytes} bytes; at most ${MAX_NODE_ID_BYTES} are accepted`);
+  }
   const id = parseNodeId(nodeId);
   if (!id) {
     throw new AdmissionError(GrpcStatus.INVALID_ARGUMENT, 'invalid_node',
-      `node.id ${JSON.stringify(nodeId)} must be mesh/<mesh>/virtualNode/<name>, mesh/<mesh>/virtualGateway/<name> or the resource ARN`);
+      `node.id ${quoteNodeId(nodeId)} must be mesh/<mesh>/virtualNode/<name>, mesh/<mesh>/virtualGateway/<name> or the resource ARN`);
   }
   if (id.region !== undefined && id.region !== deps.region) {
-    throw new AdmissionError(GrpcStatus.INVALID_ARGUMENT, 'not_found', `${nodeId} is not in region ${deps.region}, which this management service serves`);
+    throw new AdmissionError(GrpcStatus.INVALID_ARGUMENT, 'not_found', `${quoteNodeId(nodeId)} is not in region ${deps.region}, which this management service serves`);
   }
   return id;
 }

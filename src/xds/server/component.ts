@@ -6,9 +6,10 @@ import { MeshSnapshotFeed } from '../../mesh/feed.js';
 import { ProxyConfigCache, type Translate } from '../cache/proxy-config-cache.js';
 import { cachingEncoder } from '../cache/resource-encoder.js';
 import { encodeResource, loadEnvoyProtos } from '../protos.js';
-import { translate, translateApiListeners } from '../translate/index.js';
+import { translate, translateApiListeners, type TranslateOptions } from '../translate/index.js';
+import { AccessLogService } from '../../logs/access-log-service.js';
 import { createAdminHandler, type AdminHandler } from './admin-http.js';
-import { xdsConfigErrors } from './metrics.js';
+import { xdsConfigErrors, xdsTranslations } from './metrics.js';
 import { XdsServer } from './xds-server.js';
 
 export interface XdsComponent extends Component {
@@ -21,6 +22,12 @@ export interface XdsComponent extends Component {
 export const translateProxy: Translate = (snapshot, proxy, apiListeners) =>
   (apiListeners.length > 0 ? translateApiListeners(snapshot, proxy, apiListeners) : translate(snapshot, proxy));
 
+/** Translation with deployment-wide options (e.g. the access-log service address). */
+export const translateWith = (options: TranslateOptions): Translate => (snapshot, proxy, apiListeners) =>
+  (apiListeners.length > 0 ? translateApiListeners(snapshot, proxy, apiListeners) : translate(snapshot, proxy, options));
+
+const loopbackFor = (host: string) => (host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host);
+
 export function createXdsComponent(app: App, cloudMap: CloudMapSource): XdsComponent {
   const { config, log } = app;
   const feed = new MeshSnapshotFeed({
@@ -30,10 +37,26 @@ export function createXdsComponent(app: App, cloudMap: CloudMapSource): XdsCompo
       server.noteStoreError(err);
     },
   });
+  // The access-log service listens on the xDS port; proxies reach it where they reach xDS
+  // (--access-log-address when that is not the listen address, e.g. behind a load balancer).
+  const als = config.accessLogService
+    ? new AccessLogService({
+      region: config.region, accountId: config.accountId, credentials: app.credentials, authorizer: app.authorizer,
+      allowUnauthenticated: config.xdsAllowUnauthenticated, store: app.store, log,
+      maxEventBytes: config.quotas.logEventSizeBytes, maxGroups: config.quotas.logGroupsPerAccount, maxStreams: config.quotas.logStreamsPerLogGroup,
+    })
+    : undefined;
+  const alsTarget = (): TranslateOptions => {
+    if (!config.accessLogService) return {};
+    if (config.accessLogAddress) return { accessLogService: config.accessLogAddress };
+    return { accessLogService: { address: loopbackFor(config.host), port: app.ports.xdsPort ?? config.xdsPort } };
+  };
+  let options: TranslateOptions = {};
   const cache = new ProxyConfigCache({
-    translate: translateProxy,
+    translate: (snapshot, proxy, apiListeners) => translateWith(options)(snapshot, proxy, apiListeners),
+    onTranslate: () => xdsTranslations.inc(),
     // One strict encode (with validation) per distinct resource, not per proxy and resource.
-    encode: cachingEncoder((typeUrl, json) => encodeResource(typeUrl, json)),
+    encode: cachingEncoder((typeUrl, json) => encodeResource(typeUrl, json, { cache: true })),
     onProblem: (key, message) => {
       xdsConfigErrors.inc();
       log.error({ proxy: key, message }, 'proxy configuration not published; proxies keep their last good one');
@@ -45,6 +68,7 @@ export function createXdsComponent(app: App, cloudMap: CloudMapSource): XdsCompo
     credentials: app.credentials, authorizer: app.authorizer, allowUnauthenticated: config.xdsAllowUnauthenticated, quotas: config.quotas,
     ...(config.xdsTlsCert && config.xdsTlsKey ? { tls: { certFile: config.xdsTlsCert, keyFile: config.xdsTlsKey } } : {}),
     feed, cache, log,
+    ...(als ? { extraServices: [{ definition: als.definition, implementation: als.implementation() }] } : {}),
   });
   const admin = createAdminHandler({ region: config.region, credentials: app.credentials, feed, cache, proxies: () => server.proxies() });
   return {
@@ -53,9 +77,12 @@ export function createXdsComponent(app: App, cloudMap: CloudMapSource): XdsCompo
       loadEnvoyProtos(); // a few seconds once; not on the first proxy's time
       feed.start();
       app.ports.xdsPort = await server.start();
+      // The bound port (with --xds-port 0) is known only now; no proxy is connected yet.
+      options = alsTarget();
       if (config.xdsAllowUnauthenticated) log.warn('xDS streams without SigV4 credentials are admitted (--xds-allow-unauthenticated)');
     },
     async stop() {
+      als?.closeAll();
       await server.stop();
       feed.stop();
     },

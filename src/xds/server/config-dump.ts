@@ -3,7 +3,7 @@
 import type { MeshSnapshotFeed } from '../../mesh/feed.js';
 import type { EncodedConfig } from '../cache/encoded-config.js';
 import type { ProxyConfigCache } from '../cache/proxy-config-cache.js';
-import { parseNodeId } from '../identity.js';
+import { parseNodeId, quoteNodeId } from '../identity.js';
 import { TypeUrl, type EnvoyResource, type TypeUrlValue } from '../translate/types.js';
 
 export class ConfigDumpError extends Error {
@@ -21,7 +21,7 @@ const typed = (r: EnvoyResource) => ({ '@type': r.typeUrl, ...r.resource });
 
 export async function configDump(feed: MeshSnapshotFeed, cache: ProxyConfigCache, nodeId: string, apiListeners: readonly string[] = []) {
   const id = parseNodeId(nodeId);
-  if (!id) throw new ConfigDumpError(400, `${JSON.stringify(nodeId)} is not a virtual node or virtual gateway node id`);
+  if (!id) throw new ConfigDumpError(400, `${quoteNodeId(nodeId)} is not a virtual node or virtual gateway node id`);
   const entry = await feed.current(id.meshName);
   const result = cache.configFor(entry, id, apiListeners);
   if (result.kind === 'missing') throw new ConfigDumpError(404, result.message);

@@ -68,6 +68,7 @@ export class DeltaSession extends Session {
   applyConfig(config: EncodedConfig, changedAt: number | undefined): void {
     if (config === this.config) return;
     const previous = this.config;
+    this.remember(config);
     this.config = config;
     this.changedAt = changedAt;
     const routesChange = [TypeUrl.listener, TypeUrl.route].some((t) => this.diff(t, false)?.hasChanges);

@@ -6,7 +6,7 @@ import { TypeUrl, type TypeUrlValue } from '../translate/types.js';
 export const SHORT_TYPE: Record<string, string> = {
   [TypeUrl.listener]: 'lds', [TypeUrl.route]: 'rds', [TypeUrl.cluster]: 'cds', [TypeUrl.endpoint]: 'eds', [TypeUrl.secret]: 'sds',
 };
-export const shortType = (typeUrl: string): string => SHORT_TYPE[typeUrl] ?? 'other';
+export const shortType = (typeUrl: string): string => (Object.hasOwn(SHORT_TYPE, typeUrl) ? SHORT_TYPE[typeUrl]! : 'other');
 export type ShortTypes = Record<TypeUrlValue, string>;
 
 export const xdsStreams = new Gauge({
@@ -48,5 +48,17 @@ export const xdsAdmissionRefusals = new Counter({
 export const xdsConfigErrors = new Counter({
   name: 'appmeshd_xds_config_errors_total',
   help: 'Proxy configurations not published because translation, encoding or the consistency check failed',
+  registers: [registry],
+});
+
+export const xdsTranslations = new Counter({
+  name: 'appmeshd_xds_translations_total',
+  help: 'Proxy configurations translated from a mesh snapshot (once per snapshot and proxy identity)',
+  registers: [registry],
+});
+
+export const xdsDeferredPushes = new Counter({
+  name: 'appmeshd_xds_pushes_deferred_total',
+  help: 'Pushes held back because the stream had not read what it was sent; it gets the newest configuration once it does',
   registers: [registry],
 });

@@ -78,7 +78,27 @@ export abstract class Session {
   private readonly statuses = new Map<string, TypeStatus>();
   private readonly sentByNonce = new Map<string, Sent>();
 
+  /** The configuration this stream had before the current one, and when the current one was adopted. */
+  private previousConfig: EncodedConfig | undefined;
+  private configSince: Date | undefined;
+
   constructor(readonly init: SessionInit) {}
+
+  /** Called by the variants before they switch to `next` (the console's "diff of the last push"). */
+  protected remember(next: EncodedConfig): void {
+    if (next === this.config) return;
+    this.previousConfig = this.config;
+    this.configSince = new Date();
+  }
+
+  /** The current and the previous configuration of this stream. */
+  configs(): { current?: EncodedConfig; previous?: EncodedConfig; since?: Date } {
+    return {
+      ...(this.config ? { current: this.config } : {}),
+      ...(this.previousConfig ? { previous: this.previousConfig } : {}),
+      ...(this.configSince ? { since: this.configSince } : {}),
+    };
+  }
 
   abstract onRequest(request: unknown): void;
   /** Pushes what changed between the current configuration and `config`. */

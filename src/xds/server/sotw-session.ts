@@ -76,6 +76,7 @@ export class SotwSession extends Session {
 
   applyConfig(config: EncodedConfig, changedAt: number | undefined): void {
     if (config === this.config) return;
+    this.remember(config);
     this.config = config;
     this.changedAt = changedAt;
     const routesChange = [TypeUrl.listener, TypeUrl.route].some((t) => this.wouldPush(t));

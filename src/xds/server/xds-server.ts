@@ -8,6 +8,9 @@
 // has been unreachable for the grace period (10 s) the open streams are closed with
 // UNAVAILABLE too, so proxies reconnect to a replica that still reaches the database (Envoy
 // keeps its last configuration meanwhile).
+// Slow readers: a stream whose sent messages are not read (gRPC flow control holds them) is
+// not pushed to and not read from until it drains; then it gets the newest configuration
+// only, so its memory is bounded by one write buffer, never a queue of stale versions.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
@@ -20,7 +23,7 @@ import {
   AdmissionError, authenticateStream, authorizeStream, checkConnectedEnvoys, resolveNode, type AdmissionDeps, type EnvoyQuotas,
 } from './admission.js';
 import { DeltaSession } from './delta-session.js';
-import { xdsAdmissionRefusals, xdsStreams } from './metrics.js';
+import { xdsAdmissionRefusals, xdsDeferredPushes, xdsStreams } from './metrics.js';
 import { xdsServices, type XdsMethod } from './services.js';
 import type { Session, SessionStatus } from './session.js';
 import { SotwSession } from './sotw-session.js';
@@ -40,6 +43,8 @@ export interface XdsServerOptions extends AdmissionDeps {
   storeGraceMs?: number;
   /** Interval of the store health check; default 1 s. */
   storePingMs?: number;
+  /** Other gRPC services served on the same port (the access-log service). */
+  extraServices?: { definition: grpc.ServiceDefinition; implementation: grpc.UntypedServiceImplementation }[];
 }
 
 type AnyCall = grpc.ServerDuplexStream<unknown, Buffer>;
@@ -50,6 +55,8 @@ interface Live {
   meshName: string;
   /** Identity and xDS service: what the connected-Envoy quota counts (one Envoy opens one stream per service). */
   slot: string;
+  /** A push came due while the stream's write buffer was full; it is pushed when the buffer drains. */
+  deferred: boolean;
 }
 
 /** Streams pushed per event-loop turn, so a change for thousands of proxies does not stall the process. */
@@ -148,6 +155,7 @@ export class XdsServer {
       for (const [name, method] of svc.methods) impl[name] = (call: AnyCall) => this.handle(call, method);
       server.addService(svc.definition, impl);
     }
+    for (const extra of this.opts.extraServices ?? []) server.addService(extra.definition, extra.implementation);
     const creds = this.opts.tls
       ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: readFileSync(this.opts.tls.certFile), private_key: readFileSync(this.opts.tls.keyFile) }], false)
       : grpc.ServerCredentials.createInsecure();
@@ -177,6 +185,11 @@ export class XdsServer {
   }
 
   /** Every admitted stream, for the admin endpoint. */
+  /** A connected stream's current and previous configuration, by stream id. */
+  streamConfigs(streamId: string): ReturnType<Session['configs']> | undefined {
+    return this.live.get(streamId)?.session.configs();
+  }
+
   proxies(): SessionStatus[] {
     return [...this.live.values()].map((l) => l.session.status()).sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
   }
@@ -213,8 +226,8 @@ export class XdsServer {
       let entry = await this.opts.feed.current(id.meshName);
       let result = this.opts.cache.configFor(entry, id);
       if (result.kind === 'missing') {
-        // The node may have been created a moment ago, before the debounced rebuild.
-        entry = await this.opts.feed.refresh(id.meshName);
+        // The node may have been created a moment ago, before the debounced rebuild; one read answers every stream until the mesh changes.
+        entry = await this.opts.feed.confirm(id.meshName);
         result = this.opts.cache.configFor(entry, id);
       }
       if (result.kind === 'missing') throw new AdmissionError(grpc.status.INVALID_ARGUMENT, 'not_found', result.message);
@@ -228,7 +241,10 @@ export class XdsServer {
         streamId, nodeId: nodeId!, identity: id, service: method.service, peer,
         ...(principal ? { principal: principal.principalArn } : {}),
         ...(method.fixedType ? { fixedType: method.fixedType } : {}),
-        write: (message: Buffer) => { if (!ended) call.write(message); },
+        write: (message: Buffer) => {
+          // Past the write buffer, stop reading too: requests of a stream that reads nothing must not queue responses.
+          if (!ended && !call.write(message)) call.pause();
+        },
         resolveConfig: (apiListeners: readonly string[]) => {
           const current = this.latest.has(id.meshName) ? this.latest.get(id.meshName) : entry;
           const r = this.opts.cache.configFor(current, id, apiListeners);
@@ -236,7 +252,12 @@ export class XdsServer {
         },
       };
       const session = method.variant === 'sotw' ? new SotwSession(init) : new DeltaSession(init);
-      live = { session, call, meshName: id.meshName, slot };
+      live = { session, call, meshName: id.meshName, slot, deferred: false };
+      const admitted = live;
+      call.on('drain', () => {
+        call.resume();
+        if (admitted.deferred) { admitted.deferred = false; this.markDirty(admitted); }
+      });
       this.live.set(streamId, live);
       this.connected.set(slot, (this.connected.get(slot) ?? 0) + 1);
       xdsStreams.inc({ service: method.service, variant: method.variant });
@@ -309,6 +330,11 @@ export class XdsServer {
     for (const l of batch) {
       this.dirty.delete(l);
       if (!this.live.has(l.session.init.streamId)) continue;
+      if (l.call.writableNeedDrain) {
+        if (!l.deferred) xdsDeferredPushes.inc();
+        l.deferred = true;
+        continue;
+      }
       const entry = this.latest.get(l.meshName);
       const result = this.opts.cache.configFor(entry, l.session.identity, l.session.apiListeners);
       if (result.kind === 'missing') { this.close(l, grpc.status.INVALID_ARGUMENT, `${result.message}; it was deleted`); continue; }

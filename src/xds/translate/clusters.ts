@@ -86,7 +86,7 @@ export function cloudMapEndpoints(s: MeshSnapshot, t: TargetRef): Json[] {
   const pref = ipPreferenceOf(s, t.vn.spec);
   const attrs = cm.attributes ?? [];
   const instances = [...(s.cloudMapInstances.get(cloudMapKey(cm.namespaceName, cm.serviceName)) ?? [])]
-    .filter((i) => attrs.every((a) => i.attributes[a.key] === a.value))
+    .filter((i) => attrs.every((a) => Object.hasOwn(i.attributes, a.key) && i.attributes[a.key] === a.value))
     .sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0));
   const seen = new Set<string>();
   const out: Json[] = [];
@@ -111,6 +111,8 @@ export function cloudMapEndpoints(s: MeshSnapshot, t: TargetRef): Json[] {
 export function egressCluster(s: MeshSnapshot, t: TargetRef, flavour: Flavour, transportSocket?: Json, limits?: CircuitLimits): ClusterBuild {
   const key = `cl\0${flavour}\0${t.vn.name}\0${t.listener.portMapping.port}\0${transportSocket ? JSON.stringify(transportSocket) : ''}\0${limits ? JSON.stringify(limits) : ''}`;
   return memo(s, key, () => {
+    // The target node arrives as an argument: read it through the snapshot so the memo records that it depends on it.
+    s.virtualNodes.get(t.vn.name);
     const name = clusterNameOf(s.meshName, t, flavour);
     const { protocol, port } = t.listener.portMapping;
     const sd = t.vn.spec.serviceDiscovery;

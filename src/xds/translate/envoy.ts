@@ -12,6 +12,8 @@ export const T = {
   originalDst: 'type.googleapis.com/envoy.extensions.filters.listener.original_dst.v3.OriginalDst',
   tlsInspector: 'type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector',
   fileAccessLog: 'type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog',
+  httpGrpcAccessLog: 'type.googleapis.com/envoy.extensions.access_loggers.grpc.v3.HttpGrpcAccessLogConfig',
+  tcpGrpcAccessLog: 'type.googleapis.com/envoy.extensions.access_loggers.grpc.v3.TcpGrpcAccessLogConfig',
   httpProtocolOptions: 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
   downstreamTls: 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext',
   upstreamTls: 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext',
@@ -55,6 +57,17 @@ export function fileAccessLog(path: string, format: LoggingFormat | undefined): 
     cfg['log_format'] = { json_format: fields };
   }
   return { name: 'envoy.access_loggers.file', typed_config: cfg };
+}
+
+/** A gRPC access logger streaming to the access-log service cluster: http_grpc in HTTP connection managers, tcp_grpc in TCP proxies. */
+export function grpcAccessLog(kind: 'http' | 'tcp', clusterName: string): Json {
+  return {
+    name: kind === 'http' ? 'envoy.access_loggers.http_grpc' : 'envoy.access_loggers.tcp_grpc',
+    typed_config: {
+      '@type': kind === 'http' ? T.httpGrpcAccessLog : T.tcpGrpcAccessLog,
+      common_config: { log_name: `appmeshd-${kind}`, grpc_service: { envoy_grpc: { cluster_name: clusterName } }, transport_api_version: 'V3' },
+    },
+  };
 }
 
 export const sdsSecretConfig = (name: string): Json => ({

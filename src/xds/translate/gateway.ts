@@ -20,7 +20,7 @@ import type {
   GatewayRouteHostnameMatch, GatewayRouteSpec, HttpGatewayRoute, GrpcGatewayRoute, VirtualGatewayListener, VirtualGatewaySpec, VirtualGatewayPortProtocol,
 } from '../../protocols/generated/appmesh-types.js';
 import { ANY_ADDRESS, gatewayListenerName, gatewayRouteEntryName, gatewayVirtualHostName, ingressFilterChainName, routeConfigName } from '../names.js';
-import { TypeUrl, type ProxyConfig } from './types.js';
+import { TypeUrl, type ProxyConfig, type TranslateOptions } from './types.js';
 import { cmpStr, reEscape, socketAddress, T, type Json } from './envoy.js';
 import { egressCluster, type CircuitLimits } from './clusters.js';
 import { compareByPriority, gatewayRoutesOf, providerOf, resolveTarget, type TargetRef } from './model.js';
@@ -28,7 +28,7 @@ import {
   clusterNameOf, emitRoute, grpcPath, headerMatcher, httpPath, isTrivialMatch, isTrivialPath, matchJson, nodeProviderRouteIR, queryMatcher,
   serviceRoutes, type MatchIR, type PathSpec, type RouteExtras, type RouteIR,
 } from './routes.js';
-import { accessLogs, httpConnectionManager, tlsFilterChains } from './sidecar.js';
+import { accessLogCluster, accessLogs, httpConnectionManager, tlsFilterChains } from './sidecar.js';
 import { acmClientWarning, acmListenerWarning, applicableClientTls, listenerTlsPlan, upstreamTransportSocket } from './tls.js';
 
 type Rewrite = { kind: 'none' } | { kind: 'prefix'; from: string; to: string } | { kind: 'path'; to: string };
@@ -236,9 +236,9 @@ function minLimits(a: CircuitLimits | undefined, b: CircuitLimits | undefined): 
   return out;
 }
 
-export function translateVirtualGateway(s: MeshSnapshot, vg: SnapshotResource<VirtualGatewaySpec>): ProxyConfig {
+export function translateVirtualGateway(s: MeshSnapshot, vg: SnapshotResource<VirtualGatewaySpec>, opts: TranslateOptions = {}): ProxyConfig {
   const out: ProxyConfig = { listeners: [], routes: [], clusters: [], endpoints: [], secrets: [] };
-  const logs = accessLogs(vg.spec.logging);
+  const logs = accessLogs(vg.spec.logging, opts);
   const targets = new Map<string, { target: TargetRef; limits: CircuitLimits | undefined }>();
   const seen = new Set<number>();
   const listeners = [...vg.spec.listeners].sort((a, b) => a.portMapping.port - b.portMapping.port);
@@ -291,5 +291,6 @@ export function translateVirtualGateway(s: MeshSnapshot, vg: SnapshotResource<Vi
     out.clusters.push(c.cluster);
     if (c.endpoints) out.endpoints.push(c.endpoints);
   }
+  if (out.listeners.length) accessLogCluster(opts, out);
   return out;
 }

@@ -7,7 +7,7 @@ import { byName } from './envoy.js';
 import { translateVirtualGateway } from './gateway.js';
 import { translateApiListenerFor } from './proxyless.js';
 import { translateVirtualNode } from './sidecar.js';
-import type { EnvoyResource, ProxyConfig, ProxyIdentity } from './types.js';
+import type { EnvoyResource, ProxyConfig, ProxyIdentity, TranslateOptions } from './types.js';
 
 export * from './types.js';
 
@@ -35,14 +35,14 @@ function sameMesh(s: MeshSnapshot, p: ProxyIdentity): boolean {
  * The sidecar (virtual node) or gateway (virtual gateway) configuration of one proxy. An unknown proxy, or one of
  * another mesh, gets an empty configuration.
  */
-export function translate(snapshot: MeshSnapshot, proxy: ProxyIdentity): ProxyConfig {
+export function translate(snapshot: MeshSnapshot, proxy: ProxyIdentity, options: TranslateOptions = {}): ProxyConfig {
   if (!sameMesh(snapshot, proxy)) return empty();
   if (proxy.kind === 'virtualNode') {
     const vn = snapshot.virtualNodes.get(proxy.name);
-    return vn ? sorted(translateVirtualNode(snapshot, vn)) : empty();
+    return vn ? sorted(translateVirtualNode(snapshot, vn, options)) : empty();
   }
   const vg = snapshot.virtualGateways.get(proxy.name);
-  return vg ? sorted(translateVirtualGateway(snapshot, vg)) : empty();
+  return vg ? sorted(translateVirtualGateway(snapshot, vg, options)) : empty();
 }
 
 /**

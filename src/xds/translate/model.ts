@@ -4,7 +4,7 @@
 // lookup or a memoized computation keyed by the (immutable) snapshot object, so translate() stays a pure function of
 // (snapshot, proxy) while sharing work between the proxies of one snapshot. Memoized fragments are shared between
 // results: callers must treat returned resources as immutable.
-import type { MeshSnapshot, SnapshotResource } from '../../mesh/snapshot.js';
+import { type MeshSnapshot, SNAPSHOT_TRACKER, type SnapshotResource } from '../../mesh/snapshot.js';
 import type {
   GatewayRouteSpec, IpPreference, Listener, PortProtocol, RouteSpec, VirtualNodeSpec,
 } from '../../protocols/generated/appmesh-types.js';
@@ -27,30 +27,49 @@ export interface ServiceProvider {
   ports: ServicePort[];
 }
 
-interface SnapshotIndex {
-  sortedRoutes: Map<string, readonly SnapshotResource<RouteSpec>[]>;
-  gatewayRoutes: Map<string, readonly SnapshotResource<GatewayRouteSpec>[]>;
-  memo: Map<string, unknown>;
+interface Memoized {
+  value: unknown;
+  /** What the computation read, when the snapshot tracks reads (replayed on every hit). */
+  deps?: ReadonlySet<string>;
 }
 
-const indexes = new WeakMap<MeshSnapshot, SnapshotIndex>();
+const memos = new WeakMap<MeshSnapshot, Map<string, Memoized>>();
 
-function index(s: MeshSnapshot): SnapshotIndex {
-  let idx = indexes.get(s);
-  if (!idx) {
-    idx = { sortedRoutes: new Map(), gatewayRoutes: new Map(), memo: new Map() };
-    indexes.set(s, idx);
-  }
-  return idx;
-}
-
-/** Memoizes `compute()` under `key` for this snapshot. */
+/**
+ * Memoizes `compute()` under `key` for this snapshot. On a snapshot that tracks reads, a hit reports the reads the
+ * first computation made, so every proxy that uses a fragment depends on what the fragment was made from — which is
+ * why `compute` must read every snapshot object it uses through the snapshot's maps (an object passed in from
+ * outside must be looked up again inside), and `key` must hold every other input.
+ */
 export function memo<T>(s: MeshSnapshot, key: string, compute: () => T): T {
-  const m = index(s).memo;
-  if (m.has(key)) return m.get(key) as T;
-  const v = compute();
-  m.set(key, v);
-  return v;
+  let m = memos.get(s);
+  if (!m) memos.set(s, (m = new Map()));
+  const tracker = s[SNAPSHOT_TRACKER];
+  const hit = m.get(key);
+  if (hit) {
+    if (hit.deps) tracker?.replay(hit.deps);
+    return hit.value as T;
+  }
+  if (!tracker) {
+    const value = compute();
+    m.set(key, { value });
+    return value;
+  }
+  const carried = tracker.carried(key);
+  if (carried) {
+    m.set(key, carried);
+    tracker.replay(carried.deps);
+    return carried.value as T;
+  }
+  const { value, deps } = tracker.capture(compute);
+  m.set(key, { value, deps });
+  return value;
+}
+
+/** What `memo` holds under `key` for this snapshot, with the reads it was made from (tracked snapshots only). */
+export function memoized(s: MeshSnapshot, key: string): { value: unknown; deps: ReadonlySet<string> } | undefined {
+  const entry = memos.get(s)?.get(key);
+  return entry?.deps ? { value: entry.value, deps: entry.deps } : undefined;
 }
 
 /** App Mesh route order: priority 0 (highest) … 1000, then routes without priority; ties by route name. */
@@ -62,24 +81,12 @@ export function compareByPriority(a: { name: string; spec: { priority?: number }
 
 /** A router's routes in matching order. */
 export function routesOf(s: MeshSnapshot, router: string): readonly SnapshotResource<RouteSpec>[] {
-  const idx = index(s);
-  let r = idx.sortedRoutes.get(router);
-  if (!r) {
-    r = [...(s.routes.get(router)?.values() ?? [])].sort(compareByPriority);
-    idx.sortedRoutes.set(router, r);
-  }
-  return r;
+  return memo(s, `sortedRoutes\0${router}`, () => [...(s.routes.get(router)?.values() ?? [])].sort(compareByPriority));
 }
 
 /** A gateway's routes (unsorted; the gateway translation orders them per listener). */
 export function gatewayRoutesOf(s: MeshSnapshot, gateway: string): readonly SnapshotResource<GatewayRouteSpec>[] {
-  const idx = index(s);
-  let r = idx.gatewayRoutes.get(gateway);
-  if (!r) {
-    r = [...(s.gatewayRoutes.get(gateway)?.values() ?? [])].sort((a, b) => cmpStr(a.name, b.name));
-    idx.gatewayRoutes.set(gateway, r);
-  }
-  return r;
+  return memo(s, `gatewayRoutes\0${gateway}`, () => [...(s.gatewayRoutes.get(gateway)?.values() ?? [])].sort((a, b) => cmpStr(a.name, b.name)));
 }
 
 /** The provider of a virtual service and the ports it is reachable on (router listeners or node listeners). */

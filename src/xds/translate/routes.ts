@@ -114,11 +114,11 @@ export function matchJson(m: MatchIR): Json {
 // ---------------------------------------------------------------------------------------------------------------------
 // Retries
 
-const HTTP_EVENT_CODES: Record<string, number[]> = {
-  'server-error': [500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511],
-  'gateway-error': [502, 503, 504],
-  'client-error': [409],
-};
+const HTTP_EVENT_CODES = new Map<string, number[]>([
+  ['server-error', [500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511]],
+  ['gateway-error', [502, 503, 504]],
+  ['client-error', [409]],
+]);
 const RETRY_ON_ORDER = ['connect-failure', 'refused-stream', 'reset', 'retriable-status-codes',
   'cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable'];
 const GRPC_EVENTS = new Set(['cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable']);
@@ -150,7 +150,7 @@ export function retryPolicy(protocol: PortProtocol, policy: HttpRetryPolicy | Gr
     return retryJson(on, codes, DEFAULTS.maxRetries, undefined);
   }
   for (const e of policy.httpRetryEvents ?? []) {
-    const c = HTTP_EVENT_CODES[e];
+    const c = HTTP_EVENT_CODES.get(e);
     if (c) {
       c.forEach((x) => codes.add(x));
       if (e !== 'client-error') { on.add('reset'); on.add('refused-stream'); }

@@ -2,17 +2,18 @@
 import type { MeshSnapshot, SnapshotResource } from '../../mesh/snapshot.js';
 import type { ClientPolicyTls, LoggingFormat, PortProtocol, VirtualNodeSpec } from '../../protocols/generated/appmesh-types.js';
 import {
-  allowAllClusterName, allowAllFilterChainName, amazonawsClusterName, amazonawsFilterChainName, EGRESS_PORT, egressFilterChainName,
+  ACCESS_LOG_CLUSTER_NAME, allowAllClusterName, allowAllFilterChainName, amazonawsClusterName, amazonawsFilterChainName, EGRESS_PORT, egressFilterChainName,
   egressListenerName, ingressClusterName, ingressFilterChainName, ingressListenerName, ingressRouteEntryName, ingressVirtualHostName,
   INGRESS_PORT, routeConfigName, serviceVirtualHostName, virtualServiceDomains,
 } from '../names.js';
-import { TypeUrl, type EnvoyResource, type ProxyConfig } from './types.js';
+import { TypeUrl, type EnvoyResource, type ProxyConfig, type TranslateOptions } from './types.js';
+import { isIP } from 'node:net';
 import {
-  adsConfigSource, circuitBreakers, DEFAULTS, fileAccessLog, http2ProtocolOptions, lbEndpoint, listenAddress, loopback, pbDuration,
+  adsConfigSource, circuitBreakers, DEFAULTS, fileAccessLog, grpcAccessLog, http2ProtocolOptions, lbEndpoint, listenAddress, loopback, pbDuration,
   routerFilter, socketAddress, T, type Json,
 } from './envoy.js';
 import { egressCluster, healthChecks, type ClusterBuild } from './clusters.js';
-import { ipPreferenceOf, providerOf, type ServicePort, type TargetRef } from './model.js';
+import { ipPreferenceOf, memo, providerOf, type ServicePort, type TargetRef } from './model.js';
 import { clusterNameOf, listenerTimeouts, serviceRoutes, serviceVirtualHostRoutes } from './routes.js';
 import {
   acmClientWarning, acmListenerWarning, applicableClientTls, downstreamTransportSocket, listenerTlsPlan, upstreamTransportSocket, type ListenerTlsPlan,
@@ -20,12 +21,39 @@ import {
 
 const isHttp = (p: PortProtocol) => p !== 'tcp';
 
-export function accessLogs(logging: { accessLog?: { file?: { path: string; format?: LoggingFormat } } } | undefined): Json[] {
-  const f = logging?.accessLog?.file;
-  return f ? [fileAccessLog(f.path, f.format)] : [];
+/** The access logs of one proxy: the file log its spec asks for, and the gRPC service when appmeshd offers one. */
+export interface AccessLogs {
+  file: Json[];
+  grpcCluster?: string;
 }
 
-export function httpConnectionManager(statPrefix: string, routeConfig: string, logs: Json[], extra: Json = {}): Json {
+export function accessLogs(logging: { accessLog?: { file?: { path: string; format?: LoggingFormat } } } | undefined, opts: TranslateOptions = {}): AccessLogs {
+  const f = logging?.accessLog?.file;
+  return { file: f ? [fileAccessLog(f.path, f.format)] : [], ...(opts.accessLogService ? { grpcCluster: ACCESS_LOG_CLUSTER_NAME } : {}) };
+}
+
+const logsFor = (logs: AccessLogs, kind: 'http' | 'tcp'): Json[] => (logs.grpcCluster ? [...logs.file, grpcAccessLog(kind, logs.grpcCluster)] : logs.file);
+
+/** The static cluster the gRPC access loggers stream to (HTTP/2), when the option is on. */
+export function accessLogCluster(opts: TranslateOptions, out: ProxyConfig): void {
+  const als = opts.accessLogService;
+  if (!als) return;
+  const ip = isIP(als.address) !== 0;
+  out.clusters.push({
+    name: ACCESS_LOG_CLUSTER_NAME,
+    typeUrl: TypeUrl.cluster,
+    resource: {
+      name: ACCESS_LOG_CLUSTER_NAME,
+      type: ip ? 'STATIC' : 'STRICT_DNS',
+      connect_timeout: DEFAULTS.egressConnectTimeout,
+      load_assignment: { cluster_name: ACCESS_LOG_CLUSTER_NAME, endpoints: [{ lb_endpoints: [lbEndpoint(als.address, als.port)] }] },
+      typed_extension_protocol_options: http2ProtocolOptions(),
+    },
+  });
+}
+
+export function httpConnectionManager(statPrefix: string, routeConfig: string, accessLog: AccessLogs, extra: Json = {}): Json {
+  const logs = logsFor(accessLog, 'http');
   const hcm: Json = {
     '@type': T.hcm,
     stat_prefix: statPrefix,
@@ -42,7 +70,8 @@ export function httpConnectionManager(statPrefix: string, routeConfig: string, l
   return { name: 'envoy.filters.network.http_connection_manager', typed_config: hcm };
 }
 
-export function tcpProxy(statPrefix: string, clusters: { name: string; weight: number }[], idleMs: number | undefined, logs: Json[]): Json {
+export function tcpProxy(statPrefix: string, clusters: { name: string; weight: number }[], idleMs: number | undefined, accessLog: AccessLogs): Json {
+  const logs = logsFor(accessLog, 'tcp');
   const cfg: Json = { '@type': T.tcpProxy, stat_prefix: statPrefix };
   const only = clusters[0];
   if (clusters.length === 1 && only) cfg['cluster'] = only.name;
@@ -71,11 +100,11 @@ export function tlsFilterChains(base: { name: string; match: Json; filters: Json
   ];
 }
 
-function ingress(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, out: ProxyConfig): void {
+function ingress(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, out: ProxyConfig, opts: TranslateOptions): void {
   const listeners = vn.spec.listeners ?? [];
   if (!listeners.length) return;
   const pref = ipPreferenceOf(s, vn.spec);
-  const logs = accessLogs(vn.spec.logging);
+  const logs = accessLogs(vn.spec.logging, opts);
   const chains: Json[] = [];
   let needsInspector = false;
   const seen = new Set<number>();
@@ -158,9 +187,9 @@ function transportFor(policy: ClientPolicyTls | undefined, t: TargetRef): Json |
   return upstreamTransportSocket(applicable, { vn: t.vn.spec, protocol, listenerTls: t.listener.tls });
 }
 
-function egress(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, out: ProxyConfig): void {
+function egress(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, out: ProxyConfig, opts: TranslateOptions): void {
   const mesh = s.meshName;
-  const logs = accessLogs(vn.spec.logging);
+  const logs = accessLogs(vn.spec.logging, opts);
   const policies = new Map<string, ClientPolicyTls | undefined>();
   for (const b of vn.spec.backends ?? []) {
     const v = b.virtualService;
@@ -254,9 +283,18 @@ function passthroughCluster(name: string): EnvoyResource {
   return { name, typeUrl: TypeUrl.cluster, resource: { name, type: 'ORIGINAL_DST', connect_timeout: DEFAULTS.egressConnectTimeout, lb_policy: 'CLUSTER_PROVIDED' } };
 }
 
-export function translateVirtualNode(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>): ProxyConfig {
+export function translateVirtualNode(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, opts: TranslateOptions = {}): ProxyConfig {
   const out: ProxyConfig = { listeners: [], routes: [], clusters: [], endpoints: [], secrets: [] };
-  ingress(s, vn, out);
-  egress(s, vn, out);
+  // The ingress side depends on the node (and the options) alone: memoized, so a change elsewhere (a backend's route)
+  // leaves its resources the same objects (looked up again inside, so the memo records that it read the node).
+  const inbound = memo(s, `sidecar-ingress\0${vn.name}\0${JSON.stringify(opts)}`, () => {
+    const part: ProxyConfig = { listeners: [], routes: [], clusters: [], endpoints: [], secrets: [] };
+    ingress(s, s.virtualNodes.get(vn.name) ?? vn, part, opts);
+    return part;
+  });
+  for (const k of ['listeners', 'routes', 'clusters', 'endpoints', 'secrets'] as const) out[k].push(...inbound[k]);
+  if (inbound.warnings) out.warnings = [...inbound.warnings];
+  egress(s, vn, out, opts);
+  if (out.listeners.length) accessLogCluster(opts, out);
   return out;
 }

@@ -18,6 +18,15 @@ export interface ProxyIdentity {
   meshOwner?: string;
 }
 
+/** Inputs of translation besides the snapshot and the proxy: deployment-wide switches. */
+export interface TranslateOptions {
+  /**
+   * Envoy's gRPC access-log service (appmeshd serve --access-log-service): every listener also streams its access
+   * log to this address, through a static cluster added to the configuration.
+   */
+  accessLogService?: { address: string; port: number };
+}
+
 /** One Envoy resource in proto3 JSON form; typed Any fields carry '@type'. */
 export interface EnvoyResource {
   name: string;

@@ -285,6 +285,33 @@ export const cases: Case[] = [
     },
   }), 'front'),
 
+  // --access-log-service: the same sidecar also streams HTTP (http_grpc) and TCP (tcp_grpc) entries to appmeshd.
+  {
+    name: 'access-log-service-sidecar',
+    snapshot: snapshot({
+      nodes: {
+        front: dnsNode('front', [listener('http', 8080), listener('tcp', 9000)], {
+          backends: backends('back.local'),
+          logging: { accessLog: { file: { path: '/dev/stdout' } } },
+        }),
+        back: dnsNode('back', [listener('http', 9080)]),
+      },
+      services: { 'back.local': byNode('back') },
+    }),
+    run: (x) => translate(x, vnProxy('front'), { accessLogService: { address: '10.0.0.5', port: 15010 } }),
+  },
+
+  {
+    name: 'access-log-service-gateway',
+    snapshot: snapshot({
+      nodes: { web: dnsNode('web', [listener('http', 8080)]) },
+      services: { 'web.local': byNode('web') },
+      gateways: { gw: { listeners: [{ portMapping: { port: 8088, protocol: 'http' } }] } },
+      gatewayRoutes: { gw: { web: { httpRoute: { match: { prefix: '/' }, action: { target: { virtualService: { virtualServiceName: 'web.local' } } } } } } },
+    }),
+    run: (x) => translate(x, vgProxy('gw'), { accessLogService: { address: 'appmeshd.internal', port: 15010 } }),
+  },
+
   sidecar('egress-allow-all', snapshot({
     meshSpec: { egressFilter: { type: 'ALLOW_ALL' } },
     nodes: {
