@@ -15,7 +15,7 @@ const services = [
   { id: 'appmesh', file: 'appmesh-2019-01-25.json', operations: null },
   { id: 'servicediscovery', file: 'servicediscovery-2017-03-14.json', operations: [
     'CreateHttpNamespace', 'CreatePrivateDnsNamespace', 'CreatePublicDnsNamespace', 'GetNamespace', 'ListNamespaces',
-    'DeleteNamespace', 'UpdateHttpNamespace', 'GetOperation', 'ListOperations', 'CreateService', 'GetService',
+    'DeleteNamespace', 'UpdateHttpNamespace', 'UpdatePrivateDnsNamespace', 'UpdatePublicDnsNamespace', 'GetOperation', 'ListOperations', 'CreateService', 'GetService',
     'ListServices', 'UpdateService', 'DeleteService', 'RegisterInstance', 'DeregisterInstance', 'GetInstance',
     'ListInstances', 'DiscoverInstances', 'DiscoverInstancesRevision', 'UpdateInstanceCustomHealthStatus',
     'GetInstancesHealthStatus', 'TagResource', 'UntagResource', 'ListTagsForResource',
@@ -27,10 +27,14 @@ const services = [
     'RevokeSecurityGroupIngress', 'RevokeSecurityGroupEgress', 'DescribeSecurityGroups', 'DeleteSecurityGroup',
     'DescribeAvailabilityZones', 'DescribeVpcEndpointServices', 'CreateVpcEndpoint', 'DescribeVpcEndpoints',
     'ModifyVpcEndpoint', 'DeleteVpcEndpoints', 'DescribeNetworkInterfaces', 'CreateTags', 'DeleteTags', 'DescribeTags',
+    'DescribeSecurityGroupRules', 'ModifySecurityGroupRules', 'UpdateSecurityGroupRuleDescriptionsIngress',
+    'UpdateSecurityGroupRuleDescriptionsEgress', 'DescribePrefixLists', 'DescribeManagedPrefixLists',
+    'DescribeRouteTables', 'DescribeNetworkAcls',
   ] },
   { id: 'iam', file: 'iam-2010-05-08.json', operations: [
     'CreateUser', 'GetUser', 'ListUsers', 'DeleteUser', 'CreateAccessKey', 'ListAccessKeys', 'DeleteAccessKey',
-    'PutUserPolicy', 'GetUserPolicy', 'ListUserPolicies', 'DeleteUserPolicy',
+    'PutUserPolicy', 'GetUserPolicy', 'ListUserPolicies', 'DeleteUserPolicy', 'UpdateAccessKey', 'ListGroupsForUser',
+    'TagUser', 'UntagUser', 'ListUserTags',
     'CreateLoginProfile', 'UpdateLoginProfile', 'DeleteLoginProfile', 'GetLoginProfile',
   ] },
   { id: 'logs', file: 'logs-2014-03-28.json', operations: [
@@ -39,6 +43,7 @@ const services = [
     'PutLogGroupDeletionProtection', 'CreateLogStream', 'DeleteLogStream', 'DescribeLogStreams', 'PutLogEvents', 'GetLogEvents',
     'FilterLogEvents',
   ] },
+  { id: 'sts', file: 'sts-2011-06-15.json', operations: ['GetCallerIdentity'] },
 ];
 
 const DROP = new Set(['documentation', 'documentationUrl', 'deprecated', 'deprecatedMessage', 'box', 'wrapper']);

@@ -31,7 +31,8 @@ export function toApiError(err: unknown, log: Logger, requestId: string): ApiErr
 /** validate → authorize → handle, for an operation already decoded (by a protocol or the console). */
 async function execute(service: ServiceDefinition, op: OperationModel, input: Record<string, unknown>, ctx: RequestContext, authorizer: Authorizer): Promise<unknown> {
   checkInput(service, op, input);
-  await authorizer.authorize(ctx, await service.authorization(op.name, input, ctx));
+  const target = await service.authorization(op.name, input, ctx);
+  if (target) await authorizer.authorize(ctx, target);
   const handler = Object.hasOwn(service.handlers, op.name) ? service.handlers[op.name] : undefined;
   if (!handler) throw new ApiError('UnknownOperationException', `${op.name} is not implemented`, 400);
   return handler(input, ctx);

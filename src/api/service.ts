@@ -87,8 +87,11 @@ export interface ServiceDefinition {
   maxBodyBytes?: number;
   /** The error a validation failure becomes in this service's vocabulary. */
   validationError(message: string): ApiError;
-  /** What the request acts on; may read the store (an IAM user's ARN carries its stored path). */
-  authorization(operation: string, input: Record<string, unknown>, ctx: RequestContext): AuthorizationTarget | Promise<AuthorizationTarget>;
+  /**
+   * What the request acts on; may read the store (an IAM user's ARN carries its stored path). Null for the few
+   * calls AWS allows every authenticated caller (sts:GetCallerIdentity).
+   */
+  authorization(operation: string, input: Record<string, unknown>, ctx: RequestContext): AuthorizationTarget | null | Promise<AuthorizationTarget | null>;
   /** Checks that must come before model validation (for errors more specific than a validation failure). */
   beforeValidation?(operation: string, input: Record<string, unknown>): void;
   /** Whether an unsigned or unreadable request looks like it was meant for this service (to word its error). */

@@ -51,7 +51,8 @@ export class ConsoleGateway {
     const ctx = this.context(caller);
     try {
       checkInput(service, op, input);
-      await this.authorizer.authorize(ctx, await service.authorization(op.name, input, ctx));
+      const target = await service.authorization(op.name, input, ctx);
+      if (target) await this.authorizer.authorize(ctx, target);
       return undefined;
     } catch (err) {
       return toApiError(err, this.log, ctx.requestId);

@@ -80,6 +80,24 @@ export function namespaceHandlers(deps: DiscoveryDeps): Record<string, Handler> 
 
   const serviceCount = (id: string) => store.count(SdKind.service, id);
 
+  /** Update{Http,PrivateDns,PublicDns}Namespace: the description and, for DNS namespaces, the SOA TTL. */
+  function update(type: NamespaceType): Handler {
+    return async (input: Input) => {
+      const change = input.Namespace as { Description?: string; Properties?: { DnsProperties?: { SOA?: { TTL?: number } } } };
+      const operationId = await transact(deps, async (tx) => {
+        const row = await requireNamespace(deps, tx, input.Id as string);
+        if (row.spec.type !== type) throw invalidInput(`Namespace ${row.name} is a ${row.spec.type} namespace, not ${type}`);
+        const spec: NamespaceSpec = { ...row.spec };
+        if (change.Description !== undefined) spec.description = change.Description;
+        const ttl = change.Properties?.DnsProperties?.SOA?.TTL;
+        if (ttl !== undefined) spec.soaTtl = ttl;
+        await tx.put<NamespaceSpec>({ ...row, spec, version: row.version + 1, updatedAt: Date.now() }, { version: row.version });
+        return recordOperation(deps, tx, 'UPDATE_NAMESPACE', { NAMESPACE: row.name });
+      });
+      return { OperationId: operationId };
+    };
+  }
+
   return {
     CreateHttpNamespace: create('CreateHttpNamespace', 'HTTP'),
     CreatePrivateDnsNamespace: create('CreatePrivateDnsNamespace', 'DNS_PRIVATE'),
@@ -120,16 +138,9 @@ export function namespaceHandlers(deps: DiscoveryDeps): Record<string, Handler> 
       return { Namespaces: items, ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
     },
 
-    async UpdateHttpNamespace(input: Input) {
-      const change = input.Namespace as { Description: string };
-      const operationId = await transact(deps, async (tx) => {
-        const row = await requireNamespace(deps, tx, input.Id as string);
-        if (row.spec.type !== 'HTTP') throw invalidInput(`Namespace ${row.name} is not an HTTP namespace`);
-        await tx.put<NamespaceSpec>({ ...row, spec: { ...row.spec, description: change.Description }, version: row.version + 1, updatedAt: Date.now() }, { version: row.version });
-        return recordOperation(deps, tx, 'UPDATE_NAMESPACE', { NAMESPACE: row.name });
-      });
-      return { OperationId: operationId };
-    },
+    UpdateHttpNamespace: update('HTTP'),
+    UpdatePrivateDnsNamespace: update('DNS_PRIVATE'),
+    UpdatePublicDnsNamespace: update('DNS_PUBLIC'),
 
     async DeleteNamespace(input: Input) {
       const operationId = await transact(deps, async (tx) => {

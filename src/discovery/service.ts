@@ -18,6 +18,8 @@ const RESOURCE_MEMBER: Record<string, { member: string; type: ArnType }> = {
   GetNamespace: { member: 'Id', type: 'namespace' },
   DeleteNamespace: { member: 'Id', type: 'namespace' },
   UpdateHttpNamespace: { member: 'Id', type: 'namespace' },
+  UpdatePrivateDnsNamespace: { member: 'Id', type: 'namespace' },
+  UpdatePublicDnsNamespace: { member: 'Id', type: 'namespace' },
   CreateService: { member: 'NamespaceId', type: 'namespace' },
   GetService: { member: 'Id', type: 'service' },
   UpdateService: { member: 'Id', type: 'service' },

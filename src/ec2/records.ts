@@ -4,6 +4,8 @@
 // the change feed. Row name = the resource id; every row's arn is unique, so any
 // resource can be found by id alone with `store.getByArn(ec2Arn(...))`.
 
+import type { Tag } from '../store/types.js';
+
 export const Ec2Kind = {
   vpc: 'ec2:vpc',
   subnet: 'ec2:subnet',
@@ -53,10 +55,12 @@ export interface SubnetSpec {
 }
 
 /**
- * One rule = one source, as in AWS's SecurityGroupRule. `ipProtocol` is 'tcp', 'udp',
- * 'icmp' or '-1' (all; then the ports are -1). Exactly one of `cidrIpv4` and
- * `referencedGroupId` is set. A group reference matches a source address that is the
- * private IP of a network interface carrying that group.
+ * One rule = one peer, as in AWS's SecurityGroupRule (its own `sgr-` resource, with tags).
+ * `ipProtocol` is 'tcp', 'udp', 'icmp' or '-1' (all; then the ports are -1). Exactly one
+ * of `cidrIpv4`, `cidrIpv6`, `prefixListId` and `referencedGroupId` is set. A group
+ * reference matches a source address that is the private IP of a network interface
+ * carrying that group. Endpoint interfaces are IPv4-only, so only `cidrIpv4` and group
+ * references ever admit a connection; the other peers are kept and described.
  */
 export interface SecurityGroupRule {
   ruleId: string;
@@ -64,8 +68,12 @@ export interface SecurityGroupRule {
   fromPort: number;
   toPort: number;
   cidrIpv4?: string;
+  cidrIpv6?: string;
+  prefixListId?: string;
   referencedGroupId?: string;
   description?: string;
+  /** Absent on rules stored before rules carried tags. */
+  tags?: Tag[];
 }
 
 export interface SecurityGroupSpec {

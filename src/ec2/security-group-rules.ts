@@ -1,8 +1,12 @@
-// Security-group rules: from the IpPermissions of Authorize/Revoke calls to one rule per
-// source, and back to grouped IpPermissions for Describe.
+// Security-group rules: from the IpPermissions of Authorize/Revoke calls (or one
+// SecurityGroupRuleRequest) to one rule per peer, and back to grouped IpPermissions and
+// SecurityGroupRule items for Describe.
+import { isIPv6 } from 'node:net';
+import type { Tag } from '../store/types.js';
 import { parseCidr, formatCidr } from './cidr.js';
 import { ec2Error, invalidParameterValue, missingParameter } from './errors.js';
 import { newId } from './ids.js';
+import { wireTags } from './listing.js';
 import type { SecurityGroupRule } from './records.js';
 
 export interface IpPermissionInput {
@@ -10,8 +14,8 @@ export interface IpPermissionInput {
   FromPort?: number;
   ToPort?: number;
   IpRanges?: { CidrIp?: string; Description?: string }[];
-  Ipv6Ranges?: unknown[];
-  PrefixListIds?: unknown[];
+  Ipv6Ranges?: { CidrIpv6?: string; Description?: string }[];
+  PrefixListIds?: { PrefixListId?: string; Description?: string }[];
   UserIdGroupPairs?: { GroupId?: string; GroupName?: string; Description?: string }[];
 }
 
@@ -48,8 +52,40 @@ function portRange(protocol: string, from: number | undefined, to: number | unde
   return { fromPort: from ?? -1, toPort: to ?? -1 };
 }
 
-/** Rules (one per source) the request describes; group references are returned unresolved. */
-export function rulesFromRequest(input: FlatPermissionInput): SecurityGroupRule[] {
+/** The canonical text of an IPv6 CIDR block, or undefined when it is not one. */
+export function parseIpv6Cidr(text: string): string | undefined {
+  const m = /^([0-9A-Fa-f:.]+)\/(\d{1,3})$/.exec(text);
+  if (!m || !isIPv6(m[1]!) || Number(m[2]) > 128) return undefined;
+  // The WHATWG URL parser prints IPv6 addresses in their canonical (RFC 5952) form.
+  return `${new URL(`http://[${m[1]}]/`).hostname.slice(1, -1)}/${Number(m[2])}`;
+}
+
+type Peer = Pick<SecurityGroupRule, 'cidrIpv4' | 'cidrIpv6' | 'prefixListId' | 'referencedGroupId'>;
+
+function ipv4Peer(cidrIp: string | undefined): Peer {
+  const cidr = cidrIp === undefined ? undefined : parseCidr(cidrIp);
+  if (!cidr) throw ec2Error('InvalidPermission.Malformed', `CIDR block ${cidrIp ?? ''} is malformed`);
+  return { cidrIpv4: formatCidr(cidr) };
+}
+
+function ipv6Peer(cidrIpv6: string | undefined): Peer {
+  const cidr = cidrIpv6 === undefined ? undefined : parseIpv6Cidr(cidrIpv6);
+  if (!cidr) throw ec2Error('InvalidParameterValue', `CIDR block ${cidrIpv6 ?? ''} is malformed`);
+  return { cidrIpv6: cidr };
+}
+
+function prefixListPeer(id: string | undefined): Peer {
+  if (!id) throw missingParameter('PrefixListId');
+  if (!/^pl-[0-9a-f]{8,17}$/.test(id)) throw ec2Error('InvalidPrefixListId.Malformed', `Invalid id: "${id}"`);
+  return { prefixListId: id };
+}
+
+function rule(ipProtocol: string, ports: { fromPort: number; toPort: number }, peer: Peer, description: string | undefined, tags: Tag[]): SecurityGroupRule {
+  return { ruleId: newId('sgr'), ipProtocol, ...ports, ...peer, ...(description ? { description } : {}), ...(tags.length ? { tags } : {}) };
+}
+
+/** Rules (one per peer) the request describes; group references are returned unresolved. */
+export function rulesFromRequest(input: FlatPermissionInput, tags: Tag[] = []): SecurityGroupRule[] {
   const permissions: IpPermissionInput[] = [...(input.IpPermissions ?? [])];
   if (input.IpProtocol !== undefined || input.CidrIp !== undefined || input.SourceSecurityGroupName !== undefined) {
     permissions.push({
@@ -63,63 +99,97 @@ export function rulesFromRequest(input: FlatPermissionInput): SecurityGroupRule[
   for (const p of permissions) {
     const ipProtocol = normalizeProtocol(p.IpProtocol);
     const ports = portRange(ipProtocol, p.FromPort, p.ToPort);
-    if (p.Ipv6Ranges?.length || p.PrefixListIds?.length) {
-      throw invalidParameterValue('IPv6 ranges and prefix lists are not supported here; use IPv4 CIDR ranges or security group references');
-    }
-    for (const r of p.IpRanges ?? []) {
-      const cidr = r.CidrIp === undefined ? undefined : parseCidr(r.CidrIp);
-      if (!cidr) throw ec2Error('InvalidPermission.Malformed', `CIDR block ${r.CidrIp ?? ''} is malformed`);
-      rules.push({ ruleId: newId('sgr'), ipProtocol, ...ports, cidrIpv4: formatCidr(cidr), ...(r.Description ? { description: r.Description } : {}) });
-    }
+    for (const r of p.IpRanges ?? []) rules.push(rule(ipProtocol, ports, ipv4Peer(r.CidrIp), r.Description, tags));
+    for (const r of p.Ipv6Ranges ?? []) rules.push(rule(ipProtocol, ports, ipv6Peer(r.CidrIpv6), r.Description, tags));
+    for (const r of p.PrefixListIds ?? []) rules.push(rule(ipProtocol, ports, prefixListPeer(r.PrefixListId), r.Description, tags));
     for (const g of p.UserIdGroupPairs ?? []) {
       const ref = g.GroupId ?? g.GroupName;
       if (!ref) throw missingParameter('GroupId');
-      rules.push({ ruleId: newId('sgr'), ipProtocol, ...ports, referencedGroupId: ref, ...(g.Description ? { description: g.Description } : {}) });
+      rules.push(rule(ipProtocol, ports, { referencedGroupId: ref }, g.Description, tags));
     }
-    if (!(p.IpRanges?.length) && !(p.UserIdGroupPairs?.length)) {
-      throw missingParameter('IpPermissions.IpRanges or IpPermissions.UserIdGroupPairs');
+    if (!p.IpRanges?.length && !p.Ipv6Ranges?.length && !p.PrefixListIds?.length && !p.UserIdGroupPairs?.length) {
+      throw missingParameter('IpPermissions.IpRanges, Ipv6Ranges, PrefixListIds or UserIdGroupPairs');
     }
   }
   return rules;
 }
 
+export interface SecurityGroupRuleRequest {
+  IpProtocol?: string;
+  FromPort?: number;
+  ToPort?: number;
+  CidrIpv4?: string;
+  CidrIpv6?: string;
+  PrefixListId?: string;
+  ReferencedGroupId?: string;
+  Description?: string;
+}
+
+/** The rule a ModifySecurityGroupRules entry asks for, keeping the id and tags of the rule it replaces. */
+export function ruleFromRuleRequest(req: SecurityGroupRuleRequest, replacing: SecurityGroupRule): SecurityGroupRule {
+  const ipProtocol = normalizeProtocol(req.IpProtocol);
+  const ports = portRange(ipProtocol, req.FromPort, req.ToPort);
+  const peers: Peer[] = [
+    ...(req.CidrIpv4 !== undefined ? [ipv4Peer(req.CidrIpv4)] : []),
+    ...(req.CidrIpv6 !== undefined ? [ipv6Peer(req.CidrIpv6)] : []),
+    ...(req.PrefixListId !== undefined ? [prefixListPeer(req.PrefixListId)] : []),
+    ...(req.ReferencedGroupId !== undefined ? [{ referencedGroupId: req.ReferencedGroupId }] : []),
+  ];
+  if (peers.length !== 1) {
+    throw ec2Error('InvalidParameterCombination', 'Exactly one of CidrIpv4, CidrIpv6, PrefixListId and ReferencedGroupId must be specified');
+  }
+  return { ...rule(ipProtocol, ports, peers[0]!, req.Description, replacing.tags ?? []), ruleId: replacing.ruleId };
+}
+
 export const sameRule = (a: SecurityGroupRule, b: SecurityGroupRule) =>
   a.ipProtocol === b.ipProtocol && a.fromPort === b.fromPort && a.toPort === b.toPort
-  && a.cidrIpv4 === b.cidrIpv4 && a.referencedGroupId === b.referencedGroupId;
+  && a.cidrIpv4 === b.cidrIpv4 && a.cidrIpv6 === b.cidrIpv6 && a.prefixListId === b.prefixListId
+  && a.referencedGroupId === b.referencedGroupId;
+
+const peerOf = (r: SecurityGroupRule) => r.cidrIpv4 ?? r.cidrIpv6 ?? r.prefixListId ?? r.referencedGroupId;
 
 export function describeRule(r: SecurityGroupRule): string {
-  const peer = r.cidrIpv4 ?? r.referencedGroupId;
+  const peer = peerOf(r);
   const proto = r.ipProtocol === '-1' ? 'ALL' : r.ipProtocol.toUpperCase();
   return `peer: ${peer}, ${proto}, from port: ${r.fromPort}, to port: ${r.toPort}, ALLOW`;
 }
 
+const withDescription = (r: SecurityGroupRule) => (r.description ? { Description: r.description } : {});
+
 /** Grouped by (protocol, ports), as DescribeSecurityGroups returns them. */
 export function toIpPermissions(rules: SecurityGroupRule[], accountId: string): Record<string, unknown>[] {
-  const groups = new Map<string, { rule: SecurityGroupRule; ranges: SecurityGroupRule[]; pairs: SecurityGroupRule[] }>();
+  const groups = new Map<string, { rule: SecurityGroupRule; rules: SecurityGroupRule[] }>();
   for (const r of rules) {
     const key = `${r.ipProtocol}/${r.fromPort}/${r.toPort}`;
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { rule: r, ranges: [], pairs: [] }));
-    (r.cidrIpv4 ? g.ranges : g.pairs).push(r);
+    if (!g) groups.set(key, (g = { rule: r, rules: [] }));
+    g.rules.push(r);
   }
-  return [...groups.values()].map(({ rule, ranges, pairs }) => ({
-    IpProtocol: rule.ipProtocol,
-    ...(rule.ipProtocol !== '-1' ? { FromPort: rule.fromPort, ToPort: rule.toPort } : {}),
-    IpRanges: ranges.map((r) => ({ CidrIp: r.cidrIpv4, ...(r.description ? { Description: r.description } : {}) })),
-    Ipv6Ranges: [],
-    PrefixListIds: [],
-    UserIdGroupPairs: pairs.map((r) => ({ GroupId: r.referencedGroupId, UserId: accountId, ...(r.description ? { Description: r.description } : {}) })),
+  return [...groups.values()].map(({ rule: first, rules: members }) => ({
+    IpProtocol: first.ipProtocol,
+    ...(first.ipProtocol !== '-1' ? { FromPort: first.fromPort, ToPort: first.toPort } : {}),
+    IpRanges: members.filter((r) => r.cidrIpv4).map((r) => ({ CidrIp: r.cidrIpv4, ...withDescription(r) })),
+    Ipv6Ranges: members.filter((r) => r.cidrIpv6).map((r) => ({ CidrIpv6: r.cidrIpv6, ...withDescription(r) })),
+    PrefixListIds: members.filter((r) => r.prefixListId).map((r) => ({ PrefixListId: r.prefixListId, ...withDescription(r) })),
+    UserIdGroupPairs: members.filter((r) => r.referencedGroupId)
+      .map((r) => ({ GroupId: r.referencedGroupId, UserId: accountId, ...withDescription(r) })),
   }));
 }
 
-export function toWireRule(r: SecurityGroupRule, groupId: string, isEgress: boolean, accountId: string): Record<string, unknown> {
+/** One rule as a SecurityGroupRule item (Describe, Authorize and Revoke results). */
+export function toWireRule(
+  r: SecurityGroupRule, groupId: string, isEgress: boolean, { region, accountId }: { region: string; accountId: string },
+): Record<string, unknown> {
   return {
     SecurityGroupRuleId: r.ruleId, GroupId: groupId, GroupOwnerId: accountId, IsEgress: isEgress, IpProtocol: r.ipProtocol,
     FromPort: r.fromPort, ToPort: r.toPort,
     ...(r.cidrIpv4 ? { CidrIpv4: r.cidrIpv4 } : {}),
+    ...(r.cidrIpv6 ? { CidrIpv6: r.cidrIpv6 } : {}),
+    ...(r.prefixListId ? { PrefixListId: r.prefixListId } : {}),
     ...(r.referencedGroupId ? { ReferencedGroupInfo: { GroupId: r.referencedGroupId, UserId: accountId } } : {}),
-    ...(r.description ? { Description: r.description } : {}),
-    Tags: [],
+    ...withDescription(r),
+    Tags: wireTags(r.tags ?? []),
+    SecurityGroupRuleArn: `arn:aws:ec2:${region}:${accountId}:security-group-rule/${r.ruleId}`,
   };
 }
 

@@ -1,5 +1,6 @@
 // CreateSecurityGroup, Authorize/Revoke ingress and egress, DescribeSecurityGroups, DeleteSecurityGroup.
 import type { StoreReader, StoreTx, StoredResource } from '../store/types.js';
+import { requirePrefixList } from './prefix-lists.js';
 import type { Ec2Deps } from './deps.js';
 import { dependencyViolation, ec2Error, groupNotFound, invalidParameterValue, limitExceeded, missingParameter } from './errors.js';
 import { newId } from './ids.js';
@@ -32,12 +33,17 @@ interface RuleRequest extends FlatPermissionInput {
   GroupId?: string;
   GroupName?: string;
   SecurityGroupRuleIds?: string[];
+  TagSpecifications?: TagSpecificationInput[];
 }
 
-/** Resolves group references (by id or, within the VPC, by name) to ids of groups of the same VPC. */
-async function resolveReferences(tx: StoreTx, deps: Ec2Deps, group: SecurityGroupSpec, rules: SecurityGroupRule[]): Promise<SecurityGroupRule[]> {
+/**
+ * Resolves group references (by id or, within the VPC, by name) to ids of groups of the
+ * same VPC, and checks that named prefix lists exist.
+ */
+export async function resolvePeers(tx: StoreReader, deps: Ec2Deps, group: SecurityGroupSpec, rules: SecurityGroupRule[]): Promise<SecurityGroupRule[]> {
   const siblings = await tx.list<SecurityGroupSpec>(Ec2Kind.securityGroup, vpcScope(group.vpcId));
   return rules.map((r) => {
+    if (r.prefixListId) requirePrefixList(deps.region, r.prefixListId);
     if (!r.referencedGroupId) return r;
     const ref = r.referencedGroupId;
     const found = siblings.find((s) => s.name === ref || s.spec.groupName === ref);
@@ -59,7 +65,8 @@ export function securityGroupHandlers(deps: Ec2Deps) {
     return async (input: RuleRequest) => {
       const added = await transact(deps, async (tx) => {
         const row = await groupOf(tx, input);
-        const rules = await resolveReferences(tx, deps, row.spec, rulesFromRequest(input));
+        const tags = tagsFromSpecifications(input.TagSpecifications, 'security-group-rule');
+        const rules = await resolvePeers(tx, deps, row.spec, rulesFromRequest(input, tags));
         const existing = row.spec[direction];
         for (const [i, r] of rules.entries()) {
           if (existing.some((e) => sameRule(e, r)) || rules.slice(0, i).some((e) => sameRule(e, r))) {
@@ -73,7 +80,7 @@ export function securityGroupHandlers(deps: Ec2Deps) {
         await updateRow(tx, row, { spec: { ...row.spec, [direction]: [...existing, ...rules] } });
         return { groupId: row.name, rules };
       });
-      return { Return: true, SecurityGroupRules: added.rules.map((r) => toWireRule(r, added.groupId, direction === 'egress', deps.accountId)) };
+      return { Return: true, SecurityGroupRules: added.rules.map((r) => toWireRule(r, added.groupId, direction === 'egress', deps)) };
     };
   }
 
@@ -89,7 +96,7 @@ export function securityGroupHandlers(deps: Ec2Deps) {
           }
           gone = existing.filter((r) => input.SecurityGroupRuleIds!.includes(r.ruleId));
         } else {
-          const wanted = await resolveReferences(tx, deps, row.spec, rulesFromRequest(input));
+          const wanted = await resolvePeers(tx, deps, row.spec, rulesFromRequest(input));
           gone = existing.filter((e) => wanted.some((w) => sameRule(e, w)));
           if (gone.length < wanted.length) {
             throw ec2Error('InvalidPermission.NotFound', 'The specified rule does not exist in this security group.');
@@ -98,7 +105,13 @@ export function securityGroupHandlers(deps: Ec2Deps) {
         await updateRow(tx, row, { spec: { ...row.spec, [direction]: existing.filter((r) => !gone.includes(r)) } });
         return { groupId: row.name, gone };
       });
-      return { Return: true, RevokedSecurityGroupRules: removed.gone.map((r) => ({ SecurityGroupRuleId: r.ruleId, GroupId: removed.groupId, IsEgress: direction === 'egress', IpProtocol: r.ipProtocol, FromPort: r.fromPort, ToPort: r.toPort, ...(r.cidrIpv4 ? { CidrIpv4: r.cidrIpv4 } : {}), ...(r.referencedGroupId ? { ReferencedGroupId: r.referencedGroupId } : {}) })) };
+      return {
+        Return: true,
+        RevokedSecurityGroupRules: removed.gone.map((r) => {
+          const { ReferencedGroupInfo: _info, Tags: _tags, GroupOwnerId: _owner, ...rest } = toWireRule(r, removed.groupId, direction === 'egress', deps);
+          return { ...rest, ...(r.referencedGroupId ? { ReferencedGroupId: r.referencedGroupId } : {}) };
+        }),
+      };
     };
   }
 
@@ -137,7 +150,8 @@ export function securityGroupHandlers(deps: Ec2Deps) {
     RevokeSecurityGroupEgress: revoke('egress'),
 
     async DescribeSecurityGroups(input: { GroupIds?: string[]; GroupNames?: string[]; Filters?: FilterInput[]; MaxResults?: number; NextToken?: string }) {
-      checkFilterNames(input.Filters, ['group-id', 'group-name', 'vpc-id', 'description', 'owner-id', 'ip-permission.cidr', 'ip-permission.group-id', 'ip-permission.from-port', 'ip-permission.to-port', 'ip-permission.protocol', 'egress.ip-permission.cidr']);
+      checkFilterNames(input.Filters, ['group-id', 'group-name', 'vpc-id', 'description', 'owner-id', 'ip-permission.cidr', 'ip-permission.group-id', 'ip-permission.from-port', 'ip-permission.to-port', 'ip-permission.protocol', 'ip-permission.ipv6-cidr', 'ip-permission.prefix-list-id', 'egress.ip-permission.cidr',
+        'egress.ip-permission.ipv6-cidr', 'egress.ip-permission.prefix-list-id']);
       const rows = await describedRows<SecurityGroupSpec>(deps, Ec2Kind.securityGroup, input.GroupIds, groupNotFound);
       for (const n of input.GroupNames ?? []) if (!rows.some((r) => r.spec.groupName === n)) throw groupNotFound(n);
       const selected = rows.filter((r) => (!input.GroupIds?.length || input.GroupIds.includes(r.name))
@@ -149,7 +163,11 @@ export function securityGroupHandlers(deps: Ec2Deps) {
           'ip-permission.from-port': r.spec.ingress.map((x) => String(x.fromPort)),
           'ip-permission.to-port': r.spec.ingress.map((x) => String(x.toPort)),
           'ip-permission.protocol': r.spec.ingress.map((x) => x.ipProtocol),
+          'ip-permission.ipv6-cidr': r.spec.ingress.flatMap((x) => x.cidrIpv6 ?? []),
+          'ip-permission.prefix-list-id': r.spec.ingress.flatMap((x) => x.prefixListId ?? []),
           'egress.ip-permission.cidr': r.spec.egress.flatMap((x) => x.cidrIpv4 ?? []),
+          'egress.ip-permission.ipv6-cidr': r.spec.egress.flatMap((x) => x.cidrIpv6 ?? []),
+          'egress.ip-permission.prefix-list-id': r.spec.egress.flatMap((x) => x.prefixListId ?? []),
         }, r.tags));
       const page = paginate(selected, (r) => r.name, input, deps.pageTokens, 'DescribeSecurityGroups');
       return { SecurityGroups: page.items.map((r) => toWireGroup(r, deps)), NextToken: page.nextToken };

@@ -10,6 +10,9 @@ import { endpointHandlers } from './endpoints.js';
 import { dryRunOperation, invalidParameterValue, missingParameter } from './errors.js';
 import { networkInterfaceHandlers } from './network-interfaces.js';
 import { type Ec2KindName, Ec2Kind, ec2Arn } from './records.js';
+import { prefixListHandlers } from './prefix-lists.js';
+import { routingHandlers } from './routing.js';
+import { securityGroupRuleHandlers } from './security-group-rule-handlers.js';
 import { securityGroupHandlers } from './security-groups.js';
 import { subnetHandlers } from './subnets.js';
 import { tagHandlers } from './tags.js';
@@ -26,6 +29,9 @@ const TARGET: Record<string, { member: string; kind: Ec2KindName }> = {
   RevokeSecurityGroupIngress: { member: 'GroupId', kind: Ec2Kind.securityGroup },
   RevokeSecurityGroupEgress: { member: 'GroupId', kind: Ec2Kind.securityGroup },
   DeleteSecurityGroup: { member: 'GroupId', kind: Ec2Kind.securityGroup },
+  ModifySecurityGroupRules: { member: 'GroupId', kind: Ec2Kind.securityGroup },
+  UpdateSecurityGroupRuleDescriptionsIngress: { member: 'GroupId', kind: Ec2Kind.securityGroup },
+  UpdateSecurityGroupRuleDescriptionsEgress: { member: 'GroupId', kind: Ec2Kind.securityGroup },
   ModifyVpcEndpoint: { member: 'VpcEndpointId', kind: Ec2Kind.vpcEndpoint },
   DeleteVpcEndpoints: { member: 'VpcEndpointIds', kind: Ec2Kind.vpcEndpoint },
 };
@@ -50,7 +56,8 @@ function withDryRun(handlers: Record<string, Handler>): Record<string, Handler> 
 export function createEc2Service(deps: Ec2Deps): ServiceDefinition {
   const handlers = {
     ...vpcHandlers(deps), ...subnetHandlers(deps), ...securityGroupHandlers(deps), ...catalogHandlers(deps),
-    ...endpointHandlers(deps), ...networkInterfaceHandlers(deps), ...tagHandlers(deps),
+    ...endpointHandlers(deps), ...networkInterfaceHandlers(deps), ...tagHandlers(deps), ...securityGroupRuleHandlers(deps),
+    ...prefixListHandlers(deps), ...routingHandlers(deps),
   } as Record<string, Handler>;
   return {
     signingName: 'ec2',

@@ -7,6 +7,9 @@ import {
 import { type FilterInput, checkFilterNames, matchesFilters, paginate } from './listing.js';
 import { type Ec2KindName, Ec2Kind } from './records.js';
 import { checkTags, findById, mergeTagsChecked, transact, updateRow } from './rows.js';
+import { allRules, retagRule } from './security-group-rule-handlers.js';
+
+const RULE_PREFIX = 'sgr-';
 
 const BY_PREFIX: { prefix: string; kind: Ec2KindName; type: string; notFound: (id: string) => Error }[] = [
   { prefix: 'vpce-', kind: Ec2Kind.vpcEndpoint, type: 'vpc-endpoint', notFound: endpointNotFound },
@@ -23,10 +26,15 @@ function kindOf(id: string) {
 }
 
 export function tagHandlers(deps: Ec2Deps) {
-  async function each(ids: string[] | undefined, change: (row: StoredResource) => StoredResource['tags']): Promise<void> {
+  async function each(ids: string[] | undefined, change: (row: Pick<StoredResource, 'tags'>) => StoredResource['tags']): Promise<void> {
     if (!ids?.length) throw missingParameter('ResourceId');
     await transact(deps, async (tx) => {
       for (const id of ids) {
+        // Rules are kept inside their group's row.
+        if (id.startsWith(RULE_PREFIX)) {
+          await retagRule(tx, id, (tags) => change({ tags }));
+          continue;
+        }
         const k = kindOf(id);
         const row = await findById(tx, deps, k.kind, id);
         if (!row) throw k.notFound(id);
@@ -58,6 +66,9 @@ export function tagHandlers(deps: Ec2Deps) {
         for (const row of await deps.store.listKind(k.kind)) {
           for (const t of row.tags) items.push({ ResourceId: row.name, ResourceType: k.type, Key: t.key, Value: t.value });
         }
+      }
+      for (const rule of await allRules(deps.store)) {
+        for (const t of rule.tags ?? []) items.push({ ResourceId: rule.ruleId, ResourceType: 'security-group-rule', Key: t.key, Value: t.value });
       }
       const selected = items.filter((i) => matchesFilters(input.Filters, { 'resource-id': i.ResourceId, 'resource-type': i.ResourceType, key: i.Key, value: i.Value }, []));
       const page = paginate(selected, (i) => `${i.ResourceId}\u0000${i.Key}`, input, deps.pageTokens, 'DescribeTags');

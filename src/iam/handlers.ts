@@ -9,6 +9,9 @@ import { sealAccessKeySecret } from './secrets.js';
 import { newAccessKeyId, newSecretAccessKey, newUserId } from './ids.js';
 import type { Quotas } from '../server/config.js';
 import { createLoginProfileHandlers, loginProfileOf } from './login-profiles.js';
+import { DEFAULT_MAX_ITEMS, afterMarker, page, pageFields, pageOfSorted } from './paging.js';
+import { mergeUserTags, type WireTag } from './user-tags.js';
+import { requireUser } from './users.js';
 import {
   ACCESS_KEY_KIND, type AccessKeySpec, USER_KIND, USER_POLICY_KIND, type UserPolicySpec, type UserSpec, userArn, userKey,
 } from './records.js';
@@ -23,26 +26,8 @@ export interface IamDeps {
 
 type Input = Record<string, any>;
 
-const noSuchUser = (name: string) => new ApiError('NoSuchEntity', `The user with name ${name} cannot be found.`, 404);
+const noSuchKey = (id: string) => new ApiError('NoSuchEntity', `The Access Key with id ${id} cannot be found.`, 404);
 const validation = (message: string) => new ApiError('ValidationError', message, 400);
-
-function marker(name: string): string {
-  return Buffer.from(name, 'utf8').toString('base64url');
-}
-
-function afterMarker(input: Input): string | undefined {
-  if (input.Marker === undefined) return undefined;
-  const decoded = Buffer.from(String(input.Marker), 'base64url').toString('utf8');
-  if (!decoded || marker(decoded) !== input.Marker) throw validation('Invalid Marker.');
-  return decoded;
-}
-
-/** One page of `rows` (fetched with limit max+1) in IAM's Marker/IsTruncated form. */
-function page<T>(rows: readonly StoredResource<T>[], maxItems: number): { rows: readonly StoredResource<T>[]; IsTruncated: boolean; Marker?: string } {
-  if (rows.length <= maxItems) return { rows, IsTruncated: false };
-  const shown = rows.slice(0, maxItems);
-  return { rows: shown, IsTruncated: true, Marker: marker(shown[shown.length - 1]!.name) };
-}
 
 export function createIamHandlers({ store, accountId, quotas, sealer }: IamDeps): Record<string, Handler> {
   const userOut = (row: StoredResource<UserSpec>) => ({
@@ -55,12 +40,6 @@ export function createIamHandlers({ store, accountId, quotas, sealer }: IamDeps)
     if (typeof input.UserName === 'string') return input.UserName;
     if (ctx.identity.userName) return ctx.identity.userName;
     throw validation('Must specify userName when calling with non-User credentials');
-  }
-
-  async function requireUser(reader: Pick<Store, 'get'>, name: string): Promise<StoredResource<UserSpec>> {
-    const row = await reader.get<UserSpec>(USER_KIND, '', userKey(name));
-    if (!row) throw noSuchUser(name);
-    return row;
   }
 
   /** The user's access keys: by the ids its row keeps, or (a user stored before those were kept) by a scan. */
@@ -98,7 +77,7 @@ export function createIamHandlers({ store, accountId, quotas, sealer }: IamDeps)
         return tx.put<UserSpec>({
           kind: USER_KIND, scope: '', name: userKey(name), arn: userArn(accountId, path, name), uid: randomUUID(), version: 1,
           status: 'ACTIVE', createdAt: now, updatedAt: now, spec: { userName: name, path, userId: newUserId(), accessKeyIds: [] },
-          tags: ((input.Tags ?? []) as { Key: string; Value: string }[]).map((t) => ({ key: t.Key, value: t.Value })),
+          tags: mergeUserTags([], input.Tags as WireTag[] | undefined),
         }, { absent: true });
       });
       return { User: userOut(row) };
@@ -113,12 +92,12 @@ export function createIamHandlers({ store, accountId, quotas, sealer }: IamDeps)
 
     async ListUsers(input: Input) {
       const prefix: string = input.PathPrefix ?? '/';
-      const maxItems: number = input.MaxItems ?? 100;
+      const maxItems: number = input.MaxItems ?? DEFAULT_MAX_ITEMS;
       const after = afterMarker(input);
       // Without a narrower prefix every user matches: read only the page (and one more, to know whether it is the last).
       const rows = await store.list<UserSpec>(USER_KIND, '', { ...(after ? { after } : {}), ...(prefix === '/' ? { limit: maxItems + 1 } : {}) });
-      const result = page(rows.filter((u) => u.spec.path.startsWith(prefix)).slice(0, maxItems + 1), maxItems);
-      return { Users: result.rows.map(userOut), IsTruncated: result.IsTruncated, ...(result.Marker ? { Marker: result.Marker } : {}) };
+      const result = page(rows.filter((u) => u.spec.path.startsWith(prefix)).slice(0, maxItems + 1), maxItems, (r) => r.name);
+      return { Users: result.items.map(userOut), ...pageFields(result) };
     },
 
     async DeleteUser(input: Input) {
@@ -161,11 +140,28 @@ export function createIamHandlers({ store, accountId, quotas, sealer }: IamDeps)
     },
 
     async ListAccessKeys(input: Input, ctx: RequestContext) {
-      const keys = await keysOf(store, await requireUser(store, targetName(input, ctx)));
+      const keys = (await keysOf(store, await requireUser(store, targetName(input, ctx))))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const result = pageOfSorted(keys, input, (k) => k.name);
       return {
-        AccessKeyMetadata: keys.map((k) => ({ UserName: k.spec.userName, AccessKeyId: k.name, Status: k.spec.status, CreateDate: k.createdAt })),
-        IsTruncated: false,
+        AccessKeyMetadata: result.items.map((k) => ({ UserName: k.spec.userName, AccessKeyId: k.name, Status: k.spec.status, CreateDate: k.createdAt })),
+        ...pageFields(result),
       };
+    },
+
+    async UpdateAccessKey(input: Input, ctx: RequestContext) {
+      const name = targetName(input, ctx);
+      const id: string = input.AccessKeyId;
+      const status = input.Status as AccessKeySpec['status'];
+      await store.transact(async (tx) => {
+        const user = await requireUser(tx, name);
+        const key = await tx.get<AccessKeySpec>(ACCESS_KEY_KIND, '', id);
+        if (!key || userKey(key.spec.userName) !== user.name) throw noSuchKey(id);
+        if (key.spec.status === status) return;
+        const { revision: _revision, ...rest } = key;
+        await tx.put<AccessKeySpec>({ ...rest, status, spec: { ...key.spec, status }, version: key.version + 1, updatedAt: Date.now() }, { version: key.version });
+      });
+      return {};
     },
 
     async DeleteAccessKey(input: Input, ctx: RequestContext) {
@@ -174,7 +170,7 @@ export function createIamHandlers({ store, accountId, quotas, sealer }: IamDeps)
       await store.transact(async (tx) => {
         const user = await requireUser(tx, name);
         const key = await tx.get<AccessKeySpec>(ACCESS_KEY_KIND, '', id);
-        if (!key || userKey(key.spec.userName) !== user.name) throw new ApiError('NoSuchEntity', `The Access Key with id ${id} cannot be found.`, 404);
+        if (!key || userKey(key.spec.userName) !== user.name) throw noSuchKey(id);
         await tx.delete(ACCESS_KEY_KIND, '', id);
         await setKeyIds(tx, user, (await keysOf(tx, user)).map((k) => k.name).filter((k) => k !== id));
       });
@@ -215,11 +211,11 @@ export function createIamHandlers({ store, accountId, quotas, sealer }: IamDeps)
 
     async ListUserPolicies(input: Input) {
       const user = await requireUser(store, input.UserName);
-      const maxItems: number = input.MaxItems ?? 100;
+      const maxItems: number = input.MaxItems ?? DEFAULT_MAX_ITEMS;
       const after = afterMarker(input);
       const rows = await store.list<UserPolicySpec>(USER_POLICY_KIND, user.name, { ...(after ? { after } : {}), limit: maxItems + 1 });
-      const result = page(rows, maxItems);
-      return { PolicyNames: result.rows.map((r) => r.name), IsTruncated: result.IsTruncated, ...(result.Marker ? { Marker: result.Marker } : {}) };
+      const result = page(rows, maxItems, (r) => r.name);
+      return { PolicyNames: result.items.map((r) => r.name), ...pageFields(result) };
     },
 
     async DeleteUserPolicy(input: Input) {

@@ -6,13 +6,14 @@ import { iamModel } from '../protocols/generated/iam.js';
 import { looksLikeQuery } from '../protocols/ec2query/query-decode.js';
 import { IamQueryProtocol } from '../protocols/iamquery/protocol.js';
 import { createIamHandlers, iamAuthorizationTarget, type IamDeps } from './handlers.js';
+import { userTagHandlers } from './user-tags.js';
 
 export function createIamService(deps: IamDeps): ServiceDefinition {
   return {
     signingName: 'iam',
     model: iamModel,
     protocol: new IamQueryProtocol(iamModel),
-    handlers: createIamHandlers(deps),
+    handlers: { ...createIamHandlers(deps), ...userTagHandlers(deps.store) },
     validationError: (message) => new ApiError('ValidationError', message, 400),
     authorization: iamAuthorizationTarget(deps.store, deps.accountId),
     recognizes: (req) => looksLikeQuery(req, iamModel.metadata.apiVersion),

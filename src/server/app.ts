@@ -9,6 +9,7 @@ import { EndpointSettler } from '../ec2/endpoint-settler.js';
 import { createEc2Service } from '../ec2/service.js';
 import { IamDirectory } from '../iam/directory.js';
 import { createIamService } from '../iam/service.js';
+import { createStsService } from '../sts/service.js';
 import { createLogsService } from '../logs/service.js';
 import { RetentionJob } from '../logs/retention.js';
 import { PageTokens } from '../appmesh/page-token.js';
@@ -114,6 +115,7 @@ export async function startApp(config: AppConfig): Promise<App> {
   const services: ServiceDefinition[] = [
     createAppMeshService({ store, region: config.region, accountId: config.accountId, quotas: config.quotas, pageTokens }),
     createIamService({ store, accountId: config.accountId, quotas: config.quotas, sealer }),
+    createStsService(),
     createDiscoveryService({ store, region: config.region, accountId: config.accountId, quotas: config.quotas }),
     createEc2Service({
       store, region: config.region, accountId: config.accountId, zones: config.zones, serviceZones: config.serviceZones, pageTokens,

@@ -6,11 +6,12 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import { createServer as createHttpsServer } from 'node:https';
 import { ApiError } from '../api/errors.js';
 import { runPipeline } from '../api/pipeline.js';
-import type { Authorizer, CredentialResolver, EndpointVia, RawRequest, RawResponse, RequestContext, ServiceDefinition } from '../api/service.js';
+import type { Authorizer, CredentialResolver, EndpointVia, Protocol, RawRequest, RawResponse, RequestContext, ServiceDefinition } from '../api/service.js';
 import {
   SigV4Error, checkClockSkew, parseAuthorization, sha256Hex, verifySignature,
 } from '../auth/sigv4.js';
 import type { Store } from '../store/types.js';
+import { errorEnvelopeFor } from './error-envelope.js';
 import { type Logger, requestLogger } from './logger.js';
 import { authFailures, recordApiRequest, registry } from './metrics.js';
 
@@ -140,9 +141,10 @@ const AUTH_ERRORS: Record<SigV4Error['code'], { code: string; status: number }> 
 export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
   const bySigningName = new Map(deps.services.map((s) => [s.signingName, s]));
   const fallback = deps.services[0]!;
-  const guess = (raw: RawRequest) => {
+  /** The service a request that could not be authenticated was meant for, if any served service claims it. */
+  const recognized = (raw: RawRequest) => {
     const scoped = scopeService(raw.headers);
-    return (scoped !== undefined ? bySigningName.get(scoped) : undefined) ?? deps.services.find((s) => s.recognizes(raw)) ?? fallback;
+    return (scoped !== undefined ? bySigningName.get(scoped) : undefined) ?? deps.services.find((s) => s.recognizes(raw));
   };
   const requestLog = requestLogger(deps.log);
   /** A service may take larger bodies (PutLogEvents); the headers say which service a request is for. */
@@ -163,6 +165,13 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
 
     const raw: RawRequest = { method: req.method ?? 'GET', path, rawQuery, headers: req.headers, body: Buffer.alloc(0) };
     let service = fallback;
+    /** Set when no served service claims the request: its errors then take the request's own shape. */
+    let unclaimed: Pick<Protocol, 'encodeError'> | undefined;
+    const guess = (): ServiceDefinition => {
+      const found = recognized(raw);
+      if (!found) unclaimed = errorEnvelopeFor(raw);
+      return found ?? fallback;
+    };
     let operation = 'unknown';
     let status = 500;
     let accessKeyId: string | undefined;
@@ -171,7 +180,7 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
       try {
         raw.body = await readBody(req, bodyLimit(raw));
       } catch (err) {
-        service = guess(raw);
+        service = guess();
         if (err instanceof BodyTooLarge) {
           // The rest of the body is not read: the connection closes after the answer.
           res.setHeader('connection', 'close');
@@ -184,13 +193,17 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
       try {
         parsed = parseAuthorization(raw.headers);
       } catch (err) {
-        service = guess(raw);
+        service = guess();
         throw err;
       }
       accessKeyId = parsed.scope.accessKeyId;
       const chosen = bySigningName.get(parsed.scope.service);
-      service = chosen ?? guess(raw);
-      if (!chosen) throw new ApiError('InvalidSignatureException', `Credential should be scoped to a valid service; '${parsed.scope.service}' is not served here`, 403);
+      if (!chosen) {
+        service = fallback;
+        unclaimed = errorEnvelopeFor(raw);
+        throw new ApiError('InvalidSignatureException', `Credential should be scoped to a valid service; '${parsed.scope.service}' is not served here`, 403);
+      }
+      service = chosen;
       if (parsed.scope.region !== deps.region) {
         authFailures.inc({ reason: 'region' });
         throw new ApiError('InvalidSignatureException', `Credential should be scoped to a valid region, not '${parsed.scope.region}'; this deployment serves '${deps.region}'`, 403);
@@ -230,12 +243,13 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
       }
       status = apiErr.status;
       errorCode = apiErr.code;
-      send(res, service.protocol.encodeError(apiErr, requestId));
+      send(res, (unclaimed ?? service.protocol).encodeError(apiErr, requestId));
     } finally {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      recordApiRequest(service.signingName, operation, status, seconds);
+      const serviceName = unclaimed ? 'unknown' : service.signingName;
+      recordApiRequest(serviceName, operation, status, seconds);
       requestLog.info({
-        requestId, service: service.signingName, operation, status, ms: Math.round(seconds * 1e5) / 100, accessKeyId, sourceIp,
+        requestId, service: serviceName, operation, status, ms: Math.round(seconds * 1e5) / 100, accessKeyId, sourceIp,
         ...(errorCode ? { error: errorCode } : {}), ...(via ? { vpce: via.vpcEndpointId } : {}),
       }, 'request');
     }

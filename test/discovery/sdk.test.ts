@@ -93,6 +93,21 @@ describe('namespaces', () => {
     await rejectsWith(sd.listNamespaces({ Filters: [{ Name: 'TYPE', Values: ['HTTP'], Condition: 'BETWEEN' }] }), 'InvalidInput');
   });
 
+  test('UpdatePrivateDnsNamespace / UpdatePublicDnsNamespace: description and SOA TTL, each only for its own type', async () => {
+    const vpc = await createVpc(server, '127.83.0.0/16');
+    const priv = await namespaceIdOf((await sd.createPrivateDnsNamespace({ Name: 'upd.internal', Vpc: vpc })).OperationId!);
+    const pub = await namespaceIdOf((await sd.createPublicDnsNamespace({ Name: 'upd.example.com' })).OperationId!);
+    const op = await sd.updatePrivateDnsNamespace({ Id: priv, Namespace: { Description: 'private', Properties: { DnsProperties: { SOA: { TTL: 120 } } } } });
+    assert.equal((await sd.getOperation({ OperationId: op.OperationId! })).Operation!.Type, 'UPDATE_NAMESPACE');
+    const updated = (await sd.getNamespace({ Id: priv })).Namespace!;
+    assert.equal(updated.Description, 'private');
+    assert.equal(updated.Properties?.DnsProperties?.SOA?.TTL, 120);
+    await sd.updatePublicDnsNamespace({ Id: pub, Namespace: { Description: 'public' } });
+    assert.equal((await sd.getNamespace({ Id: pub })).Namespace!.Description, 'public');
+    await rejectsWith(sd.updatePublicDnsNamespace({ Id: priv, Namespace: { Description: 'x' } }), 'InvalidInput');
+    await rejectsWith(sd.updatePrivateDnsNamespace({ Id: 'ns-aaaaaaaaaaaaaaaa', Namespace: { Description: 'x' } }), 'NamespaceNotFound');
+  });
+
   test('CreatorRequestId: a retry returns the same operation; a different request is DuplicateRequest', async () => {
     const first = await sd.createHttpNamespace({ Name: 'idem.local', CreatorRequestId: 'req-idem' });
     const again = await sd.createHttpNamespace({ Name: 'idem.local', CreatorRequestId: 'req-idem' });

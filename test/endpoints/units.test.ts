@@ -44,6 +44,13 @@ test('security groups: CIDR and port range, all-traffic rules, group references,
   const all = snapshot([group('sg-a', [{ ruleId: 'r-all', ipProtocol: '-1', fromPort: -1, toPort: -1, cidrIpv4: '10.0.0.0/16' }])]);
   assert.equal(admittingRule(all, endpoint, '10.0.200.1', 12345), 'r-all');
   assert.equal(admittingRule(snapshot([]), endpoint, '10.0.1.7', 443), undefined, 'missing groups admit nothing');
+  // Interfaces are IPv4: IPv6 ranges and prefix lists are kept in the group but admit nothing.
+  const v6 = snapshot([group('sg-a', [
+    { ruleId: 'r-v6', ipProtocol: '-1', fromPort: -1, toPort: -1, cidrIpv6: '::/0' },
+    { ruleId: 'r-pl', ipProtocol: '-1', fromPort: -1, toPort: -1, prefixListId: 'pl-63a5400a' },
+  ])]);
+  assert.equal(admittingRule(v6, endpoint, '10.0.1.7', 443), undefined);
+  assert.equal(admittingRule(v6, endpoint, '::ffff:10.0.1.7', 443), undefined);
 });
 
 const source: DnsRecordSource = {

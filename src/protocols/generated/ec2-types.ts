@@ -80,12 +80,14 @@ export interface BlockPublicAccessStates {
   "InternetGatewayBlockMode"?: BlockPublicAccessMode;
 }
 export type BooleanShape = boolean;
+export type CarrierGatewayId = string;
 export type CoipPoolId = string;
 export interface ConnectionTrackingConfiguration {
   "TcpEstablishedTimeout"?: Integer;
   "UdpStreamTimeout"?: Integer;
   "UdpTimeout"?: Integer;
 }
+export type CoreNetworkArn = string;
 export interface CreateSecurityGroupRequest {
   "Description": StringShape;
   "GroupName": StringShape;
@@ -202,6 +204,29 @@ export interface DescribeAvailabilityZonesRequest {
 export interface DescribeAvailabilityZonesResult {
   "AvailabilityZones"?: AvailabilityZoneList;
 }
+export interface DescribeManagedPrefixListsRequest {
+  "DryRun"?: BooleanShape;
+  "Filters"?: FilterList;
+  "MaxResults"?: PrefixListMaxResults;
+  "NextToken"?: NextToken;
+  "PrefixListIds"?: ValueStringList;
+}
+export interface DescribeManagedPrefixListsResult {
+  "NextToken"?: NextToken;
+  "PrefixLists"?: ManagedPrefixListSet;
+}
+export type DescribeNetworkAclsMaxResults = number;
+export interface DescribeNetworkAclsRequest {
+  "NextToken"?: StringShape;
+  "MaxResults"?: DescribeNetworkAclsMaxResults;
+  "DryRun"?: BooleanShape;
+  "NetworkAclIds"?: NetworkAclIdStringList;
+  "Filters"?: FilterList;
+}
+export interface DescribeNetworkAclsResult {
+  "NetworkAcls"?: NetworkAclList;
+  "NextToken"?: StringShape;
+}
 export type DescribeNetworkInterfacesMaxResults = number;
 export interface DescribeNetworkInterfacesRequest {
   "NextToken"?: StringShape;
@@ -213,6 +238,41 @@ export interface DescribeNetworkInterfacesRequest {
 }
 export interface DescribeNetworkInterfacesResult {
   "NetworkInterfaces"?: NetworkInterfaceList;
+  "NextToken"?: StringShape;
+}
+export interface DescribePrefixListsRequest {
+  "DryRun"?: BooleanShape;
+  "Filters"?: FilterList;
+  "MaxResults"?: Integer;
+  "NextToken"?: StringShape;
+  "PrefixListIds"?: PrefixListResourceIdStringList;
+}
+export interface DescribePrefixListsResult {
+  "NextToken"?: StringShape;
+  "PrefixLists"?: PrefixListSet;
+}
+export type DescribeRouteTablesMaxResults = number;
+export interface DescribeRouteTablesRequest {
+  "NextToken"?: StringShape;
+  "MaxResults"?: DescribeRouteTablesMaxResults;
+  "DryRun"?: BooleanShape;
+  "RouteTableIds"?: RouteTableIdStringList;
+  "Filters"?: FilterList;
+}
+export interface DescribeRouteTablesResult {
+  "RouteTables"?: RouteTableList;
+  "NextToken"?: StringShape;
+}
+export type DescribeSecurityGroupRulesMaxResults = number;
+export interface DescribeSecurityGroupRulesRequest {
+  "Filters"?: FilterList;
+  "SecurityGroupRuleIds"?: SecurityGroupRuleIdList;
+  "DryRun"?: BooleanShape;
+  "NextToken"?: StringShape;
+  "MaxResults"?: DescribeSecurityGroupRulesMaxResults;
+}
+export interface DescribeSecurityGroupRulesResult {
+  "SecurityGroupRules"?: SecurityGroupRuleList;
   "NextToken"?: StringShape;
 }
 export type DescribeSecurityGroupsMaxResults = number;
@@ -330,6 +390,10 @@ export type GroupIdentifierList = GroupIdentifier[];
 export type GroupIdentifierSet = SecurityGroupIdentifier[];
 export type GroupNameStringList = SecurityGroupName[];
 export type HostnameType = "ip-name" | "resource-name";
+export interface IcmpTypeCode {
+  "Code"?: Integer;
+  "Type"?: Integer;
+}
 export type Integer = number;
 export type IpAddressType = "ipv4" | "dualstack" | "ipv6";
 export interface IpPermission {
@@ -368,7 +432,31 @@ export interface LastError {
   "Message"?: StringShape;
   "Code"?: StringShape;
 }
+export type Long = number;
+export interface ManagedPrefixList {
+  "PrefixListId"?: PrefixListResourceId;
+  "AddressFamily"?: StringShape;
+  "State"?: PrefixListState;
+  "StateMessage"?: StringShape;
+  "PrefixListArn"?: ResourceArn;
+  "PrefixListName"?: StringShape;
+  "MaxEntries"?: Integer;
+  "Version"?: Long;
+  "Tags"?: TagList;
+  "OwnerId"?: StringShape;
+  "IpamPrefixListResolverTargetId"?: StringShape;
+  "IpamPrefixListResolverSyncEnabled"?: BooleanShape;
+}
+export type ManagedPrefixListSet = ManagedPrefixList[];
 export type MillisecondDateTime = number;
+export interface ModifySecurityGroupRulesRequest {
+  "GroupId": SecurityGroupId;
+  "SecurityGroupRules": SecurityGroupRuleUpdateList;
+  "DryRun"?: BooleanShape;
+}
+export interface ModifySecurityGroupRulesResult {
+  "Return"?: BooleanShape;
+}
 export interface ModifyVpcAttributeRequest {
   "EnableDnsHostnames"?: AttributeBooleanValue;
   "EnableDnsSupport"?: AttributeBooleanValue;
@@ -395,6 +483,35 @@ export interface ModifyVpcEndpointResult {
   "Return"?: BooleanShape;
 }
 export type NetmaskLength = number;
+export interface NetworkAcl {
+  "Associations"?: NetworkAclAssociationList;
+  "Entries"?: NetworkAclEntryList;
+  "IsDefault"?: BooleanShape;
+  "NetworkAclId"?: StringShape;
+  "Tags"?: TagList;
+  "VpcId"?: StringShape;
+  "OwnerId"?: StringShape;
+}
+export interface NetworkAclAssociation {
+  "NetworkAclAssociationId"?: StringShape;
+  "NetworkAclId"?: StringShape;
+  "SubnetId"?: StringShape;
+}
+export type NetworkAclAssociationList = NetworkAclAssociation[];
+export interface NetworkAclEntry {
+  "CidrBlock"?: StringShape;
+  "Egress"?: BooleanShape;
+  "IcmpTypeCode"?: IcmpTypeCode;
+  "Ipv6CidrBlock"?: StringShape;
+  "PortRange"?: PortRange;
+  "Protocol"?: StringShape;
+  "RuleAction"?: RuleAction;
+  "RuleNumber"?: Integer;
+}
+export type NetworkAclEntryList = NetworkAclEntry[];
+export type NetworkAclId = string;
+export type NetworkAclIdStringList = NetworkAclId[];
+export type NetworkAclList = NetworkAcl[];
 export interface NetworkInterface {
   "Association"?: NetworkInterfaceAssociation;
   "Attachment"?: NetworkInterfaceAttachment;
@@ -468,18 +585,33 @@ export interface NetworkInterfacePrivateIpAddress {
 export type NetworkInterfacePrivateIpAddressList = NetworkInterfacePrivateIpAddress[];
 export type NetworkInterfaceStatus = "available" | "associated" | "attaching" | "in-use" | "detaching";
 export type NetworkInterfaceType = "interface" | "natGateway" | "efa" | "efa-only" | "trunk" | "load_balancer" | "network_load_balancer" | "vpc_endpoint" | "branch" | "transit_gateway" | "lambda" | "quicksight" | "global_accelerator_managed" | "api_gateway_managed" | "gateway_load_balancer" | "gateway_load_balancer_endpoint" | "iot_rules_managed" | "aws_codestar_connections_managed";
+export type NextToken = string;
+export type OdbNetworkArn = string;
 export interface OperatorResponse {
   "Managed"?: BooleanShape;
   "Principal"?: StringShape;
   "HiddenByDefault"?: BooleanShape;
 }
 export type PayerResponsibility = "ServiceOwner";
+export interface PortRange {
+  "From"?: Integer;
+  "To"?: Integer;
+}
+export interface PrefixList {
+  "Cidrs"?: ValueStringList;
+  "PrefixListId"?: StringShape;
+  "PrefixListName"?: StringShape;
+}
 export interface PrefixListId {
   "Description"?: StringShape;
   "PrefixListId"?: StringShape;
 }
 export type PrefixListIdList = PrefixListId[];
+export type PrefixListMaxResults = number;
 export type PrefixListResourceId = string;
+export type PrefixListResourceIdStringList = PrefixListResourceId[];
+export type PrefixListSet = PrefixList[];
+export type PrefixListState = "create-in-progress" | "create-complete" | "create-failed" | "modify-in-progress" | "modify-complete" | "modify-failed" | "restore-in-progress" | "restore-complete" | "restore-failed" | "delete-in-progress" | "delete-complete" | "delete-failed";
 export interface PrivateDnsDetails {
   "PrivateDnsName"?: StringShape;
 }
@@ -490,6 +622,10 @@ export interface PrivateDnsNameOptionsOnLaunch {
   "EnableResourceNameDnsAAAARecord"?: BooleanShape;
 }
 export type PrivateDnsSpecifiedDomainSet = StringShape[];
+export interface PropagatingVgw {
+  "GatewayId"?: StringShape;
+}
+export type PropagatingVgwList = PropagatingVgw[];
 export interface PublicIpDnsNameOptions {
   "DnsHostnameType"?: StringShape;
   "PublicIpv4DnsName"?: StringShape;
@@ -503,6 +639,7 @@ export interface ReferencedSecurityGroup {
   "VpcId"?: StringShape;
   "VpcPeeringConnectionId"?: StringShape;
 }
+export type ResourceArn = string;
 export type ResourceConfigurationArn = string;
 export type ResourceIdList = TaggableResourceId[];
 export type ResourceType = "capacity-reservation" | "client-vpn-endpoint" | "customer-gateway" | "carrier-gateway" | "coip-pool" | "declarative-policies-report" | "dedicated-host" | "dhcp-options" | "egress-only-internet-gateway" | "elastic-ip" | "elastic-gpu" | "export-image-task" | "export-instance-task" | "fleet" | "fpga-image" | "host-reservation" | "image" | "image-usage-report" | "import-image-task" | "import-snapshot-task" | "instance" | "instance-event-window" | "internet-gateway" | "ipam" | "ipam-pool" | "ipam-scope" | "ipv4pool-ec2" | "ipv6pool-ec2" | "key-pair" | "launch-template" | "local-gateway" | "local-gateway-route-table" | "local-gateway-virtual-interface" | "local-gateway-virtual-interface-group" | "local-gateway-route-table-vpc-association" | "local-gateway-route-table-virtual-interface-group-association" | "natgateway" | "network-acl" | "network-interface" | "network-insights-analysis" | "network-insights-path" | "network-insights-access-scope" | "network-insights-access-scope-analysis" | "outpost-lag" | "placement-group" | "prefix-list" | "replace-root-volume-task" | "reserved-instances" | "route-table" | "security-group" | "security-group-rule" | "service-link-virtual-interface" | "snapshot" | "spot-fleet-request" | "spot-instances-request" | "subnet" | "subnet-cidr-reservation" | "traffic-mirror-filter" | "traffic-mirror-session" | "traffic-mirror-target" | "transit-gateway" | "transit-gateway-attachment" | "transit-gateway-connect-peer" | "transit-gateway-multicast-domain" | "transit-gateway-policy-table" | "transit-gateway-metering-policy" | "transit-gateway-route-table" | "transit-gateway-route-table-announcement" | "volume" | "vpc" | "vpc-endpoint" | "vpc-endpoint-connection" | "vpc-endpoint-service" | "vpc-endpoint-service-permission" | "vpc-peering-connection" | "vpn-connection" | "vpn-gateway" | "vpc-flow-log" | "capacity-reservation-fleet" | "traffic-mirror-filter-rule" | "vpc-endpoint-connection-device-type" | "verified-access-instance" | "verified-access-group" | "verified-access-endpoint" | "verified-access-policy" | "verified-access-trust-provider" | "vpn-connection-device-type" | "vpc-block-public-access-exclusion" | "vpc-encryption-control" | "route-server" | "route-server-endpoint" | "route-server-peer" | "ipam-resource-discovery" | "ipam-resource-discovery-association" | "instance-connect-endpoint" | "verified-access-endpoint-target" | "ipam-external-resource-verification-token" | "capacity-block" | "mac-modification-task" | "ipam-prefix-list-resolver" | "ipam-policy" | "ipam-prefix-list-resolver-target" | "secondary-interface" | "secondary-network" | "secondary-subnet" | "capacity-manager-data-export" | "vpn-concentrator" | "ipam-pool-allocation";
@@ -555,7 +692,57 @@ export interface RevokedSecurityGroupRule {
   "Description"?: StringShape;
 }
 export type RevokedSecurityGroupRuleList = RevokedSecurityGroupRule[];
+export interface Route {
+  "DestinationCidrBlock"?: StringShape;
+  "DestinationIpv6CidrBlock"?: StringShape;
+  "DestinationPrefixListId"?: StringShape;
+  "EgressOnlyInternetGatewayId"?: StringShape;
+  "GatewayId"?: StringShape;
+  "InstanceId"?: StringShape;
+  "InstanceOwnerId"?: StringShape;
+  "NatGatewayId"?: StringShape;
+  "TransitGatewayId"?: StringShape;
+  "LocalGatewayId"?: StringShape;
+  "CarrierGatewayId"?: CarrierGatewayId;
+  "NetworkInterfaceId"?: StringShape;
+  "Origin"?: RouteOrigin;
+  "State"?: RouteState;
+  "VpcPeeringConnectionId"?: StringShape;
+  "CoreNetworkArn"?: CoreNetworkArn;
+  "OdbNetworkArn"?: OdbNetworkArn;
+  "IpAddress"?: StringShape;
+}
+export type RouteList = Route[];
+export type RouteOrigin = "CreateRouteTable" | "CreateRoute" | "EnableVgwRoutePropagation" | "Advertisement";
+export type RouteState = "active" | "blackhole" | "filtered";
+export interface RouteTable {
+  "Associations"?: RouteTableAssociationList;
+  "PropagatingVgws"?: PropagatingVgwList;
+  "RouteTableId"?: StringShape;
+  "Routes"?: RouteList;
+  "Tags"?: TagList;
+  "VpcId"?: StringShape;
+  "OwnerId"?: StringShape;
+}
+export interface RouteTableAssociation {
+  "Main"?: BooleanShape;
+  "RouteTableAssociationId"?: StringShape;
+  "RouteTableId"?: StringShape;
+  "SubnetId"?: StringShape;
+  "GatewayId"?: StringShape;
+  "PublicIpv4Pool"?: StringShape;
+  "AssociationState"?: RouteTableAssociationState;
+}
+export type RouteTableAssociationList = RouteTableAssociation[];
+export interface RouteTableAssociationState {
+  "State"?: RouteTableAssociationStateCode;
+  "StatusMessage"?: StringShape;
+}
+export type RouteTableAssociationStateCode = "associating" | "associated" | "disassociating" | "disassociated" | "failed";
 export type RouteTableId = string;
+export type RouteTableIdStringList = RouteTableId[];
+export type RouteTableList = RouteTable[];
+export type RuleAction = "allow" | "deny";
 export interface SecurityGroup {
   "GroupId"?: StringShape;
   "IpPermissionsEgress"?: IpPermissionList;
@@ -590,9 +777,29 @@ export interface SecurityGroupRule {
   "Tags"?: TagList;
   "SecurityGroupRuleArn"?: StringShape;
 }
+export interface SecurityGroupRuleDescription {
+  "SecurityGroupRuleId"?: StringShape;
+  "Description"?: StringShape;
+}
+export type SecurityGroupRuleDescriptionList = SecurityGroupRuleDescription[];
 export type SecurityGroupRuleId = string;
 export type SecurityGroupRuleIdList = StringShape[];
 export type SecurityGroupRuleList = SecurityGroupRule[];
+export interface SecurityGroupRuleRequest {
+  "IpProtocol"?: StringShape;
+  "FromPort"?: Integer;
+  "ToPort"?: Integer;
+  "CidrIpv4"?: StringShape;
+  "CidrIpv6"?: StringShape;
+  "PrefixListId"?: PrefixListResourceId;
+  "ReferencedGroupId"?: SecurityGroupId;
+  "Description"?: StringShape;
+}
+export interface SecurityGroupRuleUpdate {
+  "SecurityGroupRuleId": SecurityGroupRuleId;
+  "SecurityGroupRule"?: SecurityGroupRuleRequest;
+}
+export type SecurityGroupRuleUpdateList = SecurityGroupRuleUpdate[];
 export type ServiceConnectivityType = "ipv4" | "ipv6";
 export interface ServiceDetail {
   "ServiceName"?: StringShape;
@@ -705,6 +912,26 @@ export interface UnsuccessfulItemError {
   "Message"?: StringShape;
 }
 export type UnsuccessfulItemSet = UnsuccessfulItem[];
+export interface UpdateSecurityGroupRuleDescriptionsEgressRequest {
+  "DryRun"?: BooleanShape;
+  "GroupId"?: SecurityGroupId;
+  "GroupName"?: SecurityGroupName;
+  "IpPermissions"?: IpPermissionList;
+  "SecurityGroupRuleDescriptions"?: SecurityGroupRuleDescriptionList;
+}
+export interface UpdateSecurityGroupRuleDescriptionsEgressResult {
+  "Return"?: BooleanShape;
+}
+export interface UpdateSecurityGroupRuleDescriptionsIngressRequest {
+  "DryRun"?: BooleanShape;
+  "GroupId"?: SecurityGroupId;
+  "GroupName"?: SecurityGroupName;
+  "IpPermissions"?: IpPermissionList;
+  "SecurityGroupRuleDescriptions"?: SecurityGroupRuleDescriptionList;
+}
+export interface UpdateSecurityGroupRuleDescriptionsIngressResult {
+  "Return"?: BooleanShape;
+}
 export interface UserIdGroupPair {
   "Description"?: StringShape;
   "UserId"?: StringShape;
@@ -832,4 +1059,4 @@ export type VpcState = "pending" | "available";
 export type ZoneIdStringList = StringShape[];
 export type ZoneNameStringList = StringShape[];
 
-export type ec2OperationName = "AuthorizeSecurityGroupEgress" | "AuthorizeSecurityGroupIngress" | "CreateSecurityGroup" | "CreateSubnet" | "CreateTags" | "CreateVpc" | "CreateVpcEndpoint" | "DeleteSecurityGroup" | "DeleteSubnet" | "DeleteTags" | "DeleteVpc" | "DeleteVpcEndpoints" | "DescribeAvailabilityZones" | "DescribeNetworkInterfaces" | "DescribeSecurityGroups" | "DescribeSubnets" | "DescribeTags" | "DescribeVpcAttribute" | "DescribeVpcEndpointServices" | "DescribeVpcEndpoints" | "DescribeVpcs" | "ModifyVpcAttribute" | "ModifyVpcEndpoint" | "RevokeSecurityGroupEgress" | "RevokeSecurityGroupIngress";
+export type ec2OperationName = "AuthorizeSecurityGroupEgress" | "AuthorizeSecurityGroupIngress" | "CreateSecurityGroup" | "CreateSubnet" | "CreateTags" | "CreateVpc" | "CreateVpcEndpoint" | "DeleteSecurityGroup" | "DeleteSubnet" | "DeleteTags" | "DeleteVpc" | "DeleteVpcEndpoints" | "DescribeAvailabilityZones" | "DescribeManagedPrefixLists" | "DescribeNetworkAcls" | "DescribeNetworkInterfaces" | "DescribePrefixLists" | "DescribeRouteTables" | "DescribeSecurityGroupRules" | "DescribeSecurityGroups" | "DescribeSubnets" | "DescribeTags" | "DescribeVpcAttribute" | "DescribeVpcEndpointServices" | "DescribeVpcEndpoints" | "DescribeVpcs" | "ModifySecurityGroupRules" | "ModifyVpcAttribute" | "ModifyVpcEndpoint" | "RevokeSecurityGroupEgress" | "RevokeSecurityGroupIngress" | "UpdateSecurityGroupRuleDescriptionsEgress" | "UpdateSecurityGroupRuleDescriptionsIngress";

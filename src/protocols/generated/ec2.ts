@@ -146,6 +146,26 @@ export const ec2Model: ServiceModel = withoutPrototypes({
    "name": "DescribeAvailabilityZones",
    "output": "DescribeAvailabilityZonesResult"
   },
+  "DescribeManagedPrefixLists": {
+   "errors": [],
+   "http": {
+    "method": "POST",
+    "requestUri": "/"
+   },
+   "input": "DescribeManagedPrefixListsRequest",
+   "name": "DescribeManagedPrefixLists",
+   "output": "DescribeManagedPrefixListsResult"
+  },
+  "DescribeNetworkAcls": {
+   "errors": [],
+   "http": {
+    "method": "POST",
+    "requestUri": "/"
+   },
+   "input": "DescribeNetworkAclsRequest",
+   "name": "DescribeNetworkAcls",
+   "output": "DescribeNetworkAclsResult"
+  },
   "DescribeNetworkInterfaces": {
    "errors": [],
    "http": {
@@ -155,6 +175,36 @@ export const ec2Model: ServiceModel = withoutPrototypes({
    "input": "DescribeNetworkInterfacesRequest",
    "name": "DescribeNetworkInterfaces",
    "output": "DescribeNetworkInterfacesResult"
+  },
+  "DescribePrefixLists": {
+   "errors": [],
+   "http": {
+    "method": "POST",
+    "requestUri": "/"
+   },
+   "input": "DescribePrefixListsRequest",
+   "name": "DescribePrefixLists",
+   "output": "DescribePrefixListsResult"
+  },
+  "DescribeRouteTables": {
+   "errors": [],
+   "http": {
+    "method": "POST",
+    "requestUri": "/"
+   },
+   "input": "DescribeRouteTablesRequest",
+   "name": "DescribeRouteTables",
+   "output": "DescribeRouteTablesResult"
+  },
+  "DescribeSecurityGroupRules": {
+   "errors": [],
+   "http": {
+    "method": "POST",
+    "requestUri": "/"
+   },
+   "input": "DescribeSecurityGroupRulesRequest",
+   "name": "DescribeSecurityGroupRules",
+   "output": "DescribeSecurityGroupRulesResult"
   },
   "DescribeSecurityGroups": {
    "errors": [],
@@ -226,6 +276,16 @@ export const ec2Model: ServiceModel = withoutPrototypes({
    "name": "DescribeVpcs",
    "output": "DescribeVpcsResult"
   },
+  "ModifySecurityGroupRules": {
+   "errors": [],
+   "http": {
+    "method": "POST",
+    "requestUri": "/"
+   },
+   "input": "ModifySecurityGroupRulesRequest",
+   "name": "ModifySecurityGroupRules",
+   "output": "ModifySecurityGroupRulesResult"
+  },
   "ModifyVpcAttribute": {
    "errors": [],
    "http": {
@@ -264,6 +324,26 @@ export const ec2Model: ServiceModel = withoutPrototypes({
    "input": "RevokeSecurityGroupIngressRequest",
    "name": "RevokeSecurityGroupIngress",
    "output": "RevokeSecurityGroupIngressResult"
+  },
+  "UpdateSecurityGroupRuleDescriptionsEgress": {
+   "errors": [],
+   "http": {
+    "method": "POST",
+    "requestUri": "/"
+   },
+   "input": "UpdateSecurityGroupRuleDescriptionsEgressRequest",
+   "name": "UpdateSecurityGroupRuleDescriptionsEgress",
+   "output": "UpdateSecurityGroupRuleDescriptionsEgressResult"
+  },
+  "UpdateSecurityGroupRuleDescriptionsIngress": {
+   "errors": [],
+   "http": {
+    "method": "POST",
+    "requestUri": "/"
+   },
+   "input": "UpdateSecurityGroupRuleDescriptionsIngressRequest",
+   "name": "UpdateSecurityGroupRuleDescriptionsIngress",
+   "output": "UpdateSecurityGroupRuleDescriptionsIngressResult"
   }
  },
  "shapes": {
@@ -582,6 +662,9 @@ export const ec2Model: ServiceModel = withoutPrototypes({
   "Boolean": {
    "type": "boolean"
   },
+  "CarrierGatewayId": {
+   "type": "string"
+  },
   "CoipPoolId": {
    "type": "string"
   },
@@ -601,6 +684,9 @@ export const ec2Model: ServiceModel = withoutPrototypes({
     }
    },
    "type": "structure"
+  },
+  "CoreNetworkArn": {
+   "type": "string"
   },
   "CreateSecurityGroupRequest": {
    "members": {
@@ -997,6 +1083,82 @@ export const ec2Model: ServiceModel = withoutPrototypes({
    },
    "type": "structure"
   },
+  "DescribeManagedPrefixListsRequest": {
+   "members": {
+    "DryRun": {
+     "shape": "Boolean"
+    },
+    "Filters": {
+     "locationName": "Filter",
+     "shape": "FilterList"
+    },
+    "MaxResults": {
+     "shape": "PrefixListMaxResults"
+    },
+    "NextToken": {
+     "shape": "NextToken"
+    },
+    "PrefixListIds": {
+     "locationName": "PrefixListId",
+     "shape": "ValueStringList"
+    }
+   },
+   "type": "structure"
+  },
+  "DescribeManagedPrefixListsResult": {
+   "members": {
+    "NextToken": {
+     "locationName": "nextToken",
+     "shape": "NextToken"
+    },
+    "PrefixLists": {
+     "locationName": "prefixListSet",
+     "shape": "ManagedPrefixListSet"
+    }
+   },
+   "type": "structure"
+  },
+  "DescribeNetworkAclsMaxResults": {
+   "max": 1000,
+   "min": 5,
+   "type": "integer"
+  },
+  "DescribeNetworkAclsRequest": {
+   "members": {
+    "DryRun": {
+     "locationName": "dryRun",
+     "shape": "Boolean"
+    },
+    "Filters": {
+     "locationName": "Filter",
+     "shape": "FilterList"
+    },
+    "MaxResults": {
+     "shape": "DescribeNetworkAclsMaxResults"
+    },
+    "NetworkAclIds": {
+     "locationName": "NetworkAclId",
+     "shape": "NetworkAclIdStringList"
+    },
+    "NextToken": {
+     "shape": "String"
+    }
+   },
+   "type": "structure"
+  },
+  "DescribeNetworkAclsResult": {
+   "members": {
+    "NetworkAcls": {
+     "locationName": "networkAclSet",
+     "shape": "NetworkAclList"
+    },
+    "NextToken": {
+     "locationName": "nextToken",
+     "shape": "String"
+    }
+   },
+   "type": "structure"
+  },
   "DescribeNetworkInterfacesMaxResults": {
    "max": 1000,
    "min": 5,
@@ -1037,6 +1199,122 @@ export const ec2Model: ServiceModel = withoutPrototypes({
     "NextToken": {
      "locationName": "nextToken",
      "shape": "String"
+    }
+   },
+   "type": "structure"
+  },
+  "DescribePrefixListsRequest": {
+   "members": {
+    "DryRun": {
+     "shape": "Boolean"
+    },
+    "Filters": {
+     "locationName": "Filter",
+     "shape": "FilterList"
+    },
+    "MaxResults": {
+     "shape": "Integer"
+    },
+    "NextToken": {
+     "shape": "String"
+    },
+    "PrefixListIds": {
+     "locationName": "PrefixListId",
+     "shape": "PrefixListResourceIdStringList"
+    }
+   },
+   "type": "structure"
+  },
+  "DescribePrefixListsResult": {
+   "members": {
+    "NextToken": {
+     "locationName": "nextToken",
+     "shape": "String"
+    },
+    "PrefixLists": {
+     "locationName": "prefixListSet",
+     "shape": "PrefixListSet"
+    }
+   },
+   "type": "structure"
+  },
+  "DescribeRouteTablesMaxResults": {
+   "max": 100,
+   "min": 5,
+   "type": "integer"
+  },
+  "DescribeRouteTablesRequest": {
+   "members": {
+    "DryRun": {
+     "locationName": "dryRun",
+     "shape": "Boolean"
+    },
+    "Filters": {
+     "locationName": "Filter",
+     "shape": "FilterList"
+    },
+    "MaxResults": {
+     "shape": "DescribeRouteTablesMaxResults"
+    },
+    "NextToken": {
+     "shape": "String"
+    },
+    "RouteTableIds": {
+     "locationName": "RouteTableId",
+     "shape": "RouteTableIdStringList"
+    }
+   },
+   "type": "structure"
+  },
+  "DescribeRouteTablesResult": {
+   "members": {
+    "NextToken": {
+     "locationName": "nextToken",
+     "shape": "String"
+    },
+    "RouteTables": {
+     "locationName": "routeTableSet",
+     "shape": "RouteTableList"
+    }
+   },
+   "type": "structure"
+  },
+  "DescribeSecurityGroupRulesMaxResults": {
+   "max": 1000,
+   "min": 5,
+   "type": "integer"
+  },
+  "DescribeSecurityGroupRulesRequest": {
+   "members": {
+    "DryRun": {
+     "shape": "Boolean"
+    },
+    "Filters": {
+     "locationName": "Filter",
+     "shape": "FilterList"
+    },
+    "MaxResults": {
+     "shape": "DescribeSecurityGroupRulesMaxResults"
+    },
+    "NextToken": {
+     "shape": "String"
+    },
+    "SecurityGroupRuleIds": {
+     "locationName": "SecurityGroupRuleId",
+     "shape": "SecurityGroupRuleIdList"
+    }
+   },
+   "type": "structure"
+  },
+  "DescribeSecurityGroupRulesResult": {
+   "members": {
+    "NextToken": {
+     "locationName": "nextToken",
+     "shape": "String"
+    },
+    "SecurityGroupRules": {
+     "locationName": "securityGroupRuleSet",
+     "shape": "SecurityGroupRuleList"
     }
    },
    "type": "structure"
@@ -1463,6 +1741,19 @@ export const ec2Model: ServiceModel = withoutPrototypes({
    ],
    "type": "string"
   },
+  "IcmpTypeCode": {
+   "members": {
+    "Code": {
+     "locationName": "code",
+     "shape": "Integer"
+    },
+    "Type": {
+     "locationName": "type",
+     "shape": "Integer"
+    }
+   },
+   "type": "structure"
+  },
   "Integer": {
    "type": "integer"
   },
@@ -1620,8 +1911,99 @@ export const ec2Model: ServiceModel = withoutPrototypes({
    },
    "type": "structure"
   },
+  "Long": {
+   "type": "long"
+  },
+  "ManagedPrefixList": {
+   "members": {
+    "AddressFamily": {
+     "locationName": "addressFamily",
+     "shape": "String"
+    },
+    "IpamPrefixListResolverSyncEnabled": {
+     "locationName": "ipamPrefixListResolverSyncEnabled",
+     "shape": "Boolean"
+    },
+    "IpamPrefixListResolverTargetId": {
+     "locationName": "ipamPrefixListResolverTargetId",
+     "shape": "String"
+    },
+    "MaxEntries": {
+     "locationName": "maxEntries",
+     "shape": "Integer"
+    },
+    "OwnerId": {
+     "locationName": "ownerId",
+     "shape": "String"
+    },
+    "PrefixListArn": {
+     "locationName": "prefixListArn",
+     "shape": "ResourceArn"
+    },
+    "PrefixListId": {
+     "locationName": "prefixListId",
+     "shape": "PrefixListResourceId"
+    },
+    "PrefixListName": {
+     "locationName": "prefixListName",
+     "shape": "String"
+    },
+    "State": {
+     "locationName": "state",
+     "shape": "PrefixListState"
+    },
+    "StateMessage": {
+     "locationName": "stateMessage",
+     "shape": "String"
+    },
+    "Tags": {
+     "locationName": "tagSet",
+     "shape": "TagList"
+    },
+    "Version": {
+     "locationName": "version",
+     "shape": "Long"
+    }
+   },
+   "type": "structure"
+  },
+  "ManagedPrefixListSet": {
+   "member": {
+    "locationName": "item",
+    "shape": "ManagedPrefixList"
+   },
+   "type": "list"
+  },
   "MillisecondDateTime": {
    "type": "timestamp"
+  },
+  "ModifySecurityGroupRulesRequest": {
+   "members": {
+    "DryRun": {
+     "shape": "Boolean"
+    },
+    "GroupId": {
+     "shape": "SecurityGroupId"
+    },
+    "SecurityGroupRules": {
+     "locationName": "SecurityGroupRule",
+     "shape": "SecurityGroupRuleUpdateList"
+    }
+   },
+   "required": [
+    "GroupId",
+    "SecurityGroupRules"
+   ],
+   "type": "structure"
+  },
+  "ModifySecurityGroupRulesResult": {
+   "members": {
+    "Return": {
+     "locationName": "return",
+     "shape": "Boolean"
+    }
+   },
+   "type": "structure"
   },
   "ModifyVpcAttributeRequest": {
    "members": {
@@ -1712,6 +2094,124 @@ export const ec2Model: ServiceModel = withoutPrototypes({
   },
   "NetmaskLength": {
    "type": "integer"
+  },
+  "NetworkAcl": {
+   "members": {
+    "Associations": {
+     "locationName": "associationSet",
+     "shape": "NetworkAclAssociationList"
+    },
+    "Entries": {
+     "locationName": "entrySet",
+     "shape": "NetworkAclEntryList"
+    },
+    "IsDefault": {
+     "locationName": "default",
+     "shape": "Boolean"
+    },
+    "NetworkAclId": {
+     "locationName": "networkAclId",
+     "shape": "String"
+    },
+    "OwnerId": {
+     "locationName": "ownerId",
+     "shape": "String"
+    },
+    "Tags": {
+     "locationName": "tagSet",
+     "shape": "TagList"
+    },
+    "VpcId": {
+     "locationName": "vpcId",
+     "shape": "String"
+    }
+   },
+   "type": "structure"
+  },
+  "NetworkAclAssociation": {
+   "members": {
+    "NetworkAclAssociationId": {
+     "locationName": "networkAclAssociationId",
+     "shape": "String"
+    },
+    "NetworkAclId": {
+     "locationName": "networkAclId",
+     "shape": "String"
+    },
+    "SubnetId": {
+     "locationName": "subnetId",
+     "shape": "String"
+    }
+   },
+   "type": "structure"
+  },
+  "NetworkAclAssociationList": {
+   "member": {
+    "locationName": "item",
+    "shape": "NetworkAclAssociation"
+   },
+   "type": "list"
+  },
+  "NetworkAclEntry": {
+   "members": {
+    "CidrBlock": {
+     "locationName": "cidrBlock",
+     "shape": "String"
+    },
+    "Egress": {
+     "locationName": "egress",
+     "shape": "Boolean"
+    },
+    "IcmpTypeCode": {
+     "locationName": "icmpTypeCode",
+     "shape": "IcmpTypeCode"
+    },
+    "Ipv6CidrBlock": {
+     "locationName": "ipv6CidrBlock",
+     "shape": "String"
+    },
+    "PortRange": {
+     "locationName": "portRange",
+     "shape": "PortRange"
+    },
+    "Protocol": {
+     "locationName": "protocol",
+     "shape": "String"
+    },
+    "RuleAction": {
+     "locationName": "ruleAction",
+     "shape": "RuleAction"
+    },
+    "RuleNumber": {
+     "locationName": "ruleNumber",
+     "shape": "Integer"
+    }
+   },
+   "type": "structure"
+  },
+  "NetworkAclEntryList": {
+   "member": {
+    "locationName": "item",
+    "shape": "NetworkAclEntry"
+   },
+   "type": "list"
+  },
+  "NetworkAclId": {
+   "type": "string"
+  },
+  "NetworkAclIdStringList": {
+   "member": {
+    "locationName": "item",
+    "shape": "NetworkAclId"
+   },
+   "type": "list"
+  },
+  "NetworkAclList": {
+   "member": {
+    "locationName": "item",
+    "shape": "NetworkAcl"
+   },
+   "type": "list"
   },
   "NetworkInterface": {
    "members": {
@@ -2026,6 +2526,12 @@ export const ec2Model: ServiceModel = withoutPrototypes({
    ],
    "type": "string"
   },
+  "NextToken": {
+   "type": "string"
+  },
+  "OdbNetworkArn": {
+   "type": "string"
+  },
   "OperatorResponse": {
    "members": {
     "HiddenByDefault": {
@@ -2049,6 +2555,36 @@ export const ec2Model: ServiceModel = withoutPrototypes({
    ],
    "type": "string"
   },
+  "PortRange": {
+   "members": {
+    "From": {
+     "locationName": "from",
+     "shape": "Integer"
+    },
+    "To": {
+     "locationName": "to",
+     "shape": "Integer"
+    }
+   },
+   "type": "structure"
+  },
+  "PrefixList": {
+   "members": {
+    "Cidrs": {
+     "locationName": "cidrSet",
+     "shape": "ValueStringList"
+    },
+    "PrefixListId": {
+     "locationName": "prefixListId",
+     "shape": "String"
+    },
+    "PrefixListName": {
+     "locationName": "prefixListName",
+     "shape": "String"
+    }
+   },
+   "type": "structure"
+  },
   "PrefixListId": {
    "members": {
     "Description": {
@@ -2069,7 +2605,43 @@ export const ec2Model: ServiceModel = withoutPrototypes({
    },
    "type": "list"
   },
+  "PrefixListMaxResults": {
+   "max": 100,
+   "min": 1,
+   "type": "integer"
+  },
   "PrefixListResourceId": {
+   "type": "string"
+  },
+  "PrefixListResourceIdStringList": {
+   "member": {
+    "locationName": "item",
+    "shape": "PrefixListResourceId"
+   },
+   "type": "list"
+  },
+  "PrefixListSet": {
+   "member": {
+    "locationName": "item",
+    "shape": "PrefixList"
+   },
+   "type": "list"
+  },
+  "PrefixListState": {
+   "enum": [
+    "create-in-progress",
+    "create-complete",
+    "create-failed",
+    "modify-in-progress",
+    "modify-complete",
+    "modify-failed",
+    "restore-in-progress",
+    "restore-complete",
+    "restore-failed",
+    "delete-in-progress",
+    "delete-complete",
+    "delete-failed"
+   ],
    "type": "string"
   },
   "PrivateDnsDetails": {
@@ -2112,6 +2684,22 @@ export const ec2Model: ServiceModel = withoutPrototypes({
     "shape": "String"
    },
    "min": 0,
+   "type": "list"
+  },
+  "PropagatingVgw": {
+   "members": {
+    "GatewayId": {
+     "locationName": "gatewayId",
+     "shape": "String"
+    }
+   },
+   "type": "structure"
+  },
+  "PropagatingVgwList": {
+   "member": {
+    "locationName": "item",
+    "shape": "PropagatingVgw"
+   },
    "type": "list"
   },
   "PublicIpDnsNameOptions": {
@@ -2159,6 +2747,11 @@ export const ec2Model: ServiceModel = withoutPrototypes({
     }
    },
    "type": "structure"
+  },
+  "ResourceArn": {
+   "max": 1283,
+   "min": 1,
+   "type": "string"
   },
   "ResourceConfigurationArn": {
    "type": "string"
@@ -2460,7 +3053,225 @@ export const ec2Model: ServiceModel = withoutPrototypes({
    },
    "type": "list"
   },
+  "Route": {
+   "members": {
+    "CarrierGatewayId": {
+     "locationName": "carrierGatewayId",
+     "shape": "CarrierGatewayId"
+    },
+    "CoreNetworkArn": {
+     "locationName": "coreNetworkArn",
+     "shape": "CoreNetworkArn"
+    },
+    "DestinationCidrBlock": {
+     "locationName": "destinationCidrBlock",
+     "shape": "String"
+    },
+    "DestinationIpv6CidrBlock": {
+     "locationName": "destinationIpv6CidrBlock",
+     "shape": "String"
+    },
+    "DestinationPrefixListId": {
+     "locationName": "destinationPrefixListId",
+     "shape": "String"
+    },
+    "EgressOnlyInternetGatewayId": {
+     "locationName": "egressOnlyInternetGatewayId",
+     "shape": "String"
+    },
+    "GatewayId": {
+     "locationName": "gatewayId",
+     "shape": "String"
+    },
+    "InstanceId": {
+     "locationName": "instanceId",
+     "shape": "String"
+    },
+    "InstanceOwnerId": {
+     "locationName": "instanceOwnerId",
+     "shape": "String"
+    },
+    "IpAddress": {
+     "locationName": "ipAddress",
+     "shape": "String"
+    },
+    "LocalGatewayId": {
+     "locationName": "localGatewayId",
+     "shape": "String"
+    },
+    "NatGatewayId": {
+     "locationName": "natGatewayId",
+     "shape": "String"
+    },
+    "NetworkInterfaceId": {
+     "locationName": "networkInterfaceId",
+     "shape": "String"
+    },
+    "OdbNetworkArn": {
+     "locationName": "odbNetworkArn",
+     "shape": "OdbNetworkArn"
+    },
+    "Origin": {
+     "locationName": "origin",
+     "shape": "RouteOrigin"
+    },
+    "State": {
+     "locationName": "state",
+     "shape": "RouteState"
+    },
+    "TransitGatewayId": {
+     "locationName": "transitGatewayId",
+     "shape": "String"
+    },
+    "VpcPeeringConnectionId": {
+     "locationName": "vpcPeeringConnectionId",
+     "shape": "String"
+    }
+   },
+   "type": "structure"
+  },
+  "RouteList": {
+   "member": {
+    "locationName": "item",
+    "shape": "Route"
+   },
+   "type": "list"
+  },
+  "RouteOrigin": {
+   "enum": [
+    "CreateRouteTable",
+    "CreateRoute",
+    "EnableVgwRoutePropagation",
+    "Advertisement"
+   ],
+   "type": "string"
+  },
+  "RouteState": {
+   "enum": [
+    "active",
+    "blackhole",
+    "filtered"
+   ],
+   "type": "string"
+  },
+  "RouteTable": {
+   "members": {
+    "Associations": {
+     "locationName": "associationSet",
+     "shape": "RouteTableAssociationList"
+    },
+    "OwnerId": {
+     "locationName": "ownerId",
+     "shape": "String"
+    },
+    "PropagatingVgws": {
+     "locationName": "propagatingVgwSet",
+     "shape": "PropagatingVgwList"
+    },
+    "RouteTableId": {
+     "locationName": "routeTableId",
+     "shape": "String"
+    },
+    "Routes": {
+     "locationName": "routeSet",
+     "shape": "RouteList"
+    },
+    "Tags": {
+     "locationName": "tagSet",
+     "shape": "TagList"
+    },
+    "VpcId": {
+     "locationName": "vpcId",
+     "shape": "String"
+    }
+   },
+   "type": "structure"
+  },
+  "RouteTableAssociation": {
+   "members": {
+    "AssociationState": {
+     "locationName": "associationState",
+     "shape": "RouteTableAssociationState"
+    },
+    "GatewayId": {
+     "locationName": "gatewayId",
+     "shape": "String"
+    },
+    "Main": {
+     "locationName": "main",
+     "shape": "Boolean"
+    },
+    "PublicIpv4Pool": {
+     "locationName": "publicIpv4Pool",
+     "shape": "String"
+    },
+    "RouteTableAssociationId": {
+     "locationName": "routeTableAssociationId",
+     "shape": "String"
+    },
+    "RouteTableId": {
+     "locationName": "routeTableId",
+     "shape": "String"
+    },
+    "SubnetId": {
+     "locationName": "subnetId",
+     "shape": "String"
+    }
+   },
+   "type": "structure"
+  },
+  "RouteTableAssociationList": {
+   "member": {
+    "locationName": "item",
+    "shape": "RouteTableAssociation"
+   },
+   "type": "list"
+  },
+  "RouteTableAssociationState": {
+   "members": {
+    "State": {
+     "locationName": "state",
+     "shape": "RouteTableAssociationStateCode"
+    },
+    "StatusMessage": {
+     "locationName": "statusMessage",
+     "shape": "String"
+    }
+   },
+   "type": "structure"
+  },
+  "RouteTableAssociationStateCode": {
+   "enum": [
+    "associating",
+    "associated",
+    "disassociating",
+    "disassociated",
+    "failed"
+   ],
+   "type": "string"
+  },
   "RouteTableId": {
+   "type": "string"
+  },
+  "RouteTableIdStringList": {
+   "member": {
+    "locationName": "item",
+    "shape": "RouteTableId"
+   },
+   "type": "list"
+  },
+  "RouteTableList": {
+   "member": {
+    "locationName": "item",
+    "shape": "RouteTable"
+   },
+   "type": "list"
+  },
+  "RuleAction": {
+   "enum": [
+    "allow",
+    "deny"
+   ],
    "type": "string"
   },
   "SecurityGroup": {
@@ -2591,6 +3402,24 @@ export const ec2Model: ServiceModel = withoutPrototypes({
    },
    "type": "structure"
   },
+  "SecurityGroupRuleDescription": {
+   "members": {
+    "Description": {
+     "shape": "String"
+    },
+    "SecurityGroupRuleId": {
+     "shape": "String"
+    }
+   },
+   "type": "structure"
+  },
+  "SecurityGroupRuleDescriptionList": {
+   "member": {
+    "locationName": "item",
+    "shape": "SecurityGroupRuleDescription"
+   },
+   "type": "list"
+  },
   "SecurityGroupRuleId": {
    "type": "string"
   },
@@ -2605,6 +3434,56 @@ export const ec2Model: ServiceModel = withoutPrototypes({
    "member": {
     "locationName": "item",
     "shape": "SecurityGroupRule"
+   },
+   "type": "list"
+  },
+  "SecurityGroupRuleRequest": {
+   "members": {
+    "CidrIpv4": {
+     "shape": "String"
+    },
+    "CidrIpv6": {
+     "shape": "String"
+    },
+    "Description": {
+     "shape": "String"
+    },
+    "FromPort": {
+     "shape": "Integer"
+    },
+    "IpProtocol": {
+     "shape": "String"
+    },
+    "PrefixListId": {
+     "shape": "PrefixListResourceId"
+    },
+    "ReferencedGroupId": {
+     "shape": "SecurityGroupId"
+    },
+    "ToPort": {
+     "shape": "Integer"
+    }
+   },
+   "type": "structure"
+  },
+  "SecurityGroupRuleUpdate": {
+   "members": {
+    "SecurityGroupRule": {
+     "shape": "SecurityGroupRuleRequest"
+    },
+    "SecurityGroupRuleId": {
+     "shape": "SecurityGroupRuleId"
+    }
+   },
+   "required": [
+    "SecurityGroupRuleId"
+   ],
+   "type": "structure"
+  },
+  "SecurityGroupRuleUpdateList": {
+   "member": {
+    "locationName": "item",
+    "shape": "SecurityGroupRuleUpdate"
    },
    "type": "list"
   },
@@ -3083,6 +3962,66 @@ export const ec2Model: ServiceModel = withoutPrototypes({
     "shape": "UnsuccessfulItem"
    },
    "type": "list"
+  },
+  "UpdateSecurityGroupRuleDescriptionsEgressRequest": {
+   "members": {
+    "DryRun": {
+     "shape": "Boolean"
+    },
+    "GroupId": {
+     "shape": "SecurityGroupId"
+    },
+    "GroupName": {
+     "shape": "SecurityGroupName"
+    },
+    "IpPermissions": {
+     "shape": "IpPermissionList"
+    },
+    "SecurityGroupRuleDescriptions": {
+     "locationName": "SecurityGroupRuleDescription",
+     "shape": "SecurityGroupRuleDescriptionList"
+    }
+   },
+   "type": "structure"
+  },
+  "UpdateSecurityGroupRuleDescriptionsEgressResult": {
+   "members": {
+    "Return": {
+     "locationName": "return",
+     "shape": "Boolean"
+    }
+   },
+   "type": "structure"
+  },
+  "UpdateSecurityGroupRuleDescriptionsIngressRequest": {
+   "members": {
+    "DryRun": {
+     "shape": "Boolean"
+    },
+    "GroupId": {
+     "shape": "SecurityGroupId"
+    },
+    "GroupName": {
+     "shape": "SecurityGroupName"
+    },
+    "IpPermissions": {
+     "shape": "IpPermissionList"
+    },
+    "SecurityGroupRuleDescriptions": {
+     "locationName": "SecurityGroupRuleDescription",
+     "shape": "SecurityGroupRuleDescriptionList"
+    }
+   },
+   "type": "structure"
+  },
+  "UpdateSecurityGroupRuleDescriptionsIngressResult": {
+   "members": {
+    "Return": {
+     "locationName": "return",
+     "shape": "Boolean"
+    }
+   },
+   "type": "structure"
   },
   "UserIdGroupPair": {
    "members": {

@@ -87,6 +87,13 @@ export interface GetUserRequest {
 export interface GetUserResponse {
   "User": User;
 }
+export interface Group {
+  "Path": pathType;
+  "GroupName": groupNameType;
+  "GroupId": idType;
+  "Arn": arnType;
+  "CreateDate": dateType;
+}
 export interface InvalidInputException {
   "message"?: invalidInputMessage;
 }
@@ -103,6 +110,16 @@ export interface ListAccessKeysResponse {
   "IsTruncated"?: booleanType;
   "Marker"?: responseMarkerType;
 }
+export interface ListGroupsForUserRequest {
+  "UserName": existingUserNameType;
+  "Marker"?: markerType;
+  "MaxItems"?: maxItemsType;
+}
+export interface ListGroupsForUserResponse {
+  "Groups": groupListType;
+  "IsTruncated"?: booleanType;
+  "Marker"?: responseMarkerType;
+}
 export interface ListUserPoliciesRequest {
   "UserName": existingUserNameType;
   "Marker"?: markerType;
@@ -110,6 +127,16 @@ export interface ListUserPoliciesRequest {
 }
 export interface ListUserPoliciesResponse {
   "PolicyNames": policyNameListType;
+  "IsTruncated"?: booleanType;
+  "Marker"?: responseMarkerType;
+}
+export interface ListUserTagsRequest {
+  "UserName": existingUserNameType;
+  "Marker"?: markerType;
+  "MaxItems"?: maxItemsType;
+}
+export interface ListUserTagsResponse {
+  "Tags": tagListType;
   "IsTruncated"?: booleanType;
   "Marker"?: responseMarkerType;
 }
@@ -150,6 +177,19 @@ export interface Tag {
   "Key": tagKeyType;
   "Value": tagValueType;
 }
+export interface TagUserRequest {
+  "UserName": existingUserNameType;
+  "Tags": tagListType;
+}
+export interface UntagUserRequest {
+  "UserName": existingUserNameType;
+  "TagKeys": tagKeyListType;
+}
+export interface UpdateAccessKeyRequest {
+  "UserName"?: existingUserNameType;
+  "AccessKeyId": accessKeyIdType;
+  "Status": statusType;
+}
 export interface UpdateLoginProfileRequest {
   "UserName": userNameType;
   "Password"?: passwordType;
@@ -176,6 +216,8 @@ export type deleteConflictMessage = string;
 export type entityAlreadyExistsMessage = string;
 export type entityTemporarilyUnmodifiableMessage = string;
 export type existingUserNameType = string;
+export type groupListType = Group[];
+export type groupNameType = string;
 export type idType = string;
 export type invalidInputMessage = string;
 export type limitExceededMessage = string;
@@ -193,10 +235,11 @@ export type policyNameType = string;
 export type responseMarkerType = string;
 export type serviceFailureExceptionMessage = string;
 export type statusType = "Active" | "Inactive" | "Expired";
+export type tagKeyListType = tagKeyType[];
 export type tagKeyType = string;
 export type tagListType = Tag[];
 export type tagValueType = string;
 export type userListType = User[];
 export type userNameType = string;
 
-export type iamOperationName = "CreateAccessKey" | "CreateLoginProfile" | "CreateUser" | "DeleteAccessKey" | "DeleteLoginProfile" | "DeleteUser" | "DeleteUserPolicy" | "GetLoginProfile" | "GetUser" | "GetUserPolicy" | "ListAccessKeys" | "ListUserPolicies" | "ListUsers" | "PutUserPolicy" | "UpdateLoginProfile";
+export type iamOperationName = "CreateAccessKey" | "CreateLoginProfile" | "CreateUser" | "DeleteAccessKey" | "DeleteLoginProfile" | "DeleteUser" | "DeleteUserPolicy" | "GetLoginProfile" | "GetUser" | "GetUserPolicy" | "ListAccessKeys" | "ListGroupsForUser" | "ListUserPolicies" | "ListUserTags" | "ListUsers" | "PutUserPolicy" | "TagUser" | "UntagUser" | "UpdateAccessKey" | "UpdateLoginProfile";

@@ -175,6 +175,19 @@ export const iamModel: ServiceModel = withoutPrototypes({
    "name": "ListAccessKeys",
    "output": "ListAccessKeysResponse"
   },
+  "ListGroupsForUser": {
+   "errors": [
+    "NoSuchEntityException",
+    "ServiceFailureException"
+   ],
+   "http": {
+    "method": "POST",
+    "requestUri": "/"
+   },
+   "input": "ListGroupsForUserRequest",
+   "name": "ListGroupsForUser",
+   "output": "ListGroupsForUserResponse"
+  },
   "ListUserPolicies": {
    "errors": [
     "NoSuchEntityException",
@@ -187,6 +200,19 @@ export const iamModel: ServiceModel = withoutPrototypes({
    "input": "ListUserPoliciesRequest",
    "name": "ListUserPolicies",
    "output": "ListUserPoliciesResponse"
+  },
+  "ListUserTags": {
+   "errors": [
+    "NoSuchEntityException",
+    "ServiceFailureException"
+   ],
+   "http": {
+    "method": "POST",
+    "requestUri": "/"
+   },
+   "input": "ListUserTagsRequest",
+   "name": "ListUserTags",
+   "output": "ListUserTagsResponse"
   },
   "ListUsers": {
    "errors": [
@@ -213,6 +239,48 @@ export const iamModel: ServiceModel = withoutPrototypes({
    },
    "input": "PutUserPolicyRequest",
    "name": "PutUserPolicy"
+  },
+  "TagUser": {
+   "errors": [
+    "NoSuchEntityException",
+    "LimitExceededException",
+    "InvalidInputException",
+    "ConcurrentModificationException",
+    "ServiceFailureException"
+   ],
+   "http": {
+    "method": "POST",
+    "requestUri": "/"
+   },
+   "input": "TagUserRequest",
+   "name": "TagUser"
+  },
+  "UntagUser": {
+   "errors": [
+    "NoSuchEntityException",
+    "ConcurrentModificationException",
+    "ServiceFailureException"
+   ],
+   "http": {
+    "method": "POST",
+    "requestUri": "/"
+   },
+   "input": "UntagUserRequest",
+   "name": "UntagUser"
+  },
+  "UpdateAccessKey": {
+   "errors": [
+    "NoSuchEntityException",
+    "LimitExceededException",
+    "ServiceFailureException",
+    "InvalidInputException"
+   ],
+   "http": {
+    "method": "POST",
+    "requestUri": "/"
+   },
+   "input": "UpdateAccessKeyRequest",
+   "name": "UpdateAccessKey"
   },
   "UpdateLoginProfile": {
    "errors": [
@@ -536,6 +604,33 @@ export const iamModel: ServiceModel = withoutPrototypes({
    ],
    "type": "structure"
   },
+  "Group": {
+   "members": {
+    "Arn": {
+     "shape": "arnType"
+    },
+    "CreateDate": {
+     "shape": "dateType"
+    },
+    "GroupId": {
+     "shape": "idType"
+    },
+    "GroupName": {
+     "shape": "groupNameType"
+    },
+    "Path": {
+     "shape": "pathType"
+    }
+   },
+   "required": [
+    "Path",
+    "GroupName",
+    "GroupId",
+    "Arn",
+    "CreateDate"
+   ],
+   "type": "structure"
+  },
   "InvalidInputException": {
    "error": {
     "code": "InvalidInput",
@@ -595,6 +690,40 @@ export const iamModel: ServiceModel = withoutPrototypes({
    ],
    "type": "structure"
   },
+  "ListGroupsForUserRequest": {
+   "members": {
+    "Marker": {
+     "shape": "markerType"
+    },
+    "MaxItems": {
+     "shape": "maxItemsType"
+    },
+    "UserName": {
+     "shape": "existingUserNameType"
+    }
+   },
+   "required": [
+    "UserName"
+   ],
+   "type": "structure"
+  },
+  "ListGroupsForUserResponse": {
+   "members": {
+    "Groups": {
+     "shape": "groupListType"
+    },
+    "IsTruncated": {
+     "shape": "booleanType"
+    },
+    "Marker": {
+     "shape": "responseMarkerType"
+    }
+   },
+   "required": [
+    "Groups"
+   ],
+   "type": "structure"
+  },
   "ListUserPoliciesRequest": {
    "members": {
     "Marker": {
@@ -626,6 +755,40 @@ export const iamModel: ServiceModel = withoutPrototypes({
    },
    "required": [
     "PolicyNames"
+   ],
+   "type": "structure"
+  },
+  "ListUserTagsRequest": {
+   "members": {
+    "Marker": {
+     "shape": "markerType"
+    },
+    "MaxItems": {
+     "shape": "maxItemsType"
+    },
+    "UserName": {
+     "shape": "existingUserNameType"
+    }
+   },
+   "required": [
+    "UserName"
+   ],
+   "type": "structure"
+  },
+  "ListUserTagsResponse": {
+   "members": {
+    "IsTruncated": {
+     "shape": "booleanType"
+    },
+    "Marker": {
+     "shape": "responseMarkerType"
+    },
+    "Tags": {
+     "shape": "tagListType"
+    }
+   },
+   "required": [
+    "Tags"
    ],
    "type": "structure"
   },
@@ -773,6 +936,54 @@ export const iamModel: ServiceModel = withoutPrototypes({
    ],
    "type": "structure"
   },
+  "TagUserRequest": {
+   "members": {
+    "Tags": {
+     "shape": "tagListType"
+    },
+    "UserName": {
+     "shape": "existingUserNameType"
+    }
+   },
+   "required": [
+    "UserName",
+    "Tags"
+   ],
+   "type": "structure"
+  },
+  "UntagUserRequest": {
+   "members": {
+    "TagKeys": {
+     "shape": "tagKeyListType"
+    },
+    "UserName": {
+     "shape": "existingUserNameType"
+    }
+   },
+   "required": [
+    "UserName",
+    "TagKeys"
+   ],
+   "type": "structure"
+  },
+  "UpdateAccessKeyRequest": {
+   "members": {
+    "AccessKeyId": {
+     "shape": "accessKeyIdType"
+    },
+    "Status": {
+     "shape": "statusType"
+    },
+    "UserName": {
+     "shape": "existingUserNameType"
+    }
+   },
+   "required": [
+    "AccessKeyId",
+    "Status"
+   ],
+   "type": "structure"
+  },
   "UpdateLoginProfileRequest": {
    "members": {
     "Password": {
@@ -871,6 +1082,18 @@ export const iamModel: ServiceModel = withoutPrototypes({
    "pattern": "[\\w+=,.@-]+",
    "type": "string"
   },
+  "groupListType": {
+   "member": {
+    "shape": "Group"
+   },
+   "type": "list"
+  },
+  "groupNameType": {
+   "max": 128,
+   "min": 1,
+   "pattern": "[\\w+=,.@-]+",
+   "type": "string"
+  },
   "idType": {
    "max": 128,
    "min": 16,
@@ -953,6 +1176,13 @@ export const iamModel: ServiceModel = withoutPrototypes({
     "Expired"
    ],
    "type": "string"
+  },
+  "tagKeyListType": {
+   "max": 50,
+   "member": {
+    "shape": "tagKeyType"
+   },
+   "type": "list"
   },
   "tagKeyType": {
    "max": 128,

@@ -328,17 +328,37 @@ export type OperationSummaryList = OperationSummary[];
 export type OperationTargetType = "NAMESPACE" | "SERVICE" | "INSTANCE";
 export type OperationTargetsMap = Record<string, ResourceId>;
 export type OperationType = "CREATE_NAMESPACE" | "DELETE_NAMESPACE" | "UPDATE_NAMESPACE" | "UPDATE_SERVICE" | "REGISTER_INSTANCE" | "DEREGISTER_INSTANCE";
+export interface PrivateDnsNamespaceChange {
+  "Description"?: ResourceDescription;
+  "Properties"?: PrivateDnsNamespacePropertiesChange;
+}
 export interface PrivateDnsNamespaceProperties {
   "DnsProperties": PrivateDnsPropertiesMutable;
+}
+export interface PrivateDnsNamespacePropertiesChange {
+  "DnsProperties": PrivateDnsPropertiesMutableChange;
 }
 export interface PrivateDnsPropertiesMutable {
   "SOA": SOA;
 }
+export interface PrivateDnsPropertiesMutableChange {
+  "SOA": SOAChange;
+}
+export interface PublicDnsNamespaceChange {
+  "Description"?: ResourceDescription;
+  "Properties"?: PublicDnsNamespacePropertiesChange;
+}
 export interface PublicDnsNamespaceProperties {
   "DnsProperties": PublicDnsPropertiesMutable;
 }
+export interface PublicDnsNamespacePropertiesChange {
+  "DnsProperties": PublicDnsPropertiesMutableChange;
+}
 export interface PublicDnsPropertiesMutable {
   "SOA": SOA;
+}
+export interface PublicDnsPropertiesMutableChange {
+  "SOA": SOAChange;
 }
 export type RecordTTL = number;
 export type RecordType = "SRV" | "A" | "AAAA" | "CNAME";
@@ -370,6 +390,9 @@ export type ResourcePath = string;
 export type Revision = number;
 export type RoutingPolicy = "MULTIVALUE" | "WEIGHTED";
 export interface SOA {
+  "TTL": RecordTTL;
+}
+export interface SOAChange {
   "TTL": RecordTTL;
 }
 export interface Service {
@@ -465,6 +488,22 @@ export interface UpdateInstanceCustomHealthStatusRequest {
   "InstanceId": ResourceId;
   "Status": CustomHealthStatus;
 }
+export interface UpdatePrivateDnsNamespaceRequest {
+  "Id": Arn;
+  "UpdaterRequestId"?: ResourceId;
+  "Namespace": PrivateDnsNamespaceChange;
+}
+export interface UpdatePrivateDnsNamespaceResponse {
+  "OperationId"?: OperationId;
+}
+export interface UpdatePublicDnsNamespaceRequest {
+  "Id": Arn;
+  "UpdaterRequestId"?: ResourceId;
+  "Namespace": PublicDnsNamespaceChange;
+}
+export interface UpdatePublicDnsNamespaceResponse {
+  "OperationId"?: OperationId;
+}
 export interface UpdateServiceRequest {
   "Id": Arn;
   "Service": ServiceChange;
@@ -473,4 +512,4 @@ export interface UpdateServiceResponse {
   "OperationId"?: OperationId;
 }
 
-export type servicediscoveryOperationName = "CreateHttpNamespace" | "CreatePrivateDnsNamespace" | "CreatePublicDnsNamespace" | "CreateService" | "DeleteNamespace" | "DeleteService" | "DeregisterInstance" | "DiscoverInstances" | "DiscoverInstancesRevision" | "GetInstance" | "GetInstancesHealthStatus" | "GetNamespace" | "GetOperation" | "GetService" | "ListInstances" | "ListNamespaces" | "ListOperations" | "ListServices" | "ListTagsForResource" | "RegisterInstance" | "TagResource" | "UntagResource" | "UpdateHttpNamespace" | "UpdateInstanceCustomHealthStatus" | "UpdateService";
+export type servicediscoveryOperationName = "CreateHttpNamespace" | "CreatePrivateDnsNamespace" | "CreatePublicDnsNamespace" | "CreateService" | "DeleteNamespace" | "DeleteService" | "DeregisterInstance" | "DiscoverInstances" | "DiscoverInstancesRevision" | "GetInstance" | "GetInstancesHealthStatus" | "GetNamespace" | "GetOperation" | "GetService" | "ListInstances" | "ListNamespaces" | "ListOperations" | "ListServices" | "ListTagsForResource" | "RegisterInstance" | "TagResource" | "UntagResource" | "UpdateHttpNamespace" | "UpdateInstanceCustomHealthStatus" | "UpdatePrivateDnsNamespace" | "UpdatePublicDnsNamespace" | "UpdateService";

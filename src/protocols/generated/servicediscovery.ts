@@ -361,6 +361,36 @@ export const servicediscoveryModel: ServiceModel = withoutPrototypes({
    "input": "UpdateInstanceCustomHealthStatusRequest",
    "name": "UpdateInstanceCustomHealthStatus"
   },
+  "UpdatePrivateDnsNamespace": {
+   "errors": [
+    "InvalidInput",
+    "NamespaceNotFound",
+    "ResourceInUse",
+    "DuplicateRequest"
+   ],
+   "http": {
+    "method": "POST",
+    "requestUri": "/"
+   },
+   "input": "UpdatePrivateDnsNamespaceRequest",
+   "name": "UpdatePrivateDnsNamespace",
+   "output": "UpdatePrivateDnsNamespaceResponse"
+  },
+  "UpdatePublicDnsNamespace": {
+   "errors": [
+    "InvalidInput",
+    "NamespaceNotFound",
+    "ResourceInUse",
+    "DuplicateRequest"
+   ],
+   "http": {
+    "method": "POST",
+    "requestUri": "/"
+   },
+   "input": "UpdatePublicDnsNamespaceRequest",
+   "name": "UpdatePublicDnsNamespace",
+   "output": "UpdatePublicDnsNamespaceResponse"
+  },
   "UpdateService": {
    "errors": [
     "DuplicateRequest",
@@ -1529,10 +1559,32 @@ export const servicediscoveryModel: ServiceModel = withoutPrototypes({
    ],
    "type": "string"
   },
+  "PrivateDnsNamespaceChange": {
+   "members": {
+    "Description": {
+     "shape": "ResourceDescription"
+    },
+    "Properties": {
+     "shape": "PrivateDnsNamespacePropertiesChange"
+    }
+   },
+   "type": "structure"
+  },
   "PrivateDnsNamespaceProperties": {
    "members": {
     "DnsProperties": {
      "shape": "PrivateDnsPropertiesMutable"
+    }
+   },
+   "required": [
+    "DnsProperties"
+   ],
+   "type": "structure"
+  },
+  "PrivateDnsNamespacePropertiesChange": {
+   "members": {
+    "DnsProperties": {
+     "shape": "PrivateDnsPropertiesMutableChange"
     }
    },
    "required": [
@@ -1551,6 +1603,28 @@ export const servicediscoveryModel: ServiceModel = withoutPrototypes({
    ],
    "type": "structure"
   },
+  "PrivateDnsPropertiesMutableChange": {
+   "members": {
+    "SOA": {
+     "shape": "SOAChange"
+    }
+   },
+   "required": [
+    "SOA"
+   ],
+   "type": "structure"
+  },
+  "PublicDnsNamespaceChange": {
+   "members": {
+    "Description": {
+     "shape": "ResourceDescription"
+    },
+    "Properties": {
+     "shape": "PublicDnsNamespacePropertiesChange"
+    }
+   },
+   "type": "structure"
+  },
   "PublicDnsNamespaceProperties": {
    "members": {
     "DnsProperties": {
@@ -1562,10 +1636,32 @@ export const servicediscoveryModel: ServiceModel = withoutPrototypes({
    ],
    "type": "structure"
   },
+  "PublicDnsNamespacePropertiesChange": {
+   "members": {
+    "DnsProperties": {
+     "shape": "PublicDnsPropertiesMutableChange"
+    }
+   },
+   "required": [
+    "DnsProperties"
+   ],
+   "type": "structure"
+  },
   "PublicDnsPropertiesMutable": {
    "members": {
     "SOA": {
      "shape": "SOA"
+    }
+   },
+   "required": [
+    "SOA"
+   ],
+   "type": "structure"
+  },
+  "PublicDnsPropertiesMutableChange": {
+   "members": {
+    "SOA": {
+     "shape": "SOAChange"
     }
    },
    "required": [
@@ -1680,6 +1776,17 @@ export const servicediscoveryModel: ServiceModel = withoutPrototypes({
    "type": "string"
   },
   "SOA": {
+   "members": {
+    "TTL": {
+     "shape": "RecordTTL"
+    }
+   },
+   "required": [
+    "TTL"
+   ],
+   "type": "structure"
+  },
+  "SOAChange": {
    "members": {
     "TTL": {
      "shape": "RecordTTL"
@@ -2012,6 +2119,60 @@ export const servicediscoveryModel: ServiceModel = withoutPrototypes({
     "InstanceId",
     "Status"
    ],
+   "type": "structure"
+  },
+  "UpdatePrivateDnsNamespaceRequest": {
+   "members": {
+    "Id": {
+     "shape": "Arn"
+    },
+    "Namespace": {
+     "shape": "PrivateDnsNamespaceChange"
+    },
+    "UpdaterRequestId": {
+     "idempotencyToken": true,
+     "shape": "ResourceId"
+    }
+   },
+   "required": [
+    "Id",
+    "Namespace"
+   ],
+   "type": "structure"
+  },
+  "UpdatePrivateDnsNamespaceResponse": {
+   "members": {
+    "OperationId": {
+     "shape": "OperationId"
+    }
+   },
+   "type": "structure"
+  },
+  "UpdatePublicDnsNamespaceRequest": {
+   "members": {
+    "Id": {
+     "shape": "Arn"
+    },
+    "Namespace": {
+     "shape": "PublicDnsNamespaceChange"
+    },
+    "UpdaterRequestId": {
+     "idempotencyToken": true,
+     "shape": "ResourceId"
+    }
+   },
+   "required": [
+    "Id",
+    "Namespace"
+   ],
+   "type": "structure"
+  },
+  "UpdatePublicDnsNamespaceResponse": {
+   "members": {
+    "OperationId": {
+     "shape": "OperationId"
+    }
+   },
    "type": "structure"
   },
   "UpdateServiceRequest": {

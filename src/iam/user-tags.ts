@@ -1,0 +1,62 @@
+// User tags (TagUser, UntagUser, ListUserTags) and group membership (ListGroupsForUser).
+// appmeshd keeps no IAM groups, so every user is in none; the call still checks the user.
+import { ApiError } from '../api/errors.js';
+import type { Handler } from '../api/service.js';
+import type { Store, Tag } from '../store/types.js';
+import { pageFields, pageOfSorted } from './paging.js';
+import { requireUser } from './users.js';
+
+export interface WireTag {
+  Key: string;
+  Value: string;
+}
+
+/** IAM's per-resource tag quota. */
+export const TAGS_PER_USER = 50;
+
+const invalidInput = (message: string) => new ApiError('InvalidInput', message, 400);
+
+/** `existing` with `added` applied (same key replaces), refused when a reserved key or the quota is hit. */
+export function mergeUserTags(existing: Tag[], added: WireTag[] | undefined): Tag[] {
+  const byKey = new Map(existing.map((t) => [t.key, t]));
+  for (const t of added ?? []) {
+    if (t.Key.toLowerCase().startsWith('aws:')) throw invalidInput(`Tag keys starting with 'aws:' are reserved for AWS use: ${t.Key}`);
+    byKey.set(t.Key, { key: t.Key, value: t.Value });
+  }
+  if (byKey.size > TAGS_PER_USER) throw new ApiError('LimitExceeded', `The number of tags has reached the maximum limit of ${TAGS_PER_USER}.`, 409);
+  return [...byKey.values()];
+}
+
+export function userTagHandlers(store: Store): Record<string, Handler> {
+  async function retag(userName: string, change: (tags: Tag[]) => Tag[]): Promise<void> {
+    await store.transact(async (tx) => {
+      const row = await requireUser(tx, userName);
+      const { revision: _revision, ...rest } = row;
+      await tx.put({ ...rest, tags: change(row.tags), version: row.version + 1, updatedAt: Date.now() }, { version: row.version });
+    });
+  }
+
+  return {
+    async TagUser(input: { UserName: string; Tags: WireTag[] }) {
+      await retag(input.UserName, (tags) => mergeUserTags(tags, input.Tags));
+      return {};
+    },
+
+    async UntagUser(input: { UserName: string; TagKeys: string[] }) {
+      await retag(input.UserName, (tags) => tags.filter((t) => !input.TagKeys.includes(t.key)));
+      return {};
+    },
+
+    async ListUserTags(input: { UserName: string; Marker?: string; MaxItems?: number }) {
+      const row = await requireUser(store, input.UserName);
+      const sorted = [...row.tags].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      const result = pageOfSorted(sorted, input, (t) => t.key);
+      return { Tags: result.items.map((t) => ({ Key: t.key, Value: t.value })), ...pageFields(result) };
+    },
+
+    async ListGroupsForUser(input: { UserName: string; Marker?: string; MaxItems?: number }) {
+      await requireUser(store, input.UserName);
+      return { Groups: [], ...pageFields(pageOfSorted([], input, String)) };
+    },
+  };
+}
