@@ -193,7 +193,7 @@ describe('three replicas on one PostgreSQL database', { skip: pg ? false : PG_SK
 
   it('without the database, writes and reads answer 503 on every replica; all recover by themselves', { skip: pg?.controllable ? false : 'needs a PostgreSQL server the test can stop (server binaries)' }, async () => {
     const w = watch(1);
-    await w.until((x) => x.version(LDS) !== undefined, 15_000, 'configuration');
+    await w.until((x) => x.version(LDS) !== undefined, 30_000, 'configuration');
     await db.stop('fast');
     try {
       for (const rep of replicas) {
@@ -225,7 +225,7 @@ describe('three replicas on one PostgreSQL database', { skip: pg ? false : PG_SK
 
   it('SIGKILL of a replica under write load: no acknowledged write is lost, its ADS client fails over to the same versions', async (t) => {
     const victim = watch(1);
-    await victim.until((x) => x.version(CDS) !== undefined && x.version(LDS) !== undefined, 15_000, 'configuration');
+    await victim.until((x) => x.version(CDS) !== undefined && x.version(LDS) !== undefined, 30_000, 'configuration');
     const acked: string[] = [];
     let lastPort = port;
     let stop = false;
@@ -259,7 +259,7 @@ describe('three replicas on one PostgreSQL database', { skip: pg ? false : PG_SK
     stop = true;
     await load;
     const fresh = watch(0);
-    await failedOver.until(() => converged([failedOver, fresh]), 15_000, 'survivors to agree');
+    await failedOver.until(() => converged([failedOver, fresh]), 30_000, 'survivors to agree');
     t.diagnostic(`${acked.length} writes acknowledged, ${acked.length - atKill} after the kill`);
 
     for (const i of [0, 2]) {

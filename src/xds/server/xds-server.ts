@@ -73,6 +73,9 @@ const PING_HUNG_MS = 5000;
 /** Pings in flight at most (during a partition they hang; newer ones must still go out). */
 const MAX_PINGS = 3;
 
+/** Responses a stream may have unread before it is closed (RESOURCE_EXHAUSTED). */
+const MAX_UNREAD_RESPONSE_BYTES = 16 * 1024 * 1024;
+
 export class XdsServer {
   private server: grpc.Server | undefined;
   private readonly live = new Map<string, Live>();
@@ -256,8 +259,12 @@ export class XdsServer {
         ...(principal ? { principal: principal.principalArn } : {}),
         ...(method.fixedType ? { fixedType: method.fixedType } : {}),
         write: (message: Buffer) => {
-          // Past the write buffer, stop reading too: requests of a stream that reads nothing must not queue responses.
-          if (!ended && !call.write(message)) call.pause();
+          if (ended) return;
+          call.write(message);
+          // A client that keeps asking but reads nothing: past the limit its stream is closed, not buffered further.
+          // (Reading is never paused: the streams of one HTTP/2 connection share its flow-control window, so a paused
+          // stream would starve every other stream of that connection.)
+          if (call.writableLength > MAX_UNREAD_RESPONSE_BYTES && live) this.close(live, grpc.status.RESOURCE_EXHAUSTED, 'the stream reads its responses too slowly');
         },
         resolveConfig: (apiListeners: readonly string[]) => {
           const current = this.latest.has(id.meshName) ? this.latest.get(id.meshName) : entry;
@@ -269,7 +276,6 @@ export class XdsServer {
       live = { session, call, meshName: id.meshName, slot, deferred: false };
       const admitted = live;
       call.on('drain', () => {
-        call.resume();
         if (admitted.deferred) { admitted.deferred = false; this.markDirty(admitted); }
       });
       this.live.set(streamId, live);

@@ -9,20 +9,20 @@ data "aws_vpc_endpoint_service" "envoy" {
 }
 
 resource "aws_vpc" "main" {
-  cidr_block           = "10.50.0.0/16"
+  cidr_block           = "127.150.0.0/16"
   enable_dns_support   = true
   enable_dns_hostnames = true
 }
 
 resource "aws_subnet" "a" {
   vpc_id            = aws_vpc.main.id
-  cidr_block        = "10.50.1.0/24"
+  cidr_block        = "127.150.1.0/24"
   availability_zone = "us-east-1a"
 }
 
 resource "aws_subnet" "b" {
   vpc_id            = aws_vpc.main.id
-  cidr_block        = "10.50.2.0/24"
+  cidr_block        = "127.150.2.0/24"
   availability_zone = "us-east-1b"
 }
 
