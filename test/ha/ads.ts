@@ -50,7 +50,9 @@ export class AdsWatcher {
 
   constructor(readonly port: number, nodeId: string, creds: Credentials) {
     const authority = `127.0.0.1:${port}`;
-    this.client = new Ads(authority, grpc.credentials.createInsecure());
+    // A connection of its own, as each Envoy has: streams of earlier watchers (refused, or closed by a replica that
+    // lost its database) do not share this one's HTTP/2 connection.
+    this.client = new Ads(authority, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
     this.call = (this.client as any).StreamAggregatedResources(metadata(authority, creds));
     this.status = new Promise((resolve) => {
       this.call.on('status', resolve);

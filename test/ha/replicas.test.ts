@@ -70,6 +70,26 @@ describe('three replicas on one PostgreSQL database', { skip: pg ? false : PG_SK
     watchers.push(w);
     return w;
   };
+  /**
+   * A watcher that connects again, as Envoy does, while the replica refuses streams with UNAVAILABLE (14): right after
+   * its database comes back, a replica refuses new streams until its own store health check has succeeded again.
+   */
+  const admittedWatch = async (i: number, ms = 30_000): Promise<AdsWatcher> => {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const w = watch(i);
+      const configured = w.until((x) => x.version(CDS) !== undefined && x.version(LDS) !== undefined, Math.max(1, deadline - Date.now()), 'configuration')
+        .then(() => undefined, (err: unknown) => err);
+      const outcome = await Promise.race([configured.then((err) => ({ err })), w.status.then((status) => ({ status }))]);
+      if ('err' in outcome) {
+        if (outcome.err) throw outcome.err;
+        return w;
+      }
+      assert.equal(outcome.status.code, 14, `replica ${i} ended the stream with ${outcome.status.code}: ${outcome.status.details}`);
+      assert.ok(Date.now() < deadline, `replica ${i} kept refusing streams for ${ms} ms`);
+      await sleep(100);
+    }
+  };
   const converged = (ws: AdsWatcher[]) => ws.every((w) => w.version(CDS) && w.version(LDS) && w.fingerprint() === ws[0]!.fingerprint());
 
   before(async () => {
@@ -224,8 +244,7 @@ describe('three replicas on one PostgreSQL database', { skip: pg ? false : PG_SK
   });
 
   it('SIGKILL of a replica under write load: no acknowledged write is lost, its ADS client fails over to the same versions', async (t) => {
-    const victim = watch(1);
-    await victim.until((x) => x.version(CDS) !== undefined && x.version(LDS) !== undefined, 30_000, 'configuration');
+    const victim = await admittedWatch(1);
     const acked: string[] = [];
     let lastPort = port;
     let stop = false;
@@ -254,11 +273,13 @@ describe('three replicas on one PostgreSQL database', { skip: pg ? false : PG_SK
     const status = await victim.status;
     assert.notEqual(status.code, 0, 'the stream of the killed replica ended with an error');
     // The proxy reconnects to a survivor while writes go on.
-    const failedOver = watch(2);
+    const reconnecting = admittedWatch(2);
+    reconnecting.catch(() => undefined); // awaited below; a refusal must not count as unhandled meanwhile
     await until(() => acked.length >= atKill + 10, 20_000, 'writes after the kill');
     stop = true;
     await load;
-    const fresh = watch(0);
+    const failedOver = await reconnecting;
+    const fresh = await admittedWatch(0);
     await failedOver.until(() => converged([failedOver, fresh]), 30_000, 'survivors to agree');
     t.diagnostic(`${acked.length} writes acknowledged, ${acked.length - atKill} after the kill`);
 
