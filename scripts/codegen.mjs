@@ -142,7 +142,7 @@ if (!existsSync(modelsDir)) {
   console.error(`codegen: the AWS service models are not at ${modelsDir} (models/aws/ is part of the repository; scripts/vendor-models.mjs refreshes it)`);
   process.exit(1);
 }
-let stale = [];
+const stale = [];
 mkdirSync(outDir, { recursive: true });
 for (const svc of services) {
   for (const [file, text] of Object.entries(generate(svc))) {

@@ -88,7 +88,7 @@ class SimProxy {
         const name = resourceName(bytes);
         seen.add(name);
         const prev = map.get(name);
-        if (!prev || !prev.equals(bytes)) { changed = true; map.set(name, bytes); }
+        if (!prev?.equals(bytes)) { changed = true; map.set(name, bytes); }
       }
       if (fullState) for (const name of [...map.keys()]) if (!seen.has(name)) { map.delete(name); changed = true; }
       const version = String(m.version_info ?? '');
@@ -100,7 +100,7 @@ class SimProxy {
         const bytes = r.resource?.value ?? Buffer.alloc(0);
         const name = r.name || resourceName(bytes);
         const prev = map.get(name);
-        if (!prev || !prev.equals(bytes)) { changed = true; map.set(name, bytes); }
+        if (!prev?.equals(bytes)) { changed = true; map.set(name, bytes); }
       }
       for (const name of (m.removed_resources as string[] | undefined) ?? []) if (map.delete(name)) changed = true;
       this.stream!.write({ type_url: typeUrl, response_nonce: nonce });

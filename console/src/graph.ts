@@ -22,7 +22,9 @@ export function drawGraph(nodes: GraphNode[], edges: GraphEdge[], href: (n: Grap
   g.setGraph({ rankdir: 'LR', nodesep: 24, ranksep: 70, marginx: 16, marginy: 16 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of nodes) g.setNode(n.id, { width: W, height: H });
-  edges.forEach((e, i) => g.setEdge(e.from, e.to, { label: e.label ?? '', width: e.label ? 70 : 0, height: e.label ? 16 : 0, labelpos: 'c' }, `e${i}`));
+  edges.forEach((e, i) => {
+    g.setEdge(e.from, e.to, { label: e.label ?? '', width: e.label ? 70 : 0, height: e.label ? 16 : 0, labelpos: 'c' }, `e${i}`);
+  });
   dagre.layout(g);
   const graph = g.graph();
   const width = Math.ceil(graph.width ?? 400);

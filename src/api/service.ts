@@ -68,6 +68,7 @@ export interface Protocol {
   encodeError(err: ApiError, requestId: string): RawResponse;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: until handlers are typed by the generated contracts
 export type Handler = (input: any, ctx: RequestContext) => Promise<unknown>;
 
 export interface AuthorizationTarget {

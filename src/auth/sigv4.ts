@@ -180,6 +180,6 @@ export function signRequest(opts: {
   };
   const req: SignedRequest = { method: opts.method, path: opts.path, rawQuery: opts.rawQuery ?? '', headers: lower, payloadHash };
   const signature = computeSignature(opts.secretAccessKey, req, parsed);
-  lower['authorization'] = `AWS4-HMAC-SHA256 Credential=${opts.accessKeyId}/${date}/${opts.region}/${opts.service}/aws4_request, SignedHeaders=${signedHeaders.join(';')}, Signature=${signature}`;
+  lower.authorization = `AWS4-HMAC-SHA256 Credential=${opts.accessKeyId}/${date}/${opts.region}/${opts.service}/aws4_request, SignedHeaders=${signedHeaders.join(';')}, Signature=${signature}`;
   return lower;
 }

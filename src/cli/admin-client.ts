@@ -76,7 +76,7 @@ async function adminGet(t: Target, path: string, query: URLSearchParams): Promis
   const headers = signRequest({
     method: 'GET', host: url.host, path, rawQuery, accessKeyId: t.accessKeyId, secretAccessKey: t.secretAccessKey, region: t.region, service: 'appmesh',
   });
-  delete headers['host'];
+  delete headers.host;
   const { status, body } = await get(t, `${path}${rawQuery ? `?${rawQuery}` : ''}`, headers);
   if (status < 200 || status > 299) throw new CliError(`${path}: ${status} ${body.message ?? ''}`);
   return body;

@@ -24,7 +24,7 @@ const REPLICA = `${hostname()}:${process.pid}`;
 export const isNacking = (t: TypeStatus) => t.lastNack !== undefined && t.lastNack.version === t.sentVersion && t.ackedVersion !== t.sentVersion;
 
 export function toView(s: SessionStatus): ProxyView {
-  const listener = s.types['lds'];
+  const listener = s.types.lds;
   return {
     ...s, replica: REPLICA,
     nackingTypes: Object.entries(s.types).filter(([, t]) => isNacking(t)).map(([k]) => k).sort(),

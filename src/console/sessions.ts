@@ -46,7 +46,7 @@ export class SessionStore {
 
   /** The live session for a token, with its idle clock restarted; undefined when absent or expired. */
   touch(token: string | undefined): ConsoleSession | undefined {
-    if (!token || token.length !== 43) return undefined;
+    if (token?.length !== 43) return undefined;
     const s = this.sessions.get(token);
     if (!s) return undefined;
     const t = this.now();

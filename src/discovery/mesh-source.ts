@@ -15,7 +15,7 @@ export class StoreCloudMapSource implements CloudMapSource {
   constructor(private readonly store: Store) {}
 
   async instancesFor(namespaceName: string, serviceName: string): Promise<DiscoveredInstance[]> {
-    let found;
+    let found: Awaited<ReturnType<typeof findServiceByNames>>;
     try {
       found = await findServiceByNames(this.store, namespaceName, serviceName);
     } catch (err) {

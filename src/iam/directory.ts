@@ -47,7 +47,7 @@ export class IamDirectory implements CredentialResolver {
   private async load(accessKeyId: string): Promise<ResolvedCredential | undefined> {
     if (!/^AKIA[A-Z0-9]{12,124}$/.test(accessKeyId)) return undefined;
     const key = await this.store.get<AccessKeySpec>(ACCESS_KEY_KIND, '', accessKeyId);
-    if (!key || key.spec.status !== 'Active') return undefined;
+    if (key?.spec.status !== 'Active') return undefined;
     const user = await this.store.get<UserSpec>(USER_KIND, '', userKey(key.spec.userName));
     if (!user) return undefined;
     const identity: Identity = {

@@ -24,6 +24,7 @@ export interface IamDeps {
   sealer: Sealer;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: until handlers are typed by the generated contracts
 type Input = Record<string, any>;
 
 const noSuchKey = (id: string) => new ApiError('NoSuchEntity', `The Access Key with id ${id} cannot be found.`, 404);

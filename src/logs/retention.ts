@@ -30,7 +30,7 @@ export class RetentionJob {
   stop(): Promise<void> { return this.singleton.stop(); }
 
   /** Expires batches until none is left; a full batch asks for the next pass at once. */
-  private async pass(signal: AbortSignal): Promise<number | void> {
+  private async pass(signal: AbortSignal): Promise<number | undefined> {
     const now = (this.opts.now ?? Date.now)();
     let total = 0;
     for (let i = 0; i < 20 && !signal.aborted; i++) {

@@ -189,7 +189,7 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
         }
         throw err;
       }
-      let parsed;
+      let parsed: ReturnType<typeof parseAuthorization>;
       try {
         parsed = parseAuthorization(raw.headers);
       } catch (err) {

@@ -133,7 +133,7 @@ export class Singleton {
 /** A job that calls `pass` every `intervalMs` (and when `kick` is called) until aborted; passes never overlap. */
 export function periodicJob(
   intervalMs: number,
-  pass: (signal: AbortSignal) => Promise<number | null | void>,
+  pass: (signal: AbortSignal) => Promise<number | null | undefined>,
   onError: (err: unknown) => void,
   setup?: (kick: () => void) => () => void,
 ): SingletonJob {
@@ -143,7 +143,7 @@ export function periodicJob(
     let running: Promise<void> | undefined;
     let again = false;
     let timer: NodeJS.Timeout | undefined;
-    const schedule = (delay: number | null | void): void => {
+    const schedule = (delay: number | null | undefined): void => {
       clearTimeout(timer);
       timer = undefined;
       if (signal.aborted || delay === null) return;

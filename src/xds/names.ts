@@ -56,7 +56,7 @@ export const apiListenerName = (vs: string, port?: number) => (port === undefine
 /** Parses an API listener name into virtual service name and optional port (the last `:<digits>` is the port). */
 export function parseApiListenerName(name: string): { virtualService: string; port?: number } {
   const m = /^(.*):(\d{1,5})$/.exec(name);
-  if (m && m[1]) {
+  if (m?.[1]) {
     const port = Number(m[2]);
     if (port >= 1 && port <= 65535) return { virtualService: m[1], port };
   }

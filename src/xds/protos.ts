@@ -196,7 +196,7 @@ function typeInfo(type: protobuf.Type): TypeInfo {
   for (const f of type.fieldsArray) {
     const rt = f.resolvedType;
     const fi: FieldInfo = {
-      field: f, name: f.name, deprecated: f.options?.['deprecated'] === true, repeated: f.repeated, map: f.map,
+      field: f, name: f.name, deprecated: f.options?.deprecated === true, repeated: f.repeated, map: f.map,
       keyType: f.map ? (f as unknown as protobuf.MapField).keyType : '',
     };
     if (f.partOf && !f.partOf.isProto3Optional) fi.oneof = f.partOf.name;
@@ -357,7 +357,7 @@ class Converter {
   /** proto3 JSON special forms of the google.protobuf well-known types. */
   private wellKnown(type: protobuf.Type, name: string, json: unknown, p: Path): Plain {
     if (WRAPPERS.has(name)) {
-      const inner = type.fields['value'];
+      const inner = type.fields.value;
       if (!inner) throw fail(p, 'malformed wrapper type');
       const v = this.scalar(inner.type, json, p);
       return isDefaultScalar(v) ? {} : { value: v };
@@ -418,7 +418,7 @@ class Converter {
     const innerName = typeInfo(inner).fullName;
     if (SPECIAL.has(innerName) && innerName !== '.google.protobuf.Empty') {
       if (Object.keys(rest).some((k) => k !== 'value')) throw fail(p, `Any of ${innerName.slice(1)} takes only 'value'`);
-      body = rest['value'];
+      body = rest.value;
     }
     const plain = this.message(inner, body, at(p, `<${innerName.slice(1)}>`));
     return { type_url: typeUrl, value: inner.encode(plain).finish() };
@@ -441,50 +441,50 @@ class Converter {
   }
 
   private checkRules(rules: Plain, fi: FieldInfo, value: unknown, present: boolean, p: Path, repeated: boolean, map: boolean): void {
-    if (isPlainObject(rules['message']) && rules['message']['required'] === true && !present) throw fail(p, 'required field is missing');
+    if (isPlainObject(rules.message) && rules.message.required === true && !present) throw fail(p, 'required field is missing');
     if (repeated) {
-      const r = rules['repeated'];
+      const r = rules.repeated;
       if (!isPlainObject(r)) return;
       const arr = (value as unknown[] | undefined) ?? [];
-      if (r['ignore_empty'] === true && arr.length === 0) return;
-      if (typeof r['min_items'] === 'number' && arr.length < r['min_items']) throw fail(p, `needs at least ${r['min_items']} item(s)`);
-      if (typeof r['max_items'] === 'number' && arr.length > r['max_items']) throw fail(p, `allows at most ${r['max_items']} item(s)`);
-      if (isPlainObject(r['items'])) arr.forEach((v, i) => this.checkRules(r['items'] as Plain, fi, v, true, at(p, i), false, false));
+      if (r.ignore_empty === true && arr.length === 0) return;
+      if (typeof r.min_items === 'number' && arr.length < r.min_items) throw fail(p, `needs at least ${r.min_items} item(s)`);
+      if (typeof r.max_items === 'number' && arr.length > r.max_items) throw fail(p, `allows at most ${r.max_items} item(s)`);
+      if (isPlainObject(r.items)) for (const [i, v] of arr.entries()) this.checkRules(r.items as Plain, fi, v, true, at(p, i), false, false);
       return;
     }
     if (map) {
-      const r = rules['map'];
+      const r = rules.map;
       if (!isPlainObject(r)) return;
       const n = Object.keys((value as object | undefined) ?? {}).length;
-      if (typeof r['min_pairs'] === 'number' && n < r['min_pairs']) throw fail(p, `needs at least ${r['min_pairs']} pair(s)`);
-      if (typeof r['max_pairs'] === 'number' && n > r['max_pairs']) throw fail(p, `allows at most ${r['max_pairs']} pair(s)`);
+      if (typeof r.min_pairs === 'number' && n < r.min_pairs) throw fail(p, `needs at least ${r.min_pairs} pair(s)`);
+      if (typeof r.max_pairs === 'number' && n > r.max_pairs) throw fail(p, `allows at most ${r.max_pairs} pair(s)`);
       return;
     }
     if (fi.message) {
       const name = fi.messageName!;
-      if (name === '.google.protobuf.Duration' && isPlainObject(rules['duration'])) {
-        const r = rules['duration'];
-        if (r['required'] === true && !present) throw fail(p, 'required duration is missing');
+      if (name === '.google.protobuf.Duration' && isPlainObject(rules.duration)) {
+        const r = rules.duration;
+        if (r.required === true && !present) throw fail(p, 'required duration is missing');
         if (present) checkOrdered(r, durationNanos(value as Plain), (o) => durationNanos(o as Plain), p);
         return;
       }
-      if (name === '.google.protobuf.Any' && isPlainObject(rules['any'])) {
-        if (rules['any']['required'] === true && !present) throw fail(p, 'required Any is missing');
+      if (name === '.google.protobuf.Any' && isPlainObject(rules.any)) {
+        if (rules.any.required === true && !present) throw fail(p, 'required Any is missing');
         return;
       }
       if (WRAPPERS.has(name) && present) {
-        const inner = fi.message.fields['value'];
-        if (inner) this.checkScalar(rules, inner.type, (value as Plain)['value'] ?? defaultOf(inner.type), p);
+        const inner = fi.message.fields.value;
+        if (inner) this.checkScalar(rules, inner.type, (value as Plain).value ?? defaultOf(inner.type), p);
       }
       return;
     }
     if (fi.enumType) {
-      const r = rules['enum'];
+      const r = rules.enum;
       if (!isPlainObject(r)) return;
       const n = (value as number | undefined) ?? 0;
-      if (r['defined_only'] === true && !Object.values(fi.enumType.values).includes(n)) throw fail(p, `${n} is not a defined ${fi.enumType.name} value`);
-      if (Array.isArray(r['in']) && !r['in'].includes(n)) throw fail(p, `${n} not in ${JSON.stringify(r['in'])}`);
-      if (Array.isArray(r['not_in']) && r['not_in'].includes(n)) throw fail(p, `${n} is not allowed`);
+      if (r.defined_only === true && !Object.values(fi.enumType.values).includes(n)) throw fail(p, `${n} is not a defined ${fi.enumType.name} value`);
+      if (Array.isArray(r.in) && !r.in.includes(n)) throw fail(p, `${n} not in ${JSON.stringify(r.in)}`);
+      if (Array.isArray(r.not_in) && r.not_in.includes(n)) throw fail(p, `${n} is not allowed`);
       return;
     }
     this.checkScalar(rules, fi.scalar!, present ? value : defaultOf(fi.scalar!), p);
@@ -497,37 +497,38 @@ class Converter {
       const s = value as string | Buffer;
       const len = typeof s === 'string' ? [...s].length : s.length;
       const bytes = typeof s === 'string' ? Buffer.byteLength(s) : s.length;
-      if (r['ignore_empty'] === true && len === 0) return;
-      if (num(r['min_len']) !== undefined && len < num(r['min_len'])!) throw fail(p, `length must be ≥ ${r['min_len']}`);
-      if (num(r['max_len']) !== undefined && len > num(r['max_len'])!) throw fail(p, `length must be ≤ ${r['max_len']}`);
-      if (num(r['len']) !== undefined && len !== num(r['len'])) throw fail(p, `length must be ${r['len']}`);
-      if (num(r['min_bytes']) !== undefined && bytes < num(r['min_bytes'])!) throw fail(p, `must have ≥ ${r['min_bytes']} bytes`);
-      if (num(r['max_bytes']) !== undefined && bytes > num(r['max_bytes'])!) throw fail(p, `must have ≤ ${r['max_bytes']} bytes`);
+      if (r.ignore_empty === true && len === 0) return;
+      if (num(r.min_len) !== undefined && len < num(r.min_len)!) throw fail(p, `length must be ≥ ${r.min_len}`);
+      if (num(r.max_len) !== undefined && len > num(r.max_len)!) throw fail(p, `length must be ≤ ${r.max_len}`);
+      if (num(r.len) !== undefined && len !== num(r.len)) throw fail(p, `length must be ${r.len}`);
+      if (num(r.min_bytes) !== undefined && bytes < num(r.min_bytes)!) throw fail(p, `must have ≥ ${r.min_bytes} bytes`);
+      if (num(r.max_bytes) !== undefined && bytes > num(r.max_bytes)!) throw fail(p, `must have ≤ ${r.max_bytes} bytes`);
       if (typeof s === 'string') {
-        if (typeof r['const'] === 'string' && s !== r['const']) throw fail(p, `must be ${JSON.stringify(r['const'])}`);
-        if (typeof r['prefix'] === 'string' && !s.startsWith(r['prefix'])) throw fail(p, `must start with ${r['prefix']}`);
-        if (typeof r['suffix'] === 'string' && !s.endsWith(r['suffix'])) throw fail(p, `must end with ${r['suffix']}`);
-        if (typeof r['contains'] === 'string' && !s.includes(r['contains'])) throw fail(p, `must contain ${r['contains']}`);
-        if (Array.isArray(r['in']) && !r['in'].includes(s)) throw fail(p, `${JSON.stringify(s)} not allowed`);
-        if (Array.isArray(r['not_in']) && r['not_in'].includes(s)) throw fail(p, `${JSON.stringify(s)} not allowed`);
-        const strict = r['strict'] !== false;
-        if (r['well_known_regex'] === 'HTTP_HEADER_NAME' && s !== '' && !(strict ? /^:?[0-9a-zA-Z!#$%&'*+\-.^_|~`]+$/ : /^[^\0\n\r]+$/).test(s)) {
+        if (typeof r.const === 'string' && s !== r.const) throw fail(p, `must be ${JSON.stringify(r.const)}`);
+        if (typeof r.prefix === 'string' && !s.startsWith(r.prefix)) throw fail(p, `must start with ${r.prefix}`);
+        if (typeof r.suffix === 'string' && !s.endsWith(r.suffix)) throw fail(p, `must end with ${r.suffix}`);
+        if (typeof r.contains === 'string' && !s.includes(r.contains)) throw fail(p, `must contain ${r.contains}`);
+        if (Array.isArray(r.in) && !r.in.includes(s)) throw fail(p, `${JSON.stringify(s)} not allowed`);
+        if (Array.isArray(r.not_in) && r.not_in.includes(s)) throw fail(p, `${JSON.stringify(s)} not allowed`);
+        const strict = r.strict !== false;
+        if (r.well_known_regex === 'HTTP_HEADER_NAME' && s !== '' && !(strict ? /^:?[0-9a-zA-Z!#$%&'*+\-.^_|~`]+$/ : /^[^\0\n\r]+$/).test(s)) {
           throw fail(p, `${JSON.stringify(s)} is not a valid HTTP header name`);
         }
-        if (r['well_known_regex'] === 'HTTP_HEADER_VALUE' && !(strict ? /^[^\0-\x08\x0A-\x1F\x7F]*$/ : /^[^\0\n\r]*$/).test(s)) {
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: RFC 7230 header values exclude these control characters
+        if (r.well_known_regex === 'HTTP_HEADER_VALUE' && !(strict ? /^[^\0-\x08\x0A-\x1F\x7F]*$/ : /^[^\0\n\r]*$/).test(s)) {
           throw fail(p, `${JSON.stringify(s)} is not a valid HTTP header value`);
         }
       }
       return;
     }
     if (kind === 'bool') {
-      const r = rules['bool'];
-      if (isPlainObject(r) && typeof r['const'] === 'boolean' && value !== r['const']) throw fail(p, `must be ${r['const']}`);
+      const r = rules.bool;
+      if (isPlainObject(r) && typeof r.const === 'boolean' && value !== r.const) throw fail(p, `must be ${r.const}`);
       return;
     }
     const r = rules[kind];
     if (!isPlainObject(r)) return;
-    if (r['ignore_empty'] === true && (value === 0 || value === '0')) return;
+    if (r.ignore_empty === true && (value === 0 || value === '0')) return;
     const toBig = (v: unknown): number | bigint => (kind === 'double' || kind === 'float' ? Number(v) : BigInt(v as string | number));
     checkOrdered(r, toBig(value), toBig, p);
   }
@@ -544,8 +545,8 @@ function checkOrdered(r: Plain, v: number | bigint, conv: (o: unknown) => number
   cmp('lte', (a, b) => a <= b, '≤');
   cmp('gt', (a, b) => a > b, '>');
   cmp('gte', (a, b) => a >= b, '≥');
-  if (Array.isArray(r['in']) && !r['in'].map(conv).some((b) => b === v)) throw fail(p, `${String(v)} not allowed`);
-  if (Array.isArray(r['not_in']) && r['not_in'].map(conv).some((b) => b === v)) throw fail(p, `${String(v)} not allowed`);
+  if (Array.isArray(r.in) && !r.in.map(conv).some((b) => b === v)) throw fail(p, `${String(v)} not allowed`);
+  if (Array.isArray(r.not_in) && r.not_in.map(conv).some((b) => b === v)) throw fail(p, `${String(v)} not allowed`);
 }
 
 function fieldRules(field: protobuf.Field): Plain | undefined {
@@ -561,7 +562,7 @@ function fieldRules(field: protobuf.Field): Plain | undefined {
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined);
 
 function durationNanos(d: Plain): bigint {
-  return BigInt((d['seconds'] as string | number | undefined) ?? 0) * 1_000_000_000n + BigInt((d['nanos'] as number | undefined) ?? 0);
+  return BigInt((d.seconds as string | number | undefined) ?? 0) * 1_000_000_000n + BigInt((d.nanos as number | undefined) ?? 0);
 }
 
 function defaultOf(kind: string): unknown {
@@ -593,8 +594,8 @@ function parseDuration(json: unknown, p: Path): Plain {
   const nanos = m[3] ? Number(m[3].padEnd(9, '0')) : 0;
   const sign = m[1] ? -1 : 1;
   const out: Plain = {};
-  if (seconds) out['seconds'] = String(sign * seconds);
-  if (nanos) out['nanos'] = sign * nanos;
+  if (seconds) out.seconds = String(sign * seconds);
+  if (nanos) out.nanos = sign * nanos;
   return out;
 }
 
@@ -604,8 +605,8 @@ function parseTimestamp(json: unknown, p: Path): Plain {
   if (!m || Number.isNaN(ms)) throw fail(p, `expected an RFC 3339 timestamp, got ${describe(json)}`);
   const nanos = m[2] ? Number(m[2].padEnd(9, '0')) : 0;
   const out: Plain = {};
-  if (ms) out['seconds'] = String(Math.floor(ms / 1000));
-  if (nanos) out['nanos'] = nanos;
+  if (ms) out.seconds = String(Math.floor(ms / 1000));
+  if (nanos) out.nanos = nanos;
   return out;
 }
 
@@ -623,12 +624,12 @@ function toJson(protos: EnvoyProtos, type: protobuf.Type, msg: unknown): unknown
   const m = msg as Record<string, unknown>;
   const name = type.fullName;
   if (WRAPPERS.has(name)) {
-    const inner = type.fields['value']!;
-    return scalarToJson(inner.type, m['value'] ?? defaultOf(inner.type));
+    const inner = type.fields.value!;
+    return scalarToJson(inner.type, m.value ?? defaultOf(inner.type));
   }
   switch (name) {
     case '.google.protobuf.Duration': {
-      const total = BigInt(String(m['seconds'] ?? 0)) * 1_000_000_000n + BigInt(Number(m['nanos'] ?? 0));
+      const total = BigInt(String(m.seconds ?? 0)) * 1_000_000_000n + BigInt(Number(m.nanos ?? 0));
       const neg = total < 0n;
       const abs = neg ? -total : total;
       const s = abs / 1_000_000_000n;
@@ -639,23 +640,23 @@ function toJson(protos: EnvoyProtos, type: protobuf.Type, msg: unknown): unknown
       return `${neg ? '-' : ''}${s}${frac}s`;
     }
     case '.google.protobuf.Any': {
-      const inner = protos.lookupType(String(m['type_url']));
-      const body = toJson(protos, inner, inner.decode(m['value'] as Uint8Array));
+      const inner = protos.lookupType(String(m.type_url));
+      const body = toJson(protos, inner, inner.decode(m.value as Uint8Array));
       return isPlainObject(body) && !WRAPPERS.has(inner.fullName) && inner.fullName !== '.google.protobuf.Duration'
-        ? { '@type': m['type_url'], ...body } : { '@type': m['type_url'], value: body };
+        ? { '@type': m.type_url, ...body } : { '@type': m.type_url, value: body };
     }
     case '.google.protobuf.Struct': {
       const out: Plain = {};
-      for (const [k, v] of Object.entries((m['fields'] as Plain | undefined) ?? {})) out[k] = valueToJson(v as Plain);
+      for (const [k, v] of Object.entries((m.fields as Plain | undefined) ?? {})) out[k] = valueToJson(v as Plain);
       return out;
     }
     case '.google.protobuf.Value': return valueToJson(m);
-    case '.google.protobuf.ListValue': return ((m['values'] as Plain[] | undefined) ?? []).map(valueToJson);
+    case '.google.protobuf.ListValue': return ((m.values as Plain[] | undefined) ?? []).map(valueToJson);
     default: break;
   }
   const out: Plain = {};
   for (const field of type.fieldsArray) {
-    if (!Object.prototype.hasOwnProperty.call(m, field.name)) continue;
+    if (!Object.hasOwn(m, field.name)) continue;
     const v = m[field.name];
     if (v === undefined || v === null) continue;
     if (field.partOf && !field.partOf.isProto3Optional && (m as Record<string, unknown>)[field.partOf.name] !== undefined
@@ -680,15 +681,15 @@ function toJson(protos: EnvoyProtos, type: protobuf.Type, msg: unknown): unknown
 }
 
 function valueToJson(v: Plain): unknown {
-  if ('struct_value' in v && v['struct_value']) {
+  if ('struct_value' in v && v.struct_value) {
     const out: Plain = {};
-    for (const [k, x] of Object.entries(((v['struct_value'] as Plain)['fields'] as Plain | undefined) ?? {})) out[k] = valueToJson(x as Plain);
+    for (const [k, x] of Object.entries(((v.struct_value as Plain).fields as Plain | undefined) ?? {})) out[k] = valueToJson(x as Plain);
     return out;
   }
-  if ('list_value' in v && v['list_value']) return (((v['list_value'] as Plain)['values'] as Plain[] | undefined) ?? []).map(valueToJson);
-  if ('string_value' in v && v['string_value'] !== undefined) return v['string_value'];
-  if ('number_value' in v && v['number_value'] !== undefined) return v['number_value'];
-  if ('bool_value' in v && v['bool_value'] !== undefined) return v['bool_value'];
+  if ('list_value' in v && v.list_value) return (((v.list_value as Plain).values as Plain[] | undefined) ?? []).map(valueToJson);
+  if ('string_value' in v && v.string_value !== undefined) return v.string_value;
+  if ('number_value' in v && v.number_value !== undefined) return v.number_value;
+  if ('bool_value' in v && v.bool_value !== undefined) return v.bool_value;
   return null;
 }
 

@@ -176,10 +176,10 @@ test('shift the route weights with the form, preview the Envoy change, and the g
   const saved = Date.now();
   await page.getByRole('button', { name: 'Save weights' }).click();
   await page.getByText(/Saved: route route is now version 2/).waitFor();
-  let last;
+  let last: Awaited<ReturnType<typeof client.burst>> | undefined;
   while (Date.now() - saved < 10_000) {
     last = await client.burst({ calls: 20, concurrency: 10 });
-    if (last.backends['b'] === 20) break;
+    if (last.backends.b === 20) break;
   }
   assert.deepEqual(last?.backends, { b: 20 }, 'the calls moved to vn-b');
   const settled = await client.burst({ calls: 200, concurrency: 20 });

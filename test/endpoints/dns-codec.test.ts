@@ -5,10 +5,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as packet from 'dns-packet';
 import { compressOwnerNames } from '../../src/endpoints/dns/compress.js';
-import { decodeQuery, DnsFormatError, encodeResponse, type ResourceRecord } from '../../src/endpoints/dns/message.js';
+import { decodeQuery, DnsFormatError, encodeResponse } from '../../src/endpoints/dns/message.js';
 
 const zone = 'shop.internal';
-const a = (name: string, address: string): ResourceRecord => ({ type: 'A', name, ttl: 10, address });
 
 const shapes: { title: string; message: packet.Packet }[] = [
   { title: 'empty', message: { type: 'response', id: 1, questions: [], answers: [] } },

@@ -28,7 +28,7 @@ export function lookupVia(dnsPort: () => number, source: string): LookupFunction
     dnsQuery(dnsPort(), hostname, RecordType.A, source).then((res) => {
       const a = res.answers.find((r) => r.type === 'A');
       const cb = callback as (err: Error | null, address: string | { address: string; family: number }[], family?: number) => void;
-      if (!a || a.type !== 'A') return cb(Object.assign(new Error(`ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 4);
+      if (a?.type !== 'A') return cb(Object.assign(new Error(`ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 4);
       if ((options as { all?: boolean }).all) return cb(null, [{ address: a.address, family: 4 }]);
       return cb(null, a.address, 4);
     }, (err) => (callback as (e: Error) => void)(err));

@@ -120,6 +120,7 @@ export function mutateJson(rng: Rng, value: Json): Json {
   if (Array.isArray(value)) {
     const copy = [...value];
     if (!copy.length || rng.chance(0.2)) copy.push(randomJson(rng));
+    // biome-ignore lint/suspicious/noDuplicateElseIf: a second draw, not the same condition
     else if (rng.chance(0.2)) copy.splice(rng.int(copy.length), 1);
     else {
       const i = rng.int(copy.length);

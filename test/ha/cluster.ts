@@ -15,13 +15,13 @@ export interface Replica {
  * external server (not controllable), else undefined.
  */
 export async function startControllablePostgres(): Promise<TestPostgres | undefined> {
-  const external = process.env['APPMESHD_TEST_DATABASE_URL'];
+  const external = process.env.APPMESHD_TEST_DATABASE_URL;
   if (!external || !findPostgresBinaries()) return startTestPostgres();
-  delete process.env['APPMESHD_TEST_DATABASE_URL'];
+  delete process.env.APPMESHD_TEST_DATABASE_URL;
   try {
     return await startTestPostgres();
   } finally {
-    process.env['APPMESHD_TEST_DATABASE_URL'] = external;
+    process.env.APPMESHD_TEST_DATABASE_URL = external;
   }
 }
 

@@ -41,7 +41,7 @@ export interface TestPostgres {
 const run = promisify(execFile);
 
 function onPath(bin: string): string | undefined {
-  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
     const file = join(dir, bin);
     try {
@@ -80,7 +80,7 @@ function serverAccount(): { uid: number; gid: number } | undefined {
   for (const user of ['postgres', 'nobody']) {
     const line = passwd.split('\n').find((l) => l.startsWith(`${user}:`));
     const fields = line?.split(':');
-    if (fields && fields[2] && fields[3]) return { uid: Number(fields[2]), gid: Number(fields[3]) };
+    if (fields?.[2] && fields[3]) return { uid: Number(fields[2]), gid: Number(fields[3]) };
   }
   return { uid: 65534, gid: 65534 };
 }
@@ -280,9 +280,9 @@ class LocalPostgres implements TestPostgres {
  * (an exit hook also cleans up local servers).
  */
 export async function startTestPostgres(): Promise<TestPostgres | undefined> {
-  const external = process.env['APPMESHD_TEST_DATABASE_URL'];
+  const external = process.env.APPMESHD_TEST_DATABASE_URL;
   if (external) return new ExternalPostgres(external);
-  if (process.env['APPMESHD_TEST_NO_POSTGRES']) return undefined;
+  if (process.env.APPMESHD_TEST_NO_POSTGRES) return undefined;
   const bins = findPostgresBinaries();
   if (!bins) return undefined;
   const account = serverAccount();

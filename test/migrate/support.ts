@@ -81,7 +81,6 @@ export function cdkSynth(appFile: string, outDir: string, stack: string): Promis
 
 export interface MeshState { type: string; name: string; parent?: string; spec: Record<string, unknown>; tags: { key: string; value: string }[] }
 
-type Sdk = typeof import('@aws-sdk/client-app-mesh');
 type Send = (command: string, input: Record<string, unknown>) => Promise<Record<string, unknown>>;
 
 /** Every resource of a mesh, read with the SDK's own operations (independent of the importer's reader). */

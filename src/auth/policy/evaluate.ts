@@ -30,10 +30,10 @@ function statementApplies(s: Statement, req: PolicyRequest): boolean {
   if (s.principal && !principalMatches(s.principal, req.principal)) return false;
   if (s.notPrincipal && principalMatches(s.notPrincipal, req.principal)) return false;
   if (s.actions && !s.actions.some((a) => globMatch(a, req.action, true))) return false;
-  if (s.notActions && s.notActions.some((a) => globMatch(a, req.action, true))) return false;
+  if (s.notActions?.some((a) => globMatch(a, req.action, true))) return false;
   try {
     if (s.resources && !s.resources.some((r) => resourceMatches(r, req))) return false;
-    if (s.notResources && s.notResources.some((r) => resourceMatches(r, req))) return false;
+    if (s.notResources?.some((r) => resourceMatches(r, req))) return false;
     return s.conditions.every((c) => clauseHolds(c, req.context));
   } catch (err) {
     // A policy variable the request cannot supply: the statement does not apply (Allow or Deny).

@@ -16,10 +16,8 @@ export interface Pseudo {
   accountId(): string;
 }
 
-export interface ResourceResolver {
-  /** The value of `Ref` (attribute undefined) or `Fn::GetAtt` of a resource, or undefined when it is not a resource. */
-  (logicalId: string, attribute: string | undefined, path: string): Value | undefined;
-}
+/** The value of `Ref` (attribute undefined) or `Fn::GetAtt` of a resource, or undefined when it is not a resource. */
+export type ResourceResolver = (logicalId: string, attribute: string | undefined, path: string) => Value | undefined;
 
 interface ParameterDecl {
   Type?: unknown; Default?: unknown; AllowedValues?: unknown; AllowedPattern?: unknown;

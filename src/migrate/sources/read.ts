@@ -70,7 +70,7 @@ function splitConcatenatedJson(text: string): unknown[] | undefined {
   return depth === 0 && out.length > 1 ? out : undefined;
 }
 
-function detect(docs: unknown[], file: string): Format | undefined {
+function detect(docs: unknown[], _file: string): Format | undefined {
   const first = docs[0];
   if (docs.length === 1 && isExport(first)) return 'appmeshd';
   if (docs.length === 1 && isCloudFormation(first)) return 'cloudformation';

@@ -7,7 +7,7 @@
 // The flat parameters are first folded into a tree by their dotted names (one pass over the
 // names), and the model is then walked over that tree, so decoding costs time linear in the
 // request size whatever the number of list members.
-import { ApiError } from '../../api/errors.js';
+import type { ApiError } from '../../api/errors.js';
 import type { RawRequest } from '../../api/service.js';
 import { MAX_COLLECTION_MEMBERS, MAX_QUERY_NAME_LENGTH, MAX_QUERY_PARAMS } from '../limits.js';
 import type { MemberRef, ServiceModel, Shape } from '../model.js';

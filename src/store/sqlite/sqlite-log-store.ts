@@ -235,7 +235,7 @@ export class SqliteLogStore implements LogStore {
         batch.push(p);
       }
       this.access.write((db) => batch.map((p) => this.appendOne(db, p)))
-        .then((outcomes) => batch.forEach((p, i) => p.resolve(outcomes[i]!)), (err: unknown) => batch.forEach((p) => p.reject(err)))
+        .then((outcomes) => { for (const [i, p] of batch.entries()) p.resolve(outcomes[i]!); }, (err: unknown) => { for (const p of batch) p.reject(err); })
         .finally(() => {
           this.flushing = false;
           this.flush();

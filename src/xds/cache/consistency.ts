@@ -12,9 +12,9 @@ export function referencedRouteConfigs(listener: Json): string[] {
   const walk = (v: unknown): void => {
     if (Array.isArray(v)) { v.forEach(walk); return; }
     if (!isObject(v)) return;
-    const rds = v['rds'];
+    const rds = v.rds;
     if (isObject(rds)) {
-      const name = rds['route_config_name'] ?? rds['routeConfigName'];
+      const name = rds.route_config_name ?? rds.routeConfigName;
       if (typeof name === 'string') out.push(name);
     }
     for (const child of Object.values(v)) walk(child);
@@ -25,10 +25,10 @@ export function referencedRouteConfigs(listener: Json): string[] {
 
 /** The load assignment an EDS cluster asks for; undefined for other cluster types. */
 export function referencedLoadAssignment(cluster: Json): string | undefined {
-  if (cluster['type'] !== 'EDS') return undefined;
-  const eds = cluster['eds_cluster_config'] ?? cluster['edsClusterConfig'];
-  const serviceName = isObject(eds) ? (eds['service_name'] ?? eds['serviceName']) : undefined;
-  return typeof serviceName === 'string' && serviceName !== '' ? serviceName : String(cluster['name']);
+  if (cluster.type !== 'EDS') return undefined;
+  const eds = cluster.eds_cluster_config ?? cluster.edsClusterConfig;
+  const serviceName = isObject(eds) ? (eds.service_name ?? eds.serviceName) : undefined;
+  return typeof serviceName === 'string' && serviceName !== '' ? serviceName : String(cluster.name);
 }
 
 /** Problems that make the configuration unsafe to publish; empty when it is consistent. */

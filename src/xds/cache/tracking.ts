@@ -53,7 +53,7 @@ class TrackedMap<K, V> implements ReadonlyMap<K, V> {
   get size(): number { this.tracker.read(this.key('*')); return this.inner.size; }
   forEach(fn: (value: V, key: K, map: ReadonlyMap<K, V>) => void, thisArg?: unknown): void {
     this.tracker.read(this.key('*'));
-    this.inner.forEach((v, k) => fn.call(thisArg, v, k, this));
+    for (const [k, v] of this.inner) fn.call(thisArg, v, k, this);
   }
   entries(): MapIterator<[K, V]> { this.tracker.read(this.key('*')); return this.inner.entries(); }
   keys(): MapIterator<K> { this.tracker.read(this.key('*')); return this.inner.keys(); }

@@ -56,7 +56,7 @@ function candidateHosts(authority: string): string[] {
  */
 export async function authenticateStream(deps: AdmissionDeps, metadata: Metadata, authority: string, path: string): Promise<Identity | undefined> {
   const headers = metadataHeaders(metadata);
-  if (!headers['authorization'] && deps.allowUnauthenticated) return undefined;
+  if (!headers.authorization && deps.allowUnauthenticated) return undefined;
   try {
     const parsed = parseAuthorization(headers);
     if (parsed.scope.service !== XDS_SIGNING_SERVICE) throw unauthenticated(`Credential should be scoped to service '${XDS_SIGNING_SERVICE}', not '${parsed.scope.service}'`);

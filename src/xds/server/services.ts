@@ -48,7 +48,7 @@ export function xdsServices(pkg: protoLoader.PackageDefinition = loadXdsPackage(
     const original = pkg[spec.name] as unknown as Record<string, Record<string, unknown>>;
     const definition: Record<string, unknown> = {};
     for (const [method, def] of Object.entries(original)) {
-      const serialize = def['responseSerialize'] as (v: unknown) => Buffer;
+      const serialize = def.responseSerialize as (v: unknown) => Buffer;
       definition[method] = { ...def, responseSerialize: (v: unknown) => (Buffer.isBuffer(v) ? v : serialize(v)) };
     }
     const methods = new Map<string, XdsMethod>([

@@ -28,10 +28,10 @@ export function healthChecks(hc: HealthCheckPolicy | VirtualGatewayHealthCheckPo
     healthy_threshold: hc.healthyThreshold,
   };
   switch (hc.protocol) {
-    case 'http': check['http_health_check'] = { path: hc.path || '/' }; break;
-    case 'http2': check['http_health_check'] = { path: hc.path || '/', codec_client_type: 'HTTP2' }; break;
-    case 'grpc': check['grpc_health_check'] = {}; break;
-    default: check['tcp_health_check'] = {}; break;
+    case 'http': check.http_health_check = { path: hc.path || '/' }; break;
+    case 'http2': check.http_health_check = { path: hc.path || '/', codec_client_type: 'HTTP2' }; break;
+    case 'grpc': check.grpc_health_check = {}; break;
+    default: check.tcp_health_check = {}; break;
   }
   return [check];
 }
@@ -120,16 +120,16 @@ export function egressCluster(s: MeshSnapshot, t: TargetRef, flavour: Flavour, t
     const c: Json = { name };
     let endpoints: EnvoyResource | undefined;
     if (sd?.dns) {
-      c['type'] = flavour === 'sidecar' && sd.dns.responseType === 'ENDPOINTS' ? 'STRICT_DNS' : 'LOGICAL_DNS';
-      c['connect_timeout'] = DEFAULTS.egressConnectTimeout;
+      c.type = flavour === 'sidecar' && sd.dns.responseType === 'ENDPOINTS' ? 'STRICT_DNS' : 'LOGICAL_DNS';
+      c.connect_timeout = DEFAULTS.egressConnectTimeout;
       const family = dnsLookupFamily(pref);
-      if (family && flavour === 'sidecar') c['dns_lookup_family'] = family;
+      if (family && flavour === 'sidecar') c.dns_lookup_family = family;
       const locality = flavour === 'proxyless' ? { locality: {} } : {};
-      c['load_assignment'] = { cluster_name: name, endpoints: [{ ...locality, lb_endpoints: [lbEndpoint(sd.dns.hostname, port)] }] };
+      c.load_assignment = { cluster_name: name, endpoints: [{ ...locality, lb_endpoints: [lbEndpoint(sd.dns.hostname, port)] }] };
     } else {
-      c['type'] = 'EDS';
-      c['connect_timeout'] = DEFAULTS.egressConnectTimeout;
-      c['eds_cluster_config'] = { eds_config: adsConfigSource() };
+      c.type = 'EDS';
+      c.connect_timeout = DEFAULTS.egressConnectTimeout;
+      c.eds_cluster_config = { eds_config: adsConfigSource() };
       const lbs = cloudMapEndpoints(s, t);
       endpoints = {
         name,
@@ -138,12 +138,12 @@ export function egressCluster(s: MeshSnapshot, t: TargetRef, flavour: Flavour, t
         resource: { cluster_name: name, endpoints: lbs.length ? [{ locality: {}, lb_endpoints: lbs, load_balancing_weight: 1 }] : [] },
       };
     }
-    c['circuit_breakers'] = circuitBreakers(limits);
-    if (protocol === 'http2' || protocol === 'grpc') c['typed_extension_protocol_options'] = http2ProtocolOptions();
+    c.circuit_breakers = circuitBreakers(limits);
+    if (protocol === 'http2' || protocol === 'grpc') c.typed_extension_protocol_options = http2ProtocolOptions();
     const l = t.listener;
-    if (l.healthCheck && flavour === 'sidecar') c['health_checks'] = healthChecks(l.healthCheck);
-    if (l.outlierDetection) c['outlier_detection'] = outlierDetection(l.outlierDetection);
-    if (transportSocket && flavour === 'sidecar') c['transport_socket'] = transportSocket;
+    if (l.healthCheck && flavour === 'sidecar') c.health_checks = healthChecks(l.healthCheck);
+    if (l.outlierDetection) c.outlier_detection = outlierDetection(l.outlierDetection);
+    if (transportSocket && flavour === 'sidecar') c.transport_socket = transportSocket;
     const out: ClusterBuild = { cluster: { name, typeUrl: TypeUrl.cluster, resource: c } };
     if (endpoints) out.endpoints = endpoints;
     return out;

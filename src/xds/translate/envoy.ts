@@ -50,11 +50,11 @@ export const routerFilter = (): Json => ({ name: 'envoy.filters.http.router', ty
 export function fileAccessLog(path: string, format: LoggingFormat | undefined): Json {
   const cfg: Json = { '@type': T.fileAccessLog, path };
   if (format?.text !== undefined) {
-    cfg['log_format'] = { text_format_source: { inline_string: format.text.endsWith('\n') ? format.text : `${format.text}\n` } };
+    cfg.log_format = { text_format_source: { inline_string: format.text.endsWith('\n') ? format.text : `${format.text}\n` } };
   } else if (format?.json !== undefined) {
     const fields: Json = {};
     for (const { key, value } of format.json) fields[key] = value;
-    cfg['log_format'] = { json_format: fields };
+    cfg.log_format = { json_format: fields };
   }
   return { name: 'envoy.access_loggers.file', typed_config: cfg };
 }

@@ -209,7 +209,7 @@ function gatewayRoutesForListener(s: MeshSnapshot, vg: SnapshotResource<VirtualG
       const route = emitRoute(mesh, { ...r, name: gatewayRouteEntryName(vg.name, g.name, r.name) }, c.match, 'sidecar', c.extras);
       if (!route) continue;
       out.routes.push(route);
-      if (route['route']) for (const t of r.action.targets) out.targets.push(t.target);
+      if (route.route) for (const t of r.action.targets) out.targets.push(t.target);
       if (isTrivialMatch(r.match)) { coversAll = true; break; }
     }
     if (!coversAll) out.routes.push({ name: gatewayRouteEntryName(vg.name, g.name, 'no-route'), match: matchJson(g.match), direct_response: { status: 404 } });

@@ -47,13 +47,13 @@ export const isTrivialMatch = (m: MatchIR) => isTrivialPath(m.path) && !m.header
 
 export function headerMatcher(name: string, m: HeaderMatchMethod | undefined, invert: boolean | undefined): Json {
   const h: Json = { name };
-  if (m?.exact !== undefined) h['string_match'] = { exact: m.exact };
-  else if (m?.prefix !== undefined) h['string_match'] = { prefix: m.prefix };
-  else if (m?.suffix !== undefined) h['string_match'] = { suffix: m.suffix };
-  else if (m?.regex !== undefined) h['string_match'] = { safe_regex: { regex: m.regex } };
-  else if (m?.range !== undefined) h['range_match'] = { start: m.range.start, end: m.range.end };
-  else h['present_match'] = true;
-  if (invert) h['invert_match'] = true;
+  if (m?.exact !== undefined) h.string_match = { exact: m.exact };
+  else if (m?.prefix !== undefined) h.string_match = { prefix: m.prefix };
+  else if (m?.suffix !== undefined) h.string_match = { suffix: m.suffix };
+  else if (m?.regex !== undefined) h.string_match = { safe_regex: { regex: m.regex } };
+  else if (m?.range !== undefined) h.range_match = { start: m.range.start, end: m.range.end };
+  else h.present_match = true;
+  if (invert) h.invert_match = true;
   return h;
 }
 
@@ -106,8 +106,8 @@ export function matchJson(m: MatchIR): Json {
   const headers = [...m.headers];
   if (m.method) headers.push({ name: ':method', string_match: { exact: m.method } });
   if (m.scheme) headers.push({ name: ':scheme', string_match: { exact: m.scheme } });
-  if (headers.length) out['headers'] = headers;
-  if (m.query.length) out['query_parameters'] = m.query;
+  if (headers.length) out.headers = headers;
+  if (m.query.length) out.query_parameters = m.query;
   return out;
 }
 
@@ -127,10 +127,10 @@ function retryJson(on: Set<string>, codes: Set<number>, numRetries: number, perT
   if (codes.size) on.add('retriable-status-codes');
   if (!on.size || numRetries < 1) return undefined;
   const r: Json = { retry_on: RETRY_ON_ORDER.filter((t) => on.has(t)).join(','), num_retries: numRetries };
-  if (perTryMs !== undefined && perTryMs > 0) r['per_try_timeout'] = pbDuration(perTryMs);
-  r['retry_host_predicate'] = [{ name: 'envoy.retry_host_predicates.previous_hosts', typed_config: { '@type': T.previousHosts } }];
-  r['host_selection_retry_max_attempts'] = 5;
-  if (codes.size) r['retriable_status_codes'] = [...codes].sort((a, b) => a - b);
+  if (perTryMs !== undefined && perTryMs > 0) r.per_try_timeout = pbDuration(perTryMs);
+  r.retry_host_predicate = [{ name: 'envoy.retry_host_predicates.previous_hosts', typed_config: { '@type': T.previousHosts } }];
+  r.host_selection_retry_max_attempts = 5;
+  if (codes.size) r.retriable_status_codes = [...codes].sort((a, b) => a - b);
   return r;
 }
 
@@ -144,7 +144,7 @@ export function retryPolicy(protocol: PortProtocol, policy: HttpRetryPolicy | Gr
   const on = new Set<string>();
   const codes = new Set<number>();
   if (!policy) {
-    ['connect-failure', 'refused-stream', 'reset'].forEach((t) => on.add(t));
+    for (const t of ['connect-failure', 'refused-stream', 'reset']) on.add(t);
     if (protocol === 'grpc') on.add('unavailable');
     else codes.add(503);
     return retryJson(on, codes, DEFAULTS.maxRetries, undefined);
@@ -152,7 +152,7 @@ export function retryPolicy(protocol: PortProtocol, policy: HttpRetryPolicy | Gr
   for (const e of policy.httpRetryEvents ?? []) {
     const c = HTTP_EVENT_CODES.get(e);
     if (c) {
-      c.forEach((x) => codes.add(x));
+      for (const x of c) codes.add(x);
       if (e !== 'client-error') { on.add('reset'); on.add('refused-stream'); }
     } else if (e === 'stream-error') on.add('refused-stream');
   }
@@ -250,18 +250,18 @@ export function emitRoute(mesh: string, ir: RouteIR, match: MatchIR, flavour: Fl
   }
   const route: Json = {};
   const only = targets[0];
-  if (!ir.action.weighted && targets.length === 1 && only) route['cluster'] = clusterNameOf(mesh, only.target, flavour);
-  else route['weighted_clusters'] = { clusters: targets.map((t) => ({ name: clusterNameOf(mesh, t.target, flavour), weight: t.weight })) };
-  if (extras.prefixRewrite !== undefined) route['prefix_rewrite'] = extras.prefixRewrite;
-  if (extras.pathRewrite !== undefined) route['regex_rewrite'] = { pattern: { regex: '^/.*$' }, substitution: extras.pathRewrite };
-  if (extras.hostRewrite !== undefined) route['host_rewrite_literal'] = extras.hostRewrite;
+  if (!ir.action.weighted && targets.length === 1 && only) route.cluster = clusterNameOf(mesh, only.target, flavour);
+  else route.weighted_clusters = { clusters: targets.map((t) => ({ name: clusterNameOf(mesh, t.target, flavour), weight: t.weight })) };
+  if (extras.prefixRewrite !== undefined) route.prefix_rewrite = extras.prefixRewrite;
+  if (extras.pathRewrite !== undefined) route.regex_rewrite = { pattern: { regex: '^/.*$' }, substitution: extras.pathRewrite };
+  if (extras.hostRewrite !== undefined) route.host_rewrite_literal = extras.hostRewrite;
   if (flavour === 'sidecar') {
-    route['timeout'] = pbDuration(ir.action.timeoutMs);
-    if (ir.action.idleMs !== undefined) route['idle_timeout'] = pbDuration(ir.action.idleMs);
+    route.timeout = pbDuration(ir.action.timeoutMs);
+    if (ir.action.idleMs !== undefined) route.idle_timeout = pbDuration(ir.action.idleMs);
   } else if (ir.action.timeoutMs > 0) {
-    route['max_stream_duration'] = { max_stream_duration: pbDuration(ir.action.timeoutMs) };
+    route.max_stream_duration = { max_stream_duration: pbDuration(ir.action.timeoutMs) };
   }
-  if (ir.action.retry) route['retry_policy'] = ir.action.retry;
+  if (ir.action.retry) route.retry_policy = ir.action.retry;
   return { name: ir.name, match: matchJson(m), route };
 }
 
@@ -319,7 +319,7 @@ export function serviceVirtualHostRoutes(s: MeshSnapshot, vsName: string, sp: Se
       const r = emitRoute(s.meshName, ir, ir.match, flavour);
       if (!r) continue;
       routes.push(r);
-      if (r['route']) for (const t of ir.action.targets) targets.push(t.target);
+      if (r.route) for (const t of ir.action.targets) targets.push(t.target);
     }
     return { routes, targets };
   });

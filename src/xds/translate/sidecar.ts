@@ -66,7 +66,7 @@ export function httpConnectionManager(statPrefix: string, routeConfig: string, a
     path_with_escaped_slashes_action: 'KEEP_UNCHANGED',
     ...extra,
   };
-  if (logs.length) hcm['access_log'] = logs;
+  if (logs.length) hcm.access_log = logs;
   return { name: 'envoy.filters.network.http_connection_manager', typed_config: hcm };
 }
 
@@ -74,10 +74,10 @@ export function tcpProxy(statPrefix: string, clusters: { name: string; weight: n
   const logs = logsFor(accessLog, 'tcp');
   const cfg: Json = { '@type': T.tcpProxy, stat_prefix: statPrefix };
   const only = clusters[0];
-  if (clusters.length === 1 && only) cfg['cluster'] = only.name;
-  else cfg['weighted_clusters'] = { clusters };
-  cfg['idle_timeout'] = pbDuration(idleMs ?? DEFAULTS.idleTimeoutMs);
-  if (logs.length) cfg['access_log'] = logs;
+  if (clusters.length === 1 && only) cfg.cluster = only.name;
+  else cfg.weighted_clusters = { clusters };
+  cfg.idle_timeout = pbDuration(idleMs ?? DEFAULTS.idleTimeoutMs);
+  if (logs.length) cfg.access_log = logs;
   return { name: 'envoy.filters.network.tcp_proxy', typed_config: cfg };
 }
 
@@ -123,7 +123,7 @@ function ingress(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, out: Pr
       const rc = routeConfigName('ingress', protocol, port);
       filters = [httpConnectionManager('ingress', rc, logs)];
       const route: Json = { cluster, timeout: pbDuration(timeouts.perRequestMs ?? DEFAULTS.perRequestTimeoutMs) };
-      if (timeouts.idleMs !== undefined) route['idle_timeout'] = pbDuration(timeouts.idleMs);
+      if (timeouts.idleMs !== undefined) route.idle_timeout = pbDuration(timeouts.idleMs);
       out.routes.push({
         name: rc,
         typeUrl: TypeUrl.route,
@@ -151,8 +151,8 @@ function ingress(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, out: Pr
         ...(l.connectionPool?.grpc ? { maxRequests: l.connectionPool.grpc.maxRequests } : {}),
       }),
     };
-    if (protocol === 'http2' || protocol === 'grpc') c['typed_extension_protocol_options'] = http2ProtocolOptions();
-    if (l.healthCheck) c['health_checks'] = healthChecks(l.healthCheck);
+    if (protocol === 'http2' || protocol === 'grpc') c.typed_extension_protocol_options = http2ProtocolOptions();
+    if (l.healthCheck) c.health_checks = healthChecks(l.healthCheck);
     out.clusters.push({ name: cluster, typeUrl: TypeUrl.cluster, resource: c });
   }
   if (!chains.length) return; // every port refused: Envoy rejects a listener without filter chains
@@ -226,7 +226,7 @@ function egress(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, out: Pro
         const tcp = serviceRoutes(s, vs, sp).tcp;
         const targets = (tcp?.targets ?? []).filter((t) => t.weight > 0);
         if (!tcp || !targets.length) continue;
-        targets.forEach((t) => addTarget(t.target, vs));
+        for (const t of targets) addTarget(t.target, vs);
         chains.push({
           name: egressFilterChainName('tcp', port),
           filter_chain_match: { destination_port: port },
@@ -240,7 +240,7 @@ function egress(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, out: Pro
     const virtualHosts: Json[] = [];
     for (const vs of g.services) {
       const { routes, targets } = serviceVirtualHostRoutes(s, vs, sp, 'sidecar');
-      targets.forEach((t) => addTarget(t, vs));
+      for (const t of targets) addTarget(t, vs);
       virtualHosts.push({ name: serviceVirtualHostName(vs), domains: virtualServiceDomains(vs, port), routes });
     }
     out.routes.push({ name: rc, typeUrl: TypeUrl.route, resource: { name: rc, virtual_hosts: virtualHosts } });
@@ -267,7 +267,7 @@ function egress(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, out: Pro
   };
   if (allowAll) {
     const all = allowAllClusterName(mesh);
-    listener['default_filter_chain'] = { name: allowAllFilterChainName(), filters: [tcpProxy('egress', [{ name: all, weight: 1 }], undefined, logs)] };
+    listener.default_filter_chain = { name: allowAllFilterChainName(), filters: [tcpProxy('egress', [{ name: all, weight: 1 }], undefined, logs)] };
     out.clusters.push(passthroughCluster(all));
   }
   out.listeners.push({ name, typeUrl: TypeUrl.listener, resource: listener });

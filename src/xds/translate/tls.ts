@@ -55,7 +55,7 @@ function validation(v: { trust: { file?: { certificateChain: string }; sds?: { s
   const sans = v.subjectAlternativeNames?.match.exact?.length ? v.subjectAlternativeNames.match.exact : defaultSans;
   if (v.trust.file) {
     const ctx: Json = { trusted_ca: { filename: v.trust.file.certificateChain } };
-    if (sans.length) ctx['match_typed_subject_alt_names'] = sanMatchers(sans);
+    if (sans.length) ctx.match_typed_subject_alt_names = sanMatchers(sans);
     return { validation_context: ctx };
   }
   if (v.trust.sds) {
@@ -82,11 +82,11 @@ const isH2 = (protocol: PortProtocol) => protocol === 'http2' || protocol === 'g
 /** transport_socket for a listener filter chain. */
 export function downstreamTransportSocket(tls: AnyListenerTls, protocol: PortProtocol): Json {
   const common: Json = certificate(tls.certificate);
-  if (isH2(protocol)) common['alpn_protocols'] = ['h2', 'http/1.1'];
+  if (isH2(protocol)) common.alpn_protocols = ['h2', 'http/1.1'];
   const v = validation(tls.validation as ListenerTlsValidationContext | undefined, []);
   if (v) Object.assign(common, v);
   const ctx: Json = { '@type': T.downstreamTls, common_tls_context: common };
-  if (v) ctx['require_client_certificate'] = true;
+  if (v) ctx.require_client_certificate = true;
   return { name: 'envoy.transport_sockets.tls', typed_config: ctx };
 }
 
@@ -130,6 +130,6 @@ export function upstreamTransportSocket(policy: AnyClientTls | undefined, target
   } else {
     return undefined;
   }
-  if (isH2(target.protocol)) common['alpn_protocols'] = ['h2'];
+  if (isH2(target.protocol)) common.alpn_protocols = ['h2'];
   return { name: 'envoy.transport_sockets.tls', typed_config: { '@type': T.upstreamTls, common_tls_context: common } };
 }

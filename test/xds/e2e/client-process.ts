@@ -65,6 +65,6 @@ async function burst(cmd: BurstCommand): Promise<BurstResult> {
 const lines = createInterface({ input: process.stdin });
 lines.on('line', (line) => {
   const cmd = JSON.parse(line) as BurstCommand;
-  burst(cmd).then((r) => process.stdout.write(`${JSON.stringify(r)}\n`));
+  void burst(cmd).then((r) => process.stdout.write(`${JSON.stringify(r)}\n`));
 });
 lines.on('close', () => { client.close(); process.exit(0); });

@@ -111,7 +111,7 @@ test('a header-matched route sends matching calls to its own target', async () =
   const matching = await burst({ calls: 50, metadata: { 'x-canary': 'yes' } });
   assert.deepEqual(matching.backends, { canary: 50 }, matching.firstError);
   const other = await burst({ calls: 50, metadata: { 'x-canary': 'no' } });
-  assert.equal(other.backends['canary'], undefined);
+  assert.equal(other.backends.canary, undefined);
 });
 
 test('after UpdateRoute to 0/100, calls shift within one second', async () => {
@@ -120,7 +120,7 @@ test('after UpdateRoute to 0/100, calls shift within one second', async () => {
   let shiftedAt: number | undefined;
   while (Date.now() - updated < 5000) {
     const r = await burst({ calls: 20, concurrency: 10 });
-    if (r.backends['b'] === 20) { shiftedAt = Date.now(); break; }
+    if (r.backends.b === 20) { shiftedAt = Date.now(); break; }
   }
   assert.ok(shiftedAt !== undefined, 'calls shifted');
   assert.ok(shiftedAt - updated < 1000, `shifted after ${shiftedAt - updated} ms`);
@@ -134,7 +134,7 @@ test("a retry policy turns a backend's first UNAVAILABLE into a success", async 
   let r: BurstResult | undefined;
   for (let i = 0; i < 50; i++) {
     r = await burst({ calls: 20, concurrency: 10 });
-    if (r.backends['flaky'] === 20) break;
+    if (r.backends.flaky === 20) break;
     await new Promise((res) => setTimeout(res, 100));
   }
   assert.deepEqual(r!.backends, { flaky: 20 }, r!.firstError);

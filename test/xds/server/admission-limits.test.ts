@@ -133,7 +133,7 @@ test('50 non-reading streams and 200 pushes: memory stays bounded and stale vers
   for (let r = await reader.next(5000).catch(() => undefined); r; r = await reader.next(2000).catch(() => undefined)) {
     if (r.type_url === T.cds) lastCds = r;
   }
-  readers.slice(1).forEach((s) => s.close());
+  for (const s of readers.slice(1)) s.close();
   const fresh = open();
   fresh.send({ node: { id: node }, type_url: T.cds });
   const current = await fresh.next();

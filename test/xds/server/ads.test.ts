@@ -250,7 +250,7 @@ describe('delta', () => {
     const changed = await again.next();
     assert.equal(changed.type_url, T.rds);
     assert.deepEqual((changed.resources ?? []).map((r) => r.name), ['rds_egress_http_8080']);
-    assert.notEqual(changed.resources![0]!.version, known.rds['rds_egress_http_8080']);
+    assert.notEqual(changed.resources![0]!.version, known.rds.rds_egress_http_8080);
     again.send({ type_url: T.rds, response_nonce: changed.nonce });
     assert.ok(await again.quiet(300));
     await setWeights(80, 20);

@@ -99,7 +99,7 @@ test('ACM: config-dump shows the warnings, the server logs them', async () => {
   assert.match(out.stderr, /^warning: virtual node acm listener http 8443/m);
   const listeners = dump.configs.find((c: any) => c['@type'].endsWith('ListenersConfigDump'));
   assert.ok(!listeners.dynamic_listeners.some((l: any) => l.name.includes('15000')), 'no ingress listener: the only port is refused');
-  const logged = server.logs.filter((l) => l['msg'] === 'proxy configuration fails closed where App Mesh features cannot exist self-hosted');
+  const logged = server.logs.filter((l) => l.msg === 'proxy configuration fails closed where App Mesh features cannot exist self-hosted');
   assert.equal(logged.length, 1, 'once for this snapshot and identity');
-  assert.deepEqual(logged[0]!['warnings'], dump.warnings);
+  assert.deepEqual(logged[0]!.warnings, dump.warnings);
 });

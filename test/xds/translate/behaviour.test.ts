@@ -22,7 +22,7 @@ test('sidecar: egress by virtual service host (with or without port), ingress to
   assert.equal(landsOn(walk(c, egress('back.local', 9999))), '<no filter chain>');
   assert.equal(landsOn(walk(c, { listenerPort: 15000, destinationPort: 8080, authority: 'anything' })), 'cds_ingress_m_front_http_8080');
   assert.equal(landsOn(walk(c, egress('', 443, { tls: true, serverName: 'sts.us-east-1.amazonaws.com' }))), 'cds_egress_m_amazonaws');
-  assert.equal(clusterOf(c, 'cds_ingress_m_front_http_8080')?.['load_assignment'].endpoints[0].lb_endpoints[0].endpoint.address.socket_address.address, '127.0.0.1');
+  assert.equal(clusterOf(c, 'cds_ingress_m_front_http_8080')?.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.address, '127.0.0.1');
 });
 
 test('egress filter: ALLOW_ALL passes unknown destinations (also non-AWS 443), DROP_ALL does not', () => {
@@ -31,7 +31,7 @@ test('egress filter: ALLOW_ALL passes unknown destinations (also non-AWS 443), D
   assert.equal(landsOn(walk(allow, egress('', 443, { tls: true, serverName: 'example.org' }))), 'cds_egress_m_mesh-allow-all');
   assert.equal(landsOn(walk(allow, egress('', 443, { tls: true, serverName: 's3.amazonaws.com' }))), 'cds_egress_m_amazonaws');
   assert.equal(landsOn(walk(allow, egress('back.local', 9080))), 'cds_egress_m_back_http_9080');
-  assert.equal(clusterOf(allow, 'cds_egress_m_mesh-allow-all')?.['type'], 'ORIGINAL_DST');
+  assert.equal(clusterOf(allow, 'cds_egress_m_mesh-allow-all')?.type, 'ORIGINAL_DST');
   const drop = caseNamed('egress-drop-all');
   assert.equal(landsOn(walk(drop, egress('example.org', 80))), '<no filter chain>');
   assert.equal(landsOn(walk(drop, egress('', 443, { tls: true, serverName: 'example.org' }))), '<no filter chain>');
@@ -83,7 +83,7 @@ test('routes: http2 scheme, gRPC service/method/metadata, tcp weighted', () => {
   assert.equal(at('/shop.Cart/Remove', { 'x-tenant': 'gold-7', 'x-debug': '1' }), 'r/any');
   assert.equal(at('/shop.Cart/Remove'), 'r/any');
   assert.equal(at('/other.Svc/Add'), 'r/any');
-  assert.ok(clusterOf(g, 'cds_egress_m_b_grpc_8080')?.['typed_extension_protocol_options']);
+  assert.ok(clusterOf(g, 'cds_egress_m_b_grpc_8080')?.typed_extension_protocol_options);
   const tcp = caseNamed('route-tcp');
   const w = walk(tcp, egress('', 8080));
   assert.equal(w.kind, 'tcp');
@@ -100,7 +100,7 @@ test('routes: weighted targets keep App Mesh weights; a missing target node is d
 
 test('routes: retry policies and timeouts (defaults 15 s and 2 retries; 0 disables)', () => {
   const c = caseNamed('retries');
-  const rp = (path: string) => walk(c, egress('svc.local', 8080, { path })).routeJson?.['route'].retry_policy;
+  const rp = (path: string) => walk(c, egress('svc.local', 8080, { path })).routeJson?.route.retry_policy;
   assert.deepEqual({ ...rp('/http'), retry_host_predicate: undefined }, {
     retry_on: 'connect-failure,refused-stream,reset,retriable-status-codes', num_retries: 3, per_try_timeout: '1.500s',
     retry_host_predicate: undefined, host_selection_retry_max_attempts: 5, retriable_status_codes: [409, 502, 503, 504],
@@ -110,18 +110,18 @@ test('routes: retry policies and timeouts (defaults 15 s and 2 retries; 0 disabl
   assert.equal(rp('/').num_retries, 2);
   assert.deepEqual(rp('/').retriable_status_codes, [503]);
   const g = caseNamed('retries-grpc');
-  const grp = walk(g, egress('svc.local', 8080, { path: '/a.B/C', method: 'POST' })).routeJson?.['route'].retry_policy;
+  const grp = walk(g, egress('svc.local', 8080, { path: '/a.B/C', method: 'POST' })).routeJson?.route.retry_policy;
   assert.equal(grp.retry_on, 'deadline-exceeded,resource-exhausted,unavailable');
-  assert.equal(walk(g, egress('svc.local', 8080, { path: '/x.Y/Z', method: 'POST' })).routeJson?.['route'].retry_policy.retry_on, 'connect-failure,refused-stream,reset,unavailable');
+  assert.equal(walk(g, egress('svc.local', 8080, { path: '/x.Y/Z', method: 'POST' })).routeJson?.route.retry_policy.retry_on, 'connect-failure,refused-stream,reset,unavailable');
 
   const t = caseNamed('timeouts');
-  const route = (path: string, authority = 'svc.local', port = 8080) => walk(t, egress(authority, port, { path })).routeJson?.['route'];
+  const route = (path: string, authority = 'svc.local', port = 8080) => walk(t, egress(authority, port, { path })).routeJson?.route;
   assert.equal(route('/slow').timeout, '60s');
   assert.equal(route('/slow').idle_timeout, '90.500s');
   assert.equal(route('/stream').timeout, '0s');
   assert.equal(route('/').timeout, '15s');
   assert.equal(route('/', 'direct.local', 9000).timeout, '0s');
-  const ingress = walk(t, { listenerPort: 15000, destinationPort: 8080, authority: 'x' }).routeJson?.['route'];
+  const ingress = walk(t, { listenerPort: 15000, destinationPort: 8080, authority: 'x' }).routeJson?.route;
   assert.deepEqual([ingress.timeout, ingress.idle_timeout], ['30s', '600s']);
   const tcpIn = walk(t, { listenerPort: 15000, destinationPort: 7000 });
   assert.equal(tcpIn.kind, 'tcp');
@@ -129,29 +129,29 @@ test('routes: retry policies and timeouts (defaults 15 s and 2 retries; 0 disabl
 
 test('clusters: DNS response types, Cloud Map filtering/health/ports, IPv6 preference', () => {
   const d = caseNamed('dns-response-types');
-  assert.equal(clusterOf(d, 'cds_egress_m_lb_http_8080')?.['type'], 'LOGICAL_DNS');
-  assert.equal(clusterOf(d, 'cds_egress_m_eps_http2_8081')?.['type'], 'STRICT_DNS');
-  assert.equal(clusterOf(d, 'cds_egress_m_eps_http2_8081')?.['dns_lookup_family'], 'V4_ONLY');
+  assert.equal(clusterOf(d, 'cds_egress_m_lb_http_8080')?.type, 'LOGICAL_DNS');
+  assert.equal(clusterOf(d, 'cds_egress_m_eps_http2_8081')?.type, 'STRICT_DNS');
+  assert.equal(clusterOf(d, 'cds_egress_m_eps_http2_8081')?.dns_lookup_family, 'V4_ONLY');
 
   const cm = caseNamed('cloudmap');
-  assert.equal(clusterOf(cm, 'cds_egress_m_orders_http_8080')?.['type'], 'EDS');
-  const eps = endpointsOf(cm, 'cds_egress_m_orders_http_8080')?.['endpoints'][0].lb_endpoints.map((e: any) =>
+  assert.equal(clusterOf(cm, 'cds_egress_m_orders_http_8080')?.type, 'EDS');
+  const eps = endpointsOf(cm, 'cds_egress_m_orders_http_8080')?.endpoints[0].lb_endpoints.map((e: any) =>
     `${e.endpoint.address.socket_address.address}:${e.endpoint.address.socket_address.port_value}:${e.health_status}`);
   assert.deepEqual(eps, ['10.0.0.1:9000:HEALTHY', '10.0.0.3:8080:UNHEALTHY', '2001:db8::4:8080:HEALTHY']);
 
   const v6 = caseNamed('ipv6-preference');
-  const addrs = endpointsOf(v6, 'cds_egress_m_v6_http_8080')?.['endpoints'][0].lb_endpoints.map((e: any) => e.endpoint.address.socket_address.address);
+  const addrs = endpointsOf(v6, 'cds_egress_m_v6_http_8080')?.endpoints[0].lb_endpoints.map((e: any) => e.endpoint.address.socket_address.address);
   assert.deepEqual(addrs, ['2001:db8::1']);
-  assert.equal(clusterOf(v6, 'cds_egress_m_v4_http_8080')?.['dns_lookup_family'], 'AUTO');
+  assert.equal(clusterOf(v6, 'cds_egress_m_v4_http_8080')?.dns_lookup_family, 'AUTO');
   const l = v6.listeners.find((x) => x.name === 'lds_ingress_0.0.0.0_15000')?.resource as any;
   assert.deepEqual(l.address.socket_address, { address: '::', port_value: 15000, ipv4_compat: true });
-  assert.equal(clusterOf(v6, 'cds_ingress_m_front_http_8080')?.['load_assignment'].endpoints[0].lb_endpoints[0].endpoint.address.socket_address.address, '::1');
+  assert.equal(clusterOf(v6, 'cds_ingress_m_front_http_8080')?.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.address, '::1');
 });
 
 test('TLS: listener STRICT/PERMISSIVE, client policies with SANs, ports, defaults', () => {
   const f = caseNamed('listener-tls-file');
   const strict = walk(f, { listenerPort: 15000, destinationPort: 8443, tls: true });
-  const ctx = strict.transportSocket?.['typed_config'];
+  const ctx = strict.transportSocket?.typed_config;
   assert.equal(ctx.require_client_certificate, true);
   assert.deepEqual(ctx.common_tls_context.validation_context.match_typed_subject_alt_names.map((m: any) => m.san_type), ['DNS', 'URI']);
   assert.equal(walk(f, { listenerPort: 15000, destinationPort: 9443 }).transportSocket, undefined);
@@ -161,7 +161,7 @@ test('TLS: listener STRICT/PERMISSIVE, client policies with SANs, ports, default
   assert.equal(walk(s, { listenerPort: 15000, destinationPort: 8443, tls: false }).filterChain, 'ingress_grpc_8443_plaintext');
 
   const b = caseNamed('backend-tls');
-  const ts = (n: string) => clusterOf(b, n)?.['transport_socket']?.typed_config.common_tls_context;
+  const ts = (n: string) => clusterOf(b, n)?.transport_socket?.typed_config.common_tls_context;
   const pinned = ts('cds_egress_m_pinned_http2_8444');
   assert.equal(pinned.tls_certificate_sds_secret_configs[0].name, 'front-cert');
   assert.deepEqual(pinned.combined_validation_context.default_validation_context.match_typed_subject_alt_names, [{ san_type: 'DNS', matcher: { exact: 'pinned.example' } }]);
@@ -258,15 +258,15 @@ test('ACM fails closed: STRICT listener refused, PERMISSIVE plaintext only, ACM 
 
 test('clusters: health checks, outlier detection, connection pools, access logs', () => {
   const h = caseNamed('health-check');
-  assert.deepEqual(clusterOf(h, 'cds_egress_m_g_grpc_9090')?.['health_checks'][0].grpc_health_check, {});
-  assert.deepEqual(clusterOf(h, 'cds_egress_m_t_tcp_5432')?.['health_checks'][0].tcp_health_check, {});
-  assert.deepEqual(clusterOf(h, 'cds_ingress_m_front_http_8080')?.['health_checks'][0].http_health_check, { path: '/ping' });
+  assert.deepEqual(clusterOf(h, 'cds_egress_m_g_grpc_9090')?.health_checks[0].grpc_health_check, {});
+  assert.deepEqual(clusterOf(h, 'cds_egress_m_t_tcp_5432')?.health_checks[0].tcp_health_check, {});
+  assert.deepEqual(clusterOf(h, 'cds_ingress_m_front_http_8080')?.health_checks[0].http_health_check, { path: '/ping' });
   const o = caseNamed('outlier-detection');
-  assert.deepEqual(clusterOf(o, 'cds_egress_m_svc_http_8080')?.['outlier_detection'], {
+  assert.deepEqual(clusterOf(o, 'cds_egress_m_svc_http_8080')?.outlier_detection, {
     consecutive_5xx: 5, interval: '10s', base_ejection_time: '30s', max_ejection_percent: 50, enforcing_consecutive_5xx: 100, enforcing_success_rate: 0,
   });
   const p = caseNamed('connection-pools');
-  const th = (n: string) => clusterOf(p, n)?.['circuit_breakers'].thresholds[0];
+  const th = (n: string) => clusterOf(p, n)?.circuit_breakers.thresholds[0];
   assert.deepEqual([th('cds_ingress_m_pooled_http_8080').max_connections, th('cds_ingress_m_pooled_http_8080').max_pending_requests], [100, 10]);
   assert.equal(th('cds_ingress_m_pooled_http2_8081').max_requests, 200);
   assert.equal(th('cds_ingress_m_pooled_grpc_8082').max_requests, 300);
@@ -276,7 +276,7 @@ test('clusters: health checks, outlier detection, connection pools, access logs'
   assert.ok(filters.length >= 4);
   for (const f of filters) assert.equal(f.typed_config.access_log[0].typed_config.path, '/dev/stdout');
   const json = caseNamed('access-log-json');
-  const hcm = (json.listeners.find((l) => l.name === 'lds_ingress_0.0.0.0_15000')?.resource as any).filter_chains[0].filters[0].typed_config;
+  const hcm = (json.listeners.find((l) => l.name === 'lds_ingress_0.0.0.0_15000')!.resource as any).filter_chains[0].filters[0].typed_config;
   assert.deepEqual(hcm.access_log[0].typed_config.log_format, { json_format: { method: '%REQ(:METHOD)%', code: '%RESPONSE_CODE%' } });
 });
 
@@ -295,7 +295,7 @@ test('gateway: rewrites, target routes after the rewrite, hostnames, priorities,
   let r = at('/');
   assert.equal(landsOn(r), 'cds_egress_m_web_http_8080');
   assert.deepEqual(r.forwarded, { path: '/', authority: 'web.local' });
-  assert.equal(r.routeJson?.['route'].timeout, '20s');
+  assert.equal(r.routeJson?.route.timeout, '20s');
   r = at('/api/v2/orders');
   assert.equal(landsOn(r), 'cds_egress_m_api2_http_8080');
   assert.deepEqual(r.forwarded, { path: '/v2/orders', authority: 'api.local' });
@@ -330,9 +330,9 @@ test('gateway: rewrites, target routes after the rewrite, hostnames, priorities,
   assert.equal(g.forwarded?.authority, 'rpc.local');
   assert.equal(landsOn(walk(c, { listenerPort: 9090, authority: 'gw', path: '/shop.Cart/Get', method: 'POST' })), '<no route>');
   const rpc = clusterOf(c, 'cds_egress_m_rpc_grpc_9090');
-  assert.ok(rpc?.['transport_socket']);
-  assert.equal(rpc?.['circuit_breakers'].thresholds[0].max_requests, 64);
-  assert.equal(clusterOf(c, 'cds_egress_m_web_http_8080')?.['transport_socket'], undefined);
+  assert.ok(rpc?.transport_socket);
+  assert.equal(rpc?.circuit_breakers.thresholds[0].max_requests, 64);
+  assert.equal(clusterOf(c, 'cds_egress_m_web_http_8080')?.transport_socket, undefined);
 });
 
 test('proxyless: API listener routes by metadata and weights; clusters EDS / LOGICAL_DNS; unknown names absent', () => {
@@ -340,15 +340,15 @@ test('proxyless: API listener routes by metadata and weights; clusters EDS / LOG
   assert.deepEqual(c.listeners.map((l) => l.name), ['cart.local:50051', 'dns.local']);
   let r = walk(c, { apiListener: 'cart.local:50051', path: '/shop.Cart/Get', headers: { 'x-tenant': 'gold' } });
   assert.equal(landsOn(r), 'cds_proxyless_m_v2_grpc_50051');
-  assert.deepEqual(r.routeJson?.['route'].max_stream_duration, { max_stream_duration: '2s' });
+  assert.deepEqual(r.routeJson?.route.max_stream_duration, { max_stream_duration: '2s' });
   r = walk(c, { apiListener: 'cart.local:50051', path: '/shop.Cart/Get' });
   assert.deepEqual(r.clusters, [{ name: 'cds_proxyless_m_v1_grpc_50051', weight: 90 }, { name: 'cds_proxyless_m_v2_grpc_50051', weight: 10 }]);
-  assert.equal(r.routeJson?.['route'].retry_policy.retry_on, 'unavailable');
+  assert.equal(r.routeJson?.route.retry_policy.retry_on, 'unavailable');
   assert.equal(landsOn(walk(c, { apiListener: 'cart.local:50051', path: '/other.S/M' })), '<no route>');
   assert.equal(landsOn(walk(c, { apiListener: 'dns.local', path: '/x.Y/Z' })), 'cds_proxyless_m_dns_grpc_50052');
-  assert.equal(clusterOf(c, 'cds_proxyless_m_dns_grpc_50052')?.['type'], 'LOGICAL_DNS');
-  assert.equal(clusterOf(c, 'cds_proxyless_m_v1_grpc_50051')?.['type'], 'EDS');
-  const v1 = endpointsOf(c, 'cds_proxyless_m_v1_grpc_50051')?.['endpoints'][0];
+  assert.equal(clusterOf(c, 'cds_proxyless_m_dns_grpc_50052')?.type, 'LOGICAL_DNS');
+  assert.equal(clusterOf(c, 'cds_proxyless_m_v1_grpc_50051')?.type, 'EDS');
+  const v1 = endpointsOf(c, 'cds_proxyless_m_v1_grpc_50051')?.endpoints[0];
   assert.deepEqual(v1.locality, {});
   assert.deepEqual(v1.lb_endpoints.map((e: any) => e.health_status), ['HEALTHY', 'UNHEALTHY']);
   const s = cases.find((x) => x.name === 'proxyless-api-listener')!.snapshot;

@@ -7,7 +7,7 @@ import { cases } from './cases.js';
 
 // Compiled to dist/test/xds/translate/: the golden files stay in the source tree.
 const goldenDir = fileURLToPath(new URL('../../../../test/golden/', import.meta.url));
-const update = process.env['UPDATE_GOLDEN'] === '1';
+const update = process.env.UPDATE_GOLDEN === '1';
 
 for (const c of cases) {
   test(`golden: ${c.name}`, () => {

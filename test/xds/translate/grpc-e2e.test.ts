@@ -56,16 +56,16 @@ async function adsServer(config: (ldsNames: string[]) => ProxyConfig): Promise<n
       let nonce = 0;
       const kinds: Record<string, ResourceField> = { [TypeUrl.listener]: 'listeners', [TypeUrl.route]: 'routes', [TypeUrl.cluster]: 'clusters', [TypeUrl.endpoint]: 'endpoints' };
       call.on('data', (req: Json) => {
-        if (req['error_detail']) nacks.push(`${req['type_url']}: ${req['error_detail'].message}`);
-        const names: string[] = [...(req['resource_names'] ?? [])].sort();
-        const prev = subscribed.get(req['type_url']);
+        if (req.error_detail) nacks.push(`${req.type_url}: ${req.error_detail.message}`);
+        const names: string[] = [...(req.resource_names ?? [])].sort();
+        const prev = subscribed.get(req.type_url);
         if (prev && prev.join('\0') === names.join('\0')) return; // ACK / NACK of what we sent
-        subscribed.set(req['type_url'], names);
+        subscribed.set(req.type_url, names);
         const cfg = config(subscribed.get(TypeUrl.listener) ?? []);
-        const kind = kinds[req['type_url']];
+        const kind = kinds[req.type_url];
         if (!kind) return;
         const resources = cfg[kind].filter((r) => names.includes(r.name)).map((r) => toAny(r.typeUrl, r.resource));
-        call.write({ version_info: '1', type_url: req['type_url'], nonce: String(++nonce), resources });
+        call.write({ version_info: '1', type_url: req.type_url, nonce: String(++nonce), resources });
       });
       call.on('end', () => call.end());
       call.on('error', () => undefined);
@@ -123,7 +123,7 @@ function call(method: 'Get' | 'Slow' | 'Flaky', metadata: Record<string, string>
   const md = new grpc.Metadata();
   for (const [k, v] of Object.entries(metadata)) md.set(k, v);
   return new Promise((resolve, reject) => {
-    (via as unknown as Record<string, Function>)[method]!(Buffer.alloc(0), md, { deadline: Date.now() + deadlineMs },
+    (via as unknown as Record<string, (...args: unknown[]) => unknown>)[method]!(Buffer.alloc(0), md, { deadline: Date.now() + deadlineMs },
       (err: grpc.ServiceError | null, res: Buffer) => (err ? reject(err) : resolve(res.toString())));
   });
 }

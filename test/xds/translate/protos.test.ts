@@ -17,11 +17,11 @@ test('protos: loads the Envoy types, discovery messages and ADS service', async 
     'envoy.service.discovery.v3.DeltaDiscoveryRequest', 'envoy.service.discovery.v3.DeltaDiscoveryResponse']) {
     assert.ok(p.lookupType(t), t);
   }
-  assert.ok(p.root.lookupService('envoy.service.discovery.v3.AggregatedDiscoveryService').methods['StreamAggregatedResources']);
+  assert.ok(p.root.lookupService('envoy.service.discovery.v3.AggregatedDiscoveryService').methods.StreamAggregatedResources);
   const pkg = await loadAdsPackageDefinition();
   const svc = pkg['envoy.service.discovery.v3.AggregatedDiscoveryService'] as Record<string, { path: string }>;
-  assert.equal(svc['StreamAggregatedResources']?.path, '/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources');
-  assert.ok(svc['DeltaAggregatedResources']);
+  assert.equal(svc.StreamAggregatedResources?.path, '/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources');
+  assert.ok(svc.DeltaAggregatedResources);
 });
 
 test('protos: encodes to a google.protobuf.Any and decodes back', () => {
@@ -29,9 +29,9 @@ test('protos: encodes to a google.protobuf.Any and decodes back', () => {
   const any = loadEnvoyProtos().lookupType('google.protobuf.Any').decode(bytes) as unknown as { type_url: string; value: Uint8Array };
   assert.equal(any.type_url, TypeUrl.cluster);
   const c = loadEnvoyProtos().lookupType(TypeUrl.cluster).decode(any.value) as unknown as Record<string, any>;
-  assert.equal(c['name'], 'c');
-  assert.equal(Number(c['connect_timeout'].seconds), 1);
-  assert.equal(c['circuit_breakers'].thresholds[0].max_requests.value, 7);
+  assert.equal(c.name, 'c');
+  assert.equal(Number(c.connect_timeout.seconds), 1);
+  assert.equal(c.circuit_breakers.thresholds[0].max_requests.value, 7);
   assert.deepEqual(decodeResource(bytes).resource, cluster({ eds_cluster_config: { eds_config: { ads: {} } }, circuit_breakers: { thresholds: [{ max_requests: 7 }] } }));
   assert.deepEqual(toAny(TypeUrl.cluster, cluster()).value, encodeMessage(TypeUrl.cluster, cluster()));
 });
