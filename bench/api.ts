@@ -6,9 +6,7 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createMesh, createNode, describeNode, listNodes, nodeSpec, vnName,
-} from './lib/appmesh.js';
+import { createMesh, createNode, describeNode, listNodes, nodeSpec, vnName } from './lib/appmesh.js';
 import { call, closedLoop, endpoint, pool, send, type Call, type Endpoint, type LoadResult } from './lib/http.js';
 import { nowUs, summarizeProfile, type ProfileSummary, type Window } from './lib/profile.js';
 import { benchCredentials, startAppmeshd, startBare, startMoto, type Target } from './lib/servers.js';
@@ -21,7 +19,13 @@ export const TARGETS = ['appmeshd', 'moto', 'bare'] as const;
 export type TargetName = (typeof TARGETS)[number];
 
 export interface ApiOptions {
-  nodes: number; concurrency: number; rounds: number; warmupMs: number; durationMs: number; profile: 'auto' | 'always' | 'never'; profileMs: number;
+  nodes: number;
+  concurrency: number;
+  rounds: number;
+  warmupMs: number;
+  durationMs: number;
+  profile: 'auto' | 'always' | 'never';
+  profileMs: number;
   /** wrk (default when installed) or the in-process Node closed loop. */
   generator?: 'wrk' | 'node';
 }
@@ -30,19 +34,32 @@ export interface ApiOptions {
 export const GENERATOR_SATURATED = 0.9;
 
 export interface RunRecord extends LoadResult {
-  round: number; op: Op; target: TargetName;
+  round: number;
+  op: Op;
+  target: TargetName;
   /** Server CPU seconds over the measured window and per request (µs). */
-  serverCpuSeconds: number; serverCpuUsPerRequest: number;
+  serverCpuSeconds: number;
+  serverCpuUsPerRequest: number;
   generator: 'wrk' | 'node';
   /** The generator's CPU over the measured window as a share of one core. */
   generatorCoreShare: number;
 }
 
 export interface OpSummary {
-  op: Op; target: TargetName; supported: boolean; note?: string;
-  rps: number; p50: number; p99: number; serverCpuUsPerRequest: number; responseBytes: number; errors: number; rounds: number;
+  op: Op;
+  target: TargetName;
+  supported: boolean;
+  note?: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  serverCpuUsPerRequest: number;
+  responseBytes: number;
+  errors: number;
+  rounds: number;
   /** Median generator CPU share of one core, and whether any round's generator was saturated. */
-  generatorCoreShare: number; generatorSaturated: boolean;
+  generatorCoreShare: number;
+  generatorSaturated: boolean;
 }
 
 export interface ApiResult {
@@ -64,14 +81,19 @@ const QUOTAS = ['--quota', 'virtualNodesPerMesh=1000000', '--quota', 'meshesPerA
 async function seed(ep: Endpoint, nodes: number): Promise<void> {
   await call(ep, createMesh(API_MESH));
   const idx = Array.from({ length: nodes }, (_, i) => i);
-  await pool(idx, 16, async (i) => { await call(ep, createNode(API_MESH, vnName(i), nodeSpec(i))); });
+  await pool(idx, 16, async (i) => {
+    await call(ep, createNode(API_MESH, vnName(i), nodeSpec(i)));
+  });
 }
 
 function requestFor(op: Op, createMeshName: string, nodes: number): (w: number, seq: number) => Call {
   switch (op) {
-    case 'DescribeVirtualNode': return (_w, seq) => describeNode(API_MESH, vnName((seq * 7919) % nodes));
-    case 'ListVirtualNodes': return () => listNodes(API_MESH, 100);
-    case 'CreateVirtualNode': return (w, seq) => createNode(createMeshName, `c-${w}-${seq}`, nodeSpec(seq));
+    case 'DescribeVirtualNode':
+      return (_w, seq) => describeNode(API_MESH, vnName((seq * 7919) % nodes));
+    case 'ListVirtualNodes':
+      return () => listNodes(API_MESH, 100);
+    case 'CreateVirtualNode':
+      return (w, seq) => createNode(createMeshName, `c-${w}-${seq}`, nodeSpec(seq));
   }
 }
 
@@ -89,39 +111,91 @@ async function measure(t: Target, ep: Endpoint, op: Op, round: number, o: ApiOpt
   const createMeshName = `bench-create-${round}`;
   if (op === 'CreateVirtualNode') await call(ep, createMesh(createMeshName));
   if ((o.generator ?? 'wrk') === 'wrk') {
-    const base = { host: ep.host, port: ep.port, credentials: ep.credentials, connections: o.concurrency, serverPid: t.pid };
-    await runWrk({ ...base, durationMs: o.warmupMs, calls: wrkCalls(op, createMeshName, o.nodes, o.warmupMs, `w${round}`) });
-    const r = await runWrk({ ...base, durationMs: o.durationMs, calls: wrkCalls(op, createMeshName, o.nodes, o.durationMs, `m${round}`) });
+    const base = {
+      host: ep.host,
+      port: ep.port,
+      credentials: ep.credentials,
+      connections: o.concurrency,
+      serverPid: t.pid,
+    };
+    await runWrk({
+      ...base,
+      durationMs: o.warmupMs,
+      calls: wrkCalls(op, createMeshName, o.nodes, o.warmupMs, `w${round}`),
+    });
+    const r = await runWrk({
+      ...base,
+      durationMs: o.durationMs,
+      calls: wrkCalls(op, createMeshName, o.nodes, o.durationMs, `m${round}`),
+    });
     return {
-      ...r, round, op, target: t.name as TargetName, generator: 'wrk',
+      ...r,
+      round,
+      op,
+      target: t.name as TargetName,
+      generator: 'wrk',
       serverCpuUsPerRequest: r.requests ? (r.serverCpuSeconds * 1e6) / r.requests : NaN,
     };
   }
   let before = sampleProc(t.pid);
   let after = before;
   const r = await closedLoop(ep, {
-    concurrency: o.concurrency, warmupMs: o.warmupMs, durationMs: o.durationMs, next: requestFor(op, createMeshName, o.nodes),
-    onWindow: (edge) => { if (edge === 'open') before = sampleProc(t.pid); else after = sampleProc(t.pid); },
+    concurrency: o.concurrency,
+    warmupMs: o.warmupMs,
+    durationMs: o.durationMs,
+    next: requestFor(op, createMeshName, o.nodes),
+    onWindow: (edge) => {
+      if (edge === 'open') before = sampleProc(t.pid);
+      else after = sampleProc(t.pid);
+    },
   });
   const cpu = after.cpuSeconds - before.cpuSeconds;
   return {
-    ...r, round, op, target: t.name as TargetName, serverCpuSeconds: cpu, serverCpuUsPerRequest: r.requests ? (cpu * 1e6) / r.requests : NaN,
-    generator: 'node', generatorCoreShare: r.generatorCpuSeconds / r.seconds,
+    ...r,
+    round,
+    op,
+    target: t.name as TargetName,
+    serverCpuSeconds: cpu,
+    serverCpuUsPerRequest: r.requests ? (cpu * 1e6) / r.requests : NaN,
+    generator: 'node',
+    generatorCoreShare: r.generatorCpuSeconds / r.seconds,
   };
 }
 
 /** A write's cost must not grow with the mesh: creates into meshes already holding 1,000 and 10,000 nodes. */
-async function measureCreateAtScale(t: Target, ep: Endpoint, o: ApiOptions): Promise<{ nodes: number; rps: number; serverCpuUsPerRequest: number }[]> {
+async function measureCreateAtScale(
+  t: Target,
+  ep: Endpoint,
+  o: ApiOptions,
+): Promise<{ nodes: number; rps: number; serverCpuUsPerRequest: number }[]> {
   const out: { nodes: number; rps: number; serverCpuUsPerRequest: number }[] = [];
   for (const nodes of [1000, 10_000]) {
     const mesh = `bench-scale-${nodes}`;
     await call(ep, createMesh(mesh));
-    await pool(Array.from({ length: nodes }, (_, i) => i), 16, async (i) => { await call(ep, createNode(mesh, vnName(i), nodeSpec(i))); });
-    const calls = Array.from({ length: Math.ceil((o.durationMs / 1000) * 12_000) }, (_, i) => createNode(mesh, `s-${i}`, nodeSpec(i)));
-    const r = await runWrk({ host: ep.host, port: ep.port, credentials: ep.credentials, connections: o.concurrency, durationMs: o.durationMs, calls, serverPid: t.pid });
+    await pool(
+      Array.from({ length: nodes }, (_, i) => i),
+      16,
+      async (i) => {
+        await call(ep, createNode(mesh, vnName(i), nodeSpec(i)));
+      },
+    );
+    const calls = Array.from({ length: Math.ceil((o.durationMs / 1000) * 12_000) }, (_, i) =>
+      createNode(mesh, `s-${i}`, nodeSpec(i)),
+    );
+    const r = await runWrk({
+      host: ep.host,
+      port: ep.port,
+      credentials: ep.credentials,
+      connections: o.concurrency,
+      durationMs: o.durationMs,
+      calls,
+      serverPid: t.pid,
+    });
     const perRequest = r.requests ? (r.serverCpuSeconds * 1e6) / r.requests : NaN;
     out.push({ nodes, rps: r.rps, serverCpuUsPerRequest: perRequest });
-    log(`api: CreateVirtualNode into a mesh of ${nodes} nodes: ${r.rps.toFixed(0)} req/s, ${perRequest.toFixed(0)} µs server CPU/req`);
+    log(
+      `api: CreateVirtualNode into a mesh of ${nodes} nodes: ${r.rps.toFixed(0)} req/s, ${perRequest.toFixed(0)} µs server CPU/req`,
+    );
   }
   return out;
 }
@@ -161,8 +235,14 @@ async function profileOps(o: ApiOptions, ops: readonly Op[]): Promise<{ op: Op; 
     for (const op of ops) {
       let from = 0;
       await closedLoop(ep, {
-        concurrency: o.concurrency, warmupMs: 300, durationMs: o.profileMs, next: requestFor(op, 'bench-create-profile', o.nodes),
-        onWindow: (edge) => { if (edge === 'open') from = nowUs(); else windows.set(op, [from, nowUs()]); },
+        concurrency: o.concurrency,
+        warmupMs: 300,
+        durationMs: o.profileMs,
+        next: requestFor(op, 'bench-create-profile', o.nodes),
+        onWindow: (edge) => {
+          if (edge === 'open') from = nowUs();
+          else windows.set(op, [from, nowUs()]);
+        },
       });
     }
     ep.agent.destroy();
@@ -182,7 +262,7 @@ export async function runApi(options: ApiOptions): Promise<ApiResult> {
     generatorNote = `${WRK_MISSING}; this run used the Node closed loop, whose own limit caps the bare server, so its ratios are not valid`;
     log(`api: ${generatorNote}`);
   }
-  const o: ApiOptions = { ...options, generator: generatorNote ? 'node' : options.generator ?? 'wrk' };
+  const o: ApiOptions = { ...options, generator: generatorNote ? 'node' : (options.generator ?? 'wrk') };
   const runs: RunRecord[] = [];
   const targets: Target[] = [];
   const tmp = mkdtempSync(join(tmpdir(), 'appmeshd-bench-api-'));
@@ -220,35 +300,53 @@ export async function runApi(options: ApiOptions): Promise<ApiResult> {
           if (name === 'moto' && motoUnsupported.has(op)) continue;
           const r = await measure(byName.get(name)!, eps[name]!, op, round, o);
           runs.push(r);
-          log(`api: round ${round} ${op.padEnd(19)} ${name.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  server ${r.serverCpuUsPerRequest.toFixed(0)} µs CPU/req  generator ${(r.generatorCoreShare * 100).toFixed(0)}% of a core${r.errors ? `  ${r.errors} errors (${r.firstError})` : ''}`);
+          log(
+            `api: round ${round} ${op.padEnd(19)} ${name.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  server ${r.serverCpuUsPerRequest.toFixed(0)} µs CPU/req  generator ${(r.generatorCoreShare * 100).toFixed(0)}% of a core${r.errors ? `  ${r.errors} errors (${r.firstError})` : ''}`,
+          );
         }
       }
     }
-    const createAtScale = o.generator === 'wrk' ? await measureCreateAtScale(byName.get('appmeshd')!, eps.appmeshd!, o) : undefined;
+    const createAtScale =
+      o.generator === 'wrk' ? await measureCreateAtScale(byName.get('appmeshd')!, eps.appmeshd!, o) : undefined;
     for (const ep of Object.values(eps)) ep.agent.destroy();
     const summary: OpSummary[] = [];
     for (const op of OPS) {
       for (const target of TARGETS) {
         const rs = runs.filter((r) => r.op === op && r.target === target);
         summary.push({
-          op, target, supported: !(target === 'moto' && motoUnsupported.has(op)),
+          op,
+          target,
+          supported: !(target === 'moto' && motoUnsupported.has(op)),
           ...(target === 'moto' && motoUnsupported.has(op) ? { note: `moto: ${motoUnsupported.get(op)}` } : {}),
-          rps: median(rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)),
-          serverCpuUsPerRequest: median(rs.map((r) => r.serverCpuUsPerRequest)), responseBytes: median(rs.map((r) => r.responseBytes)),
-          errors: rs.reduce((a, r) => a + r.errors, 0), rounds: rs.length,
+          rps: median(rs.map((r) => r.rps)),
+          p50: median(rs.map((r) => r.p50)),
+          p99: median(rs.map((r) => r.p99)),
+          serverCpuUsPerRequest: median(rs.map((r) => r.serverCpuUsPerRequest)),
+          responseBytes: median(rs.map((r) => r.responseBytes)),
+          errors: rs.reduce((a, r) => a + r.errors, 0),
+          rounds: rs.length,
           generatorCoreShare: median(rs.map((r) => r.generatorCoreShare)),
           generatorSaturated: rs.some((r) => r.generatorCoreShare >= GENERATOR_SATURATED),
         });
       }
     }
     const rps = (op: Op, t: TargetName) => summary.find((s) => s.op === op && s.target === t)?.rps ?? NaN;
-    const saturated = (op: Op, t: TargetName) => summary.find((s) => s.op === op && s.target === t)?.generatorSaturated ?? true;
+    const saturated = (op: Op, t: TargetName) =>
+      summary.find((s) => s.op === op && s.target === t)?.generatorSaturated ?? true;
     const ratios = OPS.map((op) => ({
-      op, appmeshdOverMoto: rps(op, 'appmeshd') / rps(op, 'moto'), appmeshdOverBare: rps(op, 'appmeshd') / rps(op, 'bare'),
+      op,
+      appmeshdOverMoto: rps(op, 'appmeshd') / rps(op, 'moto'),
+      appmeshdOverBare: rps(op, 'appmeshd') / rps(op, 'bare'),
       bareGeneratorSaturated: o.generator === 'node' || saturated(op, 'bare'),
     }));
     const result: ApiResult = {
-      options: o, runs, summary, ratios, generator: o.generator ?? 'wrk', ...(generatorNote ? { generatorNote } : {}), ...(createAtScale ? { createAtScale } : {}),
+      options: o,
+      runs,
+      summary,
+      ratios,
+      generator: o.generator ?? 'wrk',
+      ...(generatorNote ? { generatorNote } : {}),
+      ...(createAtScale ? { createAtScale } : {}),
     };
     for (const t of targets.splice(0)) await t.stop();
     const missedOps = apiTargetsMissed(result);

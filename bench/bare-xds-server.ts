@@ -11,7 +11,10 @@ import { deltaResourceEntry, deltaResponse, lenField, sotwBody, withSotwNonce } 
 import { xdsServices } from '../src/xds/server/services.js';
 
 type ByType = Map<string, Map<string, Buffer>>;
-interface Fixture { resources: Record<string, Record<string, string>>; changed: Record<string, Record<string, string>> }
+interface Fixture {
+  resources: Record<string, Record<string, string>>;
+  changed: Record<string, Record<string, string>>;
+}
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: bare-xds-server.js <fixture.json>');
@@ -19,7 +22,12 @@ const fixture = JSON.parse(readFileSync(file, 'utf8')) as Fixture;
 /** google.protobuf.Any { type_url = 1, value = 2 } around an encoded resource. */
 const anyOf = (typeUrl: string, value: Buffer) => Buffer.concat([lenField(1, typeUrl), lenField(2, value)]);
 const decode = (m: Record<string, Record<string, string>>): ByType =>
-  new Map(Object.entries(m).map(([t, byName]) => [t, new Map(Object.entries(byName).map(([n, b]) => [n, anyOf(t, Buffer.from(b, 'base64'))]))]));
+  new Map(
+    Object.entries(m).map(([t, byName]) => [
+      t,
+      new Map(Object.entries(byName).map(([n, b]) => [n, anyOf(t, Buffer.from(b, 'base64'))])),
+    ]),
+  );
 const versions = [decode(fixture.resources), decode(fixture.changed)];
 let generation = 0;
 /** The resources of the current generation: the base set with the changed ones swapped in on odd generations. */
@@ -38,7 +46,11 @@ function body(typeUrl: string): Buffer {
   return b;
 }
 
-interface Stream { write(msg: Buffer): void; delta: boolean; subscribed: Set<string> }
+interface Stream {
+  write(msg: Buffer): void;
+  delta: boolean;
+  subscribed: Set<string>;
+}
 const streams = new Set<Stream>();
 let nonce = 0;
 
@@ -52,10 +64,23 @@ function sendDelta(s: Stream, typeUrl: string, names?: Iterable<string>): void {
     const any = res.get(n);
     return any ? [deltaResourceEntry(n, `v${generation % 2}`, any)] : [];
   });
-  s.write(deltaResponse({ systemVersionInfo: `v${generation % 2}`, typeUrl, entries, removed: [], nonce: String(++nonce), controlPlaneId: 'bare' }));
+  s.write(
+    deltaResponse({
+      systemVersionInfo: `v${generation % 2}`,
+      typeUrl,
+      entries,
+      removed: [],
+      nonce: String(++nonce),
+      controlPlaneId: 'bare',
+    }),
+  );
 }
 
-interface Request { type_url?: string; response_nonce?: string; resource_names_subscribe?: string[] }
+interface Request {
+  type_url?: string;
+  response_nonce?: string;
+  resource_names_subscribe?: string[];
+}
 
 function handle(call: grpc.ServerDuplexStream<Request, Buffer>, delta: boolean): void {
   const s: Stream = { write: (m) => call.write(m), delta, subscribed: new Set() };
@@ -71,7 +96,10 @@ function handle(call: grpc.ServerDuplexStream<Request, Buffer>, delta: boolean):
     }
   });
   const done = () => streams.delete(s);
-  call.on('end', () => { done(); call.end(); });
+  call.on('end', () => {
+    done();
+    call.end();
+  });
   call.on('cancelled', done);
   call.on('error', done);
 }
@@ -85,7 +113,10 @@ server.addService(ads.definition, {
 
 const changedTypes = Object.keys(fixture.changed);
 const control = createServer((req, res) => {
-  if (req.method !== 'POST' || req.url !== '/push') { res.writeHead(404).end(); return; }
+  if (req.method !== 'POST' || req.url !== '/push') {
+    res.writeHead(404).end();
+    return;
+  }
   generation++;
   for (const s of streams) {
     for (const typeUrl of changedTypes) {
@@ -101,7 +132,12 @@ server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, x
   if (err) throw err;
   control.listen(0, '127.0.0.1', () => {
     const addr = control.address();
-    process.stderr.write(`${JSON.stringify({ msg: 'ready', apiPort: typeof addr === 'object' && addr ? addr.port : 0, xdsPort })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ msg: 'ready', apiPort: typeof addr === 'object' && addr ? addr.port : 0, xdsPort })}\n`,
+    );
   });
 });
-process.on('SIGTERM', () => { server.forceShutdown(); control.close(() => process.exit(0)); });
+process.on('SIGTERM', () => {
+  server.forceShutdown();
+  control.close(() => process.exit(0));
+});

@@ -17,7 +17,10 @@ export interface HostileShape {
   healthzMaxMs: number;
 }
 
-export interface HostileResult { repetitions: number; shapes: HostileShape[] }
+export interface HostileResult {
+  repetitions: number;
+  shapes: HostileShape[];
+}
 
 const MiB = 1024 * 1024;
 
@@ -43,23 +46,115 @@ function fill(head: string, item: (i: number) => string, sep: string, tail: stri
 }
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
-const JSON11 = (op: string) => ({ 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `Route53AutoNaming_v20170314.${op}` });
+const JSON11 = (op: string) => ({
+  'content-type': 'application/x-amz-json-1.1',
+  'x-amz-target': `Route53AutoNaming_v20170314.${op}`,
+});
 
 function shapes(): Shape[] {
   const half = MiB / 2 - 64;
   return [
-    { name: 'EC2 DescribeVpcs, 1 MiB of Filter.N.Name', service: 'ec2', method: 'POST', path: '/', headers: FORM, body: fill('Action=DescribeVpcs&Version=2016-11-15&', (i) => `Filter.${i}.Name=a`, '&', '') },
-    { name: 'EC2, 1 MiB of distinct unknown parameters', service: 'ec2', method: 'POST', path: '/', headers: FORM, body: fill('Action=DescribeVpcs&Version=2016-11-15&', (i) => `P${i}=a`, '&', '') },
-    { name: 'EC2 CreateSecurityGroup, a 1 MiB description', service: 'ec2', method: 'POST', path: '/', headers: FORM, body: `Action=CreateSecurityGroup&Version=2016-11-15&GroupName=g&GroupDescription=${'d'.repeat(MiB - 80)}` },
-    { name: 'IAM CreateUser, 1 MiB of Tags.member.N.Key', service: 'iam', method: 'POST', path: '/', headers: FORM, body: fill('Action=CreateUser&Version=2010-05-08&UserName=u&', (i) => `Tags.member.${i}.Key=k`, '&', '') },
-    { name: 'IAM PutUserPolicy, a 1 MiB policy document', service: 'iam', method: 'POST', path: '/', headers: FORM, body: `Action=PutUserPolicy&Version=2010-05-08&UserName=u&PolicyName=p&PolicyDocument=${'%7B'.repeat((MiB - 100) / 3)}` },
-    { name: 'App Mesh CreateMesh, JSON nested 500,000 deep', service: 'appmesh', method: 'PUT', path: '/v20190125/meshes', headers: { 'content-type': 'application/json' }, body: `{"meshName":"d","spec":${'['.repeat(half)}${']'.repeat(half)}}` },
-    { name: 'App Mesh CreateMesh, a JSON object of 100,000 members', service: 'appmesh', method: 'PUT', path: '/v20190125/meshes', headers: { 'content-type': 'application/json' }, body: fill('{"meshName":"w","spec":{', (i) => `"k${i}":1`, ',', '}}') },
-    { name: 'App Mesh CreateMesh, a 1 MiB mesh name', service: 'appmesh', method: 'PUT', path: '/v20190125/meshes', headers: { 'content-type': 'application/json' }, body: `{"meshName":"${'a'.repeat(MiB - 20)}"}` },
-    { name: 'App Mesh CreateVirtualNode, 1 MiB of listeners', service: 'appmesh', method: 'PUT', path: '/v20190125/meshes/m/virtualNodes', headers: { 'content-type': 'application/json' }, body: fill('{"virtualNodeName":"v","spec":{"listeners":[', () => '{"portMapping":{"port":1,"protocol":"http"}}', ',', ']}}') },
-    { name: 'Cloud Map RegisterInstance, 1 MiB of attributes', service: 'servicediscovery', method: 'POST', path: '/', headers: JSON11('RegisterInstance'), body: fill('{"ServiceId":"srv-1","InstanceId":"i","Attributes":{', (i) => `"a${i}":"v"`, ',', '}}') },
-    { name: 'Cloud Map ListNamespaces, 1 MiB of filter values', service: 'servicediscovery', method: 'POST', path: '/', headers: JSON11('ListNamespaces'), body: fill('{"Filters":[{"Name":"TYPE","Condition":"IN","Values":[', () => '"HTTP"', ',', ']}]}') },
-    { name: 'App Mesh ListMeshes, 900 signed headers (within node\'s header limits)', service: 'appmesh', method: 'GET', path: '/v20190125/meshes', headers: Object.fromEntries(Array.from({ length: 900 }, (_, i) => [`x-h${i}`, 'v'])), body: '' },
+    {
+      name: 'EC2 DescribeVpcs, 1 MiB of Filter.N.Name',
+      service: 'ec2',
+      method: 'POST',
+      path: '/',
+      headers: FORM,
+      body: fill('Action=DescribeVpcs&Version=2016-11-15&', (i) => `Filter.${i}.Name=a`, '&', ''),
+    },
+    {
+      name: 'EC2, 1 MiB of distinct unknown parameters',
+      service: 'ec2',
+      method: 'POST',
+      path: '/',
+      headers: FORM,
+      body: fill('Action=DescribeVpcs&Version=2016-11-15&', (i) => `P${i}=a`, '&', ''),
+    },
+    {
+      name: 'EC2 CreateSecurityGroup, a 1 MiB description',
+      service: 'ec2',
+      method: 'POST',
+      path: '/',
+      headers: FORM,
+      body: `Action=CreateSecurityGroup&Version=2016-11-15&GroupName=g&GroupDescription=${'d'.repeat(MiB - 80)}`,
+    },
+    {
+      name: 'IAM CreateUser, 1 MiB of Tags.member.N.Key',
+      service: 'iam',
+      method: 'POST',
+      path: '/',
+      headers: FORM,
+      body: fill('Action=CreateUser&Version=2010-05-08&UserName=u&', (i) => `Tags.member.${i}.Key=k`, '&', ''),
+    },
+    {
+      name: 'IAM PutUserPolicy, a 1 MiB policy document',
+      service: 'iam',
+      method: 'POST',
+      path: '/',
+      headers: FORM,
+      body: `Action=PutUserPolicy&Version=2010-05-08&UserName=u&PolicyName=p&PolicyDocument=${'%7B'.repeat((MiB - 100) / 3)}`,
+    },
+    {
+      name: 'App Mesh CreateMesh, JSON nested 500,000 deep',
+      service: 'appmesh',
+      method: 'PUT',
+      path: '/v20190125/meshes',
+      headers: { 'content-type': 'application/json' },
+      body: `{"meshName":"d","spec":${'['.repeat(half)}${']'.repeat(half)}}`,
+    },
+    {
+      name: 'App Mesh CreateMesh, a JSON object of 100,000 members',
+      service: 'appmesh',
+      method: 'PUT',
+      path: '/v20190125/meshes',
+      headers: { 'content-type': 'application/json' },
+      body: fill('{"meshName":"w","spec":{', (i) => `"k${i}":1`, ',', '}}'),
+    },
+    {
+      name: 'App Mesh CreateMesh, a 1 MiB mesh name',
+      service: 'appmesh',
+      method: 'PUT',
+      path: '/v20190125/meshes',
+      headers: { 'content-type': 'application/json' },
+      body: `{"meshName":"${'a'.repeat(MiB - 20)}"}`,
+    },
+    {
+      name: 'App Mesh CreateVirtualNode, 1 MiB of listeners',
+      service: 'appmesh',
+      method: 'PUT',
+      path: '/v20190125/meshes/m/virtualNodes',
+      headers: { 'content-type': 'application/json' },
+      body: fill(
+        '{"virtualNodeName":"v","spec":{"listeners":[',
+        () => '{"portMapping":{"port":1,"protocol":"http"}}',
+        ',',
+        ']}}',
+      ),
+    },
+    {
+      name: 'Cloud Map RegisterInstance, 1 MiB of attributes',
+      service: 'servicediscovery',
+      method: 'POST',
+      path: '/',
+      headers: JSON11('RegisterInstance'),
+      body: fill('{"ServiceId":"srv-1","InstanceId":"i","Attributes":{', (i) => `"a${i}":"v"`, ',', '}}'),
+    },
+    {
+      name: 'Cloud Map ListNamespaces, 1 MiB of filter values',
+      service: 'servicediscovery',
+      method: 'POST',
+      path: '/',
+      headers: JSON11('ListNamespaces'),
+      body: fill('{"Filters":[{"Name":"TYPE","Condition":"IN","Values":[', () => '"HTTP"', ',', ']}]}'),
+    },
+    {
+      name: "App Mesh ListMeshes, 900 signed headers (within node's header limits)",
+      service: 'appmesh',
+      method: 'GET',
+      path: '/v20190125/meshes',
+      headers: Object.fromEntries(Array.from({ length: 900 }, (_, i) => [`x-h${i}`, 'v'])),
+      body: '',
+    },
   ];
 }
 
@@ -76,7 +171,15 @@ function healthzOnce(port: number, agent: Agent): Promise<number> {
 }
 
 function send(port: number, creds: Credentials, s: Shape): Promise<{ status: number; error: string; ms: number }> {
-  const headers = signRequest({ method: s.method, host: `127.0.0.1:${port}`, path: s.path, headers: s.headers, body: s.body, ...creds, service: s.service });
+  const headers = signRequest({
+    method: s.method,
+    host: `127.0.0.1:${port}`,
+    path: s.path,
+    headers: s.headers,
+    body: s.body,
+    ...creds,
+    service: s.service,
+  });
   headers['content-length'] = String(Buffer.byteLength(s.body));
   const started = performance.now();
   return new Promise((resolve, reject) => {
@@ -85,7 +188,12 @@ function send(port: number, creds: Credentials, s: Shape): Promise<{ status: num
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        const error = String(res.headers['x-amzn-errortype'] ?? /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? /"__type":"([^"]*)"/.exec(text)?.[1] ?? '');
+        const error = String(
+          res.headers['x-amzn-errortype'] ??
+            /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ??
+            /"__type":"([^"]*)"/.exec(text)?.[1] ??
+            '',
+        );
         resolve({ status: res.statusCode ?? 0, error, ms: performance.now() - started });
       });
     });
@@ -96,7 +204,15 @@ function send(port: number, creds: Credentials, s: Shape): Promise<{ status: num
 
 /** Signed IAM Query call with the root key; returns the XML text. */
 function iam(port: number, body: string): Promise<string> {
-  const headers = signRequest({ method: 'POST', host: `127.0.0.1:${port}`, path: '/', headers: FORM, body, ...benchCredentials, service: 'iam' });
+  const headers = signRequest({
+    method: 'POST',
+    host: `127.0.0.1:${port}`,
+    path: '/',
+    headers: FORM,
+    body,
+    ...benchCredentials,
+    service: 'iam',
+  });
   headers['content-length'] = String(Buffer.byteLength(body));
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/', headers, agent: false }, (res) => {
@@ -115,11 +231,20 @@ export async function runHostile(opts: { repetitions: number }): Promise<Hostile
     await iam(server.port, 'Action=CreateUser&Version=2010-05-08&UserName=nobody');
     const key = await iam(server.port, 'Action=CreateAccessKey&Version=2010-05-08&UserName=nobody');
     const nobody: Credentials = {
-      accessKeyId: /<AccessKeyId>([^<]+)</.exec(key)![1]!, secretAccessKey: /<SecretAccessKey>([^<]+)</.exec(key)![1]!, region: benchCredentials.region,
+      accessKeyId: /<AccessKeyId>([^<]+)</.exec(key)![1]!,
+      secretAccessKey: /<SecretAccessKey>([^<]+)</.exec(key)![1]!,
+      region: benchCredentials.region,
     };
     // The user directory follows the store: wait until the new key is known.
     for (let i = 0; i < 100; i++) {
-      const r = await send(server.port, nobody, { name: '', service: 'appmesh', method: 'GET', path: '/v20190125/meshes', headers: {}, body: '' });
+      const r = await send(server.port, nobody, {
+        name: '',
+        service: 'appmesh',
+        method: 'GET',
+        path: '/v20190125/meshes',
+        headers: {},
+        body: '',
+      });
       if (r.status !== 403 || r.error !== 'UnrecognizedClientException') break;
       await new Promise((res) => setTimeout(res, 50));
     }
@@ -146,10 +271,18 @@ export async function runHostile(opts: { repetitions: number }): Promise<Hostile
       }
       healthz.sort((a, b) => a - b);
       const shape: HostileShape = {
-        name: s.name, bytes: Buffer.byteLength(s.body) + Object.entries(s.headers).reduce((n, [k, v]) => n + k.length + v.length + 4, 0),
-        status: last.status, error: last.error, ms: median(times), healthzP99Ms: quantile(healthz, 0.99), healthzMaxMs: healthz.at(-1) ?? 0,
+        name: s.name,
+        bytes:
+          Buffer.byteLength(s.body) + Object.entries(s.headers).reduce((n, [k, v]) => n + k.length + v.length + 4, 0),
+        status: last.status,
+        error: last.error,
+        ms: median(times),
+        healthzP99Ms: quantile(healthz, 0.99),
+        healthzMaxMs: healthz.at(-1) ?? 0,
       };
-      log(`hostile: ${shape.name}: ${shape.status} ${shape.error} in ${shape.ms.toFixed(1)} ms, /healthz p99 ${shape.healthzP99Ms.toFixed(1)} ms`);
+      log(
+        `hostile: ${shape.name}: ${shape.status} ${shape.error} in ${shape.ms.toFixed(1)} ms, /healthz p99 ${shape.healthzP99Ms.toFixed(1)} ms`,
+      );
       out.push(shape);
     }
     agent.destroy();

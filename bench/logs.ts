@@ -8,26 +8,42 @@ import { benchCredentials, startAppmeshd } from './lib/servers.js';
 import { log, median, sampleProc, sleep } from './lib/util.js';
 
 export interface LogsOptions {
-  writers: number; batch: number; messageBytes: number; ingestMs: number;
+  writers: number;
+  batch: number;
+  messageBytes: number;
+  ingestMs: number;
   /** Events in the large and the small group for the filter runs. */
-  bigGroup: number; smallGroup: number; filterRounds: number;
+  bigGroup: number;
+  smallGroup: number;
+  filterRounds: number;
 }
 
 export interface FilterRun {
   groupEvents: number;
   /** First FilterLogEvents page (no nextToken) with the one-term pattern: latency medians over rounds, events returned. */
-  firstPageMs: number; firstPageEvents: number;
+  firstPageMs: number;
+  firstPageEvents: number;
   /** Paging through the whole group with the pattern: total time, pages, matches. */
-  fullScanMs: number; pages: number; matches: number;
+  fullScanMs: number;
+  pages: number;
+  matches: number;
   /** Server RSS before the filter calls and its peak while they ran. */
-  rssBeforeMiB: number; rssPeakMiB: number;
+  rssBeforeMiB: number;
+  rssPeakMiB: number;
 }
 
 export interface LogsResult {
   options: LogsOptions;
   ingest: {
-    events: number; seconds: number; eventsPerSecond: number; batchesPerSecond: number; p50Ms: number; p99Ms: number; errors: number;
-    serverCpuSeconds: number; generatorCpuSeconds: number;
+    events: number;
+    seconds: number;
+    eventsPerSecond: number;
+    batchesPerSecond: number;
+    p50Ms: number;
+    p99Ms: number;
+    errors: number;
+    serverCpuSeconds: number;
+    generatorCpuSeconds: number;
     /** Acknowledged events counted back from the store after the run (storedBytes / message size). */
     storedEvents: number;
   };
@@ -37,13 +53,23 @@ export interface LogsResult {
 const GROUP_INGEST = '/bench/ingest';
 const PATTERN = 'ERROR';
 
-interface Client { host: string; port: number; agent: Agent }
+interface Client {
+  host: string;
+  port: number;
+  agent: Agent;
+}
 
 function post(c: Client, target: string, body: string): Promise<{ status: number; body: string }> {
   const headers = signRequest({
-    method: 'POST', host: `${c.host}:${c.port}`, path: '/', body,
+    method: 'POST',
+    host: `${c.host}:${c.port}`,
+    path: '/',
+    body,
     headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `Logs_20140328.${target}` },
-    accessKeyId: benchCredentials.accessKeyId, secretAccessKey: benchCredentials.secretAccessKey, region: benchCredentials.region, service: 'logs',
+    accessKeyId: benchCredentials.accessKeyId,
+    secretAccessKey: benchCredentials.secretAccessKey,
+    region: benchCredentials.region,
+    service: 'logs',
   });
   headers['content-length'] = String(Buffer.byteLength(body));
   return new Promise((resolve, reject) => {
@@ -73,7 +99,10 @@ function message(i: number, bytes: number): string {
 
 function batchBody(group: string, stream: string, from: number, n: number, bytes: number, t0: number): string {
   // 1,000 events per millisecond of log time: 10 minutes of timestamps hold 600 million events, so no batch spans 24 h.
-  const events = Array.from({ length: n }, (_, k) => ({ timestamp: t0 + Math.floor((from + k) / 1000), message: message(from + k, bytes) }));
+  const events = Array.from({ length: n }, (_, k) => ({
+    timestamp: t0 + Math.floor((from + k) / 1000),
+    message: message(from + k, bytes),
+  }));
   return JSON.stringify({ logGroupName: group, logStreamName: stream, logEvents: events });
 }
 
@@ -87,14 +116,20 @@ async function fill(c: Client, group: string, events: number, o: LogsOptions): P
   await setupGroup(c, group, o.writers);
   const t0 = Date.now() - 3_600_000;
   let next = 0;
-  await Promise.all(Array.from({ length: o.writers }, async (_, w) => {
-    for (;;) {
-      const from = next;
-      next += o.batch;
-      if (from >= events) return;
-      await ok(c, 'PutLogEvents', JSON.parse(batchBody(group, `w${w}`, from, Math.min(o.batch, events - from), o.messageBytes, t0)));
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: o.writers }, async (_, w) => {
+      for (;;) {
+        const from = next;
+        next += o.batch;
+        if (from >= events) return;
+        await ok(
+          c,
+          'PutLogEvents',
+          JSON.parse(batchBody(group, `w${w}`, from, Math.min(o.batch, events - from), o.messageBytes, t0)),
+        );
+      }
+    }),
+  );
 }
 
 async function ingest(c: Client, pid: number, o: LogsOptions): Promise<LogsResult['ingest']> {
@@ -102,7 +137,11 @@ async function ingest(c: Client, pid: number, o: LogsOptions): Promise<LogsResul
   const t0 = Date.now() - 60_000;
   // Every batch is new, with timestamps moving forward as a real writer's do (the generator's CPU is reported).
   let seq = 0;
-  const nextBody = (w: number) => { const from = seq; seq += o.batch; return batchBody(GROUP_INGEST, `w${w}`, from, o.batch, o.messageBytes, t0); };
+  const nextBody = (w: number) => {
+    const from = seq;
+    seq += o.batch;
+    return batchBody(GROUP_INGEST, `w${w}`, from, o.batch, o.messageBytes, t0);
+  };
   const latencies: number[] = [];
   let events = 0;
   let errors = 0;
@@ -113,7 +152,10 @@ async function ingest(c: Client, pid: number, o: LogsOptions): Promise<LogsResul
       const started = performance.now();
       const r = await post(c, 'PutLogEvents', nextBody(w));
       if (!measuring || stopped) continue;
-      if (r.status === 200 && !r.body.includes('rejectedLogEventsInfo')) { events += o.batch; latencies.push(performance.now() - started); } else errors++;
+      if (r.status === 200 && !r.body.includes('rejectedLogEventsInfo')) {
+        events += o.batch;
+        latencies.push(performance.now() - started);
+      } else errors++;
     }
   };
   const running = Array.from({ length: o.writers }, (_, w) => worker(w));
@@ -132,17 +174,35 @@ async function ingest(c: Client, pid: number, o: LogsOptions): Promise<LogsResul
   const described = await ok(c, 'DescribeLogGroups', { logGroupNamePrefix: GROUP_INGEST });
   const storedBytes = Number((described.logGroups as { storedBytes?: number }[])[0]?.storedBytes ?? 0);
   return {
-    events, seconds, eventsPerSecond: events / seconds, batchesPerSecond: events / o.batch / seconds,
-    p50Ms: latencies[Math.floor(latencies.length * 0.5)] ?? NaN, p99Ms: latencies[Math.floor(latencies.length * 0.99)] ?? NaN, errors,
-    serverCpuSeconds: s1.cpuSeconds - s0.cpuSeconds, generatorCpuSeconds: (cpu.user + cpu.system) / 1e6,
+    events,
+    seconds,
+    eventsPerSecond: events / seconds,
+    batchesPerSecond: events / o.batch / seconds,
+    p50Ms: latencies[Math.floor(latencies.length * 0.5)] ?? NaN,
+    p99Ms: latencies[Math.floor(latencies.length * 0.99)] ?? NaN,
+    errors,
+    serverCpuSeconds: s1.cpuSeconds - s0.cpuSeconds,
+    generatorCpuSeconds: (cpu.user + cpu.system) / 1e6,
     storedEvents: Math.round(storedBytes / o.messageBytes),
   };
 }
 
-async function filterRun(c: Client, pid: number, group: string, groupEvents: number, o: LogsOptions): Promise<FilterRun> {
+async function filterRun(
+  c: Client,
+  pid: number,
+  group: string,
+  groupEvents: number,
+  o: LogsOptions,
+): Promise<FilterRun> {
   const rssBefore = sampleProc(pid).rssBytes;
   let peak = rssBefore;
-  const timer = setInterval(() => { try { peak = Math.max(peak, sampleProc(pid).rssBytes); } catch { /* gone */ } }, 20);
+  const timer = setInterval(() => {
+    try {
+      peak = Math.max(peak, sampleProc(pid).rssBytes);
+    } catch {
+      /* gone */
+    }
+  }, 20);
   try {
     const first: number[] = [];
     let firstEvents = 0;
@@ -157,14 +217,24 @@ async function filterRun(c: Client, pid: number, group: string, groupEvents: num
     let pages = 0;
     let matches = 0;
     do {
-      const page = await ok(c, 'FilterLogEvents', { logGroupName: group, filterPattern: PATTERN, ...(token ? { nextToken: token } : {}) });
+      const page = await ok(c, 'FilterLogEvents', {
+        logGroupName: group,
+        filterPattern: PATTERN,
+        ...(token ? { nextToken: token } : {}),
+      });
       pages++;
       matches += (page.events as unknown[]).length;
       token = page.nextToken as string | undefined;
     } while (token);
     return {
-      groupEvents, firstPageMs: median(first), firstPageEvents: firstEvents, fullScanMs: performance.now() - t, pages, matches,
-      rssBeforeMiB: rssBefore / 2 ** 20, rssPeakMiB: peak / 2 ** 20,
+      groupEvents,
+      firstPageMs: median(first),
+      firstPageEvents: firstEvents,
+      fullScanMs: performance.now() - t,
+      pages,
+      matches,
+      rssBeforeMiB: rssBefore / 2 ** 20,
+      rssPeakMiB: peak / 2 ** 20,
     };
   } finally {
     clearInterval(timer);
@@ -173,11 +243,19 @@ async function filterRun(c: Client, pid: number, group: string, groupEvents: num
 
 export async function runLogs(o: LogsOptions): Promise<LogsResult> {
   const server = await startAppmeshd();
-  const c: Client = { host: server.host, port: server.port, agent: new Agent({ keepAlive: true, maxSockets: o.writers }) };
+  const c: Client = {
+    host: server.host,
+    port: server.port,
+    agent: new Agent({ keepAlive: true, maxSockets: o.writers }),
+  };
   try {
-    log(`logs: ingest, ${o.writers} writers × batches of ${o.batch} × ${o.messageBytes}-byte messages for ${o.ingestMs / 1000} s`);
+    log(
+      `logs: ingest, ${o.writers} writers × batches of ${o.batch} × ${o.messageBytes}-byte messages for ${o.ingestMs / 1000} s`,
+    );
     const ing = await ingest(c, server.pid, o);
-    log(`logs: ${Math.round(ing.eventsPerSecond)} events/s (server CPU ${ing.serverCpuSeconds.toFixed(1)} s, generator ${ing.generatorCpuSeconds.toFixed(1)} s)`);
+    log(
+      `logs: ${Math.round(ing.eventsPerSecond)} events/s (server CPU ${ing.serverCpuSeconds.toFixed(1)} s, generator ${ing.generatorCpuSeconds.toFixed(1)} s)`,
+    );
     const filter: FilterRun[] = [];
     for (const size of [o.smallGroup, o.bigGroup]) {
       const group = `/bench/filter-${size}`;
@@ -185,7 +263,9 @@ export async function runLogs(o: LogsOptions): Promise<LogsResult> {
       await fill(c, group, size, o);
       filter.push(await filterRun(c, server.pid, group, size, o));
       const f = filter.at(-1)!;
-      log(`logs: ${size} events: first page ${f.firstPageMs.toFixed(0)} ms (${f.firstPageEvents} events), full scan ${f.fullScanMs.toFixed(0)} ms over ${f.pages} pages, RSS ${f.rssBeforeMiB.toFixed(0)} → peak ${f.rssPeakMiB.toFixed(0)} MiB`);
+      log(
+        `logs: ${size} events: first page ${f.firstPageMs.toFixed(0)} ms (${f.firstPageEvents} events), full scan ${f.fullScanMs.toFixed(0)} ms over ${f.pages} pages, RSS ${f.rssBeforeMiB.toFixed(0)} → peak ${f.rssPeakMiB.toFixed(0)} MiB`,
+      );
     }
     return { options: o, ingest: ing, filter };
   } catch (err) {

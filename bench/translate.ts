@@ -11,19 +11,41 @@ import { log, median } from './lib/util.js';
 
 type Translate = (s: MeshSnapshot, p: ProxyIdentity) => ProxyConfig;
 
-export interface TranslateOptions { meshSizes: number[]; backendCounts: number[]; backendSeriesMesh: number; batchMs: number; batches: number }
-
-export interface TranslatePoint {
-  series: 'mesh' | 'backends'; meshSize: number; backends: number;
-  /** Best batch (µs per call); the medians are kept for reference. */
-  coldUs: number; warmUs: number; coldMedianUs: number; warmMedianUs: number; resources: { listeners: number; routes: number; clusters: number; endpoints: number };
+export interface TranslateOptions {
+  meshSizes: number[];
+  backendCounts: number[];
+  backendSeriesMesh: number;
+  batchMs: number;
+  batches: number;
 }
 
-export interface TranslateResult { options: TranslateOptions; available: boolean; note?: string; points: TranslatePoint[] }
+export interface TranslatePoint {
+  series: 'mesh' | 'backends';
+  meshSize: number;
+  backends: number;
+  /** Best batch (µs per call); the medians are kept for reference. */
+  coldUs: number;
+  warmUs: number;
+  coldMedianUs: number;
+  warmMedianUs: number;
+  resources: { listeners: number; routes: number; clusters: number; endpoints: number };
+}
+
+export interface TranslateResult {
+  options: TranslateOptions;
+  available: boolean;
+  note?: string;
+  points: TranslatePoint[];
+}
 
 const MESH = 'bench-translate';
 const arn = (path: string) => `arn:aws:appmesh:${BENCH_REGION}:${BENCH_ACCOUNT_ID}:mesh/${MESH}${path}`;
-const res = <S>(name: string, path: string, spec: unknown): SnapshotResource<S> => ({ name, arn: arn(path), spec: spec as S, version: 1 });
+const res = <S>(name: string, path: string, spec: unknown): SnapshotResource<S> => ({
+  name,
+  arn: arn(path),
+  spec: spec as S,
+  version: 1,
+});
 
 /** A mesh of m virtual nodes, services, routers and routes, node i having `backends` backends (as the xDS benchmark seeds it). */
 export function syntheticSnapshot(m: number, backends: number): MeshSnapshot {
@@ -33,15 +55,31 @@ export function syntheticSnapshot(m: number, backends: number): MeshSnapshot {
   const routes = new Map<string, Map<string, SnapshotResource<never>>>();
   for (let i = 0; i < m; i++) {
     virtualNodes.set(vnName(i), res(vnName(i), `/virtualNode/${vnName(i)}`, nodeSpec(i, backendsOf(i, m, backends))));
-    virtualServices.set(vsName(i), res(vsName(i), `/virtualService/${vsName(i)}`, { provider: { virtualRouter: { virtualRouterName: vrName(i) } } }));
-    virtualRouters.set(vrName(i), res(vrName(i), `/virtualRouter/${vrName(i)}`, { listeners: [{ portMapping: { port: PORT, protocol: 'http' } }] }));
-    routes.set(vrName(i), new Map([[ROUTE, res(ROUTE, `/virtualRouter/${vrName(i)}/route/${ROUTE}`, routeSpec(i, m, 50))]]));
+    virtualServices.set(
+      vsName(i),
+      res(vsName(i), `/virtualService/${vsName(i)}`, { provider: { virtualRouter: { virtualRouterName: vrName(i) } } }),
+    );
+    virtualRouters.set(
+      vrName(i),
+      res(vrName(i), `/virtualRouter/${vrName(i)}`, { listeners: [{ portMapping: { port: PORT, protocol: 'http' } }] }),
+    );
+    routes.set(
+      vrName(i),
+      new Map([[ROUTE, res(ROUTE, `/virtualRouter/${vrName(i)}/route/${ROUTE}`, routeSpec(i, m, 50))]]),
+    );
   }
   return {
-    meshName: MESH, meshOwner: BENCH_ACCOUNT_ID, region: BENCH_REGION,
+    meshName: MESH,
+    meshOwner: BENCH_ACCOUNT_ID,
+    region: BENCH_REGION,
     mesh: res(MESH, '', { egressFilter: { type: 'DROP_ALL' } }),
-    virtualNodes, virtualServices, virtualRouters, routes,
-    virtualGateways: new Map(), gatewayRoutes: new Map(), cloudMapInstances: new Map(),
+    virtualNodes,
+    virtualServices,
+    virtualRouters,
+    routes,
+    virtualGateways: new Map(),
+    gatewayRoutes: new Map(),
+    cloudMapInstances: new Map(),
   } as unknown as MeshSnapshot;
 }
 
@@ -49,7 +87,10 @@ export function syntheticSnapshot(m: number, backends: number): MeshSnapshot {
 function calibrate(fn: () => void, batchMs: number): number {
   let n = 0;
   const t0 = performance.now();
-  while (performance.now() - t0 < Math.min(50, batchMs)) { fn(); n++; }
+  while (performance.now() - t0 < Math.min(50, batchMs)) {
+    fn();
+    n++;
+  }
   return Math.max(5, Math.round((n * batchMs) / Math.max(1, performance.now() - t0)));
 }
 
@@ -59,20 +100,39 @@ function batch(fn: () => void, calls: number): number {
   return ((performance.now() - t0) * 1000) / calls;
 }
 
-interface Case { series: TranslatePoint['series']; m: number; backends: number; cold: () => void; warm: () => void; resources: TranslatePoint['resources'] }
+interface Case {
+  series: TranslatePoint['series'];
+  m: number;
+  backends: number;
+  cold: () => void;
+  warm: () => void;
+  resources: TranslatePoint['resources'];
+}
 
 function makeCase(translate: Translate, series: TranslatePoint['series'], m: number, backends: number): Case {
   const snap = syntheticSnapshot(m, backends);
   const proxy: ProxyIdentity = { kind: 'virtualNode', meshName: MESH, name: vnName(Math.floor(m / 2)) };
   const out = translate(snap, proxy);
-  const resources = { listeners: out.listeners.length, routes: out.routes.length, clusters: out.clusters.length, endpoints: out.endpoints.length };
+  const resources = {
+    listeners: out.listeners.length,
+    routes: out.routes.length,
+    clusters: out.clusters.length,
+    endpoints: out.endpoints.length,
+  };
   if (resources.listeners === 0) throw new Error(`translate returned no listener for ${proxy.name} (M=${m})`);
   let sink = 0;
   return {
-    series, m, backends, resources,
+    series,
+    m,
+    backends,
+    resources,
     // A shallow copy is a new snapshot object: translation's per-snapshot memo starts empty.
-    cold: () => { sink += translate({ ...snap }, proxy).clusters.length; },
-    warm: () => { sink += translate(snap, proxy).clusters.length + (sink < 0 ? 1 : 0); },
+    cold: () => {
+      sink += translate({ ...snap }, proxy).clusters.length;
+    },
+    warm: () => {
+      sink += translate(snap, proxy).clusters.length + (sink < 0 ? 1 : 0);
+    },
   };
 }
 
@@ -103,11 +163,19 @@ export async function runTranslate(o: TranslateOptions): Promise<TranslateResult
   }
   // Best of the batches: on a shared machine noise only ever adds time, so the minimum is the steadiest estimate.
   const points: TranslatePoint[] = cases.map((c, i) => ({
-    series: c.series, meshSize: c.m, backends: c.backends, coldUs: Math.min(...cold[i]!), warmUs: Math.min(...warm[i]!),
-    coldMedianUs: median(cold[i]!), warmMedianUs: median(warm[i]!), resources: c.resources,
+    series: c.series,
+    meshSize: c.m,
+    backends: c.backends,
+    coldUs: Math.min(...cold[i]!),
+    warmUs: Math.min(...warm[i]!),
+    coldMedianUs: median(cold[i]!),
+    warmMedianUs: median(warm[i]!),
+    resources: c.resources,
   }));
   for (const p of points) {
-    log(`translate: M=${p.meshSize} backends=${p.backends}: cold ${p.coldUs.toFixed(1)} µs, warm ${p.warmUs.toFixed(1)} µs (${p.resources.clusters} clusters, ${p.resources.routes} route configs)`);
+    log(
+      `translate: M=${p.meshSize} backends=${p.backends}: cold ${p.coldUs.toFixed(1)} µs, warm ${p.warmUs.toFixed(1)} µs (${p.resources.clusters} clusters, ${p.resources.routes} route configs)`,
+    );
   }
   return { options: o, available: true, points };
 }

@@ -6,7 +6,16 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  backendsOf, createMesh, createNode, createRoute, createRouter, createService, nodeSpec, updateRoute, vnName, vsName,
+  backendsOf,
+  createMesh,
+  createNode,
+  createRoute,
+  createRouter,
+  createService,
+  nodeSpec,
+  updateRoute,
+  vnName,
+  vsName,
 } from './lib/appmesh.js';
 import { Fleet, type AdsMode, type ConvergenceResult, type SyncResult } from './lib/ads.js';
 import { preloadEnvoy } from './lib/envoy.js';
@@ -16,36 +25,69 @@ import { benchCredentials, startAppmeshd, startBareXds } from './lib/servers.js'
 import { log, median, sampleProc, sleep, watchProc, type ProcSample } from './lib/util.js';
 
 export interface XdsOptions {
-  meshSize: number; streams: number[]; modes: AdsMode[]; backends: number; pushes: number; restMs: number;
-  streamsPerChannel: number; auth: 'sigv4' | 'none'; profile: 'auto' | 'always' | 'never';
+  meshSize: number;
+  streams: number[];
+  modes: AdsMode[];
+  backends: number;
+  pushes: number;
+  restMs: number;
+  streamsPerChannel: number;
+  auth: 'sigv4' | 'none';
+  profile: 'auto' | 'always' | 'never';
 }
 
 export interface PushRecord extends ConvergenceResult {
-  push: number; apiMs: number; serverCpuSeconds: number; serverPeakRssMiB: number; generatorCpuSeconds: number;
+  push: number;
+  apiMs: number;
+  serverCpuSeconds: number;
+  serverPeakRssMiB: number;
+  generatorCpuSeconds: number;
 }
 
-export interface IdleSample { seconds: number; cpuSeconds: number; cpuPercentOfCore: number; rssMiB: number; mainThreadWakeupsPerSecond: number }
+export interface IdleSample {
+  seconds: number;
+  cpuSeconds: number;
+  cpuPercentOfCore: number;
+  rssMiB: number;
+  mainThreadWakeupsPerSecond: number;
+}
 
 function idleSample(a: ProcSample, b: ProcSample): IdleSample {
   const seconds = (b.t - a.t) / 1000;
   return {
-    seconds, cpuSeconds: b.cpuSeconds - a.cpuSeconds, cpuPercentOfCore: ((b.cpuSeconds - a.cpuSeconds) / seconds) * 100,
-    rssMiB: b.rssBytes / 2 ** 20, mainThreadWakeupsPerSecond: (b.wakeups - a.wakeups) / seconds,
+    seconds,
+    cpuSeconds: b.cpuSeconds - a.cpuSeconds,
+    cpuPercentOfCore: ((b.cpuSeconds - a.cpuSeconds) / seconds) * 100,
+    rssMiB: b.rssBytes / 2 ** 20,
+    mainThreadWakeupsPerSecond: (b.wakeups - a.wakeups) / seconds,
   };
 }
 
 /** A change only a few proxies see: the route of a service that LOCAL_USERS virtual nodes call. */
 export interface LocalPushes {
-  router: number; affectedStreams: number; pushes: PushRecord[];
+  router: number;
+  affectedStreams: number;
+  pushes: PushRecord[];
   /** Medians over the pushes; outsideChanges is the most any push sent to streams the change does not concern. */
-  p50: number; p99: number; pushCpuSeconds: number; outsideChanges: number;
+  p50: number;
+  p99: number;
+  pushCpuSeconds: number;
+  outsideChanges: number;
 }
 
 /** The same fleet against the bare xDS server (pre-encoded responses of one proxy, same-sized update). */
-export interface BareXdsRun { pushes: ConvergenceResult[]; p50: number; p99: number; pushCpuSeconds: number; responseBytes: number }
+export interface BareXdsRun {
+  pushes: ConvergenceResult[];
+  p50: number;
+  p99: number;
+  pushCpuSeconds: number;
+  responseBytes: number;
+}
 
 export interface XdsRun {
-  n: number; mode: AdsMode; proxiesPerVirtualNode: number;
+  n: number;
+  mode: AdsMode;
+  proxiesPerVirtualNode: number;
   local?: LocalPushes;
   bare?: BareXdsRun;
   /** What proxy 0 held before and after the first shared push: the bare server's fixture. */
@@ -58,7 +100,11 @@ export interface XdsRun {
   /** Monotonic-clock windows (µs) of the phases, to cut a CPU profile of the run. */
   windows: { sync: Window; rest: Window; pushes: Window[] };
   /** Medians over the pushes. */
-  p50: number; p99: number; max: number; pushCpuSeconds: number; peakRssMiB: number;
+  p50: number;
+  p99: number;
+  max: number;
+  pushCpuSeconds: number;
+  peakRssMiB: number;
 }
 
 export interface XdsResult {
@@ -68,7 +114,14 @@ export interface XdsResult {
   seed?: { resources: number; seconds: number };
   runs: XdsRun[];
   /** CPU profile of one run, split into the pushes and the rest window (all streams connected, idle). */
-  profile?: { n: number; mode: AdsMode; reason: string; push: ProfileSummary; rest: ProfileSummary; sync: ProfileSummary };
+  profile?: {
+    n: number;
+    mode: AdsMode;
+    reason: string;
+    push: ProfileSummary;
+    rest: ProfileSummary;
+    sync: ProfileSummary;
+  };
 }
 
 const MESH = 'bench-xds';
@@ -85,8 +138,14 @@ function callersOf(j: number, m: number, backends: number): Set<number> {
 
 function serverArgs(o: XdsOptions): string[] {
   return [
-    '--quota', 'virtualNodesPerMesh=20000', '--quota', 'virtualServicesPerMesh=20000', '--quota', 'virtualRoutersPerMesh=20000',
-    '--quota', 'backendsPerVirtualNode=100',
+    '--quota',
+    'virtualNodesPerMesh=20000',
+    '--quota',
+    'virtualServicesPerMesh=20000',
+    '--quota',
+    'virtualRoutersPerMesh=20000',
+    '--quota',
+    'backendsPerVirtualNode=100',
     ...(o.auth === 'none' ? ['--xds-allow-unauthenticated'] : []),
   ];
 }
@@ -99,7 +158,9 @@ async function seedMesh(o: XdsOptions, port: number): Promise<{ resources: numbe
   await call(ep, createMesh(MESH));
   const phase = async (what: string, fn: (i: number) => Promise<unknown>) => {
     const t = performance.now();
-    await pool(idx, 16, async (i) => { await fn(i); });
+    await pool(idx, 16, async (i) => {
+      await fn(i);
+    });
     log(`xds: seeded ${m} ${what} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   };
   await phase('virtual routers', (i) => call(ep, createRouter(MESH, i)));
@@ -110,15 +171,27 @@ async function seedMesh(o: XdsOptions, port: number): Promise<{ resources: numbe
   return { resources: 1 + 4 * m, seconds: (performance.now() - t0) / 1000 };
 }
 
-const nodeIds = (n: number, m: number) => Array.from({ length: n }, (_, i) => `mesh/${MESH}/virtualNode/${vnName(i % m)}`);
+const nodeIds = (n: number, m: number) =>
+  Array.from({ length: n }, (_, i) => `mesh/${MESH}/virtualNode/${vnName(i % m)}`);
 
 /** Each router's current weight for node i (routes are seeded at 50): every push changes it. */
 const weights = new Map<number, number>();
 
-async function oneRun(o: XdsOptions, dataDir: string, n: number, mode: AdsMode, nodeArgs: string[] = [], measureIdle = false): Promise<XdsRun> {
+async function oneRun(
+  o: XdsOptions,
+  dataDir: string,
+  n: number,
+  mode: AdsMode,
+  nodeArgs: string[] = [],
+  measureIdle = false,
+): Promise<XdsRun> {
   const server = await startAppmeshd({ dataDir, keepData: true, args: serverArgs(o), nodeArgs });
   const fleet = new Fleet({
-    host: server.host, port: server.xdsPort!, mode, nodeIds: nodeIds(n, o.meshSize), streamsPerChannel: o.streamsPerChannel,
+    host: server.host,
+    port: server.xdsPort!,
+    mode,
+    nodeIds: nodeIds(n, o.meshSize),
+    streamsPerChannel: o.streamsPerChannel,
     ...(o.auth === 'sigv4' ? { credentials: benchCredentials } : {}),
   });
   const api = endpoint(server.host, server.port, benchCredentials, 1);
@@ -135,7 +208,9 @@ async function oneRun(o: XdsOptions, dataDir: string, n: number, mode: AdsMode, 
     const syncFrom = nowUs();
     const sync = await fleet.connect(Math.max(60_000, n * 60));
     const syncWindow: Window = [syncFrom, nowUs()];
-    log(`xds: ${mode} N=${n}: ${sync.synced}/${sync.streams} streams synced in ${sync.totalMs.toFixed(0)} ms (per stream p50 ${sync.perStream.p50.toFixed(0)} ms, p99 ${sync.perStream.p99.toFixed(0)} ms), ${sync.resourcesPerProxy} resources per proxy${sync.firstError ? `; ${sync.failed} failed: ${sync.firstError}` : ''}`);
+    log(
+      `xds: ${mode} N=${n}: ${sync.synced}/${sync.streams} streams synced in ${sync.totalMs.toFixed(0)} ms (per stream p50 ${sync.perStream.p50.toFixed(0)} ms, p99 ${sync.perStream.p99.toFixed(0)} ms), ${sync.resourcesPerProxy} resources per proxy${sync.firstError ? `; ${sync.failed} failed: ${sync.firstError}` : ''}`,
+    );
     if (sync.synced === 0) throw new Error(`no stream synced: ${sync.firstError}\n${server.logTail()}`);
     await sleep(1000);
     const r0 = sampleProc(server.pid);
@@ -144,8 +219,15 @@ async function oneRun(o: XdsOptions, dataDir: string, n: number, mode: AdsMode, 
     const restWindow: Window = [restFrom, nowUs()];
     const r1 = sampleProc(server.pid);
     const rest = idleSample(r0, r1);
-    log(`xds: ${mode} N=${n}: at rest ${rest.cpuSeconds.toFixed(2)} CPU s over ${rest.seconds.toFixed(1)} s, RSS ${rest.rssMiB.toFixed(0)} MiB, main thread woke ${rest.mainThreadWakeupsPerSecond.toFixed(0)}/s${idleNoStreams ? ` (idle before any stream: ${idleNoStreams.cpuSeconds.toFixed(2)} CPU s, ${idleNoStreams.rssMiB.toFixed(0)} MiB, ${idleNoStreams.mainThreadWakeupsPerSecond.toFixed(0)} wakeups/s)` : ''}`);
-    const push = async (k: number, router: number, only?: (nodeId: string) => boolean, label = 'push'): Promise<PushRecord> => {
+    log(
+      `xds: ${mode} N=${n}: at rest ${rest.cpuSeconds.toFixed(2)} CPU s over ${rest.seconds.toFixed(1)} s, RSS ${rest.rssMiB.toFixed(0)} MiB, main thread woke ${rest.mainThreadWakeupsPerSecond.toFixed(0)}/s${idleNoStreams ? ` (idle before any stream: ${idleNoStreams.cpuSeconds.toFixed(2)} CPU s, ${idleNoStreams.rssMiB.toFixed(0)} MiB, ${idleNoStreams.mainThreadWakeupsPerSecond.toFixed(0)} wakeups/s)` : ''}`,
+    );
+    const push = async (
+      k: number,
+      router: number,
+      only?: (nodeId: string) => boolean,
+      label = 'push',
+    ): Promise<PushRecord> => {
       const weight = (weights.get(router) ?? 50) === 50 ? 80 : 50;
       weights.set(router, weight);
       const watch = watchProc(server.pid, 50);
@@ -157,10 +239,16 @@ async function oneRun(o: XdsOptions, dataDir: string, n: number, mode: AdsMode, 
       const proc = watch.stop();
       const gen = process.cpuUsage(gen0);
       const rec: PushRecord = {
-        ...conv, push: k, apiMs, serverCpuSeconds: proc.cpuSeconds, serverPeakRssMiB: proc.peakRssBytes / 2 ** 20,
+        ...conv,
+        push: k,
+        apiMs,
+        serverCpuSeconds: proc.cpuSeconds,
+        serverPeakRssMiB: proc.peakRssBytes / 2 ** 20,
         generatorCpuSeconds: (gen.user + gen.system) / 1e6,
       };
-      log(`xds: ${mode} N=${n} ${label} ${k}: ${conv.converged}/${conv.streams} converged, p50 ${conv.p50.toFixed(0)} ms, p99 ${conv.p99.toFixed(0)} ms, max ${conv.max.toFixed(0)} ms (API ${apiMs.toFixed(0)} ms); server ${proc.cpuSeconds.toFixed(3)} CPU s, generator ${rec.generatorCpuSeconds.toFixed(3)} CPU s, peak RSS ${rec.serverPeakRssMiB.toFixed(0)} MiB${conv.outsideChanges ? `; ${conv.outsideChanges} changes reached streams outside the change` : ''}${conv.firstError ? `; ${conv.failed} failed: ${conv.firstError}` : ''}`);
+      log(
+        `xds: ${mode} N=${n} ${label} ${k}: ${conv.converged}/${conv.streams} converged, p50 ${conv.p50.toFixed(0)} ms, p99 ${conv.p99.toFixed(0)} ms, max ${conv.max.toFixed(0)} ms (API ${apiMs.toFixed(0)} ms); server ${proc.cpuSeconds.toFixed(3)} CPU s, generator ${rec.generatorCpuSeconds.toFixed(3)} CPU s, peak RSS ${rec.serverPeakRssMiB.toFixed(0)} MiB${conv.outsideChanges ? `; ${conv.outsideChanges} changes reached streams outside the change` : ''}${conv.firstError ? `; ${conv.failed} failed: ${conv.firstError}` : ''}`,
+      );
       await sleep(500);
       return rec;
     };
@@ -181,16 +269,30 @@ async function oneRun(o: XdsOptions, dataDir: string, n: number, mode: AdsMode, 
     const localPushes: PushRecord[] = [];
     for (let k = 1; k <= o.pushes; k++) localPushes.push(await push(k, router, concerned, 'local push'));
     const local: LocalPushes = {
-      router, affectedStreams: localPushes[0]?.streams ?? 0, pushes: localPushes,
-      p50: median(localPushes.map((p) => p.p50)), p99: median(localPushes.map((p) => p.p99)),
-      pushCpuSeconds: median(localPushes.map((p) => p.serverCpuSeconds)), outsideChanges: Math.max(0, ...localPushes.map((p) => p.outsideChanges)),
+      router,
+      affectedStreams: localPushes[0]?.streams ?? 0,
+      pushes: localPushes,
+      p50: median(localPushes.map((p) => p.p50)),
+      p99: median(localPushes.map((p) => p.p99)),
+      pushCpuSeconds: median(localPushes.map((p) => p.serverCpuSeconds)),
+      outsideChanges: Math.max(0, ...localPushes.map((p) => p.outsideChanges)),
     };
     return {
-      n, mode, proxiesPerVirtualNode: Math.ceil(n / o.meshSize), sync, ...(idleNoStreams ? { idleNoStreams } : {}), rest, pushes, local,
+      n,
+      mode,
+      proxiesPerVirtualNode: Math.ceil(n / o.meshSize),
+      sync,
+      ...(idleNoStreams ? { idleNoStreams } : {}),
+      rest,
+      pushes,
+      local,
       fixture: { resources: toRecord(before), changed: changedRecord ?? {} },
       windows: { sync: syncWindow, rest: restWindow, pushes: pushWindows },
-      p50: median(pushes.map((p) => p.p50)), p99: median(pushes.map((p) => p.p99)), max: median(pushes.map((p) => p.max)),
-      pushCpuSeconds: median(pushes.map((p) => p.serverCpuSeconds)), peakRssMiB: Math.max(rest.rssMiB, ...pushes.map((p) => p.serverPeakRssMiB)),
+      p50: median(pushes.map((p) => p.p50)),
+      p99: median(pushes.map((p) => p.p99)),
+      max: median(pushes.map((p) => p.max)),
+      pushCpuSeconds: median(pushes.map((p) => p.serverCpuSeconds)),
+      peakRssMiB: Math.max(rest.rssMiB, ...pushes.map((p) => p.serverPeakRssMiB)),
     };
   } finally {
     await fleet.close();
@@ -200,10 +302,15 @@ async function oneRun(o: XdsOptions, dataDir: string, n: number, mode: AdsMode, 
 }
 
 const toRecord = (m: Map<string, Map<string, Buffer>>) =>
-  Object.fromEntries([...m].map(([t, byName]) => [t, Object.fromEntries([...byName].map(([n, b]) => [n, b.toString('base64')]))]));
+  Object.fromEntries(
+    [...m].map(([t, byName]) => [t, Object.fromEntries([...byName].map(([n, b]) => [n, b.toString('base64')]))]),
+  );
 
 /** The resources whose bytes differ after a push (what the bare server swaps in on its pushes). */
-function changedResources(before: Map<string, Map<string, Buffer>>, after: Map<string, Map<string, Buffer>>): Record<string, Record<string, string>> {
+function changedResources(
+  before: Map<string, Map<string, Buffer>>,
+  after: Map<string, Map<string, Buffer>>,
+): Record<string, Record<string, string>> {
   const out = new Map<string, Map<string, Buffer>>();
   for (const [t, byName] of after) {
     for (const [n, b] of byName) {
@@ -223,7 +330,13 @@ async function bareRun(o: XdsOptions, run: XdsRun): Promise<BareXdsRun | undefin
   const file = join(dir, 'fixture.json');
   writeFileSync(file, JSON.stringify(run.fixture));
   const server = await startBareXds(file);
-  const fleet = new Fleet({ host: server.host, port: server.xdsPort, mode: run.mode, nodeIds: nodeIds(run.n, o.meshSize), streamsPerChannel: o.streamsPerChannel });
+  const fleet = new Fleet({
+    host: server.host,
+    port: server.xdsPort,
+    mode: run.mode,
+    nodeIds: nodeIds(run.n, o.meshSize),
+    streamsPerChannel: o.streamsPerChannel,
+  });
   const control = endpoint(server.host, server.port, benchCredentials, 1);
   try {
     const sync = await fleet.connect(Math.max(60_000, run.n * 60));
@@ -238,11 +351,22 @@ async function bareRun(o: XdsOptions, run: XdsRun): Promise<BareXdsRun | undefin
       const conv = await fleet.waitConverged(30_000);
       cpu.push(watch.stop().cpuSeconds);
       pushes.push(conv);
-      log(`xds: bare ${run.mode} N=${run.n} push ${k}: ${conv.converged}/${conv.streams} converged, p50 ${conv.p50.toFixed(0)} ms, p99 ${conv.p99.toFixed(0)} ms; bare server ${cpu.at(-1)!.toFixed(3)} CPU s`);
+      log(
+        `xds: bare ${run.mode} N=${run.n} push ${k}: ${conv.converged}/${conv.streams} converged, p50 ${conv.p50.toFixed(0)} ms, p99 ${conv.p99.toFixed(0)} ms; bare server ${cpu.at(-1)!.toFixed(3)} CPU s`,
+      );
       await sleep(300);
     }
-    const bytes = Object.values(run.fixture.changed).reduce((a, m) => a + Object.values(m).reduce((b, v) => b + Buffer.from(v, 'base64').length, 0), 0);
-    return { pushes, p50: median(pushes.map((p) => p.p50)), p99: median(pushes.map((p) => p.p99)), pushCpuSeconds: median(cpu), responseBytes: bytes };
+    const bytes = Object.values(run.fixture.changed).reduce(
+      (a, m) => a + Object.values(m).reduce((b, v) => b + Buffer.from(v, 'base64').length, 0),
+      0,
+    );
+    return {
+      pushes,
+      p50: median(pushes.map((p) => p.p50)),
+      p99: median(pushes.map((p) => p.p99)),
+      pushCpuSeconds: median(cpu),
+      responseBytes: bytes,
+    };
   } finally {
     await fleet.close();
     control.agent.destroy();
@@ -255,8 +379,10 @@ export function xdsMissed(r: XdsRun): string[] {
   const out: string[] = [];
   const limit = r.n >= 10000 ? 2000 : 500;
   if (r.n >= 2000 && !(r.p99 < limit)) out.push(`p99 convergence ${r.p99.toFixed(0)} ms ≥ ${limit} ms`);
-  if (r.n >= 2000 && r.n < 10000 && r.bare && !(r.p99 <= 2 * r.bare.p99)) out.push(`p99 ${(r.p99 / r.bare.p99).toFixed(1)}× the bare xDS server's`);
-  if (r.n >= 2000 && r.local && !(r.local.p99 < 100 && r.local.pushCpuSeconds < 0.02)) out.push(`local change p99 ${r.local.p99.toFixed(0)} ms, ${(r.local.pushCpuSeconds * 1000).toFixed(0)} ms CPU`);
+  if (r.n >= 2000 && r.n < 10000 && r.bare && !(r.p99 <= 2 * r.bare.p99))
+    out.push(`p99 ${(r.p99 / r.bare.p99).toFixed(1)}× the bare xDS server's`);
+  if (r.n >= 2000 && r.local && !(r.local.p99 < 100 && r.local.pushCpuSeconds < 0.02))
+    out.push(`local change p99 ${r.local.p99.toFixed(0)} ms, ${(r.local.pushCpuSeconds * 1000).toFixed(0)} ms CPU`);
   if (r.n >= 10000 && !(r.peakRssMiB < 2048)) out.push(`RSS ${r.peakRssMiB.toFixed(0)} MiB ≥ 2 GiB`);
   if (!(r.rest.cpuPercentOfCore <= 0.5)) out.push(`CPU at rest ${r.rest.cpuPercentOfCore.toFixed(1)}% of a core`);
   if (r.sync.failed || r.pushes.some((p) => p.failed)) out.push('streams failed');
@@ -275,7 +401,9 @@ export async function runXds(o: XdsOptions): Promise<XdsResult> {
         log(`xds: skipped (${result.note})`);
         return result;
       }
-      log(`xds: seeding a mesh of ${o.meshSize} virtual nodes, services, routers and routes (${o.backends} backends per node)`);
+      log(
+        `xds: seeding a mesh of ${o.meshSize} virtual nodes, services, routers and routes (${o.backends} backends per node)`,
+      );
       result.seed = await seedMesh(o, server.port);
       log(`xds: seeded ${result.seed.resources} resources in ${result.seed.seconds.toFixed(1)} s`);
     } finally {
@@ -292,7 +420,10 @@ export async function runXds(o: XdsOptions): Promise<XdsResult> {
             await sleep(2000);
             return oneRun(o, dataDir, n, mode, [], first);
           });
-          const bare = await bareRun(o, run).catch((err: Error) => { log(`xds: bare ${mode} N=${n} failed: ${err.message}`); return undefined; });
+          const bare = await bareRun(o, run).catch((err: Error) => {
+            log(`xds: bare ${mode} N=${n} failed: ${err.message}`);
+            return undefined;
+          });
           if (bare) run.bare = bare;
           delete run.fixture;
           result.runs.push(run);
@@ -310,13 +441,21 @@ export async function runXds(o: XdsOptions): Promise<XdsResult> {
       log(`xds: profiling appmeshd for ${target.mode} N=${target.n} (${reason})`);
       const profDir = mkdtempSync(join(tmpdir(), 'appmeshd-prof-'));
       try {
-        const run = await oneRun({ ...o, pushes: Math.max(1, o.pushes) }, dataDir, target.n, target.mode, ['--cpu-prof', '--cpu-prof-dir', profDir]);
+        const run = await oneRun({ ...o, pushes: Math.max(1, o.pushes) }, dataDir, target.n, target.mode, [
+          '--cpu-prof',
+          '--cpu-prof-dir',
+          profDir,
+        ]);
         const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
         if (file) {
           const f = join(profDir, file);
           result.profile = {
-            n: target.n, mode: target.mode, reason,
-            push: summarizeProfile(f, run.windows.pushes), rest: summarizeProfile(f, [run.windows.rest]), sync: summarizeProfile(f, [run.windows.sync]),
+            n: target.n,
+            mode: target.mode,
+            reason,
+            push: summarizeProfile(f, run.windows.pushes),
+            rest: summarizeProfile(f, [run.windows.rest]),
+            sync: summarizeProfile(f, [run.windows.sync]),
           };
         }
       } catch (err) {

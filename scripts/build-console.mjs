@@ -11,8 +11,14 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 await build({
   entryPoints: [join(root, 'console', 'src', 'main.ts')],
-  bundle: true, minify: true, format: 'esm', target: ['chrome120', 'firefox120'], outfile: join(out, 'app.js'),
-  sourcemap: 'linked', legalComments: 'linked', logLevel: 'warning',
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  target: ['chrome120', 'firefox120'],
+  outfile: join(out, 'app.js'),
+  sourcemap: 'linked',
+  legalComments: 'linked',
+  logLevel: 'warning',
 });
 copyFileSync(join(root, 'console', 'index.html'), join(out, 'index.html'));
 copyFileSync(join(root, 'console', 'app.css'), join(out, 'app.css'));

@@ -13,36 +13,128 @@ const outDir = join(root, 'src', 'protocols', 'generated');
 // Which operations of each model appmeshd serves (null = all of them).
 const services = [
   { id: 'appmesh', file: 'appmesh-2019-01-25.json', operations: null },
-  { id: 'servicediscovery', file: 'servicediscovery-2017-03-14.json', operations: [
-    'CreateHttpNamespace', 'CreatePrivateDnsNamespace', 'CreatePublicDnsNamespace', 'GetNamespace', 'ListNamespaces',
-    'DeleteNamespace', 'UpdateHttpNamespace', 'UpdatePrivateDnsNamespace', 'UpdatePublicDnsNamespace', 'GetOperation', 'ListOperations', 'CreateService', 'GetService',
-    'ListServices', 'UpdateService', 'DeleteService', 'RegisterInstance', 'DeregisterInstance', 'GetInstance',
-    'ListInstances', 'DiscoverInstances', 'DiscoverInstancesRevision', 'UpdateInstanceCustomHealthStatus',
-    'GetInstancesHealthStatus', 'TagResource', 'UntagResource', 'ListTagsForResource',
-  ] },
-  { id: 'ec2', file: 'ec2-2016-11-15.json', operations: [
-    'CreateVpc', 'DescribeVpcs', 'ModifyVpcAttribute', 'DescribeVpcAttribute', 'DeleteVpc',
-    'CreateSubnet', 'DescribeSubnets', 'DeleteSubnet',
-    'CreateSecurityGroup', 'AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress',
-    'RevokeSecurityGroupIngress', 'RevokeSecurityGroupEgress', 'DescribeSecurityGroups', 'DeleteSecurityGroup',
-    'DescribeAvailabilityZones', 'DescribeVpcEndpointServices', 'CreateVpcEndpoint', 'DescribeVpcEndpoints',
-    'ModifyVpcEndpoint', 'DeleteVpcEndpoints', 'DescribeNetworkInterfaces', 'CreateTags', 'DeleteTags', 'DescribeTags',
-    'DescribeSecurityGroupRules', 'ModifySecurityGroupRules', 'UpdateSecurityGroupRuleDescriptionsIngress',
-    'UpdateSecurityGroupRuleDescriptionsEgress', 'DescribePrefixLists', 'DescribeManagedPrefixLists',
-    'DescribeRouteTables', 'DescribeNetworkAcls',
-  ] },
-  { id: 'iam', file: 'iam-2010-05-08.json', operations: [
-    'CreateUser', 'GetUser', 'ListUsers', 'DeleteUser', 'CreateAccessKey', 'ListAccessKeys', 'DeleteAccessKey',
-    'PutUserPolicy', 'GetUserPolicy', 'ListUserPolicies', 'DeleteUserPolicy', 'UpdateAccessKey', 'ListGroupsForUser',
-    'TagUser', 'UntagUser', 'ListUserTags',
-    'CreateLoginProfile', 'UpdateLoginProfile', 'DeleteLoginProfile', 'GetLoginProfile',
-  ] },
-  { id: 'logs', file: 'logs-2014-03-28.json', operations: [
-    'CreateLogGroup', 'DeleteLogGroup', 'DescribeLogGroups', 'PutRetentionPolicy', 'DeleteRetentionPolicy',
-    'TagResource', 'UntagResource', 'ListTagsForResource', 'TagLogGroup', 'UntagLogGroup', 'ListTagsLogGroup',
-    'PutLogGroupDeletionProtection', 'CreateLogStream', 'DeleteLogStream', 'DescribeLogStreams', 'PutLogEvents', 'GetLogEvents',
-    'FilterLogEvents',
-  ] },
+  {
+    id: 'servicediscovery',
+    file: 'servicediscovery-2017-03-14.json',
+    operations: [
+      'CreateHttpNamespace',
+      'CreatePrivateDnsNamespace',
+      'CreatePublicDnsNamespace',
+      'GetNamespace',
+      'ListNamespaces',
+      'DeleteNamespace',
+      'UpdateHttpNamespace',
+      'UpdatePrivateDnsNamespace',
+      'UpdatePublicDnsNamespace',
+      'GetOperation',
+      'ListOperations',
+      'CreateService',
+      'GetService',
+      'ListServices',
+      'UpdateService',
+      'DeleteService',
+      'RegisterInstance',
+      'DeregisterInstance',
+      'GetInstance',
+      'ListInstances',
+      'DiscoverInstances',
+      'DiscoverInstancesRevision',
+      'UpdateInstanceCustomHealthStatus',
+      'GetInstancesHealthStatus',
+      'TagResource',
+      'UntagResource',
+      'ListTagsForResource',
+    ],
+  },
+  {
+    id: 'ec2',
+    file: 'ec2-2016-11-15.json',
+    operations: [
+      'CreateVpc',
+      'DescribeVpcs',
+      'ModifyVpcAttribute',
+      'DescribeVpcAttribute',
+      'DeleteVpc',
+      'CreateSubnet',
+      'DescribeSubnets',
+      'DeleteSubnet',
+      'CreateSecurityGroup',
+      'AuthorizeSecurityGroupIngress',
+      'AuthorizeSecurityGroupEgress',
+      'RevokeSecurityGroupIngress',
+      'RevokeSecurityGroupEgress',
+      'DescribeSecurityGroups',
+      'DeleteSecurityGroup',
+      'DescribeAvailabilityZones',
+      'DescribeVpcEndpointServices',
+      'CreateVpcEndpoint',
+      'DescribeVpcEndpoints',
+      'ModifyVpcEndpoint',
+      'DeleteVpcEndpoints',
+      'DescribeNetworkInterfaces',
+      'CreateTags',
+      'DeleteTags',
+      'DescribeTags',
+      'DescribeSecurityGroupRules',
+      'ModifySecurityGroupRules',
+      'UpdateSecurityGroupRuleDescriptionsIngress',
+      'UpdateSecurityGroupRuleDescriptionsEgress',
+      'DescribePrefixLists',
+      'DescribeManagedPrefixLists',
+      'DescribeRouteTables',
+      'DescribeNetworkAcls',
+    ],
+  },
+  {
+    id: 'iam',
+    file: 'iam-2010-05-08.json',
+    operations: [
+      'CreateUser',
+      'GetUser',
+      'ListUsers',
+      'DeleteUser',
+      'CreateAccessKey',
+      'ListAccessKeys',
+      'DeleteAccessKey',
+      'PutUserPolicy',
+      'GetUserPolicy',
+      'ListUserPolicies',
+      'DeleteUserPolicy',
+      'UpdateAccessKey',
+      'ListGroupsForUser',
+      'TagUser',
+      'UntagUser',
+      'ListUserTags',
+      'CreateLoginProfile',
+      'UpdateLoginProfile',
+      'DeleteLoginProfile',
+      'GetLoginProfile',
+    ],
+  },
+  {
+    id: 'logs',
+    file: 'logs-2014-03-28.json',
+    operations: [
+      'CreateLogGroup',
+      'DeleteLogGroup',
+      'DescribeLogGroups',
+      'PutRetentionPolicy',
+      'DeleteRetentionPolicy',
+      'TagResource',
+      'UntagResource',
+      'ListTagsForResource',
+      'TagLogGroup',
+      'UntagLogGroup',
+      'ListTagsLogGroup',
+      'PutLogGroupDeletionProtection',
+      'CreateLogStream',
+      'DeleteLogStream',
+      'DescribeLogStreams',
+      'PutLogEvents',
+      'GetLogEvents',
+      'FilterLogEvents',
+    ],
+  },
   { id: 'sts', file: 'sts-2011-06-15.json', operations: ['GetCallerIdentity'] },
 ];
 
@@ -66,12 +158,15 @@ function reachable(model, opNames) {
     const s = model.shapes[name];
     if (!s) throw new Error(`unknown shape ${name}`);
     for (const m of Object.values(s.members ?? {})) visit(m.shape);
-    visit(s.member?.shape); visit(s.key?.shape); visit(s.value?.shape);
+    visit(s.member?.shape);
+    visit(s.key?.shape);
+    visit(s.value?.shape);
   };
   for (const op of opNames) {
     const o = model.operations[op];
     if (!o) throw new Error(`unknown operation ${op}`);
-    visit(o.input?.shape); visit(o.output?.shape);
+    visit(o.input?.shape);
+    visit(o.output?.shape);
     for (const e of o.errors ?? []) visit(e.shape);
   }
   return [...seen].sort();
@@ -80,19 +175,44 @@ function reachable(model, opNames) {
 function tsType(model, name) {
   const s = model.shapes[name];
   switch (s.type) {
-    case 'string': return s.enum ? s.enum.map((v) => JSON.stringify(v)).join(' | ') : 'string';
-    case 'integer': case 'long': case 'double': case 'float': return 'number';
-    case 'boolean': return 'boolean';
-    case 'timestamp': return 'number';
-    case 'blob': return 'string';
-    case 'list': return `${ident(s.member.shape)}[]`;
-    case 'map': return `Record<string, ${ident(s.value.shape)}>`;
-    case 'structure': return null;
-    default: return 'unknown';
+    case 'string':
+      return s.enum ? s.enum.map((v) => JSON.stringify(v)).join(' | ') : 'string';
+    case 'integer':
+    case 'long':
+    case 'double':
+    case 'float':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    case 'timestamp':
+      return 'number';
+    case 'blob':
+      return 'string';
+    case 'list':
+      return `${ident(s.member.shape)}[]`;
+    case 'map':
+      return `Record<string, ${ident(s.value.shape)}>`;
+    case 'structure':
+      return null;
+    default:
+      return 'unknown';
   }
 }
 
-const RESERVED = new Set(['String', 'Boolean', 'Number', 'Object', 'Date', 'Error', 'Record', 'Array', 'Map', 'Set', 'Function', 'Symbol']);
+const RESERVED = new Set([
+  'String',
+  'Boolean',
+  'Number',
+  'Object',
+  'Date',
+  'Error',
+  'Record',
+  'Array',
+  'Map',
+  'Set',
+  'Function',
+  'Symbol',
+]);
 const ident = (name) => (RESERVED.has(name) ? `${name}Shape` : name);
 
 function generate(svc) {
@@ -116,7 +236,8 @@ function generate(svc) {
   const meta = clean(model.metadata);
 
   const header = `// Generated by scripts/codegen.mjs from ${svc.file}. Do not edit.\n`;
-  const tables = `${header}import { type ServiceModel, withoutPrototypes } from '../model.js';\n\n` +
+  const tables =
+    `${header}import { type ServiceModel, withoutPrototypes } from '../model.js';\n\n` +
     `export const ${svc.id}Model: ServiceModel = withoutPrototypes(${JSON.stringify({ metadata: meta, operations, shapes }, null, 1)});\n`;
 
   let types = header;
@@ -139,7 +260,9 @@ function generate(svc) {
 
 const check = process.argv.includes('--check');
 if (!existsSync(modelsDir)) {
-  console.error(`codegen: the AWS service models are not at ${modelsDir} (models/aws/ is part of the repository; scripts/vendor-models.mjs refreshes it)`);
+  console.error(
+    `codegen: the AWS service models are not at ${modelsDir} (models/aws/ is part of the repository; scripts/vendor-models.mjs refreshes it)`,
+  );
   process.exit(1);
 }
 const stale = [];
@@ -149,7 +272,8 @@ for (const svc of services) {
     const path = join(outDir, file);
     const current = existsSync(path) ? readFileSync(path, 'utf8') : null;
     if (current === text) continue;
-    if (check) stale.push(file); else writeFileSync(path, text);
+    if (check) stale.push(file);
+    else writeFileSync(path, text);
   }
 }
 if (check && stale.length) {

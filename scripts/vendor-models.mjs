@@ -39,10 +39,14 @@ function readModelFile(path) {
   return undefined;
 }
 
-const botocoreData = process.env.BOTOCORE_DATA_DIR ?? join(
-  execFileSync('python3', ['-c', 'import botocore, os; print(os.path.dirname(botocore.__file__))'], { encoding: 'utf8' }).trim(),
-  'data',
-);
+const botocoreData =
+  process.env.BOTOCORE_DATA_DIR ??
+  join(
+    execFileSync('python3', ['-c', 'import botocore, os; print(os.path.dirname(botocore.__file__))'], {
+      encoding: 'utf8',
+    }).trim(),
+    'data',
+  );
 mkdirSync(outDir, { recursive: true });
 for (const [name, version] of models) {
   const dir = join(botocoreData, name, version);
@@ -50,6 +54,10 @@ for (const [name, version] of models) {
   if (!service) throw new Error(`no model for ${name} ${version} in botocore's data`);
   writeFileSync(join(outDir, `${name}-${version}.json`), `${JSON.stringify(strip(JSON.parse(service)), null, 1)}\n`);
   const paginators = readModelFile(join(dir, 'paginators-1.json'));
-  if (paginators) writeFileSync(join(outDir, `${name}-${version}.paginators.json`), `${JSON.stringify(JSON.parse(paginators), null, 1)}\n`);
+  if (paginators)
+    writeFileSync(
+      join(outDir, `${name}-${version}.paginators.json`),
+      `${JSON.stringify(JSON.parse(paginators), null, 1)}\n`,
+    );
   console.log(`models/aws/${name}-${version}.json`);
 }

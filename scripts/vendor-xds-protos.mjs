@@ -70,7 +70,9 @@ function sourceDeps() {
 }
 
 const fail = (lines) => {
-  console.error(`vendor-xds-protos --check failed:\n  ${lines.join('\n  ')}\nrun node scripts/vendor-xds-protos.mjs to refresh`);
+  console.error(
+    `vendor-xds-protos --check failed:\n  ${lines.join('\n  ')}\nrun node scripts/vendor-xds-protos.mjs to refresh`,
+  );
   process.exit(1);
 };
 
@@ -93,10 +95,15 @@ if (process.argv.includes('--check')) {
     for (const f of found.keys()) if (!upstream.has(f)) problems.push(`not in @grpc/grpc-js-xds's closure: ${f}`);
   }
   if (problems.length) fail(problems);
-  console.log(`vendor/xds-protos: ${found.size} files, every import resolves${deps ? ', identical to @grpc/grpc-js-xds' : ' (@grpc/grpc-js-xds not installed: contents not compared)'}`);
+  console.log(
+    `vendor/xds-protos: ${found.size} files, every import resolves${deps ? ', identical to @grpc/grpc-js-xds' : ' (@grpc/grpc-js-xds not installed: contents not compared)'}`,
+  );
 } else {
   const deps = sourceDeps();
-  if (!deps) { console.error('vendor-xds-protos: @grpc/grpc-js-xds is not installed (npm install)'); process.exit(1); }
+  if (!deps) {
+    console.error('vendor-xds-protos: @grpc/grpc-js-xds is not installed (npm install)');
+    process.exit(1);
+  }
   const { found, unresolved } = closure(deps);
   if (unresolved.length) fail(unresolved.map((u) => `unresolved import: ${u}`));
   for (const d of VENDORED_PROTO_DIRS) rmSync(join(vendorRoot, d), { recursive: true, force: true });

@@ -3,21 +3,40 @@
 // change takes to reach it (from a given instant until it has ACKed the first response that changed a resource).
 import * as grpc from '@grpc/grpc-js';
 import { signRequest, sha256Hex } from '../../src/auth/sigv4.js';
-import { ADS_DELTA_PATH, ADS_SOTW_PATH, TYPE, adsClientCtor, edsName, rdsNames, resourceName, type AdsClient } from './envoy.js';
+import {
+  ADS_DELTA_PATH,
+  ADS_SOTW_PATH,
+  TYPE,
+  adsClientCtor,
+  edsName,
+  rdsNames,
+  resourceName,
+  type AdsClient,
+} from './envoy.js';
 import type { Credentials } from './servers.js';
 import { sleep } from './util.js';
 
 export type AdsMode = 'sotw' | 'delta';
 type Msg = Record<string, unknown>;
-interface AnyMsg { type_url?: string; value?: Buffer }
+interface AnyMsg {
+  type_url?: string;
+  value?: Buffer;
+}
 
 const EMPTY_SHA256 = sha256Hex('');
 
 /** SigV4 metadata as Envoy's aws_iam call credentials attach it (signed once per stream, no body). */
 function sigv4Metadata(authority: string, path: string, creds: Credentials): grpc.Metadata {
   const h = signRequest({
-    method: 'POST', host: authority, path, headers: { 'x-amz-content-sha256': EMPTY_SHA256 }, body: '',
-    accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, region: creds.region, service: 'appmesh',
+    method: 'POST',
+    host: authority,
+    path,
+    headers: { 'x-amz-content-sha256': EMPTY_SHA256 },
+    body: '',
+    accessKeyId: creds.accessKeyId,
+    secretAccessKey: creds.secretAccessKey,
+    region: creds.region,
+    service: 'appmesh',
   });
   const md = new grpc.Metadata();
   for (const k of ['authorization', 'x-amz-date', 'x-amz-content-sha256']) md.set(k, h[k]!);
@@ -28,7 +47,10 @@ const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>) => a.size === b
 
 class SimProxy {
   readonly resources = new Map<string, Map<string, Buffer>>();
-  readonly subscribed = new Map<string, Set<string>>([[TYPE.route, new Set()], [TYPE.endpoint, new Set()]]);
+  readonly subscribed = new Map<string, Set<string>>([
+    [TYPE.route, new Set()],
+    [TYPE.endpoint, new Set()],
+  ]);
   private readonly sotwState = new Map<string, { version: string; nonce: string }>();
   private readonly started = new Set<string>();
   stream?: grpc.ClientDuplexStream<Msg, Msg>;
@@ -42,15 +64,33 @@ class SimProxy {
   /** Responses that changed a resource (to tell whether a proxy outside a change's scope was sent anything). */
   changes = 0;
 
-  constructor(readonly nodeId: string, readonly mode: AdsMode, private readonly onEvent: () => void) {}
+  constructor(
+    readonly nodeId: string,
+    readonly mode: AdsMode,
+    private readonly onEvent: () => void,
+  ) {}
 
   open(client: AdsClient, metadata: grpc.Metadata): void {
     this.openedAt = performance.now();
-    const s = this.mode === 'sotw' ? client.StreamAggregatedResources(metadata) : client.DeltaAggregatedResources(metadata);
+    const s =
+      this.mode === 'sotw' ? client.StreamAggregatedResources(metadata) : client.DeltaAggregatedResources(metadata);
     this.stream = s;
-    s.on('data', (m: Msg) => { try { this.onResponse(m); } catch (err) { this.error ??= `client: ${(err as Error).message}`; } });
-    s.on('error', (err: grpc.ServiceError) => { this.error ??= `${grpc.status[err.code] ?? err.code}: ${err.details}`; this.ended = true; this.onEvent(); });
-    s.on('end', () => { this.ended = true; this.onEvent(); });
+    s.on('data', (m: Msg) => {
+      try {
+        this.onResponse(m);
+      } catch (err) {
+        this.error ??= `client: ${(err as Error).message}`;
+      }
+    });
+    s.on('error', (err: grpc.ServiceError) => {
+      this.error ??= `${grpc.status[err.code] ?? err.code}: ${err.details}`;
+      this.ended = true;
+      this.onEvent();
+    });
+    s.on('end', () => {
+      this.ended = true;
+      this.onEvent();
+    });
     this.request(TYPE.cluster, []);
     this.request(TYPE.listener, []);
   }
@@ -64,7 +104,10 @@ class SimProxy {
     if (this.mode === 'sotw') {
       const st = this.sotwState.get(typeUrl);
       msg.resource_names = names;
-      if (st) { msg.version_info = st.version; msg.response_nonce = st.nonce; }
+      if (st) {
+        msg.version_info = st.version;
+        msg.response_nonce = st.nonce;
+      }
     } else {
       const now = new Set(names);
       msg.resource_names_subscribe = names.filter((n) => !previous.has(n));
@@ -78,7 +121,10 @@ class SimProxy {
     const typeUrl = String(m.type_url ?? '');
     const nonce = String(m.nonce ?? '');
     let map = this.resources.get(typeUrl);
-    if (!map) { map = new Map(); this.resources.set(typeUrl, map); }
+    if (!map) {
+      map = new Map();
+      this.resources.set(typeUrl, map);
+    }
     let changed = false;
     if (this.mode === 'sotw') {
       const fullState = typeUrl === TYPE.listener || typeUrl === TYPE.cluster;
@@ -88,9 +134,17 @@ class SimProxy {
         const name = resourceName(bytes);
         seen.add(name);
         const prev = map.get(name);
-        if (!prev?.equals(bytes)) { changed = true; map.set(name, bytes); }
+        if (!prev?.equals(bytes)) {
+          changed = true;
+          map.set(name, bytes);
+        }
       }
-      if (fullState) for (const name of [...map.keys()]) if (!seen.has(name)) { map.delete(name); changed = true; }
+      if (fullState)
+        for (const name of [...map.keys()])
+          if (!seen.has(name)) {
+            map.delete(name);
+            changed = true;
+          }
       const version = String(m.version_info ?? '');
       this.sotwState.set(typeUrl, { version, nonce });
       const names = typeUrl === TYPE.route || typeUrl === TYPE.endpoint ? [...this.subscribed.get(typeUrl)!] : [];
@@ -100,7 +154,10 @@ class SimProxy {
         const bytes = r.resource?.value ?? Buffer.alloc(0);
         const name = r.name || resourceName(bytes);
         const prev = map.get(name);
-        if (!prev?.equals(bytes)) { changed = true; map.set(name, bytes); }
+        if (!prev?.equals(bytes)) {
+          changed = true;
+          map.set(name, bytes);
+        }
       }
       for (const name of (m.removed_resources as string[] | undefined) ?? []) if (map.delete(name)) changed = true;
       this.stream!.write({ type_url: typeUrl, response_nonce: nonce });
@@ -108,7 +165,13 @@ class SimProxy {
     if (changed) this.changes++;
     if (changed && this.watchFrom && !this.convergedAt) this.convergedAt = performance.now();
     if (typeUrl === TYPE.listener) this.follow(TYPE.route, () => [...map.values()].flatMap((b) => rdsNames(b)));
-    else if (typeUrl === TYPE.cluster) this.follow(TYPE.endpoint, () => [...map.values()].flatMap((b) => { const n = edsName(b); return n ? [n] : []; }));
+    else if (typeUrl === TYPE.cluster)
+      this.follow(TYPE.endpoint, () =>
+        [...map.values()].flatMap((b) => {
+          const n = edsName(b);
+          return n ? [n] : [];
+        }),
+      );
     if (!this.syncedAt && this.isSynced()) this.syncedAt = performance.now();
     this.onEvent();
   }
@@ -137,19 +200,29 @@ class SimProxy {
   }
 
   close(): void {
-    try { this.stream?.cancel(); } catch { /* already closed */ }
+    try {
+      this.stream?.cancel();
+    } catch {
+      /* already closed */
+    }
   }
 }
 
 export interface FleetOptions {
-  host: string; port: number; mode: AdsMode; nodeIds: readonly string[];
+  host: string;
+  port: number;
+  mode: AdsMode;
+  nodeIds: readonly string[];
   streamsPerChannel: number;
   /** SigV4 credentials; undefined when the server runs with --xds-allow-unauthenticated. */
   credentials?: Credentials;
 }
 
 export interface SyncResult {
-  streams: number; synced: number; failed: number; firstError?: string;
+  streams: number;
+  synced: number;
+  failed: number;
+  firstError?: string;
   /** ms from opening a stream until it had every resource it subscribed to. */
   perStream: { p50: number; p99: number; max: number };
   /** ms from opening the first stream until the last one was synced. */
@@ -159,12 +232,20 @@ export interface SyncResult {
 
 export interface ConvergenceResult {
   /** Streams watched (all, or those the change concerns), and changes received by the streams not watched. */
-  streams: number; converged: number; failed: number; firstError?: string; outsideChanges: number;
+  streams: number;
+  converged: number;
+  failed: number;
+  firstError?: string;
+  outsideChanges: number;
   /** ms from the change request being sent until the stream ACKed the response that carried the change. */
-  p50: number; p99: number; max: number; mean: number;
+  p50: number;
+  p99: number;
+  max: number;
+  mean: number;
 }
 
-const pct = (sorted: number[], q: number) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]! : NaN;
+const pct = (sorted: number[], q: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]! : NaN;
 
 export class Fleet {
   private readonly proxies: SimProxy[];
@@ -183,9 +264,13 @@ export class Fleet {
     const path = this.o.mode === 'sotw' ? ADS_SOTW_PATH : ADS_DELTA_PATH;
     const channels = Math.ceil(this.proxies.length / this.o.streamsPerChannel);
     for (let c = 0; c < channels; c++) {
-      this.clients.push(new Ctor(target, grpc.credentials.createInsecure(), {
-        'grpc.use_local_subchannel_pool': 1, 'grpc.max_receive_message_length': 64 * 1024 * 1024, 'grpc.keepalive_time_ms': 60_000,
-      }));
+      this.clients.push(
+        new Ctor(target, grpc.credentials.createInsecure(), {
+          'grpc.use_local_subchannel_pool': 1,
+          'grpc.max_receive_message_length': 64 * 1024 * 1024,
+          'grpc.keepalive_time_ms': 60_000,
+        }),
+      );
     }
     const t0 = performance.now();
     this.proxies.forEach((p, i) => {
@@ -197,7 +282,10 @@ export class Fleet {
     const times = done.map((p) => p.syncedAt - p.openedAt).sort((a, b) => a - b);
     const failed = this.proxies.filter((p) => p.error || p.ended || !p.syncedAt);
     return {
-      streams: this.proxies.length, synced: done.length, failed: failed.length, firstError: failed.find((p) => p.error)?.error ?? (failed.length ? 'not synced before the timeout' : undefined),
+      streams: this.proxies.length,
+      synced: done.length,
+      failed: failed.length,
+      firstError: failed.find((p) => p.error)?.error ?? (failed.length ? 'not synced before the timeout' : undefined),
       perStream: { p50: pct(times, 0.5), p99: pct(times, 0.99), max: times.at(-1) ?? NaN },
       totalMs: done.length ? Math.max(...done.map((p) => p.syncedAt)) - t0 : NaN,
       resourcesPerProxy: done[0]?.resourceCount() ?? 0,
@@ -231,14 +319,22 @@ export class Fleet {
     for (const p of this.proxies) if (!p.watchFrom) outside += p.changes;
     for (const p of this.proxies) p.watchFrom = 0;
     return {
-      streams: watched.length, converged: ok.length, failed: bad.length, outsideChanges: outside,
+      streams: watched.length,
+      converged: ok.length,
+      failed: bad.length,
+      outsideChanges: outside,
       firstError: bad.find((p) => p.error)?.error ?? (bad.length ? 'no change received before the timeout' : undefined),
-      p50: pct(lat, 0.5), p99: pct(lat, 0.99), max: lat.at(-1) ?? NaN, mean: lat.length ? lat.reduce((a, b) => a + b, 0) / lat.length : NaN,
+      p50: pct(lat, 0.5),
+      p99: pct(lat, 0.99),
+      max: lat.at(-1) ?? NaN,
+      mean: lat.length ? lat.reduce((a, b) => a + b, 0) / lat.length : NaN,
     };
   }
 
   /** Streams that failed or ended so far. */
-  broken(): number { return this.proxies.filter((p) => p.ended || p.error).length; }
+  broken(): number {
+    return this.proxies.filter((p) => p.ended || p.error).length;
+  }
 
   private async until(done: () => boolean, timeoutMs: number): Promise<void> {
     const deadline = performance.now() + timeoutMs;
@@ -250,7 +346,13 @@ export class Fleet {
         this.waiter = () => {
           if (scheduled) return;
           scheduled = true;
-          setImmediate(() => { scheduled = false; if (done()) { clearTimeout(t); res(); } });
+          setImmediate(() => {
+            scheduled = false;
+            if (done()) {
+              clearTimeout(t);
+              res();
+            }
+          });
         };
       });
     }

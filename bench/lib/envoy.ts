@@ -16,41 +16,64 @@ export const TYPE = {
   cluster: 'type.googleapis.com/envoy.config.cluster.v3.Cluster',
   endpoint: 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment',
 } as const;
-const HCM_TYPE = 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
+const HCM_TYPE =
+  'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
 
 export const ADS_SOTW_PATH = '/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources';
 export const ADS_DELTA_PATH = '/envoy.service.discovery.v3.AggregatedDiscoveryService/DeltaAggregatedResources';
 
 function includeDirs(): string[] {
   const deps = path.join(path.dirname(require.resolve('@grpc/grpc-js-xds/package.json')), 'deps');
-  return ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((d) => path.join(deps, d))
+  return ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate']
+    .map((d) => path.join(deps, d))
     .concat(path.dirname(require.resolve('protobufjs/package.json')));
 }
 
 export type AdsClient = grpc.Client & {
-  StreamAggregatedResources(metadata: grpc.Metadata): grpc.ClientDuplexStream<Record<string, unknown>, Record<string, unknown>>;
-  DeltaAggregatedResources(metadata: grpc.Metadata): grpc.ClientDuplexStream<Record<string, unknown>, Record<string, unknown>>;
+  StreamAggregatedResources(
+    metadata: grpc.Metadata,
+  ): grpc.ClientDuplexStream<Record<string, unknown>, Record<string, unknown>>;
+  DeltaAggregatedResources(
+    metadata: grpc.Metadata,
+  ): grpc.ClientDuplexStream<Record<string, unknown>, Record<string, unknown>>;
 };
-export type AdsClientCtor = new (address: string, creds: grpc.ChannelCredentials, options?: grpc.ChannelOptions) => AdsClient;
+export type AdsClientCtor = new (
+  address: string,
+  creds: grpc.ChannelCredentials,
+  options?: grpc.ChannelOptions,
+) => AdsClient;
 
 let adsCtor: AdsClientCtor | undefined;
 /** The AggregatedDiscoveryService client constructor (messages as plain objects, snake_case, Any as {type_url, value}). */
 export function adsClientCtor(): AdsClientCtor {
   if (adsCtor) return adsCtor;
   const def = protoLoader.loadSync('envoy/service/discovery/v3/ads.proto', {
-    keepCase: true, longs: String, enums: String, defaults: false, oneofs: true, includeDirs: includeDirs(),
+    keepCase: true,
+    longs: String,
+    enums: String,
+    defaults: false,
+    oneofs: true,
+    includeDirs: includeDirs(),
   });
-  const pkg = grpc.loadPackageDefinition(def) as unknown as { envoy: { service: { discovery: { v3: { AggregatedDiscoveryService: AdsClientCtor } } } } };
+  const pkg = grpc.loadPackageDefinition(def) as unknown as {
+    envoy: { service: { discovery: { v3: { AggregatedDiscoveryService: AdsClientCtor } } } };
+  };
   adsCtor = pkg.envoy.service.discovery.v3.AggregatedDiscoveryService;
   return adsCtor;
 }
 
-interface Decoders { listener: protobuf.Type; cluster: protobuf.Type; hcm: protobuf.Type }
+interface Decoders {
+  listener: protobuf.Type;
+  cluster: protobuf.Type;
+  hcm: protobuf.Type;
+}
 let decoders: Decoders | undefined;
 function load(): Decoders {
   if (decoders) return decoders;
   const dirs = includeDirs();
-  const descriptor = require('protobufjs/google/protobuf/descriptor.json') as { nested: { google: { nested: { protobuf: { nested: protobuf.INamespace['nested'] } } } } };
+  const descriptor = require('protobufjs/google/protobuf/descriptor.json') as {
+    nested: { google: { nested: { protobuf: { nested: protobuf.INamespace['nested'] } } } };
+  };
   protobuf.common('descriptor', descriptor.nested.google.nested.protobuf.nested as never);
   const root = new protobuf.Root();
   root.resolvePath = (_origin, target) => {
@@ -61,11 +84,14 @@ function load(): Decoders {
     }
     return target;
   };
-  root.loadSync([
-    'envoy/config/listener/v3/listener.proto',
-    'envoy/config/cluster/v3/cluster.proto',
-    'envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto',
-  ], { keepCase: true });
+  root.loadSync(
+    [
+      'envoy/config/listener/v3/listener.proto',
+      'envoy/config/cluster/v3/cluster.proto',
+      'envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto',
+    ],
+    { keepCase: true },
+  );
   root.resolveAll();
   decoders = {
     listener: root.lookupType('envoy.config.listener.v3.Listener'),
@@ -76,16 +102,29 @@ function load(): Decoders {
 }
 
 /** Loads the decoders now (it takes a moment) rather than on the first response. */
-export function preloadEnvoy(): void { load(); adsClientCtor(); }
+export function preloadEnvoy(): void {
+  load();
+  adsClientCtor();
+}
 
-interface AnyMsg { type_url?: string; value?: Uint8Array }
-interface FilterMsg { typed_config?: AnyMsg | null }
-interface ChainMsg { filters?: FilterMsg[] }
+interface AnyMsg {
+  type_url?: string;
+  value?: Uint8Array;
+}
+interface FilterMsg {
+  typed_config?: AnyMsg | null;
+}
+interface ChainMsg {
+  filters?: FilterMsg[];
+}
 
 /** Route configuration names a Listener refers to through RDS. */
 export function rdsNames(listenerBytes: Uint8Array): string[] {
   const d = load();
-  const l = d.listener.decode(listenerBytes) as unknown as { filter_chains?: ChainMsg[]; default_filter_chain?: ChainMsg | null };
+  const l = d.listener.decode(listenerBytes) as unknown as {
+    filter_chains?: ChainMsg[];
+    default_filter_chain?: ChainMsg | null;
+  };
   const out: string[] = [];
   for (const chain of [...(l.filter_chains ?? []), ...(l.default_filter_chain ? [l.default_filter_chain] : [])]) {
     for (const f of chain.filters ?? []) {
@@ -101,7 +140,11 @@ export function rdsNames(listenerBytes: Uint8Array): string[] {
 
 /** The ClusterLoadAssignment name an EDS Cluster asks for, or undefined for other cluster types. */
 export function edsName(clusterBytes: Uint8Array): string | undefined {
-  const c = load().cluster.decode(clusterBytes) as unknown as { name: string; type?: number; eds_cluster_config?: { service_name?: string } | null };
+  const c = load().cluster.decode(clusterBytes) as unknown as {
+    name: string;
+    type?: number;
+    eds_cluster_config?: { service_name?: string } | null;
+  };
   if (c.type !== 3 && !c.eds_cluster_config) return undefined; // 3 = EDS
   return c.eds_cluster_config?.service_name || c.name;
 }

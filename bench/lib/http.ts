@@ -11,7 +11,12 @@ export interface Call {
   body?: unknown;
 }
 
-export interface Endpoint { host: string; port: number; credentials: Credentials; agent: Agent }
+export interface Endpoint {
+  host: string;
+  port: number;
+  credentials: Credentials;
+  agent: Agent;
+}
 
 export function endpoint(host: string, port: number, credentials: Credentials, maxSockets = 16): Endpoint {
   return { host, port, credentials, agent: new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets }) };
@@ -20,12 +25,24 @@ export function endpoint(host: string, port: number, credentials: Credentials, m
 function signedHeaders(ep: Endpoint, call: Call, payload: string | undefined): Record<string, string> {
   const headers: Record<string, string> = payload !== undefined ? { 'content-type': 'application/json' } : {};
   return signRequest({
-    method: call.method, host: `${ep.host}:${ep.port}`, path: call.path, rawQuery: call.rawQuery ?? '', headers, body: payload ?? '',
-    accessKeyId: ep.credentials.accessKeyId, secretAccessKey: ep.credentials.secretAccessKey, region: ep.credentials.region, service: 'appmesh',
+    method: call.method,
+    host: `${ep.host}:${ep.port}`,
+    path: call.path,
+    rawQuery: call.rawQuery ?? '',
+    headers,
+    body: payload ?? '',
+    accessKeyId: ep.credentials.accessKeyId,
+    secretAccessKey: ep.credentials.secretAccessKey,
+    region: ep.credentials.region,
+    service: 'appmesh',
   });
 }
 
-export interface Response { status: number; body: string; bytes: number }
+export interface Response {
+  status: number;
+  body: string;
+  bytes: number;
+}
 
 /** One signed call; resolves with the status and body (never rejects on HTTP errors). */
 export function send(ep: Endpoint, call: Call, keepBody = true): Promise<Response> {
@@ -33,16 +50,28 @@ export function send(ep: Endpoint, call: Call, keepBody = true): Promise<Respons
   const headers = signedHeaders(ep, call, payload);
   if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
   return new Promise((res, rej) => {
-    const req = request({
-      host: ep.host, port: ep.port, method: call.method, agent: ep.agent, headers,
-      path: call.rawQuery ? `${call.path}?${call.rawQuery}` : call.path,
-    }, (r) => {
-      const chunks: Buffer[] = [];
-      let bytes = 0;
-      r.on('data', (c: Buffer) => { bytes += c.length; if (keepBody) chunks.push(c); });
-      r.on('end', () => res({ status: r.statusCode ?? 0, body: keepBody ? Buffer.concat(chunks).toString('utf8') : '', bytes }));
-      r.on('error', rej);
-    });
+    const req = request(
+      {
+        host: ep.host,
+        port: ep.port,
+        method: call.method,
+        agent: ep.agent,
+        headers,
+        path: call.rawQuery ? `${call.path}?${call.rawQuery}` : call.path,
+      },
+      (r) => {
+        const chunks: Buffer[] = [];
+        let bytes = 0;
+        r.on('data', (c: Buffer) => {
+          bytes += c.length;
+          if (keepBody) chunks.push(c);
+        });
+        r.on('end', () =>
+          res({ status: r.statusCode ?? 0, body: keepBody ? Buffer.concat(chunks).toString('utf8') : '', bytes }),
+        );
+        r.on('error', rej);
+      },
+    );
     req.on('error', rej);
     req.end(payload);
   });
@@ -56,7 +85,11 @@ export async function call<T = Record<string, unknown>>(ep: Endpoint, c: Call): 
 }
 
 /** Runs `items` through `fn` with at most `concurrency` in flight. */
-export async function pool<T>(items: readonly T[], concurrency: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
+export async function pool<T>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T, i: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     for (;;) {
@@ -76,7 +109,11 @@ export interface LoadResult {
   seconds: number;
   rps: number;
   /** Latency in milliseconds. */
-  p50: number; p90: number; p99: number; max: number; mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
   /** Mean response size in bytes. */
   responseBytes: number;
   /** CPU seconds the load generator itself used during the measured window. */
@@ -87,11 +124,17 @@ export interface LoadResult {
  * Closed loop: `concurrency` workers each send a request, wait for the full response, and send the next, over
  * keep-alive connections. Requests started during the warm-up are not recorded; the measured window is fixed.
  */
-export async function closedLoop(ep: Endpoint, opts: {
-  concurrency: number; warmupMs: number; durationMs: number; next: (worker: number, seq: number) => Call;
-  /** Called when the measured window opens and closes (e.g. to sample the server's CPU). */
-  onWindow?: (edge: 'open' | 'close') => void;
-}): Promise<LoadResult> {
+export async function closedLoop(
+  ep: Endpoint,
+  opts: {
+    concurrency: number;
+    warmupMs: number;
+    durationMs: number;
+    next: (worker: number, seq: number) => Call;
+    /** Called when the measured window opens and closes (e.g. to sample the server's CPU). */
+    onWindow?: (edge: 'open' | 'close') => void;
+  },
+): Promise<LoadResult> {
   const rec = new LatencyRecorder();
   let errors = 0;
   let firstError: string | undefined;
@@ -108,7 +151,10 @@ export async function closedLoop(ep: Endpoint, opts: {
       try {
         r = await send(ep, c, false);
       } catch (err) {
-        if (counted && !stopped) { errors++; firstError ??= String(err); }
+        if (counted && !stopped) {
+          errors++;
+          firstError ??= String(err);
+        }
         continue;
       }
       if (!counted || stopped) continue;
@@ -117,7 +163,10 @@ export async function closedLoop(ep: Endpoint, opts: {
         bytes += r.bytes;
       } else {
         errors++;
-        if (!firstError) { const again = await send(ep, c); firstError = `${r.status} ${again.body.slice(0, 300)}`; }
+        if (!firstError) {
+          const again = await send(ep, c);
+          firstError = `${r.status} ${again.body.slice(0, 300)}`;
+        }
       }
     }
   };
@@ -135,7 +184,17 @@ export async function closedLoop(ep: Endpoint, opts: {
   await Promise.all(workers);
   const s = rec.summary();
   return {
-    requests: s.count, errors, firstError, seconds, rps: s.count / seconds, p50: s.p50, p90: s.p90, p99: s.p99, max: s.max, mean: s.mean,
-    responseBytes: s.count ? bytes / s.count : 0, generatorCpuSeconds: (cpu.user + cpu.system) / 1e6,
+    requests: s.count,
+    errors,
+    firstError,
+    seconds,
+    rps: s.count / seconds,
+    p50: s.p50,
+    p90: s.p90,
+    p99: s.p99,
+    max: s.max,
+    mean: s.mean,
+    responseBytes: s.count ? bytes / s.count : 0,
+    generatorCpuSeconds: (cpu.user + cpu.system) / 1e6,
   };
 }

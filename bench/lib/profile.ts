@@ -3,12 +3,38 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { repoRoot } from './util.js';
 
-interface CallFrame { functionName: string; url: string; lineNumber: number; columnNumber: number }
-interface ProfileNode { id: number; callFrame: CallFrame; hitCount?: number; children?: number[] }
-interface CpuProfile { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] }
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  hitCount?: number;
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
 
-export interface Frame { frame: string; ms: number; percent: number }
-export interface ProfileSummary { sampledMs: number; busyMs: number; self: Frame[]; inclusive: Frame[]; windows?: number }
+export interface Frame {
+  frame: string;
+  ms: number;
+  percent: number;
+}
+export interface ProfileSummary {
+  sampledMs: number;
+  busyMs: number;
+  self: Frame[];
+  inclusive: Frame[];
+  windows?: number;
+}
 
 /** A time window on the monotonic clock, in µs: V8 profiles and process.hrtime share CLOCK_MONOTONIC on Linux. */
 export type Window = [fromUs: number, toUs: number];
@@ -28,7 +54,7 @@ function where(url: string): string {
 
 const key = (cf: CallFrame) => {
   const loc = where(cf.url);
-  return loc ? `${cf.functionName || '(anonymous)'} ${loc}:${cf.lineNumber + 1}` : (cf.functionName || '(anonymous)');
+  return loc ? `${cf.functionName || '(anonymous)'} ${loc}:${cf.lineNumber + 1}` : cf.functionName || '(anonymous)';
 };
 
 // '(program)' is native code outside JavaScript (the VM, libuv, add-ons): busy. Only '(idle)' is waiting for events.
@@ -72,9 +98,17 @@ export function summarizeProfile(file: string, windows?: readonly Window[], top 
       incl.set(kk, (incl.get(kk) ?? 0) + dt);
     }
   }
-  const rank = (m: Map<string, number>, skipIdle: boolean): Frame[] => [...m.entries()]
-    .filter(([k]) => !skipIdle || !IDLE.has(k))
-    .sort((a, b) => b[1] - a[1]).slice(0, top)
-    .map(([frame, ms]) => ({ frame, ms: Math.round(ms), percent: busy ? Math.round((ms / busy) * 1000) / 10 : 0 }));
-  return { sampledMs: Math.round(total), busyMs: Math.round(busy), self: rank(self, true), inclusive: rank(incl, true), ...(windows ? { windows: windows.length } : {}) };
+  const rank = (m: Map<string, number>, skipIdle: boolean): Frame[] =>
+    [...m.entries()]
+      .filter(([k]) => !skipIdle || !IDLE.has(k))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([frame, ms]) => ({ frame, ms: Math.round(ms), percent: busy ? Math.round((ms / busy) * 1000) / 10 : 0 }));
+  return {
+    sampledMs: Math.round(total),
+    busyMs: Math.round(busy),
+    self: rank(self, true),
+    inclusive: rank(incl, true),
+    ...(windows ? { windows: windows.length } : {}),
+  };
 }

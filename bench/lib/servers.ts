@@ -12,8 +12,16 @@ export const BENCH_SECRET_ACCESS_KEY = 'appmeshd-bench-secret-key-00000000000000
 export const BENCH_REGION = 'us-east-1';
 export const BENCH_ACCOUNT_ID = '111122223333';
 
-export interface Credentials { accessKeyId: string; secretAccessKey: string; region: string }
-export const benchCredentials: Credentials = { accessKeyId: BENCH_ACCESS_KEY_ID, secretAccessKey: BENCH_SECRET_ACCESS_KEY, region: BENCH_REGION };
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  region: string;
+}
+export const benchCredentials: Credentials = {
+  accessKeyId: BENCH_ACCESS_KEY_ID,
+  secretAccessKey: BENCH_SECRET_ACCESS_KEY,
+  region: BENCH_REGION,
+};
 
 export interface Target {
   name: string;
@@ -50,11 +58,21 @@ function waitReady(child: ChildProcess, what: string, timeoutMs: number): Promis
       tail.push(line);
       if (tail.length > 40) tail.shift();
       let entry: Record<string, unknown> | undefined;
-      try { entry = JSON.parse(line) as Record<string, unknown>; } catch { /* not JSON */ }
-      if (entry?.msg === 'ready') { clearTimeout(timer); res(entry); }
+      try {
+        entry = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        /* not JSON */
+      }
+      if (entry?.msg === 'ready') {
+        clearTimeout(timer);
+        res(entry);
+      }
     });
     child.stdout?.resume();
-    child.once('exit', (code) => { clearTimeout(timer); rej(new Error(`${what} exited with ${code}:\n${tail.join('\n')}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      rej(new Error(`${what} exited with ${code}:\n${tail.join('\n')}`));
+    });
   });
 }
 
@@ -71,7 +89,12 @@ export interface AppmeshdOptions {
  * Polls a log file for a JSON line with msg "ready". The server's log goes to a file rather than a pipe so that the
  * benchmark process (which is also the load generator) spends no CPU draining it.
  */
-async function waitReadyFile(child: ChildProcess, file: string, what: string, timeoutMs: number): Promise<Record<string, unknown>> {
+async function waitReadyFile(
+  child: ChildProcess,
+  file: string,
+  what: string,
+  timeoutMs: number,
+): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const text = readFileSync(file, 'utf8');
@@ -80,23 +103,46 @@ async function waitReadyFile(child: ChildProcess, file: string, what: string, ti
       try {
         const entry = JSON.parse(line) as Record<string, unknown>;
         if (entry.msg === 'ready') return entry;
-      } catch { /* partial line */ }
+      } catch {
+        /* partial line */
+      }
     }
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${what} exited with ${child.exitCode ?? child.signalCode}:\n${text.slice(-3000)}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${what} exited with ${child.exitCode ?? child.signalCode}:\n${text.slice(-3000)}`);
     if (Date.now() > deadline) throw new Error(`${what} did not become ready:\n${text.slice(-3000)}`);
     await sleep(50);
   }
 }
 
-export async function startAppmeshd(opts: AppmeshdOptions = {}): Promise<Target & { dataDir: string; xdsPort: number | undefined; logTail(): string }> {
+export async function startAppmeshd(
+  opts: AppmeshdOptions = {},
+): Promise<Target & { dataDir: string; xdsPort: number | undefined; logTail(): string }> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'appmeshd-bench-'));
   const logDir = mkdtempSync(join(tmpdir(), 'appmeshd-bench-log-'));
   const logFile = join(logDir, 'stderr.log');
   const fd = openSync(logFile, 'w');
-  const args = [...(opts.nodeArgs ?? []), join(repoRoot, 'bin', 'appmeshd.js'), 'serve', '--data-dir', dataDir, '--api-port', '0', '--xds-port', '0',
-    '--region', BENCH_REGION, '--account-id', BENCH_ACCOUNT_ID, ...(opts.args ?? [])];
+  const args = [
+    ...(opts.nodeArgs ?? []),
+    join(repoRoot, 'bin', 'appmeshd.js'),
+    'serve',
+    '--data-dir',
+    dataDir,
+    '--api-port',
+    '0',
+    '--xds-port',
+    '0',
+    '--region',
+    BENCH_REGION,
+    '--account-id',
+    BENCH_ACCOUNT_ID,
+    ...(opts.args ?? []),
+  ];
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, APPMESHD_ROOT_ACCESS_KEY_ID: BENCH_ACCESS_KEY_ID, APPMESHD_ROOT_SECRET_ACCESS_KEY: BENCH_SECRET_ACCESS_KEY },
+    env: {
+      ...process.env,
+      APPMESHD_ROOT_ACCESS_KEY_ID: BENCH_ACCESS_KEY_ID,
+      APPMESHD_ROOT_SECRET_ACCESS_KEY: BENCH_SECRET_ACCESS_KEY,
+    },
     stdio: ['ignore', 'ignore', fd],
   });
   closeSync(fd);
@@ -110,10 +156,21 @@ export async function startAppmeshd(opts: AppmeshdOptions = {}): Promise<Target 
   }
   const xds = Number(ready.xdsPort);
   return {
-    name: 'appmeshd', pid: child.pid!, host: '127.0.0.1', port: Number(ready.apiPort), ready, dataDir,
+    name: 'appmeshd',
+    pid: child.pid!,
+    host: '127.0.0.1',
+    port: Number(ready.apiPort),
+    ready,
+    dataDir,
     xdsPort: Number.isInteger(xds) && xds > 0 ? xds : undefined,
     /** The last lines of the server's log (for error reports). */
-    logTail: () => { try { return readFileSync(logFile, 'utf8').slice(-4000); } catch { return ''; } },
+    logTail: () => {
+      try {
+        return readFileSync(logFile, 'utf8').slice(-4000);
+      } catch {
+        return '';
+      }
+    },
     async stop() {
       await stopChild(child);
       rmSync(logDir, { recursive: true, force: true });
@@ -128,7 +185,10 @@ async function waitTcp(port: number, child: ChildProcess, what: string, timeoutM
     if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
     const ok = await new Promise<boolean>((res) => {
       const s = connect(port, '127.0.0.1');
-      s.once('connect', () => { s.destroy(); res(true); });
+      s.once('connect', () => {
+        s.destroy();
+        res(true);
+      });
       s.once('error', () => res(false));
     });
     if (ok) return;
@@ -156,17 +216,33 @@ export async function startMoto(): Promise<Target> {
 
 /** A bare node:http server answering with canned bodies (dist/bench/bare-server.js); `bodiesFile` maps operation → body. */
 export async function startBare(bodiesFile: string): Promise<Target> {
-  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'bench', 'bare-server.js'), bodiesFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'bench', 'bare-server.js'), bodiesFile], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const ready = await waitReady(child, 'bare server', 20_000);
-  return { name: 'bare', pid: child.pid!, host: '127.0.0.1', port: Number(ready.apiPort), ready, stop: () => stopChild(child) };
+  return {
+    name: 'bare',
+    pid: child.pid!,
+    host: '127.0.0.1',
+    port: Number(ready.apiPort),
+    ready,
+    stop: () => stopChild(child),
+  };
 }
 
 /** The bare xDS server (bench/bare-xds-server.ts) serving the resources in `fixtureFile`; `port` is its /push endpoint. */
 export async function startBareXds(fixtureFile: string): Promise<Target & { xdsPort: number }> {
-  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'bench', 'bare-xds-server.js'), fixtureFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'bench', 'bare-xds-server.js'), fixtureFile], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const ready = await waitReady(child, 'bare xDS server', 20_000);
   return {
-    name: 'bare-xds', pid: child.pid!, host: '127.0.0.1', port: Number(ready.apiPort), xdsPort: Number(ready.xdsPort), ready,
+    name: 'bare-xds',
+    pid: child.pid!,
+    host: '127.0.0.1',
+    port: Number(ready.apiPort),
+    xdsPort: Number(ready.xdsPort),
+    ready,
     stop: () => stopChild(child),
   };
 }

@@ -37,25 +37,41 @@ export class LatencyRecorder {
     }
     this.buf[this.n++] = value;
   }
-  get count(): number { return this.n; }
+  get count(): number {
+    return this.n;
+  }
   summary(): { count: number; p50: number; p90: number; p99: number; max: number; mean: number } {
     const s = this.buf.slice(0, this.n).sort();
     let sum = 0;
     for (const v of s) sum += v;
-    return { count: this.n, p50: quantile(s, 0.5), p90: quantile(s, 0.9), p99: quantile(s, 0.99), max: this.n ? s[this.n - 1]! : NaN, mean: this.n ? sum / this.n : NaN };
+    return {
+      count: this.n,
+      p50: quantile(s, 0.5),
+      p90: quantile(s, 0.9),
+      p99: quantile(s, 0.99),
+      max: this.n ? s[this.n - 1]! : NaN,
+      mean: this.n ? sum / this.n : NaN,
+    };
   }
 }
 
 let clkTck: number | undefined;
 function ticksPerSecond(): number {
   if (clkTck === undefined) {
-    try { clkTck = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100; } catch { clkTck = 100; }
+    try {
+      clkTck = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      clkTck = 100;
+    }
   }
   return clkTck;
 }
 
 export interface ProcSample {
-  t: number; cpuSeconds: number; rssBytes: number; hwmBytes: number;
+  t: number;
+  cpuSeconds: number;
+  rssBytes: number;
+  hwmBytes: number;
   /** Voluntary context switches of the main thread: how often it went to sleep, i.e. woke up. */
   wakeups: number;
 }
@@ -70,22 +86,46 @@ export function sampleProc(pid: number): ProcSample {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
   const wakeups = Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? NaN);
-  return { t: performance.now(), cpuSeconds: (utime + stime) / ticksPerSecond(), rssBytes: kb('VmRSS'), hwmBytes: kb('VmHWM'), wakeups };
+  return {
+    t: performance.now(),
+    cpuSeconds: (utime + stime) / ticksPerSecond(),
+    rssBytes: kb('VmRSS'),
+    hwmBytes: kb('VmHWM'),
+    wakeups,
+  };
 }
 
 /** Samples a process every `intervalMs` until stopped; reports CPU used and peak RSS over the window. */
-export function watchProc(pid: number, intervalMs = 50): { stop(): { cpuSeconds: number; wallSeconds: number; peakRssBytes: number; endRssBytes: number } } {
+export function watchProc(
+  pid: number,
+  intervalMs = 50,
+): { stop(): { cpuSeconds: number; wallSeconds: number; peakRssBytes: number; endRssBytes: number } } {
   const first = sampleProc(pid);
   let last = first;
   let peak = first.rssBytes;
   const timer = setInterval(() => {
-    try { last = sampleProc(pid); peak = Math.max(peak, last.rssBytes); } catch { /* exited */ }
+    try {
+      last = sampleProc(pid);
+      peak = Math.max(peak, last.rssBytes);
+    } catch {
+      /* exited */
+    }
   }, intervalMs);
   return {
     stop() {
       clearInterval(timer);
-      try { last = sampleProc(pid); peak = Math.max(peak, last.rssBytes); } catch { /* exited */ }
-      return { cpuSeconds: last.cpuSeconds - first.cpuSeconds, wallSeconds: (last.t - first.t) / 1000, peakRssBytes: peak, endRssBytes: last.rssBytes };
+      try {
+        last = sampleProc(pid);
+        peak = Math.max(peak, last.rssBytes);
+      } catch {
+        /* exited */
+      }
+      return {
+        cpuSeconds: last.cpuSeconds - first.cpuSeconds,
+        wallSeconds: (last.t - first.t) / 1000,
+        peakRssBytes: peak,
+        endRssBytes: last.rssBytes,
+      };
     },
   };
 }
@@ -103,7 +143,13 @@ export async function freePort(): Promise<number> {
 }
 
 export interface MachineInfo {
-  cores: number; cpuModel: string; memoryGiB: number; node: string; platform: string; kernel: string; loadAverage: number[];
+  cores: number;
+  cpuModel: string;
+  memoryGiB: number;
+  node: string;
+  platform: string;
+  kernel: string;
+  loadAverage: number[];
 }
 
 export function machineInfo(): MachineInfo {

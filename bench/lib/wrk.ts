@@ -51,15 +51,23 @@ export function wrkAvailable(): boolean {
   return available;
 }
 
-export const WRK_MISSING = 'wrk is not installed (Debian: apt-get install wrk); the API benchmark needs it to measure the server rather than a Node load generator';
+export const WRK_MISSING =
+  'wrk is not installed (Debian: apt-get install wrk); the API benchmark needs it to measure the server rather than a Node load generator';
 
 /** The raw HTTP/1.1 request bytes of one signed App Mesh call. */
 function rawRequest(host: string, port: number, credentials: Credentials, call: Call): string {
   const payload = call.body === undefined ? undefined : JSON.stringify(call.body);
   const headers = signRequest({
-    method: call.method, host: `${host}:${port}`, path: call.path, rawQuery: call.rawQuery ?? '',
-    headers: payload !== undefined ? { 'content-type': 'application/json' } : {}, body: payload ?? '',
-    accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, region: credentials.region, service: 'appmesh',
+    method: call.method,
+    host: `${host}:${port}`,
+    path: call.path,
+    rawQuery: call.rawQuery ?? '',
+    headers: payload !== undefined ? { 'content-type': 'application/json' } : {},
+    body: payload ?? '',
+    accessKeyId: credentials.accessKeyId,
+    secretAccessKey: credentials.secretAccessKey,
+    region: credentials.region,
+    service: 'appmesh',
   });
   if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
   const target = call.rawQuery ? `${call.path}?${call.rawQuery}` : call.path;
@@ -68,7 +76,11 @@ function rawRequest(host: string, port: number, credentials: Credentials, call: 
 }
 
 export interface WrkOptions {
-  host: string; port: number; credentials: Credentials; connections: number; durationMs: number;
+  host: string;
+  port: number;
+  credentials: Credentials;
+  connections: number;
+  durationMs: number;
   /** The requests to replay, in order (wrapping around when exhausted). */
   calls: readonly Call[];
   /** The process whose CPU is sampled over the run (the server). */
@@ -84,9 +96,19 @@ export interface WrkResult extends LoadResult {
 
 /** What the replay script's done() prints (latencies in µs). */
 interface WrkSummary {
-  requests: number; durationUs: number; bytes: number;
-  connect: number; read: number; write: number; status: number; timeout: number;
-  p50: number; p90: number; p99: number; max: number; mean: number;
+  requests: number;
+  durationUs: number;
+  bytes: number;
+  connect: number;
+  read: number;
+  write: number;
+  status: number;
+  timeout: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
 }
 
 /** One wrk run: `connections` keep-alive connections on one thread for `durationMs`. */
@@ -98,20 +120,47 @@ export async function runWrk(o: WrkOptions): Promise<WrkResult> {
     writeFileSync(script, SCRIPT);
     writeFileSync(data, o.calls.map((c) => rawRequest(o.host, o.port, o.credentials, c) + SEPARATOR).join(''));
     const seconds = Math.max(1, Math.round(o.durationMs / 1000));
-    const child = spawn('wrk', ['-t1', `-c${o.connections}`, `-d${seconds}s`, '--timeout', '10s', '-s', script,
-      `http://${o.host}:${o.port}`, '--', data], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      'wrk',
+      [
+        '-t1',
+        `-c${o.connections}`,
+        `-d${seconds}s`,
+        '--timeout',
+        '10s',
+        '-s',
+        script,
+        `http://${o.host}:${o.port}`,
+        '--',
+        data,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     let err = '';
-    child.stdout.on('data', (c: Buffer) => { out += c.toString('utf8'); });
-    child.stderr.on('data', (c: Buffer) => { err += c.toString('utf8'); });
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      err += c.toString('utf8');
+    });
     const server0 = sampleProc(o.serverPid);
     let gen0 = 0;
-    try { gen0 = sampleProc(child.pid!).cpuSeconds; } catch { /* not started yet */ }
+    try {
+      gen0 = sampleProc(child.pid!).cpuSeconds;
+    } catch {
+      /* not started yet */
+    }
     let gen1 = gen0;
     let server1 = server0;
     // Sample both processes just before wrk exits: the last sample is taken within 50 ms of the end.
     const sampler = setInterval(() => {
-      try { gen1 = sampleProc(child.pid!).cpuSeconds; server1 = sampleProc(o.serverPid); } catch { /* exiting */ }
+      try {
+        gen1 = sampleProc(child.pid!).cpuSeconds;
+        server1 = sampleProc(o.serverPid);
+      } catch {
+        /* exiting */
+      }
     }, 50);
     const code = await new Promise<number | null>((res) => child.once('exit', (c) => res(c)));
     clearInterval(sampler);
@@ -122,11 +171,23 @@ export async function runWrk(o: WrkOptions): Promise<WrkResult> {
     const errors = r.connect + r.read + r.write + r.status + r.timeout;
     const ok = r.requests - r.status;
     return {
-      requests: ok, errors, ...(errors ? { firstError: `wrk: ${r.status} non-2xx, ${r.timeout} timeouts, ${r.connect + r.read + r.write} socket errors` } : {}),
-      seconds: wall, rps: ok / wall,
-      p50: r.p50 / 1000, p90: r.p90 / 1000, p99: r.p99 / 1000, max: r.max / 1000, mean: r.mean / 1000,
+      requests: ok,
+      errors,
+      ...(errors
+        ? {
+            firstError: `wrk: ${r.status} non-2xx, ${r.timeout} timeouts, ${r.connect + r.read + r.write} socket errors`,
+          }
+        : {}),
+      seconds: wall,
+      rps: ok / wall,
+      p50: r.p50 / 1000,
+      p90: r.p90 / 1000,
+      p99: r.p99 / 1000,
+      max: r.max / 1000,
+      mean: r.mean / 1000,
       responseBytes: r.requests ? r.bytes / r.requests : 0,
-      generatorCpuSeconds: gen1 - gen0, generatorCoreShare: (gen1 - gen0) / wall,
+      generatorCpuSeconds: gen1 - gen0,
+      generatorCoreShare: (gen1 - gen0) / wall,
       serverCpuSeconds: server1.cpuSeconds - server0.cpuSeconds,
     };
   } finally {

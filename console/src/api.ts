@@ -1,12 +1,21 @@
 // Calls to the console API: same origin, the session cookie, and the CSRF header on writes.
-export interface ApiErrorBody { code: string; message: string; status: number; denied: boolean }
+export interface ApiErrorBody {
+  code: string;
+  message: string;
+  status: number;
+  denied: boolean;
+}
 
 export class ApiFailure extends Error {
-  constructor(readonly error: ApiErrorBody) { super(error.message); }
+  constructor(readonly error: ApiErrorBody) {
+    super(error.message);
+  }
 }
 
 let csrf = '';
-export const setCsrf = (token: string) => { csrf = token; };
+export const setCsrf = (token: string) => {
+  csrf = token;
+};
 
 const BASE = '/console/api/';
 
@@ -17,7 +26,8 @@ export async function get<T>(path: string): Promise<T> {
 
 export async function send<T>(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const res = await fetch(BASE + path, {
-    method, credentials: 'same-origin',
+    method,
+    credentials: 'same-origin',
     headers: { 'content-type': 'application/json', 'x-appmeshd-csrf': csrf },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
@@ -25,9 +35,14 @@ export async function send<T>(method: 'POST' | 'DELETE', path: string, body?: un
 }
 
 async function parse<T>(res: Response): Promise<T> {
-  const body = await res.json() as T & { error?: ApiErrorBody };
+  const body = (await res.json()) as T & { error?: ApiErrorBody };
   if (!res.ok) {
-    const error = body.error ?? { code: String(res.status), message: res.statusText, status: res.status, denied: false };
+    const error = body.error ?? {
+      code: String(res.status),
+      message: res.statusText,
+      status: res.status,
+      denied: false,
+    };
     if (res.status === 401 && error.code === 'NotSignedIn') window.dispatchEvent(new CustomEvent('signed-out'));
     throw new ApiFailure(error);
   }
@@ -35,7 +50,10 @@ async function parse<T>(res: Response): Promise<T> {
 }
 
 /** An App Mesh operation through the pipeline as the signed-in identity. */
-export async function call(operation: string, input: Record<string, unknown>): Promise<{ ok: true; output: Record<string, unknown> } | { ok: false; error: ApiErrorBody }> {
+export async function call(
+  operation: string,
+  input: Record<string, unknown>,
+): Promise<{ ok: true; output: Record<string, unknown> } | { ok: false; error: ApiErrorBody }> {
   try {
     return await send('POST', 'call', { operation, input });
   } catch (e) {

@@ -2,7 +2,11 @@
 type Child = Node | string | number | null | undefined | false | Child[];
 type Attrs = Record<string, string | number | boolean | EventListener | undefined>;
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   apply(el, attrs);
   append(el, children);
@@ -29,7 +33,10 @@ function apply(el: Element, attrs: Attrs): void {
 
 function append(el: Element, children: Child[]): void {
   for (const c of children) {
-    if (Array.isArray(c)) { append(el, c); continue; }
+    if (Array.isArray(c)) {
+      append(el, c);
+      continue;
+    }
     if (c === null || c === undefined || c === false) continue;
     el.append(typeof c === 'string' || typeof c === 'number' ? String(c) : c);
   }

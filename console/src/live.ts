@@ -6,6 +6,9 @@ export function coalesce(fn: () => void, ms = 250): () => void {
   let timer: number | undefined;
   return () => {
     if (timer !== undefined) return;
-    timer = window.setTimeout(() => { timer = undefined; fn(); }, ms);
+    timer = window.setTimeout(() => {
+      timer = undefined;
+      fn();
+    }, ms);
   };
 }

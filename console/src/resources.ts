@@ -1,10 +1,21 @@
 // How App Mesh resources are named in the console: titles, name members, page addresses.
 
 export const TITLES: Record<string, string> = {
-  mesh: 'Mesh', virtualNode: 'VirtualNode', virtualService: 'VirtualService', virtualRouter: 'VirtualRouter', route: 'Route', virtualGateway: 'VirtualGateway', gatewayRoute: 'GatewayRoute',
+  mesh: 'Mesh',
+  virtualNode: 'VirtualNode',
+  virtualService: 'VirtualService',
+  virtualRouter: 'VirtualRouter',
+  route: 'Route',
+  virtualGateway: 'VirtualGateway',
+  gatewayRoute: 'GatewayRoute',
 };
 export const NAME_FIELD: Record<string, string> = {
-  virtualNode: 'virtualNodeName', virtualService: 'virtualServiceName', virtualRouter: 'virtualRouterName', route: 'routeName', virtualGateway: 'virtualGatewayName', gatewayRoute: 'gatewayRouteName',
+  virtualNode: 'virtualNodeName',
+  virtualService: 'virtualServiceName',
+  virtualRouter: 'virtualRouterName',
+  route: 'routeName',
+  virtualGateway: 'virtualGatewayName',
+  gatewayRoute: 'gatewayRouteName',
 };
 export const PARENT_FIELD: Record<string, string> = { route: 'virtualRouterName', gatewayRoute: 'virtualGatewayName' };
 

@@ -29,7 +29,13 @@ export function toApiError(err: unknown, log: Logger, requestId: string): ApiErr
 }
 
 /** validate → authorize → handle, for an operation already decoded (by a protocol or the console). */
-async function execute(service: ServiceDefinition, op: OperationModel, input: Record<string, unknown>, ctx: RequestContext, authorizer: Authorizer): Promise<unknown> {
+async function execute(
+  service: ServiceDefinition,
+  op: OperationModel,
+  input: Record<string, unknown>,
+  ctx: RequestContext,
+  authorizer: Authorizer,
+): Promise<unknown> {
   checkInput(service, op, input);
   const target = await service.authorization(op.name, input, ctx);
   if (target) await authorizer.authorize(ctx, target);
@@ -62,7 +68,10 @@ export async function runPipeline(
     return { response: service.protocol.encodeResult(op, output, ctx.requestId), operation };
   } catch (err) {
     // Input validation refuses what a store cannot hold; this is the store's own guard.
-    const error = err instanceof StoreInvalidValueError ? service.validationError(err.message) : toApiError(err, log, ctx.requestId);
+    const error =
+      err instanceof StoreInvalidValueError
+        ? service.validationError(err.message)
+        : toApiError(err, log, ctx.requestId);
     return { response: service.protocol.encodeError(error, ctx.requestId), operation, error };
   }
 }
@@ -82,8 +91,18 @@ export async function runOperation(
   authorizer: Authorizer,
   log: Logger,
 ): Promise<OperationResult> {
-  const op = Object.hasOwn(service.model.operations, operationName) ? service.model.operations[operationName] : undefined;
-  if (!op) return { ok: false, error: new ApiError('UnknownOperationException', `${operationName} is not an operation of ${service.signingName}`, 400) };
+  const op = Object.hasOwn(service.model.operations, operationName)
+    ? service.model.operations[operationName]
+    : undefined;
+  if (!op)
+    return {
+      ok: false,
+      error: new ApiError(
+        'UnknownOperationException',
+        `${operationName} is not an operation of ${service.signingName}`,
+        400,
+      ),
+    };
   try {
     return { ok: true, output: await execute(service, op, input, ctx, authorizer) };
   } catch (err) {

@@ -92,7 +92,11 @@ export interface ServiceDefinition {
    * What the request acts on; may read the store (an IAM user's ARN carries its stored path). Null for the few
    * calls AWS allows every authenticated caller (sts:GetCallerIdentity).
    */
-  authorization(operation: string, input: Record<string, unknown>, ctx: RequestContext): AuthorizationTarget | null | Promise<AuthorizationTarget | null>;
+  authorization(
+    operation: string,
+    input: Record<string, unknown>,
+    ctx: RequestContext,
+  ): AuthorizationTarget | null | Promise<AuthorizationTarget | null>;
   /** Checks that must come before model validation (for errors more specific than a validation failure). */
   beforeValidation?(operation: string, input: Record<string, unknown>): void;
   /** Whether an unsigned or unreadable request looks like it was meant for this service (to word its error). */

@@ -12,20 +12,34 @@ export interface ArnParts {
 }
 
 const CHILD: Record<string, MeshKind> = {
-  virtualNode: Kind.virtualNode, virtualService: Kind.virtualService, virtualRouter: Kind.virtualRouter, virtualGateway: Kind.virtualGateway,
+  virtualNode: Kind.virtualNode,
+  virtualService: Kind.virtualService,
+  virtualRouter: Kind.virtualRouter,
+  virtualGateway: Kind.virtualGateway,
 };
 
 export function meshArn(region: string, accountId: string, mesh: string): string {
   return `arn:aws:appmesh:${region}:${accountId}:mesh/${mesh}`;
 }
 
-export function resourceArn(region: string, accountId: string, kind: MeshKind, mesh: string, name: string, parent?: string): string {
+export function resourceArn(
+  region: string,
+  accountId: string,
+  kind: MeshKind,
+  mesh: string,
+  name: string,
+  parent?: string,
+): string {
   const base = meshArn(region, accountId, mesh);
   switch (kind) {
-    case Kind.mesh: return base;
-    case Kind.route: return `${base}/virtualRouter/${parent}/route/${name}`;
-    case Kind.gatewayRoute: return `${base}/virtualGateway/${parent}/gatewayRoute/${name}`;
-    default: return `${base}/${kind}/${name}`;
+    case Kind.mesh:
+      return base;
+    case Kind.route:
+      return `${base}/virtualRouter/${parent}/route/${name}`;
+    case Kind.gatewayRoute:
+      return `${base}/virtualGateway/${parent}/gatewayRoute/${name}`;
+    default:
+      return `${base}/${kind}/${name}`;
   }
 }
 
@@ -36,7 +50,8 @@ export function parseArn(arn: string): ArnParts | undefined {
   const parts = rest.split('/');
   const meshName = parts[0]!;
   if (parts.length === 1) return { region, accountId, kind: Kind.mesh, meshName, name: meshName };
-  if (parts.length === 3 && CHILD[parts[1]!]) return { region, accountId, kind: CHILD[parts[1]!]!, meshName, name: parts[2]! };
+  if (parts.length === 3 && CHILD[parts[1]!])
+    return { region, accountId, kind: CHILD[parts[1]!]!, meshName, name: parts[2]! };
   if (parts.length === 5 && parts[1] === 'virtualRouter' && parts[3] === 'route') {
     return { region, accountId, kind: Kind.route, meshName, parentName: parts[2]!, name: parts[4]! };
   }

@@ -39,20 +39,26 @@ export function createHandlers(deps: AppMeshDeps): Record<string, Handler> {
 
   async function requireParents(reader: StoreReader, loc: Location): Promise<void> {
     if (loc.type.kind === Kind.mesh) return;
-    if (!(await reader.get(Kind.mesh, '', loc.meshName))) throw notFound(`Mesh with name ${loc.meshName} is not present for account ${accountId}`);
+    if (!(await reader.get(Kind.mesh, '', loc.meshName)))
+      throw notFound(`Mesh with name ${loc.meshName} is not present for account ${accountId}`);
     if (loc.type.parent && !(await reader.get(loc.type.parent.kind, loc.meshName, loc.parentName!))) {
-      throw notFound(`${loc.type.parent.title} with name ${loc.parentName} is not present under mesh ${loc.meshName} for account ${accountId}`);
+      throw notFound(
+        `${loc.type.parent.title} with name ${loc.parentName} is not present under mesh ${loc.meshName} for account ${accountId}`,
+      );
     }
   }
 
   const missing = (loc: Location) =>
     loc.type.kind === Kind.mesh
       ? notFound(`Mesh with name ${loc.name} is not present for account ${accountId}`)
-      : notFound(`${loc.type.title} with name ${loc.name} is not present under mesh ${loc.meshName} for account ${accountId}`);
+      : notFound(
+          `${loc.type.title} with name ${loc.name} is not present under mesh ${loc.meshName} for account ${accountId}`,
+        );
 
   function checkTags(tags: Tag[] | undefined): Tag[] {
     const list = tags ?? [];
-    if (list.length > quotas.tagsPerResource) throw tooManyTags(`A resource can have at most ${quotas.tagsPerResource} tags`);
+    if (list.length > quotas.tagsPerResource)
+      throw tooManyTags(`A resource can have at most ${quotas.tagsPerResource} tags`);
     const keys = new Set<string>();
     for (const [i, t] of list.entries()) {
       if (keys.has(t.key)) throw badRequest(`tags[${i}].key: the tag key ${t.key} is given more than once`);
@@ -83,23 +89,44 @@ export function createHandlers(deps: AppMeshDeps): Record<string, Handler> {
       const scope = scopeOf(loc);
       const row = await store.transact(async (tx) => {
         await requireParents(tx, loc);
-        const spec = await checkSpec(type.kind, input.spec, { reader: tx, meshName: loc.meshName, accountId, quotas, ...(loc.parentName !== undefined ? { parentName: loc.parentName } : {}) });
+        const spec = await checkSpec(type.kind, input.spec, {
+          reader: tx,
+          meshName: loc.meshName,
+          accountId,
+          quotas,
+          ...(loc.parentName !== undefined ? { parentName: loc.parentName } : {}),
+        });
         const existing = await tx.get(type.kind, scope, loc.name);
         if (existing) {
           if (clientToken && existing.clientToken === clientToken && existing.version === 1) {
             if (sameRequest(existing.spec, spec)) return existing;
             throw conflict(`The client token ${clientToken} was used for a different request`);
           }
-          throw conflict(`${type.title} with name ${loc.name} already exists${type.kind === Kind.mesh ? '' : ` under mesh ${loc.meshName}`}`);
+          throw conflict(
+            `${type.title} with name ${loc.name} already exists${type.kind === Kind.mesh ? '' : ` under mesh ${loc.meshName}`}`,
+          );
         }
         if (type.quota && (await tx.count(type.kind, scope)) >= quotas[type.quota]) {
           throw limitExceeded(`The ${type.quota} quota of ${quotas[type.quota]} is reached`);
         }
         const now = Date.now();
-        return tx.put({
-          kind: type.kind, scope, name: loc.name, arn: resourceArn(region, accountId, type.kind, loc.meshName, loc.name, loc.parentName),
-          uid: randomUUID(), version: 1, status: 'ACTIVE', createdAt: now, updatedAt: now, spec, tags, clientToken,
-        }, { absent: true });
+        return tx.put(
+          {
+            kind: type.kind,
+            scope,
+            name: loc.name,
+            arn: resourceArn(region, accountId, type.kind, loc.meshName, loc.name, loc.parentName),
+            uid: randomUUID(),
+            version: 1,
+            status: 'ACTIVE',
+            createdAt: now,
+            updatedAt: now,
+            spec,
+            tags,
+            clientToken,
+          },
+          { absent: true },
+        );
       });
       return toData(type, row, accountId);
     };
@@ -122,12 +149,27 @@ export function createHandlers(deps: AppMeshDeps): Record<string, Handler> {
       const row = await store.transact(async (tx) => {
         const existing = await tx.get(type.kind, scope, loc.name);
         if (!existing) throw missing(loc);
-        const spec = await checkSpec(type.kind, input.spec, { reader: tx, meshName: loc.meshName, accountId, quotas, ...(loc.parentName !== undefined ? { parentName: loc.parentName } : {}) });
+        const spec = await checkSpec(type.kind, input.spec, {
+          reader: tx,
+          meshName: loc.meshName,
+          accountId,
+          quotas,
+          ...(loc.parentName !== undefined ? { parentName: loc.parentName } : {}),
+        });
         if (clientToken && existing.clientToken === clientToken) {
           if (sameRequest(existing.spec, spec)) return existing;
           throw conflict(`The client token ${clientToken} was used for a different request`);
         }
-        return tx.put({ ...existing, spec, version: existing.version + 1, updatedAt: Math.max(Date.now(), existing.updatedAt), clientToken }, { version: existing.version });
+        return tx.put(
+          {
+            ...existing,
+            spec,
+            version: existing.version + 1,
+            updatedAt: Math.max(Date.now(), existing.updatedAt),
+            clientToken,
+          },
+          { version: existing.version },
+        );
       });
       return toData(type, row, accountId);
     };
@@ -169,7 +211,8 @@ export function createHandlers(deps: AppMeshDeps): Record<string, Handler> {
 
   async function byArn(reader: StoreReader, arn: string): Promise<StoredResource> {
     const parts = parseArn(arn);
-    const row = parts && parts.region === region && parts.accountId === accountId ? await reader.getByArn(arn) : undefined;
+    const row =
+      parts && parts.region === region && parts.accountId === accountId ? await reader.getByArn(arn) : undefined;
     if (!row) throw notFound(`No App Mesh resource has the ARN ${arn}`);
     return row;
   }
@@ -189,7 +232,8 @@ export function createHandlers(deps: AppMeshDeps): Record<string, Handler> {
       const row = await byArn(tx, arn);
       const merged = new Map(row.tags.map((t) => [t.key, t.value]));
       for (const t of checkTags(input.tags as Tag[])) merged.set(t.key, t.value);
-      if (merged.size > quotas.tagsPerResource) throw tooManyTags(`A resource can have at most ${quotas.tagsPerResource} tags; none were applied`);
+      if (merged.size > quotas.tagsPerResource)
+        throw tooManyTags(`A resource can have at most ${quotas.tagsPerResource} tags; none were applied`);
       const tags = [...merged].map(([key, value]) => ({ key, value }));
       await tx.put({ ...row, tags }, { version: row.version });
     });
@@ -223,7 +267,11 @@ export function createHandlers(deps: AppMeshDeps): Record<string, Handler> {
 }
 
 /** The IAM action and resource ARN an App Mesh request is authorized against. */
-export function authorizationTarget(operation: string, input: Input, ctx: RequestContext): { action: string; resource: string } {
+export function authorizationTarget(
+  operation: string,
+  input: Input,
+  ctx: RequestContext,
+): { action: string; resource: string } {
   const action = `appmesh:${operation}`;
   if (typeof input.resourceArn === 'string') return { action, resource: input.resourceArn };
   const type = typeOfOperation.get(operation);
@@ -235,5 +283,8 @@ export function authorizationTarget(operation: string, input: Input, ctx: Reques
       ? { action, resource: resourceArn(ctx.region, ctx.accountId, type.parent.kind, meshName, parentName!) }
       : { action, resource: resourceArn(ctx.region, ctx.accountId, Kind.mesh, meshName, meshName) };
   }
-  return { action, resource: resourceArn(ctx.region, ctx.accountId, type.kind, meshName, input[type.nameField] as string, parentName) };
+  return {
+    action,
+    resource: resourceArn(ctx.region, ctx.accountId, type.kind, meshName, input[type.nameField] as string, parentName),
+  };
 }

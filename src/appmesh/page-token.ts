@@ -25,9 +25,14 @@ export class PageTokens {
     if (!payload || !sig) throw badRequest('The nextToken is not valid');
     const given = Buffer.from(sig, 'base64url');
     const expected = this.mac(payload);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw badRequest('The nextToken is not valid');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      throw badRequest('The nextToken is not valid');
     let parsed: unknown;
-    try { parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')); } catch { throw badRequest('The nextToken is not valid'); }
+    try {
+      parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    } catch {
+      throw badRequest('The nextToken is not valid');
+    }
     if (!Array.isArray(parsed) || parsed[0] !== context || typeof parsed[1] !== 'string') {
       throw badRequest('The nextToken does not belong to this listing');
     }

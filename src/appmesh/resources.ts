@@ -19,17 +19,62 @@ export interface ResourceType {
 }
 
 export const types: Record<MeshKind, ResourceType> = {
-  mesh: { kind: Kind.mesh, title: 'Mesh', nameField: 'meshName', listField: 'meshes', listOperation: 'ListMeshes', quota: 'meshesPerAccount' },
-  virtualNode: { kind: Kind.virtualNode, title: 'VirtualNode', nameField: 'virtualNodeName', listField: 'virtualNodes', listOperation: 'ListVirtualNodes', quota: 'virtualNodesPerMesh' },
-  virtualService: { kind: Kind.virtualService, title: 'VirtualService', nameField: 'virtualServiceName', listField: 'virtualServices', listOperation: 'ListVirtualServices', quota: 'virtualServicesPerMesh' },
-  virtualRouter: { kind: Kind.virtualRouter, title: 'VirtualRouter', nameField: 'virtualRouterName', listField: 'virtualRouters', listOperation: 'ListVirtualRouters', quota: 'virtualRoutersPerMesh' },
+  mesh: {
+    kind: Kind.mesh,
+    title: 'Mesh',
+    nameField: 'meshName',
+    listField: 'meshes',
+    listOperation: 'ListMeshes',
+    quota: 'meshesPerAccount',
+  },
+  virtualNode: {
+    kind: Kind.virtualNode,
+    title: 'VirtualNode',
+    nameField: 'virtualNodeName',
+    listField: 'virtualNodes',
+    listOperation: 'ListVirtualNodes',
+    quota: 'virtualNodesPerMesh',
+  },
+  virtualService: {
+    kind: Kind.virtualService,
+    title: 'VirtualService',
+    nameField: 'virtualServiceName',
+    listField: 'virtualServices',
+    listOperation: 'ListVirtualServices',
+    quota: 'virtualServicesPerMesh',
+  },
+  virtualRouter: {
+    kind: Kind.virtualRouter,
+    title: 'VirtualRouter',
+    nameField: 'virtualRouterName',
+    listField: 'virtualRouters',
+    listOperation: 'ListVirtualRouters',
+    quota: 'virtualRoutersPerMesh',
+  },
   route: {
-    kind: Kind.route, title: 'Route', nameField: 'routeName', listField: 'routes', listOperation: 'ListRoutes', quota: 'routesPerVirtualRouter',
+    kind: Kind.route,
+    title: 'Route',
+    nameField: 'routeName',
+    listField: 'routes',
+    listOperation: 'ListRoutes',
+    quota: 'routesPerVirtualRouter',
     parent: { kind: Kind.virtualRouter, nameField: 'virtualRouterName', title: 'VirtualRouter' },
   },
-  virtualGateway: { kind: Kind.virtualGateway, title: 'VirtualGateway', nameField: 'virtualGatewayName', listField: 'virtualGateways', listOperation: 'ListVirtualGateways', quota: 'virtualGatewaysPerMesh' },
+  virtualGateway: {
+    kind: Kind.virtualGateway,
+    title: 'VirtualGateway',
+    nameField: 'virtualGatewayName',
+    listField: 'virtualGateways',
+    listOperation: 'ListVirtualGateways',
+    quota: 'virtualGatewaysPerMesh',
+  },
   gatewayRoute: {
-    kind: Kind.gatewayRoute, title: 'GatewayRoute', nameField: 'gatewayRouteName', listField: 'gatewayRoutes', listOperation: 'ListGatewayRoutes', quota: 'gatewayRoutesPerVirtualGateway',
+    kind: Kind.gatewayRoute,
+    title: 'GatewayRoute',
+    nameField: 'gatewayRouteName',
+    listField: 'gatewayRoutes',
+    listOperation: 'ListGatewayRoutes',
+    quota: 'gatewayRoutesPerVirtualGateway',
     parent: { kind: Kind.virtualGateway, nameField: 'virtualGatewayName', title: 'VirtualGateway' },
   },
 };
@@ -72,7 +117,12 @@ export function locationOf(type: ResourceType, row: StoredResource): Location {
 }
 
 /** The *Data shape: names, metadata, spec and status. */
-export function toData(type: ResourceType, row: StoredResource, accountId: string, status = row.status): Record<string, unknown> {
+export function toData(
+  type: ResourceType,
+  row: StoredResource,
+  accountId: string,
+  status = row.status,
+): Record<string, unknown> {
   return {
     ...names(locationOf(type, row)),
     metadata: {

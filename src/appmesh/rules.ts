@@ -2,7 +2,15 @@
 // references a spec makes to other resources of the mesh.
 import { badRequest, limitExceeded, notFound } from '../api/errors.js';
 import type {
-  GatewayRouteSpec, HttpRoute, Listener, MeshSpec, RouteSpec, VirtualGatewaySpec, VirtualNodeSpec, VirtualRouterSpec, VirtualServiceSpec,
+  GatewayRouteSpec,
+  HttpRoute,
+  Listener,
+  MeshSpec,
+  RouteSpec,
+  VirtualGatewaySpec,
+  VirtualNodeSpec,
+  VirtualRouterSpec,
+  VirtualServiceSpec,
 } from '../protocols/generated/appmesh-types.js';
 import type { Quotas } from '../server/config.js';
 import type { StoreReader } from '../store/types.js';
@@ -22,13 +30,20 @@ const notPresent = (title: string, name: string, mesh: string, account: string) 
 /** Returns the spec as stored: defaults applied, after every rule passed. */
 export async function checkSpec(kind: MeshKind, spec: unknown, ctx: RuleContext): Promise<unknown> {
   switch (kind) {
-    case Kind.mesh: return meshSpec(spec as MeshSpec | undefined);
-    case Kind.virtualNode: return virtualNodeSpec(spec as VirtualNodeSpec, ctx);
-    case Kind.virtualService: return virtualServiceSpec(spec as VirtualServiceSpec, ctx);
-    case Kind.virtualRouter: return virtualRouterSpec(spec as VirtualRouterSpec);
-    case Kind.route: return routeSpec(spec as RouteSpec, ctx);
-    case Kind.virtualGateway: return virtualGatewaySpec(spec as VirtualGatewaySpec);
-    case Kind.gatewayRoute: return gatewayRouteSpec(spec as GatewayRouteSpec, ctx);
+    case Kind.mesh:
+      return meshSpec(spec as MeshSpec | undefined);
+    case Kind.virtualNode:
+      return virtualNodeSpec(spec as VirtualNodeSpec, ctx);
+    case Kind.virtualService:
+      return virtualServiceSpec(spec as VirtualServiceSpec, ctx);
+    case Kind.virtualRouter:
+      return virtualRouterSpec(spec as VirtualRouterSpec);
+    case Kind.route:
+      return routeSpec(spec as RouteSpec, ctx);
+    case Kind.virtualGateway:
+      return virtualGatewaySpec(spec as VirtualGatewaySpec);
+    case Kind.gatewayRoute:
+      return gatewayRouteSpec(spec as GatewayRouteSpec, ctx);
   }
 }
 
@@ -39,7 +54,8 @@ function meshSpec(spec: MeshSpec | undefined): MeshSpec {
 function uniquePorts(listeners: { portMapping: { port: number } }[], what: string): void {
   const seen = new Set<number>();
   for (const [i, l] of listeners.entries()) {
-    if (seen.has(l.portMapping.port)) throw badRequest(`${what}[${i}].portMapping.port: port ${l.portMapping.port} is used by another listener`);
+    if (seen.has(l.portMapping.port))
+      throw badRequest(`${what}[${i}].portMapping.port: port ${l.portMapping.port} is used by another listener`);
     seen.add(l.portMapping.port);
   }
 }
@@ -49,26 +65,32 @@ function checkListener(l: Listener, i: number): void {
   const proto = l.portMapping.protocol;
   const hc = l.healthCheck;
   if (hc) {
-    if (hc.port !== undefined && hc.port !== l.portMapping.port) throw badRequest(`${where}.healthCheck.port must equal the listener port ${l.portMapping.port}`);
-    if ((hc.protocol === 'http' || hc.protocol === 'http2') && !hc.path) throw badRequest(`${where}.healthCheck.path is required for protocol ${hc.protocol}`);
-    if ((hc.protocol === 'tcp' || hc.protocol === 'grpc') && hc.path) throw badRequest(`${where}.healthCheck.path applies only to http and http2 health checks`);
+    if (hc.port !== undefined && hc.port !== l.portMapping.port)
+      throw badRequest(`${where}.healthCheck.port must equal the listener port ${l.portMapping.port}`);
+    if ((hc.protocol === 'http' || hc.protocol === 'http2') && !hc.path)
+      throw badRequest(`${where}.healthCheck.path is required for protocol ${hc.protocol}`);
+    if ((hc.protocol === 'tcp' || hc.protocol === 'grpc') && hc.path)
+      throw badRequest(`${where}.healthCheck.path applies only to http and http2 health checks`);
   }
   const pool = l.connectionPool;
   if (pool) {
     const set = Object.keys(pool).filter((k) => (pool as Record<string, unknown>)[k] != null);
-    if (set.length !== 1 || set[0] !== proto) throw badRequest(`${where}.connectionPool must be the ${proto} pool, matching the listener protocol`);
+    if (set.length !== 1 || set[0] !== proto)
+      throw badRequest(`${where}.connectionPool must be the ${proto} pool, matching the listener protocol`);
   }
   const timeout = l.timeout;
   if (timeout) {
     const set = Object.keys(timeout).filter((k) => (timeout as Record<string, unknown>)[k] != null);
-    if (set.length !== 1 || set[0] !== proto) throw badRequest(`${where}.timeout must be the ${proto} timeout, matching the listener protocol`);
+    if (set.length !== 1 || set[0] !== proto)
+      throw badRequest(`${where}.timeout must be the ${proto} timeout, matching the listener protocol`);
   }
 }
 
 async function virtualNodeSpec(spec: VirtualNodeSpec, ctx: RuleContext): Promise<VirtualNodeSpec> {
   const listeners = spec.listeners ?? [];
   const backends = spec.backends ?? [];
-  if (listeners.length && !spec.serviceDiscovery) throw badRequest('spec.serviceDiscovery is required when the virtual node has listeners');
+  if (listeners.length && !spec.serviceDiscovery)
+    throw badRequest('spec.serviceDiscovery is required when the virtual node has listeners');
   uniquePorts(listeners, 'spec.listeners');
   listeners.forEach(checkListener);
   const names = new Set<string>();
@@ -89,7 +111,10 @@ async function virtualServiceSpec(spec: VirtualServiceSpec, ctx: RuleContext): P
   if (p?.virtualNode && !(await ctx.reader.get(Kind.virtualNode, ctx.meshName, p.virtualNode.virtualNodeName))) {
     throw notPresent('VirtualNode', p.virtualNode.virtualNodeName, ctx.meshName, ctx.accountId);
   }
-  if (p?.virtualRouter && !(await ctx.reader.get(Kind.virtualRouter, ctx.meshName, p.virtualRouter.virtualRouterName))) {
+  if (
+    p?.virtualRouter &&
+    !(await ctx.reader.get(Kind.virtualRouter, ctx.meshName, p.virtualRouter.virtualRouterName))
+  ) {
     throw notPresent('VirtualRouter', p.virtualRouter.virtualRouterName, ctx.meshName, ctx.accountId);
   }
   return spec;
@@ -106,7 +131,12 @@ function virtualGatewaySpec(spec: VirtualGatewaySpec): VirtualGatewaySpec {
 }
 
 const ROUTE_KINDS = ['httpRoute', 'http2Route', 'grpcRoute', 'tcpRoute'] as const;
-const PROTOCOL_OF: Record<string, string> = { httpRoute: 'http', http2Route: 'http2', grpcRoute: 'grpc', tcpRoute: 'tcp' };
+const PROTOCOL_OF: Record<string, string> = {
+  httpRoute: 'http',
+  http2Route: 'http2',
+  grpcRoute: 'grpc',
+  tcpRoute: 'tcp',
+};
 
 function oneRouteKind(spec: Record<string, unknown>, kinds: readonly string[]): string {
   const set = kinds.filter((k) => spec[k] != null);
@@ -116,18 +146,31 @@ function oneRouteKind(spec: Record<string, unknown>, kinds: readonly string[]): 
 
 function checkHttpMatch(match: HttpRoute['match'] | undefined, where: string): void {
   if (!match) return;
-  if (match.prefix !== undefined && match.path !== undefined) throw badRequest(`${where}: set prefix or path, not both`);
-  if (match.prefix !== undefined && !match.prefix.startsWith('/')) throw badRequest(`${where}.prefix must start with /`);
-  if (match.prefix === undefined && match.path === undefined) throw badRequest(`${where}: a prefix or a path is required`);
-  if (match.path && (match.path.exact === undefined) === (match.path.regex === undefined)) throw badRequest(`${where}.path must set exactly one of exact, regex`);
+  if (match.prefix !== undefined && match.path !== undefined)
+    throw badRequest(`${where}: set prefix or path, not both`);
+  if (match.prefix !== undefined && !match.prefix.startsWith('/'))
+    throw badRequest(`${where}.prefix must start with /`);
+  if (match.prefix === undefined && match.path === undefined)
+    throw badRequest(`${where}: a prefix or a path is required`);
+  if (match.path && (match.path.exact === undefined) === (match.path.regex === undefined))
+    throw badRequest(`${where}.path must set exactly one of exact, regex`);
   if (match.path?.regex !== undefined) {
-    try { new RegExp(match.path.regex); } catch { throw badRequest(`${where}.path.regex is not a valid regular expression`); }
+    try {
+      new RegExp(match.path.regex);
+    } catch {
+      throw badRequest(`${where}.path.regex is not a valid regular expression`);
+    }
   }
 }
 
 async function routeSpec(spec: RouteSpec, ctx: RuleContext): Promise<RouteSpec> {
   const routeKind = oneRouteKind(spec as Record<string, unknown>, ROUTE_KINDS);
-  const route = (spec as Record<string, { action: { weightedTargets: { virtualNode: string; port?: number }[] }; match?: { port?: number } }>)[routeKind]!;
+  const route = (
+    spec as Record<
+      string,
+      { action: { weightedTargets: { virtualNode: string; port?: number }[] }; match?: { port?: number } }
+    >
+  )[routeKind]!;
   const router = await ctx.reader.get<VirtualRouterSpec>(Kind.virtualRouter, ctx.meshName, ctx.parentName!);
   const listeners = router?.spec.listeners ?? [];
   const protocol = PROTOCOL_OF[routeKind]!;
@@ -137,10 +180,12 @@ async function routeSpec(spec: RouteSpec, ctx: RuleContext): Promise<RouteSpec> 
   if (listeners.length > 1 && route.match?.port === undefined) {
     throw badRequest('Route must define a port match criteria if the Virtual Router has multiple listeners');
   }
-  if (routeKind === 'httpRoute' || routeKind === 'http2Route') checkHttpMatch((route as unknown as HttpRoute).match, `spec.${routeKind}.match`);
+  if (routeKind === 'httpRoute' || routeKind === 'http2Route')
+    checkHttpMatch((route as unknown as HttpRoute).match, `spec.${routeKind}.match`);
   if (routeKind === 'grpcRoute') {
-    const m = (spec.grpcRoute!.match ?? {});
-    if (m.methodName !== undefined && m.serviceName === undefined) throw badRequest('spec.grpcRoute.match.methodName requires serviceName');
+    const m = spec.grpcRoute!.match ?? {};
+    if (m.methodName !== undefined && m.serviceName === undefined)
+      throw badRequest('spec.grpcRoute.match.methodName requires serviceName');
   }
   const retry = (route as { retryPolicy?: Record<string, unknown> }).retryPolicy;
   if (retry && routeKind !== 'tcpRoute') {
@@ -151,7 +196,9 @@ async function routeSpec(spec: RouteSpec, ctx: RuleContext): Promise<RouteSpec> 
     const node = await ctx.reader.get<VirtualNodeSpec>(Kind.virtualNode, ctx.meshName, t.virtualNode);
     if (!node) throw notPresent('VirtualNode', t.virtualNode, ctx.meshName, ctx.accountId);
     if ((node.spec.listeners ?? []).length > 1 && t.port === undefined) {
-      throw badRequest(`spec.${routeKind}.action.weightedTargets[${i}].port is required: virtual node ${t.virtualNode} has several listeners`);
+      throw badRequest(
+        `spec.${routeKind}.action.weightedTargets[${i}].port is required: virtual node ${t.virtualNode} has several listeners`,
+      );
     }
   }
   return spec;
@@ -161,14 +208,24 @@ const GATEWAY_ROUTE_KINDS = ['httpRoute', 'http2Route', 'grpcRoute'] as const;
 
 async function gatewayRouteSpec(spec: GatewayRouteSpec, ctx: RuleContext): Promise<GatewayRouteSpec> {
   const routeKind = oneRouteKind(spec as Record<string, unknown>, GATEWAY_ROUTE_KINDS);
-  const route = (spec as Record<string, { action: { target: { virtualService: { virtualServiceName: string } } }; match?: { prefix?: string; port?: number } }>)[routeKind]!;
+  const route = (
+    spec as Record<
+      string,
+      {
+        action: { target: { virtualService: { virtualServiceName: string } } };
+        match?: { prefix?: string; port?: number };
+      }
+    >
+  )[routeKind]!;
   const gateway = await ctx.reader.get<VirtualGatewaySpec>(Kind.virtualGateway, ctx.meshName, ctx.parentName!);
   if ((gateway?.spec.listeners ?? []).length > 1 && route.match?.port === undefined) {
     throw badRequest('Gateway route must define a port match criteria if the Virtual Gateway has multiple listeners');
   }
-  if (route.match?.prefix !== undefined && !route.match.prefix.startsWith('/')) throw badRequest(`spec.${routeKind}.match.prefix must start with /`);
+  if (route.match?.prefix !== undefined && !route.match.prefix.startsWith('/'))
+    throw badRequest(`spec.${routeKind}.match.prefix must start with /`);
   const target = route.action.target.virtualService.virtualServiceName;
-  if (!(await ctx.reader.get(Kind.virtualService, ctx.meshName, target))) throw notPresent('VirtualService', target, ctx.meshName, ctx.accountId);
+  if (!(await ctx.reader.get(Kind.virtualService, ctx.meshName, target)))
+    throw notPresent('VirtualService', target, ctx.meshName, ctx.accountId);
   return spec;
 }
 

@@ -4,7 +4,10 @@ import type { CredentialResolver, Identity, ResolvedCredential } from '../api/se
 import type { RootCredentials } from './root-credentials.js';
 
 export const rootIdentity = (accountId: string, accessKeyId: string): Identity => ({
-  accessKeyId, accountId, principalArn: `arn:aws:iam::${accountId}:root`, isRoot: true,
+  accessKeyId,
+  accountId,
+  principalArn: `arn:aws:iam::${accountId}:root`,
+  isRoot: true,
 });
 
 export class CredentialChain implements CredentialResolver {
@@ -12,7 +15,10 @@ export class CredentialChain implements CredentialResolver {
   private readonly others: CredentialResolver[] = [];
 
   constructor(rootCreds: RootCredentials, accountId: string) {
-    this.root = { secretAccessKey: rootCreds.secretAccessKey, identity: rootIdentity(accountId, rootCreds.accessKeyId) };
+    this.root = {
+      secretAccessKey: rootCreds.secretAccessKey,
+      identity: rootIdentity(accountId, rootCreds.accessKeyId),
+    };
   }
 
   add(resolver: CredentialResolver): void {

@@ -27,7 +27,11 @@ export function conditionContext(ctx: RequestContext): ConditionContext {
   for (const t of id.tags ?? []) entries.push([`aws:principaltag/${t.key.toLowerCase()}`, t.value]);
   if (ctx.via) {
     // Through an endpoint the caller's address is private: AWS sets aws:VpcSourceIp, not aws:SourceIp.
-    entries.push(['aws:sourcevpce', ctx.via.vpcEndpointId], ['aws:sourcevpc', ctx.via.vpcId], ['aws:vpcsourceip', ctx.sourceIp]);
+    entries.push(
+      ['aws:sourcevpce', ctx.via.vpcEndpointId],
+      ['aws:sourcevpc', ctx.via.vpcId],
+      ['aws:vpcsourceip', ctx.sourceIp],
+    );
   } else if (ctx.sourceIp) {
     entries.push(['aws:sourceip', ctx.sourceIp.replace(/^::ffff:/, '')]);
   }
@@ -59,27 +63,43 @@ export class IamAuthorizer implements Authorizer {
   async authorize(ctx: RequestContext, target: AuthorizationTarget): Promise<void> {
     if (ctx.identity.isRoot && !ctx.via?.policyDocument) return;
     const request: PolicyRequest = {
-      action: target.action, resource: target.resource,
-      principal: { arn: ctx.identity.principalArn, accountId: ctx.identity.accountId }, context: conditionContext(ctx),
+      action: target.action,
+      resource: target.resource,
+      principal: { arn: ctx.identity.principalArn, accountId: ctx.identity.accountId },
+      context: conditionContext(ctx),
     };
-    const identity: Decision = ctx.identity.isRoot ? 'Allow'
+    const identity: Decision = ctx.identity.isRoot
+      ? 'Allow'
       : evaluate(ctx.identity.userName ? await this.identities.userPolicies(ctx.identity.userName) : [], request);
-    const endpoint = ctx.via?.policyDocument ? evaluate([this.endpointPolicy(ctx.via.policyDocument)], request) : undefined;
+    const endpoint = ctx.via?.policyDocument
+      ? evaluate([this.endpointPolicy(ctx.via.policyDocument)], request)
+      : undefined;
     const outcome = combine(identity, endpoint);
     if (outcome.decision === 'Allow') return;
-    const why = outcome.why === 'endpoint-deny' ? 'with an explicit deny in a VPC endpoint policy'
-      : outcome.why === 'identity-deny' ? 'with an explicit deny in an identity-based policy'
-        : outcome.why === 'endpoint-implicit' ? `because no VPC endpoint policy allows the ${target.action} action`
-          : `because no identity-based policy allows the ${target.action} action`;
-    throw new ApiError('AccessDeniedException',
-      `User: ${ctx.identity.principalArn} is not authorized to perform: ${target.action} on resource: ${target.resource} ${why}`, 403);
+    const why =
+      outcome.why === 'endpoint-deny'
+        ? 'with an explicit deny in a VPC endpoint policy'
+        : outcome.why === 'identity-deny'
+          ? 'with an explicit deny in an identity-based policy'
+          : outcome.why === 'endpoint-implicit'
+            ? `because no VPC endpoint policy allows the ${target.action} action`
+            : `because no identity-based policy allows the ${target.action} action`;
+    throw new ApiError(
+      'AccessDeniedException',
+      `User: ${ctx.identity.principalArn} is not authorized to perform: ${target.action} on resource: ${target.resource} ${why}`,
+      403,
+    );
   }
 
   /** Endpoint policies were validated when stored; one that no longer parses allows nothing. */
   private endpointPolicy(text: string): PolicyDocument {
     let parsed = this.endpointPolicies.get(text);
     if (!parsed) {
-      try { parsed = parsePolicy(text, 'resource'); } catch (err) { parsed = err instanceof PolicyError ? err : new PolicyError(String(err)); }
+      try {
+        parsed = parsePolicy(text, 'resource');
+      } catch (err) {
+        parsed = err instanceof PolicyError ? err : new PolicyError(String(err));
+      }
       if (this.endpointPolicies.size > 1000) this.endpointPolicies.clear();
       this.endpointPolicies.set(text, parsed);
     }

@@ -20,12 +20,18 @@ function generateAccessKeyId(): string {
   return `AKIA${Array.from(bytes, (b) => alphabet[b % 32]).join('')}`;
 }
 
-export function parseCredentialsFile(text: string, profile: string): { accessKeyId?: string; secretAccessKey?: string } {
+export function parseCredentialsFile(
+  text: string,
+  profile: string,
+): { accessKeyId?: string; secretAccessKey?: string } {
   let current = '';
   const out: { accessKeyId?: string; secretAccessKey?: string } = {};
   for (const line of text.split(/\r?\n/)) {
     const section = /^\s*\[([^\]]+)\]\s*$/.exec(line);
-    if (section) { current = section[1]!.trim(); continue; }
+    if (section) {
+      current = section[1]!.trim();
+      continue;
+    }
     if (current !== profile) continue;
     const kv = /^\s*([a-z_]+)\s*=\s*(\S+)\s*$/.exec(line);
     if (kv?.[1] === 'aws_access_key_id') out.accessKeyId = kv[2]!;
@@ -48,6 +54,10 @@ export function loadRootCredentials(dataDir: string, env: NodeJS.ProcessEnv = pr
   mkdirSync(dataDir, { recursive: true });
   const accessKeyId = generateAccessKeyId();
   const secretAccessKey = randomBytes(30).toString('base64').replace(/[+/=]/g, '').slice(0, 40);
-  writeFileSync(file, `[${CREDENTIALS_PROFILE}]\naws_access_key_id = ${accessKeyId}\naws_secret_access_key = ${secretAccessKey}\n`, { mode: 0o600 });
+  writeFileSync(
+    file,
+    `[${CREDENTIALS_PROFILE}]\naws_access_key_id = ${accessKeyId}\naws_secret_access_key = ${secretAccessKey}\n`,
+    { mode: 0o600 },
+  );
   return { accessKeyId, secretAccessKey, file, generated: true };
 }

@@ -6,50 +6,123 @@ import { request as httpsRequest } from 'node:https';
 import { join, resolve } from 'node:path';
 import { CREDENTIALS_PROFILE, parseCredentialsFile } from '../auth/root-credentials.js';
 import { signRequest } from '../auth/sigv4.js';
-import { ConfigError, type FlagTable, type FlagValues, booleanFlag, helpText, listFlag, stringFlag } from '../server/flags.js';
+import {
+  ConfigError,
+  type FlagTable,
+  type FlagValues,
+  booleanFlag,
+  helpText,
+  listFlag,
+  stringFlag,
+} from '../server/flags.js';
 import { readAwsConfigFile } from '../server/aws-config-file.js';
 import { CliError } from './errors.js';
 
 const targetFlags: FlagTable = [
-  { name: 'endpoint', value: 'URL', default: '$APPMESHD_ENDPOINT, or endpoint_url in <data-dir>/config, or http://127.0.0.1:8443', help: 'the API port of a running appmeshd' },
-  { name: 'region', value: 'R', default: '$APPMESHD_REGION, $AWS_REGION, or region in <data-dir>/config, or us-east-1', help: 'the region the server serves (signs the request)' },
-  { name: 'data-dir', value: 'DIR', default: './.appmeshd', help: 'read the root credentials from this data directory (unless APPMESHD_ROOT_* are set)' },
-  { name: 'ca-bundle', value: 'FILE', default: 'ca_bundle in <data-dir>/config, or the system trust store', help: 'trust this PEM bundle for an https:// endpoint (e.g. the output of appmeshd ca)' },
+  {
+    name: 'endpoint',
+    value: 'URL',
+    default: '$APPMESHD_ENDPOINT, or endpoint_url in <data-dir>/config, or http://127.0.0.1:8443',
+    help: 'the API port of a running appmeshd',
+  },
+  {
+    name: 'region',
+    value: 'R',
+    default: '$APPMESHD_REGION, $AWS_REGION, or region in <data-dir>/config, or us-east-1',
+    help: 'the region the server serves (signs the request)',
+  },
+  {
+    name: 'data-dir',
+    value: 'DIR',
+    default: './.appmeshd',
+    help: 'read the root credentials from this data directory (unless APPMESHD_ROOT_* are set)',
+  },
+  {
+    name: 'ca-bundle',
+    value: 'FILE',
+    default: 'ca_bundle in <data-dir>/config, or the system trust store',
+    help: 'trust this PEM bundle for an https:// endpoint (e.g. the output of appmeshd ca)',
+  },
 ];
 
-export const proxiesFlags: FlagTable = [...targetFlags, { name: 'json', default: 'off', help: 'print JSON instead of a table' }];
+export const proxiesFlags: FlagTable = [
+  ...targetFlags,
+  { name: 'json', default: 'off', help: 'print JSON instead of a table' },
+];
 export const configDumpFlags: FlagTable = [
   ...targetFlags,
-  { name: 'listener', value: 'VS:PORT', default: 'none', multiple: true, help: 'the virtual-service listeners a proxyless gRPC client would ask for' },
+  {
+    name: 'listener',
+    value: 'VS:PORT',
+    default: 'none',
+    multiple: true,
+    help: 'the virtual-service listeners a proxyless gRPC client would ask for',
+  },
 ];
-export const proxiesHelp = () => helpText('appmeshd proxies [flags]', 'Lists the proxies connected to the Envoy management service of a running server.', proxiesFlags);
-export const configDumpHelp = () => helpText('appmeshd config-dump <node-id> [flags]', 'Prints the Envoy configuration the proxy with this node id would get.', configDumpFlags);
+export const proxiesHelp = () =>
+  helpText(
+    'appmeshd proxies [flags]',
+    'Lists the proxies connected to the Envoy management service of a running server.',
+    proxiesFlags,
+  );
+export const configDumpHelp = () =>
+  helpText(
+    'appmeshd config-dump <node-id> [flags]',
+    'Prints the Envoy configuration the proxy with this node id would get.',
+    configDumpFlags,
+  );
 
-interface Target { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string; caBundle?: string }
+interface Target {
+  endpoint: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  caBundle?: string;
+}
 
 function target(flags: FlagValues, env = process.env): Target {
   const values = { 'data-dir': stringFlag(flags, 'data-dir') };
   // The AWS config file the server wrote in its data directory knows its URL, region and CA.
   const written = readAwsConfigFile(resolve(values['data-dir'] ?? './.appmeshd'));
-  const endpoint = (stringFlag(flags, 'endpoint') ?? env.APPMESHD_ENDPOINT ?? written.endpointUrl ?? 'http://127.0.0.1:8443').replace(/\/$/, '');
-  if (!/^https?:\/\/[^/]+$/.test(endpoint)) throw new ConfigError(`--endpoint ${endpoint}: expected http://HOST:PORT or https://HOST:PORT`);
+  const endpoint = (
+    stringFlag(flags, 'endpoint') ??
+    env.APPMESHD_ENDPOINT ??
+    written.endpointUrl ??
+    'http://127.0.0.1:8443'
+  ).replace(/\/$/, '');
+  if (!/^https?:\/\/[^/]+$/.test(endpoint))
+    throw new ConfigError(`--endpoint ${endpoint}: expected http://HOST:PORT or https://HOST:PORT`);
   const region = stringFlag(flags, 'region') ?? env.APPMESHD_REGION ?? env.AWS_REGION ?? written.region ?? 'us-east-1';
-  const caBundle = stringFlag(flags, 'ca-bundle') ?? (stringFlag(flags, 'endpoint') === undefined ? written.caBundle : undefined);
+  const caBundle =
+    stringFlag(flags, 'ca-bundle') ?? (stringFlag(flags, 'endpoint') === undefined ? written.caBundle : undefined);
   if (caBundle && !existsSync(caBundle)) throw new ConfigError(`--ca-bundle ${caBundle}: no such file`);
   let accessKeyId = env.APPMESHD_ROOT_ACCESS_KEY_ID ?? env.AWS_ACCESS_KEY_ID;
   let secretAccessKey = env.APPMESHD_ROOT_SECRET_ACCESS_KEY ?? env.AWS_SECRET_ACCESS_KEY;
   if (!accessKeyId || !secretAccessKey) {
     const file = join(resolve(values['data-dir'] ?? './.appmeshd'), 'credentials');
-    if (existsSync(file)) ({ accessKeyId, secretAccessKey } = parseCredentialsFile(readFileSync(file, 'utf8'), CREDENTIALS_PROFILE));
+    if (existsSync(file))
+      ({ accessKeyId, secretAccessKey } = parseCredentialsFile(readFileSync(file, 'utf8'), CREDENTIALS_PROFILE));
   }
   if (!accessKeyId || !secretAccessKey) {
-    throw new ConfigError('no root credentials: set APPMESHD_ROOT_ACCESS_KEY_ID/APPMESHD_ROOT_SECRET_ACCESS_KEY or pass --data-dir');
+    throw new ConfigError(
+      'no root credentials: set APPMESHD_ROOT_ACCESS_KEY_ID/APPMESHD_ROOT_SECRET_ACCESS_KEY or pass --data-dir',
+    );
   }
-  return { endpoint, region, accessKeyId, secretAccessKey, ...(caBundle ? { caBundle: readFileSync(caBundle, 'utf8') } : {}) };
+  return {
+    endpoint,
+    region,
+    accessKeyId,
+    secretAccessKey,
+    ...(caBundle ? { caBundle: readFileSync(caBundle, 'utf8') } : {}),
+  };
 }
 
 /** GET over http or https (with the given CA bundle); the body parsed as JSON. */
-function get(t: Target, pathAndQuery: string, headers: Record<string, string>): Promise<{ status: number; body: { message?: string } }> {
+function get(
+  t: Target,
+  pathAndQuery: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: { message?: string } }> {
   const url = new URL(pathAndQuery, t.endpoint);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolveBody, reject) => {
@@ -58,14 +131,23 @@ function get(t: Target, pathAndQuery: string, headers: Record<string, string>): 
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         try {
-          resolveBody({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as { message?: string } });
+          resolveBody({
+            status: res.statusCode ?? 0,
+            body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as { message?: string },
+          });
         } catch {
-          reject(new CliError(`${t.endpoint}${url.pathname}: answered ${res.statusCode} with a body that is not JSON; is it an appmeshd API port?`));
+          reject(
+            new CliError(
+              `${t.endpoint}${url.pathname}: answered ${res.statusCode} with a body that is not JSON; is it an appmeshd API port?`,
+            ),
+          );
         }
       });
     });
     req.on('timeout', () => req.destroy(new Error('timed out after 10 s')));
-    req.on('error', (err: NodeJS.ErrnoException) => reject(new CliError(`cannot reach ${t.endpoint}: ${err.code ? `${err.code} ` : ''}${err.message}`)));
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      reject(new CliError(`cannot reach ${t.endpoint}: ${err.code ? `${err.code} ` : ''}${err.message}`)),
+    );
     req.end();
   });
 }
@@ -74,7 +156,14 @@ async function adminGet(t: Target, path: string, query: URLSearchParams): Promis
   const url = new URL(t.endpoint);
   const rawQuery = query.toString();
   const headers = signRequest({
-    method: 'GET', host: url.host, path, rawQuery, accessKeyId: t.accessKeyId, secretAccessKey: t.secretAccessKey, region: t.region, service: 'appmesh',
+    method: 'GET',
+    host: url.host,
+    path,
+    rawQuery,
+    accessKeyId: t.accessKeyId,
+    secretAccessKey: t.secretAccessKey,
+    region: t.region,
+    service: 'appmesh',
   });
   delete headers.host;
   const { status, body } = await get(t, `${path}${rawQuery ? `?${rawQuery}` : ''}`, headers);
@@ -83,14 +172,26 @@ async function adminGet(t: Target, path: string, query: URLSearchParams): Promis
 }
 
 interface ProxyRow {
-  nodeId: string; service: string; variant: string; peer: string; connectedSince: string;
+  nodeId: string;
+  service: string;
+  variant: string;
+  peer: string;
+  connectedSince: string;
   types: Record<string, { ackedVersion?: string; sentVersion?: string; lastNack?: { message: string; at: string } }>;
 }
 
 export async function proxiesCommand(values: FlagValues): Promise<void> {
-  const { proxies } = await adminGet(target(values), '/admin/proxies', new URLSearchParams()) as { proxies: ProxyRow[] };
-  if (booleanFlag(values, 'json')) { process.stdout.write(`${JSON.stringify(proxies, null, 2)}\n`); return; }
-  if (proxies.length === 0) { process.stdout.write('no connected proxies\n'); return; }
+  const { proxies } = (await adminGet(target(values), '/admin/proxies', new URLSearchParams())) as {
+    proxies: ProxyRow[];
+  };
+  if (booleanFlag(values, 'json')) {
+    process.stdout.write(`${JSON.stringify(proxies, null, 2)}\n`);
+    return;
+  }
+  if (proxies.length === 0) {
+    process.stdout.write('no connected proxies\n');
+    return;
+  }
   for (const p of proxies) {
     process.stdout.write(`${p.nodeId}  ${p.service}/${p.variant}  ${p.peer}  connected since ${p.connectedSince}\n`);
     for (const [type, s] of Object.entries(p.types)) {
@@ -103,11 +204,13 @@ export async function proxiesCommand(values: FlagValues): Promise<void> {
 
 export async function configDumpCommand(values: FlagValues, positionals: string[]): Promise<void> {
   const node = positionals[0];
-  if (!node || positionals.length > 1) throw new ConfigError('usage: appmeshd config-dump <node-id> [--listener <virtual-service>:<port> …]');
+  if (!node || positionals.length > 1)
+    throw new ConfigError('usage: appmeshd config-dump <node-id> [--listener <virtual-service>:<port> …]');
   const query = new URLSearchParams({ node });
   for (const l of listFlag(values, 'listener')) query.append('listener', l);
   const dump = await adminGet(target(values), '/admin/config-dump', query);
   process.stdout.write(`${JSON.stringify(dump, null, 2)}\n`);
   // Also on stderr, so that they are seen when the JSON goes to a file or a pipe.
-  for (const w of (dump as { warnings?: unknown }).warnings as string[] | undefined ?? []) process.stderr.write(`warning: ${w}\n`);
+  for (const w of ((dump as { warnings?: unknown }).warnings as string[] | undefined) ?? [])
+    process.stderr.write(`warning: ${w}\n`);
 }

@@ -12,14 +12,21 @@ export const caFlags: FlagTable = [
   { name: 'data-dir', value: 'DIR', default: './.appmeshd', help: 'the data directory of the server (its --data-dir)' },
 ];
 
-export const caHelp = () => helpText('appmeshd ca [flags]', 'Prints the PEM of the CA that signs the endpoint and API (--api-tls auto) certificates.', caFlags);
+export const caHelp = () =>
+  helpText(
+    'appmeshd ca [flags]',
+    'Prints the PEM of the CA that signs the endpoint and API (--api-tls auto) certificates.',
+    caFlags,
+  );
 
 export function caCommand(values: FlagValues): void {
   const dataDir = resolve(stringFlag(values, 'data-dir') ?? './.appmeshd');
   const pem = CertificateAuthority.readPem(dataDir);
   if (pem === undefined) {
     const why = existsSync(dataDir) ? 'holds no endpoint CA' : 'does not exist';
-    throw new CliError(`${dataDir} ${why}: start appmeshd serve --data-dir ${dataDir} first, or give the --data-dir of the running server`);
+    throw new CliError(
+      `${dataDir} ${why}: start appmeshd serve --data-dir ${dataDir} first, or give the --data-dir of the running server`,
+    );
   }
   process.stdout.write(pem);
 }

@@ -45,11 +45,17 @@ export interface ConsoleApiDeps {
   events: ConsoleEvents;
 }
 
-interface Signed { session: ConsoleSession; caller: Caller }
+interface Signed {
+  session: ConsoleSession;
+  caller: Caller;
+}
 
 function segments(path: string): string[] | undefined {
   try {
-    return path.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
+    return path
+      .split('/')
+      .filter(Boolean)
+      .map((s) => decodeURIComponent(s));
   } catch {
     return undefined;
   }
@@ -82,21 +88,34 @@ export function createConsoleHandler(deps: ConsoleApiDeps) {
     const origin = req.headers.origin;
     if (origin !== undefined) {
       let host: string | undefined;
-      try { host = new URL(origin).host; } catch { host = undefined; }
+      try {
+        host = new URL(origin).host;
+      } catch {
+        host = undefined;
+      }
       if (host !== req.headers.host) throw new ConsoleHttpError(403, 'CrossOrigin', 'cross-origin writes are refused');
     }
     if (session) {
       const token = req.headers['x-appmeshd-csrf'];
-      if (typeof token !== 'string' || !sameToken(token, session.csrf)) throw new ConsoleHttpError(403, 'CsrfTokenMismatch', 'the x-appmeshd-csrf header is missing or wrong');
+      if (typeof token !== 'string' || !sameToken(token, session.csrf))
+        throw new ConsoleHttpError(403, 'CsrfTokenMismatch', 'the x-appmeshd-csrf header is missing or wrong');
     }
   }
 
   const whoami = (s: Signed) => ({
-    principalArn: s.caller.identity.principalArn, userName: s.caller.identity.userName ?? null, isRoot: s.caller.identity.isRoot,
-    signedInWith: s.session.principal.kind, csrf: s.session.csrf,
+    principalArn: s.caller.identity.principalArn,
+    userName: s.caller.identity.userName ?? null,
+    isRoot: s.caller.identity.isRoot,
+    signedInWith: s.session.principal.kind,
+    csrf: s.session.csrf,
   });
 
-  async function api(req: IncomingMessage, res: ServerResponse, parts: string[], query: URLSearchParams): Promise<void> {
+  async function api(
+    req: IncomingMessage,
+    res: ServerResponse,
+    parts: string[],
+    query: URLSearchParams,
+  ): Promise<void> {
     const method = req.method ?? 'GET';
     const route = parts.join('/');
     if (route === 'session' && method === 'POST') {
@@ -106,11 +125,14 @@ export function createConsoleHandler(deps: ConsoleApiDeps) {
       const session = sessions.create(principal);
       const identity = (await signIn.identityOf(principal))!;
       deps.log.info({ principal: identity.principalArn, with: principal.kind }, 'console sign-in');
-      return sendJson(req, res, 200, whoami({ session, caller: { identity, sourceIp: '' } }), { 'set-cookie': cookieHeader(req, session.token, 12 * 3600) });
+      return sendJson(req, res, 200, whoami({ session, caller: { identity, sourceIp: '' } }), {
+        'set-cookie': cookieHeader(req, session.token, 12 * 3600),
+      });
     }
     const signed = await signedIn(req);
     if (!signed) {
-      if (route === 'session' && method === 'DELETE') return sendJson(req, res, 200, {}, { 'set-cookie': cookieHeader(req, '', 0) });
+      if (route === 'session' && method === 'DELETE')
+        return sendJson(req, res, 200, {}, { 'set-cookie': cookieHeader(req, '', 0) });
       throw new ConsoleHttpError(401, 'NotSignedIn', 'Sign in first; the session is missing or expired');
     }
     const { caller, session } = signed;
@@ -131,21 +153,30 @@ export function createConsoleHandler(deps: ConsoleApiDeps) {
       const contents = await meshes.read(caller, parts[1]!);
       const views = deps.proxies ? await deps.proxies.visible(caller, parts[1]) : [];
       const summary = ProxyDirectory.summarize(views);
-      return sendJson(req, res, 200, { mesh: contents.mesh ?? null, topology: buildTopology(contents, summary.byResource), problems: contents.problems, contents });
+      return sendJson(req, res, 200, {
+        mesh: contents.mesh ?? null,
+        topology: buildTopology(contents, summary.byResource),
+        problems: contents.problems,
+        contents,
+      });
     }
     if (method === 'GET' && parts[0] === 'meshes' && parts[2] === 'resources' && parts.length === 5) {
       return resourceDetail(req, res, caller, parts[1]!, parts[3]!, parts[4]!, query.get('parent') ?? undefined);
     }
     if (method === 'GET' && route === 'proxies') {
       const mesh = query.get('mesh');
-      return sendJson(req, res, 200, { proxies: deps.proxies ? await deps.proxies.visible(caller, mesh ?? undefined) : [], xds: deps.proxies !== undefined });
+      return sendJson(req, res, 200, {
+        proxies: deps.proxies ? await deps.proxies.visible(caller, mesh ?? undefined) : [],
+        xds: deps.proxies !== undefined,
+      });
     }
     if (method === 'GET' && parts[0] === 'proxies' && parts.length === 2) {
       const detail = deps.proxies ? await deps.proxies.detail(caller, parts[1]!) : undefined;
       if (!detail) throw new ConsoleHttpError(404, 'NotFound', 'no such connected proxy (or not one you may describe)');
       return sendJson(req, res, 200, detail);
     }
-    if (method === 'GET' && route === 'endpoints') return sendJson(req, res, 200, await deps.inventory.endpoints(caller));
+    if (method === 'GET' && route === 'endpoints')
+      return sendJson(req, res, 200, await deps.inventory.endpoints(caller));
     if (method === 'GET' && route === 'cloudmap') return sendJson(req, res, 200, await deps.inventory.cloudMap(caller));
     if (method === 'GET' && parts[0] === 'schema' && parts.length === 2) {
       const schema = inputSchema(gateway.service('appmesh')!.model, parts[1]!);
@@ -166,17 +197,39 @@ export function createConsoleHandler(deps: ConsoleApiDeps) {
         return sendJson(req, res, 200, problem ? { ok: false, error: errorJson(problem) } : { ok: true });
       }
       const r = await gateway.call(caller, 'appmesh', operation, input as Record<string, unknown>);
-      return sendJson(req, res, r.ok ? 200 : r.error.status, r.ok ? { ok: true, output: r.output } : { ok: false, error: errorJson(r.error) });
+      return sendJson(
+        req,
+        res,
+        r.ok ? 200 : r.error.status,
+        r.ok ? { ok: true, output: r.output } : { ok: false, error: errorJson(r.error) },
+      );
     }
     if (method === 'POST' && route === 'preview') {
-      if (!deps.preview) throw new ConsoleHttpError(503, 'Unavailable', 'the Envoy management service is not running in this process');
+      if (!deps.preview)
+        throw new ConsoleHttpError(503, 'Unavailable', 'the Envoy management service is not running in this process');
       const body = await readJsonBody(req, MAX_BODY);
       const proxy = typeof body.nodeId === 'string' ? parseNodeId(body.nodeId) : undefined;
       if (typeof body.operation !== 'string' || !body.input || typeof body.input !== 'object' || !proxy) {
-        throw new ConsoleHttpError(400, 'BadRequest', 'send {"operation", "input", "nodeId": "mesh/<mesh>/virtualNode/<name>", "apiListeners": []}');
+        throw new ConsoleHttpError(
+          400,
+          'BadRequest',
+          'send {"operation", "input", "nodeId": "mesh/<mesh>/virtualNode/<name>", "apiListeners": []}',
+        );
       }
-      const apiListeners = Array.isArray(body.apiListeners) ? body.apiListeners.filter((x): x is string => typeof x === 'string').slice(0, 100) : [];
-      return sendJson(req, res, 200, await deps.preview.preview(caller, { operation: body.operation, input: body.input as Record<string, unknown>, proxy, apiListeners }));
+      const apiListeners = Array.isArray(body.apiListeners)
+        ? body.apiListeners.filter((x): x is string => typeof x === 'string').slice(0, 100)
+        : [];
+      return sendJson(
+        req,
+        res,
+        200,
+        await deps.preview.preview(caller, {
+          operation: body.operation,
+          input: body.input as Record<string, unknown>,
+          proxy,
+          apiListeners,
+        }),
+      );
     }
     throw new ConsoleHttpError(404, 'NotFound', `no console API ${method} /${route}`);
   }
@@ -200,16 +253,32 @@ export function createConsoleHandler(deps: ConsoleApiDeps) {
     return { meshes: out, problems };
   }
 
-  async function resourceDetail(req: IncomingMessage, res: ServerResponse, caller: Caller, meshName: string, kind: string, name: string, parent: string | undefined) {
+  async function resourceDetail(
+    req: IncomingMessage,
+    res: ServerResponse,
+    caller: Caller,
+    meshName: string,
+    kind: string,
+    name: string,
+    parent: string | undefined,
+  ) {
     if (kind !== 'mesh' && !isChildKind(kind)) throw new ConsoleHttpError(404, 'NotFound', `no resource kind ${kind}`);
-    if (kind !== 'mesh' && 'parent' in KINDS[kind] && parent === undefined) throw new ConsoleHttpError(400, 'BadRequest', 'parent is required');
+    if (kind !== 'mesh' && 'parent' in KINDS[kind] && parent === undefined)
+      throw new ConsoleHttpError(400, 'BadRequest', 'parent is required');
     const d = await meshes.describe(caller, meshName, kind, name, parent);
     if (!d.data) return sendJson(req, res, d.problem!.status, { error: d.problem });
     const mk = kind as MeshKind;
     const scope = kind === 'mesh' ? '' : parent === undefined ? meshName : `${meshName}/${parent}`;
-    deps.history.note(mk, scope, name, { version: d.data.metadata.version, updatedAt: d.data.metadata.lastUpdatedAt * 1000, spec: d.data.spec, op: 'put' });
+    deps.history.note(mk, scope, name, {
+      version: d.data.metadata.version,
+      updatedAt: d.data.metadata.lastUpdatedAt * 1000,
+      spec: d.data.spec,
+      op: 'put',
+    });
     return sendJson(req, res, 200, {
-      kind, meshName, ...d.data,
+      kind,
+      meshName,
+      ...d.data,
       references: referencesOf(mk, d.data.spec, parent),
       referencedBy: await referencedBy(deps.store, mk, meshName, kind === Kind.mesh ? meshName : name),
       history: deps.history.versions(mk, scope, name),
@@ -241,10 +310,22 @@ export function createConsoleHandler(deps: ConsoleApiDeps) {
     const parts = segments(rest.slice('api/'.length));
     const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
     const fail = (err: unknown) => {
-      if (err instanceof ConsoleHttpError) return sendJson(req, res, err.status, { error: { code: err.code, message: err.message, status: err.status, denied: false } });
-      if (err instanceof PasswordHashBusy) return sendJson(req, res, 503, { error: { code: 'Busy', message: err.message, status: 503, denied: false } }, { 'retry-after': '1' });
+      if (err instanceof ConsoleHttpError)
+        return sendJson(req, res, err.status, {
+          error: { code: err.code, message: err.message, status: err.status, denied: false },
+        });
+      if (err instanceof PasswordHashBusy)
+        return sendJson(
+          req,
+          res,
+          503,
+          { error: { code: 'Busy', message: err.message, status: 503, denied: false } },
+          { 'retry-after': '1' },
+        );
       deps.log.error({ err }, 'console failure');
-      return sendJson(req, res, 500, { error: { code: 'InternalFailure', message: 'An internal error occurred', status: 500, denied: false } });
+      return sendJson(req, res, 500, {
+        error: { code: 'InternalFailure', message: 'An internal error occurred', status: 500, denied: false },
+      });
     };
     if (!parts) {
       fail(new ConsoleHttpError(400, 'BadRequest', 'malformed path'));

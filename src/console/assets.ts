@@ -8,11 +8,20 @@ import { fileURLToPath } from 'node:url';
 import { securityHeaders } from './http.js';
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.map': 'application/json',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.map': 'application/json',
 };
 
-interface Asset { body: Buffer; type: string; etag: string }
+interface Asset {
+  body: Buffer;
+  type: string;
+  etag: string;
+}
 
 /** dist/src/console/assets.js → dist/console-ui/ */
 export const ASSET_DIR = fileURLToPath(new URL('../../console-ui/', import.meta.url));
@@ -26,11 +35,17 @@ export class ConsoleAssets {
       const type = TYPES[extname(name)];
       if (!type) continue;
       const body = readFileSync(join(dir, name));
-      this.files.set(name, { body, type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"` });
+      this.files.set(name, {
+        body,
+        type,
+        etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"`,
+      });
     }
   }
 
-  get built(): boolean { return this.files.has('index.html'); }
+  get built(): boolean {
+    return this.files.has('index.html');
+  }
 
   /** `file`: the path under /console/ ('' for the page; the page's own routes live in the URL fragment). */
   serve(req: IncomingMessage, res: ServerResponse, file: string): void {
@@ -38,7 +53,11 @@ export class ConsoleAssets {
     const headers = securityHeaders(req);
     if (!asset) {
       const body = this.built ? 'not found\n' : 'The console was not built: run npm run build\n';
-      res.writeHead(this.built ? 404 : 503, { ...headers, 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+      res.writeHead(this.built ? 404 : 503, {
+        ...headers,
+        'content-type': 'text/plain; charset=utf-8',
+        'content-length': Buffer.byteLength(body),
+      });
       res.end(body);
       return;
     }
@@ -48,7 +67,13 @@ export class ConsoleAssets {
       res.end();
       return;
     }
-    res.writeHead(200, { ...headers, 'content-type': asset.type, 'content-length': asset.body.length, etag: asset.etag, 'cache-control': cache });
+    res.writeHead(200, {
+      ...headers,
+      'content-type': asset.type,
+      'content-length': asset.body.length,
+      etag: asset.etag,
+      'cache-control': cache,
+    });
     res.end(req.method === 'HEAD' ? undefined : asset.body);
   }
 }

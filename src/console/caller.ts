@@ -31,22 +31,50 @@ export class ConsoleGateway {
   }
 
   context(caller: Caller): RequestContext {
-    return { requestId: randomUUID(), identity: caller.identity, region: this.region, accountId: this.accountId, sourceIp: caller.sourceIp, receivedAt: Date.now() };
+    return {
+      requestId: randomUUID(),
+      identity: caller.identity,
+      region: this.region,
+      accountId: this.accountId,
+      sourceIp: caller.sourceIp,
+      receivedAt: Date.now(),
+    };
   }
 
-  async call<T = Record<string, unknown>>(caller: Caller, serviceName: string, operation: string, input: Record<string, unknown>): Promise<CallResult<T>> {
+  async call<T = Record<string, unknown>>(
+    caller: Caller,
+    serviceName: string,
+    operation: string,
+    input: Record<string, unknown>,
+  ): Promise<CallResult<T>> {
     const service = this.byName.get(serviceName);
     if (!service) return { ok: false, error: toApiError(new Error(`no service ${serviceName}`), this.log, '') };
     const ctx = this.context(caller);
     const result = await runOperation(service, operation, input, ctx, this.authorizer, this.log);
-    this.log.info({ requestId: ctx.requestId, service: serviceName, operation, console: true, principal: caller.identity.principalArn, ...(result.ok ? {} : { error: result.error.code }) }, 'console request');
+    this.log.info(
+      {
+        requestId: ctx.requestId,
+        service: serviceName,
+        operation,
+        console: true,
+        principal: caller.identity.principalArn,
+        ...(result.ok ? {} : { error: result.error.code }),
+      },
+      'console request',
+    );
     return result.ok ? { ok: true, output: result.output as T } : result;
   }
 
   /** The pipeline's input checks and the authorization decision, without running the handler. */
-  async check(caller: Caller, serviceName: string, operation: string, input: Record<string, unknown>): Promise<ApiError | undefined> {
+  async check(
+    caller: Caller,
+    serviceName: string,
+    operation: string,
+    input: Record<string, unknown>,
+  ): Promise<ApiError | undefined> {
     const service = this.byName.get(serviceName);
-    const op = service && Object.hasOwn(service.model.operations, operation) ? service.model.operations[operation] : undefined;
+    const op =
+      service && Object.hasOwn(service.model.operations, operation) ? service.model.operations[operation] : undefined;
     if (!service || !op) return toApiError(new Error(`no operation ${serviceName}:${operation}`), this.log, '');
     const ctx = this.context(caller);
     try {
@@ -70,4 +98,9 @@ export class ConsoleGateway {
   }
 }
 
-export const errorJson = (e: ApiError) => ({ code: e.code, message: e.message, status: e.status, denied: e.code === 'AccessDeniedException' });
+export const errorJson = (e: ApiError) => ({
+  code: e.code,
+  message: e.message,
+  status: e.status,
+  denied: e.code === 'AccessDeniedException',
+});

@@ -29,14 +29,23 @@ export function createConsoleComponent(app: App, xds: XdsComponent | undefined):
   const events = new ConsoleEvents(app.store, xds?.server);
   const assets = new ConsoleAssets();
   const handler = createConsoleHandler({
-    store: app.store, log: app.log, assets, sessions: new SessionStore(), signIn: new SignIn(app.store, app.credentials, app.config.accountId),
-    gateway, meshes: new MeshReader(gateway), history, events, inventory: new Inventory(gateway),
+    store: app.store,
+    log: app.log,
+    assets,
+    sessions: new SessionStore(),
+    signIn: new SignIn(app.store, app.credentials, app.config.accountId),
+    gateway,
+    meshes: new MeshReader(gateway),
+    history,
+    events,
+    inventory: new Inventory(gateway),
     proxies: xds ? new ProxyDirectory(xds.server, gateway) : undefined,
     preview: xds ? new EditPreview(gateway, xds.feed, app.store, app.config.quotas) : undefined,
   });
   let server: Server | undefined;
   return {
-    name: 'console', handler,
+    name: 'console',
+    handler,
     async start() {
       if (!assets.built) app.log.warn('console assets are missing (run npm run build); the console pages answer 503');
       history.start();
@@ -46,19 +55,29 @@ export function createConsoleComponent(app: App, xds: XdsComponent | undefined):
       server = createServer({ requestTimeout: 60_000, headersTimeout: 30_000 }, (req, res) => {
         if (handler(req, res)) return;
         req.resume();
-        res.writeHead(req.url === '/' ? 302 : 404, req.url === '/' ? { location: CONSOLE_PREFIX } : { 'content-type': 'text/plain' });
+        res.writeHead(
+          req.url === '/' ? 302 : 404,
+          req.url === '/' ? { location: CONSOLE_PREFIX } : { 'content-type': 'text/plain' },
+        );
         res.end(req.url === '/' ? undefined : 'not found\n');
       });
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);
-        server!.listen(port, app.config.host, () => { server!.off('error', reject); resolve(); });
+        server!.listen(port, app.config.host, () => {
+          server!.off('error', reject);
+          resolve();
+        });
       });
       app.ports.consolePort = (server.address() as AddressInfo).port;
     },
     async stop() {
       events.stop();
       history.stop();
-      if (server) await new Promise<void>((resolve) => { server!.close(() => resolve()); server!.closeAllConnections(); });
+      if (server)
+        await new Promise<void>((resolve) => {
+          server!.close(() => resolve());
+          server!.closeAllConnections();
+        });
     },
   };
 }

@@ -27,8 +27,10 @@ export function diffConfigs(before: ProxyConfig | undefined, after: ProxyConfig 
       const y = text(b.get(name));
       if (x === y) continue;
       const change = !x ? 'added' : !y ? 'removed' : 'modified';
-      const patch = x.length + y.length > MAX_DIFF_CHARS ? `(${x.length} → ${y.length} characters; too large to diff)\n`
-        : createTwoFilesPatch(`${type}/${name}`, `${type}/${name}`, x, y, 'before', 'after', { context: 3 });
+      const patch =
+        x.length + y.length > MAX_DIFF_CHARS
+          ? `(${x.length} → ${y.length} characters; too large to diff)\n`
+          : createTwoFilesPatch(`${type}/${name}`, `${type}/${name}`, x, y, 'before', 'after', { context: 3 });
       out.push({ type, name, change, patch });
     }
   }

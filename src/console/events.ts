@@ -17,7 +17,10 @@ export class ConsoleEvents {
   private timer: NodeJS.Timeout | undefined;
   private proxiesDigest = '';
 
-  constructor(private readonly store: Store, private readonly xds: XdsServer | undefined) {}
+  constructor(
+    private readonly store: Store,
+    private readonly xds: XdsServer | undefined,
+  ) {}
 
   start(): void {
     this.unsubscribe = this.store.subscribe((changes) => {
@@ -56,14 +59,25 @@ export class ConsoleEvents {
       res.end('too many event streams\n');
       return;
     }
-    res.writeHead(200, { ...securityHeaders(req), 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    res.writeHead(200, {
+      ...securityHeaders(req),
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+    });
     res.write('retry: 2000\n\n');
     this.streams.add(res);
     const beat = setInterval(() => {
-      void alive().then((ok) => (ok ? res.write(': keep-alive\n\n') : res.end()), () => res.end());
+      void alive().then(
+        (ok) => (ok ? res.write(': keep-alive\n\n') : res.end()),
+        () => res.end(),
+      );
     }, HEARTBEAT_MS);
     beat.unref();
-    const close = () => { clearInterval(beat); this.streams.delete(res); };
+    const close = () => {
+      clearInterval(beat);
+      this.streams.delete(res);
+    };
     req.on('close', close);
     res.on('error', close);
   }

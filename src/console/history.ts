@@ -5,7 +5,12 @@
 import { Kind } from '../appmesh/kinds.js';
 import type { Change, Store } from '../store/types.js';
 
-export interface VersionRecord { version: number; updatedAt: number; spec: unknown; op: 'put' | 'delete' }
+export interface VersionRecord {
+  version: number;
+  updatedAt: number;
+  spec: unknown;
+  op: 'put' | 'delete';
+}
 
 const sizeOf = (r: VersionRecord) => 64 + (r.spec === null || r.spec === undefined ? 0 : JSON.stringify(r.spec).length);
 
@@ -62,11 +67,23 @@ export class VersionHistory {
     for (const c of changes) {
       if (c.op === 'delete') {
         const last = this.byKey.get(historyKey(c.kind, c.scope, c.name))?.at(-1);
-        if (last) this.note(c.kind, c.scope, c.name, { version: last.version, updatedAt: Date.now(), spec: null, op: 'delete' });
+        if (last)
+          this.note(c.kind, c.scope, c.name, {
+            version: last.version,
+            updatedAt: Date.now(),
+            spec: null,
+            op: 'delete',
+          });
         continue;
       }
       const row = await this.store.get(c.kind, c.scope, c.name);
-      if (row) this.note(c.kind, c.scope, c.name, { version: row.version, updatedAt: row.updatedAt, spec: row.spec, op: 'put' });
+      if (row)
+        this.note(c.kind, c.scope, c.name, {
+          version: row.version,
+          updatedAt: row.updatedAt,
+          spec: row.spec,
+          op: 'put',
+        });
     }
   }
 }

@@ -5,8 +5,15 @@ import { BodyTooLarge, readBody } from '../server/edge.js';
 
 /** Scripts, styles, images and connections only from the console's own origin; nothing inline, no frames. */
 export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "font-src 'self'",
-  "connect-src 'self'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
 ].join('; ');
 
 export function isTls(req: IncomingMessage): boolean {
@@ -26,18 +33,33 @@ export function securityHeaders(req: IncomingMessage): Record<string, string> {
   };
 }
 
-export function sendJson(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, extra: Record<string, string | string[]> = {}): void {
+export function sendJson(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  extra: Record<string, string | string[]> = {},
+): void {
   if (res.headersSent) return;
   const text = JSON.stringify(body);
   res.writeHead(status, {
-    ...securityHeaders(req), 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store',
-    'content-length': Buffer.byteLength(text), ...extra,
+    ...securityHeaders(req),
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(text),
+    ...extra,
   });
   res.end(text);
 }
 
 export class ConsoleHttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) { super(message); }
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Record<string, unknown>> {
@@ -59,7 +81,8 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
   } catch {
     parsed = undefined;
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConsoleHttpError(400, 'BadRequest', 'the body is not a JSON object');
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new ConsoleHttpError(400, 'BadRequest', 'the body is not a JSON object');
   return parsed as Record<string, unknown>;
 }
 

@@ -10,7 +10,14 @@ const MAX_PAGES = 20;
 export class Inventory {
   constructor(private readonly gw: ConsoleGateway) {}
 
-  private async all(caller: Caller, service: string, op: string, input: Row, field: string, problems: ReadProblem[]): Promise<Row[]> {
+  private async all(
+    caller: Caller,
+    service: string,
+    op: string,
+    input: Row,
+    field: string,
+    problems: ReadProblem[],
+  ): Promise<Row[]> {
     const out: Row[] = [];
     let token: string | undefined;
     for (let i = 0; i < MAX_PAGES; i++) {
@@ -42,11 +49,24 @@ export class Inventory {
       // The summaries of ListServices do not name the namespace; GetService does.
       const full = await this.gw.call(caller, 'servicediscovery', 'GetService', { Id: summary.Id });
       const s: Row = full.ok ? { ...summary, ...(full.output.Service as Row) } : summary;
-      const instances = await this.all(caller, 'servicediscovery', 'ListInstances', { ServiceId: s.Id }, 'Instances', problems);
+      const instances = await this.all(
+        caller,
+        'servicediscovery',
+        'ListInstances',
+        { ServiceId: s.Id },
+        'Instances',
+        problems,
+      );
       const health = await this.gw.call(caller, 'servicediscovery', 'GetInstancesHealthStatus', { ServiceId: s.Id });
       if (!health.ok) problems.push({ what: `health of ${String(s.Name)}`, ...errorJson(health.error) });
-      const status = health.ok ? (health.output.Status as Record<string, string> | undefined) ?? {} : {};
-      detailed.push({ ...s, instances: instances.map((i) => ({ ...i, health: Object.hasOwn(status, String(i.Id)) ? status[String(i.Id)] : 'UNKNOWN' })) });
+      const status = health.ok ? ((health.output.Status as Record<string, string> | undefined) ?? {}) : {};
+      detailed.push({
+        ...s,
+        instances: instances.map((i) => ({
+          ...i,
+          health: Object.hasOwn(status, String(i.Id)) ? status[String(i.Id)] : 'UNKNOWN',
+        })),
+      });
     }
     return { namespaces, services: detailed, problems };
   }

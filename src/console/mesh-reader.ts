@@ -1,7 +1,12 @@
 // Reads a whole mesh through the pipeline as the caller: List* then Describe* for every
 // resource, so what the caller may not read is missing, and says so (denials are kept).
 import type {
-  GatewayRouteSpec, RouteSpec, VirtualGatewaySpec, VirtualNodeSpec, VirtualRouterSpec, VirtualServiceSpec,
+  GatewayRouteSpec,
+  RouteSpec,
+  VirtualGatewaySpec,
+  VirtualNodeSpec,
+  VirtualRouterSpec,
+  VirtualServiceSpec,
 } from '../protocols/generated/appmesh-types.js';
 import { errorJson, type Caller, type ConsoleGateway } from './caller.js';
 
@@ -14,7 +19,13 @@ export interface ResourceData<S> {
   status: string;
 }
 
-export interface ReadProblem { what: string; code: string; message: string; status: number; denied: boolean }
+export interface ReadProblem {
+  what: string;
+  code: string;
+  message: string;
+  status: number;
+  denied: boolean;
+}
 
 export interface MeshContents {
   meshName: string;
@@ -28,15 +39,47 @@ export interface MeshContents {
   problems: ReadProblem[];
 }
 
-export interface KindInfo { title: string; list: string; listField: string; nameField: string; parent?: 'virtualRouter' | 'virtualGateway' }
+export interface KindInfo {
+  title: string;
+  list: string;
+  listField: string;
+  nameField: string;
+  parent?: 'virtualRouter' | 'virtualGateway';
+}
 
 export const KINDS = {
-  virtualNode: { title: 'VirtualNode', list: 'ListVirtualNodes', listField: 'virtualNodes', nameField: 'virtualNodeName' },
-  virtualService: { title: 'VirtualService', list: 'ListVirtualServices', listField: 'virtualServices', nameField: 'virtualServiceName' },
-  virtualRouter: { title: 'VirtualRouter', list: 'ListVirtualRouters', listField: 'virtualRouters', nameField: 'virtualRouterName' },
+  virtualNode: {
+    title: 'VirtualNode',
+    list: 'ListVirtualNodes',
+    listField: 'virtualNodes',
+    nameField: 'virtualNodeName',
+  },
+  virtualService: {
+    title: 'VirtualService',
+    list: 'ListVirtualServices',
+    listField: 'virtualServices',
+    nameField: 'virtualServiceName',
+  },
+  virtualRouter: {
+    title: 'VirtualRouter',
+    list: 'ListVirtualRouters',
+    listField: 'virtualRouters',
+    nameField: 'virtualRouterName',
+  },
   route: { title: 'Route', list: 'ListRoutes', listField: 'routes', nameField: 'routeName', parent: 'virtualRouter' },
-  virtualGateway: { title: 'VirtualGateway', list: 'ListVirtualGateways', listField: 'virtualGateways', nameField: 'virtualGatewayName' },
-  gatewayRoute: { title: 'GatewayRoute', list: 'ListGatewayRoutes', listField: 'gatewayRoutes', nameField: 'gatewayRouteName', parent: 'virtualGateway' },
+  virtualGateway: {
+    title: 'VirtualGateway',
+    list: 'ListVirtualGateways',
+    listField: 'virtualGateways',
+    nameField: 'virtualGatewayName',
+  },
+  gatewayRoute: {
+    title: 'GatewayRoute',
+    list: 'ListGatewayRoutes',
+    listField: 'gatewayRoutes',
+    nameField: 'gatewayRouteName',
+    parent: 'virtualGateway',
+  },
 } as const satisfies Record<string, KindInfo>;
 export type ChildKind = keyof typeof KINDS;
 
@@ -54,15 +97,34 @@ export class MeshReader {
   }
 
   /** Names of a kind in a mesh (under `parent` for routes and gateway routes). */
-  async names(caller: Caller, meshName: string, kind: ChildKind, problems: ReadProblem[], parent?: string): Promise<string[]> {
+  async names(
+    caller: Caller,
+    meshName: string,
+    kind: ChildKind,
+    problems: ReadProblem[],
+    parent?: string,
+  ): Promise<string[]> {
     const info: KindInfo = KINDS[kind];
     const input: Record<string, unknown> = { meshName };
     if (info.parent) input[KINDS[info.parent].nameField] = parent;
-    const refs = await this.listAll(caller, info.list, input, info.listField, `${info.title}s of ${meshName}${parent ? `/${parent}` : ''}`, problems);
+    const refs = await this.listAll(
+      caller,
+      info.list,
+      input,
+      info.listField,
+      `${info.title}s of ${meshName}${parent ? `/${parent}` : ''}`,
+      problems,
+    );
     return refs.map((r) => String(r[info.nameField]));
   }
 
-  async describe(caller: Caller, meshName: string, kind: ChildKind | 'mesh', name: string, parent?: string): Promise<{ data?: ResourceData<unknown>; problem?: ReadProblem }> {
+  async describe(
+    caller: Caller,
+    meshName: string,
+    kind: ChildKind | 'mesh',
+    name: string,
+    parent?: string,
+  ): Promise<{ data?: ResourceData<unknown>; problem?: ReadProblem }> {
     const input: Record<string, unknown> = { meshName };
     let op = 'DescribeMesh';
     if (kind !== 'mesh') {
@@ -77,7 +139,10 @@ export class MeshReader {
     const d = r.output;
     return {
       data: {
-        name, ...(parent !== undefined ? { parent } : {}), spec: d.spec, metadata: d.metadata as ResourceData<unknown>['metadata'],
+        name,
+        ...(parent !== undefined ? { parent } : {}),
+        spec: d.spec,
+        metadata: d.metadata as ResourceData<unknown>['metadata'],
         status: String((d.status as { status?: string } | undefined)?.status ?? ''),
       },
     };
@@ -85,7 +150,16 @@ export class MeshReader {
 
   async read(caller: Caller, meshName: string): Promise<MeshContents> {
     const problems: ReadProblem[] = [];
-    const out: MeshContents = { meshName, virtualNodes: [], virtualServices: [], virtualRouters: [], routes: [], virtualGateways: [], gatewayRoutes: [], problems };
+    const out: MeshContents = {
+      meshName,
+      virtualNodes: [],
+      virtualServices: [],
+      virtualRouters: [],
+      routes: [],
+      virtualGateways: [],
+      gatewayRoutes: [],
+      problems,
+    };
     const mesh = await this.describe(caller, meshName, 'mesh', meshName);
     if (mesh.problem) problems.push(mesh.problem);
     if (mesh.data) out.mesh = mesh.data;
@@ -100,16 +174,29 @@ export class MeshReader {
     await all('virtualService', out.virtualServices);
     await all('virtualRouter', out.virtualRouters);
     await all('virtualGateway', out.virtualGateways);
-    for (const router of await this.names(caller, meshName, 'virtualRouter', [])) await all('route', out.routes, router);
-    for (const gateway of await this.names(caller, meshName, 'virtualGateway', [])) await all('gatewayRoute', out.gatewayRoutes, gateway);
+    for (const router of await this.names(caller, meshName, 'virtualRouter', []))
+      await all('route', out.routes, router);
+    for (const gateway of await this.names(caller, meshName, 'virtualGateway', []))
+      await all('gatewayRoute', out.gatewayRoutes, gateway);
     return out;
   }
 
-  private async listAll(caller: Caller, op: string, input: Record<string, unknown>, field: string, what: string, problems: ReadProblem[]): Promise<Record<string, unknown>[]> {
+  private async listAll(
+    caller: Caller,
+    op: string,
+    input: Record<string, unknown>,
+    field: string,
+    what: string,
+    problems: ReadProblem[],
+  ): Promise<Record<string, unknown>[]> {
     const out: Record<string, unknown>[] = [];
     let nextToken: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const r = await this.gw.call(caller, 'appmesh', op, { ...input, limit: 100, ...(nextToken ? { nextToken } : {}) });
+      const r = await this.gw.call(caller, 'appmesh', op, {
+        ...input,
+        limit: 100,
+        ...(nextToken ? { nextToken } : {}),
+      });
       if (!r.ok) {
         problems.push({ what, ...errorJson(r.error) });
         break;

@@ -29,43 +29,76 @@ export type PreviewResult =
 
 const VERB = /^(Create|Update|Delete)(VirtualNode|VirtualService|VirtualRouter|Route|VirtualGateway|GatewayRoute)$/;
 
-
-function replaced<S>(map: ReadonlyMap<string, SnapshotResource<S>>, name: string, res: SnapshotResource<S> | undefined): Map<string, SnapshotResource<S>> {
+function replaced<S>(
+  map: ReadonlyMap<string, SnapshotResource<S>>,
+  name: string,
+  res: SnapshotResource<S> | undefined,
+): Map<string, SnapshotResource<S>> {
   const next = new Map(map);
   if (res) next.set(name, res);
   else next.delete(name);
   return next;
 }
 
-function nested<S>(outer: ReadonlyMap<string, ReadonlyMap<string, SnapshotResource<S>>>, parent: string, name: string, res: SnapshotResource<S> | undefined) {
+function nested<S>(
+  outer: ReadonlyMap<string, ReadonlyMap<string, SnapshotResource<S>>>,
+  parent: string,
+  name: string,
+  res: SnapshotResource<S> | undefined,
+) {
   const next = new Map(outer);
   next.set(parent, replaced(outer.get(parent) ?? new Map(), name, res));
   return next;
 }
 
 /** A copy of the snapshot with one resource replaced (res) or removed (undefined). */
-export function withResource(s: MeshSnapshot, kind: MeshKind, name: string, parent: string | undefined, res: SnapshotResource<unknown> | undefined): MeshSnapshot {
+export function withResource(
+  s: MeshSnapshot,
+  kind: MeshKind,
+  name: string,
+  parent: string | undefined,
+  res: SnapshotResource<unknown> | undefined,
+): MeshSnapshot {
   const r = res as SnapshotResource<never> | undefined;
   switch (kind) {
-    case Kind.virtualNode: return { ...s, virtualNodes: replaced(s.virtualNodes, name, r) };
-    case Kind.virtualService: return { ...s, virtualServices: replaced(s.virtualServices, name, r) };
-    case Kind.virtualRouter: return { ...s, virtualRouters: replaced(s.virtualRouters, name, r) };
-    case Kind.virtualGateway: return { ...s, virtualGateways: replaced(s.virtualGateways, name, r) };
-    case Kind.route: return { ...s, routes: nested(s.routes, parent!, name, r) };
-    case Kind.gatewayRoute: return { ...s, gatewayRoutes: nested(s.gatewayRoutes, parent!, name, r) };
-    default: return s;
+    case Kind.virtualNode:
+      return { ...s, virtualNodes: replaced(s.virtualNodes, name, r) };
+    case Kind.virtualService:
+      return { ...s, virtualServices: replaced(s.virtualServices, name, r) };
+    case Kind.virtualRouter:
+      return { ...s, virtualRouters: replaced(s.virtualRouters, name, r) };
+    case Kind.virtualGateway:
+      return { ...s, virtualGateways: replaced(s.virtualGateways, name, r) };
+    case Kind.route:
+      return { ...s, routes: nested(s.routes, parent!, name, r) };
+    case Kind.gatewayRoute:
+      return { ...s, gatewayRoutes: nested(s.gatewayRoutes, parent!, name, r) };
+    default:
+      return s;
   }
 }
 
-function existing(s: MeshSnapshot, kind: MeshKind, name: string, parent: string | undefined): SnapshotResource<unknown> | undefined {
+function existing(
+  s: MeshSnapshot,
+  kind: MeshKind,
+  name: string,
+  parent: string | undefined,
+): SnapshotResource<unknown> | undefined {
   switch (kind) {
-    case Kind.virtualNode: return s.virtualNodes.get(name);
-    case Kind.virtualService: return s.virtualServices.get(name);
-    case Kind.virtualRouter: return s.virtualRouters.get(name);
-    case Kind.virtualGateway: return s.virtualGateways.get(name);
-    case Kind.route: return s.routes.get(parent!)?.get(name);
-    case Kind.gatewayRoute: return s.gatewayRoutes.get(parent!)?.get(name);
-    default: return undefined;
+    case Kind.virtualNode:
+      return s.virtualNodes.get(name);
+    case Kind.virtualService:
+      return s.virtualServices.get(name);
+    case Kind.virtualRouter:
+      return s.virtualRouters.get(name);
+    case Kind.virtualGateway:
+      return s.virtualGateways.get(name);
+    case Kind.route:
+      return s.routes.get(parent!)?.get(name);
+    case Kind.gatewayRoute:
+      return s.gatewayRoutes.get(parent!)?.get(name);
+    default:
+      return undefined;
   }
 }
 
@@ -83,7 +116,13 @@ export class EditPreview {
 
   /** The spec as the handler would store it (its rules: references, defaults), or the rule's error. */
   private checkedSpec(kind: MeshKind, spec: unknown, meshName: string, parent: string | undefined): Promise<unknown> {
-    return checkSpec(kind, spec, { reader: this.store, meshName, accountId: this.gw.accountId, quotas: this.quotas, ...(parent !== undefined ? { parentName: parent } : {}) });
+    return checkSpec(kind, spec, {
+      reader: this.store,
+      meshName,
+      accountId: this.gw.accountId,
+      quotas: this.quotas,
+      ...(parent !== undefined ? { parentName: parent } : {}),
+    });
   }
 
   /**
@@ -98,7 +137,12 @@ export class EditPreview {
     if (!isChildKind(kindName)) return undefined;
     const info = KINDS[kindName];
     try {
-      await this.checkedSpec(kindName as MeshKind, input.spec, String(input.meshName), 'parent' in info ? String(input[KINDS[info.parent].nameField]) : undefined);
+      await this.checkedSpec(
+        kindName as MeshKind,
+        input.spec,
+        String(input.meshName),
+        'parent' in info ? String(input[KINDS[info.parent].nameField]) : undefined,
+      );
       return undefined;
     } catch (err) {
       if (err instanceof ApiError) return err;
@@ -107,7 +151,10 @@ export class EditPreview {
   }
 
   async preview(caller: Caller, req: PreviewRequest): Promise<PreviewResult> {
-    const fail = (e: ApiError): PreviewResult => ({ ok: false, error: { code: e.code, message: e.message, status: e.status, denied: e.code === 'AccessDeniedException' } });
+    const fail = (e: ApiError): PreviewResult => ({
+      ok: false,
+      error: { code: e.code, message: e.message, status: e.status, denied: e.code === 'AccessDeniedException' },
+    });
     const m = VERB.exec(req.operation);
     if (!m) return fail(new ApiError('BadRequestException', `${req.operation} cannot be previewed`, 400));
     const denied = await this.gw.check(caller, 'appmesh', req.operation, req.input);
@@ -116,7 +163,8 @@ export class EditPreview {
     const hidden = await this.gw.allowed(caller, describeTarget(req.proxy, this.gw.region, this.gw.accountId));
     if (hidden) return fail(hidden);
     const kindName = m[2]!.charAt(0).toLowerCase() + m[2]!.slice(1);
-    if (!isChildKind(kindName)) return fail(new ApiError('BadRequestException', `${req.operation} cannot be previewed`, 400));
+    if (!isChildKind(kindName))
+      return fail(new ApiError('BadRequestException', `${req.operation} cannot be previewed`, 400));
     const info = KINDS[kindName];
     const meshName = String(req.input.meshName);
     const name = String(req.input[info.nameField]);
@@ -129,7 +177,12 @@ export class EditPreview {
       try {
         const spec = await this.checkedSpec(kind, req.input.spec, meshName, parent);
         const before = existing(entry.snapshot, kind, name, parent);
-        res = { name, arn: before?.arn ?? resourceArn(this.gw.region, this.gw.accountId, kind, meshName, name, parent), spec, version: (before?.version ?? 0) + 1 };
+        res = {
+          name,
+          arn: before?.arn ?? resourceArn(this.gw.region, this.gw.accountId, kind, meshName, name, parent),
+          spec,
+          version: (before?.version ?? 0) + 1,
+        };
       } catch (err) {
         if (err instanceof ApiError) return fail(err);
         throw err;
@@ -141,8 +194,13 @@ export class EditPreview {
       const after = translated(edited, req.proxy, req.apiListeners);
       return { ok: true, changes: diffConfigs(before, after), warnings: after.warnings ?? [] };
     } catch (err) {
-      return fail(new ApiError('TranslationFailed', `The edited configuration does not translate: ${(err as Error).message}`, 422));
+      return fail(
+        new ApiError(
+          'TranslationFailed',
+          `The edited configuration does not translate: ${(err as Error).message}`,
+          422,
+        ),
+      );
     }
   }
 }
-

@@ -21,13 +21,18 @@ export interface ProxyView extends SessionStatus {
 const REPLICA = `${hostname()}:${process.pid}`;
 
 /** The latest configuration sent of this type was rejected (and nothing newer was accepted since). */
-export const isNacking = (t: TypeStatus) => t.lastNack !== undefined && t.lastNack.version === t.sentVersion && t.ackedVersion !== t.sentVersion;
+export const isNacking = (t: TypeStatus) =>
+  t.lastNack !== undefined && t.lastNack.version === t.sentVersion && t.ackedVersion !== t.sentVersion;
 
 export function toView(s: SessionStatus): ProxyView {
   const listener = s.types.lds;
   return {
-    ...s, replica: REPLICA,
-    nackingTypes: Object.entries(s.types).filter(([, t]) => isNacking(t)).map(([k]) => k).sort(),
+    ...s,
+    replica: REPLICA,
+    nackingTypes: Object.entries(s.types)
+      .filter(([, t]) => isNacking(t))
+      .map(([k]) => k)
+      .sort(),
     apiListeners: listener && !listener.wildcard ? listener.subscribed : [],
   };
 }
@@ -41,7 +46,10 @@ export function describeTarget(id: ProxyIdentity, region: string, accountId: str
 }
 
 export class ProxyDirectory {
-  constructor(private readonly server: XdsServer, private readonly gw: ConsoleGateway) {}
+  constructor(
+    private readonly server: XdsServer,
+    private readonly gw: ConsoleGateway,
+  ) {}
 
   /** Streams the caller may see (appmesh:DescribeVirtualNode / DescribeVirtualGateway on the proxy's resource). */
   async visible(caller: Caller, meshName?: string): Promise<ProxyView[]> {
@@ -61,14 +69,21 @@ export class ProxyDirectory {
   }
 
   /** Per mesh: streams connected and streams NACKing their latest configuration, by `<kind>/<name>` too. */
-  static summarize(views: ProxyView[]): { connected: number; nacking: number; byResource: Map<string, { connected: number; nacking: number }> } {
+  static summarize(views: ProxyView[]): {
+    connected: number;
+    nacking: number;
+    byResource: Map<string, { connected: number; nacking: number }>;
+  } {
     const byResource = new Map<string, { connected: number; nacking: number }>();
     let nacking = 0;
     for (const v of views) {
       const key = `${v.identity.kind}/${v.identity.name}`;
       const e = byResource.get(key) ?? { connected: 0, nacking: 0 };
       e.connected++;
-      if (v.nackingTypes.length) { e.nacking++; nacking++; }
+      if (v.nackingTypes.length) {
+        e.nacking++;
+        nacking++;
+      }
       byResource.set(key, e);
     }
     return { connected: views.length, nacking, byResource };

@@ -3,7 +3,12 @@
 // (virtual nodes that use a virtual service as a backend).
 import { blockersOf, gatewayTargetOf, targetsOf } from '../appmesh/integrity.js';
 import { Kind, type MeshKind } from '../appmesh/kinds.js';
-import type { GatewayRouteSpec, RouteSpec, VirtualNodeSpec, VirtualServiceSpec } from '../protocols/generated/appmesh-types.js';
+import type {
+  GatewayRouteSpec,
+  RouteSpec,
+  VirtualNodeSpec,
+  VirtualServiceSpec,
+} from '../protocols/generated/appmesh-types.js';
 import type { StoreReader } from '../store/types.js';
 
 export interface Reference {
@@ -22,20 +27,30 @@ export function referencesOf(kind: MeshKind, spec: unknown, parent?: string): Re
   switch (kind) {
     case Kind.virtualNode: {
       const s = spec as VirtualNodeSpec;
-      for (const b of s.backends ?? []) if (b.virtualService) out.push({ kind: Kind.virtualService, name: b.virtualService.virtualServiceName, relation: 'backend' });
+      for (const b of s.backends ?? [])
+        if (b.virtualService)
+          out.push({ kind: Kind.virtualService, name: b.virtualService.virtualServiceName, relation: 'backend' });
       const cm = s.serviceDiscovery?.awsCloudMap;
-      if (cm) out.push({ kind: 'cloudMapService', name: `${cm.namespaceName}/${cm.serviceName}`, relation: 'service discovery' });
+      if (cm)
+        out.push({
+          kind: 'cloudMapService',
+          name: `${cm.namespaceName}/${cm.serviceName}`,
+          relation: 'service discovery',
+        });
       break;
     }
     case Kind.virtualService: {
       const p = (spec as VirtualServiceSpec).provider;
-      if (p?.virtualRouter) out.push({ kind: Kind.virtualRouter, name: p.virtualRouter.virtualRouterName, relation: 'provider' });
-      if (p?.virtualNode) out.push({ kind: Kind.virtualNode, name: p.virtualNode.virtualNodeName, relation: 'provider' });
+      if (p?.virtualRouter)
+        out.push({ kind: Kind.virtualRouter, name: p.virtualRouter.virtualRouterName, relation: 'provider' });
+      if (p?.virtualNode)
+        out.push({ kind: Kind.virtualNode, name: p.virtualNode.virtualNodeName, relation: 'provider' });
       break;
     }
     case Kind.route: {
       out.push({ kind: Kind.virtualRouter, name: parent!, relation: 'router' });
-      for (const t of targetsOf(spec as RouteSpec)) out.push({ kind: Kind.virtualNode, name: t, relation: 'weighted target' });
+      for (const t of targetsOf(spec as RouteSpec))
+        out.push({ kind: Kind.virtualNode, name: t, relation: 'weighted target' });
       break;
     }
     case Kind.gatewayRoute: {
@@ -50,13 +65,28 @@ export function referencesOf(kind: MeshKind, spec: unknown, parent?: string): Re
   return out;
 }
 
-export async function referencedBy(reader: StoreReader, kind: MeshKind, meshName: string, name: string): Promise<Reference[]> {
+export async function referencedBy(
+  reader: StoreReader,
+  kind: MeshKind,
+  meshName: string,
+  name: string,
+): Promise<Reference[]> {
   const out: Reference[] = (await blockersOf(reader, kind, meshName, name)).map((b) => {
     const slash = b.scope?.indexOf('/') ?? -1;
     return {
-      kind: b.kind, name: b.name ?? '', ...(slash >= 0 ? { parent: b.scope!.slice(slash + 1) } : {}),
-      relation: b.kind === Kind.route || b.kind === Kind.gatewayRoute ? (kind === Kind.virtualNode || kind === Kind.virtualService ? 'targets it' : 'child') : kind === Kind.mesh ? 'member' : 'uses it as provider',
-      blocksDelete: true, message: b.message,
+      kind: b.kind,
+      name: b.name ?? '',
+      ...(slash >= 0 ? { parent: b.scope!.slice(slash + 1) } : {}),
+      relation:
+        b.kind === Kind.route || b.kind === Kind.gatewayRoute
+          ? kind === Kind.virtualNode || kind === Kind.virtualService
+            ? 'targets it'
+            : 'child'
+          : kind === Kind.mesh
+            ? 'member'
+            : 'uses it as provider',
+      blocksDelete: true,
+      message: b.message,
     };
   });
   if (kind === Kind.virtualService) {

@@ -16,7 +16,10 @@ export interface ClientShape {
   union?: boolean;
 }
 
-export function inputSchema(model: ServiceModel, operation: string): { root: string; shapes: Record<string, ClientShape> } | undefined {
+export function inputSchema(
+  model: ServiceModel,
+  operation: string,
+): { root: string; shapes: Record<string, ClientShape> } | undefined {
   const op = Object.hasOwn(model.operations, operation) ? model.operations[operation] : undefined;
   if (!op?.input) return undefined;
   const shapes: Record<string, ClientShape> = {};
@@ -34,9 +37,18 @@ export function inputSchema(model: ServiceModel, operation: string): { root: str
     }
     if (s.required) c.required = s.required;
     if (s.union) c.union = true;
-    if (s.member) { c.member = s.member.shape; visit(s.member.shape); }
-    if (s.key) { c.key = s.key.shape; visit(s.key.shape); }
-    if (s.value) { c.value = s.value.shape; visit(s.value.shape); }
+    if (s.member) {
+      c.member = s.member.shape;
+      visit(s.member.shape);
+    }
+    if (s.key) {
+      c.key = s.key.shape;
+      visit(s.key.shape);
+    }
+    if (s.value) {
+      c.value = s.value.shape;
+      visit(s.value.shape);
+    }
     if (s.enum) c.enum = s.enum;
     if (s.min !== undefined) c.min = s.min;
     if (s.max !== undefined) c.max = s.max;

@@ -5,7 +5,11 @@
 import { randomBytes } from 'node:crypto';
 
 export type SessionPrincipal =
-  | { kind: 'password'; userName: string; /** The login profile's version at sign-in: a password change ends the session. */ profileVersion: number }
+  | {
+      kind: 'password';
+      userName: string /** The login profile's version at sign-in: a password change ends the session. */;
+      profileVersion: number;
+    }
   | { kind: 'accessKey'; accessKeyId: string; secretAccessKey: string };
 
 export interface ConsoleSession {
@@ -22,12 +26,19 @@ export interface SessionLimits {
   maxSessions: number;
 }
 
-export const defaultSessionLimits: SessionLimits = { idleMs: 30 * 60_000, absoluteMs: 12 * 3600_000, maxSessions: 10_000 };
+export const defaultSessionLimits: SessionLimits = {
+  idleMs: 30 * 60_000,
+  absoluteMs: 12 * 3600_000,
+  maxSessions: 10_000,
+};
 
 export class SessionStore {
   private readonly sessions = new Map<string, ConsoleSession>();
 
-  constructor(private readonly limits: SessionLimits = defaultSessionLimits, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly limits: SessionLimits = defaultSessionLimits,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   create(principal: SessionPrincipal): ConsoleSession {
     this.sweep();
@@ -38,7 +49,11 @@ export class SessionStore {
     }
     const t = this.now();
     const session: ConsoleSession = {
-      token: randomBytes(32).toString('base64url'), csrf: randomBytes(32).toString('base64url'), principal, createdAt: t, lastSeenAt: t,
+      token: randomBytes(32).toString('base64url'),
+      csrf: randomBytes(32).toString('base64url'),
+      principal,
+      createdAt: t,
+      lastSeenAt: t,
     };
     this.sessions.set(session.token, session);
     return session;
@@ -62,7 +77,9 @@ export class SessionStore {
     this.sessions.delete(token);
   }
 
-  get size(): number { return this.sessions.size; }
+  get size(): number {
+    return this.sessions.size;
+  }
 
   private sweep(): void {
     const t = this.now();

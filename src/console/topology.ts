@@ -1,6 +1,11 @@
 // The graph of a mesh: virtual gateways → gateway routes → virtual services → routers →
 // routes (weights, match) → virtual nodes → their backends. Layout happens in the browser.
-import type { HttpRouteMatch, GrpcRouteMatch, RouteSpec, GatewayRouteSpec } from '../protocols/generated/appmesh-types.js';
+import type {
+  HttpRouteMatch,
+  GrpcRouteMatch,
+  RouteSpec,
+  GatewayRouteSpec,
+} from '../protocols/generated/appmesh-types.js';
 import { gatewayTargetOf } from '../appmesh/integrity.js';
 import type { MeshContents } from './mesh-reader.js';
 
@@ -15,16 +20,31 @@ export interface GraphNode {
   proxies?: { connected: number; nacking: number };
 }
 
-export interface GraphEdge { from: string; to: string; label?: string; kind: 'route' | 'target' | 'provider' | 'backend' | 'weight' }
+export interface GraphEdge {
+  from: string;
+  to: string;
+  label?: string;
+  kind: 'route' | 'target' | 'provider' | 'backend' | 'weight';
+}
 
-export interface Topology { nodes: GraphNode[]; edges: GraphEdge[] }
+export interface Topology {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
 
-export const nodeId = (kind: string, name: string, parent?: string) => (parent === undefined ? `${kind}:${name}` : `${kind}:${parent}/${name}`);
+export const nodeId = (kind: string, name: string, parent?: string) =>
+  parent === undefined ? `${kind}:${name}` : `${kind}:${parent}/${name}`;
 
 function httpMatch(m: HttpRouteMatch | undefined): string {
   if (!m) return '';
-  const parts = [m.prefix !== undefined ? `prefix ${m.prefix}` : '', m.path?.exact ? `path ${m.path.exact}` : '', m.path?.regex ? `path ~${m.path.regex}` : '',
-    m.method ?? '', m.headers?.length ? `${m.headers.length} header${m.headers.length > 1 ? 's' : ''}` : '', m.port ? `:${m.port}` : ''];
+  const parts = [
+    m.prefix !== undefined ? `prefix ${m.prefix}` : '',
+    m.path?.exact ? `path ${m.path.exact}` : '',
+    m.path?.regex ? `path ~${m.path.regex}` : '',
+    m.method ?? '',
+    m.headers?.length ? `${m.headers.length} header${m.headers.length > 1 ? 's' : ''}` : '',
+    m.port ? `:${m.port}` : '',
+  ];
   return parts.filter(Boolean).join(' ');
 }
 
@@ -58,7 +78,12 @@ export function buildTopology(m: MeshContents, proxies: Map<string, { connected:
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
   const ids = new Set<string>();
-  const add = (n: GraphNode) => { if (!ids.has(n.id)) { ids.add(n.id); nodes.push(n); } };
+  const add = (n: GraphNode) => {
+    if (!ids.has(n.id)) {
+      ids.add(n.id);
+      nodes.push(n);
+    }
+  };
   /** An edge to something the caller could not read (or that is dangling) still shows, as a bare node. */
   const ensure = (kind: GraphNode['kind'], name: string) => {
     const id = nodeId(kind, name);
@@ -68,20 +93,44 @@ export function buildTopology(m: MeshContents, proxies: Map<string, { connected:
 
   for (const vg of m.virtualGateways) {
     const p = proxies.get(`virtualGateway/${vg.name}`);
-    add({ id: nodeId('virtualGateway', vg.name), kind: 'virtualGateway', name: vg.name, detail: vg.spec.listeners.map((l) => `${l.portMapping.protocol}:${l.portMapping.port}`).join(' '), ...(p ? { proxies: p } : {}) });
+    add({
+      id: nodeId('virtualGateway', vg.name),
+      kind: 'virtualGateway',
+      name: vg.name,
+      detail: vg.spec.listeners.map((l) => `${l.portMapping.protocol}:${l.portMapping.port}`).join(' '),
+      ...(p ? { proxies: p } : {}),
+    });
   }
   for (const vn of m.virtualNodes) {
     const sd = vn.spec.serviceDiscovery;
-    const detail = sd?.dns ? `dns ${sd.dns.hostname}` : sd?.awsCloudMap ? `cloud map ${sd.awsCloudMap.namespaceName}/${sd.awsCloudMap.serviceName}` : 'no discovery';
+    const detail = sd?.dns
+      ? `dns ${sd.dns.hostname}`
+      : sd?.awsCloudMap
+        ? `cloud map ${sd.awsCloudMap.namespaceName}/${sd.awsCloudMap.serviceName}`
+        : 'no discovery';
     const p = proxies.get(`virtualNode/${vn.name}`);
-    add({ id: nodeId('virtualNode', vn.name), kind: 'virtualNode', name: vn.name, detail, ...(p ? { proxies: p } : {}) });
+    add({
+      id: nodeId('virtualNode', vn.name),
+      kind: 'virtualNode',
+      name: vn.name,
+      detail,
+      ...(p ? { proxies: p } : {}),
+    });
   }
   for (const vr of m.virtualRouters) {
-    add({ id: nodeId('virtualRouter', vr.name), kind: 'virtualRouter', name: vr.name, detail: (vr.spec.listeners ?? []).map((l) => `${l.portMapping.protocol}:${l.portMapping.port}`).join(' ') });
+    add({
+      id: nodeId('virtualRouter', vr.name),
+      kind: 'virtualRouter',
+      name: vr.name,
+      detail: (vr.spec.listeners ?? []).map((l) => `${l.portMapping.protocol}:${l.portMapping.port}`).join(' '),
+    });
   }
   for (const vs of m.virtualServices) {
-    const provider = vs.spec.provider?.virtualRouter ? `router ${vs.spec.provider.virtualRouter.virtualRouterName}`
-      : vs.spec.provider?.virtualNode ? `node ${vs.spec.provider.virtualNode.virtualNodeName}` : 'no provider';
+    const provider = vs.spec.provider?.virtualRouter
+      ? `router ${vs.spec.provider.virtualRouter.virtualRouterName}`
+      : vs.spec.provider?.virtualNode
+        ? `node ${vs.spec.provider.virtualNode.virtualNodeName}`
+        : 'no provider';
     add({ id: nodeId('virtualService', vs.name), kind: 'virtualService', name: vs.name, detail: provider });
   }
   for (const gr of m.gatewayRoutes) {
@@ -109,7 +158,13 @@ export function buildTopology(m: MeshContents, proxies: Map<string, { connected:
   for (const vn of m.virtualNodes) {
     for (const b of vn.spec.backends ?? []) {
       const name = b.virtualService?.virtualServiceName;
-      if (name) edges.push({ from: nodeId('virtualNode', vn.name), to: ensure('virtualService', name), kind: 'backend', label: 'backend' });
+      if (name)
+        edges.push({
+          from: nodeId('virtualNode', vn.name),
+          to: ensure('virtualService', name),
+          kind: 'backend',
+          label: 'backend',
+        });
     }
   }
   return { nodes, edges };

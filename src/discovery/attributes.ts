@@ -26,24 +26,30 @@ export function checkAttributes(attributes: Record<string, string>, service: Ser
   }
   const init = attributes[Attr.initHealth];
   if (init !== undefined) {
-    if (init !== 'HEALTHY' && init !== 'UNHEALTHY') throw invalidInput(`${Attr.initHealth} must be HEALTHY or UNHEALTHY`);
-    if (!service.healthCheckCustomConfig) throw invalidInput(`${Attr.initHealth} is only valid for services with HealthCheckCustomConfig`);
+    if (init !== 'HEALTHY' && init !== 'UNHEALTHY')
+      throw invalidInput(`${Attr.initHealth} must be HEALTHY or UNHEALTHY`);
+    if (!service.healthCheckCustomConfig)
+      throw invalidInput(`${Attr.initHealth} is only valid for services with HealthCheckCustomConfig`);
   }
   const custom = Object.keys(attributes).filter((k) => !k.startsWith('AWS_'));
-  if (custom.length > CUSTOM_ATTRIBUTES_PER_INSTANCE) throw invalidInput(`An instance can have at most ${CUSTOM_ATTRIBUTES_PER_INSTANCE} custom attributes`);
+  if (custom.length > CUSTOM_ATTRIBUTES_PER_INSTANCE)
+    throw invalidInput(`An instance can have at most ${CUSTOM_ATTRIBUTES_PER_INSTANCE} custom attributes`);
   const total = Object.entries(attributes).reduce((n, [k, v]) => n + k.length + v.length, 0);
-  if (total > MAX_TOTAL_ATTRIBUTE_CHARS) throw invalidInput(`Attributes may total at most ${MAX_TOTAL_ATTRIBUTE_CHARS} characters`);
+  if (total > MAX_TOTAL_ATTRIBUTE_CHARS)
+    throw invalidInput(`Attributes may total at most ${MAX_TOTAL_ATTRIBUTE_CHARS} characters`);
 
   for (const record of service.dnsConfig?.DnsRecords ?? []) {
     const needs = (attr: string) => {
-      if (attributes[attr] === undefined) throw invalidInput(`The service has a ${record.Type} record, so ${attr} is required`);
+      if (attributes[attr] === undefined)
+        throw invalidInput(`The service has a ${record.Type} record, so ${attr} is required`);
     };
     if (record.Type === 'A') needs(Attr.ipv4);
     if (record.Type === 'AAAA') needs(Attr.ipv6);
     if (record.Type === 'CNAME') needs(Attr.cname);
     if (record.Type === 'SRV') {
       needs(Attr.port);
-      if (ipv4 === undefined && ipv6 === undefined) throw invalidInput(`The service has an SRV record, so ${Attr.ipv4} or ${Attr.ipv6} is required`);
+      if (ipv4 === undefined && ipv6 === undefined)
+        throw invalidInput(`The service has an SRV record, so ${Attr.ipv4} or ${Attr.ipv6} is required`);
     }
   }
 }

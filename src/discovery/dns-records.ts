@@ -43,7 +43,11 @@ type RecordType = 'A' | 'AAAA' | 'SRV' | 'CNAME';
 const dnsName = (...labels: string[]) => labels.join('.').toLowerCase();
 
 /** The records one service contributes to its namespace's zone. */
-function serviceRecords(namespace: string, service: ServiceSpec, instances: (InstanceSpec & { id: string })[]): Map<string, ResourceRecord[]> {
+function serviceRecords(
+  namespace: string,
+  service: ServiceSpec,
+  instances: (InstanceSpec & { id: string })[],
+): Map<string, ResourceRecord[]> {
   const names = new Map<string, ResourceRecord[]>();
   const add = (name: string, rr: ResourceRecord) => names.set(name, [...(names.get(name) ?? []), rr]);
   const base = dnsName(service.name, namespace);
@@ -55,7 +59,8 @@ function serviceRecords(namespace: string, service: ServiceSpec, instances: (Ins
     const ipv6 = a[Attr.ipv6];
     if (ipv4 && ttl.has('A')) add(base, { type: 'A', name: base, ttl: ttl.get('A')!, address: ipv4 });
     if (ipv6 && ttl.has('AAAA')) add(base, { type: 'AAAA', name: base, ttl: ttl.get('AAAA')!, address: ipv6 });
-    if (a[Attr.cname] && ttl.has('CNAME')) add(base, { type: 'CNAME', name: base, ttl: ttl.get('CNAME')!, target: a[Attr.cname]! });
+    if (a[Attr.cname] && ttl.has('CNAME'))
+      add(base, { type: 'CNAME', name: base, ttl: ttl.get('CNAME')!, target: a[Attr.cname]! });
     const port = Number(a[Attr.port]);
     if (ttl.has('SRV') && port && (ipv4 || ipv6)) {
       // SRV targets are per-instance names that resolve to the instance's own addresses.
@@ -85,7 +90,11 @@ export class CloudMapRecordSource implements DnsRecordSource, Component {
     (err) => this.log.warn({ err }, 'cloud map dns: store read failed; retrying'),
   );
 
-  constructor(private readonly store: Store, private readonly ec2: () => Ec2Snapshot, private readonly log: Logger) {}
+  constructor(
+    private readonly store: Store,
+    private readonly ec2: () => Ec2Snapshot,
+    private readonly log: Logger,
+  ) {}
 
   async start(): Promise<void> {
     this.unsubscribe = this.store.subscribe((changes) => {
@@ -104,8 +113,10 @@ export class CloudMapRecordSource implements DnsRecordSource, Component {
   }
 
   lookup(name: string, client: string): LookupResult {
-    const apex = [...this.zonesByName.keys()].filter((z) => name === z || name.endsWith(`.${z}`)).sort((x, y) => y.length - x.length)[0];
-    const views = apex === undefined ? [] : this.zonesByName.get(apex) ?? [];
+    const apex = [...this.zonesByName.keys()]
+      .filter((z) => name === z || name.endsWith(`.${z}`))
+      .sort((x, y) => y.length - x.length)[0];
+    const views = apex === undefined ? [] : (this.zonesByName.get(apex) ?? []);
     const view = views.find((z) => z.vpcId === undefined || this.inVpc(client, z.vpcId));
     if (!view) return 'refused';
     const records = view.names.get(name);
@@ -130,7 +141,11 @@ export class CloudMapRecordSource implements DnsRecordSource, Component {
     return this.reloader.run();
   }
 
-  private async recordsOf(namespaceName: string, serviceId: string, spec: ServiceSpec): Promise<Map<string, ResourceRecord[]>> {
+  private async recordsOf(
+    namespaceName: string,
+    serviceId: string,
+    spec: ServiceSpec,
+  ): Promise<Map<string, ResourceRecord[]>> {
     const rows = await this.store.list<InstanceSpec>(SdKind.instance, serviceId);
     const healthy = rows.filter((r) => isHealthy(healthOf(spec, r.spec))).map((r) => ({ ...r.spec, id: r.name }));
     return serviceRecords(namespaceName, spec, healthy);
@@ -149,21 +164,34 @@ export class CloudMapRecordSource implements DnsRecordSource, Component {
         update.namespaces.set(id, ns && ns.type !== 'HTTP' ? ns : undefined);
         if (!ns || ns.type === 'HTTP') return;
         for (const svc of await this.store.list<ServiceSpec>(SdKind.service, id)) {
-          update.services.set(svc.name, svc.spec.dnsConfig ? { namespaceId: id, names: await this.recordsOf(ns.name, svc.name, svc.spec) } : undefined);
+          update.services.set(
+            svc.name,
+            svc.spec.dnsConfig
+              ? { namespaceId: id, names: await this.recordsOf(ns.name, svc.name, svc.spec) }
+              : undefined,
+          );
         }
       };
       if (full) {
-        for (const ns of await this.store.listKind<NamespaceSpec>(SdKind.namespace)) await loadNamespace(ns.name, ns.spec);
+        for (const ns of await this.store.listKind<NamespaceSpec>(SdKind.namespace))
+          await loadNamespace(ns.name, ns.spec);
         return update;
       }
-      for (const id of namespaceIds) await loadNamespace(id, (await this.store.get<NamespaceSpec>(SdKind.namespace, '', id))?.spec);
+      for (const id of namespaceIds)
+        await loadNamespace(id, (await this.store.get<NamespaceSpec>(SdKind.namespace, '', id))?.spec);
       for (const id of serviceIds) {
         if (update.services.has(id)) continue;
         const known = this.serviceNames.get(id)?.namespaceId;
         const svc = await this.findService(id, known);
-        const namespaceName = svc ? (update.namespaces.get(svc.scope)?.name ?? this.namespaces.get(svc.scope)?.name) : undefined;
-        update.services.set(id, svc && namespaceName !== undefined && svc.spec.dnsConfig
-          ? { namespaceId: svc.scope, names: await this.recordsOf(namespaceName, id, svc.spec) } : undefined);
+        const namespaceName = svc
+          ? (update.namespaces.get(svc.scope)?.name ?? this.namespaces.get(svc.scope)?.name)
+          : undefined;
+        update.services.set(
+          id,
+          svc && namespaceName !== undefined && svc.spec.dnsConfig
+            ? { namespaceId: svc.scope, names: await this.recordsOf(namespaceName, id, svc.spec) }
+            : undefined,
+        );
       }
       return update;
     } catch (err) {
@@ -173,7 +201,10 @@ export class CloudMapRecordSource implements DnsRecordSource, Component {
   }
 
   /** A service row by id: services are scoped by their namespace, which a change of its instances does not name. */
-  private async findService(id: string, namespaceId: string | undefined): Promise<StoredResource<ServiceSpec> | undefined> {
+  private async findService(
+    id: string,
+    namespaceId: string | undefined,
+  ): Promise<StoredResource<ServiceSpec> | undefined> {
     if (namespaceId !== undefined) {
       const row = await this.store.get<ServiceSpec>(SdKind.service, namespaceId, id);
       if (row) return row;

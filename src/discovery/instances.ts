@@ -4,23 +4,45 @@ import type { Handler } from '../api/service.js';
 import type { HealthStatus, HealthStatusFilter } from '../protocols/generated/servicediscovery-types.js';
 import type { StoreTx } from '../store/types.js';
 import { Attr, checkAttributes, matchesAll } from './attributes.js';
-import { customHealthNotFound, instanceNotFound, namespaceNotFound, resourceLimitExceeded, serviceNotFound } from './errors.js';
+import {
+  customHealthNotFound,
+  instanceNotFound,
+  namespaceNotFound,
+  resourceLimitExceeded,
+  serviceNotFound,
+} from './errors.js';
 import { healthOf, isHealthy } from './health.js';
 import { instanceRowArn } from './ids.js';
 import { type CustomHealth, type InstanceSpec, type NamespaceSpec, SdKind, type ServiceSpec } from './kinds.js';
 import { paginate } from './paging.js';
 import {
-  type DiscoveryDeps, type Input, type ServiceRow, priorRequest, recordOperation, rememberRequest, requireService, transact,
+  type DiscoveryDeps,
+  type Input,
+  type ServiceRow,
+  priorRequest,
+  recordOperation,
+  rememberRequest,
+  requireService,
+  transact,
 } from './records.js';
 
 /** Instance changes bump the service's revision, which DiscoverInstancesRevision reports. */
 async function bumpRevision(tx: StoreTx, service: ServiceRow): Promise<void> {
   const spec = { ...service.spec, instancesRevision: service.spec.instancesRevision + 1 };
-  await tx.put<ServiceSpec>({ ...service, spec, version: service.version + 1, updatedAt: Date.now() }, { version: service.version });
+  await tx.put<ServiceSpec>(
+    { ...service, spec, version: service.version + 1, updatedAt: Date.now() },
+    { version: service.version },
+  );
 }
 
-export async function findServiceByNames(reader: DiscoveryDeps['store'], namespaceName: string, serviceName: string): Promise<{ namespace: NamespaceSpec; service: ServiceRow }> {
-  const namespaces = (await reader.listKind<NamespaceSpec>(SdKind.namespace)).filter((n) => n.spec.name === namespaceName);
+export async function findServiceByNames(
+  reader: DiscoveryDeps['store'],
+  namespaceName: string,
+  serviceName: string,
+): Promise<{ namespace: NamespaceSpec; service: ServiceRow }> {
+  const namespaces = (await reader.listKind<NamespaceSpec>(SdKind.namespace)).filter(
+    (n) => n.spec.name === namespaceName,
+  );
   if (!namespaces.length) throw namespaceNotFound(namespaceName);
   for (const ns of namespaces) {
     const service = (await reader.list<ServiceSpec>(SdKind.service, ns.name)).find((s) => s.spec.name === serviceName);
@@ -38,15 +60,19 @@ async function checkInstanceQuotas(tx: StoreTx, deps: DiscoveryDeps, service: Se
   let inNamespace = 0;
   for (const sibling of await tx.list<ServiceSpec>(SdKind.service, service.spec.namespaceId)) {
     inNamespace += await tx.count(SdKind.instance, sibling.name);
-    if (inNamespace >= instancesPerNamespace) throw resourceLimitExceeded(`The quota of ${instancesPerNamespace} instances per namespace is reached`);
+    if (inNamespace >= instancesPerNamespace)
+      throw resourceLimitExceeded(`The quota of ${instancesPerNamespace} instances per namespace is reached`);
   }
 }
 
 function selectByHealth<T extends { health: HealthStatus }>(items: T[], filter: HealthStatusFilter): T[] {
   switch (filter) {
-    case 'ALL': return items;
-    case 'UNHEALTHY': return items.filter((i) => i.health === 'UNHEALTHY');
-    case 'HEALTHY': return items.filter((i) => isHealthy(i.health));
+    case 'ALL':
+      return items;
+    case 'UNHEALTHY':
+      return items.filter((i) => i.health === 'UNHEALTHY');
+    case 'HEALTHY':
+      return items.filter((i) => isHealthy(i.health));
     case 'HEALTHY_OR_ELSE_ALL': {
       const healthy = items.filter((i) => isHealthy(i.health));
       return healthy.length ? healthy : items;
@@ -76,15 +102,33 @@ export function instanceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
         if (health) spec.customHealth = health;
         const now = Date.now();
         if (existing) {
-          await tx.put<InstanceSpec>({ ...existing, spec, version: existing.version + 1, updatedAt: now }, { version: existing.version });
+          await tx.put<InstanceSpec>(
+            { ...existing, spec, version: existing.version + 1, updatedAt: now },
+            { version: existing.version },
+          );
         } else {
-          await tx.put<InstanceSpec>({
-            kind: SdKind.instance, scope: service.name, name: instanceId, arn: instanceRowArn(region, accountId, service.name, instanceId),
-            uid: randomUUID(), version: 1, status: 'ACTIVE', createdAt: now, updatedAt: now, spec, tags: [],
-          }, { absent: true });
+          await tx.put<InstanceSpec>(
+            {
+              kind: SdKind.instance,
+              scope: service.name,
+              name: instanceId,
+              arn: instanceRowArn(region, accountId, service.name, instanceId),
+              uid: randomUUID(),
+              version: 1,
+              status: 'ACTIVE',
+              createdAt: now,
+              updatedAt: now,
+              spec,
+              tags: [],
+            },
+            { absent: true },
+          );
         }
         await bumpRevision(tx, service);
-        const opId = await recordOperation(deps, tx, 'REGISTER_INSTANCE', { INSTANCE: instanceId, SERVICE: service.name });
+        const opId = await recordOperation(deps, tx, 'REGISTER_INSTANCE', {
+          INSTANCE: instanceId,
+          SERVICE: service.name,
+        });
         await rememberRequest(deps, tx, 'RegisterInstance', creatorRequestId, input, opId);
         return opId;
       });
@@ -95,7 +139,8 @@ export function instanceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
       const instanceId = input.InstanceId as string;
       const operationId = await transact(deps, async (tx) => {
         const service = await requireService(deps, tx, input.ServiceId as string);
-        if (!(await tx.delete(SdKind.instance, service.name, instanceId))) throw instanceNotFound(instanceId, service.name);
+        if (!(await tx.delete(SdKind.instance, service.name, instanceId)))
+          throw instanceNotFound(instanceId, service.name);
         await bumpRevision(tx, service);
         return recordOperation(deps, tx, 'DEREGISTER_INSTANCE', { INSTANCE: instanceId, SERVICE: service.name });
       });
@@ -109,7 +154,9 @@ export function instanceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
       return {
         ResourceOwner: accountId,
         Instance: {
-          Id: row.name, Attributes: row.spec.attributes, CreatedByAccount: row.spec.createdByAccount,
+          Id: row.name,
+          Attributes: row.spec.attributes,
+          CreatedByAccount: row.spec.createdByAccount,
           ...(row.spec.creatorRequestId ? { CreatorRequestId: row.spec.creatorRequestId } : {}),
         },
       };
@@ -118,10 +165,20 @@ export function instanceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
     async ListInstances(input: Input) {
       const service = await requireService(deps, store, input.ServiceId as string);
       const rows = await store.list<InstanceSpec>(SdKind.instance, service.name);
-      const page = paginate(rows, (r) => r.name, input.MaxResults as number | undefined, input.NextToken as string | undefined, 100);
+      const page = paginate(
+        rows,
+        (r) => r.name,
+        input.MaxResults as number | undefined,
+        input.NextToken as string | undefined,
+        100,
+      );
       return {
         ResourceOwner: accountId,
-        Instances: page.items.map((r) => ({ Id: r.name, Attributes: r.spec.attributes, CreatedByAccount: r.spec.createdByAccount })),
+        Instances: page.items.map((r) => ({
+          Id: r.name,
+          Attributes: r.spec.attributes,
+          CreatedByAccount: r.spec.createdByAccount,
+        })),
         ...(page.nextToken ? { NextToken: page.nextToken } : {}),
       };
     },
@@ -143,7 +200,11 @@ export function instanceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
       const max = (input.MaxResults as number | undefined) ?? 100;
       return {
         Instances: selected.slice(0, max).map((c) => ({
-          InstanceId: c.row.name, NamespaceName: namespace.name, ServiceName: service.spec.name, HealthStatus: c.health, Attributes: c.row.spec.attributes,
+          InstanceId: c.row.name,
+          NamespaceName: namespace.name,
+          ServiceName: service.spec.name,
+          HealthStatus: c.health,
+          Attributes: c.row.spec.attributes,
         })),
         InstancesRevision: service.spec.instancesRevision,
       };
@@ -163,9 +224,13 @@ export function instanceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
         const service = await requireService(deps, tx, input.ServiceId as string);
         const row = await tx.get<InstanceSpec>(SdKind.instance, service.name, instanceId);
         if (!row) throw instanceNotFound(instanceId, service.name);
-        if (!service.spec.healthCheckCustomConfig) throw customHealthNotFound(`Service ${service.name} has no HealthCheckCustomConfig`);
+        if (!service.spec.healthCheckCustomConfig)
+          throw customHealthNotFound(`Service ${service.name} has no HealthCheckCustomConfig`);
         if ((row.spec.customHealth ?? 'HEALTHY') === status) return;
-        await tx.put<InstanceSpec>({ ...row, spec: { ...row.spec, customHealth: status }, version: row.version + 1, updatedAt: Date.now() }, { version: row.version });
+        await tx.put<InstanceSpec>(
+          { ...row, spec: { ...row.spec, customHealth: status }, version: row.version + 1, updatedAt: Date.now() },
+          { version: row.version },
+        );
         await bumpRevision(tx, service);
       });
       return {};
@@ -183,7 +248,13 @@ export function instanceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
           return row;
         });
       }
-      const page = paginate(rows, (r) => r.name, input.MaxResults as number | undefined, input.NextToken as string | undefined, 100);
+      const page = paginate(
+        rows,
+        (r) => r.name,
+        input.MaxResults as number | undefined,
+        input.NextToken as string | undefined,
+        100,
+      );
       return {
         Status: Object.fromEntries(page.items.map((r) => [r.name, healthOf(service.spec, r.spec)])),
         ...(page.nextToken ? { NextToken: page.nextToken } : {}),

@@ -1,6 +1,11 @@
 // Store kinds and the specs of the Cloud Map resources appmeshd keeps.
 import type {
-  DnsConfig, HealthCheckConfig, HealthCheckCustomConfig, NamespaceType, OperationStatus, OperationType,
+  DnsConfig,
+  HealthCheckConfig,
+  HealthCheckCustomConfig,
+  NamespaceType,
+  OperationStatus,
+  OperationType,
 } from '../protocols/generated/servicediscovery-types.js';
 
 /**

@@ -35,10 +35,14 @@ export class StoreCloudMapSource implements CloudMapSource {
   affects(change: Change): CloudMapServiceKey | 'any' | undefined {
     switch (change.kind) {
       // A service no mesh has resolved yet has no instances any snapshot includes.
-      case SdKind.instance: return this.keys.get(change.scope);
-      case SdKind.service: return this.keys.get(change.name) ?? 'any';
-      case SdKind.namespace: return 'any';
-      default: return undefined;
+      case SdKind.instance:
+        return this.keys.get(change.scope);
+      case SdKind.service:
+        return this.keys.get(change.name) ?? 'any';
+      case SdKind.namespace:
+        return 'any';
+      default:
+        return undefined;
     }
   }
 }

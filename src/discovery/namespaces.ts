@@ -8,7 +8,15 @@ import { newHostedZoneId, newNamespaceId, sdArn } from './ids.js';
 import { type NamespaceSpec, SdKind } from './kinds.js';
 import { type Filter, checkFilter, matchesText, paginate, timeKey } from './paging.js';
 import {
-  type DiscoveryDeps, type Input, type NamespaceRow, priorRequest, recordOperation, rememberRequest, requireNamespace, seconds, transact,
+  type DiscoveryDeps,
+  type Input,
+  type NamespaceRow,
+  priorRequest,
+  recordOperation,
+  rememberRequest,
+  requireNamespace,
+  seconds,
+  transact,
 } from './records.js';
 import { checkTags, fromWireTags } from './tags.js';
 
@@ -16,7 +24,8 @@ const DEFAULT_SOA_TTL = 15;
 
 function summary(row: NamespaceRow, accountId: string, serviceCount: number): Record<string, unknown> {
   const s = row.spec;
-  const dns = s.type === 'HTTP' ? undefined : { HostedZoneId: s.hostedZoneId, SOA: { TTL: s.soaTtl ?? DEFAULT_SOA_TTL } };
+  const dns =
+    s.type === 'HTTP' ? undefined : { HostedZoneId: s.hostedZoneId, SOA: { TTL: s.soaTtl ?? DEFAULT_SOA_TTL } };
   return {
     Id: row.name,
     Arn: row.arn,
@@ -51,25 +60,41 @@ export function namespaceHandlers(deps: DiscoveryDeps): Record<string, Handler> 
       }
       if (type !== 'HTTP') {
         spec.hostedZoneId = newHostedZoneId();
-        const ttl = (input.Properties as { DnsProperties?: { SOA?: { TTL?: number } } } | undefined)?.DnsProperties?.SOA?.TTL;
+        const ttl = (input.Properties as { DnsProperties?: { SOA?: { TTL?: number } } } | undefined)?.DnsProperties?.SOA
+          ?.TTL;
         spec.soaTtl = ttl ?? DEFAULT_SOA_TTL;
       }
       const operationId = await transact(deps, async (tx) => {
         const retried = await priorRequest(tx, operation, creatorRequestId, input);
         if (retried) return retried;
-        if (spec.vpc && !(await tx.get(Ec2Kind.vpc, '', spec.vpc))) throw invalidInput(`The VPC ${spec.vpc} does not exist`);
+        if (spec.vpc && !(await tx.get(Ec2Kind.vpc, '', spec.vpc)))
+          throw invalidInput(`The VPC ${spec.vpc} does not exist`);
         const existing = await tx.listKind<NamespaceSpec>(SdKind.namespace);
         const clash = existing.find((row) => clashes(row.spec, spec));
         if (clash) throw namespaceAlreadyExists(spec.name, clash.name, clash.spec.creatorRequestId);
         if (existing.length >= deps.quotas.namespacesPerRegion) {
-          throw resourceLimitExceeded(`The quota of ${deps.quotas.namespacesPerRegion} namespaces per Region is reached`);
+          throw resourceLimitExceeded(
+            `The quota of ${deps.quotas.namespacesPerRegion} namespaces per Region is reached`,
+          );
         }
         const id = newNamespaceId();
         const now = Date.now();
-        await tx.put<NamespaceSpec>({
-          kind: SdKind.namespace, scope: '', name: id, arn: sdArn(region, accountId, 'namespace', id), uid: randomUUID(),
-          version: 1, status: 'ACTIVE', createdAt: now, updatedAt: now, spec, tags,
-        }, { absent: true });
+        await tx.put<NamespaceSpec>(
+          {
+            kind: SdKind.namespace,
+            scope: '',
+            name: id,
+            arn: sdArn(region, accountId, 'namespace', id),
+            uid: randomUUID(),
+            version: 1,
+            status: 'ACTIVE',
+            createdAt: now,
+            updatedAt: now,
+            spec,
+            tags,
+          },
+          { absent: true },
+        );
         const opId = await recordOperation(deps, tx, 'CREATE_NAMESPACE', { NAMESPACE: id });
         await rememberRequest(deps, tx, operation, creatorRequestId, input, opId);
         return opId;
@@ -83,15 +108,22 @@ export function namespaceHandlers(deps: DiscoveryDeps): Record<string, Handler> 
   /** Update{Http,PrivateDns,PublicDns}Namespace: the description and, for DNS namespaces, the SOA TTL. */
   function update(type: NamespaceType): Handler {
     return async (input: Input) => {
-      const change = input.Namespace as { Description?: string; Properties?: { DnsProperties?: { SOA?: { TTL?: number } } } };
+      const change = input.Namespace as {
+        Description?: string;
+        Properties?: { DnsProperties?: { SOA?: { TTL?: number } } };
+      };
       const operationId = await transact(deps, async (tx) => {
         const row = await requireNamespace(deps, tx, input.Id as string);
-        if (row.spec.type !== type) throw invalidInput(`Namespace ${row.name} is a ${row.spec.type} namespace, not ${type}`);
+        if (row.spec.type !== type)
+          throw invalidInput(`Namespace ${row.name} is a ${row.spec.type} namespace, not ${type}`);
         const spec: NamespaceSpec = { ...row.spec };
         if (change.Description !== undefined) spec.description = change.Description;
         const ttl = change.Properties?.DnsProperties?.SOA?.TTL;
         if (ttl !== undefined) spec.soaTtl = ttl;
-        await tx.put<NamespaceSpec>({ ...row, spec, version: row.version + 1, updatedAt: Date.now() }, { version: row.version });
+        await tx.put<NamespaceSpec>(
+          { ...row, spec, version: row.version + 1, updatedAt: Date.now() },
+          { version: row.version },
+        );
         return recordOperation(deps, tx, 'UPDATE_NAMESPACE', { NAMESPACE: row.name });
       });
       return { OperationId: operationId };
@@ -119,7 +151,8 @@ export function namespaceHandlers(deps: DiscoveryDeps): Record<string, Handler> 
             rows = rows.filter((r) => matchesText(r.spec.type, filter, c));
             break;
           }
-          case 'NAME': case 'HTTP_NAME': {
+          case 'NAME':
+          case 'HTTP_NAME': {
             const c = checkFilter(filter, ['EQ', 'BEGINS_WITH']);
             rows = rows.filter((r) => matchesText(r.spec.name, filter, c));
             break;
@@ -129,11 +162,18 @@ export function namespaceHandlers(deps: DiscoveryDeps): Record<string, Handler> 
             rows = rows.filter(() => matchesText(accountId, filter, c));
             break;
           }
-          default: throw invalidInput(`Unknown namespace filter ${filter.Name}`);
+          default:
+            throw invalidInput(`Unknown namespace filter ${filter.Name}`);
         }
       }
       rows.sort((a, b) => (timeKey(a.createdAt, a.name) < timeKey(b.createdAt, b.name) ? -1 : 1));
-      const page = paginate(rows, (r) => timeKey(r.createdAt, r.name), input.MaxResults as number | undefined, input.NextToken as string | undefined, 100);
+      const page = paginate(
+        rows,
+        (r) => timeKey(r.createdAt, r.name),
+        input.MaxResults as number | undefined,
+        input.NextToken as string | undefined,
+        100,
+      );
       const items = await Promise.all(page.items.map(async (r) => summary(r, accountId, await serviceCount(r.name))));
       return { Namespaces: items, ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
     },
@@ -145,7 +185,8 @@ export function namespaceHandlers(deps: DiscoveryDeps): Record<string, Handler> 
     async DeleteNamespace(input: Input) {
       const operationId = await transact(deps, async (tx) => {
         const row = await requireNamespace(deps, tx, input.Id as string);
-        if ((await tx.count(SdKind.service, row.name)) > 0) throw resourceInUse(`Namespace ${row.name} still has services; delete them first`);
+        if ((await tx.count(SdKind.service, row.name)) > 0)
+          throw resourceInUse(`Namespace ${row.name} still has services; delete them first`);
         await tx.delete(SdKind.namespace, '', row.name);
         return recordOperation(deps, tx, 'DELETE_NAMESPACE', { NAMESPACE: row.name });
       });

@@ -10,22 +10,26 @@ type OperationRow = StoredResource<OperationSpec>;
 
 function operationFilter(filter: Filter): (row: OperationRow) => boolean {
   switch (filter.Name) {
-    case 'NAMESPACE_ID': case 'SERVICE_ID': {
+    case 'NAMESPACE_ID':
+    case 'SERVICE_ID': {
       const c = checkFilter(filter, ['EQ']);
       const target = filter.Name === 'NAMESPACE_ID' ? 'NAMESPACE' : 'SERVICE';
       return (row) => matchesText(row.spec.targets[target], filter, c);
     }
-    case 'STATUS': case 'TYPE': {
+    case 'STATUS':
+    case 'TYPE': {
       const c = checkFilter(filter, ['EQ', 'IN']);
       return (row) => matchesText(filter.Name === 'STATUS' ? row.spec.status : row.spec.type, filter, c);
     }
     case 'UPDATE_DATE': {
       checkFilter(filter, ['BETWEEN']);
       const [from, to] = filter.Values.map(Number) as [number, number];
-      if (!Number.isFinite(from) || !Number.isFinite(to)) throw invalidInput('UPDATE_DATE values must be timestamps in seconds');
+      if (!Number.isFinite(from) || !Number.isFinite(to))
+        throw invalidInput('UPDATE_DATE values must be timestamps in seconds');
       return (row) => seconds(row.updatedAt) >= from && seconds(row.updatedAt) <= to;
     }
-    default: throw invalidInput(`Unknown operation filter ${filter.Name}`);
+    default:
+      throw invalidInput(`Unknown operation filter ${filter.Name}`);
   }
 }
 
@@ -35,12 +39,20 @@ export function operationHandlers(deps: DiscoveryDeps): Record<string, Handler> 
     async GetOperation(input: Input) {
       const id = input.OperationId as string;
       const owner = input.OwnerAccount as string | undefined;
-      const row = owner === undefined || owner === accountId ? await store.get<OperationSpec>(SdKind.operation, '', id) : undefined;
+      const row =
+        owner === undefined || owner === accountId
+          ? await store.get<OperationSpec>(SdKind.operation, '', id)
+          : undefined;
       if (!row) throw operationNotFound(id);
       return {
         Operation: {
-          Id: row.name, OwnerAccount: accountId, Type: row.spec.type, Status: row.spec.status,
-          CreateDate: seconds(row.createdAt), UpdateDate: seconds(row.updatedAt), Targets: row.spec.targets,
+          Id: row.name,
+          OwnerAccount: accountId,
+          Type: row.spec.type,
+          Status: row.spec.status,
+          CreateDate: seconds(row.createdAt),
+          UpdateDate: seconds(row.updatedAt),
+          Targets: row.spec.targets,
         },
       };
     },
@@ -50,7 +62,13 @@ export function operationHandlers(deps: DiscoveryDeps): Record<string, Handler> 
       const rows = (await store.listKind<OperationSpec>(SdKind.operation)).filter((r) => predicates.every((p) => p(r)));
       const key = (r: OperationRow) => timeKey(r.createdAt, r.name);
       rows.sort((a, b) => (key(a) < key(b) ? -1 : 1));
-      const page = paginate(rows, key, input.MaxResults as number | undefined, input.NextToken as string | undefined, 100);
+      const page = paginate(
+        rows,
+        key,
+        input.MaxResults as number | undefined,
+        input.NextToken as string | undefined,
+        100,
+      );
       return {
         Operations: page.items.map((r) => ({ Id: r.name, Status: r.spec.status })),
         ...(page.nextToken ? { NextToken: page.nextToken } : {}),

@@ -11,7 +11,13 @@ export interface Page<T> {
  * Pages over items already sorted by `keyOf`; the token is the last key returned, so a
  * page stays correct while other items are added or removed.
  */
-export function paginate<T>(sorted: readonly T[], keyOf: (item: T) => string, maxResults: number | undefined, nextToken: string | undefined, defaultMax: number): Page<T> {
+export function paginate<T>(
+  sorted: readonly T[],
+  keyOf: (item: T) => string,
+  maxResults: number | undefined,
+  nextToken: string | undefined,
+  defaultMax: number,
+): Page<T> {
   let start = 0;
   if (nextToken !== undefined) {
     let after: string;
@@ -27,7 +33,8 @@ export function paginate<T>(sorted: readonly T[], keyOf: (item: T) => string, ma
   const limit = maxResults ?? defaultMax;
   const items = sorted.slice(start, start + limit);
   const page: Page<T> = { items };
-  if (start + limit < sorted.length && items.length) page.nextToken = Buffer.from(keyOf(items[items.length - 1]!)).toString('base64url');
+  if (start + limit < sorted.length && items.length)
+    page.nextToken = Buffer.from(keyOf(items[items.length - 1]!)).toString('base64url');
   return page;
 }
 
@@ -40,21 +47,27 @@ export interface Filter {
 /** Checks a filter's condition against what Cloud Map allows for that filter name. */
 export function checkFilter(filter: Filter, allowed: readonly FilterCondition[]): FilterCondition {
   const condition = filter.Condition ?? 'EQ';
-  if (!allowed.includes(condition)) throw invalidInput(`Filter ${filter.Name} does not support the condition ${condition}`);
+  if (!allowed.includes(condition))
+    throw invalidInput(`Filter ${filter.Name} does not support the condition ${condition}`);
   if ((condition === 'EQ' || condition === 'BEGINS_WITH') && filter.Values.length !== 1) {
     throw invalidInput(`Filter ${filter.Name} with condition ${condition} takes exactly one value`);
   }
-  if (condition === 'BETWEEN' && filter.Values.length !== 2) throw invalidInput(`Filter ${filter.Name} with condition BETWEEN takes exactly two values`);
+  if (condition === 'BETWEEN' && filter.Values.length !== 2)
+    throw invalidInput(`Filter ${filter.Name} with condition BETWEEN takes exactly two values`);
   return condition;
 }
 
 export function matchesText(value: string | undefined, filter: Filter, condition: FilterCondition): boolean {
   if (value === undefined) return false;
   switch (condition) {
-    case 'EQ': return value === filter.Values[0];
-    case 'IN': return filter.Values.includes(value);
-    case 'BEGINS_WITH': return value.startsWith(filter.Values[0]!);
-    default: return false;
+    case 'EQ':
+      return value === filter.Values[0];
+    case 'IN':
+      return filter.Values.includes(value);
+    case 'BEGINS_WITH':
+      return value.startsWith(filter.Values[0]!);
+    default:
+      return false;
   }
 }
 

@@ -13,7 +13,10 @@ export interface DiscoveryDeps {
   region: string;
   accountId: string;
   /** The Cloud Map quotas (--quota). */
-  quotas: Pick<Quotas, 'namespacesPerRegion' | 'servicesPerNamespace' | 'instancesPerNamespace' | 'instancesPerService'>;
+  quotas: Pick<
+    Quotas,
+    'namespacesPerRegion' | 'servicesPerNamespace' | 'instancesPerNamespace' | 'instancesPerService'
+  >;
 }
 
 export type Input = Record<string, unknown>;
@@ -39,7 +42,11 @@ export async function transact<T>(deps: DiscoveryDeps, fn: (tx: StoreTx) => Prom
   }
 }
 
-export async function requireNamespace(deps: DiscoveryDeps, reader: StoreReader, idOrArn: string): Promise<NamespaceRow> {
+export async function requireNamespace(
+  deps: DiscoveryDeps,
+  reader: StoreReader,
+  idOrArn: string,
+): Promise<NamespaceRow> {
   const id = idFrom(idOrArn, 'namespace', deps.region, deps.accountId);
   const row = id === undefined ? undefined : await reader.get<NamespaceSpec>(SdKind.namespace, '', id);
   if (!row) throw namespaceNotFound(idOrArn);
@@ -47,10 +54,16 @@ export async function requireNamespace(deps: DiscoveryDeps, reader: StoreReader,
 }
 
 /** Services are scoped by namespace; their unique ARN finds them from the id alone. */
-export async function findService(deps: DiscoveryDeps, reader: StoreReader, idOrArn: string): Promise<ServiceRow | undefined> {
+export async function findService(
+  deps: DiscoveryDeps,
+  reader: StoreReader,
+  idOrArn: string,
+): Promise<ServiceRow | undefined> {
   const id = idFrom(idOrArn, 'service', deps.region, deps.accountId);
   if (id === undefined) return undefined;
-  const row = await reader.getByArn<ServiceSpec>(`arn:aws:servicediscovery:${deps.region}:${deps.accountId}:service/${id}`);
+  const row = await reader.getByArn<ServiceSpec>(
+    `arn:aws:servicediscovery:${deps.region}:${deps.accountId}:service/${id}`,
+  );
   return row?.kind === SdKind.service ? row : undefined;
 }
 
@@ -61,20 +74,41 @@ export async function requireService(deps: DiscoveryDeps, reader: StoreReader, i
 }
 
 /** Every mutating Cloud Map call is an operation; appmeshd completes it before answering. */
-export async function recordOperation(deps: DiscoveryDeps, tx: StoreTx, type: OperationType, targets: Record<string, string>): Promise<string> {
+export async function recordOperation(
+  deps: DiscoveryDeps,
+  tx: StoreTx,
+  type: OperationType,
+  targets: Record<string, string>,
+): Promise<string> {
   const id = newOperationId();
   const now = Date.now();
-  await tx.put<OperationSpec>({
-    kind: SdKind.operation, scope: '', name: id, arn: operationRowArn(deps.region, deps.accountId, id), uid: randomUUID(),
-    version: 1, status: 'SUCCESS', createdAt: now, updatedAt: now, spec: { type, status: 'SUCCESS', targets }, tags: [],
-  }, { absent: true });
+  await tx.put<OperationSpec>(
+    {
+      kind: SdKind.operation,
+      scope: '',
+      name: id,
+      arn: operationRowArn(deps.region, deps.accountId, id),
+      uid: randomUUID(),
+      version: 1,
+      status: 'SUCCESS',
+      createdAt: now,
+      updatedAt: now,
+      spec: { type, status: 'SUCCESS', targets },
+      tags: [],
+    },
+    { absent: true },
+  );
   return id;
 }
 
 function stable(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stable);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, stable((value as Input)[k])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, stable((value as Input)[k])]),
+    );
   }
   return value;
 }
@@ -86,7 +120,12 @@ export const fingerprint = (input: Input) => JSON.stringify(stable({ ...input, C
  * For a CreatorRequestId seen before: the operation id of the same earlier request, or
  * DuplicateRequest when the id was used for a different one. Undefined for a new id.
  */
-export async function priorRequest(tx: StoreReader, operation: string, creatorRequestId: string | undefined, input: Input): Promise<string | undefined> {
+export async function priorRequest(
+  tx: StoreReader,
+  operation: string,
+  creatorRequestId: string | undefined,
+  input: Input,
+): Promise<string | undefined> {
   if (!creatorRequestId) return undefined;
   const prior = await tx.get<RequestSpec>(SdKind.request, operation, creatorRequestId);
   if (!prior) return undefined;
@@ -94,12 +133,30 @@ export async function priorRequest(tx: StoreReader, operation: string, creatorRe
   return prior.spec.operationId;
 }
 
-export async function rememberRequest(deps: DiscoveryDeps, tx: StoreTx, operation: string, creatorRequestId: string | undefined, input: Input, operationId: string): Promise<void> {
+export async function rememberRequest(
+  deps: DiscoveryDeps,
+  tx: StoreTx,
+  operation: string,
+  creatorRequestId: string | undefined,
+  input: Input,
+  operationId: string,
+): Promise<void> {
   if (!creatorRequestId) return;
   const now = Date.now();
-  await tx.put<RequestSpec>({
-    kind: SdKind.request, scope: operation, name: creatorRequestId,
-    arn: `arn:aws:servicediscovery:${deps.region}:${deps.accountId}:request/${operation}/${creatorRequestId}`, uid: randomUUID(),
-    version: 1, status: 'ACTIVE', createdAt: now, updatedAt: now, spec: { fingerprint: fingerprint(input), operationId }, tags: [],
-  }, { absent: true });
+  await tx.put<RequestSpec>(
+    {
+      kind: SdKind.request,
+      scope: operation,
+      name: creatorRequestId,
+      arn: `arn:aws:servicediscovery:${deps.region}:${deps.accountId}:request/${operation}/${creatorRequestId}`,
+      uid: randomUUID(),
+      version: 1,
+      status: 'ACTIVE',
+      createdAt: now,
+      updatedAt: now,
+      spec: { fingerprint: fingerprint(input), operationId },
+      tags: [],
+    },
+    { absent: true },
+  );
 }

@@ -7,7 +7,15 @@ import { idFrom, newServiceId, sdArn } from './ids.js';
 import { type NamespaceSpec, SdKind, type ServiceSpec } from './kinds.js';
 import { type Filter, checkFilter, matchesText, paginate, timeKey } from './paging.js';
 import {
-  type DiscoveryDeps, type Input, type ServiceRow, fingerprint, recordOperation, requireNamespace, requireService, seconds, transact,
+  type DiscoveryDeps,
+  type Input,
+  type ServiceRow,
+  fingerprint,
+  recordOperation,
+  requireNamespace,
+  requireService,
+  seconds,
+  transact,
 } from './records.js';
 import { checkTags, fromWireTags } from './tags.js';
 
@@ -41,7 +49,8 @@ function checkDnsRecords(records: DnsRecord[], routingPolicy: string): void {
 
 function checkDnsConfig(dns: DnsConfig, namespace: NamespaceSpec, namespaceId: string): DnsConfig {
   if (namespace.type === 'HTTP') throw invalidInput('DnsConfig is not allowed for a service in an HTTP namespace');
-  if (dns.NamespaceId !== undefined && dns.NamespaceId !== namespaceId) throw invalidInput('DnsConfig.NamespaceId differs from NamespaceId');
+  if (dns.NamespaceId !== undefined && dns.NamespaceId !== namespaceId)
+    throw invalidInput('DnsConfig.NamespaceId differs from NamespaceId');
   const routingPolicy = dns.RoutingPolicy ?? 'MULTIVALUE';
   checkDnsRecords(dns.DnsRecords, routingPolicy);
   return { RoutingPolicy: routingPolicy, DnsRecords: dns.DnsRecords };
@@ -59,7 +68,8 @@ export function serviceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
       const creatorRequestId = input.CreatorRequestId as string | undefined;
       const name = String(input.Name);
       const tags = checkTags(fromWireTags(input.Tags), name);
-      if (input.HealthCheckConfig && input.HealthCheckCustomConfig) throw invalidInput('HealthCheckConfig and HealthCheckCustomConfig cannot both be set');
+      if (input.HealthCheckConfig && input.HealthCheckCustomConfig)
+        throw invalidInput('HealthCheckConfig and HealthCheckCustomConfig cannot both be set');
 
       const row = await transact(deps, async (tx) => {
         const namespace = await requireNamespace(deps, tx, namespaceRef);
@@ -76,27 +86,48 @@ export function serviceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
           spec.type = 'DNS_HTTP';
         }
         if (input.HealthCheckConfig) {
-          if (ns.type !== 'DNS_PUBLIC') throw invalidInput('HealthCheckConfig is only valid for services in public DNS namespaces');
+          if (ns.type !== 'DNS_PUBLIC')
+            throw invalidInput('HealthCheckConfig is only valid for services in public DNS namespaces');
           spec.healthCheckConfig = input.HealthCheckConfig as ServiceSpec['healthCheckConfig'];
         }
-        if (input.HealthCheckCustomConfig) spec.healthCheckCustomConfig = input.HealthCheckCustomConfig as ServiceSpec['healthCheckCustomConfig'];
+        if (input.HealthCheckCustomConfig)
+          spec.healthCheckCustomConfig = input.HealthCheckCustomConfig as ServiceSpec['healthCheckCustomConfig'];
 
         const siblings = await tx.list<ServiceSpec>(SdKind.service, namespace.name);
         const existing = siblings.find((s) => s.spec.name === name);
         if (existing) {
           // A retry of the very same request (same CreatorRequestId) gets the service it created.
-          if (creatorRequestId && existing.spec.creatorRequestId === creatorRequestId && existing.spec.requestFingerprint === spec.requestFingerprint) return existing;
+          if (
+            creatorRequestId &&
+            existing.spec.creatorRequestId === creatorRequestId &&
+            existing.spec.requestFingerprint === spec.requestFingerprint
+          )
+            return existing;
           throw serviceAlreadyExists(name, existing.name, existing.arn, existing.spec.creatorRequestId);
         }
         if (siblings.length >= deps.quotas.servicesPerNamespace) {
-          throw resourceLimitExceeded(`The quota of ${deps.quotas.servicesPerNamespace} services per namespace is reached`);
+          throw resourceLimitExceeded(
+            `The quota of ${deps.quotas.servicesPerNamespace} services per namespace is reached`,
+          );
         }
         const id = newServiceId();
         const now = Date.now();
-        return tx.put<ServiceSpec>({
-          kind: SdKind.service, scope: namespace.name, name: id, arn: sdArn(region, accountId, 'service', id),
-          uid: randomUUID(), version: 1, status: 'ACTIVE', createdAt: now, updatedAt: now, spec, tags,
-        }, { absent: true });
+        return tx.put<ServiceSpec>(
+          {
+            kind: SdKind.service,
+            scope: namespace.name,
+            name: id,
+            arn: sdArn(region, accountId, 'service', id),
+            uid: randomUUID(),
+            version: 1,
+            status: 'ACTIVE',
+            createdAt: now,
+            updatedAt: now,
+            spec,
+            tags,
+          },
+          { absent: true },
+        );
       });
       return { Service: describe(row, accountId, await instanceCount(row.name), true) };
     },
@@ -120,12 +151,22 @@ export function serviceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
           throw invalidInput(`Unknown service filter ${filter.Name}`);
         }
       }
-      const rows = !ownerMatches ? []
-        : namespaceIds ? (await Promise.all(namespaceIds.map((id) => store.list<ServiceSpec>(SdKind.service, id)))).flat()
+      const rows = !ownerMatches
+        ? []
+        : namespaceIds
+          ? (await Promise.all(namespaceIds.map((id) => store.list<ServiceSpec>(SdKind.service, id)))).flat()
           : await store.listKind<ServiceSpec>(SdKind.service);
       rows.sort((a, b) => (timeKey(a.createdAt, a.name) < timeKey(b.createdAt, b.name) ? -1 : 1));
-      const page = paginate(rows, (r) => timeKey(r.createdAt, r.name), input.MaxResults as number | undefined, input.NextToken as string | undefined, 100);
-      const items = await Promise.all(page.items.map(async (r) => describe(r, accountId, await instanceCount(r.name), false)));
+      const page = paginate(
+        rows,
+        (r) => timeKey(r.createdAt, r.name),
+        input.MaxResults as number | undefined,
+        input.NextToken as string | undefined,
+        100,
+      );
+      const items = await Promise.all(
+        page.items.map(async (r) => describe(r, accountId, await instanceCount(r.name), false)),
+      );
       return { Services: items, ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
     },
 
@@ -137,8 +178,12 @@ export function serviceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
         if (change.Description !== undefined) spec.description = change.Description;
         if (change.DnsConfig) {
           if (!spec.dnsConfig) throw invalidInput(`Service ${row.name} has no DnsConfig to update`);
-          const before = spec.dnsConfig.DnsRecords.map((r) => r.Type).sort().join();
-          const after = change.DnsConfig.DnsRecords.map((r) => r.Type).sort().join();
+          const before = spec.dnsConfig.DnsRecords.map((r) => r.Type)
+            .sort()
+            .join();
+          const after = change.DnsConfig.DnsRecords.map((r) => r.Type)
+            .sort()
+            .join();
           if (before !== after) throw invalidInput('UpdateService can change the TTL of DNS records, not their types');
           spec.dnsConfig = { ...spec.dnsConfig, DnsRecords: change.DnsConfig.DnsRecords };
         }
@@ -146,7 +191,10 @@ export function serviceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
           if (!spec.healthCheckConfig) throw invalidInput(`Service ${row.name} has no HealthCheckConfig to update`);
           spec.healthCheckConfig = change.HealthCheckConfig;
         }
-        await tx.put<ServiceSpec>({ ...row, spec, version: row.version + 1, updatedAt: Date.now() }, { version: row.version });
+        await tx.put<ServiceSpec>(
+          { ...row, spec, version: row.version + 1, updatedAt: Date.now() },
+          { version: row.version },
+        );
         return recordOperation(deps, tx, 'UPDATE_SERVICE', { SERVICE: row.name });
       });
       return { OperationId: operationId };
@@ -155,11 +203,11 @@ export function serviceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
     async DeleteService(input: Input) {
       await transact(deps, async (tx) => {
         const row = await requireService(deps, tx, input.Id as string);
-        if ((await tx.count(SdKind.instance, row.name)) > 0) throw resourceInUse(`Service ${row.name} still has registered instances; deregister them first`);
+        if ((await tx.count(SdKind.instance, row.name)) > 0)
+          throw resourceInUse(`Service ${row.name} still has registered instances; deregister them first`);
         await tx.delete(SdKind.service, row.scope, row.name);
       });
       return {};
     },
   };
 }
-

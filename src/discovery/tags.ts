@@ -8,9 +8,13 @@ import { type DiscoveryDeps, type Input, transact } from './records.js';
 
 export const TAGS_PER_RESOURCE = 50;
 
-interface WireTag { Key: string; Value: string }
+interface WireTag {
+  Key: string;
+  Value: string;
+}
 
-export const fromWireTags = (tags: unknown): Tag[] => ((tags as WireTag[] | undefined) ?? []).map((t) => ({ key: t.Key, value: t.Value }));
+export const fromWireTags = (tags: unknown): Tag[] =>
+  ((tags as WireTag[] | undefined) ?? []).map((t) => ({ key: t.Key, value: t.Value }));
 export const toWireTags = (tags: Tag[]): WireTag[] => tags.map((t) => ({ Key: t.key, Value: t.value }));
 
 /** Later duplicates of a key win, as with TagResource. */
@@ -22,7 +26,10 @@ export function checkTags(tags: Tag[], resourceName: string): Tag[] {
 
 async function taggable(deps: DiscoveryDeps, reader: StoreReader, arn: string): Promise<StoredResource> {
   const parsed = parseSdArn(arn);
-  const row = parsed && parsed.region === deps.region && parsed.accountId === deps.accountId ? await reader.getByArn(arn) : undefined;
+  const row =
+    parsed && parsed.region === deps.region && parsed.accountId === deps.accountId
+      ? await reader.getByArn(arn)
+      : undefined;
   if (!row || (row.kind !== SdKind.namespace && row.kind !== SdKind.service)) throw resourceNotFound(arn);
   return row;
 }

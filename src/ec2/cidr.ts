@@ -37,11 +37,12 @@ export const cidrSize = (c: Cidr) => 2 ** (32 - c.prefix);
 export const formatCidr = (c: Cidr) => `${formatIpv4(c.base)}/${c.prefix}`;
 
 export function cidrContainsIp(c: Cidr, ip: number): boolean {
-  return ((ip & mask(c.prefix)) >>> 0) === c.base;
+  return (ip & mask(c.prefix)) >>> 0 === c.base;
 }
 
 /** Whether `inner` lies entirely inside `outer`. */
-export const cidrInside = (inner: Cidr, outer: Cidr) => inner.prefix >= outer.prefix && cidrContainsIp(outer, inner.base);
+export const cidrInside = (inner: Cidr, outer: Cidr) =>
+  inner.prefix >= outer.prefix && cidrContainsIp(outer, inner.base);
 
 export const cidrsOverlap = (a: Cidr, b: Cidr) => cidrInside(a, b) || cidrInside(b, a);
 

@@ -13,6 +13,14 @@ export interface Ec2Deps {
   serviceZones: Record<string, string[]>;
   pageTokens: PageTokens;
   /** The VPC and PrivateLink quotas (--quota). */
-  quotas: Pick<Quotas, 'vpcsPerRegion' | 'subnetsPerVpc' | 'securityGroupsPerRegion' | 'securityGroupsPerNetworkInterface'
-    | 'inboundRulesPerSecurityGroup' | 'outboundRulesPerSecurityGroup' | 'interfaceEndpointsPerVpc'>;
+  quotas: Pick<
+    Quotas,
+    | 'vpcsPerRegion'
+    | 'subnetsPerVpc'
+    | 'securityGroupsPerRegion'
+    | 'securityGroupsPerNetworkInterface'
+    | 'inboundRulesPerSecurityGroup'
+    | 'outboundRulesPerSecurityGroup'
+    | 'interfaceEndpointsPerVpc'
+  >;
 }

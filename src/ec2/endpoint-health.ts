@@ -13,17 +13,28 @@ export interface ListenerFailure {
 
 /** Records the outcome of binding an endpoint's listeners on server `reporter`; true when the state changed. */
 export async function reportEndpointListeners(
-  store: Store, endpoint: Pick<VpcEndpointSpec, 'vpcEndpointId' | 'vpcId'>, reporter: string, failure: ListenerFailure | undefined,
+  store: Store,
+  endpoint: Pick<VpcEndpointSpec, 'vpcEndpointId' | 'vpcId'>,
+  reporter: string,
+  failure: ListenerFailure | undefined,
 ): Promise<boolean> {
   return store.transact(async (tx) => {
     const row = await tx.get<VpcEndpointSpec>(Ec2Kind.vpcEndpoint, vpcScope(endpoint.vpcId), endpoint.vpcEndpointId);
     if (!row) return false;
     const spec = row.spec;
     if (failure && spec.state === 'available') {
-      await updateRow(tx, row, { spec: { ...spec, state: 'failed', lastError: { ...failure, reportedBy: reporter } }, status: 'failed' });
+      await updateRow(tx, row, {
+        spec: { ...spec, state: 'failed', lastError: { ...failure, reportedBy: reporter } },
+        status: 'failed',
+      });
       return true;
     }
-    if (failure && spec.state === 'failed' && spec.lastError?.reportedBy === reporter && spec.lastError.message !== failure.message) {
+    if (
+      failure &&
+      spec.state === 'failed' &&
+      spec.lastError?.reportedBy === reporter &&
+      spec.lastError.message !== failure.message
+    ) {
       await updateRow(tx, row, { spec: { ...spec, lastError: { ...failure, reportedBy: reporter } } });
       return true;
     }

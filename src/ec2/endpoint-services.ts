@@ -20,26 +20,45 @@ export function serviceCodeOf(serviceName: string, region: string): EndpointServ
 export const policySupported = (code: EndpointServiceCode) => code !== 'appmesh-envoy-management';
 
 /** The SigV4 service an HTTP API endpoint serves; undefined for the Envoy (gRPC relay) endpoint. */
-export const apiSigningName = (code: EndpointServiceCode): string | undefined => (code === 'appmesh-envoy-management' ? undefined : code);
+export const apiSigningName = (code: EndpointServiceCode): string | undefined =>
+  code === 'appmesh-envoy-management' ? undefined : code;
 
 /** The public name the service's private DNS remaps inside a VPC, e.g. appmesh.us-east-1.amazonaws.com. */
 export const privateDnsName = (code: EndpointServiceCode, region: string) => `${code}.${region}.amazonaws.com`;
 
 /** e.g. appmesh.us-east-1.vpce.amazonaws.com */
-export const baseEndpointDnsName = (code: EndpointServiceCode, region: string) => `${code}.${region}.vpce.amazonaws.com`;
+export const baseEndpointDnsName = (code: EndpointServiceCode, region: string) =>
+  `${code}.${region}.vpce.amazonaws.com`;
 
 /** vpce-<id>-<suffix>.<service>.<region>.vpce.amazonaws.com */
-export function regionalEndpointDnsName(vpceId: string, suffix: string, code: EndpointServiceCode, region: string): string {
+export function regionalEndpointDnsName(
+  vpceId: string,
+  suffix: string,
+  code: EndpointServiceCode,
+  region: string,
+): string {
   return `${vpceId}-${suffix}.${baseEndpointDnsName(code, region)}`;
 }
 
 /** vpce-<id>-<suffix>-<zone>.<service>.<region>.vpce.amazonaws.com */
-export function zonalEndpointDnsName(vpceId: string, suffix: string, zone: string, code: EndpointServiceCode, region: string): string {
+export function zonalEndpointDnsName(
+  vpceId: string,
+  suffix: string,
+  zone: string,
+  code: EndpointServiceCode,
+  region: string,
+): string {
   return `${vpceId}-${suffix}-${zone}.${baseEndpointDnsName(code, region)}`;
 }
 
 /** Every name a certificate for this endpoint must cover. */
-export function endpointCertificateNames(vpceId: string, suffix: string, zones: string[], code: EndpointServiceCode, region: string): string[] {
+export function endpointCertificateNames(
+  vpceId: string,
+  suffix: string,
+  zones: string[],
+  code: EndpointServiceCode,
+  region: string,
+): string[] {
   return [
     regionalEndpointDnsName(vpceId, suffix, code, region),
     ...zones.map((z) => zonalEndpointDnsName(vpceId, suffix, z, code, region)),

@@ -28,9 +28,10 @@ export class EndpointSettler {
       this.intervalMs,
       (signal) => this.pass(signal),
       (err) => log.warn({ err }, 'endpoint settle pass failed'),
-      (kick) => store.subscribe((changes) => {
-        if (changes.some((c) => c.kind === Ec2Kind.vpcEndpoint)) kick();
-      }),
+      (kick) =>
+        store.subscribe((changes) => {
+          if (changes.some((c) => c.kind === Ec2Kind.vpcEndpoint)) kick();
+        }),
     );
     this.singleton = new Singleton({ store, log, lease: LEASE, job, ttlMs: Math.max(6000, this.intervalMs * 6) });
   }
@@ -51,8 +52,9 @@ export class EndpointSettler {
   private async pass(signal: AbortSignal): Promise<number | null> {
     const { store, settleMs } = this.opts;
     const now = Date.now();
-    const waiting = (await store.listKind<VpcEndpointSpec>(Ec2Kind.vpcEndpoint))
-      .filter((r) => r.spec.state === 'pending' || r.spec.state === 'deleting');
+    const waiting = (await store.listKind<VpcEndpointSpec>(Ec2Kind.vpcEndpoint)).filter(
+      (r) => r.spec.state === 'pending' || r.spec.state === 'deleting',
+    );
     const due = waiting.filter((r) => now - r.updatedAt >= settleMs);
     const later = waiting.filter((r) => now - r.updatedAt < settleMs).map((r) => r.updatedAt + settleMs - now);
     for (const r of due) {

@@ -18,4 +18,3 @@ export function newMacAddress(): string {
   b[0] = (b[0]! & 0xfe) | 0x02;
   return [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
 }
-

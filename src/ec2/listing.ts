@@ -14,7 +14,6 @@ export interface FilterInput {
 /** The filterable fields of one item: filter name → its value(s). */
 export type FilterFields = Record<string, string | string[] | boolean | undefined>;
 
-
 /** Refuses filter names the listing does not know, as EC2 does. */
 export function checkFilterNames(filters: FilterInput[] | undefined, known: string[]): void {
   for (const f of filters ?? []) {
@@ -38,7 +37,7 @@ export function matchesFilters(filters: FilterInput[] | undefined, fields: Filte
       candidates = tags.map((t) => t.value);
     } else {
       const v = fields[f.Name ?? ''];
-      candidates = v === undefined ? [] : (Array.isArray(v) ? v : [String(v)]);
+      candidates = v === undefined ? [] : Array.isArray(v) ? v : [String(v)];
     }
     if (!candidates.some((c) => patterns.some((p) => globMatch(p, c)))) return false;
   }
@@ -55,7 +54,11 @@ export interface Page<T> {
  * the operation so a token of another listing is refused.
  */
 export function paginate<T>(
-  items: T[], idOf: (item: T) => string, opts: { MaxResults?: number; NextToken?: string }, tokens: PageTokens, context: string,
+  items: T[],
+  idOf: (item: T) => string,
+  opts: { MaxResults?: number; NextToken?: string },
+  tokens: PageTokens,
+  context: string,
 ): Page<T> {
   const sorted = [...items].sort((a, b) => (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0));
   let start = 0;
@@ -71,7 +74,8 @@ export function paginate<T>(
     if (start < 0) start = sorted.length;
   }
   const max = opts.MaxResults === undefined ? Infinity : Math.min(opts.MaxResults, 1000);
-  if (max <= 0) throw ec2Error('InvalidParameterValue', `Value ( ${opts.MaxResults} ) for parameter maxResults is invalid`);
+  if (max <= 0)
+    throw ec2Error('InvalidParameterValue', `Value ( ${opts.MaxResults} ) for parameter maxResults is invalid`);
   const page = sorted.slice(start, start + max);
   const more = start + page.length < sorted.length;
   const last = page[page.length - 1];

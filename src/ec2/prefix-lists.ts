@@ -18,8 +18,17 @@ const KNOWN: Record<string, Record<string, { id: string; cidrs: string[] }>> = {
   'us-east-1': {
     s3: {
       id: 'pl-63a5400a',
-      cidrs: ['3.5.0.0/19', '16.15.176.0/20', '16.182.0.0/16', '18.34.0.0/19', '18.34.232.0/21', '44.192.134.240/28',
-        '44.192.140.64/28', '52.216.0.0/15', '54.231.0.0/16'],
+      cidrs: [
+        '3.5.0.0/19',
+        '16.15.176.0/20',
+        '16.182.0.0/16',
+        '18.34.0.0/19',
+        '18.34.232.0/21',
+        '44.192.134.240/28',
+        '44.192.140.64/28',
+        '52.216.0.0/15',
+        '54.231.0.0/16',
+      ],
     },
     dynamodb: { id: 'pl-02cd2c6b', cidrs: ['3.218.180.0/22', '3.218.184.0/22', '52.94.0.0/22', '52.119.224.0/20'] },
   },
@@ -40,7 +49,8 @@ export function regionPrefixLists(region: string): PrefixList[] {
   });
 }
 
-export const prefixListNotFound = (id: string) => ec2Error('InvalidPrefixListId.NotFound', `The prefix list '${id}' does not exist.`);
+export const prefixListNotFound = (id: string) =>
+  ec2Error('InvalidPrefixListId.NotFound', `The prefix list '${id}' does not exist.`);
 
 export function requirePrefixList(region: string, id: string): PrefixList {
   const found = regionPrefixLists(region).find((p) => p.id === id);
@@ -56,27 +66,54 @@ interface ListInput {
 }
 
 export function prefixListHandlers(deps: Ec2Deps) {
-  function select(input: ListInput, filterNames: string[], fields: (p: PrefixList) => Record<string, string>, context: string) {
+  function select(
+    input: ListInput,
+    filterNames: string[],
+    fields: (p: PrefixList) => Record<string, string>,
+    context: string,
+  ) {
     checkFilterNames(input.Filters, filterNames);
     const all = regionPrefixLists(deps.region);
     for (const id of input.PrefixListIds ?? []) if (!all.some((p) => p.id === id)) throw prefixListNotFound(id);
-    const selected = all.filter((p) => (!input.PrefixListIds?.length || input.PrefixListIds.includes(p.id)) && matchesFilters(input.Filters, fields(p), []));
+    const selected = all.filter(
+      (p) =>
+        (!input.PrefixListIds?.length || input.PrefixListIds.includes(p.id)) &&
+        matchesFilters(input.Filters, fields(p), []),
+    );
     return paginate(selected, (p) => p.id, input, deps.pageTokens, context);
   }
 
   return {
     async DescribePrefixLists(input: ListInput) {
-      const page = select(input, ['prefix-list-id', 'prefix-list-name'], (p) => ({ 'prefix-list-id': p.id, 'prefix-list-name': p.name }), 'DescribePrefixLists');
-      return { PrefixLists: page.items.map((p) => ({ PrefixListId: p.id, PrefixListName: p.name, Cidrs: p.cidrs })), NextToken: page.nextToken };
+      const page = select(
+        input,
+        ['prefix-list-id', 'prefix-list-name'],
+        (p) => ({ 'prefix-list-id': p.id, 'prefix-list-name': p.name }),
+        'DescribePrefixLists',
+      );
+      return {
+        PrefixLists: page.items.map((p) => ({ PrefixListId: p.id, PrefixListName: p.name, Cidrs: p.cidrs })),
+        NextToken: page.nextToken,
+      };
     },
 
     async DescribeManagedPrefixLists(input: ListInput) {
-      const page = select(input, ['prefix-list-id', 'prefix-list-name', 'owner-id'],
-        (p) => ({ 'prefix-list-id': p.id, 'prefix-list-name': p.name, 'owner-id': 'AWS' }), 'DescribeManagedPrefixLists');
+      const page = select(
+        input,
+        ['prefix-list-id', 'prefix-list-name', 'owner-id'],
+        (p) => ({ 'prefix-list-id': p.id, 'prefix-list-name': p.name, 'owner-id': 'AWS' }),
+        'DescribeManagedPrefixLists',
+      );
       return {
         PrefixLists: page.items.map((p) => ({
-          PrefixListId: p.id, PrefixListName: p.name, AddressFamily: 'IPv4', State: 'create-complete', OwnerId: 'AWS', Version: 1,
-          PrefixListArn: `arn:aws:ec2:${deps.region}:aws:prefix-list/${p.id}`, Tags: [],
+          PrefixListId: p.id,
+          PrefixListName: p.name,
+          AddressFamily: 'IPv4',
+          State: 'create-complete',
+          OwnerId: 'AWS',
+          Version: 1,
+          PrefixListArn: `arn:aws:ec2:${deps.region}:aws:prefix-list/${p.id}`,
+          Tags: [],
         })),
         NextToken: page.nextToken,
       };

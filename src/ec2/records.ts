@@ -144,8 +144,7 @@ export interface NetworkInterfaceSpec {
 }
 
 /** The endpoint policy attached when none is given (AWS PrivateLink guide). */
-export const DEFAULT_ENDPOINT_POLICY =
-  '{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}';
+export const DEFAULT_ENDPOINT_POLICY = '{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}';
 
 /** Whether the endpoint's private DNS name answers inside its VPC (needs both VPC DNS attributes). */
 export function privateDnsActive(vpc: VpcSpec, endpoint: VpcEndpointSpec): boolean {

@@ -1,12 +1,24 @@
 // Reading and writing EC2 rows: find by id (through the unique ARN), create, update,
 // and tags from TagSpecifications.
 import { randomUUID } from 'node:crypto';
-import { type NewResource, type StoreReader, type StoreTx, type StoredResource, type Tag, StoreConflictError } from '../store/types.js';
+import {
+  type NewResource,
+  type StoreReader,
+  type StoreTx,
+  type StoredResource,
+  type Tag,
+  StoreConflictError,
+} from '../store/types.js';
 import type { Ec2Deps } from './deps.js';
 import { invalidParameterValue } from './errors.js';
 import { type Ec2KindName, ec2Arn } from './records.js';
 
-export async function findById<S>(reader: StoreReader, deps: Ec2Deps, kind: Ec2KindName, id: string): Promise<StoredResource<S> | undefined> {
+export async function findById<S>(
+  reader: StoreReader,
+  deps: Ec2Deps,
+  kind: Ec2KindName,
+  id: string,
+): Promise<StoredResource<S> | undefined> {
   const row = await reader.getByArn<S>(ec2Arn(deps.region, deps.accountId, kind, id));
   return row && row.kind === kind ? row : undefined;
 }
@@ -16,7 +28,10 @@ export async function findById<S>(reader: StoreReader, deps: Ec2Deps, kind: Ec2K
  * or, when it names none, every row of the kind.
  */
 export async function describedRows<S>(
-  deps: Ec2Deps, kind: Ec2KindName, ids: string[] | undefined, notFound: (id: string) => Error,
+  deps: Ec2Deps,
+  kind: Ec2KindName,
+  ids: string[] | undefined,
+  notFound: (id: string) => Error,
 ): Promise<StoredResource<S>[]> {
   if (!ids?.length) return deps.store.listKind<S>(kind);
   const rows: StoredResource<S>[] = [];
@@ -28,11 +43,28 @@ export async function describedRows<S>(
   return rows;
 }
 
-export function newRow<S>(deps: Pick<Ec2Deps, 'region' | 'accountId'>, kind: Ec2KindName, scope: string, id: string, spec: S, status: string, tags: Tag[] = []): NewResource<S> {
+export function newRow<S>(
+  deps: Pick<Ec2Deps, 'region' | 'accountId'>,
+  kind: Ec2KindName,
+  scope: string,
+  id: string,
+  spec: S,
+  status: string,
+  tags: Tag[] = [],
+): NewResource<S> {
   const now = Date.now();
   return {
-    kind, scope, name: id, arn: ec2Arn(deps.region, deps.accountId, kind, id), uid: randomUUID(), version: 1,
-    status, createdAt: now, updatedAt: now, spec, tags,
+    kind,
+    scope,
+    name: id,
+    arn: ec2Arn(deps.region, deps.accountId, kind, id),
+    uid: randomUUID(),
+    version: 1,
+    status,
+    createdAt: now,
+    updatedAt: now,
+    spec,
+    tags,
   };
 }
 
@@ -41,7 +73,9 @@ export async function createRow<S>(tx: StoreTx, row: NewResource<S>): Promise<St
 }
 
 export async function updateRow<S>(
-  tx: StoreTx, row: StoredResource<S>, changes: { spec?: S; status?: string; tags?: Tag[] },
+  tx: StoreTx,
+  row: StoredResource<S>,
+  changes: { spec?: S; status?: string; tags?: Tag[] },
 ): Promise<StoredResource<S>> {
   const { revision: _revision, ...rest } = row;
   return tx.put({ ...rest, ...changes, version: row.version + 1, updatedAt: Date.now() }, { version: row.version });
@@ -58,9 +92,11 @@ export function checkTags(tags: { Key?: string; Value?: string }[]): Tag[] {
   const out: Tag[] = [];
   for (const t of tags) {
     if (t.Key === undefined) throw invalidParameterValue('Tag keys must be specified');
-    if (t.Key.toLowerCase().startsWith('aws:')) throw invalidParameterValue(`Tag keys starting with 'aws:' are reserved for internal use`);
+    if (t.Key.toLowerCase().startsWith('aws:'))
+      throw invalidParameterValue(`Tag keys starting with 'aws:' are reserved for internal use`);
     if (t.Key.length > 128) throw invalidParameterValue(`Tag key exceeds the maximum length of 128 characters`);
-    if ((t.Value ?? '').length > 256) throw invalidParameterValue(`Tag value exceeds the maximum length of 256 characters`);
+    if ((t.Value ?? '').length > 256)
+      throw invalidParameterValue(`Tag value exceeds the maximum length of 256 characters`);
     out.push({ key: t.Key, value: t.Value ?? '' });
   }
   return out;

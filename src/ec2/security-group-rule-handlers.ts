@@ -9,7 +9,13 @@ import { type FilterInput, checkFilterNames, matchesFilters, paginate } from './
 import { Ec2Kind, type SecurityGroupRule, type SecurityGroupSpec } from './records.js';
 import { transact, updateRow } from './rows.js';
 import {
-  type IpPermissionInput, type SecurityGroupRuleRequest, describeRule, ruleFromRuleRequest, rulesFromRequest, sameRule, toWireRule,
+  type IpPermissionInput,
+  type SecurityGroupRuleRequest,
+  describeRule,
+  ruleFromRuleRequest,
+  rulesFromRequest,
+  sameRule,
+  toWireRule,
 } from './security-group-rules.js';
 import { requireGroup, resolvePeers } from './security-groups.js';
 
@@ -26,12 +32,14 @@ interface Located {
 }
 
 function* rulesOf(groups: StoredResource<SecurityGroupSpec>[]): Generator<Located> {
-  for (const group of groups) for (const direction of DIRECTIONS) for (const rule of group.spec[direction]) yield { group, direction, rule };
+  for (const group of groups)
+    for (const direction of DIRECTIONS) for (const rule of group.spec[direction]) yield { group, direction, rule };
 }
 
 /** The group holding rule `id`, or undefined. */
 export async function findRule(reader: StoreReader, id: string): Promise<Located | undefined> {
-  for (const found of rulesOf(await reader.listKind<SecurityGroupSpec>(Ec2Kind.securityGroup))) if (found.rule.ruleId === id) return found;
+  for (const found of rulesOf(await reader.listKind<SecurityGroupSpec>(Ec2Kind.securityGroup)))
+    if (found.rule.ruleId === id) return found;
   return undefined;
 }
 
@@ -60,7 +68,9 @@ function checkNoDuplicates(rules: SecurityGroupRule[]): void {
 export function securityGroupRuleHandlers(deps: Ec2Deps) {
   function updateDescriptions(direction: Direction) {
     return async (input: {
-      GroupId?: string; GroupName?: string; IpPermissions?: IpPermissionInput[];
+      GroupId?: string;
+      GroupName?: string;
+      IpPermissions?: IpPermissionInput[];
       SecurityGroupRuleDescriptions?: { SecurityGroupRuleId?: string; Description?: string }[];
     }) => {
       if (!input.GroupId) throw input.GroupName ? groupNotFound(input.GroupName) : missingParameter('GroupId');
@@ -75,10 +85,16 @@ export function securityGroupRuleHandlers(deps: Ec2Deps) {
             rules[i] = { ...rules[i]!, description: d.Description ?? '' };
           }
         } else {
-          const wanted = await resolvePeers(tx, deps, group.spec, rulesFromRequest({ IpPermissions: input.IpPermissions }));
+          const wanted = await resolvePeers(
+            tx,
+            deps,
+            group.spec,
+            rulesFromRequest({ IpPermissions: input.IpPermissions }),
+          );
           for (const w of wanted) {
             const i = rules.findIndex((r) => sameRule(r, w));
-            if (i < 0) throw ec2Error('InvalidPermission.NotFound', 'The specified rule does not exist in this security group.');
+            if (i < 0)
+              throw ec2Error('InvalidPermission.NotFound', 'The specified rule does not exist in this security group.');
             rules[i] = { ...rules[i]!, description: w.description ?? '' };
           }
         }
@@ -90,12 +106,25 @@ export function securityGroupRuleHandlers(deps: Ec2Deps) {
   }
 
   return {
-    async DescribeSecurityGroupRules(input: { SecurityGroupRuleIds?: string[]; Filters?: FilterInput[]; MaxResults?: number; NextToken?: string }) {
+    async DescribeSecurityGroupRules(input: {
+      SecurityGroupRuleIds?: string[];
+      Filters?: FilterInput[];
+      MaxResults?: number;
+      NextToken?: string;
+    }) {
       checkFilterNames(input.Filters, ['group-id', 'security-group-rule-id']);
       const located = [...rulesOf(await deps.store.listKind<SecurityGroupSpec>(Ec2Kind.securityGroup))];
-      for (const id of input.SecurityGroupRuleIds ?? []) if (!located.some((l) => l.rule.ruleId === id)) throw ruleNotFound(id);
-      const selected = located.filter((l) => (!input.SecurityGroupRuleIds?.length || input.SecurityGroupRuleIds.includes(l.rule.ruleId))
-        && matchesFilters(input.Filters, { 'group-id': l.group.name, 'security-group-rule-id': l.rule.ruleId }, l.rule.tags ?? []));
+      for (const id of input.SecurityGroupRuleIds ?? [])
+        if (!located.some((l) => l.rule.ruleId === id)) throw ruleNotFound(id);
+      const selected = located.filter(
+        (l) =>
+          (!input.SecurityGroupRuleIds?.length || input.SecurityGroupRuleIds.includes(l.rule.ruleId)) &&
+          matchesFilters(
+            input.Filters,
+            { 'group-id': l.group.name, 'security-group-rule-id': l.rule.ruleId },
+            l.rule.tags ?? [],
+          ),
+      );
       const page = paginate(selected, (l) => l.rule.ruleId, input, deps.pageTokens, 'DescribeSecurityGroupRules');
       return {
         SecurityGroupRules: page.items.map((l) => toWireRule(l.rule, l.group.name, l.direction === 'egress', deps)),
@@ -103,7 +132,10 @@ export function securityGroupRuleHandlers(deps: Ec2Deps) {
       };
     },
 
-    async ModifySecurityGroupRules(input: { GroupId?: string; SecurityGroupRules?: { SecurityGroupRuleId?: string; SecurityGroupRule?: SecurityGroupRuleRequest }[] }) {
+    async ModifySecurityGroupRules(input: {
+      GroupId?: string;
+      SecurityGroupRules?: { SecurityGroupRuleId?: string; SecurityGroupRule?: SecurityGroupRuleRequest }[];
+    }) {
       if (!input.GroupId) throw missingParameter('GroupId');
       const groupId = input.GroupId;
       await transact(deps, async (tx) => {
@@ -115,7 +147,9 @@ export function securityGroupRuleHandlers(deps: Ec2Deps) {
           if (!direction) throw ruleNotFound(id);
           if (!update.SecurityGroupRule) throw missingParameter('SecurityGroupRule');
           const i = spec[direction].findIndex((r) => r.ruleId === id);
-          const [replacement] = await resolvePeers(tx, deps, group.spec, [ruleFromRuleRequest(update.SecurityGroupRule, spec[direction][i]!)]);
+          const [replacement] = await resolvePeers(tx, deps, group.spec, [
+            ruleFromRuleRequest(update.SecurityGroupRule, spec[direction][i]!),
+          ]);
           spec[direction][i] = replacement!;
         }
         checkNoDuplicates(spec.ingress);

@@ -28,7 +28,12 @@ export interface FlatPermissionInput {
   SourceSecurityGroupName?: string;
 }
 
-const PROTOCOL_NAMES = new Map([['6', 'tcp'], ['17', 'udp'], ['1', 'icmp'], ['all', '-1']]);
+const PROTOCOL_NAMES = new Map([
+  ['6', 'tcp'],
+  ['17', 'udp'],
+  ['1', 'icmp'],
+  ['all', '-1'],
+]);
 
 function normalizeProtocol(p: string | undefined): string {
   if (p === undefined || p === '') throw missingParameter('IpProtocol');
@@ -40,13 +45,18 @@ function normalizeProtocol(p: string | undefined): string {
   return name;
 }
 
-function portRange(protocol: string, from: number | undefined, to: number | undefined): { fromPort: number; toPort: number } {
+function portRange(
+  protocol: string,
+  from: number | undefined,
+  to: number | undefined,
+): { fromPort: number; toPort: number } {
   if (protocol === '-1') return { fromPort: -1, toPort: -1 };
   if (protocol === 'tcp' || protocol === 'udp') {
     if (from === undefined || to === undefined) {
       throw invalidParameterValue(`Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange`);
     }
-    if (from < 0 || to > 65535 || from > to) throw invalidParameterValue(`Invalid value 'Invalid TCP/UDP port range ${from}-${to}' for portRange`);
+    if (from < 0 || to > 65535 || from > to)
+      throw invalidParameterValue(`Invalid value 'Invalid TCP/UDP port range ${from}-${to}' for portRange`);
     return { fromPort: from, toPort: to };
   }
   return { fromPort: from ?? -1, toPort: to ?? -1 };
@@ -80,8 +90,21 @@ function prefixListPeer(id: string | undefined): Peer {
   return { prefixListId: id };
 }
 
-function rule(ipProtocol: string, ports: { fromPort: number; toPort: number }, peer: Peer, description: string | undefined, tags: Tag[]): SecurityGroupRule {
-  return { ruleId: newId('sgr'), ipProtocol, ...ports, ...peer, ...(description ? { description } : {}), ...(tags.length ? { tags } : {}) };
+function rule(
+  ipProtocol: string,
+  ports: { fromPort: number; toPort: number },
+  peer: Peer,
+  description: string | undefined,
+  tags: Tag[],
+): SecurityGroupRule {
+  return {
+    ruleId: newId('sgr'),
+    ipProtocol,
+    ...ports,
+    ...peer,
+    ...(description ? { description } : {}),
+    ...(tags.length ? { tags } : {}),
+  };
 }
 
 /** Rules (one per peer) the request describes; group references are returned unresolved. */
@@ -89,9 +112,13 @@ export function rulesFromRequest(input: FlatPermissionInput, tags: Tag[] = []): 
   const permissions: IpPermissionInput[] = [...(input.IpPermissions ?? [])];
   if (input.IpProtocol !== undefined || input.CidrIp !== undefined || input.SourceSecurityGroupName !== undefined) {
     permissions.push({
-      IpProtocol: input.IpProtocol ?? '-1', FromPort: input.FromPort, ToPort: input.ToPort,
+      IpProtocol: input.IpProtocol ?? '-1',
+      FromPort: input.FromPort,
+      ToPort: input.ToPort,
       ...(input.CidrIp !== undefined ? { IpRanges: [{ CidrIp: input.CidrIp }] } : {}),
-      ...(input.SourceSecurityGroupName !== undefined ? { UserIdGroupPairs: [{ GroupName: input.SourceSecurityGroupName }] } : {}),
+      ...(input.SourceSecurityGroupName !== undefined
+        ? { UserIdGroupPairs: [{ GroupName: input.SourceSecurityGroupName }] }
+        : {}),
     } as IpPermissionInput);
   }
   if (!permissions.length) throw missingParameter('IpPermissions');
@@ -101,7 +128,8 @@ export function rulesFromRequest(input: FlatPermissionInput, tags: Tag[] = []): 
     const ports = portRange(ipProtocol, p.FromPort, p.ToPort);
     for (const r of p.IpRanges ?? []) rules.push(rule(ipProtocol, ports, ipv4Peer(r.CidrIp), r.Description, tags));
     for (const r of p.Ipv6Ranges ?? []) rules.push(rule(ipProtocol, ports, ipv6Peer(r.CidrIpv6), r.Description, tags));
-    for (const r of p.PrefixListIds ?? []) rules.push(rule(ipProtocol, ports, prefixListPeer(r.PrefixListId), r.Description, tags));
+    for (const r of p.PrefixListIds ?? [])
+      rules.push(rule(ipProtocol, ports, prefixListPeer(r.PrefixListId), r.Description, tags));
     for (const g of p.UserIdGroupPairs ?? []) {
       const ref = g.GroupId ?? g.GroupName;
       if (!ref) throw missingParameter('GroupId');
@@ -136,15 +164,22 @@ export function ruleFromRuleRequest(req: SecurityGroupRuleRequest, replacing: Se
     ...(req.ReferencedGroupId !== undefined ? [{ referencedGroupId: req.ReferencedGroupId }] : []),
   ];
   if (peers.length !== 1) {
-    throw ec2Error('InvalidParameterCombination', 'Exactly one of CidrIpv4, CidrIpv6, PrefixListId and ReferencedGroupId must be specified');
+    throw ec2Error(
+      'InvalidParameterCombination',
+      'Exactly one of CidrIpv4, CidrIpv6, PrefixListId and ReferencedGroupId must be specified',
+    );
   }
   return { ...rule(ipProtocol, ports, peers[0]!, req.Description, replacing.tags ?? []), ruleId: replacing.ruleId };
 }
 
 export const sameRule = (a: SecurityGroupRule, b: SecurityGroupRule) =>
-  a.ipProtocol === b.ipProtocol && a.fromPort === b.fromPort && a.toPort === b.toPort
-  && a.cidrIpv4 === b.cidrIpv4 && a.cidrIpv6 === b.cidrIpv6 && a.prefixListId === b.prefixListId
-  && a.referencedGroupId === b.referencedGroupId;
+  a.ipProtocol === b.ipProtocol &&
+  a.fromPort === b.fromPort &&
+  a.toPort === b.toPort &&
+  a.cidrIpv4 === b.cidrIpv4 &&
+  a.cidrIpv6 === b.cidrIpv6 &&
+  a.prefixListId === b.prefixListId &&
+  a.referencedGroupId === b.referencedGroupId;
 
 const peerOf = (r: SecurityGroupRule) => r.cidrIpv4 ?? r.cidrIpv6 ?? r.prefixListId ?? r.referencedGroupId;
 
@@ -170,19 +205,30 @@ export function toIpPermissions(rules: SecurityGroupRule[], accountId: string): 
     ...(first.ipProtocol !== '-1' ? { FromPort: first.fromPort, ToPort: first.toPort } : {}),
     IpRanges: members.filter((r) => r.cidrIpv4).map((r) => ({ CidrIp: r.cidrIpv4, ...withDescription(r) })),
     Ipv6Ranges: members.filter((r) => r.cidrIpv6).map((r) => ({ CidrIpv6: r.cidrIpv6, ...withDescription(r) })),
-    PrefixListIds: members.filter((r) => r.prefixListId).map((r) => ({ PrefixListId: r.prefixListId, ...withDescription(r) })),
-    UserIdGroupPairs: members.filter((r) => r.referencedGroupId)
+    PrefixListIds: members
+      .filter((r) => r.prefixListId)
+      .map((r) => ({ PrefixListId: r.prefixListId, ...withDescription(r) })),
+    UserIdGroupPairs: members
+      .filter((r) => r.referencedGroupId)
       .map((r) => ({ GroupId: r.referencedGroupId, UserId: accountId, ...withDescription(r) })),
   }));
 }
 
 /** One rule as a SecurityGroupRule item (Describe, Authorize and Revoke results). */
 export function toWireRule(
-  r: SecurityGroupRule, groupId: string, isEgress: boolean, { region, accountId }: { region: string; accountId: string },
+  r: SecurityGroupRule,
+  groupId: string,
+  isEgress: boolean,
+  { region, accountId }: { region: string; accountId: string },
 ): Record<string, unknown> {
   return {
-    SecurityGroupRuleId: r.ruleId, GroupId: groupId, GroupOwnerId: accountId, IsEgress: isEgress, IpProtocol: r.ipProtocol,
-    FromPort: r.fromPort, ToPort: r.toPort,
+    SecurityGroupRuleId: r.ruleId,
+    GroupId: groupId,
+    GroupOwnerId: accountId,
+    IsEgress: isEgress,
+    IpProtocol: r.ipProtocol,
+    FromPort: r.fromPort,
+    ToPort: r.toPort,
     ...(r.cidrIpv4 ? { CidrIpv4: r.cidrIpv4 } : {}),
     ...(r.cidrIpv6 ? { CidrIpv6: r.cidrIpv6 } : {}),
     ...(r.prefixListId ? { PrefixListId: r.prefixListId } : {}),
@@ -194,4 +240,6 @@ export function toWireRule(
 }
 
 /** The rules every new group starts with: all outbound traffic allowed. */
-export const defaultEgress = (): SecurityGroupRule[] => [{ ruleId: newId('sgr'), ipProtocol: '-1', fromPort: -1, toPort: -1, cidrIpv4: '0.0.0.0/0' }];
+export const defaultEgress = (): SecurityGroupRule[] => [
+  { ruleId: newId('sgr'), ipProtocol: '-1', fromPort: -1, toPort: -1, cidrIpv4: '0.0.0.0/0' },
+];

@@ -2,17 +2,50 @@
 import type { StoreReader, StoreTx, StoredResource } from '../store/types.js';
 import { requirePrefixList } from './prefix-lists.js';
 import type { Ec2Deps } from './deps.js';
-import { dependencyViolation, ec2Error, groupNotFound, invalidParameterValue, limitExceeded, missingParameter } from './errors.js';
+import {
+  dependencyViolation,
+  ec2Error,
+  groupNotFound,
+  invalidParameterValue,
+  limitExceeded,
+  missingParameter,
+} from './errors.js';
 import { newId } from './ids.js';
 import { type FilterInput, checkFilterNames, matchesFilters, paginate, wireTags } from './listing.js';
-import { Ec2Kind, type NetworkInterfaceSpec, type SecurityGroupRule, type SecurityGroupSpec, type VpcEndpointSpec, vpcScope } from './records.js';
-import { createRow, describedRows, findById, newRow, tagsFromSpecifications, transact, updateRow, type TagSpecificationInput } from './rows.js';
 import {
-  type FlatPermissionInput, defaultEgress, describeRule, rulesFromRequest, sameRule, toIpPermissions, toWireRule,
+  Ec2Kind,
+  type NetworkInterfaceSpec,
+  type SecurityGroupRule,
+  type SecurityGroupSpec,
+  type VpcEndpointSpec,
+  vpcScope,
+} from './records.js';
+import {
+  createRow,
+  describedRows,
+  findById,
+  newRow,
+  tagsFromSpecifications,
+  transact,
+  updateRow,
+  type TagSpecificationInput,
+} from './rows.js';
+import {
+  type FlatPermissionInput,
+  defaultEgress,
+  describeRule,
+  rulesFromRequest,
+  sameRule,
+  toIpPermissions,
+  toWireRule,
 } from './security-group-rules.js';
 import { requireVpc } from './vpcs.js';
 
-export async function requireGroup(deps: Ec2Deps, id: string, reader: StoreReader = deps.store): Promise<StoredResource<SecurityGroupSpec>> {
+export async function requireGroup(
+  deps: Ec2Deps,
+  id: string,
+  reader: StoreReader = deps.store,
+): Promise<StoredResource<SecurityGroupSpec>> {
   const row = await findById<SecurityGroupSpec>(reader, deps, Ec2Kind.securityGroup, id);
   if (!row) throw groupNotFound(id);
   return row;
@@ -21,9 +54,15 @@ export async function requireGroup(deps: Ec2Deps, id: string, reader: StoreReade
 function toWireGroup(row: StoredResource<SecurityGroupSpec>, deps: Ec2Deps): Record<string, unknown> {
   const g = row.spec;
   return {
-    GroupId: g.groupId, GroupName: g.groupName, Description: g.description, VpcId: g.vpcId, OwnerId: deps.accountId,
-    IpPermissions: toIpPermissions(g.ingress, deps.accountId), IpPermissionsEgress: toIpPermissions(g.egress, deps.accountId),
-    Tags: wireTags(row.tags), SecurityGroupArn: row.arn,
+    GroupId: g.groupId,
+    GroupName: g.groupName,
+    Description: g.description,
+    VpcId: g.vpcId,
+    OwnerId: deps.accountId,
+    IpPermissions: toIpPermissions(g.ingress, deps.accountId),
+    IpPermissionsEgress: toIpPermissions(g.egress, deps.accountId),
+    Tags: wireTags(row.tags),
+    SecurityGroupArn: row.arn,
   };
 }
 
@@ -40,7 +79,12 @@ interface RuleRequest extends FlatPermissionInput {
  * Resolves group references (by id or, within the VPC, by name) to ids of groups of the
  * same VPC, and checks that named prefix lists exist.
  */
-export async function resolvePeers(tx: StoreReader, deps: Ec2Deps, group: SecurityGroupSpec, rules: SecurityGroupRule[]): Promise<SecurityGroupRule[]> {
+export async function resolvePeers(
+  tx: StoreReader,
+  deps: Ec2Deps,
+  group: SecurityGroupSpec,
+  rules: SecurityGroupRule[],
+): Promise<SecurityGroupRule[]> {
   const siblings = await tx.list<SecurityGroupSpec>(Ec2Kind.securityGroup, vpcScope(group.vpcId));
   return rules.map((r) => {
     if (r.prefixListId) requirePrefixList(deps.region, r.prefixListId);
@@ -73,14 +117,24 @@ export function securityGroupHandlers(deps: Ec2Deps) {
             throw ec2Error('InvalidPermission.Duplicate', `the specified rule "${describeRule(r)}" already exists`);
           }
         }
-        const limit = direction === 'ingress' ? deps.quotas.inboundRulesPerSecurityGroup : deps.quotas.outboundRulesPerSecurityGroup;
+        const limit =
+          direction === 'ingress'
+            ? deps.quotas.inboundRulesPerSecurityGroup
+            : deps.quotas.outboundRulesPerSecurityGroup;
         if (existing.length + rules.length > limit) {
-          throw limitExceeded('RulesPerSecurityGroupLimitExceeded', `${direction === 'ingress' ? 'inbound' : 'outbound'} rules per security group`, limit);
+          throw limitExceeded(
+            'RulesPerSecurityGroupLimitExceeded',
+            `${direction === 'ingress' ? 'inbound' : 'outbound'} rules per security group`,
+            limit,
+          );
         }
         await updateRow(tx, row, { spec: { ...row.spec, [direction]: [...existing, ...rules] } });
         return { groupId: row.name, rules };
       });
-      return { Return: true, SecurityGroupRules: added.rules.map((r) => toWireRule(r, added.groupId, direction === 'egress', deps)) };
+      return {
+        Return: true,
+        SecurityGroupRules: added.rules.map((r) => toWireRule(r, added.groupId, direction === 'egress', deps)),
+      };
     };
   }
 
@@ -92,7 +146,11 @@ export function securityGroupHandlers(deps: Ec2Deps) {
         let gone: SecurityGroupRule[];
         if (input.SecurityGroupRuleIds?.length) {
           for (const id of input.SecurityGroupRuleIds) {
-            if (!existing.some((r) => r.ruleId === id)) throw ec2Error('InvalidSecurityGroupRuleId.NotFound', `The security group rule ID '${id}' does not exist`);
+            if (!existing.some((r) => r.ruleId === id))
+              throw ec2Error(
+                'InvalidSecurityGroupRuleId.NotFound',
+                `The security group rule ID '${id}' does not exist`,
+              );
           }
           gone = existing.filter((r) => input.SecurityGroupRuleIds!.includes(r.ruleId));
         } else {
@@ -108,7 +166,12 @@ export function securityGroupHandlers(deps: Ec2Deps) {
       return {
         Return: true,
         RevokedSecurityGroupRules: removed.gone.map((r) => {
-          const { ReferencedGroupInfo: _info, Tags: _tags, GroupOwnerId: _owner, ...rest } = toWireRule(r, removed.groupId, direction === 'egress', deps);
+          const {
+            ReferencedGroupInfo: _info,
+            Tags: _tags,
+            GroupOwnerId: _owner,
+            ...rest
+          } = toWireRule(r, removed.groupId, direction === 'egress', deps);
           return { ...rest, ...(r.referencedGroupId ? { ReferencedGroupId: r.referencedGroupId } : {}) };
         }),
       };
@@ -116,11 +179,17 @@ export function securityGroupHandlers(deps: Ec2Deps) {
   }
 
   return {
-    async CreateSecurityGroup(input: { GroupName?: string; Description?: string; VpcId?: string; TagSpecifications?: TagSpecificationInput[] }) {
+    async CreateSecurityGroup(input: {
+      GroupName?: string;
+      Description?: string;
+      VpcId?: string;
+      TagSpecifications?: TagSpecificationInput[];
+    }) {
       if (!input.GroupName) throw missingParameter('GroupName');
       if (input.Description === undefined) throw missingParameter('GroupDescription');
       if (!input.VpcId) throw ec2Error('VPCIdNotSpecified', 'No default VPC for this user');
-      if (input.GroupName === 'default') throw invalidParameterValue('Cannot use reserved security group name: default');
+      if (input.GroupName === 'default')
+        throw invalidParameterValue('Cannot use reserved security group name: default');
       if (input.GroupName.startsWith('sg-')) throw invalidParameterValue(`Group names may not be in the format sg-*.`);
       if (input.GroupName.length > 255 || input.Description.length > 255) {
         throw invalidParameterValue('Group name and description are limited to 255 characters');
@@ -138,7 +207,14 @@ export function securityGroupHandlers(deps: Ec2Deps) {
         if (siblings.some((s) => s.spec.groupName === name)) {
           throw ec2Error('InvalidGroup.Duplicate', `The security group '${name}' already exists for VPC '${vpc.name}'`);
         }
-        const spec: SecurityGroupSpec = { groupId, groupName: name, description, vpcId: vpc.name, ingress: [], egress: defaultEgress() };
+        const spec: SecurityGroupSpec = {
+          groupId,
+          groupName: name,
+          description,
+          vpcId: vpc.name,
+          ingress: [],
+          egress: defaultEgress(),
+        };
         return createRow(tx, newRow(deps, Ec2Kind.securityGroup, vpcScope(vpc.name), groupId, spec, 'available', tags));
       });
       return { GroupId: row.name, Tags: wireTags(row.tags), SecurityGroupArn: row.arn };
@@ -149,33 +225,69 @@ export function securityGroupHandlers(deps: Ec2Deps) {
     RevokeSecurityGroupIngress: revoke('ingress'),
     RevokeSecurityGroupEgress: revoke('egress'),
 
-    async DescribeSecurityGroups(input: { GroupIds?: string[]; GroupNames?: string[]; Filters?: FilterInput[]; MaxResults?: number; NextToken?: string }) {
-      checkFilterNames(input.Filters, ['group-id', 'group-name', 'vpc-id', 'description', 'owner-id', 'ip-permission.cidr', 'ip-permission.group-id', 'ip-permission.from-port', 'ip-permission.to-port', 'ip-permission.protocol', 'ip-permission.ipv6-cidr', 'ip-permission.prefix-list-id', 'egress.ip-permission.cidr',
-        'egress.ip-permission.ipv6-cidr', 'egress.ip-permission.prefix-list-id']);
+    async DescribeSecurityGroups(input: {
+      GroupIds?: string[];
+      GroupNames?: string[];
+      Filters?: FilterInput[];
+      MaxResults?: number;
+      NextToken?: string;
+    }) {
+      checkFilterNames(input.Filters, [
+        'group-id',
+        'group-name',
+        'vpc-id',
+        'description',
+        'owner-id',
+        'ip-permission.cidr',
+        'ip-permission.group-id',
+        'ip-permission.from-port',
+        'ip-permission.to-port',
+        'ip-permission.protocol',
+        'ip-permission.ipv6-cidr',
+        'ip-permission.prefix-list-id',
+        'egress.ip-permission.cidr',
+        'egress.ip-permission.ipv6-cidr',
+        'egress.ip-permission.prefix-list-id',
+      ]);
       const rows = await describedRows<SecurityGroupSpec>(deps, Ec2Kind.securityGroup, input.GroupIds, groupNotFound);
       for (const n of input.GroupNames ?? []) if (!rows.some((r) => r.spec.groupName === n)) throw groupNotFound(n);
-      const selected = rows.filter((r) => (!input.GroupIds?.length || input.GroupIds.includes(r.name))
-        && (!input.GroupNames?.length || input.GroupNames.includes(r.spec.groupName))
-        && matchesFilters(input.Filters, {
-          'group-id': r.name, 'group-name': r.spec.groupName, 'vpc-id': r.spec.vpcId, description: r.spec.description, 'owner-id': deps.accountId,
-          'ip-permission.cidr': r.spec.ingress.flatMap((x) => x.cidrIpv4 ?? []),
-          'ip-permission.group-id': r.spec.ingress.flatMap((x) => x.referencedGroupId ?? []),
-          'ip-permission.from-port': r.spec.ingress.map((x) => String(x.fromPort)),
-          'ip-permission.to-port': r.spec.ingress.map((x) => String(x.toPort)),
-          'ip-permission.protocol': r.spec.ingress.map((x) => x.ipProtocol),
-          'ip-permission.ipv6-cidr': r.spec.ingress.flatMap((x) => x.cidrIpv6 ?? []),
-          'ip-permission.prefix-list-id': r.spec.ingress.flatMap((x) => x.prefixListId ?? []),
-          'egress.ip-permission.cidr': r.spec.egress.flatMap((x) => x.cidrIpv4 ?? []),
-          'egress.ip-permission.ipv6-cidr': r.spec.egress.flatMap((x) => x.cidrIpv6 ?? []),
-          'egress.ip-permission.prefix-list-id': r.spec.egress.flatMap((x) => x.prefixListId ?? []),
-        }, r.tags));
+      const selected = rows.filter(
+        (r) =>
+          (!input.GroupIds?.length || input.GroupIds.includes(r.name)) &&
+          (!input.GroupNames?.length || input.GroupNames.includes(r.spec.groupName)) &&
+          matchesFilters(
+            input.Filters,
+            {
+              'group-id': r.name,
+              'group-name': r.spec.groupName,
+              'vpc-id': r.spec.vpcId,
+              description: r.spec.description,
+              'owner-id': deps.accountId,
+              'ip-permission.cidr': r.spec.ingress.flatMap((x) => x.cidrIpv4 ?? []),
+              'ip-permission.group-id': r.spec.ingress.flatMap((x) => x.referencedGroupId ?? []),
+              'ip-permission.from-port': r.spec.ingress.map((x) => String(x.fromPort)),
+              'ip-permission.to-port': r.spec.ingress.map((x) => String(x.toPort)),
+              'ip-permission.protocol': r.spec.ingress.map((x) => x.ipProtocol),
+              'ip-permission.ipv6-cidr': r.spec.ingress.flatMap((x) => x.cidrIpv6 ?? []),
+              'ip-permission.prefix-list-id': r.spec.ingress.flatMap((x) => x.prefixListId ?? []),
+              'egress.ip-permission.cidr': r.spec.egress.flatMap((x) => x.cidrIpv4 ?? []),
+              'egress.ip-permission.ipv6-cidr': r.spec.egress.flatMap((x) => x.cidrIpv6 ?? []),
+              'egress.ip-permission.prefix-list-id': r.spec.egress.flatMap((x) => x.prefixListId ?? []),
+            },
+            r.tags,
+          ),
+      );
       const page = paginate(selected, (r) => r.name, input, deps.pageTokens, 'DescribeSecurityGroups');
       return { SecurityGroups: page.items.map((r) => toWireGroup(r, deps)), NextToken: page.nextToken };
     },
 
     async DeleteSecurityGroup(input: { GroupId?: string; GroupName?: string }) {
       if (!input.GroupId) {
-        if (input.GroupName) throw ec2Error('InvalidGroup.NotFound', `The security group '${input.GroupName}' does not exist in default VPC`);
+        if (input.GroupName)
+          throw ec2Error(
+            'InvalidGroup.NotFound',
+            `The security group '${input.GroupName}' does not exist in default VPC`,
+          );
         throw missingParameter('GroupId');
       }
       const id = input.GroupId;
@@ -188,8 +300,14 @@ export function securityGroupHandlers(deps: Ec2Deps) {
         const enis = await tx.list<NetworkInterfaceSpec>(Ec2Kind.networkInterface, scope);
         const endpoints = await tx.list<VpcEndpointSpec>(Ec2Kind.vpcEndpoint, scope);
         const groups = await tx.list<SecurityGroupSpec>(Ec2Kind.securityGroup, scope);
-        const referenced = groups.some((g) => g.name !== id && [...g.spec.ingress, ...g.spec.egress].some((r) => r.referencedGroupId === id));
-        if (enis.some((e) => e.spec.groups.includes(id)) || endpoints.some((e) => e.spec.securityGroupIds.includes(id)) || referenced) {
+        const referenced = groups.some(
+          (g) => g.name !== id && [...g.spec.ingress, ...g.spec.egress].some((r) => r.referencedGroupId === id),
+        );
+        if (
+          enis.some((e) => e.spec.groups.includes(id)) ||
+          endpoints.some((e) => e.spec.securityGroupIds.includes(id)) ||
+          referenced
+        ) {
           throw dependencyViolation(`resource ${id} has a dependent object`);
         }
         await tx.delete(Ec2Kind.securityGroup, scope, id);

@@ -41,23 +41,38 @@ export function ec2AuthorizationTarget(deps: Pick<Ec2Deps, 'region' | 'accountId
     const t = TARGET[operation];
     let id = t ? input[t.member] : undefined;
     if (Array.isArray(id)) id = id.length === 1 ? id[0] : undefined;
-    return { action: `ec2:${operation}`, resource: t && typeof id === 'string' ? ec2Arn(deps.region, deps.accountId, t.kind, id) : '*' };
+    return {
+      action: `ec2:${operation}`,
+      resource: t && typeof id === 'string' ? ec2Arn(deps.region, deps.accountId, t.kind, id) : '*',
+    };
   };
 }
 
 /** DryRun=true: the caller was authorized (the pipeline authorizes first), so the call would have succeeded. */
 function withDryRun(handlers: Record<string, Handler>): Record<string, Handler> {
-  return Object.fromEntries(Object.entries(handlers).map(([name, h]) => [name, (input, ctx) => {
-    if (input?.DryRun === true) throw dryRunOperation();
-    return h(input, ctx);
-  }]));
+  return Object.fromEntries(
+    Object.entries(handlers).map(([name, h]) => [
+      name,
+      (input, ctx) => {
+        if (input?.DryRun === true) throw dryRunOperation();
+        return h(input, ctx);
+      },
+    ]),
+  );
 }
 
 export function createEc2Service(deps: Ec2Deps): ServiceDefinition {
   const handlers = {
-    ...vpcHandlers(deps), ...subnetHandlers(deps), ...securityGroupHandlers(deps), ...catalogHandlers(deps),
-    ...endpointHandlers(deps), ...networkInterfaceHandlers(deps), ...tagHandlers(deps), ...securityGroupRuleHandlers(deps),
-    ...prefixListHandlers(deps), ...routingHandlers(deps),
+    ...vpcHandlers(deps),
+    ...subnetHandlers(deps),
+    ...securityGroupHandlers(deps),
+    ...catalogHandlers(deps),
+    ...endpointHandlers(deps),
+    ...networkInterfaceHandlers(deps),
+    ...tagHandlers(deps),
+    ...securityGroupRuleHandlers(deps),
+    ...prefixListHandlers(deps),
+    ...routingHandlers(deps),
   } as Record<string, Handler>;
   return {
     signingName: 'ec2',

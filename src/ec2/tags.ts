@@ -2,7 +2,13 @@
 import type { StoredResource } from '../store/types.js';
 import type { Ec2Deps } from './deps.js';
 import {
-  ec2Error, endpointNotFound, groupNotFound, missingParameter, networkInterfaceNotFound, subnetNotFound, vpcNotFound,
+  ec2Error,
+  endpointNotFound,
+  groupNotFound,
+  missingParameter,
+  networkInterfaceNotFound,
+  subnetNotFound,
+  vpcNotFound,
 } from './errors.js';
 import { type FilterInput, checkFilterNames, matchesFilters, paginate } from './listing.js';
 import { type Ec2KindName, Ec2Kind } from './records.js';
@@ -26,7 +32,10 @@ function kindOf(id: string) {
 }
 
 export function tagHandlers(deps: Ec2Deps) {
-  async function each(ids: string[] | undefined, change: (row: Pick<StoredResource, 'tags'>) => StoredResource['tags']): Promise<void> {
+  async function each(
+    ids: string[] | undefined,
+    change: (row: Pick<StoredResource, 'tags'>) => StoredResource['tags'],
+  ): Promise<void> {
     if (!ids?.length) throw missingParameter('ResourceId');
     await transact(deps, async (tx) => {
       for (const id of ids) {
@@ -53,9 +62,13 @@ export function tagHandlers(deps: Ec2Deps) {
 
     async DeleteTags(input: { Resources?: string[]; Tags?: { Key?: string; Value?: string }[] }) {
       const doomed = input.Tags;
-      await each(input.Resources, (row) => row.tags.filter((t) => doomed?.length
-        ? !doomed.some((d) => d.Key === t.key && (d.Value === undefined || d.Value === t.value))
-        : t.key.startsWith('aws:')));
+      await each(input.Resources, (row) =>
+        row.tags.filter((t) =>
+          doomed?.length
+            ? !doomed.some((d) => d.Key === t.key && (d.Value === undefined || d.Value === t.value))
+            : t.key.startsWith('aws:'),
+        ),
+      );
       return {};
     },
 
@@ -64,13 +77,21 @@ export function tagHandlers(deps: Ec2Deps) {
       const items: { ResourceId: string; ResourceType: string; Key: string; Value: string }[] = [];
       for (const k of BY_PREFIX) {
         for (const row of await deps.store.listKind(k.kind)) {
-          for (const t of row.tags) items.push({ ResourceId: row.name, ResourceType: k.type, Key: t.key, Value: t.value });
+          for (const t of row.tags)
+            items.push({ ResourceId: row.name, ResourceType: k.type, Key: t.key, Value: t.value });
         }
       }
       for (const rule of await allRules(deps.store)) {
-        for (const t of rule.tags ?? []) items.push({ ResourceId: rule.ruleId, ResourceType: 'security-group-rule', Key: t.key, Value: t.value });
+        for (const t of rule.tags ?? [])
+          items.push({ ResourceId: rule.ruleId, ResourceType: 'security-group-rule', Key: t.key, Value: t.value });
       }
-      const selected = items.filter((i) => matchesFilters(input.Filters, { 'resource-id': i.ResourceId, 'resource-type': i.ResourceType, key: i.Key, value: i.Value }, []));
+      const selected = items.filter((i) =>
+        matchesFilters(
+          input.Filters,
+          { 'resource-id': i.ResourceId, 'resource-type': i.ResourceType, key: i.Key, value: i.Value },
+          [],
+        ),
+      );
       const page = paginate(selected, (i) => `${i.ResourceId}\u0000${i.Key}`, input, deps.pageTokens, 'DescribeTags');
       return { Tags: page.items, NextToken: page.nextToken };
     },

@@ -5,7 +5,9 @@ export function regionCode(region: string): string {
   const parts = region.split('-');
   const num = parts.pop() ?? '';
   const head = parts.shift() ?? '';
-  const middle = parts.map((p) => (p.startsWith('south') || p.startsWith('north')) && p.length > 5 ? p[0]! + p[5]! : p[0]!).join('');
+  const middle = parts
+    .map((p) => ((p.startsWith('south') || p.startsWith('north')) && p.length > 5 ? p[0]! + p[5]! : p[0]!))
+    .join('');
   return `${head}${middle}${num}`;
 }
 

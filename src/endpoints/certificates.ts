@@ -11,7 +11,10 @@ import type { Ec2Snapshot } from './view.js';
 export class EndpointCertificates {
   private readonly issued = new Map<string, { subject: string; context: SecureContext }>();
 
-  constructor(private readonly ca: CertificateAuthority, private readonly region: string) {}
+  constructor(
+    private readonly ca: CertificateAuthority,
+    private readonly region: string,
+  ) {}
 
   /** The TLS context for the endpoint as it is in `snapshot`. */
   contextFor(snapshot: Ec2Snapshot, endpoint: VpcEndpointSpec, code: EndpointServiceCode): SecureContext {

@@ -23,42 +23,65 @@ export function createEndpointRuntime(app: App): EndpointRuntime {
   const { config, log } = app;
   const view = new Ec2View(app.store, log);
   const { ca } = app;
-  const xdsFingerprint = config.xdsTlsCert ? new X509Certificate(readFileSync(config.xdsTlsCert)).fingerprint256 : undefined;
+  const xdsFingerprint = config.xdsTlsCert
+    ? new X509Certificate(readFileSync(config.xdsTlsCert)).fingerprint256
+    : undefined;
   // Stable across restarts of this server, so a failure it reported is its own to clear after a restart.
   const reporter = createHash('sha256').update(`${hostname()}\0${config.dataDir}`).digest('hex').slice(0, 16);
   const reconciler = new EndpointReconciler({
-    view, ca, region: config.region, port: config.endpointPort, log,
+    view,
+    ca,
+    region: config.region,
+    port: config.endpointPort,
+    log,
     addressesShared: app.store.backend === 'postgres',
     reportListeners: async (endpoint, failure) => {
       if (await reportEndpointListeners(app.store, endpoint, reporter, failure)) {
-        log[failure ? 'error' : 'info']({ vpcEndpointId: endpoint.vpcEndpointId, ...(failure ? { lastError: failure } : {}) },
-          failure ? 'vpc endpoint failed: a listener could not bind' : 'vpc endpoint available again: its listeners bind');
+        log[failure ? 'error' : 'info'](
+          { vpcEndpointId: endpoint.vpcEndpointId, ...(failure ? { lastError: failure } : {}) },
+          failure
+            ? 'vpc endpoint failed: a listener could not bind'
+            : 'vpc endpoint available again: its listeners bind',
+        );
       }
     },
     reportedHere: (endpoint) => endpoint.lastError?.reportedBy === reporter,
     edge: (req, res, via) => app.edge(req, res, via),
-    xdsTarget: () => (app.ports.xdsPort
-      ? { host: loopbackFor(config.host), port: app.ports.xdsPort, ...(xdsFingerprint ? { tlsFingerprint256: xdsFingerprint } : {}) }
-      : undefined),
+    xdsTarget: () =>
+      app.ports.xdsPort
+        ? {
+            host: loopbackFor(config.host),
+            port: app.ports.xdsPort,
+            ...(xdsFingerprint ? { tlsFingerprint256: xdsFingerprint } : {}),
+          }
+        : undefined,
   });
-  const components: Component[] = [{
-    name: 'endpoints',
-    async start() {
-      app.ports.endpointPort = config.endpointPort;
-      await view.start();
-      await reconciler.start();
+  const components: Component[] = [
+    {
+      name: 'endpoints',
+      async start() {
+        app.ports.endpointPort = config.endpointPort;
+        await view.start();
+        await reconciler.start();
+      },
+      async stop() {
+        view.stop();
+        await reconciler.stop();
+      },
     },
-    async stop() {
-      view.stop();
-      await reconciler.stop();
-    },
-  }];
+  ];
   if (!config.dnsListen) return { components, view };
-  const dns = new DnsServer(parseListenAddress(config.dnsListen), log, config.dnsTcpIdleMs ? { tcpIdleMs: config.dnsTcpIdleMs } : {});
+  const dns = new DnsServer(
+    parseListenAddress(config.dnsListen),
+    log,
+    config.dnsTcpIdleMs ? { tcpIdleMs: config.dnsTcpIdleMs } : {},
+  );
   dns.addSource(new EndpointRecordSource(config.region, () => view.current));
   components.push({
     name: 'dns',
-    async start() { app.ports.dnsPort = await dns.start(); },
+    async start() {
+      app.ports.dnsPort = await dns.start();
+    },
     stop: () => dns.stop(),
   });
   return { components, view, dns };

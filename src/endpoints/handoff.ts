@@ -15,11 +15,17 @@ export type EdgeEntry = (req: IncomingMessage, res: ServerResponse, via?: Endpoi
 /** The signing service named in a SigV4 Authorization header, if any. */
 function signingService(req: IncomingMessage): string | undefined {
   const auth = req.headers.authorization;
-  return typeof auth === 'string' ? /Credential=[^/,\s]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(auth)?.[1] : undefined;
+  return typeof auth === 'string'
+    ? /Credential=[^/,\s]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(auth)?.[1]
+    : undefined;
 }
 
 /** An HTTP server fed with TLS sockets by the listeners of one API endpoint, which serves only `signingName`. */
-export function apiHandoff(edge: EdgeEntry, signingName: string, via: () => EndpointVia | undefined): (socket: TLSSocket) => void {
+export function apiHandoff(
+  edge: EdgeEntry,
+  signingName: string,
+  via: () => EndpointVia | undefined,
+): (socket: TLSSocket) => void {
   const http = createApiHttpServer((req, res) => {
     const current = via();
     if (!current) {
@@ -36,7 +42,9 @@ export function apiHandoff(edge: EdgeEntry, signingName: string, via: () => Endp
     }
     edge(req, res, current);
   });
-  return (socket) => { http.emit('connection', socket); };
+  return (socket) => {
+    http.emit('connection', socket);
+  };
 }
 
 export interface XdsTarget {
@@ -53,13 +61,18 @@ function connectUpstream(target: XdsTarget): Socket {
   // The name in the configured certificate need not match a loopback address; the pin is the check.
   const socket = tlsConnect({ host: target.host, port: target.port, ALPNProtocols: ['h2'], rejectUnauthorized: false });
   socket.once('secureConnect', () => {
-    if (socket.getPeerX509Certificate()?.fingerprint256 !== expected) socket.destroy(new Error('xDS port presented an unexpected certificate'));
+    if (socket.getPeerX509Certificate()?.fingerprint256 !== expected)
+      socket.destroy(new Error('xDS port presented an unexpected certificate'));
   });
   return socket;
 }
 
 /** Relays each TLS-terminated stream to the local xDS listener. */
-export function xdsRelayHandoff(vpcEndpointId: string, xdsTarget: () => XdsTarget | undefined, log: Logger): (socket: TLSSocket) => void {
+export function xdsRelayHandoff(
+  vpcEndpointId: string,
+  xdsTarget: () => XdsTarget | undefined,
+  log: Logger,
+): (socket: TLSSocket) => void {
   return (socket) => {
     const target = xdsTarget();
     if (!target) {

@@ -29,13 +29,20 @@ export class EndpointListener {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
 
-  constructor(readonly binding: ListenerBinding, private readonly behaviour: ListenerBehaviour, private readonly log: Logger) {}
+  constructor(
+    readonly binding: ListenerBinding,
+    private readonly behaviour: ListenerBehaviour,
+    private readonly log: Logger,
+  ) {}
 
   async start(): Promise<void> {
     const server = createServer({ pauseOnConnect: true }, (socket) => this.accept(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.binding.port, this.binding.address, () => { server.off('error', reject); resolve(); });
+      server.listen(this.binding.port, this.binding.address, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
     server.on('error', (err) => this.log.warn({ err, ...this.binding }, 'endpoint listener error'));
     this.server = server;
@@ -63,7 +70,11 @@ export class EndpointListener {
     }
     this.track(raw);
     raw.on('error', () => raw.destroy());
-    const tls = new TLSSocket(raw, { isServer: true, secureContext: this.behaviour.secureContext(), ALPNProtocols: this.behaviour.alpnProtocols });
+    const tls = new TLSSocket(raw, {
+      isServer: true,
+      secureContext: this.behaviour.secureContext(),
+      ALPNProtocols: this.behaviour.alpnProtocols,
+    });
     this.track(tls);
     let secured = false;
     const handshakeTimer = setTimeout(() => tls.destroy(), 30_000);

@@ -3,7 +3,11 @@
 export class RateLimitedLog {
   private readonly last = new Map<string, { at: number; suppressed: number }>();
 
-  constructor(private readonly periodMs: number, private readonly maxKeys: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly periodMs: number,
+    private readonly maxKeys: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** undefined: stay quiet; otherwise log now, and the number is how many were suppressed since the last time. */
   admit(key: string): number | undefined {

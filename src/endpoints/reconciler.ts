@@ -92,7 +92,9 @@ export class EndpointReconciler {
         if (this.stopped) return;
         await this.converge(this.deps.view.current);
       } while (this.again);
-    })().finally(() => { this.running = undefined; });
+    })().finally(() => {
+      this.running = undefined;
+    });
     return this.running;
   }
 
@@ -104,7 +106,12 @@ export class EndpointReconciler {
       for (const id of endpoint.networkInterfaceIds) {
         const eni = snapshot.interfaces.get(id);
         if (!eni) continue;
-        const binding = { vpcEndpointId: endpoint.vpcEndpointId, networkInterfaceId: id, address: eni.privateIpAddress, port: this.deps.port };
+        const binding = {
+          vpcEndpointId: endpoint.vpcEndpointId,
+          networkInterfaceId: id,
+          address: eni.privateIpAddress,
+          port: this.deps.port,
+        };
         const key = bindingKey(binding);
         // A modified endpoint is pending again until the change settles; its interfaces keep serving meanwhile.
         if (endpointServing(endpoint) || this.listeners.has(key)) out.set(key, { binding, code });
@@ -123,7 +130,10 @@ export class EndpointReconciler {
     }
     const live = new Set([...desired.values()].map((d) => d.binding.vpcEndpointId));
     for (const id of [...this.handoffs.keys()]) {
-      if (!live.has(id)) { this.handoffs.delete(id); this.certificates.forget(id); }
+      if (!live.has(id)) {
+        this.handoffs.delete(id);
+        this.certificates.forget(id);
+      }
     }
     for (const key of this.reportedBindFailures) if (!desired.has(key)) this.reportedBindFailures.delete(key);
     let failed = false;
@@ -141,7 +151,10 @@ export class EndpointReconciler {
         // Retried every few seconds; said once per binding (a replica may not own every address).
         const level = this.reportedBindFailures.has(key) ? 'debug' : 'error';
         this.reportedBindFailures.add(key);
-        this.deps.log[level]({ err, ...binding }, 'endpoint listener could not bind; is the address assigned to this host?');
+        this.deps.log[level](
+          { err, ...binding },
+          'endpoint listener could not bind; is the address assigned to this host?',
+        );
         const errno = (err as { code?: string }).code;
         const anotherReplicas = this.deps.addressesShared && (errno === 'EADDRNOTAVAIL' || errno === 'EADDRINUSE');
         if (!anotherReplicas && !this.failures.has(binding.vpcEndpointId)) {
@@ -188,16 +201,24 @@ export class EndpointReconciler {
         const endpoint = this.endpoint(id);
         return endpoint ? admittingRule(this.deps.view.current, endpoint, source, binding.port) : undefined;
       },
-      secureContext: () => this.certificates.contextFor(this.deps.view.current, this.endpoint(id) ?? createdFrom.endpoints.get(id)!, code),
+      secureContext: () =>
+        this.certificates.contextFor(this.deps.view.current, this.endpoint(id) ?? createdFrom.endpoints.get(id)!, code),
       alpnProtocols: apiSigningName(code) ? ['http/1.1'] : ['h2'],
       refused: (source) => {
         const suppressed = this.refusals.admit(source);
         if (suppressed === undefined) return;
         const endpoint = this.endpoint(id);
-        this.deps.log.warn({
-          source, destination: `${binding.address}:${binding.port}`, vpcEndpointId: id, networkInterfaceId: binding.networkInterfaceId,
-          securityGroupIds: endpoint?.securityGroupIds ?? [], ...(suppressed ? { suppressedSinceLastLog: suppressed } : {}),
-        }, 'connection refused by security groups');
+        this.deps.log.warn(
+          {
+            source,
+            destination: `${binding.address}:${binding.port}`,
+            vpcEndpointId: id,
+            networkInterfaceId: binding.networkInterfaceId,
+            securityGroupIds: endpoint?.securityGroupIds ?? [],
+            ...(suppressed ? { suppressedSinceLastLog: suppressed } : {}),
+          },
+          'connection refused by security groups',
+        );
       },
       handoff: (socket) => this.handoff(id, code)(socket),
     };
@@ -210,14 +231,21 @@ export class EndpointReconciler {
   private via(id: string): EndpointVia | undefined {
     const endpoint = this.endpoint(id);
     if (!endpoint || !(endpointServing(endpoint) || endpoint.state === 'pending')) return undefined;
-    return { vpcEndpointId: endpoint.vpcEndpointId, vpcId: endpoint.vpcId, serviceName: endpoint.serviceName, policyDocument: endpoint.policyDocument };
+    return {
+      vpcEndpointId: endpoint.vpcEndpointId,
+      vpcId: endpoint.vpcId,
+      serviceName: endpoint.serviceName,
+      policyDocument: endpoint.policyDocument,
+    };
   }
 
   private handoff(id: string, code: EndpointServiceCode): Handoff {
     let h = this.handoffs.get(id);
     if (!h) {
       const signingName = apiSigningName(code);
-      h = signingName ? apiHandoff(this.deps.edge, signingName, () => this.via(id)) : xdsRelayHandoff(id, this.deps.xdsTarget, this.deps.log);
+      h = signingName
+        ? apiHandoff(this.deps.edge, signingName, () => this.via(id))
+        : xdsRelayHandoff(id, this.deps.xdsTarget, this.deps.log);
       this.handoffs.set(id, h);
     }
     return h;

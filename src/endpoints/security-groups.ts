@@ -19,14 +19,20 @@ function sourceCarriesGroup(snapshot: Ec2Snapshot, source: string, groupId: stri
 }
 
 /** The id of the first rule that admits the connection, or undefined when none does. */
-export function admittingRule(snapshot: Ec2Snapshot, endpoint: VpcEndpointSpec, source: string, port: number): string | undefined {
+export function admittingRule(
+  snapshot: Ec2Snapshot,
+  endpoint: VpcEndpointSpec,
+  source: string,
+  port: number,
+): string | undefined {
   const ip = source.replace(/^::ffff:/, '');
   for (const groupId of endpoint.securityGroupIds) {
     const group = snapshot.groups.get(groupId);
     for (const rule of group?.ingress ?? []) {
       if (!coversPort(rule, port)) continue;
       if (rule.cidrIpv4 !== undefined && ipInCidr(ip, rule.cidrIpv4)) return rule.ruleId;
-      if (rule.referencedGroupId !== undefined && sourceCarriesGroup(snapshot, ip, rule.referencedGroupId)) return rule.ruleId;
+      if (rule.referencedGroupId !== undefined && sourceCarriesGroup(snapshot, ip, rule.referencedGroupId))
+        return rule.ruleId;
     }
   }
   return undefined;

@@ -6,7 +6,12 @@ import type { Logger } from '../server/logger.js';
 import type { Change, Store } from '../store/types.js';
 import { Reloader } from '../server/reloader.js';
 import {
-  Ec2Kind, type NetworkInterfaceSpec, type SecurityGroupSpec, type SubnetSpec, type VpcEndpointSpec, type VpcSpec,
+  Ec2Kind,
+  type NetworkInterfaceSpec,
+  type SecurityGroupSpec,
+  type SubnetSpec,
+  type VpcEndpointSpec,
+  type VpcSpec,
 } from '../ec2/records.js';
 
 export interface Ec2Snapshot {
@@ -17,13 +22,22 @@ export interface Ec2Snapshot {
   interfaces: ReadonlyMap<string, NetworkInterfaceSpec>;
 }
 
-const EMPTY: Ec2Snapshot = { vpcs: new Map(), subnets: new Map(), groups: new Map(), endpoints: new Map(), interfaces: new Map() };
+const EMPTY: Ec2Snapshot = {
+  vpcs: new Map(),
+  subnets: new Map(),
+  groups: new Map(),
+  endpoints: new Map(),
+  interfaces: new Map(),
+};
 
 type SnapshotMaps = { [K in keyof Ec2Snapshot]: Map<string, unknown> };
 
 const FIELD: Record<string, keyof Ec2Snapshot> = {
-  [Ec2Kind.vpc]: 'vpcs', [Ec2Kind.subnet]: 'subnets', [Ec2Kind.securityGroup]: 'groups',
-  [Ec2Kind.vpcEndpoint]: 'endpoints', [Ec2Kind.networkInterface]: 'interfaces',
+  [Ec2Kind.vpc]: 'vpcs',
+  [Ec2Kind.subnet]: 'subnets',
+  [Ec2Kind.securityGroup]: 'groups',
+  [Ec2Kind.vpcEndpoint]: 'endpoints',
+  [Ec2Kind.networkInterface]: 'interfaces',
 };
 
 /**
@@ -48,10 +62,14 @@ async function applyChanges(store: Store, base: Ec2Snapshot, changes: Iterable<C
 }
 
 async function load(store: Store): Promise<Ec2Snapshot> {
-  const byId = async <S>(kind: string) => new Map((await store.listKind<S>(kind)).map((r) => [r.name, r.spec] as const));
+  const byId = async <S>(kind: string) =>
+    new Map((await store.listKind<S>(kind)).map((r) => [r.name, r.spec] as const));
   const [vpcs, subnets, groups, endpoints, interfaces] = await Promise.all([
-    byId<VpcSpec>(Ec2Kind.vpc), byId<SubnetSpec>(Ec2Kind.subnet), byId<SecurityGroupSpec>(Ec2Kind.securityGroup),
-    byId<VpcEndpointSpec>(Ec2Kind.vpcEndpoint), byId<NetworkInterfaceSpec>(Ec2Kind.networkInterface),
+    byId<VpcSpec>(Ec2Kind.vpc),
+    byId<SubnetSpec>(Ec2Kind.subnet),
+    byId<SecurityGroupSpec>(Ec2Kind.securityGroup),
+    byId<VpcEndpointSpec>(Ec2Kind.vpcEndpoint),
+    byId<NetworkInterfaceSpec>(Ec2Kind.networkInterface),
   ]);
   return { vpcs, subnets, groups, endpoints, interfaces };
 }
@@ -66,7 +84,10 @@ export class Ec2View {
   /** Whether the next run loads everything (at start, and after a failed run). */
   private full = true;
 
-  constructor(private readonly store: Store, private readonly log: Logger) {
+  constructor(
+    private readonly store: Store,
+    private readonly log: Logger,
+  ) {
     this.reloader = new Reloader(
       () => this.next(),
       (snapshot) => {

@@ -8,7 +8,14 @@ import type { Sealer } from '../secrets/sealer.js';
 import type { Store } from '../store/types.js';
 import { openAccessKeySecret } from './secrets.js';
 import {
-  ACCESS_KEY_KIND, type AccessKeySpec, USER_KIND, USER_POLICY_KIND, type UserPolicySpec, type UserSpec, userArn, userKey,
+  ACCESS_KEY_KIND,
+  type AccessKeySpec,
+  USER_KIND,
+  USER_POLICY_KIND,
+  type UserPolicySpec,
+  type UserSpec,
+  userArn,
+  userKey,
 } from './records.js';
 
 export class IamDirectory implements CredentialResolver {
@@ -18,7 +25,11 @@ export class IamDirectory implements CredentialResolver {
   /** Bumped on every invalidation so a load that raced with a write is not cached. */
   private generation = 0;
 
-  constructor(private readonly store: Store, private readonly accountId: string, private readonly sealer: Sealer) {}
+  constructor(
+    private readonly store: Store,
+    private readonly accountId: string,
+    private readonly sealer: Sealer,
+  ) {}
 
   start(): void {
     this.unsubscribe = this.store.subscribe((changes) => {
@@ -51,7 +62,12 @@ export class IamDirectory implements CredentialResolver {
     const user = await this.store.get<UserSpec>(USER_KIND, '', userKey(key.spec.userName));
     if (!user) return undefined;
     const identity: Identity = {
-      accessKeyId, accountId: this.accountId, isRoot: false, userName: user.spec.userName, userId: user.spec.userId, tags: user.tags,
+      accessKeyId,
+      accountId: this.accountId,
+      isRoot: false,
+      userName: user.spec.userName,
+      userId: user.spec.userId,
+      tags: user.tags,
       principalArn: userArn(this.accountId, user.spec.path, user.spec.userName),
     };
     const secretAccessKey = openAccessKeySecret(this.sealer, accessKeyId, key.spec);

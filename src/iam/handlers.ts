@@ -13,7 +13,14 @@ import { DEFAULT_MAX_ITEMS, afterMarker, page, pageFields, pageOfSorted } from '
 import { mergeUserTags, type WireTag } from './user-tags.js';
 import { requireUser } from './users.js';
 import {
-  ACCESS_KEY_KIND, type AccessKeySpec, USER_KIND, USER_POLICY_KIND, type UserPolicySpec, type UserSpec, userArn, userKey,
+  ACCESS_KEY_KIND,
+  type AccessKeySpec,
+  USER_KIND,
+  USER_POLICY_KIND,
+  type UserPolicySpec,
+  type UserSpec,
+  userArn,
+  userKey,
 } from './records.js';
 
 export interface IamDeps {
@@ -32,7 +39,11 @@ const validation = (message: string) => new ApiError('ValidationError', message,
 
 export function createIamHandlers({ store, accountId, quotas, sealer }: IamDeps): Record<string, Handler> {
   const userOut = (row: StoredResource<UserSpec>) => ({
-    Path: row.spec.path, UserName: row.spec.userName, UserId: row.spec.userId, Arn: row.arn, CreateDate: row.createdAt,
+    Path: row.spec.path,
+    UserName: row.spec.userName,
+    UserId: row.spec.userId,
+    Arn: row.arn,
+    CreateDate: row.createdAt,
     ...(row.tags.length ? { Tags: row.tags.map((t) => ({ Key: t.key, Value: t.value })) } : {}),
   });
 
@@ -44,9 +55,14 @@ export function createIamHandlers({ store, accountId, quotas, sealer }: IamDeps)
   }
 
   /** The user's access keys: by the ids its row keeps, or (a user stored before those were kept) by a scan. */
-  async function keysOf(reader: Pick<Store, 'get' | 'listKind'>, user: StoredResource<UserSpec>): Promise<StoredResource<AccessKeySpec>[]> {
+  async function keysOf(
+    reader: Pick<Store, 'get' | 'listKind'>,
+    user: StoredResource<UserSpec>,
+  ): Promise<StoredResource<AccessKeySpec>[]> {
     if (!user.spec.accessKeyIds) {
-      return (await reader.listKind<AccessKeySpec>(ACCESS_KEY_KIND)).filter((k) => userKey(k.spec.userName) === user.name);
+      return (await reader.listKind<AccessKeySpec>(ACCESS_KEY_KIND)).filter(
+        (k) => userKey(k.spec.userName) === user.name,
+      );
     }
     const keys: StoredResource<AccessKeySpec>[] = [];
     for (const id of user.spec.accessKeyIds) {
@@ -58,7 +74,10 @@ export function createIamHandlers({ store, accountId, quotas, sealer }: IamDeps)
 
   async function setKeyIds(tx: StoreTx, user: StoredResource<UserSpec>, accessKeyIds: string[]): Promise<void> {
     const { revision: _revision, ...rest } = user;
-    await tx.put<UserSpec>({ ...rest, spec: { ...user.spec, accessKeyIds }, version: user.version + 1 }, { version: user.version });
+    await tx.put<UserSpec>(
+      { ...rest, spec: { ...user.spec, accessKeyIds }, version: user.version + 1 },
+      { version: user.version },
+    );
   }
 
   return {
@@ -68,18 +87,41 @@ export function createIamHandlers({ store, accountId, quotas, sealer }: IamDeps)
       const name: string = input.UserName;
       const path: string = input.Path ?? '/';
       // The model's patterns are unanchored; IAM requires the whole name to match.
-      if (!/^[\w+=,.@-]{1,64}$/.test(name)) throw validation(`1 validation error detected: Value '${name}' at 'userName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`);
-      if (!path.startsWith('/') || !path.endsWith('/')) throw validation('The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters.');
+      if (!/^[\w+=,.@-]{1,64}$/.test(name))
+        throw validation(
+          `1 validation error detected: Value '${name}' at 'userName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`,
+        );
+      if (!path.startsWith('/') || !path.endsWith('/'))
+        throw validation(
+          'The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters.',
+        );
       const now = Date.now();
       const row = await store.transact(async (tx) => {
         const existing = await tx.get<UserSpec>(USER_KIND, '', userKey(name));
-        if (existing) throw new ApiError('EntityAlreadyExists', `User with name ${existing.spec.userName} already exists.`, 409);
-        if (await tx.count(USER_KIND, '') >= quotas.usersPerAccount) throw new ApiError('LimitExceeded', `Cannot exceed quota for UsersPerAccount: ${quotas.usersPerAccount}`, 409);
-        return tx.put<UserSpec>({
-          kind: USER_KIND, scope: '', name: userKey(name), arn: userArn(accountId, path, name), uid: randomUUID(), version: 1,
-          status: 'ACTIVE', createdAt: now, updatedAt: now, spec: { userName: name, path, userId: newUserId(), accessKeyIds: [] },
-          tags: mergeUserTags([], input.Tags as WireTag[] | undefined),
-        }, { absent: true });
+        if (existing)
+          throw new ApiError('EntityAlreadyExists', `User with name ${existing.spec.userName} already exists.`, 409);
+        if ((await tx.count(USER_KIND, '')) >= quotas.usersPerAccount)
+          throw new ApiError(
+            'LimitExceeded',
+            `Cannot exceed quota for UsersPerAccount: ${quotas.usersPerAccount}`,
+            409,
+          );
+        return tx.put<UserSpec>(
+          {
+            kind: USER_KIND,
+            scope: '',
+            name: userKey(name),
+            arn: userArn(accountId, path, name),
+            uid: randomUUID(),
+            version: 1,
+            status: 'ACTIVE',
+            createdAt: now,
+            updatedAt: now,
+            spec: { userName: name, path, userId: newUserId(), accessKeyIds: [] },
+            tags: mergeUserTags([], input.Tags as WireTag[] | undefined),
+          },
+          { absent: true },
+        );
       });
       return { User: userOut(row) };
     },
@@ -96,8 +138,15 @@ export function createIamHandlers({ store, accountId, quotas, sealer }: IamDeps)
       const maxItems: number = input.MaxItems ?? DEFAULT_MAX_ITEMS;
       const after = afterMarker(input);
       // Without a narrower prefix every user matches: read only the page (and one more, to know whether it is the last).
-      const rows = await store.list<UserSpec>(USER_KIND, '', { ...(after ? { after } : {}), ...(prefix === '/' ? { limit: maxItems + 1 } : {}) });
-      const result = page(rows.filter((u) => u.spec.path.startsWith(prefix)).slice(0, maxItems + 1), maxItems, (r) => r.name);
+      const rows = await store.list<UserSpec>(USER_KIND, '', {
+        ...(after ? { after } : {}),
+        ...(prefix === '/' ? { limit: maxItems + 1 } : {}),
+      });
+      const result = page(
+        rows.filter((u) => u.spec.path.startsWith(prefix)).slice(0, maxItems + 1),
+        maxItems,
+        (r) => r.name,
+      );
       return { Users: result.items.map(userOut), ...pageFields(result) };
     },
 
@@ -105,9 +154,12 @@ export function createIamHandlers({ store, accountId, quotas, sealer }: IamDeps)
       const name: string = input.UserName;
       await store.transact(async (tx) => {
         const row = await requireUser(tx, name);
-        if ((await keysOf(tx, row)).length) throw new ApiError('DeleteConflict', 'Cannot delete entity, must delete access keys first.', 409);
-        if (await tx.count(USER_POLICY_KIND, row.name)) throw new ApiError('DeleteConflict', 'Cannot delete entity, must delete policies first.', 409);
-        if (await loginProfileOf(tx, name)) throw new ApiError('DeleteConflict', 'Cannot delete entity, must delete login profile first.', 409);
+        if ((await keysOf(tx, row)).length)
+          throw new ApiError('DeleteConflict', 'Cannot delete entity, must delete access keys first.', 409);
+        if (await tx.count(USER_POLICY_KIND, row.name))
+          throw new ApiError('DeleteConflict', 'Cannot delete entity, must delete policies first.', 409);
+        if (await loginProfileOf(tx, name))
+          throw new ApiError('DeleteConflict', 'Cannot delete entity, must delete login profile first.', 409);
         await tx.delete(USER_KIND, '', row.name);
       });
       return {};
@@ -122,30 +174,59 @@ export function createIamHandlers({ store, accountId, quotas, sealer }: IamDeps)
         const user = await requireUser(tx, name);
         const existing = await keysOf(tx, user);
         if (existing.length >= quotas.accessKeysPerUser) {
-          throw new ApiError('LimitExceeded', `Cannot exceed quota for AccessKeysPerUser: ${quotas.accessKeysPerUser}`, 409);
+          throw new ApiError(
+            'LimitExceeded',
+            `Cannot exceed quota for AccessKeysPerUser: ${quotas.accessKeysPerUser}`,
+            409,
+          );
         }
         const id = newAccessKeyId();
         await setKeyIds(tx, user, [...existing.map((k) => k.name), id]);
-        const key = await tx.put<AccessKeySpec>({
-          kind: ACCESS_KEY_KIND, scope: '', name: id, arn: `${user.arn}/accesskey/${id}`, uid: randomUUID(), version: 1,
-          status: 'Active', createdAt: now, updatedAt: now,
-          spec: { userName: user.spec.userName, secret: sealAccessKeySecret(sealer, id, secretAccessKey), status: 'Active' }, tags: [],
-        }, { absent: true });
+        const key = await tx.put<AccessKeySpec>(
+          {
+            kind: ACCESS_KEY_KIND,
+            scope: '',
+            name: id,
+            arn: `${user.arn}/accesskey/${id}`,
+            uid: randomUUID(),
+            version: 1,
+            status: 'Active',
+            createdAt: now,
+            updatedAt: now,
+            spec: {
+              userName: user.spec.userName,
+              secret: sealAccessKeySecret(sealer, id, secretAccessKey),
+              status: 'Active',
+            },
+            tags: [],
+          },
+          { absent: true },
+        );
         return { user, key };
       });
       return {
         AccessKey: {
-          UserName: user.spec.userName, AccessKeyId: key.name, Status: key.spec.status, SecretAccessKey: secretAccessKey, CreateDate: key.createdAt,
+          UserName: user.spec.userName,
+          AccessKeyId: key.name,
+          Status: key.spec.status,
+          SecretAccessKey: secretAccessKey,
+          CreateDate: key.createdAt,
         },
       };
     },
 
     async ListAccessKeys(input: Input, ctx: RequestContext) {
-      const keys = (await keysOf(store, await requireUser(store, targetName(input, ctx))))
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const keys = (await keysOf(store, await requireUser(store, targetName(input, ctx)))).sort((a, b) =>
+        a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+      );
       const result = pageOfSorted(keys, input, (k) => k.name);
       return {
-        AccessKeyMetadata: result.items.map((k) => ({ UserName: k.spec.userName, AccessKeyId: k.name, Status: k.spec.status, CreateDate: k.createdAt })),
+        AccessKeyMetadata: result.items.map((k) => ({
+          UserName: k.spec.userName,
+          AccessKeyId: k.name,
+          Status: k.spec.status,
+          CreateDate: k.createdAt,
+        })),
         ...pageFields(result),
       };
     },
@@ -160,7 +241,10 @@ export function createIamHandlers({ store, accountId, quotas, sealer }: IamDeps)
         if (!key || userKey(key.spec.userName) !== user.name) throw noSuchKey(id);
         if (key.spec.status === status) return;
         const { revision: _revision, ...rest } = key;
-        await tx.put<AccessKeySpec>({ ...rest, status, spec: { ...key.spec, status }, version: key.version + 1, updatedAt: Date.now() }, { version: key.version });
+        await tx.put<AccessKeySpec>(
+          { ...rest, status, spec: { ...key.spec, status }, version: key.version + 1, updatedAt: Date.now() },
+          { version: key.version },
+        );
       });
       return {};
     },
@@ -173,7 +257,11 @@ export function createIamHandlers({ store, accountId, quotas, sealer }: IamDeps)
         const key = await tx.get<AccessKeySpec>(ACCESS_KEY_KIND, '', id);
         if (!key || userKey(key.spec.userName) !== user.name) throw noSuchKey(id);
         await tx.delete(ACCESS_KEY_KIND, '', id);
-        await setKeyIds(tx, user, (await keysOf(tx, user)).map((k) => k.name).filter((k) => k !== id));
+        await setKeyIds(
+          tx,
+          user,
+          (await keysOf(tx, user)).map((k) => k.name).filter((k) => k !== id),
+        );
       });
       return {};
     },
@@ -189,15 +277,36 @@ export function createIamHandlers({ store, accountId, quotas, sealer }: IamDeps)
       const now = Date.now();
       await store.transact(async (tx) => {
         const user = await requireUser(tx, name!);
-        const others = (await tx.list<UserPolicySpec>(USER_POLICY_KIND, user.name)).filter((p) => p.name !== policyName);
-        const size = [...others.map((p) => p.spec.document), document!].reduce((n, d) => n + d.replace(/\s/g, '').length, 0);
-        if (size > quotas.userPolicySize) throw new ApiError('LimitExceeded', `Maximum policy size of ${quotas.userPolicySize} bytes exceeded for user ${user.spec.userName}`, 409);
+        const others = (await tx.list<UserPolicySpec>(USER_POLICY_KIND, user.name)).filter(
+          (p) => p.name !== policyName,
+        );
+        const size = [...others.map((p) => p.spec.document), document!].reduce(
+          (n, d) => n + d.replace(/\s/g, '').length,
+          0,
+        );
+        if (size > quotas.userPolicySize)
+          throw new ApiError(
+            'LimitExceeded',
+            `Maximum policy size of ${quotas.userPolicySize} bytes exceeded for user ${user.spec.userName}`,
+            409,
+          );
         const existing = await tx.get<UserPolicySpec>(USER_POLICY_KIND, user.name, policyName!);
-        await tx.put<UserPolicySpec>({
-          kind: USER_POLICY_KIND, scope: user.name, name: policyName!, arn: `${user.arn}/policy/${policyName}`, uid: existing?.uid ?? randomUUID(),
-          version: (existing?.version ?? 0) + 1, status: 'ACTIVE', createdAt: existing?.createdAt ?? now, updatedAt: now,
-          spec: { userName: user.spec.userName, policyName: policyName!, document: document! }, tags: [],
-        }, existing ? { version: existing.version } : { absent: true });
+        await tx.put<UserPolicySpec>(
+          {
+            kind: USER_POLICY_KIND,
+            scope: user.name,
+            name: policyName!,
+            arn: `${user.arn}/policy/${policyName}`,
+            uid: existing?.uid ?? randomUUID(),
+            version: (existing?.version ?? 0) + 1,
+            status: 'ACTIVE',
+            createdAt: existing?.createdAt ?? now,
+            updatedAt: now,
+            spec: { userName: user.spec.userName, policyName: policyName!, document: document! },
+            tags: [],
+          },
+          existing ? { version: existing.version } : { absent: true },
+        );
       });
       return {};
     },
@@ -205,16 +314,24 @@ export function createIamHandlers({ store, accountId, quotas, sealer }: IamDeps)
     async GetUserPolicy(input: Input) {
       const user = await requireUser(store, input.UserName);
       const row = await store.get<UserPolicySpec>(USER_POLICY_KIND, user.name, input.PolicyName);
-      if (!row) throw new ApiError('NoSuchEntity', `The user policy with name ${input.PolicyName} cannot be found.`, 404);
+      if (!row)
+        throw new ApiError('NoSuchEntity', `The user policy with name ${input.PolicyName} cannot be found.`, 404);
       // IAM returns policy documents URL-encoded (RFC 3986); clients decode them.
-      return { UserName: user.spec.userName, PolicyName: row.name, PolicyDocument: encodeURIComponent(row.spec.document) };
+      return {
+        UserName: user.spec.userName,
+        PolicyName: row.name,
+        PolicyDocument: encodeURIComponent(row.spec.document),
+      };
     },
 
     async ListUserPolicies(input: Input) {
       const user = await requireUser(store, input.UserName);
       const maxItems: number = input.MaxItems ?? DEFAULT_MAX_ITEMS;
       const after = afterMarker(input);
-      const rows = await store.list<UserPolicySpec>(USER_POLICY_KIND, user.name, { ...(after ? { after } : {}), limit: maxItems + 1 });
+      const rows = await store.list<UserPolicySpec>(USER_POLICY_KIND, user.name, {
+        ...(after ? { after } : {}),
+        limit: maxItems + 1,
+      });
       const result = page(rows, maxItems, (r) => r.name);
       return { PolicyNames: result.items.map((r) => r.name), ...pageFields(result) };
     },
@@ -237,9 +354,14 @@ export function createIamHandlers({ store, accountId, quotas, sealer }: IamDeps)
  * not exist yet (CreateUser) or at all has the path given in the request, else '/'.
  */
 export function iamAuthorizationTarget(store: Pick<Store, 'get'>, accountId: string) {
-  return async (operation: string, input: Record<string, unknown>, ctx: RequestContext): Promise<{ action: string; resource: string }> => {
+  return async (
+    operation: string,
+    input: Record<string, unknown>,
+    ctx: RequestContext,
+  ): Promise<{ action: string; resource: string }> => {
     const action = `iam:${operation}`;
-    if (operation === 'ListUsers') return { action, resource: `arn:aws:iam::${accountId}:user${(input.PathPrefix as string | undefined) ?? '/'}*` };
+    if (operation === 'ListUsers')
+      return { action, resource: `arn:aws:iam::${accountId}:user${(input.PathPrefix as string | undefined) ?? '/'}*` };
     const name = typeof input.UserName === 'string' ? input.UserName : ctx.identity.userName;
     if (!name) return { action, resource: ctx.identity.principalArn };
     const stored = await store.get<UserSpec>(USER_KIND, '', userKey(name));

@@ -10,9 +10,13 @@ import { LOGIN_PROFILE_KIND, type LoginProfileSpec, USER_KIND, type UserSpec, us
 type Input = Record<string, unknown>;
 
 const noSuchUser = (name: string) => new ApiError('NoSuchEntity', `The user with name ${name} cannot be found.`, 404);
-const noProfile = (name: string) => new ApiError('NoSuchEntity', `Login Profile for User ${name} cannot be found.`, 404);
+const noProfile = (name: string) =>
+  new ApiError('NoSuchEntity', `Login Profile for User ${name} cannot be found.`, 404);
 
-export function loginProfileOf(reader: Pick<StoreReader, 'get'>, userName: string): Promise<StoredResource<LoginProfileSpec> | undefined> {
+export function loginProfileOf(
+  reader: Pick<StoreReader, 'get'>,
+  userName: string,
+): Promise<StoredResource<LoginProfileSpec> | undefined> {
   return reader.get<LoginProfileSpec>(LOGIN_PROFILE_KIND, '', userKey(userName));
 }
 
@@ -25,7 +29,9 @@ async function checkedHash(password: unknown): Promise<string> {
 
 export function createLoginProfileHandlers(store: Store): Record<string, Handler> {
   const profileOut = (row: StoredResource<LoginProfileSpec>) => ({
-    UserName: row.spec.userName, CreateDate: row.createdAt, PasswordResetRequired: row.spec.passwordResetRequired,
+    UserName: row.spec.userName,
+    CreateDate: row.createdAt,
+    PasswordResetRequired: row.spec.passwordResetRequired,
   });
 
   async function requireUser(reader: Pick<StoreReader, 'get'>, name: string): Promise<StoredResource<UserSpec>> {
@@ -37,17 +43,38 @@ export function createLoginProfileHandlers(store: Store): Record<string, Handler
   return {
     async CreateLoginProfile(input: Input) {
       const name = input.UserName as string;
-      if (typeof name !== 'string') throw new ApiError('ValidationError', 'Must specify userName when calling with non-User credentials', 400);
+      if (typeof name !== 'string')
+        throw new ApiError('ValidationError', 'Must specify userName when calling with non-User credentials', 400);
       const passwordHash = await checkedHash(input.Password);
       const now = Date.now();
       const row = await store.transact(async (tx) => {
         const user = await requireUser(tx, name);
-        if (await loginProfileOf(tx, name)) throw new ApiError('EntityAlreadyExists', `Login Profile for user ${user.spec.userName} already exists.`, 409);
-        return tx.put<LoginProfileSpec>({
-          kind: LOGIN_PROFILE_KIND, scope: '', name: user.name, arn: `${user.arn}/loginprofile`, uid: randomUUID(), version: 1,
-          status: 'ACTIVE', createdAt: now, updatedAt: now, tags: [],
-          spec: { userName: user.spec.userName, passwordHash, passwordResetRequired: input.PasswordResetRequired === true },
-        }, { absent: true });
+        if (await loginProfileOf(tx, name))
+          throw new ApiError(
+            'EntityAlreadyExists',
+            `Login Profile for user ${user.spec.userName} already exists.`,
+            409,
+          );
+        return tx.put<LoginProfileSpec>(
+          {
+            kind: LOGIN_PROFILE_KIND,
+            scope: '',
+            name: user.name,
+            arn: `${user.arn}/loginprofile`,
+            uid: randomUUID(),
+            version: 1,
+            status: 'ACTIVE',
+            createdAt: now,
+            updatedAt: now,
+            tags: [],
+            spec: {
+              userName: user.spec.userName,
+              passwordHash,
+              passwordResetRequired: input.PasswordResetRequired === true,
+            },
+          },
+          { absent: true },
+        );
       });
       return { LoginProfile: profileOut(row) };
     },
@@ -66,11 +93,19 @@ export function createLoginProfileHandlers(store: Store): Record<string, Handler
         const user = await requireUser(tx, name);
         const row = await loginProfileOf(tx, name);
         if (!row) throw noProfile(user.spec.userName);
-        const reset = typeof input.PasswordResetRequired === 'boolean' ? input.PasswordResetRequired : row.spec.passwordResetRequired;
-        await tx.put<LoginProfileSpec>({
-          ...row, version: row.version + 1, updatedAt: Date.now(),
-          spec: { ...row.spec, passwordHash: passwordHash ?? row.spec.passwordHash, passwordResetRequired: reset },
-        }, { version: row.version });
+        const reset =
+          typeof input.PasswordResetRequired === 'boolean'
+            ? input.PasswordResetRequired
+            : row.spec.passwordResetRequired;
+        await tx.put<LoginProfileSpec>(
+          {
+            ...row,
+            version: row.version + 1,
+            updatedAt: Date.now(),
+            spec: { ...row.spec, passwordHash: passwordHash ?? row.spec.passwordHash, passwordResetRequired: reset },
+          },
+          { version: row.version },
+        );
       });
       return {};
     },

@@ -31,7 +31,11 @@ export function page<T>(items: readonly T[], maxItems: number, nameOf: (item: T)
 }
 
 /** The page of an in-memory list ordered by name. */
-export function pageOfSorted<T>(items: readonly T[], input: { Marker?: unknown; MaxItems?: unknown }, nameOf: (item: T) => string): IamPage<T> {
+export function pageOfSorted<T>(
+  items: readonly T[],
+  input: { Marker?: unknown; MaxItems?: unknown },
+  nameOf: (item: T) => string,
+): IamPage<T> {
   const after = afterMarker(input);
   const max = typeof input.MaxItems === 'number' ? input.MaxItems : DEFAULT_MAX_ITEMS;
   const rest = after === undefined ? items : items.filter((i) => nameOf(i) > after);
@@ -39,4 +43,7 @@ export function pageOfSorted<T>(items: readonly T[], input: { Marker?: unknown; 
 }
 
 /** The wire fields of a page, beside its items. */
-export const pageFields = (p: IamPage<unknown>) => ({ IsTruncated: p.IsTruncated, ...(p.Marker ? { Marker: p.Marker } : {}) });
+export const pageFields = (p: IamPage<unknown>) => ({
+  IsTruncated: p.IsTruncated,
+  ...(p.Marker ? { Marker: p.Marker } : {}),
+});

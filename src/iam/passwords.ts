@@ -32,9 +32,14 @@ async function slot<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 function derive(password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
-  return slot(() => new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFC'), salt, KEY_LEN, { N: n, r, p, maxmem: MAXMEM }, (err, key) => (err ? reject(err) : resolve(key)));
-  }));
+  return slot(
+    () =>
+      new Promise((resolve, reject) => {
+        scrypt(password.normalize('NFC'), salt, KEY_LEN, { N: n, r, p, maxmem: MAXMEM }, (err, key) =>
+          err ? reject(err) : resolve(key),
+        );
+      }),
+  );
 }
 
 export async function hashPassword(password: string): Promise<string> {
@@ -47,7 +52,7 @@ export async function hashPassword(password: string): Promise<string> {
 let decoy: Promise<string> | undefined;
 
 export async function verifyPassword(password: string, stored: string | undefined): Promise<boolean> {
-  const text = stored ?? await (decoy ??= hashPassword(randomBytes(16).toString('hex')));
+  const text = stored ?? (await (decoy ??= hashPassword(randomBytes(16).toString('hex'))));
   const parts = text.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [n, r, p] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
@@ -64,6 +69,7 @@ export async function verifyPassword(password: string, stored: string | undefine
 export function passwordPolicyViolation(password: string): string | undefined {
   if (password.length < 8) return 'Password should have a minimum length of 8';
   const classes = [/[A-Z]/, /[a-z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(password)).length;
-  if (classes < 3) return 'Password should have at least three of: upper case letters, lower case letters, numbers, symbols';
+  if (classes < 3)
+    return 'Password should have at least three of: upper case letters, lower case letters, numbers, symbols';
   return undefined;
 }

@@ -2,7 +2,6 @@
 // User names are unique regardless of case, so rows are keyed by the lower-cased name.
 import type { Sealed } from '../secrets/sealer.js';
 
-
 export const USER_KIND = 'iam:user';
 export const ACCESS_KEY_KIND = 'iam:accessKey';
 export const USER_POLICY_KIND = 'iam:userPolicy';
@@ -40,7 +39,8 @@ export interface UserPolicySpec {
 }
 
 export const userKey = (userName: string): string => userName.toLowerCase();
-export const userArn = (accountId: string, path: string, userName: string): string => `arn:aws:iam::${accountId}:user${path}${userName}`;
+export const userArn = (accountId: string, path: string, userName: string): string =>
+  `arn:aws:iam::${accountId}:user${path}${userName}`;
 
 /** Scope '', name = user key: a user's console password. */
 export const LOGIN_PROFILE_KIND = 'iam:loginProfile';

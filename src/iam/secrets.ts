@@ -6,7 +6,8 @@ import { ACCESS_KEY_KIND, type AccessKeySpec } from './records.js';
 
 const context = (accessKeyId: string) => `iam:accessKey/${accessKeyId}`;
 
-export const sealAccessKeySecret = (sealer: Sealer, accessKeyId: string, secret: string) => sealer.seal(secret, context(accessKeyId));
+export const sealAccessKeySecret = (sealer: Sealer, accessKeyId: string, secret: string) =>
+  sealer.seal(secret, context(accessKeyId));
 
 /** The secret of a stored access key (sealed, or plaintext from before sealing). */
 export function openAccessKeySecret(sealer: Sealer, accessKeyId: string, spec: AccessKeySpec): string | undefined {
@@ -16,7 +17,9 @@ export function openAccessKeySecret(sealer: Sealer, accessKeyId: string, spec: A
 
 /** Seals every access key still stored in plaintext (rows from before sealing); returns how many. */
 export async function sealPlaintextAccessKeys(store: Store, sealer: Sealer): Promise<number> {
-  const plain = (await store.listKind<AccessKeySpec>(ACCESS_KEY_KIND)).filter((r) => r.spec.secretAccessKey !== undefined);
+  const plain = (await store.listKind<AccessKeySpec>(ACCESS_KEY_KIND)).filter(
+    (r) => r.spec.secretAccessKey !== undefined,
+  );
   let sealed = 0;
   for (const r of plain) {
     const done = await store.transact(async (tx) => {
@@ -24,9 +27,15 @@ export async function sealPlaintextAccessKeys(store: Store, sealer: Sealer): Pro
       if (!row || row.spec.secretAccessKey === undefined) return false;
       const { secretAccessKey, ...rest } = row.spec;
       const { revision: _revision, ...unrevised } = row;
-      await tx.put<AccessKeySpec>({
-        ...unrevised, version: row.version + 1, updatedAt: Date.now(), spec: { ...rest, secret: sealAccessKeySecret(sealer, row.name, secretAccessKey) },
-      }, { version: row.version });
+      await tx.put<AccessKeySpec>(
+        {
+          ...unrevised,
+          version: row.version + 1,
+          updatedAt: Date.now(),
+          spec: { ...rest, secret: sealAccessKeySecret(sealer, row.name, secretAccessKey) },
+        },
+        { version: row.version },
+      );
       return true;
     });
     if (done) sealed++;

@@ -20,10 +20,12 @@ const invalidInput = (message: string) => new ApiError('InvalidInput', message, 
 export function mergeUserTags(existing: Tag[], added: WireTag[] | undefined): Tag[] {
   const byKey = new Map(existing.map((t) => [t.key, t]));
   for (const t of added ?? []) {
-    if (t.Key.toLowerCase().startsWith('aws:')) throw invalidInput(`Tag keys starting with 'aws:' are reserved for AWS use: ${t.Key}`);
+    if (t.Key.toLowerCase().startsWith('aws:'))
+      throw invalidInput(`Tag keys starting with 'aws:' are reserved for AWS use: ${t.Key}`);
     byKey.set(t.Key, { key: t.Key, value: t.Value });
   }
-  if (byKey.size > TAGS_PER_USER) throw new ApiError('LimitExceeded', `The number of tags has reached the maximum limit of ${TAGS_PER_USER}.`, 409);
+  if (byKey.size > TAGS_PER_USER)
+    throw new ApiError('LimitExceeded', `The number of tags has reached the maximum limit of ${TAGS_PER_USER}.`, 409);
   return [...byKey.values()];
 }
 
@@ -32,7 +34,10 @@ export function userTagHandlers(store: Store): Record<string, Handler> {
     await store.transact(async (tx) => {
       const row = await requireUser(tx, userName);
       const { revision: _revision, ...rest } = row;
-      await tx.put({ ...rest, tags: change(row.tags), version: row.version + 1, updatedAt: Date.now() }, { version: row.version });
+      await tx.put(
+        { ...rest, tags: change(row.tags), version: row.version + 1, updatedAt: Date.now() },
+        { version: row.version },
+      );
     });
   }
 

@@ -36,7 +36,11 @@ function address(a: unknown): string | undefined {
 function common(c: Obj | undefined): Obj {
   if (!c) return {};
   const flags = obj(c.response_flags);
-  const set = flags ? Object.keys(flags).filter((k) => flags[k] === true).sort() : [];
+  const set = flags
+    ? Object.keys(flags)
+        .filter((k) => flags[k] === true)
+        .sort()
+    : [];
   const start = ms(c.start_time);
   return {
     ...(start !== undefined ? { start_time: new Date(start).toISOString() } : {}),

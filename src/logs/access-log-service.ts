@@ -14,7 +14,13 @@ import { Kind } from '../appmesh/kinds.js';
 import type { Logger } from '../server/logger.js';
 import type { Store } from '../store/types.js';
 import { envoyIncludeDirs } from '../xds/protos.js';
-import { AdmissionError, authenticateStream, authorizeStream, resolveNode, type AdmissionDeps } from '../xds/server/admission.js';
+import {
+  AdmissionError,
+  authenticateStream,
+  authorizeStream,
+  resolveNode,
+  type AdmissionDeps,
+} from '../xds/server/admission.js';
 import type { ParsedNodeId } from '../xds/identity.js';
 import { type AccessLogLine, httpEntryLine, tcpEntryLine } from './access-log-entries.js';
 import { logEvents } from './metrics.js';
@@ -45,12 +51,15 @@ type Call = grpc.ServerReadableStream<StreamMessage, unknown>;
 type Done = grpc.sendUnaryData<unknown>;
 
 /** The log group of a proxy's access log. */
-export const accessLogGroupName = (id: Pick<ParsedNodeId, 'meshName' | 'kind' | 'name'>) => `/appmesh/${id.meshName}/${id.kind}/${id.name}`;
+export const accessLogGroupName = (id: Pick<ParsedNodeId, 'meshName' | 'kind' | 'name'>) =>
+  `/appmesh/${id.meshName}/${id.kind}/${id.name}`;
 
 /** One log stream per proxy: its address, without the port (':' is not allowed in stream names). */
 export function accessLogStreamName(peer: string): string {
   const bare = peer.replace(/^ipv[46]:/, '');
-  const host = bare.startsWith('[') ? bare.slice(1, bare.indexOf(']')) : bare.slice(0, bare.lastIndexOf(':') >= 0 ? bare.lastIndexOf(':') : undefined);
+  const host = bare.startsWith('[')
+    ? bare.slice(1, bare.indexOf(']'))
+    : bare.slice(0, bare.lastIndexOf(':') >= 0 ? bare.lastIndexOf(':') : undefined);
   return `envoy-${(host || 'unknown').replace(/[:*]/g, '-')}`;
 }
 
@@ -61,7 +70,12 @@ export class AccessLogService {
 
   constructor(private readonly deps: AccessLogServiceDeps) {
     const pkg = protoLoader.loadSync(['envoy/service/accesslog/v3/als.proto'], {
-      keepCase: true, longs: String, enums: String, defaults: false, oneofs: true, includeDirs: envoyIncludeDirs(),
+      keepCase: true,
+      longs: String,
+      enums: String,
+      defaults: false,
+      oneofs: true,
+      includeDirs: envoyIncludeDirs(),
     });
     this.definition = pkg[SERVICE] as grpc.ServiceDefinition;
   }
@@ -79,7 +93,9 @@ export class AccessLogService {
   private handle(call: Call, done: Done): void {
     const peer = call.getPeer();
     const signed = call.metadata.get('authorization').length > 0;
-    const principal = signed ? authenticateStream({ ...this.deps, allowUnauthenticated: false }, call.metadata, call.getHost(), call.getPath()) : Promise.resolve(undefined);
+    const principal = signed
+      ? authenticateStream({ ...this.deps, allowUnauthenticated: false }, call.metadata, call.getHost(), call.getPath())
+      : Promise.resolve(undefined);
     principal.catch(() => undefined);
     let target: Promise<{ group: string; stream: string }> | undefined;
     let queued = 0;
@@ -95,8 +111,13 @@ export class AccessLogService {
       ended = true;
       this.calls.delete(call);
       const known = err instanceof AdmissionError;
-      this.deps.log.info({ peer, err: known ? undefined : err, message: (err as Error).message }, 'access-log stream refused');
-      done(known ? { code: err.code, details: err.message } : { code: grpc.status.INTERNAL, details: 'internal error' });
+      this.deps.log.info(
+        { peer, err: known ? undefined : err, message: (err as Error).message },
+        'access-log stream refused',
+      );
+      done(
+        known ? { code: err.code, details: err.message } : { code: grpc.status.INTERNAL, details: 'internal error' },
+      );
     };
 
     call.on('data', (msg: StreamMessage) => {
@@ -105,13 +126,16 @@ export class AccessLogService {
       const admitted = target;
       queued++;
       if (queued >= MAX_QUEUED) call.pause();
-      chain = chain.then(async () => {
-        const t = await admitted;
-        if (!ended) await this.write(t, msg);
-      }).catch(refuse).finally(() => {
-        queued--;
-        if (queued < MAX_QUEUED && !ended) call.resume();
-      });
+      chain = chain
+        .then(async () => {
+          const t = await admitted;
+          if (!ended) await this.write(t, msg);
+        })
+        .catch(refuse)
+        .finally(() => {
+          queued--;
+          if (queued < MAX_QUEUED && !ended) call.resume();
+        });
     });
     // The client half-closed: answer once everything it sent is stored.
     call.on('end', () => {
@@ -122,27 +146,50 @@ export class AccessLogService {
         done(null, {});
       });
     });
-    const gone = () => { this.calls.delete(call); ended = true; };
+    const gone = () => {
+      this.calls.delete(call);
+      ended = true;
+    };
     call.on('error', gone);
     call.on('cancelled', gone);
   }
 
-  private async admit(first: StreamMessage, principal: Promise<unknown>, peer: string): Promise<{ group: string; stream: string }> {
+  private async admit(
+    first: StreamMessage,
+    principal: Promise<unknown>,
+    peer: string,
+  ): Promise<{ group: string; stream: string }> {
     const identity = await principal;
     const id = resolveNode(this.deps, first.identifier?.node?.id);
     await authorizeStream(this.deps, identity as Parameters<typeof authorizeStream>[1], id, peer);
     const kind = id.kind === 'virtualNode' ? Kind.virtualNode : Kind.virtualGateway;
     if (!(await this.deps.store.get(kind, id.meshName, id.name))) {
-      throw new AdmissionError(grpc.status.INVALID_ARGUMENT, 'not_found', `${id.kind} ${id.name} does not exist in mesh ${id.meshName}`);
+      throw new AdmissionError(
+        grpc.status.INVALID_ARGUMENT,
+        'not_found',
+        `${id.kind} ${id.name} does not exist in mesh ${id.meshName}`,
+      );
     }
     const group = accessLogGroupName(id);
     const stream = accessLogStreamName(peer);
     const logs = this.deps.store.logs;
-    const g = await logs.createGroup({ name: group, createdAt: Date.now(), logGroupClass: 'STANDARD', deletionProtection: false, tags: {} }, this.deps.maxGroups);
-    if (g === 'limit') throw new AdmissionError(grpc.status.RESOURCE_EXHAUSTED, 'resource_exhausted', 'the log group quota is reached');
+    const g = await logs.createGroup(
+      { name: group, createdAt: Date.now(), logGroupClass: 'STANDARD', deletionProtection: false, tags: {} },
+      this.deps.maxGroups,
+    );
+    if (g === 'limit')
+      throw new AdmissionError(grpc.status.RESOURCE_EXHAUSTED, 'resource_exhausted', 'the log group quota is reached');
     const s = await logs.createStream(group, stream, Date.now(), this.deps.maxStreams);
-    if (s === 'limit' || s === 'no-group') throw new AdmissionError(grpc.status.RESOURCE_EXHAUSTED, 'resource_exhausted', `cannot create log stream ${stream}`);
-    this.deps.log.info({ peer, nodeId: first.identifier?.node?.id, logGroup: group, logStream: stream }, 'access-log stream admitted');
+    if (s === 'limit' || s === 'no-group')
+      throw new AdmissionError(
+        grpc.status.RESOURCE_EXHAUSTED,
+        'resource_exhausted',
+        `cannot create log stream ${stream}`,
+      );
+    this.deps.log.info(
+      { peer, nodeId: first.identifier?.node?.id, logGroup: group, logStream: stream },
+      'access-log stream admitted',
+    );
     return { group, stream };
   }
 
@@ -154,9 +201,14 @@ export class AccessLogService {
     const max = this.deps.maxEventBytes - EVENT_OVERHEAD_BYTES;
     const events = lines
       .filter((l) => l.timestamp >= now - TOO_OLD_MS && l.timestamp <= now + TOO_NEW_MS)
-      .map((l) => (Buffer.byteLength(l.message) > max ? { ...l, message: Buffer.from(l.message).subarray(0, max).toString('utf8') } : l))
+      .map((l) =>
+        Buffer.byteLength(l.message) > max
+          ? { ...l, message: Buffer.from(l.message).subarray(0, max).toString('utf8') }
+          : l,
+      )
       .sort((a, b) => a.timestamp - b.timestamp);
-    if (lines.length > events.length) logEvents.inc({ source: 'access_log', outcome: 'rejected' }, lines.length - events.length);
+    if (lines.length > events.length)
+      logEvents.inc({ source: 'access_log', outcome: 'rejected' }, lines.length - events.length);
     for (let i = 0; i < events.length; i += MAX_BATCH) {
       const chunk = events.slice(i, i + MAX_BATCH);
       try {

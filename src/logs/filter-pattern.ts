@@ -14,12 +14,21 @@ const MAX_REGEXES = 2;
 
 /** `*` matches any run of characters; everything else literally; the whole text must match. */
 export function globMatch(glob: string, text: string): boolean {
-  let g = 0; let t = 0; let star = -1; let mark = 0;
+  let g = 0;
+  let t = 0;
+  let star = -1;
+  let mark = 0;
   while (t < text.length) {
-    if (g < glob.length && glob[g] !== '*' && glob[g] === text[t]) { g++; t++; }
-    else if (g < glob.length && glob[g] === '*') { star = g++; mark = t; }
-    else if (star >= 0) { g = star + 1; t = ++mark; }
-    else return false;
+    if (g < glob.length && glob[g] !== '*' && glob[g] === text[t]) {
+      g++;
+      t++;
+    } else if (g < glob.length && glob[g] === '*') {
+      star = g++;
+      mark = t;
+    } else if (star >= 0) {
+      g = star + 1;
+      t = ++mark;
+    } else return false;
   }
   while (g < glob.length && glob[g] === '*') g++;
   return g === glob.length;
@@ -28,7 +37,8 @@ export function globMatch(glob: string, text: string): boolean {
 const REGEX_ALLOWED = /^[A-Za-z0-9_#=@/;,:\- ^$?[\]{}|\\*+.]*$/;
 
 function compileRegex(body: string, counter: { n: number }): RegExp {
-  if (++counter.n > MAX_REGEXES) throw new FilterPatternError(`A filter pattern may contain at most ${MAX_REGEXES} regular expressions`);
+  if (++counter.n > MAX_REGEXES)
+    throw new FilterPatternError(`A filter pattern may contain at most ${MAX_REGEXES} regular expressions`);
   if (!body || !REGEX_ALLOWED.test(body)) throw new FilterPatternError('Invalid regular expression in filter pattern');
   try {
     return new RegExp(body, 'u');
@@ -50,18 +60,33 @@ function scalarMatches(op: Op, v: Value, target: string | number | boolean): boo
   const asText = String(target);
   let eq: boolean;
   switch (v.kind) {
-    case 'any': eq = true; break;
-    case 'regex': eq = v.re.test(asText); break;
-    case 'string': eq = v.glob ? globMatch(v.text, asText) : asText === v.text; break;
+    case 'any':
+      eq = true;
+      break;
+    case 'regex':
+      eq = v.re.test(asText);
+      break;
+    case 'string':
+      eq = v.glob ? globMatch(v.text, asText) : asText === v.text;
+      break;
     case 'number': {
-      const n = typeof target === 'number' ? target : typeof target === 'string' && NUMBER.test(target) ? Number(target) : Number.NaN;
+      const n =
+        typeof target === 'number'
+          ? target
+          : typeof target === 'string' && NUMBER.test(target)
+            ? Number(target)
+            : Number.NaN;
       if (op !== '=' && op !== '!=') {
         if (Number.isNaN(n)) return false;
         switch (op) {
-          case '<': return n < v.value;
-          case '<=': return n <= v.value;
-          case '>': return n > v.value;
-          default: return n >= v.value;
+          case '<':
+            return n < v.value;
+          case '<=':
+            return n <= v.value;
+          case '>':
+            return n > v.value;
+          default:
+            return n >= v.value;
         }
       }
       eq = Number.isNaN(n) ? asText === v.text : n === v.value;
@@ -82,24 +107,47 @@ function readQuoted(src: string, start: number): { text: string; end: number } {
   for (;;) {
     if (i >= src.length) throw new FilterPatternError('Invalid filter pattern: unterminated quoted string');
     const d = src[i]!;
-    if (d === '\\' && i + 1 < src.length) { text += src[i + 1]; i += 2; continue; }
+    if (d === '\\' && i + 1 < src.length) {
+      text += src[i + 1];
+      i += 2;
+      continue;
+    }
     if (d === '"') return { text, end: i + 1 };
-    text += d; i++;
+    text += d;
+    i++;
   }
 }
 
-interface Tok { type: 'word' | 'string' | 'regex' | 'op' | 'punct'; text: string }
+interface Tok {
+  type: 'word' | 'string' | 'regex' | 'op' | 'punct';
+  text: string;
+}
 
 function tokenize(src: string, counter: { n: number }, regexes: Map<Tok, RegExp>): Tok[] {
   const out: Tok[] = [];
   let i = 0;
   while (i < src.length) {
     const c = src[i]!;
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') { i++; continue; }
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+      i++;
+      continue;
+    }
     const two = src.slice(i, i + 2);
-    if (two === '&&' || two === '||' || two === '!=' || two === '<=' || two === '>=') { out.push({ type: 'op', text: two }); i += 2; continue; }
-    if (c === '=' || c === '<' || c === '>') { out.push({ type: 'op', text: c }); i++; continue; }
-    if (c === '(' || c === ')' || c === ',' || c === '{' || c === '}' || c === '[' || c === ']') { out.push({ type: 'punct', text: c }); i++; continue; }
+    if (two === '&&' || two === '||' || two === '!=' || two === '<=' || two === '>=') {
+      out.push({ type: 'op', text: two });
+      i += 2;
+      continue;
+    }
+    if (c === '=' || c === '<' || c === '>') {
+      out.push({ type: 'op', text: c });
+      i++;
+      continue;
+    }
+    if (c === '(' || c === ')' || c === ',' || c === '{' || c === '}' || c === '[' || c === ']') {
+      out.push({ type: 'punct', text: c });
+      i++;
+      continue;
+    }
     if (c === '"') {
       const q = readQuoted(src, i);
       out.push({ type: 'string', text: q.text });
@@ -126,24 +174,39 @@ function tokenize(src: string, counter: { n: number }, regexes: Map<Tok, RegExp>
 
 class Parser {
   private pos = 0;
-  constructor(private readonly toks: Tok[], private readonly regexes: Map<Tok, RegExp>) {}
-  peek(): Tok | undefined { return this.toks[this.pos]; }
+  constructor(
+    private readonly toks: Tok[],
+    private readonly regexes: Map<Tok, RegExp>,
+  ) {}
+  peek(): Tok | undefined {
+    return this.toks[this.pos];
+  }
   next(): Tok {
     const t = this.toks[this.pos++];
     if (!t) throw new FilterPatternError('Invalid filter pattern: unexpected end');
     return t;
   }
-  is(text: string): boolean { const t = this.peek(); return !!t && (t.type === 'op' || t.type === 'punct') && t.text === text; }
-  isWord(text: string): boolean { const t = this.peek(); return !!t && t.type === 'word' && t.text === text; }
+  is(text: string): boolean {
+    const t = this.peek();
+    return !!t && (t.type === 'op' || t.type === 'punct') && t.text === text;
+  }
+  isWord(text: string): boolean {
+    const t = this.peek();
+    return !!t && t.type === 'word' && t.text === text;
+  }
   expect(text: string): void {
     const t = this.next();
-    if ((t.type !== 'op' && t.type !== 'punct') || t.text !== text) throw new FilterPatternError(`Invalid filter pattern: expected '${text}', found '${t.text}'`);
+    if ((t.type !== 'op' && t.type !== 'punct') || t.text !== text)
+      throw new FilterPatternError(`Invalid filter pattern: expected '${text}', found '${t.text}'`);
   }
-  done(): boolean { return this.pos >= this.toks.length; }
+  done(): boolean {
+    return this.pos >= this.toks.length;
+  }
 
   op(): Op {
     const t = this.next();
-    if (t.type !== 'op' || t.text === '&&' || t.text === '||') throw new FilterPatternError(`Invalid filter pattern: expected a comparison, found '${t.text}'`);
+    if (t.type !== 'op' || t.text === '&&' || t.text === '||')
+      throw new FilterPatternError(`Invalid filter pattern: expected a comparison, found '${t.text}'`);
     return t.text as Op;
   }
 
@@ -151,13 +214,15 @@ class Parser {
     const t = this.next();
     let v: Value;
     if (t.type === 'regex') v = { kind: 'regex', re: this.regexes.get(t)! };
-    else if (t.type === 'string') v = t.text === '*' ? { kind: 'any' } : { kind: 'string', text: t.text, glob: t.text.includes('*') };
+    else if (t.type === 'string')
+      v = t.text === '*' ? { kind: 'any' } : { kind: 'string', text: t.text, glob: t.text.includes('*') };
     else if (t.type === 'word') {
       if (t.text === '*') v = { kind: 'any' };
       else if (NUMBER.test(t.text)) v = { kind: 'number', value: Number(t.text), text: t.text };
       else v = { kind: 'string', text: t.text, glob: t.text.includes('*') };
     } else throw new FilterPatternError(`Invalid filter pattern: expected a value, found '${t.text}'`);
-    if ((op !== '=' && op !== '!=') && v.kind !== 'number') throw new FilterPatternError(`Invalid filter pattern: ${op} needs a number`);
+    if (op !== '=' && op !== '!=' && v.kind !== 'number')
+      throw new FilterPatternError(`Invalid filter pattern: ${op} needs a number`);
     return v;
   }
 }
@@ -168,7 +233,8 @@ type Step = { key: string } | { index: number };
 type JsonCond = (doc: unknown) => boolean;
 
 function parseSelector(text: string): Step[] {
-  if (!text.startsWith('$')) throw new FilterPatternError(`Invalid filter pattern: selector '${text}' must start with $`);
+  if (!text.startsWith('$'))
+    throw new FilterPatternError(`Invalid filter pattern: selector '${text}' must start with $`);
   const steps: Step[] = [];
   let i = 1;
   while (i < text.length) {
@@ -207,7 +273,8 @@ function jsonSelector(p: Parser): Step[] {
     if (p.is('[')) {
       p.next();
       const n = p.next();
-      if (n.type !== 'word' || !/^\d+$/.test(n.text)) throw new FilterPatternError('Invalid filter pattern: array index must be a number');
+      if (n.type !== 'word' || !/^\d+$/.test(n.text))
+        throw new FilterPatternError('Invalid filter pattern: array index must be a number');
       p.expect(']');
       steps.push({ index: Number(n.text) });
       continue;
@@ -249,13 +316,19 @@ function jsonComparison(p: Parser): JsonCond {
 
 function jsonOr(p: Parser): JsonCond {
   const parts = [jsonAnd(p)];
-  while (p.is('||')) { p.next(); parts.push(jsonAnd(p)); }
+  while (p.is('||')) {
+    p.next();
+    parts.push(jsonAnd(p));
+  }
   return parts.length === 1 ? parts[0]! : (d) => parts.some((c) => c(d));
 }
 
 function jsonAnd(p: Parser): JsonCond {
   const parts = [jsonPrimary(p)];
-  while (p.is('&&')) { p.next(); parts.push(jsonPrimary(p)); }
+  while (p.is('&&')) {
+    p.next();
+    parts.push(jsonPrimary(p));
+  }
   return parts.length === 1 ? parts[0]! : (d) => parts.every((c) => c(d));
 }
 
@@ -278,7 +351,11 @@ function compileJson(p: Parser): MessageMatcher {
     const start = message.trimStart();
     if (!start.startsWith('{') && !start.startsWith('[')) return false;
     let doc: unknown;
-    try { doc = JSON.parse(message); } catch { return false; }
+    try {
+      doc = JSON.parse(message);
+    } catch {
+      return false;
+    }
     return cond(doc);
   };
 }
@@ -286,7 +363,11 @@ function compileJson(p: Parser): MessageMatcher {
 // ---- space-delimited patterns ----
 
 type FieldCond = (value: string) => boolean;
-interface Field { name: string; ellipsis: boolean; cond?: FieldCond }
+interface Field {
+  name: string;
+  ellipsis: boolean;
+  cond?: FieldCond;
+}
 
 function fieldCondition(p: Parser): FieldCond {
   const or: FieldCond[][] = [[]];
@@ -319,7 +400,11 @@ export function splitFields(message: string): string[] {
     const close = c === '"' ? '"' : c === '[' ? ']' : '';
     if (close) {
       const end = message.indexOf(close, i + 1);
-      if (end >= 0) { out.push(message.slice(i + 1, end)); i = end + 1; continue; }
+      if (end >= 0) {
+        out.push(message.slice(i + 1, end));
+        i = end + 1;
+        continue;
+      }
     }
     let j = i;
     while (j < n && message[j] !== ' ') j++;
@@ -340,13 +425,17 @@ function compileSpaceDelimited(p: Parser): MessageMatcher {
       if (p.peek()?.type === 'op') f.cond = fieldCondition(p);
       fields.push(f);
     } else throw new FilterPatternError(`Invalid filter pattern: expected a field, found '${t.text}'`);
-    if (p.is(',')) { p.next(); continue; }
+    if (p.is(',')) {
+      p.next();
+      continue;
+    }
     p.expect(']');
     break;
   }
   if (!p.done()) throw new FilterPatternError('Invalid filter pattern: text after the closing bracket');
   const ell = fields.findIndex((f) => f.ellipsis);
-  if (ell >= 0 && fields.findIndex((f, i) => f.ellipsis && i !== ell) >= 0) throw new FilterPatternError('Invalid filter pattern: only one ... is allowed');
+  if (ell >= 0 && fields.findIndex((f, i) => f.ellipsis && i !== ell) >= 0)
+    throw new FilterPatternError('Invalid filter pattern: only one ... is allowed');
   const head = ell >= 0 ? fields.slice(0, ell) : fields;
   const tail = ell >= 0 ? fields.slice(ell + 1) : [];
   return (message) => {
@@ -372,7 +461,12 @@ function compileSpaceDelimited(p: Parser): MessageMatcher {
 
 type TermTest = (message: string) => boolean;
 
-interface Term { prefix: '' | '?' | '-'; test: TermTest; matchesAll: boolean; literal?: string }
+interface Term {
+  prefix: '' | '?' | '-';
+  test: TermTest;
+  matchesAll: boolean;
+  literal?: string;
+}
 
 function termTokens(src: string): Term[] {
   const counter = { n: 0 };
@@ -382,7 +476,10 @@ function termTokens(src: string): Term[] {
     while (i < src.length && /\s/.test(src[i]!)) i++;
     if (i >= src.length) break;
     let prefix: '' | '?' | '-' = '';
-    if (src[i] === '?' || src[i] === '-') { prefix = src[i] as '?' | '-'; i++; }
+    if (src[i] === '?' || src[i] === '-') {
+      prefix = src[i] as '?' | '-';
+      i++;
+    }
     if (i >= src.length) throw new FilterPatternError('Invalid filter pattern: a term is missing');
     const c = src[i]!;
     if (c === '"') {
@@ -390,7 +487,12 @@ function termTokens(src: string): Term[] {
       const text = q.text;
       i = q.end;
       const all = text.trim() === '';
-      out.push({ prefix, matchesAll: all, test: all ? () => true : (m) => m.includes(text), ...(all ? {} : { literal: text }) });
+      out.push({
+        prefix,
+        matchesAll: all,
+        test: all ? () => true : (m) => m.includes(text),
+        ...(all ? {} : { literal: text }),
+      });
     } else if (c === '%') {
       const end = src.indexOf('%', i + 1);
       if (end < 0) throw new FilterPatternError('Invalid filter pattern: unterminated regular expression');

@@ -8,7 +8,10 @@ export const RETENTION_DAYS: ReadonlySet<number> = new Set([
 
 export const DAY_MS = 86_400_000;
 
-export interface LogsScope { region: string; accountId: string }
+export interface LogsScope {
+  region: string;
+  accountId: string;
+}
 
 /** arn:aws:logs:<region>:<account>:log-group:<name> (the form tagging and logGroupIdentifier use). */
 export const groupArn = (s: LogsScope, name: string) => `arn:aws:logs:${s.region}:${s.accountId}:log-group:${name}`;
@@ -35,7 +38,8 @@ export function targetGroup(s: LogsScope, input: { logGroupName?: string; logGro
     throw invalidParameter('LogGroup name and LogGroup ARN are mutually exclusive parameters.');
   }
   if (logGroupName !== undefined) return logGroupName;
-  if (logGroupIdentifier === undefined) throw invalidParameter('Either logGroupName or logGroupIdentifier must be given.');
+  if (logGroupIdentifier === undefined)
+    throw invalidParameter('Either logGroupName or logGroupIdentifier must be given.');
   if (!logGroupIdentifier.startsWith('arn:')) return logGroupIdentifier;
   if (logGroupIdentifier.endsWith('*')) throw invalidParameter('logGroupIdentifier must not end with *');
   const name = groupNameOfArn(s, logGroupIdentifier);

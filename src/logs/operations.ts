@@ -3,10 +3,27 @@ import type { Handler, RequestContext } from '../api/service.js';
 import type * as L from '../protocols/generated/logs-types.js';
 import type { EventPosition, LogEventRecord, LogGroupRecord, LogStore, LogStreamRecord } from '../store/log-store.js';
 import {
-  groupExists, groupNotFound, invalidParameter, limitExceeded, resourceNotFound, streamExists, streamNotFound, tooManyTags, validation,
+  groupExists,
+  groupNotFound,
+  invalidParameter,
+  limitExceeded,
+  resourceNotFound,
+  streamExists,
+  streamNotFound,
+  tooManyTags,
+  validation,
 } from './errors.js';
 import { compileFilterPattern, FilterPatternError, type MessageMatcher, requiredSubstrings } from './filter-pattern.js';
-import { digits56, groupArn, groupArnStar, groupNameOfArn, type LogsScope, RETENTION_DAYS, streamArn, targetGroup } from './names.js';
+import {
+  digits56,
+  groupArn,
+  groupArnStar,
+  groupNameOfArn,
+  type LogsScope,
+  RETENTION_DAYS,
+  streamArn,
+  targetGroup,
+} from './names.js';
 import { logEvents } from './metrics.js';
 import { checkBatch } from './put-events.js';
 import { decodeToken, encodeToken, isPosition, parseStreamToken, streamToken } from './tokens.js';
@@ -35,19 +52,30 @@ const SCAN_MS_PER_CALL = 200;
 
 function groupOut(s: LogsScope, g: LogGroupRecord): L.LogGroup {
   return {
-    logGroupName: g.name, creationTime: g.createdAt, ...(g.retentionDays !== undefined ? { retentionInDays: g.retentionDays } : {}),
-    metricFilterCount: 0, arn: groupArnStar(s, g.name), storedBytes: g.storedBytes, ...(g.kmsKeyId ? { kmsKeyId: g.kmsKeyId } : {}),
-    logGroupClass: g.logGroupClass as L.LogGroupClass, logGroupArn: groupArn(s, g.name), deletionProtectionEnabled: g.deletionProtection,
+    logGroupName: g.name,
+    creationTime: g.createdAt,
+    ...(g.retentionDays !== undefined ? { retentionInDays: g.retentionDays } : {}),
+    metricFilterCount: 0,
+    arn: groupArnStar(s, g.name),
+    storedBytes: g.storedBytes,
+    ...(g.kmsKeyId ? { kmsKeyId: g.kmsKeyId } : {}),
+    logGroupClass: g.logGroupClass as L.LogGroupClass,
+    logGroupArn: groupArn(s, g.name),
+    deletionProtectionEnabled: g.deletionProtection,
   };
 }
 
 function streamOut(s: LogsScope, group: string, st: LogStreamRecord): L.LogStream {
   return {
-    logStreamName: st.name, creationTime: st.createdAt,
+    logStreamName: st.name,
+    creationTime: st.createdAt,
     ...(st.firstEventTimestamp !== undefined ? { firstEventTimestamp: st.firstEventTimestamp } : {}),
     ...(st.lastEventTimestamp !== undefined ? { lastEventTimestamp: st.lastEventTimestamp } : {}),
-    ...(st.lastIngestionTime !== undefined ? { lastIngestionTime: st.lastIngestionTime, uploadSequenceToken: digits56(st.lastIngestionTime, 0) } : {}),
-    arn: streamArn(s, group, st.name), storedBytes: 0,
+    ...(st.lastIngestionTime !== undefined
+      ? { lastIngestionTime: st.lastIngestionTime, uploadSequenceToken: digits56(st.lastIngestionTime, 0) }
+      : {}),
+    arn: streamArn(s, group, st.name),
+    storedBytes: 0,
   };
 }
 
@@ -62,7 +90,12 @@ function compile(pattern: string | undefined): MessageMatcher {
   }
 }
 
-function mergeTags(current: Record<string, string>, add: Record<string, string>, max: number, resourceName: string): Record<string, string> {
+function mergeTags(
+  current: Record<string, string>,
+  add: Record<string, string>,
+  max: number,
+  resourceName: string,
+): Record<string, string> {
   const next: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, current);
   for (const [k, v] of Object.entries(add)) next[k] = v;
   if (Object.keys(next).length > max) throw tooManyTags(resourceName, max);
@@ -92,7 +125,8 @@ export function logsHandlers(deps: LogsDeps): Record<string, Handler> {
   };
 
   const tagGroup = async (name: string, tags: Record<string, string>) => {
-    if (!(await logs.updateTags(name, (cur) => mergeTags(cur, tags, quotas.tagsPerResource, groupArn(deps, name))))) throw groupNotFound();
+    if (!(await logs.updateTags(name, (cur) => mergeTags(cur, tags, quotas.tagsPerResource, groupArn(deps, name)))))
+      throw groupNotFound();
   };
   const untagGroup = async (name: string, keys: string[]) => {
     if (!(await logs.updateTags(name, (cur) => withoutTags(cur, keys)))) throw groupNotFound();
@@ -100,21 +134,34 @@ export function logsHandlers(deps: LogsDeps): Record<string, Handler> {
 
   return {
     async CreateLogGroup(input: L.CreateLogGroupRequest, ctx: RequestContext) {
-      if (input.logGroupName.startsWith('aws/')) throw invalidParameter('Log group names starting with aws/ are reserved for AWS services.');
+      if (input.logGroupName.startsWith('aws/'))
+        throw invalidParameter('Log group names starting with aws/ are reserved for AWS services.');
       const tags = input.tags ?? {};
-      if (Object.keys(tags).length > quotas.tagsPerResource) throw tooManyTags(groupArn(deps, input.logGroupName), quotas.tagsPerResource);
-      const outcome = await logs.createGroup({
-        name: input.logGroupName, createdAt: ctx.receivedAt, logGroupClass: input.logGroupClass ?? 'STANDARD',
-        ...(input.kmsKeyId ? { kmsKeyId: input.kmsKeyId } : {}), deletionProtection: input.deletionProtectionEnabled ?? false, tags: { ...tags },
-      }, quotas.logGroupsPerAccount);
+      if (Object.keys(tags).length > quotas.tagsPerResource)
+        throw tooManyTags(groupArn(deps, input.logGroupName), quotas.tagsPerResource);
+      const outcome = await logs.createGroup(
+        {
+          name: input.logGroupName,
+          createdAt: ctx.receivedAt,
+          logGroupClass: input.logGroupClass ?? 'STANDARD',
+          ...(input.kmsKeyId ? { kmsKeyId: input.kmsKeyId } : {}),
+          deletionProtection: input.deletionProtectionEnabled ?? false,
+          tags: { ...tags },
+        },
+        quotas.logGroupsPerAccount,
+      );
       if (outcome === 'exists') throw groupExists();
-      if (outcome === 'limit') throw limitExceeded(`Resource limit exceeded: at most ${quotas.logGroupsPerAccount} log groups`);
+      if (outcome === 'limit')
+        throw limitExceeded(`Resource limit exceeded: at most ${quotas.logGroupsPerAccount} log groups`);
       return {};
     },
 
     async DeleteLogGroup(input: L.DeleteLogGroupRequest) {
       const g = await requireGroup(input.logGroupName);
-      if (g.deletionProtection) throw validation('Deletion protection is enabled for this log group; disable it before deleting the log group.');
+      if (g.deletionProtection)
+        throw validation(
+          'Deletion protection is enabled for this log group; disable it before deleting the log group.',
+        );
       if (!(await logs.deleteGroup(input.logGroupName))) throw groupNotFound();
       return {};
     },
@@ -133,31 +180,46 @@ export function logsHandlers(deps: LogsDeps): Record<string, Handler> {
         throw invalidParameter('logGroupIdentifiers can only be used with includeLinkedAccounts');
       }
       const limit = input.limit ?? 50;
-      const after = input.nextToken !== undefined ? decodeToken(input.nextToken, (v): v is string => typeof v === 'string') : undefined;
+      const after =
+        input.nextToken !== undefined
+          ? decodeToken(input.nextToken, (v): v is string => typeof v === 'string')
+          : undefined;
       if (input.logGroupIdentifiers?.length) {
         // Named groups of this account (there are no linked accounts here), in name order.
-        const names = [...new Set(input.logGroupIdentifiers.map((id) => (id.startsWith('arn:') ? groupNameOfArn(deps, id) : id)))]
-          .filter((n): n is string => n !== undefined).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-        const found = (await Promise.all(names.map((n) => logs.getGroup(n)))).filter((g): g is LogGroupRecord => g !== undefined);
+        const names = [
+          ...new Set(input.logGroupIdentifiers.map((id) => (id.startsWith('arn:') ? groupNameOfArn(deps, id) : id))),
+        ]
+          .filter((n): n is string => n !== undefined)
+          .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        const found = (await Promise.all(names.map((n) => logs.getGroup(n)))).filter(
+          (g): g is LogGroupRecord => g !== undefined,
+        );
         return { logGroups: found.map((g) => groupOut(deps, g)) };
       }
       const rows = await logs.listGroups({
         ...(input.logGroupNamePrefix !== undefined ? { prefix: input.logGroupNamePrefix } : {}),
         ...(input.logGroupNamePattern ? { contains: input.logGroupNamePattern } : {}),
         ...(input.logGroupClass ? { logGroupClass: input.logGroupClass } : {}),
-        ...(after !== undefined ? { after } : {}), limit: limit + 1,
+        ...(after !== undefined ? { after } : {}),
+        limit: limit + 1,
       });
       const page = rows.slice(0, limit);
       const brief = input.logGroupNamePattern !== undefined;
       return {
-        logGroups: page.map((g) => (brief ? { logGroupName: g.name, creationTime: g.createdAt, arn: groupArnStar(deps, g.name) } : groupOut(deps, g))),
+        logGroups: page.map((g) =>
+          brief
+            ? { logGroupName: g.name, creationTime: g.createdAt, arn: groupArnStar(deps, g.name) }
+            : groupOut(deps, g),
+        ),
         ...(rows.length > limit ? { nextToken: encodeToken(page[page.length - 1]!.name) } : {}),
       };
     },
 
     async PutRetentionPolicy(input: L.PutRetentionPolicyRequest) {
       if (!RETENTION_DAYS.has(input.retentionInDays)) {
-        throw invalidParameter(`1 validation error detected: Value '${input.retentionInDays}' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: [${[...RETENTION_DAYS].join(', ')}]`);
+        throw invalidParameter(
+          `1 validation error detected: Value '${input.retentionInDays}' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: [${[...RETENTION_DAYS].join(', ')}]`,
+        );
       }
       if (!(await logs.setRetention(input.logGroupName, input.retentionInDays))) throw groupNotFound();
       return {};
@@ -197,10 +259,18 @@ export function logsHandlers(deps: LogsDeps): Record<string, Handler> {
     },
 
     async CreateLogStream(input: L.CreateLogStreamRequest, ctx: RequestContext) {
-      const outcome = await logs.createStream(input.logGroupName, input.logStreamName, ctx.receivedAt, quotas.logStreamsPerLogGroup);
+      const outcome = await logs.createStream(
+        input.logGroupName,
+        input.logStreamName,
+        ctx.receivedAt,
+        quotas.logStreamsPerLogGroup,
+      );
       if (outcome === 'no-group') throw groupNotFound();
       if (outcome === 'exists') throw streamExists();
-      if (outcome === 'limit') throw limitExceeded(`Resource limit exceeded: at most ${quotas.logStreamsPerLogGroup} log streams per log group`);
+      if (outcome === 'limit')
+        throw limitExceeded(
+          `Resource limit exceeded: at most ${quotas.logStreamsPerLogGroup} log streams per log group`,
+        );
       return {};
     },
 
@@ -219,19 +289,30 @@ export function logsHandlers(deps: LogsDeps): Record<string, Handler> {
       }
       await requireGroup(group);
       const limit = input.limit ?? 50;
-      const after = input.nextToken !== undefined
-        ? decodeToken(input.nextToken, (v): v is { name: string; lastEventTimestamp: number } =>
-          !!v && typeof (v as { name?: unknown }).name === 'string' && Number.isSafeInteger((v as { lastEventTimestamp?: unknown }).lastEventTimestamp))
-        : undefined;
+      const after =
+        input.nextToken !== undefined
+          ? decodeToken(
+              input.nextToken,
+              (v): v is { name: string; lastEventTimestamp: number } =>
+                !!v &&
+                typeof (v as { name?: unknown }).name === 'string' &&
+                Number.isSafeInteger((v as { lastEventTimestamp?: unknown }).lastEventTimestamp),
+            )
+          : undefined;
       const rows = await logs.listStreams(group, {
         ...(input.logStreamNamePrefix !== undefined ? { prefix: input.logStreamNamePrefix } : {}),
-        orderBy, descending: input.descending ?? false, ...(after ? { after } : {}), limit: limit + 1,
+        orderBy,
+        descending: input.descending ?? false,
+        ...(after ? { after } : {}),
+        limit: limit + 1,
       });
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       return {
         logStreams: page.map((st) => streamOut(deps, group, st)),
-        ...(rows.length > limit && last ? { nextToken: encodeToken({ name: last.name, lastEventTimestamp: last.lastEventTimestamp ?? -1 }) } : {}),
+        ...(rows.length > limit && last
+          ? { nextToken: encodeToken({ name: last.name, lastEventTimestamp: last.lastEventTimestamp ?? -1 }) }
+          : {}),
       };
     },
 
@@ -244,7 +325,10 @@ export function logsHandlers(deps: LogsDeps): Record<string, Handler> {
       if (outcome === 'no-stream') throw streamNotFound();
       logEvents.inc({ source: 'put_log_events', outcome: 'stored' }, batch.accepted.length);
       if (batch.accepted.length < input.logEvents.length) {
-        logEvents.inc({ source: 'put_log_events', outcome: 'rejected' }, input.logEvents.length - batch.accepted.length);
+        logEvents.inc(
+          { source: 'put_log_events', outcome: 'rejected' },
+          input.logEvents.length - batch.accepted.length,
+        );
       }
       return {
         nextSequenceToken: digits56(now, input.logEvents.length),
@@ -259,11 +343,19 @@ export function logsHandlers(deps: LogsDeps): Record<string, Handler> {
       }
       const limit = Math.min(input.limit ?? MAX_EVENTS, MAX_EVENTS);
       const token = input.nextToken !== undefined ? parseStreamToken(input.nextToken) : undefined;
-      const direction = token ? (token.direction === 'f' ? 'forward' : 'backward') : (input.startFromHead ? 'forward' : 'backward');
+      const direction = token
+        ? token.direction === 'f'
+          ? 'forward'
+          : 'backward'
+        : input.startFromHead
+          ? 'forward'
+          : 'backward';
       const rows = await logs.readStream(group, input.logStreamName, {
         ...(input.startTime !== undefined ? { startTime: input.startTime } : {}),
         ...(input.endTime !== undefined ? { endTime: input.endTime } : {}),
-        ...(token ? { from: token.position } : {}), direction, limit,
+        ...(token ? { from: token.position } : {}),
+        direction,
+        limit,
       });
       // What fits in one page of 1 MB, nearest the starting point first.
       let bytes = 0;
@@ -285,8 +377,12 @@ export function logsHandlers(deps: LogsDeps): Record<string, Handler> {
       } else if (token) {
         // At the end in this direction: the same token comes back.
         const p = token.position;
-        forward = token.direction === 'f' ? input.nextToken! : streamToken('f', { timestamp: p.timestamp, id: Math.max(0, p.id - 1) });
-        backward = token.direction === 'b' ? input.nextToken! : streamToken('b', { timestamp: p.timestamp, id: p.id + 1 });
+        forward =
+          token.direction === 'f'
+            ? input.nextToken!
+            : streamToken('f', { timestamp: p.timestamp, id: Math.max(0, p.id - 1) });
+        backward =
+          token.direction === 'b' ? input.nextToken! : streamToken('b', { timestamp: p.timestamp, id: p.id + 1 });
       } else {
         const start: EventPosition = { timestamp: -1, id: 0 };
         forward = streamToken('f', start);
@@ -294,7 +390,8 @@ export function logsHandlers(deps: LogsDeps): Record<string, Handler> {
       }
       return {
         events: page.map((e) => ({ timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime })),
-        nextForwardToken: forward, nextBackwardToken: backward,
+        nextForwardToken: forward,
+        nextBackwardToken: backward,
       };
     },
 
@@ -321,25 +418,43 @@ export function logsHandlers(deps: LogsDeps): Record<string, Handler> {
           ...(input.logStreamNamePrefix !== undefined ? { streamPrefix: input.logStreamNamePrefix } : {}),
           ...(input.startTime !== undefined ? { startTime: input.startTime } : {}),
           ...(input.endTime !== undefined ? { endTime: input.endTime } : {}),
-          ...(after ? { after } : {}), ...(contains.length ? { contains } : {}), limit: SCAN_CHUNK,
+          ...(after ? { after } : {}),
+          ...(contains.length ? { contains } : {}),
+          limit: SCAN_CHUNK,
         });
         let full = false;
         for (const e of chunk) {
           scanned++;
           if (match(e.message)) {
             const size = Buffer.byteLength(e.message) + 26;
-            if (events.length && bytes + size > PAGE_BYTES) { full = true; break; }
+            if (events.length && bytes + size > PAGE_BYTES) {
+              full = true;
+              break;
+            }
             bytes += size;
-            events.push({ logStreamName: e.stream, timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime, eventId: eventId(e) });
+            events.push({
+              logStreamName: e.stream,
+              timestamp: e.timestamp,
+              message: e.message,
+              ingestionTime: e.ingestionTime,
+              eventId: eventId(e),
+            });
           }
           after = { timestamp: e.timestamp, id: e.id };
-          if (events.length >= limit) { full = true; break; }
+          if (events.length >= limit) {
+            full = true;
+            break;
+          }
         }
         if (full) break;
-        if (chunk.length < SCAN_CHUNK) { more = false; break; }
+        if (chunk.length < SCAN_CHUNK) {
+          more = false;
+          break;
+        }
       }
       return {
-        events, searchedLogStreams: [],
+        events,
+        searchedLogStreams: [],
         ...(more && after ? { nextToken: encodeToken({ timestamp: after.timestamp, id: after.id }) } : {}),
       };
     },

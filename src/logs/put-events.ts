@@ -16,18 +16,25 @@ export interface CheckedBatch {
   rejected?: RejectedLogEventsInfo;
 }
 
-export function checkBatch(events: readonly InputLogEvent[], now: number, retentionDays: number | undefined, maxEventBytes: number): CheckedBatch {
+export function checkBatch(
+  events: readonly InputLogEvent[],
+  now: number,
+  retentionDays: number | undefined,
+  maxEventBytes: number,
+): CheckedBatch {
   let total = 0;
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
     const size = Buffer.byteLength(e.message) + EVENT_OVERHEAD_BYTES;
-    if (size > maxEventBytes) throw invalidParameter(`Log event too large: ${size} bytes exceeds limit of ${maxEventBytes}`);
+    if (size > maxEventBytes)
+      throw invalidParameter(`Log event too large: ${size} bytes exceeds limit of ${maxEventBytes}`);
     total += size;
     if (i > 0 && e.timestamp < events[i - 1]!.timestamp) {
       throw invalidParameter('Log events in a single PutLogEvents request must be in chronological order.');
     }
   }
-  if (total > MAX_BATCH_BYTES) throw invalidParameter(`Upload too large: ${total} bytes exceeds limit of ${MAX_BATCH_BYTES}`);
+  if (total > MAX_BATCH_BYTES)
+    throw invalidParameter(`Upload too large: ${total} bytes exceeds limit of ${MAX_BATCH_BYTES}`);
 
   // Sorted input: too old and expired events come first, too new ones last.
   const oldCutoff = now - TOO_OLD_MS;
@@ -36,7 +43,8 @@ export function checkBatch(events: readonly InputLogEvent[], now: number, retent
   let tooOldEnd = 0;
   while (tooOldEnd < events.length && events[tooOldEnd]!.timestamp < oldCutoff) tooOldEnd++;
   let expiredEnd = 0;
-  if (expiredCutoff !== undefined) while (expiredEnd < events.length && events[expiredEnd]!.timestamp < expiredCutoff) expiredEnd++;
+  if (expiredCutoff !== undefined)
+    while (expiredEnd < events.length && events[expiredEnd]!.timestamp < expiredCutoff) expiredEnd++;
   let tooNewStart = events.length;
   while (tooNewStart > 0 && events[tooNewStart - 1]!.timestamp > newCutoff) tooNewStart--;
   const firstValid = Math.max(tooOldEnd, expiredEnd);

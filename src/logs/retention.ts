@@ -22,12 +22,20 @@ export class RetentionJob {
 
   constructor(private readonly opts: RetentionJobOptions) {
     const interval = opts.intervalMs ?? 60_000;
-    const job = periodicJob(interval, (signal) => this.pass(signal), (err) => opts.log.warn({ err }, 'log retention pass failed'));
+    const job = periodicJob(
+      interval,
+      (signal) => this.pass(signal),
+      (err) => opts.log.warn({ err }, 'log retention pass failed'),
+    );
     this.singleton = new Singleton({ store: opts.store, log: opts.log, lease: LEASE, job, ttlMs: 6000 });
   }
 
-  start(): Promise<void> { return this.singleton.start(); }
-  stop(): Promise<void> { return this.singleton.stop(); }
+  start(): Promise<void> {
+    return this.singleton.start();
+  }
+  stop(): Promise<void> {
+    return this.singleton.stop();
+  }
 
   /** Expires batches until none is left; a full batch asks for the next pass at once. */
   private async pass(signal: AbortSignal): Promise<number | undefined> {

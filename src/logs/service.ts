@@ -31,23 +31,38 @@ const STREAM_NAME = /^[^:*]*$/;
 function checkNames(_operation: string, input: Record<string, unknown>): void {
   const g = input.logGroupName;
   if (typeof g === 'string' && g.length > 0 && g.length <= 512 && !GROUP_NAME.test(g)) {
-    throw invalidParameter(`1 validation error detected: Value '${g}' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+`);
+    throw invalidParameter(
+      `1 validation error detected: Value '${g}' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+`,
+    );
   }
   const s = input.logStreamName;
   if (typeof s === 'string' && s.length <= 512 && !STREAM_NAME.test(s)) {
-    throw invalidParameter(`1 validation error detected: Value '${s}' at 'logStreamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [^:*]*`);
+    throw invalidParameter(
+      `1 validation error detected: Value '${s}' at 'logStreamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [^:*]*`,
+    );
   }
 }
 
-export function logsAuthorization(operation: string, input: Record<string, unknown>, ctx: RequestContext): AuthorizationTarget {
+export function logsAuthorization(
+  operation: string,
+  input: Record<string, unknown>,
+  ctx: RequestContext,
+): AuthorizationTarget {
   const s = { region: ctx.region, accountId: ctx.accountId };
   const action = `logs:${operation}`;
-  if (ON_BARE_ARN.has(operation)) return { action, resource: typeof input.resourceArn === 'string' ? input.resourceArn : '*' };
-  if (operation === 'DescribeLogGroups') return { action, resource: `arn:aws:logs:${s.region}:${s.accountId}:log-group:*` };
+  if (ON_BARE_ARN.has(operation))
+    return { action, resource: typeof input.resourceArn === 'string' ? input.resourceArn : '*' };
+  if (operation === 'DescribeLogGroups')
+    return { action, resource: `arn:aws:logs:${s.region}:${s.accountId}:log-group:*` };
   const group = groupOf(s, input);
   if (group === undefined) return { action, resource: '*' };
-  if (ON_STREAM.has(operation) && typeof input.logStreamName === 'string') return { action, resource: streamArn(s, group, input.logStreamName) };
-  return { action, resource: operation.startsWith('Tag') || operation.startsWith('Untag') ? groupArn(s, group) : groupArnStar(s, group) };
+  if (ON_STREAM.has(operation) && typeof input.logStreamName === 'string')
+    return { action, resource: streamArn(s, group, input.logStreamName) };
+  return {
+    action,
+    resource:
+      operation.startsWith('Tag') || operation.startsWith('Untag') ? groupArn(s, group) : groupArnStar(s, group),
+  };
 }
 
 export function createLogsService(deps: LogsDeps): ServiceDefinition {

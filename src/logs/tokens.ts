@@ -25,10 +25,17 @@ export function encodeToken(value: unknown): string {
 export function decodeToken<T>(token: string, check: (v: unknown) => v is T): T {
   if (token.length > 2048 || !/^[A-Za-z0-9_-]+$/.test(token)) throw invalidToken();
   let value: unknown;
-  try { value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')); } catch { throw invalidToken(); }
+  try {
+    value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidToken();
+  }
   if (!check(value)) throw invalidToken();
   return value;
 }
 
 export const isPosition = (v: unknown): v is EventPosition =>
-  !!v && typeof v === 'object' && Number.isSafeInteger((v as EventPosition).timestamp) && Number.isSafeInteger((v as EventPosition).id);
+  !!v &&
+  typeof v === 'object' &&
+  Number.isSafeInteger((v as EventPosition).timestamp) &&
+  Number.isSafeInteger((v as EventPosition).id);

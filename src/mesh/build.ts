@@ -3,12 +3,23 @@
 import { createHash } from 'node:crypto';
 import { Kind } from '../appmesh/kinds.js';
 import type {
-  GatewayRouteSpec, MeshSpec, RouteSpec, VirtualGatewaySpec, VirtualNodeSpec, VirtualRouterSpec, VirtualServiceSpec,
+  GatewayRouteSpec,
+  MeshSpec,
+  RouteSpec,
+  VirtualGatewaySpec,
+  VirtualNodeSpec,
+  VirtualRouterSpec,
+  VirtualServiceSpec,
 } from '../protocols/generated/appmesh-types.js';
 import type { StoredResource, Store, StoreReader } from '../store/types.js';
 import type { CloudMapSource, CloudMapServiceKey } from './cloud-map.js';
 import {
-  cloudMapKey, dependencyKey, type DiscoveredInstance, type MeshSnapshot, setSnapshotFingerprints, type SnapshotResource,
+  cloudMapKey,
+  dependencyKey,
+  type DiscoveredInstance,
+  type MeshSnapshot,
+  setSnapshotFingerprints,
+  type SnapshotResource,
 } from './snapshot.js';
 
 export interface BuiltSnapshot {
@@ -28,14 +39,17 @@ export interface BuildContext {
   cloudMap: CloudMapSource;
 }
 
-const toSnapshot = <S>(r: StoredResource<S>): SnapshotResource<S> => Object.freeze({ name: r.name, arn: r.arn, spec: r.spec, version: r.version });
+const toSnapshot = <S>(r: StoredResource<S>): SnapshotResource<S> =>
+  Object.freeze({ name: r.name, arn: r.arn, spec: r.spec, version: r.version });
 
 function byName<S>(rows: readonly StoredResource<S>[]): ReadonlyMap<string, SnapshotResource<S>> {
   return new Map(rows.map((r) => [r.name, toSnapshot(r)]));
 }
 
 /** Groups rows scoped '<mesh>/<parent>' by parent name. */
-function byParent<S>(rows: readonly StoredResource<S>[]): ReadonlyMap<string, ReadonlyMap<string, SnapshotResource<S>>> {
+function byParent<S>(
+  rows: readonly StoredResource<S>[],
+): ReadonlyMap<string, ReadonlyMap<string, SnapshotResource<S>>> {
   const out = new Map<string, Map<string, SnapshotResource<S>>>();
   for (const r of rows) {
     const parent = r.scope.slice(r.scope.indexOf('/') + 1);
@@ -74,7 +88,11 @@ function cloudMapServicesOf(nodes: readonly StoredResource<VirtualNodeSpec>[]): 
   const seen = new Map<string, CloudMapServiceKey>();
   for (const n of nodes) {
     const cm = n.spec.serviceDiscovery?.awsCloudMap;
-    if (cm) seen.set(cloudMapKey(cm.namespaceName, cm.serviceName), { namespaceName: cm.namespaceName, serviceName: cm.serviceName });
+    if (cm)
+      seen.set(cloudMapKey(cm.namespaceName, cm.serviceName), {
+        namespaceName: cm.namespaceName,
+        serviceName: cm.serviceName,
+      });
   }
   return [...seen.values()];
 }
@@ -89,11 +107,22 @@ export async function buildMeshSnapshot(ctx: BuildContext, meshName: string): Pr
   for (const s of cloudMapServices) {
     const found = await ctx.cloudMap.instancesFor(s.namespaceName, s.serviceName);
     const sorted = [...found].sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0));
-    instances.set(cloudMapKey(s.namespaceName, s.serviceName), Object.freeze(sorted.map((i) => Object.freeze({ ...i }))));
+    instances.set(
+      cloudMapKey(s.namespaceName, s.serviceName),
+      Object.freeze(sorted.map((i) => Object.freeze({ ...i }))),
+    );
   }
 
   const hash = createHash('sha256');
-  const all: StoredResource[] = [rows.mesh, ...rows.nodes, ...rows.services, ...rows.routers, ...rows.routes, ...rows.gateways, ...rows.gatewayRoutes];
+  const all: StoredResource[] = [
+    rows.mesh,
+    ...rows.nodes,
+    ...rows.services,
+    ...rows.routers,
+    ...rows.routes,
+    ...rows.gateways,
+    ...rows.gatewayRoutes,
+  ];
   for (const r of all) hash.update(`${r.kind}\0${r.scope}\0${r.name}\0${r.uid}\0${r.version}\n`);
   for (const [key, list] of instances) hash.update(`cloudmap\0${key}\0${JSON.stringify(list)}\n`);
 
@@ -116,7 +145,12 @@ export async function buildMeshSnapshot(ctx: BuildContext, meshName: string): Pr
 }
 
 /** What each dependency key of the snapshot held: row ids and versions, Cloud Map instance lists. */
-function fingerprints(rows: MeshRows, instances: ReadonlyMap<string, readonly DiscoveredInstance[]>, meshOwner: string, region: string): Map<string, string> {
+function fingerprints(
+  rows: MeshRows,
+  instances: ReadonlyMap<string, readonly DiscoveredInstance[]>,
+  meshOwner: string,
+  region: string,
+): Map<string, string> {
   const id = (r: StoredResource) => `${r.uid}:${r.version}`;
   const out = new Map<string, string>([[dependencyKey.mesh, `${id(rows.mesh)}:${meshOwner}:${region}`]]);
   for (const r of rows.nodes) out.set(dependencyKey.virtualNode(r.name), id(r));

@@ -19,6 +19,10 @@ export interface CloudMapSource {
 }
 
 export const noCloudMap: CloudMapSource = {
-  async instancesFor() { return []; },
-  affects() { return undefined; },
+  async instancesFor() {
+    return [];
+  },
+  affects() {
+    return undefined;
+  },
 };

@@ -61,7 +61,9 @@ export class MeshSnapshotFeed {
     this.maxDelayMs = opts.maxDelayMs ?? 250;
   }
 
-  get store(): Store { return this.opts.store; }
+  get store(): Store {
+    return this.opts.store;
+  }
 
   start(): void {
     this.unsubscribe ??= this.opts.store.subscribe((changes) => this.onChanges(changes));
@@ -93,14 +95,22 @@ export class MeshSnapshotFeed {
    */
   confirm(meshName: string): Promise<MeshSnapshotEntry | undefined> {
     const current = this.entries.get(meshName);
-    if (this.confirmed.has(meshName) && this.confirmed.get(meshName) === current && this.entries.has(meshName)
-      && !this.dirty.has(meshName) && !this.building.has(meshName)) return Promise.resolve(current);
+    if (
+      this.confirmed.has(meshName) &&
+      this.confirmed.get(meshName) === current &&
+      this.entries.has(meshName) &&
+      !this.dirty.has(meshName) &&
+      !this.building.has(meshName)
+    )
+      return Promise.resolve(current);
     const pending = this.confirming.get(meshName);
     if (pending) return pending;
-    const read = this.rebuild(meshName, Date.now(), 'unknown_proxy').then((entry) => {
-      this.confirmed.set(meshName, entry);
-      return entry;
-    }).finally(() => this.confirming.delete(meshName));
+    const read = this.rebuild(meshName, Date.now(), 'unknown_proxy')
+      .then((entry) => {
+        this.confirmed.set(meshName, entry);
+        return entry;
+      })
+      .finally(() => this.confirming.delete(meshName));
     this.confirming.set(meshName, read);
     return read;
   }
@@ -109,13 +119,20 @@ export class MeshSnapshotFeed {
     const now = Date.now();
     for (const c of changes) {
       const mesh = meshOfChange(c);
-      if (mesh !== undefined) { this.markDirty(mesh, now); continue; }
+      if (mesh !== undefined) {
+        this.markDirty(mesh, now);
+        continue;
+      }
       const affected = this.opts.cloudMap.affects(c);
       if (!affected) continue;
       const key = affected === 'any' ? undefined : cloudMapKey(affected.namespaceName, affected.serviceName);
       for (const [name, entry] of this.entries) {
         if (!entry || entry.cloudMapServices.length === 0) continue;
-        if (key === undefined || entry.cloudMapServices.some((s) => cloudMapKey(s.namespaceName, s.serviceName) === key)) this.markDirty(name, now);
+        if (
+          key === undefined ||
+          entry.cloudMapServices.some((s) => cloudMapKey(s.namespaceName, s.serviceName) === key)
+        )
+          this.markDirty(name, now);
       }
     }
   }
@@ -132,7 +149,9 @@ export class MeshSnapshotFeed {
 
   private retryLater(meshName: string, changedAt: number): void {
     if (!this.unsubscribe) return;
-    setTimeout(() => { if (this.unsubscribe) this.markDirty(meshName, changedAt); }, RETRY_MS).unref();
+    setTimeout(() => {
+      if (this.unsubscribe) this.markDirty(meshName, changedAt);
+    }, RETRY_MS).unref();
   }
 
   private flush(): void {

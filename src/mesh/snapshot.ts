@@ -1,6 +1,12 @@
 // An immutable view of one mesh, the only input (with a proxy identity) of translation.
 import type {
-  GatewayRouteSpec, MeshSpec, RouteSpec, VirtualGatewaySpec, VirtualNodeSpec, VirtualRouterSpec, VirtualServiceSpec,
+  GatewayRouteSpec,
+  MeshSpec,
+  RouteSpec,
+  VirtualGatewaySpec,
+  VirtualNodeSpec,
+  VirtualRouterSpec,
+  VirtualServiceSpec,
 } from '../protocols/generated/appmesh-types.js';
 
 export interface SnapshotResource<S> {

@@ -10,7 +10,11 @@ export interface ApplyReport {
   notAttempted: Action[];
 }
 
-export async function applyPlan(client: MeshClient, plan: Action[], onApplied?: (a: Action) => void): Promise<ApplyReport> {
+export async function applyPlan(
+  client: MeshClient,
+  plan: Action[],
+  onApplied?: (a: Action) => void,
+): Promise<ApplyReport> {
   const todo = plan.filter((a) => a.action !== 'unchanged');
   const report: ApplyReport = { applied: [], notAttempted: [] };
   for (const [i, a] of todo.entries()) {

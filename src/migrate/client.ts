@@ -54,7 +54,7 @@ export class MeshClient {
   async call(op: string, input: Input): Promise<Output> {
     const C = Object.hasOwn(commands, `${op}Command`) ? commands[`${op}Command`] : undefined;
     if (!C) throw new Error(`no App Mesh operation ${op}`);
-    const out = await this.client.send(new C(input)) as unknown as Output;
+    const out = (await this.client.send(new C(input))) as unknown as Output;
     return out;
   }
 
@@ -78,7 +78,11 @@ export class MeshClient {
     const tags: Tag[] = [];
     let nextToken: string | undefined;
     do {
-      const out = await this.call('ListTagsForResource', { resourceArn: arn, limit: 50, ...(nextToken ? { nextToken } : {}) });
+      const out = await this.call('ListTagsForResource', {
+        resourceArn: arn,
+        limit: 50,
+        ...(nextToken ? { nextToken } : {}),
+      });
       for (const t of (out.tags as Tag[] | undefined) ?? []) tags.push({ key: t.key, value: t.value ?? '' });
       nextToken = out.nextToken as string | undefined;
     } while (nextToken);
@@ -109,20 +113,31 @@ export class MeshClient {
         refs.push({ kind, input: { meshName, [t.nameField]: r[t.nameField], ...owner } });
         const child = Object.values(types).find((c) => c.parent?.kind === kind);
         if (child) {
-          for (const cr of await this.listAll(child.listOperation, { meshName, [t.nameField]: r[t.nameField], ...owner }, child.listField)) {
-            refs.push({ kind: child.kind, input: { meshName, [t.nameField]: r[t.nameField], [child.nameField]: cr[child.nameField], ...owner } });
+          for (const cr of await this.listAll(
+            child.listOperation,
+            { meshName, [t.nameField]: r[t.nameField], ...owner },
+            child.listField,
+          )) {
+            refs.push({
+              kind: child.kind,
+              input: { meshName, [t.nameField]: r[t.nameField], [child.nameField]: cr[child.nameField], ...owner },
+            });
           }
         }
       }
     }
     return pool(refs, 8, async ({ kind, input }) => {
       const t = types[kind];
-      const data = kind === Kind.mesh ? mesh : (await this.call(`Describe${t.title}`, input))[kind] as Output;
+      const data = kind === Kind.mesh ? mesh : ((await this.call(`Describe${t.title}`, input))[kind] as Output);
       const metadata = data.metadata as Output;
       const a: Actual = {
-        kind, meshName, name: kind === Kind.mesh ? meshName : data[t.nameField] as string,
-        spec: (data.spec ?? {}) as Record<string, unknown>, tags: await this.tagsOf(metadata.arn as string),
-        arn: metadata.arn as string, uid: metadata.uid as string,
+        kind,
+        meshName,
+        name: kind === Kind.mesh ? meshName : (data[t.nameField] as string),
+        spec: (data.spec ?? {}) as Record<string, unknown>,
+        tags: await this.tagsOf(metadata.arn as string),
+        arn: metadata.arn as string,
+        uid: metadata.uid as string,
       };
       if (t.parent) a.parentName = data[t.parent.nameField] as string;
       if (meshOwner) a.meshOwner = meshOwner;
@@ -135,17 +150,25 @@ export class MeshClient {
 async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!);
+      }
+    }),
+  );
   return out;
 }
 
 /** The request members naming a resource: meshName, the parent's and its own name, meshOwner. */
-export function namesInput(r: { kind: MeshKind; meshName: string; parentName?: string | undefined; name: string; meshOwner?: string | undefined }): Input {
+export function namesInput(r: {
+  kind: MeshKind;
+  meshName: string;
+  parentName?: string | undefined;
+  name: string;
+  meshOwner?: string | undefined;
+}): Input {
   const t = types[r.kind];
   const input: Input = { meshName: r.meshName };
   if (r.kind !== Kind.mesh) input[t.nameField] = r.name;

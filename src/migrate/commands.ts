@@ -27,7 +27,9 @@ function parameters(list: string[] | undefined): Map<string, string> {
 
 export async function importCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true, strict: true,
+    args: argv,
+    allowPositionals: true,
+    strict: true,
     options: {
       ...clientOptions,
       'dry-run': { type: 'boolean' },
@@ -37,29 +39,51 @@ export async function importCommand(argv: string[]): Promise<void> {
       output: { type: 'string' },
     },
   });
-  if (!positionals.length) throw new ConfigError('usage: appmeshd import [--endpoint-url URL] [--region R] [--dry-run] [--prune] [--format F] [--parameter K=V …] [--output table|json] SOURCE…');
+  if (!positionals.length)
+    throw new ConfigError(
+      'usage: appmeshd import [--endpoint-url URL] [--region R] [--dry-run] [--prune] [--format F] [--parameter K=V …] [--output table|json] SOURCE…',
+    );
   const format = values.format as Format | undefined;
-  if (format !== undefined && !FORMATS.includes(format)) throw new ConfigError(`--format must be one of ${FORMATS.join(', ')}`);
+  if (format !== undefined && !FORMATS.includes(format))
+    throw new ConfigError(`--format must be one of ${FORMATS.join(', ')}`);
   const output = values.output ?? 'table';
   if (output !== 'table' && output !== 'json') throw new ConfigError('--output must be table or json');
   const client = new MeshClient({ endpoint: values['endpoint-url'], region: values.region });
   try {
-    process.exitCode = await reported('import', () => runImport(client, positionals, { format, prune: values.prune ?? false, dryRun: values['dry-run'] ?? false, output, parameters: parameters(values.parameter) }));
+    process.exitCode = await reported('import', () =>
+      runImport(client, positionals, {
+        format,
+        prune: values.prune ?? false,
+        dryRun: values['dry-run'] ?? false,
+        output,
+        parameters: parameters(values.parameter),
+      }),
+    );
   } finally {
     client.close();
   }
 }
 
-interface ImportOptions { format: Format | undefined; prune: boolean; dryRun: boolean; output: 'table' | 'json'; parameters: Map<string, string> }
+interface ImportOptions {
+  format: Format | undefined;
+  prune: boolean;
+  dryRun: boolean;
+  output: 'table' | 'json';
+  parameters: Map<string, string>;
+}
 
 async function runImport(client: MeshClient, sources: string[], opts: ImportOptions): Promise<number> {
   const { accountId } = await client.meshNames();
   // Fn::GetAtt …Uid needs the uid of an existing resource: when the source asks for one,
   // the uids of the server's resources are read and the source is read again.
   const uids = new Map<string, string>();
-  const read = () => readSources(sources, opts.format, {
-    parameters: opts.parameters, region: client.region, ...(accountId ? { accountId } : {}), uidOf: (arn) => uids.get(arn),
-  });
+  const read = () =>
+    readSources(sources, opts.format, {
+      parameters: opts.parameters,
+      region: client.region,
+      ...(accountId ? { accountId } : {}),
+      uidOf: (arn) => uids.get(arn),
+    });
   const readMeshes = async (names: Iterable<[string, string | undefined]>) => {
     const out: Actual[] = [];
     for (const [mesh, owner] of names) out.push(...((await client.readMesh(mesh, owner)) ?? []));
@@ -70,7 +94,8 @@ async function runImport(client: MeshClient, sources: string[], opts: ImportOpti
     source = read();
   } catch (err) {
     if (!(err instanceof SourceError) || !err.message.includes('has no Uid yet')) throw err;
-    for (const a of await readMeshes((await client.meshNames()).names.map((n): [string, undefined] => [n, undefined]))) uids.set(a.arn, a.uid);
+    for (const a of await readMeshes((await client.meshNames()).names.map((n): [string, undefined] => [n, undefined])))
+      uids.set(a.arn, a.uid);
     source = read();
   }
   const meshes = new Map<string, string | undefined>();
@@ -80,15 +105,32 @@ async function runImport(client: MeshClient, sources: string[], opts: ImportOpti
   const json = opts.output === 'json';
   if (!json) process.stdout.write(planTable(plan, source.skipped));
   if (opts.dryRun) {
-    if (json) process.stdout.write(`${JSON.stringify({ plan: plan.map(actionView), skipped: source.skipped, summary: summary(plan), dryRun: true }, null, 2)}\n`);
+    if (json)
+      process.stdout.write(
+        `${JSON.stringify({ plan: plan.map(actionView), skipped: source.skipped, summary: summary(plan), dryRun: true }, null, 2)}\n`,
+      );
     return 0;
   }
   const report = await applyPlan(client, plan, json ? undefined : (a) => process.stdout.write(appliedLine(a)));
   if (json) {
-    process.stdout.write(`${JSON.stringify({
-      plan: plan.map(actionView), skipped: source.skipped, summary: summary(plan), applied: report.applied.map(actionView),
-      ...(report.failed ? { failed: { ...actionView(report.failed.action), error: report.failed.error }, notAttempted: report.notAttempted.map(actionView) } : {}),
-    }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify(
+        {
+          plan: plan.map(actionView),
+          skipped: source.skipped,
+          summary: summary(plan),
+          applied: report.applied.map(actionView),
+          ...(report.failed
+            ? {
+                failed: { ...actionView(report.failed.action), error: report.failed.error },
+                notAttempted: report.notAttempted.map(actionView),
+              }
+            : {}),
+        },
+        null,
+        2,
+      )}\n`,
+    );
   } else if (report.failed) process.stderr.write(failureText(report));
   else process.stdout.write(`applied ${report.applied.length} change(s)\n`);
   return report.failed ? 1 : 0;
@@ -96,11 +138,14 @@ async function runImport(client: MeshClient, sources: string[], opts: ImportOpti
 
 export async function exportCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({
-    args: argv, allowPositionals: false, strict: true,
+    args: argv,
+    allowPositionals: false,
+    strict: true,
     options: { ...clientOptions, mesh: { type: 'string' }, format: { type: 'string' }, output: { type: 'string' } },
   });
   const format = values.format ?? 'appmeshd';
-  if (format !== 'appmeshd' && format !== 'cloudformation') throw new ConfigError('--format must be appmeshd or cloudformation');
+  if (format !== 'appmeshd' && format !== 'cloudformation')
+    throw new ConfigError('--format must be appmeshd or cloudformation');
   const client = new MeshClient({ endpoint: values['endpoint-url'], region: values.region });
   try {
     process.exitCode = await reported('export', async () => {
@@ -112,7 +157,12 @@ export async function exportCommand(argv: string[]): Promise<void> {
   }
 }
 
-async function writeExport(client: MeshClient, mesh: string | undefined, format: string, output: string | undefined): Promise<void> {
+async function writeExport(
+  client: MeshClient,
+  mesh: string | undefined,
+  format: string,
+  output: string | undefined,
+): Promise<void> {
   const resources = await readAll(client, mesh);
   const doc = format === 'appmeshd' ? toExport(resources) : toTemplate(resources);
   const text = `${JSON.stringify(doc, null, 2)}\n`;
@@ -131,10 +181,15 @@ async function reported(what: string, fn: () => Promise<number>): Promise<number
     return await fn();
   } catch (err) {
     const e = err as { name?: string; message?: string; code?: string; $metadata?: unknown; cause?: { code?: string } };
-    const expected = err instanceof SourceError || e.$metadata !== undefined || e.name === 'CredentialsProviderError'
-      || ['ECONNREFUSED', 'ENOTFOUND', 'ENOENT', 'EACCES'].includes(e.code ?? e.cause?.code ?? '');
+    const expected =
+      err instanceof SourceError ||
+      e.$metadata !== undefined ||
+      e.name === 'CredentialsProviderError' ||
+      ['ECONNREFUSED', 'ENOTFOUND', 'ENOENT', 'EACCES'].includes(e.code ?? e.cause?.code ?? '');
     if (!expected) throw err;
-    process.stderr.write(`appmeshd ${what}: ${err instanceof SourceError ? '' : `${e.name ?? 'Error'}: `}${e.message ?? String(err)}\n`);
+    process.stderr.write(
+      `appmeshd ${what}: ${err instanceof SourceError ? '' : `${e.name ?? 'Error'}: `}${e.message ?? String(err)}\n`,
+    );
     return 1;
   }
 }

@@ -23,7 +23,9 @@ export async function readAll(client: MeshClient, meshName?: string): Promise<Ac
 
 export function toExport(resources: Actual[], now = new Date()): ExportDocument {
   return {
-    format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: now.toISOString(),
+    format: EXPORT_FORMAT,
+    version: EXPORT_VERSION,
+    exportedAt: now.toISOString(),
     resources: resources.map((r): ExportedResource => {
       const t = types[r.kind];
       const names: Record<string, string> = { meshName: r.meshName };
@@ -37,7 +39,10 @@ export function toExport(resources: Actual[], now = new Date()): ExportDocument 
 function logicalId(r: Actual): string {
   const hash = createHash('md5').update(keyOf(r)).digest('hex').slice(0, 8).toUpperCase();
   const words = [r.meshName, r.parentName ?? '', r.kind === Kind.mesh ? '' : r.name].join(' ');
-  const base = `${types[r.kind].title}${words.split(/[^A-Za-z0-9]+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')}`;
+  const base = `${types[r.kind].title}${words
+    .split(/[^A-Za-z0-9]+/)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('')}`;
   return `${base.slice(0, 200)}${hash}`;
 }
 
@@ -55,7 +60,13 @@ export function toTemplate(resources: Actual[]): Record<string, unknown> {
     if (r.kind === Kind.mesh) props.MeshName = r.meshName;
     else {
       props.MeshName = getAtt(Kind.mesh, r.meshName, r.meshName, 'MeshName');
-      if (t.parent) props[cfnName(t.parent.nameField)] = getAtt(t.parent.kind, r.meshName, r.parentName!, cfnName(t.parent.nameField));
+      if (t.parent)
+        props[cfnName(t.parent.nameField)] = getAtt(
+          t.parent.kind,
+          r.meshName,
+          r.parentName!,
+          cfnName(t.parent.nameField),
+        );
       props[cfnName(t.nameField)] = r.name;
     }
     props.Spec = linkReferences(toCloudFormation(r.spec, SPEC_SHAPE[r.kind]), r.meshName, getAtt);
@@ -63,7 +74,11 @@ export function toTemplate(resources: Actual[]): Record<string, unknown> {
     if (tags.length) props.Tags = tags.map((x) => ({ Key: x.key, Value: x.value }));
     out[ids.get(keyOf(r))!] = { Type: `AWS::AppMesh::${t.title}`, Properties: props };
   }
-  return { AWSTemplateFormatVersion: '2010-09-09', Description: 'App Mesh resources exported by appmeshd', Resources: out };
+  return {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Description: 'App Mesh resources exported by appmeshd',
+    Resources: out,
+  };
 }
 
 type GetAtt = (kind: MeshKind, meshName: string, name: string, attribute: string) => unknown;
@@ -74,12 +89,18 @@ function linkReferences(spec: unknown, meshName: string, getAtt: GetAtt, parent 
   if (typeof spec !== 'object' || spec === null) return spec;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(spec)) {
-    if (parent === 'WeightedTargets' && k === 'VirtualNode' && typeof v === 'string') out[k] = getAtt(Kind.virtualNode, meshName, v, 'VirtualNodeName');
-    else if (parent === 'VirtualNode' && k === 'VirtualNodeName' && typeof v === 'string') out[k] = getAtt(Kind.virtualNode, meshName, v, 'VirtualNodeName');
-    else if (parent === 'VirtualRouter' && k === 'VirtualRouterName' && typeof v === 'string') out[k] = getAtt(Kind.virtualRouter, meshName, v, 'VirtualRouterName');
+    if (parent === 'WeightedTargets' && k === 'VirtualNode' && typeof v === 'string')
+      out[k] = getAtt(Kind.virtualNode, meshName, v, 'VirtualNodeName');
+    else if (parent === 'VirtualNode' && k === 'VirtualNodeName' && typeof v === 'string')
+      out[k] = getAtt(Kind.virtualNode, meshName, v, 'VirtualNodeName');
+    else if (parent === 'VirtualRouter' && k === 'VirtualRouterName' && typeof v === 'string')
+      out[k] = getAtt(Kind.virtualRouter, meshName, v, 'VirtualRouterName');
     else if (parent === 'Target' && k === 'VirtualService' && typeof v === 'object' && v !== null) {
       const name = (v as Record<string, unknown>).VirtualServiceName;
-      out[k] = typeof name === 'string' ? { VirtualServiceName: getAtt(Kind.virtualService, meshName, name, 'VirtualServiceName') } : v;
+      out[k] =
+        typeof name === 'string'
+          ? { VirtualServiceName: getAtt(Kind.virtualService, meshName, name, 'VirtualServiceName') }
+          : v;
     } else out[k] = linkReferences(v, meshName, getAtt, k);
   }
   return out;

@@ -50,10 +50,14 @@ function canonical(v: unknown): unknown {
   return v;
 }
 
-const sameSpec = (kind: MeshKind, a: unknown, b: unknown) => JSON.stringify(canonicalSpec(kind, a)) === JSON.stringify(canonicalSpec(kind, b));
+const sameSpec = (kind: MeshKind, a: unknown, b: unknown) =>
+  JSON.stringify(canonicalSpec(kind, a)) === JSON.stringify(canonicalSpec(kind, b));
 
 export function sameTags(a: Tag[], b: Tag[]): boolean {
-  const norm = (t: Tag[]) => JSON.stringify([...t].map((x) => [x.key, x.value ?? '']).sort((x, y) => (x[0]! < y[0]! ? -1 : x[0]! > y[0]! ? 1 : 0)));
+  const norm = (t: Tag[]) =>
+    JSON.stringify(
+      [...t].map((x) => [x.key, x.value ?? '']).sort((x, y) => (x[0]! < y[0]! ? -1 : x[0]! > y[0]! ? 1 : 0)),
+    );
   return norm(a) === norm(b);
 }
 
@@ -64,18 +68,39 @@ export function makePlan(desired: Desired[], actual: Actual[], prune: boolean): 
   const want = new Set(desired.map(keyOf));
   const actions: Action[] = [];
   for (const d of [...desired].sort((x, y) => rank(x.kind) - rank(y.kind))) {
-    const base = { kind: d.kind, meshName: d.meshName, name: d.name, origin: d.origin, desired: d, ...(d.parentName !== undefined ? { parentName: d.parentName } : {}) };
+    const base = {
+      kind: d.kind,
+      meshName: d.meshName,
+      name: d.name,
+      origin: d.origin,
+      desired: d,
+      ...(d.parentName !== undefined ? { parentName: d.parentName } : {}),
+    };
     const a = have.get(keyOf(d));
-    if (!a) { actions.push({ ...base, action: 'create' }); continue; }
+    if (!a) {
+      actions.push({ ...base, action: 'create' });
+      continue;
+    }
     const changes: string[] = [];
     if (!sameSpec(d.kind, d.spec, a.spec)) changes.push('spec');
     if (d.tags !== undefined && !sameTags(d.tags, a.tags)) changes.push('tags');
-    actions.push(changes.length ? { ...base, action: 'update', changes, actual: a } : { ...base, action: 'unchanged', actual: a });
+    actions.push(
+      changes.length ? { ...base, action: 'update', changes, actual: a } : { ...base, action: 'unchanged', actual: a },
+    );
   }
   if (prune) {
-    const gone = actual.filter((a) => a.kind !== Kind.mesh && !want.has(keyOf(a))).sort((x, y) => rank(y.kind) - rank(x.kind));
+    const gone = actual
+      .filter((a) => a.kind !== Kind.mesh && !want.has(keyOf(a)))
+      .sort((x, y) => rank(y.kind) - rank(x.kind));
     for (const a of gone) {
-      actions.push({ action: 'delete', kind: a.kind, meshName: a.meshName, name: a.name, actual: a, ...(a.parentName !== undefined ? { parentName: a.parentName } : {}) });
+      actions.push({
+        action: 'delete',
+        kind: a.kind,
+        meshName: a.meshName,
+        name: a.name,
+        actual: a,
+        ...(a.parentName !== undefined ? { parentName: a.parentName } : {}),
+      });
     }
   }
   return actions;

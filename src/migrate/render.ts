@@ -12,22 +12,42 @@ export function summary(plan: Action[]): Record<ActionType, number> {
 /** An action without the full resources it carries: what the JSON output shows. */
 export function actionView(a: Action): Record<string, unknown> {
   return {
-    action: a.action, type: titleOf(a.kind), meshName: a.meshName, ...(a.parentName !== undefined ? { parentName: a.parentName } : {}), name: a.name,
-    ...(a.changes ? { changes: a.changes } : {}), ...(a.origin ? { source: a.origin } : {}),
+    action: a.action,
+    type: titleOf(a.kind),
+    meshName: a.meshName,
+    ...(a.parentName !== undefined ? { parentName: a.parentName } : {}),
+    name: a.name,
+    ...(a.changes ? { changes: a.changes } : {}),
+    ...(a.origin ? { source: a.origin } : {}),
   };
 }
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function planTable(plan: Action[], skipped: Skipped[]): string {
   const lines: string[] = [];
   if (plan.length) {
-    lines.push(table([['ACTION', 'TYPE', 'NAME', 'SOURCE'], ...plan.map((a) => [
-      a.action + (a.changes ? ` (${a.changes.join(', ')})` : ''), titleOf(a.kind), pathOf(a), a.origin ?? '',
-    ])]));
+    lines.push(
+      table([
+        ['ACTION', 'TYPE', 'NAME', 'SOURCE'],
+        ...plan.map((a) => [
+          a.action + (a.changes ? ` (${a.changes.join(', ')})` : ''),
+          titleOf(a.kind),
+          pathOf(a),
+          a.origin ?? '',
+        ]),
+      ]),
+    );
   } else lines.push('the source declares no App Mesh resources');
   if (skipped.length) {
     lines.push('', 'skipped (not App Mesh resources the importer creates):');
@@ -38,7 +58,12 @@ export function planTable(plan: Action[], skipped: Skipped[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-const PAST: Record<ActionType, string> = { create: 'created', update: 'updated', delete: 'deleted', unchanged: 'unchanged' };
+const PAST: Record<ActionType, string> = {
+  create: 'created',
+  update: 'updated',
+  delete: 'deleted',
+  unchanged: 'unchanged',
+};
 
 export const appliedLine = (a: Action): string => `${PAST[a.action]} ${titleOf(a.kind)} ${pathOf(a)}\n`;
 
@@ -50,7 +75,9 @@ export function failureText(report: ApplyReport): string {
     `failed: ${f.action.action} ${titleOf(f.action.kind)} ${pathOf(f.action)}: ${f.error}`,
     `${report.applied.length} change(s) were applied before the failure (listed above); ${report.notAttempted.length} not attempted:`,
     ...report.notAttempted.slice(0, SHOWN).map((a) => `  ${a.action} ${titleOf(a.kind)} ${pathOf(a)}`),
-    ...(report.notAttempted.length > SHOWN ? [`  … and ${report.notAttempted.length - SHOWN} more (--output json lists them all)`] : []),
+    ...(report.notAttempted.length > SHOWN
+      ? [`  … and ${report.notAttempted.length - SHOWN} more (--output json lists them all)`]
+      : []),
     're-running the import after fixing the cause continues from the current state.',
   ];
   return `${lines.join('\n')}\n`;

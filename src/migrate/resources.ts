@@ -32,12 +32,23 @@ export interface SourceResult {
 
 /** Create order; deletes run in reverse. Services come after the routers and nodes they name as providers. */
 export const APPLY_ORDER: readonly MeshKind[] = [
-  Kind.mesh, Kind.virtualNode, Kind.virtualRouter, Kind.route, Kind.virtualService, Kind.virtualGateway, Kind.gatewayRoute,
+  Kind.mesh,
+  Kind.virtualNode,
+  Kind.virtualRouter,
+  Kind.route,
+  Kind.virtualService,
+  Kind.virtualGateway,
+  Kind.gatewayRoute,
 ];
 
 export const SPEC_SHAPE: Readonly<Record<MeshKind, string>> = {
-  mesh: 'MeshSpec', virtualNode: 'VirtualNodeSpec', virtualService: 'VirtualServiceSpec', virtualRouter: 'VirtualRouterSpec',
-  route: 'RouteSpec', virtualGateway: 'VirtualGatewaySpec', gatewayRoute: 'GatewayRouteSpec',
+  mesh: 'MeshSpec',
+  virtualNode: 'VirtualNodeSpec',
+  virtualService: 'VirtualServiceSpec',
+  virtualRouter: 'VirtualRouterSpec',
+  route: 'RouteSpec',
+  virtualGateway: 'VirtualGatewaySpec',
+  gatewayRoute: 'GatewayRouteSpec',
 };
 
 export const titleOf = (kind: MeshKind): string => types[kind].title;

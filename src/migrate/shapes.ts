@@ -13,11 +13,22 @@ export class SourceError extends Error {
 }
 
 /** API members whose CloudFormation name is not just the first letter upper-cased. */
-const CFN_SPELLING: Readonly<Record<string, string>> = Object.freeze(Object.assign(Object.create(null) as Record<string, string>, {
-  tls: 'TLS', acm: 'ACM', sds: 'SDS', dns: 'DNS', awsCloudMap: 'AWSCloudMap', http: 'HTTP', http2: 'HTTP2', grpc: 'GRPC', tcp: 'TCP',
-}));
+const CFN_SPELLING: Readonly<Record<string, string>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, string>, {
+    tls: 'TLS',
+    acm: 'ACM',
+    sds: 'SDS',
+    dns: 'DNS',
+    awsCloudMap: 'AWSCloudMap',
+    http: 'HTTP',
+    http2: 'HTTP2',
+    grpc: 'GRPC',
+    tcp: 'TCP',
+  }),
+);
 
-export const cfnName = (member: string): string => CFN_SPELLING[member] ?? member.charAt(0).toUpperCase() + member.slice(1);
+export const cfnName = (member: string): string =>
+  CFN_SPELLING[member] ?? member.charAt(0).toUpperCase() + member.slice(1);
 
 export type Spelling = 'cloudformation' | 'api';
 
@@ -57,10 +68,15 @@ export function toApi(value: unknown, shapeName: string, from: Spelling, path: s
         out[member] = toApi(v, members[member]!.shape, from, `${path}.${key}`, depth + 1);
       }
       for (const r of s.required ?? []) {
-        if (out[r] === undefined) throw new SourceError(`${path}.${from === 'cloudformation' ? cfnName(r) : r}: required by ${shapeName}`);
+        if (out[r] === undefined)
+          throw new SourceError(`${path}.${from === 'cloudformation' ? cfnName(r) : r}: required by ${shapeName}`);
       }
       if (s.union && Object.keys(out).length !== 1) {
-        throw new SourceError(`${path}: ${shapeName} takes exactly one of ${Object.keys(members).map((m) => (from === 'cloudformation' ? cfnName(m) : m)).join(', ')} (${Object.keys(out).length} given)`);
+        throw new SourceError(
+          `${path}: ${shapeName} takes exactly one of ${Object.keys(members)
+            .map((m) => (from === 'cloudformation' ? cfnName(m) : m))
+            .join(', ')} (${Object.keys(out).length} given)`,
+        );
       }
       return out;
     }
@@ -70,15 +86,28 @@ export function toApi(value: unknown, shapeName: string, from: Spelling, path: s
     }
     case 'map': {
       if (!isRecord(value)) throw new SourceError(`${path}: expected a map`);
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toApi(v, s.value!.shape, from, `${path}.${k}`, depth + 1)]));
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [k, toApi(v, s.value!.shape, from, `${path}.${k}`, depth + 1)]),
+      );
     }
     case 'string':
       if (typeof value === 'string') return value;
       if (loose && (typeof value === 'number' || typeof value === 'boolean')) return String(value);
       throw new SourceError(`${path}: expected a string`);
-    case 'integer': case 'long': case 'double': case 'float': {
-      const n = typeof value === 'number' ? value : loose && typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
-      if (!Number.isFinite(n) || (s.type !== 'double' && s.type !== 'float' && !Number.isInteger(n))) throw new SourceError(`${path}: expected ${s.type === 'double' || s.type === 'float' ? 'a number' : 'an integer'}`);
+    case 'integer':
+    case 'long':
+    case 'double':
+    case 'float': {
+      const n =
+        typeof value === 'number'
+          ? value
+          : loose && typeof value === 'string' && value.trim() !== ''
+            ? Number(value)
+            : Number.NaN;
+      if (!Number.isFinite(n) || (s.type !== 'double' && s.type !== 'float' && !Number.isInteger(n)))
+        throw new SourceError(
+          `${path}: expected ${s.type === 'double' || s.type === 'float' ? 'a number' : 'an integer'}`,
+        );
       return n;
     }
     case 'boolean':

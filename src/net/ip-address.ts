@@ -21,7 +21,9 @@ export function ipToBytes(text: string): Buffer | undefined {
 }
 
 function unmapped(address: Address): Address {
-  return address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress() ? (address as ipaddr.IPv6).toIPv4Address() : address;
+  return address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()
+    ? (address as ipaddr.IPv6).toIPv4Address()
+    : address;
 }
 
 /** A range in CIDR notation, or a bare address (one host); undefined when malformed. */

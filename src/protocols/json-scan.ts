@@ -26,7 +26,8 @@ export function jsonOverLimits(body: Buffer): string | undefined {
     else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       if (++depth > MAX_JSON_DEPTH) return `Request body is nested more than ${MAX_JSON_DEPTH} deep`;
     } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--;
-    else if (c === COMMA && ++values > MAX_JSON_VALUES) return `Request body holds more than ${MAX_JSON_VALUES} members and elements`;
+    else if (c === COMMA && ++values > MAX_JSON_VALUES)
+      return `Request body holds more than ${MAX_JSON_VALUES} members and elements`;
   }
   return undefined;
 }

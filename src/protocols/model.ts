@@ -12,7 +12,18 @@ export interface MemberRef {
 }
 
 export interface Shape {
-  type: 'structure' | 'list' | 'map' | 'string' | 'integer' | 'long' | 'double' | 'float' | 'boolean' | 'timestamp' | 'blob';
+  type:
+    | 'structure'
+    | 'list'
+    | 'map'
+    | 'string'
+    | 'integer'
+    | 'long'
+    | 'double'
+    | 'float'
+    | 'boolean'
+    | 'timestamp'
+    | 'blob';
   members?: Record<string, MemberRef>;
   required?: string[];
   union?: boolean;
@@ -45,7 +56,15 @@ export interface OperationModel {
 }
 
 export interface ServiceModel {
-  metadata: { apiVersion: string; protocol: string; signingName?: string; endpointPrefix: string; targetPrefix?: string; jsonVersion?: string; [k: string]: unknown };
+  metadata: {
+    apiVersion: string;
+    protocol: string;
+    signingName?: string;
+    endpointPrefix: string;
+    targetPrefix?: string;
+    jsonVersion?: string;
+    [k: string]: unknown;
+  };
   operations: Record<string, OperationModel>;
   shapes: Record<string, Shape>;
 }

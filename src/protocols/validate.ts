@@ -17,7 +17,11 @@ function compilePattern(pattern: string): RegExp | null {
     try {
       re = new RegExp(pattern, 'u');
     } catch {
-      try { re = new RegExp(pattern); } catch { re = null; }
+      try {
+        re = new RegExp(pattern);
+      } catch {
+        re = null;
+      }
     }
     patternCache.set(pattern, re);
   }
@@ -39,7 +43,13 @@ function isSet(value: unknown): boolean {
   return value !== undefined && value !== null;
 }
 
-export function validateShape(model: ServiceModel, shapeName: string, value: unknown, path = '', out: Violation[] = []): Violation[] {
+export function validateShape(
+  model: ServiceModel,
+  shapeName: string,
+  value: unknown,
+  path = '',
+  out: Violation[] = [],
+): Violation[] {
   const shape = model.shapes[shapeName];
   if (!shape) return out;
   visit(model, shape, value, path, out);
@@ -81,10 +91,11 @@ function visit(model: ServiceModel, shape: Shape, value: unknown, path: string, 
       // Past its maximum the list is reported once; its members are not looked at.
       if (!checkLength(shape, value.length, where, out, 'items')) return;
       const child = shape.member ? model.shapes[shape.member.shape] : undefined;
-      if (child) value.forEach((v, i) => {
-        if (!isSet(v)) out.push({ path: `${where}[${i}]`, message: 'must not be null' });
-        else visit(model, child, v, `${path}[${i}]`, out);
-      });
+      if (child)
+        value.forEach((v, i) => {
+          if (!isSet(v)) out.push({ path: `${where}[${i}]`, message: 'must not be null' });
+          else visit(model, child, v, `${path}[${i}]`, out);
+        });
       return;
     }
     case 'map': {
@@ -123,7 +134,10 @@ function visit(model: ServiceModel, shape: Shape, value: unknown, path: string, 
       }
       return;
     }
-    case 'integer': case 'long': case 'double': case 'float': {
+    case 'integer':
+    case 'long':
+    case 'double':
+    case 'float': {
       if (typeof value !== 'number' || !Number.isFinite(value)) {
         out.push({ path: where, message: `expected a number, got ${describe(value)}` });
         return;
@@ -132,15 +146,18 @@ function visit(model: ServiceModel, shape: Shape, value: unknown, path: string, 
         out.push({ path: where, message: 'must be a whole number' });
         return;
       }
-      if (shape.min !== undefined && value < shape.min) out.push({ path: where, message: `must be at least ${shape.min}` });
-      if (shape.max !== undefined && value > shape.max) out.push({ path: where, message: `must be at most ${shape.max}` });
+      if (shape.min !== undefined && value < shape.min)
+        out.push({ path: where, message: `must be at least ${shape.min}` });
+      if (shape.max !== undefined && value > shape.max)
+        out.push({ path: where, message: `must be at most ${shape.max}` });
       return;
     }
     case 'boolean':
       if (typeof value !== 'boolean') out.push({ path: where, message: `expected a boolean, got ${describe(value)}` });
       return;
     case 'timestamp':
-      if (typeof value !== 'number' && typeof value !== 'string') out.push({ path: where, message: `expected a timestamp, got ${describe(value)}` });
+      if (typeof value !== 'number' && typeof value !== 'string')
+        out.push({ path: where, message: `expected a timestamp, got ${describe(value)}` });
       return;
     default:
       return;
@@ -149,7 +166,8 @@ function visit(model: ServiceModel, shape: Shape, value: unknown, path: string, 
 
 /** False when the length is over the maximum. */
 function checkLength(shape: Shape, length: number, where: string, out: Violation[], unit: string): boolean {
-  if (shape.min !== undefined && length < shape.min) out.push({ path: where, message: `must have at least ${shape.min} ${unit}` });
+  if (shape.min !== undefined && length < shape.min)
+    out.push({ path: where, message: `must have at least ${shape.min} ${unit}` });
   if (shape.max !== undefined && length > shape.max) {
     out.push({ path: where, message: `must have at most ${shape.max} ${unit}` });
     return false;

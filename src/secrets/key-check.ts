@@ -11,7 +11,9 @@ const NAME = 'default';
 const CONTEXT = 'appmeshd master key check';
 const PLAINTEXT = 'appmeshd';
 
-interface CheckSpec { check: Sealed }
+interface CheckSpec {
+  check: Sealed;
+}
 
 export class MasterKeyMismatchError extends Error {}
 
@@ -25,5 +27,6 @@ export async function verifyMasterKey(store: Store, sealer: Sealer): Promise<voi
   }
   throw new MasterKeyMismatchError(
     `the master key (id ${sealer.keyId}) is not the one this store's secrets are sealed with (id ${row.spec.check.keyId}); ` +
-    'give this server the same APPMESHD_MASTER_KEY (or master.key) as the others');
+      'give this server the same APPMESHD_MASTER_KEY (or master.key) as the others',
+  );
 }

@@ -28,7 +28,8 @@ function decode(text: string, where: string): Buffer {
 
 export function loadMasterKey(dataDir: string, env: NodeJS.ProcessEnv = process.env): MasterKey {
   const fromEnv = env[MASTER_KEY_ENV];
-  if (fromEnv !== undefined && fromEnv !== '') return { key: decode(fromEnv, MASTER_KEY_ENV), source: 'environment', generated: false };
+  if (fromEnv !== undefined && fromEnv !== '')
+    return { key: decode(fromEnv, MASTER_KEY_ENV), source: 'environment', generated: false };
   const file = join(dataDir, MASTER_KEY_FILE);
   if (existsSync(file)) {
     return { key: decode(readFileSync(file, 'utf8'), file), source: file, generated: false };

@@ -20,7 +20,8 @@ export function apiCertificateNames(host: string): { dnsNames: string[]; ipAddre
   const ips = new Set(['127.0.0.1', '::1']);
   if (WILDCARD.has(host)) {
     dns.add(hostname());
-    for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) ips.add(a.address.replace(/%.*$/, ''));
+    for (const list of Object.values(networkInterfaces()))
+      for (const a of list ?? []) ips.add(a.address.replace(/%.*$/, ''));
   } else if (isIP(host)) {
     ips.add(host);
   } else {
@@ -30,7 +31,8 @@ export function apiCertificateNames(host: string): { dnsNames: string[]; ipAddre
 }
 
 export function apiTlsMaterial(config: ApiTlsConfig, host: string, ca: CertificateAuthority): ApiTlsMaterial {
-  if (config.mode === 'files') return { cert: readFileSync(config.cert, 'utf8'), key: readFileSync(config.key, 'utf8') };
+  if (config.mode === 'files')
+    return { cert: readFileSync(config.cert, 'utf8'), key: readFileSync(config.key, 'utf8') };
   const { dnsNames, ipAddresses } = apiCertificateNames(host);
   const issued = ca.issueServerCertificate('appmeshd API', dnsNames, ipAddresses);
   return { cert: issued.certChainPem, key: issued.keyPem };

@@ -71,7 +71,10 @@ export interface App {
 async function listen(server: Server, port: number, host: string): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err) => reject(Object.assign(err, { listener: 'the API port' })));
-    server.listen(port, host, () => { server.off('error', reject); resolve(); });
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   return (server.address() as AddressInfo).port;
 }
@@ -84,11 +87,16 @@ const urlHost = (host: string) => {
 export async function startApp(config: AppConfig): Promise<App> {
   const log = createLogger(config.logLevel);
   const untightened = prepareDataDir(config.dataDir);
-  if (untightened.length) log.warn({ paths: untightened }, 'could not make these data directory paths private (0700/0600); they are owned by another user');
+  if (untightened.length)
+    log.warn(
+      { paths: untightened },
+      'could not make these data directory paths private (0700/0600); they are owned by another user',
+    );
   const root = loadRootCredentials(config.dataDir);
   if (root.generated) log.info({ credentialsFile: root.file, profile: 'appmeshd' }, 'generated root credentials');
   const masterKey = loadMasterKey(config.dataDir);
-  if (masterKey.generated) log.info({ file: masterKey.source }, 'generated the master key that seals secrets in the store; back it up');
+  if (masterKey.generated)
+    log.info({ file: masterKey.source }, 'generated the master key that seals secrets in the store; back it up');
   const sealer = new Sealer(masterKey.key);
   const store: Store = await openStore(config.storeUrl, config.dataDir);
   try {
@@ -113,12 +121,23 @@ export async function startApp(config: AppConfig): Promise<App> {
   const pageTokens = new PageTokens(root.secretAccessKey);
 
   const services: ServiceDefinition[] = [
-    createAppMeshService({ store, region: config.region, accountId: config.accountId, quotas: config.quotas, pageTokens }),
+    createAppMeshService({
+      store,
+      region: config.region,
+      accountId: config.accountId,
+      quotas: config.quotas,
+      pageTokens,
+    }),
     createIamService({ store, accountId: config.accountId, quotas: config.quotas, sealer }),
     createStsService(),
     createDiscoveryService({ store, region: config.region, accountId: config.accountId, quotas: config.quotas }),
     createEc2Service({
-      store, region: config.region, accountId: config.accountId, zones: config.zones, serviceZones: config.serviceZones, pageTokens,
+      store,
+      region: config.region,
+      accountId: config.accountId,
+      zones: config.zones,
+      serviceZones: config.serviceZones,
+      pageTokens,
       quotas: config.quotas,
     }),
     createLogsService({ logs: store.logs, region: config.region, accountId: config.accountId, quotas: config.quotas }),
@@ -127,28 +146,64 @@ export async function startApp(config: AppConfig): Promise<App> {
   let xdsAdmin: AdminHandler | undefined;
   // Set when the console is served on the API port (--console).
   let consolePages: ConsoleHandler | undefined;
-  const edge = createEdgeHandler({ region: config.region, accountId: config.accountId, services, credentials, authorizer, store, log });
+  const edge = createEdgeHandler({
+    region: config.region,
+    accountId: config.accountId,
+    services,
+    credentials,
+    authorizer,
+    store,
+    log,
+  });
   const tls = config.apiTls ? apiTlsMaterial(config.apiTls, config.host, ca) : undefined;
-  const server = createApiHttpServer((req, res) => {
-    if (!xdsAdmin?.(req, res) && !consolePages?.(req, res)) edge(req, res);
-  }, config.headersTimeoutMs, tls);
+  const server = createApiHttpServer(
+    (req, res) => {
+      if (!xdsAdmin?.(req, res) && !consolePages?.(req, res)) edge(req, res);
+    },
+    config.headersTimeoutMs,
+    tls,
+  );
   const apiPort = await listen(server, config.apiPort, config.host);
   const apiUrl = `${tls ? 'https' : 'http'}://${urlHost(config.host)}:${apiPort}`;
-  const awsConfigFile = root.file ? writeAwsConfigFile(config.dataDir, {
-    region: config.region, endpointUrl: apiUrl, ...(config.apiTls?.mode === 'auto' ? { caBundle: caPaths(config.dataDir).cert } : {}),
-  }) : undefined;
+  const awsConfigFile = root.file
+    ? writeAwsConfigFile(config.dataDir, {
+        region: config.region,
+        endpointUrl: apiUrl,
+        ...(config.apiTls?.mode === 'auto' ? { caBundle: caPaths(config.dataDir).cert } : {}),
+      })
+    : undefined;
 
   const components: Component[] = [];
   components.push(new EndpointSettler({ store, log, settleMs: config.endpointSettleMs }));
   components.push(new RetentionJob({ store, log }));
   const app: App = {
-    config, store, log, root, credentials, authorizer, services, edge, apiPort, apiUrl, ca, sealer, ports: { apiPort }, components,
+    config,
+    store,
+    log,
+    root,
+    credentials,
+    authorizer,
+    services,
+    edge,
+    apiPort,
+    apiUrl,
+    ca,
+    sealer,
+    ports: { apiPort },
+    components,
     ...(awsConfigFile ? { awsConfigFile } : {}),
     async stop() {
       for (const c of [...components].reverse()) {
-        try { await c.stop(); } catch (err) { log.error({ err, component: c.name }, 'component failed to stop'); }
+        try {
+          await c.stop();
+        } catch (err) {
+          log.error({ err, component: c.name }, 'component failed to stop');
+        }
       }
-      await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
       iamDirectory.stop();
       await store.close();
     },

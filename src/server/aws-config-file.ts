@@ -37,7 +37,10 @@ export function readAwsConfigFile(dataDir: string): Partial<AwsConfigEntries> {
   let inProfile = false;
   for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
     const section = /^\s*\[([^\]]+)\]\s*$/.exec(line);
-    if (section) { inProfile = section[1]!.trim() === `profile ${CREDENTIALS_PROFILE}`; continue; }
+    if (section) {
+      inProfile = section[1]!.trim() === `profile ${CREDENTIALS_PROFILE}`;
+      continue;
+    }
     const kv = inProfile ? /^\s*([a-z_]+)\s*=\s*(.*?)\s*$/.exec(line) : null;
     if (kv?.[1] === 'region') out.region = kv[2]!;
     if (kv?.[1] === 'endpoint_url') out.endpointUrl = kv[2]!;

@@ -6,7 +6,15 @@ import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Files that may exist in a data directory, relative to it. */
-const PRIVATE_FILES = ['appmeshd.db', 'appmeshd.db-wal', 'appmeshd.db-shm', 'credentials', 'config', 'master.key', join('ca', 'ca.key')];
+const PRIVATE_FILES = [
+  'appmeshd.db',
+  'appmeshd.db-wal',
+  'appmeshd.db-shm',
+  'credentials',
+  'config',
+  'master.key',
+  join('ca', 'ca.key'),
+];
 
 /** Returns the paths whose mode could not be tightened (owned by another user), for a warning. */
 export function prepareDataDir(dataDir: string): string[] {

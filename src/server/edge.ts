@@ -6,10 +6,17 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import { createServer as createHttpsServer } from 'node:https';
 import { ApiError } from '../api/errors.js';
 import { runPipeline } from '../api/pipeline.js';
-import type { Authorizer, CredentialResolver, EndpointVia, Protocol, RawRequest, RawResponse, RequestContext, ServiceDefinition } from '../api/service.js';
-import {
-  SigV4Error, checkClockSkew, parseAuthorization, sha256Hex, verifySignature,
-} from '../auth/sigv4.js';
+import type {
+  Authorizer,
+  CredentialResolver,
+  EndpointVia,
+  Protocol,
+  RawRequest,
+  RawResponse,
+  RequestContext,
+  ServiceDefinition,
+} from '../api/service.js';
+import { SigV4Error, checkClockSkew, parseAuthorization, sha256Hex, verifySignature } from '../auth/sigv4.js';
 import type { Store } from '../store/types.js';
 import { errorEnvelopeFor } from './error-envelope.js';
 import { type Logger, requestLogger } from './logger.js';
@@ -66,8 +73,16 @@ function send(res: ServerResponse, out: RawResponse): void {
 }
 
 const CLIENT_ERRORS: Record<string, { status: string; type: string; message: string }> = {
-  HPE_HEADER_OVERFLOW: { status: '431 Request Header Fields Too Large', type: 'BadRequestException', message: 'The request line or headers are too large' },
-  ERR_HTTP_REQUEST_TIMEOUT: { status: '408 Request Timeout', type: 'RequestTimeoutException', message: 'The request was not received in time' },
+  HPE_HEADER_OVERFLOW: {
+    status: '431 Request Header Fields Too Large',
+    type: 'BadRequestException',
+    message: 'The request line or headers are too large',
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: '408 Request Timeout',
+    type: 'RequestTimeoutException',
+    message: 'The request was not received in time',
+  },
 };
 const MALFORMED = { status: '400 Bad Request', type: 'BadRequestException', message: 'The request is not valid HTTP' };
 
@@ -78,12 +93,16 @@ const MALFORMED = { status: '400 Bad Request', type: 'BadRequestException', mess
  * is not known yet (its headers were never read), so the envelope is the JSON one.
  */
 export function clientErrorResponse(err: { code?: string; rawPacket?: unknown }): string {
-  const e = (err.code !== undefined && Object.hasOwn(CLIENT_ERRORS, err.code) ? CLIENT_ERRORS[err.code] : undefined) ?? MALFORMED;
+  const e =
+    (err.code !== undefined && Object.hasOwn(CLIENT_ERRORS, err.code) ? CLIENT_ERRORS[err.code] : undefined) ??
+    MALFORMED;
   const body = JSON.stringify({ message: e.message });
   // The answer to a HEAD request has no body (the client would read it as the next response).
   const head = Buffer.isBuffer(err.rawPacket) && err.rawPacket.subarray(0, 5).toString('latin1') === 'HEAD ';
-  return `HTTP/1.1 ${e.status}\r\nconnection: close\r\ncontent-type: application/json\r\nx-amzn-errortype: ${e.type}\r\n`
-    + `content-length: ${Buffer.byteLength(body)}\r\n\r\n${head ? '' : body}`;
+  return (
+    `HTTP/1.1 ${e.status}\r\nconnection: close\r\ncontent-type: application/json\r\nx-amzn-errortype: ${e.type}\r\n` +
+    `content-length: ${Buffer.byteLength(body)}\r\n\r\n${head ? '' : body}`
+  );
 }
 
 export const DEFAULT_HEADERS_TIMEOUT_MS = 30_000;
@@ -95,7 +114,9 @@ export const DEFAULT_HEADERS_TIMEOUT_MS = 30_000;
  * serves HTTPS.
  */
 export function createApiHttpServer(
-  listener: RequestListener, headersTimeoutMs = DEFAULT_HEADERS_TIMEOUT_MS, tls?: { cert: string; key: string },
+  listener: RequestListener,
+  headersTimeoutMs = DEFAULT_HEADERS_TIMEOUT_MS,
+  tls?: { cert: string; key: string },
 ): Server {
   const options = {
     keepAliveTimeout: 65_000,
@@ -108,7 +129,9 @@ export function createApiHttpServer(
     requireHostHeader: false,
   };
   // With TLS (--api-tls*) the same server speaks HTTPS; node's https.Server is an http.Server.
-  const server: Server = tls ? createHttpsServer({ ...options, ...tls, ALPNProtocols: ['http/1.1'] }, listener) : createServer(options, listener);
+  const server: Server = tls
+    ? createHttpsServer({ ...options, ...tls, ALPNProtocols: ['http/1.1'] }, listener)
+    : createServer(options, listener);
   server.on('clientError', (err: { code?: string; rawPacket?: unknown }, socket) => {
     if (socket.writable) socket.end(clientErrorResponse(err));
     else socket.destroy();
@@ -144,11 +167,14 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
   /** The service a request that could not be authenticated was meant for, if any served service claims it. */
   const recognized = (raw: RawRequest) => {
     const scoped = scopeService(raw.headers);
-    return (scoped !== undefined ? bySigningName.get(scoped) : undefined) ?? deps.services.find((s) => s.recognizes(raw));
+    return (
+      (scoped !== undefined ? bySigningName.get(scoped) : undefined) ?? deps.services.find((s) => s.recognizes(raw))
+    );
   };
   const requestLog = requestLogger(deps.log);
   /** A service may take larger bodies (PutLogEvents); the headers say which service a request is for. */
-  const bodyLimit = (raw: RawRequest) => deps.services.find((s) => s.maxBodyBytes !== undefined && s.recognizes(raw))?.maxBodyBytes ?? MAX_BODY_BYTES;
+  const bodyLimit = (raw: RawRequest) =>
+    deps.services.find((s) => s.maxBodyBytes !== undefined && s.recognizes(raw))?.maxBodyBytes ?? MAX_BODY_BYTES;
 
   async function handle(req: IncomingMessage, res: ServerResponse, via?: EndpointVia): Promise<void> {
     const started = process.hrtime.bigint();
@@ -163,7 +189,13 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
       return serveOps(path, res);
     }
 
-    const raw: RawRequest = { method: req.method ?? 'GET', path, rawQuery, headers: req.headers, body: Buffer.alloc(0) };
+    const raw: RawRequest = {
+      method: req.method ?? 'GET',
+      path,
+      rawQuery,
+      headers: req.headers,
+      body: Buffer.alloc(0),
+    };
     let service = fallback;
     /** Set when no served service claims the request: its errors then take the request's own shape. */
     let unclaimed: Pick<Protocol, 'encodeError'> | undefined;
@@ -201,29 +233,54 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
       if (!chosen) {
         service = fallback;
         unclaimed = errorEnvelopeFor(raw);
-        throw new ApiError('InvalidSignatureException', `Credential should be scoped to a valid service; '${parsed.scope.service}' is not served here`, 403);
+        throw new ApiError(
+          'InvalidSignatureException',
+          `Credential should be scoped to a valid service; '${parsed.scope.service}' is not served here`,
+          403,
+        );
       }
       service = chosen;
       if (parsed.scope.region !== deps.region) {
         authFailures.inc({ reason: 'region' });
-        throw new ApiError('InvalidSignatureException', `Credential should be scoped to a valid region, not '${parsed.scope.region}'; this deployment serves '${deps.region}'`, 403);
+        throw new ApiError(
+          'InvalidSignatureException',
+          `Credential should be scoped to a valid region, not '${parsed.scope.region}'; this deployment serves '${deps.region}'`,
+          403,
+        );
       }
       checkClockSkew(parsed.amzDate);
       // appmeshd issues no temporary credentials, so no session token can be valid.
       if (carriesSessionToken(raw)) {
         authFailures.inc({ reason: 'session-token' });
-        throw new ApiError(service.signingName === 'ec2' ? 'InvalidClientTokenId' : 'UnrecognizedClientException', 'The security token included in the request is invalid.', 403);
+        throw new ApiError(
+          service.signingName === 'ec2' ? 'InvalidClientTokenId' : 'UnrecognizedClientException',
+          'The security token included in the request is invalid.',
+          403,
+        );
       }
       const cred = await deps.credentials.resolve(parsed.scope.accessKeyId);
       if (!cred) {
         authFailures.inc({ reason: 'unknown-key' });
-        throw new ApiError('UnrecognizedClientException', 'The security token included in the request is invalid.', 403);
+        throw new ApiError(
+          'UnrecognizedClientException',
+          'The security token included in the request is invalid.',
+          403,
+        );
       }
-      verifySignature(cred.secretAccessKey, { ...raw, payloadHash: raw.body.length ? sha256Hex(raw.body) : EMPTY_SHA256 }, parsed);
+      verifySignature(
+        cred.secretAccessKey,
+        { ...raw, payloadHash: raw.body.length ? sha256Hex(raw.body) : EMPTY_SHA256 },
+        parsed,
+      );
       const ctx: RequestContext = {
-        requestId, identity: cred.identity, region: deps.region, accountId: deps.accountId, sourceIp,
+        requestId,
+        identity: cred.identity,
+        region: deps.region,
+        accountId: deps.accountId,
+        sourceIp,
         secureTransport: via !== undefined || (req.socket as { encrypted?: boolean }).encrypted === true,
-        receivedAt: Date.now(), ...(via ? { via } : {}),
+        receivedAt: Date.now(),
+        ...(via ? { via } : {}),
       };
       const result = await runPipeline(service, raw, ctx, deps.authorizer, deps.log);
       operation = result.operation;
@@ -248,10 +305,20 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const serviceName = unclaimed ? 'unknown' : service.signingName;
       recordApiRequest(serviceName, operation, status, seconds);
-      requestLog.info({
-        requestId, service: serviceName, operation, status, ms: Math.round(seconds * 1e5) / 100, accessKeyId, sourceIp,
-        ...(errorCode ? { error: errorCode } : {}), ...(via ? { vpce: via.vpcEndpointId } : {}),
-      }, 'request');
+      requestLog.info(
+        {
+          requestId,
+          service: serviceName,
+          operation,
+          status,
+          ms: Math.round(seconds * 1e5) / 100,
+          accessKeyId,
+          sourceIp,
+          ...(errorCode ? { error: errorCode } : {}),
+          ...(via ? { vpce: via.vpcEndpointId } : {}),
+        },
+        'request',
+      );
     }
   }
 
@@ -272,7 +339,10 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
   return (req, res, via) => {
     handle(req, res, via).catch((err) => {
       deps.log.error({ err }, 'unhandled edge failure');
-      if (!res.headersSent) { res.statusCode = 500; res.end(); }
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.end();
+      }
     });
   };
 }

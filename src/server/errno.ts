@@ -9,4 +9,5 @@ const reasons: Record<string, string> = {
   EHOSTUNREACH: 'host unreachable',
 };
 
-export const errnoReason = (code: string | undefined): string | undefined => (code !== undefined && Object.hasOwn(reasons, code) ? reasons[code] : undefined);
+export const errnoReason = (code: string | undefined): string | undefined =>
+  code !== undefined && Object.hasOwn(reasons, code) ? reasons[code] : undefined;

@@ -9,7 +9,11 @@ import { RestJsonProtocol } from '../protocols/restjson/protocol.js';
 
 type ErrorEncoder = Pick<Protocol, 'encodeError'>;
 
-const query: ErrorEncoder = new IamQueryProtocol({ metadata: { apiVersion: '', protocol: 'query', endpointPrefix: '' }, operations: {}, shapes: {} });
+const query: ErrorEncoder = new IamQueryProtocol({
+  metadata: { apiVersion: '', protocol: 'query', endpointPrefix: '' },
+  operations: {},
+  shapes: {},
+});
 const json11: ErrorEncoder = new Json11Protocol('InvalidParameterException');
 const restJson: ErrorEncoder = new RestJsonProtocol();
 
@@ -19,8 +23,10 @@ const SNIFF_BYTES = 64 * 1024;
 function isQueryForm(req: RawRequest): boolean {
   if (new URLSearchParams(req.rawQuery).has('Action')) return true;
   const type = String(req.headers['content-type'] ?? '').toLowerCase();
-  return type.startsWith('application/x-www-form-urlencoded')
-    && new URLSearchParams(req.body.subarray(0, SNIFF_BYTES).toString('latin1')).has('Action');
+  return (
+    type.startsWith('application/x-www-form-urlencoded') &&
+    new URLSearchParams(req.body.subarray(0, SNIFF_BYTES).toString('latin1')).has('Action')
+  );
 }
 
 export function errorEnvelopeFor(req: RawRequest): ErrorEncoder {

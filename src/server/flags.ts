@@ -30,14 +30,16 @@ export function parseFlags(table: FlagTable, argv: string[], allowPositionals = 
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {
     help: { type: 'boolean', short: 'h' },
   };
-  for (const f of table) options[f.name] = { type: f.value ? 'string' : 'boolean', ...(f.multiple ? { multiple: true } : {}) };
+  for (const f of table)
+    options[f.name] = { type: f.value ? 'string' : 'boolean', ...(f.multiple ? { multiple: true } : {}) };
   try {
     const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals });
     const help = values.help === true;
     delete values.help;
     return { values: values as FlagValues, positionals, help };
   } catch (err) {
-    if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw new ConfigError(`${(err as Error).message} (--help lists the flags)`);
+    if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+      throw new ConfigError(`${(err as Error).message} (--help lists the flags)`);
     throw err;
   }
 }

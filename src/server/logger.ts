@@ -23,12 +23,22 @@ export function createLogger(level: string): Logger {
     scheduled = true;
     setImmediate(flush);
   };
-  dest.on('write', (n: number) => { unwritten = Math.max(0, unwritten - n); });
+  dest.on('write', (n: number) => {
+    unwritten = Math.max(0, unwritten - n);
+  });
   // A write in progress makes flush() a no-op: whatever arrived meanwhile goes out when it ends.
-  dest.on('drain', () => { if (unwritten > 0) schedule(); });
-  dest.on('drop', (line: string) => { unwritten = Math.max(0, unwritten - Buffer.byteLength(line)); });
+  dest.on('drain', () => {
+    if (unwritten > 0) schedule();
+  });
+  dest.on('drop', (line: string) => {
+    unwritten = Math.max(0, unwritten - Buffer.byteLength(line));
+  });
   process.once('exit', () => {
-    try { dest.flushSync(); } catch { /* stderr gone */ }
+    try {
+      dest.flushSync();
+    } catch {
+      /* stderr gone */
+    }
   });
   const stream = {
     write(line: string): void {
@@ -45,7 +55,10 @@ export function createLogger(level: string): Logger {
     {
       level,
       base: { svc: 'appmeshd' },
-      redact: { paths: ['secretAccessKey', '*.secretAccessKey', 'authorization', '*.authorization'], censor: '[redacted]' },
+      redact: {
+        paths: ['secretAccessKey', '*.secretAccessKey', 'authorization', '*.authorization'],
+        censor: '[redacted]',
+      },
     },
     stream,
   );

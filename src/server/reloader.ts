@@ -32,7 +32,9 @@ export class Reloader<T> {
         }
         this.apply(value);
       } while (this.dirty);
-    })().finally(() => { this.loading = undefined; });
+    })().finally(() => {
+      this.loading = undefined;
+    });
     return this.loading;
   }
 

@@ -68,7 +68,12 @@ export class Singleton {
     // not wait for one that hangs on an unreachable database.
     if (this.ticking) {
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.ticking, new Promise((r) => { timer = setTimeout(r, this.ttlMs); })]);
+      await Promise.race([
+        this.ticking,
+        new Promise((r) => {
+          timer = setTimeout(r, this.ttlMs);
+        }),
+      ]);
       clearTimeout(timer);
     }
     const wasLeading = this.leading;
@@ -78,7 +83,9 @@ export class Singleton {
 
   private tick(): void {
     if (this.ticking || this.stopped) return;
-    this.ticking = this.renew().finally(() => { this.ticking = undefined; });
+    this.ticking = this.renew().finally(() => {
+      this.ticking = undefined;
+    });
   }
 
   private async renew(): Promise<void> {
@@ -96,7 +103,10 @@ export class Singleton {
     }
     // Stop the job if the next renewal does not succeed before the lease runs out.
     clearTimeout(this.watchdog);
-    this.watchdog = setTimeout(() => void this.halt('lease expired'), Math.max(0, sentAt + this.ttlMs - Date.now() - 10));
+    this.watchdog = setTimeout(
+      () => void this.halt('lease expired'),
+      Math.max(0, sentAt + this.ttlMs - Date.now() - 10),
+    );
     this.watchdog.unref();
     if (!this.running) this.launch();
   }
@@ -139,32 +149,45 @@ export function periodicJob(
 ): SingletonJob {
   // A pass may say when it wants to run next: a delay in ms, or null for "only when kicked"
   // (so an idle job costs no wake-ups); by default it runs every intervalMs.
-  return (signal) => new Promise<void>((resolve) => {
-    let running: Promise<void> | undefined;
-    let again = false;
-    let timer: NodeJS.Timeout | undefined;
-    const schedule = (delay: number | null | undefined): void => {
-      clearTimeout(timer);
-      timer = undefined;
-      if (signal.aborted || delay === null) return;
-      timer = setTimeout(kick, Math.max(0, Math.min(delay ?? intervalMs, intervalMs)));
-      timer.unref();
-    };
-    const kick = (): void => {
-      if (signal.aborted) return;
-      if (running) { again = true; return; }
-      again = false;
-      running = pass(signal).then(schedule, (err: unknown) => { onError(err); schedule(undefined); }).finally(() => {
-        running = undefined;
-        if (again) kick();
-      });
-    };
-    const teardown = setup?.(kick);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      teardown?.();
-      void Promise.resolve(running).then(() => resolve());
-    }, { once: true });
-    kick();
-  });
+  return (signal) =>
+    new Promise<void>((resolve) => {
+      let running: Promise<void> | undefined;
+      let again = false;
+      let timer: NodeJS.Timeout | undefined;
+      const schedule = (delay: number | null | undefined): void => {
+        clearTimeout(timer);
+        timer = undefined;
+        if (signal.aborted || delay === null) return;
+        timer = setTimeout(kick, Math.max(0, Math.min(delay ?? intervalMs, intervalMs)));
+        timer.unref();
+      };
+      const kick = (): void => {
+        if (signal.aborted) return;
+        if (running) {
+          again = true;
+          return;
+        }
+        again = false;
+        running = pass(signal)
+          .then(schedule, (err: unknown) => {
+            onError(err);
+            schedule(undefined);
+          })
+          .finally(() => {
+            running = undefined;
+            if (again) kick();
+          });
+      };
+      const teardown = setup?.(kick);
+      signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          teardown?.();
+          void Promise.resolve(running).then(() => resolve());
+        },
+        { once: true },
+      );
+      kick();
+    });
 }

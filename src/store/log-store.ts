@@ -119,7 +119,12 @@ export interface LogStore {
    * Appends events (already validated, in timestamp order) to a stream in one transaction and
    * updates the stream's first/last event and ingestion times; durable when it resolves.
    */
-  appendEvents(group: string, stream: string, events: readonly { timestamp: number; message: string }[], ingestionTime: number): Promise<AppendOutcome>;
+  appendEvents(
+    group: string,
+    stream: string,
+    events: readonly { timestamp: number; message: string }[],
+    ingestionTime: number,
+  ): Promise<AppendOutcome>;
   /** Events of one stream in (timestamp, id) order (forward) or its reverse (backward). */
   readStream(group: string, stream: string, query: StreamReadQuery): Promise<LogEventRecord[]>;
   /** The next chunk of a group's events in (timestamp, id) order, across the selected streams. */

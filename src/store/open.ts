@@ -14,11 +14,17 @@ const ANY_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
  * `<dataDir>/appmeshd.db` (single process). Any other `scheme://` URL is rejected rather
  * than silently falling back to a local file.
  */
-export async function openStore(url: string | undefined, dataDir: string, options: PostgresStoreOptions = {}): Promise<Store> {
+export async function openStore(
+  url: string | undefined,
+  dataDir: string,
+  options: PostgresStoreOptions = {},
+): Promise<Store> {
   const trimmed = url?.trim();
   if (trimmed && POSTGRES_URL.test(trimmed)) return PostgresStore.open(trimmed, options);
   if (trimmed && ANY_URL.test(trimmed)) {
-    throw new Error(`unsupported store URL scheme '${trimmed.slice(0, trimmed.indexOf(':'))}' (expected postgres:// or postgresql://)`);
+    throw new Error(
+      `unsupported store URL scheme '${trimmed.slice(0, trimmed.indexOf(':'))}' (expected postgres:// or postgresql://)`,
+    );
   }
   return new SqliteStore(join(dataDir, SQLITE_FILE_NAME));
 }

@@ -4,9 +4,19 @@ import { type NewResource, type StoredResource, StoreInvalidValueError } from '.
 /** What put returns: the row exactly as get would return it. */
 export function stored<S>(res: NewResource<S>, revision: number): StoredResource<S> {
   return {
-    kind: res.kind, scope: res.scope, name: res.name, arn: res.arn, uid: res.uid, version: res.version,
-    status: res.status, createdAt: res.createdAt, updatedAt: res.updatedAt, spec: res.spec, tags: res.tags,
-    clientToken: res.clientToken ?? undefined, revision,
+    kind: res.kind,
+    scope: res.scope,
+    name: res.name,
+    arn: res.arn,
+    uid: res.uid,
+    version: res.version,
+    status: res.status,
+    createdAt: res.createdAt,
+    updatedAt: res.updatedAt,
+    spec: res.spec,
+    tags: res.tags,
+    clientToken: res.clientToken ?? undefined,
+    revision,
   };
 }
 
@@ -25,11 +35,14 @@ export function storableKeys(...keys: (string | undefined)[]): boolean {
 /** Throws StoreInvalidValueError when a column of the row that is stored as plain text cannot hold its value exactly. */
 export function assertStorable(res: NewResource<unknown>): void {
   if (!storableKeys(res.kind, res.scope, res.name, res.arn, res.uid, res.status, res.clientToken)) {
-    throw new StoreInvalidValueError(`${res.kind} ${JSON.stringify(res.name.slice(0, 64))} holds a NUL character or an unpaired surrogate, which cannot be stored`);
+    throw new StoreInvalidValueError(
+      `${res.kind} ${JSON.stringify(res.name.slice(0, 64))} holds a NUL character or an unpaired surrogate, which cannot be stored`,
+    );
   }
 }
 
 /** Throws StoreInvalidValueError for a listing whose arguments cannot name stored rows. */
 export function assertStorableKeys(...keys: (string | undefined)[]): void {
-  if (!storableKeys(...keys)) throw new StoreInvalidValueError('A NUL character or an unpaired surrogate cannot be part of a stored name');
+  if (!storableKeys(...keys))
+    throw new StoreInvalidValueError('A NUL character or an unpaired surrogate cannot be part of a stored name');
 }

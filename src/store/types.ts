@@ -66,7 +66,10 @@ export class StoreInvalidValueError extends Error {
 
 /** The store cannot be reached (database down, connection lost). */
 export class StoreUnavailableError extends Error {
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'StoreUnavailableError';
   }

@@ -15,7 +15,11 @@ export function createStsService(): ServiceDefinition {
       async GetCallerIdentity(_input: unknown, ctx: RequestContext) {
         const { identity } = ctx;
         // UserId is the account id for the root user and the user's unique id (AIDA…) for IAM users.
-        return { UserId: identity.userId ?? identity.accountId, Account: identity.accountId, Arn: identity.principalArn };
+        return {
+          UserId: identity.userId ?? identity.accountId,
+          Account: identity.accountId,
+          Arn: identity.principalArn,
+        };
       },
     },
     validationError: (message) => new ApiError('ValidationError', message, 400),

@@ -53,5 +53,11 @@ export function parseNodeId(nodeId: string): ParsedNodeId | undefined {
 export const identityKey = (id: ProxyIdentity): string => `${id.meshName}/${id.kind}/${id.name}`;
 
 export function identityArn(id: ProxyIdentity, region: string, accountId: string): string {
-  return resourceArn(region, id.meshOwner ?? accountId, id.kind === 'virtualNode' ? Kind.virtualNode : Kind.virtualGateway, id.meshName, id.name);
+  return resourceArn(
+    region,
+    id.meshOwner ?? accountId,
+    id.kind === 'virtualNode' ? Kind.virtualNode : Kind.virtualGateway,
+    id.meshName,
+    id.name,
+  );
 }

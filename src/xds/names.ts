@@ -9,19 +9,28 @@ export const EGRESS_PORT = 15001;
 export const ANY_ADDRESS = '0.0.0.0';
 
 /** `lds_<direction>_<ip>_<port>`: `lds_ingress_0.0.0.0_15000`, `lds_egress_0.0.0.0_15001`, a gateway's `lds_ingress_0.0.0.0_<port>`. */
-export const listenerName = (direction: Direction, port: number, ip: string = ANY_ADDRESS) => `lds_${direction}_${ip}_${port}`;
+export const listenerName = (direction: Direction, port: number, ip: string = ANY_ADDRESS) =>
+  `lds_${direction}_${ip}_${port}`;
 export const ingressListenerName = () => listenerName('ingress', INGRESS_PORT);
 export const egressListenerName = () => listenerName('egress', EGRESS_PORT);
 export const gatewayListenerName = (port: number) => listenerName('ingress', port);
 
 /** `rds_<direction>_<proto>_<port>`. */
-export const routeConfigName = (direction: Direction, protocol: PortProtocol, port: number) => `rds_${direction}_${protocol}_${port}`;
+export const routeConfigName = (direction: Direction, protocol: PortProtocol, port: number) =>
+  `rds_${direction}_${protocol}_${port}`;
 
 /** `cds_<direction>_<mesh>_<virtualNode>_<proto>_<port>`. */
-export const clusterName = (direction: Direction, mesh: string, virtualNode: string, protocol: PortProtocol, port: number) =>
-  `cds_${direction}_${mesh}_${virtualNode}_${protocol}_${port}`;
-export const ingressClusterName = (mesh: string, vn: string, protocol: PortProtocol, port: number) => clusterName('ingress', mesh, vn, protocol, port);
-export const egressClusterName = (mesh: string, vn: string, protocol: PortProtocol, port: number) => clusterName('egress', mesh, vn, protocol, port);
+export const clusterName = (
+  direction: Direction,
+  mesh: string,
+  virtualNode: string,
+  protocol: PortProtocol,
+  port: number,
+) => `cds_${direction}_${mesh}_${virtualNode}_${protocol}_${port}`;
+export const ingressClusterName = (mesh: string, vn: string, protocol: PortProtocol, port: number) =>
+  clusterName('ingress', mesh, vn, protocol, port);
+export const egressClusterName = (mesh: string, vn: string, protocol: PortProtocol, port: number) =>
+  clusterName('egress', mesh, vn, protocol, port);
 /** Original-destination pass-through for AWS APIs (`*.amazonaws.com:443`), present even with DROP_ALL. */
 export const amazonawsClusterName = (mesh: string) => `cds_egress_${mesh}_amazonaws`;
 /** Original-destination pass-through when the mesh egress filter is ALLOW_ALL. */
@@ -64,7 +73,8 @@ export function parseApiListenerName(name: string): { virtualService: string; po
 }
 /** Route configuration / clusters for proxyless clients (different from the sidecar's: EDS or LOGICAL_DNS only, no TLS). */
 export const apiRouteConfigName = (vs: string, port: number) => `rds_proxyless_${vs}_${port}`;
-export const apiClusterName = (mesh: string, vn: string, protocol: PortProtocol, port: number) => `cds_proxyless_${mesh}_${vn}_${protocol}_${port}`;
+export const apiClusterName = (mesh: string, vn: string, protocol: PortProtocol, port: number) =>
+  `cds_proxyless_${mesh}_${vn}_${protocol}_${port}`;
 
 /** The cluster through which proxies stream access logs to appmeshd (--access-log-service). */
 export const ACCESS_LOG_CLUSTER_NAME = 'appmeshd_access_log_service';

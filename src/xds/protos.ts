@@ -17,7 +17,6 @@ export { ENVOY_PROTO_FILES };
 
 const require = createRequire(import.meta.url);
 
-
 export interface EnvoyProtos {
   root: protobuf.Root;
   /** Include directories (envoy-api, xds, googleapis, protoc-gen-validate, protobufjs' google/protobuf). */
@@ -39,7 +38,9 @@ export function envoyIncludeDirs(): string[] {
 /** Loads (once per process) the Envoy API protos with field names kept in snake_case. */
 export function loadEnvoyProtos(): EnvoyProtos {
   if (loaded) return loaded;
-  const descriptor = require('protobufjs/google/protobuf/descriptor.json') as { nested: { google: { nested: { protobuf: { nested: protobuf.INamespace['nested'] } } } } };
+  const descriptor = require('protobufjs/google/protobuf/descriptor.json') as {
+    nested: { google: { nested: { protobuf: { nested: protobuf.INamespace['nested'] } } } };
+  };
   protobuf.common('descriptor', descriptor.nested.google.nested.protobuf.nested as never);
   const includeDirs = envoyIncludeDirs();
   const root = new protobuf.Root();
@@ -74,12 +75,21 @@ export function loadEnvoyProtos(): EnvoyProtos {
 export async function loadAdsPackageDefinition(options: Record<string, unknown> = {}): Promise<PackageDefinition> {
   const loader = await import('@grpc/proto-loader');
   return loader.loadSync(['envoy/service/discovery/v3/ads.proto', 'envoy/service/discovery/v3/discovery.proto'], {
-    keepCase: true, longs: String, enums: String, defaults: false, oneofs: true, includeDirs: envoyIncludeDirs(), ...options,
+    keepCase: true,
+    longs: String,
+    enums: String,
+    defaults: false,
+    oneofs: true,
+    includeDirs: envoyIncludeDirs(),
+    ...options,
   });
 }
 
 export class EncodeError extends Error {
-  constructor(readonly path: string, message: string) {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
     super(`${path || '<root>'}: ${message}`);
     this.name = 'EncodeError';
   }
@@ -132,14 +142,21 @@ export function encodeMessage(typeNameOrUrl: string, json: unknown, options: Enc
 }
 
 /** The { type_url, value } form of an Any, as @grpc/proto-loader serializers expect inside a DiscoveryResponse. */
-export function toAny(typeUrl: string, json: Record<string, unknown>, options: EncodeOptions = {}): { type_url: string; value: Buffer } {
+export function toAny(
+  typeUrl: string,
+  json: Record<string, unknown>,
+  options: EncodeOptions = {},
+): { type_url: string; value: Buffer } {
   return { type_url: typeUrl, value: encodeMessage(typeUrl, json, options) };
 }
 
 /** Decodes an encoded google.protobuf.Any into its type URL and proto3-JSON value (nested Any expanded with '@type'). */
 export function decodeResource(anyBytes: Uint8Array): { typeUrl: string; resource: Record<string, unknown> } {
   const protos = loadEnvoyProtos();
-  const any = protos.lookupType('google.protobuf.Any').decode(anyBytes) as unknown as { type_url: string; value: Uint8Array };
+  const any = protos.lookupType('google.protobuf.Any').decode(anyBytes) as unknown as {
+    type_url: string;
+    value: Uint8Array;
+  };
   const type = protos.lookupType(any.type_url);
   return { typeUrl: any.type_url, resource: toJson(protos, type, type.decode(any.value)) as Record<string, unknown> };
 }
@@ -149,15 +166,27 @@ export function decodeResource(anyBytes: Uint8Array): { typeUrl: string; resourc
 
 type Plain = Record<string, unknown>;
 const WRAPPERS = new Set([
-  '.google.protobuf.DoubleValue', '.google.protobuf.FloatValue', '.google.protobuf.Int64Value', '.google.protobuf.UInt64Value',
-  '.google.protobuf.Int32Value', '.google.protobuf.UInt32Value', '.google.protobuf.BoolValue', '.google.protobuf.StringValue',
+  '.google.protobuf.DoubleValue',
+  '.google.protobuf.FloatValue',
+  '.google.protobuf.Int64Value',
+  '.google.protobuf.UInt64Value',
+  '.google.protobuf.Int32Value',
+  '.google.protobuf.UInt32Value',
+  '.google.protobuf.BoolValue',
+  '.google.protobuf.StringValue',
   '.google.protobuf.BytesValue',
 ]);
 const INT_RANGES: Record<string, [bigint, bigint]> = {
-  int32: [-(2n ** 31n), 2n ** 31n - 1n], sint32: [-(2n ** 31n), 2n ** 31n - 1n], sfixed32: [-(2n ** 31n), 2n ** 31n - 1n],
-  uint32: [0n, 2n ** 32n - 1n], fixed32: [0n, 2n ** 32n - 1n],
-  int64: [-(2n ** 63n), 2n ** 63n - 1n], sint64: [-(2n ** 63n), 2n ** 63n - 1n], sfixed64: [-(2n ** 63n), 2n ** 63n - 1n],
-  uint64: [0n, 2n ** 64n - 1n], fixed64: [0n, 2n ** 64n - 1n],
+  int32: [-(2n ** 31n), 2n ** 31n - 1n],
+  sint32: [-(2n ** 31n), 2n ** 31n - 1n],
+  sfixed32: [-(2n ** 31n), 2n ** 31n - 1n],
+  uint32: [0n, 2n ** 32n - 1n],
+  fixed32: [0n, 2n ** 32n - 1n],
+  int64: [-(2n ** 63n), 2n ** 63n - 1n],
+  sint64: [-(2n ** 63n), 2n ** 63n - 1n],
+  sfixed64: [-(2n ** 63n), 2n ** 63n - 1n],
+  uint64: [0n, 2n ** 64n - 1n],
+  fixed64: [0n, 2n ** 64n - 1n],
 };
 const IS_64 = new Set(['int64', 'sint64', 'sfixed64', 'uint64', 'fixed64']);
 const MAX_DURATION_SECONDS = 315_576_000_000;
@@ -196,11 +225,18 @@ function typeInfo(type: protobuf.Type): TypeInfo {
   for (const f of type.fieldsArray) {
     const rt = f.resolvedType;
     const fi: FieldInfo = {
-      field: f, name: f.name, deprecated: f.options?.deprecated === true, repeated: f.repeated, map: f.map,
+      field: f,
+      name: f.name,
+      deprecated: f.options?.deprecated === true,
+      repeated: f.repeated,
+      map: f.map,
       keyType: f.map ? (f as unknown as protobuf.MapField).keyType : '',
     };
     if (f.partOf && !f.partOf.isProto3Optional) fi.oneof = f.partOf.name;
-    if (rt instanceof protobuf.Type) { fi.message = rt; fi.messageName = rt.fullName; } else if (rt instanceof protobuf.Enum) fi.enumType = rt;
+    if (rt instanceof protobuf.Type) {
+      fi.message = rt;
+      fi.messageName = rt.fullName;
+    } else if (rt instanceof protobuf.Enum) fi.enumType = rt;
     else fi.scalar = f.type;
     const rules = fieldRules(f);
     if (rules) fi.rules = rules;
@@ -209,7 +245,9 @@ function typeInfo(type: protobuf.Type): TypeInfo {
     const json = f.name.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
     if (json !== f.name) byName.set(json, fi);
   }
-  const requiredOneofs = type.oneofsArray.filter((o) => o.options?.['(validate.required)'] === true).map((o) => ({ name: o.name, members: [...o.oneof] }));
+  const requiredOneofs = type.oneofsArray
+    .filter((o) => o.options?.['(validate.required)'] === true)
+    .map((o) => ({ name: o.name, members: [...o.oneof] }));
   info = { fullName: type.fullName, byName, fields, ruled: fields.filter((f) => f.rules), requiredOneofs };
   typeInfos.set(type, info);
   return info;
@@ -220,15 +258,26 @@ type Path = { parent: Path | undefined; key: string | number } | undefined;
 const at = (parent: Path, key: string | number): Path => ({ parent, key });
 function pathString(p: Path): string {
   const parts: string[] = [];
-  for (let x = p; x; x = x.parent) parts.push(typeof x.key === 'number' ? `[${x.key}]` : x.key.startsWith('<') ? x.key : `.${x.key}`);
+  for (let x = p; x; x = x.parent)
+    parts.push(typeof x.key === 'number' ? `[${x.key}]` : x.key.startsWith('<') ? x.key : `.${x.key}`);
   return parts.reverse().join('').replace(/^\./, '');
 }
 const fail = (p: Path, message: string) => new EncodeError(pathString(p), message);
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
 
-const SPECIAL = new Set([...WRAPPERS, '.google.protobuf.Duration', '.google.protobuf.Timestamp', '.google.protobuf.Any', '.google.protobuf.Struct',
-  '.google.protobuf.Value', '.google.protobuf.ListValue', '.google.protobuf.Empty', '.google.protobuf.FieldMask']);
+const SPECIAL = new Set([
+  ...WRAPPERS,
+  '.google.protobuf.Duration',
+  '.google.protobuf.Timestamp',
+  '.google.protobuf.Any',
+  '.google.protobuf.Struct',
+  '.google.protobuf.Value',
+  '.google.protobuf.ListValue',
+  '.google.protobuf.Empty',
+  '.google.protobuf.FieldMask',
+]);
 
 /** Checked conversions by JSON object and message type, one table per option set (only successes are kept). */
 type Conversions = WeakMap<object, Map<protobuf.Type, Plain>>;
@@ -269,7 +318,8 @@ class Converter {
       const fi = info.byName.get(key);
       if (!fi) throw fail(at(p, key), `unknown field for ${info.fullName.slice(1)}`);
       if (value === undefined) continue;
-      if (fi.name in out || (setOneofs?.get(fi.oneof ?? '') === fi.name)) throw fail(at(p, key), `field ${fi.name} given twice`);
+      if (fi.name in out || setOneofs?.get(fi.oneof ?? '') === fi.name)
+        throw fail(at(p, key), `field ${fi.name} given twice`);
       if (value === null && fi.messageName !== '.google.protobuf.Value') continue;
       if (this.opts.rejectDeprecated && fi.deprecated) throw fail(at(p, key), `field ${fi.name} is deprecated`);
       if (fi.oneof) {
@@ -280,9 +330,11 @@ class Converter {
       }
       const converted = this.field(fi, value, at(p, key));
       // Canonical encoding: implicit-presence scalars / enums equal to their default, and empty lists, are not written.
-      if (fi.repeated) { if ((converted as unknown[]).length === 0) continue; }
-      else if (fi.map) { if (Object.keys(converted as object).length === 0) continue; }
-      else if (!fi.oneof && !fi.message && (fi.enumType ? converted === 0 : isDefaultScalar(converted))) continue;
+      if (fi.repeated) {
+        if ((converted as unknown[]).length === 0) continue;
+      } else if (fi.map) {
+        if (Object.keys(converted as object).length === 0) continue;
+      } else if (!fi.oneof && !fi.message && (fi.enumType ? converted === 0 : isDefaultScalar(converted))) continue;
       out[fi.name] = converted;
     }
     if (this.opts.validate) this.checkMessageRules(info, out, p);
@@ -326,10 +378,12 @@ class Converter {
         if (typeof value !== 'boolean') throw fail(p, `expected a boolean, got ${describe(value)}`);
         return value;
       case 'bytes': {
-        if (typeof value !== 'string' || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(value)) throw fail(p, `expected base64 bytes, got ${describe(value)}`);
+        if (typeof value !== 'string' || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(value))
+          throw fail(p, `expected base64 bytes, got ${describe(value)}`);
         return Buffer.from(value, 'base64');
       }
-      case 'double': case 'float': {
+      case 'double':
+      case 'float': {
         if (typeof value === 'number' && Number.isFinite(value)) return value;
         if (value === 'NaN') return NaN;
         if (value === 'Infinity') return Infinity;
@@ -363,16 +417,20 @@ class Converter {
       return isDefaultScalar(v) ? {} : { value: v };
     }
     switch (name) {
-      case '.google.protobuf.Duration': return parseDuration(json, p);
-      case '.google.protobuf.Timestamp': return parseTimestamp(json, p);
-      case '.google.protobuf.Any': return this.any(json, p);
+      case '.google.protobuf.Duration':
+        return parseDuration(json, p);
+      case '.google.protobuf.Timestamp':
+        return parseTimestamp(json, p);
+      case '.google.protobuf.Any':
+        return this.any(json, p);
       case '.google.protobuf.Struct': {
         if (!isPlainObject(json)) throw fail(p, `expected an object (Struct), got ${describe(json)}`);
         const fields: Plain = {};
         for (const k in json) fields[k] = this.value(json[k], at(p, k));
         return { fields };
       }
-      case '.google.protobuf.Value': return this.value(json, p);
+      case '.google.protobuf.Value':
+        return this.value(json, p);
       case '.google.protobuf.ListValue': {
         if (!Array.isArray(json)) throw fail(p, `expected an array (ListValue), got ${describe(json)}`);
         return { values: json.map((v, i) => this.value(v, at(p, i))) };
@@ -382,7 +440,9 @@ class Converter {
         return {};
       default: // FieldMask
         if (typeof json !== 'string') throw fail(p, `expected a string (FieldMask), got ${describe(json)}`);
-        return { paths: json === '' ? [] : json.split(',').map((x) => x.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)) };
+        return {
+          paths: json === '' ? [] : json.split(',').map((x) => x.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)),
+        };
     }
   }
 
@@ -417,7 +477,8 @@ class Converter {
     let body: unknown = rest;
     const innerName = typeInfo(inner).fullName;
     if (SPECIAL.has(innerName) && innerName !== '.google.protobuf.Empty') {
-      if (Object.keys(rest).some((k) => k !== 'value')) throw fail(p, `Any of ${innerName.slice(1)} takes only 'value'`);
+      if (Object.keys(rest).some((k) => k !== 'value'))
+        throw fail(p, `Any of ${innerName.slice(1)} takes only 'value'`);
       body = rest.value;
     }
     const plain = this.message(inner, body, at(p, `<${innerName.slice(1)}>`));
@@ -431,7 +492,8 @@ class Converter {
 
   private checkMessageRules(info: TypeInfo, out: Plain, p: Path): void {
     for (const o of info.requiredOneofs) {
-      if (!o.members.some((n) => n in out)) throw fail(p, `oneof ${o.name} is required (one of ${o.members.join(', ')})`);
+      if (!o.members.some((n) => n in out))
+        throw fail(p, `oneof ${o.name} is required (one of ${o.members.join(', ')})`);
     }
     for (const fi of info.ruled) {
       const present = fi.name in out;
@@ -440,16 +502,28 @@ class Converter {
     }
   }
 
-  private checkRules(rules: Plain, fi: FieldInfo, value: unknown, present: boolean, p: Path, repeated: boolean, map: boolean): void {
-    if (isPlainObject(rules.message) && rules.message.required === true && !present) throw fail(p, 'required field is missing');
+  private checkRules(
+    rules: Plain,
+    fi: FieldInfo,
+    value: unknown,
+    present: boolean,
+    p: Path,
+    repeated: boolean,
+    map: boolean,
+  ): void {
+    if (isPlainObject(rules.message) && rules.message.required === true && !present)
+      throw fail(p, 'required field is missing');
     if (repeated) {
       const r = rules.repeated;
       if (!isPlainObject(r)) return;
       const arr = (value as unknown[] | undefined) ?? [];
       if (r.ignore_empty === true && arr.length === 0) return;
-      if (typeof r.min_items === 'number' && arr.length < r.min_items) throw fail(p, `needs at least ${r.min_items} item(s)`);
-      if (typeof r.max_items === 'number' && arr.length > r.max_items) throw fail(p, `allows at most ${r.max_items} item(s)`);
-      if (isPlainObject(r.items)) for (const [i, v] of arr.entries()) this.checkRules(r.items as Plain, fi, v, true, at(p, i), false, false);
+      if (typeof r.min_items === 'number' && arr.length < r.min_items)
+        throw fail(p, `needs at least ${r.min_items} item(s)`);
+      if (typeof r.max_items === 'number' && arr.length > r.max_items)
+        throw fail(p, `allows at most ${r.max_items} item(s)`);
+      if (isPlainObject(r.items))
+        for (const [i, v] of arr.entries()) this.checkRules(r.items as Plain, fi, v, true, at(p, i), false, false);
       return;
     }
     if (map) {
@@ -482,7 +556,8 @@ class Converter {
       const r = rules.enum;
       if (!isPlainObject(r)) return;
       const n = (value as number | undefined) ?? 0;
-      if (r.defined_only === true && !Object.values(fi.enumType.values).includes(n)) throw fail(p, `${n} is not a defined ${fi.enumType.name} value`);
+      if (r.defined_only === true && !Object.values(fi.enumType.values).includes(n))
+        throw fail(p, `${n} is not a defined ${fi.enumType.name} value`);
       if (Array.isArray(r.in) && !r.in.includes(n)) throw fail(p, `${n} not in ${JSON.stringify(r.in)}`);
       if (Array.isArray(r.not_in) && r.not_in.includes(n)) throw fail(p, `${n} is not allowed`);
       return;
@@ -501,8 +576,10 @@ class Converter {
       if (num(r.min_len) !== undefined && len < num(r.min_len)!) throw fail(p, `length must be ≥ ${r.min_len}`);
       if (num(r.max_len) !== undefined && len > num(r.max_len)!) throw fail(p, `length must be ≤ ${r.max_len}`);
       if (num(r.len) !== undefined && len !== num(r.len)) throw fail(p, `length must be ${r.len}`);
-      if (num(r.min_bytes) !== undefined && bytes < num(r.min_bytes)!) throw fail(p, `must have ≥ ${r.min_bytes} bytes`);
-      if (num(r.max_bytes) !== undefined && bytes > num(r.max_bytes)!) throw fail(p, `must have ≤ ${r.max_bytes} bytes`);
+      if (num(r.min_bytes) !== undefined && bytes < num(r.min_bytes)!)
+        throw fail(p, `must have ≥ ${r.min_bytes} bytes`);
+      if (num(r.max_bytes) !== undefined && bytes > num(r.max_bytes)!)
+        throw fail(p, `must have ≤ ${r.max_bytes} bytes`);
       if (typeof s === 'string') {
         if (typeof r.const === 'string' && s !== r.const) throw fail(p, `must be ${JSON.stringify(r.const)}`);
         if (typeof r.prefix === 'string' && !s.startsWith(r.prefix)) throw fail(p, `must start with ${r.prefix}`);
@@ -511,11 +588,18 @@ class Converter {
         if (Array.isArray(r.in) && !r.in.includes(s)) throw fail(p, `${JSON.stringify(s)} not allowed`);
         if (Array.isArray(r.not_in) && r.not_in.includes(s)) throw fail(p, `${JSON.stringify(s)} not allowed`);
         const strict = r.strict !== false;
-        if (r.well_known_regex === 'HTTP_HEADER_NAME' && s !== '' && !(strict ? /^:?[0-9a-zA-Z!#$%&'*+\-.^_|~`]+$/ : /^[^\0\n\r]+$/).test(s)) {
+        if (
+          r.well_known_regex === 'HTTP_HEADER_NAME' &&
+          s !== '' &&
+          !(strict ? /^:?[0-9a-zA-Z!#$%&'*+\-.^_|~`]+$/ : /^[^\0\n\r]+$/).test(s)
+        ) {
           throw fail(p, `${JSON.stringify(s)} is not a valid HTTP header name`);
         }
         // biome-ignore lint/suspicious/noControlCharactersInRegex: RFC 7230 header values exclude these control characters
-        if (r.well_known_regex === 'HTTP_HEADER_VALUE' && !(strict ? /^[^\0-\x08\x0A-\x1F\x7F]*$/ : /^[^\0\n\r]*$/).test(s)) {
+        if (
+          r.well_known_regex === 'HTTP_HEADER_VALUE' &&
+          !(strict ? /^[^\0-\x08\x0A-\x1F\x7F]*$/ : /^[^\0\n\r]*$/).test(s)
+        ) {
           throw fail(p, `${JSON.stringify(s)} is not a valid HTTP header value`);
         }
       }
@@ -529,7 +613,8 @@ class Converter {
     const r = rules[kind];
     if (!isPlainObject(r)) return;
     if (r.ignore_empty === true && (value === 0 || value === '0')) return;
-    const toBig = (v: unknown): number | bigint => (kind === 'double' || kind === 'float' ? Number(v) : BigInt(v as string | number));
+    const toBig = (v: unknown): number | bigint =>
+      kind === 'double' || kind === 'float' ? Number(v) : BigInt(v as string | number);
     checkOrdered(r, toBig(value), toBig, p);
   }
 }
@@ -559,10 +644,14 @@ function fieldRules(field: protobuf.Field): Plain | undefined {
   return undefined;
 }
 
-const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined);
+const num = (v: unknown): number | undefined =>
+  typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
 
 function durationNanos(d: Plain): bigint {
-  return BigInt((d.seconds as string | number | undefined) ?? 0) * 1_000_000_000n + BigInt((d.nanos as number | undefined) ?? 0);
+  return (
+    BigInt((d.seconds as string | number | undefined) ?? 0) * 1_000_000_000n +
+    BigInt((d.nanos as number | undefined) ?? 0)
+  );
 }
 
 function defaultOf(kind: string): unknown {
@@ -600,7 +689,10 @@ function parseDuration(json: unknown, p: Path): Plain {
 }
 
 function parseTimestamp(json: unknown, p: Path): Plain {
-  const m = typeof json === 'string' ? /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(json) : null;
+  const m =
+    typeof json === 'string'
+      ? /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(json)
+      : null;
   const ms = m ? Date.parse(`${m[1]}${m[3]}`) : NaN;
   if (!m || Number.isNaN(ms)) throw fail(p, `expected an RFC 3339 timestamp, got ${describe(json)}`);
   const nanos = m[2] ? Number(m[2].padEnd(9, '0')) : 0;
@@ -643,24 +735,33 @@ function toJson(protos: EnvoyProtos, type: protobuf.Type, msg: unknown): unknown
       const inner = protos.lookupType(String(m.type_url));
       const body = toJson(protos, inner, inner.decode(m.value as Uint8Array));
       return isPlainObject(body) && !WRAPPERS.has(inner.fullName) && inner.fullName !== '.google.protobuf.Duration'
-        ? { '@type': m.type_url, ...body } : { '@type': m.type_url, value: body };
+        ? { '@type': m.type_url, ...body }
+        : { '@type': m.type_url, value: body };
     }
     case '.google.protobuf.Struct': {
       const out: Plain = {};
       for (const [k, v] of Object.entries((m.fields as Plain | undefined) ?? {})) out[k] = valueToJson(v as Plain);
       return out;
     }
-    case '.google.protobuf.Value': return valueToJson(m);
-    case '.google.protobuf.ListValue': return ((m.values as Plain[] | undefined) ?? []).map(valueToJson);
-    default: break;
+    case '.google.protobuf.Value':
+      return valueToJson(m);
+    case '.google.protobuf.ListValue':
+      return ((m.values as Plain[] | undefined) ?? []).map(valueToJson);
+    default:
+      break;
   }
   const out: Plain = {};
   for (const field of type.fieldsArray) {
     if (!Object.hasOwn(m, field.name)) continue;
     const v = m[field.name];
     if (v === undefined || v === null) continue;
-    if (field.partOf && !field.partOf.isProto3Optional && (m as Record<string, unknown>)[field.partOf.name] !== undefined
-      && (m as Record<string, unknown>)[field.partOf.name] !== field.name) continue;
+    if (
+      field.partOf &&
+      !field.partOf.isProto3Optional &&
+      (m as Record<string, unknown>)[field.partOf.name] !== undefined &&
+      (m as Record<string, unknown>)[field.partOf.name] !== field.name
+    )
+      continue;
     const one = (x: unknown): unknown => {
       const rt = field.resolvedType;
       if (rt instanceof protobuf.Type) return toJson(protos, rt, x);
@@ -683,10 +784,12 @@ function toJson(protos: EnvoyProtos, type: protobuf.Type, msg: unknown): unknown
 function valueToJson(v: Plain): unknown {
   if ('struct_value' in v && v.struct_value) {
     const out: Plain = {};
-    for (const [k, x] of Object.entries(((v.struct_value as Plain).fields as Plain | undefined) ?? {})) out[k] = valueToJson(x as Plain);
+    for (const [k, x] of Object.entries(((v.struct_value as Plain).fields as Plain | undefined) ?? {}))
+      out[k] = valueToJson(x as Plain);
     return out;
   }
-  if ('list_value' in v && v.list_value) return (((v.list_value as Plain).values as Plain[] | undefined) ?? []).map(valueToJson);
+  if ('list_value' in v && v.list_value)
+    return (((v.list_value as Plain).values as Plain[] | undefined) ?? []).map(valueToJson);
   if ('string_value' in v && v.string_value !== undefined) return v.string_value;
   if ('number_value' in v && v.number_value !== undefined) return v.number_value;
   if ('bool_value' in v && v.bool_value !== undefined) return v.bool_value;

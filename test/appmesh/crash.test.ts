@@ -24,10 +24,18 @@ test('every write acknowledged before SIGKILL is there after restart', async () 
       for (let i = 0; ; i++) {
         const name = `w${w}-n${i}`;
         try {
-          const created = await mesh!.createVirtualNode({ meshName: 'crash', virtualNodeName: name, spec: httpNode(`${name}.local`) });
+          const created = await mesh!.createVirtualNode({
+            meshName: 'crash',
+            virtualNodeName: name,
+            spec: httpNode(`${name}.local`),
+          });
           acked.set(name, created.virtualNode!.metadata!.version!);
           if (i % 3 === 0) {
-            const updated = await mesh!.updateVirtualNode({ meshName: 'crash', virtualNodeName: name, spec: httpNode(`${name}.local`, 9000) });
+            const updated = await mesh!.updateVirtualNode({
+              meshName: 'crash',
+              virtualNodeName: name,
+              spec: httpNode(`${name}.local`, 9000),
+            });
             acked.set(name, updated.virtualNode!.metadata!.version!);
           }
         } catch (err) {
@@ -50,10 +58,18 @@ test('every write acknowledged before SIGKILL is there after restart', async () 
       const missing: string[] = [];
       const reader = mesh;
       for (const [name, version] of acked) {
-        const vn = await reader.describeVirtualNode({ meshName: 'crash', virtualNodeName: name }).catch(() => undefined);
-        if (!vn) { missing.push(name); continue; }
+        const vn = await reader
+          .describeVirtualNode({ meshName: 'crash', virtualNodeName: name })
+          .catch(() => undefined);
+        if (!vn) {
+          missing.push(name);
+          continue;
+        }
         // A write in flight at the kill may also have landed, so the version is at least the acknowledged one.
-        assert.ok(vn.virtualNode!.metadata!.version! >= version, `${name}: version ${vn.virtualNode!.metadata!.version} < acknowledged ${version}`);
+        assert.ok(
+          vn.virtualNode!.metadata!.version! >= version,
+          `${name}: version ${vn.virtualNode!.metadata!.version} < acknowledged ${version}`,
+        );
         if (version === 2) assert.equal(vn.virtualNode!.spec!.listeners![0]!.portMapping!.port, 9000);
       }
       assert.deepEqual(missing, [], `${missing.length} of ${acked.size} acknowledged writes were lost`);
@@ -61,7 +77,11 @@ test('every write acknowledged before SIGKILL is there after restart', async () 
       const listed: string[] = [];
       let nextToken: string | undefined;
       do {
-        const page = await mesh.listVirtualNodes({ meshName: 'crash', limit: 100, ...(nextToken ? { nextToken } : {}) });
+        const page = await mesh.listVirtualNodes({
+          meshName: 'crash',
+          limit: 100,
+          ...(nextToken ? { nextToken } : {}),
+        });
         listed.push(...(page.virtualNodes ?? []).map((n) => n.virtualNodeName!));
         nextToken = page.nextToken;
       } while (nextToken);

@@ -10,8 +10,14 @@ let server: RunningServer;
 let mesh: AppMesh;
 
 const quotas = {
-  meshesPerAccount: 2, virtualNodesPerMesh: 2, virtualRoutersPerMesh: 1, virtualServicesPerMesh: 1, virtualGatewaysPerMesh: 1,
-  routesPerVirtualRouter: 1, gatewayRoutesPerVirtualGateway: 1, backendsPerVirtualNode: 2,
+  meshesPerAccount: 2,
+  virtualNodesPerMesh: 2,
+  virtualRoutersPerMesh: 1,
+  virtualServicesPerMesh: 1,
+  virtualGatewaysPerMesh: 1,
+  routesPerVirtualRouter: 1,
+  gatewayRoutesPerVirtualGateway: 1,
+  backendsPerVirtualNode: 2,
 };
 
 before(async () => {
@@ -39,9 +45,23 @@ test('every per-mesh and per-parent quota is enforced, and deleting frees room',
   const msg = await limited(mesh.createVirtualGateway({ meshName: 'q', virtualGatewayName: 'vg2', spec: gateway() }));
   assert.match(msg, /virtualGatewaysPerMesh/);
   await mesh.createRoute({ meshName: 'q', virtualRouterName: 'vr', routeName: 'r1', spec: httpRoute('a') });
-  await limited(mesh.createRoute({ meshName: 'q', virtualRouterName: 'vr', routeName: 'r2', spec: httpRoute('a', '/2') }));
-  await mesh.createGatewayRoute({ meshName: 'q', virtualGatewayName: 'vg', gatewayRouteName: 'g1', spec: gatewayRoute('s1.local') });
-  await limited(mesh.createGatewayRoute({ meshName: 'q', virtualGatewayName: 'vg', gatewayRouteName: 'g2', spec: gatewayRoute('s1.local', '/2/') }));
+  await limited(
+    mesh.createRoute({ meshName: 'q', virtualRouterName: 'vr', routeName: 'r2', spec: httpRoute('a', '/2') }),
+  );
+  await mesh.createGatewayRoute({
+    meshName: 'q',
+    virtualGatewayName: 'vg',
+    gatewayRouteName: 'g1',
+    spec: gatewayRoute('s1.local'),
+  });
+  await limited(
+    mesh.createGatewayRoute({
+      meshName: 'q',
+      virtualGatewayName: 'vg',
+      gatewayRouteName: 'g2',
+      spec: gatewayRoute('s1.local', '/2/'),
+    }),
+  );
 
   // The limit is per mesh: another mesh has its own room.
   await mesh.createMesh({ meshName: 'q2' });
@@ -54,22 +74,35 @@ test('every per-mesh and per-parent quota is enforced, and deleting frees room',
 });
 
 test('backends per virtual node, on create and on update', async () => {
-  const backends = (n: number) => Array.from({ length: n }, (_, i) => ({ virtualService: { virtualServiceName: `b${i}.local` } }));
+  const backends = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ virtualService: { virtualServiceName: `b${i}.local` } }));
   await limited(mesh.createVirtualNode({ meshName: 'q2', virtualNodeName: 'many', spec: { backends: backends(3) } }));
   await mesh.createVirtualNode({ meshName: 'q2', virtualNodeName: 'two', spec: { backends: backends(2) } });
   await limited(mesh.updateVirtualNode({ meshName: 'q2', virtualNodeName: 'two', spec: { backends: backends(3) } }));
-  assert.equal((await mesh.describeVirtualNode({ meshName: 'q2', virtualNodeName: 'two' })).virtualNode?.metadata?.version, 1);
+  assert.equal(
+    (await mesh.describeVirtualNode({ meshName: 'q2', virtualNodeName: 'two' })).virtualNode?.metadata?.version,
+    1,
+  );
 });
 
 test('more than 50 tags: TooManyTagsException at create and through TagResource, none applied', async () => {
   const tags = (n: number, prefix = 'k') => Array.from({ length: n }, (_, i) => ({ key: `${prefix}${i}`, value: 'v' }));
-  await rejectsWith(mesh.createVirtualNode({ meshName: 'q2', virtualNodeName: 'tags', spec: {}, tags: tags(51) }), 'TooManyTagsException', 400);
+  await rejectsWith(
+    mesh.createVirtualNode({ meshName: 'q2', virtualNodeName: 'tags', spec: {}, tags: tags(51) }),
+    'TooManyTagsException',
+    400,
+  );
   await rejectsWith(mesh.describeVirtualNode({ meshName: 'q2', virtualNodeName: 'tags' }), 'NotFoundException');
-  const vn = (await mesh.createVirtualNode({ meshName: 'q2', virtualNodeName: 'tags', spec: {}, tags: tags(50) })).virtualNode!;
+  const vn = (await mesh.createVirtualNode({ meshName: 'q2', virtualNodeName: 'tags', spec: {}, tags: tags(50) }))
+    .virtualNode!;
   const resourceArn = vn.metadata!.arn!;
   // Overwriting existing keys does not add tags.
   await mesh.tagResource({ resourceArn, tags: tags(10) });
-  await rejectsWith(mesh.tagResource({ resourceArn, tags: [{ key: 'one-more', value: 'v' }] }), 'TooManyTagsException', 400);
+  await rejectsWith(
+    mesh.tagResource({ resourceArn, tags: [{ key: 'one-more', value: 'v' }] }),
+    'TooManyTagsException',
+    400,
+  );
   await rejectsWith(mesh.tagResource({ resourceArn, tags: tags(51, 'x') }), 'TooManyTagsException', 400);
   const listed = (await mesh.listTagsForResource({ resourceArn, limit: 50 })).tags ?? [];
   assert.equal(listed.length, 50);

@@ -45,11 +45,19 @@ describe('mesh', () => {
     const described = (await mesh.describeMesh({ meshName: 'm-life' })).mesh!;
     assert.deepEqual(described, created);
 
-    const updated = (await mesh.updateMesh({ meshName: 'm-life', spec: { egressFilter: { type: 'ALLOW_ALL' }, serviceDiscovery: { ipPreference: 'IPv6_PREFERRED' } } })).mesh!;
+    const updated = (
+      await mesh.updateMesh({
+        meshName: 'm-life',
+        spec: { egressFilter: { type: 'ALLOW_ALL' }, serviceDiscovery: { ipPreference: 'IPv6_PREFERRED' } },
+      })
+    ).mesh!;
     checkMetadata(updated.metadata, md.arn!, 2);
     assert.equal(updated.metadata?.uid, md.uid);
     assert.equal(updated.metadata?.createdAt?.getTime(), md.createdAt?.getTime());
-    assert.deepEqual(updated.spec, { egressFilter: { type: 'ALLOW_ALL' }, serviceDiscovery: { ipPreference: 'IPv6_PREFERRED' } });
+    assert.deepEqual(updated.spec, {
+      egressFilter: { type: 'ALLOW_ALL' },
+      serviceDiscovery: { ipPreference: 'IPv6_PREFERRED' },
+    });
 
     const again = (await mesh.updateMesh({ meshName: 'm-life', spec: { egressFilter: { type: 'ALLOW_ALL' } } })).mesh!;
     assert.equal(again.metadata?.version, 3);
@@ -110,13 +118,18 @@ describe('resources of a mesh', () => {
     const b = (await mesh.createVirtualNode({ meshName: m, virtualNodeName: 'vn-b', spec: dns })).virtualNode!;
     assert.deepEqual(b.spec?.serviceDiscovery, dns.serviceDiscovery);
 
-    const u = (await mesh.updateVirtualNode({ meshName: m, virtualNodeName: 'vn-rich', spec: httpNode('rich.local', 7000) })).virtualNode!;
+    const u = (
+      await mesh.updateVirtualNode({ meshName: m, virtualNodeName: 'vn-rich', spec: httpNode('rich.local', 7000) })
+    ).virtualNode!;
     checkMetadata(u.metadata, arn('virtualNode/vn-rich'), 2);
     assert.equal(u.metadata?.uid, a.metadata?.uid);
     assert.deepEqual(u.spec?.listeners, [{ portMapping: { port: 7000, protocol: 'http' } }]);
     assert.ok(!u.spec?.backends?.length, 'backends of the old spec are gone');
     assert.equal(u.spec?.logging, undefined);
-    assert.equal((await mesh.describeVirtualNode({ meshName: m, virtualNodeName: 'vn-rich' })).virtualNode?.metadata?.version, 2);
+    assert.equal(
+      (await mesh.describeVirtualNode({ meshName: m, virtualNodeName: 'vn-rich' })).virtualNode?.metadata?.version,
+      2,
+    );
 
     const refs = (await mesh.listVirtualNodes({ meshName: m })).virtualNodes ?? [];
     assert.deepEqual(refs.map((r) => r.virtualNodeName).sort(), ['vn-b', 'vn-rich']);
@@ -127,27 +140,65 @@ describe('resources of a mesh', () => {
   });
 
   test('virtual routers and routes: http, http2, grpc, tcp with matches, retries, timeouts, weighted targets', async () => {
-    await mesh.createVirtualNode({ meshName: m, virtualNodeName: 'vn-h2', spec: { listeners: [{ portMapping: { port: 8081, protocol: 'http2' } }], serviceDiscovery: { dns: { hostname: 'h2.local' } } } });
-    await mesh.createVirtualNode({ meshName: m, virtualNodeName: 'vn-grpc', spec: { listeners: [{ portMapping: { port: 8082, protocol: 'grpc' } }], serviceDiscovery: { dns: { hostname: 'g.local' } } } });
-    await mesh.createVirtualNode({ meshName: m, virtualNodeName: 'vn-tcp', spec: { listeners: [{ portMapping: { port: 8083, protocol: 'tcp' } }], serviceDiscovery: { dns: { hostname: 't.local' } } } });
+    await mesh.createVirtualNode({
+      meshName: m,
+      virtualNodeName: 'vn-h2',
+      spec: {
+        listeners: [{ portMapping: { port: 8081, protocol: 'http2' } }],
+        serviceDiscovery: { dns: { hostname: 'h2.local' } },
+      },
+    });
+    await mesh.createVirtualNode({
+      meshName: m,
+      virtualNodeName: 'vn-grpc',
+      spec: {
+        listeners: [{ portMapping: { port: 8082, protocol: 'grpc' } }],
+        serviceDiscovery: { dns: { hostname: 'g.local' } },
+      },
+    });
+    await mesh.createVirtualNode({
+      meshName: m,
+      virtualNodeName: 'vn-tcp',
+      spec: {
+        listeners: [{ portMapping: { port: 8083, protocol: 'tcp' } }],
+        serviceDiscovery: { dns: { hostname: 't.local' } },
+      },
+    });
 
-    const r = (await mesh.createVirtualRouter({ meshName: m, virtualRouterName: 'vr-http', spec: router('http') })).virtualRouter!;
+    const r = (await mesh.createVirtualRouter({ meshName: m, virtualRouterName: 'vr-http', spec: router('http') }))
+      .virtualRouter!;
     assert.equal(r.virtualRouterName, 'vr-http');
     checkMetadata(r.metadata, arn('virtualRouter/vr-http'), 1);
     assert.deepEqual(r.spec, router('http'));
-    for (const [name, proto] of [['vr-h2', 'http2'], ['vr-grpc', 'grpc'], ['vr-tcp', 'tcp']] as const) {
+    for (const [name, proto] of [
+      ['vr-h2', 'http2'],
+      ['vr-grpc', 'grpc'],
+      ['vr-tcp', 'tcp'],
+    ] as const) {
       await mesh.createVirtualRouter({ meshName: m, virtualRouterName: name, spec: router(proto) });
     }
-    const ru = (await mesh.updateVirtualRouter({ meshName: m, virtualRouterName: 'vr-http', spec: router('http', 9090) })).virtualRouter!;
+    const ru = (
+      await mesh.updateVirtualRouter({ meshName: m, virtualRouterName: 'vr-http', spec: router('http', 9090) })
+    ).virtualRouter!;
     assert.equal(ru.metadata?.version, 2);
     assert.deepEqual(ru.spec?.listeners, [{ portMapping: { port: 9090, protocol: 'http' } }]);
-    assert.deepEqual((await mesh.describeVirtualRouter({ meshName: m, virtualRouterName: 'vr-http' })).virtualRouter, ru);
-    assert.deepEqual(((await mesh.listVirtualRouters({ meshName: m })).virtualRouters ?? []).map((x) => x.virtualRouterName).sort(), ['vr-grpc', 'vr-h2', 'vr-http', 'vr-tcp']);
+    assert.deepEqual(
+      (await mesh.describeVirtualRouter({ meshName: m, virtualRouterName: 'vr-http' })).virtualRouter,
+      ru,
+    );
+    assert.deepEqual(
+      ((await mesh.listVirtualRouters({ meshName: m })).virtualRouters ?? []).map((x) => x.virtualRouterName).sort(),
+      ['vr-grpc', 'vr-h2', 'vr-http', 'vr-tcp'],
+    );
 
     const http = httpRoute('vn-b');
-    http.httpRoute!.action!.weightedTargets = [{ virtualNode: 'vn-b', weight: 70 }, { virtualNode: 'vn-rich', weight: 30 }];
+    http.httpRoute!.action!.weightedTargets = [
+      { virtualNode: 'vn-b', weight: 70 },
+      { virtualNode: 'vn-rich', weight: 30 },
+    ];
     http.httpRoute!.match!.queryParameters = [{ name: 'v', match: { exact: '2' } }];
-    const rt = (await mesh.createRoute({ meshName: m, virtualRouterName: 'vr-http', routeName: 'rt-http', spec: http })).route!;
+    const rt = (await mesh.createRoute({ meshName: m, virtualRouterName: 'vr-http', routeName: 'rt-http', spec: http }))
+      .route!;
     assert.equal(rt.routeName, 'rt-http');
     assert.equal(rt.virtualRouterName, 'vr-http');
     assert.equal(rt.meshName, m);
@@ -156,24 +207,47 @@ describe('resources of a mesh', () => {
 
     const h2 = {
       http2Route: {
-        match: { path: { exact: '/exact' }, scheme: 'https' as const, headers: [{ name: 'x-v', match: { range: { start: 1, end: 5 } } }] },
+        match: {
+          path: { exact: '/exact' },
+          scheme: 'https' as const,
+          headers: [{ name: 'x-v', match: { range: { start: 1, end: 5 } } }],
+        },
         action: { weightedTargets: [{ virtualNode: 'vn-h2', weight: 1 }] },
-        retryPolicy: { maxRetries: 1, perRetryTimeout: { unit: 's' as const, value: 1 }, httpRetryEvents: ['stream-error'] },
+        retryPolicy: {
+          maxRetries: 1,
+          perRetryTimeout: { unit: 's' as const, value: 1 },
+          httpRetryEvents: ['stream-error'],
+        },
         timeout: { perRequest: { unit: 's' as const, value: 5 } },
       },
     };
-    assert.deepEqual((await mesh.createRoute({ meshName: m, virtualRouterName: 'vr-h2', routeName: 'rt-h2', spec: h2 })).route?.spec, h2);
+    assert.deepEqual(
+      (await mesh.createRoute({ meshName: m, virtualRouterName: 'vr-h2', routeName: 'rt-h2', spec: h2 })).route?.spec,
+      h2,
+    );
 
     const grpc = {
       priority: 0,
       grpcRoute: {
-        match: { serviceName: 'pkg.Svc', methodName: 'Get', metadata: [{ name: 'tenant', match: { prefix: 'a' }, invert: true }] },
+        match: {
+          serviceName: 'pkg.Svc',
+          methodName: 'Get',
+          metadata: [{ name: 'tenant', match: { prefix: 'a' }, invert: true }],
+        },
         action: { weightedTargets: [{ virtualNode: 'vn-grpc', weight: 100, port: 8082 }] },
-        retryPolicy: { maxRetries: 2, perRetryTimeout: { unit: 'ms' as const, value: 100 }, grpcRetryEvents: ['unavailable' as const, 'deadline-exceeded' as const] },
+        retryPolicy: {
+          maxRetries: 2,
+          perRetryTimeout: { unit: 'ms' as const, value: 100 },
+          grpcRetryEvents: ['unavailable' as const, 'deadline-exceeded' as const],
+        },
         timeout: { perRequest: { unit: 's' as const, value: 3 }, idle: { unit: 's' as const, value: 30 } },
       },
     };
-    assert.deepEqual((await mesh.createRoute({ meshName: m, virtualRouterName: 'vr-grpc', routeName: 'rt-grpc', spec: grpc })).route?.spec, grpc);
+    assert.deepEqual(
+      (await mesh.createRoute({ meshName: m, virtualRouterName: 'vr-grpc', routeName: 'rt-grpc', spec: grpc })).route
+        ?.spec,
+      grpc,
+    );
 
     const tcp = {
       tcpRoute: {
@@ -182,12 +256,26 @@ describe('resources of a mesh', () => {
         timeout: { idle: { unit: 's' as const, value: 600 } },
       },
     };
-    assert.deepEqual((await mesh.createRoute({ meshName: m, virtualRouterName: 'vr-tcp', routeName: 'rt-tcp', spec: tcp })).route?.spec, tcp);
+    assert.deepEqual(
+      (await mesh.createRoute({ meshName: m, virtualRouterName: 'vr-tcp', routeName: 'rt-tcp', spec: tcp })).route
+        ?.spec,
+      tcp,
+    );
 
-    const ru2 = (await mesh.updateRoute({ meshName: m, virtualRouterName: 'vr-http', routeName: 'rt-http', spec: httpRoute('vn-b', '/v2') })).route!;
+    const ru2 = (
+      await mesh.updateRoute({
+        meshName: m,
+        virtualRouterName: 'vr-http',
+        routeName: 'rt-http',
+        spec: httpRoute('vn-b', '/v2'),
+      })
+    ).route!;
     checkMetadata(ru2.metadata, rt.metadata!.arn!, 2);
     assert.deepEqual(ru2.spec, httpRoute('vn-b', '/v2'));
-    assert.deepEqual((await mesh.describeRoute({ meshName: m, virtualRouterName: 'vr-http', routeName: 'rt-http' })).route, ru2);
+    assert.deepEqual(
+      (await mesh.describeRoute({ meshName: m, virtualRouterName: 'vr-http', routeName: 'rt-http' })).route,
+      ru2,
+    );
     const refs = (await mesh.listRoutes({ meshName: m, virtualRouterName: 'vr-http' })).routes ?? [];
     assert.equal(refs.length, 1);
     assert.equal(refs[0]?.routeName, 'rt-http');
@@ -196,33 +284,65 @@ describe('resources of a mesh', () => {
   });
 
   test('virtual services with node and router providers', async () => {
-    const byNode = (await mesh.createVirtualService({ meshName: m, virtualServiceName: 'b.svc.local', spec: { provider: { virtualNode: { virtualNodeName: 'vn-b' } } } })).virtualService!;
+    const byNode = (
+      await mesh.createVirtualService({
+        meshName: m,
+        virtualServiceName: 'b.svc.local',
+        spec: { provider: { virtualNode: { virtualNodeName: 'vn-b' } } },
+      })
+    ).virtualService!;
     assert.equal(byNode.virtualServiceName, 'b.svc.local');
     checkMetadata(byNode.metadata, arn('virtualService/b.svc.local'), 1);
-    const byRouter = (await mesh.createVirtualService({ meshName: m, virtualServiceName: 'r.svc.local', spec: { provider: { virtualRouter: { virtualRouterName: 'vr-http' } } } })).virtualService!;
+    const byRouter = (
+      await mesh.createVirtualService({
+        meshName: m,
+        virtualServiceName: 'r.svc.local',
+        spec: { provider: { virtualRouter: { virtualRouterName: 'vr-http' } } },
+      })
+    ).virtualService!;
     assert.deepEqual(byRouter.spec, { provider: { virtualRouter: { virtualRouterName: 'vr-http' } } });
-    const noProvider = (await mesh.createVirtualService({ meshName: m, virtualServiceName: 'x.svc.local', spec: {} })).virtualService!;
+    const noProvider = (await mesh.createVirtualService({ meshName: m, virtualServiceName: 'x.svc.local', spec: {} }))
+      .virtualService!;
     assert.deepEqual(noProvider.spec, {});
 
-    const u = (await mesh.updateVirtualService({ meshName: m, virtualServiceName: 'x.svc.local', spec: { provider: { virtualNode: { virtualNodeName: 'vn-rich' } } } })).virtualService!;
+    const u = (
+      await mesh.updateVirtualService({
+        meshName: m,
+        virtualServiceName: 'x.svc.local',
+        spec: { provider: { virtualNode: { virtualNodeName: 'vn-rich' } } },
+      })
+    ).virtualService!;
     assert.equal(u.metadata?.version, 2);
-    assert.deepEqual((await mesh.describeVirtualService({ meshName: m, virtualServiceName: 'x.svc.local' })).virtualService, u);
-    assert.deepEqual(((await mesh.listVirtualServices({ meshName: m })).virtualServices ?? []).map((s) => s.virtualServiceName).sort(), ['b.svc.local', 'r.svc.local', 'x.svc.local']);
+    assert.deepEqual(
+      (await mesh.describeVirtualService({ meshName: m, virtualServiceName: 'x.svc.local' })).virtualService,
+      u,
+    );
+    assert.deepEqual(
+      ((await mesh.listVirtualServices({ meshName: m })).virtualServices ?? []).map((s) => s.virtualServiceName).sort(),
+      ['b.svc.local', 'r.svc.local', 'x.svc.local'],
+    );
   });
 
   test('virtual gateways and gateway routes with rewrites', async () => {
-    const g = (await mesh.createVirtualGateway({ meshName: m, virtualGatewayName: 'vg', spec: gateway() })).virtualGateway!;
+    const g = (await mesh.createVirtualGateway({ meshName: m, virtualGatewayName: 'vg', spec: gateway() }))
+      .virtualGateway!;
     assert.equal(g.virtualGatewayName, 'vg');
     checkMetadata(g.metadata, arn('virtualGateway/vg'), 1);
     assert.deepEqual(g.spec?.listeners, gateway().listeners);
-    const gu = (await mesh.updateVirtualGateway({ meshName: m, virtualGatewayName: 'vg', spec: gateway(9443) })).virtualGateway!;
+    const gu = (await mesh.updateVirtualGateway({ meshName: m, virtualGatewayName: 'vg', spec: gateway(9443) }))
+      .virtualGateway!;
     assert.equal(gu.metadata?.version, 2);
     assert.equal(gu.spec?.listeners?.[0]?.portMapping?.port, 9443);
     assert.deepEqual((await mesh.describeVirtualGateway({ meshName: m, virtualGatewayName: 'vg' })).virtualGateway, gu);
-    assert.deepEqual(((await mesh.listVirtualGateways({ meshName: m })).virtualGateways ?? []).map((x) => x.virtualGatewayName), ['vg']);
+    assert.deepEqual(
+      ((await mesh.listVirtualGateways({ meshName: m })).virtualGateways ?? []).map((x) => x.virtualGatewayName),
+      ['vg'],
+    );
 
     const spec = gatewayRoute('r.svc.local');
-    const gr = (await mesh.createGatewayRoute({ meshName: m, virtualGatewayName: 'vg', gatewayRouteName: 'gr-http', spec })).gatewayRoute!;
+    const gr = (
+      await mesh.createGatewayRoute({ meshName: m, virtualGatewayName: 'vg', gatewayRouteName: 'gr-http', spec })
+    ).gatewayRoute!;
     assert.equal(gr.gatewayRouteName, 'gr-http');
     assert.equal(gr.virtualGatewayName, 'vg');
     checkMetadata(gr.metadata, arn('virtualGateway/vg/gatewayRoute/gr-http'), 1);
@@ -232,30 +352,67 @@ describe('resources of a mesh', () => {
       priority: 5,
       http2Route: {
         match: { path: { exact: '/old' }, hostname: { suffix: '.example.com' }, method: 'POST' as const },
-        action: { target: { virtualService: { virtualServiceName: 'b.svc.local' } }, rewrite: { path: { exact: '/new' } } },
+        action: {
+          target: { virtualService: { virtualServiceName: 'b.svc.local' } },
+          rewrite: { path: { exact: '/new' } },
+        },
       },
     };
-    assert.deepEqual((await mesh.createGatewayRoute({ meshName: m, virtualGatewayName: 'vg', gatewayRouteName: 'gr-h2', spec: exact })).gatewayRoute?.spec, exact);
+    assert.deepEqual(
+      (await mesh.createGatewayRoute({ meshName: m, virtualGatewayName: 'vg', gatewayRouteName: 'gr-h2', spec: exact }))
+        .gatewayRoute?.spec,
+      exact,
+    );
     const grpc = {
       grpcRoute: {
         match: { serviceName: 'pkg.Svc', hostname: { exact: 'api.example.com' } },
-        action: { target: { virtualService: { virtualServiceName: 'b.svc.local' } }, rewrite: { hostname: { defaultTargetHostname: 'ENABLED' as const } } },
+        action: {
+          target: { virtualService: { virtualServiceName: 'b.svc.local' } },
+          rewrite: { hostname: { defaultTargetHostname: 'ENABLED' as const } },
+        },
       },
     };
-    assert.deepEqual((await mesh.createGatewayRoute({ meshName: m, virtualGatewayName: 'vg', gatewayRouteName: 'gr-grpc', spec: grpc })).gatewayRoute?.spec, grpc);
+    assert.deepEqual(
+      (
+        await mesh.createGatewayRoute({
+          meshName: m,
+          virtualGatewayName: 'vg',
+          gatewayRouteName: 'gr-grpc',
+          spec: grpc,
+        })
+      ).gatewayRoute?.spec,
+      grpc,
+    );
 
     const replaced = gatewayRoute('b.svc.local', '/v2/');
     replaced.httpRoute!.action!.rewrite = { prefix: { defaultPrefix: 'DISABLED' } };
-    const gru = (await mesh.updateGatewayRoute({ meshName: m, virtualGatewayName: 'vg', gatewayRouteName: 'gr-http', spec: replaced })).gatewayRoute!;
+    const gru = (
+      await mesh.updateGatewayRoute({
+        meshName: m,
+        virtualGatewayName: 'vg',
+        gatewayRouteName: 'gr-http',
+        spec: replaced,
+      })
+    ).gatewayRoute!;
     assert.equal(gru.metadata?.version, 2);
     assert.deepEqual(gru.spec, replaced);
-    assert.deepEqual((await mesh.describeGatewayRoute({ meshName: m, virtualGatewayName: 'vg', gatewayRouteName: 'gr-http' })).gatewayRoute, gru);
-    assert.deepEqual(((await mesh.listGatewayRoutes({ meshName: m, virtualGatewayName: 'vg' })).gatewayRoutes ?? []).map((x) => x.gatewayRouteName).sort(), ['gr-grpc', 'gr-h2', 'gr-http']);
+    assert.deepEqual(
+      (await mesh.describeGatewayRoute({ meshName: m, virtualGatewayName: 'vg', gatewayRouteName: 'gr-http' }))
+        .gatewayRoute,
+      gru,
+    );
+    assert.deepEqual(
+      ((await mesh.listGatewayRoutes({ meshName: m, virtualGatewayName: 'vg' })).gatewayRoutes ?? [])
+        .map((x) => x.gatewayRouteName)
+        .sort(),
+      ['gr-grpc', 'gr-h2', 'gr-http'],
+    );
   });
 
   test('tags: at create, TagResource, UntagResource, ListTagsForResource with pagination', async () => {
     const tags = Array.from({ length: 12 }, (_, i) => ({ key: `k${String(i).padStart(2, '0')}`, value: `v${i}` }));
-    const node = (await mesh.createVirtualNode({ meshName: m, virtualNodeName: 'vn-tagged', spec: {}, tags })).virtualNode!;
+    const node = (await mesh.createVirtualNode({ meshName: m, virtualNodeName: 'vn-tagged', spec: {}, tags }))
+      .virtualNode!;
     const resourceArn = node.metadata!.arn!;
     assert.deepEqual((await mesh.listTagsForResource({ resourceArn })).tags, tags);
 
@@ -266,10 +423,22 @@ describe('resources of a mesh', () => {
       pages.push((page.tags ?? []).map((t) => t.key!));
       nextToken = page.nextToken;
     } while (nextToken);
-    assert.deepEqual(pages.map((p) => p.length), [5, 5, 2]);
-    assert.deepEqual(pages.flat(), tags.map((t) => t.key));
+    assert.deepEqual(
+      pages.map((p) => p.length),
+      [5, 5, 2],
+    );
+    assert.deepEqual(
+      pages.flat(),
+      tags.map((t) => t.key),
+    );
 
-    await mesh.tagResource({ resourceArn, tags: [{ key: 'k00', value: 'changed' }, { key: 'new', value: '' }] });
+    await mesh.tagResource({
+      resourceArn,
+      tags: [
+        { key: 'k00', value: 'changed' },
+        { key: 'new', value: '' },
+      ],
+    });
     const after1 = (await mesh.listTagsForResource({ resourceArn })).tags ?? [];
     assert.equal(after1.length, 13);
     assert.equal(after1.find((t) => t.key === 'k00')?.value, 'changed');
@@ -281,22 +450,45 @@ describe('resources of a mesh', () => {
     assert.ok(!after2.some((t) => t.key === 'k00' || t.key === 'k01'));
 
     // Tagging is not an update of the resource's spec.
-    assert.equal((await mesh.describeVirtualNode({ meshName: m, virtualNodeName: 'vn-tagged' })).virtualNode?.metadata?.version, 1);
+    assert.equal(
+      (await mesh.describeVirtualNode({ meshName: m, virtualNodeName: 'vn-tagged' })).virtualNode?.metadata?.version,
+      1,
+    );
 
-    for (const a of [`${ARN_PREFIX}${m}`, arn('virtualRouter/vr-http/route/rt-http'), arn('virtualGateway/vg/gatewayRoute/gr-http'), arn('virtualService/b.svc.local')]) {
+    for (const a of [
+      `${ARN_PREFIX}${m}`,
+      arn('virtualRouter/vr-http/route/rt-http'),
+      arn('virtualGateway/vg/gatewayRoute/gr-http'),
+      arn('virtualService/b.svc.local'),
+    ]) {
       await mesh.tagResource({ resourceArn: a, tags: [{ key: 'team', value: 'mesh' }] });
       assert.deepEqual((await mesh.listTagsForResource({ resourceArn: a })).tags, [{ key: 'team', value: 'mesh' }]);
     }
     await rejectsWith(mesh.listTagsForResource({ resourceArn: arn('virtualNode/nope') }), 'NotFoundException', 404);
-    await rejectsWith(mesh.tagResource({ resourceArn: `arn:aws:appmesh:us-east-1:999999999999:mesh/${m}`, tags: [{ key: 'a', value: 'b' }] }), 'NotFoundException', 404);
-    await rejectsWith(mesh.untagResource({ resourceArn: 'arn:aws:s3:::bucket', tagKeys: ['a'] }), 'NotFoundException', 404);
+    await rejectsWith(
+      mesh.tagResource({
+        resourceArn: `arn:aws:appmesh:us-east-1:999999999999:mesh/${m}`,
+        tags: [{ key: 'a', value: 'b' }],
+      }),
+      'NotFoundException',
+      404,
+    );
+    await rejectsWith(
+      mesh.untagResource({ resourceArn: 'arn:aws:s3:::bucket', tagKeys: ['a'] }),
+      'NotFoundException',
+      404,
+    );
 
     await mesh.deleteVirtualNode({ meshName: m, virtualNodeName: 'vn-tagged' });
     await rejectsWith(mesh.listTagsForResource({ resourceArn }), 'NotFoundException', 404);
   });
 
   test('deleting everything: each delete returns DELETED and the item leaves describe and list', async () => {
-    const gone = async (del: () => Promise<{ status?: { status?: string } } | undefined>, describeIt: () => Promise<unknown>, listIt: () => Promise<number>) => {
+    const gone = async (
+      del: () => Promise<{ status?: { status?: string } } | undefined>,
+      describeIt: () => Promise<unknown>,
+      listIt: () => Promise<number>,
+    ) => {
       const before = await listIt();
       assert.equal((await del())?.status?.status, 'DELETED');
       await rejectsWith(describeIt(), 'NotFoundException', 404);
@@ -304,33 +496,54 @@ describe('resources of a mesh', () => {
     };
     const vg = 'vg';
     for (const gr of ['gr-http', 'gr-h2', 'gr-grpc']) {
-      await gone(async () => (await mesh.deleteGatewayRoute({ meshName: m, virtualGatewayName: vg, gatewayRouteName: gr })).gatewayRoute,
+      await gone(
+        async () =>
+          (await mesh.deleteGatewayRoute({ meshName: m, virtualGatewayName: vg, gatewayRouteName: gr })).gatewayRoute,
         () => mesh.describeGatewayRoute({ meshName: m, virtualGatewayName: vg, gatewayRouteName: gr }),
-        async () => ((await mesh.listGatewayRoutes({ meshName: m, virtualGatewayName: vg })).gatewayRoutes ?? []).length);
+        async () =>
+          ((await mesh.listGatewayRoutes({ meshName: m, virtualGatewayName: vg })).gatewayRoutes ?? []).length,
+      );
     }
-    await gone(async () => (await mesh.deleteVirtualGateway({ meshName: m, virtualGatewayName: vg })).virtualGateway,
+    await gone(
+      async () => (await mesh.deleteVirtualGateway({ meshName: m, virtualGatewayName: vg })).virtualGateway,
       () => mesh.describeVirtualGateway({ meshName: m, virtualGatewayName: vg }),
-      async () => ((await mesh.listVirtualGateways({ meshName: m })).virtualGateways ?? []).length);
+      async () => ((await mesh.listVirtualGateways({ meshName: m })).virtualGateways ?? []).length,
+    );
     for (const vs of ['b.svc.local', 'r.svc.local', 'x.svc.local']) {
-      await gone(async () => (await mesh.deleteVirtualService({ meshName: m, virtualServiceName: vs })).virtualService,
+      await gone(
+        async () => (await mesh.deleteVirtualService({ meshName: m, virtualServiceName: vs })).virtualService,
         () => mesh.describeVirtualService({ meshName: m, virtualServiceName: vs }),
-        async () => ((await mesh.listVirtualServices({ meshName: m })).virtualServices ?? []).length);
+        async () => ((await mesh.listVirtualServices({ meshName: m })).virtualServices ?? []).length,
+      );
     }
-    for (const [vr, rt] of [['vr-http', 'rt-http'], ['vr-h2', 'rt-h2'], ['vr-grpc', 'rt-grpc'], ['vr-tcp', 'rt-tcp']] as const) {
-      await gone(async () => (await mesh.deleteRoute({ meshName: m, virtualRouterName: vr, routeName: rt })).route,
+    for (const [vr, rt] of [
+      ['vr-http', 'rt-http'],
+      ['vr-h2', 'rt-h2'],
+      ['vr-grpc', 'rt-grpc'],
+      ['vr-tcp', 'rt-tcp'],
+    ] as const) {
+      await gone(
+        async () => (await mesh.deleteRoute({ meshName: m, virtualRouterName: vr, routeName: rt })).route,
         () => mesh.describeRoute({ meshName: m, virtualRouterName: vr, routeName: rt }),
-        async () => ((await mesh.listRoutes({ meshName: m, virtualRouterName: vr })).routes ?? []).length);
-      await gone(async () => (await mesh.deleteVirtualRouter({ meshName: m, virtualRouterName: vr })).virtualRouter,
+        async () => ((await mesh.listRoutes({ meshName: m, virtualRouterName: vr })).routes ?? []).length,
+      );
+      await gone(
+        async () => (await mesh.deleteVirtualRouter({ meshName: m, virtualRouterName: vr })).virtualRouter,
         () => mesh.describeVirtualRouter({ meshName: m, virtualRouterName: vr }),
-        async () => ((await mesh.listVirtualRouters({ meshName: m })).virtualRouters ?? []).length);
+        async () => ((await mesh.listVirtualRouters({ meshName: m })).virtualRouters ?? []).length,
+      );
     }
     for (const vn of ['vn-rich', 'vn-b', 'vn-h2', 'vn-grpc', 'vn-tcp']) {
-      await gone(async () => (await mesh.deleteVirtualNode({ meshName: m, virtualNodeName: vn })).virtualNode,
+      await gone(
+        async () => (await mesh.deleteVirtualNode({ meshName: m, virtualNodeName: vn })).virtualNode,
         () => mesh.describeVirtualNode({ meshName: m, virtualNodeName: vn }),
-        async () => ((await mesh.listVirtualNodes({ meshName: m })).virtualNodes ?? []).length);
+        async () => ((await mesh.listVirtualNodes({ meshName: m })).virtualNodes ?? []).length,
+      );
     }
-    await gone(async () => (await mesh.deleteMesh({ meshName: m })).mesh,
+    await gone(
+      async () => (await mesh.deleteMesh({ meshName: m })).mesh,
       () => mesh.describeMesh({ meshName: m }),
-      async () => ((await mesh.listMeshes({})).meshes ?? []).length);
+      async () => ((await mesh.listMeshes({})).meshes ?? []).length,
+    );
   });
 });

@@ -10,33 +10,57 @@ const validate = (shape: string, value: unknown) => validateShape(appmeshModel, 
 
 describe('validateShape', () => {
   test('a valid request has no violations', () => {
-    assert.deepEqual(validate('CreateVirtualNodeInput', {
-      meshName: 'm', virtualNodeName: 'n',
-      spec: { listeners: [{ portMapping: { port: 80, protocol: 'http' } }], serviceDiscovery: { dns: { hostname: 'a' } } },
-    }), []);
+    assert.deepEqual(
+      validate('CreateVirtualNodeInput', {
+        meshName: 'm',
+        virtualNodeName: 'n',
+        spec: {
+          listeners: [{ portMapping: { port: 80, protocol: 'http' } }],
+          serviceDiscovery: { dns: { hostname: 'a' } },
+        },
+      }),
+      [],
+    );
   });
 
   test('collects every violation with its path', () => {
     const v = validate('CreateVirtualNodeInput', {
-      meshName: '', spec: { listeners: [{ portMapping: { port: 0, protocol: 'udp' } }, null], serviceDiscovery: { dns: {} } },
+      meshName: '',
+      spec: { listeners: [{ portMapping: { port: 0, protocol: 'udp' } }, null], serviceDiscovery: { dns: {} } },
     });
-    assert.deepEqual(v.map((x) => x.path).sort(), [
-      'meshName', 'spec.listeners[0].portMapping.port', 'spec.listeners[0].portMapping.protocol', 'spec.listeners[1]',
-      'spec.serviceDiscovery.dns.hostname', 'virtualNodeName',
-    ].sort());
+    assert.deepEqual(
+      v.map((x) => x.path).sort(),
+      [
+        'meshName',
+        'spec.listeners[0].portMapping.port',
+        'spec.listeners[0].portMapping.protocol',
+        'spec.listeners[1]',
+        'spec.serviceDiscovery.dns.hostname',
+        'virtualNodeName',
+      ].sort(),
+    );
     assert.match(formatViolations(v), /^6 validation errors detected: /);
   });
 
   test('null members count as absent', () => {
     assert.deepEqual(validate('CreateMeshInput', { meshName: 'm', spec: null, tags: null }), []);
-    assert.deepEqual(validate('CreateMeshInput', { meshName: null }).map((x) => x.message), ['is required']);
+    assert.deepEqual(
+      validate('CreateMeshInput', { meshName: null }).map((x) => x.message),
+      ['is required'],
+    );
   });
 
   test('unions need exactly one member', () => {
     const none = validate('ServiceDiscovery', {});
     assert.equal(none.length, 1);
     assert.match(none[0]!.message, /exactly one of .*\(0 set\)/);
-    assert.match(validate('ServiceDiscovery', { dns: { hostname: 'a' }, awsCloudMap: { namespaceName: 'n', serviceName: 's' } })[0]!.message, /\(2 set\)/);
+    assert.match(
+      validate('ServiceDiscovery', {
+        dns: { hostname: 'a' },
+        awsCloudMap: { namespaceName: 'n', serviceName: 's' },
+      })[0]!.message,
+      /\(2 set\)/,
+    );
   });
 
   test('types, whole numbers, ranges, enums and patterns', () => {
@@ -52,17 +76,25 @@ describe('validateShape', () => {
 describe('keepModeled', () => {
   test('drops members the model does not define, at every depth', () => {
     const kept = keepModeled(appmeshModel, 'VirtualNodeSpec', {
-      listeners: [{ portMapping: { port: 1, protocol: 'http', extra: 1 }, junk: true }], bogus: { a: 1 },
+      listeners: [{ portMapping: { port: 1, protocol: 'http', extra: 1 }, junk: true }],
+      bogus: { a: 1 },
     });
     assert.deepEqual(kept, { listeners: [{ portMapping: { port: 1, protocol: 'http' } }] });
   });
 
   test('keeps wrong types for the validator to report, without their contents', () => {
-    assert.deepEqual(keepModeled(appmeshModel, 'PortMapping', { port: { deep: { deeper: 1 } }, protocol: [1, 2] }), { port: {}, protocol: [] });
+    assert.deepEqual(keepModeled(appmeshModel, 'PortMapping', { port: { deep: { deeper: 1 } }, protocol: [1, 2] }), {
+      port: {},
+      protocol: [],
+    });
   });
 
   test('refuses nesting deeper than 64 levels, even through a recursive shape', () => {
-    const model = { metadata: appmeshModel.metadata, operations: {}, shapes: { Node: { type: 'structure' as const, members: { child: { shape: 'Node' } } } } };
+    const model = {
+      metadata: appmeshModel.metadata,
+      operations: {},
+      shapes: { Node: { type: 'structure' as const, members: { child: { shape: 'Node' } } } },
+    };
     const chain = (depth: number) => {
       let value: Record<string, unknown> = {};
       for (let i = 0; i < depth; i++) value = { child: value };

@@ -30,7 +30,10 @@ const bad = (p: Promise<unknown>) => rejectsWith(p, 'BadRequestException', 400);
 const loose = <T>(v: unknown) => v as T;
 
 test('two bad fields: one BadRequestException naming both paths', async () => {
-  const spec = loose<VirtualNodeSpec>({ listeners: [{ portMapping: { port: 0, protocol: 'udp' } }], serviceDiscovery: { dns: { hostname: 'a.local' } } });
+  const spec = loose<VirtualNodeSpec>({
+    listeners: [{ portMapping: { port: 0, protocol: 'udp' } }],
+    serviceDiscovery: { dns: { hostname: 'a.local' } },
+  });
   const msg = await bad(mesh.createVirtualNode({ meshName: m, virtualNodeName: 'x', spec }));
   assert.match(msg, /2 validation errors/);
   assert.ok(msg.includes('spec.listeners[0].portMapping.port'), msg);
@@ -49,9 +52,15 @@ test('violations deep in lists and in several parts of a request are all reporte
   });
   const msg = await bad(mesh.createRoute({ meshName: m, virtualRouterName: 'vr', routeName: 'r'.repeat(256), spec }));
   for (const path of [
-    'routeName', 'spec.priority', 'spec.httpRoute.match.method', 'spec.httpRoute.match.headers[0].match',
-    'spec.httpRoute.action.weightedTargets[0].weight', 'spec.httpRoute.retryPolicy.maxRetries', 'spec.httpRoute.retryPolicy.perRetryTimeout.unit',
-  ]) assert.ok(msg.includes(`${path}:`), `${path} missing from: ${msg}`);
+    'routeName',
+    'spec.priority',
+    'spec.httpRoute.match.method',
+    'spec.httpRoute.match.headers[0].match',
+    'spec.httpRoute.action.weightedTargets[0].weight',
+    'spec.httpRoute.retryPolicy.maxRetries',
+    'spec.httpRoute.retryPolicy.perRetryTimeout.unit',
+  ])
+    assert.ok(msg.includes(`${path}:`), `${path} missing from: ${msg}`);
   assert.match(msg, /^7 validation errors/);
 });
 
@@ -62,36 +71,79 @@ test('enums', async () => {
 });
 
 test('patterns', async () => {
-  const spec: VirtualNodeSpec = { serviceDiscovery: { awsCloudMap: { namespaceName: 'ns', serviceName: 's', attributes: [{ key: 'bad key', value: 'v' }] } } };
+  const spec: VirtualNodeSpec = {
+    serviceDiscovery: {
+      awsCloudMap: { namespaceName: 'ns', serviceName: 's', attributes: [{ key: 'bad key', value: 'v' }] },
+    },
+  };
   const msg = await bad(mesh.createVirtualNode({ meshName: m, virtualNodeName: 'pat', spec }));
   assert.ok(msg.includes('spec.serviceDiscovery.awsCloudMap.attributes[0].key: must match pattern'), msg);
 });
 
 test('unions need exactly one member', async () => {
-  const none = await bad(mesh.createVirtualNode({ meshName: m, virtualNodeName: 'u', spec: loose({ listeners: [{ portMapping: { port: 80, protocol: 'http' } }], serviceDiscovery: {} }) }));
+  const none = await bad(
+    mesh.createVirtualNode({
+      meshName: m,
+      virtualNodeName: 'u',
+      spec: loose({ listeners: [{ portMapping: { port: 80, protocol: 'http' } }], serviceDiscovery: {} }),
+    }),
+  );
   assert.ok(none.includes('spec.serviceDiscovery: must set exactly one of'), none);
   // The SDK serializes whatever members are set; send a raw body too so both paths are covered.
-  const body = JSON.stringify({ virtualNodeName: 'u', spec: { serviceDiscovery: { dns: { hostname: 'a' }, awsCloudMap: { namespaceName: 'n', serviceName: 's' } } } });
+  const body = JSON.stringify({
+    virtualNodeName: 'u',
+    spec: { serviceDiscovery: { dns: { hostname: 'a' }, awsCloudMap: { namespaceName: 'n', serviceName: 's' } } },
+  });
   const res = await rawRequest(server, { method: 'PUT', path: `/v20190125/meshes/${m}/virtualNodes`, body });
   assert.equal(res.status, 400);
   assert.equal(res.errorType, 'BadRequestException');
   assert.match(String(res.json?.message), /spec\.serviceDiscovery: must set exactly one of .* \(2 set\)/);
-  const cert = await bad(mesh.createVirtualGateway({ meshName: m, virtualGatewayName: 'u', spec: loose({ listeners: [{ portMapping: { port: 80, protocol: 'http' }, tls: { mode: 'STRICT', certificate: {} } }] }) }));
+  const cert = await bad(
+    mesh.createVirtualGateway({
+      meshName: m,
+      virtualGatewayName: 'u',
+      spec: loose({
+        listeners: [{ portMapping: { port: 80, protocol: 'http' }, tls: { mode: 'STRICT', certificate: {} } }],
+      }),
+    }),
+  );
   assert.ok(cert.includes('spec.listeners[0].tls.certificate: must set exactly one of'), cert);
-  await bad(mesh.createRoute({ meshName: m, virtualRouterName: 'vr', routeName: 'two', spec: { ...httpRoute('vn'), tcpRoute: { action: { weightedTargets: [{ virtualNode: 'vn', weight: 1 }] } } } }));
+  await bad(
+    mesh.createRoute({
+      meshName: m,
+      virtualRouterName: 'vr',
+      routeName: 'two',
+      spec: { ...httpRoute('vn'), tcpRoute: { action: { weightedTargets: [{ virtualNode: 'vn', weight: 1 }] } } },
+    }),
+  );
   await bad(mesh.createRoute({ meshName: m, virtualRouterName: 'vr', routeName: 'none', spec: { priority: 1 } }));
 });
 
 test('ranges', async () => {
   const spec = loose<VirtualNodeSpec>({
-    listeners: [{
-      portMapping: { port: 65536, protocol: 'http' },
-      healthCheck: { protocol: 'http', path: '/', healthyThreshold: 1, unhealthyThreshold: 11, intervalMillis: 4999, timeoutMillis: 60001 },
-    }],
+    listeners: [
+      {
+        portMapping: { port: 65536, protocol: 'http' },
+        healthCheck: {
+          protocol: 'http',
+          path: '/',
+          healthyThreshold: 1,
+          unhealthyThreshold: 11,
+          intervalMillis: 4999,
+          timeoutMillis: 60001,
+        },
+      },
+    ],
     serviceDiscovery: { dns: { hostname: 'a.local' } },
   });
   const msg = await bad(mesh.createVirtualNode({ meshName: m, virtualNodeName: 'r', spec }));
-  for (const f of ['portMapping.port', 'healthCheck.healthyThreshold', 'healthCheck.unhealthyThreshold', 'healthCheck.intervalMillis', 'healthCheck.timeoutMillis']) {
+  for (const f of [
+    'portMapping.port',
+    'healthCheck.healthyThreshold',
+    'healthCheck.unhealthyThreshold',
+    'healthCheck.intervalMillis',
+    'healthCheck.timeoutMillis',
+  ]) {
     assert.ok(msg.includes(`spec.listeners[0].${f}`), `${f} missing from: ${msg}`);
   }
   await bad(mesh.listVirtualNodes({ meshName: m, limit: 101 }));
@@ -101,19 +153,43 @@ test('lengths of strings and lists', async () => {
   const long = await bad(mesh.createMesh({ meshName: 'm'.repeat(256) }));
   assert.ok(long.includes('meshName: must have at most 255 characters'), long);
   // The SDK refuses an empty label itself, so the empty name goes raw.
-  const raw = await rawRequest(server, { method: 'PUT', path: '/v20190125/meshes', body: JSON.stringify({ meshName: '' }) });
+  const raw = await rawRequest(server, {
+    method: 'PUT',
+    path: '/v20190125/meshes',
+    body: JSON.stringify({ meshName: '' }),
+  });
   assert.equal(raw.errorType, 'BadRequestException');
   const targets = Array.from({ length: 11 }, () => ({ virtualNode: 'vn', weight: 1 }));
-  const many = await bad(mesh.createRoute({ meshName: m, virtualRouterName: 'vr', routeName: 'many', spec: { httpRoute: { match: { prefix: '/' }, action: { weightedTargets: targets } } } }));
+  const many = await bad(
+    mesh.createRoute({
+      meshName: m,
+      virtualRouterName: 'vr',
+      routeName: 'many',
+      spec: { httpRoute: { match: { prefix: '/' }, action: { weightedTargets: targets } } },
+    }),
+  );
   assert.ok(many.includes('spec.httpRoute.action.weightedTargets: must have at most 10 items'), many);
-  const tag = await bad(mesh.createVirtualNode({ meshName: m, virtualNodeName: 't', spec: {}, tags: [{ key: 'k'.repeat(129), value: 'v' }] }));
+  const tag = await bad(
+    mesh.createVirtualNode({
+      meshName: m,
+      virtualNodeName: 't',
+      spec: {},
+      tags: [{ key: 'k'.repeat(129), value: 'v' }],
+    }),
+  );
   assert.ok(tag.includes('tags[0].key'), tag);
 });
 
 test('required members', async () => {
   const msg = await bad(mesh.createVirtualNode(loose({ meshName: m, virtualNodeName: 'req' })));
   assert.ok(msg.includes('spec: is required'), msg);
-  const inner = await bad(mesh.createVirtualGateway({ meshName: m, virtualGatewayName: 'req', spec: loose({ listeners: [{ portMapping: { port: 80 } }] }) }));
+  const inner = await bad(
+    mesh.createVirtualGateway({
+      meshName: m,
+      virtualGatewayName: 'req',
+      spec: loose({ listeners: [{ portMapping: { port: 80 } }] }),
+    }),
+  );
   assert.ok(inner.includes('spec.listeners[0].portMapping.protocol: is required'), inner);
 });
 
@@ -121,15 +197,71 @@ test('wrong JSON types', async () => {
   const body = JSON.stringify({ virtualNodeName: 'types', spec: { listeners: { port: 1 }, backends: 'x' } });
   const res = await rawRequest(server, { method: 'PUT', path: `/v20190125/meshes/${m}/virtualNodes`, body });
   assert.equal(res.errorType, 'BadRequestException');
-  assert.match(String(res.json?.message), /spec\.listeners: expected a list.*spec\.backends: expected a list|spec\.backends: expected a list.*spec\.listeners: expected a list/);
+  assert.match(
+    String(res.json?.message),
+    /spec\.listeners: expected a list.*spec\.backends: expected a list|spec\.backends: expected a list.*spec\.listeners: expected a list/,
+  );
 });
 
 test('rules beyond the model are BadRequestException too', async () => {
-  await bad(mesh.createRoute({ meshName: m, virtualRouterName: 'vr', routeName: 'p', spec: httpRoute('vn', 'no-slash') }));
-  await bad(mesh.createGatewayRoute({ meshName: m, virtualGatewayName: 'vg', gatewayRouteName: 'p', spec: gatewayRoute('svc.local', 'no-slash') }));
-  await bad(mesh.createVirtualNode({ meshName: m, virtualNodeName: 'hc', spec: { listeners: [{ portMapping: { port: 80, protocol: 'http' }, healthCheck: { protocol: 'http', healthyThreshold: 2, unhealthyThreshold: 2, intervalMillis: 5000, timeoutMillis: 2000 } }], serviceDiscovery: { dns: { hostname: 'a' } } } }));
-  await bad(mesh.createVirtualNode({ meshName: m, virtualNodeName: 'dupb', spec: { backends: [{ virtualService: { virtualServiceName: 'a' } }, { virtualService: { virtualServiceName: 'a' } }] } }));
-  await bad(mesh.createVirtualNode({ meshName: m, virtualNodeName: 'ports', spec: { listeners: [{ portMapping: { port: 80, protocol: 'http' } }, { portMapping: { port: 80, protocol: 'tcp' } }], serviceDiscovery: { dns: { hostname: 'a' } } } }));
+  await bad(
+    mesh.createRoute({ meshName: m, virtualRouterName: 'vr', routeName: 'p', spec: httpRoute('vn', 'no-slash') }),
+  );
+  await bad(
+    mesh.createGatewayRoute({
+      meshName: m,
+      virtualGatewayName: 'vg',
+      gatewayRouteName: 'p',
+      spec: gatewayRoute('svc.local', 'no-slash'),
+    }),
+  );
+  await bad(
+    mesh.createVirtualNode({
+      meshName: m,
+      virtualNodeName: 'hc',
+      spec: {
+        listeners: [
+          {
+            portMapping: { port: 80, protocol: 'http' },
+            healthCheck: {
+              protocol: 'http',
+              healthyThreshold: 2,
+              unhealthyThreshold: 2,
+              intervalMillis: 5000,
+              timeoutMillis: 2000,
+            },
+          },
+        ],
+        serviceDiscovery: { dns: { hostname: 'a' } },
+      },
+    }),
+  );
+  await bad(
+    mesh.createVirtualNode({
+      meshName: m,
+      virtualNodeName: 'dupb',
+      spec: {
+        backends: [{ virtualService: { virtualServiceName: 'a' } }, { virtualService: { virtualServiceName: 'a' } }],
+      },
+    }),
+  );
+  await bad(
+    mesh.createVirtualNode({
+      meshName: m,
+      virtualNodeName: 'ports',
+      spec: {
+        listeners: [{ portMapping: { port: 80, protocol: 'http' } }, { portMapping: { port: 80, protocol: 'tcp' } }],
+        serviceDiscovery: { dns: { hostname: 'a' } },
+      },
+    }),
+  );
   // A route's protocol must match a listener of its router.
-  await bad(mesh.createRoute({ meshName: m, virtualRouterName: 'vr', routeName: 'proto', spec: { tcpRoute: { action: { weightedTargets: [{ virtualNode: 'vn', weight: 1 }] } } } }));
+  await bad(
+    mesh.createRoute({
+      meshName: m,
+      virtualRouterName: 'vr',
+      routeName: 'proto',
+      spec: { tcpRoute: { action: { weightedTargets: [{ virtualNode: 'vn', weight: 1 }] } } },
+    }),
+  );
 });

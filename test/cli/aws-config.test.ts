@@ -14,11 +14,20 @@ import { awsBinary } from '../iam/aws-cli.js';
 
 const run = promisify(execFile);
 const servers: RunningServer[] = [];
-after(async () => { for (const s of servers) { await s.stop(); s.cleanup(); } });
+after(async () => {
+  for (const s of servers) {
+    await s.stop();
+    s.cleanup();
+  }
+});
 
 /** A server with generated root credentials (none in its environment). */
 async function generated(args: string[]): Promise<RunningServer> {
-  const s = await startServer({ region: 'eu-north-1', args, env: { APPMESHD_ROOT_ACCESS_KEY_ID: '', APPMESHD_ROOT_SECRET_ACCESS_KEY: '' } });
+  const s = await startServer({
+    region: 'eu-north-1',
+    args,
+    env: { APPMESHD_ROOT_ACCESS_KEY_ID: '', APPMESHD_ROOT_SECRET_ACCESS_KEY: '' },
+  });
   servers.push(s);
   return s;
 }
@@ -28,8 +37,13 @@ function userEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.Pr
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const k of Object.keys(env)) if (/^AWS_/.test(k) || k === 'NODE_EXTRA_CA_CERTS') delete env[k];
   return {
-    ...env, AWS_CONFIG_FILE: join(dataDir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dataDir, 'credentials'), AWS_PROFILE: 'appmeshd',
-    AWS_PAGER: '', AWS_EC2_METADATA_DISABLED: 'true', ...extra,
+    ...env,
+    AWS_CONFIG_FILE: join(dataDir, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dataDir, 'credentials'),
+    AWS_PROFILE: 'appmeshd',
+    AWS_PAGER: '',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...extra,
   };
 }
 
@@ -46,7 +60,14 @@ async function sdk(env: NodeJS.ProcessEnv): Promise<{ region: string; meshes: st
 }
 
 async function boto3(env: NodeJS.ProcessEnv): Promise<string[]> {
-  const { stdout } = await run('python3', ['-c', 'import boto3, json; print(json.dumps([m["arn"] for m in boto3.client("appmesh").list_meshes()["meshes"]]))'], { env });
+  const { stdout } = await run(
+    'python3',
+    [
+      '-c',
+      'import boto3, json; print(json.dumps([m["arn"] for m in boto3.client("appmesh").list_meshes()["meshes"]]))',
+    ],
+    { env },
+  );
   return JSON.parse(stdout) as string[];
 }
 
@@ -61,7 +82,11 @@ test('plain HTTP: the config file gives the CLI, boto3 and SDK v3 the region and
   assert.match(text, new RegExp(`^endpoint_url = http://127\\.0\\.0\\.1:${s.apiPort}$`, 'm'));
 
   const env = userEnv(dataDir);
-  const { stdout } = await run(await awsBinary(), ['appmesh', 'create-mesh', '--mesh-name', 'from-config', '--output', 'json'], { env });
+  const { stdout } = await run(
+    await awsBinary(),
+    ['appmesh', 'create-mesh', '--mesh-name', 'from-config', '--output', 'json'],
+    { env },
+  );
   const arn = (JSON.parse(stdout) as { mesh: { metadata: { arn: string } } }).mesh.metadata.arn;
   assert.match(arn, /^arn:aws:appmesh:eu-north-1:/);
   assert.deepEqual(await boto3(env), [arn]);
@@ -74,15 +99,32 @@ test('--api-tls auto: ca_bundle in the config file serves the CLI and boto3; SDK
   assert.match(text, new RegExp(`^endpoint_url = https://127\\.0\\.0\\.1:${s.apiPort}$`, 'm'));
   assert.match(text, new RegExp(`^ca_bundle = ${join(s.dataDir, 'ca', 'ca.pem').replace(/\./g, '\\.')}$`, 'm'));
   const env = userEnv(s.dataDir);
-  const { stdout } = await run(await awsBinary(), ['appmesh', 'create-mesh', '--mesh-name', 'tls-config', '--output', 'json'], { env });
+  const { stdout } = await run(
+    await awsBinary(),
+    ['appmesh', 'create-mesh', '--mesh-name', 'tls-config', '--output', 'json'],
+    { env },
+  );
   const arn = (JSON.parse(stdout) as { mesh: { metadata: { arn: string } } }).mesh.metadata.arn;
   assert.deepEqual(await boto3(env), [arn]);
   await assert.rejects(sdk(env), /self[- ]signed|certificate/i, 'SDK v3 ignores ca_bundle');
-  assert.deepEqual(await sdk(userEnv(s.dataDir, { NODE_EXTRA_CA_CERTS: join(s.dataDir, 'ca', 'ca.pem') })), { region: 'eu-north-1', meshes: [arn] });
+  assert.deepEqual(await sdk(userEnv(s.dataDir, { NODE_EXTRA_CA_CERTS: join(s.dataDir, 'ca', 'ca.pem') })), {
+    region: 'eu-north-1',
+    meshes: [arn],
+  });
 
   // The admin commands find the URL, region, CA and credentials from --data-dir alone.
   const adminEnv = userEnv(s.dataDir);
-  for (const k of ['APPMESHD_ROOT_ACCESS_KEY_ID', 'APPMESHD_ROOT_SECRET_ACCESS_KEY', 'APPMESHD_ENDPOINT', 'APPMESHD_REGION']) delete adminEnv[k];
-  const { stdout: proxies } = await run(process.execPath, [join(repoRoot, 'bin', 'appmeshd.js'), 'proxies', '--data-dir', s.dataDir], { env: adminEnv });
+  for (const k of [
+    'APPMESHD_ROOT_ACCESS_KEY_ID',
+    'APPMESHD_ROOT_SECRET_ACCESS_KEY',
+    'APPMESHD_ENDPOINT',
+    'APPMESHD_REGION',
+  ])
+    delete adminEnv[k];
+  const { stdout: proxies } = await run(
+    process.execPath,
+    [join(repoRoot, 'bin', 'appmeshd.js'), 'proxies', '--data-dir', s.dataDir],
+    { env: adminEnv },
+  );
   assert.equal(proxies, 'no connected proxies\n');
 });

@@ -7,8 +7,13 @@ import { awsEnv, startServer, type RunningServer } from '../helpers/server.js';
 
 let server: RunningServer;
 
-before(async () => { server = await startServer(); });
-after(async () => { await server?.stop(); server?.cleanup(); });
+before(async () => {
+  server = await startServer();
+});
+after(async () => {
+  await server?.stop();
+  server?.cleanup();
+});
 
 const script = String.raw`
 import json, sys, boto3, botocore
@@ -52,9 +57,15 @@ print(json.dumps(out, default=str))
 
 test('boto3 speaks every protocol appmeshd serves', async () => {
   const stdout = await new Promise<string>((resolve, reject) => {
-    execFile('python3', ['-c', script, server.endpoint], { env: awsEnv(server), timeout: 60_000 }, (err, out, errOut) => {
-      if (err) reject(new Error(`${err.message}\n${errOut}`)); else resolve(out);
-    });
+    execFile(
+      'python3',
+      ['-c', script, server.endpoint],
+      { env: awsEnv(server), timeout: 60_000 },
+      (err, out, errOut) => {
+        if (err) reject(new Error(`${err.message}\n${errOut}`));
+        else resolve(out);
+      },
+    );
   });
   const seen = JSON.parse(stdout);
   assert.equal(seen.mesh.meshName, 'py');
@@ -65,7 +76,11 @@ test('boto3 speaks every protocol appmeshd serves', async () => {
   assert.equal(seen.inUse, 'ResourceInUseException');
   assert.equal(seen.deleted, 'DELETED');
   assert.match(seen.vpc, /^vpc-[0-9a-f]{17}$/);
-  assert.deepEqual(seen.services, ['com.amazonaws.us-east-1.appmesh', 'com.amazonaws.us-east-1.appmesh-envoy-management', 'com.amazonaws.us-east-1.logs']);
+  assert.deepEqual(seen.services, [
+    'com.amazonaws.us-east-1.appmesh',
+    'com.amazonaws.us-east-1.appmesh-envoy-management',
+    'com.amazonaws.us-east-1.logs',
+  ]);
   assert.equal(seen.vpcError, 'InvalidVpcID.NotFound');
   assert.equal(seen.operation, 'SUCCESS');
   assert.equal(seen.user, 'py-user');

@@ -17,10 +17,17 @@ before(async () => {
   const iam = new IAMClient({ endpoint: server.endpoint, region: server.region, credentials: server.credentials });
   const created = await iam.send(new CreateUserCommand({ UserName: 'caller', Path: '/team/' }));
   const key = await iam.send(new CreateAccessKeyCommand({ UserName: 'caller' }));
-  user = { accessKeyId: key.AccessKey!.AccessKeyId!, secretAccessKey: key.AccessKey!.SecretAccessKey!, userId: created.User!.UserId! };
+  user = {
+    accessKeyId: key.AccessKey!.AccessKeyId!,
+    secretAccessKey: key.AccessKey!.SecretAccessKey!,
+    userId: created.User!.UserId!,
+  };
   iam.destroy();
 });
-after(async () => { await server?.stop(); server?.cleanup(); });
+after(async () => {
+  await server?.stop();
+  server?.cleanup();
+});
 
 const ROOT_ARN = `arn:aws:iam::${TEST_ACCOUNT_ID}:root`;
 const USER_ARN = `arn:aws:iam::${TEST_ACCOUNT_ID}:user/team/caller`;
@@ -29,13 +36,18 @@ test('aws sts get-caller-identity: root and an IAM user', async () => {
   const root = await runAws(server, ['sts', 'get-caller-identity']);
   assert.equal(root.code, 0, root.stderr);
   assert.deepEqual(JSON.parse(root.stdout), { UserId: TEST_ACCOUNT_ID, Account: TEST_ACCOUNT_ID, Arn: ROOT_ARN });
-  const asUser = await runAws(server, ['sts', 'get-caller-identity'], { env: { AWS_ACCESS_KEY_ID: user.accessKeyId, AWS_SECRET_ACCESS_KEY: user.secretAccessKey } });
+  const asUser = await runAws(server, ['sts', 'get-caller-identity'], {
+    env: { AWS_ACCESS_KEY_ID: user.accessKeyId, AWS_SECRET_ACCESS_KEY: user.secretAccessKey },
+  });
   assert.equal(asUser.code, 0, asUser.stderr);
   assert.deepEqual(JSON.parse(asUser.stdout), { UserId: user.userId, Account: TEST_ACCOUNT_ID, Arn: USER_ARN });
 });
 
 test('SDK v3 GetCallerIdentity: root and an IAM user without any policy', async () => {
-  for (const [credentials, arn, userId] of [[server.credentials, ROOT_ARN, TEST_ACCOUNT_ID], [user, USER_ARN, user.userId]] as const) {
+  for (const [credentials, arn, userId] of [
+    [server.credentials, ROOT_ARN, TEST_ACCOUNT_ID],
+    [user, USER_ARN, user.userId],
+  ] as const) {
     const sts = new STSClient({ endpoint: server.endpoint, region: server.region, credentials });
     const out = await sts.send(new GetCallerIdentityCommand({}));
     assert.equal(out.Arn, arn);
@@ -54,8 +66,12 @@ user = boto3.client('sts', endpoint_url=url, aws_access_key_id=key, aws_secret_a
 print(json.dumps([{k: r[k] for k in ('UserId', 'Account', 'Arn')} for r in (root, user)]))
 `;
   const stdout = await new Promise<string>((resolve, reject) => {
-    execFile('python3', ['-c', script, server.endpoint, user.accessKeyId, user.secretAccessKey], { env: awsEnv(server), timeout: 60_000 },
-      (err, out, errOut) => (err ? reject(new Error(`${err.message}\n${errOut}`)) : resolve(out)));
+    execFile(
+      'python3',
+      ['-c', script, server.endpoint, user.accessKeyId, user.secretAccessKey],
+      { env: awsEnv(server), timeout: 60_000 },
+      (err, out, errOut) => (err ? reject(new Error(`${err.message}\n${errOut}`)) : resolve(out)),
+    );
   });
   assert.deepEqual(JSON.parse(stdout), [
     { UserId: TEST_ACCOUNT_ID, Account: TEST_ACCOUNT_ID, Arn: ROOT_ARN },
@@ -66,10 +82,18 @@ print(json.dumps([{k: r[k] for k in ('UserId', 'Account', 'Arn')} for r in (root
 test('an unknown service is refused in the protocol the client speaks (Query XML, JSON 1.0/1.1, rest-json)', async () => {
   // SNS speaks Query, DynamoDB JSON with X-Amz-Target, Lambda rest-json: each CLI call must
   // be able to read the error code, which it cannot when the envelope is another protocol's.
-  for (const args of [['sns', 'list-topics'], ['dynamodb', 'list-tables'], ['lambda', 'list-functions']]) {
+  for (const args of [
+    ['sns', 'list-topics'],
+    ['dynamodb', 'list-tables'],
+    ['lambda', 'list-functions'],
+  ]) {
     const r = await runAws(server, [...args, '--no-paginate']);
     assert.notEqual(r.code, 0);
-    assert.match(r.stderr, /An error occurred \((SignatureDoesNotMatch|InvalidSignatureException)\)/, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(
+      r.stderr,
+      /An error occurred \((SignatureDoesNotMatch|InvalidSignatureException)\)/,
+      `${args.join(' ')}: ${r.stderr}`,
+    );
     assert.match(r.stderr, /'(sns|dynamodb|lambda)' is not served here/, `${args.join(' ')}: ${r.stderr}`);
   }
 });

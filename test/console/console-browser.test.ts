@@ -5,7 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  CreateGatewayRouteCommand, CreateVirtualGatewayCommand, CreateVirtualNodeCommand, CreateVirtualServiceCommand, type AppMeshClient,
+  CreateGatewayRouteCommand,
+  CreateVirtualGatewayCommand,
+  CreateVirtualNodeCommand,
+  CreateVirtualServiceCommand,
+  type AppMeshClient,
 } from '@aws-sdk/client-app-mesh';
 import { CreateSubnetCommand, CreateVpcCommand, CreateVpcEndpointCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateLoginProfileCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
@@ -34,56 +38,155 @@ let browser: Browser;
 let page: Page;
 let base: string;
 
-const share = (r: { backends: Record<string, number> }, name: string) => (r.backends[name] ?? 0) / Math.max(1, Object.values(r.backends).reduce((a, b) => a + b, 0));
+const share = (r: { backends: Record<string, number> }, name: string) =>
+  (r.backends[name] ?? 0) /
+  Math.max(
+    1,
+    Object.values(r.backends).reduce((a, b) => a + b, 0),
+  );
 
 async function seed(): Promise<void> {
   const [a, b] = backends;
   await createDemoMesh(mesh, {
-    meshName: MESH, protocol: 'grpc', serviceName: 'echo.local', servicePort: 8080,
-    backends: [{ name: 'vn-a', port: a!.port, weight: 100 }, { name: 'vn-b', port: b!.port, weight: 0 }],
-    route: { grpcRoute: { match: { serviceName: ECHO_SERVICE }, action: { weightedTargets: [{ virtualNode: 'vn-a', weight: 100 }, { virtualNode: 'vn-b', weight: 0 }] } } },
+    meshName: MESH,
+    protocol: 'grpc',
+    serviceName: 'echo.local',
+    servicePort: 8080,
+    backends: [
+      { name: 'vn-a', port: a!.port, weight: 100 },
+      { name: 'vn-b', port: b!.port, weight: 0 },
+    ],
+    route: {
+      grpcRoute: {
+        match: { serviceName: ECHO_SERVICE },
+        action: {
+          weightedTargets: [
+            { virtualNode: 'vn-a', weight: 100 },
+            { virtualNode: 'vn-b', weight: 0 },
+          ],
+        },
+      },
+    },
   });
-  await mesh.send(new CreateVirtualGatewayCommand({ meshName: MESH, virtualGatewayName: 'ingress', spec: { listeners: [{ portMapping: { port: 9090, protocol: 'grpc' } }] } }));
-  await mesh.send(new CreateGatewayRouteCommand({
-    meshName: MESH, virtualGatewayName: 'ingress', gatewayRouteName: 'to-echo',
-    spec: { grpcRoute: { match: { serviceName: ECHO_SERVICE }, action: { target: { virtualService: { virtualServiceName: 'echo.local' } } } } },
-  }));
+  await mesh.send(
+    new CreateVirtualGatewayCommand({
+      meshName: MESH,
+      virtualGatewayName: 'ingress',
+      spec: { listeners: [{ portMapping: { port: 9090, protocol: 'grpc' } }] },
+    }),
+  );
+  await mesh.send(
+    new CreateGatewayRouteCommand({
+      meshName: MESH,
+      virtualGatewayName: 'ingress',
+      gatewayRouteName: 'to-echo',
+      spec: {
+        grpcRoute: {
+          match: { serviceName: ECHO_SERVICE },
+          action: { target: { virtualService: { virtualServiceName: 'echo.local' } } },
+        },
+      },
+    }),
+  );
   // A service name grpc-js cannot accept as a virtual host domain (a wildcard in the middle): its
   // route configuration is NACKed by the client that asks for it.
-  await mesh.send(new CreateVirtualNodeCommand({
-    meshName: MESH, virtualNodeName: 'vn-bad',
-    spec: { listeners: [{ portMapping: { port: a!.port, protocol: 'grpc' } }], serviceDiscovery: { dns: { hostname: '127.0.0.1' } } },
-  }));
-  await mesh.send(new CreateVirtualServiceCommand({ meshName: MESH, virtualServiceName: BAD_SERVICE, spec: { provider: { virtualNode: { virtualNodeName: 'vn-bad' } } } }));
-  await mesh.send(new CreateVirtualNodeCommand({ meshName: MESH, virtualNodeName: 'nacker', spec: { backends: [{ virtualService: { virtualServiceName: BAD_SERVICE } }] } }));
+  await mesh.send(
+    new CreateVirtualNodeCommand({
+      meshName: MESH,
+      virtualNodeName: 'vn-bad',
+      spec: {
+        listeners: [{ portMapping: { port: a!.port, protocol: 'grpc' } }],
+        serviceDiscovery: { dns: { hostname: '127.0.0.1' } },
+      },
+    }),
+  );
+  await mesh.send(
+    new CreateVirtualServiceCommand({
+      meshName: MESH,
+      virtualServiceName: BAD_SERVICE,
+      spec: { provider: { virtualNode: { virtualNodeName: 'vn-bad' } } },
+    }),
+  );
+  await mesh.send(
+    new CreateVirtualNodeCommand({
+      meshName: MESH,
+      virtualNodeName: 'nacker',
+      spec: { backends: [{ virtualService: { virtualServiceName: BAD_SERVICE } }] },
+    }),
+  );
 
-  const iam = new IAMClient({ endpoint: server.endpoint, region: server.region, credentials: server.credentials, maxAttempts: 1 });
+  const iam = new IAMClient({
+    endpoint: server.endpoint,
+    region: server.region,
+    credentials: server.credentials,
+    maxAttempts: 1,
+  });
   await iam.send(new CreateUserCommand({ UserName: 'operator' }));
   await iam.send(new CreateLoginProfileCommand({ UserName: 'operator', Password: PASSWORD }));
-  await iam.send(new PutUserPolicyCommand({
-    UserName: 'operator', PolicyName: 'console',
-    PolicyDocument: JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        { Effect: 'Allow', Action: ['appmesh:List*', 'appmesh:Describe*', 'appmesh:UpdateRoute', 'ec2:Describe*', 'servicediscovery:List*', 'servicediscovery:Get*'], Resource: '*' },
-        { Effect: 'Deny', Action: ['appmesh:DeleteVirtualNode', 'appmesh:CreateVirtualNode'], Resource: '*' },
-      ],
+  await iam.send(
+    new PutUserPolicyCommand({
+      UserName: 'operator',
+      PolicyName: 'console',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: [
+              'appmesh:List*',
+              'appmesh:Describe*',
+              'appmesh:UpdateRoute',
+              'ec2:Describe*',
+              'servicediscovery:List*',
+              'servicediscovery:Get*',
+            ],
+            Resource: '*',
+          },
+          { Effect: 'Deny', Action: ['appmesh:DeleteVirtualNode', 'appmesh:CreateVirtualNode'], Resource: '*' },
+        ],
+      }),
     }),
-  }));
+  );
   iam.destroy();
 
-  const ec2 = new EC2Client({ endpoint: server.endpoint, region: server.region, credentials: server.credentials, maxAttempts: 1 });
+  const ec2 = new EC2Client({
+    endpoint: server.endpoint,
+    region: server.region,
+    credentials: server.credentials,
+    maxAttempts: 1,
+  });
   const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '127.77.0.0/16' }))).Vpc!.VpcId!;
-  const subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '127.77.1.0/28', AvailabilityZone: `${server.region}a` }))).Subnet!.SubnetId!;
-  await ec2.send(new CreateVpcEndpointCommand({ VpcEndpointType: 'Interface', VpcId: vpc, SubnetIds: [subnet], ServiceName: `com.amazonaws.${server.region}.appmesh`, PrivateDnsEnabled: false }));
+  const subnet = (
+    await ec2.send(
+      new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '127.77.1.0/28', AvailabilityZone: `${server.region}a` }),
+    )
+  ).Subnet!.SubnetId!;
+  await ec2.send(
+    new CreateVpcEndpointCommand({
+      VpcEndpointType: 'Interface',
+      VpcId: vpc,
+      SubnetIds: [subnet],
+      ServiceName: `com.amazonaws.${server.region}.appmesh`,
+      PrivateDnsEnabled: false,
+    }),
+  );
   ec2.destroy();
 
   const sd = sdClient(server);
   const op = (await sd.createHttpNamespace({ Name: 'apps.local' })).OperationId!;
   const namespaceId = (await sd.getOperation({ OperationId: op })).Operation!.Targets!.NAMESPACE!;
-  const serviceId = (await sd.createService({ Name: 'echo', NamespaceId: namespaceId, HealthCheckCustomConfig: {} })).Service!.Id!;
-  await sd.registerInstance({ ServiceId: serviceId, InstanceId: 'echo-1', Attributes: { AWS_INSTANCE_IPV4: '127.0.0.1', AWS_INSTANCE_PORT: String(a!.port) } });
-  await sd.registerInstance({ ServiceId: serviceId, InstanceId: 'echo-2', Attributes: { AWS_INSTANCE_IPV4: '127.0.0.1', AWS_INSTANCE_PORT: String(b!.port) } });
+  const serviceId = (await sd.createService({ Name: 'echo', NamespaceId: namespaceId, HealthCheckCustomConfig: {} }))
+    .Service!.Id!;
+  await sd.registerInstance({
+    ServiceId: serviceId,
+    InstanceId: 'echo-1',
+    Attributes: { AWS_INSTANCE_IPV4: '127.0.0.1', AWS_INSTANCE_PORT: String(a!.port) },
+  });
+  await sd.registerInstance({
+    ServiceId: serviceId,
+    InstanceId: 'echo-2',
+    Attributes: { AWS_INSTANCE_IPV4: '127.0.0.1', AWS_INSTANCE_PORT: String(b!.port) },
+  });
   await sd.updateInstanceCustomHealthStatus({ ServiceId: serviceId, InstanceId: 'echo-2', Status: 'UNHEALTHY' });
   sd.destroy();
 }
@@ -91,7 +194,9 @@ async function seed(): Promise<void> {
 before(async () => {
   if (skip) return;
   backends = [await startBackend('a'), await startBackend('b')];
-  server = await startServer({ args: ['--console', '--xds-allow-unauthenticated', '--endpoint-port', '0', '--endpoint-settle-ms', '100'] });
+  server = await startServer({
+    args: ['--console', '--xds-allow-unauthenticated', '--endpoint-port', '0', '--endpoint-settle-ms', '100'],
+  });
   base = `${server.endpoint}/console/`;
   mesh = appMesh(server);
   await seed();
@@ -138,37 +243,65 @@ test('meshes list with counts and proxy health', { skip }, async () => {
   await row.waitFor();
   // vn-a, vn-b, vn-bad, client, nacker; echo.local and the bad service; one router; one gateway.
   assert.deepEqual((await row.getByRole('cell').allTextContents()).slice(0, 4), ['5', '2', '1', '1']);
-  await page.waitForFunction(() => [...document.querySelectorAll('td')].some((td) => /NACKing/.test(td.textContent ?? '')));
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('td')].some((td) => /NACKing/.test(td.textContent ?? '')),
+  );
   await checkView(page, 'meshes');
 });
 
 test("the seeded mesh's topology, laid out and live", { skip }, async () => {
   await page.getByRole('link', { name: MESH, exact: true }).click();
   await page.locator('svg.graph a.gnode').first().waitFor();
-  const labels = await page.locator('svg.graph a.gnode').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
-  for (const expected of ['gateway ingress', 'gateway route ingress/to-echo', 'service echo.local', 'router router', 'route router/route', 'node vn-a', 'node vn-b']) {
-    assert.ok(labels.some((l) => l.startsWith(expected)), `${expected} in ${labels.join(' | ')}`);
+  const labels = await page
+    .locator('svg.graph a.gnode')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+  for (const expected of [
+    'gateway ingress',
+    'gateway route ingress/to-echo',
+    'service echo.local',
+    'router router',
+    'route router/route',
+    'node vn-a',
+    'node vn-b',
+  ]) {
+    assert.ok(
+      labels.some((l) => l.startsWith(expected)),
+      `${expected} in ${labels.join(' | ')}`,
+    );
   }
-  assert.ok(labels.some((l) => l.startsWith('node ⚠ NACK nacker') && /1 NACKing/.test(l)), `the NACKing proxy is marked on its node: ${labels.join(' | ')}`);
-  assert.deepEqual(await page.locator('svg.graph text.edge-label-weight').allTextContents(), ['weight 100', 'weight 0']);
+  assert.ok(
+    labels.some((l) => l.startsWith('node ⚠ NACK nacker') && /1 NACKing/.test(l)),
+    `the NACKing proxy is marked on its node: ${labels.join(' | ')}`,
+  );
+  assert.deepEqual(await page.locator('svg.graph text.edge-label-weight').allTextContents(), [
+    'weight 100',
+    'weight 0',
+  ]);
   await checkView(page, 'topology');
   // Live: a change made elsewhere shows up without a reload (server-sent events).
   await mesh.send(new CreateVirtualNodeCommand({ meshName: MESH, virtualNodeName: 'vn-c', spec: {} }));
   await page.locator('svg.graph a.gnode[data-id="virtualNode:vn-c"]').waitFor();
 });
 
-test('shift the route weights with the form, preview the Envoy change, and the grpc-js-xds client follows', { skip }, async () => {
+test('shift the route weights with the form, preview the Envoy change, and the grpc-js-xds client follows', {
+  skip,
+}, async () => {
   const route = page.locator('svg.graph a.gnode[data-id="route:router/route"]');
   await route.focus();
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Route route' }).waitFor();
-  assert.match(await page.locator('section', { hasText: 'Referenced by' }).last().textContent() ?? '', /Nothing refers to it|Referenced by/);
+  assert.match(
+    (await page.locator('section', { hasText: 'Referenced by' }).last().textContent()) ?? '',
+    /Nothing refers to it|Referenced by/,
+  );
   await page.getByLabel('Weight of vn-a').fill('0');
   await page.getByLabel('Weight of vn-b').fill('100');
-  await page.getByLabel('Proxy').selectOption({ label: `connected: mesh/${MESH}/virtualNode/client (echo.local:8080)` });
+  await page
+    .getByLabel('Proxy')
+    .selectOption({ label: `connected: mesh/${MESH}/virtualNode/client (echo.local:8080)` });
   await page.getByRole('button', { name: 'Preview' }).click();
   await page.locator('.preview-out pre.diff').first().waitFor();
-  const diff = await page.locator('.preview-out').textContent() ?? '';
+  const diff = (await page.locator('.preview-out').textContent()) ?? '';
   assert.match(diff, /modified: routes /);
   assert.match(diff, /-\s+"weight": 100/);
   assert.match(diff, /\+\s+"weight": 100/);
@@ -186,19 +319,26 @@ test('shift the route weights with the form, preview the Envoy change, and the g
   assert.equal(share(settled, 'b'), 1, JSON.stringify(settled));
 });
 
-test('proxies: every stream with ACK/NACK, the NACKing one marked with its error; per proxy the config and last push diff', { skip }, async () => {
+test('proxies: every stream with ACK/NACK, the NACKing one marked with its error; per proxy the config and last push diff', {
+  skip,
+}, async () => {
   await page.getByRole('link', { name: 'Proxies' }).click();
   const bad = page.getByRole('row').filter({ hasText: `mesh/${MESH}/virtualNode/nacker` });
   await bad.waitFor();
-  await page.waitForFunction(() => /wildcard in the middle/.test(document.querySelector('tr.nacking .nack-error')?.textContent ?? ''));
-  assert.match(await bad.locator('.nack-error').textContent() ?? '', /domains entry has wildcard in the middle: bad\*name\.local/);
-  assert.match(await bad.getAttribute('class') ?? '', /nacking/);
+  await page.waitForFunction(() =>
+    /wildcard in the middle/.test(document.querySelector('tr.nacking .nack-error')?.textContent ?? ''),
+  );
+  assert.match(
+    (await bad.locator('.nack-error').textContent()) ?? '',
+    /domains entry has wildcard in the middle: bad\*name\.local/,
+  );
+  assert.match((await bad.getAttribute('class')) ?? '', /nacking/);
   const good = page.getByRole('row').filter({ hasText: `mesh/${MESH}/virtualNode/client` });
-  assert.match(await good.textContent() ?? '', /ACK/);
+  assert.match((await good.textContent()) ?? '', /ACK/);
   await checkView(page, 'proxies');
   await good.getByRole('link').click();
   await page.getByRole('heading', { name: 'Last push' }).waitFor();
-  const push = await page.locator('section', { hasText: 'Last push' }).textContent() ?? '';
+  const push = (await page.locator('section', { hasText: 'Last push' }).textContent()) ?? '';
   assert.match(push, /modified: routes/);
   assert.match(push, /"weight": 100/);
   await checkView(page, 'proxy');
@@ -208,12 +348,18 @@ test("an action the user's policy denies is refused, and shown as a denial", { s
   await page.goto(`${base}#/mesh/${MESH}/virtualNode/vn-b`);
   await page.getByRole('heading', { name: 'VirtualNode vn-b' }).waitFor();
   // The dependency list is visible before a delete is tried.
-  assert.match(await page.locator('section', { hasText: 'Referenced by' }).last().textContent() ?? '', /Route router\/route — targets it \(blocks delete\)/);
+  assert.match(
+    (await page.locator('section', { hasText: 'Referenced by' }).last().textContent()) ?? '',
+    /Route router\/route — targets it \(blocks delete\)/,
+  );
   page.once('dialog', (d) => void d.accept());
   await page.getByRole('button', { name: 'Delete VirtualNode' }).click();
   const denial = page.locator('.result.denied');
   await denial.waitFor();
-  assert.match(await denial.textContent() ?? '', /Access denied: User: arn:aws:iam::111122223333:user\/operator is not authorized to perform: appmesh:DeleteVirtualNode .* with an explicit deny/);
+  assert.match(
+    (await denial.textContent()) ?? '',
+    /Access denied: User: arn:aws:iam::111122223333:user\/operator is not authorized to perform: appmesh:DeleteVirtualNode .* with an explicit deny/,
+  );
   await checkView(page, 'resource-denied');
   // The guided form goes through the same pipeline: CreateVirtualNode is denied too.
   await page.goto(`${base}#/mesh/${MESH}/new/virtualNode`);
@@ -231,17 +377,30 @@ test("the JSON editor validates with the API's field paths and suggests the mode
   await page.locator('#json-errors.ok').waitFor();
   const text = await editor.inputValue();
   await editor.fill(text.replace('"weight": 100', '"weight": 1000'));
-  await page.locator('#json-errors.bad').filter({ hasText: 'spec.grpcRoute.action.weightedTargets[1].weight: must be at most 100' }).waitFor();
+  await page
+    .locator('#json-errors.bad')
+    .filter({ hasText: 'spec.grpcRoute.action.weightedTargets[1].weight: must be at most 100' })
+    .waitFor();
   // Past the model, the handler's own rules: a target that does not exist.
   await editor.fill(text.replace('"vn-b"', '"vn-missing"'));
-  await page.locator('#json-errors.bad').filter({ hasText: 'VirtualNode with name vn-missing is not present under mesh shop' }).waitFor();
+  await page
+    .locator('#json-errors.bad')
+    .filter({ hasText: 'VirtualNode with name vn-missing is not present under mesh shop' })
+    .waitFor();
   await editor.fill(text.replace('"weight": 100', '"weight": 1000'));
   await page.locator('#json-errors.bad').filter({ hasText: 'must be at most 100' }).waitFor();
   // Suggestions at the cursor: inside "spec" the members of RouteSpec.
-  await editor.evaluate((el: HTMLTextAreaElement) => { const i = el.value.indexOf('"spec": {') + '"spec": {'.length; el.setSelectionRange(i, i); el.focus(); });
+  await editor.evaluate((el: HTMLTextAreaElement) => {
+    const i = el.value.indexOf('"spec": {') + '"spec": {'.length;
+    el.setSelectionRange(i, i);
+    el.focus();
+  });
   await page.keyboard.press('Control+Space');
   const suggested = await page.locator('.suggestions button').allTextContents();
-  assert.ok(suggested.some((s) => s.startsWith('httpRoute: structure')), suggested.join(', '));
+  assert.ok(
+    suggested.some((s) => s.startsWith('httpRoute: structure')),
+    suggested.join(', '),
+  );
   assert.ok(!suggested.some((s) => s.startsWith('grpcRoute')), 'members already present are not offered');
   await checkView(page, 'editor');
 });
@@ -250,23 +409,28 @@ test('interface endpoints and Cloud Map views', { skip }, async () => {
   await page.getByRole('link', { name: 'Endpoints' }).click();
   const row = page.getByRole('row').filter({ hasText: `com.amazonaws.${server.region}.appmesh` });
   await row.waitFor();
-  assert.match(await row.textContent() ?? '', /127\.77\.1\.\d+/);
+  assert.match((await row.textContent()) ?? '', /127\.77\.1\.\d+/);
   await checkView(page, 'endpoints');
   await page.getByRole('link', { name: 'Cloud Map' }).click();
   await page.getByRole('heading', { name: 'apps.local / echo' }).waitFor();
-  assert.match(await page.getByRole('row').filter({ hasText: 'echo-2' }).textContent() ?? '', /UNHEALTHY/);
-  assert.match(await page.getByRole('row').filter({ hasText: 'echo-1' }).textContent() ?? '', /HEALTHY/);
+  assert.match((await page.getByRole('row').filter({ hasText: 'echo-2' }).textContent()) ?? '', /UNHEALTHY/);
+  assert.match((await page.getByRole('row').filter({ hasText: 'echo-1' }).textContent()) ?? '', /HEALTHY/);
   await checkView(page, 'cloud-map');
 });
 
 test('the pages forbid inline scripts: the browser refuses one', { skip }, async () => {
-  const violation = await page.evaluate(() => new Promise<string>((resolve) => {
-    document.addEventListener('securitypolicyviolation', (e) => resolve(`${e.violatedDirective} ${e.blockedURI}`), { once: true });
-    const s = document.createElement('script');
-    s.textContent = 'window.__inlineRan = true';
-    document.body.append(s);
-    setTimeout(() => resolve('no violation'), 2000);
-  }));
+  const violation = await page.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        document.addEventListener('securitypolicyviolation', (e) => resolve(`${e.violatedDirective} ${e.blockedURI}`), {
+          once: true,
+        });
+        const s = document.createElement('script');
+        s.textContent = 'window.__inlineRan = true';
+        document.body.append(s);
+        setTimeout(() => resolve('no violation'), 2000);
+      }),
+  );
   assert.match(violation, /^script-src/);
   assert.equal(await page.evaluate(() => (window as unknown as { __inlineRan?: boolean }).__inlineRan), undefined);
 });
@@ -278,7 +442,9 @@ test('sign out ends the session', { skip }, async () => {
   assert.equal(status, 401);
 });
 
-test('sign in with an access key pair; the guided form creates a router with a weighted HTTP route', { skip }, async () => {
+test('sign in with an access key pair; the guided form creates a router with a weighted HTTP route', {
+  skip,
+}, async () => {
   await page.goto(base);
   await page.getByRole('button', { name: 'Sign in with an access key instead' }).click();
   await page.getByLabel('Access key ID').fill(server.credentials.accessKeyId);

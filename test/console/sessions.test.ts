@@ -17,7 +17,10 @@ test('sessions expire after the idle time, and after the absolute time however a
   now += 1001;
   assert.equal(store.touch(a.token), undefined, 'idle too long');
   const b = store.create({ kind: 'password', userName: 'u', profileVersion: 1 });
-  for (let i = 0; i < 6; i++) { now += 900; store.touch(b.token); }
+  for (let i = 0; i < 6; i++) {
+    now += 900;
+    store.touch(b.token);
+  }
   assert.equal(store.touch(b.token), undefined, 'past the absolute lifetime');
   assert.equal(store.touch('x'.repeat(43)), undefined);
   assert.equal(store.touch(undefined), undefined);
@@ -33,7 +36,11 @@ test('passwords: scrypt hashes with a salt, verified in constant form; the polic
   assert.equal(await verifyPassword('Tr0ub4dor&3', h1), true);
   assert.equal(await verifyPassword('Tr0ub4dor&4', h1), false);
   assert.equal(await verifyPassword('Tr0ub4dor&3', undefined), false, 'an unknown user never matches');
-  assert.equal(await verifyPassword('x', 'scrypt$1048577$8$1$aa$bb'), false, 'absurd parameters are refused, not computed');
+  assert.equal(
+    await verifyPassword('x', 'scrypt$1048577$8$1$aa$bb'),
+    false,
+    'absurd parameters are refused, not computed',
+  );
   assert.ok(passwordPolicyViolation('short'));
   assert.ok(passwordPolicyViolation('alllowercaseletters'));
   assert.equal(passwordPolicyViolation('Correct-horse-1'), undefined);
@@ -46,7 +53,12 @@ test('version history: newest first, at most 20 per resource, bounded in bytes',
   assert.equal(kept.length, 20);
   assert.deepEqual([kept[0]!.version, kept.at(-1)!.version], [25, 6]);
   const big = 'x'.repeat(1024 * 1024);
-  for (let i = 0; i < 40; i++) history.note('virtualNode', 'm', `n${i}`, { version: 1, updatedAt: i, spec: { big }, op: 'put' });
-  assert.equal(history.versions('virtualNode', 'm', 'n0').length, 0, 'the oldest resources are forgotten past the byte limit');
+  for (let i = 0; i < 40; i++)
+    history.note('virtualNode', 'm', `n${i}`, { version: 1, updatedAt: i, spec: { big }, op: 'put' });
+  assert.equal(
+    history.versions('virtualNode', 'm', 'n0').length,
+    0,
+    'the oldest resources are forgotten past the byte limit',
+  );
   assert.equal(history.versions('virtualNode', 'm', 'n39').length, 1);
 });

@@ -16,15 +16,24 @@ after(async () => {
   server?.cleanup();
 });
 
-interface CliResult { code: number; stdout: string; stderr: string }
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 function run(args: string[]): Promise<CliResult> {
   // DiscoverInstances carries the `data-` host prefix, which cannot go in front of 127.0.0.1.
   const env = awsEnv(server, { AWS_DISABLE_HOST_PREFIX_INJECTION: 'true' });
   return new Promise((resolve) => {
-    execFile(awsExecutable, ['servicediscovery', ...args, '--endpoint-url', server.endpoint, '--output', 'json'], { env, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      awsExecutable,
+      ['servicediscovery', ...args, '--endpoint-url', server.endpoint, '--output', 'json'],
+      { env, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -42,7 +51,15 @@ async function awsFails(code: string, operation: string, ...args: string[]): Pro
 
 // Independent calls run side by side to keep the file's wall time down.
 test('every operation, and how the CLI reports Cloud Map errors', async () => {
-  const created = await aws('create-http-namespace', '--name', 'cli.local', '--description', 'from the cli', '--tags', 'Key=team,Value=mesh');
+  const created = await aws(
+    'create-http-namespace',
+    '--name',
+    'cli.local',
+    '--description',
+    'from the cli',
+    '--tags',
+    'Key=team,Value=mesh',
+  );
   const op = (await aws('get-operation', '--operation-id', created.OperationId)).Operation;
   assert.equal(op.Status, 'SUCCESS');
   const nsId: string = op.Targets.NAMESPACE;
@@ -51,7 +68,15 @@ test('every operation, and how the CLI reports Cloud Map errors', async () => {
   const [, listed, svcOut] = await Promise.all([
     aws('update-http-namespace', '--id', nsId, '--namespace', 'Description=renamed'),
     aws('list-namespaces', '--filters', 'Name=TYPE,Values=HTTP,Condition=EQ'),
-    aws('create-service', '--name', 'orders', '--namespace-id', nsId, '--health-check-custom-config', 'FailureThreshold=1'),
+    aws(
+      'create-service',
+      '--name',
+      'orders',
+      '--namespace-id',
+      nsId,
+      '--health-check-custom-config',
+      'FailureThreshold=1',
+    ),
     aws('create-private-dns-namespace', '--name', 'cli.internal', '--vpc', vpc),
     aws('create-public-dns-namespace', '--name', 'cli.example.com'),
   ]);
@@ -64,9 +89,26 @@ test('every operation, and how the CLI reports Cloud Map errors', async () => {
     aws('get-service', '--id', svc.Id),
     aws('list-services', '--filters', `Name=NAMESPACE_ID,Values=${nsId},Condition=EQ`),
     aws('update-service', '--id', svc.Id, '--service', 'Description=orders api'),
-    aws('register-instance', '--service-id', svc.Id, '--instance-id', 'o-1', '--creator-request-id', 'same',
-      '--attributes', 'AWS_INSTANCE_IPV4=10.9.0.1,AWS_INSTANCE_PORT=9000,version=v1'),
-    aws('register-instance', '--service-id', svc.Id, '--instance-id', 'o-2', '--attributes', 'AWS_INSTANCE_IPV4=10.9.0.2,AWS_INSTANCE_PORT=9000,version=v2'),
+    aws(
+      'register-instance',
+      '--service-id',
+      svc.Id,
+      '--instance-id',
+      'o-1',
+      '--creator-request-id',
+      'same',
+      '--attributes',
+      'AWS_INSTANCE_IPV4=10.9.0.1,AWS_INSTANCE_PORT=9000,version=v1',
+    ),
+    aws(
+      'register-instance',
+      '--service-id',
+      svc.Id,
+      '--instance-id',
+      'o-2',
+      '--attributes',
+      'AWS_INSTANCE_IPV4=10.9.0.2,AWS_INSTANCE_PORT=9000,version=v2',
+    ),
     aws('tag-resource', '--resource-arn', nsArn, '--tags', 'Key=env,Value=test'),
   ]);
   assert.equal(ns.Namespace.Description, 'renamed');
@@ -76,15 +118,48 @@ test('every operation, and how the CLI reports Cloud Map errors', async () => {
   const [instance, instances, , found] = await Promise.all([
     aws('get-instance', '--service-id', svc.Id, '--instance-id', 'o-1'),
     aws('list-instances', '--service-id', svc.Id),
-    aws('update-instance-custom-health-status', '--service-id', svc.Id, '--instance-id', 'o-2', '--status', 'UNHEALTHY'),
-    aws('discover-instances', '--namespace-name', 'cli.local', '--service-name', 'orders', '--query-parameters', 'version=v1'),
+    aws(
+      'update-instance-custom-health-status',
+      '--service-id',
+      svc.Id,
+      '--instance-id',
+      'o-2',
+      '--status',
+      'UNHEALTHY',
+    ),
+    aws(
+      'discover-instances',
+      '--namespace-name',
+      'cli.local',
+      '--service-name',
+      'orders',
+      '--query-parameters',
+      'version=v1',
+    ),
     aws('untag-resource', '--resource-arn', nsArn, '--tag-keys', 'team'),
-    awsFails('DuplicateRequest', 'RegisterInstance', 'register-instance', '--service-id', svc.Id, '--instance-id', 'o-3', '--creator-request-id', 'same',
-      '--attributes', 'AWS_INSTANCE_IPV4=10.9.0.3'),
+    awsFails(
+      'DuplicateRequest',
+      'RegisterInstance',
+      'register-instance',
+      '--service-id',
+      svc.Id,
+      '--instance-id',
+      'o-3',
+      '--creator-request-id',
+      'same',
+      '--attributes',
+      'AWS_INSTANCE_IPV4=10.9.0.3',
+    ),
   ]);
   assert.equal(instance.Instance.Attributes.version, 'v1');
-  assert.deepEqual(instances.Instances.map((i: any) => i.Id), ['o-1', 'o-2']);
-  assert.deepEqual(found.Instances.map((i: any) => i.InstanceId), ['o-1']);
+  assert.deepEqual(
+    instances.Instances.map((i: any) => i.Id),
+    ['o-1', 'o-2'],
+  );
+  assert.deepEqual(
+    found.Instances.map((i: any) => i.InstanceId),
+    ['o-1'],
+  );
 
   const [health, revision, tags, ops] = await Promise.all([
     aws('get-instances-health-status', '--service-id', svc.Id),
@@ -98,7 +173,9 @@ test('every operation, and how the CLI reports Cloud Map errors', async () => {
   assert.deepEqual(tags.Tags, [{ Key: 'env', Value: 'test' }]);
   assert.equal(ops.Operations.length, 2);
 
-  await Promise.all(['o-1', 'o-2'].map((id) => aws('deregister-instance', '--service-id', svc.Id, '--instance-id', id)));
+  await Promise.all(
+    ['o-1', 'o-2'].map((id) => aws('deregister-instance', '--service-id', svc.Id, '--instance-id', id)),
+  );
   await aws('delete-service', '--id', svc.Id);
   await aws('delete-namespace', '--id', nsId);
 });

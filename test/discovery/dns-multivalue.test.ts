@@ -32,22 +32,34 @@ after(async () => {
   server?.cleanup();
 });
 
-async function serviceWith(name: string, types: ('A' | 'AAAA' | 'SRV')[], count: number, attributes: (i: number) => Record<string, string>): Promise<string> {
-  const svc = (await sd.createService({
-    Name: name, NamespaceId: nsId, HealthCheckCustomConfig: {},
-    DnsConfig: { RoutingPolicy: 'MULTIVALUE', DnsRecords: types.map((Type) => ({ Type, TTL: 10 })) },
-  })).Service!;
-  for (let i = 1; i <= count; i++) await sd.registerInstance({ ServiceId: svc.Id!, InstanceId: `i${i}`, Attributes: attributes(i) });
+async function serviceWith(
+  name: string,
+  types: ('A' | 'AAAA' | 'SRV')[],
+  count: number,
+  attributes: (i: number) => Record<string, string>,
+): Promise<string> {
+  const svc = (
+    await sd.createService({
+      Name: name,
+      NamespaceId: nsId,
+      HealthCheckCustomConfig: {},
+      DnsConfig: { RoutingPolicy: 'MULTIVALUE', DnsRecords: types.map((Type) => ({ Type, TTL: 10 })) },
+    })
+  ).Service!;
+  for (let i = 1; i <= count; i++)
+    await sd.registerInstance({ ServiceId: svc.Id!, InstanceId: `i${i}`, Attributes: attributes(i) });
   return `${name}.fleet.internal`;
 }
 
-
-const addresses = (r: { answers: { type: string }[] }) => r.answers.map((a) => ('address' in a ? String(a.address) : ''));
+const addresses = (r: { answers: { type: string }[] }) =>
+  r.answers.map((a) => ('address' in a ? String(a.address) : ''));
 
 test('Cloud Map 18+ instances over UDP (was: TC and zero records): 20 with EDNS(0), 8 without, 20 over TCP', async () => {
   const name = await serviceWith('web', ['A'], 20, (i) => ({ AWS_INSTANCE_IPV4: `10.91.0.${i}` }));
   const all = Array.from({ length: 20 }, (_, i) => `10.91.0.${i + 1}`).sort();
-  await eventually(async () => assert.equal((await dnsQueryTcp(dnsPort, name, RecordType.A, INSIDE)).answers.length, 20));
+  await eventually(async () =>
+    assert.equal((await dnsQueryTcp(dnsPort, name, RecordType.A, INSIDE)).answers.length, 20),
+  );
 
   const edns = await dnsQuery(dnsPort, name, RecordType.A, { source: INSIDE, edns: 4096 });
   assert.deepEqual([edns.rcode, edns.truncated], [0, false]);
@@ -76,8 +88,13 @@ test('Cloud Map 18+ instances over UDP (was: TC and zero records): 20 with EDNS(
 });
 
 test('TC only when the truncated answer cannot fit: 20 SRV records to a 512-byte EDNS client get 8, no TC', async () => {
-  const name = await serviceWith('api', ['A', 'SRV'], 20, (i) => ({ AWS_INSTANCE_IPV4: `10.92.0.${i}`, AWS_INSTANCE_PORT: String(8000 + i) }));
-  await eventually(async () => assert.equal((await dnsQueryTcp(dnsPort, name, RecordType.SRV, INSIDE)).answers.length, 20));
+  const name = await serviceWith('api', ['A', 'SRV'], 20, (i) => ({
+    AWS_INSTANCE_IPV4: `10.92.0.${i}`,
+    AWS_INSTANCE_PORT: String(8000 + i),
+  }));
+  await eventually(async () =>
+    assert.equal((await dnsQueryTcp(dnsPort, name, RecordType.SRV, INSIDE)).answers.length, 20),
+  );
   const small = await dnsQuery(dnsPort, name, RecordType.SRV, { source: INSIDE, edns: 512 });
   assert.deepEqual([small.truncated, small.answers.length], [false, 8]);
   const large = await dnsQuery(dnsPort, name, RecordType.SRV, { source: INSIDE, edns: 4096 });
@@ -87,9 +104,13 @@ test('TC only when the truncated answer cannot fit: 20 SRV records to a 512-byte
 test('embedded-IPv4 AAAA: ::ffff:10.1.0.1 is served as ::ffff:10.1.0.1 (was ::ffff:10)', async () => {
   const v6 = (i: number) => (i % 2 ? `::ffff:10.1.0.${i}` : `64:ff9b::10.1.0.${i}`);
   const name = await serviceWith('dual', ['AAAA'], 4, (i) => ({ AWS_INSTANCE_IPV6: v6(i) }));
-  await eventually(async () => assert.equal((await dnsQuery(dnsPort, name, RecordType.AAAA, INSIDE)).answers.length, 4));
+  await eventually(async () =>
+    assert.equal((await dnsQuery(dnsPort, name, RecordType.AAAA, INSIDE)).answers.length, 4),
+  );
   const reply = await dnsQuery(dnsPort, name, RecordType.AAAA, INSIDE);
-  const got = addresses(reply).map((a) => ipaddr.parse(a).toNormalizedString()).sort();
+  const got = addresses(reply)
+    .map((a) => ipaddr.parse(a).toNormalizedString())
+    .sort();
   const want = [1, 2, 3, 4].map((i) => ipaddr.parse(v6(i)).toNormalizedString()).sort();
   assert.deepEqual(got, want);
   assert.ok(got.includes('0:0:0:0:0:ffff:a01:1'));

@@ -56,17 +56,42 @@ test('A and SRV records of healthy instances, only inside the VPC', async () => 
   const vpc = await createVpc(server, '127.90.0.0/16');
   const op = (await sd.createPrivateDnsNamespace({ Name: 'shop.internal', Vpc: vpc })).OperationId!;
   const nsId = (await sd.getOperation({ OperationId: op })).Operation!.Targets!.NAMESPACE!;
-  const svc = (await sd.createService({
-    Name: 'cart', NamespaceId: nsId, HealthCheckCustomConfig: {},
-    DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 10 }, { Type: 'SRV', TTL: 10 }] },
-  })).Service!;
-  await sd.registerInstance({ ServiceId: svc.Id!, InstanceId: 'c1', Attributes: { AWS_INSTANCE_IPV4: '10.90.0.1', AWS_INSTANCE_PORT: '8080' } });
-  await sd.registerInstance({ ServiceId: svc.Id!, InstanceId: 'c2', Attributes: { AWS_INSTANCE_IPV4: '10.90.0.2', AWS_INSTANCE_PORT: '8081' } });
+  const svc = (
+    await sd.createService({
+      Name: 'cart',
+      NamespaceId: nsId,
+      HealthCheckCustomConfig: {},
+      DnsConfig: {
+        DnsRecords: [
+          { Type: 'A', TTL: 10 },
+          { Type: 'SRV', TTL: 10 },
+        ],
+      },
+    })
+  ).Service!;
+  await sd.registerInstance({
+    ServiceId: svc.Id!,
+    InstanceId: 'c1',
+    Attributes: { AWS_INSTANCE_IPV4: '10.90.0.1', AWS_INSTANCE_PORT: '8080' },
+  });
+  await sd.registerInstance({
+    ServiceId: svc.Id!,
+    InstanceId: 'c2',
+    Attributes: { AWS_INSTANCE_IPV4: '10.90.0.2', AWS_INSTANCE_PORT: '8081' },
+  });
 
   const inside = resolverFrom('127.90.0.7');
-  await eventually(async () => assert.deepEqual((await inside.resolve4('cart.shop.internal')).sort(), ['10.90.0.1', '10.90.0.2']));
+  await eventually(async () =>
+    assert.deepEqual((await inside.resolve4('cart.shop.internal')).sort(), ['10.90.0.1', '10.90.0.2']),
+  );
   const srv = (await inside.resolveSrv('cart.shop.internal')).sort((a, b) => a.port - b.port);
-  assert.deepEqual(srv.map((r) => [r.name, r.port]), [['c1.cart.shop.internal', 8080], ['c2.cart.shop.internal', 8081]]);
+  assert.deepEqual(
+    srv.map((r) => [r.name, r.port]),
+    [
+      ['c1.cart.shop.internal', 8080],
+      ['c2.cart.shop.internal', 8081],
+    ],
+  );
   assert.deepEqual(await inside.resolve4('c2.cart.shop.internal'), ['10.90.0.2']);
   assert.equal(await dnsError(inside.resolve4('nothing.shop.internal')), 'ENOTFOUND');
 

@@ -19,7 +19,11 @@ export function sdClient(server: RunningServer): ServiceDiscovery {
   });
 }
 
-export async function rejectsWith(call: Promise<unknown>, name: string, status = 400): Promise<Record<string, unknown>> {
+export async function rejectsWith(
+  call: Promise<unknown>,
+  name: string,
+  status = 400,
+): Promise<Record<string, unknown>> {
   try {
     await call;
   } catch (err) {
@@ -34,7 +38,12 @@ export async function rejectsWith(call: Promise<unknown>, name: string, status =
 
 /** Private DNS namespaces need a VPC that exists; returns its id. */
 export async function createVpc(server: RunningServer, cidrBlock: string): Promise<string> {
-  const ec2 = new EC2Client({ endpoint: server.endpoint, region: server.region, credentials: server.credentials, maxAttempts: 1 });
+  const ec2 = new EC2Client({
+    endpoint: server.endpoint,
+    region: server.region,
+    credentials: server.credentials,
+    maxAttempts: 1,
+  });
   try {
     return (await ec2.send(new CreateVpcCommand({ CidrBlock: cidrBlock }))).Vpc!.VpcId!;
   } finally {
@@ -48,7 +57,9 @@ export async function createVpc(server: RunningServer, cidrBlock: string): Promi
  */
 export const awsExecutable: string = (() => {
   try {
-    return execFileSync('pyenv', ['which', 'aws'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || 'aws';
+    return (
+      execFileSync('pyenv', ['which', 'aws'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || 'aws'
+    );
   } catch {
     return 'aws';
   }

@@ -9,7 +9,10 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import {
-  type AppMeshClient, CreateMeshCommand, CreateVirtualNodeCommand, CreateVirtualServiceCommand,
+  type AppMeshClient,
+  CreateMeshCommand,
+  CreateVirtualNodeCommand,
+  CreateVirtualServiceCommand,
 } from '@aws-sdk/client-app-mesh';
 import type { ServiceDiscovery } from '@aws-sdk/client-servicediscovery';
 import { startServer, type RunningServer } from '../helpers/server.js';
@@ -45,7 +48,8 @@ function burst(opts: Omit<BurstCommand, 'id'>): Promise<BurstResult> {
 /** Registers a backend as an instance of the Cloud Map service. */
 async function register(name: keyof typeof backends, version: string): Promise<void> {
   await sd.registerInstance({
-    ServiceId: serviceId, InstanceId: name,
+    ServiceId: serviceId,
+    InstanceId: name,
     Attributes: { AWS_INSTANCE_IPV4: '127.0.0.1', AWS_INSTANCE_PORT: String(backends[name].port), version },
   });
 }
@@ -58,42 +62,72 @@ async function msUntilServedBy(change: () => Promise<unknown>, expected: string[
   while (Date.now() - changed < 5000) {
     last = await burst({ calls: 30, concurrency: 10 });
     const seen = Object.keys(last.backends).sort();
-    if (!Object.keys(last.errors).length && JSON.stringify(seen) === JSON.stringify([...expected].sort())) return Date.now() - changed;
+    if (!Object.keys(last.errors).length && JSON.stringify(seen) === JSON.stringify([...expected].sort()))
+      return Date.now() - changed;
   }
   assert.fail(`never served by exactly ${expected.join(', ')}; last burst: ${JSON.stringify(last)}`);
 }
 
 before(async () => {
-  backends = { b1: await startBackend('b1'), b2: await startBackend('b2'), b3: await startBackend('b3'), other: await startBackend('other') };
+  backends = {
+    b1: await startBackend('b1'),
+    b2: await startBackend('b2'),
+    b3: await startBackend('b3'),
+    other: await startBackend('other'),
+  };
   server = await startServer({ args: ['--xds-allow-unauthenticated'] });
   sd = sdClient(server);
   mesh = appMesh(server);
 
   const op = (await sd.createHttpNamespace({ Name: 'apps.local' })).OperationId!;
   const namespaceId = (await sd.getOperation({ OperationId: op })).Operation!.Targets!.NAMESPACE!;
-  serviceId = (await sd.createService({ Name: 'echo', NamespaceId: namespaceId, HealthCheckCustomConfig: {} })).Service!.Id!;
+  serviceId = (await sd.createService({ Name: 'echo', NamespaceId: namespaceId, HealthCheckCustomConfig: {} })).Service!
+    .Id!;
   await register('b1', 'v1');
   await register('b2', 'v1');
   // Same service, other version: the node's attribute filter must keep it out.
   await register('other', 'v2');
 
   await mesh.send(new CreateMeshCommand({ meshName: MESH }));
-  await mesh.send(new CreateVirtualNodeCommand({
-    meshName: MESH, virtualNodeName: 'echo-v1',
-    spec: {
-      listeners: [{ portMapping: { port: PORT, protocol: 'grpc' } }],
-      serviceDiscovery: { awsCloudMap: { namespaceName: 'apps.local', serviceName: 'echo', attributes: [{ key: 'version', value: 'v1' }] } },
-    },
-  }));
-  await mesh.send(new CreateVirtualServiceCommand({
-    meshName: MESH, virtualServiceName: VIRTUAL_SERVICE, spec: { provider: { virtualNode: { virtualNodeName: 'echo-v1' } } },
-  }));
-  await mesh.send(new CreateVirtualNodeCommand({
-    meshName: MESH, virtualNodeName: 'client', spec: { backends: [{ virtualService: { virtualServiceName: VIRTUAL_SERVICE } }] },
-  }));
+  await mesh.send(
+    new CreateVirtualNodeCommand({
+      meshName: MESH,
+      virtualNodeName: 'echo-v1',
+      spec: {
+        listeners: [{ portMapping: { port: PORT, protocol: 'grpc' } }],
+        serviceDiscovery: {
+          awsCloudMap: {
+            namespaceName: 'apps.local',
+            serviceName: 'echo',
+            attributes: [{ key: 'version', value: 'v1' }],
+          },
+        },
+      },
+    }),
+  );
+  await mesh.send(
+    new CreateVirtualServiceCommand({
+      meshName: MESH,
+      virtualServiceName: VIRTUAL_SERVICE,
+      spec: { provider: { virtualNode: { virtualNodeName: 'echo-v1' } } },
+    }),
+  );
+  await mesh.send(
+    new CreateVirtualNodeCommand({
+      meshName: MESH,
+      virtualNodeName: 'client',
+      spec: { backends: [{ virtualService: { virtualServiceName: VIRTUAL_SERVICE } }] },
+    }),
+  );
 
   const bootstrap = {
-    xds_servers: [{ server_uri: `127.0.0.1:${server.ready.xdsPort}`, channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] }],
+    xds_servers: [
+      {
+        server_uri: `127.0.0.1:${server.ready.xdsPort}`,
+        channel_creds: [{ type: 'insecure' }],
+        server_features: ['xds_v3'],
+      },
+    ],
     node: { id: `mesh/${MESH}/virtualNode/client`, locality: {} },
   };
   const script = join(dirname(fileURLToPath(import.meta.url)), '..', 'xds', 'e2e', 'client-process.js');
@@ -113,7 +147,10 @@ after(async () => {
   if (clientProc && clientProc.exitCode === null) {
     await new Promise<void>((resolve) => {
       const t = setTimeout(() => clientProc.kill('SIGKILL'), 3000);
-      clientProc.once('exit', () => { clearTimeout(t); resolve(); });
+      clientProc.once('exit', () => {
+        clearTimeout(t);
+        resolve();
+      });
     });
   }
   sd?.destroy();
@@ -139,7 +176,9 @@ test('a newly registered instance comes into rotation within one second', async 
 
 test('marking an instance unhealthy moves all traffic to the others within one second', async (t) => {
   const ms = await msUntilServedBy(
-    () => sd.updateInstanceCustomHealthStatus({ ServiceId: serviceId, InstanceId: 'b2', Status: 'UNHEALTHY' }), ['b1', 'b3']);
+    () => sd.updateInstanceCustomHealthStatus({ ServiceId: serviceId, InstanceId: 'b2', Status: 'UNHEALTHY' }),
+    ['b1', 'b3'],
+  );
   t.diagnostic(`moved after ${ms} ms`);
   assert.ok(ms < BOUND_MS + MARGIN_MS, `took ${ms} ms`);
   const settled = await burst({ calls: 100, concurrency: 20 });
@@ -155,5 +194,8 @@ test('deregistering an instance moves all traffic to the others within one secon
 });
 
 test('an instance marked healthy again is back in rotation', async () => {
-  await msUntilServedBy(() => sd.updateInstanceCustomHealthStatus({ ServiceId: serviceId, InstanceId: 'b2', Status: 'HEALTHY' }), ['b2', 'b3']);
+  await msUntilServedBy(
+    () => sd.updateInstanceCustomHealthStatus({ ServiceId: serviceId, InstanceId: 'b2', Status: 'HEALTHY' }),
+    ['b2', 'b3'],
+  );
 });

@@ -14,7 +14,12 @@ import type { Change } from '../../src/store/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'appmeshd-cloudmap-'));
 const store = new SqliteStore(join(dir, 'test.db'));
-const service = createDiscoveryService({ store, region: 'us-east-1', accountId: '111122223333', quotas: defaultQuotas });
+const service = createDiscoveryService({
+  store,
+  region: 'us-east-1',
+  accountId: '111122223333',
+  quotas: defaultQuotas,
+});
 const ctx = {} as RequestContext;
 const call = (op: string, input: Record<string, unknown>) => service.handlers[op]!(input, ctx) as Promise<any>;
 const changes: Change[] = [];
@@ -33,11 +38,23 @@ after(async () => {
 
 test('instances with their attributes and health; unknown names give none', async () => {
   const source = new StoreCloudMapSource(store);
-  await call('RegisterInstance', { ServiceId: serviceId, InstanceId: 'i-1', Attributes: { AWS_INSTANCE_IPV4: '10.0.0.1', v: '1' } });
-  await call('RegisterInstance', { ServiceId: serviceId, InstanceId: 'i-2', Attributes: { AWS_INSTANCE_IPV6: '2001:db8::2', AWS_INIT_HEALTH_STATUS: 'UNHEALTHY' } });
+  await call('RegisterInstance', {
+    ServiceId: serviceId,
+    InstanceId: 'i-1',
+    Attributes: { AWS_INSTANCE_IPV4: '10.0.0.1', v: '1' },
+  });
+  await call('RegisterInstance', {
+    ServiceId: serviceId,
+    InstanceId: 'i-2',
+    Attributes: { AWS_INSTANCE_IPV6: '2001:db8::2', AWS_INIT_HEALTH_STATUS: 'UNHEALTHY' },
+  });
   assert.deepEqual(await source.instancesFor('apps.local', 'api'), [
     { instanceId: 'i-1', attributes: { AWS_INSTANCE_IPV4: '10.0.0.1', v: '1' }, healthy: true },
-    { instanceId: 'i-2', attributes: { AWS_INSTANCE_IPV6: '2001:db8::2', AWS_INIT_HEALTH_STATUS: 'UNHEALTHY' }, healthy: false },
+    {
+      instanceId: 'i-2',
+      attributes: { AWS_INSTANCE_IPV6: '2001:db8::2', AWS_INIT_HEALTH_STATUS: 'UNHEALTHY' },
+      healthy: false,
+    },
   ]);
   assert.deepEqual(await source.instancesFor('apps.local', 'nope'), []);
   assert.deepEqual(await source.instancesFor('nope.local', 'api'), []);

@@ -11,7 +11,16 @@ let sd: ServiceDiscovery;
 
 before(async () => {
   server = await startServer({
-    args: ['--quota', 'namespacesPerRegion=1', '--quota', 'servicesPerNamespace=2', '--quota', 'instancesPerService=2', '--quota', 'instancesPerNamespace=3'],
+    args: [
+      '--quota',
+      'namespacesPerRegion=1',
+      '--quota',
+      'servicesPerNamespace=2',
+      '--quota',
+      'instancesPerService=2',
+      '--quota',
+      'instancesPerNamespace=3',
+    ],
   });
   sd = sdClient(server);
 });
@@ -35,7 +44,8 @@ test('namespaces, services per namespace, instances per service and per namespac
   const b = (await sd.createService({ Name: 'b', NamespaceId: nsId })).Service!.Id!;
   await limited(sd.createService({ Name: 'c', NamespaceId: nsId }), /services per namespace/);
 
-  const register = (serviceId: string, id: string) => sd.registerInstance({ ServiceId: serviceId, InstanceId: id, Attributes: { AWS_INSTANCE_IPV4: '10.0.0.1' } });
+  const register = (serviceId: string, id: string) =>
+    sd.registerInstance({ ServiceId: serviceId, InstanceId: id, Attributes: { AWS_INSTANCE_IPV4: '10.0.0.1' } });
   await register(a, 'i1');
   await register(a, 'i2');
   await limited(register(a, 'i3'), /instances per service/);

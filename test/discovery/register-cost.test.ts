@@ -24,7 +24,19 @@ const SAMPLE = 60;
 
 function row<S>(kind: string, scope: string, name: string, arn: string, spec: S): NewResource<S> {
   const now = Date.now();
-  return { kind, scope, name, arn, uid: randomUUID(), version: 1, status: 'ACTIVE', createdAt: now, updatedAt: now, spec, tags: [] };
+  return {
+    kind,
+    scope,
+    name,
+    arn,
+    uid: randomUUID(),
+    version: 1,
+    status: 'ACTIVE',
+    createdAt: now,
+    updatedAt: now,
+    spec,
+    tags: [],
+  };
 }
 
 /** A public DNS namespace with `services` services of PER_SERVICE instances each; returns the first service's id. */
@@ -34,17 +46,35 @@ async function seed(dataDir: string, services: number): Promise<string> {
   const serviceIds = Array.from({ length: services }, () => newServiceId());
   try {
     await store.transact(async (tx) => {
-      const ns: NamespaceSpec = { name: 'cost.example', type: 'DNS_PUBLIC', hostedZoneId: newHostedZoneId(), soaTtl: 15 };
-      await tx.put(row(SdKind.namespace, '', nsId, sdArn(TEST_REGION, TEST_ACCOUNT_ID, 'namespace', nsId), ns), { absent: true });
+      const ns: NamespaceSpec = {
+        name: 'cost.example',
+        type: 'DNS_PUBLIC',
+        hostedZoneId: newHostedZoneId(),
+        soaTtl: 15,
+      };
+      await tx.put(row(SdKind.namespace, '', nsId, sdArn(TEST_REGION, TEST_ACCOUNT_ID, 'namespace', nsId), ns), {
+        absent: true,
+      });
       for (const [s, id] of serviceIds.entries()) {
         const svc: ServiceSpec = {
-          name: `svc${s}`, namespaceId: nsId, type: 'DNS_HTTP', instancesRevision: 0,
+          name: `svc${s}`,
+          namespaceId: nsId,
+          type: 'DNS_HTTP',
+          instancesRevision: 0,
           dnsConfig: { RoutingPolicy: 'MULTIVALUE', DnsRecords: [{ Type: 'A', TTL: 10 }] },
         };
-        await tx.put(row(SdKind.service, nsId, id, sdArn(TEST_REGION, TEST_ACCOUNT_ID, 'service', id), svc), { absent: true });
+        await tx.put(row(SdKind.service, nsId, id, sdArn(TEST_REGION, TEST_ACCOUNT_ID, 'service', id), svc), {
+          absent: true,
+        });
         for (let i = 0; i < PER_SERVICE; i++) {
-          const instance: InstanceSpec = { attributes: { AWS_INSTANCE_IPV4: `10.${s}.0.${i}` }, createdByAccount: TEST_ACCOUNT_ID };
-          await tx.put(row(SdKind.instance, id, `i${i}`, instanceRowArn(TEST_REGION, TEST_ACCOUNT_ID, id, `i${i}`), instance), { absent: true });
+          const instance: InstanceSpec = {
+            attributes: { AWS_INSTANCE_IPV4: `10.${s}.0.${i}` },
+            createdByAccount: TEST_ACCOUNT_ID,
+          };
+          await tx.put(
+            row(SdKind.instance, id, `i${i}`, instanceRowArn(TEST_REGION, TEST_ACCOUNT_ID, id, `i${i}`), instance),
+            { absent: true },
+          );
         }
       }
     });
@@ -58,9 +88,13 @@ async function seed(dataDir: string, services: number): Promise<string> {
 async function cpuPerRegister(services: number): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'appmeshd-register-cost-'));
   const serviceId = await seed(dataDir, services);
-  const server = await startServer({ dataDir, args: ['--dns-listen', '127.0.0.1:0', '--quota', 'instancesPerNamespace=10000'] });
+  const server = await startServer({
+    dataDir,
+    args: ['--dns-listen', '127.0.0.1:0', '--quota', 'instancesPerNamespace=10000'],
+  });
   const sd = sdClient(server);
-  const register = (id: string) => sd.registerInstance({ ServiceId: serviceId, InstanceId: id, Attributes: { AWS_INSTANCE_IPV4: '10.255.0.1' } });
+  const register = (id: string) =>
+    sd.registerInstance({ ServiceId: serviceId, InstanceId: id, Attributes: { AWS_INSTANCE_IPV4: '10.255.0.1' } });
   try {
     await register('warm-up');
     // Re-registering the same instance: the service's instance count stays PER_SERVICE + 1.
@@ -77,6 +111,11 @@ test('Cloud Map write cost: RegisterInstance costs about the same server CPU wit
 }, async (t) => {
   const small = await cpuPerRegister(1);
   const large = await cpuPerRegister(2000 / PER_SERVICE);
-  t.diagnostic(`server CPU per RegisterInstance: ${small.toFixed(2)} ms with ${PER_SERVICE} instances, ${large.toFixed(2)} ms with 2000`);
-  assert.ok(large < small * 2.5 + 1, `CPU per RegisterInstance: ${small.toFixed(2)} ms with ${PER_SERVICE} instances, ${large.toFixed(2)} ms with 2000`);
+  t.diagnostic(
+    `server CPU per RegisterInstance: ${small.toFixed(2)} ms with ${PER_SERVICE} instances, ${large.toFixed(2)} ms with 2000`,
+  );
+  assert.ok(
+    large < small * 2.5 + 1,
+    `CPU per RegisterInstance: ${small.toFixed(2)} ms with ${PER_SERVICE} instances, ${large.toFixed(2)} ms with 2000`,
+  );
 });

@@ -24,7 +24,10 @@ before(async () => {
 
 after(async () => {
   for (const c of clients) c.destroy();
-  for (const s of servers) { await s.stop(); s.cleanup(); }
+  for (const s of servers) {
+    await s.stop();
+    s.cleanup();
+  }
   await db?.close();
 });
 
@@ -35,20 +38,32 @@ test('concurrent registrations through both replicas', async (t) => {
   const nsId = (await b.getOperation({ OperationId: op })).Operation!.Targets!.NAMESPACE!;
   const svc = (await b.createService({ Name: 'web', NamespaceId: nsId })).Service!.Id!;
   const ids = Array.from({ length: 24 }, (_, i) => `r-${String(i).padStart(2, '0')}`);
-  await Promise.all(ids.map((id, i) => (i % 2 ? a : b).registerInstance({
-    ServiceId: svc, InstanceId: id, Attributes: { AWS_INSTANCE_IPV4: `10.4.0.${i + 1}` },
-  })));
+  await Promise.all(
+    ids.map((id, i) =>
+      (i % 2 ? a : b).registerInstance({
+        ServiceId: svc,
+        InstanceId: id,
+        Attributes: { AWS_INSTANCE_IPV4: `10.4.0.${i + 1}` },
+      }),
+    ),
+  );
   for (const client of clients) {
     const found = (await client.discoverInstances({ NamespaceName: 'ha.local', ServiceName: 'web' })).Instances!;
     assert.deepEqual(found.map((i) => i.InstanceId).sort(), ids);
-    assert.equal((await client.discoverInstancesRevision({ NamespaceName: 'ha.local', ServiceName: 'web' })).InstancesRevision, ids.length);
+    assert.equal(
+      (await client.discoverInstancesRevision({ NamespaceName: 'ha.local', ServiceName: 'web' })).InstancesRevision,
+      ids.length,
+    );
   }
   await rejectsCreateTwice(a, b);
 });
 
 /** The same namespace name created through both replicas at once: exactly one wins. */
 async function rejectsCreateTwice(a: ServiceDiscovery, b: ServiceDiscovery): Promise<void> {
-  const results = await Promise.allSettled([a.createHttpNamespace({ Name: 'race.local' }), b.createHttpNamespace({ Name: 'race.local' })]);
+  const results = await Promise.allSettled([
+    a.createHttpNamespace({ Name: 'race.local' }),
+    b.createHttpNamespace({ Name: 'race.local' }),
+  ]);
   const failed = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
   assert.equal(failed.length, 1, JSON.stringify(results));
   assert.equal((failed[0]!.reason as Error).name, 'NamespaceAlreadyExists');

@@ -8,23 +8,38 @@ import { sdkErrorOf } from './cli.js';
 
 let server: RunningServer;
 
-before(async () => { server = await startServer(); });
+before(async () => {
+  server = await startServer();
+});
 after(async () => {
   await server?.stop();
   server?.cleanup();
 });
 
 test('an IAM user may only do what its policy allows; DryRun answers whether it could', async () => {
-  const iam = new IAMClient({ endpoint: server.endpoint, region: server.region, credentials: server.credentials, maxAttempts: 1 });
+  const iam = new IAMClient({
+    endpoint: server.endpoint,
+    region: server.region,
+    credentials: server.credentials,
+    maxAttempts: 1,
+  });
   await iam.send(new CreateUserCommand({ UserName: 'viewer' }));
-  await iam.send(new PutUserPolicyCommand({
-    UserName: 'viewer', PolicyName: 'describe',
-    PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ec2:Describe*', Resource: '*' }] }),
-  }));
+  await iam.send(
+    new PutUserPolicyCommand({
+      UserName: 'viewer',
+      PolicyName: 'describe',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'ec2:Describe*', Resource: '*' }],
+      }),
+    }),
+  );
   const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'viewer' }))).AccessKey!;
   iam.destroy();
   const ec2 = new EC2Client({
-    endpoint: server.endpoint, region: server.region, maxAttempts: 1,
+    endpoint: server.endpoint,
+    region: server.region,
+    maxAttempts: 1,
     credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! },
   });
   try {

@@ -7,7 +7,9 @@ import { awsEnv, type RunningServer } from '../helpers/server.js';
 const run = promisify(execFile);
 
 export async function awsEc2(server: RunningServer, args: string[]): Promise<any> {
-  const { stdout } = await run('aws', ['--endpoint-url', server.endpoint, '--output', 'json', 'ec2', ...args], { env: awsEnv(server) });
+  const { stdout } = await run('aws', ['--endpoint-url', server.endpoint, '--output', 'json', 'ec2', ...args], {
+    env: awsEnv(server),
+  });
   return stdout.trim() ? JSON.parse(stdout) : undefined;
 }
 
@@ -23,17 +25,26 @@ export async function awsEc2Fails(server: RunningServer, args: string[]): Promis
 
 export function sdkClient(server: RunningServer): EC2Client {
   return new EC2Client({
-    endpoint: server.endpoint, region: server.region, credentials: server.credentials, maxAttempts: 1,
+    endpoint: server.endpoint,
+    region: server.region,
+    credentials: server.credentials,
+    maxAttempts: 1,
   });
 }
 
 /** The error name the SDK raised for a call that must fail. */
-export async function sdkErrorOf(promise: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
+export async function sdkErrorOf(
+  promise: Promise<unknown>,
+): Promise<{ name: string; message: string; status?: number }> {
   try {
     await promise;
   } catch (err) {
     const e = err as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, message: e.message, ...(e.$metadata?.httpStatusCode ? { status: e.$metadata.httpStatusCode } : {}) };
+    return {
+      name: e.name,
+      message: e.message,
+      ...(e.$metadata?.httpStatusCode ? { status: e.$metadata.httpStatusCode } : {}),
+    };
   }
   throw new Error('the call succeeded but should have failed');
 }

@@ -2,9 +2,20 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, CreateVpcEndpointCommand, DeleteSubnetCommand,
-  DeleteVpcCommand, DeleteVpcEndpointsCommand, DescribeNetworkInterfacesCommand, DescribeVpcEndpointServicesCommand,
-  DescribeVpcEndpointsCommand, type EC2Client, ModifyVpcAttributeCommand, ModifyVpcEndpointCommand, DeleteSecurityGroupCommand,
+  CreateSecurityGroupCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  CreateVpcEndpointCommand,
+  DeleteSubnetCommand,
+  DeleteVpcCommand,
+  DeleteVpcEndpointsCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeVpcEndpointServicesCommand,
+  DescribeVpcEndpointsCommand,
+  type EC2Client,
+  ModifyVpcAttributeCommand,
+  ModifyVpcEndpointCommand,
+  DeleteSecurityGroupCommand,
 } from '@aws-sdk/client-ec2';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { awsEc2Fails, sdkClient, sdkErrorOf } from './cli.js';
@@ -19,14 +30,30 @@ let vpcId: string;
 const subnets: Record<string, string> = {};
 
 before(async () => {
-  server = await startServer({ region: R, args: ['--service-zones', `appmesh-envoy-management=${R}a,${R}b`, '--service-zones', `logs=${R}b`, '--endpoint-settle-ms', '200'] });
+  server = await startServer({
+    region: R,
+    args: [
+      '--service-zones',
+      `appmesh-envoy-management=${R}a,${R}b`,
+      '--service-zones',
+      `logs=${R}b`,
+      '--endpoint-settle-ms',
+      '200',
+    ],
+  });
   ec2 = sdkClient(server);
   vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '127.20.0.0/16' }))).Vpc!.VpcId!;
   const zones = ['a', 'b', 'c'];
   for (const [i, z] of zones.entries()) {
-    subnets[z] = (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `127.20.${i}.0/28`, AvailabilityZone: `${R}${z}` }))).Subnet!.SubnetId!;
+    subnets[z] = (
+      await ec2.send(
+        new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `127.20.${i}.0/28`, AvailabilityZone: `${R}${z}` }),
+      )
+    ).Subnet!.SubnetId!;
   }
-  subnets.a2 = (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '127.20.10.0/24', AvailabilityZone: `${R}a` }))).Subnet!.SubnetId!;
+  subnets.a2 = (
+    await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '127.20.10.0/24', AvailabilityZone: `${R}a` }))
+  ).Subnet!.SubnetId!;
 });
 
 after(async () => {
@@ -36,7 +63,9 @@ after(async () => {
 });
 
 const create = (input: Record<string, unknown>) =>
-  ec2.send(new CreateVpcEndpointCommand({ VpcEndpointType: 'Interface', VpcId: vpcId, PrivateDnsEnabled: false, ...input }));
+  ec2.send(
+    new CreateVpcEndpointCommand({ VpcEndpointType: 'Interface', VpcId: vpcId, PrivateDnsEnabled: false, ...input }),
+  );
 
 test('service catalog: details, policy support, region and unknown names', async () => {
   const out = await ec2.send(new DescribeVpcEndpointServicesCommand({}));
@@ -64,7 +93,9 @@ test('service catalog: details, policy support, region and unknown names', async
   const last = await ec2.send(new DescribeVpcEndpointServicesCommand({ MaxResults: 1, NextToken: next.NextToken! }));
   assert.deepEqual(last.ServiceNames, [LOGS]);
   assert.equal(last.NextToken, undefined);
-  const err = await sdkErrorOf(ec2.send(new DescribeVpcEndpointServicesCommand({ ServiceNames: ['com.amazonaws.us-west-2.appmesh'] })));
+  const err = await sdkErrorOf(
+    ec2.send(new DescribeVpcEndpointServicesCommand({ ServiceNames: ['com.amazonaws.us-west-2.appmesh'] })),
+  );
   assert.equal(err.name, 'InvalidServiceName');
 });
 
@@ -74,13 +105,34 @@ test('CreateVpcEndpoint refusals carry the EC2 error codes', async () => {
     [{ ServiceName: `com.amazonaws.${R}.nope` }, 'InvalidServiceName'],
     [{ ServiceName: APPMESH, VpcId: 'vpc-0123456789abcdef0' }, 'InvalidVpcID.NotFound'],
     [{ ServiceName: APPMESH, SubnetIds: ['subnet-0123456789abcdef0'] }, 'InvalidSubnetID.NotFound'],
-    [{ ServiceName: APPMESH, SubnetIds: [subnets.a, subnets.a2] }, 'DuplicateSubnetsInSameZone', /Found another VPC endpoint subnet in the availability zone of/],
-    [{ ServiceName: ENVOY, SubnetIds: [subnets.c!] }, 'InvalidParameter', /does not support the availability zone of the subnet/],
-    [{ ServiceName: ENVOY, SubnetIds: [subnets.a!], PolicyDocument: '{"Statement":[]}' }, 'InvalidParameter', /policies/],
-    [{ ServiceName: APPMESH, SubnetIds: [subnets.a!], PolicyDocument: `{"Statement":[],"x":"${'a'.repeat(20_480)}"}` }, 'InvalidParameter', /20480/],
+    [
+      { ServiceName: APPMESH, SubnetIds: [subnets.a, subnets.a2] },
+      'DuplicateSubnetsInSameZone',
+      /Found another VPC endpoint subnet in the availability zone of/,
+    ],
+    [
+      { ServiceName: ENVOY, SubnetIds: [subnets.c!] },
+      'InvalidParameter',
+      /does not support the availability zone of the subnet/,
+    ],
+    [
+      { ServiceName: ENVOY, SubnetIds: [subnets.a!], PolicyDocument: '{"Statement":[]}' },
+      'InvalidParameter',
+      /policies/,
+    ],
+    [
+      { ServiceName: APPMESH, SubnetIds: [subnets.a!], PolicyDocument: `{"Statement":[],"x":"${'a'.repeat(20_480)}"}` },
+      'InvalidParameter',
+      /20480/,
+    ],
     [{ ServiceName: APPMESH, SubnetIds: [subnets.a!], PolicyDocument: 'not json' }, 'InvalidPolicyDocument'],
-    [{ ServiceName: APPMESH, SubnetIds: [subnets.a!], PrivateDnsEnabled: true }, 'InvalidParameter',
-      new RegExp(`^Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC attributes set to true for ${vpcId}$`)],
+    [
+      { ServiceName: APPMESH, SubnetIds: [subnets.a!], PrivateDnsEnabled: true },
+      'InvalidParameter',
+      new RegExp(
+        `^Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC attributes set to true for ${vpcId}$`,
+      ),
+    ],
     [{ ServiceName: APPMESH, SecurityGroupIds: ['sg-0123456789abcdef0'] }, 'InvalidGroup.NotFound'],
     [{ ServiceName: APPMESH, VpcEndpointType: 'Gateway' }, 'InvalidParameter'],
   ];
@@ -91,7 +143,17 @@ test('CreateVpcEndpoint refusals carry the EC2 error codes', async () => {
     if (message) assert.match(err.message, message);
   }
   // The CLI shows the same code; nothing was created by any refused call.
-  const stderr = await awsEc2Fails(server, ['create-vpc-endpoint', '--vpc-endpoint-type', 'Interface', '--vpc-id', vpcId, '--service-name', ENVOY, '--subnet-ids', subnets.c!]);
+  const stderr = await awsEc2Fails(server, [
+    'create-vpc-endpoint',
+    '--vpc-endpoint-type',
+    'Interface',
+    '--vpc-id',
+    vpcId,
+    '--service-name',
+    ENVOY,
+    '--subnet-ids',
+    subnets.c!,
+  ]);
   assert.match(stderr, /\(InvalidParameter\)/);
   assert.deepEqual((await ec2.send(new DescribeVpcEndpointsCommand({}))).VpcEndpoints, []);
   assert.deepEqual((await ec2.send(new DescribeNetworkInterfacesCommand({}))).NetworkInterfaces, []);
@@ -105,67 +167,117 @@ test('private DNS: needs both attributes, and one claim per name in a VPC', asyn
   assert.equal(err.name, 'InvalidParameter');
   assert.match(err.message, /conflicting DNS domain for appmesh\.us-east-1\.amazonaws\.com/);
   const second = (await create({ ServiceName: APPMESH, SubnetIds: [subnets.b!] })).VpcEndpoint!;
-  const turnOn = await sdkErrorOf(ec2.send(new ModifyVpcEndpointCommand({ VpcEndpointId: second.VpcEndpointId!, PrivateDnsEnabled: true })));
+  const turnOn = await sdkErrorOf(
+    ec2.send(new ModifyVpcEndpointCommand({ VpcEndpointId: second.VpcEndpointId!, PrivateDnsEnabled: true })),
+  );
   assert.equal(turnOn.name, 'InvalidParameter');
   await ec2.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [first.VpcEndpointId!, second.VpcEndpointId!] }));
   await waitGone([first.VpcEndpointId!, second.VpcEndpointId!]);
 });
 
 test('modify adds and removes interfaces, keeps addresses, and resets the policy', async () => {
-  const sg = (await ec2.send(new CreateSecurityGroupCommand({ VpcId: vpcId, GroupName: 'extra', Description: 'x' }))).GroupId!;
-  const e = (await create({ ServiceName: APPMESH, SubnetIds: [subnets.a!], PolicyDocument: '{"Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}]}' })).VpcEndpoint!;
+  const sg = (await ec2.send(new CreateSecurityGroupCommand({ VpcId: vpcId, GroupName: 'extra', Description: 'x' })))
+    .GroupId!;
+  const e = (
+    await create({
+      ServiceName: APPMESH,
+      SubnetIds: [subnets.a!],
+      PolicyDocument: '{"Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}]}',
+    })
+  ).VpcEndpoint!;
   const id = e.VpcEndpointId!;
   assert.equal(e.Groups![0]!.GroupName, 'default', 'the VPC default group when none is given');
-  const ipA = (await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: e.NetworkInterfaceIds }))).NetworkInterfaces![0]!.PrivateIpAddress;
+  const ipA = (await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: e.NetworkInterfaceIds })))
+    .NetworkInterfaces![0]!.PrivateIpAddress;
   assert.equal(ipA, '127.20.0.4');
 
-  await ec2.send(new ModifyVpcEndpointCommand({ VpcEndpointId: id, AddSubnetIds: [subnets.b!], AddSecurityGroupIds: [sg], ResetPolicy: true }));
+  await ec2.send(
+    new ModifyVpcEndpointCommand({
+      VpcEndpointId: id,
+      AddSubnetIds: [subnets.b!],
+      AddSecurityGroupIds: [sg],
+      ResetPolicy: true,
+    }),
+  );
   let now = (await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [id] }))).VpcEndpoints![0]!;
   assert.equal(now.State, 'pending');
   assert.deepEqual(now.SubnetIds, [subnets.a, subnets.b]);
   assert.equal(now.NetworkInterfaceIds!.length, 2);
   assert.equal(JSON.parse(now.PolicyDocument!).Statement[0].Effect, 'Allow');
-  const byEndpoint = (await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: now.NetworkInterfaceIds }))).NetworkInterfaces!;
-  assert.ok(byEndpoint.some((n) => n.PrivateIpAddress === ipA), 'the kept subnet keeps its address');
+  const byEndpoint = (
+    await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: now.NetworkInterfaceIds }))
+  ).NetworkInterfaces!;
+  assert.ok(
+    byEndpoint.some((n) => n.PrivateIpAddress === ipA),
+    'the kept subnet keeps its address',
+  );
   assert.ok(byEndpoint.every((n) => n.Groups!.length === 2));
 
-  const dup = await sdkErrorOf(ec2.send(new ModifyVpcEndpointCommand({ VpcEndpointId: id, AddSubnetIds: [subnets.a2!] })));
+  const dup = await sdkErrorOf(
+    ec2.send(new ModifyVpcEndpointCommand({ VpcEndpointId: id, AddSubnetIds: [subnets.a2!] })),
+  );
   assert.equal(dup.name, 'DuplicateSubnetsInSameZone');
-  await ec2.send(new ModifyVpcEndpointCommand({ VpcEndpointId: id, RemoveSubnetIds: [subnets.a!], AddSubnetIds: [subnets.a2!] }));
+  await ec2.send(
+    new ModifyVpcEndpointCommand({ VpcEndpointId: id, RemoveSubnetIds: [subnets.a!], AddSubnetIds: [subnets.a2!] }),
+  );
   now = (await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [id] }))).VpcEndpoints![0]!;
   assert.deepEqual(now.SubnetIds, [subnets.b, subnets.a2]);
 
   // Dependencies: a subnet with an interface, a group in use, the VPC.
-  assert.equal((await sdkErrorOf(ec2.send(new DeleteSubnetCommand({ SubnetId: subnets.b! })))).name, 'DependencyViolation');
-  assert.equal((await sdkErrorOf(ec2.send(new DeleteSecurityGroupCommand({ GroupId: sg })))).name, 'DependencyViolation');
+  assert.equal(
+    (await sdkErrorOf(ec2.send(new DeleteSubnetCommand({ SubnetId: subnets.b! })))).name,
+    'DependencyViolation',
+  );
+  assert.equal(
+    (await sdkErrorOf(ec2.send(new DeleteSecurityGroupCommand({ GroupId: sg })))).name,
+    'DependencyViolation',
+  );
   assert.equal((await sdkErrorOf(ec2.send(new DeleteVpcCommand({ VpcId: vpcId })))).name, 'DependencyViolation');
 
-  const missing = await sdkErrorOf(ec2.send(new ModifyVpcEndpointCommand({ VpcEndpointId: 'vpce-0123456789abcdef0', ResetPolicy: true })));
+  const missing = await sdkErrorOf(
+    ec2.send(new ModifyVpcEndpointCommand({ VpcEndpointId: 'vpce-0123456789abcdef0', ResetPolicy: true })),
+  );
   assert.equal(missing.name, 'InvalidVpcEndpointId.NotFound');
 
   const del = await ec2.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [id, 'vpce-0123456789abcdef0'] }));
-  assert.deepEqual(del.Unsuccessful!.map((u) => [u.ResourceId, u.Error!.Code]), [['vpce-0123456789abcdef0', 'InvalidVpcEndpoint.NotFound']]);
-  assert.deepEqual((await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }))).NetworkInterfaces, []);
+  assert.deepEqual(
+    del.Unsuccessful!.map((u) => [u.ResourceId, u.Error!.Code]),
+    [['vpce-0123456789abcdef0', 'InvalidVpcEndpoint.NotFound']],
+  );
+  assert.deepEqual(
+    (await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] })))
+      .NetworkInterfaces,
+    [],
+  );
   await waitGone([id]);
   await ec2.send(new DeleteSecurityGroupCommand({ GroupId: sg }));
 });
 
 test('concurrent creates in one subnet never share an address', async () => {
-  const made = await Promise.all([0, 1, 2, 3, 4, 5].map(() => create({ ServiceName: APPMESH, SubnetIds: [subnets.c!] })));
+  const made = await Promise.all(
+    [0, 1, 2, 3, 4, 5].map(() => create({ ServiceName: APPMESH, SubnetIds: [subnets.c!] })),
+  );
   const ids = made.map((m) => m.VpcEndpoint!.VpcEndpointId!);
-  const enis = (await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'subnet-id', Values: [subnets.c!] }] }))).NetworkInterfaces!;
+  const enis = (
+    await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'subnet-id', Values: [subnets.c!] }] }))
+  ).NetworkInterfaces!;
   const ips = enis.map((n) => n.PrivateIpAddress);
   assert.equal(enis.length, 6);
   assert.equal(new Set(ips).size, 6);
   // A /28 has 16 addresses: 4 reserved at the start, 1 at the end → 11 usable; .4 … .14.
-  assert.deepEqual([...ips].sort((a, b) => Number(a!.split('.')[3]) - Number(b!.split('.')[3])), [4, 5, 6, 7, 8, 9].map((n) => `127.20.2.${n}`));
+  assert.deepEqual(
+    [...ips].sort((a, b) => Number(a!.split('.')[3]) - Number(b!.split('.')[3])),
+    [4, 5, 6, 7, 8, 9].map((n) => `127.20.2.${n}`),
+  );
   await ec2.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: ids }));
   await waitGone(ids);
 });
 
 async function waitGone(ids: string[]): Promise<void> {
   for (let i = 0; i < 80; i++) {
-    const left = (await ec2.send(new DescribeVpcEndpointsCommand({ Filters: [{ Name: 'vpc-endpoint-id', Values: ids }] }))).VpcEndpoints!;
+    const left = (
+      await ec2.send(new DescribeVpcEndpointsCommand({ Filters: [{ Name: 'vpc-endpoint-id', Values: ids }] }))
+    ).VpcEndpoints!;
     if (!left.length) return;
     assert.ok(left.every((e) => String(e.State) === 'deleting'));
     await new Promise((r) => setTimeout(r, 100));

@@ -2,7 +2,12 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CreateSubnetCommand, CreateVpcCommand, CreateVpcEndpointCommand, DescribeVpcEndpointsCommand, type EC2Client, paginateDescribeVpcEndpoints,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  CreateVpcEndpointCommand,
+  DescribeVpcEndpointsCommand,
+  type EC2Client,
+  paginateDescribeVpcEndpoints,
 } from '@aws-sdk/client-ec2';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { sdkClient, sdkErrorOf } from './cli.js';
@@ -24,12 +29,21 @@ test('a pending endpoint becomes available after a restart; client tokens; filte
   server = await startServer({ region: R, args: ['--endpoint-settle-ms', '3600000'] });
   ec2 = sdkClient(server);
   const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '127.80.0.0/16' }))).Vpc!.VpcId!;
-  const subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '127.80.1.0/24', AvailabilityZone: `${R}a` }))).Subnet!.SubnetId!;
-  const create = (service: string, token?: string) => ec2!.send(new CreateVpcEndpointCommand({
-    VpcEndpointType: 'Interface', VpcId: vpcId, ServiceName: service, SubnetIds: [subnet], PrivateDnsEnabled: false,
-    ...(token ? { ClientToken: token } : {}),
-    TagSpecifications: [{ ResourceType: 'vpc-endpoint', Tags: [{ Key: 'svc', Value: service.split('.').pop()! }] }],
-  }));
+  const subnet = (
+    await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '127.80.1.0/24', AvailabilityZone: `${R}a` }))
+  ).Subnet!.SubnetId!;
+  const create = (service: string, token?: string) =>
+    ec2!.send(
+      new CreateVpcEndpointCommand({
+        VpcEndpointType: 'Interface',
+        VpcId: vpcId,
+        ServiceName: service,
+        SubnetIds: [subnet],
+        PrivateDnsEnabled: false,
+        ...(token ? { ClientToken: token } : {}),
+        TagSpecifications: [{ ResourceType: 'vpc-endpoint', Tags: [{ Key: 'svc', Value: service.split('.').pop()! }] }],
+      }),
+    );
   const first = (await create(APPMESH, 'token-1')).VpcEndpoint!;
   const again = await create(APPMESH, 'token-1');
   assert.equal(again.VpcEndpoint!.VpcEndpointId, first.VpcEndpointId, 'same client token, same endpoint');
@@ -37,14 +51,26 @@ test('a pending endpoint becomes available after a restart; client tokens; filte
   assert.equal((await sdkErrorOf(create(ENVOY, 'token-1'))).name, 'IdempotentParameterMismatch');
   for (let i = 0; i < 4; i++) await create(i % 2 ? ENVOY : APPMESH);
 
-  const envoy = await ec2.send(new DescribeVpcEndpointsCommand({ Filters: [{ Name: 'service-name', Values: [ENVOY] }, { Name: 'vpc-id', Values: [vpcId] }] }));
+  const envoy = await ec2.send(
+    new DescribeVpcEndpointsCommand({
+      Filters: [
+        { Name: 'service-name', Values: [ENVOY] },
+        { Name: 'vpc-id', Values: [vpcId] },
+      ],
+    }),
+  );
   assert.equal(envoy.VpcEndpoints!.length, 2);
-  const tagged = await ec2.send(new DescribeVpcEndpointsCommand({ Filters: [{ Name: 'tag:svc', Values: ['appmesh'] }] }));
+  const tagged = await ec2.send(
+    new DescribeVpcEndpointsCommand({ Filters: [{ Name: 'tag:svc', Values: ['appmesh'] }] }),
+  );
   assert.equal(tagged.VpcEndpoints!.length, 3);
   const pages: number[] = [];
-  for await (const page of paginateDescribeVpcEndpoints({ client: ec2, pageSize: 2 }, {})) pages.push(page.VpcEndpoints!.length);
+  for await (const page of paginateDescribeVpcEndpoints({ client: ec2, pageSize: 2 }, {}))
+    pages.push(page.VpcEndpoints!.length);
   assert.deepEqual(pages, [2, 2, 1]);
-  const pending = await ec2.send(new DescribeVpcEndpointsCommand({ Filters: [{ Name: 'vpc-endpoint-state', Values: ['pending'] }] }));
+  const pending = await ec2.send(
+    new DescribeVpcEndpointsCommand({ Filters: [{ Name: 'vpc-endpoint-state', Values: ['pending'] }] }),
+  );
   assert.equal(pending.VpcEndpoints!.length, 5);
 
   const dataDir = server.dataDir;

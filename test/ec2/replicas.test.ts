@@ -3,7 +3,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  CreateSubnetCommand, CreateVpcCommand, CreateVpcEndpointCommand, DescribeNetworkInterfacesCommand, DescribeVpcEndpointsCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  CreateVpcEndpointCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeVpcEndpointsCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import { PG_SKIP_MESSAGE, startTestPostgres, type TestPostgres } from '../helpers/postgres.js';
@@ -27,7 +31,10 @@ before(async () => {
 
 after(async () => {
   for (const c of clients) c.destroy();
-  for (const s of servers) { await s.stop(); s.cleanup(); }
+  for (const s of servers) {
+    await s.stop();
+    s.cleanup();
+  }
   await db?.close();
 });
 
@@ -35,12 +42,26 @@ test('concurrent endpoint creates through both replicas get distinct addresses a
   if (!db) return t.skip(PG_SKIP_MESSAGE);
   const [a, b] = clients as [EC2Client, EC2Client];
   const vpcId = (await a.send(new CreateVpcCommand({ CidrBlock: '127.85.0.0/16' }))).Vpc!.VpcId!;
-  const subnetId = (await b.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '127.85.1.0/24', AvailabilityZone: 'us-east-1a' }))).Subnet!.SubnetId!;
-  const made = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).send(new CreateVpcEndpointCommand({
-    VpcEndpointType: 'Interface', VpcId: vpcId, ServiceName: 'com.amazonaws.us-east-1.appmesh', SubnetIds: [subnetId], PrivateDnsEnabled: false,
-  }))));
+  const subnetId = (
+    await b.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '127.85.1.0/24', AvailabilityZone: 'us-east-1a' }))
+  ).Subnet!.SubnetId!;
+  const made = await Promise.all(
+    Array.from({ length: 10 }, (_, i) =>
+      (i % 2 ? a : b).send(
+        new CreateVpcEndpointCommand({
+          VpcEndpointType: 'Interface',
+          VpcId: vpcId,
+          ServiceName: 'com.amazonaws.us-east-1.appmesh',
+          SubnetIds: [subnetId],
+          PrivateDnsEnabled: false,
+        }),
+      ),
+    ),
+  );
   assert.equal(new Set(made.map((m) => m.VpcEndpoint!.VpcEndpointId)).size, 10);
-  const enis = (await a.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'subnet-id', Values: [subnetId] }] }))).NetworkInterfaces!;
+  const enis = (
+    await a.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'subnet-id', Values: [subnetId] }] }))
+  ).NetworkInterfaces!;
   assert.equal(enis.length, 10);
   assert.equal(new Set(enis.map((e) => e.PrivateIpAddress)).size, 10);
 

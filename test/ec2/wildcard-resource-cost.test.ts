@@ -11,29 +11,42 @@ import { sdkErrorOf } from './cli.js';
 
 let server: RunningServer;
 
-before(async () => { server = await startServer(); });
+before(async () => {
+  server = await startServer();
+});
 after(async () => {
   await server?.stop();
   server?.cleanup();
 });
 
 test('backtracking wildcard: DeleteVpc with a 256 KiB VpcId under Resource arn:aws:ec2:*:*:vpc/* is answered in well under 2 s', async () => {
-  const iam = new IAMClient({ endpoint: server.endpoint, region: server.region, credentials: server.credentials, maxAttempts: 1 });
+  const iam = new IAMClient({
+    endpoint: server.endpoint,
+    region: server.region,
+    credentials: server.credentials,
+    maxAttempts: 1,
+  });
   await iam.send(new CreateUserCommand({ UserName: 'vpc-admin' }));
-  await iam.send(new PutUserPolicyCommand({
-    UserName: 'vpc-admin', PolicyName: 'vpcs', PolicyDocument: JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        { Effect: 'Allow', Action: ['ec2:DeleteVpc', 'ec2:DescribeVpcs'], Resource: 'arn:aws:ec2:*:*:vpc/*' },
-        { Effect: 'Allow', Action: 'ec2:DescribeVpcs', Resource: '*' },
-        { Effect: 'Deny', Action: 'ec2:*', Resource: 'arn:aws:ec2:*:*:vpc/*a*a*a*a*a*a*a*a*b' },
-      ],
+  await iam.send(
+    new PutUserPolicyCommand({
+      UserName: 'vpc-admin',
+      PolicyName: 'vpcs',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: ['ec2:DeleteVpc', 'ec2:DescribeVpcs'], Resource: 'arn:aws:ec2:*:*:vpc/*' },
+          { Effect: 'Allow', Action: 'ec2:DescribeVpcs', Resource: '*' },
+          { Effect: 'Deny', Action: 'ec2:*', Resource: 'arn:aws:ec2:*:*:vpc/*a*a*a*a*a*a*a*a*b' },
+        ],
+      }),
     }),
-  }));
+  );
   const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'vpc-admin' }))).AccessKey!;
   iam.destroy();
   const ec2 = new EC2Client({
-    endpoint: server.endpoint, region: server.region, maxAttempts: 1,
+    endpoint: server.endpoint,
+    region: server.region,
+    maxAttempts: 1,
     credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! },
   });
   try {
@@ -46,7 +59,10 @@ test('backtracking wildcard: DeleteVpc with a 256 KiB VpcId under Resource arn:a
       const elapsed = Date.now() - started;
       await other;
       assert.ok(elapsed < 2000, `answered in ${elapsed} ms`);
-      assert.ok(err.status !== undefined && err.status >= 400 && err.status < 500, `a modeled client error (${err.name} ${err.status})`);
+      assert.ok(
+        err.status !== undefined && err.status >= 400 && err.status < 500,
+        `a modeled client error (${err.name} ${err.status})`,
+      );
     }
   } finally {
     ec2.destroy();

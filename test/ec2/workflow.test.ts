@@ -1,7 +1,12 @@
 // App Mesh's documented interface-endpoint set-up, step by step with the real aws CLI.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, DescribeVpcAttributeCommand, DescribeVpcEndpointsCommand } from '@aws-sdk/client-ec2';
+import {
+  DescribeNetworkInterfacesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeVpcAttributeCommand,
+  DescribeVpcEndpointsCommand,
+} from '@aws-sdk/client-ec2';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { awsEc2, sdkClient } from './cli.js';
 
@@ -11,7 +16,14 @@ let server: RunningServer;
 before(async () => {
   server = await startServer({
     region: REGION,
-    args: ['--zones', `${REGION}a,${REGION}b,${REGION}c`, '--service-zones', `appmesh-envoy-management=${REGION}a,${REGION}b`, '--endpoint-settle-ms', '300'],
+    args: [
+      '--zones',
+      `${REGION}a,${REGION}b,${REGION}c`,
+      '--service-zones',
+      `appmesh-envoy-management=${REGION}a,${REGION}b`,
+      '--endpoint-settle-ms',
+      '300',
+    ],
   });
 });
 
@@ -30,11 +42,38 @@ test('the documented workflow: VPC, DNS attributes, subnets, security group, bot
   const [, , subnetA, subnetB, zones, sg] = await Promise.all([
     awsEc2(server, ['modify-vpc-attribute', '--vpc-id', vpcId, '--enable-dns-support', '{"Value":true}']),
     awsEc2(server, ['modify-vpc-attribute', '--vpc-id', vpcId, '--enable-dns-hostnames', '{"Value":true}']),
-    awsEc2(server, ['create-subnet', '--vpc-id', vpcId, '--cidr-block', '127.10.1.0/24', '--availability-zone', `${REGION}a`]).then((o) => o.Subnet),
-    awsEc2(server, ['create-subnet', '--vpc-id', vpcId, '--cidr-block', '127.10.2.0/24', '--availability-zone', `${REGION}b`]).then((o) => o.Subnet),
-    awsEc2(server, ['describe-vpc-endpoint-services', '--query',
-      `ServiceDetails[?ServiceName==\`com.amazonaws.${REGION}.appmesh-envoy-management\`].AvailabilityZones[]`]),
-    awsEc2(server, ['create-security-group', '--group-name', 'appmesh-vpce', '--description', 'App Mesh endpoints', '--vpc-id', vpcId]),
+    awsEc2(server, [
+      'create-subnet',
+      '--vpc-id',
+      vpcId,
+      '--cidr-block',
+      '127.10.1.0/24',
+      '--availability-zone',
+      `${REGION}a`,
+    ]).then((o) => o.Subnet),
+    awsEc2(server, [
+      'create-subnet',
+      '--vpc-id',
+      vpcId,
+      '--cidr-block',
+      '127.10.2.0/24',
+      '--availability-zone',
+      `${REGION}b`,
+    ]).then((o) => o.Subnet),
+    awsEc2(server, [
+      'describe-vpc-endpoint-services',
+      '--query',
+      `ServiceDetails[?ServiceName==\`com.amazonaws.${REGION}.appmesh-envoy-management\`].AvailabilityZones[]`,
+    ]),
+    awsEc2(server, [
+      'create-security-group',
+      '--group-name',
+      'appmesh-vpce',
+      '--description',
+      'App Mesh endpoints',
+      '--vpc-id',
+      vpcId,
+    ]),
   ]);
   assert.deepEqual(zones, [`${REGION}a`, `${REGION}b`]);
   // Checks go through the SDK: each CLI call costs a Python start-up.
@@ -47,14 +86,43 @@ test('the documented workflow: VPC, DNS attributes, subnets, security group, bot
   assert.equal(subnetA.AvailableIpAddressCount, 251);
 
   assert.match(sg.GroupId, /^sg-[0-9a-f]{17}$/);
-  await awsEc2(server, ['authorize-security-group-ingress', '--group-id', sg.GroupId, '--protocol', 'tcp', '--port', '443', '--cidr', '127.10.1.0/24']);
+  await awsEc2(server, [
+    'authorize-security-group-ingress',
+    '--group-id',
+    sg.GroupId,
+    '--protocol',
+    'tcp',
+    '--port',
+    '443',
+    '--cidr',
+    '127.10.1.0/24',
+  ]);
   const groups = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [sg.GroupId] }))).SecurityGroups!;
-  assert.deepEqual(groups[0]!.IpPermissions!.map((p) => [p.IpProtocol, p.FromPort, p.ToPort, p.IpRanges]), [['tcp', 443, 443, [{ CidrIp: '127.10.1.0/24' }]]]);
+  assert.deepEqual(
+    groups[0]!.IpPermissions!.map((p) => [p.IpProtocol, p.FromPort, p.ToPort, p.IpRanges]),
+    [['tcp', 443, 443, [{ CidrIp: '127.10.1.0/24' }]]],
+  );
 
   const services = ['appmesh', 'appmesh-envoy-management'];
-  const created = await Promise.all(services.map((service) => awsEc2(server, ['create-vpc-endpoint', '--vpc-endpoint-type', 'Interface', '--vpc-id', vpcId,
-      '--service-name', `com.amazonaws.${REGION}.${service}`, '--subnet-ids', subnetA.SubnetId, subnetB.SubnetId,
-      '--security-group-ids', sg.GroupId, '--private-dns-enabled'])));
+  const created = await Promise.all(
+    services.map((service) =>
+      awsEc2(server, [
+        'create-vpc-endpoint',
+        '--vpc-endpoint-type',
+        'Interface',
+        '--vpc-id',
+        vpcId,
+        '--service-name',
+        `com.amazonaws.${REGION}.${service}`,
+        '--subnet-ids',
+        subnetA.SubnetId,
+        subnetB.SubnetId,
+        '--security-group-ids',
+        sg.GroupId,
+        '--private-dns-enabled',
+      ]),
+    ),
+  );
   const endpoints: any[] = created.map((c) => c.VpcEndpoint);
   for (const [i, service] of services.entries()) {
     const e = endpoints[i];
@@ -68,8 +136,14 @@ test('the documented workflow: VPC, DNS attributes, subnets, security group, bot
     const id = e.VpcEndpointId;
     assert.equal(names.length, 4);
     assert.match(names[0]!, new RegExp(`^${id}-[a-z0-9]{8}\\.${service}\\.${REGION}\\.vpce\\.amazonaws\\.com$`));
-    assert.match(names[1]!, new RegExp(`^${id}-[a-z0-9]{8}-${REGION}a\\.${service}\\.${REGION}\\.vpce\\.amazonaws\\.com$`));
-    assert.match(names[2]!, new RegExp(`^${id}-[a-z0-9]{8}-${REGION}b\\.${service}\\.${REGION}\\.vpce\\.amazonaws\\.com$`));
+    assert.match(
+      names[1]!,
+      new RegExp(`^${id}-[a-z0-9]{8}-${REGION}a\\.${service}\\.${REGION}\\.vpce\\.amazonaws\\.com$`),
+    );
+    assert.match(
+      names[2]!,
+      new RegExp(`^${id}-[a-z0-9]{8}-${REGION}b\\.${service}\\.${REGION}\\.vpce\\.amazonaws\\.com$`),
+    );
     assert.equal(names[3], `${service}.${REGION}.amazonaws.com`);
     assert.match(e.CreationTimestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   }
@@ -78,15 +152,24 @@ test('the documented workflow: VPC, DNS attributes, subnets, security group, bot
   const ids = endpoints.map((e) => e.VpcEndpointId);
   let states: string[] = [];
   for (let i = 0; i < 60; i++) {
-    states = (await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: ids }))).VpcEndpoints!.map((e) => String(e.State));
+    states = (await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: ids }))).VpcEndpoints!.map((e) =>
+      String(e.State),
+    );
     if (states.every((s) => s === 'available')) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.deepEqual(states, ['available', 'available']);
 
-  const enis: any[] = (await ec2.send(new DescribeNetworkInterfacesCommand({
-    Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'interface-type', Values: ['vpc_endpoint'] }],
-  }))).NetworkInterfaces!;
+  const enis: any[] = (
+    await ec2.send(
+      new DescribeNetworkInterfacesCommand({
+        Filters: [
+          { Name: 'vpc-id', Values: [vpcId] },
+          { Name: 'interface-type', Values: ['vpc_endpoint'] },
+        ],
+      }),
+    )
+  ).NetworkInterfaces!;
   assert.equal(enis.length, 4);
   for (const eni of enis) {
     assert.match(eni.NetworkInterfaceId, /^eni-[0-9a-f]{17}$/);

@@ -33,15 +33,26 @@ async function seedVpcs(dataDir: string, count: number): Promise<void> {
         const vpcId = newId('vpc');
         const groupId = newId('sg');
         const vpc: VpcSpec = {
-          vpcId, cidrBlock: '10.0.0.0/16', enableDnsSupport: true, enableDnsHostnames: false, defaultSecurityGroupId: groupId,
-          instanceTenancy: 'default', cidrAssociationId: newId('vpc-cidr-assoc'),
+          vpcId,
+          cidrBlock: '10.0.0.0/16',
+          enableDnsSupport: true,
+          enableDnsHostnames: false,
+          defaultSecurityGroupId: groupId,
+          instanceTenancy: 'default',
+          cidrAssociationId: newId('vpc-cidr-assoc'),
         };
         const group: SecurityGroupSpec = {
-          groupId, groupName: 'default', description: 'default VPC security group', vpcId,
-          ingress: [{ ruleId: newId('sgr'), ipProtocol: '-1', fromPort: -1, toPort: -1, referencedGroupId: groupId }], egress: defaultEgress(),
+          groupId,
+          groupName: 'default',
+          description: 'default VPC security group',
+          vpcId,
+          ingress: [{ ruleId: newId('sgr'), ipProtocol: '-1', fromPort: -1, toPort: -1, referencedGroupId: groupId }],
+          egress: defaultEgress(),
         };
         await tx.put(newRow(where, Ec2Kind.vpc, VPC_SCOPE, vpcId, vpc, 'available'), { absent: true });
-        await tx.put(newRow(where, Ec2Kind.securityGroup, vpcScope(vpcId), groupId, group, 'available'), { absent: true });
+        await tx.put(newRow(where, Ec2Kind.securityGroup, vpcScope(vpcId), groupId, group, 'available'), {
+          absent: true,
+        });
       }
     });
   } finally {
@@ -62,16 +73,23 @@ async function cpuPerCreate(dataDir: string): Promise<number> {
   }
 }
 
-test(`EC2 write cost: CreateVpc costs about the same server CPU at ${LARGE} VPCs as at ${SMALL}`, { skip: hasProcStat ? false : 'no /proc to read process CPU time from' }, async (t) => {
+test(`EC2 write cost: CreateVpc costs about the same server CPU at ${LARGE} VPCs as at ${SMALL}`, {
+  skip: hasProcStat ? false : 'no /proc to read process CPU time from',
+}, async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'appmeshd-write-cost-'));
   try {
     await seedVpcs(dataDir, SMALL);
     const small = await cpuPerCreate(dataDir);
     await seedVpcs(dataDir, LARGE - SMALL - SAMPLE - 1);
     const large = await cpuPerCreate(dataDir);
-    t.diagnostic(`server CPU per CreateVpc: ${small.toFixed(2)} ms at ${SMALL} VPCs, ${large.toFixed(2)} ms at ${LARGE}`);
+    t.diagnostic(
+      `server CPU per CreateVpc: ${small.toFixed(2)} ms at ${SMALL} VPCs, ${large.toFixed(2)} ms at ${LARGE}`,
+    );
     // Generous: 2.5x plus a millisecond of noise; reloading every row costs ~10x at this size.
-    assert.ok(large < small * 2.5 + 1, `CPU per CreateVpc: ${small.toFixed(2)} ms at ${SMALL} VPCs, ${large.toFixed(2)} ms at ${LARGE}`);
+    assert.ok(
+      large < small * 2.5 + 1,
+      `CPU per CreateVpc: ${small.toFixed(2)} ms at ${SMALL} VPCs, ${large.toFixed(2)} ms at ${LARGE}`,
+    );
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }

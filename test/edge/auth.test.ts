@@ -23,11 +23,19 @@ after(async () => {
   server?.cleanup();
 });
 
-function client(overrides: { accessKeyId?: string; secretAccessKey?: string; region?: string; systemClockOffset?: number }): AppMesh {
+function client(overrides: {
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  region?: string;
+  systemClockOffset?: number;
+}): AppMesh {
   return new AppMesh({
     endpoint: server.endpoint,
     region: overrides.region ?? server.region,
-    credentials: { accessKeyId: overrides.accessKeyId ?? server.credentials.accessKeyId, secretAccessKey: overrides.secretAccessKey ?? server.credentials.secretAccessKey },
+    credentials: {
+      accessKeyId: overrides.accessKeyId ?? server.credentials.accessKeyId,
+      secretAccessKey: overrides.secretAccessKey ?? server.credentials.secretAccessKey,
+    },
     maxAttempts: 1,
     ...(overrides.systemClockOffset !== undefined ? { systemClockOffset: overrides.systemClockOffset } : {}),
   });
@@ -50,7 +58,10 @@ test('an unknown access key is a 403 UnrecognizedClientException', async () => {
 });
 
 test('a wrong secret is a 403 InvalidSignatureException', async () => {
-  const msg = await refusedBySdk(client({ secretAccessKey: 'not-the-secret-not-the-secret-not-the-se' }), 'InvalidSignatureException');
+  const msg = await refusedBySdk(
+    client({ secretAccessKey: 'not-the-secret-not-the-secret-not-the-se' }),
+    'InvalidSignatureException',
+  );
   assert.match(msg, /signature/i);
 });
 
@@ -58,9 +69,19 @@ test('an unsigned request is a 403', async () => {
   const raw = await rawRequest(server, { path: '/v20190125/meshes', sign: false });
   assert.equal(raw.status, 403);
   assert.equal(raw.errorType, 'MissingAuthenticationTokenException');
-  const unsigned = new AppMesh({ endpoint: server.endpoint, region: server.region, credentials: server.credentials, maxAttempts: 1, signer: { sign: async (r) => r } });
+  const unsigned = new AppMesh({
+    endpoint: server.endpoint,
+    region: server.region,
+    credentials: server.credentials,
+    maxAttempts: 1,
+    signer: { sign: async (r) => r },
+  });
   await refusedBySdk(unsigned, 'MissingAuthenticationTokenException');
-  const garbage = await rawRequest(server, { path: '/v20190125/meshes', sign: false, headers: { authorization: 'AWS4-HMAC-SHA256 nonsense' } });
+  const garbage = await rawRequest(server, {
+    path: '/v20190125/meshes',
+    sign: false,
+    headers: { authorization: 'AWS4-HMAC-SHA256 nonsense' },
+  });
   assert.equal(garbage.status, 403);
   assert.equal(garbage.errorType, 'IncompleteSignatureException');
 });
@@ -90,7 +111,12 @@ test('clock skew over 15 minutes is refused; under it is accepted', async () => 
 
 test('a body changed after signing is refused and not applied', async () => {
   const body = JSON.stringify({ meshName: 'signed-name' });
-  const raw = await rawRequest(server, { method: 'PUT', path: '/v20190125/meshes', body, bodyAfterSigning: JSON.stringify({ meshName: 'evil-name!!' }) });
+  const raw = await rawRequest(server, {
+    method: 'PUT',
+    path: '/v20190125/meshes',
+    body,
+    bodyAfterSigning: JSON.stringify({ meshName: 'evil-name!!' }),
+  });
   assert.equal(raw.status, 403);
   assert.equal(raw.errorType, 'InvalidSignatureException');
   await rejectsWith(mesh.describeMesh({ meshName: 'evil-name!!' }), 'NotFoundException');
@@ -100,7 +126,11 @@ test('a body changed after signing is refused and not applied', async () => {
 test('a query string changed after signing is refused', async () => {
   const signed = await rawRequest(server, { path: '/v20190125/meshes', rawQuery: 'limit=5' });
   assert.equal(signed.status, 200);
-  const query = await rawRequest(server, { path: '/v20190125/meshes', rawQuery: 'limit=5', rawQueryAfterSigning: 'limit=6' });
+  const query = await rawRequest(server, {
+    path: '/v20190125/meshes',
+    rawQuery: 'limit=5',
+    rawQueryAfterSigning: 'limit=6',
+  });
   assert.equal(query.status, 403);
   assert.equal(query.errorType, 'InvalidSignatureException');
 });
@@ -109,7 +139,10 @@ test('names that need percent-encoding sign, route and round-trip', async () => 
   for (const name of ['a b', 'plus+sign', 'per%cent', 'tilde~star*', 'ünï', "quote'paren()"]) {
     const vn = await mesh.createVirtualNode({ meshName: 'auth', virtualNodeName: name, spec: {} });
     assert.equal(vn.virtualNode?.virtualNodeName, name);
-    assert.equal((await mesh.describeVirtualNode({ meshName: 'auth', virtualNodeName: name })).virtualNode?.virtualNodeName, name);
+    assert.equal(
+      (await mesh.describeVirtualNode({ meshName: 'auth', virtualNodeName: name })).virtualNode?.virtualNodeName,
+      name,
+    );
     await mesh.tagResource({ resourceArn: vn.virtualNode!.metadata!.arn!, tags: [{ key: 'k', value: 'v' }] });
     assert.equal((await mesh.listTagsForResource({ resourceArn: vn.virtualNode!.metadata!.arn! })).tags?.length, 1);
     await mesh.deleteVirtualNode({ meshName: 'auth', virtualNodeName: name });
@@ -119,7 +152,10 @@ test('names that need percent-encoding sign, route and round-trip', async () => 
 test('no secret appears in the logs', async () => {
   // Every request above was logged; the secret and signatures must not be.
   const text = server.logs.map((l) => JSON.stringify(l)).join('\n');
-  assert.ok(server.logs.some((l) => l.msg === 'request'), 'requests are logged');
+  assert.ok(
+    server.logs.some((l) => l.msg === 'request'),
+    'requests are logged',
+  );
   assert.ok(!text.includes(TEST_SECRET_ACCESS_KEY), 'the secret access key is not logged');
   assert.ok(!/Signature=[0-9a-f]{64}/.test(text), 'signatures are not logged');
   assert.ok(!text.toLowerCase().includes('aws4-hmac-sha256 credential'), 'authorization headers are not logged');
@@ -134,7 +170,12 @@ test('generated root credentials work, are kept private, and their secret is nev
     const accessKeyId = /aws_access_key_id = (\S+)/.exec(text)?.[1];
     const secretAccessKey = /aws_secret_access_key = (\S+)/.exec(text)?.[1];
     assert.ok(accessKeyId && secretAccessKey, text.replace(/secret.*/g, ''));
-    const own = new AppMesh({ endpoint: fresh.endpoint, region: fresh.region, credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
+    const own = new AppMesh({
+      endpoint: fresh.endpoint,
+      region: fresh.region,
+      credentials: { accessKeyId, secretAccessKey },
+      maxAttempts: 1,
+    });
     assert.ok((await own.listMeshes({})).meshes);
     own.destroy();
     // The test credentials do not work against this deployment.

@@ -84,7 +84,13 @@ test('exactly 1 MiB is not refused for size', async () => {
 });
 
 test('unknown paths', async () => {
-  for (const path of ['/', '/nope', '/v20190125', '/v20190125/meshes/a/b/c/d/e/f', '/v20190125/meshes/a/virtualThings']) {
+  for (const path of [
+    '/',
+    '/nope',
+    '/v20190125',
+    '/v20190125/meshes/a/b/c/d/e/f',
+    '/v20190125/meshes/a/virtualThings',
+  ]) {
     const res = await rawRequest(server, { path });
     clearError(res, [400, 404]);
   }
@@ -132,7 +138,9 @@ test('100,000-deep nesting', async () => {
   const deep = '['.repeat(depth) + ']'.repeat(depth);
   const inKnown = await createMesh(`{"meshName":"deep","spec":{"egressFilter":${deep}}}`);
   clearError(inKnown, 400, 'BadRequestException');
-  const inUnknown = await createMesh(`{"meshName":"deep2","spec":{"unknown":${deep}},"other":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`);
+  const inUnknown = await createMesh(
+    `{"meshName":"deep2","spec":{"unknown":${deep}},"other":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`,
+  );
   // The body's depth is limited before it is parsed, whichever members hold the nesting.
   clearError(inUnknown, 400, 'BadRequestException');
   assert.match(String(inUnknown.json?.message), /nested more than 64 deep/);
@@ -140,7 +148,13 @@ test('100,000-deep nesting', async () => {
 });
 
 test('unknown members are dropped, not stored and echoed back', async () => {
-  const res = await createMesh(JSON.stringify({ meshName: 'extra', spec: { egressFilter: { type: 'ALLOW_ALL', color: 'red' }, surprise: 1 }, other: true }));
+  const res = await createMesh(
+    JSON.stringify({
+      meshName: 'extra',
+      spec: { egressFilter: { type: 'ALLOW_ALL', color: 'red' }, surprise: 1 },
+      other: true,
+    }),
+  );
   assert.equal(res.status, 200, res.text);
   assert.deepEqual(res.json?.spec, { egressFilter: { type: 'ALLOW_ALL' } });
   const described = await rawRequest(server, { path: '/v20190125/meshes/extra' });
@@ -158,8 +172,16 @@ function plainGet(path: string): Promise<{ status: number; type: string; text: s
     request({ host: '127.0.0.1', port: server.apiPort, path, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), text: Buffer.concat(chunks).toString() }));
-    }).on('error', reject).end();
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          type: String(res.headers['content-type']),
+          text: Buffer.concat(chunks).toString(),
+        }),
+      );
+    })
+      .on('error', reject)
+      .end();
   });
 }
 
@@ -178,7 +200,10 @@ test('/metrics is Prometheus text with request counts by operation and status an
   assert.match(res.text, /appmeshd_api_requests_total\{[^}]*operation="DescribeMesh"[^}]*status="404"[^}]*\} 1/);
   assert.match(res.text, /appmeshd_api_requests_total\{[^}]*operation="CreateMesh"[^}]*status="400"[^}]*\} \d+/);
   assert.match(res.text, /# TYPE appmeshd_api_request_duration_seconds histogram/);
-  assert.match(res.text, /appmeshd_api_request_duration_seconds_bucket\{[^}]*le="\+Inf"[^}]*operation="ListMeshes"|appmeshd_api_request_duration_seconds_bucket\{[^}]*operation="ListMeshes"[^}]*le="\+Inf"/);
+  assert.match(
+    res.text,
+    /appmeshd_api_request_duration_seconds_bucket\{[^}]*le="\+Inf"[^}]*operation="ListMeshes"|appmeshd_api_request_duration_seconds_bucket\{[^}]*operation="ListMeshes"[^}]*le="\+Inf"/,
+  );
   assert.match(res.text, /appmeshd_api_request_duration_seconds_count\{[^}]*operation="ListMeshes"/);
 });
 
@@ -189,7 +214,8 @@ test('every response carries a request id, and the request log line has the same
     const id = res.headers['x-amzn-requestid'];
     assert.ok(typeof id === 'string' && id.length > 0);
     // The log line is written when the response finishes; give the pipe a moment.
-    for (let i = 0; i < 50 && !server.logs.some((l) => l.requestId === id); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 50 && !server.logs.some((l) => l.requestId === id); i++)
+      await new Promise((r) => setTimeout(r, 20));
     const line = server.logs.find((l) => l.requestId === id && l.msg === 'request');
     assert.ok(line, `a request log line for ${id}`);
     assert.equal(line.status, res.status);

@@ -39,33 +39,62 @@ export function rawRequest(server: RunningServer, opts: RawOptions): Promise<Raw
   const method = opts.method ?? 'GET';
   const host = `127.0.0.1:${server.apiPort}`;
   const body = opts.body ?? '';
-  const base: Record<string, string> = { ...(body.length ? { 'content-type': 'application/json' } : {}), ...(opts.headers ?? {}) };
-  const headers = opts.sign === false ? { ...base, host } : signRequest({
-    method, host, path: opts.path, rawQuery: opts.rawQuery ?? '', headers: base, body,
-    accessKeyId: opts.accessKeyId ?? server.credentials.accessKeyId,
-    secretAccessKey: opts.secretAccessKey ?? server.credentials.secretAccessKey,
-    region: opts.region ?? server.region,
-    service: opts.service ?? 'appmesh',
-    ...(opts.now ? { now: opts.now } : {}),
-  });
+  const base: Record<string, string> = {
+    ...(body.length ? { 'content-type': 'application/json' } : {}),
+    ...(opts.headers ?? {}),
+  };
+  const headers =
+    opts.sign === false
+      ? { ...base, host }
+      : signRequest({
+          method,
+          host,
+          path: opts.path,
+          rawQuery: opts.rawQuery ?? '',
+          headers: base,
+          body,
+          accessKeyId: opts.accessKeyId ?? server.credentials.accessKeyId,
+          secretAccessKey: opts.secretAccessKey ?? server.credentials.secretAccessKey,
+          region: opts.region ?? server.region,
+          service: opts.service ?? 'appmesh',
+          ...(opts.now ? { now: opts.now } : {}),
+        });
   const sent = opts.bodyAfterSigning ?? body;
   const query = opts.rawQueryAfterSigning ?? opts.rawQuery;
   if (!opts.chunked) headers['content-length'] = String(Buffer.byteLength(sent));
   return new Promise((resolve, reject) => {
-    const req = request({
-      host: '127.0.0.1', port: server.apiPort, method, path: opts.path + (query ? `?${query}` : ''), headers, agent: false,
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: Record<string, unknown> | undefined;
-        try { json = JSON.parse(text); } catch { json = undefined; }
-        const errorType = res.headers['x-amzn-errortype'];
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, errorType: Array.isArray(errorType) ? errorType[0] : errorType });
-      });
-      res.on('error', reject);
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: server.apiPort,
+        method,
+        path: opts.path + (query ? `?${query}` : ''),
+        headers,
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: Record<string, unknown> | undefined;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          const errorType = res.headers['x-amzn-errortype'];
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text,
+            json,
+            errorType: Array.isArray(errorType) ? errorType[0] : errorType,
+          });
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     if (opts.chunked) {
       // Several writes so the server sees a streamed body of unknown length.

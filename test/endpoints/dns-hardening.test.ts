@@ -42,9 +42,17 @@ test('QR=1 loop: a response packet is never answered, so a spoofed one cannot st
   // spoofed source: before the fix each FORMERR reply came back and was answered again.
   const reflector = createSocket('udp4');
   let bounces = 0;
-  reflector.on('message', (msg) => { bounces++; reflector.send(msg, dnsPort, '127.0.0.1'); });
+  reflector.on('message', (msg) => {
+    bounces++;
+    reflector.send(msg, dnsPort, '127.0.0.1');
+  });
   await new Promise<void>((resolve) => reflector.bind(0, '127.0.0.1', resolve));
-  const response = packet.encode({ type: 'response', id: 77, flags: 0, questions: [{ type: 'A', name: `x.${vpceZone()}`, class: 'IN' }] });
+  const response = packet.encode({
+    type: 'response',
+    id: 77,
+    flags: 0,
+    questions: [{ type: 'A', name: `x.${vpceZone()}`, class: 'IN' }],
+  });
   reflector.send(response, dnsPort, '127.0.0.1');
   const answered = await dnsQuery(dnsPort, `nothing.${vpceZone()}`, RecordType.A);
   await new Promise((r) => setTimeout(r, 300)); // any bounce would have arrived by now
@@ -57,7 +65,10 @@ test('QR=1 loop: a response packet is never answered, so a spoofed one cannot st
 });
 
 test('name over 255 bytes and label over 63 bytes are refused with FORMERR', async () => {
-  const long = rawQuery(501, Array.from({ length: 5 }, () => Buffer.alloc(60, 'a')));
+  const long = rawQuery(
+    501,
+    Array.from({ length: 5 }, () => Buffer.alloc(60, 'a')),
+  );
   const longReply = decodeAnswer((await udpExchange(dnsPort, long))!);
   assert.deepEqual([longReply.id, longReply.rcode, longReply.answers.length], [501, 1, 0]);
   const wideLabel = rawQuery(502, [Buffer.alloc(64, 'b'), Buffer.from('internal')]);
@@ -86,13 +97,15 @@ test('recursion is refused: names outside appmeshd zones are REFUSED and RA is n
 
 async function openTcp(port = dnsPort): Promise<Socket> {
   const socket = connect({ port, host: '127.0.0.1' });
-  await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject); });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
   return socket;
 }
 
-
-
-const closed = (socket: Socket) => new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
+const closed = (socket: Socket) =>
+  new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
 
 test('TCP unread replies: a client that pipelines queries and never reads holds bounded memory and is closed when idle', async (t) => {
   const query = encodeQuery(`nothing.${vpceZone()}`, RecordType.A);
@@ -109,23 +122,34 @@ test('TCP unread replies: a client that pipelines queries and never reads holds 
   const LIMIT = 24 * MiB;
   const deadline = Date.now() + 10_000;
   let gone = false;
-  greedy.once('close', () => { gone = true; });
+  greedy.once('close', () => {
+    gone = true;
+  });
   while (sent < LIMIT && !gone && Date.now() < deadline) {
     sent += batch.length;
     if (!greedy.write(batch)) {
-      await Promise.race([new Promise<void>((r) => greedy.once('drain', () => r())), new Promise<void>((r) => setTimeout(r, Math.max(0, deadline - Date.now())))]);
+      await Promise.race([
+        new Promise<void>((r) => greedy.once('drain', () => r())),
+        new Promise<void>((r) => setTimeout(r, Math.max(0, deadline - Date.now()))),
+      ]);
     }
   }
   const grown = rssBytes(server.process.pid!) - before;
   assert.ok(sent < LIMIT / 3, `the server kept reading: ${(sent / MiB).toFixed(1)} MiB accepted`);
   assert.ok(grown < 48 * MiB, `server RSS grew by ${(grown / MiB).toFixed(1)} MiB`);
-  t.diagnostic(`the server accepted ${(sent / MiB).toFixed(1)} MiB of queries before it stopped reading; RSS ${(grown / MiB).toFixed(1)} MiB more`);
+  t.diagnostic(
+    `the server accepted ${(sent / MiB).toFixed(1)} MiB of queries before it stopped reading; RSS ${(grown / MiB).toFixed(1)} MiB more`,
+  );
   // Other clients are served meanwhile.
   assert.equal((await dnsQueryTcp(dnsPort, `nothing.${vpceZone()}`, RecordType.A)).rcode, 3);
   // The client reads nothing, so it cannot see the close itself: the server's gauge shows it.
   // Two idle periods at most once the server stopped reading; generous for a loaded machine.
   await eventually(async () => assert.equal(await metric('appmeshd_dns_tcp_connections'), 0), 20_000);
-  assert.ok((await metric('appmeshd_dns_dropped_total{reason="tcp_unread"}')) + (await metric('appmeshd_dns_dropped_total{reason="tcp_idle"}')) >= 1);
+  assert.ok(
+    (await metric('appmeshd_dns_dropped_total{reason="tcp_unread"}')) +
+      (await metric('appmeshd_dns_dropped_total{reason="tcp_idle"}')) >=
+      1,
+  );
   greedy.destroy();
 });
 
@@ -156,12 +180,20 @@ test('TCP connection count is capped: connections past 256 are closed at once', 
     const port = Number(capped.ready.dnsPort);
     const sockets: Socket[] = [];
     for (let i = 0; i < 270; i++) sockets.push(await openTcp(port));
-    const refused = await Promise.all(sockets.map((s) => Promise.race([closed(s).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 1000))])));
+    const refused = await Promise.all(
+      sockets.map((s) =>
+        Promise.race([closed(s).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 1000))]),
+      ),
+    );
     assert.equal(refused.filter(Boolean).length, 270 - 256);
     assert.deepEqual(refused.slice(0, 256).filter(Boolean), [], 'the first 256 stay open');
     for (const s of sockets) s.destroy();
     await Promise.all(sockets.map(closed));
-    assert.equal((await dnsQueryTcp(port, `nothing.${vpceZone()}`, RecordType.A)).rcode, 3, 'served again once they are gone');
+    assert.equal(
+      (await dnsQueryTcp(port, `nothing.${vpceZone()}`, RecordType.A)).rcode,
+      3,
+      'served again once they are gone',
+    );
   } finally {
     await capped.stop();
     capped.cleanup();

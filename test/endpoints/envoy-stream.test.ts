@@ -10,7 +10,12 @@ import { connect as netConnect, type LookupFunction } from 'node:net';
 import { Agent } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
 import { after, before, test } from 'node:test';
-import { AppMeshClient, CreateMeshCommand, CreateVirtualNodeCommand, ListMeshesCommand } from '@aws-sdk/client-app-mesh';
+import {
+  AppMeshClient,
+  CreateMeshCommand,
+  CreateVirtualNodeCommand,
+  ListMeshesCommand,
+} from '@aws-sdk/client-app-mesh';
 import { ModifyVpcEndpointCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { loadEnvoyProtos } from '../../src/xds/protos.js';
@@ -33,13 +38,24 @@ before(async () => {
   port = await freePort();
   server = await startServer({ args: ['--endpoint-port', String(port), '--endpoint-settle-ms', '50'] });
   caPem = execFileSync(process.execPath, [cliPath, 'ca', '--data-dir', server.dataDir], { encoding: 'utf8' });
-  const mesh = new AppMeshClient({ endpoint: server.endpoint, region: server.region, credentials: server.credentials, maxAttempts: 1 });
+  const mesh = new AppMeshClient({
+    endpoint: server.endpoint,
+    region: server.region,
+    credentials: server.credentials,
+    maxAttempts: 1,
+  });
   try {
     await mesh.send(new CreateMeshCommand({ meshName: MESH }));
-    await mesh.send(new CreateVirtualNodeCommand({
-      meshName: MESH, virtualNodeName: 'front',
-      spec: { listeners: [{ portMapping: { port: 8080, protocol: 'http' } }], serviceDiscovery: { dns: { hostname: 'front.local' } } },
-    }));
+    await mesh.send(
+      new CreateVirtualNodeCommand({
+        meshName: MESH,
+        virtualNodeName: 'front',
+        spec: {
+          listeners: [{ portMapping: { port: 8080, protocol: 'http' } }],
+          serviceDiscovery: { dns: { hostname: 'front.local' } },
+        },
+      }),
+    );
   } finally {
     mesh.destroy();
   }
@@ -53,7 +69,12 @@ after(async () => {
   server?.cleanup();
 });
 
-interface Response { version_info: string; type_url: string; nonce: string; resources: { type_url: string; value: Uint8Array }[] }
+interface Response {
+  version_info: string;
+  type_url: string;
+  nonce: string;
+  resources: { type_url: string; value: Uint8Array }[];
+}
 
 /** A raw gRPC ADS stream over an HTTP/2 session: length-prefixed DiscoveryRequest/DiscoveryResponse frames. */
 class RawAds {
@@ -67,12 +88,21 @@ class RawAds {
 
   constructor(session: ClientHttp2Session, authority: string, headers: Record<string, string>) {
     this.stream = session.request({
-      ':method': 'POST', ':path': ADS_PATH, ':authority': authority, 'content-type': 'application/grpc', te: 'trailers', ...headers,
+      ':method': 'POST',
+      ':path': ADS_PATH,
+      ':authority': authority,
+      'content-type': 'application/grpc',
+      te: 'trailers',
+      ...headers,
     });
     let grpcStatus: string | undefined;
     this.status = new Promise((resolve) => {
-      this.stream.on('response', (h) => { grpcStatus ??= h['grpc-status'] as string | undefined; });
-      this.stream.on('trailers', (t) => { grpcStatus = (t['grpc-status'] as string | undefined) ?? grpcStatus; });
+      this.stream.on('response', (h) => {
+        grpcStatus ??= h['grpc-status'] as string | undefined;
+      });
+      this.stream.on('trailers', (t) => {
+        grpcStatus = (t['grpc-status'] as string | undefined) ?? grpcStatus;
+      });
       this.stream.on('close', () => resolve(grpcStatus));
       this.stream.on('error', () => undefined);
     });
@@ -80,10 +110,13 @@ class RawAds {
       this.buffer = Buffer.concat([this.buffer, chunk]);
       while (this.buffer.length >= 5 && this.buffer.length >= 5 + this.buffer.readUInt32BE(1)) {
         const len = this.buffer.readUInt32BE(1);
-        const msg = this.responseType.toObject(this.responseType.decode(this.buffer.subarray(5, 5 + len)), { longs: String }) as Response;
+        const msg = this.responseType.toObject(this.responseType.decode(this.buffer.subarray(5, 5 + len)), {
+          longs: String,
+        }) as Response;
         this.buffer = this.buffer.subarray(5 + len);
         const w = this.waiters.shift();
-        if (w) w(msg); else this.queue.push(msg);
+        if (w) w(msg);
+        else this.queue.push(msg);
       }
     });
   }
@@ -99,17 +132,30 @@ class RawAds {
     const r = this.queue.shift();
     if (r) return Promise.resolve(r);
     return new Promise((resolve, reject) => {
-      const w = (x: Response) => { clearTimeout(t); resolve(x); };
-      const t = setTimeout(() => { this.waiters.splice(this.waiters.indexOf(w), 1); reject(new Error(`no response within ${ms} ms`)); }, ms);
+      const w = (x: Response) => {
+        clearTimeout(t);
+        resolve(x);
+      };
+      const t = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        reject(new Error(`no response within ${ms} ms`));
+      }, ms);
       this.waiters.push(w);
     });
   }
 
   async quiet(ms: number): Promise<boolean> {
-    try { await this.next(ms); return false; } catch { return true; }
+    try {
+      await this.next(ms);
+      return false;
+    } catch {
+      return true;
+    }
   }
 
-  close(): void { this.stream.close(); }
+  close(): void {
+    this.stream.close();
+  }
 }
 
 const privateName = () => `appmesh-envoy-management.${server.region}.amazonaws.com`;
@@ -117,10 +163,13 @@ const privateName = () => `appmesh-envoy-management.${server.region}.amazonaws.c
 function envoySession(): ClientHttp2Session {
   const address = lab.addresses['appmesh-envoy-management'][0]!;
   return http2Connect(`https://${address}:${port}`, {
-    createConnection: () => tlsConnect({
-      socket: netConnect({ host: address, port, localAddress: CLIENT }),
-      ca: caPem, servername: privateName(), ALPNProtocols: ['h2'],
-    }),
+    createConnection: () =>
+      tlsConnect({
+        socket: netConnect({ host: address, port, localAddress: CLIENT }),
+        ca: caPem,
+        servername: privateName(),
+        ALPNProtocols: ['h2'],
+      }),
   });
 }
 
@@ -132,10 +181,11 @@ function signedHeaders(authority: string): Record<string, string> {
   return out;
 }
 
-const names = (r: Response) => r.resources.map((any) => {
-  const t = loadEnvoyProtos().lookupType(any.type_url);
-  return (t.toObject(t.decode(any.value)) as { name?: string }).name ?? '';
-});
+const names = (r: Response) =>
+  r.resources.map((any) => {
+    const t = loadEnvoyProtos().lookupType(any.type_url);
+    return (t.toObject(t.decode(any.value)) as { name?: string }).name ?? '';
+  });
 
 /** Subscribes to clusters then listeners, ACKing each; returns the names received. */
 async function subscribe(ads: RawAds): Promise<{ clusters: string[]; listeners: string[] }> {
@@ -157,7 +207,9 @@ async function streamThroughEndpoint(authority: string): Promise<{ clusters: str
     const ads = new RawAds(session, authority, signedHeaders(authority));
     const got = await Promise.race([
       subscribe(ads),
-      ads.status.then((s) => { throw new Error(`stream closed with grpc-status ${s}`); }),
+      ads.status.then((s) => {
+        throw new Error(`stream closed with grpc-status ${s}`);
+      }),
     ]);
     assert.ok(await ads.quiet(300), 'nothing is re-sent after the ACKs');
     ads.close();
@@ -177,7 +229,9 @@ test('a signed Envoy stream through the endpoint gets its clusters and listeners
 
 test('an appmesh endpoint policy denying everything does not apply to the Envoy stream', async () => {
   const deny = JSON.stringify({ Statement: [{ Effect: 'Deny', Principal: '*', Action: '*', Resource: '*' }] });
-  await ec2.send(new ModifyVpcEndpointCommand({ VpcEndpointId: lab.endpoints.appmesh.VpcEndpointId!, PolicyDocument: deny }));
+  await ec2.send(
+    new ModifyVpcEndpointCommand({ VpcEndpointId: lab.endpoints.appmesh.VpcEndpointId!, PolicyDocument: deny }),
+  );
   await waitAvailable(ec2, [lab.endpoints.appmesh.VpcEndpointId!]);
   await waitPort(lab.addresses.appmesh[0]!, port, 'open');
 
@@ -185,11 +239,17 @@ test('an appmesh endpoint policy denying everything does not apply to the Envoy 
   const lookup: LookupFunction = (_host, options, cb) => {
     const address = lab.addresses.appmesh[0]!;
     const callback = cb as (err: Error | null, a: string | { address: string; family: number }[], f?: number) => void;
-    if ((options as { all?: boolean }).all) callback(null, [{ address, family: 4 }]); else callback(null, address, 4);
+    if ((options as { all?: boolean }).all) callback(null, [{ address, family: 4 }]);
+    else callback(null, address, 4);
   };
   const viaEndpoint = new AppMeshClient({
-    endpoint: `https://appmesh.${server.region}.amazonaws.com:${port}`, region: server.region, credentials: server.credentials, maxAttempts: 1,
-    requestHandler: new NodeHttpHandler({ httpsAgent: new Agent({ ca: caPem, lookup, keepAlive: false, localAddress: CLIENT }) }),
+    endpoint: `https://appmesh.${server.region}.amazonaws.com:${port}`,
+    region: server.region,
+    credentials: server.credentials,
+    maxAttempts: 1,
+    requestHandler: new NodeHttpHandler({
+      httpsAgent: new Agent({ ca: caPem, lookup, keepAlive: false, localAddress: CLIENT }),
+    }),
   });
   try {
     await assert.rejects(viaEndpoint.send(new ListMeshesCommand({})), (err: any) => {

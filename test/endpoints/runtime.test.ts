@@ -15,7 +15,18 @@ import { ModifyVpcEndpointCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { cliPath, startServer, type RunningServer } from '../helpers/server.js';
-import { buildLab, dnsQuery, dnsQueryTcp, ec2Client, freePort, type Lab, lookupVia, RecordType, waitAvailable, waitPort } from './support.js';
+import {
+  buildLab,
+  dnsQuery,
+  dnsQueryTcp,
+  ec2Client,
+  freePort,
+  type Lab,
+  lookupVia,
+  RecordType,
+  waitAvailable,
+  waitPort,
+} from './support.js';
 
 const PREFIX = '127.31';
 /** A host in the VPC's client subnet; tests bind their sockets to it. */
@@ -53,10 +64,19 @@ after(async () => {
 /** Resolves names through appmeshd's DNS, as the client host inside the VPC. */
 const lookupViaAppmeshd = lookupVia(() => dnsPort, CLIENT);
 
-function meshClient(credentials = server.credentials, region = server.region, endpoint = `https://appmesh.${server.region}.amazonaws.com:${endpointPort}`): AppMeshClient {
+function meshClient(
+  credentials = server.credentials,
+  region = server.region,
+  endpoint = `https://appmesh.${server.region}.amazonaws.com:${endpointPort}`,
+): AppMeshClient {
   return new AppMeshClient({
-    endpoint, region, credentials, maxAttempts: 1,
-    requestHandler: new NodeHttpHandler({ httpsAgent: new Agent({ ca: caPem, lookup: lookupViaAppmeshd, keepAlive: false, localAddress: CLIENT }) }),
+    endpoint,
+    region,
+    credentials,
+    maxAttempts: 1,
+    requestHandler: new NodeHttpHandler({
+      httpsAgent: new Agent({ ca: caPem, lookup: lookupViaAppmeshd, keepAlive: false, localAddress: CLIENT }),
+    }),
   });
 }
 
@@ -83,9 +103,20 @@ test('DNS: vpce names for anyone, the private name only inside the VPC, standard
   const inside = await dnsQuery(dnsPort, privateName, RecordType.A, CLIENT);
   assert.equal(inside.rcode, 0);
   assert.equal(inside.authoritative, true);
-  assert.deepEqual(inside.answers.map((a) => (a.type === 'A' ? a.address : '')).sort(), [...lab.addresses.appmesh].sort());
-  const envoy = await dnsQueryTcp(dnsPort, `appmesh-envoy-management.${server.region}.amazonaws.com`, RecordType.A, `${PREFIX}.1.200`);
-  assert.deepEqual(envoy.answers.map((a) => (a.type === 'A' ? a.address : '')).sort(), [...lab.addresses['appmesh-envoy-management']].sort());
+  assert.deepEqual(
+    inside.answers.map((a) => (a.type === 'A' ? a.address : '')).sort(),
+    [...lab.addresses.appmesh].sort(),
+  );
+  const envoy = await dnsQueryTcp(
+    dnsPort,
+    `appmesh-envoy-management.${server.region}.amazonaws.com`,
+    RecordType.A,
+    `${PREFIX}.1.200`,
+  );
+  assert.deepEqual(
+    envoy.answers.map((a) => (a.type === 'A' ? a.address : '')).sort(),
+    [...lab.addresses['appmesh-envoy-management']].sort(),
+  );
 
   const outside = await dnsQuery(dnsPort, privateName, RecordType.A, '127.99.0.1');
   assert.equal(outside.rcode, 5, 'REFUSED: no private answer outside the VPC');
@@ -93,12 +124,19 @@ test('DNS: vpce names for anyone, the private name only inside the VPC, standard
 
   const [regional, zonal] = lab.endpoints.appmesh.DnsEntries!.map((e) => e.DnsName!);
   const anyone = await dnsQuery(dnsPort, regional!, RecordType.A, '127.99.0.1');
-  assert.deepEqual(anyone.answers.map((a) => (a.type === 'A' ? a.address : '')).sort(), [...lab.addresses.appmesh].sort());
+  assert.deepEqual(
+    anyone.answers.map((a) => (a.type === 'A' ? a.address : '')).sort(),
+    [...lab.addresses.appmesh].sort(),
+  );
   const oneZone = await dnsQuery(dnsPort, zonal!.toUpperCase(), RecordType.A, '127.99.0.1');
   assert.equal(oneZone.answers.length, 1);
   const noAaaa = await dnsQuery(dnsPort, regional!, RecordType.AAAA);
   assert.deepEqual([noAaaa.rcode, noAaaa.answers.length, noAaaa.authority[0]?.type], [0, 0, 'SOA']);
-  const missing = await dnsQuery(dnsPort, `vpce-00000000000000000-aaaaaaaa.appmesh.${server.region}.vpce.amazonaws.com`, RecordType.A);
+  const missing = await dnsQuery(
+    dnsPort,
+    `vpce-00000000000000000-aaaaaaaa.appmesh.${server.region}.vpce.amazonaws.com`,
+    RecordType.A,
+  );
   assert.deepEqual([missing.rcode, missing.authoritative, missing.authority[0]?.type], [3, true, 'SOA']);
   const elsewhere = await dnsQuery(dnsPort, 'example.org', RecordType.A);
   assert.equal(elsewhere.rcode, 5);
@@ -106,16 +144,30 @@ test('DNS: vpce names for anyone, the private name only inside the VPC, standard
 
 test('the mesh API through the private name and the CA; endpoint policy denial; identity policy denial; wrong Region', async () => {
   const mesh = meshClient();
-  const direct = new AppMeshClient({ endpoint: server.endpoint, region: server.region, credentials: server.credentials });
+  const direct = new AppMeshClient({
+    endpoint: server.endpoint,
+    region: server.region,
+    credentials: server.credentials,
+  });
   try {
     assert.deepEqual((await mesh.send(new ListMeshesCommand({}))).meshes, []);
     await mesh.send(new CreateMeshCommand({ meshName: 'via-endpoint' }));
 
-    const policy = JSON.stringify({ Statement: [
-      { Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' },
-      { Effect: 'Deny', Principal: '*', Action: 'appmesh:CreateMesh', Resource: '*', Condition: { StringEquals: { 'aws:SourceVpce': lab.endpoints.appmesh.VpcEndpointId } } },
-    ] });
-    await ec2.send(new ModifyVpcEndpointCommand({ VpcEndpointId: lab.endpoints.appmesh.VpcEndpointId!, PolicyDocument: policy }));
+    const policy = JSON.stringify({
+      Statement: [
+        { Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' },
+        {
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 'appmesh:CreateMesh',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:SourceVpce': lab.endpoints.appmesh.VpcEndpointId } },
+        },
+      ],
+    });
+    await ec2.send(
+      new ModifyVpcEndpointCommand({ VpcEndpointId: lab.endpoints.appmesh.VpcEndpointId!, PolicyDocument: policy }),
+    );
     await waitAvailable(ec2, [lab.endpoints.appmesh.VpcEndpointId!]);
     await waitPort(lab.addresses.appmesh[0]!, endpointPort, 'open');
     await assert.rejects(mesh.send(new CreateMeshCommand({ meshName: 'denied' })), (err: any) => {
@@ -124,18 +176,33 @@ test('the mesh API through the private name and the CA; endpoint policy denial; 
       assert.match(err.message, /appmesh:CreateMesh .* with an explicit deny in a VPC endpoint policy/);
       return true;
     });
-    assert.equal((await mesh.send(new ListMeshesCommand({}))).meshes?.length, 1, 'other actions still pass the endpoint');
+    assert.equal(
+      (await mesh.send(new ListMeshesCommand({}))).meshes?.length,
+      1,
+      'other actions still pass the endpoint',
+    );
     await direct.send(new CreateMeshCommand({ meshName: 'direct' }));
 
     const iam = new IAMClient({ endpoint: server.endpoint, region: server.region, credentials: server.credentials });
     await iam.send(new CreateUserCommand({ UserName: 'reader' }));
-    await iam.send(new PutUserPolicyCommand({ UserName: 'reader', PolicyName: 'read', PolicyDocument: JSON.stringify({ Statement: { Effect: 'Allow', Action: ['appmesh:List*', 'appmesh:Describe*'], Resource: '*' } }) }));
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: 'reader',
+        PolicyName: 'read',
+        PolicyDocument: JSON.stringify({
+          Statement: { Effect: 'Allow', Action: ['appmesh:List*', 'appmesh:Describe*'], Resource: '*' },
+        }),
+      }),
+    );
     const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'reader' }))).AccessKey!;
     iam.destroy();
     const reader = meshClient({ accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! });
     try {
       assert.equal((await reader.send(new ListMeshesCommand({}))).meshes?.length, 2);
-      await assert.rejects(reader.send(new DeleteMeshCommand({ meshName: 'direct' })), /because no identity-based policy allows the appmesh:DeleteMesh action/);
+      await assert.rejects(
+        reader.send(new DeleteMeshCommand({ meshName: 'direct' })),
+        /because no identity-based policy allows the appmesh:DeleteMesh action/,
+      );
     } finally {
       reader.destroy();
     }
@@ -158,34 +225,51 @@ test('the mesh API through the private name and the CA; endpoint policy denial; 
 
 test('security groups: sources outside the allowed CIDR are closed before TLS', async () => {
   const address = lab.addresses.appmesh[0]!;
-  const attempt = (localAddress: string) => new Promise<'secure' | 'closed' | 'hung'>((resolve) => {
-    const raw = netConnect({ host: address, port: endpointPort, localAddress });
-    const s = tlsConnect({ socket: raw, ca: caPem, servername: `appmesh.${server.region}.amazonaws.com` }, () => { s.destroy(); resolve('secure'); });
-    s.on('error', () => resolve('closed'));
-    s.on('close', () => resolve('closed'));
-    s.setTimeout(10_000, () => { s.destroy(); resolve('hung'); });
-  });
+  const attempt = (localAddress: string) =>
+    new Promise<'secure' | 'closed' | 'hung'>((resolve) => {
+      const raw = netConnect({ host: address, port: endpointPort, localAddress });
+      const s = tlsConnect({ socket: raw, ca: caPem, servername: `appmesh.${server.region}.amazonaws.com` }, () => {
+        s.destroy();
+        resolve('secure');
+      });
+      s.on('error', () => resolve('closed'));
+      s.on('close', () => resolve('closed'));
+      s.setTimeout(10_000, () => {
+        s.destroy();
+        resolve('hung');
+      });
+    });
   assert.equal(await attempt(`${PREFIX}.0.77`), 'secure', 'the client subnet is allowed');
   assert.equal(await attempt(`${PREFIX}.1.77`), 'closed', 'the other subnet of the VPC is not');
   assert.equal(await attempt('127.99.0.1'), 'closed', 'nor is a host outside the VPC');
   const metrics = await (await fetch(`${server.endpoint}/metrics`)).text();
-  assert.match(metrics, new RegExp(`appmeshd_endpoint_connections_total\\{vpc_endpoint_id="${lab.endpoints.appmesh.VpcEndpointId}",outcome="security_group_denied"\\} [2-9]`));
+  assert.match(
+    metrics,
+    new RegExp(
+      `appmeshd_endpoint_connections_total\\{vpc_endpoint_id="${lab.endpoints.appmesh.VpcEndpointId}",outcome="security_group_denied"\\} [2-9]`,
+    ),
+  );
 });
 
 test('the Envoy endpoint relays gRPC to the xDS server', async () => {
   const address = lab.addresses['appmesh-envoy-management'][0]!;
   const session = http2Connect(`https://${address}:${endpointPort}`, {
-    createConnection: () => tlsConnect({
-      socket: netConnect({ host: address, port: endpointPort, localAddress: CLIENT }),
-      ca: caPem, servername: `appmesh-envoy-management.${server.region}.amazonaws.com`, ALPNProtocols: ['h2'],
-    }),
+    createConnection: () =>
+      tlsConnect({
+        socket: netConnect({ host: address, port: endpointPort, localAddress: CLIENT }),
+        ca: caPem,
+        servername: `appmesh-envoy-management.${server.region}.amazonaws.com`,
+        ALPNProtocols: ['h2'],
+      }),
   });
   try {
     const headers = await new Promise<Record<string, unknown>>((resolve, reject) => {
       session.on('error', reject);
       const stream = session.request({
-        ':method': 'POST', ':path': '/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources',
-        'content-type': 'application/grpc', te: 'trailers',
+        ':method': 'POST',
+        ':path': '/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources',
+        'content-type': 'application/grpc',
+        te: 'trailers',
       });
       const seen: Record<string, unknown> = {};
       stream.on('response', (h) => Object.assign(seen, h));
@@ -204,7 +288,12 @@ test('the Envoy endpoint relays gRPC to the xDS server', async () => {
 
 test('removing a subnet stops its listener; a restart rebuilds the rest from the store', async () => {
   const [keep, drop] = lab.addresses.appmesh as [string, string];
-  await ec2.send(new ModifyVpcEndpointCommand({ VpcEndpointId: lab.endpoints.appmesh.VpcEndpointId!, RemoveSubnetIds: [lab.subnets[1]!] }));
+  await ec2.send(
+    new ModifyVpcEndpointCommand({
+      VpcEndpointId: lab.endpoints.appmesh.VpcEndpointId!,
+      RemoveSubnetIds: [lab.subnets[1]!],
+    }),
+  );
   await waitAvailable(ec2, [lab.endpoints.appmesh.VpcEndpointId!]);
   await waitPort(drop, endpointPort, 'refused');
   await waitPort(keep, endpointPort, 'open');
@@ -220,5 +309,9 @@ test('removing a subnet stops its listener; a restart rebuilds the rest from the
   } finally {
     mesh.destroy();
   }
-  assert.equal(execFileSync(process.execPath, [cliPath, 'ca', '--data-dir', dataDir], { encoding: 'utf8' }), caPem, 'the CA survives restarts');
+  assert.equal(
+    execFileSync(process.execPath, [cliPath, 'ca', '--data-dir', dataDir], { encoding: 'utf8' }),
+    caPem,
+    'the CA survives restarts',
+  );
 });

@@ -18,54 +18,90 @@ import { decodeAnswer, encodeQuery, RecordType } from '../helpers/dns.js';
 
 function snapshot(groups: SecurityGroupSpec[], interfaces: Partial<NetworkInterfaceSpec>[] = []): Ec2Snapshot {
   return {
-    vpcs: new Map(), subnets: new Map(), endpoints: new Map(),
+    vpcs: new Map(),
+    subnets: new Map(),
+    endpoints: new Map(),
     groups: new Map(groups.map((g) => [g.groupId, g])),
     interfaces: new Map(interfaces.map((i, n) => [`eni-${n}`, i as NetworkInterfaceSpec])),
   };
 }
-const group = (groupId: string, ingress: SecurityGroupSpec['ingress']): SecurityGroupSpec =>
-  ({ groupId, groupName: groupId, description: '', vpcId: 'vpc-1', ingress, egress: [] });
+const group = (groupId: string, ingress: SecurityGroupSpec['ingress']): SecurityGroupSpec => ({
+  groupId,
+  groupName: groupId,
+  description: '',
+  vpcId: 'vpc-1',
+  ingress,
+  egress: [],
+});
 const endpoint = { securityGroupIds: ['sg-a', 'sg-b'] } as VpcEndpointSpec;
 
 test('security groups: CIDR and port range, all-traffic rules, group references, no rule', () => {
-  const s = snapshot([
-    group('sg-a', [{ ruleId: 'r-cidr', ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: '10.0.1.0/24' }]),
-    group('sg-b', [
-      { ruleId: 'r-udp', ipProtocol: 'udp', fromPort: 0, toPort: 65535, cidrIpv4: '0.0.0.0/0' },
-      { ruleId: 'r-ref', ipProtocol: 'tcp', fromPort: 400, toPort: 500, referencedGroupId: 'sg-clients' },
-    ]),
-  ], [{ privateIpAddress: '10.0.9.9', groups: ['sg-clients'] }]);
+  const s = snapshot(
+    [
+      group('sg-a', [{ ruleId: 'r-cidr', ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: '10.0.1.0/24' }]),
+      group('sg-b', [
+        { ruleId: 'r-udp', ipProtocol: 'udp', fromPort: 0, toPort: 65535, cidrIpv4: '0.0.0.0/0' },
+        { ruleId: 'r-ref', ipProtocol: 'tcp', fromPort: 400, toPort: 500, referencedGroupId: 'sg-clients' },
+      ]),
+    ],
+    [{ privateIpAddress: '10.0.9.9', groups: ['sg-clients'] }],
+  );
   assert.equal(admittingRule(s, endpoint, '10.0.1.7', 443), 'r-cidr');
   assert.equal(admittingRule(s, endpoint, '::ffff:10.0.1.7', 443), 'r-cidr');
   assert.equal(admittingRule(s, endpoint, '10.0.1.7', 8443), undefined, 'port outside the rule');
   assert.equal(admittingRule(s, endpoint, '10.0.2.7', 443), undefined, 'udp rules do not admit TCP');
   assert.equal(admittingRule(s, endpoint, '10.0.9.9', 443), 'r-ref', 'source carries the referenced group');
   assert.equal(admittingRule(s, endpoint, '10.0.9.8', 443), undefined);
-  const all = snapshot([group('sg-a', [{ ruleId: 'r-all', ipProtocol: '-1', fromPort: -1, toPort: -1, cidrIpv4: '10.0.0.0/16' }])]);
+  const all = snapshot([
+    group('sg-a', [{ ruleId: 'r-all', ipProtocol: '-1', fromPort: -1, toPort: -1, cidrIpv4: '10.0.0.0/16' }]),
+  ]);
   assert.equal(admittingRule(all, endpoint, '10.0.200.1', 12345), 'r-all');
   assert.equal(admittingRule(snapshot([]), endpoint, '10.0.1.7', 443), undefined, 'missing groups admit nothing');
   // Interfaces are IPv4: IPv6 ranges and prefix lists are kept in the group but admit nothing.
-  const v6 = snapshot([group('sg-a', [
-    { ruleId: 'r-v6', ipProtocol: '-1', fromPort: -1, toPort: -1, cidrIpv6: '::/0' },
-    { ruleId: 'r-pl', ipProtocol: '-1', fromPort: -1, toPort: -1, prefixListId: 'pl-63a5400a' },
-  ])]);
+  const v6 = snapshot([
+    group('sg-a', [
+      { ruleId: 'r-v6', ipProtocol: '-1', fromPort: -1, toPort: -1, cidrIpv6: '::/0' },
+      { ruleId: 'r-pl', ipProtocol: '-1', fromPort: -1, toPort: -1, prefixListId: 'pl-63a5400a' },
+    ]),
+  ]);
   assert.equal(admittingRule(v6, endpoint, '10.0.1.7', 443), undefined);
   assert.equal(admittingRule(v6, endpoint, '::ffff:10.0.1.7', 443), undefined);
 });
 
 const source: DnsRecordSource = {
   zones: () => ['example.internal'],
-  lookup: (name) => (name === 'svc.example.internal'
-    ? { records: [{ type: 'A', name, ttl: 5, address: '10.0.0.5' }, { type: 'SRV', name, ttl: 5, priority: 1, weight: 1, port: 8080, target: 'host.example.internal' }] }
-    : name === 'secret.example.internal' ? 'refused' : 'nxdomain'),
+  lookup: (name) =>
+    name === 'svc.example.internal'
+      ? {
+          records: [
+            { type: 'A', name, ttl: 5, address: '10.0.0.5' },
+            { type: 'SRV', name, ttl: 5, priority: 1, weight: 1, port: 8080, target: 'host.example.internal' },
+          ],
+        }
+      : name === 'secret.example.internal'
+        ? 'refused'
+        : 'nxdomain',
 };
 const ask = (name: string, type: (typeof RecordType)[keyof typeof RecordType]) =>
-  decodeAnswer(encodeForTransport(answer(decodeQuery(encodeQuery(name, type, { id: 9 })), '10.0.0.1', [source]), { udp: true }));
+  decodeAnswer(
+    encodeForTransport(answer(decodeQuery(encodeQuery(name, type, { id: 9 })), '10.0.0.1', [source]), { udp: true }),
+  );
 
 test('DNS answers: records by type, NODATA, NXDOMAIN, REFUSED, zone apex SOA, NOTIMP, truncation', () => {
   const a = ask('SVC.example.internal.', RecordType.A);
-  assert.deepEqual([a.id, a.rcode, a.authoritative, a.answers], [9, Rcode.NOERROR, true, [{ type: 'A', name: 'svc.example.internal', ttl: 5, address: '10.0.0.5' }]]);
-  assert.deepEqual(ask('svc.example.internal', RecordType.SRV).answers[0], { type: 'SRV', name: 'svc.example.internal', ttl: 5, priority: 1, weight: 1, port: 8080, target: 'host.example.internal' });
+  assert.deepEqual(
+    [a.id, a.rcode, a.authoritative, a.answers],
+    [9, Rcode.NOERROR, true, [{ type: 'A', name: 'svc.example.internal', ttl: 5, address: '10.0.0.5' }]],
+  );
+  assert.deepEqual(ask('svc.example.internal', RecordType.SRV).answers[0], {
+    type: 'SRV',
+    name: 'svc.example.internal',
+    ttl: 5,
+    priority: 1,
+    weight: 1,
+    port: 8080,
+    target: 'host.example.internal',
+  });
   assert.equal(ask('svc.example.internal', RecordType.ANY).answers.length, 2);
   const nodata = ask('svc.example.internal', RecordType.AAAA);
   assert.deepEqual([nodata.rcode, nodata.answers.length, nodata.authority[0]?.type], [Rcode.NOERROR, 0, 'SOA']);
@@ -76,10 +112,14 @@ test('DNS answers: records by type, NODATA, NXDOMAIN, REFUSED, zone apex SOA, NO
   const query = encodeQuery('svc.example.internal', RecordType.A, { id: 3 });
   query.writeUInt16BE(0x2100, 2); // opcode 4 (NOTIFY)
   assert.equal(answer(decodeQuery(query), '10.0.0.1', [source]).rcode, Rcode.NOTIMP);
-  const many = answer(decodeQuery(encodeQuery('svc.example.internal', RecordType.A, { id: 4 })), '10.0.0.1', [{
-    zones: () => ['example.internal'],
-    lookup: (name) => ({ records: Array.from({ length: 60 }, (_, i) => ({ type: 'A' as const, name, ttl: 5, address: `10.0.1.${i}` })) }),
-  }]);
+  const many = answer(decodeQuery(encodeQuery('svc.example.internal', RecordType.A, { id: 4 })), '10.0.0.1', [
+    {
+      zones: () => ['example.internal'],
+      lookup: (name) => ({
+        records: Array.from({ length: 60 }, (_, i) => ({ type: 'A' as const, name, ttl: 5, address: `10.0.1.${i}` })),
+      }),
+    },
+  ]);
   const classic = decodeAnswer(encodeForTransport(many, { udp: true }));
   assert.deepEqual([classic.truncated, classic.answers.length], [false, 8], 'without EDNS: 8 records, no TC');
   const edns = decodeAnswer(encodeForTransport(many, { udp: true, edns: { udpPayloadSize: 4096, version: 0 } }));

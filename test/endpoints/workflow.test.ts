@@ -21,7 +21,9 @@ const scratch = mkdtempSync(join(tmpdir(), 'appmeshd-workflow-'));
 
 before(async () => {
   port = await freePort();
-  server = await startServer({ args: ['--endpoint-port', String(port), '--dns-listen', '127.0.0.1:0', '--endpoint-settle-ms', '100'] });
+  server = await startServer({
+    args: ['--endpoint-port', String(port), '--dns-listen', '127.0.0.1:0', '--endpoint-settle-ms', '100'],
+  });
   ec2 = ec2Client(server);
 });
 after(async () => {
@@ -41,26 +43,74 @@ test('documented workflow: endpoints available, private DNS inside the VPC, aws 
     aws('ec2', 'modify-vpc-attribute', '--vpc-id', vpcId, '--enable-dns-hostnames', '{"Value":true}'),
     aws('ec2', 'create-subnet', '--vpc-id', vpcId, '--cidr-block', '127.0.0.0/24', '--availability-zone', `${region}a`),
     aws('ec2', 'create-subnet', '--vpc-id', vpcId, '--cidr-block', '127.0.1.0/24', '--availability-zone', `${region}b`),
-    aws('ec2', 'create-security-group', '--group-name', 'appmesh-vpce', '--description', 'App Mesh endpoints', '--vpc-id', vpcId),
-    aws('ec2', 'describe-vpc-endpoint-services', '--query', `ServiceDetails[?ServiceName==\`com.amazonaws.${region}.appmesh-envoy-management\`].AvailabilityZones[]`),
+    aws(
+      'ec2',
+      'create-security-group',
+      '--group-name',
+      'appmesh-vpce',
+      '--description',
+      'App Mesh endpoints',
+      '--vpc-id',
+      vpcId,
+    ),
+    aws(
+      'ec2',
+      'describe-vpc-endpoint-services',
+      '--query',
+      `ServiceDetails[?ServiceName==\`com.amazonaws.${region}.appmesh-envoy-management\`].AvailabilityZones[]`,
+    ),
   ]);
   assert.deepEqual(zones, [`${region}a`, `${region}b`, `${region}c`]);
-  await aws('ec2', 'authorize-security-group-ingress', '--group-id', group.GroupId, '--protocol', 'tcp', '--port', String(port), '--cidr', '127.0.0.0/24');
+  await aws(
+    'ec2',
+    'authorize-security-group-ingress',
+    '--group-id',
+    group.GroupId,
+    '--protocol',
+    'tcp',
+    '--port',
+    String(port),
+    '--cidr',
+    '127.0.0.0/24',
+  );
   const subnets = [clientSubnet.Subnet.SubnetId, otherSubnet.Subnet.SubnetId];
-  const created = await Promise.all(['appmesh', 'appmesh-envoy-management'].map((code) => aws('ec2', 'create-vpc-endpoint',
-    '--vpc-endpoint-type', 'Interface', '--vpc-id', vpcId, '--service-name', `com.amazonaws.${region}.${code}`,
-    '--subnet-ids', ...subnets, '--security-group-ids', group.GroupId, '--private-dns-enabled')));
+  const created = await Promise.all(
+    ['appmesh', 'appmesh-envoy-management'].map((code) =>
+      aws(
+        'ec2',
+        'create-vpc-endpoint',
+        '--vpc-endpoint-type',
+        'Interface',
+        '--vpc-id',
+        vpcId,
+        '--service-name',
+        `com.amazonaws.${region}.${code}`,
+        '--subnet-ids',
+        ...subnets,
+        '--security-group-ids',
+        group.GroupId,
+        '--private-dns-enabled',
+      ),
+    ),
+  );
   const ids = created.map((c) => c.VpcEndpoint.VpcEndpointId as string);
   const [meshEndpoint] = await waitAvailable(ec2, ids.slice(0, 1));
   await waitAvailable(ec2, ids);
   const addresses = await interfaceAddresses(ec2, meshEndpoint!);
 
-  const resolved = await dnsQuery(Number(server.ready.dnsPort), `appmesh.${region}.amazonaws.com`, RecordType.A, '127.0.0.1');
+  const resolved = await dnsQuery(
+    Number(server.ready.dnsPort),
+    `appmesh.${region}.amazonaws.com`,
+    RecordType.A,
+    '127.0.0.1',
+  );
   assert.deepEqual(resolved.answers.map((a) => (a.type === 'A' ? a.address : '')).sort(), [...addresses].sort());
 
   const bundle = join(scratch, 'ca.pem');
   writeFileSync(bundle, execFileSync(process.execPath, [cliPath, 'ca', '--data-dir', server.dataDir]));
   await waitPort(addresses[0]!, port, 'open');
-  const meshes = await awsJson(server, ['appmesh', 'list-meshes', '--ca-bundle', bundle], { endpointUrl: `https://${addresses[0]}:${port}` });
+  const meshes = await awsJson(server, ['appmesh', 'list-meshes', '--ca-bundle', bundle], {
+    endpointUrl: `https://${addresses[0]}:${port}`,
+  });
   assert.deepEqual(meshes.meshes, []);
 });

@@ -21,12 +21,26 @@ let port: number;
 const scratch = mkdtempSync(join(tmpdir(), 'appmeshd-xds-tls-'));
 
 before(async () => {
-  const issued = CertificateAuthority.open(join(scratch, 'other-ca')).issueServerCertificate('xds', ['localhost'], ['127.0.0.1']);
+  const issued = CertificateAuthority.open(join(scratch, 'other-ca')).issueServerCertificate(
+    'xds',
+    ['localhost'],
+    ['127.0.0.1'],
+  );
   writeFileSync(join(scratch, 'xds.pem'), issued.certChainPem);
   writeFileSync(join(scratch, 'xds.key'), issued.keyPem);
   port = await freePort();
-  server = await startServer({ args: ['--endpoint-port', String(port), '--endpoint-settle-ms', '50',
-    '--xds-tls-cert', join(scratch, 'xds.pem'), '--xds-tls-key', join(scratch, 'xds.key')] });
+  server = await startServer({
+    args: [
+      '--endpoint-port',
+      String(port),
+      '--endpoint-settle-ms',
+      '50',
+      '--xds-tls-cert',
+      join(scratch, 'xds.pem'),
+      '--xds-tls-key',
+      join(scratch, 'xds.key'),
+    ],
+  });
   ec2 = ec2Client(server);
   lab = await buildLab(ec2, server.region, PREFIX, port);
   await waitPort(lab.addresses['appmesh-envoy-management'][0]!, port, 'open');
@@ -42,21 +56,30 @@ test('the Envoy endpoint reaches a TLS xDS port', async () => {
   const address = lab.addresses['appmesh-envoy-management'][0]!;
   const ca = CertificateAuthority.readPem(server.dataDir)!;
   const session = http2Connect(`https://${address}:${port}`, {
-    createConnection: () => tlsConnect({
-      socket: netConnect({ host: address, port, localAddress: `${PREFIX}.0.10` }),
-      ca, servername: `appmesh-envoy-management.${server.region}.amazonaws.com`, ALPNProtocols: ['h2'],
-    }),
+    createConnection: () =>
+      tlsConnect({
+        socket: netConnect({ host: address, port, localAddress: `${PREFIX}.0.10` }),
+        ca,
+        servername: `appmesh-envoy-management.${server.region}.amazonaws.com`,
+        ALPNProtocols: ['h2'],
+      }),
   });
   try {
     const status = await new Promise<unknown>((resolve, reject) => {
       session.on('error', reject);
       const stream = session.request({
-        ':method': 'POST', ':path': '/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources',
-        'content-type': 'application/grpc', te: 'trailers',
+        ':method': 'POST',
+        ':path': '/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources',
+        'content-type': 'application/grpc',
+        te: 'trailers',
       });
       let grpcStatus: unknown;
-      stream.on('response', (h) => { grpcStatus ??= h['grpc-status']; });
-      stream.on('trailers', (t) => { grpcStatus = t['grpc-status'] ?? grpcStatus; });
+      stream.on('response', (h) => {
+        grpcStatus ??= h['grpc-status'];
+      });
+      stream.on('trailers', (t) => {
+        grpcStatus = t['grpc-status'] ?? grpcStatus;
+      });
       stream.on('close', () => resolve(grpcStatus));
       stream.on('error', reject);
       stream.setTimeout(10_000, () => stream.close());

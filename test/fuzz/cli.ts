@@ -13,5 +13,7 @@ if (!Number.isInteger(cases) || cases < 1 || !Number.isInteger(seed)) {
 process.stdout.write(`fuzz: ${cases} cases, seed ${seed} (replay with --seed ${seed})\n`);
 const report = await runFuzz({ cases, seed, log: (line) => process.stdout.write(`${line}\n`) });
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-process.stdout.write(report.failures.length ? `FAILED: ${report.failures.length} violations (seed ${seed})\n` : `clean (seed ${seed})\n`);
+process.stdout.write(
+  report.failures.length ? `FAILED: ${report.failures.length} violations (seed ${seed})\n` : `clean (seed ${seed})\n`,
+);
 process.exit(report.failures.length ? 1 : 0);

@@ -33,14 +33,86 @@ export class Rng {
 }
 
 export const INTERESTING_STRINGS = [
-  '', ' ', '__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__',
-  '\u0000', 'a\u0000b', '\u0001', '\u001f', '\u007f', '\u0085', '\ud800', '\udc00', 'x\ud83d', '\ufffe', '\uffff', '\u{1F984}',
-  '%', '%00', '%zz', '%ED%A0%80', '%C0%AF', '..', '../..', '/', '//', '\\', '*', '?', '${*}', '${aws:username}',
-  '-1', '0', '1e309', 'NaN', 'Infinity', '9007199254740993', '-9223372036854775809', '1.5', '0x10', 'true', 'null',
-  'arn:aws:appmesh:us-east-1:111122223333:mesh/*', 'mesh/x/virtualNode/y', '<x>&amp;</x>', ']]>', '"', "'", '\r\n', '\t',
+  '',
+  ' ',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  '__defineGetter__',
+  '\u0000',
+  'a\u0000b',
+  '\u0001',
+  '\u001f',
+  '\u007f',
+  '\u0085',
+  '\ud800',
+  '\udc00',
+  'x\ud83d',
+  '\ufffe',
+  '\uffff',
+  '\u{1F984}',
+  '%',
+  '%00',
+  '%zz',
+  '%ED%A0%80',
+  '%C0%AF',
+  '..',
+  '../..',
+  '/',
+  '//',
+  '\\',
+  '*',
+  '?',
+  '${*}',
+  '${aws:username}',
+  '-1',
+  '0',
+  '1e309',
+  'NaN',
+  'Infinity',
+  '9007199254740993',
+  '-9223372036854775809',
+  '1.5',
+  '0x10',
+  'true',
+  'null',
+  'arn:aws:appmesh:us-east-1:111122223333:mesh/*',
+  'mesh/x/virtualNode/y',
+  '<x>&amp;</x>',
+  ']]>',
+  '"',
+  "'",
+  '\r\n',
+  '\t',
 ];
 
-const PIECES = ['a', 'Z', '0', '.', '-', '_', '/', ':', '@', '=', '&', '%', '+', '[', '{', '"', '\\', '\n', '\u0000', '\u00e9', '\ud800', '\u{1F600}'];
+const PIECES = [
+  'a',
+  'Z',
+  '0',
+  '.',
+  '-',
+  '_',
+  '/',
+  ':',
+  '@',
+  '=',
+  '&',
+  '%',
+  '+',
+  '[',
+  '{',
+  '"',
+  '\\',
+  '\n',
+  '\u0000',
+  '\u00e9',
+  '\ud800',
+  '\u{1F600}',
+];
 
 /** A random string: sometimes interesting, sometimes random pieces, sometimes long. */
 export function randomString(rng: Rng): string {
@@ -59,13 +131,26 @@ export function randomString(rng: Rng): string {
 export function mutateString(rng: Rng, s: string): string {
   const at = rng.int(s.length + 1);
   switch (rng.int(7)) {
-    case 0: return randomString(rng);
-    case 1: return s.slice(0, at) + randomString(rng) + s.slice(at);
-    case 2: return s.slice(0, at) + s.slice(at + 1 + rng.int(8));
-    case 3: return s.slice(0, at) + s.slice(at).repeat(2 + rng.int(rng.chance(0.1) ? 500 : 4)).slice(0, 200_000);
-    case 4: return s + rng.pick(INTERESTING_STRINGS);
-    case 5: return rng.pick(INTERESTING_STRINGS) + s;
-    default: return s.slice(0, at) + String.fromCharCode(rng.int(0x10000)) + s.slice(at + 1);
+    case 0:
+      return randomString(rng);
+    case 1:
+      return s.slice(0, at) + randomString(rng) + s.slice(at);
+    case 2:
+      return s.slice(0, at) + s.slice(at + 1 + rng.int(8));
+    case 3:
+      return (
+        s.slice(0, at) +
+        s
+          .slice(at)
+          .repeat(2 + rng.int(rng.chance(0.1) ? 500 : 4))
+          .slice(0, 200_000)
+      );
+    case 4:
+      return s + rng.pick(INTERESTING_STRINGS);
+    case 5:
+      return rng.pick(INTERESTING_STRINGS) + s;
+    default:
+      return s.slice(0, at) + String.fromCharCode(rng.int(0x10000)) + s.slice(at + 1);
   }
 }
 
@@ -79,10 +164,15 @@ export function mutateBytes(rng: Rng, b: Buffer): Buffer {
     case 1:
       for (let i = 0, n = 1 + rng.int(4); i < n && out.length; i++) out[rng.int(out.length)] = rng.int(256);
       return out;
-    case 2: return out.subarray(0, rng.int(out.length + 1));
+    case 2:
+      return out.subarray(0, rng.int(out.length + 1));
     case 3: {
       const at = rng.int(out.length + 1);
-      return Buffer.concat([out.subarray(0, at), Buffer.from(Array.from({ length: 1 + rng.int(32) }, () => rng.int(256))), out.subarray(at)]);
+      return Buffer.concat([
+        out.subarray(0, at),
+        Buffer.from(Array.from({ length: 1 + rng.int(32) }, () => rng.int(256))),
+        out.subarray(at),
+      ]);
     }
     default: {
       const at = rng.int(out.length + 1);
@@ -95,18 +185,31 @@ export type Json = null | boolean | number | string | Json[] | { [k: string]: Js
 
 function randomJson(rng: Rng, depth = 0): Json {
   switch (rng.int(depth > 3 ? 4 : 7)) {
-    case 0: return null;
-    case 1: return rng.chance(0.5);
-    case 2: return rng.pick([0, -1, 1.5, 2 ** 31, -(2 ** 53), 1e308, 65536, 4294967296]);
-    case 3: return randomString(rng);
-    case 4: return rng.chance(0.05) ? Array.from({ length: 3000 }, (_, i) => i) : Array.from({ length: rng.int(4) }, () => randomJson(rng, depth + 1));
+    case 0:
+      return null;
+    case 1:
+      return rng.chance(0.5);
+    case 2:
+      return rng.pick([0, -1, 1.5, 2 ** 31, -(2 ** 53), 1e308, 65536, 4294967296]);
+    case 3:
+      return randomString(rng);
+    case 4:
+      return rng.chance(0.05)
+        ? Array.from({ length: 3000 }, (_, i) => i)
+        : Array.from({ length: rng.int(4) }, () => randomJson(rng, depth + 1));
     case 5: {
       const n = rng.chance(0.5) ? 1 : 200;
       return JSON.parse(`${'['.repeat(n)}${']'.repeat(n)}`) as Json;
     }
     default: {
       const o: { [k: string]: Json } = {};
-      for (let i = 0, n = rng.int(4); i < n; i++) Object.defineProperty(o, randomString(rng), { value: randomJson(rng, depth + 1), enumerable: true, writable: true, configurable: true });
+      for (let i = 0, n = rng.int(4); i < n; i++)
+        Object.defineProperty(o, randomString(rng), {
+          value: randomJson(rng, depth + 1),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       return o;
     }
   }
@@ -129,10 +232,16 @@ export function mutateJson(rng: Rng, value: Json): Json {
     return copy;
   }
   const copy: { [k: string]: Json } = {};
-  for (const [k, v] of Object.entries(value)) Object.defineProperty(copy, k, { value: v, enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of Object.entries(value))
+    Object.defineProperty(copy, k, { value: v, enumerable: true, writable: true, configurable: true });
   const keys = Object.keys(copy);
   if (!keys.length || rng.chance(0.2)) {
-    Object.defineProperty(copy, rng.chance(0.5) ? randomString(rng) : rng.pick(['__proto__', 'constructor']), { value: randomJson(rng), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(copy, rng.chance(0.5) ? randomString(rng) : rng.pick(['__proto__', 'constructor']), {
+      value: randomJson(rng),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   } else if (rng.chance(0.15)) {
     delete copy[rng.pick(keys)];
   } else {

@@ -7,7 +7,9 @@ import { runFuzz } from './run.js';
 const seed = Number(process.env.APPMESHD_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const cases = Number(process.env.APPMESHD_FUZZ_CASES ?? 2000);
 
-test(`fuzz: ${cases} mutated requests over the four API protocols, xDS and DNS (seed ${seed})`, { timeout: 120_000 }, async (t) => {
+test(`fuzz: ${cases} mutated requests over the four API protocols, xDS and DNS (seed ${seed})`, {
+  timeout: 120_000,
+}, async (t) => {
   const report = await runFuzz({ cases, seed });
   t.diagnostic(JSON.stringify({ ...report, failures: report.failures.length }));
   assert.deepEqual(report.failures, [], `replay with APPMESHD_FUZZ_SEED=${seed}`);

@@ -11,7 +11,15 @@ import { signedMetadata } from '../xds/server/ads-client.js';
 import { probeHealthz, unprivilegedUser } from '../hostile/support.js';
 import { Rng } from './engine.js';
 import { HTTP_SEEDS, mutateCase, sendCase } from './http-target.js';
-import { dnsQuery, mutatedPacket, tcpCase, UdpProbe, xdsAnswers, XdsFuzzer, type StreamOutcome } from './wire-targets.js';
+import {
+  dnsQuery,
+  mutatedPacket,
+  tcpCase,
+  UdpProbe,
+  xdsAnswers,
+  XdsFuzzer,
+  type StreamOutcome,
+} from './wire-targets.js';
 
 export interface FuzzOptions {
   cases: number;
@@ -77,11 +85,22 @@ function errorCodeOf(body: string, type: string | undefined): string {
 }
 
 async function prepare(server: RunningServer): Promise<void> {
-  const made = await rawRequest(server, { method: 'PUT', path: '/v20190125/meshes', body: JSON.stringify({ meshName: 'fz' }) });
+  const made = await rawRequest(server, {
+    method: 'PUT',
+    path: '/v20190125/meshes',
+    body: JSON.stringify({ meshName: 'fz' }),
+  });
   if (made.status !== 200) throw new Error(`CreateMesh: ${made.text}`);
   const vn = await rawRequest(server, {
-    method: 'PUT', path: '/v20190125/meshes/fz/virtualNodes',
-    body: JSON.stringify({ virtualNodeName: 'vn', spec: { listeners: [{ portMapping: { port: 8080, protocol: 'http' } }], serviceDiscovery: { dns: { hostname: 'vn.local' } } } }),
+    method: 'PUT',
+    path: '/v20190125/meshes/fz/virtualNodes',
+    body: JSON.stringify({
+      virtualNodeName: 'vn',
+      spec: {
+        listeners: [{ portMapping: { port: 8080, protocol: 'http' } }],
+        serviceDiscovery: { dns: { hostname: 'vn.local' } },
+      },
+    }),
   });
   if (vn.status !== 200) throw new Error(`CreateVirtualNode: ${vn.text}`);
 }
@@ -97,9 +116,16 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     opts.log?.(`FAILURE ${what}`);
   };
   const report: FuzzReport = {
-    seed: opts.seed, cases: opts.cases, seconds: 0,
-    http: { sent: 0, byStatus: {}, slowestMs: 0 }, xds: { response: 0, status: 0, silent: 0 }, dns: { udp: 0, udpAnswered: 0, tcp: 0 },
-    healthz: { answers: 0, slowestMs: 0 }, rssMiB: { start: 0, peak: 0 }, failures, starved: [],
+    seed: opts.seed,
+    cases: opts.cases,
+    seconds: 0,
+    http: { sent: 0, byStatus: {}, slowestMs: 0 },
+    xds: { response: 0, status: 0, silent: 0 },
+    dns: { udp: 0, udpAnswered: 0, tcp: 0 },
+    healthz: { answers: 0, slowestMs: 0 },
+    rssMiB: { start: 0, peak: 0 },
+    failures,
+    starved: [],
   };
   const udp = new UdpProbe(Number(server.ready.dnsPort));
   try {
@@ -107,7 +133,8 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     const nobody = await unprivilegedUser(server, 'fz-nobody');
     const xdsPort = Number(server.ready.xdsPort);
     const dnsPort = Number(server.ready.dnsPort);
-    const metadata = () => signedMetadata({ authority: `127.0.0.1:${xdsPort}`, ...server.credentials, region: server.region });
+    const metadata = () =>
+      signedMetadata({ authority: `127.0.0.1:${xdsPort}`, ...server.credentials, region: server.region });
     report.rssMiB.start = report.rssMiB.peak = rssMiB(pid);
     const xds = new XdsFuzzer(xdsPort, metadata);
     const http = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -129,12 +156,15 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
             report.http.slowestMs = Math.max(report.http.slowestMs, out.ms);
             const code = errorCodeOf(out.body, out.errorType);
             if (out.status >= 500 && !(out.status === 503 && MODELED_5XX.has(code))) {
-              fail(`${label}: ${c.service} ${c.method} ${c.path.slice(0, 120)} → ${out.status} ${code} ${out.body.slice(0, 200)}`);
+              fail(
+                `${label}: ${c.service} ${c.method} ${c.path.slice(0, 120)} → ${out.status} ${code} ${out.body.slice(0, 200)}`,
+              );
             }
             if (out.ms > ANSWER_MS) {
               const spent = cpuMs(pid) - cpuBefore;
               const what = `${label}: ${c.service} ${c.method} ${c.path.slice(0, 120)} (${c.body.length} bytes) took ${out.ms.toFixed(0)} ms, ${spent} ms of server CPU`;
-              if (starvedMachine(spent)) report.starved.push(what); else fail(what);
+              if (starvedMachine(spent)) report.starved.push(what);
+              else fail(what);
             }
           } catch (err) {
             fail(`${label}: ${c.service} ${c.method} ${c.path.slice(0, 120)}: no answer (${(err as Error).message})`);
@@ -158,9 +188,12 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
           report.rssMiB.peak = Math.max(report.rssMiB.peak, rssMiB(pid));
           // The doors still work: a valid request on each answers in time.
           const ok = await sendCase(server.apiPort, server.region, HTTP_SEEDS[0]!, server.credentials, ANSWER_MS * 5);
-          if (ok.status !== 200 || ok.ms > ANSWER_MS) fail(`${label}: ListMeshes afterwards → ${ok.status} in ${ok.ms.toFixed(0)} ms`);
-          if (!(await udp.ask(dnsQuery(7, 'appmesh.us-east-1.amazonaws.com', 1), ANSWER_MS))) fail(`${label}: a valid DNS query went unanswered`);
-          if (!(await xdsAnswers(xdsPort, metadata(), 'mesh/fz/virtualNode/vn', ANSWER_MS))) fail(`${label}: a fresh xDS stream got nothing within ${ANSWER_MS} ms`);
+          if (ok.status !== 200 || ok.ms > ANSWER_MS)
+            fail(`${label}: ListMeshes afterwards → ${ok.status} in ${ok.ms.toFixed(0)} ms`);
+          if (!(await udp.ask(dnsQuery(7, 'appmesh.us-east-1.amazonaws.com', 1), ANSWER_MS)))
+            fail(`${label}: a valid DNS query went unanswered`);
+          if (!(await xdsAnswers(xdsPort, metadata(), 'mesh/fz/virtualNode/vn', ANSWER_MS)))
+            fail(`${label}: a fresh xDS stream got nothing within ${ANSWER_MS} ms`);
         }
         if (opts.log && opts.cases >= 10 && i % Math.ceil(opts.cases / 10) === 0 && i > 0) {
           opts.log(`${i}/${opts.cases} cases, ${failures.length} failures, RSS ${report.rssMiB.peak.toFixed(0)} MiB`);
@@ -170,17 +203,24 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     } finally {
       xds.close();
       http.destroy();
-      const h = await healthz.stop().catch((err: Error) => { fail(`/healthz failed: ${err.message}`); return { maxMs: 0, answers: 0 }; });
+      const h = await healthz.stop().catch((err: Error) => {
+        fail(`/healthz failed: ${err.message}`);
+        return { maxMs: 0, answers: 0 };
+      });
       report.healthz = { answers: h.answers, slowestMs: h.maxMs };
     }
     if (report.healthz.slowestMs > HEALTHZ_MS) {
       // Slow /healthz answers with no slow request to blame were the machine's doing when it is overloaded.
       const what = `/healthz took ${report.healthz.slowestMs.toFixed(0)} ms at worst`;
-      if (loadavg()[0]! > 2 * cpus().length && failures.length === 0) report.starved.push(`${what} (load average ${loadavg()[0]!.toFixed(1)})`); else fail(what);
+      if (loadavg()[0]! > 2 * cpus().length && failures.length === 0)
+        report.starved.push(`${what} (load average ${loadavg()[0]!.toFixed(1)})`);
+      else fail(what);
     }
-    if (report.rssMiB.peak - report.rssMiB.start > RSS_GROWTH_MIB) fail(`RSS grew from ${report.rssMiB.start.toFixed(0)} to ${report.rssMiB.peak.toFixed(0)} MiB`);
+    if (report.rssMiB.peak - report.rssMiB.start > RSS_GROWTH_MIB)
+      fail(`RSS grew from ${report.rssMiB.start.toFixed(0)} to ${report.rssMiB.peak.toFixed(0)} MiB`);
     for (const entry of server.logs.slice(logsBefore)) {
-      if (typeof entry.level === 'number' && entry.level >= 50) fail(`server logged an error: ${JSON.stringify(entry).slice(0, 600)}`);
+      if (typeof entry.level === 'number' && entry.level >= 50)
+        fail(`server logged an error: ${JSON.stringify(entry).slice(0, 600)}`);
     }
   } finally {
     udp.close();

@@ -11,15 +11,25 @@ import { sha256Hex, signRequest } from '../../src/auth/sigv4.js';
 const require = createRequire(import.meta.url);
 const deps = path.join(path.dirname(require.resolve('@grpc/grpc-js-xds/package.json')), 'deps');
 const pkg = protoLoader.loadSync(['envoy/service/discovery/v3/ads.proto'], {
-  keepCase: true, longs: String, enums: String, defaults: false, oneofs: true,
+  keepCase: true,
+  longs: String,
+  enums: String,
+  defaults: false,
+  oneofs: true,
   includeDirs: ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((d) => path.join(deps, d)),
 });
-const Ads = (grpc.loadPackageDefinition(pkg) as any).envoy.service.discovery.v3.AggregatedDiscoveryService as grpc.ServiceClientConstructor;
+const Ads = (grpc.loadPackageDefinition(pkg) as any).envoy.service.discovery.v3
+  .AggregatedDiscoveryService as grpc.ServiceClientConstructor;
 
 export const CDS = 'type.googleapis.com/envoy.config.cluster.v3.Cluster';
 export const LDS = 'type.googleapis.com/envoy.config.listener.v3.Listener';
 
-interface Response { version_info: string; type_url: string; nonce: string; resources?: { value: Buffer }[] }
+interface Response {
+  version_info: string;
+  type_url: string;
+  nonce: string;
+  resources?: { value: Buffer }[];
+}
 
 export interface Seen {
   version: string;
@@ -28,12 +38,21 @@ export interface Seen {
   at: number;
 }
 
-export interface Credentials { accessKeyId: string; secretAccessKey: string; region: string }
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  region: string;
+}
 
 function metadata(authority: string, creds: Credentials): grpc.Metadata {
   const headers = signRequest({
-    method: 'POST', host: authority, path: '/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources',
-    headers: { 'x-amz-content-sha256': sha256Hex('') }, body: '', ...creds, service: 'appmesh',
+    method: 'POST',
+    host: authority,
+    path: '/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources',
+    headers: { 'x-amz-content-sha256': sha256Hex('') },
+    body: '',
+    ...creds,
+    service: 'appmesh',
   });
   const md = new grpc.Metadata();
   for (const [k, v] of Object.entries(headers)) if (k !== 'host') md.set(k, v);
@@ -48,7 +67,11 @@ export class AdsWatcher {
   private readonly call: grpc.ClientDuplexStream<unknown, Response>;
   private waiters: (() => void)[] = [];
 
-  constructor(readonly port: number, nodeId: string, creds: Credentials) {
+  constructor(
+    readonly port: number,
+    nodeId: string,
+    creds: Credentials,
+  ) {
     const authority = `127.0.0.1:${port}`;
     // A connection of its own, as each Envoy has: streams of earlier watchers (refused, or closed by a replica that
     // lost its database) do not share this one's HTTP/2 connection.
@@ -77,7 +100,10 @@ export class AdsWatcher {
       if (left <= 0) throw new Error(`ADS client on port ${this.port}: timed out waiting for ${what}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, Math.min(left, 25));
-        this.waiters.push(() => { clearTimeout(t); resolve(); });
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
       });
     }
   }

@@ -26,7 +26,12 @@ export async function startControllablePostgres(): Promise<TestPostgres | undefi
 }
 
 export function appMeshClient(server: RunningServer): AppMeshClient {
-  return new AppMeshClient({ endpoint: server.endpoint, region: server.region, credentials: server.credentials, maxAttempts: 1 });
+  return new AppMeshClient({
+    endpoint: server.endpoint,
+    region: server.region,
+    credentials: server.credentials,
+    maxAttempts: 1,
+  });
 }
 
 /** Starts one replica on `databaseUrl` (its own data dir; the root credentials come from the helper's environment). */

@@ -34,7 +34,8 @@ function unreachable(target: Store): { store: Store; down: boolean } {
       const v = Reflect.get(t, prop, receiver);
       if (typeof v !== 'function') return v;
       if (reads.has(String(prop))) {
-        return (...args: unknown[]) => (ctl.down ? Promise.reject(new StoreUnavailableError('database unreachable')) : v.apply(t, args));
+        return (...args: unknown[]) =>
+          ctl.down ? Promise.reject(new StoreUnavailableError('database unreachable')) : v.apply(t, args);
       }
       return v.bind(t);
     },
@@ -44,16 +45,33 @@ function unreachable(target: Store): { store: Store; down: boolean } {
 
 async function putMesh(egress: 'ALLOW_ALL' | 'DROP_ALL', version: number): Promise<void> {
   const now = Date.now();
-  await store.transact((tx) => tx.put({
-    kind: Kind.mesh, scope: '', name: 'm', arn: 'arn:aws:appmesh:us-east-1:111122223333:mesh/m', uid: 'u', version,
-    status: 'ACTIVE', createdAt: now, updatedAt: now, spec: { egressFilter: { type: egress } }, tags: [],
-  }));
+  await store.transact((tx) =>
+    tx.put({
+      kind: Kind.mesh,
+      scope: '',
+      name: 'm',
+      arn: 'arn:aws:appmesh:us-east-1:111122223333:mesh/m',
+      uid: 'u',
+      version,
+      status: 'ACTIVE',
+      createdAt: now,
+      updatedAt: now,
+      spec: { egressFilter: { type: egress } },
+      tags: [],
+    }),
+  );
 }
 
 it('a rebuild that failed on an unreachable store is retried when it answers again', async () => {
   await putMesh('DROP_ALL', 1);
   const ctl = unreachable(store);
-  const feed = new MeshSnapshotFeed({ store: ctl.store, region: 'us-east-1', accountId: '111122223333', cloudMap: noCloudMap, debounceMs: 5 });
+  const feed = new MeshSnapshotFeed({
+    store: ctl.store,
+    region: 'us-east-1',
+    accountId: '111122223333',
+    cloudMap: noCloudMap,
+    debounceMs: 5,
+  });
   feed.start();
   try {
     const first = await feed.current('m');

@@ -22,7 +22,10 @@ class Relay {
       const pair: [Socket, Socket | undefined] = [down, undefined];
       this.pairs.add(pair);
       down.on('error', () => undefined);
-      down.on('close', () => { pair[1]?.destroy(); this.pairs.delete(pair); });
+      down.on('close', () => {
+        pair[1]?.destroy();
+        this.pairs.delete(pair);
+      });
       down.pause();
       const open = () => {
         const up = connect(this.target.port, this.target.host);
@@ -31,7 +34,8 @@ class Relay {
         up.on('close', () => down.destroy());
         this.wire(pair);
       };
-      if (this.frozen) down.once('thaw', open); else open();
+      if (this.frozen) down.once('thaw', open);
+      else open();
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.address() as { port: number }).port;
@@ -39,24 +43,38 @@ class Relay {
 
   private wire([down, up]: [Socket, Socket | undefined]): void {
     if (!up || this.frozen) return;
-    down.on('data', (b) => { if (!up.write(b)) down.pause(); });
-    up.on('data', (b) => { if (!down.write(b)) up.pause(); });
-    up.on('drain', () => { if (!this.frozen) down.resume(); });
-    down.on('drain', () => { if (!this.frozen) up.resume(); });
+    down.on('data', (b) => {
+      if (!up.write(b)) down.pause();
+    });
+    up.on('data', (b) => {
+      if (!down.write(b)) up.pause();
+    });
+    up.on('drain', () => {
+      if (!this.frozen) down.resume();
+    });
+    down.on('drain', () => {
+      if (!this.frozen) up.resume();
+    });
     down.resume();
     up.resume();
   }
 
   freeze(): void {
     this.frozen = true;
-    for (const [down, up] of this.pairs) { down.pause(); up?.pause(); }
+    for (const [down, up] of this.pairs) {
+      down.pause();
+      up?.pause();
+    }
   }
 
   thaw(): void {
     this.frozen = false;
     for (const pair of this.pairs) {
       const [down, up] = pair;
-      if (!up) { down.emit('thaw'); continue; }
+      if (!up) {
+        down.emit('thaw');
+        continue;
+      }
       if (down.listenerCount('data') === 0) this.wire(pair);
       down.resume();
       up.resume();
@@ -64,7 +82,10 @@ class Relay {
   }
 
   async close(): Promise<void> {
-    for (const [down, up] of this.pairs) { down.destroy(); up?.destroy(); }
+    for (const [down, up] of this.pairs) {
+      down.destroy();
+      up?.destroy();
+    }
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
 }
@@ -103,7 +124,10 @@ async function outcome(p: Promise<unknown>): Promise<{ name: string; ms: number 
   }
 }
 
-it('a replica behind a silent partition answers 503 in bounded time and recovers when it heals', { skip: pg ? false : PG_SKIP_MESSAGE, timeout: 80_000 }, async (t) => {
+it('a replica behind a silent partition answers 503 in bounded time and recovers when it heals', {
+  skip: pg ? false : PG_SKIP_MESSAGE,
+  timeout: 80_000,
+}, async (t) => {
   const { mesh, server } = replica;
   await mesh.send(new CreateMeshCommand({ meshName: 'before' }));
   relay.freeze();

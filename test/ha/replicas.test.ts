@@ -7,12 +7,23 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CreateMeshCommand, CreateVirtualNodeCommand, CreateVirtualRouterCommand, DeleteMeshCommand, DescribeMeshCommand,
-  DescribeVirtualNodeCommand, DescribeVirtualRouterCommand, ListVirtualNodesCommand, UpdateVirtualNodeCommand,
+  CreateMeshCommand,
+  CreateVirtualNodeCommand,
+  CreateVirtualRouterCommand,
+  DeleteMeshCommand,
+  DescribeMeshCommand,
+  DescribeVirtualNodeCommand,
+  DescribeVirtualRouterCommand,
+  ListVirtualNodesCommand,
+  UpdateVirtualNodeCommand,
   type VirtualNodeSpec,
 } from '@aws-sdk/client-app-mesh';
 import {
-  CreateAccessKeyCommand, CreateUserCommand, DeleteAccessKeyCommand, IAMClient, PutUserPolicyCommand,
+  CreateAccessKeyCommand,
+  CreateUserCommand,
+  DeleteAccessKeyCommand,
+  IAMClient,
+  PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { AppMeshClient, ListMeshesCommand } from '@aws-sdk/client-app-mesh';
 import { CertificateAuthority } from '../../src/endpoints/ca/authority.js';
@@ -40,7 +51,8 @@ const clientSpec = (port: number): VirtualNodeSpec => ({
 
 async function expect503(p: Promise<unknown>, what: string): Promise<void> {
   const r = await Promise.allSettled([p]);
-  const err = r[0]!.status === 'rejected' ? (r[0].reason as Error & { $metadata?: { httpStatusCode?: number } }) : undefined;
+  const err =
+    r[0]!.status === 'rejected' ? (r[0].reason as Error & { $metadata?: { httpStatusCode?: number } }) : undefined;
   assert.ok(err, `${what} succeeded while the database was down`);
   assert.equal(err.name, 'ServiceUnavailableException', `${what}: ${err.name}: ${err.message}`);
   assert.equal(err.$metadata?.httpStatusCode, 503);
@@ -78,19 +90,35 @@ describe('three replicas on one PostgreSQL database', { skip: pg ? false : PG_SK
     const deadline = Date.now() + ms;
     for (;;) {
       const w = watch(i);
-      const configured = w.until((x) => x.version(CDS) !== undefined && x.version(LDS) !== undefined, Math.max(1, deadline - Date.now()), 'configuration')
-        .then(() => undefined, (err: unknown) => err);
-      const outcome = await Promise.race([configured.then((err) => ({ err })), w.status.then((status) => ({ status }))]);
+      const configured = w
+        .until(
+          (x) => x.version(CDS) !== undefined && x.version(LDS) !== undefined,
+          Math.max(1, deadline - Date.now()),
+          'configuration',
+        )
+        .then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+      const outcome = await Promise.race([
+        configured.then((err) => ({ err })),
+        w.status.then((status) => ({ status })),
+      ]);
       if ('err' in outcome) {
         if (outcome.err) throw outcome.err;
         return w;
       }
-      assert.equal(outcome.status.code, 14, `replica ${i} ended the stream with ${outcome.status.code}: ${outcome.status.details}`);
+      assert.equal(
+        outcome.status.code,
+        14,
+        `replica ${i} ended the stream with ${outcome.status.code}: ${outcome.status.details}`,
+      );
       assert.ok(Date.now() < deadline, `replica ${i} kept refusing streams for ${ms} ms`);
       await sleep(100);
     }
   };
-  const converged = (ws: AdsWatcher[]) => ws.every((w) => w.version(CDS) && w.version(LDS) && w.fingerprint() === ws[0]!.fingerprint());
+  const converged = (ws: AdsWatcher[]) =>
+    ws.every((w) => w.version(CDS) && w.version(LDS) && w.fingerprint() === ws[0]!.fingerprint());
 
   before(async () => {
     url = await db.createDatabase();
@@ -108,10 +136,16 @@ describe('three replicas on one PostgreSQL database', { skip: pg ? false : PG_SK
 
   it('writes through each replica are visible through the others', async () => {
     await r(0).mesh.send(new CreateMeshCommand({ meshName: MESH }));
-    await r(1).mesh.send(new CreateVirtualNodeCommand({ meshName: MESH, virtualNodeName: 'client', spec: clientSpec(port) }));
-    await r(2).mesh.send(new CreateVirtualRouterCommand({
-      meshName: MESH, virtualRouterName: 'router', spec: { listeners: [{ portMapping: { port: 8080, protocol: 'http' } }] },
-    }));
+    await r(1).mesh.send(
+      new CreateVirtualNodeCommand({ meshName: MESH, virtualNodeName: 'client', spec: clientSpec(port) }),
+    );
+    await r(2).mesh.send(
+      new CreateVirtualRouterCommand({
+        meshName: MESH,
+        virtualRouterName: 'router',
+        spec: { listeners: [{ portMapping: { port: 8080, protocol: 'http' } }] },
+      }),
+    );
     for (const rep of replicas) {
       assert.equal((await rep.mesh.send(new DescribeMeshCommand({ meshName: MESH }))).mesh?.status?.status, 'ACTIVE');
       const node = await rep.mesh.send(new DescribeVirtualNodeCommand({ meshName: MESH, virtualNodeName: 'client' }));
@@ -122,18 +156,32 @@ describe('three replicas on one PostgreSQL database', { skip: pg ? false : PG_SK
 
   it('an access key created through one replica works through the others, and stops working everywhere once deleted', async () => {
     const s0 = r(0).server;
-    const iam = new IAMClient({ endpoint: s0.endpoint, region: s0.region, credentials: s0.credentials, maxAttempts: 1 });
+    const iam = new IAMClient({
+      endpoint: s0.endpoint,
+      region: s0.region,
+      credentials: s0.credentials,
+      maxAttempts: 1,
+    });
     try {
       await iam.send(new CreateUserCommand({ UserName: 'ha-operator' }));
-      await iam.send(new PutUserPolicyCommand({
-        UserName: 'ha-operator', PolicyName: 'appmesh',
-        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'appmesh:*', Resource: '*' }] }),
-      }));
+      await iam.send(
+        new PutUserPolicyCommand({
+          UserName: 'ha-operator',
+          PolicyName: 'appmesh',
+          PolicyDocument: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: 'appmesh:*', Resource: '*' }],
+          }),
+        }),
+      );
       const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'ha-operator' }))).AccessKey!;
-      const as = (i: number) => new AppMeshClient({
-        endpoint: r(i).server.endpoint, region: s0.region, maxAttempts: 1,
-        credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! },
-      });
+      const as = (i: number) =>
+        new AppMeshClient({
+          endpoint: r(i).server.endpoint,
+          region: s0.region,
+          maxAttempts: 1,
+          credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! },
+        });
       const clients = [as(1), as(2)];
       for (const c of clients) await c.send(new ListMeshesCommand({}));
       await iam.send(new DeleteAccessKeyCommand({ UserName: 'ha-operator', AccessKeyId: key.AccessKeyId! }));
@@ -163,17 +211,42 @@ describe('three replicas on one PostgreSQL database', { skip: pg ? false : PG_SK
 
   it('client tokens, name uniqueness and references hold across replicas', async () => {
     const spec = clientSpec(7000);
-    const same = await Promise.all(replicas.map((rep) => rep.mesh.send(new CreateVirtualNodeCommand({
-      meshName: MESH, virtualNodeName: 'idem', spec, clientToken: 'token-1',
-    }))));
+    const same = await Promise.all(
+      replicas.map((rep) =>
+        rep.mesh.send(
+          new CreateVirtualNodeCommand({
+            meshName: MESH,
+            virtualNodeName: 'idem',
+            spec,
+            clientToken: 'token-1',
+          }),
+        ),
+      ),
+    );
     assert.equal(new Set(same.map((o) => o.virtualNode?.metadata?.uid)).size, 1, 'one resource for one client token');
-    await assert.rejects(r(2).mesh.send(new CreateVirtualNodeCommand({
-      meshName: MESH, virtualNodeName: 'idem', spec: clientSpec(7001), clientToken: 'token-1',
-    })), { name: 'ConflictException' });
+    await assert.rejects(
+      r(2).mesh.send(
+        new CreateVirtualNodeCommand({
+          meshName: MESH,
+          virtualNodeName: 'idem',
+          spec: clientSpec(7001),
+          clientToken: 'token-1',
+        }),
+      ),
+      { name: 'ConflictException' },
+    );
 
-    const race = await Promise.allSettled(replicas.map((rep) => rep.mesh.send(new CreateVirtualNodeCommand({
-      meshName: MESH, virtualNodeName: 'race', spec,
-    }))));
+    const race = await Promise.allSettled(
+      replicas.map((rep) =>
+        rep.mesh.send(
+          new CreateVirtualNodeCommand({
+            meshName: MESH,
+            virtualNodeName: 'race',
+            spec,
+          }),
+        ),
+      ),
+    );
     assert.deepEqual(race.map(errorName).sort(), ['ConflictException', 'ConflictException', 'ok']);
 
     for (let i = 0; i < 3; i++) {
@@ -185,7 +258,9 @@ describe('three replicas on one PostgreSQL database', { skip: pg ? false : PG_SK
       ]);
       if (del.status === 'fulfilled') {
         assert.equal(errorName(create), 'NotFoundException', 'a node was created in a mesh being deleted');
-        await assert.rejects(r(0).mesh.send(new DescribeVirtualNodeCommand({ meshName, virtualNodeName: 'orphan' })), { name: 'NotFoundException' });
+        await assert.rejects(r(0).mesh.send(new DescribeVirtualNodeCommand({ meshName, virtualNodeName: 'orphan' })), {
+          name: 'NotFoundException',
+        });
       } else {
         assert.equal(errorName(del), 'ResourceInUseException');
         assert.equal(create.status, 'fulfilled');
@@ -202,7 +277,9 @@ describe('three replicas on one PostgreSQL database', { skip: pg ? false : PG_SK
     for (let i = 0; i < 5; i++) {
       const before = ws[1]!.version(LDS);
       const sentAt = Date.now();
-      await r(0).mesh.send(new UpdateVirtualNodeCommand({ meshName: MESH, virtualNodeName: 'client', spec: clientSpec(++port) }));
+      await r(0).mesh.send(
+        new UpdateVirtualNodeCommand({ meshName: MESH, virtualNodeName: 'client', spec: clientSpec(++port) }),
+      );
       await ws[1]!.until((w) => w.version(LDS) !== before, 3000, 'the change on replica B');
       latencies.push(ws[1]!.latest.get(LDS)!.at - sentAt);
       await ws[0]!.until(() => converged(ws), 3000, 'the same versions on every replica');
@@ -211,13 +288,20 @@ describe('three replicas on one PostgreSQL database', { skip: pg ? false : PG_SK
     assert.ok(Math.max(...latencies) < 1000, `write on A → push on B took ${latencies.join(', ')} ms`);
   });
 
-  it('without the database, writes and reads answer 503 on every replica; all recover by themselves', { skip: pg?.controllable ? false : 'needs a PostgreSQL server the test can stop (server binaries)' }, async () => {
+  it('without the database, writes and reads answer 503 on every replica; all recover by themselves', {
+    skip: pg?.controllable ? false : 'needs a PostgreSQL server the test can stop (server binaries)',
+  }, async () => {
     const w = watch(1);
     await w.until((x) => x.version(LDS) !== undefined, 30_000, 'configuration');
     await db.stop('fast');
     try {
       for (const rep of replicas) {
-        await expect503(rep.mesh.send(new UpdateVirtualNodeCommand({ meshName: MESH, virtualNodeName: 'client', spec: clientSpec(port + 1) })), 'a write');
+        await expect503(
+          rep.mesh.send(
+            new UpdateVirtualNodeCommand({ meshName: MESH, virtualNodeName: 'client', spec: clientSpec(port + 1) }),
+          ),
+          'a write',
+        );
         await expect503(rep.mesh.send(new DescribeMeshCommand({ meshName: MESH })), 'a read');
         assert.equal((await fetch(`${rep.server.endpoint}/readyz`)).status, 503);
       }
@@ -238,7 +322,9 @@ describe('three replicas on one PostgreSQL database', { skip: pg ? false : PG_SK
     // Writes work again everywhere, and the change feed (LISTEN or the resync poll) is back.
     for (const rep of replicas) {
       const before = w.version(LDS);
-      await rep.mesh.send(new UpdateVirtualNodeCommand({ meshName: MESH, virtualNodeName: 'client', spec: clientSpec(++port) }));
+      await rep.mesh.send(
+        new UpdateVirtualNodeCommand({ meshName: MESH, virtualNodeName: 'client', spec: clientSpec(++port) }),
+      );
       await w.until((x) => x.version(LDS) !== before, 2500, 'a change after the database came back');
     }
   });
@@ -252,11 +338,15 @@ describe('three replicas on one PostgreSQL database', { skip: pg ? false : PG_SK
       for (let n = 0; !stop && n < 40; n++) {
         const name = `load-${i}-${n}`;
         try {
-          await r(i).mesh.send(new CreateVirtualNodeCommand({ meshName: MESH, virtualNodeName: name, spec: clientSpec(6000 + n) }));
+          await r(i).mesh.send(
+            new CreateVirtualNodeCommand({ meshName: MESH, virtualNodeName: name, spec: clientSpec(6000 + n) }),
+          );
           acked.push(name);
           if (i === 0 && n % 4 === 0) {
             const p = ++port;
-            await r(0).mesh.send(new UpdateVirtualNodeCommand({ meshName: MESH, virtualNodeName: 'client', spec: clientSpec(p) }));
+            await r(0).mesh.send(
+              new UpdateVirtualNodeCommand({ meshName: MESH, virtualNodeName: 'client', spec: clientSpec(p) }),
+            );
             lastPort = p;
           }
         } catch (err) {
@@ -287,7 +377,9 @@ describe('three replicas on one PostgreSQL database', { skip: pg ? false : PG_SK
       const names = await allNodeNames(r(i).mesh, MESH);
       const missing = acked.filter((n) => !names.has(n));
       assert.deepEqual(missing, [], `acknowledged writes missing through replica ${i}`);
-      const client = await r(i).mesh.send(new DescribeVirtualNodeCommand({ meshName: MESH, virtualNodeName: 'client' }));
+      const client = await r(i).mesh.send(
+        new DescribeVirtualNodeCommand({ meshName: MESH, virtualNodeName: 'client' }),
+      );
       assert.equal(client.virtualNode?.spec?.listeners?.[0]?.portMapping?.port, lastPort);
     }
   });

@@ -61,7 +61,10 @@ class Journal {
     const sorted = [...this.runs].sort((a, b) => a.from - b.from);
     for (let i = 1; i < sorted.length; i++) {
       const prev = sorted[i - 1]!;
-      assert.ok(prev.to !== undefined && prev.to <= sorted[i]!.from, `runs of ${prev.who} and ${sorted[i]!.who} overlap`);
+      assert.ok(
+        prev.to !== undefined && prev.to <= sorted[i]!.from,
+        `runs of ${prev.who} and ${sorted[i]!.who} overlap`,
+      );
     }
   }
 }
@@ -132,13 +135,25 @@ describe('singleton jobs', () => {
     let maxConcurrent = 0;
     let kick: (() => void) | undefined;
     const controller = new AbortController();
-    const job = periodicJob(50, async () => {
-      passes++;
-      concurrent++;
-      maxConcurrent = Math.max(maxConcurrent, concurrent);
-      await sleep(20);
-      concurrent--;
-    }, (err) => { throw err; }, (k) => { kick = k; return () => { kick = undefined; }; });
+    const job = periodicJob(
+      50,
+      async () => {
+        passes++;
+        concurrent++;
+        maxConcurrent = Math.max(maxConcurrent, concurrent);
+        await sleep(20);
+        concurrent--;
+      },
+      (err) => {
+        throw err;
+      },
+      (k) => {
+        kick = k;
+        return () => {
+          kick = undefined;
+        };
+      },
+    );
     const done = job(controller.signal);
     for (let i = 0; i < 5; i++) kick?.();
     await sleep(180);
@@ -155,7 +170,9 @@ describe('singleton jobs', () => {
 
 const pg = await startTestPostgres();
 
-describe('singleton jobs across replicas on PostgreSQL (database clock)', { skip: pg ? false : PG_SKIP_MESSAGE }, () => {
+describe('singleton jobs across replicas on PostgreSQL (database clock)', {
+  skip: pg ? false : PG_SKIP_MESSAGE,
+}, () => {
   let url: string;
   let one: PostgresStore;
   let two: PostgresStore;

@@ -14,7 +14,11 @@ const GRACE_MS = 10_000;
 const NODE = 'mesh/lost/virtualNode/app';
 
 describe('xDS streams of a replica without its database', {
-  skip: !pg ? PG_SKIP_MESSAGE : pg.controllable ? false : 'needs a PostgreSQL server the test can stop (server binaries)',
+  skip: !pg
+    ? PG_SKIP_MESSAGE
+    : pg.controllable
+      ? false
+      : 'needs a PostgreSQL server the test can stop (server binaries)',
 }, () => {
   const db = pg as TestPostgres;
   let url: string;
@@ -32,10 +36,16 @@ describe('xDS streams of a replica without its database', {
     url = await db.createDatabase();
     replica = await startReplica(url);
     await replica.mesh.send(new CreateMeshCommand({ meshName: 'lost' }));
-    await replica.mesh.send(new CreateVirtualNodeCommand({
-      meshName: 'lost', virtualNodeName: 'app',
-      spec: { listeners: [{ portMapping: { port: 8080, protocol: 'http' } }], serviceDiscovery: { dns: { hostname: 'app.lost.local' } } },
-    }));
+    await replica.mesh.send(
+      new CreateVirtualNodeCommand({
+        meshName: 'lost',
+        virtualNodeName: 'app',
+        spec: {
+          listeners: [{ portMapping: { port: 8080, protocol: 'http' } }],
+          serviceDiscovery: { dns: { hostname: 'app.lost.local' } },
+        },
+      }),
+    );
   });
   after(async () => {
     for (const w of watchers) w.close();
@@ -48,14 +58,18 @@ describe('xDS streams of a replica without its database', {
     const open = watch();
     await open.until(configured, 15_000, 'configuration');
     let closedAt: number | undefined;
-    void open.status.then(() => { closedAt = Date.now(); });
+    void open.status.then(() => {
+      closedAt = Date.now();
+    });
 
     const stoppedAt = Date.now();
     await db.stop('fast');
     try {
       const status = await Promise.race([
         open.status,
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the stream was still open after grace + 5 s')), GRACE_MS + 5000)),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error('the stream was still open after grace + 5 s')), GRACE_MS + 5000),
+        ),
       ]);
       const after = (closedAt ?? Date.now()) - stoppedAt;
       t.diagnostic(`stream closed ${after} ms after the database stopped: ${status.code} ${status.details}`);
@@ -78,7 +92,10 @@ describe('xDS streams of a replica without its database', {
     for (;;) {
       const w = watch();
       const outcome = await Promise.race([
-        w.until(configured, 3000, 'configuration').then(() => 'configured' as const, () => 'waiting' as const),
+        w.until(configured, 3000, 'configuration').then(
+          () => 'configured' as const,
+          () => 'waiting' as const,
+        ),
         w.status.then((s) => s),
       ]);
       if (outcome === 'configured') break;

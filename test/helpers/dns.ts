@@ -31,23 +31,66 @@ export interface QueryOptions {
 
 export function encodeQuery(name: string, type: QueryType, opts: QueryOptions = {}): Buffer {
   return packet.encode({
-    type: 'query', id: opts.id ?? 0x1234, flags: opts.recursionDesired === false ? 0 : packet.RECURSION_DESIRED,
+    type: 'query',
+    id: opts.id ?? 0x1234,
+    flags: opts.recursionDesired === false ? 0 : packet.RECURSION_DESIRED,
     questions: [{ type: type as packet.RecordType, name, class: 'IN' }],
-    additionals: opts.edns ? [{ type: 'OPT', name: '.', udpPayloadSize: opts.edns, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }] : [],
+    additionals: opts.edns
+      ? [
+          {
+            type: 'OPT',
+            name: '.',
+            udpPayloadSize: opts.edns,
+            extendedRcode: 0,
+            ednsVersion: 0,
+            flags: 0,
+            flag_do: false,
+            options: [],
+          },
+        ]
+      : [],
   });
 }
 
 function toRecord(a: packet.Answer): ResourceRecord[] {
-  const ttl = 'ttl' in a ? a.ttl ?? 0 : 0;
+  const ttl = 'ttl' in a ? (a.ttl ?? 0) : 0;
   switch (a.type) {
-    case 'A': case 'AAAA': return [{ type: a.type, name: a.name, ttl, address: a.data }];
-    case 'CNAME': return [{ type: 'CNAME', name: a.name, ttl, target: a.data }];
-    case 'SRV': return [{ type: 'SRV', name: a.name, ttl, priority: a.data.priority ?? 0, weight: a.data.weight ?? 0, port: a.data.port, target: a.data.target }];
+    case 'A':
+    case 'AAAA':
+      return [{ type: a.type, name: a.name, ttl, address: a.data }];
+    case 'CNAME':
+      return [{ type: 'CNAME', name: a.name, ttl, target: a.data }];
+    case 'SRV':
+      return [
+        {
+          type: 'SRV',
+          name: a.name,
+          ttl,
+          priority: a.data.priority ?? 0,
+          weight: a.data.weight ?? 0,
+          port: a.data.port,
+          target: a.data.target,
+        },
+      ];
     case 'SOA': {
       const d = a.data;
-      return [{ type: 'SOA', name: a.name, ttl, mname: d.mname, rname: d.rname, serial: d.serial ?? 0, refresh: d.refresh ?? 0, retry: d.retry ?? 0, expire: d.expire ?? 0, minimum: d.minimum ?? 0 }];
+      return [
+        {
+          type: 'SOA',
+          name: a.name,
+          ttl,
+          mname: d.mname,
+          rname: d.rname,
+          serial: d.serial ?? 0,
+          refresh: d.refresh ?? 0,
+          retry: d.retry ?? 0,
+          expire: d.expire ?? 0,
+          minimum: d.minimum ?? 0,
+        },
+      ];
     }
-    default: return [];
+    default:
+      return [];
   }
 }
 
@@ -55,25 +98,47 @@ export function decodeAnswer(buf: Buffer): DnsAnswer {
   const p = packet.decode(buf);
   const opt = (p.additionals ?? []).find((a): a is packet.OptAnswer => a.type === 'OPT');
   return {
-    id: p.id ?? 0, rcode: (buf.readUInt16BE(2) & 0xf) | ((opt?.extendedRcode ?? 0) << 4),
-    authoritative: p.flag_aa, truncated: p.flag_tc, recursionAvailable: p.flag_ra,
-    answers: (p.answers ?? []).flatMap(toRecord), authority: (p.authorities ?? []).flatMap(toRecord),
-    ...(opt ? { opt } : {}), size: buf.length,
+    id: p.id ?? 0,
+    rcode: (buf.readUInt16BE(2) & 0xf) | ((opt?.extendedRcode ?? 0) << 4),
+    authoritative: p.flag_aa,
+    truncated: p.flag_tc,
+    recursionAvailable: p.flag_ra,
+    answers: (p.answers ?? []).flatMap(toRecord),
+    authority: (p.authorities ?? []).flatMap(toRecord),
+    ...(opt ? { opt } : {}),
+    size: buf.length,
   };
 }
 
 /** Sends raw bytes over UDP and resolves with the raw reply (or undefined after `waitMs`). */
-export function udpExchange(port: number, message: Buffer, source = '127.0.0.1', waitMs = 5000): Promise<Buffer | undefined> {
+export function udpExchange(
+  port: number,
+  message: Buffer,
+  source = '127.0.0.1',
+  waitMs = 5000,
+): Promise<Buffer | undefined> {
   return new Promise((resolve) => {
     const socket = createSocket('udp4');
-    const timer = setTimeout(() => { socket.close(); resolve(undefined); }, waitMs);
-    socket.on('message', (msg) => { clearTimeout(timer); socket.close(); resolve(msg); });
+    const timer = setTimeout(() => {
+      socket.close();
+      resolve(undefined);
+    }, waitMs);
+    socket.on('message', (msg) => {
+      clearTimeout(timer);
+      socket.close();
+      resolve(msg);
+    });
     socket.bind(0, source, () => socket.send(message, port, '127.0.0.1'));
   });
 }
 
 /** One UDP query to the server's DNS port, sent from `source` (an address in 127/8). */
-export async function dnsQuery(port: number, name: string, type: QueryType, source: string | QueryOptions = {}): Promise<DnsAnswer> {
+export async function dnsQuery(
+  port: number,
+  name: string,
+  type: QueryType,
+  source: string | QueryOptions = {},
+): Promise<DnsAnswer> {
   const opts = typeof source === 'string' ? { source } : source;
   const reply = await udpExchange(port, encodeQuery(name, type, opts), opts.source);
   if (!reply) throw new Error(`no DNS answer for ${name}`);
@@ -81,7 +146,12 @@ export async function dnsQuery(port: number, name: string, type: QueryType, sour
 }
 
 /** The same over TCP (two-byte length prefix). */
-export function dnsQueryTcp(port: number, name: string, type: QueryType, source: string | QueryOptions = {}): Promise<DnsAnswer> {
+export function dnsQueryTcp(
+  port: number,
+  name: string,
+  type: QueryType,
+  source: string | QueryOptions = {},
+): Promise<DnsAnswer> {
   const opts = typeof source === 'string' ? { source } : source;
   return new Promise((resolve, reject) => {
     const socket = connect({ port, host: '127.0.0.1', localAddress: opts.source ?? '127.0.0.1' });

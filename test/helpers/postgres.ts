@@ -9,7 +9,17 @@
 // Every server started here is stopped and its directory removed by close(), and also
 // when the test process exits.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { accessSync, chownSync, closeSync, constants, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  accessSync,
+  chownSync,
+  closeSync,
+  constants,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -47,7 +57,9 @@ function onPath(bin: string): string | undefined {
     try {
       accessSync(file, constants.X_OK);
       return file;
-    } catch { /* next */ }
+    } catch {
+      /* next */
+    }
   }
   return undefined;
 }
@@ -60,14 +72,18 @@ export function findPostgresBinaries(): { initdb: string; postgres: string } | u
   let versions: string[] = [];
   try {
     versions = readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a));
-  } catch { /* none */ }
+  } catch {
+    /* none */
+  }
   for (const v of versions) {
     const dir = join('/usr/lib/postgresql', v, 'bin');
     try {
       accessSync(join(dir, 'initdb'), constants.X_OK);
       accessSync(join(dir, 'postgres'), constants.X_OK);
       return { initdb: join(dir, 'initdb'), postgres: join(dir, 'postgres') };
-    } catch { /* next */ }
+    } catch {
+      /* next */
+    }
   }
   return undefined;
 }
@@ -76,7 +92,11 @@ export function findPostgresBinaries(): { initdb: string; postgres: string } | u
 function serverAccount(): { uid: number; gid: number } | undefined {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
   let passwd = '';
-  try { passwd = readFileSync('/etc/passwd', 'utf8'); } catch { /* none */ }
+  try {
+    passwd = readFileSync('/etc/passwd', 'utf8');
+  } catch {
+    /* none */
+  }
   for (const user of ['postgres', 'nobody']) {
     const line = passwd.split('\n').find((l) => l.startsWith(`${user}:`));
     const fields = line?.split(':');
@@ -131,12 +151,24 @@ function installExitHook(): void {
   exitHookInstalled = true;
   process.on('exit', () => {
     for (const [pid, dir] of live) {
-      try { process.kill(pid, 'SIGQUIT'); } catch { /* gone */ }
-      try { rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }); } catch { /* best effort */ }
+      try {
+        process.kill(pid, 'SIGQUIT');
+      } catch {
+        /* gone */
+      }
+      try {
+        rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+      } catch {
+        /* best effort */
+      }
     }
   });
   // A test process interrupted by a signal still stops its servers (through the exit hook).
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
     process.once(signal, () => process.exit(code));
   }
 }
@@ -171,7 +203,9 @@ class ExternalPostgres implements TestPostgres {
 
   async close(): Promise<void> {
     for (const name of [...this.created]) {
-      await adminQuery(this.url, `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`).catch(() => undefined);
+      await adminQuery(this.url, `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`).catch(
+        () => undefined,
+      );
     }
     this.created.clear();
   }
@@ -213,17 +247,30 @@ class LocalPostgres implements TestPostgres {
     if (this.closed) throw new Error('test PostgreSQL server is closed');
     if (this.proc) return;
     const log = openSync(join(this.dir, 'server.log'), 'a');
-    const proc = spawn(this.bin, [
-      '-D', join(this.dir, 'data'),
-      '-p', String(this.port),
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
-      '-c', 'fsync=off',
-      '-c', 'synchronous_commit=off',
-      '-c', 'full_page_writes=off',
-      '-c', 'max_connections=200',
-      '-c', 'shared_buffers=32MB',
-    ], { stdio: ['ignore', log, log], ...(this.account ?? {}) });
+    const proc = spawn(
+      this.bin,
+      [
+        '-D',
+        join(this.dir, 'data'),
+        '-p',
+        String(this.port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'unix_socket_directories=',
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
+        '-c',
+        'max_connections=200',
+        '-c',
+        'shared_buffers=32MB',
+      ],
+      { stdio: ['ignore', log, log], ...(this.account ?? {}) },
+    );
     closeSync(log);
     this.proc = proc;
     live.set(proc.pid!, this.dir);
@@ -290,9 +337,23 @@ export async function startTestPostgres(): Promise<TestPostgres | undefined> {
   installExitHook();
   try {
     if (account) chownSync(dir, account.uid, account.gid);
-    await run(bins.initdb, [
-      '-D', join(dir, 'data'), '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale', '--no-sync', '--no-instructions',
-    ], { ...(account ?? {}), timeout: 60_000 });
+    await run(
+      bins.initdb,
+      [
+        '-D',
+        join(dir, 'data'),
+        '-U',
+        'postgres',
+        '-A',
+        'trust',
+        '-E',
+        'UTF8',
+        '--no-locale',
+        '--no-sync',
+        '--no-instructions',
+      ],
+      { ...(account ?? {}), timeout: 60_000 },
+    );
     if (account) chownSync(dir, account.uid, account.gid);
     const server = new LocalPostgres(bins.postgres, dir, await freePort(), account);
     await server.start();

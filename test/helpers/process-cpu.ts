@@ -30,8 +30,12 @@ export async function idleCpu(server: RunningServer): Promise<number> {
 }
 
 /** Server CPU milliseconds per call of `call`, made `count` times one after another once the server is idle. */
-export async function cpuPerCall(server: RunningServer, count: number, call: (i: number) => Promise<unknown>): Promise<number> {
+export async function cpuPerCall(
+  server: RunningServer,
+  count: number,
+  call: (i: number) => Promise<unknown>,
+): Promise<number> {
   const before = await idleCpu(server);
   for (let i = 0; i < count; i++) await call(i);
-  return ((await idleCpu(server)) - before) * 1000 / count;
+  return (((await idleCpu(server)) - before) * 1000) / count;
 }

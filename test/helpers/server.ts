@@ -45,8 +45,21 @@ export interface StartOptions {
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'appmeshd-test-'));
   const region = opts.region ?? TEST_REGION;
-  const args = [cliPath, 'serve', '--data-dir', dataDir, '--api-port', '0', '--xds-port', '0', '--region', region,
-    '--account-id', TEST_ACCOUNT_ID, ...(opts.args ?? [])];
+  const args = [
+    cliPath,
+    'serve',
+    '--data-dir',
+    dataDir,
+    '--api-port',
+    '0',
+    '--xds-port',
+    '0',
+    '--region',
+    region,
+    '--account-id',
+    TEST_ACCOUNT_ID,
+    ...(opts.args ?? []),
+  ];
   const child = spawn(process.execPath, args, {
     env: {
       ...process.env,
@@ -61,16 +74,29 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
   const ownsDataDir = opts.dataDir === undefined;
   const ready = await new Promise<Record<string, unknown>>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`appmeshd did not become ready; logs:\n${logs.map((l) => JSON.stringify(l)).join('\n')}`)), 20_000);
+    const timer = setTimeout(
+      () => rej(new Error(`appmeshd did not become ready; logs:\n${logs.map((l) => JSON.stringify(l)).join('\n')}`)),
+      20_000,
+    );
     const lines = createInterface({ input: child.stderr! });
     lines.on('line', (line) => {
       let entry: Record<string, unknown>;
-      try { entry = JSON.parse(line); } catch { entry = { raw: line }; }
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        entry = { raw: line };
+      }
       logs.push(entry);
-      if (entry.msg === 'ready') { clearTimeout(timer); res(entry); }
+      if (entry.msg === 'ready') {
+        clearTimeout(timer);
+        res(entry);
+      }
     });
     child.stdout!.resume();
-    child.once('exit', (code) => { clearTimeout(timer); rej(new Error(`appmeshd exited with ${code}; logs:\n${logs.map((l) => JSON.stringify(l)).join('\n')}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      rej(new Error(`appmeshd exited with ${code}; logs:\n${logs.map((l) => JSON.stringify(l)).join('\n')}`));
+    });
   }).catch((err: unknown) => {
     child.kill('SIGKILL');
     if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -78,7 +104,12 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   });
   const apiPort = Number(ready.apiPort);
   return {
-    process: child, dataDir, apiPort, ready, region, logs,
+    process: child,
+    dataDir,
+    apiPort,
+    ready,
+    region,
+    logs,
     // https:// when the API speaks TLS (--api-tls*); the ready line says how to reach it.
     endpoint: typeof ready.apiUrl === 'string' ? ready.apiUrl : `http://127.0.0.1:${apiPort}`,
     credentials: { accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET_ACCESS_KEY },

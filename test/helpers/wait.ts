@@ -22,7 +22,8 @@ export async function metric(server: RunningServer, name: string): Promise<numbe
     if (line.startsWith('#')) continue;
     const at = line.lastIndexOf(' ');
     const series = line.slice(0, at);
-    if (series === name || (!name.includes('{') && series.replace(/\{.*\}$/, '') === name)) sum += Number(line.slice(at + 1));
+    if (series === name || (!name.includes('{') && series.replace(/\{.*\}$/, '') === name))
+      sum += Number(line.slice(at + 1));
   }
   return sum;
 }

@@ -21,7 +21,13 @@ after(async () => {
 
 test('413 to an EC2 client is the EC2 XML error envelope', async () => {
   for (const chunked of [false, true]) {
-    const res = await queryCall(server, 'ec2', `Action=DescribeVpcs&Version=${EC2_VERSION}&Pad=${'x'.repeat(MiB)}`, undefined, { chunked });
+    const res = await queryCall(
+      server,
+      'ec2',
+      `Action=DescribeVpcs&Version=${EC2_VERSION}&Pad=${'x'.repeat(MiB)}`,
+      undefined,
+      { chunked },
+    );
     assert.equal(res.status, 413, res.text.slice(0, 200));
     assert.match(res.text, /^<\?xml[^>]*>\s*<Response><Errors><Error><Code>InvalidParameterValue<\/Code>/);
   }
@@ -35,12 +41,22 @@ test('413 to an IAM client is the Query ErrorResponse envelope', async () => {
 });
 
 test('413 to App Mesh and Cloud Map clients stays JSON', async () => {
-  const mesh = await rawRequest(server, { method: 'PUT', path: '/v20190125/meshes', body: JSON.stringify({ meshName: 'x', pad: 'x'.repeat(MiB) }) });
+  const mesh = await rawRequest(server, {
+    method: 'PUT',
+    path: '/v20190125/meshes',
+    body: JSON.stringify({ meshName: 'x', pad: 'x'.repeat(MiB) }),
+  });
   assert.equal(mesh.status, 413);
   assert.equal(mesh.errorType, 'BadRequestException');
   const sd = await rawRequest(server, {
-    method: 'POST', path: '/', service: 'servicediscovery', body: JSON.stringify({ pad: 'x'.repeat(MiB) }),
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Route53AutoNaming_v20170314.ListNamespaces' },
+    method: 'POST',
+    path: '/',
+    service: 'servicediscovery',
+    body: JSON.stringify({ pad: 'x'.repeat(MiB) }),
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': 'Route53AutoNaming_v20170314.ListNamespaces',
+    },
   });
   assert.equal(sd.status, 413);
   assert.equal(sd.json?.__type, 'InvalidInput');
@@ -48,11 +64,21 @@ test('413 to App Mesh and Cloud Map clients stays JSON', async () => {
 
 test('a client that does not finish its headers in time gets 408, and the server keeps serving', async () => {
   const answer = await new Promise<string>((resolve, reject) => {
-    const socket = connect(server.apiPort, '127.0.0.1', () => socket.write('GET /v20190125/meshes HTTP/1.1\r\nhost: x\r\nx-slow: '));
+    const socket = connect(server.apiPort, '127.0.0.1', () =>
+      socket.write('GET /v20190125/meshes HTTP/1.1\r\nhost: x\r\nx-slow: '),
+    );
     let text = '';
-    const timer = setTimeout(() => { socket.destroy(); reject(new Error(`no answer within 10 s: ${text}`)); }, 10_000);
-    socket.on('data', (d) => { text += d.toString(); });
-    socket.on('close', () => { clearTimeout(timer); resolve(text); });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no answer within 10 s: ${text}`));
+    }, 10_000);
+    socket.on('data', (d) => {
+      text += d.toString();
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(text);
+    });
     socket.on('error', reject);
   });
   assert.match(answer, /^HTTP\/1\.1 408 /);
@@ -63,10 +89,19 @@ test('a client that does not finish its headers in time gets 408, and the server
 test('an unparseable HEAD request is answered without a body (found by the fuzzer: the client read the body as garbage)', async () => {
   const { request } = await import('node:http');
   const status = await new Promise<number | string>((resolve) => {
-    const req = request({ host: '127.0.0.1', port: server.apiPort, method: 'HEAD', path: `/v20190125/${'x'.repeat(20_000)}`, agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: server.apiPort,
+        method: 'HEAD',
+        path: `/v20190125/${'x'.repeat(20_000)}`,
+        agent: false,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', (err) => resolve(err.message));
     req.end();
   });

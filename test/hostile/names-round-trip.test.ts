@@ -17,7 +17,8 @@ const pg = await startTestPostgres();
 
 function appMeshNames(store: () => RunningServer): void {
   const server = () => store();
-  const createMesh = (meshName: string) => rawRequest(server(), { method: 'PUT', path: '/v20190125/meshes', body: JSON.stringify({ meshName }) });
+  const createMesh = (meshName: string) =>
+    rawRequest(server(), { method: 'PUT', path: '/v20190125/meshes', body: JSON.stringify({ meshName }) });
 
   test('a mesh named with a lone surrogate is refused with BadRequestException naming the field, and never stored', async () => {
     for (const name of ['ls\ud800', 'x\udc00y', '\ud83d']) {
@@ -59,20 +60,33 @@ function appMeshNames(store: () => RunningServer): void {
 
 describe('App Mesh names on SQLite', () => {
   let server: RunningServer;
-  before(async () => { server = await startServer(); });
-  after(async () => { await server?.stop(); server?.cleanup(); });
+  before(async () => {
+    server = await startServer();
+  });
+  after(async () => {
+    await server?.stop();
+    server?.cleanup();
+  });
   appMeshNames(() => server);
 
   test('EC2: a tag value holding U+0001 is InvalidParameterValue, and DescribeVpcs stays readable by the SDK', async () => {
     const vpc = await queryCall(server, 'ec2', `Action=CreateVpc&Version=${EC2_VERSION}&CidrBlock=10.1.0.0/16`);
     const vpcId = xmlText(vpc.text, 'vpcId')!;
     for (const value of ['%01', '%00', '%EF%BF%BE']) {
-      const res = await queryCall(server, 'ec2', `Action=CreateTags&Version=${EC2_VERSION}&ResourceId.1=${vpcId}&Tag.1.Key=k&Tag.1.Value=a${value}b`);
+      const res = await queryCall(
+        server,
+        'ec2',
+        `Action=CreateTags&Version=${EC2_VERSION}&ResourceId.1=${vpcId}&Tag.1.Key=k&Tag.1.Value=a${value}b`,
+      );
       assert.equal(res.status, 400, res.text);
       assert.equal(xmlText(res.text, 'Code'), 'InvalidParameterValue');
       assert.match(xmlText(res.text, 'Message') ?? '', /Tags\[0\]\.Value: contains a character that is not allowed/);
     }
-    const ok = await queryCall(server, 'ec2', `Action=CreateTags&Version=${EC2_VERSION}&ResourceId.1=${vpcId}&Tag.1.Key=k&Tag.1.Value=fine`);
+    const ok = await queryCall(
+      server,
+      'ec2',
+      `Action=CreateTags&Version=${EC2_VERSION}&ResourceId.1=${vpcId}&Tag.1.Key=k&Tag.1.Value=fine`,
+    );
     assert.equal(ok.status, 200, ok.text);
     const described = await sdkClient(server).send(new DescribeVpcsCommand({}));
     assert.ok(described.Vpcs?.some((v) => v.VpcId === vpcId && v.Tags?.some((t) => t.Value === 'fine')));
@@ -88,8 +102,14 @@ describe('App Mesh names on SQLite', () => {
 
   test('Cloud Map: a namespace name holding a lone surrogate is InvalidInput', async () => {
     const res = await rawRequest(server, {
-      method: 'POST', path: '/', service: 'servicediscovery', body: JSON.stringify({ Name: 'ns\ud800' }),
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Route53AutoNaming_v20170314.CreateHttpNamespace' },
+      method: 'POST',
+      path: '/',
+      service: 'servicediscovery',
+      body: JSON.stringify({ Name: 'ns\ud800' }),
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'Route53AutoNaming_v20170314.CreateHttpNamespace',
+      },
     });
     assert.equal(res.status, 400, res.text);
     assert.equal(res.json?.__type, 'InvalidInput');
@@ -104,6 +124,10 @@ describe('App Mesh names on PostgreSQL', { skip: pg ? false : PG_SKIP_MESSAGE },
     db = pg!;
     server = await startServer({ args: ['--store', await db.createDatabase()] });
   });
-  after(async () => { await server?.stop(); server?.cleanup(); await db?.close(); });
+  after(async () => {
+    await server?.stop();
+    server?.cleanup();
+    await db?.close();
+  });
   appMeshNames(() => server);
 });

@@ -26,8 +26,15 @@ test('root key + a bogus X-Amz-Security-Token header: refused by all four servic
   assert.equal(mesh.errorType, 'UnrecognizedClientException');
 
   const sd = await rawRequest(server, {
-    method: 'POST', path: '/', service: 'servicediscovery', body: '{}',
-    headers: { ...headers, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Route53AutoNaming_v20170314.ListNamespaces' },
+    method: 'POST',
+    path: '/',
+    service: 'servicediscovery',
+    body: '{}',
+    headers: {
+      ...headers,
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': 'Route53AutoNaming_v20170314.ListNamespaces',
+    },
   });
   assert.equal(sd.status, 403, sd.text);
   assert.equal(sd.json?.__type, 'UnrecognizedClientException');
@@ -46,7 +53,11 @@ test('a session token as a query parameter is refused too', async () => {
   const mesh = await rawRequest(server, { path: '/v20190125/meshes', rawQuery });
   assert.equal(mesh.status, 403, mesh.text);
   assert.equal(mesh.errorType, 'UnrecognizedClientException');
-  const ec2 = await rawRequest(server, { path: '/', rawQuery: `Action=DescribeVpcs&Version=${EC2_VERSION}&${rawQuery}`, service: 'ec2' });
+  const ec2 = await rawRequest(server, {
+    path: '/',
+    rawQuery: `Action=DescribeVpcs&Version=${EC2_VERSION}&${rawQuery}`,
+    service: 'ec2',
+  });
   assert.equal(ec2.status, 403, ec2.text);
   assert.equal(xmlText(ec2.text, 'Code'), 'InvalidClientTokenId');
 });
@@ -63,16 +74,34 @@ test('SignedHeaders must be distinct and in canonical order (each header is hash
   const { signRequest } = await import('../../src/auth/sigv4.js');
   const host = `127.0.0.1:${server.apiPort}`;
   const signed = signRequest({
-    method: 'GET', host, path: '/v20190125/meshes', headers: { 'x-pad': 'p'.repeat(4000) },
-    accessKeyId: server.credentials.accessKeyId, secretAccessKey: server.credentials.secretAccessKey, region: server.region, service: 'appmesh',
+    method: 'GET',
+    host,
+    path: '/v20190125/meshes',
+    headers: { 'x-pad': 'p'.repeat(4000) },
+    accessKeyId: server.credentials.accessKeyId,
+    secretAccessKey: server.credentials.secretAccessKey,
+    region: server.region,
+    service: 'appmesh',
   });
-  const repeated = signed.authorization!.replace(/SignedHeaders=([^,]+)/, (_m, list: string) => `SignedHeaders=${Array(300).fill(list).join(';')}`);
+  const repeated = signed.authorization!.replace(
+    /SignedHeaders=([^,]+)/,
+    (_m, list: string) => `SignedHeaders=${Array(300).fill(list).join(';')}`,
+  );
   const { request } = await import('node:http');
   const answer = await new Promise<{ status: number; type: unknown }>((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.apiPort, path: '/v20190125/meshes', headers: { ...signed, authorization: repeated }, agent: false }, (r) => {
-      r.resume();
-      r.on('end', () => resolve({ status: r.statusCode ?? 0, type: r.headers['x-amzn-errortype'] }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: server.apiPort,
+        path: '/v20190125/meshes',
+        headers: { ...signed, authorization: repeated },
+        agent: false,
+      },
+      (r) => {
+        r.resume();
+        r.on('end', () => resolve({ status: r.statusCode ?? 0, type: r.headers['x-amzn-errortype'] }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });

@@ -9,12 +9,25 @@ export const FORM = 'application/x-www-form-urlencoded';
 export const EC2_VERSION = '2016-11-15';
 export const IAM_VERSION = '2010-05-08';
 
-export interface Keys { accessKeyId: string; secretAccessKey: string }
+export interface Keys {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
 
 /** A signed Query call (EC2 or IAM) with the parameters as the form body. */
-export function queryCall(server: RunningServer, service: 'ec2' | 'iam', body: string, keys?: Keys, extra: Partial<RawOptions> = {}): Promise<RawResult> {
+export function queryCall(
+  server: RunningServer,
+  service: 'ec2' | 'iam',
+  body: string,
+  keys?: Keys,
+  extra: Partial<RawOptions> = {},
+): Promise<RawResult> {
   return rawRequest(server, {
-    method: 'POST', path: '/', body, service, headers: { 'content-type': FORM, ...(extra.headers ?? {}) },
+    method: 'POST',
+    path: '/',
+    body,
+    service,
+    headers: { 'content-type': FORM, ...(extra.headers ?? {}) },
     ...(keys ? { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey } : {}),
     ...Object.fromEntries(Object.entries(extra).filter(([k]) => k !== 'headers')),
   });
@@ -35,7 +48,10 @@ export async function unprivilegedUser(server: RunningServer, name = 'nobody'): 
   if (!accessKeyId || !secretAccessKey) throw new Error(`CreateAccessKey: ${key.status} ${key.text}`);
   // The user directory follows the store; wait until the new key authenticates.
   for (let i = 0; i < 200; i++) {
-    const probe = await queryCall(server, 'ec2', `Action=DescribeVpcs&Version=${EC2_VERSION}`, { accessKeyId, secretAccessKey });
+    const probe = await queryCall(server, 'ec2', `Action=DescribeVpcs&Version=${EC2_VERSION}`, {
+      accessKeyId,
+      secretAccessKey,
+    });
     if (xmlText(probe.text, 'Code') !== 'AuthFailure') return { accessKeyId, secretAccessKey };
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -47,7 +63,9 @@ function healthzOnce(server: RunningServer): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: server.apiPort, path: '/healthz', agent: false }, (res) => {
       res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`/healthz ${res.statusCode}`))));
+      res.on('end', () =>
+        res.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`/healthz ${res.statusCode}`)),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -82,7 +100,10 @@ export function probeHealthz(server: RunningServer): HealthzProbe {
 }
 
 /** Runs `fn` while probing /healthz; returns its result, how long it took, and the probe's numbers. */
-export async function whileProbing<T>(server: RunningServer, fn: () => Promise<T>): Promise<{ result: T; ms: number; healthzMaxMs: number; healthzAnswers: number }> {
+export async function whileProbing<T>(
+  server: RunningServer,
+  fn: () => Promise<T>,
+): Promise<{ result: T; ms: number; healthzMaxMs: number; healthzAnswers: number }> {
   const probe = probeHealthz(server);
   await new Promise((r) => setTimeout(r, 20));
   const started = performance.now();

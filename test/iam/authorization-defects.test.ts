@@ -5,7 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  CreateAccessKeyCommand, CreateUserCommand, IAMClient, ListAccessKeysCommand, PutUserPolicyCommand,
+  CreateAccessKeyCommand,
+  CreateUserCommand,
+  IAMClient,
+  ListAccessKeysCommand,
+  PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { sdkErrorOf } from '../ec2/cli.js';
@@ -17,7 +21,12 @@ const arn = (pathAndName: string) => `arn:aws:iam::111122223333:user/${pathAndNa
 
 before(async () => {
   server = await startServer();
-  root = new IAMClient({ endpoint: server.endpoint, region: server.region, credentials: server.credentials, maxAttempts: 1 });
+  root = new IAMClient({
+    endpoint: server.endpoint,
+    region: server.region,
+    credentials: server.credentials,
+    maxAttempts: 1,
+  });
 });
 after(async () => {
   for (const c of [root, ...clients]) c?.destroy();
@@ -28,12 +37,18 @@ after(async () => {
 /** A user with one inline policy, and a client signing as that user. */
 async function userWithPolicy(name: string, statements: unknown[], path = '/'): Promise<IAMClient> {
   await root.send(new CreateUserCommand({ UserName: name, Path: path }));
-  await root.send(new PutUserPolicyCommand({
-    UserName: name, PolicyName: 'p', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
-  }));
+  await root.send(
+    new PutUserPolicyCommand({
+      UserName: name,
+      PolicyName: 'p',
+      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+    }),
+  );
   const key = (await root.send(new CreateAccessKeyCommand({ UserName: name }))).AccessKey!;
   const client = new IAMClient({
-    endpoint: server.endpoint, region: server.region, maxAttempts: 1,
+    endpoint: server.endpoint,
+    region: server.region,
+    maxAttempts: 1,
     credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! },
   });
   clients.push(client);
@@ -54,9 +69,15 @@ test('path Deny escalation: a Deny on user/admins/* refuses CreateAccessKey and 
   assert.match(key.message, /user\/admins\/boss .*explicit deny/);
   // Case does not help: IAM user names are case-insensitive and the stored ARN is used.
   assert.equal((await sdkErrorOf(mallory.send(new CreateAccessKeyCommand({ UserName: 'BOSS' })))).name, 'AccessDenied');
-  const policy = await sdkErrorOf(mallory.send(new PutUserPolicyCommand({
-    UserName: 'boss', PolicyName: 'pwn', PolicyDocument: '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}',
-  })));
+  const policy = await sdkErrorOf(
+    mallory.send(
+      new PutUserPolicyCommand({
+        UserName: 'boss',
+        PolicyName: 'pwn',
+        PolicyDocument: '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}',
+      }),
+    ),
+  );
   assert.equal(policy.name, 'AccessDenied');
   assert.deepEqual((await root.send(new ListAccessKeysCommand({ UserName: 'boss' }))).AccessKeyMetadata, []);
 
@@ -66,7 +87,9 @@ test('path Deny escalation: a Deny on user/admins/* refuses CreateAccessKey and 
 });
 
 test('path Allow: an Allow on user/dev/* covers a user whose Path is /dev/, and only such users', async () => {
-  const lead = await userWithPolicy('lead', [{ Effect: 'Allow', Action: 'iam:CreateAccessKey', Resource: arn('dev/*') }]);
+  const lead = await userWithPolicy('lead', [
+    { Effect: 'Allow', Action: 'iam:CreateAccessKey', Resource: arn('dev/*') },
+  ]);
   await root.send(new CreateUserCommand({ UserName: 'dev1', Path: '/dev/' }));
   await root.send(new CreateUserCommand({ UserName: 'ops1', Path: '/ops/' }));
   const made = await lead.send(new CreateAccessKeyCommand({ UserName: 'dev1' }));
@@ -76,11 +99,19 @@ test('path Allow: an Allow on user/dev/* covers a user whose Path is /dev/, and 
   assert.match(refused.message, /user\/ops\/ops1/);
 });
 
-test('the caller\'s own path is in aws:PrincipalArn and ${aws:username} resolves', async () => {
-  const self = await userWithPolicy('selfie', [
-    { Effect: 'Allow', Action: 'iam:ListAccessKeys', Resource: 'arn:aws:iam::*:user/team/${aws:username}',
-      Condition: { ArnLike: { 'aws:PrincipalArn': arn('team/*') } } },
-  ], '/team/');
+test("the caller's own path is in aws:PrincipalArn and ${aws:username} resolves", async () => {
+  const self = await userWithPolicy(
+    'selfie',
+    [
+      {
+        Effect: 'Allow',
+        Action: 'iam:ListAccessKeys',
+        Resource: 'arn:aws:iam::*:user/team/${aws:username}',
+        Condition: { ArnLike: { 'aws:PrincipalArn': arn('team/*') } },
+      },
+    ],
+    '/team/',
+  );
   const own = await self.send(new ListAccessKeysCommand({}));
   assert.equal(own.AccessKeyMetadata?.length, 1);
   assert.equal((await sdkErrorOf(self.send(new ListAccessKeysCommand({ UserName: 'intern' })))).name, 'AccessDenied');
@@ -92,20 +123,39 @@ test('${*} is a literal * (defect: it acted as a wildcard), and an unresolvable 
     { Effect: 'Allow', Action: 'iam:ListAccessKeys', Resource: 'arn:aws:iam::*:user/${aws:PrincipalTag/none}' },
   ]);
   await root.send(new CreateUserCommand({ UserName: 'target' }));
-  assert.equal((await sdkErrorOf(literal.send(new CreateAccessKeyCommand({ UserName: 'target' })))).name, 'AccessDenied');
-  assert.equal((await sdkErrorOf(literal.send(new ListAccessKeysCommand({ UserName: 'target' })))).name, 'AccessDenied');
+  assert.equal(
+    (await sdkErrorOf(literal.send(new CreateAccessKeyCommand({ UserName: 'target' })))).name,
+    'AccessDenied',
+  );
+  assert.equal(
+    (await sdkErrorOf(literal.send(new ListAccessKeysCommand({ UserName: 'target' })))).name,
+    'AccessDenied',
+  );
 });
 
-test('${aws:PrincipalTag/…} resolves to the caller\'s own tag', async () => {
+test("${aws:PrincipalTag/…} resolves to the caller's own tag", async () => {
   await root.send(new CreateUserCommand({ UserName: 'blue-lead', Tags: [{ Key: 'Team', Value: 'blue' }] }));
-  await root.send(new PutUserPolicyCommand({
-    UserName: 'blue-lead', PolicyName: 'p', PolicyDocument: JSON.stringify({
-      Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:CreateAccessKey', Resource: 'arn:aws:iam::*:user/${aws:PrincipalTag/team}/*' }],
+  await root.send(
+    new PutUserPolicyCommand({
+      UserName: 'blue-lead',
+      PolicyName: 'p',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'iam:CreateAccessKey',
+            Resource: 'arn:aws:iam::*:user/${aws:PrincipalTag/team}/*',
+          },
+        ],
+      }),
     }),
-  }));
+  );
   const key = (await root.send(new CreateAccessKeyCommand({ UserName: 'blue-lead' }))).AccessKey!;
   const lead = new IAMClient({
-    endpoint: server.endpoint, region: server.region, maxAttempts: 1,
+    endpoint: server.endpoint,
+    region: server.region,
+    maxAttempts: 1,
     credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! },
   });
   clients.push(lead);

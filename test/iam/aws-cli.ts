@@ -2,7 +2,11 @@
 import { execFile } from 'node:child_process';
 import { awsEnv, type RunningServer } from '../helpers/server.js';
 
-export interface CliResult { code: number; stdout: string; stderr: string }
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 let cli: Promise<string> | undefined;
 
@@ -30,14 +34,23 @@ export async function runAws(server: RunningServer, args: string[], opts: CliOpt
 }
 
 /** Runs a command that must succeed and returns its JSON output ({} when it prints nothing). */
-export async function awsJson(server: RunningServer, args: string[], opts: CliOptions = {}): Promise<Record<string, any>> {
+export async function awsJson(
+  server: RunningServer,
+  args: string[],
+  opts: CliOptions = {},
+): Promise<Record<string, any>> {
   const r = await runAws(server, args, opts);
   if (r.code !== 0) throw new Error(`aws ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
   return r.stdout.trim() ? JSON.parse(r.stdout) : {};
 }
 
 /** Runs a command that must fail with `code`; returns stderr. */
-export async function awsError(server: RunningServer, args: string[], code: string, opts: CliOptions = {}): Promise<string> {
+export async function awsError(
+  server: RunningServer,
+  args: string[],
+  code: string,
+  opts: CliOptions = {},
+): Promise<string> {
   const r = await runAws(server, args, opts);
   if (r.code === 0) throw new Error(`aws ${args.join(' ')} succeeded; expected ${code}`);
   if (!r.stderr.includes(`(${code})`)) throw new Error(`aws ${args.join(' ')}: expected (${code}), got: ${r.stderr}`);

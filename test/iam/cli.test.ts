@@ -6,8 +6,13 @@ import { startServer, TEST_ACCOUNT_ID, type RunningServer } from '../helpers/ser
 import { awsError, awsJson, runAws } from './aws-cli.js';
 
 let server: RunningServer;
-before(async () => { server = await startServer(); });
-after(async () => { await server?.stop(); server?.cleanup(); });
+before(async () => {
+  server = await startServer();
+});
+after(async () => {
+  await server?.stop();
+  server?.cleanup();
+});
 
 const iam = (...args: string[]) => awsJson(server, ['iam', ...args]);
 
@@ -17,17 +22,43 @@ test('aws iam: users, access keys and inline policies end to end', async () => {
   assert.match(created.User.UserId, /^AIDA[A-Z2-7]{17}$/);
   await awsError(server, ['iam', 'create-user', '--user-name', 'ALICE'], 'EntityAlreadyExists');
   assert.equal((await iam('get-user', '--user-name', 'alice')).User.UserId, created.User.UserId);
-  assert.deepEqual((await iam('list-users')).Users.map((u: any) => u.UserName), ['alice']);
+  assert.deepEqual(
+    (await iam('list-users')).Users.map((u: any) => u.UserName),
+    ['alice'],
+  );
 
   const key = (await iam('create-access-key', '--user-name', 'alice')).AccessKey;
   assert.match(key.AccessKeyId, /^AKIA[A-Z2-7]{16}$/);
   assert.equal(key.SecretAccessKey.length, 40);
-  assert.deepEqual((await iam('list-access-keys', '--user-name', 'alice')).AccessKeyMetadata.map((k: any) => k.AccessKeyId), [key.AccessKeyId]);
+  assert.deepEqual(
+    (await iam('list-access-keys', '--user-name', 'alice')).AccessKeyMetadata.map((k: any) => k.AccessKeyId),
+    [key.AccessKeyId],
+  );
 
   // alice is at path /team/: her ARN, and so the resource of her own GetUser, is user/team/alice.
-  const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:GetUser', Resource: `arn:aws:iam::${TEST_ACCOUNT_ID}:user/team/\${aws:username}` }] };
-  await iam('put-user-policy', '--user-name', 'alice', '--policy-name', 'self', '--policy-document', JSON.stringify(policy));
-  assert.deepEqual((await iam('get-user-policy', '--user-name', 'alice', '--policy-name', 'self')).PolicyDocument, policy);
+  const policy = {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'iam:GetUser',
+        Resource: `arn:aws:iam::${TEST_ACCOUNT_ID}:user/team/\${aws:username}`,
+      },
+    ],
+  };
+  await iam(
+    'put-user-policy',
+    '--user-name',
+    'alice',
+    '--policy-name',
+    'self',
+    '--policy-document',
+    JSON.stringify(policy),
+  );
+  assert.deepEqual(
+    (await iam('get-user-policy', '--user-name', 'alice', '--policy-name', 'self')).PolicyDocument,
+    policy,
+  );
   assert.deepEqual((await iam('list-user-policies', '--user-name', 'alice')).PolicyNames, ['self']);
 
   // The new key signs at once; GetUser without a name answers for the caller.

@@ -11,19 +11,31 @@ const MESH = `arn:aws:appmesh:us-east-1:${ACCOUNT}:mesh/prod`;
 
 function request(over: Partial<PolicyRequest> & { ctx?: Record<string, string | string[]> } = {}): PolicyRequest {
   const context = new Map<string, string | string[]>([
-    ['aws:principalarn', USER], ['aws:principalaccount', ACCOUNT], ['aws:username', 'alice'],
-    ['aws:requestedregion', 'us-east-1'], ['aws:sourcevpce', 'vpce-0123456789abcdef0'], ['aws:sourcevpc', 'vpc-0abc'],
-    ['aws:sourceip', '10.1.2.3'], ['aws:currenttime', '2026-06-01T12:00:00Z'], ['aws:securetransport', 'true'],
+    ['aws:principalarn', USER],
+    ['aws:principalaccount', ACCOUNT],
+    ['aws:username', 'alice'],
+    ['aws:requestedregion', 'us-east-1'],
+    ['aws:sourcevpce', 'vpce-0123456789abcdef0'],
+    ['aws:sourcevpc', 'vpc-0abc'],
+    ['aws:sourceip', '10.1.2.3'],
+    ['aws:currenttime', '2026-06-01T12:00:00Z'],
+    ['aws:securetransport', 'true'],
   ]);
   for (const [k, v] of Object.entries(over.ctx ?? {})) context.set(k.toLowerCase(), v);
-  return { action: over.action ?? 'appmesh:CreateMesh', resource: over.resource ?? MESH, principal: over.principal ?? { arn: USER, accountId: ACCOUNT }, context };
+  return {
+    action: over.action ?? 'appmesh:CreateMesh',
+    resource: over.resource ?? MESH,
+    principal: over.principal ?? { arn: USER, accountId: ACCOUNT },
+    context,
+  };
 }
 
 function decide(statements: unknown[], req = request(), kind: 'identity' | 'resource' = 'identity'): Decision {
   return evaluate([parsePolicy(JSON.stringify({ Version: '2012-10-17', Statement: statements }), kind)], req);
 }
 
-const allowIf = (condition: Record<string, unknown>, req = request()) => decide([{ Effect: 'Allow', Action: '*', Resource: '*', Condition: condition }], req);
+const allowIf = (condition: Record<string, unknown>, req = request()) =>
+  decide([{ Effect: 'Allow', Action: '*', Resource: '*', Condition: condition }], req);
 
 test('Action and Resource wildcards; actions match regardless of case', () => {
   assert.equal(decide([{ Effect: 'Allow', Action: 'appmesh:Create*', Resource: '*' }]), 'Allow');
@@ -31,12 +43,27 @@ test('Action and Resource wildcards; actions match regardless of case', () => {
   assert.equal(decide([{ Effect: 'Allow', Action: 'appmesh:Creat?Mesh', Resource: '*' }]), 'Allow');
   assert.equal(decide([{ Effect: 'Allow', Action: 'appmesh:List*', Resource: '*' }]), 'ImplicitDeny');
   assert.equal(decide([{ Effect: 'Allow', Action: '*', Resource: `arn:aws:appmesh:*:${ACCOUNT}:mesh/p*` }]), 'Allow');
-  assert.equal(decide([{ Effect: 'Allow', Action: '*', Resource: `arn:aws:appmesh:*:${ACCOUNT}:mesh/PROD` }]), 'ImplicitDeny');
-  assert.equal(decide([{ Effect: 'Allow', Action: '*', Resource: 'arn:aws:appmesh:*:*:mesh/${aws:username}' }], request({ resource: 'arn:aws:appmesh:us-east-1:1:mesh/alice' })), 'Allow');
+  assert.equal(
+    decide([{ Effect: 'Allow', Action: '*', Resource: `arn:aws:appmesh:*:${ACCOUNT}:mesh/PROD` }]),
+    'ImplicitDeny',
+  );
+  assert.equal(
+    decide(
+      [{ Effect: 'Allow', Action: '*', Resource: 'arn:aws:appmesh:*:*:mesh/${aws:username}' }],
+      request({ resource: 'arn:aws:appmesh:us-east-1:1:mesh/alice' }),
+    ),
+    'Allow',
+  );
 });
 
 test('explicit Deny wins over any Allow, in any policy', () => {
-  assert.equal(decide([{ Effect: 'Allow', Action: '*', Resource: '*' }, { Effect: 'Deny', Action: 'appmesh:CreateMesh', Resource: '*' }]), 'Deny');
+  assert.equal(
+    decide([
+      { Effect: 'Allow', Action: '*', Resource: '*' },
+      { Effect: 'Deny', Action: 'appmesh:CreateMesh', Resource: '*' },
+    ]),
+    'Deny',
+  );
   const allow = parsePolicy('{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}', 'identity');
   const deny = parsePolicy('{"Statement":{"Effect":"Deny","Action":"appmesh:*","Resource":"*"}}', 'identity');
   assert.equal(evaluate([allow, deny], request()), 'Deny');
@@ -46,16 +73,45 @@ test('explicit Deny wins over any Allow, in any policy', () => {
 test('NotAction, NotResource and NotPrincipal', () => {
   assert.equal(decide([{ Effect: 'Allow', NotAction: 'appmesh:Delete*', Resource: '*' }]), 'Allow');
   assert.equal(decide([{ Effect: 'Allow', NotAction: 'appmesh:Create*', Resource: '*' }]), 'ImplicitDeny');
-  assert.equal(decide([{ Effect: 'Allow', Action: '*', Resource: '*' }, { Effect: 'Deny', NotAction: 'appmesh:List*', Resource: '*' }]), 'Deny');
+  assert.equal(
+    decide([
+      { Effect: 'Allow', Action: '*', Resource: '*' },
+      { Effect: 'Deny', NotAction: 'appmesh:List*', Resource: '*' },
+    ]),
+    'Deny',
+  );
   assert.equal(decide([{ Effect: 'Allow', Action: '*', NotResource: `arn:aws:appmesh:*:*:mesh/staging` }]), 'Allow');
   assert.equal(decide([{ Effect: 'Allow', Action: '*', NotResource: `arn:aws:appmesh:*:*:mesh/*` }]), 'ImplicitDeny');
   const endpoint = (s: unknown) => decide([s], request(), 'resource');
   assert.equal(endpoint({ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }), 'Allow');
   assert.equal(endpoint({ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: '*', Resource: '*' }), 'Allow');
-  assert.equal(endpoint({ Effect: 'Allow', Principal: { AWS: [`arn:aws:iam::${ACCOUNT}:user/bob`] }, Action: '*', Resource: '*' }), 'ImplicitDeny');
+  assert.equal(
+    endpoint({ Effect: 'Allow', Principal: { AWS: [`arn:aws:iam::${ACCOUNT}:user/bob`] }, Action: '*', Resource: '*' }),
+    'ImplicitDeny',
+  );
   assert.equal(endpoint({ Effect: 'Allow', Principal: { AWS: USER }, Action: '*', Resource: '*' }), 'Allow');
-  assert.equal(decide([{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }, { Effect: 'Deny', NotPrincipal: { AWS: USER }, Action: '*', Resource: '*' }], request(), 'resource'), 'Allow');
-  assert.equal(decide([{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }, { Effect: 'Deny', NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:user/bob` }, Action: '*', Resource: '*' }], request(), 'resource'), 'Deny');
+  assert.equal(
+    decide(
+      [
+        { Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' },
+        { Effect: 'Deny', NotPrincipal: { AWS: USER }, Action: '*', Resource: '*' },
+      ],
+      request(),
+      'resource',
+    ),
+    'Allow',
+  );
+  assert.equal(
+    decide(
+      [
+        { Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' },
+        { Effect: 'Deny', NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:user/bob` }, Action: '*', Resource: '*' },
+      ],
+      request(),
+      'resource',
+    ),
+    'Deny',
+  );
 });
 
 test('String operators, IgnoreCase, Like with wildcards, multiple values OR, multiple keys AND', () => {
@@ -68,8 +124,14 @@ test('String operators, IgnoreCase, Like with wildcards, multiple values OR, mul
   assert.equal(allowIf({ StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:user/al*' } }), 'Allow');
   assert.equal(allowIf({ StringNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:user/al?ce' } }), 'ImplicitDeny');
   assert.equal(allowIf({ StringEquals: { 'aws:SourceVpc': ['vpc-x', 'vpc-0abc'] } }), 'Allow');
-  assert.equal(allowIf({ StringEquals: { 'aws:SourceVpc': 'vpc-0abc', 'aws:RequestedRegion': 'eu-west-1' } }), 'ImplicitDeny');
-  assert.equal(allowIf({ StringEquals: { 'aws:PrincipalAccount': ACCOUNT }, StringLike: { 'aws:username': 'a*' } }), 'Allow');
+  assert.equal(
+    allowIf({ StringEquals: { 'aws:SourceVpc': 'vpc-0abc', 'aws:RequestedRegion': 'eu-west-1' } }),
+    'ImplicitDeny',
+  );
+  assert.equal(
+    allowIf({ StringEquals: { 'aws:PrincipalAccount': ACCOUNT }, StringLike: { 'aws:username': 'a*' } }),
+    'Allow',
+  );
 });
 
 test('missing keys: positive operators fail, negated ones hold, IfExists holds, Null tests presence', () => {
@@ -98,8 +160,17 @@ test('IpAddress and NotIpAddress with CIDRs (IPv4, IPv6, mapped)', () => {
   assert.equal(allowIf({ IpAddress: { 'aws:SourceIp': ['192.168.0.0/16', '10.1.2.3/32'] } }), 'Allow');
   assert.equal(allowIf({ IpAddress: { 'aws:SourceIp': '10.2.0.0/16' } }), 'ImplicitDeny');
   assert.equal(allowIf({ NotIpAddress: { 'aws:SourceIp': '10.2.0.0/16' } }), 'Allow');
-  assert.equal(allowIf({ IpAddress: { 'aws:SourceIp': '2001:db8::/32' } }, request({ ctx: { 'aws:SourceIp': '2001:db8:0:1::5' } })), 'Allow');
-  assert.equal(allowIf({ IpAddress: { 'aws:SourceIp': '10.1.0.0/16' } }, request({ ctx: { 'aws:SourceIp': '::ffff:10.1.9.9' } })), 'Allow');
+  assert.equal(
+    allowIf(
+      { IpAddress: { 'aws:SourceIp': '2001:db8::/32' } },
+      request({ ctx: { 'aws:SourceIp': '2001:db8:0:1::5' } }),
+    ),
+    'Allow',
+  );
+  assert.equal(
+    allowIf({ IpAddress: { 'aws:SourceIp': '10.1.0.0/16' } }, request({ ctx: { 'aws:SourceIp': '::ffff:10.1.9.9' } })),
+    'Allow',
+  );
   assert.throws(() => allowIf({ IpAddress: { 'aws:SourceIp': '10.1.0.0/33' } }), PolicyError);
 });
 
@@ -115,7 +186,10 @@ test('Numeric, Date and Bool operators', () => {
   assert.equal(allowIf({ DateGreaterThan: { 'aws:CurrentTime': '2026-01-01T00:00:00Z' } }), 'Allow');
   assert.equal(allowIf({ DateLessThan: { 'aws:CurrentTime': '2026-01-01T00:00:00Z' } }), 'ImplicitDeny');
   assert.equal(allowIf({ DateLessThanEquals: { 'aws:CurrentTime': '2026-06-01T12:00:00Z' } }), 'Allow');
-  assert.equal(allowIf({ DateEquals: { 'aws:CurrentTime': String(Date.parse('2026-06-01T12:00:00Z') / 1000) } }), 'Allow');
+  assert.equal(
+    allowIf({ DateEquals: { 'aws:CurrentTime': String(Date.parse('2026-06-01T12:00:00Z') / 1000) } }),
+    'Allow',
+  );
   assert.equal(allowIf({ DateNotEquals: { 'aws:CurrentTime': '2026-06-01T12:00:00Z' } }), 'ImplicitDeny');
   assert.equal(allowIf({ DateGreaterThanEquals: { 'aws:CurrentTime': '2027-01-01T00:00:00Z' } }), 'ImplicitDeny');
   assert.equal(allowIf({ Bool: { 'aws:SecureTransport': 'true' } }), 'Allow');
@@ -133,7 +207,8 @@ test('ForAnyValue and ForAllValues over multi-valued keys', () => {
 });
 
 test('malformed policies are rejected with a reason', () => {
-  const bad = (doc: unknown, kind: 'identity' | 'resource' = 'identity') => assert.throws(() => parsePolicy(typeof doc === 'string' ? doc : JSON.stringify(doc), kind), PolicyError);
+  const bad = (doc: unknown, kind: 'identity' | 'resource' = 'identity') =>
+    assert.throws(() => parsePolicy(typeof doc === 'string' ? doc : JSON.stringify(doc), kind), PolicyError);
   bad('{');
   bad([]);
   bad({ Version: '2001-01-01', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
@@ -148,5 +223,8 @@ test('malformed policies are rejected with a reason', () => {
   bad({ Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }] }, 'identity');
   bad({ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }, 'resource');
   bad({ Statement: [{ Effect: 'Allow', Principal: { AWS: 'not-an-arn' }, Action: '*', Resource: '*' }] }, 'resource');
-  assert.equal(parsePolicy('{"Statement":{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}}', 'resource').version, '2008-10-17');
+  assert.equal(
+    parsePolicy('{"Statement":{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}}', 'resource').version,
+    '2008-10-17',
+  );
 });

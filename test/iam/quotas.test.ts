@@ -3,7 +3,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  CreateAccessKeyCommand, CreateUserCommand, DeleteAccessKeyCommand, DeleteUserCommand, IAMClient, ListAccessKeysCommand,
+  CreateAccessKeyCommand,
+  CreateUserCommand,
+  DeleteAccessKeyCommand,
+  DeleteUserCommand,
+  IAMClient,
+  ListAccessKeysCommand,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { startServer, type RunningServer } from '../helpers/server.js';
@@ -14,8 +19,15 @@ let server: RunningServer;
 let iam: IAMClient;
 
 before(async () => {
-  server = await startServer({ args: ['--quota', 'usersPerAccount=2', '--quota', 'accessKeysPerUser=1', '--quota', 'userPolicySize=120'] });
-  iam = new IAMClient({ endpoint: server.endpoint, region: server.region, credentials: server.credentials, maxAttempts: 1 });
+  server = await startServer({
+    args: ['--quota', 'usersPerAccount=2', '--quota', 'accessKeysPerUser=1', '--quota', 'userPolicySize=120'],
+  });
+  iam = new IAMClient({
+    endpoint: server.endpoint,
+    region: server.region,
+    credentials: server.credentials,
+    maxAttempts: 1,
+  });
 });
 after(async () => {
   iam?.destroy();
@@ -42,11 +54,18 @@ test('users per account, access keys per user, inline policy size', async () => 
   assert.match(await limited(iam.send(new CreateAccessKeyCommand({ UserName: 'u1' }))), /AccessKeysPerUser: 1/);
   await iam.send(new DeleteAccessKeyCommand({ UserName: 'u1', AccessKeyId: key }));
   const again = (await iam.send(new CreateAccessKeyCommand({ UserName: 'u1' }))).AccessKey!.AccessKeyId!;
-  assert.deepEqual((await iam.send(new ListAccessKeysCommand({ UserName: 'u1' }))).AccessKeyMetadata!.map((k) => k.AccessKeyId), [again]);
+  assert.deepEqual(
+    (await iam.send(new ListAccessKeysCommand({ UserName: 'u1' }))).AccessKeyMetadata!.map((k) => k.AccessKeyId),
+    [again],
+  );
   // A user with a key cannot be deleted.
   assert.equal((await sdkErrorOf(iam.send(new DeleteUserCommand({ UserName: 'u1' })))).name, 'DeleteConflictException');
 
-  const doc = (sid: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: sid, Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' }] });
+  const doc = (sid: string) =>
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Sid: sid, Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' }],
+    });
   await iam.send(new PutUserPolicyCommand({ UserName: 'u1', PolicyName: 'a', PolicyDocument: doc('a') }));
   await limited(iam.send(new PutUserPolicyCommand({ UserName: 'u1', PolicyName: 'b', PolicyDocument: doc('b') })));
   // Replacing a policy counts its new size, not both.

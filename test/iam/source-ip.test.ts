@@ -17,7 +17,9 @@ before(async () => {
   await iam.send(new CreateUserCommand({ UserName: 'ip-user' }));
   const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'ip-user' }))).AccessKey!;
   asUser = new AppMeshClient({
-    endpoint: server.endpoint, region: server.region, maxAttempts: 1,
+    endpoint: server.endpoint,
+    region: server.region,
+    maxAttempts: 1,
     credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! },
   });
 });
@@ -29,10 +31,16 @@ after(async () => {
 });
 
 async function allowedWith(condition: Record<string, Record<string, string[]>>): Promise<boolean> {
-  await iam.send(new PutUserPolicyCommand({
-    UserName: 'ip-user', PolicyName: 'by-ip',
-    PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'appmesh:ListMeshes', Resource: '*', Condition: condition }] }),
-  }));
+  await iam.send(
+    new PutUserPolicyCommand({
+      UserName: 'ip-user',
+      PolicyName: 'by-ip',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'appmesh:ListMeshes', Resource: '*', Condition: condition }],
+      }),
+    }),
+  );
   try {
     await asUser.send(new ListMeshesCommand({}));
     return true;
@@ -44,9 +52,17 @@ async function allowedWith(condition: Record<string, Record<string, string[]>>):
 
 test('policy IpAddress / NotIpAddress with IPv6 and embedded-IPv4 CIDRs, from an IPv4 client', async () => {
   assert.equal(await allowedWith({ IpAddress: { 'aws:SourceIp': ['127.0.0.0/8'] } }), true);
-  assert.equal(await allowedWith({ IpAddress: { 'aws:SourceIp': ['::ffff:127.0.0.0/104'] } }), true, 'a mapped range holds the IPv4 client');
+  assert.equal(
+    await allowedWith({ IpAddress: { 'aws:SourceIp': ['::ffff:127.0.0.0/104'] } }),
+    true,
+    'a mapped range holds the IPv4 client',
+  );
   assert.equal(await allowedWith({ IpAddress: { 'aws:SourceIp': ['::ffff:10.0.0.0/104'] } }), false);
-  assert.equal(await allowedWith({ IpAddress: { 'aws:SourceIp': ['2001:db8::/32'] } }), false, 'an IPv6 range never holds an IPv4 client');
+  assert.equal(
+    await allowedWith({ IpAddress: { 'aws:SourceIp': ['2001:db8::/32'] } }),
+    false,
+    'an IPv6 range never holds an IPv4 client',
+  );
   assert.equal(await allowedWith({ NotIpAddress: { 'aws:SourceIp': ['2001:db8::/32', '10.0.0.0/8'] } }), true);
   assert.equal(await allowedWith({ NotIpAddress: { 'aws:SourceIp': ['::ffff:127.0.0.1'] } }), false);
 });

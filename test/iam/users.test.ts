@@ -4,8 +4,17 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  CreateAccessKeyCommand, CreateUserCommand, DeleteUserCommand, GetUserCommand, IAMClient, ListAccessKeysCommand,
-  ListGroupsForUserCommand, ListUserTagsCommand, TagUserCommand, UntagUserCommand, UpdateAccessKeyCommand,
+  CreateAccessKeyCommand,
+  CreateUserCommand,
+  DeleteUserCommand,
+  GetUserCommand,
+  IAMClient,
+  ListAccessKeysCommand,
+  ListGroupsForUserCommand,
+  ListUserTagsCommand,
+  TagUserCommand,
+  UntagUserCommand,
+  UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { AppMeshClient, ListMeshesCommand } from '@aws-sdk/client-app-mesh';
 import { startServer, type RunningServer } from '../helpers/server.js';
@@ -16,7 +25,11 @@ before(async () => {
   server = await startServer();
   iam = new IAMClient({ endpoint: server.endpoint, region: server.region, credentials: server.credentials });
 });
-after(async () => { iam?.destroy(); await server?.stop(); server?.cleanup(); });
+after(async () => {
+  iam?.destroy();
+  await server?.stop();
+  server?.cleanup();
+});
 
 async function errorName(p: Promise<unknown>): Promise<string> {
   try {
@@ -29,7 +42,16 @@ async function errorName(p: Promise<unknown>): Promise<string> {
 
 test('user tags: TagUser replaces by key, UntagUser removes, ListUserTags pages; GetUser shows them', async () => {
   await iam.send(new CreateUserCommand({ UserName: 'tagged', Tags: [{ Key: 'team', Value: 'mesh' }] }));
-  await iam.send(new TagUserCommand({ UserName: 'tagged', Tags: [{ Key: 'team', Value: 'platform' }, { Key: 'env', Value: 'ci' }, { Key: 'zone', Value: 'a' }] }));
+  await iam.send(
+    new TagUserCommand({
+      UserName: 'tagged',
+      Tags: [
+        { Key: 'team', Value: 'platform' },
+        { Key: 'env', Value: 'ci' },
+        { Key: 'zone', Value: 'a' },
+      ],
+    }),
+  );
   await iam.send(new UntagUserCommand({ UserName: 'tagged', TagKeys: ['zone', 'absent'] }));
   const first = await iam.send(new ListUserTagsCommand({ UserName: 'tagged', MaxItems: 1 }));
   assert.deepEqual([first.Tags, first.IsTruncated], [[{ Key: 'env', Value: 'ci' }], true]);
@@ -37,8 +59,14 @@ test('user tags: TagUser replaces by key, UntagUser removes, ListUserTags pages;
   assert.deepEqual([second.Tags, second.IsTruncated], [[{ Key: 'team', Value: 'platform' }], false]);
   const user = await iam.send(new GetUserCommand({ UserName: 'tagged' }));
   assert.deepEqual(user.User!.Tags!.map((t) => t.Key).sort(), ['env', 'team']);
-  assert.equal(await errorName(iam.send(new TagUserCommand({ UserName: 'tagged', Tags: [{ Key: 'aws:x', Value: 'y' }] }))), 'InvalidInputException');
-  assert.equal(await errorName(iam.send(new TagUserCommand({ UserName: 'nobody', Tags: [{ Key: 'a', Value: 'b' }] }))), 'NoSuchEntityException');
+  assert.equal(
+    await errorName(iam.send(new TagUserCommand({ UserName: 'tagged', Tags: [{ Key: 'aws:x', Value: 'y' }] }))),
+    'InvalidInputException',
+  );
+  assert.equal(
+    await errorName(iam.send(new TagUserCommand({ UserName: 'nobody', Tags: [{ Key: 'a', Value: 'b' }] }))),
+    'NoSuchEntityException',
+  );
   assert.equal(await errorName(iam.send(new ListUserTagsCommand({ UserName: 'nobody' }))), 'NoSuchEntityException');
 });
 
@@ -46,7 +74,10 @@ test('ListGroupsForUser: no groups, and NoSuchEntity for an unknown user; the us
   await iam.send(new CreateUserCommand({ UserName: 'loner' }));
   const groups = await iam.send(new ListGroupsForUserCommand({ UserName: 'loner' }));
   assert.deepEqual([groups.Groups, groups.IsTruncated], [[], false]);
-  assert.equal(await errorName(iam.send(new ListGroupsForUserCommand({ UserName: 'nobody' }))), 'NoSuchEntityException');
+  assert.equal(
+    await errorName(iam.send(new ListGroupsForUserCommand({ UserName: 'nobody' }))),
+    'NoSuchEntityException',
+  );
   await iam.send(new DeleteUserCommand({ UserName: 'loner' }));
 });
 
@@ -54,7 +85,12 @@ test('UpdateAccessKey: an inactive key is refused at authentication and works ag
   await iam.send(new CreateUserCommand({ UserName: 'keyed' }));
   const a = (await iam.send(new CreateAccessKeyCommand({ UserName: 'keyed' }))).AccessKey!;
   const b = (await iam.send(new CreateAccessKeyCommand({ UserName: 'keyed' }))).AccessKey!;
-  const mesh = new AppMeshClient({ endpoint: server.endpoint, region: server.region, credentials: { accessKeyId: a.AccessKeyId!, secretAccessKey: a.SecretAccessKey! }, maxAttempts: 1 });
+  const mesh = new AppMeshClient({
+    endpoint: server.endpoint,
+    region: server.region,
+    credentials: { accessKeyId: a.AccessKeyId!, secretAccessKey: a.SecretAccessKey! },
+    maxAttempts: 1,
+  });
   const asUser = () => mesh.send(new ListMeshesCommand({}));
   // No policy: the key authenticates, then is denied.
   assert.equal(await errorName(asUser()), 'AccessDeniedException');
@@ -62,7 +98,13 @@ test('UpdateAccessKey: an inactive key is refused at authentication and works ag
   await iam.send(new UpdateAccessKeyCommand({ UserName: 'keyed', AccessKeyId: a.AccessKeyId!, Status: 'Inactive' }));
   assert.equal(await errorName(asUser()), 'UnrecognizedClientException');
   const listed = await iam.send(new ListAccessKeysCommand({ UserName: 'keyed' }));
-  assert.deepEqual(listed.AccessKeyMetadata!.map((k) => [k.AccessKeyId, k.Status]).sort(), [[a.AccessKeyId, 'Inactive'], [b.AccessKeyId, 'Active']].sort());
+  assert.deepEqual(
+    listed.AccessKeyMetadata!.map((k) => [k.AccessKeyId, k.Status]).sort(),
+    [
+      [a.AccessKeyId, 'Inactive'],
+      [b.AccessKeyId, 'Active'],
+    ].sort(),
+  );
   await iam.send(new UpdateAccessKeyCommand({ UserName: 'keyed', AccessKeyId: a.AccessKeyId!, Status: 'Active' }));
   assert.equal(await errorName(asUser()), 'AccessDeniedException');
   mesh.destroy();
@@ -72,7 +114,17 @@ test('UpdateAccessKey: an inactive key is refused at authentication and works ag
   assert.equal(page1.IsTruncated, true);
   const page2 = await iam.send(new ListAccessKeysCommand({ UserName: 'keyed', MaxItems: 1, Marker: page1.Marker }));
   assert.equal(page2.IsTruncated, false);
-  assert.deepEqual([...page1.AccessKeyMetadata!, ...page2.AccessKeyMetadata!].map((k) => k.AccessKeyId).sort(), [a.AccessKeyId, b.AccessKeyId].sort());
+  assert.deepEqual(
+    [...page1.AccessKeyMetadata!, ...page2.AccessKeyMetadata!].map((k) => k.AccessKeyId).sort(),
+    [a.AccessKeyId, b.AccessKeyId].sort(),
+  );
 
-  assert.equal(await errorName(iam.send(new UpdateAccessKeyCommand({ UserName: 'keyed', AccessKeyId: 'AKIAAAAAAAAAAAAAAAAA', Status: 'Inactive' }))), 'NoSuchEntityException');
+  assert.equal(
+    await errorName(
+      iam.send(
+        new UpdateAccessKeyCommand({ UserName: 'keyed', AccessKeyId: 'AKIAAAAAAAAAAAAAAAAA', Status: 'Inactive' }),
+      ),
+    ),
+    'NoSuchEntityException',
+  );
 });

@@ -22,17 +22,30 @@ function reference(units: readonly GlobUnit[], value: string): boolean {
 test('globMatch agrees with the reference on 50,000 seeded random cases', () => {
   let seed = 42;
   // An LCG's low bits repeat with a short period: take the high ones.
-  const rand = (n: number) => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return Math.floor((seed / 2 ** 31) * n); };
+  const rand = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return Math.floor((seed / 2 ** 31) * n);
+  };
   // Few distinct characters, so pieces overlap and repeat (the hard cases); literal * and ? included.
   const literals = ['a', 'a', 'b', '*', '?'];
   for (let i = 0; i < 50_000; i++) {
     const units: GlobUnit[] = [];
     for (let k = rand(8); k > 0; k--) {
       const r = rand(6);
-      units.push(r === 0 ? ANY_RUN : r === 1 ? ANY_ONE : Array.from({ length: 1 + rand(3) }, () => literals[rand(literals.length)]).join(''));
+      units.push(
+        r === 0
+          ? ANY_RUN
+          : r === 1
+            ? ANY_ONE
+            : Array.from({ length: 1 + rand(3) }, () => literals[rand(literals.length)]).join(''),
+      );
     }
     const value = Array.from({ length: rand(16) }, () => literals[rand(literals.length)]).join('');
-    assert.equal(globMatch(units, value), reference(units, value), `${JSON.stringify(units)} vs ${JSON.stringify(value)}`);
+    assert.equal(
+      globMatch(units, value),
+      reference(units, value),
+      `${JSON.stringify(units)} vs ${JSON.stringify(value)}`,
+    );
   }
 });
 

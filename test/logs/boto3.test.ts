@@ -7,8 +7,13 @@ import { awsEnv, startServer, type RunningServer } from '../helpers/server.js';
 
 let server: RunningServer;
 
-before(async () => { server = await startServer(); });
-after(async () => { await server?.stop(); server?.cleanup(); });
+before(async () => {
+  server = await startServer();
+});
+after(async () => {
+  await server?.stop();
+  server?.cleanup();
+});
 
 const script = String.raw`
 import json, sys, time, boto3, botocore
@@ -79,9 +84,15 @@ print(json.dumps(out))
 
 test('boto3: every Logs operation, each PutLogEvents rule and each filter-pattern form', async () => {
   const stdout = await new Promise<string>((resolve, reject) => {
-    execFile('python3', ['-c', script, server.endpoint], { env: awsEnv(server), timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }, (err, out, errOut) => {
-      if (err) reject(new Error(`${err.message}\n${errOut}`)); else resolve(out);
-    });
+    execFile(
+      'python3',
+      ['-c', script, server.endpoint],
+      { env: awsEnv(server), timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
+      (err, out, errOut) => {
+        if (err) reject(new Error(`${err.message}\n${errOut}`));
+        else resolve(out);
+      },
+    );
   });
   const seen = JSON.parse(stdout);
   assert.deepEqual(seen.exists, ['ResourceAlreadyExistsException', 'The specified log group already exists']);
@@ -93,9 +104,18 @@ test('boto3: every Logs operation, each PutLogEvents rule and each filter-patter
   assert.deepEqual(seen.legacyTags, { legacy: '1' });
   assert.equal(seen.streamExists, 'ResourceAlreadyExistsException');
   assert.equal(seen.token, 56);
-  assert.deepEqual(seen.unordered, ['InvalidParameterException', 'Log events in a single PutLogEvents request must be in chronological order.']);
-  assert.deepEqual(seen.span, ['InvalidParameterException', 'The batch of log events in a single PutLogEvents request cannot span more than 24 hours.']);
-  assert.deepEqual(seen.tooLarge, ['InvalidParameterException', 'Upload too large: 1200052 bytes exceeds limit of 1048576']);
+  assert.deepEqual(seen.unordered, [
+    'InvalidParameterException',
+    'Log events in a single PutLogEvents request must be in chronological order.',
+  ]);
+  assert.deepEqual(seen.span, [
+    'InvalidParameterException',
+    'The batch of log events in a single PutLogEvents request cannot span more than 24 hours.',
+  ]);
+  assert.deepEqual(seen.tooLarge, [
+    'InvalidParameterException',
+    'Upload too large: 1200052 bytes exceeds limit of 1048576',
+  ]);
   assert.equal(seen.tooMany, 'InvalidParameterException');
   assert.deepEqual(seen.rejected, { tooOldLogEventEndIndex: 1, tooNewLogEventStartIndex: 2 });
   assert.deepEqual(seen.expired, { expiredLogEventEndIndex: 1 });
@@ -106,9 +126,16 @@ test('boto3: every Logs operation, each PutLogEvents rule and each filter-patter
   assert.deepEqual(seen.rest, ['ok', 'fresh']);
   assert.equal(seen.sameTokenAtEnd, true);
   assert.deepEqual(seen.filters, {
-    term: ['GET /api 200', '10.0.0.1 alice GET 404 12'], phrase: ['GET /api 200'], or: ['10.0.0.1 alice GET 404 12', 'fresh'],
-    not: ['GET /api 200'], regex: ['GET /api 200'], json: ['{"status": 503, "path": "/api/x"}'], space: ['10.0.0.1 alice GET 404 12'],
-    streams: ['10.0.0.1 alice GET 404 12'], prefix: ['10.0.0.1 alice GET 404 12'], time: ['{"status": 503, "path": "/api/x"}', '10.0.0.1 alice GET 404 12'],
+    term: ['GET /api 200', '10.0.0.1 alice GET 404 12'],
+    phrase: ['GET /api 200'],
+    or: ['10.0.0.1 alice GET 404 12', 'fresh'],
+    not: ['GET /api 200'],
+    regex: ['GET /api 200'],
+    json: ['{"status": 503, "path": "/api/x"}'],
+    space: ['10.0.0.1 alice GET 404 12'],
+    streams: ['10.0.0.1 alice GET 404 12'],
+    prefix: ['10.0.0.1 alice GET 404 12'],
+    time: ['{"status": 503, "path": "/api/x"}', '10.0.0.1 alice GET 404 12'],
   });
   assert.equal(seen.badPattern, 'InvalidParameterException');
   assert.deepEqual(seen.afterDelete, ['a']);

@@ -14,13 +14,27 @@ import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { after, before, test } from 'node:test';
 import {
-  CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, FilterLogEventsCommand, GetLogEventsCommand, PutLogEventsCommand,
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  FilterLogEventsCommand,
+  GetLogEventsCommand,
+  PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { ModifyVpcEndpointCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { cliPath, startServer, type RunningServer } from '../helpers/server.js';
 import { awsError, awsJson } from '../iam/aws-cli.js';
-import { buildLab, dnsQuery, ec2Client, freePort, type Lab, lookupVia, RecordType, waitPort } from '../endpoints/support.js';
+import {
+  buildLab,
+  dnsQuery,
+  ec2Client,
+  freePort,
+  type Lab,
+  lookupVia,
+  RecordType,
+  waitPort,
+} from '../endpoints/support.js';
 
 // The aws CLI connects from 127.0.0.1: the client subnet is 127.0.0.0/24.
 const PREFIX = '127.0';
@@ -36,7 +50,9 @@ const scratch = mkdtempSync(join(tmpdir(), 'appmeshd-logs-endpoint-'));
 
 before(async () => {
   port = await freePort();
-  server = await startServer({ args: ['--endpoint-port', String(port), '--dns-listen', '127.0.0.1:0', '--endpoint-settle-ms', '50'] });
+  server = await startServer({
+    args: ['--endpoint-port', String(port), '--dns-listen', '127.0.0.1:0', '--endpoint-settle-ms', '50'],
+  });
   dnsPort = Number(server.ready.dnsPort);
   ec2 = ec2Client(server);
   caPem = execFileSync(process.execPath, [cliPath, 'ca', '--data-dir', server.dataDir], { encoding: 'utf8' });
@@ -67,27 +83,78 @@ test('the aws CLI and the SDK write and read log events through the logs endpoin
   await cli('create-log-stream', '--log-group-name', '/ecs/app', '--log-stream-name', 'task-1');
   const now = Date.now();
   const events = join(scratch, 'events.json');
-  writeFileSync(events, JSON.stringify([{ timestamp: now - 2, message: 'GET /health 200' }, { timestamp: now - 1, message: 'GET /orders 500 error' }]));
-  const put = await cli('put-log-events', '--log-group-name', '/ecs/app', '--log-stream-name', 'task-1', '--log-events', `file://${events}`);
+  writeFileSync(
+    events,
+    JSON.stringify([
+      { timestamp: now - 2, message: 'GET /health 200' },
+      { timestamp: now - 1, message: 'GET /orders 500 error' },
+    ]),
+  );
+  const put = await cli(
+    'put-log-events',
+    '--log-group-name',
+    '/ecs/app',
+    '--log-stream-name',
+    'task-1',
+    '--log-events',
+    `file://${events}`,
+  );
   assert.match(put.nextSequenceToken, /^\d{56}$/);
-  const got = await cli('get-log-events', '--log-group-name', '/ecs/app', '--log-stream-name', 'task-1', '--start-from-head');
-  assert.deepEqual(got.events.map((e: { message: string }) => e.message), ['GET /health 200', 'GET /orders 500 error']);
+  const got = await cli(
+    'get-log-events',
+    '--log-group-name',
+    '/ecs/app',
+    '--log-stream-name',
+    'task-1',
+    '--start-from-head',
+  );
+  assert.deepEqual(
+    got.events.map((e: { message: string }) => e.message),
+    ['GET /health 200', 'GET /orders 500 error'],
+  );
   const filtered = await cli('filter-log-events', '--log-group-name', '/ecs/app', '--filter-pattern', 'error');
-  assert.deepEqual(filtered.events.map((e: { message: string }) => e.message), ['GET /orders 500 error']);
+  assert.deepEqual(
+    filtered.events.map((e: { message: string }) => e.message),
+    ['GET /orders 500 error'],
+  );
 
   // The SDK reaches the endpoint by its private DNS name, verified against the endpoint certificate.
   const sdk = new CloudWatchLogsClient({
-    endpoint: `https://logs.${server.region}.amazonaws.com:${port}`, region: server.region, credentials: server.credentials, maxAttempts: 1,
-    requestHandler: new NodeHttpHandler({ httpsAgent: new Agent({ ca: caPem, lookup: lookupViaAppmeshd, keepAlive: false, localAddress: CLIENT }) }),
+    endpoint: `https://logs.${server.region}.amazonaws.com:${port}`,
+    region: server.region,
+    credentials: server.credentials,
+    maxAttempts: 1,
+    requestHandler: new NodeHttpHandler({
+      httpsAgent: new Agent({ ca: caPem, lookup: lookupViaAppmeshd, keepAlive: false, localAddress: CLIENT }),
+    }),
   });
   try {
     await sdk.send(new CreateLogStreamCommand({ logGroupName: '/ecs/app', logStreamName: 'task-2' }));
-    await sdk.send(new PutLogEventsCommand({ logGroupName: '/ecs/app', logStreamName: 'task-2', logEvents: [{ timestamp: now, message: 'sdk says error' }] }));
-    const read = await sdk.send(new GetLogEventsCommand({ logGroupName: '/ecs/app', logStreamName: 'task-2', startFromHead: true }));
-    assert.deepEqual(read.events!.map((e) => e.message), ['sdk says error']);
+    await sdk.send(
+      new PutLogEventsCommand({
+        logGroupName: '/ecs/app',
+        logStreamName: 'task-2',
+        logEvents: [{ timestamp: now, message: 'sdk says error' }],
+      }),
+    );
+    const read = await sdk.send(
+      new GetLogEventsCommand({ logGroupName: '/ecs/app', logStreamName: 'task-2', startFromHead: true }),
+    );
+    assert.deepEqual(
+      read.events!.map((e) => e.message),
+      ['sdk says error'],
+    );
     const both = await sdk.send(new FilterLogEventsCommand({ logGroupName: '/ecs/app', filterPattern: 'error' }));
-    assert.deepEqual(both.events!.map((e) => [e.logStreamName, e.message]), [['task-1', 'GET /orders 500 error'], ['task-2', 'sdk says error']]);
-    await assert.rejects(sdk.send(new CreateLogGroupCommand({ logGroupName: '/ecs/app' })), { name: 'ResourceAlreadyExistsException' });
+    assert.deepEqual(
+      both.events!.map((e) => [e.logStreamName, e.message]),
+      [
+        ['task-1', 'GET /orders 500 error'],
+        ['task-2', 'sdk says error'],
+      ],
+    );
+    await assert.rejects(sdk.send(new CreateLogGroupCommand({ logGroupName: '/ecs/app' })), {
+      name: 'ResourceAlreadyExistsException',
+    });
   } finally {
     sdk.destroy();
   }
@@ -95,13 +162,20 @@ test('the aws CLI and the SDK write and read log events through the logs endpoin
 
 test('a source outside the security group is closed before TLS', async () => {
   const address = lab.addresses.logs[0]!;
-  const attempt = (localAddress: string) => new Promise<'secure' | 'closed' | 'hung'>((resolve) => {
-    const raw = netConnect({ host: address, port, localAddress });
-    const s = tlsConnect({ socket: raw, ca: caPem, servername: `logs.${server.region}.amazonaws.com` }, () => { s.destroy(); resolve('secure'); });
-    s.on('error', () => resolve('closed'));
-    s.on('close', () => resolve('closed'));
-    s.setTimeout(10_000, () => { s.destroy(); resolve('hung'); });
-  });
+  const attempt = (localAddress: string) =>
+    new Promise<'secure' | 'closed' | 'hung'>((resolve) => {
+      const raw = netConnect({ host: address, port, localAddress });
+      const s = tlsConnect({ socket: raw, ca: caPem, servername: `logs.${server.region}.amazonaws.com` }, () => {
+        s.destroy();
+        resolve('secure');
+      });
+      s.on('error', () => resolve('closed'));
+      s.on('close', () => resolve('closed'));
+      s.setTimeout(10_000, () => {
+        s.destroy();
+        resolve('hung');
+      });
+    });
   assert.equal(await attempt(`${PREFIX}.0.77`), 'secure');
   assert.equal(await attempt(`${PREFIX}.1.77`), 'closed');
   assert.equal(await attempt('127.99.0.1'), 'closed');
@@ -110,26 +184,69 @@ test('a source outside the security group is closed before TLS', async () => {
 test('an endpoint policy denying logs:PutLogEvents through this endpoint is enforced', async () => {
   const id = lab.endpoints.logs.VpcEndpointId!;
   const viaEndpoint = { endpointUrl: `https://${lab.addresses.logs[0]}:${port}` };
-  await awsJson(server, ['logs', 'create-log-group', '--log-group-name', '/policy', '--ca-bundle', bundle], viaEndpoint);
-  await awsJson(server, ['logs', 'create-log-stream', '--log-group-name', '/policy', '--log-stream-name', 's', '--ca-bundle', bundle], viaEndpoint);
-  await ec2.send(new ModifyVpcEndpointCommand({
-    VpcEndpointId: id,
-    PolicyDocument: JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        { Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' },
-        { Effect: 'Deny', Principal: '*', Action: 'logs:PutLogEvents', Resource: '*', Condition: { StringEquals: { 'aws:SourceVpce': id } } },
-      ],
+  await awsJson(
+    server,
+    ['logs', 'create-log-group', '--log-group-name', '/policy', '--ca-bundle', bundle],
+    viaEndpoint,
+  );
+  await awsJson(
+    server,
+    ['logs', 'create-log-stream', '--log-group-name', '/policy', '--log-stream-name', 's', '--ca-bundle', bundle],
+    viaEndpoint,
+  );
+  await ec2.send(
+    new ModifyVpcEndpointCommand({
+      VpcEndpointId: id,
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' },
+          {
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 'logs:PutLogEvents',
+            Resource: '*',
+            Condition: { StringEquals: { 'aws:SourceVpce': id } },
+          },
+        ],
+      }),
     }),
-  }));
-  const args = ['logs', 'put-log-events', '--log-group-name', '/policy', '--log-stream-name', 's',
-    '--log-events', `timestamp=${Date.now()},message=denied`, '--ca-bundle', bundle];
+  );
+  const args = [
+    'logs',
+    'put-log-events',
+    '--log-group-name',
+    '/policy',
+    '--log-stream-name',
+    's',
+    '--log-events',
+    `timestamp=${Date.now()},message=denied`,
+    '--ca-bundle',
+    bundle,
+  ];
   let stderr = '';
   for (let i = 0; i < 100 && !stderr; i++) {
-    try { stderr = await awsError(server, args, 'AccessDeniedException', viaEndpoint); } catch { await new Promise((r) => setTimeout(r, 100)); }
+    try {
+      stderr = await awsError(server, args, 'AccessDeniedException', viaEndpoint);
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
   assert.match(stderr, /AccessDeniedException/);
   // Other actions through the endpoint, and PutLogEvents outside it, still work.
-  await awsJson(server, ['logs', 'describe-log-streams', '--log-group-name', '/policy', '--ca-bundle', bundle], viaEndpoint);
-  await awsJson(server, ['logs', 'put-log-events', '--log-group-name', '/policy', '--log-stream-name', 's', '--log-events', `timestamp=${Date.now()},message=direct`]);
+  await awsJson(
+    server,
+    ['logs', 'describe-log-streams', '--log-group-name', '/policy', '--ca-bundle', bundle],
+    viaEndpoint,
+  );
+  await awsJson(server, [
+    'logs',
+    'put-log-events',
+    '--log-group-name',
+    '/policy',
+    '--log-stream-name',
+    's',
+    '--log-events',
+    `timestamp=${Date.now()},message=direct`,
+  ]);
 });

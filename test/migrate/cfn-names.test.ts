@@ -13,11 +13,16 @@ import { repoRoot } from '../helpers/server.js';
 const generated = join(repoRoot, 'node_modules', 'aws-cdk-lib', 'aws-appmesh', 'lib', 'appmesh.generated.js');
 const skip = existsSync(generated) ? false : 'aws-cdk-lib is not installed';
 
-test('every CloudFormation property name of the App Mesh types is the one the importer derives from the API member', { skip }, () => {
+test('every CloudFormation property name of the App Mesh types is the one the importer derives from the API member', {
+  skip,
+}, () => {
   const text = readFileSync(generated, 'utf8');
   const pairs = [...text.matchAll(/addPropertyResult\("(\w+)","(\w+)"/g)].map((m) => [m[1]!, m[2]!] as const);
   assert.ok(pairs.length > 300, `found the CDK's property table (${pairs.length} entries)`);
-  assert.deepEqual(pairs.filter(([camel, cfn]) => cfnName(camel) !== cfn), []);
+  assert.deepEqual(
+    pairs.filter(([camel, cfn]) => cfnName(camel) !== cfn),
+    [],
+  );
 
   // And the other way: every member reachable from the API's spec shapes has a CloudFormation property.
   const cfn = new Set(pairs.map(([, c]) => c));

@@ -134,53 +134,111 @@ test('a YAML template with short-form intrinsics, parameters, mappings and condi
   const file = join(dir, 'colorapp.yaml');
   writeFileSync(file, TEMPLATE);
   const dry = await importJson(server, env, ['--dry-run', file]);
-  assert.deepEqual(dry.plan.map((a) => `${a.action} ${a.type} ${a.name}`), [
-    'create Mesh shop', 'create VirtualNode colorteller-blue', 'create VirtualNode colorteller-red', 'create VirtualRouter colorteller-vr',
-    'create Route colorteller-route', 'create VirtualService colorteller.shop.local',
-  ]);
-  assert.deepEqual(dry.skipped.map((s) => [s.type, s.reason]), [
-    ['AWS::AppMesh::VirtualGateway', 'condition WithGateway is false'], ['AWS::Logs::LogGroup', 'not an App Mesh resource'],
-  ]);
+  assert.deepEqual(
+    dry.plan.map((a) => `${a.action} ${a.type} ${a.name}`),
+    [
+      'create Mesh shop',
+      'create VirtualNode colorteller-blue',
+      'create VirtualNode colorteller-red',
+      'create VirtualRouter colorteller-vr',
+      'create Route colorteller-route',
+      'create VirtualService colorteller.shop.local',
+    ],
+  );
+  assert.deepEqual(
+    dry.skipped.map((s) => [s.type, s.reason]),
+    [
+      ['AWS::AppMesh::VirtualGateway', 'condition WithGateway is false'],
+      ['AWS::Logs::LogGroup', 'not an App Mesh resource'],
+    ],
+  );
   await importJson(server, env, [file]);
-  assert.deepEqual((await importJson(server, env, [file])).summary, { create: 0, update: 0, unchanged: 6, delete: 0 }, 're-import is a no-op');
+  assert.deepEqual(
+    (await importJson(server, env, [file])).summary,
+    { create: 0, update: 0, unchanged: 6, delete: 0 },
+    're-import is a no-op',
+  );
   const state = await readMeshState(client, 'shop');
   const spec = (name: string) => state.find((s) => s.name === name)!.spec;
   assert.deepEqual(state.find((s) => s.type === 'Mesh')!.tags, [{ key: 'env', value: 'shop' }]);
   assert.deepEqual(spec('shop'), { egressFilter: { type: 'ALLOW_ALL' } });
   assert.deepEqual(spec('colorteller-blue'), {
-    listeners: [{
-      portMapping: { port: 9080, protocol: 'http' },
-      timeout: { http: { idle: { unit: 's', value: 30 } } },
-      tls: { mode: 'PERMISSIVE', certificate: { file: { certificateChain: '/certs/chain.pem', privateKey: '/certs/key.pem' } } },
-    }],
+    listeners: [
+      {
+        portMapping: { port: 9080, protocol: 'http' },
+        timeout: { http: { idle: { unit: 's', value: 30 } } },
+        tls: {
+          mode: 'PERMISSIVE',
+          certificate: { file: { certificateChain: '/certs/chain.pem', privateKey: '/certs/key.pem' } },
+        },
+      },
+    ],
     serviceDiscovery: { dns: { hostname: 'colorteller-blue.shop.local' } },
-    backendDefaults: { clientPolicy: { tls: { enforce: true, validation: { trust: { acm: { certificateAuthorityArns: ['arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/x'] } } } } } },
+    backendDefaults: {
+      clientPolicy: {
+        tls: {
+          enforce: true,
+          validation: {
+            trust: {
+              acm: { certificateAuthorityArns: ['arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/x'] },
+            },
+          },
+        },
+      },
+    },
     backends: [],
   });
   assert.deepEqual(spec('colorteller-red'), {
     listeners: [{ portMapping: { port: 9080, protocol: 'http' } }],
-    serviceDiscovery: { awsCloudMap: { namespaceName: 'shop.local', serviceName: 'colorteller-red', attributes: [{ key: 'color', value: 'red' }] } },
-    logging: { accessLog: { file: { path: '/dev/stdout', format: { json: [{ key: 'status', value: '%RESPONSE_CODE%' }] } } } },
+    serviceDiscovery: {
+      awsCloudMap: {
+        namespaceName: 'shop.local',
+        serviceName: 'colorteller-red',
+        attributes: [{ key: 'color', value: 'red' }],
+      },
+    },
+    logging: {
+      accessLog: { file: { path: '/dev/stdout', format: { json: [{ key: 'status', value: '%RESPONSE_CODE%' }] } } },
+    },
     backends: [],
   });
-  assert.deepEqual(spec('colorteller-route'), { httpRoute: {
-    match: { prefix: '/', headers: [{ name: 'x-canary', invert: false, match: { range: { start: 1, end: 5 } } }] },
-    action: { weightedTargets: [{ virtualNode: 'colorteller-blue', weight: 4 }, { virtualNode: 'colorteller-red', weight: 1 }] },
-    retryPolicy: { maxRetries: 3, perRetryTimeout: { unit: 'ms', value: 2000 }, httpRetryEvents: ['server-error', 'gateway-error'], tcpRetryEvents: ['connection-error'] },
-  } });
-  assert.deepEqual(spec('colorteller.shop.local'), { provider: { virtualRouter: { virtualRouterName: 'colorteller-vr' } } });
+  assert.deepEqual(spec('colorteller-route'), {
+    httpRoute: {
+      match: { prefix: '/', headers: [{ name: 'x-canary', invert: false, match: { range: { start: 1, end: 5 } } }] },
+      action: {
+        weightedTargets: [
+          { virtualNode: 'colorteller-blue', weight: 4 },
+          { virtualNode: 'colorteller-red', weight: 1 },
+        ],
+      },
+      retryPolicy: {
+        maxRetries: 3,
+        perRetryTimeout: { unit: 'ms', value: 2000 },
+        httpRetryEvents: ['server-error', 'gateway-error'],
+        tcpRetryEvents: ['connection-error'],
+      },
+    },
+  });
+  assert.deepEqual(spec('colorteller.shop.local'), {
+    provider: { virtualRouter: { virtualRouterName: 'colorteller-vr' } },
+  });
 
   // --parameter flips the condition: the gateway (with an invented name) and the route priority appear.
   const withGateway = await importJson(server, env, ['--dry-run', '--parameter', 'EnableGateway=yes', file]);
-  assert.deepEqual(withGateway.plan.filter((a) => a.action !== 'unchanged').map((a) => `${a.action} ${a.type} ${a.name} ${a.changes ?? ''}`), [
-    'update Route colorteller-route spec', 'create VirtualGateway colorapp-Gateway ',
-  ]);
+  assert.deepEqual(
+    withGateway.plan
+      .filter((a) => a.action !== 'unchanged')
+      .map((a) => `${a.action} ${a.type} ${a.name} ${a.changes ?? ''}`),
+    ['update Route colorteller-route spec', 'create VirtualGateway colorapp-Gateway '],
+  );
 });
 
 test('Ref and Fn::GetAtt of ARNs, uids and owners', async () => {
   const file = join(dir, 'attributes.yaml');
   // The mesh exists (the test above made it): its Uid is known; the node's ARN is built as the server builds it.
-  writeFileSync(file, `
+  writeFileSync(
+    file,
+    `
 Resources:
   Mesh:
     Type: AWS::AppMesh::Mesh
@@ -196,60 +254,105 @@ Resources:
         - {Key: mesh-arn, Value: !Ref Mesh}
         - {Key: self, Value: !Sub '\${Node.Arn}'}
         - {Key: owners, Value: !Join [',', [!GetAtt Node.MeshOwner, !GetAtt Node.ResourceOwner, !Ref 'AWS::AccountId']]}
-`);
+`,
+  );
   await importJson(server, env, [file]);
   const sdk = await import('@aws-sdk/client-app-mesh');
   const mesh = (await client.send(new sdk.DescribeMeshCommand({ meshName: 'shop' }))).mesh!.metadata!;
   const node = (await readMeshState(client, 'shop')).find((s) => s.name === 'tagged')!;
-  const arn = (await client.send(new sdk.DescribeVirtualNodeCommand({ meshName: 'shop', virtualNodeName: 'tagged' }))).virtualNode!.metadata!.arn!;
+  const arn = (await client.send(new sdk.DescribeVirtualNodeCommand({ meshName: 'shop', virtualNodeName: 'tagged' })))
+    .virtualNode!.metadata!.arn!;
   assert.deepEqual(node.tags, [
-    { key: 'mesh-uid', value: mesh.uid }, { key: 'mesh-arn', value: mesh.arn }, { key: 'self', value: arn },
+    { key: 'mesh-uid', value: mesh.uid },
+    { key: 'mesh-arn', value: mesh.arn },
+    { key: 'self', value: arn },
     { key: 'owners', value: [mesh.meshOwner, mesh.resourceOwner, mesh.meshOwner].join(',') },
   ]);
 });
 
-test('templates imported together resolve each other\'s exports (CDK cross-stack references)', async () => {
+test("templates imported together resolve each other's exports (CDK cross-stack references)", async () => {
   const stacks = join(dir, 'stacks');
   const { mkdirSync } = await import('node:fs');
   mkdirSync(stacks);
   // As `cdk synth` writes a mesh in one stack and a node using it in another.
-  writeFileSync(join(stacks, 'MeshStack.template.json'), JSON.stringify({
-    Resources: { Mesh73A573F6: { Type: 'AWS::AppMesh::Mesh', Properties: { MeshName: 'shared', Spec: {} } } },
-    Outputs: { ExportsOutputFnGetAttMesh73A573F6MeshName2A5B62A8: {
-      Value: { 'Fn::GetAtt': ['Mesh73A573F6', 'MeshName'] }, Export: { Name: 'MeshStack:ExportsOutputFnGetAttMesh73A573F6MeshName2A5B62A8' },
-    } },
-  }));
-  writeFileSync(join(stacks, 'AppStack.template.json'), JSON.stringify({
-    Resources: { Node: { Type: 'AWS::AppMesh::VirtualNode', Properties: {
-      MeshName: { 'Fn::ImportValue': 'MeshStack:ExportsOutputFnGetAttMesh73A573F6MeshName2A5B62A8' }, VirtualNodeName: 'app', Spec: {},
-    } } },
-  }));
+  writeFileSync(
+    join(stacks, 'MeshStack.template.json'),
+    JSON.stringify({
+      Resources: { Mesh73A573F6: { Type: 'AWS::AppMesh::Mesh', Properties: { MeshName: 'shared', Spec: {} } } },
+      Outputs: {
+        ExportsOutputFnGetAttMesh73A573F6MeshName2A5B62A8: {
+          Value: { 'Fn::GetAtt': ['Mesh73A573F6', 'MeshName'] },
+          Export: { Name: 'MeshStack:ExportsOutputFnGetAttMesh73A573F6MeshName2A5B62A8' },
+        },
+      },
+    }),
+  );
+  writeFileSync(
+    join(stacks, 'AppStack.template.json'),
+    JSON.stringify({
+      Resources: {
+        Node: {
+          Type: 'AWS::AppMesh::VirtualNode',
+          Properties: {
+            MeshName: { 'Fn::ImportValue': 'MeshStack:ExportsOutputFnGetAttMesh73A573F6MeshName2A5B62A8' },
+            VirtualNodeName: 'app',
+            Spec: {},
+          },
+        },
+      },
+    }),
+  );
   const r = await importJson(server, env, ['--dry-run', stacks]);
-  assert.deepEqual(r.plan.map((a) => `${a.action} ${a.type} ${a.meshName}/${a.name}`), ['create Mesh shared/shared', 'create VirtualNode shared/app']);
-  const alone = await appmeshd(['import', '--endpoint-url', server.endpoint, '--dry-run', join(stacks, 'AppStack.template.json')], env);
+  assert.deepEqual(
+    r.plan.map((a) => `${a.action} ${a.type} ${a.meshName}/${a.name}`),
+    ['create Mesh shared/shared', 'create VirtualNode shared/app'],
+  );
+  const alone = await appmeshd(
+    ['import', '--endpoint-url', server.endpoint, '--dry-run', join(stacks, 'AppStack.template.json')],
+    env,
+  );
   assert.equal(alone.code, 1);
-  assert.match(alone.stderr, /Resources\.Node\.Properties\.MeshName\.Fn::ImportValue: no template of this import exports MeshStack:/);
+  assert.match(
+    alone.stderr,
+    /Resources\.Node\.Properties\.MeshName\.Fn::ImportValue: no template of this import exports MeshStack:/,
+  );
 });
 
 test('errors name the resource and the property path', async () => {
   const cases: [string, RegExp][] = [
-    [`Resources:\n  N:\n    Type: AWS::AppMesh::VirtualNode\n    Properties:\n      MeshName: m\n      VirtualNodeName: n\n      Spec:\n        Listeners: [{PortMapping: {Port: 80, Protocol: http}}]\n        ServiceDiscovery: {DNS: {Hostname: !GetAtt Missing.Name}}\n`,
-      /Resources\.N\.Properties\.Spec\.ServiceDiscovery\.DNS\.Hostname\.Fn::GetAtt: Missing is not a resource of this template/],
-    [`Resources:\n  N:\n    Type: AWS::AppMesh::VirtualNode\n    Properties:\n      MeshName: m\n      Spec:\n        Listeners: [{PortMapping: {Port: 80, Protocol: http}, Tls: {}}]\n`,
-      /Resources\.N\.Properties\.Spec\.Listeners\[0\]\.Tls: not a property of Listener \(expected one of: .*TLS/],
-    [`Resources:\n  N:\n    Type: AWS::AppMesh::VirtualNode\n    Properties:\n      MeshName: m\n      Spec:\n        ServiceDiscovery: {DNS: {Hostname: a}, AWSCloudMap: {NamespaceName: b, ServiceName: c}}\n`,
-      /Resources\.N\.Properties\.Spec\.ServiceDiscovery: ServiceDiscovery takes exactly one of/],
-    [`Resources:\n  N:\n    Type: AWS::AppMesh::VirtualRouter\n    Properties:\n      MeshName: !Ref Mesh\n      Spec: {Listeners: []}\n  Mesh:\n    Type: AWS::AppMesh::Mesh\n    Properties: {MeshName: m}\n`,
-      /Resources\.N\.Properties\.MeshName: '.*mesh\/m' is an ARN/],
-    [`Parameters:\n  P: {Type: String}\nResources:\n  M:\n    Type: AWS::AppMesh::Mesh\n    Properties: {MeshName: !Ref P}\n`,
-      /Resources\.M\.Properties\.MeshName\.Ref: P is neither a parameter with a value \(pass --parameter P=VALUE\)/],
-    [`Resources:\n  M:\n    Type: AWS::AppMesh::Mesh\n    Properties: {MeshName: !Cidr [a, 1, 2]}\n`, /Resources\.M\.Properties\.MeshName\.Fn::Cidr: Fn::Cidr is not supported/],
+    [
+      `Resources:\n  N:\n    Type: AWS::AppMesh::VirtualNode\n    Properties:\n      MeshName: m\n      VirtualNodeName: n\n      Spec:\n        Listeners: [{PortMapping: {Port: 80, Protocol: http}}]\n        ServiceDiscovery: {DNS: {Hostname: !GetAtt Missing.Name}}\n`,
+      /Resources\.N\.Properties\.Spec\.ServiceDiscovery\.DNS\.Hostname\.Fn::GetAtt: Missing is not a resource of this template/,
+    ],
+    [
+      `Resources:\n  N:\n    Type: AWS::AppMesh::VirtualNode\n    Properties:\n      MeshName: m\n      Spec:\n        Listeners: [{PortMapping: {Port: 80, Protocol: http}, Tls: {}}]\n`,
+      /Resources\.N\.Properties\.Spec\.Listeners\[0\]\.Tls: not a property of Listener \(expected one of: .*TLS/,
+    ],
+    [
+      `Resources:\n  N:\n    Type: AWS::AppMesh::VirtualNode\n    Properties:\n      MeshName: m\n      Spec:\n        ServiceDiscovery: {DNS: {Hostname: a}, AWSCloudMap: {NamespaceName: b, ServiceName: c}}\n`,
+      /Resources\.N\.Properties\.Spec\.ServiceDiscovery: ServiceDiscovery takes exactly one of/,
+    ],
+    [
+      `Resources:\n  N:\n    Type: AWS::AppMesh::VirtualRouter\n    Properties:\n      MeshName: !Ref Mesh\n      Spec: {Listeners: []}\n  Mesh:\n    Type: AWS::AppMesh::Mesh\n    Properties: {MeshName: m}\n`,
+      /Resources\.N\.Properties\.MeshName: '.*mesh\/m' is an ARN/,
+    ],
+    [
+      `Parameters:\n  P: {Type: String}\nResources:\n  M:\n    Type: AWS::AppMesh::Mesh\n    Properties: {MeshName: !Ref P}\n`,
+      /Resources\.M\.Properties\.MeshName\.Ref: P is neither a parameter with a value \(pass --parameter P=VALUE\)/,
+    ],
+    [
+      `Resources:\n  M:\n    Type: AWS::AppMesh::Mesh\n    Properties: {MeshName: !Cidr [a, 1, 2]}\n`,
+      /Resources\.M\.Properties\.MeshName\.Fn::Cidr: Fn::Cidr is not supported/,
+    ],
     [`a: &x [1]\nb: *x\n`, /anchors and aliases are not accepted/],
   ];
   for (const [i, [text, expected]] of cases.entries()) {
     const file = join(dir, `bad-${i}.yaml`);
     writeFileSync(file, text);
-    const r = await appmeshd(['import', '--endpoint-url', server.endpoint, '--dry-run', '--format', 'cloudformation', file], env);
+    const r = await appmeshd(
+      ['import', '--endpoint-url', server.endpoint, '--dry-run', '--format', 'cloudformation', file],
+      env,
+    );
     assert.equal(r.code, 1, `case ${i}: ${r.stdout}`);
     assert.match(r.stderr, expected, `case ${i}`);
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'a message, not a stack trace');
@@ -261,16 +364,32 @@ test('the import is authorized like any caller: a read-only IAM user can plan bu
   let key: { AccessKeyId?: string; SecretAccessKey?: string };
   try {
     await iam.send(new CreateUserCommand({ UserName: 'viewer' }));
-    await iam.send(new PutUserPolicyCommand({ UserName: 'viewer', PolicyName: 'read', PolicyDocument: JSON.stringify({
-      Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['appmesh:Describe*', 'appmesh:List*'], Resource: '*' }],
-    }) }));
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: 'viewer',
+        PolicyName: 'read',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: ['appmesh:Describe*', 'appmesh:List*'], Resource: '*' }],
+        }),
+      }),
+    );
     key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'viewer' }))).AccessKey!;
   } finally {
     iam.destroy();
   }
-  const viewer = { ...env, AWS_PROFILE: '', AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'), AWS_ACCESS_KEY_ID: key.AccessKeyId!, AWS_SECRET_ACCESS_KEY: key.SecretAccessKey! };
+  const viewer = {
+    ...env,
+    AWS_PROFILE: '',
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
+    AWS_ACCESS_KEY_ID: key.AccessKeyId!,
+    AWS_SECRET_ACCESS_KEY: key.SecretAccessKey!,
+  };
   const file = join(dir, 'viewer.json');
-  writeFileSync(file, JSON.stringify({ Resources: { M: { Type: 'AWS::AppMesh::Mesh', Properties: { MeshName: 'viewer-mesh' } } } }));
+  writeFileSync(
+    file,
+    JSON.stringify({ Resources: { M: { Type: 'AWS::AppMesh::Mesh', Properties: { MeshName: 'viewer-mesh' } } } }),
+  );
   const plan = await appmeshd(['import', '--endpoint-url', server.endpoint, '--dry-run', file], viewer);
   assert.equal(plan.code, 0, plan.stderr);
   assert.match(plan.stdout, /^create\s+Mesh\s+viewer-mesh/m);
@@ -281,23 +400,66 @@ test('the import is authorized like any caller: a read-only IAM user can plan bu
 
 test('a failure mid-way reports what was applied and what was not', async () => {
   const file = join(dir, 'partial.json');
-  writeFileSync(file, JSON.stringify({ Resources: {
-    M: { Type: 'AWS::AppMesh::Mesh', Properties: { MeshName: 'partial' } },
-    R: { Type: 'AWS::AppMesh::VirtualRouter', Properties: { MeshName: 'partial', VirtualRouterName: 'r', Spec: { Listeners: [{ PortMapping: { Port: 80, Protocol: 'http' } }] } } },
-    // The target node is neither in the source nor on the server: the API refuses the route.
-    Route: { Type: 'AWS::AppMesh::Route', Properties: { MeshName: 'partial', VirtualRouterName: 'r', RouteName: 'x', Spec: { HttpRoute: { Match: { Prefix: '/' }, Action: { WeightedTargets: [{ VirtualNode: 'ghost', Weight: 1 }] } } } } },
-    S: { Type: 'AWS::AppMesh::VirtualService', Properties: { MeshName: 'partial', VirtualServiceName: 's.local', Spec: {} } },
-  } }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      Resources: {
+        M: { Type: 'AWS::AppMesh::Mesh', Properties: { MeshName: 'partial' } },
+        R: {
+          Type: 'AWS::AppMesh::VirtualRouter',
+          Properties: {
+            MeshName: 'partial',
+            VirtualRouterName: 'r',
+            Spec: { Listeners: [{ PortMapping: { Port: 80, Protocol: 'http' } }] },
+          },
+        },
+        // The target node is neither in the source nor on the server: the API refuses the route.
+        Route: {
+          Type: 'AWS::AppMesh::Route',
+          Properties: {
+            MeshName: 'partial',
+            VirtualRouterName: 'r',
+            RouteName: 'x',
+            Spec: {
+              HttpRoute: { Match: { Prefix: '/' }, Action: { WeightedTargets: [{ VirtualNode: 'ghost', Weight: 1 }] } },
+            },
+          },
+        },
+        S: {
+          Type: 'AWS::AppMesh::VirtualService',
+          Properties: { MeshName: 'partial', VirtualServiceName: 's.local', Spec: {} },
+        },
+      },
+    }),
+  );
   const r = await appmeshd(['import', '--endpoint-url', server.endpoint, file], env);
   assert.equal(r.code, 1);
   assert.match(r.stdout, /^created Mesh partial$/m);
   assert.match(r.stdout, /^created VirtualRouter partial\/r$/m);
-  assert.match(r.stderr, /failed: create Route partial\/r\/x: NotFoundException: VirtualNode with name ghost is not present/);
-  assert.match(r.stderr, /2 change\(s\) were applied before the failure \(listed above\); 1 not attempted:\n {2}create VirtualService partial\/s\.local/);
+  assert.match(
+    r.stderr,
+    /failed: create Route partial\/r\/x: NotFoundException: VirtualNode with name ghost is not present/,
+  );
+  assert.match(
+    r.stderr,
+    /2 change\(s\) were applied before the failure \(listed above\); 1 not attempted:\n {2}create VirtualService partial\/s\.local/,
+  );
   const json = await appmeshd(['import', '--endpoint-url', server.endpoint, '--output', 'json', file], env);
   assert.equal(json.code, 1);
-  const report = JSON.parse(json.stdout) as { applied: unknown[]; failed: { name: string; error: string }; notAttempted: { name: string }[]; summary: Record<string, number> };
-  assert.deepEqual(report.summary, { create: 2, update: 0, unchanged: 2, delete: 0 }, 'the re-run continues from the current state');
+  const report = JSON.parse(json.stdout) as {
+    applied: unknown[];
+    failed: { name: string; error: string };
+    notAttempted: { name: string }[];
+    summary: Record<string, number>;
+  };
+  assert.deepEqual(
+    report.summary,
+    { create: 2, update: 0, unchanged: 2, delete: 0 },
+    'the re-run continues from the current state',
+  );
   assert.equal(report.failed.name, 'x');
-  assert.deepEqual(report.notAttempted.map((a) => a.name), ['s.local']);
+  assert.deepEqual(
+    report.notAttempted.map((a) => a.name),
+    ['s.local'],
+  );
 });

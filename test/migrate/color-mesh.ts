@@ -229,54 +229,163 @@ export interface Names {
 export const CDK_NAMES: Names = { mesh: 'color-mesh', child: (n) => n };
 export const K8S_NAMES: Names = { mesh: 'color-k8s', child: (n) => `${n}_shop` };
 
-export interface ExpectedResource { type: string; name: string; parent?: string; spec: Record<string, unknown> }
+export interface ExpectedResource {
+  type: string;
+  name: string;
+  parent?: string;
+  spec: Record<string, unknown>;
+}
 
 /** What the server must hold, as it stores specs (the server's defaults — empty backends, DROP_ALL — included). */
 export function expectedResources(n: Names): ExpectedResource[] {
   const c = n.child;
-  const node = (hostname: string | Record<string, unknown>, port: number, protocol: string, extra: Record<string, unknown> = {}) => ({
+  const node = (
+    hostname: string | Record<string, unknown>,
+    port: number,
+    protocol: string,
+    extra: Record<string, unknown> = {},
+  ) => ({
     listeners: [{ portMapping: { port, protocol }, ...extra }],
     serviceDiscovery: typeof hostname === 'string' ? { dns: { hostname } } : hostname,
     backends: [],
   });
   return [
     { type: 'Mesh', name: n.mesh, spec: { egressFilter: { type: 'DROP_ALL' } } },
-    { type: 'VirtualNode', name: c('blue'), spec: node('blue.color.local', 8080, 'http', {
-      healthCheck: { healthyThreshold: 2, intervalMillis: 5000, path: '/ping', port: 8080, protocol: 'http', timeoutMillis: 2000, unhealthyThreshold: 2 },
-    }) },
-    { type: 'VirtualNode', name: c('red'), spec: node({ awsCloudMap: { namespaceName: 'color.local', serviceName: 'red' } }, 8080, 'http') },
-    { type: 'VirtualNode', name: c('green'), spec: node({ dns: { hostname: 'green.color.local', responseType: 'ENDPOINTS' } }, 9090, 'grpc') },
-    { type: 'VirtualNode', name: c('front'), spec: {
-      ...node('front.color.local', 8080, 'http'),
-      backends: [{ virtualService: { virtualServiceName: 'color.color.local' } }, { virtualService: { virtualServiceName: 'greeter.color.local' } }],
-    } },
-    { type: 'VirtualRouter', name: c('color'), spec: { listeners: [{ portMapping: { port: 8080, protocol: 'http' } }] } },
-    { type: 'VirtualRouter', name: c('greeter'), spec: { listeners: [{ portMapping: { port: 9090, protocol: 'grpc' } }] } },
-    { type: 'Route', parent: c('color'), name: 'split', spec: { httpRoute: {
-      match: { prefix: '/' },
-      action: { weightedTargets: [{ virtualNode: c('blue'), weight: 3 }, { virtualNode: c('red'), weight: 1 }] },
-      timeout: { perRequest: { unit: 'ms', value: 5000 } },
-    } } },
-    { type: 'Route', parent: c('color'), name: 'beta', spec: { priority: 10, httpRoute: {
-      match: { prefix: '/beta', headers: [{ name: 'x-beta', invert: false, match: { exact: 'yes' } }] },
-      action: { weightedTargets: [{ virtualNode: c('red'), weight: 1 }] },
-    } } },
-    { type: 'Route', parent: c('greeter'), name: 'greet', spec: { grpcRoute: {
-      match: { serviceName: 'greeter.Greeter' },
-      action: { weightedTargets: [{ virtualNode: c('green'), weight: 1 }] },
-      retryPolicy: { grpcRetryEvents: ['unavailable'], maxRetries: 2, perRetryTimeout: { unit: 'ms', value: 1000 } },
-    } } },
-    { type: 'VirtualService', name: 'color.color.local', spec: { provider: { virtualRouter: { virtualRouterName: c('color') } } } },
-    { type: 'VirtualService', name: 'greeter.color.local', spec: { provider: { virtualRouter: { virtualRouterName: c('greeter') } } } },
-    { type: 'VirtualService', name: 'blue.color.local', spec: { provider: { virtualNode: { virtualNodeName: c('blue') } } } },
-    { type: 'VirtualGateway', name: c('ingress'), spec: { listeners: [{ portMapping: { port: 8088, protocol: 'http' } }] } },
-    { type: 'GatewayRoute', parent: c('ingress'), name: c('to-color'), spec: { httpRoute: {
-      match: { prefix: '/color/' },
-      action: { target: { virtualService: { virtualServiceName: 'color.color.local' } }, rewrite: { prefix: { value: '/' } } },
-    } } },
-    { type: 'GatewayRoute', parent: c('ingress'), name: c('to-greeter'), spec: { http2Route: {
-      match: { prefix: '/greeter/' },
-      action: { target: { virtualService: { virtualServiceName: 'greeter.color.local' } } },
-    } } },
+    {
+      type: 'VirtualNode',
+      name: c('blue'),
+      spec: node('blue.color.local', 8080, 'http', {
+        healthCheck: {
+          healthyThreshold: 2,
+          intervalMillis: 5000,
+          path: '/ping',
+          port: 8080,
+          protocol: 'http',
+          timeoutMillis: 2000,
+          unhealthyThreshold: 2,
+        },
+      }),
+    },
+    {
+      type: 'VirtualNode',
+      name: c('red'),
+      spec: node({ awsCloudMap: { namespaceName: 'color.local', serviceName: 'red' } }, 8080, 'http'),
+    },
+    {
+      type: 'VirtualNode',
+      name: c('green'),
+      spec: node({ dns: { hostname: 'green.color.local', responseType: 'ENDPOINTS' } }, 9090, 'grpc'),
+    },
+    {
+      type: 'VirtualNode',
+      name: c('front'),
+      spec: {
+        ...node('front.color.local', 8080, 'http'),
+        backends: [
+          { virtualService: { virtualServiceName: 'color.color.local' } },
+          { virtualService: { virtualServiceName: 'greeter.color.local' } },
+        ],
+      },
+    },
+    {
+      type: 'VirtualRouter',
+      name: c('color'),
+      spec: { listeners: [{ portMapping: { port: 8080, protocol: 'http' } }] },
+    },
+    {
+      type: 'VirtualRouter',
+      name: c('greeter'),
+      spec: { listeners: [{ portMapping: { port: 9090, protocol: 'grpc' } }] },
+    },
+    {
+      type: 'Route',
+      parent: c('color'),
+      name: 'split',
+      spec: {
+        httpRoute: {
+          match: { prefix: '/' },
+          action: {
+            weightedTargets: [
+              { virtualNode: c('blue'), weight: 3 },
+              { virtualNode: c('red'), weight: 1 },
+            ],
+          },
+          timeout: { perRequest: { unit: 'ms', value: 5000 } },
+        },
+      },
+    },
+    {
+      type: 'Route',
+      parent: c('color'),
+      name: 'beta',
+      spec: {
+        priority: 10,
+        httpRoute: {
+          match: { prefix: '/beta', headers: [{ name: 'x-beta', invert: false, match: { exact: 'yes' } }] },
+          action: { weightedTargets: [{ virtualNode: c('red'), weight: 1 }] },
+        },
+      },
+    },
+    {
+      type: 'Route',
+      parent: c('greeter'),
+      name: 'greet',
+      spec: {
+        grpcRoute: {
+          match: { serviceName: 'greeter.Greeter' },
+          action: { weightedTargets: [{ virtualNode: c('green'), weight: 1 }] },
+          retryPolicy: {
+            grpcRetryEvents: ['unavailable'],
+            maxRetries: 2,
+            perRetryTimeout: { unit: 'ms', value: 1000 },
+          },
+        },
+      },
+    },
+    {
+      type: 'VirtualService',
+      name: 'color.color.local',
+      spec: { provider: { virtualRouter: { virtualRouterName: c('color') } } },
+    },
+    {
+      type: 'VirtualService',
+      name: 'greeter.color.local',
+      spec: { provider: { virtualRouter: { virtualRouterName: c('greeter') } } },
+    },
+    {
+      type: 'VirtualService',
+      name: 'blue.color.local',
+      spec: { provider: { virtualNode: { virtualNodeName: c('blue') } } },
+    },
+    {
+      type: 'VirtualGateway',
+      name: c('ingress'),
+      spec: { listeners: [{ portMapping: { port: 8088, protocol: 'http' } }] },
+    },
+    {
+      type: 'GatewayRoute',
+      parent: c('ingress'),
+      name: c('to-color'),
+      spec: {
+        httpRoute: {
+          match: { prefix: '/color/' },
+          action: {
+            target: { virtualService: { virtualServiceName: 'color.color.local' } },
+            rewrite: { prefix: { value: '/' } },
+          },
+        },
+      },
+    },
+    {
+      type: 'GatewayRoute',
+      parent: c('ingress'),
+      name: c('to-greeter'),
+      spec: {
+        http2Route: {
+          match: { prefix: '/greeter/' },
+          action: { target: { virtualService: { virtualServiceName: 'greeter.color.local' } } },
+        },
+      },
+    },
   ];
 }

@@ -102,32 +102,79 @@ test('BackendGroups, ARN references, cross-namespace references and gateway memb
   const state = await readMeshState(client, 'edge');
   const spec = (type: string, name: string) => state.find((s) => s.type === type && s.name === name)?.spec;
   assert.deepEqual(spec('VirtualNode', 'api_apps'), {
-    listeners: [{ portMapping: { port: 8080, protocol: 'http' }, tls: { mode: 'STRICT', certificate: { acm: { certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/abc' } } } }],
+    listeners: [
+      {
+        portMapping: { port: 8080, protocol: 'http' },
+        tls: {
+          mode: 'STRICT',
+          certificate: { acm: { certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/abc' } },
+        },
+      },
+    ],
     serviceDiscovery: { dns: { hostname: 'api.apps.svc.cluster.local' } },
     // The named backend, then the group's services not already listed (de-duplicated).
-    backends: [{ virtualService: { virtualServiceName: 'db.data' } }, { virtualService: { virtualServiceName: 'cache.data' } }],
-    backendDefaults: { clientPolicy: { tls: { validation: { trust: { acm: { certificateAuthorityArns: ['arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/ca'] } } } } } },
+    backends: [
+      { virtualService: { virtualServiceName: 'db.data' } },
+      { virtualService: { virtualServiceName: 'cache.data' } },
+    ],
+    backendDefaults: {
+      clientPolicy: {
+        tls: {
+          validation: {
+            trust: {
+              acm: { certificateAuthorityArns: ['arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/ca'] },
+            },
+          },
+        },
+      },
+    },
   });
   assert.deepEqual(spec('VirtualService', 'db.data'), { provider: { virtualNode: { virtualNodeName: 'database' } } });
   assert.deepEqual(spec('VirtualService', 'cache.data'), {});
-  assert.deepEqual(spec('VirtualService', 'api.example.com'), { provider: { virtualNode: { virtualNodeName: 'api_apps' } } });
-  assert.deepEqual(state.filter((s) => s.type === 'GatewayRoute').map((s) => [s.parent, s.name, s.spec]), [
-    ['internal_apps', 'api_apps', { priority: 5, httpRoute: { match: { prefix: '/api/' }, action: { target: { virtualService: { virtualServiceName: 'api.example.com' } } } } }],
-  ]);
+  assert.deepEqual(spec('VirtualService', 'api.example.com'), {
+    provider: { virtualNode: { virtualNodeName: 'api_apps' } },
+  });
+  assert.deepEqual(
+    state.filter((s) => s.type === 'GatewayRoute').map((s) => [s.parent, s.name, s.spec]),
+    [
+      [
+        'internal_apps',
+        'api_apps',
+        {
+          priority: 5,
+          httpRoute: {
+            match: { prefix: '/api/' },
+            action: { target: { virtualService: { virtualServiceName: 'api.example.com' } } },
+          },
+        },
+      ],
+    ],
+  );
   assert.deepEqual(spec('Mesh', 'edge'), { egressFilter: { type: 'ALLOW_ALL' } });
 });
 
 test('objects whose mesh or gateway cannot be told, or of another API version, are errors naming the object', async () => {
   const cases: [string, RegExp][] = [
-    [`apiVersion: appmesh.k8s.aws/v1beta2\nkind: Mesh\nmetadata: {name: a}\n---\napiVersion: appmesh.k8s.aws/v1beta2\nkind: Mesh\nmetadata: {name: b}\n---\napiVersion: appmesh.k8s.aws/v1beta2\nkind: VirtualNode\nmetadata: {name: n, namespace: x}\nspec: {}\n`,
-      /#VirtualNode\/x\/n: cannot tell which mesh it belongs to: namespace x is not in the source and 2 meshes are/],
-    [`apiVersion: appmesh.k8s.aws/v1beta2\nkind: Mesh\nmetadata: {name: a}\n---\napiVersion: appmesh.k8s.aws/v1beta2\nkind: VirtualService\nmetadata: {name: s, namespace: x}\nspec: {provider: {virtualRouter: {virtualRouterRef: {name: missing}}}}\n`,
-      /#VirtualService\/x\/s: spec\.provider\.virtualRouter\.virtualRouterRef names virtualRouter x\/missing, which is not in the source/],
-    [`apiVersion: appmesh.k8s.aws/v1beta1\nkind: Mesh\nmetadata: {name: old}\n`, /appmesh\.k8s\.aws\/v1beta1 is not supported/],
-    [`apiVersion: appmesh.k8s.aws/v1beta2\nkind: Mesh\nmetadata: {name: a}\nspec: {egressFilter: {type: ALLOW_ALL}, bogus: 1}\n`,
-      /#Mesh\/a: spec\.bogus: not a field of this resource/],
-    [`apiVersion: appmesh.k8s.aws/v1beta2\nkind: Mesh\nmetadata: {name: a}\nspec: {egressFilter: {type: ALLOW_ALL}, meshServiceDiscovery: {ipPreference: IPv6_ONLY}}\n---\napiVersion: appmesh.k8s.aws/v1beta2\nkind: VirtualNode\nmetadata: {name: n}\nspec: {listeners: [{portMapping: {port: 1, protocol: http}, extra: true}]}\n`,
-      /#VirtualNode\/n: spec\.listeners\[0\]\.extra: not a property of Listener/],
+    [
+      `apiVersion: appmesh.k8s.aws/v1beta2\nkind: Mesh\nmetadata: {name: a}\n---\napiVersion: appmesh.k8s.aws/v1beta2\nkind: Mesh\nmetadata: {name: b}\n---\napiVersion: appmesh.k8s.aws/v1beta2\nkind: VirtualNode\nmetadata: {name: n, namespace: x}\nspec: {}\n`,
+      /#VirtualNode\/x\/n: cannot tell which mesh it belongs to: namespace x is not in the source and 2 meshes are/,
+    ],
+    [
+      `apiVersion: appmesh.k8s.aws/v1beta2\nkind: Mesh\nmetadata: {name: a}\n---\napiVersion: appmesh.k8s.aws/v1beta2\nkind: VirtualService\nmetadata: {name: s, namespace: x}\nspec: {provider: {virtualRouter: {virtualRouterRef: {name: missing}}}}\n`,
+      /#VirtualService\/x\/s: spec\.provider\.virtualRouter\.virtualRouterRef names virtualRouter x\/missing, which is not in the source/,
+    ],
+    [
+      `apiVersion: appmesh.k8s.aws/v1beta1\nkind: Mesh\nmetadata: {name: old}\n`,
+      /appmesh\.k8s\.aws\/v1beta1 is not supported/,
+    ],
+    [
+      `apiVersion: appmesh.k8s.aws/v1beta2\nkind: Mesh\nmetadata: {name: a}\nspec: {egressFilter: {type: ALLOW_ALL}, bogus: 1}\n`,
+      /#Mesh\/a: spec\.bogus: not a field of this resource/,
+    ],
+    [
+      `apiVersion: appmesh.k8s.aws/v1beta2\nkind: Mesh\nmetadata: {name: a}\nspec: {egressFilter: {type: ALLOW_ALL}, meshServiceDiscovery: {ipPreference: IPv6_ONLY}}\n---\napiVersion: appmesh.k8s.aws/v1beta2\nkind: VirtualNode\nmetadata: {name: n}\nspec: {listeners: [{portMapping: {port: 1, protocol: http}, extra: true}]}\n`,
+      /#VirtualNode\/n: spec\.listeners\[0\]\.extra: not a property of Listener/,
+    ],
   ];
   for (const [i, [text, expected]] of cases.entries()) {
     const file = join(dir, `bad-${i}.yaml`);

@@ -15,14 +15,19 @@ test('address bytes: IPv4, IPv6, embedded IPv4 tails; malformed and zoned text r
   assert.deepEqual([...ipToBytes('::ffff:10.1.0.1')!], [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 1, 0, 1]);
   assert.deepEqual([...ipToBytes('64:ff9b::192.0.2.1')!], [0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0, 192, 0, 2, 1]);
   assert.deepEqual([...ipToBytes('2001:db8::1')!].slice(0, 4), [0x20, 0x01, 0x0d, 0xb8]);
-  for (const bad of ['10.1', '0x0a.0.0.1', '1.2.3.4.5', 'fe80::1%eth0', '1::2::3', '']) assert.equal(ipToBytes(bad), undefined, bad);
+  for (const bad of ['10.1', '0x0a.0.0.1', '1.2.3.4.5', 'fe80::1%eth0', '1::2::3', ''])
+    assert.equal(ipToBytes(bad), undefined, bad);
 });
 
 test('SAN encoding: certificates name embedded-IPv4 and IPv6 addresses exactly', () => {
   const dir = mkdtempSync(join(tmpdir(), 'appmeshd-san-'));
   try {
     const ca = CertificateAuthority.open(dir);
-    const issued = ca.issueServerCertificate('n', ['a.example.com'], ['10.1.0.1', '::ffff:10.1.0.2', '2001:db8::10.1.0.3']);
+    const issued = ca.issueServerCertificate(
+      'n',
+      ['a.example.com'],
+      ['10.1.0.1', '::ffff:10.1.0.2', '2001:db8::10.1.0.3'],
+    );
     const leaf = new X509Certificate(issued.certChainPem);
     assert.match(leaf.subjectAltName ?? '', /IP Address:10\.1\.0\.1/);
     assert.equal(leaf.checkIP('2001:db8::a01:3'), '2001:db8::a01:3');

@@ -10,14 +10,30 @@ test('--quota sets a quota and leaves the others at their defaults', () => {
   assert.equal(quotas.instancesPerService, 10);
   assert.equal(quotas.subnetsPerVpc, defaultQuotas.subnetsPerVpc);
   assert.deepEqual(
-    [defaultQuotas.vpcsPerRegion, defaultQuotas.subnetsPerVpc, defaultQuotas.securityGroupsPerRegion, defaultQuotas.interfaceEndpointsPerVpc,
-      defaultQuotas.usersPerAccount, defaultQuotas.accessKeysPerUser, defaultQuotas.namespacesPerRegion, defaultQuotas.instancesPerService],
+    [
+      defaultQuotas.vpcsPerRegion,
+      defaultQuotas.subnetsPerVpc,
+      defaultQuotas.securityGroupsPerRegion,
+      defaultQuotas.interfaceEndpointsPerVpc,
+      defaultQuotas.usersPerAccount,
+      defaultQuotas.accessKeysPerUser,
+      defaultQuotas.namespacesPerRegion,
+      defaultQuotas.instancesPerService,
+    ],
     [5, 200, 2500, 50, 5000, 2, 50, 1000],
   );
 });
 
 test('--quota refuses unknown names, prototype names and non-numbers', () => {
-  for (const bad of ['nothing=1', 'toString=1', '__proto__=1', 'constructor=1', 'vpcsPerRegion=-1', 'vpcsPerRegion=x', 'vpcsPerRegion']) {
+  for (const bad of [
+    'nothing=1',
+    'toString=1',
+    '__proto__=1',
+    'constructor=1',
+    'vpcsPerRegion=-1',
+    'vpcsPerRegion=x',
+    'vpcsPerRegion',
+  ]) {
     assert.throws(() => parseServeArgs(['--quota', bad], {}), ConfigError, bad);
   }
 });

@@ -3,14 +3,27 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  type Change, type Expectation, type NewResource, type Store, type StoredResource, StoreConflictError, StoreInvalidValueError,
+  type Change,
+  type Expectation,
+  type NewResource,
+  type Store,
+  type StoredResource,
+  StoreConflictError,
+  StoreInvalidValueError,
 } from '../../src/store/types.js';
 
 let uidSeq = 0;
 
-export function resource<S = unknown>(kind: string, scope: string, name: string, over: Partial<NewResource<S>> = {}): NewResource<S> {
+export function resource<S = unknown>(
+  kind: string,
+  scope: string,
+  name: string,
+  over: Partial<NewResource<S>> = {},
+): NewResource<S> {
   return {
-    kind, scope, name,
+    kind,
+    scope,
+    name,
     arn: `arn:aws:test:eu-west-1:111122223333:${kind}/${scope ? `${scope}/` : ''}${name}`,
     uid: `uid-${++uidSeq}`,
     version: 1,
@@ -28,7 +41,11 @@ export function put<S>(store: Store, r: NewResource<S>, expect?: Expectation): P
 }
 
 /** Polls `check` until it returns true (changes from shared backends arrive asynchronously). */
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
@@ -70,7 +87,11 @@ export function storeContract(
 
     test('put then get returns every field', async (store) => {
       const r = resource('virtualNode', 'mesh-a', 'vn-1', {
-        version: 3, status: 'INACTIVE', createdAt: 1_600_000_000_001, updatedAt: 1_800_000_000_002, clientToken: 'tok-1',
+        version: 3,
+        status: 'INACTIVE',
+        createdAt: 1_600_000_000_001,
+        updatedAt: 1_800_000_000_002,
+        clientToken: 'tok-1',
         tags: [{ key: 'team', value: 'blue' }],
       });
       const written = await put(store, r);
@@ -87,7 +108,9 @@ export function storeContract(
 
     test('JSON spec round-trips exactly, including unicode and key order', async (store) => {
       const spec = {
-        zeta: 1, alpha: 2, 'ключ': 'значение',
+        zeta: 1,
+        alpha: 2,
+        ключ: 'значение',
         text: 'ünïcödé — 网格服务 — שלום — 🦄👩‍💻 — e\u0301',
         escapes: 'quote " backslash \\ newline \n tab \t nul \u0000 bell \u0007',
         loneSurrogate: '\ud800x',
@@ -111,7 +134,11 @@ export function storeContract(
     });
 
     test('tags round-trip in order, including empty lists and unicode', async (store) => {
-      const tags = [{ key: 'z', value: '1' }, { key: 'a', value: '' }, { key: 'ключ', value: '🦄' }];
+      const tags = [
+        { key: 'z', value: '1' },
+        { key: 'a', value: '' },
+        { key: 'ключ', value: '🦄' },
+      ];
       await put(store, resource('mesh', '', 'tagged', { tags }));
       await put(store, resource('mesh', '', 'untagged', { tags: [] }));
       assert.deepEqual((await store.get('mesh', '', 'tagged'))?.tags, tags);
@@ -136,9 +163,15 @@ export function storeContract(
       await put(store, resource('virtualNode', 'm1/x', 'aa'));
       await put(store, resource('virtualService', 'm1', 'aa'));
       const listed = await store.list('virtualNode', 'm1');
-      assert.deepEqual(listed.map((r) => r.name), [...names].sort(byteOrder));
+      assert.deepEqual(
+        listed.map((r) => r.name),
+        [...names].sort(byteOrder),
+      );
       assert.ok(listed.every((r) => r.kind === 'virtualNode' && r.scope === 'm1'));
-      assert.deepEqual((await store.list('virtualNode', 'm2')).map((r) => r.name), ['aa']);
+      assert.deepEqual(
+        (await store.list('virtualNode', 'm2')).map((r) => r.name),
+        ['aa'],
+      );
       assert.deepEqual(await store.list('virtualNode', 'nope'), []);
     });
 
@@ -153,10 +186,19 @@ export function storeContract(
         pages.push(page.map((r) => r.name));
         after = page[page.length - 1]!.name;
       }
-      assert.deepEqual(pages.map((p) => p.length), [5, 5, 3]);
+      assert.deepEqual(
+        pages.map((p) => p.length),
+        [5, 5, 3],
+      );
       assert.deepEqual(pages.flat(), names);
-      assert.deepEqual((await store.list('virtualNode', 'm', { after: 'node-05' })).map((r) => r.name), names.slice(6));
-      assert.deepEqual((await store.list('virtualNode', 'm', { after: 'node-05x', limit: 2 })).map((r) => r.name), ['node-06', 'node-07']);
+      assert.deepEqual(
+        (await store.list('virtualNode', 'm', { after: 'node-05' })).map((r) => r.name),
+        names.slice(6),
+      );
+      assert.deepEqual(
+        (await store.list('virtualNode', 'm', { after: 'node-05x', limit: 2 })).map((r) => r.name),
+        ['node-06', 'node-07'],
+      );
       assert.deepEqual(await store.list('virtualNode', 'm', { after: 'node-12' }), []);
       assert.deepEqual(await store.list('virtualNode', 'm', { limit: 0 }), []);
       assert.equal((await store.list('virtualNode', 'm', { limit: 100 })).length, 13);
@@ -164,15 +206,30 @@ export function storeContract(
 
     test('listKind orders by scope then name and filters by scope prefix on path boundaries', async (store) => {
       const rows: [string, string][] = [
-        ['m1/r2', 'b'], ['m1/r1', 'b'], ['m1/r1', 'a'], ['m1', 'x'], ['m10/r1', 'a'], ['m2/r1', 'a'], ['', 'top'], ['m1/r1/deep', 'a'],
+        ['m1/r2', 'b'],
+        ['m1/r1', 'b'],
+        ['m1/r1', 'a'],
+        ['m1', 'x'],
+        ['m10/r1', 'a'],
+        ['m2/r1', 'a'],
+        ['', 'top'],
+        ['m1/r1/deep', 'a'],
       ];
       for (const [scope, n] of rows) await put(store, resource('route', scope, n));
       await put(store, resource('gatewayRoute', 'm1/r1', 'other-kind'));
       const key = (r: StoredResource) => `${r.scope}|${r.name}`;
       const all = await store.listKind('route');
-      const expected = [...rows].sort((a, b) => byteOrder(a[0], b[0]) || byteOrder(a[1], b[1])).map(([s, n]) => `${s}|${n}`);
+      const expected = [...rows]
+        .sort((a, b) => byteOrder(a[0], b[0]) || byteOrder(a[1], b[1]))
+        .map(([s, n]) => `${s}|${n}`);
       assert.deepEqual(all.map(key), expected);
-      assert.deepEqual((await store.listKind('route', 'm1')).map(key), ['m1|x', 'm1/r1|a', 'm1/r1|b', 'm1/r1/deep|a', 'm1/r2|b']);
+      assert.deepEqual((await store.listKind('route', 'm1')).map(key), [
+        'm1|x',
+        'm1/r1|a',
+        'm1/r1|b',
+        'm1/r1/deep|a',
+        'm1/r2|b',
+      ]);
       assert.deepEqual((await store.listKind('route', 'm1/r1')).map(key), ['m1/r1|a', 'm1/r1|b', 'm1/r1/deep|a']);
       assert.deepEqual((await store.listKind('route', 'm3')).map(key), []);
       assert.deepEqual(await store.listKind('nothing'), []);
@@ -181,16 +238,32 @@ export function storeContract(
     test('a listing reflects every commit to its kind and scope, and repeated listings agree', async (store) => {
       await put(store, resource('virtualNode', 'm', 'a'));
       const first = await store.list('virtualNode', 'm', { limit: 10 });
-      assert.deepEqual((await store.list('virtualNode', 'm', { limit: 10 })).map((r) => r.name), ['a']);
+      assert.deepEqual(
+        (await store.list('virtualNode', 'm', { limit: 10 })).map((r) => r.name),
+        ['a'],
+      );
       await put(store, resource('virtualNode', 'm', 'b'));
-      assert.deepEqual((await store.list('virtualNode', 'm', { limit: 10 })).map((r) => r.name), ['a', 'b']);
+      assert.deepEqual(
+        (await store.list('virtualNode', 'm', { limit: 10 })).map((r) => r.name),
+        ['a', 'b'],
+      );
       await put(store, { ...resource('virtualNode', 'm', 'a'), version: 2 });
       assert.equal((await store.list('virtualNode', 'm', { limit: 10 }))[0]?.version, 2);
       await store.transact((tx) => tx.delete('virtualNode', 'm', 'b'));
-      assert.deepEqual((await store.list('virtualNode', 'm', { limit: 10 })).map((r) => r.name), ['a']);
+      assert.deepEqual(
+        (await store.list('virtualNode', 'm', { limit: 10 })).map((r) => r.name),
+        ['a'],
+      );
       await put(store, resource('virtualNode', 'other', 'z'));
-      assert.deepEqual((await store.list('virtualNode', 'm', { limit: 10 })).map((r) => r.name), ['a']);
-      assert.deepEqual(first.map((r) => [r.name, r.version]), [['a', 1]], 'an earlier result is never changed');
+      assert.deepEqual(
+        (await store.list('virtualNode', 'm', { limit: 10 })).map((r) => r.name),
+        ['a'],
+      );
+      assert.deepEqual(
+        first.map((r) => [r.name, r.version]),
+        [['a', 1]],
+        'an earlier result is never changed',
+      );
     });
 
     test('count counts one kind in one scope', async (store) => {
@@ -211,30 +284,45 @@ export function storeContract(
       assert.equal(await store.count('virtualNode', 'm'), 1);
       assert.equal(await store.transact((tx) => tx.delete('virtualNode', 'm', 'missing')), false);
       assert.equal(await store.count('virtualNode', 'm'), 1);
-      await assert.rejects(store.transact(async (tx) => {
-        await tx.put(resource('virtualNode', 'm', 'b'));
-        assert.equal(await tx.count('virtualNode', 'm'), 2);
-        throw new Boom('undo');
-      }), Boom);
+      await assert.rejects(
+        store.transact(async (tx) => {
+          await tx.put(resource('virtualNode', 'm', 'b'));
+          assert.equal(await tx.count('virtualNode', 'm'), 2);
+          throw new Boom('undo');
+        }),
+        Boom,
+      );
       assert.equal(await store.count('virtualNode', 'm'), 1);
       await store.transact((tx) => tx.delete('virtualNode', 'm', 'a'));
       assert.equal(await store.count('virtualNode', 'm'), 0);
     });
 
     test('concurrent transactions commit or fail each on its own', async (store) => {
-      const outcomes = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => store.transact(async (tx) => {
-        await tx.put(resource('virtualNode', 'm', `n${String(i).padStart(2, '0')}`));
-        if (i % 3 === 0) throw new Boom(`fail ${i}`);
-        // A conflict the body catches leaves its transaction usable.
-        if (i % 3 === 1) await tx.put(resource('virtualNode', 'm', `n${String(i).padStart(2, '0')}`), { absent: true }).catch(() => undefined);
-        return i;
-      })));
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 30 }, (_, i) =>
+          store.transact(async (tx) => {
+            await tx.put(resource('virtualNode', 'm', `n${String(i).padStart(2, '0')}`));
+            if (i % 3 === 0) throw new Boom(`fail ${i}`);
+            // A conflict the body catches leaves its transaction usable.
+            if (i % 3 === 1)
+              await tx
+                .put(resource('virtualNode', 'm', `n${String(i).padStart(2, '0')}`), { absent: true })
+                .catch(() => undefined);
+            return i;
+          }),
+        ),
+      );
       outcomes.forEach((o, i) => {
         if (i % 3 === 0) assert.equal(o.status, 'rejected', `transaction ${i}`);
         else assert.deepEqual(o, { status: 'fulfilled', value: i }, `transaction ${i}`);
       });
       const names = (await store.list('virtualNode', 'm')).map((r) => r.name);
-      assert.deepEqual(names, Array.from({ length: 30 }, (_, i) => i).filter((i) => i % 3 !== 0).map((i) => `n${String(i).padStart(2, '0')}`));
+      assert.deepEqual(
+        names,
+        Array.from({ length: 30 }, (_, i) => i)
+          .filter((i) => i % 3 !== 0)
+          .map((i) => `n${String(i).padStart(2, '0')}`),
+      );
       assert.equal(await store.count('virtualNode', 'm'), 20);
     });
 
@@ -292,8 +380,14 @@ export function storeContract(
         assert.equal((await tx.get('virtualNode', 'm', 'new'))?.name, 'new');
         assert.equal(await tx.count('virtualNode', 'm'), 2);
         assert.equal(await tx.delete('virtualNode', 'm', 'old'), true);
-        assert.deepEqual((await tx.list('virtualNode', 'm')).map((r) => r.name), ['new']);
-        assert.deepEqual((await tx.listKind('virtualNode', 'm')).map((r) => r.name), ['new']);
+        assert.deepEqual(
+          (await tx.list('virtualNode', 'm')).map((r) => r.name),
+          ['new'],
+        );
+        assert.deepEqual(
+          (await tx.listKind('virtualNode', 'm')).map((r) => r.name),
+          ['new'],
+        );
         assert.equal((await tx.getByArn(resource('virtualNode', 'm', 'new').arn))?.name, 'new');
         return 'result';
       });
@@ -306,34 +400,50 @@ export function storeContract(
       const seen: Change[] = [];
       const unsubscribe = store.subscribe((c) => seen.push(...c));
       const boom = new Boom('boom');
-      await assert.rejects(store.transact(async (tx) => {
-        await tx.put(resource('virtualNode', 'm', 'n1'));
-        await tx.put(resource('virtualNode', 'm', 'n2'));
-        await tx.put({ ...resource('virtualNode', 'm', 'keep'), version: 2, spec: { v: 'changed' } });
-        assert.equal(await tx.delete('virtualNode', 'm', 'keep'), true);
-        throw boom;
-      }), (err) => err === boom);
+      await assert.rejects(
+        store.transact(async (tx) => {
+          await tx.put(resource('virtualNode', 'm', 'n1'));
+          await tx.put(resource('virtualNode', 'm', 'n2'));
+          await tx.put({ ...resource('virtualNode', 'm', 'keep'), version: 2, spec: { v: 'changed' } });
+          assert.equal(await tx.delete('virtualNode', 'm', 'keep'), true);
+          throw boom;
+        }),
+        (err) => err === boom,
+      );
       // A conflict after earlier writes rolls them back too.
-      await assert.rejects(store.transact(async (tx) => {
-        await tx.put(resource('virtualNode', 'm', 'n3'));
-        await tx.put(resource('virtualNode', 'm', 'keep'), { absent: true });
-      }), StoreConflictError);
+      await assert.rejects(
+        store.transact(async (tx) => {
+          await tx.put(resource('virtualNode', 'm', 'n3'));
+          await tx.put(resource('virtualNode', 'm', 'keep'), { absent: true });
+        }),
+        StoreConflictError,
+      );
       assert.equal(await store.revision(), rev);
       assert.deepEqual(await store.changesSince(rev), []);
-      assert.deepEqual((await store.list('virtualNode', 'm')).map((r) => r.name), ['keep']);
+      assert.deepEqual(
+        (await store.list('virtualNode', 'm')).map((r) => r.name),
+        ['keep'],
+      );
       assert.deepEqual((await store.get('virtualNode', 'm', 'keep'))?.spec, { v: 'original' });
       // A later commit is delivered; nothing of the rolled-back ones ever is.
       const ok = await put(store, resource('virtualNode', 'm', 'after'));
       await waitFor(() => seen.some((c) => c.revision === ok.revision), 'the committed change');
       unsubscribe();
-      assert.deepEqual(seen.map((c) => c.name), ['after']);
+      assert.deepEqual(
+        seen.map((c) => c.name),
+        ['after'],
+      );
     });
 
     test('reads outside an open transaction never see its uncommitted writes', async (store) => {
       let written!: () => void;
-      const wrote = new Promise<void>((r) => { written = r; });
+      const wrote = new Promise<void>((r) => {
+        written = r;
+      });
       let release!: () => void;
-      const gate = new Promise<void>((r) => { release = r; });
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
       const txDone = store.transact(async (tx) => {
         await tx.put(resource('virtualNode', 'm', 'dirty'));
         written();
@@ -358,18 +468,25 @@ export function storeContract(
 
     test('20 concurrent read-modify-write transactions lose no update', async (store) => {
       await put(store, resource('counter', '', 'c', { spec: { n: 0 } }));
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.transact(async (tx) => {
-        const cur = await tx.get<{ n: number }>('counter', '', 'c');
-        assert.ok(cur);
-        // Yield so that transactions would interleave if they were not serialized.
-        await new Promise((r) => setTimeout(r, i % 3));
-        await tx.put({ ...cur, version: cur.version + 1, spec: { n: cur.spec.n + 1 } }, { version: cur.version });
-        return cur.spec.n;
-      })));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          store.transact(async (tx) => {
+            const cur = await tx.get<{ n: number }>('counter', '', 'c');
+            assert.ok(cur);
+            // Yield so that transactions would interleave if they were not serialized.
+            await new Promise((r) => setTimeout(r, i % 3));
+            await tx.put({ ...cur, version: cur.version + 1, spec: { n: cur.spec.n + 1 } }, { version: cur.version });
+            return cur.spec.n;
+          }),
+        ),
+      );
       const final = await store.get<{ n: number }>('counter', '', 'c');
       assert.equal(final?.spec.n, 20);
       assert.equal(final?.version, 21);
-      assert.deepEqual([...results].sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i));
+      assert.deepEqual(
+        [...results].sort((a, b) => a - b),
+        Array.from({ length: 20 }, (_, i) => i),
+      );
     });
 
     test('revisions increase strictly, per write, and revision() is the newest committed', async (store) => {
@@ -389,10 +506,13 @@ export function storeContract(
       assert.ok(inOne[0]! > last && inOne[1]! > inOne[0]! && inOne[2]! > inOne[1]!);
       assert.equal(await store.revision(), inOne[2]);
       assert.equal((await store.get('virtualNode', 'm', 'x'))?.revision, inOne[2]);
-      await assert.rejects(store.transact(async (tx) => {
-        await tx.put(resource('virtualNode', 'm', 'ghost'));
-        throw new Boom();
-      }), Boom);
+      await assert.rejects(
+        store.transact(async (tx) => {
+          await tx.put(resource('virtualNode', 'm', 'ghost'));
+          throw new Boom();
+        }),
+        Boom,
+      );
       assert.equal(await store.revision(), inOne[2]);
       const after = await put(store, resource('virtualNode', 'm', 'z'));
       assert.ok(after.revision > inOne[2]!);
@@ -407,12 +527,15 @@ export function storeContract(
         await tx.put({ ...resource('virtualNode', 'm', 'b'), version: 2 });
       });
       const changes = await store.changesSince(r0);
-      assert.deepEqual(changes.map(({ op, kind, scope, name }) => ({ op, kind, scope, name })), [
-        { op: 'put', kind: 'virtualNode', scope: 'm', name: 'a' },
-        { op: 'put', kind: 'virtualNode', scope: 'm', name: 'b' },
-        { op: 'delete', kind: 'virtualNode', scope: 'm', name: 'a' },
-        { op: 'put', kind: 'virtualNode', scope: 'm', name: 'b' },
-      ]);
+      assert.deepEqual(
+        changes.map(({ op, kind, scope, name }) => ({ op, kind, scope, name })),
+        [
+          { op: 'put', kind: 'virtualNode', scope: 'm', name: 'a' },
+          { op: 'put', kind: 'virtualNode', scope: 'm', name: 'b' },
+          { op: 'delete', kind: 'virtualNode', scope: 'm', name: 'a' },
+          { op: 'put', kind: 'virtualNode', scope: 'm', name: 'b' },
+        ],
+      );
       assert.equal(changes[0]!.revision, a.revision);
       assert.equal(changes[1]!.revision, b.revision);
       for (let i = 1; i < changes.length; i++) assert.ok(changes[i]!.revision > changes[i - 1]!.revision);
@@ -444,7 +567,9 @@ export function storeContract(
       assert.deepEqual(a, expected);
       assert.deepEqual(b, expected);
       // A throwing listener does not stop the others.
-      const offBad = store.subscribe(() => { throw new Error('listener bug'); });
+      const offBad = store.subscribe(() => {
+        throw new Error('listener bug');
+      });
       offA();
       const w3 = await put(store, resource('virtualNode', 'm', 'three'));
       await waitFor(() => b.some((c) => c.revision === w3.revision), 'listener b to get the later put');
@@ -486,7 +611,8 @@ export function storeContract(
           resource('mesh', '', 'ok', { clientToken: s }),
           resource('mesh', '', 'ok', { uid: s }),
         ];
-        for (const r of cases) await assert.rejects(put(store, r), StoreInvalidValueError, `${JSON.stringify(r).slice(0, 200)}`);
+        for (const r of cases)
+          await assert.rejects(put(store, r), StoreInvalidValueError, `${JSON.stringify(r).slice(0, 200)}`);
       }
       assert.equal(await store.revision(), 0, 'nothing was written');
       assert.deepEqual(await store.list('mesh', ''), []);

@@ -5,7 +5,9 @@ import { PG_SKIP_MESSAGE, startTestPostgres } from '../helpers/postgres.js';
 import { logStoreContract } from './log-contract.js';
 
 const server = await startTestPostgres();
-after(async () => { await server?.close(); });
+after(async () => {
+  await server?.close();
+});
 
 if (!server) {
   it(PG_SKIP_MESSAGE, { skip: PG_SKIP_MESSAGE }, () => undefined);

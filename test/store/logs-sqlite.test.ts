@@ -17,13 +17,19 @@ logStoreContract('sqlite (:memory:)', async () => new SqliteStore(':memory:'));
 it('an acknowledged append survives closing and reopening the database', async () => {
   const path = join(root, 'durable', 'appmeshd.db');
   const first = new SqliteStore(path);
-  await first.logs.createGroup({ name: '/d', createdAt: 1, logGroupClass: 'STANDARD', deletionProtection: false, tags: {} }, 10);
+  await first.logs.createGroup(
+    { name: '/d', createdAt: 1, logGroupClass: 'STANDARD', deletionProtection: false, tags: {} },
+    10,
+  );
   await first.logs.createStream('/d', 's', 1, 10);
   assert.equal(await first.logs.appendEvents('/d', 's', [{ timestamp: 5, message: 'kept' }], 6), 'appended');
   await first.close();
   const second = new SqliteStore(path);
   try {
-    assert.deepEqual((await second.logs.readStream('/d', 's', { direction: 'forward', limit: 10 })).map((e) => e.message), ['kept']);
+    assert.deepEqual(
+      (await second.logs.readStream('/d', 's', { direction: 'forward', limit: 10 })).map((e) => e.message),
+      ['kept'],
+    );
   } finally {
     await second.close();
   }

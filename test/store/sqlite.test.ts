@@ -16,16 +16,20 @@ let n = 0;
 const tempFile = () => join(root, `t${++n}`, 'appmeshd.db');
 
 const files = new Map<Store, string>();
-storeContract('sqlite (file)', async () => {
-  const file = tempFile();
-  const store = new SqliteStore(file);
-  files.set(store, file);
-  return store;
-}, async (store) => {
-  await store.close();
-  rmSync(join(files.get(store)!, '..'), { recursive: true, force: true });
-  files.delete(store);
-});
+storeContract(
+  'sqlite (file)',
+  async () => {
+    const file = tempFile();
+    const store = new SqliteStore(file);
+    files.set(store, file);
+    return store;
+  },
+  async (store) => {
+    await store.close();
+    rmSync(join(files.get(store)!, '..'), { recursive: true, force: true });
+    files.delete(store);
+  },
+);
 
 storeContract('sqlite (:memory:)', async () => new SqliteStore(':memory:'));
 
@@ -33,7 +37,10 @@ describe('sqlite store', () => {
   it('keeps committed data and the revision sequence across close and reopen', async () => {
     const file = tempFile();
     const first = new SqliteStore(file);
-    const a = await put(first, resource('mesh', '', 'durable', { spec: { x: 'ü' }, tags: [{ key: 'k', value: 'v' }], clientToken: 't' }));
+    const a = await put(
+      first,
+      resource('mesh', '', 'durable', { spec: { x: 'ü' }, tags: [{ key: 'k', value: 'v' }], clientToken: 't' }),
+    );
     await first.transact(async (tx) => {
       await tx.put(resource('mesh', '', 'deleted'));
       await tx.delete('mesh', '', 'deleted');
@@ -61,7 +68,11 @@ describe('sqlite store', () => {
     const old = new Database(file);
     old.exec(sqliteMigrations[0]!);
     old.pragma('user_version = 1');
-    old.prepare(`INSERT INTO resources VALUES ('mesh', '', 'legacy', 'arn:legacy', 'u1', 4, 'ACTIVE', 1, 2, '{"a":1}', '[]', NULL, 1)`).run();
+    old
+      .prepare(
+        `INSERT INTO resources VALUES ('mesh', '', 'legacy', 'arn:legacy', 'u1', 4, 'ACTIVE', 1, 2, '{"a":1}', '[]', NULL, 1)`,
+      )
+      .run();
     old.prepare(`INSERT INTO changes (op, kind, scope, name) VALUES ('put', 'mesh', '', 'legacy')`).run();
     old.close();
 
@@ -104,7 +115,10 @@ describe('sqlite store', () => {
   it('rejects transact() nested in a transaction body instead of deadlocking', async () => {
     const store = new SqliteStore(':memory:');
     try {
-      await assert.rejects(store.transact(() => store.transact(async () => 1)), /inside a transaction body/);
+      await assert.rejects(
+        store.transact(() => store.transact(async () => 1)),
+        /inside a transaction body/,
+      );
       // Store reads inside a body do not wait for the body itself.
       await store.transact(async (tx) => {
         await tx.put(resource('mesh', '', 'a'));

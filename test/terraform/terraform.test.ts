@@ -45,7 +45,9 @@ describe('terraform', { skip, concurrency: 4 }, () => {
     workspace = new Workspace(mkdtempSync(join(tmpdir(), 'appmeshd-tf-')), (found as { mirror: string }).mirror);
     for (const name of configs) {
       const dir = workspace.prepare(name, {
-        endpoint: server.endpoint, region: server.region, accessKeyId: server.credentials.accessKeyId,
+        endpoint: server.endpoint,
+        region: server.region,
+        accessKeyId: server.credentials.accessKeyId,
         secretAccessKey: server.credentials.secretAccessKey,
         skips: name === VALIDATING ? 'none' : NEEDS_ACCOUNT_ID.has(name) ? 'all-but-account-id' : 'all',
       });
@@ -73,7 +75,11 @@ describe('terraform', { skip, concurrency: 4 }, () => {
       await step('plan after apply', ['plan', '-detailed-exitcode']);
       const update = await step('update', ['apply', '-auto-approve', '-var', 'suffix=two']);
       // An update that replaced resources instead of changing them would hide missing Update calls.
-      assert.match(update, /Apply complete! Resources: 0 added, [1-9]\d* changed, 0 destroyed\./, `${name}: the update was not in place:\n${summarize(update)}`);
+      assert.match(
+        update,
+        /Apply complete! Resources: 0 added, [1-9]\d* changed, 0 destroyed\./,
+        `${name}: the update was not in place:\n${summarize(update)}`,
+      );
       await step('plan after update', ['plan', '-detailed-exitcode', '-var', 'suffix=two']);
       await step('destroy', ['destroy', '-auto-approve', '-var', 'suffix=two']);
     });

@@ -13,12 +13,16 @@ import { repoRoot } from '../helpers/server.js';
 const scratch = mkdtempSync(join(tmpdir(), 'appmeshd-protos-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 const script = join(repoRoot, 'scripts', 'vendor-xds-protos.mjs');
-const check = (dir?: string) => spawnSync(process.execPath, [script, '--check', ...(dir ? ['--vendor', dir] : [])], { encoding: 'utf8' });
+const check = (dir?: string) =>
+  spawnSync(process.execPath, [script, '--check', ...(dir ? ['--vendor', dir] : [])], { encoding: 'utf8' });
 
 test('the server loads the Envoy protos from vendor/xds-protos in the repository', () => {
   assert.equal(VENDORED_PROTOS_ROOT, join(repoRoot, 'vendor', 'xds-protos'));
   const dirs = envoyIncludeDirs();
-  assert.ok(dirs.slice(0, -1).every((d) => d.startsWith(VENDORED_PROTOS_ROOT)), dirs.join(', '));
+  assert.ok(
+    dirs.slice(0, -1).every((d) => d.startsWith(VENDORED_PROTOS_ROOT)),
+    dirs.join(', '),
+  );
   assert.ok(!dirs.some((d) => d.includes('grpc-js-xds')), 'no include directory inside @grpc/grpc-js-xds');
   assert.ok(loadEnvoyProtos().lookupType('envoy.config.cluster.v3.Cluster'));
 });
@@ -47,5 +51,8 @@ test('the vendor check passes on the repository and fails on a missing, an extra
   writeFileSync(join(changed, 'envoy-api', 'envoy', 'service', 'discovery', 'v3', 'ads.proto'), 'syntax = "proto3";\n');
   const r3 = check(changed);
   assert.equal(r3.status, 1);
-  assert.match(r3.stderr, /differs from @grpc\/grpc-js-xds: envoy-api\/envoy\/service\/discovery\/v3\/ads\.proto|not in @grpc\/grpc-js-xds's closure|missing:/);
+  assert.match(
+    r3.stderr,
+    /differs from @grpc\/grpc-js-xds: envoy-api\/envoy\/service\/discovery\/v3\/ads\.proto|not in @grpc\/grpc-js-xds's closure|missing:/,
+  );
 });

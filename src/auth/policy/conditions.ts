@@ -23,8 +23,12 @@ interface Operator {
 const text = (units: readonly GlobUnit[]) => units.join('');
 const num = (v: string) => (/^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : NaN);
 const date = (v: string) => (/^\d+$/.test(v) ? Number(v) * 1000 : Date.parse(v));
-const cmp = (parse: (v: string) => number, f: (a: number, b: number) => boolean) =>
-  (r: string, p: readonly GlobUnit[]) => { const a = parse(r); const b = parse(text(p)); return !Number.isNaN(a) && !Number.isNaN(b) && f(a, b); };
+const cmp =
+  (parse: (v: string) => number, f: (a: number, b: number) => boolean) => (r: string, p: readonly GlobUnit[]) => {
+    const a = parse(r);
+    const b = parse(text(p));
+    return !Number.isNaN(a) && !Number.isNaN(b) && f(a, b);
+  };
 
 const OPERATORS = new Map<string, Operator>();
 function define(name: string, family: Family, test: Operator['test'], negated = false, wildcards = false): void {
@@ -41,18 +45,68 @@ define('ArnEquals', 'Arn', (r, p) => globArnMatch(p, r), false, true);
 define('ArnLike', 'Arn', (r, p) => globArnMatch(p, r), false, true);
 define('ArnNotEquals', 'Arn', (r, p) => globArnMatch(p, r), true, true);
 define('ArnNotLike', 'Arn', (r, p) => globArnMatch(p, r), true, true);
-define('NumericEquals', 'Numeric', cmp(num, (a, b) => a === b));
-define('NumericNotEquals', 'Numeric', cmp(num, (a, b) => a === b), true);
-define('NumericLessThan', 'Numeric', cmp(num, (a, b) => a < b));
-define('NumericLessThanEquals', 'Numeric', cmp(num, (a, b) => a <= b));
-define('NumericGreaterThan', 'Numeric', cmp(num, (a, b) => a > b));
-define('NumericGreaterThanEquals', 'Numeric', cmp(num, (a, b) => a >= b));
-define('DateEquals', 'Date', cmp(date, (a, b) => a === b));
-define('DateNotEquals', 'Date', cmp(date, (a, b) => a === b), true);
-define('DateLessThan', 'Date', cmp(date, (a, b) => a < b));
-define('DateLessThanEquals', 'Date', cmp(date, (a, b) => a <= b));
-define('DateGreaterThan', 'Date', cmp(date, (a, b) => a > b));
-define('DateGreaterThanEquals', 'Date', cmp(date, (a, b) => a >= b));
+define(
+  'NumericEquals',
+  'Numeric',
+  cmp(num, (a, b) => a === b),
+);
+define(
+  'NumericNotEquals',
+  'Numeric',
+  cmp(num, (a, b) => a === b),
+  true,
+);
+define(
+  'NumericLessThan',
+  'Numeric',
+  cmp(num, (a, b) => a < b),
+);
+define(
+  'NumericLessThanEquals',
+  'Numeric',
+  cmp(num, (a, b) => a <= b),
+);
+define(
+  'NumericGreaterThan',
+  'Numeric',
+  cmp(num, (a, b) => a > b),
+);
+define(
+  'NumericGreaterThanEquals',
+  'Numeric',
+  cmp(num, (a, b) => a >= b),
+);
+define(
+  'DateEquals',
+  'Date',
+  cmp(date, (a, b) => a === b),
+);
+define(
+  'DateNotEquals',
+  'Date',
+  cmp(date, (a, b) => a === b),
+  true,
+);
+define(
+  'DateLessThan',
+  'Date',
+  cmp(date, (a, b) => a < b),
+);
+define(
+  'DateLessThanEquals',
+  'Date',
+  cmp(date, (a, b) => a <= b),
+);
+define(
+  'DateGreaterThan',
+  'Date',
+  cmp(date, (a, b) => a > b),
+);
+define(
+  'DateGreaterThanEquals',
+  'Date',
+  cmp(date, (a, b) => a >= b),
+);
 define('Bool', 'Bool', (r, p) => r.toLowerCase() === text(p).toLowerCase());
 define('IpAddress', 'IpAddress', (r, p) => inCidr(r, text(p)));
 define('NotIpAddress', 'IpAddress', (r, p) => inCidr(r, text(p)), true);
@@ -71,7 +125,8 @@ export interface ConditionClause {
 const QUALIFIER = /^(ForAnyValue|ForAllValues):(.+)$/i;
 
 export function parseConditionBlock(raw: unknown, variables: boolean): ConditionClause[] {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new PolicyError('Condition must be an object.');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new PolicyError('Condition must be an object.');
   const out: ConditionClause[] = [];
   for (const [fullName, keys] of Object.entries(raw)) {
     let name = fullName;
@@ -85,16 +140,23 @@ export function parseConditionBlock(raw: unknown, variables: boolean): Condition
     const base = ifExists ? name.slice(0, -'IfExists'.length) : name;
     const operator = OPERATORS.get(base.toLowerCase());
     if (!operator) throw new PolicyError(`Invalid Condition type : ${fullName}.`);
-    if (typeof keys !== 'object' || keys === null || Array.isArray(keys)) throw new PolicyError(`Condition ${fullName} must map keys to values.`);
+    if (typeof keys !== 'object' || keys === null || Array.isArray(keys))
+      throw new PolicyError(`Condition ${fullName} must map keys to values.`);
     for (const [key, value] of Object.entries(keys)) {
       const list: unknown[] = Array.isArray(value) ? value : [value];
       if (!list.length || list.some((v) => typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')) {
         throw new PolicyError(`Condition ${fullName} values for ${key} must be strings, numbers or booleans.`);
       }
       const values = list.map(String);
-      if (operator.family === 'IpAddress') for (const v of values) if (!validCidr(v)) throw new PolicyError(`Invalid IP address or CIDR ${v} in ${fullName}.`);
+      if (operator.family === 'IpAddress')
+        for (const v of values)
+          if (!validCidr(v)) throw new PolicyError(`Invalid IP address or CIDR ${v} in ${fullName}.`);
       out.push({
-        operatorName: fullName, operator, ifExists, ...(set ? { set } : {}), key: key.toLowerCase(),
+        operatorName: fullName,
+        operator,
+        ifExists,
+        ...(set ? { set } : {}),
+        key: key.toLowerCase(),
         values: values.map((v) => compileTemplate(v, variables, operator.wildcards)),
       });
     }
@@ -113,7 +175,8 @@ function matchesOne(op: Operator, requestValue: string, values: GlobUnit[][]): b
  */
 export function clauseHolds(clause: ConditionClause, context: ConditionContext): boolean {
   const present = context.get(clause.key);
-  const requestValues: readonly string[] = present === undefined ? [] : (typeof present === 'string' ? [present] : present);
+  const requestValues: readonly string[] =
+    present === undefined ? [] : typeof present === 'string' ? [present] : present;
   if (clause.operator.family === 'Null') {
     const absent = requestValues.length === 0;
     return clause.values.some((v) => (text(resolve(v, context)).toLowerCase() === 'true') === absent);

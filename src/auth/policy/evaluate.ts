@@ -19,7 +19,9 @@ export type Decision = 'Allow' | 'Deny' | 'ImplicitDeny';
 
 function principalMatches(spec: PrincipalSpec, p: PolicyRequest['principal']): boolean {
   if (spec.any) return true;
-  return spec.aws.some((entry) => entry === p.accountId || entry === `arn:aws:iam::${p.accountId}:root` || entry === p.arn);
+  return spec.aws.some(
+    (entry) => entry === p.accountId || entry === `arn:aws:iam::${p.accountId}:root` || entry === p.arn,
+  );
 }
 
 function resourceMatches(pattern: Template, req: PolicyRequest): boolean {

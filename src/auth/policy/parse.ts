@@ -37,18 +37,30 @@ export interface PolicyDocument {
 }
 
 const VERSIONS = new Set(['2012-10-17', '2008-10-17']);
-const STATEMENT_KEYS = new Set(['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition']);
+const STATEMENT_KEYS = new Set([
+  'Sid',
+  'Effect',
+  'Principal',
+  'NotPrincipal',
+  'Action',
+  'NotAction',
+  'Resource',
+  'NotResource',
+  'Condition',
+]);
 
 function stringList(value: unknown, field: string): string[] {
   const list = Array.isArray(value) ? value : [value];
   if (!list.length) throw new PolicyError(`${field} must not be empty.`);
-  for (const v of list) if (typeof v !== 'string' || v === '') throw new PolicyError(`${field} must be a string or a list of strings.`);
+  for (const v of list)
+    if (typeof v !== 'string' || v === '') throw new PolicyError(`${field} must be a string or a list of strings.`);
   return list as string[];
 }
 
 function principal(value: unknown, field: string): PrincipalSpec {
   if (value === '*') return { any: true, aws: [] };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new PolicyError(`Invalid ${field}: use "*" or {"AWS": ...}.`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new PolicyError(`Invalid ${field}: use "*" or {"AWS": ...}.`);
   const spec: PrincipalSpec = { any: false, aws: [] };
   for (const [type, v] of Object.entries(value)) {
     // Only AWS principals can ever match here; other types are accepted and simply never match.
@@ -64,14 +76,17 @@ function principal(value: unknown, field: string): PrincipalSpec {
 }
 
 function action(a: string): GlobUnit[] {
-  if (a !== '*' && !/^[a-zA-Z0-9-]+:[a-zA-Z0-9*?]+$/.test(a)) throw new PolicyError(`Action/NotAction ${a} must be "*" or service:action.`);
+  if (a !== '*' && !/^[a-zA-Z0-9-]+:[a-zA-Z0-9*?]+$/.test(a))
+    throw new PolicyError(`Action/NotAction ${a} must be "*" or service:action.`);
   return compileGlob(a);
 }
 
 function statement(raw: unknown, kind: PolicyKind, variables: boolean): Statement {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new PolicyError('Each Statement must be an object.');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new PolicyError('Each Statement must be an object.');
   const s = raw as Record<string, unknown>;
-  for (const key of Object.keys(s)) if (!STATEMENT_KEYS.has(key)) throw new PolicyError(`Statement has an unknown field ${key}.`);
+  for (const key of Object.keys(s))
+    if (!STATEMENT_KEYS.has(key)) throw new PolicyError(`Statement has an unknown field ${key}.`);
   if (s.Effect !== 'Allow' && s.Effect !== 'Deny') throw new PolicyError('Effect must be "Allow" or "Deny".');
   const out: Statement = { effect: s.Effect, conditions: [] };
   if (s.Sid !== undefined) {
@@ -81,15 +96,20 @@ function statement(raw: unknown, kind: PolicyKind, variables: boolean): Statemen
   const hasPrincipal = s.Principal !== undefined || s.NotPrincipal !== undefined;
   if (kind === 'identity' && hasPrincipal) throw new PolicyError('Policy document should not specify a principal.');
   if (kind === 'resource' && !hasPrincipal) throw new PolicyError('Policy document must specify a principal.');
-  if (s.Principal !== undefined && s.NotPrincipal !== undefined) throw new PolicyError('A statement cannot have both Principal and NotPrincipal.');
-  if (s.NotPrincipal !== undefined && s.Effect !== 'Deny') throw new PolicyError('NotPrincipal can only be used with "Effect": "Deny".');
+  if (s.Principal !== undefined && s.NotPrincipal !== undefined)
+    throw new PolicyError('A statement cannot have both Principal and NotPrincipal.');
+  if (s.NotPrincipal !== undefined && s.Effect !== 'Deny')
+    throw new PolicyError('NotPrincipal can only be used with "Effect": "Deny".');
   if (s.Principal !== undefined) out.principal = principal(s.Principal, 'Principal');
   if (s.NotPrincipal !== undefined) out.notPrincipal = principal(s.NotPrincipal, 'NotPrincipal');
-  if ((s.Action === undefined) === (s.NotAction === undefined)) throw new PolicyError('Each statement must have exactly one of Action or NotAction.');
+  if ((s.Action === undefined) === (s.NotAction === undefined))
+    throw new PolicyError('Each statement must have exactly one of Action or NotAction.');
   if (s.Action !== undefined) out.actions = stringList(s.Action, 'Action').map(action);
   if (s.NotAction !== undefined) out.notActions = stringList(s.NotAction, 'NotAction').map(action);
-  if (s.Resource !== undefined && s.NotResource !== undefined) throw new PolicyError('A statement cannot have both Resource and NotResource.');
-  if (s.Resource === undefined && s.NotResource === undefined) throw new PolicyError('Policy statement must contain resources.');
+  if (s.Resource !== undefined && s.NotResource !== undefined)
+    throw new PolicyError('A statement cannot have both Resource and NotResource.');
+  if (s.Resource === undefined && s.NotResource === undefined)
+    throw new PolicyError('Policy statement must contain resources.');
   const resource = (r: string) => compileTemplate(r, variables, true);
   if (s.Resource !== undefined) out.resources = stringList(s.Resource, 'Resource').map(resource);
   if (s.NotResource !== undefined) out.notResources = stringList(s.NotResource, 'NotResource').map(resource);
@@ -104,13 +124,16 @@ export function parsePolicy(text: string, kind: PolicyKind): PolicyDocument {
   } catch {
     throw new PolicyError('Syntax errors in policy.');
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new PolicyError('The policy must be a JSON object.');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new PolicyError('The policy must be a JSON object.');
   const doc = raw as Record<string, unknown>;
   for (const key of Object.keys(doc)) {
-    if (key !== 'Version' && key !== 'Statement' && key !== 'Id') throw new PolicyError(`The policy has an unknown field ${key}.`);
+    if (key !== 'Version' && key !== 'Statement' && key !== 'Id')
+      throw new PolicyError(`The policy has an unknown field ${key}.`);
   }
   const version = doc.Version ?? '2008-10-17';
-  if (typeof version !== 'string' || !VERSIONS.has(version)) throw new PolicyError('The policy must contain a valid version string');
+  if (typeof version !== 'string' || !VERSIONS.has(version))
+    throw new PolicyError('The policy must contain a valid version string');
   if (doc.Statement === undefined) throw new PolicyError('Missing required field Statement');
   const list = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
   if (!list.length) throw new PolicyError('Missing required field Statement');

@@ -28,7 +28,9 @@ const VARIABLE = /^\s*([\w:/.+=@-]+)\s*(?:,\s*'([^']*)'\s*)?$/;
 /** Compiles `text`; with `variables` false (2008-10-17 policies) `${…}` is plain text. */
 export function compileTemplate(text: string, variables: boolean, wildcards: boolean): Template {
   const out: TemplateUnit[] = [];
-  const plain = (t: string) => { if (t) out.push(...(wildcards ? compileGlob(t) : [t])); };
+  const plain = (t: string) => {
+    if (t) out.push(...(wildcards ? compileGlob(t) : [t]));
+  };
   if (!variables) {
     plain(text);
     return out;
@@ -45,7 +47,11 @@ export function compileTemplate(text: string, variables: boolean, wildcards: boo
     const inner = text.slice(open + 2, close);
     const variable = VARIABLE.exec(inner);
     if (LITERAL.has(inner)) out.push(inner);
-    else if (variable) out.push({ variable: variable[1]!.toLowerCase(), ...(variable[2] !== undefined ? { fallback: variable[2] } : {}) });
+    else if (variable)
+      out.push({
+        variable: variable[1]!.toLowerCase(),
+        ...(variable[2] !== undefined ? { fallback: variable[2] } : {}),
+      });
     else plain(text.slice(open, close + 1));
     from = close + 1;
   }

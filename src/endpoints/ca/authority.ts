@@ -16,10 +16,18 @@ export interface IssuedCertificate {
   keyPem: string;
 }
 
-export const caPaths = (dataDir: string) => ({ dir: join(dataDir, 'ca'), key: join(dataDir, 'ca', 'ca.key'), cert: join(dataDir, 'ca', 'ca.pem') });
+export const caPaths = (dataDir: string) => ({
+  dir: join(dataDir, 'ca'),
+  key: join(dataDir, 'ca', 'ca.key'),
+  cert: join(dataDir, 'ca', 'ca.pem'),
+});
 
 export class CertificateAuthority {
-  private constructor(readonly certPem: string, private readonly key: KeyObject, private readonly publicKey: KeyObject) {}
+  private constructor(
+    readonly certPem: string,
+    private readonly key: KeyObject,
+    private readonly publicKey: KeyObject,
+  ) {}
 
   /** Loads the CA from the data directory, creating it on first use. */
   static open(dataDir: string): CertificateAuthority {
@@ -32,9 +40,15 @@ export class CertificateAuthority {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const now = Date.now();
     const certPem = buildCertificate({
-      subjectCommonName: CA_COMMON_NAME, issuerCommonName: CA_COMMON_NAME, organization: ORGANIZATION,
-      publicKey, signingKey: privateKey, issuerPublicKey: publicKey,
-      notBefore: new Date(now - DAY), notAfter: new Date(now + 3650 * DAY), isCA: true,
+      subjectCommonName: CA_COMMON_NAME,
+      issuerCommonName: CA_COMMON_NAME,
+      organization: ORGANIZATION,
+      publicKey,
+      signingKey: privateKey,
+      issuerPublicKey: publicKey,
+      notBefore: new Date(now - DAY),
+      notAfter: new Date(now + 3650 * DAY),
+      isCA: true,
     });
     mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
     writeFileSync(paths.key, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
@@ -57,9 +71,17 @@ export class CertificateAuthority {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const now = Date.now();
     const leaf = buildCertificate({
-      subjectCommonName: commonName, issuerCommonName: CA_COMMON_NAME, organization: ORGANIZATION,
-      publicKey, signingKey: this.key, issuerPublicKey: this.publicKey,
-      notBefore: new Date(now - DAY), notAfter: new Date(now + 397 * DAY), isCA: false, dnsNames, ipAddresses,
+      subjectCommonName: commonName,
+      issuerCommonName: CA_COMMON_NAME,
+      organization: ORGANIZATION,
+      publicKey,
+      signingKey: this.key,
+      issuerPublicKey: this.publicKey,
+      notBefore: new Date(now - DAY),
+      notAfter: new Date(now + 397 * DAY),
+      isCA: false,
+      dnsNames,
+      ipAddresses,
     });
     return { certChainPem: leaf + this.certPem, keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
   }

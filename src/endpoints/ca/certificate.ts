@@ -2,7 +2,18 @@
 // server certificates of endpoint listeners.
 import { createHash, type KeyObject, randomBytes, sign } from 'node:crypto';
 import {
-  bitString, boolean, explicit, implicitPrimitive, octetString, oid, sequence, set, smallInteger, time, unsignedInteger, utf8String,
+  bitString,
+  boolean,
+  explicit,
+  implicitPrimitive,
+  octetString,
+  oid,
+  sequence,
+  set,
+  smallInteger,
+  time,
+  unsignedInteger,
+  utf8String,
 } from './der.js';
 import { ipToBytes } from '../../net/ip-address.js';
 
@@ -42,7 +53,10 @@ const extension = (id: string, critical: boolean, value: Buffer) =>
   sequence(oid(id), ...(critical ? [boolean(true)] : []), octetString(value));
 
 /** SHA-1 of the public key bits (RFC 5280 §4.2.1.2 method 1, over the whole SPKI for simplicity). */
-export const keyIdentifier = (key: KeyObject) => createHash('sha1').update(key.export({ type: 'spki', format: 'der' })).digest();
+export const keyIdentifier = (key: KeyObject) =>
+  createHash('sha1')
+    .update(key.export({ type: 'spki', format: 'der' }))
+    .digest();
 
 function ipBytes(ip: string): Buffer {
   const bytes = ipToBytes(ip);

@@ -8,7 +8,8 @@ function length(n: number): Buffer {
   return Buffer.from([0x80 | bytes.length, ...bytes]);
 }
 
-export const tlv = (tag: number, content: Buffer): Buffer => Buffer.concat([Buffer.from([tag]), length(content.length), content]);
+export const tlv = (tag: number, content: Buffer): Buffer =>
+  Buffer.concat([Buffer.from([tag]), length(content.length), content]);
 
 export const sequence = (...items: Buffer[]) => tlv(0x30, Buffer.concat(items));
 export const set = (...items: Buffer[]) => tlv(0x31, Buffer.concat(items));
@@ -31,7 +32,8 @@ export function unsignedInteger(bytes: Buffer): Buffer {
 export const smallInteger = (n: number) => unsignedInteger(Buffer.from([n]));
 
 /** BIT STRING with `unusedBits` padding bits at the end of the last byte. */
-export const bitString = (bytes: Buffer, unusedBits = 0) => tlv(0x03, Buffer.concat([Buffer.from([unusedBits]), bytes]));
+export const bitString = (bytes: Buffer, unusedBits = 0) =>
+  tlv(0x03, Buffer.concat([Buffer.from([unusedBits]), bytes]));
 
 export function oid(dotted: string): Buffer {
   const parts = dotted.split('.').map(Number);
@@ -39,7 +41,10 @@ export function oid(dotted: string): Buffer {
   for (const part of parts.slice(2)) {
     const chunk: number[] = [];
     let v = part;
-    do { chunk.unshift(v & 0x7f); v = Math.floor(v / 128); } while (v > 0);
+    do {
+      chunk.unshift(v & 0x7f);
+      v = Math.floor(v / 128);
+    } while (v > 0);
     for (let i = 0; i < chunk.length - 1; i++) chunk[i]! |= 0x80;
     out.push(...chunk);
   }

@@ -43,9 +43,17 @@ async function sealStoredKey(store: Store, row: StoredResource<CaSpec>, sealer: 
   const { keyPem, ...rest } = row.spec;
   const { revision: _revision, ...unrevised } = row;
   try {
-    await store.transact((tx) => tx.put<CaSpec>({
-      ...unrevised, version: row.version + 1, updatedAt: Date.now(), spec: { ...rest, key: sealer.seal(keyPem, CONTEXT) },
-    }, { version: row.version }));
+    await store.transact((tx) =>
+      tx.put<CaSpec>(
+        {
+          ...unrevised,
+          version: row.version + 1,
+          updatedAt: Date.now(),
+          spec: { ...rest, key: sealer.seal(keyPem, CONTEXT) },
+        },
+        { version: row.version },
+      ),
+    );
     await store.scrub();
   } catch (err) {
     if (!(err instanceof StoreConflictError)) throw err; // another replica sealed it first
@@ -60,5 +68,6 @@ export async function syncSharedCa(store: Store, dataDir: string, sealer: Sealer
   await sealStoredKey(store, row, sealer);
   const keyPem = row.spec.key ? sealer.open(row.spec.key, CONTEXT) : row.spec.keyPem;
   if (keyPem === undefined) throw new Error('the shared endpoint CA in the store has no key');
-  if (CertificateAuthority.readPem(dataDir) !== row.spec.certPem) writeLocal(dataDir, { certPem: row.spec.certPem, keyPem });
+  if (CertificateAuthority.readPem(dataDir) !== row.spec.certPem)
+    writeLocal(dataDir, { certPem: row.spec.certPem, keyPem });
 }

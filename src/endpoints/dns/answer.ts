@@ -6,19 +6,40 @@ import { type Query, type Response, type ResourceRecord, Rcode, RecordType } fro
 import type { DnsRecordSource } from './record-source.js';
 
 const NEGATIVE_TTL = 30;
-const ANSWERED_TYPES = new Set<string>([RecordType.A, RecordType.AAAA, RecordType.CNAME, RecordType.SRV, RecordType.SOA]);
+const ANSWERED_TYPES = new Set<string>([
+  RecordType.A,
+  RecordType.AAAA,
+  RecordType.CNAME,
+  RecordType.SRV,
+  RecordType.SOA,
+]);
 /** Classes dns-packet can write back when echoing the question. */
 const ECHOED_CLASSES = new Set(['IN', 'CS', 'CH', 'HS', 'ANY']);
 
 function soa(zone: string): ResourceRecord {
-  return { type: 'SOA', name: zone, ttl: NEGATIVE_TTL, mname: `ns.${zone}`, rname: `hostmaster.${zone}`, serial: 1, refresh: 300, retry: 60, expire: 86400, minimum: NEGATIVE_TTL };
+  return {
+    type: 'SOA',
+    name: zone,
+    ttl: NEGATIVE_TTL,
+    mname: `ns.${zone}`,
+    rname: `hostmaster.${zone}`,
+    serial: 1,
+    refresh: 300,
+    retry: 60,
+    expire: 86400,
+    minimum: NEGATIVE_TTL,
+  };
 }
 
-function zoneOf(name: string, sources: readonly DnsRecordSource[]): { zone: string; source: DnsRecordSource } | undefined {
+function zoneOf(
+  name: string,
+  sources: readonly DnsRecordSource[],
+): { zone: string; source: DnsRecordSource } | undefined {
   let best: { zone: string; source: DnsRecordSource } | undefined;
   for (const source of sources) {
     for (const zone of source.zones()) {
-      if ((name === zone || name.endsWith(`.${zone}`)) && (!best || zone.length > best.zone.length)) best = { zone, source };
+      if ((name === zone || name.endsWith(`.${zone}`)) && (!best || zone.length > best.zone.length))
+        best = { zone, source };
     }
   }
   return best;
@@ -26,7 +47,11 @@ function zoneOf(name: string, sources: readonly DnsRecordSource[]): { zone: stri
 
 export function answer(query: Query, client: string, sources: readonly DnsRecordSource[]): Response {
   const base = {
-    id: query.id, opcode: query.opcode, recursionDesired: query.recursionDesired, answers: [], authority: [],
+    id: query.id,
+    opcode: query.opcode,
+    recursionDesired: query.recursionDesired,
+    answers: [],
+    authority: [],
     ...(query.edns ? { edns: true } : {}),
   };
   if (query.opcode !== 0) return { ...base, rcode: Rcode.NOTIMP, authoritative: false };
@@ -41,12 +66,32 @@ export function answer(query: Query, client: string, sources: readonly DnsRecord
   if (result === 'refused') return { ...base, question, rcode: Rcode.REFUSED, authoritative: false };
   const isSoa = question.type === RecordType.SOA;
   if (result === 'nxdomain') {
-    if (name === found.zone) return { ...base, question, rcode: Rcode.NOERROR, authoritative: true, answers: isSoa ? [soa(found.zone)] : [], authority: isSoa ? [] : [soa(found.zone)] };
+    if (name === found.zone)
+      return {
+        ...base,
+        question,
+        rcode: Rcode.NOERROR,
+        authoritative: true,
+        answers: isSoa ? [soa(found.zone)] : [],
+        authority: isSoa ? [] : [soa(found.zone)],
+      };
     return { ...base, question, rcode: Rcode.NXDOMAIN, authoritative: true, authority: [soa(found.zone)] };
   }
   const cname = result.records.filter((r) => r.type === 'CNAME');
-  const answers = question.type === RecordType.ANY ? result.records
-    : !ANSWERED_TYPES.has(question.type) ? []
-      : cname.length && question.type !== RecordType.CNAME ? cname : result.records.filter((r) => r.type === question.type);
-  return { ...base, question, rcode: Rcode.NOERROR, authoritative: true, answers, authority: answers.length ? [] : [soa(found.zone)] };
+  const answers =
+    question.type === RecordType.ANY
+      ? result.records
+      : !ANSWERED_TYPES.has(question.type)
+        ? []
+        : cname.length && question.type !== RecordType.CNAME
+          ? cname
+          : result.records.filter((r) => r.type === question.type);
+  return {
+    ...base,
+    question,
+    rcode: Rcode.NOERROR,
+    authoritative: true,
+    answers,
+    authority: answers.length ? [] : [soa(found.zone)],
+  };
 }

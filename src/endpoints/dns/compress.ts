@@ -31,7 +31,12 @@ class NameWriter {
   }
 
   writeName(labels: Buffer[]): void {
-    const keys = labels.map((_, i) => labels.slice(i).map((l) => l.toString('latin1')).join('\0'));
+    const keys = labels.map((_, i) =>
+      labels
+        .slice(i)
+        .map((l) => l.toString('latin1'))
+        .join('\0'),
+    );
     let i = 0;
     while (i < labels.length && !this.known.has(keys[i]!)) {
       if (this.length <= MAX_POINTER_TARGET) this.known.set(keys[i]!, this.length);

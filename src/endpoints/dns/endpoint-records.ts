@@ -3,7 +3,12 @@
 // …) answers only clients inside a VPC whose endpoint has private DNS active.
 import { ipInCidr } from '../../ec2/cidr.js';
 import {
-  baseEndpointDnsName, ENDPOINT_SERVICE_CODES, type EndpointServiceCode, privateDnsName, regionalEndpointDnsName, serviceCodeOf,
+  baseEndpointDnsName,
+  ENDPOINT_SERVICE_CODES,
+  type EndpointServiceCode,
+  privateDnsName,
+  regionalEndpointDnsName,
+  serviceCodeOf,
   zonalEndpointDnsName,
 } from '../../ec2/endpoint-services.js';
 import { endpointServing, privateDnsActive, type VpcEndpointSpec } from '../../ec2/records.js';
@@ -21,7 +26,10 @@ interface Index {
   privateNames: Map<string, { cidr: string; addresses: string[] }[]>;
 }
 
-export function endpointAddresses(snapshot: Ec2Snapshot, endpoint: VpcEndpointSpec): { zone: string; address: string }[] {
+export function endpointAddresses(
+  snapshot: Ec2Snapshot,
+  endpoint: VpcEndpointSpec,
+): { zone: string; address: string }[] {
   return endpoint.networkInterfaceIds.flatMap((id) => {
     const eni = snapshot.interfaces.get(id);
     return eni ? [{ zone: eni.availabilityZone, address: eni.privateIpAddress }] : [];
@@ -32,10 +40,16 @@ export class EndpointRecordSource implements DnsRecordSource {
   private index?: Index;
   private rotation = 0;
 
-  constructor(private readonly region: string, private readonly snapshot: () => Ec2Snapshot) {}
+  constructor(
+    private readonly region: string,
+    private readonly snapshot: () => Ec2Snapshot,
+  ) {}
 
   zones(): string[] {
-    return [`${this.region}.vpce.amazonaws.com`, ...ENDPOINT_SERVICE_CODES.map((code) => privateDnsName(code, this.region))];
+    return [
+      `${this.region}.vpce.amazonaws.com`,
+      ...ENDPOINT_SERVICE_CODES.map((code) => privateDnsName(code, this.region)),
+    ];
   }
 
   lookup(name: string, client: string): LookupResult {
@@ -70,15 +84,27 @@ export class EndpointRecordSource implements DnsRecordSource {
       if (!code || !(endpointServing(endpoint) || endpoint.state === 'pending')) continue;
       const addresses = endpointAddresses(snapshot, endpoint);
       if (!addresses.length) continue;
-      publicNames.set(regionalEndpointDnsName(endpoint.vpcEndpointId, endpoint.dnsSuffix, code, this.region).toLowerCase(), addresses.map((a) => a.address));
+      publicNames.set(
+        regionalEndpointDnsName(endpoint.vpcEndpointId, endpoint.dnsSuffix, code, this.region).toLowerCase(),
+        addresses.map((a) => a.address),
+      );
       for (const { zone, address } of addresses) {
-        const zonal = zonalEndpointDnsName(endpoint.vpcEndpointId, endpoint.dnsSuffix, zone, code, this.region).toLowerCase();
+        const zonal = zonalEndpointDnsName(
+          endpoint.vpcEndpointId,
+          endpoint.dnsSuffix,
+          zone,
+          code,
+          this.region,
+        ).toLowerCase();
         publicNames.set(zonal, [...(publicNames.get(zonal) ?? []), address]);
       }
       const vpc = snapshot.vpcs.get(endpoint.vpcId);
       if (vpc && privateDnsActive(vpc, { ...endpoint, state: 'available' })) {
         const name = privateDnsName(code, this.region);
-        privateNames.set(name, [...(privateNames.get(name) ?? []), { cidr: vpc.cidrBlock, addresses: addresses.map((a) => a.address) }]);
+        privateNames.set(name, [
+          ...(privateNames.get(name) ?? []),
+          { cidr: vpc.cidrBlock, addresses: addresses.map((a) => a.address) },
+        ]);
       }
     }
     this.index = { snapshot, publicNames, privateNames };

@@ -23,7 +23,10 @@ export function multivalueSelection(records: readonly ResourceRecord[], rotation
   for (const r of records) byType.set(r.type, [...(byType.get(r.type) ?? []), r]);
   const out: ResourceRecord[] = [];
   for (const group of byType.values()) {
-    if (group.length <= MULTIVALUE_MAX) { out.push(...group); continue; }
+    if (group.length <= MULTIVALUE_MAX) {
+      out.push(...group);
+      continue;
+    }
     const start = rotation % group.length;
     for (let i = 0; i < MULTIVALUE_MAX; i++) out.push(group[(start + i) % group.length]!);
   }

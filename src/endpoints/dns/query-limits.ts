@@ -5,7 +5,10 @@
 // or authority section — so at most a handful of names is read, whatever the counts say.
 export class DnsFormatError extends Error {
   /** `id` undefined: the packet is dropped without an answer. */
-  constructor(message: string, readonly id?: number) {
+  constructor(
+    message: string,
+    readonly id?: number,
+  ) {
     super(message);
   }
 }

@@ -42,7 +42,11 @@ export class DnsServer {
   readonly sources: DnsRecordSource[] = [];
   private rotation = 0;
 
-  constructor(private readonly listen: DnsListenAddress, private readonly log: Logger, private readonly opts: DnsServerOptions = {}) {}
+  constructor(
+    private readonly listen: DnsListenAddress,
+    private readonly log: Logger,
+    private readonly opts: DnsServerOptions = {},
+  ) {}
 
   addSource(source: DnsRecordSource): void {
     this.sources.push(source);
@@ -76,7 +80,10 @@ export class DnsServer {
     udp.on('error', (err) => this.log.warn({ err }, 'dns udp error'));
     await new Promise<void>((resolve, reject) => {
       udp.once('error', reject);
-      udp.bind(this.listen.port, this.listen.host, () => { udp.off('error', reject); resolve(); });
+      udp.bind(this.listen.port, this.listen.host, () => {
+        udp.off('error', reject);
+        resolve();
+      });
     });
     return udp;
   }
@@ -86,7 +93,10 @@ export class DnsServer {
     tcp.maxConnections = this.opts.maxTcpConnections ?? MAX_TCP_CONNECTIONS;
     await new Promise<void>((resolve, reject) => {
       tcp.once('error', reject);
-      tcp.listen(port, this.listen.host, () => { tcp.off('error', reject); resolve(); });
+      tcp.listen(port, this.listen.host, () => {
+        tcp.off('error', reject);
+        resolve();
+      });
     });
     this.tcp = tcp;
   }
@@ -102,10 +112,22 @@ export class DnsServer {
     try {
       const query = decodeQuery(msg);
       const transport: Transport = { udp, ...(query.edns ? { edns: query.edns } : {}) };
-      return encodeForTransport(answer(query, client.replace(/^::ffff:/, ''), this.sources), transport, this.rotation++);
+      return encodeForTransport(
+        answer(query, client.replace(/^::ffff:/, ''), this.sources),
+        transport,
+        this.rotation++,
+      );
     } catch (err) {
       if (err instanceof DnsFormatError && err.id !== undefined) {
-        return encodeResponse({ id: err.id, opcode: 0, rcode: Rcode.FORMERR, authoritative: false, recursionDesired: false, answers: [], authority: [] });
+        return encodeResponse({
+          id: err.id,
+          opcode: 0,
+          rcode: Rcode.FORMERR,
+          authoritative: false,
+          recursionDesired: false,
+          answers: [],
+          authority: [],
+        });
       }
       if (err instanceof DnsFormatError) dnsDropped.inc({ reason: 'not_a_query' });
       else this.log.error({ err }, 'dns query failed');
@@ -118,14 +140,23 @@ export class DnsServer {
     this.connections.add(socket);
     dnsTcpConnections.inc();
     const idleMs = this.opts.tcpIdleMs ?? DEFAULT_TCP_IDLE_MS;
-    socket.setTimeout(idleMs, () => { dnsDropped.inc({ reason: 'tcp_idle' }); socket.destroy(); });
-    socket.on('close', () => { this.connections.delete(socket); dnsTcpConnections.dec(); });
+    socket.setTimeout(idleMs, () => {
+      dnsDropped.inc({ reason: 'tcp_idle' });
+      socket.destroy();
+    });
+    socket.on('close', () => {
+      this.connections.delete(socket);
+      dnsTcpConnections.dec();
+    });
     socket.on('error', () => socket.destroy());
     const framer = new TcpFramer();
     const drainMessages = () => {
       for (let msg = framer.next(); msg; msg = framer.next()) {
         const out = this.respond(msg, socket.remoteAddress ?? '', false);
-        if (!out) { socket.destroy(); return; }
+        if (!out) {
+          socket.destroy();
+          return;
+        }
         const prefix = Buffer.alloc(2);
         prefix.writeUInt16BE(out.length);
         socket.write(Buffer.concat([prefix, out]));
@@ -134,8 +165,15 @@ export class DnsServer {
           // close the connection if they do not drain within the idle timeout (a trickle of
           // progress would keep the idle timer itself from ever firing).
           socket.pause();
-          const stalled = setTimeout(() => { dnsDropped.inc({ reason: 'tcp_unread' }); socket.destroy(); }, idleMs);
-          socket.once('drain', () => { clearTimeout(stalled); socket.resume(); drainMessages(); });
+          const stalled = setTimeout(() => {
+            dnsDropped.inc({ reason: 'tcp_unread' });
+            socket.destroy();
+          }, idleMs);
+          socket.once('drain', () => {
+            clearTimeout(stalled);
+            socket.resume();
+            drainMessages();
+          });
           socket.once('close', () => clearTimeout(stalled));
           return;
         }

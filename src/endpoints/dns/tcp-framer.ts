@@ -21,7 +21,8 @@ export class TcpFramer {
     const msg = head.subarray(2, 2 + size);
     const rest = head.subarray(2 + size);
     this.length -= 2 + size;
-    if (rest.length) this.chunks[0] = rest; else this.chunks.shift();
+    if (rest.length) this.chunks[0] = rest;
+    else this.chunks.shift();
     return msg;
   }
 

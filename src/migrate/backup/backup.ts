@@ -9,11 +9,31 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { SQLITE_FILE_NAME } from '../../store/open.js';
 import { migrateSqlite } from '../../store/sqlite/sqlite-store.js';
-import { BACKUP_FORMAT, BACKUP_VERSION, BackupError, CONTAINER_DDL, dataDirFiles, FILES_TABLE, META_TABLE, NOT_RESTORED, ROWS_TABLE } from './format.js';
+import {
+  BACKUP_FORMAT,
+  BACKUP_VERSION,
+  BackupError,
+  CONTAINER_DDL,
+  dataDirFiles,
+  FILES_TABLE,
+  META_TABLE,
+  NOT_RESTORED,
+  ROWS_TABLE,
+} from './format.js';
 
-export interface BackupResult { file: string; backend: 'sqlite' | 'postgres'; revision: number; rows: Record<string, number>; files: number }
+export interface BackupResult {
+  file: string;
+  backend: 'sqlite' | 'postgres';
+  revision: number;
+  rows: Record<string, number>;
+  files: number;
+}
 
-export interface BackupOptions { file: string; dataDir: string; storeUrl?: string | undefined }
+export interface BackupOptions {
+  file: string;
+  dataDir: string;
+  storeUrl?: string | undefined;
+}
 
 export async function backup(opts: BackupOptions): Promise<BackupResult> {
   if (existsSync(opts.file)) throw new BackupError(`${opts.file} exists; a backup never overwrites a file`);
@@ -36,7 +56,8 @@ type Partial = Omit<BackupResult, 'file' | 'files'> & { files: number; schema: s
 
 async function fromSqlite(dataDir: string, target: string): Promise<Partial> {
   const dbFile = join(dataDir, SQLITE_FILE_NAME);
-  if (!existsSync(dbFile)) throw new BackupError(`${dbFile} does not exist (is --data-dir right, or does this deployment use --store?)`);
+  if (!existsSync(dbFile))
+    throw new BackupError(`${dbFile} does not exist (is --data-dir right, or does this deployment use --store?)`);
   const source = new Database(dbFile, { readonly: true, fileMustExist: true });
   try {
     source.pragma('busy_timeout = 5000');
@@ -51,7 +72,9 @@ async function fromSqlite(dataDir: string, target: string): Promise<Partial> {
     db.exec(CONTAINER_DDL);
     db.exec('DELETE FROM leases');
     const schema = String(db.pragma('user_version', { simple: true }));
-    const revision = Number((db.prepare('SELECT coalesce(max(revision), 0) AS r FROM changes').get() as { r: number }).r);
+    const revision = Number(
+      (db.prepare('SELECT coalesce(max(revision), 0) AS r FROM changes').get() as { r: number }).r,
+    );
     return { backend: 'sqlite', revision, rows: countRows(db), files: 0, schema };
   } finally {
     db.close();
@@ -60,8 +83,14 @@ async function fromSqlite(dataDir: string, target: string): Promise<Partial> {
 
 function countRows(db: Database.Database): Record<string, number> {
   const rows: Record<string, number> = {};
-  for (const { name } of db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'appmeshd_backup_%' ORDER BY name`).all() as { name: string }[]) {
-    rows[name] = Number((db.prepare(`SELECT count(*) AS n FROM "${name.replace(/"/g, '""')}"`).get() as { n: number }).n);
+  for (const { name } of db
+    .prepare(
+      `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'appmeshd_backup_%' ORDER BY name`,
+    )
+    .all() as { name: string }[]) {
+    rows[name] = Number(
+      (db.prepare(`SELECT count(*) AS n FROM "${name.replace(/"/g, '""')}"`).get() as { n: number }).n,
+    );
   }
   return rows;
 }
@@ -78,12 +107,16 @@ async function fromPostgres(url: string, target: string): Promise<Partial> {
     db.exec(CONTAINER_DDL);
     await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE, READ ONLY, DEFERRABLE');
     const { rows: tables } = await client.query<{ name: string }>(
-      `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`);
-    const sqliteColumns = (t: string) => (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(t) as { name: string }[]).map((c) => c.name);
+      `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`,
+    );
+    const sqliteColumns = (t: string) =>
+      (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(t) as { name: string }[]).map((c) => c.name);
     let schema = '0';
     for (const { name } of tables) {
       if (name === 'appmeshd_schema_migrations') {
-        const { rows } = await client.query<{ v: number }>(`SELECT coalesce(max(version), 0)::integer AS v FROM ${quote(name)}`);
+        const { rows } = await client.query<{ v: number }>(
+          `SELECT coalesce(max(version), 0)::integer AS v FROM ${quote(name)}`,
+        );
         schema = String(rows[0]!.v);
         continue;
       }
@@ -97,19 +130,28 @@ async function fromPostgres(url: string, target: string): Promise<Partial> {
         if (!rows.length) break;
         const cols = fields.map((f) => f.name);
         if (insertNative) {
-          db.transaction(() => { for (const r of rows) insertNative.run(name, JSON.stringify(r)); })();
+          db.transaction(() => {
+            for (const r of rows) insertNative.run(name, JSON.stringify(r));
+          })();
           continue;
         }
         const missing = cols.filter((c) => !local.includes(c));
-        if (missing.length) throw new BackupError(`table ${name} has columns the SQLite schema lacks: ${missing.join(', ')}`);
-        const insert = db.prepare(`INSERT INTO ${quote(name)} (${cols.map(quote).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
-        db.transaction(() => { for (const r of rows) insert.run(...cols.map((c) => sqliteValue((r as Record<string, unknown>)[c]))); })();
+        if (missing.length)
+          throw new BackupError(`table ${name} has columns the SQLite schema lacks: ${missing.join(', ')}`);
+        const insert = db.prepare(
+          `INSERT INTO ${quote(name)} (${cols.map(quote).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+        );
+        db.transaction(() => {
+          for (const r of rows) insert.run(...cols.map((c) => sqliteValue((r as Record<string, unknown>)[c])));
+        })();
       }
       await client.query('CLOSE backup_cursor');
     }
     await client.query('COMMIT');
     db.prepare('DELETE FROM leases').run();
-    const revision = Number((db.prepare('SELECT coalesce(max(revision), 0) AS r FROM changes').get() as { r: number }).r);
+    const revision = Number(
+      (db.prepare('SELECT coalesce(max(revision), 0) AS r FROM changes').get() as { r: number }).r,
+    );
     return { backend: 'postgres', revision, rows: countRows(db), files: 0, schema };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -138,9 +180,14 @@ function finish(file: string, dataDir: string, result: Partial): void {
     db.transaction(() => {
       for (const f of files) insertFile.run(f.path, f.mode, f.content);
       for (const [k, v] of Object.entries({
-        format: BACKUP_FORMAT, version: BACKUP_VERSION, backend: result.backend, schema: result.schema,
-        revision: String(result.revision), createdAt: new Date().toISOString(),
-      })) insertMeta.run(k, v);
+        format: BACKUP_FORMAT,
+        version: BACKUP_VERSION,
+        backend: result.backend,
+        schema: result.schema,
+        revision: String(result.revision),
+        createdAt: new Date().toISOString(),
+      }))
+        insertMeta.run(k, v);
     })();
     result.files = files.length;
   } finally {

@@ -12,12 +12,20 @@ import { BackupError } from './format.js';
 
 function parse(argv: string[], what: string) {
   const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true, strict: true,
+    args: argv,
+    allowPositionals: true,
+    strict: true,
     options: { 'data-dir': { type: 'string' }, store: { type: 'string' }, json: { type: 'boolean' } },
   });
-  if (positionals.length !== 1) throw new ConfigError(`usage: appmeshd ${what} FILE [--data-dir DIR] [--store postgres://…] [--json]`);
+  if (positionals.length !== 1)
+    throw new ConfigError(`usage: appmeshd ${what} FILE [--data-dir DIR] [--store postgres://…] [--json]`);
   const storeUrl = values.store ?? process.env.APPMESHD_DATABASE_URL;
-  return { file: resolve(positionals[0]!), dataDir: resolve(values['data-dir'] ?? './.appmeshd'), storeUrl, json: values.json ?? false };
+  return {
+    file: resolve(positionals[0]!),
+    dataDir: resolve(values['data-dir'] ?? './.appmeshd'),
+    storeUrl,
+    json: values.json ?? false,
+  };
 }
 
 /** Refusals and bad input as one line (exit code 1); anything else keeps its stack trace. */
@@ -26,7 +34,8 @@ async function reported<T>(what: string, fn: () => Promise<T>): Promise<T | unde
     return await fn();
   } catch (err) {
     const e = err as { code?: string; message?: string };
-    if (!(err instanceof BackupError) && !['ENOENT', 'EACCES', 'ECONNREFUSED', '28P01', '3D000'].includes(e.code ?? '')) throw err;
+    if (!(err instanceof BackupError) && !['ENOENT', 'EACCES', 'ECONNREFUSED', '28P01', '3D000'].includes(e.code ?? ''))
+      throw err;
     process.stderr.write(`appmeshd ${what}: ${e.message ?? String(err)}\n`);
     process.exitCode = 1;
     return undefined;
@@ -38,7 +47,12 @@ export async function backupCommand(argv: string[]): Promise<void> {
   const r = await reported('backup', () => backup(opts));
   if (!r) return;
   if (json) process.stdout.write(`${JSON.stringify(r)}\n`);
-  else process.stdout.write(`backed up ${r.backend} store at revision ${r.revision} to ${r.file}: ${Object.entries(r.rows).map(([t, n]) => `${t} ${n}`).join(', ')}; ${r.files} data-directory file(s)\n`);
+  else
+    process.stdout.write(
+      `backed up ${r.backend} store at revision ${r.revision} to ${r.file}: ${Object.entries(r.rows)
+        .map(([t, n]) => `${t} ${n}`)
+        .join(', ')}; ${r.files} data-directory file(s)\n`,
+    );
 }
 
 export async function restoreCommand(argv: string[]): Promise<void> {
@@ -46,5 +60,10 @@ export async function restoreCommand(argv: string[]): Promise<void> {
   const r = await reported('restore', () => restore(opts));
   if (!r) return;
   if (json) process.stdout.write(`${JSON.stringify(r)}\n`);
-  else process.stdout.write(`restored revision ${r.revision} into the ${r.backend} store: ${Object.entries(r.rows).map(([t, n]) => `${t} ${n}`).join(', ')}; ${r.files} data-directory file(s)\n`);
+  else
+    process.stdout.write(
+      `restored revision ${r.revision} into the ${r.backend} store: ${Object.entries(r.rows)
+        .map(([t, n]) => `${t} ${n}`)
+        .join(', ')}; ${r.files} data-directory file(s)\n`,
+    );
 }

@@ -37,21 +37,35 @@ export const CONTAINER_DDL = `
 
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
-export interface DataFile { path: string; mode: number; content: Buffer }
+export interface DataFile {
+  path: string;
+  mode: number;
+  content: Buffer;
+}
 
 /** Every regular file of the data directory except the SQLite database itself, by relative path. */
 export function dataDirFiles(dataDir: string): DataFile[] {
   const out: DataFile[] = [];
-  const skip = new Set([SQLITE_FILE_NAME, `${SQLITE_FILE_NAME}-wal`, `${SQLITE_FILE_NAME}-shm`, `${SQLITE_FILE_NAME}-journal`]);
+  const skip = new Set([
+    SQLITE_FILE_NAME,
+    `${SQLITE_FILE_NAME}-wal`,
+    `${SQLITE_FILE_NAME}-shm`,
+    `${SQLITE_FILE_NAME}-journal`,
+  ]);
   const walk = (dir: string) => {
     let entries: string[];
-    try { entries = readdirSync(dir).sort(); } catch { return; }
+    try {
+      entries = readdirSync(dir).sort();
+    } catch {
+      return;
+    }
     for (const e of entries) {
       const p = join(dir, e);
       const st = lstatSync(p);
       if (st.isDirectory()) walk(p);
       else if (st.isFile() && !(dir === dataDir && skip.has(e))) {
-        if (st.size > MAX_FILE_BYTES) throw new BackupError(`${p} is larger than ${MAX_FILE_BYTES} bytes; not a file appmeshd keeps`);
+        if (st.size > MAX_FILE_BYTES)
+          throw new BackupError(`${p} is larger than ${MAX_FILE_BYTES} bytes; not a file appmeshd keeps`);
         out.push({ path: relative(dataDir, p).split(sep).join('/'), mode: st.mode & 0o777, content: readFileSync(p) });
       }
     }

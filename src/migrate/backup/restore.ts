@@ -1,7 +1,16 @@
 // Restores a backup into an empty SQLite data directory or an empty PostgreSQL database
 // (either backend's backup into either backend), with the data directory's files.
 import Database from 'better-sqlite3';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { SQLITE_FILE_NAME } from '../../store/open.js';
@@ -9,8 +18,17 @@ import { PostgresStore } from '../../store/postgres/postgres-store.js';
 import { sqliteMigrations } from '../../store/sqlite/migrations.js';
 import { BACKUP_FORMAT, BackupError, FILES_TABLE, META_TABLE, NOT_RESTORED, OWN_TABLES, ROWS_TABLE } from './format.js';
 
-export interface RestoreOptions { file: string; dataDir: string; storeUrl?: string | undefined }
-export interface RestoreResult { backend: 'sqlite' | 'postgres'; rows: Record<string, number>; files: number; revision: number }
+export interface RestoreOptions {
+  file: string;
+  dataDir: string;
+  storeUrl?: string | undefined;
+}
+export interface RestoreResult {
+  backend: 'sqlite' | 'postgres';
+  rows: Record<string, number>;
+  files: number;
+  revision: number;
+}
 
 type Row = Record<string, unknown>;
 
@@ -19,32 +37,53 @@ function openBackup(file: string): { db: Database.Database; meta: Map<string, st
   const db = new Database(file, { readonly: true, fileMustExist: true });
   let meta: Map<string, string>;
   try {
-    meta = new Map((db.prepare(`SELECT key, value FROM ${META_TABLE}`).all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
+    meta = new Map(
+      (db.prepare(`SELECT key, value FROM ${META_TABLE}`).all() as { key: string; value: string }[]).map((r) => [
+        r.key,
+        r.value,
+      ]),
+    );
   } catch {
     db.close();
     throw new BackupError(`${file} is not an appmeshd backup`);
   }
-  if (meta.get('format') !== BACKUP_FORMAT) { db.close(); throw new BackupError(`${file} is not an appmeshd backup`); }
+  if (meta.get('format') !== BACKUP_FORMAT) {
+    db.close();
+    throw new BackupError(`${file} is not an appmeshd backup`);
+  }
   return { db, meta };
 }
 
 function assertEmptyDir(dir: string): void {
-  if (existsSync(dir) && readdirSync(dir).length > 0) throw new BackupError(`${dir} is not empty; restore only writes into an empty data directory`);
+  if (existsSync(dir) && readdirSync(dir).length > 0)
+    throw new BackupError(`${dir} is not empty; restore only writes into an empty data directory`);
 }
 
 /** Store tables of the backup, each with a function reading its rows (native, or kept as JSON). */
 function tablesOf(db: Database.Database): { table: string; rows: () => Iterable<Row> }[] {
   const out: { table: string; rows: () => Iterable<Row> }[] = [];
-  const names = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
+  const names = (
+    db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]
+  ).map((r) => r.name);
   for (const name of names) {
     if (OWN_TABLES.has(name) || NOT_RESTORED.has(name) || name.startsWith('sqlite_')) continue;
-    out.push({ table: name, rows: () => db.prepare(`SELECT * FROM "${name.replace(/"/g, '""')}"`).iterate() as Iterable<Row> });
+    out.push({
+      table: name,
+      rows: () => db.prepare(`SELECT * FROM "${name.replace(/"/g, '""')}"`).iterate() as Iterable<Row>,
+    });
   }
   if (names.includes(ROWS_TABLE)) {
-    for (const { tbl } of db.prepare(`SELECT DISTINCT tbl FROM ${ROWS_TABLE} ORDER BY tbl`).all() as { tbl: string }[]) {
+    for (const { tbl } of db.prepare(`SELECT DISTINCT tbl FROM ${ROWS_TABLE} ORDER BY tbl`).all() as {
+      tbl: string;
+    }[]) {
       out.push({
         table: tbl,
-        rows: function* () { for (const r of db.prepare(`SELECT row FROM ${ROWS_TABLE} WHERE tbl = ?`).iterate(tbl) as Iterable<{ row: string }>) yield JSON.parse(r.row) as Row; },
+        rows: function* () {
+          for (const r of db.prepare(`SELECT row FROM ${ROWS_TABLE} WHERE tbl = ?`).iterate(tbl) as Iterable<{
+            row: string;
+          }>)
+            yield JSON.parse(r.row) as Row;
+        },
       });
     }
   }
@@ -54,9 +93,14 @@ function tablesOf(db: Database.Database): { table: string; rows: () => Iterable<
 function writeFiles(db: Database.Database, dataDir: string): number {
   let n = 0;
   const root = resolve(dataDir);
-  for (const f of db.prepare(`SELECT path, mode, content FROM ${FILES_TABLE} ORDER BY path`).iterate() as Iterable<{ path: string; mode: number; content: Buffer }>) {
+  for (const f of db.prepare(`SELECT path, mode, content FROM ${FILES_TABLE} ORDER BY path`).iterate() as Iterable<{
+    path: string;
+    mode: number;
+    content: Buffer;
+  }>) {
     const target = resolve(root, f.path);
-    if (!target.startsWith(`${root}/`)) throw new BackupError(`the backup names a file outside the data directory: ${f.path}`);
+    if (!target.startsWith(`${root}/`))
+      throw new BackupError(`the backup names a file outside the data directory: ${f.path}`);
     mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
     writeFileSync(target, f.content, { mode: f.mode & 0o777 });
     chmodSync(target, f.mode & 0o777);
@@ -79,7 +123,12 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
   }
 }
 
-function toSqlite(file: string, backupDb: Database.Database, meta: Map<string, string>, dataDir: string): Omit<RestoreResult, 'revision'> {
+function toSqlite(
+  file: string,
+  backupDb: Database.Database,
+  meta: Map<string, string>,
+  dataDir: string,
+): Omit<RestoreResult, 'revision'> {
   assertEmptyDir(dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const target = join(dataDir, SQLITE_FILE_NAME);
@@ -88,13 +137,19 @@ function toSqlite(file: string, backupDb: Database.Database, meta: Map<string, s
   try {
     if (meta.get('backend') === 'sqlite') {
       const schema = Number(meta.get('schema') ?? 0);
-      if (schema > sqliteMigrations.length) throw new BackupError(`the backup's schema (${schema}) is newer than this appmeshd's (${sqliteMigrations.length})`);
+      if (schema > sqliteMigrations.length)
+        throw new BackupError(
+          `the backup's schema (${schema}) is newer than this appmeshd's (${sqliteMigrations.length})`,
+        );
       copyFileSync(file, partial);
       chmodSync(partial, 0o600);
       const db = new Database(partial);
       try {
         db.exec(`DROP TABLE ${META_TABLE}; DROP TABLE ${FILES_TABLE}; DROP TABLE ${ROWS_TABLE}; DELETE FROM leases;`);
-        for (const { table } of tablesOf(db)) rows[table] = Number((db.prepare(`SELECT count(*) AS n FROM "${table.replace(/"/g, '""')}"`).get() as { n: number }).n);
+        for (const { table } of tablesOf(db))
+          rows[table] = Number(
+            (db.prepare(`SELECT count(*) AS n FROM "${table.replace(/"/g, '""')}"`).get() as { n: number }).n,
+          );
         db.exec('VACUUM');
       } finally {
         db.close();
@@ -105,14 +160,26 @@ function toSqlite(file: string, backupDb: Database.Database, meta: Map<string, s
       try {
         const migrate = sqliteMigrations;
         db.pragma('journal_mode = DELETE');
-        db.transaction(() => { for (const [i, m] of migrate.entries()) { db.exec(m); db.pragma(`user_version = ${i + 1}`); } })();
+        db.transaction(() => {
+          for (const [i, m] of migrate.entries()) {
+            db.exec(m);
+            db.pragma(`user_version = ${i + 1}`);
+          }
+        })();
         db.transaction(() => {
           for (const { table, rows: source } of tablesOf(backupDb)) {
-            const cols = (db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as { name: string }[]).map((c) => c.name);
+            const cols = (db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as { name: string }[]).map(
+              (c) => c.name,
+            );
             if (!cols.length) throw new BackupError(`the backup has table ${table}, which the SQLite schema does not`);
-            const insert = db.prepare(`INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+            const insert = db.prepare(
+              `INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+            );
             let n = 0;
-            for (const r of source()) { insert.run(...cols.map((c) => (r[c] ?? null) as string | number | null)); n++; }
+            for (const r of source()) {
+              insert.run(...cols.map((c) => (r[c] ?? null) as string | number | null));
+              n++;
+            }
             rows[table] = n;
           }
         })();
@@ -138,11 +205,16 @@ async function toPostgres(url: string, backupDb: Database.Database): Promise<Rec
   try {
     await client.query('BEGIN');
     await client.query('LOCK TABLE resources, changes IN ACCESS EXCLUSIVE MODE');
-    const { rows: nonEmpty } = await client.query<{ n: string }>('SELECT (SELECT count(*) FROM resources) + (SELECT count(*) FROM changes) AS n');
-    if (Number(nonEmpty[0]!.n) > 0) throw new BackupError('the database is not empty; restore only writes into an empty database');
+    const { rows: nonEmpty } = await client.query<{ n: string }>(
+      'SELECT (SELECT count(*) FROM resources) + (SELECT count(*) FROM changes) AS n',
+    );
+    if (Number(nonEmpty[0]!.n) > 0)
+      throw new BackupError('the database is not empty; restore only writes into an empty database');
     for (const { table, rows: source } of tablesOf(backupDb)) {
       const { rows: colRows } = await client.query<{ name: string; identity: string }>(
-        `SELECT column_name AS name, is_identity AS identity FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`, [table]);
+        `SELECT column_name AS name, is_identity AS identity FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`,
+        [table],
+      );
       if (!colRows.length) throw new BackupError(`the backup has table ${table}, which the PostgreSQL schema does not`);
       const cols = colRows.map((c) => c.name);
       const identity = colRows.find((c) => c.identity === 'YES')?.name;
@@ -151,8 +223,19 @@ async function toPostgres(url: string, backupDb: Database.Database): Promise<Rec
       const flush = async () => {
         if (!batch.length) return;
         const values: unknown[] = [];
-        const tuples = batch.map((r) => `(${cols.map((c) => { values.push(r[c] ?? null); return `$${values.length}`; }).join(', ')})`);
-        await client.query(`INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) ${identity ? 'OVERRIDING SYSTEM VALUE ' : ''}VALUES ${tuples.join(', ')}`, values);
+        const tuples = batch.map(
+          (r) =>
+            `(${cols
+              .map((c) => {
+                values.push(r[c] ?? null);
+                return `$${values.length}`;
+              })
+              .join(', ')})`,
+        );
+        await client.query(
+          `INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) ${identity ? 'OVERRIDING SYSTEM VALUE ' : ''}VALUES ${tuples.join(', ')}`,
+          values,
+        );
         n += batch.length;
         batch = [];
       };
@@ -162,7 +245,10 @@ async function toPostgres(url: string, backupDb: Database.Database): Promise<Rec
       }
       await flush();
       if (identity) {
-        await client.query(`SELECT setval(pg_get_serial_sequence($1, $2), coalesce((SELECT max("${identity}") FROM "${table}"), 0) + 1, false)`, [table, identity]);
+        await client.query(
+          `SELECT setval(pg_get_serial_sequence($1, $2), coalesce((SELECT max("${identity}") FROM "${table}"), 0) + 1, false)`,
+          [table, identity],
+        );
       }
       rows[table] = n;
     }

@@ -21,7 +21,10 @@ export function isExport(doc: unknown): boolean {
 
 export function isCliJson(doc: unknown): boolean {
   const items = Array.isArray(doc) ? doc : [doc];
-  return items.length > 0 && items.every((d) => isRecord(d) && Object.keys(d).some((k) => WRAPPER.has(k) || LIST_KEYS.has(k)));
+  return (
+    items.length > 0 &&
+    items.every((d) => isRecord(d) && Object.keys(d).some((k) => WRAPPER.has(k) || LIST_KEYS.has(k)))
+  );
 }
 
 const name = (v: unknown, what: string, origin: string): string => {
@@ -32,10 +35,13 @@ const name = (v: unknown, what: string, origin: string): string => {
 function tagsOf(v: unknown, origin: string): Desired['tags'] {
   if (v === undefined) return undefined;
   if (!Array.isArray(v)) throw new SourceError(`${origin}: tags must be a list of {key, value}`);
-  return userTags(v.map((t, i) => {
-    if (!isRecord(t) || typeof t.key !== 'string') throw new SourceError(`${origin}: tags[${i}] must be {key, value}`);
-    return { key: t.key, value: typeof t.value === 'string' ? t.value : '' };
-  }));
+  return userTags(
+    v.map((t, i) => {
+      if (!isRecord(t) || typeof t.key !== 'string')
+        throw new SourceError(`${origin}: tags[${i}] must be {key, value}`);
+      return { key: t.key, value: typeof t.value === 'string' ? t.value : '' };
+    }),
+  );
 }
 
 /** One resource in API casing: names (meshName, own, parent), spec, and optionally tags. */
@@ -43,7 +49,9 @@ function resourceOf(kind: MeshKind, data: Obj, origin: string, withTags: boolean
   const t = types[kind];
   const meshName = name(data.meshName, 'meshName', origin);
   const d: Desired = {
-    kind, meshName, name: kind === Kind.mesh ? meshName : name(data[t.nameField], t.nameField, origin),
+    kind,
+    meshName,
+    name: kind === Kind.mesh ? meshName : name(data[t.nameField], t.nameField, origin),
     spec: toApi(data.spec ?? {}, SPEC_SHAPE[kind], 'api', `${origin}: spec`) as Record<string, unknown>,
     origin,
   };
@@ -51,7 +59,12 @@ function resourceOf(kind: MeshKind, data: Obj, origin: string, withTags: boolean
   if (withTags) d.tags = tagsOf(data.tags ?? [], origin) ?? [];
   const meta = isRecord(data.metadata) ? data.metadata : {};
   // A mesh shared from another account: keep its owner, so calls carry ?meshOwner=.
-  const owner = typeof data.meshOwner === 'string' ? data.meshOwner : typeof meta.meshOwner === 'string' ? meta.meshOwner : undefined;
+  const owner =
+    typeof data.meshOwner === 'string'
+      ? data.meshOwner
+      : typeof meta.meshOwner === 'string'
+        ? meta.meshOwner
+        : undefined;
   if (owner && typeof meta.resourceOwner === 'string' && owner !== meta.resourceOwner) d.meshOwner = owner;
   return d;
 }
@@ -67,7 +80,11 @@ export function readCliJson(docs: unknown[], file: string): SourceResult {
       if (kind && isRecord(value)) {
         out.resources.push(resourceOf(kind, value, `${origin} (${key})`, false));
       } else if (LIST_KEYS.has(key)) {
-        out.skipped.push({ origin, type: `list output (${key})`, reason: 'list-* output names resources but carries no spec; save describe-* output for each' });
+        out.skipped.push({
+          origin,
+          type: `list output (${key})`,
+          reason: 'list-* output names resources but carries no spec; save describe-* output for each',
+        });
       } else if (key !== 'nextToken') {
         out.skipped.push({ origin, type: key, reason: 'not an App Mesh describe-* result' });
       }
@@ -84,10 +101,16 @@ export interface ExportDocument {
 }
 
 /** One resource in the export: its type (API title), the API's name members, spec and tags. */
-export type ExportedResource = { type: string; spec: unknown; tags: { key: string; value: string }[] } & Record<string, unknown>;
+export type ExportedResource = { type: string; spec: unknown; tags: { key: string; value: string }[] } & Record<
+  string,
+  unknown
+>;
 
 export function readExport(doc: Obj, file: string): SourceResult {
-  if (doc.version !== EXPORT_VERSION) throw new SourceError(`${file}: export version ${String(doc.version)} is not supported (expected ${EXPORT_VERSION})`);
+  if (doc.version !== EXPORT_VERSION)
+    throw new SourceError(
+      `${file}: export version ${String(doc.version)} is not supported (expected ${EXPORT_VERSION})`,
+    );
   if (!Array.isArray(doc.resources)) throw new SourceError(`${file}: resources must be a list`);
   const byTitle = new Map(Object.values(types).map((t) => [t.title, t.kind]));
   const out: SourceResult = { resources: [], skipped: [] };

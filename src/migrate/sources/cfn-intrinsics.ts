@@ -20,8 +20,14 @@ export interface Pseudo {
 export type ResourceResolver = (logicalId: string, attribute: string | undefined, path: string) => Value | undefined;
 
 interface ParameterDecl {
-  Type?: unknown; Default?: unknown; AllowedValues?: unknown; AllowedPattern?: unknown;
-  MinLength?: unknown; MaxLength?: unknown; MinValue?: unknown; MaxValue?: unknown;
+  Type?: unknown;
+  Default?: unknown;
+  AllowedValues?: unknown;
+  AllowedPattern?: unknown;
+  MinLength?: unknown;
+  MaxLength?: unknown;
+  MinValue?: unknown;
+  MaxValue?: unknown;
 }
 
 const MAX_DEPTH = 100;
@@ -81,8 +87,10 @@ export class TemplateEvaluator {
       if (type === 'Number' || type === 'List<Number>') {
         const n = Number(item);
         if (item.trim() === '' || !Number.isFinite(n)) this.fail(path, `'${item}' is not a number`);
-        if (typeof decl.MinValue !== 'undefined' && n < Number(decl.MinValue)) this.fail(path, `${n} is below MinValue ${String(decl.MinValue)}`);
-        if (typeof decl.MaxValue !== 'undefined' && n > Number(decl.MaxValue)) this.fail(path, `${n} is above MaxValue ${String(decl.MaxValue)}`);
+        if (typeof decl.MinValue !== 'undefined' && n < Number(decl.MinValue))
+          this.fail(path, `${n} is below MinValue ${String(decl.MinValue)}`);
+        if (typeof decl.MaxValue !== 'undefined' && n > Number(decl.MaxValue))
+          this.fail(path, `${n} is above MaxValue ${String(decl.MaxValue)}`);
       }
       if (Array.isArray(decl.AllowedValues) && !decl.AllowedValues.map(String).includes(item)) {
         this.fail(path, `'${item}' is not one of the AllowedValues`);
@@ -90,8 +98,10 @@ export class TemplateEvaluator {
       if (typeof decl.AllowedPattern === 'string' && !new RegExp(`^(?:${decl.AllowedPattern})$`).test(item)) {
         this.fail(path, `'${item}' does not match the AllowedPattern`);
       }
-      if (typeof decl.MinLength !== 'undefined' && item.length < Number(decl.MinLength)) this.fail(path, `'${item}' is shorter than MinLength`);
-      if (typeof decl.MaxLength !== 'undefined' && item.length > Number(decl.MaxLength)) this.fail(path, `'${item}' is longer than MaxLength`);
+      if (typeof decl.MinLength !== 'undefined' && item.length < Number(decl.MinLength))
+        this.fail(path, `'${item}' is shorter than MinLength`);
+      if (typeof decl.MaxLength !== 'undefined' && item.length > Number(decl.MaxLength))
+        this.fail(path, `'${item}' is longer than MaxLength`);
     }
     return isList ? items : raw;
   }
@@ -138,7 +148,8 @@ export class TemplateEvaluator {
     const out: { [k: string]: Value } = {};
     for (const key of keys) {
       const v = this.eval(node[key], `${path}.${key}`, depth + 1, inCondition);
-      if (v !== NO_VALUE) Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+      if (v !== NO_VALUE)
+        Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
     }
     return out;
   }
@@ -157,7 +168,10 @@ export class TemplateEvaluator {
   private args(arg: unknown, n: number | [number, number], path: string): unknown[] {
     const [min, max] = typeof n === 'number' ? [n, n] : n;
     if (!Array.isArray(arg) || arg.length < min || arg.length > max) {
-      this.fail(path, min === max ? `expects a list of ${min} arguments` : `expects a list of ${min} to ${max} arguments`);
+      this.fail(
+        path,
+        min === max ? `expects a list of ${min} arguments` : `expects a list of ${min} to ${max} arguments`,
+      );
     }
     return arg;
   }
@@ -165,20 +179,32 @@ export class TemplateEvaluator {
   private ref(arg: unknown, path: string): Value {
     if (typeof arg !== 'string') return this.fail(path, 'Ref takes the name of a parameter or resource');
     switch (arg) {
-      case 'AWS::NoValue': return NO_VALUE;
-      case 'AWS::Region': return this.pseudo.region;
-      case 'AWS::Partition': return this.pseudo.partition;
-      case 'AWS::URLSuffix': return this.pseudo.urlSuffix;
-      case 'AWS::StackName': return this.pseudo.stackName;
-      case 'AWS::AccountId': return this.pseudo.accountId();
-      case 'AWS::StackId': return `arn:${this.pseudo.partition}:cloudformation:${this.pseudo.region}:${this.pseudo.accountId()}:stack/${this.pseudo.stackName}/imported`;
-      case 'AWS::NotificationARNs': return [];
-      default: break;
+      case 'AWS::NoValue':
+        return NO_VALUE;
+      case 'AWS::Region':
+        return this.pseudo.region;
+      case 'AWS::Partition':
+        return this.pseudo.partition;
+      case 'AWS::URLSuffix':
+        return this.pseudo.urlSuffix;
+      case 'AWS::StackName':
+        return this.pseudo.stackName;
+      case 'AWS::AccountId':
+        return this.pseudo.accountId();
+      case 'AWS::StackId':
+        return `arn:${this.pseudo.partition}:cloudformation:${this.pseudo.region}:${this.pseudo.accountId()}:stack/${this.pseudo.stackName}/imported`;
+      case 'AWS::NotificationARNs':
+        return [];
+      default:
+        break;
     }
     if (this.parameters.has(arg)) return this.parameters.get(arg)!;
     const resource = this.resolveResource(arg, undefined, path);
     if (resource !== undefined) return resource;
-    return this.fail(path, `${arg} is neither a parameter with a value (pass --parameter ${arg}=VALUE) nor a resource of this template`);
+    return this.fail(
+      path,
+      `${arg} is neither a parameter with a value (pass --parameter ${arg}=VALUE) nor a resource of this template`,
+    );
   }
 
   private getAtt(arg: unknown, path: string, depth: number): Value {
@@ -206,13 +232,22 @@ export class TemplateEvaluator {
     let i = 0;
     while (i < text.length) {
       const start = text.indexOf('${', i);
-      if (start < 0) { out += text.slice(i); break; }
+      if (start < 0) {
+        out += text.slice(i);
+        break;
+      }
       out += text.slice(i, start);
       const end = text.indexOf('}', start + 2);
-      if (end < 0) { out += text.slice(start); break; }
+      if (end < 0) {
+        out += text.slice(start);
+        break;
+      }
       const name = text.slice(start + 2, end);
       i = end + 1;
-      if (name.startsWith('!')) { out += `\${${name.slice(1)}}`; continue; }
+      if (name.startsWith('!')) {
+        out += `\${${name.slice(1)}}`;
+        continue;
+      }
       const trimmed = name.trim();
       let v: Value;
       if (vars.has(trimmed)) v = vars.get(trimmed)!;
@@ -229,12 +264,16 @@ export class TemplateEvaluator {
   private fn(key: string, arg: unknown, path: string, depth: number, inCondition: boolean): Value {
     const ev = (v: unknown, p: string) => this.eval(v, p, depth + 1, inCondition);
     switch (key) {
-      case 'Fn::GetAtt': return this.getAtt(arg, path, depth);
-      case 'Fn::Sub': return this.sub(arg, path, depth);
+      case 'Fn::GetAtt':
+        return this.getAtt(arg, path, depth);
+      case 'Fn::Sub':
+        return this.sub(arg, path, depth);
       case 'Fn::Join': {
         const [d, l] = this.args(arg, 2, path);
         const delimiter = this.str(ev(d, `${path}[0]`), `${path}[0]`);
-        const joined = this.list(ev(l, `${path}[1]`), `${path}[1]`).map((v, i) => this.str(v, `${path}[1][${i}]`)).join(delimiter);
+        const joined = this.list(ev(l, `${path}[1]`), `${path}[1]`)
+          .map((v, i) => this.str(v, `${path}[1][${i}]`))
+          .join(delimiter);
         if (joined.length > MAX_STRING) this.fail(path, 'the result is too long');
         return joined;
       }
@@ -242,7 +281,8 @@ export class TemplateEvaluator {
         const [i, l] = this.args(arg, 2, path);
         const index = Number(this.str(ev(i, `${path}[0]`), `${path}[0]`));
         const items = this.list(ev(l, `${path}[1]`), `${path}[1]`);
-        if (!Number.isInteger(index) || index < 0 || index >= items.length) this.fail(path, `index ${index} is outside the list of ${items.length}`);
+        if (!Number.isInteger(index) || index < 0 || index >= items.length)
+          this.fail(path, `index ${index} is outside the list of ${items.length}`);
         return items[index]!;
       }
       case 'Fn::Split': {
@@ -264,14 +304,19 @@ export class TemplateEvaluator {
         const [a] = this.args(arg, 1, path);
         return !this.bool(a, `${path}[0]`, depth);
       }
-      case 'Fn::And': case 'Fn::Or': {
+      case 'Fn::And':
+      case 'Fn::Or': {
         const items = this.args(arg, [2, 10], path);
         const values = items.map((v, i) => this.bool(v, `${path}[${i}]`, depth));
         return key === 'Fn::And' ? values.every(Boolean) : values.some(Boolean);
       }
       case 'Fn::FindInMap': {
         const a = this.args(arg, [3, 4], path);
-        const [m, k1, k2] = a.slice(0, 3).map((v, i) => this.str(ev(v, `${path}[${i}]`), `${path}[${i}]`)) as [string, string, string];
+        const [m, k1, k2] = a.slice(0, 3).map((v, i) => this.str(ev(v, `${path}[${i}]`), `${path}[${i}]`)) as [
+          string,
+          string,
+          string,
+        ];
         const found = own<unknown>(own<unknown>(this.mappings.get(m), k1), k2);
         if (found === undefined) {
           if (a[3] !== undefined) return ev(own(a[3], 'DefaultValue'), `${path}[3].DefaultValue`);
@@ -279,11 +324,16 @@ export class TemplateEvaluator {
         }
         return ev(found, `Mappings.${m}.${k1}.${k2}`);
       }
-      case 'Fn::Base64': return Buffer.from(this.str(ev(arg, path), path)).toString('base64');
+      case 'Fn::Base64':
+        return Buffer.from(this.str(ev(arg, path), path)).toString('base64');
       case 'Fn::ImportValue': {
         const name = this.str(ev(arg, path), path);
         const v = this.importValue(name, path);
-        if (v === undefined) this.fail(path, `no template of this import exports ${name} (import the stack that exports it together with this one)`);
+        if (v === undefined)
+          this.fail(
+            path,
+            `no template of this import exports ${name} (import the stack that exports it together with this one)`,
+          );
         return v;
       }
       default:

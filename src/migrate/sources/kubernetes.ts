@@ -9,28 +9,57 @@ import { type Desired, type SourceResult, SPEC_SHAPE } from '../resources.js';
 import { SourceError, toApi } from '../shapes.js';
 
 const API_GROUP = 'appmesh.k8s.aws/';
-const KINDS: Readonly<Record<string, MeshKind | 'BackendGroup'>> = Object.freeze(Object.assign(Object.create(null) as Record<string, MeshKind | 'BackendGroup'>, {
-  Mesh: Kind.mesh, VirtualNode: Kind.virtualNode, VirtualService: Kind.virtualService, VirtualRouter: Kind.virtualRouter,
-  VirtualGateway: Kind.virtualGateway, GatewayRoute: Kind.gatewayRoute, BackendGroup: 'BackendGroup',
-}));
+const KINDS: Readonly<Record<string, MeshKind | 'BackendGroup'>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, MeshKind | 'BackendGroup'>, {
+    Mesh: Kind.mesh,
+    VirtualNode: Kind.virtualNode,
+    VirtualService: Kind.virtualService,
+    VirtualRouter: Kind.virtualRouter,
+    VirtualGateway: Kind.virtualGateway,
+    GatewayRoute: Kind.gatewayRoute,
+    BackendGroup: 'BackendGroup',
+  }),
+);
 
 type Obj = Record<string, unknown>;
 
 /** The spec fields of each custom resource (apis/appmesh/v1beta2); anything else is an error, never dropped. */
-const SPEC_FIELDS: Readonly<Record<string, readonly string[]>> = Object.freeze(Object.assign(Object.create(null) as Record<string, readonly string[]>, {
-  mesh: ['awsName', 'namespaceSelector', 'egressFilter', 'meshOwner', 'meshServiceDiscovery'],
-  virtualNode: ['awsName', 'podSelector', 'listeners', 'serviceDiscovery', 'backends', 'backendGroups', 'backendDefaults', 'logging', 'meshRef'],
-  virtualService: ['awsName', 'provider', 'meshRef'],
-  virtualRouter: ['awsName', 'listeners', 'routes', 'meshRef'],
-  virtualGateway: ['awsName', 'namespaceSelector', 'podSelector', 'gatewayRouteSelector', 'listeners', 'logging', 'backendDefaults', 'meshRef'],
-  gatewayRoute: ['awsName', 'priority', 'httpRoute', 'http2Route', 'grpcRoute', 'virtualGatewayRef', 'meshRef'],
-  BackendGroup: ['virtualservices', 'meshRef'],
-  route: ['name', 'priority', 'httpRoute', 'http2Route', 'grpcRoute', 'tcpRoute'],
-}));
+const SPEC_FIELDS: Readonly<Record<string, readonly string[]>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, readonly string[]>, {
+    mesh: ['awsName', 'namespaceSelector', 'egressFilter', 'meshOwner', 'meshServiceDiscovery'],
+    virtualNode: [
+      'awsName',
+      'podSelector',
+      'listeners',
+      'serviceDiscovery',
+      'backends',
+      'backendGroups',
+      'backendDefaults',
+      'logging',
+      'meshRef',
+    ],
+    virtualService: ['awsName', 'provider', 'meshRef'],
+    virtualRouter: ['awsName', 'listeners', 'routes', 'meshRef'],
+    virtualGateway: [
+      'awsName',
+      'namespaceSelector',
+      'podSelector',
+      'gatewayRouteSelector',
+      'listeners',
+      'logging',
+      'backendDefaults',
+      'meshRef',
+    ],
+    gatewayRoute: ['awsName', 'priority', 'httpRoute', 'http2Route', 'grpcRoute', 'virtualGatewayRef', 'meshRef'],
+    BackendGroup: ['virtualservices', 'meshRef'],
+    route: ['name', 'priority', 'httpRoute', 'http2Route', 'grpcRoute', 'tcpRoute'],
+  }),
+);
 
 function checkFields(value: Obj, fields: readonly string[], where: string): void {
   for (const k of Object.keys(value)) {
-    if (!fields.includes(k)) throw new SourceError(`${where}.${k}: not a field of this resource (expected one of: ${fields.join(', ')})`);
+    if (!fields.includes(k))
+      throw new SourceError(`${where}.${k}: not a field of this resource (expected one of: ${fields.join(', ')})`);
   }
 }
 const isRecord = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -46,13 +75,17 @@ interface Cr {
   awsName: string;
 }
 
-interface LabelSelector { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] }
+interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
 
 /** Kubernetes label selector semantics; an undefined selector selects nothing, {} selects everything. */
 function selects(selector: unknown, labels: Record<string, string>): boolean {
   if (!isRecord(selector)) return false;
   const s = selector as LabelSelector;
-  for (const [k, v] of Object.entries(s.matchLabels ?? {})) if (!Object.hasOwn(labels, k) || labels[k] !== v) return false;
+  for (const [k, v] of Object.entries(s.matchLabels ?? {}))
+    if (!Object.hasOwn(labels, k) || labels[k] !== v) return false;
   for (const e of s.matchExpressions ?? []) {
     const has = Object.hasOwn(labels, e.key);
     const value = has ? labels[e.key]! : undefined;
@@ -108,16 +141,28 @@ export function readKubernetes(docs: { doc: unknown; file: string }[]): SourceRe
       continue;
     }
     if (apiVersion !== `${API_GROUP}v1beta2`) {
-      throw new SourceError(`${origin}: ${apiVersion} is not supported (only ${API_GROUP}v1beta2; v1beta1 objects must be converted first)`);
+      throw new SourceError(
+        `${origin}: ${apiVersion} is not supported (only ${API_GROUP}v1beta2; v1beta1 objects must be converted first)`,
+      );
     }
     if (!name) throw new SourceError(`${origin}: metadata.name is required`);
     const spec = isRecord(doc.spec) ? doc.spec : {};
     checkFields(spec, SPEC_FIELDS[kind]!, `${origin}: spec`);
-    const defaultName = kind === Kind.mesh ? name : kind === Kind.virtualService ? `${name}.${namespace}` : `${name}_${namespace}`;
-    crs.push({ kind, name, namespace, labels: labelsOf(meta), spec, origin, awsName: str(spec.awsName) ?? defaultName });
+    const defaultName =
+      kind === Kind.mesh ? name : kind === Kind.virtualService ? `${name}.${namespace}` : `${name}_${namespace}`;
+    crs.push({
+      kind,
+      name,
+      namespace,
+      labels: labelsOf(meta),
+      spec,
+      origin,
+      awsName: str(spec.awsName) ?? defaultName,
+    });
   }
 
-  const find = (kind: Cr['kind'], namespace: string, name: string) => crs.find((c) => c.kind === kind && c.namespace === namespace && c.name === name);
+  const find = (kind: Cr['kind'], namespace: string, name: string) =>
+    crs.find((c) => c.kind === kind && c.namespace === namespace && c.name === name);
   const meshes = crs.filter((c) => c.kind === Kind.mesh);
   const meshOf = (cr: Cr): Cr => {
     const ref = isRecord(cr.spec.meshRef) ? str(cr.spec.meshRef.name) : undefined;
@@ -129,8 +174,12 @@ export function readKubernetes(docs: { doc: unknown; file: string }[]): SourceRe
     const labels = namespaceLabels.get(cr.namespace);
     const matching = labels ? meshes.filter((m) => selects(m.spec.namespaceSelector, labels)) : meshes;
     if (matching.length === 1) return matching[0]!;
-    const why = labels ? `the labels of namespace ${cr.namespace} match ${matching.length} meshes` : `namespace ${cr.namespace} is not in the source and ${matching.length} meshes are`;
-    throw new SourceError(`${cr.origin}: cannot tell which mesh it belongs to: ${why} (set spec.meshRef, or include the Namespace with its labels)`);
+    const why = labels
+      ? `the labels of namespace ${cr.namespace} match ${matching.length} meshes`
+      : `namespace ${cr.namespace} is not in the source and ${matching.length} meshes are`;
+    throw new SourceError(
+      `${cr.origin}: cannot tell which mesh it belongs to: ${why} (set spec.meshRef, or include the Namespace with its labels)`,
+    );
   };
 
   // A reference to another custom resource, resolved to that resource's awsName.
@@ -140,13 +189,16 @@ export function readKubernetes(docs: { doc: unknown; file: string }[]): SourceRe
       if (!name) throw new SourceError(`${from.origin}: ${path}: a reference needs a name`);
       const namespace = str(ref.namespace) ?? from.namespace;
       const target = find(kind, namespace, name);
-      if (!target) throw new SourceError(`${from.origin}: ${path} names ${kind} ${namespace}/${name}, which is not in the source`);
-      if (meshOf(target) !== meshOf(from)) throw new SourceError(`${from.origin}: ${path} names ${namespace}/${name}, which belongs to another mesh`);
+      if (!target)
+        throw new SourceError(`${from.origin}: ${path} names ${kind} ${namespace}/${name}, which is not in the source`);
+      if (meshOf(target) !== meshOf(from))
+        throw new SourceError(`${from.origin}: ${path} names ${namespace}/${name}, which belongs to another mesh`);
       return target.awsName;
     }
     if (typeof arn === 'string') {
       const parts = parseArn(arn);
-      if (!parts || parts.kind !== kind) throw new SourceError(`${from.origin}: ${path}: ${arn} is not the ARN of a ${kind}`);
+      if (!parts || parts.kind !== kind)
+        throw new SourceError(`${from.origin}: ${path}: ${arn} is not the ARN of a ${kind}`);
       return parts.name;
     }
     throw new SourceError(`${from.origin}: ${path}: expected a ${kind}Ref or ${kind}ARN`);
@@ -159,7 +211,8 @@ export function readKubernetes(docs: { doc: unknown; file: string }[]): SourceRe
     if (!isRecord(value)) return value;
     const out: Obj = {};
     for (const [k, v] of Object.entries(value)) {
-      const set = (key: string, val: unknown) => Object.defineProperty(out, key, { value: val, enumerable: true, writable: true, configurable: true });
+      const set = (key: string, val: unknown) =>
+        Object.defineProperty(out, key, { value: val, enumerable: true, writable: true, configurable: true });
       const refKind = /^(virtualNode|virtualService|virtualRouter)(Ref|ARN)$/.exec(k);
       if (refKind) {
         const kind = refKind[1] as MeshKind;
@@ -172,18 +225,28 @@ export function readKubernetes(docs: { doc: unknown; file: string }[]): SourceRe
     return out;
   };
 
-  const pick = (spec: Obj, keys: string[]): Obj => Object.fromEntries(keys.filter((k) => spec[k] !== undefined).map((k) => [k, spec[k]]));
+  const pick = (spec: Obj, keys: string[]): Obj =>
+    Object.fromEntries(keys.filter((k) => spec[k] !== undefined).map((k) => [k, spec[k]]));
 
   const toSpec = (cr: Cr, kind: MeshKind, raw: Obj, path: string): Record<string, unknown> => {
     try {
       return toApi(rewrite(cr, raw, path), SPEC_SHAPE[kind], 'api', path) as Record<string, unknown>;
     } catch (err) {
-      if (err instanceof SourceError && !err.message.startsWith(cr.origin)) throw new SourceError(`${cr.origin}: ${err.message}`);
+      if (err instanceof SourceError && !err.message.startsWith(cr.origin))
+        throw new SourceError(`${cr.origin}: ${err.message}`);
       throw err;
     }
   };
 
-  const emit = (cr: Cr, kind: MeshKind, meshName: string, name: string, spec: Record<string, unknown>, parentName?: string, meshOwner?: string) => {
+  const emit = (
+    cr: Cr,
+    kind: MeshKind,
+    meshName: string,
+    name: string,
+    spec: Record<string, unknown>,
+    parentName?: string,
+    meshOwner?: string,
+  ) => {
     const d: Desired = { kind, meshName, name, spec, origin: cr.origin };
     if (parentName !== undefined) d.parentName = parentName;
     if (meshOwner !== undefined) d.meshOwner = meshOwner;
@@ -210,32 +273,70 @@ export function readKubernetes(docs: { doc: unknown; file: string }[]): SourceRe
         for (const [i, g] of (Array.isArray(s.backendGroups) ? s.backendGroups : []).entries()) {
           const ref = isRecord(g) ? g : {};
           const group = find('BackendGroup', str(ref.namespace) ?? cr.namespace, str(ref.name) ?? '');
-          if (!group) throw new SourceError(`${cr.origin}: spec.backendGroups[${i}] names a BackendGroup that is not in the source`);
+          if (!group)
+            throw new SourceError(
+              `${cr.origin}: spec.backendGroups[${i}] names a BackendGroup that is not in the source`,
+            );
           for (const vs of Array.isArray(group.spec.virtualservices) ? group.spec.virtualservices : []) {
-            const refs = isRecord(vs) && vs.name === '*'
-              ? crs.filter((c) => c.kind === Kind.virtualService && c.namespace === group.namespace).map((c) => ({ name: c.name, namespace: c.namespace }))
-              : [{ ...(isRecord(vs) ? vs : {}), namespace: (isRecord(vs) && str(vs.namespace)) || group.namespace }];
+            const refs =
+              isRecord(vs) && vs.name === '*'
+                ? crs
+                    .filter((c) => c.kind === Kind.virtualService && c.namespace === group.namespace)
+                    .map((c) => ({ name: c.name, namespace: c.namespace }))
+                : [{ ...(isRecord(vs) ? vs : {}), namespace: (isRecord(vs) && str(vs.namespace)) || group.namespace }];
             for (const r of refs) {
               const b = { virtualService: { virtualServiceRef: r } };
-              if (!named.has(JSON.stringify(b))) { named.add(JSON.stringify(b)); backends.push(b); }
+              if (!named.has(JSON.stringify(b))) {
+                named.add(JSON.stringify(b));
+                backends.push(b);
+              }
             }
           }
         }
         if (backends.length) spec.backends = backends;
-        emit(cr, Kind.virtualNode, mesh.awsName, cr.awsName, toSpec(cr, Kind.virtualNode, spec, 'spec'), undefined, meshOwner);
+        emit(
+          cr,
+          Kind.virtualNode,
+          mesh.awsName,
+          cr.awsName,
+          toSpec(cr, Kind.virtualNode, spec, 'spec'),
+          undefined,
+          meshOwner,
+        );
         break;
       }
       case Kind.virtualService:
-        emit(cr, Kind.virtualService, mesh.awsName, cr.awsName, toSpec(cr, Kind.virtualService, pick(s, ['provider']), 'spec'), undefined, meshOwner);
+        emit(
+          cr,
+          Kind.virtualService,
+          mesh.awsName,
+          cr.awsName,
+          toSpec(cr, Kind.virtualService, pick(s, ['provider']), 'spec'),
+          undefined,
+          meshOwner,
+        );
         break;
       case Kind.virtualRouter: {
-        emit(cr, Kind.virtualRouter, mesh.awsName, cr.awsName, toSpec(cr, Kind.virtualRouter, pick(s, ['listeners']), 'spec'), undefined, meshOwner);
+        emit(
+          cr,
+          Kind.virtualRouter,
+          mesh.awsName,
+          cr.awsName,
+          toSpec(cr, Kind.virtualRouter, pick(s, ['listeners']), 'spec'),
+          undefined,
+          meshOwner,
+        );
         for (const [i, r] of (Array.isArray(s.routes) ? s.routes : []).entries()) {
           const route = isRecord(r) ? r : {};
           checkFields(route, SPEC_FIELDS.route!, `${cr.origin}: spec.routes[${i}]`);
           const routeName = str(route.name);
           if (!routeName) throw new SourceError(`${cr.origin}: spec.routes[${i}].name is required`);
-          const spec = toSpec(cr, Kind.route, pick(route, ['httpRoute', 'http2Route', 'grpcRoute', 'tcpRoute', 'priority']), `spec.routes[${i}]`);
+          const spec = toSpec(
+            cr,
+            Kind.route,
+            pick(route, ['httpRoute', 'http2Route', 'grpcRoute', 'tcpRoute', 'priority']),
+            `spec.routes[${i}]`,
+          );
           emit(cr, Kind.route, mesh.awsName, routeName, spec, cr.awsName, meshOwner);
         }
         break;
@@ -244,10 +345,21 @@ export function readKubernetes(docs: { doc: unknown; file: string }[]): SourceRe
         const spec = pick(s, ['listeners', 'logging', 'backendDefaults']);
         // The controller accepts an ACM trust on gateway listeners and drops it when converting.
         for (const l of Array.isArray(spec.listeners) ? spec.listeners : []) {
-          const trust = isRecord(l) && isRecord(l.tls) && isRecord(l.tls.validation) && isRecord(l.tls.validation.trust) ? l.tls.validation.trust : undefined;
+          const trust =
+            isRecord(l) && isRecord(l.tls) && isRecord(l.tls.validation) && isRecord(l.tls.validation.trust)
+              ? l.tls.validation.trust
+              : undefined;
           if (trust && trust.acm !== undefined) delete trust.acm;
         }
-        emit(cr, Kind.virtualGateway, mesh.awsName, cr.awsName, toSpec(cr, Kind.virtualGateway, spec, 'spec'), undefined, meshOwner);
+        emit(
+          cr,
+          Kind.virtualGateway,
+          mesh.awsName,
+          cr.awsName,
+          toSpec(cr, Kind.virtualGateway, spec, 'spec'),
+          undefined,
+          meshOwner,
+        );
         break;
       }
       case Kind.gatewayRoute: {
@@ -255,18 +367,29 @@ export function readKubernetes(docs: { doc: unknown; file: string }[]): SourceRe
         const ref = isRecord(s.virtualGatewayRef) ? s.virtualGatewayRef : undefined;
         if (ref) {
           gateway = find(Kind.virtualGateway, str(ref.namespace) ?? cr.namespace, str(ref.name) ?? '');
-          if (!gateway) throw new SourceError(`${cr.origin}: spec.virtualGatewayRef names a gateway that is not in the source`);
+          if (!gateway)
+            throw new SourceError(`${cr.origin}: spec.virtualGatewayRef names a gateway that is not in the source`);
         } else {
           const labels = namespaceLabels.get(cr.namespace);
-          const matching = gateways.filter((g) => meshOf(g) === mesh
-            && (labels ? selects(g.spec.namespaceSelector, labels) : true)
-            && (g.spec.gatewayRouteSelector === undefined || selects(g.spec.gatewayRouteSelector, cr.labels)));
+          const matching = gateways.filter(
+            (g) =>
+              meshOf(g) === mesh &&
+              (labels ? selects(g.spec.namespaceSelector, labels) : true) &&
+              (g.spec.gatewayRouteSelector === undefined || selects(g.spec.gatewayRouteSelector, cr.labels)),
+          );
           if (matching.length !== 1) {
-            throw new SourceError(`${cr.origin}: cannot tell which virtual gateway it belongs to (${matching.length} match; set spec.virtualGatewayRef, or include the Namespace with its labels)`);
+            throw new SourceError(
+              `${cr.origin}: cannot tell which virtual gateway it belongs to (${matching.length} match; set spec.virtualGatewayRef, or include the Namespace with its labels)`,
+            );
           }
           gateway = matching[0]!;
         }
-        const spec = toSpec(cr, Kind.gatewayRoute, pick(s, ['httpRoute', 'http2Route', 'grpcRoute', 'priority']), 'spec');
+        const spec = toSpec(
+          cr,
+          Kind.gatewayRoute,
+          pick(s, ['httpRoute', 'http2Route', 'grpcRoute', 'priority']),
+          'spec',
+        );
         emit(cr, Kind.gatewayRoute, mesh.awsName, cr.awsName, spec, gateway.awsName, meshOwner);
         break;
       }

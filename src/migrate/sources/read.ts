@@ -49,7 +49,10 @@ function parse(text: string, file: string): unknown[] {
 
 function splitConcatenatedJson(text: string): unknown[] | undefined {
   const out: unknown[] = [];
-  let depth = 0; let inString = false; let escaped = false; let start = -1;
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let start = -1;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (inString) {
@@ -59,10 +62,15 @@ function splitConcatenatedJson(text: string): unknown[] | undefined {
       continue;
     }
     if (c === '"') inString = true;
-    else if (c === '{' || c === '[') { if (depth++ === 0) start = i; }
-    else if (c === '}' || c === ']') {
+    else if (c === '{' || c === '[') {
+      if (depth++ === 0) start = i;
+    } else if (c === '}' || c === ']') {
       if (--depth === 0) {
-        try { out.push(JSON.parse(text.slice(start, i + 1))); } catch { return undefined; }
+        try {
+          out.push(JSON.parse(text.slice(start, i + 1)));
+        } catch {
+          return undefined;
+        }
       }
       if (depth < 0) return undefined;
     } else if (depth === 0 && !/\s/.test(c)) return undefined;
@@ -99,26 +107,44 @@ export function readSources(paths: string[], format: Format | undefined, cfn: Cf
     if (docs.length === 0) continue;
     const f = format ?? detect(docs, file);
     if (!f) {
-      if (explicit) throw new SourceError(`${file}: cannot tell the format (not a CloudFormation template, Kubernetes manifests, describe-* output or an appmeshd export); pass --format`);
-      out.skipped.push({ origin: file, type: 'file', reason: 'not a CloudFormation template, Kubernetes manifests, describe-* output or an appmeshd export' });
+      if (explicit)
+        throw new SourceError(
+          `${file}: cannot tell the format (not a CloudFormation template, Kubernetes manifests, describe-* output or an appmeshd export); pass --format`,
+        );
+      out.skipped.push({
+        origin: file,
+        type: 'file',
+        reason: 'not a CloudFormation template, Kubernetes manifests, describe-* output or an appmeshd export',
+      });
       continue;
     }
     const expectOne = (what: string) => {
-      if (docs.length !== 1 || typeof docs[0] !== 'object' || docs[0] === null || Array.isArray(docs[0])) throw new SourceError(`${file}: expected one ${what} document`);
+      if (docs.length !== 1 || typeof docs[0] !== 'object' || docs[0] === null || Array.isArray(docs[0]))
+        throw new SourceError(`${file}: expected one ${what} document`);
       return docs[0] as Record<string, unknown>;
     };
     let part: SourceResult;
     switch (f) {
       case 'cloudformation': {
         const template = expectOne('CloudFormation template');
-        if (typeof template.Resources !== 'object' || template.Resources === null) throw new SourceError(`${file}: a template needs a Resources section`);
-        if (template.Transform !== undefined) throw new SourceError(`${file}: templates with a Transform (SAM, macros, language extensions) must be processed first`);
+        if (typeof template.Resources !== 'object' || template.Resources === null)
+          throw new SourceError(`${file}: a template needs a Resources section`);
+        if (template.Transform !== undefined)
+          throw new SourceError(
+            `${file}: templates with a Transform (SAM, macros, language extensions) must be processed first`,
+          );
         templates.push(prepareCloudFormation(file, template, stackNameOf(file), cfn, exports));
         continue;
       }
-      case 'k8s': k8sDocs.push(...docs.map((doc) => ({ doc, file }))); continue;
-      case 'cli-json': part = readCliJson(docs, file); break;
-      case 'appmeshd': part = readExport(expectOne('export'), file); break;
+      case 'k8s':
+        k8sDocs.push(...docs.map((doc) => ({ doc, file })));
+        continue;
+      case 'cli-json':
+        part = readCliJson(docs, file);
+        break;
+      case 'appmeshd':
+        part = readExport(expectOne('export'), file);
+        break;
     }
     out.resources.push(...part.resources);
     out.skipped.push(...part.skipped);
@@ -146,5 +172,9 @@ export function readSources(paths: string[], format: Format | undefined, cfn: Cf
 
 /** CloudFormation stack name used for invented names: the template file name (`cdk.out/ColorStack.template.json` → ColorStack). */
 export function stackNameOf(file: string): string {
-  return basename(file).replace(/\.(template\.)?(json|ya?ml|template)$/i, '').replace(/[^A-Za-z0-9-]/g, '-') || 'stack';
+  return (
+    basename(file)
+      .replace(/\.(template\.)?(json|ya?ml|template)$/i, '')
+      .replace(/[^A-Za-z0-9-]/g, '-') || 'stack'
+  );
 }

@@ -6,15 +6,40 @@ import { parseAllDocuments, type CollectionTag, type ScalarTag, type YAMLMap, ty
 import { SourceError } from '../shapes.js';
 
 const FUNCTIONS = [
-  'And', 'Base64', 'Cidr', 'Contains', 'EachMemberEquals', 'EachMemberIn', 'Equals', 'FindInMap', 'GetAZs', 'If', 'ImportValue',
-  'Join', 'Length', 'Not', 'Or', 'RefAll', 'Select', 'Split', 'Sub', 'ToJsonString', 'Transform', 'ValueOf', 'ValueOfAll',
+  'And',
+  'Base64',
+  'Cidr',
+  'Contains',
+  'EachMemberEquals',
+  'EachMemberIn',
+  'Equals',
+  'FindInMap',
+  'GetAZs',
+  'If',
+  'ImportValue',
+  'Join',
+  'Length',
+  'Not',
+  'Or',
+  'RefAll',
+  'Select',
+  'Split',
+  'Sub',
+  'ToJsonString',
+  'Transform',
+  'ValueOf',
+  'ValueOfAll',
 ];
 
 function longForm(name: string, value: unknown): Record<string, unknown> {
   return { [name]: value };
 }
 
-function tagsFor(tag: string, key: string, scalarValue: (s: string) => unknown = (s) => s): (ScalarTag | CollectionTag)[] {
+function tagsFor(
+  tag: string,
+  key: string,
+  scalarValue: (s: string) => unknown = (s) => s,
+): (ScalarTag | CollectionTag)[] {
   return [
     { tag, resolve: (s: string) => longForm(key, scalarValue(s)) },
     { tag, collection: 'seq', resolve: (v: YAMLMap.Parsed | YAMLSeq.Parsed) => longForm(key, v.toJSON()) },

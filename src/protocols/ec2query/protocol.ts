@@ -38,7 +38,11 @@ export class Ec2QueryProtocol implements Protocol {
     if (!version) throw missingParameter('The request must contain the parameter Version');
     const shown = action.slice(0, 128);
     if (version !== model.metadata.apiVersion) {
-      throw new ApiError('InvalidAction', `The action ${shown} is not valid for this web service version ${version.slice(0, 64)}.`, 400);
+      throw new ApiError(
+        'InvalidAction',
+        `The action ${shown} is not valid for this web service version ${version.slice(0, 64)}.`,
+        400,
+      );
     }
     const operation = model.operations[action];
     if (!operation) throw new ApiError('InvalidAction', `The action ${shown} is not valid for this web service.`, 400);
@@ -61,7 +65,10 @@ export class Ec2QueryProtocol implements Protocol {
 
   encodeError(err: ApiError, requestId: string): RawResponse {
     const code = EC2_CODES[err.code] ?? err.code;
-    const message = code === 'UnauthorizedOperation' ? `You are not authorized to perform this operation. ${err.message}` : err.message;
+    const message =
+      code === 'UnauthorizedOperation'
+        ? `You are not authorized to perform this operation. ${err.message}`
+        : err.message;
     return {
       status: err.status,
       headers: { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-requestid': requestId, ...err.extraHeaders },

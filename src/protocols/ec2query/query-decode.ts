@@ -30,7 +30,8 @@ export function readQueryParams(req: RawRequest, bad: BadRequest): Map<string, s
   const params = new Map<string, string>();
   const add = (source: URLSearchParams) => {
     for (const [k, v] of source) {
-      if (k.length > MAX_QUERY_NAME_LENGTH) throw bad(`Parameter name ${k.slice(0, 64)}… is longer than ${MAX_QUERY_NAME_LENGTH} characters`);
+      if (k.length > MAX_QUERY_NAME_LENGTH)
+        throw bad(`Parameter name ${k.slice(0, 64)}… is longer than ${MAX_QUERY_NAME_LENGTH} characters`);
       params.set(k, v);
       if (params.size > MAX_QUERY_PARAMS) throw bad(`The request has more than ${MAX_QUERY_PARAMS} parameters`);
     }
@@ -42,7 +43,10 @@ export function readQueryParams(req: RawRequest, bad: BadRequest): Map<string, s
     for (let at = req.body.indexOf(0x26); at >= 0; at = req.body.indexOf(0x26, at + 1)) {
       if (++separators >= MAX_QUERY_PARAMS) throw bad(`The request has more than ${MAX_QUERY_PARAMS} parameters`);
     }
-    const type = String(req.headers['content-type'] ?? FORM_TYPE).split(';')[0]!.trim().toLowerCase();
+    const type = String(req.headers['content-type'] ?? FORM_TYPE)
+      .split(';')[0]!
+      .trim()
+      .toLowerCase();
     if (type !== FORM_TYPE) throw bad(`Unsupported content type ${type}; send ${FORM_TYPE}`);
     let text: string;
     try {
@@ -94,7 +98,11 @@ interface Walk {
 
 /** Builds the input structure of `shapeName` from the request's parameters. */
 export function decodeQueryInput(
-  model: ServiceModel, shapeName: string, params: Map<string, string>, style: QueryStyle, bad: BadRequest,
+  model: ServiceModel,
+  shapeName: string,
+  params: Map<string, string>,
+  style: QueryStyle,
+  bad: BadRequest,
 ): Record<string, unknown> {
   const shape = model.shapes[shapeName];
   if (!shape) return {};
@@ -105,10 +113,14 @@ function decodeValue(w: Walk, ref: MemberRef, node: QueryNode, path: string): un
   const shape = w.model.shapes[ref.shape];
   if (!shape) return undefined;
   switch (shape.type) {
-    case 'structure': return decodeStructure(w, shape, node, path);
-    case 'list': return decodeList(w, shape, ref, node, path);
-    case 'map': return decodeMap(w, shape, node, path);
-    default: return node.value === undefined ? undefined : decodeScalar(shape, node.value, path, w.bad);
+    case 'structure':
+      return decodeStructure(w, shape, node, path);
+    case 'list':
+      return decodeList(w, shape, ref, node, path);
+    case 'map':
+      return decodeMap(w, shape, node, path);
+    default:
+      return node.value === undefined ? undefined : decodeScalar(shape, node.value, path, w.bad);
   }
 }
 
@@ -121,7 +133,10 @@ function decodeStructure(w: Walk, shape: Shape, node: QueryNode, path: string): 
       const child = node.children.get(wire);
       if (!child) continue;
       const v = decodeValue(w, ref, child, path ? `${path}.${wire}` : wire);
-      if (v !== undefined) { out[name] = v; any = true; }
+      if (v !== undefined) {
+        out[name] = v;
+        any = true;
+      }
     }
   }
   return any || !path ? out : undefined;
@@ -183,16 +198,21 @@ function decodeScalar(shape: Shape, raw: string, key: string, bad: BadRequest): 
   switch (shape.type) {
     case 'boolean': {
       const lower = raw.toLowerCase();
-      if (lower !== 'true' && lower !== 'false') throw bad(`Invalid value '${raw.slice(0, 50)}' for ${key}: expected true or false`);
+      if (lower !== 'true' && lower !== 'false')
+        throw bad(`Invalid value '${raw.slice(0, 50)}' for ${key}: expected true or false`);
       return lower === 'true';
     }
-    case 'integer': case 'long': {
-      if (!/^-?\d{1,20}$/.test(raw)) throw bad(`Invalid value '${raw.slice(0, 50)}' for ${key}: expected a whole number`);
+    case 'integer':
+    case 'long': {
+      if (!/^-?\d{1,20}$/.test(raw))
+        throw bad(`Invalid value '${raw.slice(0, 50)}' for ${key}: expected a whole number`);
       return Number(raw);
     }
-    case 'double': case 'float': {
+    case 'double':
+    case 'float': {
       const n = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(n)) throw bad(`Invalid value '${raw.slice(0, 50)}' for ${key}: expected a number`);
+      if (raw.trim() === '' || !Number.isFinite(n))
+        throw bad(`Invalid value '${raw.slice(0, 50)}' for ${key}: expected a number`);
       return n;
     }
     case 'timestamp': {

@@ -6,12 +6,16 @@ import { xmlSafe } from '../text.js';
 
 /** Escapes markup; a character XML cannot carry at all (one stored before input was checked) becomes U+FFFD. */
 export function escapeXml(text: string): string {
-  return xmlSafe(text).replace(/[&<>"']/g, (c) => `&${({ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' } as Record<string, string>)[c]};`);
+  return xmlSafe(text).replace(
+    /[&<>"']/g,
+    (c) => `&${({ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' } as Record<string, string>)[c]};`,
+  );
 }
 
 /** Timestamps as EC2 writes them: ISO 8601 with milliseconds and Z. Handlers pass epoch ms, Date or ISO text. */
 export function formatTimestamp(value: unknown): string {
-  const d = value instanceof Date ? value : new Date(typeof value === 'string' && !/^\d+$/.test(value) ? value : Number(value));
+  const d =
+    value instanceof Date ? value : new Date(typeof value === 'string' && !/^\d+$/.test(value) ? value : Number(value));
   return Number.isNaN(d.getTime()) ? String(value) : d.toISOString();
 }
 
@@ -48,8 +52,9 @@ function encodeMember(model: ServiceModel, ref: MemberRef, element: string, valu
     }
     case 'map': {
       if (!shape.key || !shape.value) return '';
-      const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) =>
-        `<entry><key>${escapeXml(k)}</key>${encodeMember(model, shape.value!, 'value', v)}</entry>`).join('');
+      const entries = Object.entries(value as Record<string, unknown>)
+        .map(([k, v]) => `<entry><key>${escapeXml(k)}</key>${encodeMember(model, shape.value!, 'value', v)}</entry>`)
+        .join('');
       return `<${element}>${entries}</${element}>`;
     }
     case 'timestamp':

@@ -33,21 +33,36 @@ export class IamQueryProtocol implements Protocol {
     if (!action) throw new ApiError('MissingAction', 'The request must contain the parameter Action', 400);
     const version = params.get('Version');
     if (version !== model.metadata.apiVersion) {
-      throw new ApiError('InvalidParameterValue', `Version ${version?.slice(0, 64) ?? '(missing)'} is not supported; use ${model.metadata.apiVersion}`, 400);
+      throw new ApiError(
+        'InvalidParameterValue',
+        `Version ${version?.slice(0, 64) ?? '(missing)'} is not supported; use ${model.metadata.apiVersion}`,
+        400,
+      );
     }
     const operation = model.operations[action];
-    if (!operation) throw new ApiError('InvalidAction', `Could not find operation ${action.slice(0, 128)} for version ${version}`, 400);
+    if (!operation)
+      throw new ApiError(
+        'InvalidAction',
+        `Could not find operation ${action.slice(0, 128)} for version ${version}`,
+        400,
+      );
     const input = operation.input ? decodeQueryInput(model, operation.input, params, 'query', bad) : {};
     return { operation, input };
   }
 
   encodeResult(op: OperationModel, output: unknown, requestId: string): RawResponse {
-    return { status: 200, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: this.resultXml(op, output, requestId) };
+    return {
+      status: 200,
+      headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+      body: this.resultXml(op, output, requestId),
+    };
   }
 
   private resultXml(op: OperationModel, output: unknown, requestId: string): string {
-    return `<${op.name}Response xmlns="${this.xmlNamespace}">${this.result(op, output)}`
-      + `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${op.name}Response>`;
+    return (
+      `<${op.name}Response xmlns="${this.xmlNamespace}">${this.result(op, output)}` +
+      `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${op.name}Response>`
+    );
   }
 
   private result(op: OperationModel, output: unknown): string {
@@ -59,8 +74,13 @@ export class IamQueryProtocol implements Protocol {
   encodeError(err: ApiError, requestId: string): RawResponse {
     const code = QUERY_CODES[err.code] ?? err.code;
     const type = err.status >= 500 ? 'Receiver' : 'Sender';
-    const body = `<ErrorResponse xmlns="${this.xmlNamespace}"><Error><Type>${type}</Type><Code>${escapeXml(code)}</Code>`
-      + `<Message>${escapeXml(err.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
-    return { status: err.status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId, ...err.extraHeaders }, body };
+    const body =
+      `<ErrorResponse xmlns="${this.xmlNamespace}"><Error><Type>${type}</Type><Code>${escapeXml(code)}</Code>` +
+      `<Message>${escapeXml(err.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+    return {
+      status: err.status,
+      headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId, ...err.extraHeaders },
+      body,
+    };
   }
 }

@@ -5,7 +5,10 @@ import { xmlSafe } from '../text.js';
 
 /** Escapes markup; a character XML cannot carry at all (one stored before input was checked) becomes U+FFFD. */
 export function escapeXml(text: string): string {
-  return xmlSafe(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return xmlSafe(text).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
 }
 
 function scalar(shape: Shape, value: unknown): string {
@@ -42,8 +45,12 @@ export function writeContent(model: ServiceModel, shape: Shape, value: unknown):
     }
     case 'map': {
       if (!shape.key || !shape.value || typeof value !== 'object') return '';
-      return Object.entries(value as Record<string, unknown>).map(([k, v]) =>
-        `<entry>${writeElement(model, shape.key!.shape, 'key', k)}${writeElement(model, shape.value!.shape, 'value', v)}</entry>`).join('');
+      return Object.entries(value as Record<string, unknown>)
+        .map(
+          ([k, v]) =>
+            `<entry>${writeElement(model, shape.key!.shape, 'key', k)}${writeElement(model, shape.value!.shape, 'value', v)}</entry>`,
+        )
+        .join('');
     }
     default:
       return scalar(shape, value);

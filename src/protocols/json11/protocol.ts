@@ -11,7 +11,12 @@ const ACCEPTED_TYPES = new Set([JSON11_CONTENT_TYPE, 'application/x-amz-json-1.0
 
 /** An error whose modeled shape carries members besides the message (e.g. DuplicateOperationId). */
 export class ApiErrorWithFields extends ApiError {
-  constructor(code: string, message: string, readonly fields: Record<string, unknown>, status = 400) {
+  constructor(
+    code: string,
+    message: string,
+    readonly fields: Record<string, unknown>,
+    status = 400,
+  ) {
     super(code, message, status);
   }
 }
@@ -39,8 +44,12 @@ export class Json11Protocol implements Protocol {
     if (req.method !== 'POST' || (req.path !== '/' && req.path !== '')) {
       throw new ApiError('UnknownOperationException', `${operation.name} is served only by POST /`, 404);
     }
-    const type = String(req.headers['content-type'] ?? JSON11_CONTENT_TYPE).split(';')[0]!.trim().toLowerCase();
-    if (!ACCEPTED_TYPES.has(type)) throw new ApiError(this.invalidInput, `Unsupported content type ${type}; send ${JSON11_CONTENT_TYPE}`, 415);
+    const type = String(req.headers['content-type'] ?? JSON11_CONTENT_TYPE)
+      .split(';')[0]!
+      .trim()
+      .toLowerCase();
+    if (!ACCEPTED_TYPES.has(type))
+      throw new ApiError(this.invalidInput, `Unsupported content type ${type}; send ${JSON11_CONTENT_TYPE}`, 415);
     const parsed = req.body.length ? parseJsonBody(req.body, (m) => this.bad(m)) : {};
     return { operation, input: operation.input ? this.modeled(model, operation.input, parsed) : {} };
   }

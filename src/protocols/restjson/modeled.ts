@@ -39,7 +39,12 @@ export function keepModeled(model: ServiceModel, shapeName: string, value: unkno
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
         // defineProperty: a "__proto__" key from JSON stays a plain key.
-        Object.defineProperty(out, k, { value: shape.value ? keepModeled(model, shape.value.shape, v, depth + 1) : v, enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(out, k, {
+          value: shape.value ? keepModeled(model, shape.value.shape, v, depth + 1) : v,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       return out;
     }

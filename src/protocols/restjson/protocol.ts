@@ -8,12 +8,22 @@ import { keepModeled, TooDeep, TooMany } from './modeled.js';
 import { RestRouter } from './router.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const JSON_TYPES = new Set(['application/json', 'application/x-amz-json-1.1', 'application/x-amz-json-1.0', 'text/json']);
+const JSON_TYPES = new Set([
+  'application/json',
+  'application/x-amz-json-1.1',
+  'application/x-amz-json-1.0',
+  'text/json',
+]);
 
 export class RestJsonProtocol implements Protocol {
   private readonly routers = new WeakMap<ServiceModel, RestRouter>();
 
-  constructor(private readonly errorCode: { badRequest: string; notFound: string } = { badRequest: 'BadRequestException', notFound: 'NotFoundException' }) {}
+  constructor(
+    private readonly errorCode: { badRequest: string; notFound: string } = {
+      badRequest: 'BadRequestException',
+      notFound: 'NotFoundException',
+    },
+  ) {}
 
   private bad(message: string): ApiError {
     return new ApiError(this.errorCode.badRequest, message, 400);
@@ -26,7 +36,8 @@ export class RestJsonProtocol implements Protocol {
     const segments = req.path.split('/').filter((s, i) => i > 0 || s !== '');
     if (segments.length && segments[segments.length - 1] === '') segments.pop();
     const match = router.match(req.method, segments, query);
-    if (match === 'method-not-allowed') throw new ApiError('MethodNotAllowedException', `${req.method} is not allowed on ${req.path}`, 405);
+    if (match === 'method-not-allowed')
+      throw new ApiError('MethodNotAllowedException', `${req.method} is not allowed on ${req.path}`, 405);
     if (!match) throw new ApiError('UnknownOperationException', `No operation matches ${req.method} ${req.path}`, 404);
     const op = match.operation;
     const shape = op.input ? model.shapes[op.input] : undefined;
@@ -36,8 +47,12 @@ export class RestJsonProtocol implements Protocol {
       const bodyMembers = Object.entries(shape.members).filter(([, m]) => !m.location);
       if (req.body.length) {
         if (!bodyMembers.length && !shape.payload) throw this.bad(`${op.name} takes no request body`);
-        const type = String(req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
-        if (!JSON_TYPES.has(type)) throw new ApiError(this.errorCode.badRequest, `Unsupported content type ${type}; send application/json`, 415);
+        const type = String(req.headers['content-type'] ?? 'application/json')
+          .split(';')[0]!
+          .trim()
+          .toLowerCase();
+        if (!JSON_TYPES.has(type))
+          throw new ApiError(this.errorCode.badRequest, `Unsupported content type ${type}; send application/json`, 415);
         const parsed = parseJsonBody(req.body, (m) => this.bad(m));
         try {
           for (const [name, member] of bodyMembers) {
@@ -86,7 +101,12 @@ export class RestJsonProtocol implements Protocol {
   encodeError(err: ApiError, requestId: string): RawResponse {
     return {
       status: err.status,
-      headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amzn-errortype': err.code, ...err.extraHeaders },
+      headers: {
+        'content-type': 'application/json',
+        'x-amzn-requestid': requestId,
+        'x-amzn-errortype': err.code,
+        ...err.extraHeaders,
+      },
       body: JSON.stringify({ message: err.message }),
     };
   }
@@ -107,7 +127,8 @@ export function parseJsonBody(body: Buffer, bad: (m: string) => ApiError): Recor
   } catch (err) {
     throw bad(err instanceof RangeError ? 'Request body is nested too deeply' : 'Request body is not valid JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw bad('Request body must be a JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw bad('Request body must be a JSON object');
   return parsed as Record<string, unknown>;
 }
 
@@ -121,8 +142,10 @@ function decodeLabel(raw: string, bad: (m: string) => ApiError): string {
 
 function coerce(shape: Shape | undefined, raw: string, name: string, bad: (m: string) => ApiError): unknown {
   switch (shape?.type) {
-    case 'integer': case 'long': {
-      if (!/^-?\d+$/.test(raw)) throw bad(`1 validation error detected: ${name}: expected a whole number, got "${raw.slice(0, 50)}"`);
+    case 'integer':
+    case 'long': {
+      if (!/^-?\d+$/.test(raw))
+        throw bad(`1 validation error detected: ${name}: expected a whole number, got "${raw.slice(0, 50)}"`);
       return Number(raw);
     }
     case 'boolean':

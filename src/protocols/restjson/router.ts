@@ -20,17 +20,29 @@ export class RestRouter {
   constructor(model: ServiceModel) {
     for (const op of Object.values(model.operations)) {
       const [pathPart, queryPart] = op.http.requestUri.split('?') as [string, string | undefined];
-      const segments = pathPart.split('/').filter(Boolean).map((s) => {
-        const m = /^\{(\w+)(\+?)\}$/.exec(s);
-        return m ? { label: m[1]!, greedy: m[2] === '+' } : s;
-      });
-      const staticQuery = (queryPart ?? '').split('&').filter(Boolean).map((kv) => kv.split('=') as [string, string]);
+      const segments = pathPart
+        .split('/')
+        .filter(Boolean)
+        .map((s) => {
+          const m = /^\{(\w+)(\+?)\}$/.exec(s);
+          return m ? { label: m[1]!, greedy: m[2] === '+' } : s;
+        });
+      const staticQuery = (queryPart ?? '')
+        .split('&')
+        .filter(Boolean)
+        .map((kv) => kv.split('=') as [string, string]);
       const list = this.byMethod.get(op.http.method) ?? [];
-      list.push({ operation: op, segments, literals: segments.filter((s) => typeof s === 'string').length, staticQuery });
+      list.push({
+        operation: op,
+        segments,
+        literals: segments.filter((s) => typeof s === 'string').length,
+        staticQuery,
+      });
       this.byMethod.set(op.http.method, list);
     }
     // Prefer the most specific template when several match.
-    for (const list of this.byMethod.values()) list.sort((a, b) => b.literals - a.literals || b.segments.length - a.segments.length);
+    for (const list of this.byMethod.values())
+      list.sort((a, b) => b.literals - a.literals || b.segments.length - a.segments.length);
   }
 
   /** `segments` are the raw (still encoded) path segments. Returns undefined when nothing matches. */
@@ -38,13 +50,15 @@ export class RestRouter {
     const candidates = this.byMethod.get(method);
     const found = candidates && this.find(candidates, segments, query);
     if (found) return found;
-    for (const [m, list] of this.byMethod) if (m !== method && this.find(list, segments, query)) return 'method-not-allowed';
+    for (const [m, list] of this.byMethod)
+      if (m !== method && this.find(list, segments, query)) return 'method-not-allowed';
     return undefined;
   }
 
   private find(routes: CompiledRoute[], segments: string[], query: URLSearchParams): RouteMatch | undefined {
     outer: for (const route of routes) {
-      if (route.segments.length !== segments.length && !route.segments.some((s) => typeof s !== 'string' && s.greedy)) continue;
+      if (route.segments.length !== segments.length && !route.segments.some((s) => typeof s !== 'string' && s.greedy))
+        continue;
       const labels: Record<string, string> = {};
       for (let i = 0; i < route.segments.length; i++) {
         const seg = route.segments[i]!;

@@ -3,8 +3,17 @@ import { StoreConflictError, StoreUnavailableError } from '../types.js';
 
 /** Socket-level failures (Node) and SQLSTATEs of class 08 / 57P0x / 53300. */
 const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH',
-  'ENETUNREACH', 'ENETDOWN', 'EAI_AGAIN', 'ENOENT', // ENOENT: unix socket path absent while the server is down
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EAI_AGAIN',
+  'ENOENT', // ENOENT: unix socket path absent while the server is down
   '57P01', // admin_shutdown
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now (starting up, shutting down, in recovery)

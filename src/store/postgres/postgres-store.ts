@@ -17,8 +17,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import {
-  type Change, type Expectation, type ListOptions, type NewResource, type Store, type StoreReader,
-  type StoreTx, type StoredResource, StoreConflictError,
+  type Change,
+  type Expectation,
+  type ListOptions,
+  type NewResource,
+  type Store,
+  type StoreReader,
+  type StoreTx,
+  type StoredResource,
+  StoreConflictError,
 } from '../types.js';
 import { isBrokenConnection, isRetryable, isUnavailable, mapPgError } from './errors.js';
 import { postgresMigrations } from './migrations.js';
@@ -57,19 +64,46 @@ const FEED_BATCH = 1000;
 const MIGRATION_TIMEOUT_MS = 3_600_000;
 
 interface Row {
-  kind: string; scope: string; name: string; arn: string; uid: string; version: number; status: string;
-  created_at: string; updated_at: string; spec: string; tags: string; client_token: string | null; revision: string;
+  kind: string;
+  scope: string;
+  name: string;
+  arn: string;
+  uid: string;
+  version: number;
+  status: string;
+  created_at: string;
+  updated_at: string;
+  spec: string;
+  tags: string;
+  client_token: string | null;
+  revision: string;
 }
 
-interface ChangeRow { revision: string; op: 'put' | 'delete'; kind: string; scope: string; name: string }
+interface ChangeRow {
+  revision: string;
+  op: 'put' | 'delete';
+  kind: string;
+  scope: string;
+  name: string;
+}
 
-const COLUMNS = 'kind, scope, name, arn, uid, version, status, created_at, updated_at, spec, tags, client_token, revision';
+const COLUMNS =
+  'kind, scope, name, arn, uid, version, status, created_at, updated_at, spec, tags, client_token, revision';
 
 function toResource<S>(row: Row): StoredResource<S> {
   return {
-    kind: row.kind, scope: row.scope, name: row.name, arn: row.arn, uid: row.uid, version: row.version,
-    status: row.status, createdAt: Number(row.created_at), updatedAt: Number(row.updated_at),
-    spec: JSON.parse(row.spec) as S, tags: JSON.parse(row.tags), clientToken: row.client_token ?? undefined,
+    kind: row.kind,
+    scope: row.scope,
+    name: row.name,
+    arn: row.arn,
+    uid: row.uid,
+    version: row.version,
+    status: row.status,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+    spec: JSON.parse(row.spec) as S,
+    tags: JSON.parse(row.tags),
+    clientToken: row.client_token ?? undefined,
     revision: Number(row.revision),
   };
 }
@@ -84,7 +118,10 @@ function reader(exec: Exec): StoreReader {
   return {
     async get<S>(kind: string, scope: string, name: string) {
       if (!storableKeys(kind, scope, name)) return undefined;
-      const { rows } = await exec<Row>(`SELECT ${COLUMNS} FROM resources WHERE kind = $1 AND scope = $2 AND name = $3`, [kind, scope, name]);
+      const { rows } = await exec<Row>(
+        `SELECT ${COLUMNS} FROM resources WHERE kind = $1 AND scope = $2 AND name = $3`,
+        [kind, scope, name],
+      );
       return rows[0] ? toResource<S>(rows[0]) : undefined;
     },
     async getByArn<S>(arn: string) {
@@ -102,19 +139,26 @@ function reader(exec: Exec): StoreReader {
     },
     async listKind<S>(kind: string, scopePrefix?: string) {
       assertStorableKeys(kind, scopePrefix);
-      const { rows } = scopePrefix === undefined
-        ? await exec<Row>(`SELECT ${COLUMNS} FROM resources WHERE kind = $1 ORDER BY scope, name`, [kind])
-        : await exec<Row>(
-          `SELECT ${COLUMNS} FROM resources WHERE kind = $1 AND (scope = $2 OR starts_with(scope, $3)) ORDER BY scope, name`,
-          [kind, scopePrefix, `${scopePrefix}/`],
-        );
+      const { rows } =
+        scopePrefix === undefined
+          ? await exec<Row>(`SELECT ${COLUMNS} FROM resources WHERE kind = $1 ORDER BY scope, name`, [kind])
+          : await exec<Row>(
+              `SELECT ${COLUMNS} FROM resources WHERE kind = $1 AND (scope = $2 OR starts_with(scope, $3)) ORDER BY scope, name`,
+              [kind, scopePrefix, `${scopePrefix}/`],
+            );
       return rows.map((r) => toResource<S>(r));
     },
     async count(kind: string, scope?: string) {
       assertStorableKeys(kind, scope ?? '');
-      const { rows } = scope === undefined
-        ? await exec<{ n: number }>('SELECT coalesce(sum(n), 0)::integer AS n FROM resource_counts WHERE kind = $1', [kind])
-        : await exec<{ n: number }>('SELECT n::integer AS n FROM resource_counts WHERE kind = $1 AND scope = $2', [kind, scope]);
+      const { rows } =
+        scope === undefined
+          ? await exec<{ n: number }>('SELECT coalesce(sum(n), 0)::integer AS n FROM resource_counts WHERE kind = $1', [
+              kind,
+            ])
+          : await exec<{ n: number }>('SELECT n::integer AS n FROM resource_counts WHERE kind = $1 AND scope = $2', [
+              kind,
+              scope,
+            ]);
       return rows[0]?.n ?? 0;
     },
   };
@@ -127,7 +171,8 @@ export class PostgresStore implements Store {
   readonly logs: LogStore;
   private readonly pool: pg.Pool;
   private readonly config: pg.ClientConfig;
-  private readonly opts: Required<Omit<PostgresStoreOptions, 'onBackgroundError'>> & Pick<PostgresStoreOptions, 'onBackgroundError'>;
+  private readonly opts: Required<Omit<PostgresStoreOptions, 'onBackgroundError'>> &
+    Pick<PostgresStoreOptions, 'onBackgroundError'>;
   private readonly read: StoreReader;
   private readonly listeners = new Set<(changes: Change[]) => void>();
   private readonly inTx = new AsyncLocalStorage<true>();
@@ -191,7 +236,9 @@ export class PostgresStore implements Store {
   private async plainTransaction<T>(fn: (exec: PgExec) => Promise<T>): Promise<T> {
     const client = await this.connect();
     let broken = false;
-    const onError = () => { broken = true; };
+    const onError = () => {
+      broken = true;
+    };
     client.on('error', onError);
     const exec: PgExec = async (sql, params) => {
       try {
@@ -205,10 +252,14 @@ export class PostgresStore implements Store {
       await exec('BEGIN');
       const result = await fn(exec);
       const done = await exec('COMMIT');
-      if (done.command !== 'COMMIT') throw new Error('the transaction failed on an earlier statement and was rolled back');
+      if (done.command !== 'COMMIT')
+        throw new Error('the transaction failed on an earlier statement and was rolled back');
       return result;
     } catch (err) {
-      if (!broken) await client.query('ROLLBACK').catch(() => { broken = true; });
+      if (!broken)
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
       throw err;
     } finally {
       client.removeListener('error', onError);
@@ -217,7 +268,11 @@ export class PostgresStore implements Store {
   }
 
   private background(err: unknown): void {
-    try { this.opts.onBackgroundError?.(err); } catch { /* ignore */ }
+    try {
+      this.opts.onBackgroundError?.(err);
+    } catch {
+      /* ignore */
+    }
   }
 
   /** One statement on a pooled connection; retried once on a fresh connection if a pooled one had died. */
@@ -245,15 +300,23 @@ export class PostgresStore implements Store {
   private async migrate(): Promise<void> {
     const client = await this.connect();
     let broken = false;
-    const onError = () => { broken = true; };
+    const onError = () => {
+      broken = true;
+    };
     client.on('error', onError);
     try {
       await client.query('BEGIN');
       // Replicas starting together: the first applies the steps, the others wait and then see them.
-      await client.query({ text: 'SELECT pg_advisory_xact_lock($1, $2)', values: [LOCK_CLASS, MIGRATION_LOCK], query_timeout: MIGRATION_TIMEOUT_MS } as pg.QueryConfig);
+      await client.query({
+        text: 'SELECT pg_advisory_xact_lock($1, $2)',
+        values: [LOCK_CLASS, MIGRATION_LOCK],
+        query_timeout: MIGRATION_TIMEOUT_MS,
+      } as pg.QueryConfig);
       await client.query(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (
         version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
-      const { rows } = await client.query<{ v: number }>(`SELECT coalesce(max(version), 0)::integer AS v FROM ${MIGRATIONS_TABLE}`);
+      const { rows } = await client.query<{ v: number }>(
+        `SELECT coalesce(max(version), 0)::integer AS v FROM ${MIGRATIONS_TABLE}`,
+      );
       for (let i = rows[0]!.v; i < postgresMigrations.length; i++) {
         await client.query({ text: postgresMigrations[i]!, query_timeout: MIGRATION_TIMEOUT_MS } as pg.QueryConfig);
         await client.query(`INSERT INTO ${MIGRATIONS_TABLE} (version) VALUES ($1)`, [i + 1]);
@@ -261,7 +324,10 @@ export class PostgresStore implements Store {
       await client.query('COMMIT');
     } catch (err) {
       if (isUnavailable(err)) broken = true;
-      if (!broken) await client.query('ROLLBACK').catch(() => { broken = true; });
+      if (!broken)
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
       throw mapPgError(err);
     } finally {
       client.removeListener('error', onError);
@@ -323,7 +389,9 @@ export class PostgresStore implements Store {
   private async attempt<T>(fn: (tx: StoreTx) => Promise<T>, state: { commitSent: boolean }): Promise<T> {
     const client = await this.connect();
     let broken = false;
-    const onError = () => { broken = true; };
+    const onError = () => {
+      broken = true;
+    };
     client.on('error', onError);
     let open = true;
     const changes: Change[] = [];
@@ -348,9 +416,12 @@ export class PostgresStore implements Store {
         );
         const current = rows.find((r) => r.kind === res.kind && r.scope === res.scope && r.name === res.name);
         const owner = rows.find((r) => r !== current);
-        if (expect && 'absent' in expect && current) throw new StoreConflictError(`${res.kind} ${res.name} already exists`);
+        if (expect && 'absent' in expect && current)
+          throw new StoreConflictError(`${res.kind} ${res.name} already exists`);
         if (expect && 'version' in expect && current?.version !== expect.version) {
-          throw new StoreConflictError(`${res.kind} ${res.name} is at version ${current?.version ?? 'none'}, expected ${expect.version}`);
+          throw new StoreConflictError(
+            `${res.kind} ${res.name} is at version ${current?.version ?? 'none'}, expected ${expect.version}`,
+          );
         }
         if (owner) throw new StoreConflictError(`arn ${res.arn} already belongs to ${owner.kind} ${owner.name}`);
         let written: pg.QueryResult<{ revision: string }>;
@@ -364,11 +435,24 @@ export class PostgresStore implements Store {
                updated_at = excluded.updated_at, spec = excluded.spec, tags = excluded.tags,
                client_token = excluded.client_token, revision = excluded.revision
              RETURNING revision`,
-            [res.kind, res.scope, res.name, res.arn, res.uid, res.version, res.status, res.createdAt, res.updatedAt,
-              JSON.stringify(res.spec), JSON.stringify(res.tags), res.clientToken ?? null],
+            [
+              res.kind,
+              res.scope,
+              res.name,
+              res.arn,
+              res.uid,
+              res.version,
+              res.status,
+              res.createdAt,
+              res.updatedAt,
+              JSON.stringify(res.spec),
+              JSON.stringify(res.tags),
+              res.clientToken ?? null,
+            ],
           );
         } catch (err) {
-          if ((err as { code?: string }).code === '23505') throw new StoreConflictError(`arn ${res.arn} is already in use`);
+          if ((err as { code?: string }).code === '23505')
+            throw new StoreConflictError(`arn ${res.arn} is already in use`);
           throw err;
         }
         const revision = Number(written.rows[0]!.revision);
@@ -396,12 +480,16 @@ export class PostgresStore implements Store {
       state.commitSent = true;
       const done = await exec('COMMIT');
       open = false;
-      if (done.command !== 'COMMIT') throw new Error('the transaction failed on an earlier statement and was rolled back');
+      if (done.command !== 'COMMIT')
+        throw new Error('the transaction failed on an earlier statement and was rolled back');
       if (last) this.committed(last.revision);
       return result;
     } catch (err) {
       open = false;
-      if (!broken) await client.query('ROLLBACK').catch(() => { broken = true; });
+      if (!broken)
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
       throw err;
     } finally {
       open = false;
@@ -575,7 +663,11 @@ export class PostgresStore implements Store {
       if (!last) return;
       this.cursor = last.revision;
       for (const l of [...this.listeners]) {
-        try { l(changes); } catch { /* a listener's failure is its own */ }
+        try {
+          l(changes);
+        } catch {
+          /* a listener's failure is its own */
+        }
       }
       if (changes.length < FEED_BATCH) return;
     }

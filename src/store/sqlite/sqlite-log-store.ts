@@ -3,8 +3,18 @@
 // reads use the read-only connection and fetch bounded pages by index.
 import type Database from 'better-sqlite3';
 import type {
-  AppendOutcome, CreateGroupOutcome, CreateStreamOutcome, GroupListQuery, GroupScanQuery, LogEventRecord, LogGroupRecord,
-  LogStore, LogStreamRecord, NewLogGroup, StreamListQuery, StreamReadQuery,
+  AppendOutcome,
+  CreateGroupOutcome,
+  CreateStreamOutcome,
+  GroupListQuery,
+  GroupScanQuery,
+  LogEventRecord,
+  LogGroupRecord,
+  LogStore,
+  LogStreamRecord,
+  NewLogGroup,
+  StreamListQuery,
+  StreamReadQuery,
 } from '../log-store.js';
 
 /** How the log store reaches the connections of the SqliteStore it belongs to. */
@@ -16,11 +26,31 @@ export interface SqliteAccess {
 }
 
 interface GroupRow {
-  id: number; name: string; created_at: number; retention_days: number | null; class: string; kms_key_id: string | null;
-  deletion_protection: number; tags: string; stored_bytes: number | null;
+  id: number;
+  name: string;
+  created_at: number;
+  retention_days: number | null;
+  class: string;
+  kms_key_id: string | null;
+  deletion_protection: number;
+  tags: string;
+  stored_bytes: number | null;
 }
-interface StreamRow { id: number; name: string; created_at: number; first_ts: number | null; last_ts: number | null; last_ingestion: number | null }
-interface EventRow { id: number; stream: string; ts: number; ingestion: number; message: string }
+interface StreamRow {
+  id: number;
+  name: string;
+  created_at: number;
+  first_ts: number | null;
+  last_ts: number | null;
+  last_ingestion: number | null;
+}
+interface EventRow {
+  id: number;
+  stream: string;
+  ts: number;
+  ingestion: number;
+  message: string;
+}
 
 const MIN = Number.MIN_SAFE_INTEGER;
 const MAX = Number.MAX_SAFE_INTEGER;
@@ -29,22 +59,34 @@ const GROUP_COLUMNS = `g.id, g.name, g.created_at, g.retention_days, g.class, g.
 
 function toGroup(r: GroupRow): LogGroupRecord {
   return {
-    name: r.name, createdAt: r.created_at, ...(r.retention_days !== null ? { retentionDays: r.retention_days } : {}),
-    logGroupClass: r.class, ...(r.kms_key_id !== null ? { kmsKeyId: r.kms_key_id } : {}),
-    deletionProtection: r.deletion_protection === 1, tags: JSON.parse(r.tags) as Record<string, string>, storedBytes: r.stored_bytes ?? 0,
+    name: r.name,
+    createdAt: r.created_at,
+    ...(r.retention_days !== null ? { retentionDays: r.retention_days } : {}),
+    logGroupClass: r.class,
+    ...(r.kms_key_id !== null ? { kmsKeyId: r.kms_key_id } : {}),
+    deletionProtection: r.deletion_protection === 1,
+    tags: JSON.parse(r.tags) as Record<string, string>,
+    storedBytes: r.stored_bytes ?? 0,
   };
 }
 
 function toStream(r: StreamRow): LogStreamRecord {
   return {
-    name: r.name, createdAt: r.created_at,
+    name: r.name,
+    createdAt: r.created_at,
     ...(r.first_ts !== null ? { firstEventTimestamp: r.first_ts } : {}),
     ...(r.last_ts !== null ? { lastEventTimestamp: r.last_ts } : {}),
     ...(r.last_ingestion !== null ? { lastIngestionTime: r.last_ingestion } : {}),
   };
 }
 
-const toEvent = (r: EventRow): LogEventRecord => ({ id: r.id, stream: r.stream, timestamp: r.ts, ingestionTime: r.ingestion, message: r.message });
+const toEvent = (r: EventRow): LogEventRecord => ({
+  id: r.id,
+  stream: r.stream,
+  timestamp: r.ts,
+  ingestionTime: r.ingestion,
+  message: r.message,
+});
 
 /** Prepared statements per connection, prepared on first use. */
 class Statements {
@@ -88,9 +130,18 @@ export class SqliteLogStore implements LogStore {
     return (this.st.get(db, 'SELECT id FROM log_groups WHERE name = ?').get(name) as { id: number } | undefined)?.id;
   }
 
-  private streamId(db: Database.Database, group: string, name: string): { groupId: number; streamId: number } | undefined {
-    const row = this.st.get(db, `SELECT g.id AS gid, s.id AS sid FROM log_groups g JOIN log_streams s ON s.group_id = g.id
-      WHERE g.name = ? AND s.name = ?`).get(group, name) as { gid: number; sid: number } | undefined;
+  private streamId(
+    db: Database.Database,
+    group: string,
+    name: string,
+  ): { groupId: number; streamId: number } | undefined {
+    const row = this.st
+      .get(
+        db,
+        `SELECT g.id AS gid, s.id AS sid FROM log_groups g JOIN log_streams s ON s.group_id = g.id
+      WHERE g.name = ? AND s.name = ?`,
+      )
+      .get(group, name) as { gid: number; sid: number } | undefined;
     return row ? { groupId: row.gid, streamId: row.sid } : undefined;
   }
 
@@ -99,43 +150,77 @@ export class SqliteLogStore implements LogStore {
       if (this.groupId(db, g.name) !== undefined) return 'exists';
       const n = (this.st.get(db, 'SELECT count(*) AS n FROM log_groups').get() as { n: number }).n;
       if (n >= maxGroups) return 'limit';
-      this.st.get(db, `INSERT INTO log_groups (name, created_at, retention_days, class, kms_key_id, deletion_protection, tags)
-        VALUES (?, ?, NULL, ?, ?, ?, ?)`).run(g.name, g.createdAt, g.logGroupClass, g.kmsKeyId ?? null, g.deletionProtection ? 1 : 0, JSON.stringify(g.tags));
+      this.st
+        .get(
+          db,
+          `INSERT INTO log_groups (name, created_at, retention_days, class, kms_key_id, deletion_protection, tags)
+        VALUES (?, ?, NULL, ?, ?, ?, ?)`,
+        )
+        .run(
+          g.name,
+          g.createdAt,
+          g.logGroupClass,
+          g.kmsKeyId ?? null,
+          g.deletionProtection ? 1 : 0,
+          JSON.stringify(g.tags),
+        );
       return 'created';
     });
   }
 
   getGroup(name: string): Promise<LogGroupRecord | undefined> {
     return this.access.read((db) => {
-      const row = this.st.get(db, `SELECT ${GROUP_COLUMNS} FROM log_groups g WHERE g.name = ?`).get(name) as GroupRow | undefined;
+      const row = this.st.get(db, `SELECT ${GROUP_COLUMNS} FROM log_groups g WHERE g.name = ?`).get(name) as
+        | GroupRow
+        | undefined;
       return row ? toGroup(row) : undefined;
     });
   }
 
   listGroups(q: GroupListQuery): Promise<LogGroupRecord[]> {
     return this.access.read((db) => {
-      const rows = this.st.get(db, `SELECT ${GROUP_COLUMNS} FROM log_groups g
+      const rows = this.st
+        .get(
+          db,
+          `SELECT ${GROUP_COLUMNS} FROM log_groups g
         WHERE g.name > ? AND (? IS NULL OR substr(g.name, 1, length(?)) = ?) AND (? IS NULL OR instr(g.name, ?) > 0)
           AND (? IS NULL OR g.class = ?)
-        ORDER BY g.name LIMIT ?`).all(
-        q.after ?? '', q.prefix ?? null, q.prefix ?? '', q.prefix ?? '', q.contains ?? null, q.contains ?? '',
-        q.logGroupClass ?? null, q.logGroupClass ?? '', q.limit,
-      ) as GroupRow[];
+        ORDER BY g.name LIMIT ?`,
+        )
+        .all(
+          q.after ?? '',
+          q.prefix ?? null,
+          q.prefix ?? '',
+          q.prefix ?? '',
+          q.contains ?? null,
+          q.contains ?? '',
+          q.logGroupClass ?? null,
+          q.logGroupClass ?? '',
+          q.limit,
+        ) as GroupRow[];
       return rows.map(toGroup);
     });
   }
 
   setRetention(name: string, days: number | null): Promise<boolean> {
-    return this.access.write((db) => this.st.get(db, 'UPDATE log_groups SET retention_days = ? WHERE name = ?').run(days, name).changes > 0);
+    return this.access.write(
+      (db) => this.st.get(db, 'UPDATE log_groups SET retention_days = ? WHERE name = ?').run(days, name).changes > 0,
+    );
   }
 
   setDeletionProtection(name: string, enabled: boolean): Promise<boolean> {
-    return this.access.write((db) => this.st.get(db, 'UPDATE log_groups SET deletion_protection = ? WHERE name = ?').run(enabled ? 1 : 0, name).changes > 0);
+    return this.access.write(
+      (db) =>
+        this.st.get(db, 'UPDATE log_groups SET deletion_protection = ? WHERE name = ?').run(enabled ? 1 : 0, name)
+          .changes > 0,
+    );
   }
 
   updateTags(name: string, update: (current: Record<string, string>) => Record<string, string>): Promise<boolean> {
     return this.access.write((db) => {
-      const row = this.st.get(db, 'SELECT tags FROM log_groups WHERE name = ?').get(name) as { tags: string } | undefined;
+      const row = this.st.get(db, 'SELECT tags FROM log_groups WHERE name = ?').get(name) as
+        | { tags: string }
+        | undefined;
       if (!row) return false;
       const next = update(JSON.parse(row.tags) as Record<string, string>);
       this.st.get(db, 'UPDATE log_groups SET tags = ? WHERE name = ?').run(JSON.stringify(next), name);
@@ -159,17 +244,25 @@ export class SqliteLogStore implements LogStore {
       const gid = this.groupId(db, group);
       if (gid === undefined) return 'no-group';
       if (this.st.get(db, 'SELECT 1 FROM log_streams WHERE group_id = ? AND name = ?').get(gid, name)) return 'exists';
-      const n = (this.st.get(db, 'SELECT count(*) AS n FROM log_streams WHERE group_id = ?').get(gid) as { n: number }).n;
+      const n = (this.st.get(db, 'SELECT count(*) AS n FROM log_streams WHERE group_id = ?').get(gid) as { n: number })
+        .n;
       if (n >= maxStreams) return 'limit';
-      this.st.get(db, 'INSERT INTO log_streams (group_id, name, created_at) VALUES (?, ?, ?)').run(gid, name, createdAt);
+      this.st
+        .get(db, 'INSERT INTO log_streams (group_id, name, created_at) VALUES (?, ?, ?)')
+        .run(gid, name, createdAt);
       return 'created';
     });
   }
 
   getStream(group: string, name: string): Promise<LogStreamRecord | undefined> {
     return this.access.read((db) => {
-      const row = this.st.get(db, `SELECT s.id, s.name, s.created_at, s.first_ts, s.last_ts, s.last_ingestion
-        FROM log_groups g JOIN log_streams s ON s.group_id = g.id WHERE g.name = ? AND s.name = ?`).get(group, name) as StreamRow | undefined;
+      const row = this.st
+        .get(
+          db,
+          `SELECT s.id, s.name, s.created_at, s.first_ts, s.last_ts, s.last_ingestion
+        FROM log_groups g JOIN log_streams s ON s.group_id = g.id WHERE g.name = ? AND s.name = ?`,
+        )
+        .get(group, name) as StreamRow | undefined;
       return row ? toStream(row) : undefined;
     });
   }
@@ -183,18 +276,26 @@ export class SqliteLogStore implements LogStore {
       if (q.orderBy === 'name') {
         const cmp = q.descending ? '<' : '>';
         const after = q.after?.name ?? (q.descending ? null : '');
-        rows = this.st.get(db, `SELECT ${cols} FROM log_streams s WHERE s.group_id = ?
+        rows = this.st
+          .get(
+            db,
+            `SELECT ${cols} FROM log_streams s WHERE s.group_id = ?
           AND (? IS NULL OR s.name ${cmp} ?) AND (? IS NULL OR substr(s.name, 1, length(?)) = ?)
-          ORDER BY s.name ${q.descending ? 'DESC' : ''} LIMIT ?`).all(
-          gid, after, after ?? '', q.prefix ?? null, q.prefix ?? '', q.prefix ?? '', q.limit) as StreamRow[];
+          ORDER BY s.name ${q.descending ? 'DESC' : ''} LIMIT ?`,
+          )
+          .all(gid, after, after ?? '', q.prefix ?? null, q.prefix ?? '', q.prefix ?? '', q.limit) as StreamRow[];
       } else {
         // Streams without events sort as time -1 (first ascending, last descending).
         const cmp = q.descending ? '<' : '>';
         const a = q.after;
-        rows = this.st.get(db, `SELECT ${cols} FROM log_streams s WHERE s.group_id = ?
+        rows = this.st
+          .get(
+            db,
+            `SELECT ${cols} FROM log_streams s WHERE s.group_id = ?
           AND (? IS NULL OR (coalesce(s.last_ts, -1), s.name) ${cmp} (?, ?))
-          ORDER BY coalesce(s.last_ts, -1) ${q.descending ? 'DESC' : ''}, s.name ${q.descending ? 'DESC' : ''} LIMIT ?`).all(
-          gid, a ? 1 : null, a?.lastEventTimestamp ?? 0, a?.name ?? '', q.limit) as StreamRow[];
+          ORDER BY coalesce(s.last_ts, -1) ${q.descending ? 'DESC' : ''}, s.name ${q.descending ? 'DESC' : ''} LIMIT ?`,
+          )
+          .all(gid, a ? 1 : null, a?.lastEventTimestamp ?? 0, a?.name ?? '', q.limit) as StreamRow[];
       }
       return rows.map(toStream);
     });
@@ -215,7 +316,12 @@ export class SqliteLogStore implements LogStore {
    * together in the next transaction, so concurrent writers share one fsync. Each caller's
    * promise resolves after the commit that holds its batch.
    */
-  appendEvents(group: string, stream: string, events: readonly { timestamp: number; message: string }[], ingestionTime: number): Promise<AppendOutcome> {
+  appendEvents(
+    group: string,
+    stream: string,
+    events: readonly { timestamp: number; message: string }[],
+    ingestionTime: number,
+  ): Promise<AppendOutcome> {
     return new Promise((resolve, reject) => {
       this.pending.push({ group, stream, events, ingestionTime, resolve, reject });
       this.flush();
@@ -234,8 +340,16 @@ export class SqliteLogStore implements LogStore {
         n += p.events.length;
         batch.push(p);
       }
-      this.access.write((db) => batch.map((p) => this.appendOne(db, p)))
-        .then((outcomes) => { for (const [i, p] of batch.entries()) p.resolve(outcomes[i]!); }, (err: unknown) => { for (const p of batch) p.reject(err); })
+      this.access
+        .write((db) => batch.map((p) => this.appendOne(db, p)))
+        .then(
+          (outcomes) => {
+            for (const [i, p] of batch.entries()) p.resolve(outcomes[i]!);
+          },
+          (err: unknown) => {
+            for (const p of batch) p.reject(err);
+          },
+        )
         .finally(() => {
           this.flushing = false;
           this.flush();
@@ -275,10 +389,21 @@ export class SqliteLogStore implements LogStore {
       }
       this.st.get(db, insertSql(events.length - i)).run(params);
     }
-    this.st.get(db, `UPDATE log_streams SET first_ts = min(coalesce(first_ts, ?), ?), last_ts = max(coalesce(last_ts, ?), ?),
-      last_ingestion = max(coalesce(last_ingestion, 0), ?), stored_bytes = stored_bytes + ? WHERE id = ?`).run(
-      events[0]!.timestamp, events[0]!.timestamp, events[events.length - 1]!.timestamp, events[events.length - 1]!.timestamp,
-      ingestionTime, bytes, ids.streamId);
+    this.st
+      .get(
+        db,
+        `UPDATE log_streams SET first_ts = min(coalesce(first_ts, ?), ?), last_ts = max(coalesce(last_ts, ?), ?),
+      last_ingestion = max(coalesce(last_ingestion, 0), ?), stored_bytes = stored_bytes + ? WHERE id = ?`,
+      )
+      .run(
+        events[0]!.timestamp,
+        events[0]!.timestamp,
+        events[events.length - 1]!.timestamp,
+        events[events.length - 1]!.timestamp,
+        ingestionTime,
+        bytes,
+        ids.streamId,
+      );
     return 'appended';
   }
 
@@ -291,10 +416,14 @@ export class SqliteLogStore implements LogStore {
       // The cursor's timestamp bounds the index range itself (a row-value bound alone would be a filter after a scan from the start).
       const lo = forward ? Math.max(q.startTime ?? MIN, from.timestamp) : (q.startTime ?? MIN);
       const hi = forward ? (q.endTime ?? MAX) : Math.min(q.endTime ?? MAX, from.timestamp + 1);
-      const rows = this.st.get(db, `SELECT e.id, ? AS stream, e.ts, e.ingestion, e.message FROM log_events e
+      const rows = this.st
+        .get(
+          db,
+          `SELECT e.id, ? AS stream, e.ts, e.ingestion, e.message FROM log_events e
         WHERE e.stream_id = ? AND e.ts >= ? AND e.ts < ? AND (e.ts ${forward ? '>' : '<'} ? OR e.id ${forward ? '>' : '<'} ?)
-        ORDER BY e.ts ${forward ? '' : 'DESC'}, e.id ${forward ? '' : 'DESC'} LIMIT ?`).all(
-        stream, ids.streamId, lo, hi, from.timestamp, from.id, q.limit) as EventRow[];
+        ORDER BY e.ts ${forward ? '' : 'DESC'}, e.id ${forward ? '' : 'DESC'} LIMIT ?`,
+        )
+        .all(stream, ids.streamId, lo, hi, from.timestamp, from.id, q.limit) as EventRow[];
       return rows.map(toEvent);
     });
   }
@@ -304,30 +433,52 @@ export class SqliteLogStore implements LogStore {
       const gid = this.groupId(db, group);
       if (gid === undefined) return [];
       const after = q.after ?? { timestamp: MIN, id: 0 };
-      const streamFilter = q.streams ? 'AND s.name IN (SELECT value FROM json_each(?))' : q.streamPrefix !== undefined ? 'AND substr(s.name, 1, length(?)) = ?' : '';
-      const params: unknown[] = [gid, Math.max(q.startTime ?? MIN, after.timestamp), q.endTime ?? MAX, after.timestamp, after.id];
+      const streamFilter = q.streams
+        ? 'AND s.name IN (SELECT value FROM json_each(?))'
+        : q.streamPrefix !== undefined
+          ? 'AND substr(s.name, 1, length(?)) = ?'
+          : '';
+      const params: unknown[] = [
+        gid,
+        Math.max(q.startTime ?? MIN, after.timestamp),
+        q.endTime ?? MAX,
+        after.timestamp,
+        after.id,
+      ];
       if (q.streams) params.push(JSON.stringify(q.streams));
       else if (q.streamPrefix !== undefined) params.push(q.streamPrefix, q.streamPrefix);
       const contains = (q.contains ?? []).slice(0, 8);
       params.push(...contains, q.limit);
-      const rows = this.st.get(db, `SELECT e.id, s.name AS stream, e.ts, e.ingestion, e.message
+      const rows = this.st
+        .get(
+          db,
+          `SELECT e.id, s.name AS stream, e.ts, e.ingestion, e.message
         FROM log_events e JOIN log_streams s ON s.id = e.stream_id
         WHERE e.group_id = ? AND e.ts >= ? AND e.ts <= ? AND (e.ts > ? OR e.id > ?) ${streamFilter}
           ${contains.map(() => 'AND instr(e.message, ?) > 0').join(' ')}
-        ORDER BY e.ts, e.id LIMIT ?`).all(...params) as EventRow[];
+        ORDER BY e.ts, e.id LIMIT ?`,
+        )
+        .all(...params) as EventRow[];
       return rows.map(toEvent);
     });
   }
 
   expireEvents(now: number, limit: number): Promise<number> {
     return this.access.write((db) => {
-      const groups = this.st.get(db, 'SELECT id, retention_days FROM log_groups WHERE retention_days IS NOT NULL').all() as { id: number; retention_days: number }[];
+      const groups = this.st
+        .get(db, 'SELECT id, retention_days FROM log_groups WHERE retention_days IS NOT NULL')
+        .all() as { id: number; retention_days: number }[];
       let removed = 0;
       for (const g of groups) {
         if (removed >= limit) break;
         const cutoff = now - g.retention_days * 86_400_000;
-        const victims = this.st.get(db, `SELECT ts, id, stream_id, length(CAST(message AS BLOB)) AS bytes FROM log_events
-          WHERE group_id = ? AND ts < ? ORDER BY ts, id LIMIT ?`).all(g.id, cutoff, limit - removed) as { ts: number; id: number; stream_id: number; bytes: number }[];
+        const victims = this.st
+          .get(
+            db,
+            `SELECT ts, id, stream_id, length(CAST(message AS BLOB)) AS bytes FROM log_events
+          WHERE group_id = ? AND ts < ? ORDER BY ts, id LIMIT ?`,
+          )
+          .all(g.id, cutoff, limit - removed) as { ts: number; id: number; stream_id: number; bytes: number }[];
         const perStream = new Map<number, number>();
         const del = this.st.get(db, 'DELETE FROM log_events WHERE group_id = ? AND ts = ? AND id = ?');
         for (const v of victims) {

@@ -10,8 +10,14 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
-  type Change, type Expectation, type ListOptions, type NewResource, type Store, type StoreTx,
-  type StoredResource, StoreConflictError,
+  type Change,
+  type Expectation,
+  type ListOptions,
+  type NewResource,
+  type Store,
+  type StoreTx,
+  type StoredResource,
+  StoreConflictError,
 } from '../types.js';
 import { sqliteMigrations } from './migrations.js';
 import { assertStorable, assertStorableKeys, storableKeys, stored } from '../stored.js';
@@ -19,15 +25,36 @@ import type { LogStore } from '../log-store.js';
 import { SqliteLogStore } from './sqlite-log-store.js';
 
 interface Row {
-  kind: string; scope: string; name: string; arn: string; uid: string; version: number; status: string;
-  created_at: number; updated_at: number; spec: string; tags: string; client_token: string | null; revision: number;
+  kind: string;
+  scope: string;
+  name: string;
+  arn: string;
+  uid: string;
+  version: number;
+  status: string;
+  created_at: number;
+  updated_at: number;
+  spec: string;
+  tags: string;
+  client_token: string | null;
+  revision: number;
 }
 
 function toResource<S>(row: Row): StoredResource<S> {
   const resource = {
-    kind: row.kind, scope: row.scope, name: row.name, arn: row.arn, uid: row.uid, version: row.version,
-    status: row.status, createdAt: row.created_at, updatedAt: row.updated_at, spec: undefined as S,
-    tags: JSON.parse(row.tags), clientToken: row.client_token ?? undefined, revision: row.revision,
+    kind: row.kind,
+    scope: row.scope,
+    name: row.name,
+    arn: row.arn,
+    uid: row.uid,
+    version: row.version,
+    status: row.status,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    spec: undefined as S,
+    tags: JSON.parse(row.tags),
+    clientToken: row.client_token ?? undefined,
+    revision: row.revision,
   };
   // The spec is parsed on first use: listings that show only names and metadata never pay for it.
   let spec: S | undefined;
@@ -119,14 +146,20 @@ export class SqliteStore implements Store {
     const db = this.db;
     this.stmt = {
       ...this.readStatements(db),
-      upsert: db.prepare(`INSERT INTO resources (kind, scope, name, arn, uid, version, status, created_at, updated_at, spec, tags, client_token, revision)
+      upsert:
+        db.prepare(`INSERT INTO resources (kind, scope, name, arn, uid, version, status, created_at, updated_at, spec, tags, client_token, revision)
         VALUES (@kind, @scope, @name, @arn, @uid, @version, @status, @created_at, @updated_at, @spec, @tags, @client_token, @revision)
         ON CONFLICT (kind, scope, name) DO UPDATE SET arn = excluded.arn, uid = excluded.uid, version = excluded.version,
           status = excluded.status, created_at = excluded.created_at, updated_at = excluded.updated_at, spec = excluded.spec,
           tags = excluded.tags, client_token = excluded.client_token, revision = excluded.revision`),
       del: db.prepare<[string, string, string]>('DELETE FROM resources WHERE kind = ? AND scope = ? AND name = ?'),
-      change: db.prepare<[string, string, string, string]>('INSERT INTO changes (op, kind, scope, name) VALUES (?, ?, ?, ?)'),
-      acquireLease: db.prepare<[string, string, number, number], { holder: string }>(`INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)
+      change: db.prepare<[string, string, string, string]>(
+        'INSERT INTO changes (op, kind, scope, name) VALUES (?, ?, ?, ?)',
+      ),
+      acquireLease: db.prepare<
+        [string, string, number, number],
+        { holder: string }
+      >(`INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)
         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
         WHERE leases.holder = excluded.holder OR leases.expires_at <= ?
         RETURNING holder`),
@@ -144,21 +177,34 @@ export class SqliteStore implements Store {
     this.outside = this.readSync(this.outsideStmt);
     this.logs = new SqliteLogStore({
       write: (fn) => this.transact(async () => fn(this.db)),
-      read: async (fn) => { await this.settled(); return fn(this.readDb ?? this.db); },
+      read: async (fn) => {
+        await this.settled();
+        return fn(this.readDb ?? this.db);
+      },
     });
   }
 
   private readStatements(db: Database.Database) {
     return {
-      get: db.prepare<[string, string, string], Row>('SELECT * FROM resources WHERE kind = ? AND scope = ? AND name = ?'),
+      get: db.prepare<[string, string, string], Row>(
+        'SELECT * FROM resources WHERE kind = ? AND scope = ? AND name = ?',
+      ),
       getByArn: db.prepare<[string], Row>('SELECT * FROM resources WHERE arn = ?'),
-      list: db.prepare<[string, string, string, number], Row>('SELECT * FROM resources WHERE kind = ? AND scope = ? AND name > ? ORDER BY name LIMIT ?'),
+      list: db.prepare<[string, string, string, number], Row>(
+        'SELECT * FROM resources WHERE kind = ? AND scope = ? AND name > ? ORDER BY name LIMIT ?',
+      ),
       listKind: db.prepare<[string], Row>('SELECT * FROM resources WHERE kind = ? ORDER BY scope, name'),
-      listKindPrefix: db.prepare<[string, string, string, string], Row>('SELECT * FROM resources WHERE kind = ? AND (scope = ? OR substr(scope, 1, length(?)) = ?) ORDER BY scope, name'),
+      listKindPrefix: db.prepare<[string, string, string, string], Row>(
+        'SELECT * FROM resources WHERE kind = ? AND (scope = ? OR substr(scope, 1, length(?)) = ?) ORDER BY scope, name',
+      ),
       count: db.prepare<[string, string], { n: number }>('SELECT n FROM resource_counts WHERE kind = ? AND scope = ?'),
-      countKind: db.prepare<[string], { n: number }>('SELECT coalesce(sum(n), 0) AS n FROM resource_counts WHERE kind = ?'),
+      countKind: db.prepare<[string], { n: number }>(
+        'SELECT coalesce(sum(n), 0) AS n FROM resource_counts WHERE kind = ?',
+      ),
       revision: db.prepare<[], { r: number | null }>('SELECT max(revision) AS r FROM changes'),
-      since: db.prepare<[number, number], Change>('SELECT revision, op, kind, scope, name FROM changes WHERE revision > ? ORDER BY revision LIMIT ?'),
+      since: db.prepare<[number, number], Change>(
+        'SELECT revision, op, kind, scope, name FROM changes WHERE revision > ? ORDER BY revision LIMIT ?',
+      ),
     };
   }
 
@@ -187,9 +233,10 @@ export class SqliteStore implements Store {
       },
       listKind: <S>(kind: string, scopePrefix?: string) => {
         assertStorableKeys(kind, scopePrefix);
-        const rows = scopePrefix === undefined
-          ? stmt.listKind.all(kind)
-          : stmt.listKindPrefix.all(kind, scopePrefix, `${scopePrefix}/`, `${scopePrefix}/`);
+        const rows =
+          scopePrefix === undefined
+            ? stmt.listKind.all(kind)
+            : stmt.listKindPrefix.all(kind, scopePrefix, `${scopePrefix}/`, `${scopePrefix}/`);
         return rows.map((r) => toResource<S>(r));
       },
       count: (kind: string, scope?: string) => {
@@ -226,10 +273,14 @@ export class SqliteStore implements Store {
     const hit = pages?.get(key);
     if (hit) return hit as StoredResource<S>[];
     const rows = this.outside.list<S>(kind, scope, opts);
-    if (this.listCacheEntries >= LIST_CACHE_LIMIT) { this.listCache.clear(); this.listCacheEntries = 0; }
+    if (this.listCacheEntries >= LIST_CACHE_LIMIT) {
+      this.listCache.clear();
+      this.listCacheEntries = 0;
+    }
     for (const row of rows) Object.freeze(row);
     Object.freeze(rows);
-    if (pages) pages.set(key, rows); else this.listCache.set(group, new Map([[key, rows]]));
+    if (pages) pages.set(key, rows);
+    else this.listCache.set(group, new Map([[key, rows]]));
     this.listCacheEntries++;
     return rows;
   }
@@ -275,7 +326,9 @@ export class SqliteStore implements Store {
 
   private async runBatch(): Promise<void> {
     let endRunning!: () => void;
-    this.running = new Promise<void>((resolve) => { endRunning = resolve; });
+    this.running = new Promise<void>((resolve) => {
+      endRunning = resolve;
+    });
     const done: { item: QueuedTx; result: unknown }[] = [];
     const changes: Change[] = [];
     try {
@@ -328,18 +381,36 @@ export class SqliteStore implements Store {
       if (!open) throw new Error('transaction already finished');
     };
     const tx: StoreTx = {
-      get: async (k, s, n) => { live(); return this.reader.get(k, s, n); },
-      getByArn: async (a) => { live(); return this.reader.getByArn(a); },
-      list: async (k, s, o) => { live(); return this.reader.list(k, s, o); },
-      listKind: async (k, p) => { live(); return this.reader.listKind(k, p); },
-      count: async (k, s) => { live(); return this.reader.count(k, s); },
+      get: async (k, s, n) => {
+        live();
+        return this.reader.get(k, s, n);
+      },
+      getByArn: async (a) => {
+        live();
+        return this.reader.getByArn(a);
+      },
+      list: async (k, s, o) => {
+        live();
+        return this.reader.list(k, s, o);
+      },
+      listKind: async (k, p) => {
+        live();
+        return this.reader.listKind(k, p);
+      },
+      count: async (k, s) => {
+        live();
+        return this.reader.count(k, s);
+      },
       put: async <S>(res: NewResource<S>, expect?: Expectation) => {
         live();
         assertStorable(res);
         const current = this.stmt.get.get(res.kind, res.scope, res.name);
-        if (expect && 'absent' in expect && current) throw new StoreConflictError(`${res.kind} ${res.name} already exists`);
+        if (expect && 'absent' in expect && current)
+          throw new StoreConflictError(`${res.kind} ${res.name} already exists`);
         if (expect && 'version' in expect && current?.version !== expect.version) {
-          throw new StoreConflictError(`${res.kind} ${res.name} is at version ${current?.version ?? 'none'}, expected ${expect.version}`);
+          throw new StoreConflictError(
+            `${res.kind} ${res.name} is at version ${current?.version ?? 'none'}, expected ${expect.version}`,
+          );
         }
         const owner = this.stmt.getByArn.get(res.arn);
         if (owner && (owner.kind !== res.kind || owner.scope !== res.scope || owner.name !== res.name)) {
@@ -348,9 +419,19 @@ export class SqliteStore implements Store {
         const info = this.stmt.change.run('put', res.kind, res.scope, res.name);
         const revision = Number(info.lastInsertRowid);
         this.stmt.upsert.run({
-          kind: res.kind, scope: res.scope, name: res.name, arn: res.arn, uid: res.uid, version: res.version,
-          status: res.status, created_at: res.createdAt, updated_at: res.updatedAt, spec: JSON.stringify(res.spec),
-          tags: JSON.stringify(res.tags), client_token: res.clientToken ?? null, revision,
+          kind: res.kind,
+          scope: res.scope,
+          name: res.name,
+          arn: res.arn,
+          uid: res.uid,
+          version: res.version,
+          status: res.status,
+          created_at: res.createdAt,
+          updated_at: res.updatedAt,
+          spec: JSON.stringify(res.spec),
+          tags: JSON.stringify(res.tags),
+          client_token: res.clientToken ?? null,
+          revision,
         });
         changes.push({ revision, op: 'put', kind: res.kind, scope: res.scope, name: res.name });
         return stored(res, revision);
@@ -375,7 +456,11 @@ export class SqliteStore implements Store {
 
   private emit(changes: Change[]): void {
     for (const l of this.listeners) {
-      try { l(changes); } catch { /* a listener's failure is its own */ }
+      try {
+        l(changes);
+      } catch {
+        /* a listener's failure is its own */
+      }
     }
   }
 

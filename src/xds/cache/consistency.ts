@@ -10,7 +10,10 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 export function referencedRouteConfigs(listener: Json): string[] {
   const out: string[] = [];
   const walk = (v: unknown): void => {
-    if (Array.isArray(v)) { v.forEach(walk); return; }
+    if (Array.isArray(v)) {
+      v.forEach(walk);
+      return;
+    }
     if (!isObject(v)) return;
     const rds = v.rds;
     if (isObject(rds)) {
@@ -43,7 +46,8 @@ export function consistencyErrors(config: ProxyConfig): string[] {
   }
   for (const c of config.clusters) {
     const name = referencedLoadAssignment(c.resource);
-    if (name !== undefined && !endpointNames.has(name)) errors.push(`cluster ${c.name} uses load assignment ${name}, which is missing`);
+    if (name !== undefined && !endpointNames.has(name))
+      errors.push(`cluster ${c.name} uses load assignment ${name}, which is missing`);
   }
   for (const [type, list] of Object.entries(config)) {
     if (type === 'warnings') continue; // messages, not resources

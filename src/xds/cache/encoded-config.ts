@@ -1,7 +1,13 @@
 // A proxy's configuration encoded once: each resource's Any bytes and content-hash version,
 // and per type the response bodies built so far. Shared by every stream of the same identity.
 import { createHash } from 'node:crypto';
-import { TypeUrl, type EnvoyResource, type ProxyConfig, type ResourceField, type TypeUrlValue } from '../translate/types.js';
+import {
+  TypeUrl,
+  type EnvoyResource,
+  type ProxyConfig,
+  type ResourceField,
+  type TypeUrlValue,
+} from '../translate/types.js';
 import { deltaResourceEntry, sotwBody } from './wire.js';
 
 export interface EncodedResource {
@@ -21,7 +27,10 @@ const hash = (data: string | Buffer) => createHash('sha256').update(data).digest
 const versions = new WeakMap<Buffer, string>();
 function resourceVersion(any: Buffer): string {
   let v = versions.get(any);
-  if (v === undefined) { v = hash(any); versions.set(any, v); }
+  if (v === undefined) {
+    v = hash(any);
+    versions.set(any, v);
+  }
   return v;
 }
 
@@ -39,7 +48,10 @@ export class EncodedType {
   private readonly entries = new WeakMap<EncodedResource, Buffer>();
   private readonly subsets = new Map<string, { version: string; resources: readonly EncodedResource[] }>();
 
-  constructor(readonly typeUrl: TypeUrlValue, resources: EncodedResource[]) {
+  constructor(
+    readonly typeUrl: TypeUrlValue,
+    resources: EncodedResource[],
+  ) {
     this.byName = new Map(resources.map((r) => [r.name, r]));
     this.version = setVersion(resources);
   }
@@ -65,7 +77,12 @@ export class EncodedType {
   sotwBody(version: string, resources: readonly EncodedResource[]): Buffer {
     let body = this.bodies.get(version);
     if (!body) {
-      body = sotwBody(version, this.typeUrl, resources.map((r) => r.any), CONTROL_PLANE_ID);
+      body = sotwBody(
+        version,
+        this.typeUrl,
+        resources.map((r) => r.any),
+        CONTROL_PLANE_ID,
+      );
       if (this.bodies.size > 64) this.bodies.clear();
       this.bodies.set(version, body);
     }
@@ -74,16 +91,28 @@ export class EncodedType {
 
   deltaEntry(r: EncodedResource): Buffer {
     let e = this.entries.get(r);
-    if (!e) { e = deltaResourceEntry(r.name, r.version, r.any); this.entries.set(r, e); }
+    if (!e) {
+      e = deltaResourceEntry(r.name, r.version, r.any);
+      this.entries.set(r, e);
+    }
     return e;
   }
 }
 
-export const ORDERED_TYPES: readonly TypeUrlValue[] = [TypeUrl.cluster, TypeUrl.endpoint, TypeUrl.listener, TypeUrl.route, TypeUrl.secret];
+export const ORDERED_TYPES: readonly TypeUrlValue[] = [
+  TypeUrl.cluster,
+  TypeUrl.endpoint,
+  TypeUrl.listener,
+  TypeUrl.route,
+  TypeUrl.secret,
+];
 
 const FIELD: Record<TypeUrlValue, ResourceField> = {
-  [TypeUrl.listener]: 'listeners', [TypeUrl.route]: 'routes', [TypeUrl.cluster]: 'clusters',
-  [TypeUrl.endpoint]: 'endpoints', [TypeUrl.secret]: 'secrets',
+  [TypeUrl.listener]: 'listeners',
+  [TypeUrl.route]: 'routes',
+  [TypeUrl.cluster]: 'clusters',
+  [TypeUrl.endpoint]: 'endpoints',
+  [TypeUrl.secret]: 'secrets',
 };
 
 export interface EncodedConfig {
@@ -101,7 +130,9 @@ export function encodeConfig(config: ProxyConfig, encode: Encoder): EncodedConfi
     const list: EnvoyResource[] = config[FIELD[typeUrl]] ?? [];
     const encoded = list.map((r): EncodedResource => {
       let any: Buffer;
-      try { any = encode(typeUrl, r.resource); } catch (err) {
+      try {
+        any = encode(typeUrl, r.resource);
+      } catch (err) {
         throw new Error(`${FIELD[typeUrl]} ${r.name}: ${(err as Error).message}`);
       }
       return { name: r.name, version: resourceVersion(any), any };

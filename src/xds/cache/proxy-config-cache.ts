@@ -63,9 +63,15 @@ export class ProxyConfigCache {
 
   constructor(private readonly deps: ProxyConfigCacheDeps) {}
 
-  configFor(entry: MeshSnapshotEntry | undefined, id: ProxyIdentity, apiListeners: readonly string[] = []): ConfigResult {
-    if (!entry || !proxyExists(entry.snapshot, id)) return { kind: 'missing', message: `${describeIdentity(id)} not found` };
-    const key = apiListeners.length === 0 ? identityKey(id) : `${identityKey(id)}|${[...apiListeners].sort().join(',')}`;
+  configFor(
+    entry: MeshSnapshotEntry | undefined,
+    id: ProxyIdentity,
+    apiListeners: readonly string[] = [],
+  ): ConfigResult {
+    if (!entry || !proxyExists(entry.snapshot, id))
+      return { kind: 'missing', message: `${describeIdentity(id)} not found` };
+    const key =
+      apiListeners.length === 0 ? identityKey(id) : `${identityKey(id)}|${[...apiListeners].sort().join(',')}`;
     let byIdentity = this.memo.get(entry.snapshot);
     if (!byIdentity) this.memo.set(entry.snapshot, (byIdentity = new Map()));
     const cached = byIdentity.get(key);
@@ -95,7 +101,12 @@ export class ProxyConfigCache {
     for (const k of this.computed.keys()) if (k === identity || k.startsWith(`${identity}|`)) this.computed.delete(k);
   }
 
-  private compute(snapshot: MeshSnapshot, id: ProxyIdentity, apiListeners: readonly string[], key: string): ConfigResult {
+  private compute(
+    snapshot: MeshSnapshot,
+    id: ProxyIdentity,
+    apiListeners: readonly string[],
+    key: string,
+  ): ConfigResult {
     this.stats.translated++;
     try {
       this.deps.onTranslate?.();

@@ -3,7 +3,11 @@
 // which resources a proxy's configuration was made from, and after a change recomputes only the proxies that read
 // something the change touched. The view answers exactly what the snapshot answers; only the reads are observed.
 import {
-  dependencyKey, type DependencyTracker, type MeshSnapshot, SNAPSHOT_TRACKER, snapshotFingerprints,
+  dependencyKey,
+  type DependencyTracker,
+  type MeshSnapshot,
+  SNAPSHOT_TRACKER,
+  snapshotFingerprints,
 } from '../../mesh/snapshot.js';
 import { memoized } from '../translate/model.js';
 
@@ -46,19 +50,43 @@ class Tracker implements DependencyTracker {
 
 /** A map that reports `key(k)` for every lookup and `key('*')` for any scan. */
 class TrackedMap<K, V> implements ReadonlyMap<K, V> {
-  constructor(private readonly inner: ReadonlyMap<K, V>, private readonly key: (k: K | '*') => string, private readonly tracker: Tracker) {}
+  constructor(
+    private readonly inner: ReadonlyMap<K, V>,
+    private readonly key: (k: K | '*') => string,
+    private readonly tracker: Tracker,
+  ) {}
 
-  get(k: K): V | undefined { this.tracker.read(this.key(k)); return this.inner.get(k); }
-  has(k: K): boolean { this.tracker.read(this.key(k)); return this.inner.has(k); }
-  get size(): number { this.tracker.read(this.key('*')); return this.inner.size; }
+  get(k: K): V | undefined {
+    this.tracker.read(this.key(k));
+    return this.inner.get(k);
+  }
+  has(k: K): boolean {
+    this.tracker.read(this.key(k));
+    return this.inner.has(k);
+  }
+  get size(): number {
+    this.tracker.read(this.key('*'));
+    return this.inner.size;
+  }
   forEach(fn: (value: V, key: K, map: ReadonlyMap<K, V>) => void, thisArg?: unknown): void {
     this.tracker.read(this.key('*'));
     for (const [k, v] of this.inner) fn.call(thisArg, v, k, this);
   }
-  entries(): MapIterator<[K, V]> { this.tracker.read(this.key('*')); return this.inner.entries(); }
-  keys(): MapIterator<K> { this.tracker.read(this.key('*')); return this.inner.keys(); }
-  values(): MapIterator<V> { this.tracker.read(this.key('*')); return this.inner.values(); }
-  [Symbol.iterator](): MapIterator<[K, V]> { return this.entries(); }
+  entries(): MapIterator<[K, V]> {
+    this.tracker.read(this.key('*'));
+    return this.inner.entries();
+  }
+  keys(): MapIterator<K> {
+    this.tracker.read(this.key('*'));
+    return this.inner.keys();
+  }
+  values(): MapIterator<V> {
+    this.tracker.read(this.key('*'));
+    return this.inner.values();
+  }
+  [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.entries();
+  }
 }
 
 const views = new WeakMap<MeshSnapshot, MeshSnapshot>();
@@ -86,12 +114,24 @@ export function trackedView(snapshot: MeshSnapshot, previous?: MeshSnapshot): Me
     view = Object.freeze({
       ...snapshot,
       virtualNodes: new TrackedMap(snapshot.virtualNodes, (n) => (n === '*' ? star('vn:') : k.virtualNode(n)), t),
-      virtualServices: new TrackedMap(snapshot.virtualServices, (n) => (n === '*' ? star('vs:') : k.virtualService(n)), t),
+      virtualServices: new TrackedMap(
+        snapshot.virtualServices,
+        (n) => (n === '*' ? star('vs:') : k.virtualService(n)),
+        t,
+      ),
       virtualRouters: new TrackedMap(snapshot.virtualRouters, (n) => (n === '*' ? star('vr:') : k.virtualRouter(n)), t),
       routes: new TrackedMap(snapshot.routes, (n) => (n === '*' ? star('routes:') : k.routesOf(n)), t),
-      virtualGateways: new TrackedMap(snapshot.virtualGateways, (n) => (n === '*' ? star('vg:') : k.virtualGateway(n)), t),
+      virtualGateways: new TrackedMap(
+        snapshot.virtualGateways,
+        (n) => (n === '*' ? star('vg:') : k.virtualGateway(n)),
+        t,
+      ),
       gatewayRoutes: new TrackedMap(snapshot.gatewayRoutes, (n) => (n === '*' ? star('gr:') : k.gatewayRoutesOf(n)), t),
-      cloudMapInstances: new TrackedMap(snapshot.cloudMapInstances, (n) => (n === '*' ? star('cm:') : k.cloudMapInstances(n)), t),
+      cloudMapInstances: new TrackedMap(
+        snapshot.cloudMapInstances,
+        (n) => (n === '*' ? star('cm:') : k.cloudMapInstances(n)),
+        t,
+      ),
       [SNAPSHOT_TRACKER]: t,
     });
     views.set(snapshot, view);

@@ -5,7 +5,10 @@
 
 function varint(n: number): Buffer {
   const bytes: number[] = [];
-  while (n > 0x7f) { bytes.push((n & 0x7f) | 0x80); n = Math.floor(n / 128); }
+  while (n > 0x7f) {
+    bytes.push((n & 0x7f) | 0x80);
+    n = Math.floor(n / 128);
+  }
   bytes.push(n);
   return Buffer.from(bytes);
 }
@@ -24,12 +27,24 @@ const controlPlane = (identifier: string) => lenField(ControlPlaneIdentifier, id
 // envoy.service.discovery.v3.DiscoveryResponse field numbers.
 const Sotw = { versionInfo: 1, resources: 2, typeUrl: 4, nonce: 5, controlPlane: 6 } as const;
 // envoy.service.discovery.v3.DeltaDiscoveryResponse field numbers.
-const Delta = { systemVersionInfo: 1, resources: 2, typeUrl: 4, nonce: 5, removedResources: 6, controlPlane: 7 } as const;
+const Delta = {
+  systemVersionInfo: 1,
+  resources: 2,
+  typeUrl: 4,
+  nonce: 5,
+  removedResources: 6,
+  controlPlane: 7,
+} as const;
 // envoy.service.discovery.v3.Resource field numbers.
 const DeltaResource = { version: 1, resource: 2, name: 3 } as const;
 
 /** A DiscoveryResponse without its nonce; `anys` are encoded google.protobuf.Any messages. */
-export function sotwBody(versionInfo: string, typeUrl: string, anys: readonly Buffer[], controlPlaneId: string): Buffer {
+export function sotwBody(
+  versionInfo: string,
+  typeUrl: string,
+  anys: readonly Buffer[],
+  controlPlaneId: string,
+): Buffer {
   const parts: Buffer[] = [lenField(Sotw.versionInfo, versionInfo)];
   for (const a of anys) parts.push(lenField(Sotw.resources, a));
   parts.push(lenField(Sotw.typeUrl, typeUrl), lenField(Sotw.controlPlane, controlPlane(controlPlaneId)));
@@ -42,11 +57,20 @@ export function withSotwNonce(body: Buffer, nonce: string): Buffer {
 
 /** One envoy.service.discovery.v3.Resource (the entry of a delta response). */
 export function deltaResourceEntry(name: string, version: string, any: Buffer): Buffer {
-  return Buffer.concat([lenField(DeltaResource.name, name), lenField(DeltaResource.version, version), lenField(DeltaResource.resource, any)]);
+  return Buffer.concat([
+    lenField(DeltaResource.name, name),
+    lenField(DeltaResource.version, version),
+    lenField(DeltaResource.resource, any),
+  ]);
 }
 
 export function deltaResponse(opts: {
-  systemVersionInfo: string; typeUrl: string; entries: readonly Buffer[]; removed: readonly string[]; nonce: string; controlPlaneId: string;
+  systemVersionInfo: string;
+  typeUrl: string;
+  entries: readonly Buffer[];
+  removed: readonly string[];
+  nonce: string;
+  controlPlaneId: string;
 }): Buffer {
   const parts: Buffer[] = [lenField(Delta.systemVersionInfo, opts.systemVersionInfo)];
   for (const e of opts.entries) parts.push(lenField(Delta.resources, e));

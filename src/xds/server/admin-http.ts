@@ -35,8 +35,13 @@ async function requireRoot(deps: AdminDeps, req: IncomingMessage, path: string, 
   }
   checkClockSkew(parsed.amzDate);
   const cred = await deps.credentials.resolve(parsed.scope.accessKeyId);
-  if (!cred) throw new SigV4Error('InvalidSignatureException', 'The security token included in the request is invalid.');
-  verifySignature(cred.secretAccessKey, { method: req.method ?? 'GET', path, rawQuery, headers: req.headers, payloadHash: sha256Hex('') }, parsed);
+  if (!cred)
+    throw new SigV4Error('InvalidSignatureException', 'The security token included in the request is invalid.');
+  verifySignature(
+    cred.secretAccessKey,
+    { method: req.method ?? 'GET', path, rawQuery, headers: req.headers, payloadHash: sha256Hex('') },
+    parsed,
+  );
   if (!cred.identity.isRoot) throw new ConfigDumpError(403, 'admin endpoints are for the root credentials');
 }
 

@@ -7,7 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { status as GrpcStatus, type Metadata } from '@grpc/grpc-js';
 import type { Authorizer, CredentialResolver, Identity, RequestContext } from '../../api/service.js';
 import {
-  SigV4Error, checkClockSkew, parseAuthorization, sha256Hex, verifySignature, type SignedRequest,
+  SigV4Error,
+  checkClockSkew,
+  parseAuthorization,
+  sha256Hex,
+  verifySignature,
+  type SignedRequest,
 } from '../../auth/sigv4.js';
 import { identityArn, MAX_NODE_ID_BYTES, parseNodeId, quoteNodeId, type ParsedNodeId } from '../identity.js';
 
@@ -15,7 +20,13 @@ export const XDS_SIGNING_SERVICE = 'appmesh';
 export const STREAM_ACTION = 'appmesh:StreamAggregatedResources';
 const EMPTY_PAYLOAD_HASH = sha256Hex('');
 
-export type RefusalReason = 'unauthenticated' | 'permission_denied' | 'not_found' | 'invalid_node' | 'resource_exhausted' | 'unavailable';
+export type RefusalReason =
+  | 'unauthenticated'
+  | 'permission_denied'
+  | 'not_found'
+  | 'invalid_node'
+  | 'resource_exhausted'
+  | 'unavailable';
 
 /** The "Connected Envoy processes per virtual node / virtual gateway" quotas. */
 export interface EnvoyQuotas {
@@ -24,7 +35,11 @@ export interface EnvoyQuotas {
 }
 
 export class AdmissionError extends Error {
-  constructor(readonly code: GrpcStatus, readonly reason: RefusalReason, message: string) {
+  constructor(
+    readonly code: GrpcStatus,
+    readonly reason: RefusalReason,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -54,13 +69,22 @@ function candidateHosts(authority: string): string[] {
  * The identity behind a stream's signature; undefined for an unsigned stream when
  * unauthenticated streams are allowed. Throws AdmissionError (UNAUTHENTICATED).
  */
-export async function authenticateStream(deps: AdmissionDeps, metadata: Metadata, authority: string, path: string): Promise<Identity | undefined> {
+export async function authenticateStream(
+  deps: AdmissionDeps,
+  metadata: Metadata,
+  authority: string,
+  path: string,
+): Promise<Identity | undefined> {
   const headers = metadataHeaders(metadata);
   if (!headers.authorization && deps.allowUnauthenticated) return undefined;
   try {
     const parsed = parseAuthorization(headers);
-    if (parsed.scope.service !== XDS_SIGNING_SERVICE) throw unauthenticated(`Credential should be scoped to service '${XDS_SIGNING_SERVICE}', not '${parsed.scope.service}'`);
-    if (parsed.scope.region !== deps.region) throw unauthenticated(`Credential should be scoped to region '${deps.region}', not '${parsed.scope.region}'`);
+    if (parsed.scope.service !== XDS_SIGNING_SERVICE)
+      throw unauthenticated(
+        `Credential should be scoped to service '${XDS_SIGNING_SERVICE}', not '${parsed.scope.service}'`,
+      );
+    if (parsed.scope.region !== deps.region)
+      throw unauthenticated(`Credential should be scoped to region '${deps.region}', not '${parsed.scope.region}'`);
     checkClockSkew(parsed.amzDate);
     const cred = await deps.credentials.resolve(parsed.scope.accessKeyId);
     if (!cred) throw unauthenticated('The security token included in the request is invalid.');
@@ -71,7 +95,9 @@ export async function authenticateStream(deps: AdmissionDeps, metadata: Metadata
       try {
         verifySignature(cred.secretAccessKey, req, parsed);
         return cred.identity;
-      } catch (err) { lastError = err; }
+      } catch (err) {
+        lastError = err;
+      }
     }
     throw lastError;
   } catch (err) {
@@ -83,18 +109,30 @@ export async function authenticateStream(deps: AdmissionDeps, metadata: Metadata
 
 /** Parses node.id; throws AdmissionError when it names no virtual node or gateway of this deployment's region. */
 export function resolveNode(deps: AdmissionDeps, nodeId: string | undefined): ParsedNodeId {
-  if (!nodeId) throw new AdmissionError(GrpcStatus.INVALID_ARGUMENT, 'invalid_node', 'node.id is required in the first request');
+  if (!nodeId)
+    throw new AdmissionError(GrpcStatus.INVALID_ARGUMENT, 'invalid_node', 'node.id is required in the first request');
   const bytes = Buffer.byteLength(nodeId);
   if (bytes > MAX_NODE_ID_BYTES) {
-    throw new AdmissionError(GrpcStatus.INVALID_ARGUMENT, 'invalid_node', `node.id ${quoteNodeId(nodeId)} is ${bytes} bytes; at most ${MAX_NODE_ID_BYTES} are accepted`);
+    throw new AdmissionError(
+      GrpcStatus.INVALID_ARGUMENT,
+      'invalid_node',
+      `node.id ${quoteNodeId(nodeId)} is ${bytes} bytes; at most ${MAX_NODE_ID_BYTES} are accepted`,
+    );
   }
   const id = parseNodeId(nodeId);
   if (!id) {
-    throw new AdmissionError(GrpcStatus.INVALID_ARGUMENT, 'invalid_node',
-      `node.id ${quoteNodeId(nodeId)} must be mesh/<mesh>/virtualNode/<name>, mesh/<mesh>/virtualGateway/<name> or the resource ARN`);
+    throw new AdmissionError(
+      GrpcStatus.INVALID_ARGUMENT,
+      'invalid_node',
+      `node.id ${quoteNodeId(nodeId)} must be mesh/<mesh>/virtualNode/<name>, mesh/<mesh>/virtualGateway/<name> or the resource ARN`,
+    );
   }
   if (id.region !== undefined && id.region !== deps.region) {
-    throw new AdmissionError(GrpcStatus.INVALID_ARGUMENT, 'not_found', `${quoteNodeId(nodeId)} is not in region ${deps.region}, which this management service serves`);
+    throw new AdmissionError(
+      GrpcStatus.INVALID_ARGUMENT,
+      'not_found',
+      `${quoteNodeId(nodeId)} is not in region ${deps.region}, which this management service serves`,
+    );
   }
   return id;
 }
@@ -104,22 +142,41 @@ export function resolveNode(deps: AdmissionDeps, nodeId: string | undefined): Pa
  * its quota, as App Mesh closes the stream of one Envoy too many. Counted per replica.
  */
 export function checkConnectedEnvoys(quotas: EnvoyQuotas, id: ParsedNodeId, connected: number): void {
-  const [limit, what] = id.kind === 'virtualNode'
-    ? [quotas.envoysPerVirtualNode, 'virtual node'] : [quotas.envoysPerVirtualGateway, 'virtual gateway'];
+  const [limit, what] =
+    id.kind === 'virtualNode'
+      ? [quotas.envoysPerVirtualNode, 'virtual node']
+      : [quotas.envoysPerVirtualGateway, 'virtual gateway'];
   if (connected < limit) return;
-  throw new AdmissionError(GrpcStatus.RESOURCE_EXHAUSTED, 'resource_exhausted',
-    `Cannot exceed quota for Connected Envoy processes per ${what}: ${limit} (${what} ${id.name} in mesh ${id.meshName})`);
+  throw new AdmissionError(
+    GrpcStatus.RESOURCE_EXHAUSTED,
+    'resource_exhausted',
+    `Cannot exceed quota for Connected Envoy processes per ${what}: ${limit} (${what} ${id.name} in mesh ${id.meshName})`,
+  );
 }
 
-export async function authorizeStream(deps: AdmissionDeps, identity: Identity | undefined, id: ParsedNodeId, peer: string): Promise<void> {
+export async function authorizeStream(
+  deps: AdmissionDeps,
+  identity: Identity | undefined,
+  id: ParsedNodeId,
+  peer: string,
+): Promise<void> {
   if (!identity) return;
   const ctx: RequestContext = {
-    requestId: randomUUID(), identity, region: deps.region, accountId: deps.accountId, sourceIp: peer, receivedAt: Date.now(),
+    requestId: randomUUID(),
+    identity,
+    region: deps.region,
+    accountId: deps.accountId,
+    sourceIp: peer,
+    receivedAt: Date.now(),
   };
   const resource = identityArn(id, deps.region, deps.accountId);
   try {
     await deps.authorizer.authorize(ctx, { action: STREAM_ACTION, resource });
   } catch (err) {
-    throw new AdmissionError(GrpcStatus.PERMISSION_DENIED, 'permission_denied', (err as Error).message || `not authorized to perform ${STREAM_ACTION} on ${resource}`);
+    throw new AdmissionError(
+      GrpcStatus.PERMISSION_DENIED,
+      'permission_denied',
+      (err as Error).message || `not authorized to perform ${STREAM_ACTION} on ${resource}`,
+    );
   }
 }

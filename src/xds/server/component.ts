@@ -20,18 +20,25 @@ export interface XdsComponent extends Component {
 }
 
 export const translateProxy: Translate = (snapshot, proxy, apiListeners) =>
-  (apiListeners.length > 0 ? translateApiListeners(snapshot, proxy, apiListeners) : translate(snapshot, proxy));
+  apiListeners.length > 0 ? translateApiListeners(snapshot, proxy, apiListeners) : translate(snapshot, proxy);
 
 /** Translation with deployment-wide options (e.g. the access-log service address). */
-export const translateWith = (options: TranslateOptions): Translate => (snapshot, proxy, apiListeners) =>
-  (apiListeners.length > 0 ? translateApiListeners(snapshot, proxy, apiListeners) : translate(snapshot, proxy, options));
+export const translateWith =
+  (options: TranslateOptions): Translate =>
+  (snapshot, proxy, apiListeners) =>
+    apiListeners.length > 0
+      ? translateApiListeners(snapshot, proxy, apiListeners)
+      : translate(snapshot, proxy, options);
 
 const loopbackFor = (host: string) => (host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host);
 
 export function createXdsComponent(app: App, cloudMap: CloudMapSource): XdsComponent {
   const { config, log } = app;
   const feed = new MeshSnapshotFeed({
-    store: app.store, region: config.region, accountId: config.accountId, cloudMap,
+    store: app.store,
+    region: config.region,
+    accountId: config.accountId,
+    cloudMap,
     onError: (err, meshName) => {
       log.error({ err, meshName }, 'mesh snapshot build failed');
       server.noteStoreError(err);
@@ -41,10 +48,17 @@ export function createXdsComponent(app: App, cloudMap: CloudMapSource): XdsCompo
   // (--access-log-address when that is not the listen address, e.g. behind a load balancer).
   const als = config.accessLogService
     ? new AccessLogService({
-      region: config.region, accountId: config.accountId, credentials: app.credentials, authorizer: app.authorizer,
-      allowUnauthenticated: config.xdsAllowUnauthenticated, store: app.store, log,
-      maxEventBytes: config.quotas.logEventSizeBytes, maxGroups: config.quotas.logGroupsPerAccount, maxStreams: config.quotas.logStreamsPerLogGroup,
-    })
+        region: config.region,
+        accountId: config.accountId,
+        credentials: app.credentials,
+        authorizer: app.authorizer,
+        allowUnauthenticated: config.xdsAllowUnauthenticated,
+        store: app.store,
+        log,
+        maxEventBytes: config.quotas.logEventSizeBytes,
+        maxGroups: config.quotas.logGroupsPerAccount,
+        maxStreams: config.quotas.logStreamsPerLogGroup,
+      })
     : undefined;
   const alsTarget = (): TranslateOptions => {
     if (!config.accessLogService) return {};
@@ -61,25 +75,50 @@ export function createXdsComponent(app: App, cloudMap: CloudMapSource): XdsCompo
       xdsConfigErrors.inc();
       log.error({ proxy: key, message }, 'proxy configuration not published; proxies keep their last good one');
     },
-    onWarnings: (key, warnings) => log.warn({ proxy: key, warnings }, 'proxy configuration fails closed where App Mesh features cannot exist self-hosted'),
+    onWarnings: (key, warnings) =>
+      log.warn(
+        { proxy: key, warnings },
+        'proxy configuration fails closed where App Mesh features cannot exist self-hosted',
+      ),
   });
   const server = new XdsServer({
-    host: config.host, port: config.xdsPort, region: config.region, accountId: config.accountId,
-    credentials: app.credentials, authorizer: app.authorizer, allowUnauthenticated: config.xdsAllowUnauthenticated, quotas: config.quotas,
-    ...(config.xdsTlsCert && config.xdsTlsKey ? { tls: { certFile: config.xdsTlsCert, keyFile: config.xdsTlsKey } } : {}),
-    feed, cache, log,
+    host: config.host,
+    port: config.xdsPort,
+    region: config.region,
+    accountId: config.accountId,
+    credentials: app.credentials,
+    authorizer: app.authorizer,
+    allowUnauthenticated: config.xdsAllowUnauthenticated,
+    quotas: config.quotas,
+    ...(config.xdsTlsCert && config.xdsTlsKey
+      ? { tls: { certFile: config.xdsTlsCert, keyFile: config.xdsTlsKey } }
+      : {}),
+    feed,
+    cache,
+    log,
     ...(als ? { extraServices: [{ definition: als.definition, implementation: als.implementation() }] } : {}),
   });
-  const admin = createAdminHandler({ region: config.region, credentials: app.credentials, feed, cache, proxies: () => server.proxies() });
+  const admin = createAdminHandler({
+    region: config.region,
+    credentials: app.credentials,
+    feed,
+    cache,
+    proxies: () => server.proxies(),
+  });
   return {
-    name: 'xds', admin, feed, cache, server,
+    name: 'xds',
+    admin,
+    feed,
+    cache,
+    server,
     async start() {
       loadEnvoyProtos(); // a few seconds once; not on the first proxy's time
       feed.start();
       app.ports.xdsPort = await server.start();
       // The bound port (with --xds-port 0) is known only now; no proxy is connected yet.
       options = alsTarget();
-      if (config.xdsAllowUnauthenticated) log.warn('xDS streams without SigV4 credentials are admitted (--xds-allow-unauthenticated)');
+      if (config.xdsAllowUnauthenticated)
+        log.warn('xDS streams without SigV4 credentials are admitted (--xds-allow-unauthenticated)');
     },
     async stop() {
       als?.closeAll();

@@ -47,13 +47,22 @@ export class DeltaSession extends Session {
       if (subscribe.length === 0 && unsubscribe.length === 0 && isWildcardType(typeUrl)) st.wildcard = true;
     }
     for (const n of subscribe) {
-      if (n === '*') { st.wildcard = isWildcardType(typeUrl); continue; }
+      if (n === '*') {
+        st.wildcard = isWildcardType(typeUrl);
+        continue;
+      }
       st.subscribed.add(n);
       // Explicitly (re)subscribed names are always answered, except what a resuming proxy declared it holds.
-      if (!first) { st.known.delete(n); st.reportedMissing.delete(n); }
+      if (!first) {
+        st.known.delete(n);
+        st.reportedMissing.delete(n);
+      }
     }
     for (const n of unsubscribe) {
-      if (n === '*') { st.wildcard = false; continue; }
+      if (n === '*') {
+        st.wildcard = false;
+        continue;
+      }
       st.subscribed.delete(n);
       st.known.delete(n);
       st.reportedMissing.delete(n);
@@ -111,13 +120,16 @@ export class DeltaSession extends Session {
     const type = this.config?.types.get(typeUrl as TypeUrlValue);
     if (!st?.requested || !type) return undefined;
     const resources: EncodedResource[] = [];
-    const consider = (r: EncodedResource | undefined) => { if (r && st.known.get(r.name) !== r.version) resources.push(r); };
+    const consider = (r: EncodedResource | undefined) => {
+      if (r && st.known.get(r.name) !== r.version) resources.push(r);
+    };
     if (st.wildcard) for (const r of type.byName.values()) consider(r);
     for (const n of st.subscribed) if (!st.wildcard || !type.byName.has(n)) consider(type.byName.get(n));
     const removed: string[] = [];
     const missing: string[] = [];
     for (const n of st.known.keys()) if (!type.byName.has(n) && (st.wildcard || st.subscribed.has(n))) removed.push(n);
-    for (const n of st.subscribed) if (!type.byName.has(n) && !st.known.has(n) && !st.reportedMissing.has(n)) missing.push(n);
+    for (const n of st.subscribed)
+      if (!type.byName.has(n) && !st.known.has(n) && !st.reportedMissing.has(n)) missing.push(n);
     const deferred = deferRemovals && removed.length > 0;
     const hasChanges = resources.length > 0 || removed.length > 0 || missing.length > 0;
     return { type, st, resources, removed: deferred ? [] : removed, missing, deferred, hasChanges };
@@ -129,9 +141,19 @@ export class DeltaSession extends Session {
     const { type, st, resources, removed, missing } = d;
     const entries = resources.map((r) => type.deltaEntry(r));
     const systemVersionInfo = this.config!.version;
-    this.send(typeUrl, (nonce) => deltaResponse({
-      systemVersionInfo, typeUrl, entries, removed: [...removed, ...missing], nonce, controlPlaneId: CONTROL_PLANE_ID,
-    }), type.version);
+    this.send(
+      typeUrl,
+      (nonce) =>
+        deltaResponse({
+          systemVersionInfo,
+          typeUrl,
+          entries,
+          removed: [...removed, ...missing],
+          nonce,
+          controlPlaneId: CONTROL_PLANE_ID,
+        }),
+      type.version,
+    );
     for (const r of resources) st.known.set(r.name, r.version);
     for (const n of removed) st.known.delete(n);
     for (const n of missing) st.reportedMissing.add(n);

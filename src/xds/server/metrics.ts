@@ -4,9 +4,14 @@ import { registry } from '../../server/metrics.js';
 import { TypeUrl, type TypeUrlValue } from '../translate/types.js';
 
 export const SHORT_TYPE: Record<string, string> = {
-  [TypeUrl.listener]: 'lds', [TypeUrl.route]: 'rds', [TypeUrl.cluster]: 'cds', [TypeUrl.endpoint]: 'eds', [TypeUrl.secret]: 'sds',
+  [TypeUrl.listener]: 'lds',
+  [TypeUrl.route]: 'rds',
+  [TypeUrl.cluster]: 'cds',
+  [TypeUrl.endpoint]: 'eds',
+  [TypeUrl.secret]: 'sds',
 };
-export const shortType = (typeUrl: string): string => (Object.hasOwn(SHORT_TYPE, typeUrl) ? SHORT_TYPE[typeUrl]! : 'other');
+export const shortType = (typeUrl: string): string =>
+  Object.hasOwn(SHORT_TYPE, typeUrl) ? SHORT_TYPE[typeUrl]! : 'other';
 export type ShortTypes = Record<TypeUrlValue, string>;
 
 export const xdsStreams = new Gauge({

@@ -24,16 +24,50 @@ interface ServiceSpec {
 }
 
 const SERVICES: ServiceSpec[] = [
-  { name: 'envoy.service.discovery.v3.AggregatedDiscoveryService', service: 'ads', sotw: 'StreamAggregatedResources', delta: 'DeltaAggregatedResources' },
-  { name: 'envoy.service.listener.v3.ListenerDiscoveryService', service: 'lds', fixedType: TypeUrl.listener, sotw: 'StreamListeners', delta: 'DeltaListeners' },
-  { name: 'envoy.service.route.v3.RouteDiscoveryService', service: 'rds', fixedType: TypeUrl.route, sotw: 'StreamRoutes', delta: 'DeltaRoutes' },
-  { name: 'envoy.service.cluster.v3.ClusterDiscoveryService', service: 'cds', fixedType: TypeUrl.cluster, sotw: 'StreamClusters', delta: 'DeltaClusters' },
-  { name: 'envoy.service.endpoint.v3.EndpointDiscoveryService', service: 'eds', fixedType: TypeUrl.endpoint, sotw: 'StreamEndpoints', delta: 'DeltaEndpoints' },
+  {
+    name: 'envoy.service.discovery.v3.AggregatedDiscoveryService',
+    service: 'ads',
+    sotw: 'StreamAggregatedResources',
+    delta: 'DeltaAggregatedResources',
+  },
+  {
+    name: 'envoy.service.listener.v3.ListenerDiscoveryService',
+    service: 'lds',
+    fixedType: TypeUrl.listener,
+    sotw: 'StreamListeners',
+    delta: 'DeltaListeners',
+  },
+  {
+    name: 'envoy.service.route.v3.RouteDiscoveryService',
+    service: 'rds',
+    fixedType: TypeUrl.route,
+    sotw: 'StreamRoutes',
+    delta: 'DeltaRoutes',
+  },
+  {
+    name: 'envoy.service.cluster.v3.ClusterDiscoveryService',
+    service: 'cds',
+    fixedType: TypeUrl.cluster,
+    sotw: 'StreamClusters',
+    delta: 'DeltaClusters',
+  },
+  {
+    name: 'envoy.service.endpoint.v3.EndpointDiscoveryService',
+    service: 'eds',
+    fixedType: TypeUrl.endpoint,
+    sotw: 'StreamEndpoints',
+    delta: 'DeltaEndpoints',
+  },
 ];
 
 export function loadXdsPackage(): protoLoader.PackageDefinition {
   return protoLoader.loadSync([...XDS_SERVICE_PROTO_FILES], {
-    keepCase: true, longs: String, enums: String, defaults: false, oneofs: true, includeDirs: envoyIncludeDirs(),
+    keepCase: true,
+    longs: String,
+    enums: String,
+    defaults: false,
+    oneofs: true,
+    includeDirs: envoyIncludeDirs(),
   });
 }
 
@@ -53,7 +87,10 @@ export function xdsServices(pkg: protoLoader.PackageDefinition = loadXdsPackage(
     }
     const methods = new Map<string, XdsMethod>([
       [spec.sotw, { service: spec.service, variant: 'sotw', ...(spec.fixedType ? { fixedType: spec.fixedType } : {}) }],
-      [spec.delta, { service: spec.service, variant: 'delta', ...(spec.fixedType ? { fixedType: spec.fixedType } : {}) }],
+      [
+        spec.delta,
+        { service: spec.service, variant: 'delta', ...(spec.fixedType ? { fixedType: spec.fixedType } : {}) },
+      ],
     ]);
     return { definition: definition as unknown as ServiceDefinition, methods };
   });

@@ -58,7 +58,10 @@ export interface SessionInit {
 }
 
 /** Error detail of a NACK as it arrives (google.rpc.Status). */
-export interface ErrorDetail { code?: number; message?: string }
+export interface ErrorDetail {
+  code?: number;
+  message?: string;
+}
 
 /** Listener and cluster subscriptions may be wildcard; the others name their resources. */
 export const isWildcardType = (typeUrl: string) => typeUrl === TypeUrl.listener || typeUrl === TypeUrl.cluster;
@@ -66,7 +69,10 @@ export const isWildcardType = (typeUrl: string) => typeUrl === TypeUrl.listener 
 export const isFullStateType = isWildcardType;
 export const KNOWN_TYPES = new Set<string>(Object.values(TypeUrl));
 
-interface Sent { version: string; changedAt: number | undefined }
+interface Sent {
+  version: string;
+  changedAt: number | undefined;
+}
 
 export abstract class Session {
   abstract readonly variant: Variant;
@@ -104,7 +110,9 @@ export abstract class Session {
   /** Pushes what changed between the current configuration and `config`. */
   abstract applyConfig(config: EncodedConfig, changedAt: number | undefined): void;
 
-  get identity(): ProxyIdentity { return this.init.identity; }
+  get identity(): ProxyIdentity {
+    return this.init.identity;
+  }
 
   /**
    * Listener names subscribed explicitly: a proxyless gRPC client's API listeners. Envoys
@@ -155,12 +163,19 @@ export abstract class Session {
     const now = new Date();
     if (error) {
       s.nacks++;
-      s.lastNack = { version: sent.version, nonce, message: error.message ?? '', ...(error.code !== undefined ? { code: error.code } : {}), at: now.toISOString() };
+      s.lastNack = {
+        version: sent.version,
+        nonce,
+        message: error.message ?? '',
+        ...(error.code !== undefined ? { code: error.code } : {}),
+        at: now.toISOString(),
+      };
       xdsNacks.inc({ type: shortType(typeUrl) });
     } else {
       s.ackedVersion = sent.version;
       s.ackedAt = now.toISOString();
-      if (sent.changedAt !== undefined) xdsPushToAck.observe({ type: shortType(typeUrl) }, Math.max(0, now.getTime() - sent.changedAt) / 1000);
+      if (sent.changedAt !== undefined)
+        xdsPushToAck.observe({ type: shortType(typeUrl) }, Math.max(0, now.getTime() - sent.changedAt) / 1000);
     }
     return true;
   }
@@ -193,10 +208,16 @@ export abstract class Session {
     const types: Record<string, TypeStatus> = {};
     for (const [t, s] of this.statuses) types[shortType(t)] = { ...s };
     return {
-      streamId: this.init.streamId, nodeId: this.init.nodeId, identity: this.init.identity, service: this.init.service,
-      variant: this.variant, peer: this.init.peer, ...(this.init.principal ? { principal: this.init.principal } : {}),
+      streamId: this.init.streamId,
+      nodeId: this.init.nodeId,
+      identity: this.init.identity,
+      service: this.init.service,
+      variant: this.variant,
+      peer: this.init.peer,
+      ...(this.init.principal ? { principal: this.init.principal } : {}),
       connectedSince: this.connectedSince.toISOString(),
-      ...(this.config ? { configVersion: this.config.version } : {}), types,
+      ...(this.config ? { configVersion: this.config.version } : {}),
+      types,
     };
   }
 }

@@ -29,7 +29,10 @@ interface TypeState {
   sent: Map<string, EncodedResource>;
 }
 
-interface Plan { version: string; resources: readonly EncodedResource[] }
+interface Plan {
+  version: string;
+  resources: readonly EncodedResource[];
+}
 
 export class SotwSession extends Session {
   readonly variant = 'sotw' as const;
@@ -106,7 +109,11 @@ export class SotwSession extends Session {
 
   private state(typeUrl: string): TypeState {
     let st = this.states.get(typeUrl);
-    if (!st) this.states.set(typeUrl, (st = { requested: false, names: new Set(), wildcard: false, explicitEver: false, sent: new Map() }));
+    if (!st)
+      this.states.set(
+        typeUrl,
+        (st = { requested: false, names: new Set(), wildcard: false, explicitEver: false, sent: new Map() }),
+      );
     return st;
   }
 

@@ -20,7 +20,13 @@ import type { Logger } from '../../server/logger.js';
 import type { ProxyConfigCache } from '../cache/proxy-config-cache.js';
 import { identityKey } from '../identity.js';
 import {
-  AdmissionError, authenticateStream, authorizeStream, checkConnectedEnvoys, resolveNode, type AdmissionDeps, type EnvoyQuotas,
+  AdmissionError,
+  authenticateStream,
+  authorizeStream,
+  checkConnectedEnvoys,
+  resolveNode,
+  type AdmissionDeps,
+  type EnvoyQuotas,
 } from './admission.js';
 import { DeltaSession } from './delta-session.js';
 import { xdsAdmissionRefusals, xdsDeferredPushes, xdsStreams } from './metrics.js';
@@ -32,7 +38,13 @@ import { SotwSession } from './sotw-session.js';
 function listenError(err: Error, address: string, port: number): Error {
   const code = /\blisten (E[A-Z]+)/.exec(err.message)?.[1];
   if (!code) return err;
-  return Object.assign(new Error(`xDS port: listen ${code} ${address}:${port}`), { code, syscall: 'listen', address, port, listener: 'the xDS port' });
+  return Object.assign(new Error(`xDS port: listen ${code} ${address}:${port}`), {
+    code,
+    syscall: 'listen',
+    address,
+    port,
+    listener: 'the xDS port',
+  });
 }
 
 export interface XdsServerOptions extends AdmissionDeps {
@@ -111,20 +123,29 @@ export class XdsServer {
   private checkStore(): Promise<void> {
     const ping = { started: Date.now() };
     this.pings.add(ping);
-    return this.opts.feed.store.ping().then(() => {
-      this.lastAnswered = Math.max(this.lastAnswered, ping.started);
-      if (ping.started < this.lastFailed) return;
-      if (this.storeDownSince !== undefined) {
-        this.opts.log.info({ downMs: Date.now() - this.storeDownSince }, 'store reachable again; admitting xDS streams');
-      }
-      this.storeDownSince = undefined;
-    }, (err: unknown) => {
-      if (ping.started < this.lastAnswered) return;
-      this.lastFailed = Math.max(this.lastFailed, ping.started);
-      this.storeDown(ping.started, err);
-    }).finally(() => {
-      this.pings.delete(ping);
-    });
+    return this.opts.feed.store
+      .ping()
+      .then(
+        () => {
+          this.lastAnswered = Math.max(this.lastAnswered, ping.started);
+          if (ping.started < this.lastFailed) return;
+          if (this.storeDownSince !== undefined) {
+            this.opts.log.info(
+              { downMs: Date.now() - this.storeDownSince },
+              'store reachable again; admitting xDS streams',
+            );
+          }
+          this.storeDownSince = undefined;
+        },
+        (err: unknown) => {
+          if (ping.started < this.lastAnswered) return;
+          this.lastFailed = Math.max(this.lastFailed, ping.started);
+          this.storeDown(ping.started, err);
+        },
+      )
+      .finally(() => {
+        this.pings.delete(ping);
+      });
   }
 
   private onStoreTick(): void {
@@ -132,13 +153,19 @@ export class XdsServer {
     // A silent partition: a ping hangs until the store's own timeouts; count it as down meanwhile.
     let oldest: number | undefined;
     for (const p of this.pings) oldest = Math.min(oldest ?? p.started, p.started);
-    if (oldest !== undefined && oldest > this.lastAnswered && now - oldest >= Math.min(PING_HUNG_MS, this.opts.storeGraceMs ?? 10_000)) {
+    if (
+      oldest !== undefined &&
+      oldest > this.lastAnswered &&
+      now - oldest >= Math.min(PING_HUNG_MS, this.opts.storeGraceMs ?? 10_000)
+    ) {
       this.storeDown(oldest, new Error('store ping unanswered'));
     }
     if (this.pings.size < MAX_PINGS) void this.checkStore();
   }
 
-  private get storePingMs(): number { return this.opts.storePingMs ?? 1000; }
+  private get storePingMs(): number {
+    return this.opts.storePingMs ?? 1000;
+  }
 
   private storeDown(since: number, err: unknown): void {
     if (!this.server) return;
@@ -148,13 +175,20 @@ export class XdsServer {
     }
     const grace = this.opts.storeGraceMs ?? 10_000;
     if (Date.now() - this.storeDownSince < grace || this.live.size === 0) return;
-    this.opts.log.warn({ streams: this.live.size, downMs: Date.now() - this.storeDownSince },
-      'store unreachable beyond the grace period; closing xDS streams so proxies reconnect to another replica');
-    for (const l of [...this.live.values()]) this.close(l, grpc.status.UNAVAILABLE, 'management server lost its database; reconnect');
+    this.opts.log.warn(
+      { streams: this.live.size, downMs: Date.now() - this.storeDownSince },
+      'store unreachable beyond the grace period; closing xDS streams so proxies reconnect to another replica',
+    );
+    for (const l of [...this.live.values()])
+      this.close(l, grpc.status.UNAVAILABLE, 'management server lost its database; reconnect');
   }
 
   private unavailable(): AdmissionError {
-    return new AdmissionError(grpc.status.UNAVAILABLE, 'unavailable', 'management server cannot reach its database; try another');
+    return new AdmissionError(
+      grpc.status.UNAVAILABLE,
+      'unavailable',
+      'management server cannot reach its database; try another',
+    );
   }
 
   /** Binds and returns the port. */
@@ -166,7 +200,10 @@ export class XdsServer {
       info: (...args: unknown[]) => this.opts.log.info(line(args), 'grpc'),
       debug: (...args: unknown[]) => this.opts.log.debug(line(args), 'grpc'),
     });
-    const server = new grpc.Server({ 'grpc.keepalive_permit_without_calls': 1, 'grpc.max_receive_message_length': 16 * 1024 * 1024 });
+    const server = new grpc.Server({
+      'grpc.keepalive_permit_without_calls': 1,
+      'grpc.max_receive_message_length': 16 * 1024 * 1024,
+    });
     for (const svc of xdsServices()) {
       const impl: grpc.UntypedServiceImplementation = {};
       for (const [name, method] of svc.methods) impl[name] = (call: AnyCall) => this.handle(call, method);
@@ -174,11 +211,17 @@ export class XdsServer {
     }
     for (const extra of this.opts.extraServices ?? []) server.addService(extra.definition, extra.implementation);
     const creds = this.opts.tls
-      ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: readFileSync(this.opts.tls.certFile), private_key: readFileSync(this.opts.tls.keyFile) }], false)
+      ? grpc.ServerCredentials.createSsl(
+          null,
+          [{ cert_chain: readFileSync(this.opts.tls.certFile), private_key: readFileSync(this.opts.tls.keyFile) }],
+          false,
+        )
       : grpc.ServerCredentials.createInsecure();
     const host = this.opts.host.includes(':') ? `[${this.opts.host}]` : this.opts.host;
     const port = await new Promise<number>((resolve, reject) => {
-      server.bindAsync(`${host}:${this.opts.port}`, creds, (err, p) => (err ? reject(listenError(err, this.opts.host, this.opts.port)) : resolve(p)));
+      server.bindAsync(`${host}:${this.opts.port}`, creds, (err, p) =>
+        err ? reject(listenError(err, this.opts.host, this.opts.port)) : resolve(p),
+      );
     });
     this.server = server;
     this.unlisten = this.opts.feed.listen((mesh, entry) => this.onSnapshot(mesh, entry));
@@ -196,8 +239,14 @@ export class XdsServer {
     this.server = undefined;
     if (!server) return;
     await new Promise<void>((resolve) => {
-      const t = setTimeout(() => { server.forceShutdown(); resolve(); }, 2000);
-      server.tryShutdown(() => { clearTimeout(t); resolve(); });
+      const t = setTimeout(() => {
+        server.forceShutdown();
+        resolve();
+      }, 2000);
+      server.tryShutdown(() => {
+        clearTimeout(t);
+        resolve();
+      });
     });
   }
 
@@ -208,7 +257,9 @@ export class XdsServer {
   }
 
   proxies(): SessionStatus[] {
-    return [...this.live.values()].map((l) => l.session.status()).sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
+    return [...this.live.values()]
+      .map((l) => l.session.status())
+      .sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
   }
 
   private handle(call: AnyCall, method: XdsMethod): void {
@@ -223,7 +274,10 @@ export class XdsServer {
       if (err instanceof StoreUnavailableError) err = this.unavailable();
       if (err instanceof AdmissionError) {
         xdsAdmissionRefusals.inc({ reason: err.reason });
-        this.opts.log.info({ streamId, peer, code: err.code, reason: err.reason, message: err.message }, 'xds stream refused');
+        this.opts.log.info(
+          { streamId, peer, code: err.code, reason: err.reason, message: err.message },
+          'xds stream refused',
+        );
         call.emit('error', { code: err.code, details: err.message });
       } else {
         this.opts.log.error({ streamId, err }, 'xds admission failed');
@@ -247,15 +301,24 @@ export class XdsServer {
         entry = await this.opts.feed.confirm(id.meshName);
         result = this.opts.cache.configFor(entry, id);
       }
-      if (result.kind === 'missing') throw new AdmissionError(grpc.status.INVALID_ARGUMENT, 'not_found', result.message);
+      if (result.kind === 'missing')
+        throw new AdmissionError(grpc.status.INVALID_ARGUMENT, 'not_found', result.message);
       if (ended) return;
       // Not on a snapshot that may be stale: the store became unreachable while this stream was being admitted.
       if (!this.storeReachable) throw this.unavailable();
       // From here to `live` being registered nothing awaits, so concurrent admissions cannot both take the last slot.
       const slot = `${identityKey(id)}|${method.service}`;
-      checkConnectedEnvoys(this.opts.quotas ?? { envoysPerVirtualNode: 50, envoysPerVirtualGateway: 50 }, id, this.connected.get(slot) ?? 0);
+      checkConnectedEnvoys(
+        this.opts.quotas ?? { envoysPerVirtualNode: 50, envoysPerVirtualGateway: 50 },
+        id,
+        this.connected.get(slot) ?? 0,
+      );
       const init = {
-        streamId, nodeId: nodeId!, identity: id, service: method.service, peer,
+        streamId,
+        nodeId: nodeId!,
+        identity: id,
+        service: method.service,
+        peer,
         ...(principal ? { principal: principal.principalArn } : {}),
         ...(method.fixedType ? { fixedType: method.fixedType } : {}),
         write: (message: Buffer) => {
@@ -264,7 +327,8 @@ export class XdsServer {
           // A client that keeps asking but reads nothing: past the limit its stream is closed, not buffered further.
           // (Reading is never paused: the streams of one HTTP/2 connection share its flow-control window, so a paused
           // stream would starve every other stream of that connection.)
-          if (call.writableLength > MAX_UNREAD_RESPONSE_BYTES && live) this.close(live, grpc.status.RESOURCE_EXHAUSTED, 'the stream reads its responses too slowly');
+          if (call.writableLength > MAX_UNREAD_RESPONSE_BYTES && live)
+            this.close(live, grpc.status.RESOURCE_EXHAUSTED, 'the stream reads its responses too slowly');
         },
         resolveConfig: (apiListeners: readonly string[]) => {
           const current = this.latest.has(id.meshName) ? this.latest.get(id.meshName) : entry;
@@ -276,12 +340,25 @@ export class XdsServer {
       live = { session, call, meshName: id.meshName, slot, deferred: false };
       const admitted = live;
       call.on('drain', () => {
-        if (admitted.deferred) { admitted.deferred = false; this.markDirty(admitted); }
+        if (admitted.deferred) {
+          admitted.deferred = false;
+          this.markDirty(admitted);
+        }
       });
       this.live.set(streamId, live);
       this.connected.set(slot, (this.connected.get(slot) ?? 0) + 1);
       xdsStreams.inc({ service: method.service, variant: method.variant });
-      this.opts.log.info({ streamId, nodeId, peer, service: method.service, variant: method.variant, principal: principal?.principalArn }, 'xds stream admitted');
+      this.opts.log.info(
+        {
+          streamId,
+          nodeId,
+          peer,
+          service: method.service,
+          variant: method.variant,
+          principal: principal?.principalArn,
+        },
+        'xds stream admitted',
+      );
       if (result.kind === 'ok') session.applyConfig(result.config, undefined);
       else if (result.fallback) session.applyConfig(result.fallback, undefined);
       for (const req of pending.splice(0)) session.onRequest(req);
@@ -291,7 +368,10 @@ export class XdsServer {
 
     call.on('data', (req: unknown) => {
       if (ended) return;
-      if (live) { this.safely(live, () => live!.session.onRequest(req)); return; }
+      if (live) {
+        this.safely(live, () => live!.session.onRequest(req));
+        return;
+      }
       pending.push(req);
       if (pending.length === 1) admit(req).catch(refuse);
     });
@@ -302,20 +382,27 @@ export class XdsServer {
         this.release(live);
         xdsStreams.dec({ service: method.service, variant: method.variant });
         this.dirty.delete(live);
-        if (![...this.live.values()].some((l) => identityKey(l.session.identity) === identityKey(live!.session.identity))) {
+        if (
+          ![...this.live.values()].some((l) => identityKey(l.session.identity) === identityKey(live!.session.identity))
+        ) {
           this.opts.cache.forget(identityKey(live.session.identity));
         }
         this.opts.log.info({ streamId, nodeId: live.session.status().nodeId }, 'xds stream closed');
       }
     };
-    call.on('end', () => { finish(); call.end(); });
+    call.on('end', () => {
+      finish();
+      call.end();
+    });
     call.on('cancelled', finish);
     call.on('error', finish);
     call.on('close', finish);
   }
 
   private safely(live: Live, fn: () => void): void {
-    try { fn(); } catch (err) {
+    try {
+      fn();
+    } catch (err) {
       this.opts.log.error({ err, streamId: live.session.init.streamId }, 'xds stream failed');
       this.close(live, grpc.status.INTERNAL, 'internal error');
     }
@@ -331,7 +418,8 @@ export class XdsServer {
 
   private release(live: Live): void {
     const n = (this.connected.get(live.slot) ?? 1) - 1;
-    if (n > 0) this.connected.set(live.slot, n); else this.connected.delete(live.slot);
+    if (n > 0) this.connected.set(live.slot, n);
+    else this.connected.delete(live.slot);
   }
 
   private onSnapshot(meshName: string, entry: MeshSnapshotEntry | undefined): void {
@@ -357,7 +445,10 @@ export class XdsServer {
       }
       const entry = this.latest.get(l.meshName);
       const result = this.opts.cache.configFor(entry, l.session.identity, l.session.apiListeners);
-      if (result.kind === 'missing') { this.close(l, grpc.status.INVALID_ARGUMENT, `${result.message}; it was deleted`); continue; }
+      if (result.kind === 'missing') {
+        this.close(l, grpc.status.INVALID_ARGUMENT, `${result.message}; it was deleted`);
+        continue;
+      }
       if (result.kind === 'error') continue; // the last good configuration stays
       this.safely(l, () => l.session.applyConfig(result.config, entry?.changedAt));
     }

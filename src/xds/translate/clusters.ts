@@ -1,10 +1,23 @@
 // Egress clusters (one per target virtual-node listener) and their ClusterLoadAssignments.
 import { isIPv4, isIPv6 } from 'node:net';
 import { cloudMapKey, type DiscoveredInstance, type MeshSnapshot } from '../../mesh/snapshot.js';
-import type { HealthCheckPolicy, OutlierDetection, VirtualGatewayHealthCheckPolicy, IpPreference } from '../../protocols/generated/appmesh-types.js';
+import type {
+  HealthCheckPolicy,
+  OutlierDetection,
+  VirtualGatewayHealthCheckPolicy,
+  IpPreference,
+} from '../../protocols/generated/appmesh-types.js';
 import { TypeUrl, type EnvoyResource } from './types.js';
 import {
-  adsConfigSource, circuitBreakers, DEFAULTS, dnsLookupFamily, durationMs, http2ProtocolOptions, lbEndpoint, pbDuration, type Json,
+  adsConfigSource,
+  circuitBreakers,
+  DEFAULTS,
+  dnsLookupFamily,
+  durationMs,
+  http2ProtocolOptions,
+  lbEndpoint,
+  pbDuration,
+  type Json,
 } from './envoy.js';
 import { ipPreferenceOf, memo, type TargetRef } from './model.js';
 import { clusterNameOf, type Flavour } from './routes.js';
@@ -28,10 +41,18 @@ export function healthChecks(hc: HealthCheckPolicy | VirtualGatewayHealthCheckPo
     healthy_threshold: hc.healthyThreshold,
   };
   switch (hc.protocol) {
-    case 'http': check.http_health_check = { path: hc.path || '/' }; break;
-    case 'http2': check.http_health_check = { path: hc.path || '/', codec_client_type: 'HTTP2' }; break;
-    case 'grpc': check.grpc_health_check = {}; break;
-    default: check.tcp_health_check = {}; break;
+    case 'http':
+      check.http_health_check = { path: hc.path || '/' };
+      break;
+    case 'http2':
+      check.http_health_check = { path: hc.path || '/', codec_client_type: 'HTTP2' };
+      break;
+    case 'grpc':
+      check.grpc_health_check = {};
+      break;
+    default:
+      check.tcp_health_check = {};
+      break;
   }
   return [check];
 }
@@ -58,10 +79,14 @@ function instanceAddress(i: DiscoveredInstance, pref: IpPreference | undefined):
   const ok4 = v4 !== undefined && isIPv4(v4) ? v4 : undefined;
   const ok6 = v6 !== undefined && isIPv6(v6) ? v6 : undefined;
   switch (pref) {
-    case 'IPv4_ONLY': return ok4;
-    case 'IPv6_ONLY': return ok6;
-    case 'IPv6_PREFERRED': return ok6 ?? ok4;
-    default: return ok4 ?? ok6;
+    case 'IPv4_ONLY':
+      return ok4;
+    case 'IPv6_ONLY':
+      return ok6;
+    case 'IPv6_PREFERRED':
+      return ok6 ?? ok4;
+    default:
+      return ok4 ?? ok6;
   }
 }
 
@@ -108,7 +133,13 @@ export function cloudMapEndpoints(s: MeshSnapshot, t: TargetRef): Json[] {
  * and outlier detection of the target listener, TLS per client policy. Proxyless (grpc-js-xds accepts only EDS,
  * LOGICAL_DNS and aggregate clusters, and only certificate-provider TLS): EDS or LOGICAL_DNS, no TLS, no health checks.
  */
-export function egressCluster(s: MeshSnapshot, t: TargetRef, flavour: Flavour, transportSocket?: Json, limits?: CircuitLimits): ClusterBuild {
+export function egressCluster(
+  s: MeshSnapshot,
+  t: TargetRef,
+  flavour: Flavour,
+  transportSocket?: Json,
+  limits?: CircuitLimits,
+): ClusterBuild {
   const key = `cl\0${flavour}\0${t.vn.name}\0${t.listener.portMapping.port}\0${transportSocket ? JSON.stringify(transportSocket) : ''}\0${limits ? JSON.stringify(limits) : ''}`;
   return memo(s, key, () => {
     // The target node arrives as an argument: read it through the snapshot so the memo records that it depends on it.
@@ -125,7 +156,10 @@ export function egressCluster(s: MeshSnapshot, t: TargetRef, flavour: Flavour, t
       const family = dnsLookupFamily(pref);
       if (family && flavour === 'sidecar') c.dns_lookup_family = family;
       const locality = flavour === 'proxyless' ? { locality: {} } : {};
-      c.load_assignment = { cluster_name: name, endpoints: [{ ...locality, lb_endpoints: [lbEndpoint(sd.dns.hostname, port)] }] };
+      c.load_assignment = {
+        cluster_name: name,
+        endpoints: [{ ...locality, lb_endpoints: [lbEndpoint(sd.dns.hostname, port)] }],
+      };
     } else {
       c.type = 'EDS';
       c.connect_timeout = DEFAULTS.egressConnectTimeout;
@@ -135,7 +169,10 @@ export function egressCluster(s: MeshSnapshot, t: TargetRef, flavour: Flavour, t
         name,
         typeUrl: TypeUrl.endpoint,
         // grpc-js-xds ignores localities without a load_balancing_weight (Envoy ignores the weight by default).
-        resource: { cluster_name: name, endpoints: lbs.length ? [{ locality: {}, lb_endpoints: lbs, load_balancing_weight: 1 }] : [] },
+        resource: {
+          cluster_name: name,
+          endpoints: lbs.length ? [{ locality: {}, lb_endpoints: lbs, load_balancing_weight: 1 }] : [],
+        },
       };
     }
     c.circuit_breakers = circuitBreakers(limits);

@@ -50,7 +50,9 @@ export const routerFilter = (): Json => ({ name: 'envoy.filters.http.router', ty
 export function fileAccessLog(path: string, format: LoggingFormat | undefined): Json {
   const cfg: Json = { '@type': T.fileAccessLog, path };
   if (format?.text !== undefined) {
-    cfg.log_format = { text_format_source: { inline_string: format.text.endsWith('\n') ? format.text : `${format.text}\n` } };
+    cfg.log_format = {
+      text_format_source: { inline_string: format.text.endsWith('\n') ? format.text : `${format.text}\n` },
+    };
   } else if (format?.json !== undefined) {
     const fields: Json = {};
     for (const { key, value } of format.json) fields[key] = value;
@@ -65,7 +67,11 @@ export function grpcAccessLog(kind: 'http' | 'tcp', clusterName: string): Json {
     name: kind === 'http' ? 'envoy.access_loggers.http_grpc' : 'envoy.access_loggers.tcp_grpc',
     typed_config: {
       '@type': kind === 'http' ? T.httpGrpcAccessLog : T.tcpGrpcAccessLog,
-      common_config: { log_name: `appmeshd-${kind}`, grpc_service: { envoy_grpc: { cluster_name: clusterName } }, transport_api_version: 'V3' },
+      common_config: {
+        log_name: `appmeshd-${kind}`,
+        grpc_service: { envoy_grpc: { cluster_name: clusterName } },
+        transport_api_version: 'V3',
+      },
     },
   };
 }
@@ -73,23 +79,34 @@ export function grpcAccessLog(kind: 'http' | 'tcp', clusterName: string): Json {
 export const sdsSecretConfig = (name: string): Json => ({
   name,
   sds_config: {
-    api_config_source: { api_type: 'GRPC', transport_api_version: 'V3', grpc_services: [{ envoy_grpc: { cluster_name: SDS_CLUSTER_NAME } }] },
+    api_config_source: {
+      api_type: 'GRPC',
+      transport_api_version: 'V3',
+      grpc_services: [{ envoy_grpc: { cluster_name: SDS_CLUSTER_NAME } }],
+    },
     resource_api_version: 'V3',
   },
 });
 
-export const socketAddress = (address: string, port: number, ipv4Compat = false): Json =>
-  ({ socket_address: ipv4Compat ? { address, port_value: port, ipv4_compat: true } : { address, port_value: port } });
+export const socketAddress = (address: string, port: number, ipv4Compat = false): Json => ({
+  socket_address: ipv4Compat ? { address, port_value: port, ipv4_compat: true } : { address, port_value: port },
+});
 
-export const lbEndpoint = (address: string, port: number): Json => ({ endpoint: { address: socketAddress(address, port) } });
+export const lbEndpoint = (address: string, port: number): Json => ({
+  endpoint: { address: socketAddress(address, port) },
+});
 
-export const circuitBreakers = (t: { maxConnections?: number; maxPendingRequests?: number; maxRequests?: number } = {}): Json => ({
-  thresholds: [{
-    max_connections: t.maxConnections ?? DEFAULTS.circuitBreaker,
-    max_pending_requests: t.maxPendingRequests ?? DEFAULTS.circuitBreaker,
-    max_requests: t.maxRequests ?? DEFAULTS.circuitBreaker,
-    max_retries: DEFAULTS.circuitBreaker,
-  }],
+export const circuitBreakers = (
+  t: { maxConnections?: number; maxPendingRequests?: number; maxRequests?: number } = {},
+): Json => ({
+  thresholds: [
+    {
+      max_connections: t.maxConnections ?? DEFAULTS.circuitBreaker,
+      max_pending_requests: t.maxPendingRequests ?? DEFAULTS.circuitBreaker,
+      max_requests: t.maxRequests ?? DEFAULTS.circuitBreaker,
+      max_retries: DEFAULTS.circuitBreaker,
+    },
+  ],
 });
 
 export const http2ProtocolOptions = (): Json => ({
@@ -101,19 +118,25 @@ export const http2ProtocolOptions = (): Json => ({
 
 /** Whether a listener is dual-stack / IPv6 per the IP preference (App Mesh binds `::` with ipv4_compat when one is set). */
 export const listenAddress = (pref: IpPreference | undefined): { address: string; ipv4Compat: boolean } =>
-  (pref ? { address: '::', ipv4Compat: true } : { address: ANY_ADDRESS, ipv4Compat: false });
+  pref ? { address: '::', ipv4Compat: true } : { address: ANY_ADDRESS, ipv4Compat: false };
 
 /** Loopback address of the local application (IPv6 loopback when IPv6 is preferred or required). */
-export const loopback = (pref: IpPreference | undefined) => (pref === 'IPv6_ONLY' || pref === 'IPv6_PREFERRED' ? '::1' : '127.0.0.1');
+export const loopback = (pref: IpPreference | undefined) =>
+  pref === 'IPv6_ONLY' || pref === 'IPv6_PREFERRED' ? '::1' : '127.0.0.1';
 
 /** Envoy DNS lookup family for an IP preference (undefined = Envoy's default, AUTO). */
 export function dnsLookupFamily(pref: IpPreference | undefined): string | undefined {
   switch (pref) {
-    case 'IPv4_ONLY': return 'V4_ONLY';
-    case 'IPv6_ONLY': return 'V6_ONLY';
-    case 'IPv4_PREFERRED': return 'V4_PREFERRED';
-    case 'IPv6_PREFERRED': return 'AUTO';
-    default: return undefined;
+    case 'IPv4_ONLY':
+      return 'V4_ONLY';
+    case 'IPv6_ONLY':
+      return 'V6_ONLY';
+    case 'IPv4_PREFERRED':
+      return 'V4_PREFERRED';
+    case 'IPv6_PREFERRED':
+      return 'AUTO';
+    default:
+      return undefined;
   }
 }
 

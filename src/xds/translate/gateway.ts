@@ -17,19 +17,51 @@
 // smallest limit wins when listeners share a cluster).
 import type { MeshSnapshot, SnapshotResource } from '../../mesh/snapshot.js';
 import type {
-  GatewayRouteHostnameMatch, GatewayRouteSpec, HttpGatewayRoute, GrpcGatewayRoute, VirtualGatewayListener, VirtualGatewaySpec, VirtualGatewayPortProtocol,
+  GatewayRouteHostnameMatch,
+  GatewayRouteSpec,
+  HttpGatewayRoute,
+  GrpcGatewayRoute,
+  VirtualGatewayListener,
+  VirtualGatewaySpec,
+  VirtualGatewayPortProtocol,
 } from '../../protocols/generated/appmesh-types.js';
-import { ANY_ADDRESS, gatewayListenerName, gatewayRouteEntryName, gatewayVirtualHostName, ingressFilterChainName, routeConfigName } from '../names.js';
+import {
+  ANY_ADDRESS,
+  gatewayListenerName,
+  gatewayRouteEntryName,
+  gatewayVirtualHostName,
+  ingressFilterChainName,
+  routeConfigName,
+} from '../names.js';
 import { TypeUrl, type ProxyConfig, type TranslateOptions } from './types.js';
 import { cmpStr, reEscape, socketAddress, T, type Json } from './envoy.js';
 import { egressCluster, type CircuitLimits } from './clusters.js';
 import { compareByPriority, gatewayRoutesOf, providerOf, resolveTarget, type TargetRef } from './model.js';
 import {
-  clusterNameOf, emitRoute, grpcPath, headerMatcher, httpPath, isTrivialMatch, isTrivialPath, matchJson, nodeProviderRouteIR, queryMatcher,
-  serviceRoutes, type MatchIR, type PathSpec, type RouteExtras, type RouteIR,
+  clusterNameOf,
+  emitRoute,
+  grpcPath,
+  headerMatcher,
+  httpPath,
+  isTrivialMatch,
+  isTrivialPath,
+  matchJson,
+  nodeProviderRouteIR,
+  queryMatcher,
+  serviceRoutes,
+  type MatchIR,
+  type PathSpec,
+  type RouteExtras,
+  type RouteIR,
 } from './routes.js';
 import { accessLogCluster, accessLogs, httpConnectionManager, tlsFilterChains } from './sidecar.js';
-import { acmClientWarning, acmListenerWarning, applicableClientTls, listenerTlsPlan, upstreamTransportSocket } from './tls.js';
+import {
+  acmClientWarning,
+  acmListenerWarning,
+  applicableClientTls,
+  listenerTlsPlan,
+  upstreamTransportSocket,
+} from './tls.js';
 
 type Rewrite = { kind: 'none' } | { kind: 'prefix'; from: string; to: string } | { kind: 'path'; to: string };
 
@@ -55,7 +87,10 @@ function gatewayIR(name: string, spec: GatewayRouteSpec): GatewayIR | undefined 
   const route = http ?? grpc;
   if (!route) return undefined;
   const target = route.action.target;
-  const hostRewrite = route.action.rewrite?.hostname?.defaultTargetHostname === 'DISABLED' ? undefined : target.virtualService.virtualServiceName;
+  const hostRewrite =
+    route.action.rewrite?.hostname?.defaultTargetHostname === 'DISABLED'
+      ? undefined
+      : target.virtualService.virtualServiceName;
   let match: MatchIR;
   let rewrite: Rewrite = { kind: 'none' };
   if (http) {
@@ -63,7 +98,10 @@ function gatewayIR(name: string, spec: GatewayRouteSpec): GatewayIR | undefined 
     const path = httpPath(m);
     match = {
       path,
-      headers: [...hostnameMatcher(m.hostname), ...(m.headers ?? []).map((h) => headerMatcher(h.name, h.match, h.invert))],
+      headers: [
+        ...hostnameMatcher(m.hostname),
+        ...(m.headers ?? []).map((h) => headerMatcher(h.name, h.match, h.invert)),
+      ],
       query: (m.queryParameters ?? []).map(queryMatcher),
       ...(m.method ? { method: m.method } : {}),
     };
@@ -71,13 +109,17 @@ function gatewayIR(name: string, spec: GatewayRouteSpec): GatewayIR | undefined 
     if (rw?.path?.exact !== undefined) rewrite = { kind: 'path', to: rw.path.exact };
     else if (path.kind === 'prefix' && m.path === undefined) {
       if (rw?.prefix?.value !== undefined) rewrite = { kind: 'prefix', from: path.value, to: rw.prefix.value };
-      else if (rw?.prefix?.defaultPrefix !== 'DISABLED' && path.value !== '/') rewrite = { kind: 'prefix', from: path.value, to: '/' };
+      else if (rw?.prefix?.defaultPrefix !== 'DISABLED' && path.value !== '/')
+        rewrite = { kind: 'prefix', from: path.value, to: '/' };
     }
   } else {
     const m = grpc!.match;
     match = {
       path: grpcPath(m.serviceName, undefined),
-      headers: [...hostnameMatcher(m.hostname), ...(m.metadata ?? []).map((md) => headerMatcher(md.name, md.match, md.invert))],
+      headers: [
+        ...hostnameMatcher(m.hostname),
+        ...(m.metadata ?? []).map((md) => headerMatcher(md.name, md.match, md.invert)),
+      ],
       query: [],
     };
   }
@@ -103,7 +145,8 @@ function compareGateway(a: GatewayIR, b: GatewayIR): number {
 /** Intersection of two literal path conditions: the narrower one, null when disjoint, undefined when not literal. */
 function intersect(a: PathSpec, b: PathSpec): PathSpec | null | undefined {
   if (a.kind === 'regex' || b.kind === 'regex') return undefined;
-  if (a.kind === 'prefix' && b.kind === 'prefix') return a.value.startsWith(b.value) ? a : b.value.startsWith(a.value) ? b : null;
+  if (a.kind === 'prefix' && b.kind === 'prefix')
+    return a.value.startsWith(b.value) ? a : b.value.startsWith(a.value) ? b : null;
   if (a.kind === 'exact' && b.kind === 'exact') return a.value === b.value ? a : null;
   const [e, p] = a.kind === 'exact' ? [a, b] : [b, a];
   return e.value.startsWith(p.value) ? e : null;
@@ -174,7 +217,11 @@ interface ListenerBuild {
   targets: TargetRef[];
 }
 
-function gatewayRoutesForListener(s: MeshSnapshot, vg: SnapshotResource<VirtualGatewaySpec>, l: VirtualGatewayListener): ListenerBuild {
+function gatewayRoutesForListener(
+  s: MeshSnapshot,
+  vg: SnapshotResource<VirtualGatewaySpec>,
+  l: VirtualGatewayListener,
+): ListenerBuild {
   const { port, protocol } = l.portMapping;
   const irs: GatewayIR[] = [];
   for (const gr of gatewayRoutesOf(s, vg.name)) {
@@ -199,27 +246,48 @@ function gatewayRoutesForListener(s: MeshSnapshot, vg: SnapshotResource<VirtualG
       targetRoutes.push(...serviceRoutes(s, g.virtualService, sp).irs);
     }
     if (!sp || !targetRoutes.length) {
-      out.routes.push({ name: gatewayRouteEntryName(vg.name, g.name), match: matchJson(g.match), direct_response: { status: 503 } });
+      out.routes.push({
+        name: gatewayRouteEntryName(vg.name, g.name),
+        match: matchJson(g.match),
+        direct_response: { status: 503 },
+      });
       continue;
     }
     let coversAll = false;
     for (const r of targetRoutes) {
       const c = combine(g, r);
       if (!c) continue;
-      const route = emitRoute(mesh, { ...r, name: gatewayRouteEntryName(vg.name, g.name, r.name) }, c.match, 'sidecar', c.extras);
+      const route = emitRoute(
+        mesh,
+        { ...r, name: gatewayRouteEntryName(vg.name, g.name, r.name) },
+        c.match,
+        'sidecar',
+        c.extras,
+      );
       if (!route) continue;
       out.routes.push(route);
       if (route.route) for (const t of r.action.targets) out.targets.push(t.target);
-      if (isTrivialMatch(r.match)) { coversAll = true; break; }
+      if (isTrivialMatch(r.match)) {
+        coversAll = true;
+        break;
+      }
     }
-    if (!coversAll) out.routes.push({ name: gatewayRouteEntryName(vg.name, g.name, 'no-route'), match: matchJson(g.match), direct_response: { status: 404 } });
+    if (!coversAll)
+      out.routes.push({
+        name: gatewayRouteEntryName(vg.name, g.name, 'no-route'),
+        match: matchJson(g.match),
+        direct_response: { status: 404 },
+      });
   }
   return out;
 }
 
 function limitsOf(l: VirtualGatewayListener): CircuitLimits | undefined {
   const p = l.connectionPool;
-  if (p?.http) return p.http.maxPendingRequests !== undefined ? { maxConnections: p.http.maxConnections, maxPendingRequests: p.http.maxPendingRequests } : { maxConnections: p.http.maxConnections };
+  if (p?.http)
+    return p.http.maxPendingRequests !== undefined
+      ? { maxConnections: p.http.maxConnections, maxPendingRequests: p.http.maxPendingRequests }
+      : { maxConnections: p.http.maxConnections };
   if (p?.http2) return { maxRequests: p.http2.maxRequests };
   if (p?.grpc) return { maxRequests: p.grpc.maxRequests };
   return undefined;
@@ -236,7 +304,11 @@ function minLimits(a: CircuitLimits | undefined, b: CircuitLimits | undefined): 
   return out;
 }
 
-export function translateVirtualGateway(s: MeshSnapshot, vg: SnapshotResource<VirtualGatewaySpec>, opts: TranslateOptions = {}): ProxyConfig {
+export function translateVirtualGateway(
+  s: MeshSnapshot,
+  vg: SnapshotResource<VirtualGatewaySpec>,
+  opts: TranslateOptions = {},
+): ProxyConfig {
   const out: ProxyConfig = { listeners: [], routes: [], clusters: [], endpoints: [], secrets: [] };
   const logs = accessLogs(vg.spec.logging, opts);
   const targets = new Map<string, { target: TargetRef; limits: CircuitLimits | undefined }>();
@@ -253,7 +325,14 @@ export function translateVirtualGateway(s: MeshSnapshot, vg: SnapshotResource<Vi
     const proto = protocol as VirtualGatewayPortProtocol;
     const rc = routeConfigName('ingress', proto, port);
     const built = gatewayRoutesForListener(s, vg, l);
-    out.routes.push({ name: rc, typeUrl: TypeUrl.route, resource: { name: rc, virtual_hosts: [{ name: gatewayVirtualHostName(vg.name), domains: ['*'], routes: built.routes }] } });
+    out.routes.push({
+      name: rc,
+      typeUrl: TypeUrl.route,
+      resource: {
+        name: rc,
+        virtual_hosts: [{ name: gatewayVirtualHostName(vg.name), domains: ['*'], routes: built.routes }],
+      },
+    });
     const limits = limitsOf(l);
     for (const t of built.targets) {
       const name = clusterNameOf(s.meshName, t, 'sidecar');
@@ -269,10 +348,21 @@ export function translateVirtualGateway(s: MeshSnapshot, vg: SnapshotResource<Vi
       resource: {
         name,
         address: socketAddress(ANY_ADDRESS, port),
-        ...(tls ? { listener_filters: [{ name: 'envoy.filters.listener.tls_inspector', typed_config: { '@type': T.tlsInspector } }] } : {}),
+        ...(tls
+          ? {
+              listener_filters: [
+                { name: 'envoy.filters.listener.tls_inspector', typed_config: { '@type': T.tlsInspector } },
+              ],
+            }
+          : {}),
         traffic_direction: 'INBOUND',
-        filter_chains: tlsFilterChains({ name: ingressFilterChainName(proto, port), match: { destination_port: port }, filters: [hcm] }, plan, proto,
-          ingressFilterChainName(proto, port, 'tls'), ingressFilterChainName(proto, port, 'plaintext')),
+        filter_chains: tlsFilterChains(
+          { name: ingressFilterChainName(proto, port), match: { destination_port: port }, filters: [hcm] },
+          plan,
+          proto,
+          ingressFilterChainName(proto, port, 'tls'),
+          ingressFilterChainName(proto, port, 'plaintext'),
+        ),
       },
     });
   }

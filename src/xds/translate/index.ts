@@ -51,7 +51,11 @@ export function translate(snapshot: MeshSnapshot, proxy: ProxyIdentity, options:
  * leads to. undefined when the name is not a (non-tcp) backend virtual service of the node, or the proxy is not a
  * virtual node of this mesh: the xDS server then answers that the resource does not exist.
  */
-export function translateApiListener(snapshot: MeshSnapshot, proxy: ProxyIdentity, listenerName: string): ProxyConfig | undefined {
+export function translateApiListener(
+  snapshot: MeshSnapshot,
+  proxy: ProxyIdentity,
+  listenerName: string,
+): ProxyConfig | undefined {
   if (!sameMesh(snapshot, proxy) || proxy.kind !== 'virtualNode') return undefined;
   const vn = snapshot.virtualNodes.get(proxy.name);
   const c = vn ? translateApiListenerFor(snapshot, vn, listenerName) : undefined;
@@ -59,9 +63,19 @@ export function translateApiListener(snapshot: MeshSnapshot, proxy: ProxyIdentit
 }
 
 /** Several API listeners at once (names that resolve to nothing are skipped), merged without duplicates. */
-export function translateApiListeners(snapshot: MeshSnapshot, proxy: ProxyIdentity, listenerNames: readonly string[]): ProxyConfig {
+export function translateApiListeners(
+  snapshot: MeshSnapshot,
+  proxy: ProxyIdentity,
+  listenerNames: readonly string[],
+): ProxyConfig {
   const out = empty();
-  const seen = { listeners: new Set<string>(), routes: new Set<string>(), clusters: new Set<string>(), endpoints: new Set<string>(), secrets: new Set<string>() };
+  const seen = {
+    listeners: new Set<string>(),
+    routes: new Set<string>(),
+    clusters: new Set<string>(),
+    endpoints: new Set<string>(),
+    secrets: new Set<string>(),
+  };
   for (const n of [...new Set(listenerNames)]) {
     const c = translateApiListener(snapshot, proxy, n);
     if (!c) continue;

@@ -6,7 +6,12 @@
 // results: callers must treat returned resources as immutable.
 import { type MeshSnapshot, SNAPSHOT_TRACKER, type SnapshotResource } from '../../mesh/snapshot.js';
 import type {
-  GatewayRouteSpec, IpPreference, Listener, PortProtocol, RouteSpec, VirtualNodeSpec,
+  GatewayRouteSpec,
+  IpPreference,
+  Listener,
+  PortProtocol,
+  RouteSpec,
+  VirtualNodeSpec,
 } from '../../protocols/generated/appmesh-types.js';
 import { cmpStr } from './envoy.js';
 
@@ -73,7 +78,10 @@ export function memoized(s: MeshSnapshot, key: string): { value: unknown; deps: 
 }
 
 /** App Mesh route order: priority 0 (highest) … 1000, then routes without priority; ties by route name. */
-export function compareByPriority(a: { name: string; spec: { priority?: number } }, b: { name: string; spec: { priority?: number } }): number {
+export function compareByPriority(
+  a: { name: string; spec: { priority?: number } },
+  b: { name: string; spec: { priority?: number } },
+): number {
   const pa = a.spec.priority ?? Number.POSITIVE_INFINITY;
   const pb = b.spec.priority ?? Number.POSITIVE_INFINITY;
   return pa !== pb ? (pa < pb ? -1 : 1) : cmpStr(a.name, b.name);
@@ -86,7 +94,9 @@ export function routesOf(s: MeshSnapshot, router: string): readonly SnapshotReso
 
 /** A gateway's routes (unsorted; the gateway translation orders them per listener). */
 export function gatewayRoutesOf(s: MeshSnapshot, gateway: string): readonly SnapshotResource<GatewayRouteSpec>[] {
-  return memo(s, `gatewayRoutes\0${gateway}`, () => [...(s.gatewayRoutes.get(gateway)?.values() ?? [])].sort((a, b) => cmpStr(a.name, b.name)));
+  return memo(s, `gatewayRoutes\0${gateway}`, () =>
+    [...(s.gatewayRoutes.get(gateway)?.values() ?? [])].sort((a, b) => cmpStr(a.name, b.name)),
+  );
 }
 
 /** The provider of a virtual service and the ports it is reachable on (router listeners or node listeners). */
@@ -95,10 +105,16 @@ export function providerOf(s: MeshSnapshot, vsName: string): ServiceProvider {
   const p = vs?.spec.provider;
   if (p?.virtualRouter) {
     const r = s.virtualRouters.get(p.virtualRouter.virtualRouterName);
-    if (r) return { kind: 'virtualRouter', name: r.name, ports: (r.spec.listeners ?? []).map((l) => ({ ...l.portMapping })) };
+    if (r)
+      return {
+        kind: 'virtualRouter',
+        name: r.name,
+        ports: (r.spec.listeners ?? []).map((l) => ({ ...l.portMapping })),
+      };
   } else if (p?.virtualNode) {
     const n = s.virtualNodes.get(p.virtualNode.virtualNodeName);
-    if (n) return { kind: 'virtualNode', name: n.name, ports: (n.spec.listeners ?? []).map((l) => ({ ...l.portMapping })) };
+    if (n)
+      return { kind: 'virtualNode', name: n.name, ports: (n.spec.listeners ?? []).map((l) => ({ ...l.portMapping })) };
   }
   return { kind: 'none', name: '', ports: [] };
 }
@@ -121,15 +137,25 @@ export function ipPreferenceOf(s: MeshSnapshot, vn: VirtualNodeSpec): IpPreferen
 /** Does the route kind fit a listener protocol (http ↔ httpRoute, …)? */
 export function routeFitsProtocol(spec: RouteSpec, protocol: PortProtocol): boolean {
   switch (protocol) {
-    case 'http': return spec.httpRoute !== undefined;
-    case 'http2': return spec.http2Route !== undefined;
-    case 'grpc': return spec.grpcRoute !== undefined;
-    case 'tcp': return spec.tcpRoute !== undefined;
-    default: return false;
+    case 'http':
+      return spec.httpRoute !== undefined;
+    case 'http2':
+      return spec.http2Route !== undefined;
+    case 'grpc':
+      return spec.grpcRoute !== undefined;
+    case 'tcp':
+      return spec.tcpRoute !== undefined;
+    default:
+      return false;
   }
 }
 
 /** Match port of a route (undefined = all listeners of the router). */
 export function routeMatchPort(spec: RouteSpec): number | undefined {
-  return spec.httpRoute?.match.port ?? spec.http2Route?.match.port ?? spec.grpcRoute?.match.port ?? spec.tcpRoute?.match?.port;
+  return (
+    spec.httpRoute?.match.port ??
+    spec.http2Route?.match.port ??
+    spec.grpcRoute?.match.port ??
+    spec.tcpRoute?.match?.port
+  );
 }

@@ -25,7 +25,11 @@ import { acmClientWarning, applicableClientTls } from './tls.js';
  * and endpoints; undefined when `name` is not a backend virtual service of the node (or the port is not one of the
  * service's ports, or the port is tcp). Without a port, the service's first listener port is used.
  */
-export function translateApiListenerFor(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, name: string): ProxyConfig | undefined {
+export function translateApiListenerFor(
+  s: MeshSnapshot,
+  vn: SnapshotResource<VirtualNodeSpec>,
+  name: string,
+): ProxyConfig | undefined {
   const candidates = [parseApiListenerName(name)];
   if (candidates[0]?.port !== undefined) candidates.push({ virtualService: name });
   const backends = vn.spec.backends ?? [];
@@ -56,7 +60,16 @@ export function translateApiListenerFor(s: MeshSnapshot, vn: SnapshotResource<Vi
     const rc: EnvoyResource = {
       name: rcName,
       typeUrl: TypeUrl.route,
-      resource: { name: rcName, virtual_hosts: [{ name: serviceVirtualHostName(virtualService), domains: virtualServiceDomains(virtualService, sp.port), routes }] },
+      resource: {
+        name: rcName,
+        virtual_hosts: [
+          {
+            name: serviceVirtualHostName(virtualService),
+            domains: virtualServiceDomains(virtualService, sp.port),
+            routes,
+          },
+        ],
+      },
     };
     const out: ProxyConfig = { listeners: [listener], routes: [rc], clusters: [], endpoints: [], secrets: [] };
     const seen = new Set<string>();

@@ -3,12 +3,31 @@
 // translation.
 import type { MeshSnapshot } from '../../mesh/snapshot.js';
 import type {
-  GrpcRetryPolicy, GrpcRouteMetadata, HeaderMatchMethod, HttpQueryParameter, HttpRetryPolicy, HttpRouteHeader, HttpRouteMatch,
-  GrpcRouteMatch, Listener, PortProtocol, RouteSpec, WeightedTarget,
+  GrpcRetryPolicy,
+  GrpcRouteMetadata,
+  HeaderMatchMethod,
+  HttpQueryParameter,
+  HttpRetryPolicy,
+  HttpRouteHeader,
+  HttpRouteMatch,
+  GrpcRouteMatch,
+  Listener,
+  PortProtocol,
+  RouteSpec,
+  WeightedTarget,
 } from '../../protocols/generated/appmesh-types.js';
 import { apiClusterName, defaultRouteEntryName, egressClusterName, routeEntryName } from '../names.js';
 import { DEFAULTS, durationMs, pbDuration, reEscape, T, type Json } from './envoy.js';
-import { memo, providerOf, resolveTarget, routeFitsProtocol, routeMatchPort, routesOf, type ServicePort, type TargetRef } from './model.js';
+import {
+  memo,
+  providerOf,
+  resolveTarget,
+  routeFitsProtocol,
+  routeMatchPort,
+  routesOf,
+  type ServicePort,
+  type TargetRef,
+} from './model.js';
 
 export type Flavour = 'sidecar' | 'proxyless';
 
@@ -43,7 +62,8 @@ export interface RouteIR {
 // Matches
 
 export const isTrivialPath = (p: PathSpec) => p.kind === 'prefix' && p.value === '/';
-export const isTrivialMatch = (m: MatchIR) => isTrivialPath(m.path) && !m.headers.length && !m.query.length && !m.method && !m.scheme;
+export const isTrivialMatch = (m: MatchIR) =>
+  isTrivialPath(m.path) && !m.headers.length && !m.query.length && !m.method && !m.scheme;
 
 export function headerMatcher(name: string, m: HeaderMatchMethod | undefined, invert: boolean | undefined): Json {
   const h: Json = { name };
@@ -58,7 +78,9 @@ export function headerMatcher(name: string, m: HeaderMatchMethod | undefined, in
 }
 
 export function queryMatcher(q: HttpQueryParameter): Json {
-  return q.match?.exact !== undefined ? { name: q.name, string_match: { exact: q.match.exact } } : { name: q.name, present_match: true };
+  return q.match?.exact !== undefined
+    ? { name: q.name, string_match: { exact: q.match.exact } }
+    : { name: q.name, present_match: true };
 }
 
 export function httpPath(m: { prefix?: string; path?: { exact?: string; regex?: string } }): PathSpec {
@@ -95,9 +117,12 @@ export function grpcMatchIR(m: GrpcRouteMatch): MatchIR {
 
 export function pathJson(p: PathSpec): Json {
   switch (p.kind) {
-    case 'prefix': return { prefix: p.value };
-    case 'exact': return { path: p.value };
-    default: return { safe_regex: { regex: p.value } };
+    case 'prefix':
+      return { prefix: p.value };
+    case 'exact':
+      return { path: p.value };
+    default:
+      return { safe_regex: { regex: p.value } };
   }
 }
 
@@ -119,16 +144,32 @@ const HTTP_EVENT_CODES = new Map<string, number[]>([
   ['gateway-error', [502, 503, 504]],
   ['client-error', [409]],
 ]);
-const RETRY_ON_ORDER = ['connect-failure', 'refused-stream', 'reset', 'retriable-status-codes',
-  'cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable'];
+const RETRY_ON_ORDER = [
+  'connect-failure',
+  'refused-stream',
+  'reset',
+  'retriable-status-codes',
+  'cancelled',
+  'deadline-exceeded',
+  'internal',
+  'resource-exhausted',
+  'unavailable',
+];
 const GRPC_EVENTS = new Set(['cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable']);
 
-function retryJson(on: Set<string>, codes: Set<number>, numRetries: number, perTryMs: number | undefined): Json | undefined {
+function retryJson(
+  on: Set<string>,
+  codes: Set<number>,
+  numRetries: number,
+  perTryMs: number | undefined,
+): Json | undefined {
   if (codes.size) on.add('retriable-status-codes');
   if (!on.size || numRetries < 1) return undefined;
   const r: Json = { retry_on: RETRY_ON_ORDER.filter((t) => on.has(t)).join(','), num_retries: numRetries };
   if (perTryMs !== undefined && perTryMs > 0) r.per_try_timeout = pbDuration(perTryMs);
-  r.retry_host_predicate = [{ name: 'envoy.retry_host_predicates.previous_hosts', typed_config: { '@type': T.previousHosts } }];
+  r.retry_host_predicate = [
+    { name: 'envoy.retry_host_predicates.previous_hosts', typed_config: { '@type': T.previousHosts } },
+  ];
   r.host_selection_retry_max_attempts = 5;
   if (codes.size) r.retriable_status_codes = [...codes].sort((a, b) => a - b);
   return r;
@@ -140,7 +181,10 @@ function retryJson(on: Set<string>, codes: Set<number>, numRetries: number, perT
  * `connect-failure`, gRPC events → the same-named Envoy (and grpc-js) retry_on values. maxRetries 0 → no policy.
  * Without a policy: App Mesh's default (2 retries on connect-failure, refused-stream, reset, and 503 / UNAVAILABLE).
  */
-export function retryPolicy(protocol: PortProtocol, policy: HttpRetryPolicy | GrpcRetryPolicy | undefined): Json | undefined {
+export function retryPolicy(
+  protocol: PortProtocol,
+  policy: HttpRetryPolicy | GrpcRetryPolicy | undefined,
+): Json | undefined {
   const on = new Set<string>();
   const codes = new Set<number>();
   if (!policy) {
@@ -153,7 +197,10 @@ export function retryPolicy(protocol: PortProtocol, policy: HttpRetryPolicy | Gr
     const c = HTTP_EVENT_CODES.get(e);
     if (c) {
       for (const x of c) codes.add(x);
-      if (e !== 'client-error') { on.add('reset'); on.add('refused-stream'); }
+      if (e !== 'client-error') {
+        on.add('reset');
+        on.add('refused-stream');
+      }
     } else if (e === 'stream-error') on.add('refused-stream');
   }
   if (policy.tcpRetryEvents?.includes('connection-error')) on.add('connect-failure');
@@ -192,7 +239,11 @@ export function routeIR(s: MeshSnapshot, router: string, name: string, spec: Rou
   const http = spec.httpRoute ?? spec.http2Route;
   if (http) {
     const protocol: PortProtocol = spec.httpRoute ? 'http' : 'http2';
-    const action: ActionIR = { targets: weightedTargets(s, http.action.weightedTargets), weighted: true, timeoutMs: durationMs(http.timeout?.perRequest) ?? DEFAULTS.perRequestTimeoutMs };
+    const action: ActionIR = {
+      targets: weightedTargets(s, http.action.weightedTargets),
+      weighted: true,
+      timeoutMs: durationMs(http.timeout?.perRequest) ?? DEFAULTS.perRequestTimeoutMs,
+    };
     const idle = durationMs(http.timeout?.idle);
     if (idle !== undefined) action.idleMs = idle;
     const retry = retryPolicy(protocol, http.retryPolicy);
@@ -201,7 +252,11 @@ export function routeIR(s: MeshSnapshot, router: string, name: string, spec: Rou
   }
   const grpc = spec.grpcRoute;
   if (grpc) {
-    const action: ActionIR = { targets: weightedTargets(s, grpc.action.weightedTargets), weighted: true, timeoutMs: durationMs(grpc.timeout?.perRequest) ?? DEFAULTS.perRequestTimeoutMs };
+    const action: ActionIR = {
+      targets: weightedTargets(s, grpc.action.weightedTargets),
+      weighted: true,
+      timeoutMs: durationMs(grpc.timeout?.perRequest) ?? DEFAULTS.perRequestTimeoutMs,
+    };
     const idle = durationMs(grpc.timeout?.idle);
     if (idle !== undefined) action.idleMs = idle;
     const retry = retryPolicy('grpc', grpc.retryPolicy);
@@ -214,16 +269,26 @@ export function routeIR(s: MeshSnapshot, router: string, name: string, spec: Rou
 /** The single catch-all route of a virtual service provided directly by a virtual node. */
 export function nodeProviderRouteIR(target: TargetRef): RouteIR {
   const t = listenerTimeouts(target.listener);
-  const action: ActionIR = { targets: [{ target, weight: 1 }], weighted: false, timeoutMs: t.perRequestMs ?? DEFAULTS.perRequestTimeoutMs };
+  const action: ActionIR = {
+    targets: [{ target, weight: 1 }],
+    weighted: false,
+    timeoutMs: t.perRequestMs ?? DEFAULTS.perRequestTimeoutMs,
+  };
   if (t.idleMs !== undefined) action.idleMs = t.idleMs;
   const retry = retryPolicy(target.listener.portMapping.protocol, undefined);
   if (retry) action.retry = retry;
-  return { name: defaultRouteEntryName(target.vn.name), match: { path: { kind: 'prefix', value: '/' }, headers: [], query: [] }, action };
+  return {
+    name: defaultRouteEntryName(target.vn.name),
+    match: { path: { kind: 'prefix', value: '/' }, headers: [], query: [] },
+    action,
+  };
 }
 
 export function clusterNameOf(mesh: string, t: TargetRef, flavour: Flavour): string {
   const { protocol, port } = t.listener.portMapping;
-  return flavour === 'sidecar' ? egressClusterName(mesh, t.vn.name, protocol, port) : apiClusterName(mesh, t.vn.name, protocol, port);
+  return flavour === 'sidecar'
+    ? egressClusterName(mesh, t.vn.name, protocol, port)
+    : apiClusterName(mesh, t.vn.name, protocol, port);
 }
 
 export interface RouteExtras {
@@ -237,7 +302,13 @@ export interface RouteExtras {
  * a later route must not catch its traffic). Proxyless: such routes, and routes grpc-js cannot evaluate (query
  * parameters, a method other than POST, scheme https), are dropped (undefined).
  */
-export function emitRoute(mesh: string, ir: RouteIR, match: MatchIR, flavour: Flavour, extras: RouteExtras = {}): Json | undefined {
+export function emitRoute(
+  mesh: string,
+  ir: RouteIR,
+  match: MatchIR,
+  flavour: Flavour,
+  extras: RouteExtras = {},
+): Json | undefined {
   let m = match;
   if (flavour === 'proxyless') {
     if (m.query.length || (m.method && m.method !== 'POST') || m.scheme === 'https') return undefined;
@@ -251,9 +322,13 @@ export function emitRoute(mesh: string, ir: RouteIR, match: MatchIR, flavour: Fl
   const route: Json = {};
   const only = targets[0];
   if (!ir.action.weighted && targets.length === 1 && only) route.cluster = clusterNameOf(mesh, only.target, flavour);
-  else route.weighted_clusters = { clusters: targets.map((t) => ({ name: clusterNameOf(mesh, t.target, flavour), weight: t.weight })) };
+  else
+    route.weighted_clusters = {
+      clusters: targets.map((t) => ({ name: clusterNameOf(mesh, t.target, flavour), weight: t.weight })),
+    };
   if (extras.prefixRewrite !== undefined) route.prefix_rewrite = extras.prefixRewrite;
-  if (extras.pathRewrite !== undefined) route.regex_rewrite = { pattern: { regex: '^/.*$' }, substitution: extras.pathRewrite };
+  if (extras.pathRewrite !== undefined)
+    route.regex_rewrite = { pattern: { regex: '^/.*$' }, substitution: extras.pathRewrite };
   if (extras.hostRewrite !== undefined) route.host_rewrite_literal = extras.hostRewrite;
   if (flavour === 'sidecar') {
     route.timeout = pbDuration(ir.action.timeoutMs);
@@ -284,7 +359,13 @@ export function serviceRoutes(s: MeshSnapshot, vsName: string, sp: ServicePort):
       if (!target) return { irs: [] };
       if (sp.protocol === 'tcp') {
         const idle = listenerTimeouts(target.listener).idleMs;
-        return { irs: [], tcp: idle === undefined ? { targets: [{ target, weight: 1 }] } : { targets: [{ target, weight: 1 }], idleMs: idle } };
+        return {
+          irs: [],
+          tcp:
+            idle === undefined
+              ? { targets: [{ target, weight: 1 }] }
+              : { targets: [{ target, weight: 1 }], idleMs: idle },
+        };
       }
       return { irs: [nodeProviderRouteIR(target)] };
     }
@@ -310,7 +391,12 @@ export function serviceRoutes(s: MeshSnapshot, vsName: string, sp: ServicePort):
 }
 
 /** Envoy routes of a virtual service on a port, plus the targets they reference. */
-export function serviceVirtualHostRoutes(s: MeshSnapshot, vsName: string, sp: ServicePort, flavour: Flavour): { routes: Json[]; targets: TargetRef[] } {
+export function serviceVirtualHostRoutes(
+  s: MeshSnapshot,
+  vsName: string,
+  sp: ServicePort,
+  flavour: Flavour,
+): { routes: Json[]; targets: TargetRef[] } {
   return memo(s, `vh\0${flavour}\0${vsName}\0${sp.port}\0${sp.protocol}`, () => {
     const { irs } = serviceRoutes(s, vsName, sp);
     const routes: Json[] = [];

@@ -1,22 +1,59 @@
 // A virtual node's sidecar Envoy: ingress listener 15000 → local app, egress listener 15001 → backends.
 import type { MeshSnapshot, SnapshotResource } from '../../mesh/snapshot.js';
-import type { ClientPolicyTls, LoggingFormat, PortProtocol, VirtualNodeSpec } from '../../protocols/generated/appmesh-types.js';
+import type {
+  ClientPolicyTls,
+  LoggingFormat,
+  PortProtocol,
+  VirtualNodeSpec,
+} from '../../protocols/generated/appmesh-types.js';
 import {
-  ACCESS_LOG_CLUSTER_NAME, allowAllClusterName, allowAllFilterChainName, amazonawsClusterName, amazonawsFilterChainName, EGRESS_PORT, egressFilterChainName,
-  egressListenerName, ingressClusterName, ingressFilterChainName, ingressListenerName, ingressRouteEntryName, ingressVirtualHostName,
-  INGRESS_PORT, routeConfigName, serviceVirtualHostName, virtualServiceDomains,
+  ACCESS_LOG_CLUSTER_NAME,
+  allowAllClusterName,
+  allowAllFilterChainName,
+  amazonawsClusterName,
+  amazonawsFilterChainName,
+  EGRESS_PORT,
+  egressFilterChainName,
+  egressListenerName,
+  ingressClusterName,
+  ingressFilterChainName,
+  ingressListenerName,
+  ingressRouteEntryName,
+  ingressVirtualHostName,
+  INGRESS_PORT,
+  routeConfigName,
+  serviceVirtualHostName,
+  virtualServiceDomains,
 } from '../names.js';
 import { TypeUrl, type EnvoyResource, type ProxyConfig, type TranslateOptions } from './types.js';
 import { isIP } from 'node:net';
 import {
-  adsConfigSource, circuitBreakers, DEFAULTS, fileAccessLog, grpcAccessLog, http2ProtocolOptions, lbEndpoint, listenAddress, loopback, pbDuration,
-  routerFilter, socketAddress, T, type Json,
+  adsConfigSource,
+  circuitBreakers,
+  DEFAULTS,
+  fileAccessLog,
+  grpcAccessLog,
+  http2ProtocolOptions,
+  lbEndpoint,
+  listenAddress,
+  loopback,
+  pbDuration,
+  routerFilter,
+  socketAddress,
+  T,
+  type Json,
 } from './envoy.js';
 import { egressCluster, healthChecks, type ClusterBuild } from './clusters.js';
 import { ipPreferenceOf, memo, providerOf, type ServicePort, type TargetRef } from './model.js';
 import { clusterNameOf, listenerTimeouts, serviceRoutes, serviceVirtualHostRoutes } from './routes.js';
 import {
-  acmClientWarning, acmListenerWarning, applicableClientTls, downstreamTransportSocket, listenerTlsPlan, upstreamTransportSocket, type ListenerTlsPlan,
+  acmClientWarning,
+  acmListenerWarning,
+  applicableClientTls,
+  downstreamTransportSocket,
+  listenerTlsPlan,
+  upstreamTransportSocket,
+  type ListenerTlsPlan,
 } from './tls.js';
 
 const isHttp = (p: PortProtocol) => p !== 'tcp';
@@ -27,12 +64,19 @@ export interface AccessLogs {
   grpcCluster?: string;
 }
 
-export function accessLogs(logging: { accessLog?: { file?: { path: string; format?: LoggingFormat } } } | undefined, opts: TranslateOptions = {}): AccessLogs {
+export function accessLogs(
+  logging: { accessLog?: { file?: { path: string; format?: LoggingFormat } } } | undefined,
+  opts: TranslateOptions = {},
+): AccessLogs {
   const f = logging?.accessLog?.file;
-  return { file: f ? [fileAccessLog(f.path, f.format)] : [], ...(opts.accessLogService ? { grpcCluster: ACCESS_LOG_CLUSTER_NAME } : {}) };
+  return {
+    file: f ? [fileAccessLog(f.path, f.format)] : [],
+    ...(opts.accessLogService ? { grpcCluster: ACCESS_LOG_CLUSTER_NAME } : {}),
+  };
 }
 
-const logsFor = (logs: AccessLogs, kind: 'http' | 'tcp'): Json[] => (logs.grpcCluster ? [...logs.file, grpcAccessLog(kind, logs.grpcCluster)] : logs.file);
+const logsFor = (logs: AccessLogs, kind: 'http' | 'tcp'): Json[] =>
+  logs.grpcCluster ? [...logs.file, grpcAccessLog(kind, logs.grpcCluster)] : logs.file;
 
 /** The static cluster the gRPC access loggers stream to (HTTP/2), when the option is on. */
 export function accessLogCluster(opts: TranslateOptions, out: ProxyConfig): void {
@@ -46,13 +90,21 @@ export function accessLogCluster(opts: TranslateOptions, out: ProxyConfig): void
       name: ACCESS_LOG_CLUSTER_NAME,
       type: ip ? 'STATIC' : 'STRICT_DNS',
       connect_timeout: DEFAULTS.egressConnectTimeout,
-      load_assignment: { cluster_name: ACCESS_LOG_CLUSTER_NAME, endpoints: [{ lb_endpoints: [lbEndpoint(als.address, als.port)] }] },
+      load_assignment: {
+        cluster_name: ACCESS_LOG_CLUSTER_NAME,
+        endpoints: [{ lb_endpoints: [lbEndpoint(als.address, als.port)] }],
+      },
       typed_extension_protocol_options: http2ProtocolOptions(),
     },
   });
 }
 
-export function httpConnectionManager(statPrefix: string, routeConfig: string, accessLog: AccessLogs, extra: Json = {}): Json {
+export function httpConnectionManager(
+  statPrefix: string,
+  routeConfig: string,
+  accessLog: AccessLogs,
+  extra: Json = {},
+): Json {
   const logs = logsFor(accessLog, 'http');
   const hcm: Json = {
     '@type': T.hcm,
@@ -70,7 +122,12 @@ export function httpConnectionManager(statPrefix: string, routeConfig: string, a
   return { name: 'envoy.filters.network.http_connection_manager', typed_config: hcm };
 }
 
-export function tcpProxy(statPrefix: string, clusters: { name: string; weight: number }[], idleMs: number | undefined, accessLog: AccessLogs): Json {
+export function tcpProxy(
+  statPrefix: string,
+  clusters: { name: string; weight: number }[],
+  idleMs: number | undefined,
+  accessLog: AccessLogs,
+): Json {
   const logs = logsFor(accessLog, 'tcp');
   const cfg: Json = { '@type': T.tcpProxy, stat_prefix: statPrefix };
   const only = clusters[0];
@@ -81,26 +138,49 @@ export function tcpProxy(statPrefix: string, clusters: { name: string; weight: n
   return { name: 'envoy.filters.network.tcp_proxy', typed_config: cfg };
 }
 
-const originalDst = (): Json => ({ name: 'envoy.filters.listener.original_dst', typed_config: { '@type': T.originalDst } });
-const tlsInspector = (): Json => ({ name: 'envoy.filters.listener.tls_inspector', typed_config: { '@type': T.tlsInspector } });
+const originalDst = (): Json => ({
+  name: 'envoy.filters.listener.original_dst',
+  typed_config: { '@type': T.originalDst },
+});
+const tlsInspector = (): Json => ({
+  name: 'envoy.filters.listener.tls_inspector',
+  typed_config: { '@type': T.tlsInspector },
+});
 
 /**
  * Chains for one listener port: TLS STRICT → one TLS chain; PERMISSIVE → a TLS and a plaintext chain; refused (STRICT
  * with an ACM certificate) → none; else plaintext.
  */
-export function tlsFilterChains(base: { name: string; match: Json; filters: Json[] }, plan: ListenerTlsPlan, protocol: PortProtocol, tlsName: string, plainName: string): Json[] {
+export function tlsFilterChains(
+  base: { name: string; match: Json; filters: Json[] },
+  plan: ListenerTlsPlan,
+  protocol: PortProtocol,
+  tlsName: string,
+  plainName: string,
+): Json[] {
   if (plan.kind === 'refused') return [];
   if (plan.kind === 'plaintext') return [{ name: base.name, filter_chain_match: base.match, filters: base.filters }];
   const eff = plan.tls;
   const ts = downstreamTransportSocket(eff, protocol);
-  if (eff.mode === 'STRICT') return [{ name: base.name, filter_chain_match: base.match, filters: base.filters, transport_socket: ts }];
+  if (eff.mode === 'STRICT')
+    return [{ name: base.name, filter_chain_match: base.match, filters: base.filters, transport_socket: ts }];
   return [
-    { name: tlsName, filter_chain_match: { ...base.match, transport_protocol: 'tls' }, filters: base.filters, transport_socket: ts },
+    {
+      name: tlsName,
+      filter_chain_match: { ...base.match, transport_protocol: 'tls' },
+      filters: base.filters,
+      transport_socket: ts,
+    },
     { name: plainName, filter_chain_match: { ...base.match, transport_protocol: 'raw_buffer' }, filters: base.filters },
   ];
 }
 
-function ingress(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, out: ProxyConfig, opts: TranslateOptions): void {
+function ingress(
+  s: MeshSnapshot,
+  vn: SnapshotResource<VirtualNodeSpec>,
+  out: ProxyConfig,
+  opts: TranslateOptions,
+): void {
   const listeners = vn.spec.listeners ?? [];
   if (!listeners.length) return;
   const pref = ipPreferenceOf(s, vn.spec);
@@ -129,15 +209,28 @@ function ingress(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, out: Pr
         typeUrl: TypeUrl.route,
         resource: {
           name: rc,
-          virtual_hosts: [{ name: ingressVirtualHostName(vn.name), domains: ['*'], routes: [{ name: ingressRouteEntryName(vn.name, port), match: { prefix: '/' }, route }] }],
+          virtual_hosts: [
+            {
+              name: ingressVirtualHostName(vn.name),
+              domains: ['*'],
+              routes: [{ name: ingressRouteEntryName(vn.name, port), match: { prefix: '/' }, route }],
+            },
+          ],
         },
       });
     } else {
       filters = [tcpProxy('ingress', [{ name: cluster, weight: 1 }], timeouts.idleMs, logs)];
     }
     if (plan.kind === 'tls') needsInspector = true;
-    chains.push(...tlsFilterChains({ name: ingressFilterChainName(protocol, port), match: { destination_port: port }, filters }, plan, protocol,
-      ingressFilterChainName(protocol, port, 'tls'), ingressFilterChainName(protocol, port, 'plaintext')));
+    chains.push(
+      ...tlsFilterChains(
+        { name: ingressFilterChainName(protocol, port), match: { destination_port: port }, filters },
+        plan,
+        protocol,
+        ingressFilterChainName(protocol, port, 'tls'),
+        ingressFilterChainName(protocol, port, 'plaintext'),
+      ),
+    );
     const c: Json = {
       name: cluster,
       type: 'STATIC',
@@ -146,7 +239,9 @@ function ingress(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, out: Pr
       circuit_breakers: circuitBreakers({
         ...(l.connectionPool?.tcp ? { maxConnections: l.connectionPool.tcp.maxConnections } : {}),
         ...(l.connectionPool?.http ? { maxConnections: l.connectionPool.http.maxConnections } : {}),
-        ...(l.connectionPool?.http?.maxPendingRequests !== undefined ? { maxPendingRequests: l.connectionPool.http.maxPendingRequests } : {}),
+        ...(l.connectionPool?.http?.maxPendingRequests !== undefined
+          ? { maxPendingRequests: l.connectionPool.http.maxPendingRequests }
+          : {}),
         ...(l.connectionPool?.http2 ? { maxRequests: l.connectionPool.http2.maxRequests } : {}),
         ...(l.connectionPool?.grpc ? { maxRequests: l.connectionPool.grpc.maxRequests } : {}),
       }),
@@ -187,13 +282,19 @@ function transportFor(policy: ClientPolicyTls | undefined, t: TargetRef): Json |
   return upstreamTransportSocket(applicable, { vn: t.vn.spec, protocol, listenerTls: t.listener.tls });
 }
 
-function egress(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, out: ProxyConfig, opts: TranslateOptions): void {
+function egress(
+  s: MeshSnapshot,
+  vn: SnapshotResource<VirtualNodeSpec>,
+  out: ProxyConfig,
+  opts: TranslateOptions,
+): void {
   const mesh = s.meshName;
   const logs = accessLogs(vn.spec.logging, opts);
   const policies = new Map<string, ClientPolicyTls | undefined>();
   for (const b of vn.spec.backends ?? []) {
     const v = b.virtualService;
-    if (v && !policies.has(v.virtualServiceName)) policies.set(v.virtualServiceName, v.clientPolicy?.tls ?? vn.spec.backendDefaults?.clientPolicy?.tls);
+    if (v && !policies.has(v.virtualServiceName))
+      policies.set(v.virtualServiceName, v.clientPolicy?.tls ?? vn.spec.backendDefaults?.clientPolicy?.tls);
   }
   const backends = [...policies.keys()].sort();
   // Backend ports: one protocol per port (the first backend, in name order, decides; App Mesh rejects mixes).
@@ -213,7 +314,11 @@ function egress(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, out: Pro
     const name = clusterNameOf(mesh, t, 'sidecar');
     if (acmBlocked.has(name)) return;
     const ts = transportFor(policies.get(backend), t);
-    if (ts === 'acm') { acmBlocked.set(name, backend); clusters.delete(name); return; }
+    if (ts === 'acm') {
+      acmBlocked.set(name, backend);
+      clusters.delete(name);
+      return;
+    }
     if (!clusters.has(name)) clusters.set(name, egressCluster(s, t, 'sidecar', ts));
   };
   const chains: Json[] = [];
@@ -230,7 +335,14 @@ function egress(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, out: Pro
         chains.push({
           name: egressFilterChainName('tcp', port),
           filter_chain_match: { destination_port: port },
-          filters: [tcpProxy('egress', targets.map((t) => ({ name: clusterNameOf(mesh, t.target, 'sidecar'), weight: t.weight })), tcp.idleMs, logs)],
+          filters: [
+            tcpProxy(
+              'egress',
+              targets.map((t) => ({ name: clusterNameOf(mesh, t.target, 'sidecar'), weight: t.weight })),
+              tcp.idleMs,
+              logs,
+            ),
+          ],
         });
         break;
       }
@@ -244,7 +356,11 @@ function egress(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, out: Pro
       virtualHosts.push({ name: serviceVirtualHostName(vs), domains: virtualServiceDomains(vs, port), routes });
     }
     out.routes.push({ name: rc, typeUrl: TypeUrl.route, resource: { name: rc, virtual_hosts: virtualHosts } });
-    chains.push({ name: egressFilterChainName(g.protocol, port), filter_chain_match: { destination_port: port }, filters: [httpConnectionManager('egress', rc, logs)] });
+    chains.push({
+      name: egressFilterChainName(g.protocol, port),
+      filter_chain_match: { destination_port: port },
+      filters: [httpConnectionManager('egress', rc, logs)],
+    });
   }
   // AWS APIs are always reachable (App Mesh: even with DROP_ALL); the rest only with ALLOW_ALL (default filter chain).
   const aws = amazonawsClusterName(mesh);
@@ -267,11 +383,15 @@ function egress(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, out: Pro
   };
   if (allowAll) {
     const all = allowAllClusterName(mesh);
-    listener.default_filter_chain = { name: allowAllFilterChainName(), filters: [tcpProxy('egress', [{ name: all, weight: 1 }], undefined, logs)] };
+    listener.default_filter_chain = {
+      name: allowAllFilterChainName(),
+      filters: [tcpProxy('egress', [{ name: all, weight: 1 }], undefined, logs)],
+    };
     out.clusters.push(passthroughCluster(all));
   }
   out.listeners.push({ name, typeUrl: TypeUrl.listener, resource: listener });
-  for (const [cluster, backend] of acmBlocked) (out.warnings ??= []).push(acmClientWarning(`virtual node ${vn.name}`, `backend ${backend}`, cluster));
+  for (const [cluster, backend] of acmBlocked)
+    (out.warnings ??= []).push(acmClientWarning(`virtual node ${vn.name}`, `backend ${backend}`, cluster));
   for (const c of clusters.values()) {
     out.clusters.push(c.cluster);
     if (c.endpoints) out.endpoints.push(c.endpoints);
@@ -280,10 +400,23 @@ function egress(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, out: Pro
 
 /** Original-destination pass-through cluster. */
 function passthroughCluster(name: string): EnvoyResource {
-  return { name, typeUrl: TypeUrl.cluster, resource: { name, type: 'ORIGINAL_DST', connect_timeout: DEFAULTS.egressConnectTimeout, lb_policy: 'CLUSTER_PROVIDED' } };
+  return {
+    name,
+    typeUrl: TypeUrl.cluster,
+    resource: {
+      name,
+      type: 'ORIGINAL_DST',
+      connect_timeout: DEFAULTS.egressConnectTimeout,
+      lb_policy: 'CLUSTER_PROVIDED',
+    },
+  };
 }
 
-export function translateVirtualNode(s: MeshSnapshot, vn: SnapshotResource<VirtualNodeSpec>, opts: TranslateOptions = {}): ProxyConfig {
+export function translateVirtualNode(
+  s: MeshSnapshot,
+  vn: SnapshotResource<VirtualNodeSpec>,
+  opts: TranslateOptions = {},
+): ProxyConfig {
   const out: ProxyConfig = { listeners: [], routes: [], clusters: [], endpoints: [], secrets: [] };
   // The ingress side depends on the node (and the options) alone: memoized, so a change elsewhere (a backend's route)
   // leaves its resources the same objects (looked up again inside, so the memo records that it read the node).

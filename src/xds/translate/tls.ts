@@ -6,8 +6,15 @@
 // refuses connections (no filter chain), a PERMISSIVE one serves plaintext only; an enforced client policy whose trust is
 // ACM makes the clusters it applies to unusable (left out). Callers report each case as a warning.
 import type {
-  ClientPolicyTls, ListenerTls, ListenerTlsValidationContext, PortProtocol, SubjectAlternativeNames, TlsValidationContext,
-  VirtualGatewayClientPolicyTls, VirtualGatewayListenerTls, VirtualNodeSpec,
+  ClientPolicyTls,
+  ListenerTls,
+  ListenerTlsValidationContext,
+  PortProtocol,
+  SubjectAlternativeNames,
+  TlsValidationContext,
+  VirtualGatewayClientPolicyTls,
+  VirtualGatewayListenerTls,
+  VirtualNodeSpec,
 } from '../../protocols/generated/appmesh-types.js';
 import { sdsSecretConfig, T, type Json } from './envoy.js';
 
@@ -19,7 +26,10 @@ type AnyClientTls = ClientPolicyTls | VirtualGatewayClientPolicyTls;
  * DISABLED, or PERMISSIVE with an ACM certificate, which does not exist self-hosted) or `refused` (STRICT with an ACM
  * certificate: no filter chain, so that no plaintext connection is ever accepted).
  */
-export type ListenerTlsPlan = { kind: 'tls'; tls: AnyListenerTls } | { kind: 'plaintext'; acm: boolean } | { kind: 'refused' };
+export type ListenerTlsPlan =
+  | { kind: 'tls'; tls: AnyListenerTls }
+  | { kind: 'plaintext'; acm: boolean }
+  | { kind: 'refused' };
 
 export function listenerTlsPlan(tls: AnyListenerTls | undefined): ListenerTlsPlan {
   if (!tls || tls.mode === 'DISABLED') return { kind: 'plaintext', acm: false };
@@ -34,7 +44,12 @@ export function effectiveListenerTls(tls: AnyListenerTls | undefined): AnyListen
 }
 
 /** The warning for a listener port whose ACM certificate cannot be served; undefined when there is none. */
-export function acmListenerWarning(owner: string, port: number, protocol: string, plan: ListenerTlsPlan): string | undefined {
+export function acmListenerWarning(
+  owner: string,
+  port: number,
+  protocol: string,
+  plan: ListenerTlsPlan,
+): string | undefined {
   if (plan.kind === 'refused') {
     return `${owner} listener ${protocol} ${port}: TLS mode STRICT with an ACM certificate, which does not exist self-hosted; the port refuses connections`;
   }
@@ -49,8 +64,15 @@ function sanMatchers(sans: readonly string[]): Json[] {
 }
 
 /** Validation: file trust → trusted_ca; SDS trust → SDS validation secret (combined with SAN matchers when given). */
-function validation(v: { trust: { file?: { certificateChain: string }; sds?: { secretName: string } }; subjectAlternativeNames?: SubjectAlternativeNames } | undefined,
-  defaultSans: readonly string[]): Json | undefined {
+function validation(
+  v:
+    | {
+        trust: { file?: { certificateChain: string }; sds?: { secretName: string } };
+        subjectAlternativeNames?: SubjectAlternativeNames;
+      }
+    | undefined,
+  defaultSans: readonly string[],
+): Json | undefined {
   if (!v) return undefined;
   const sans = v.subjectAlternativeNames?.match.exact?.length ? v.subjectAlternativeNames.match.exact : defaultSans;
   if (v.trust.file) {
@@ -70,8 +92,15 @@ function validation(v: { trust: { file?: { certificateChain: string }; sds?: { s
   return undefined;
 }
 
-function certificate(c: { file?: { certificateChain: string; privateKey: string }; sds?: { secretName: string } } | undefined): Json {
-  if (c?.file) return { tls_certificates: [{ certificate_chain: { filename: c.file.certificateChain }, private_key: { filename: c.file.privateKey } }] };
+function certificate(
+  c: { file?: { certificateChain: string; privateKey: string }; sds?: { secretName: string } } | undefined,
+): Json {
+  if (c?.file)
+    return {
+      tls_certificates: [
+        { certificate_chain: { filename: c.file.certificateChain }, private_key: { filename: c.file.privateKey } },
+      ],
+    };
   if (c?.sds) return { tls_certificate_sds_secret_configs: [sdsSecretConfig(c.sds.secretName)] };
   return {};
 }
@@ -119,7 +148,10 @@ export function acmClientWarning(owner: string, via: string, cluster: string): s
  * the target's service-discovery name). Without one: TLS without verification when the target listener is STRICT
  * (App Mesh decides from the server's listener), plaintext otherwise.
  */
-export function upstreamTransportSocket(policy: AnyClientTls | undefined, target: { vn: VirtualNodeSpec; protocol: PortProtocol; listenerTls: AnyListenerTls | undefined }): Json | undefined {
+export function upstreamTransportSocket(
+  policy: AnyClientTls | undefined,
+  target: { vn: VirtualNodeSpec; protocol: PortProtocol; listenerTls: AnyListenerTls | undefined },
+): Json | undefined {
   let common: Json;
   if (policy) {
     common = certificate(policy.certificate);

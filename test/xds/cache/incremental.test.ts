@@ -30,20 +30,38 @@ async function put(store: Store, kind: string, scope: string, name: string, spec
     const existing = await tx.get(kind, scope, name);
     const now = Date.now();
     await tx.put({
-      kind, scope, name, arn: `arn:aws:appmesh:${REGION}:${ACCOUNT}:mesh/${MESH}/${kind}/${scope}/${name}`,
-      uid: existing?.uid ?? randomUUID(), version: (existing?.version ?? 0) + 1, status: 'ACTIVE',
-      createdAt: existing?.createdAt ?? now, updatedAt: now, spec, tags: [],
+      kind,
+      scope,
+      name,
+      arn: `arn:aws:appmesh:${REGION}:${ACCOUNT}:mesh/${MESH}/${kind}/${scope}/${name}`,
+      uid: existing?.uid ?? randomUUID(),
+      version: (existing?.version ?? 0) + 1,
+      status: 'ACTIVE',
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+      spec,
+      tags: [],
     });
   });
 }
 
-const remove = (store: Store, kind: string, scope: string, name: string) => store.transact((tx) => tx.delete(kind, scope, name));
+const remove = (store: Store, kind: string, scope: string, name: string) =>
+  store.transact((tx) => tx.delete(kind, scope, name));
 
 const node = (i: number, backends: number[], port = 8080, host = `n${i}.inc.local`, healthy = 2) => ({
-  listeners: [{
-    portMapping: { port, protocol: 'http' },
-    healthCheck: { protocol: 'http', path: '/health', healthyThreshold: healthy, unhealthyThreshold: 2, intervalMillis: 5000, timeoutMillis: 2000 },
-  }],
+  listeners: [
+    {
+      portMapping: { port, protocol: 'http' },
+      healthCheck: {
+        protocol: 'http',
+        path: '/health',
+        healthyThreshold: healthy,
+        unhealthyThreshold: 2,
+        intervalMillis: 5000,
+        timeoutMillis: 2000,
+      },
+    },
+  ],
   serviceDiscovery: { dns: { hostname: host } },
   backends: backends.map((b) => ({ virtualService: { virtualServiceName: `s${b}.inc.local` } })),
 });
@@ -51,13 +69,22 @@ const byRouter = (r: number) => ({ provider: { virtualRouter: { virtualRouterNam
 const byNode = (n: number) => ({ provider: { virtualNode: { virtualNodeName: `n${n}` } } });
 const router = { listeners: [{ portMapping: { port: 8080, protocol: 'http' } }] };
 const route = (a: number, b: number, wa: number) => ({
-  httpRoute: { match: { prefix: '/' }, action: { weightedTargets: [{ virtualNode: `n${a}`, weight: wa }, { virtualNode: `n${b}`, weight: 100 - wa }] } },
+  httpRoute: {
+    match: { prefix: '/' },
+    action: {
+      weightedTargets: [
+        { virtualNode: `n${a}`, weight: wa },
+        { virtualNode: `n${b}`, weight: 100 - wa },
+      ],
+    },
+  },
 });
 
 /** Node i calls services i mod 6 and (i + 1) mod 6; services 0–2 go through routers, 3–5 straight to a node. */
 async function seed(store: Store): Promise<void> {
   await put(store, Kind.mesh, '', MESH, { egressFilter: { type: 'DROP_ALL' } });
-  for (let i = 0; i < NODES; i++) await put(store, Kind.virtualNode, MESH, `n${i}`, node(i, [i % SERVICES, (i + 1) % SERVICES]));
+  for (let i = 0; i < NODES; i++)
+    await put(store, Kind.virtualNode, MESH, `n${i}`, node(i, [i % SERVICES, (i + 1) % SERVICES]));
   for (let r = 0; r < 3; r++) {
     await put(store, Kind.virtualRouter, MESH, `r${r}`, router);
     await put(store, Kind.route, `${MESH}/r${r}`, 'main', route(r, r + 3, 50));
@@ -66,7 +93,11 @@ async function seed(store: Store): Promise<void> {
   for (let s = 3; s < SERVICES; s++) await put(store, Kind.virtualService, MESH, `s${s}.inc.local`, byNode(s + 3));
 }
 
-const identities: ProxyIdentity[] = Array.from({ length: NODES }, (_, i) => ({ kind: 'virtualNode' as const, meshName: MESH, name: `n${i}` }));
+const identities: ProxyIdentity[] = Array.from({ length: NODES }, (_, i) => ({
+  kind: 'virtualNode' as const,
+  meshName: MESH,
+  name: `n${i}`,
+}));
 
 async function entry(store: Store): Promise<MeshSnapshotEntry> {
   const built = await buildMeshSnapshot({ store, region: REGION, accountId: ACCOUNT, cloudMap: noCloudMap }, MESH);
@@ -152,7 +183,7 @@ describe('incremental xDS configuration', () => {
     }
   });
 
-  it('a node\'s new address reaches the proxies that call it', async () => {
+  it("a node's new address reaches the proxies that call it", async () => {
     const store = new SqliteStore(':memory:');
     try {
       await seed(store);
@@ -183,22 +214,68 @@ describe('incremental xDS configuration', () => {
         const s = pick(SERVICES);
         const r = pick(3);
         switch (what) {
-          case 0: await put(store, Kind.route, `${MESH}/r${r}`, 'main', route(pick(NODES), pick(NODES), pick(101))); break;
-          case 1: await put(store, Kind.virtualNode, MESH, `n${i}`, node(i, [pick(SERVICES), pick(SERVICES)], 8080 + pick(2))); break;
-          case 2: await put(store, Kind.virtualService, MESH, `s${s}.inc.local`, random() < 0.5 ? byRouter(r) : byNode(pick(NODES))); break;
-          case 3: await remove(store, Kind.virtualService, MESH, `s${s}.inc.local`); break;
+          case 0:
+            await put(store, Kind.route, `${MESH}/r${r}`, 'main', route(pick(NODES), pick(NODES), pick(101)));
+            break;
+          case 1:
+            await put(
+              store,
+              Kind.virtualNode,
+              MESH,
+              `n${i}`,
+              node(i, [pick(SERVICES), pick(SERVICES)], 8080 + pick(2)),
+            );
+            break;
+          case 2:
+            await put(
+              store,
+              Kind.virtualService,
+              MESH,
+              `s${s}.inc.local`,
+              random() < 0.5 ? byRouter(r) : byNode(pick(NODES)),
+            );
+            break;
+          case 3:
+            await remove(store, Kind.virtualService, MESH, `s${s}.inc.local`);
+            break;
           case 4: {
             // Deleted and created again between two snapshots: same name and version, different content.
             await remove(store, Kind.route, `${MESH}/r${r}`, 'main');
             await put(store, Kind.route, `${MESH}/r${r}`, 'main', route(pick(NODES), pick(NODES), pick(101)));
             break;
           }
-          case 5: await put(store, Kind.route, `${MESH}/r${r}`, `extra${pick(3)}`, { priority: pick(5), ...route(pick(NODES), pick(NODES), pick(101)) }); break;
-          case 6: await remove(store, Kind.virtualNode, MESH, `n${i}`); break;
+          case 5:
+            await put(store, Kind.route, `${MESH}/r${r}`, `extra${pick(3)}`, {
+              priority: pick(5),
+              ...route(pick(NODES), pick(NODES), pick(101)),
+            });
+            break;
+          case 6:
+            await remove(store, Kind.virtualNode, MESH, `n${i}`);
+            break;
           // Only what a caller's cluster for the node shows (its address, its health check) changes.
-          case 7: await put(store, Kind.virtualNode, MESH, `n${i}`, node(i, [i % SERVICES, (i + 1) % SERVICES], 8080, `n${i}-${step}.inc.local`)); break;
-          case 8: await put(store, Kind.virtualNode, MESH, `n${i}`, node(i, [i % SERVICES, (i + 1) % SERVICES], 8080, `n${i}.inc.local`, 2 + pick(3))); break;
-          default: await put(store, Kind.virtualRouter, MESH, `r${r}`, { listeners: [{ portMapping: { port: 8080 + pick(2), protocol: 'http' } }] });
+          case 7:
+            await put(
+              store,
+              Kind.virtualNode,
+              MESH,
+              `n${i}`,
+              node(i, [i % SERVICES, (i + 1) % SERVICES], 8080, `n${i}-${step}.inc.local`),
+            );
+            break;
+          case 8:
+            await put(
+              store,
+              Kind.virtualNode,
+              MESH,
+              `n${i}`,
+              node(i, [i % SERVICES, (i + 1) % SERVICES], 8080, `n${i}.inc.local`, 2 + pick(3)),
+            );
+            break;
+          default:
+            await put(store, Kind.virtualRouter, MESH, `r${r}`, {
+              listeners: [{ portMapping: { port: 8080 + pick(2), protocol: 'http' } }],
+            });
         }
         const e = await entry(store);
         assert.notEqual(e.snapshot, previous);

@@ -31,15 +31,23 @@ if (!target) throw new Error('usage: client-process <xds:///target>');
 const client = new EchoClient(target, grpc.credentials.createInsecure()) as any;
 let seq = 0;
 
-function call(metadata: Record<string, string>, deadlineMs: number): Promise<{ backend?: string; code?: number; details?: string; ms: number }> {
+function call(
+  metadata: Record<string, string>,
+  deadlineMs: number,
+): Promise<{ backend?: string; code?: number; details?: string; ms: number }> {
   const md = new grpc.Metadata();
   for (const [k, v] of Object.entries(metadata)) md.set(k, v);
   const started = Date.now();
   return new Promise((resolve) => {
-    client.Call({ id: `${process.pid}-${++seq}` }, md, { deadline: Date.now() + deadlineMs }, (err: grpc.ServiceError | null, reply?: { backend: string }) => {
-      const ms = Date.now() - started;
-      resolve(err ? { code: err.code, details: err.details, ms } : { backend: reply!.backend, ms });
-    });
+    client.Call(
+      { id: `${process.pid}-${++seq}` },
+      md,
+      { deadline: Date.now() + deadlineMs },
+      (err: grpc.ServiceError | null, reply?: { backend: string }) => {
+        const ms = Date.now() - started;
+        resolve(err ? { code: err.code, details: err.details, ms } : { backend: reply!.backend, ms });
+      },
+    );
   });
 }
 
@@ -67,4 +75,7 @@ lines.on('line', (line) => {
   const cmd = JSON.parse(line) as BurstCommand;
   void burst(cmd).then((r) => process.stdout.write(`${JSON.stringify(r)}\n`));
 });
-lines.on('close', () => { client.close(); process.exit(0); });
+lines.on('close', () => {
+  client.close();
+  process.exit(0);
+});

@@ -30,15 +30,20 @@ export async function startBackend(name: string, opts: { failFirstAttempt?: bool
     Call(call: grpc.ServerUnaryCall<{ id: string }, unknown>, cb: grpc.sendUnaryData<{ backend: string }>) {
       const n = (attempts.get(call.request.id) ?? 0) + 1;
       attempts.set(call.request.id, n);
-      if (opts.failFirstAttempt && n === 1) return cb({ code: grpc.status.UNAVAILABLE, details: `${name} is warming up` });
+      if (opts.failFirstAttempt && n === 1)
+        return cb({ code: grpc.status.UNAVAILABLE, details: `${name} is warming up` });
       cb(null, { backend: name });
     },
   });
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    );
   });
   return {
-    name, port, attempts,
+    name,
+    port,
+    attempts,
     stop: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
   };
 }

@@ -6,7 +6,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import { CreateRouteCommand, DeleteRouteCommand, UpdateRouteCommand, type AppMeshClient } from '@aws-sdk/client-app-mesh';
+import {
+  CreateRouteCommand,
+  DeleteRouteCommand,
+  UpdateRouteCommand,
+  type AppMeshClient,
+} from '@aws-sdk/client-app-mesh';
 import { startServer, type RunningServer } from '../../helpers/server.js';
 import { appMesh, createDemoMesh } from '../server/mesh-fixture.js';
 import type { BurstCommand, BurstResult } from './client-process.js';
@@ -31,52 +36,91 @@ function burst(opts: Omit<BurstCommand, 'id'>): Promise<BurstResult> {
   });
 }
 
-const share = (r: BurstResult, name: string) => (r.backends[name] ?? 0) / Object.values(r.backends).reduce((a, b) => a + b, 0);
+const share = (r: BurstResult, name: string) =>
+  (r.backends[name] ?? 0) / Object.values(r.backends).reduce((a, b) => a + b, 0);
 
 async function updateDefaultRoute(targets: { name: string; weight: number }[], extra = {}): Promise<void> {
-  await mesh.send(new UpdateRouteCommand({
-    meshName: MESH, virtualRouterName: 'router', routeName: 'route',
-    spec: {
-      priority: 10,
-      grpcRoute: { match: { serviceName: ECHO_SERVICE }, action: { weightedTargets: targets.map((t) => ({ virtualNode: t.name, weight: t.weight })) }, ...extra },
-    },
-  }));
+  await mesh.send(
+    new UpdateRouteCommand({
+      meshName: MESH,
+      virtualRouterName: 'router',
+      routeName: 'route',
+      spec: {
+        priority: 10,
+        grpcRoute: {
+          match: { serviceName: ECHO_SERVICE },
+          action: { weightedTargets: targets.map((t) => ({ virtualNode: t.name, weight: t.weight })) },
+          ...extra,
+        },
+      },
+    }),
+  );
 }
 
 before(async () => {
   backends = {
-    a: await startBackend('a'), b: await startBackend('b'), canary: await startBackend('canary'), flaky: await startBackend('flaky', { failFirstAttempt: true }),
+    a: await startBackend('a'),
+    b: await startBackend('b'),
+    canary: await startBackend('canary'),
+    flaky: await startBackend('flaky', { failFirstAttempt: true }),
   };
   server = await startServer({ args: ['--xds-allow-unauthenticated'] });
   mesh = appMesh(server);
   const vn = (k: keyof typeof backends) => ({ name: `vn-${k}`, port: backends[k].port });
   await createDemoMesh(mesh, {
-    meshName: MESH, protocol: 'grpc', serviceName: SERVICE, servicePort: PORT,
-    backends: [{ ...vn('a'), weight: 80 }, { ...vn('b'), weight: 20 }, { ...vn('canary'), weight: 0 }, { ...vn('flaky'), weight: 0 }],
+    meshName: MESH,
+    protocol: 'grpc',
+    serviceName: SERVICE,
+    servicePort: PORT,
+    backends: [
+      { ...vn('a'), weight: 80 },
+      { ...vn('b'), weight: 20 },
+      { ...vn('canary'), weight: 0 },
+      { ...vn('flaky'), weight: 0 },
+    ],
     route: {
       priority: 10,
-      grpcRoute: { match: { serviceName: ECHO_SERVICE }, action: { weightedTargets: [{ virtualNode: 'vn-a', weight: 80 }, { virtualNode: 'vn-b', weight: 20 }] } },
-    },
-  });
-  await mesh.send(new CreateRouteCommand({
-    meshName: MESH, virtualRouterName: 'router', routeName: 'canary',
-    spec: {
-      priority: 0,
       grpcRoute: {
-        match: { serviceName: ECHO_SERVICE, metadata: [{ name: 'x-canary', match: { exact: 'yes' } }] },
-        action: { weightedTargets: [{ virtualNode: 'vn-canary', weight: 100 }] },
+        match: { serviceName: ECHO_SERVICE },
+        action: {
+          weightedTargets: [
+            { virtualNode: 'vn-a', weight: 80 },
+            { virtualNode: 'vn-b', weight: 20 },
+          ],
+        },
       },
     },
-  }));
+  });
+  await mesh.send(
+    new CreateRouteCommand({
+      meshName: MESH,
+      virtualRouterName: 'router',
+      routeName: 'canary',
+      spec: {
+        priority: 0,
+        grpcRoute: {
+          match: { serviceName: ECHO_SERVICE, metadata: [{ name: 'x-canary', match: { exact: 'yes' } }] },
+          action: { weightedTargets: [{ virtualNode: 'vn-canary', weight: 100 }] },
+        },
+      },
+    }),
+  );
 
   const bootstrap = {
-    xds_servers: [{ server_uri: `127.0.0.1:${server.ready.xdsPort}`, channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] }],
+    xds_servers: [
+      {
+        server_uri: `127.0.0.1:${server.ready.xdsPort}`,
+        channel_creds: [{ type: 'insecure' }],
+        server_features: ['xds_v3'],
+      },
+    ],
     node: { id: `mesh/${MESH}/virtualNode/client`, locality: {} },
   };
   const script = join(dirname(fileURLToPath(import.meta.url)), 'client-process.js');
   clientProc = spawn(process.execPath, [script, `xds:///${SERVICE}:${PORT}`], {
     env: {
-      ...process.env, GRPC_XDS_BOOTSTRAP_CONFIG: JSON.stringify(bootstrap),
+      ...process.env,
+      GRPC_XDS_BOOTSTRAP_CONFIG: JSON.stringify(bootstrap),
       // XDS_E2E_TRACE=1 shows what the client asks for and receives.
       ...(process.env.XDS_E2E_TRACE ? { GRPC_TRACE: 'xds_client,xds_resolver', GRPC_VERBOSITY: 'DEBUG' } : {}),
     },
@@ -92,7 +136,13 @@ before(async () => {
 after(async () => {
   clientProc?.stdin?.end();
   if (clientProc && clientProc.exitCode === null) {
-    await new Promise<void>((resolve) => { const t = setTimeout(() => clientProc.kill('SIGKILL'), 3000); clientProc.once('exit', () => { clearTimeout(t); resolve(); }); });
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => clientProc.kill('SIGKILL'), 3000);
+      clientProc.once('exit', () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
   }
   mesh?.destroy();
   await server?.stop();
@@ -115,12 +165,18 @@ test('a header-matched route sends matching calls to its own target', async () =
 });
 
 test('after UpdateRoute to 0/100, calls shift within one second', async () => {
-  await updateDefaultRoute([{ name: 'vn-a', weight: 0 }, { name: 'vn-b', weight: 100 }]);
+  await updateDefaultRoute([
+    { name: 'vn-a', weight: 0 },
+    { name: 'vn-b', weight: 100 },
+  ]);
   const updated = Date.now();
   let shiftedAt: number | undefined;
   while (Date.now() - updated < 5000) {
     const r = await burst({ calls: 20, concurrency: 10 });
-    if (r.backends.b === 20) { shiftedAt = Date.now(); break; }
+    if (r.backends.b === 20) {
+      shiftedAt = Date.now();
+      break;
+    }
   }
   assert.ok(shiftedAt !== undefined, 'calls shifted');
   assert.ok(shiftedAt - updated < 1000, `shifted after ${shiftedAt - updated} ms`);
@@ -129,7 +185,13 @@ test('after UpdateRoute to 0/100, calls shift within one second', async () => {
 });
 
 test("a retry policy turns a backend's first UNAVAILABLE into a success", async () => {
-  const retry = { retryPolicy: { grpcRetryEvents: ['unavailable' as const], maxRetries: 2, perRetryTimeout: { unit: 'ms' as const, value: 2000 } } };
+  const retry = {
+    retryPolicy: {
+      grpcRetryEvents: ['unavailable' as const],
+      maxRetries: 2,
+      perRetryTimeout: { unit: 'ms' as const, value: 2000 },
+    },
+  };
   await updateDefaultRoute([{ name: 'vn-flaky', weight: 100 }], retry);
   let r: BurstResult | undefined;
   for (let i = 0; i < 50; i++) {
@@ -138,7 +200,10 @@ test("a retry policy turns a backend's first UNAVAILABLE into a success", async 
     await new Promise((res) => setTimeout(res, 100));
   }
   assert.deepEqual(r!.backends, { flaky: 20 }, r!.firstError);
-  assert.ok([...backends.flaky.attempts.values()].some((n) => n >= 2), 'the first attempt failed and was retried');
+  assert.ok(
+    [...backends.flaky.attempts.values()].some((n) => n >= 2),
+    'the first attempt failed and was retried',
+  );
 });
 
 test('deleting the routes makes calls fail fast with UNAVAILABLE', async () => {

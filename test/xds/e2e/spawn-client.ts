@@ -13,7 +13,9 @@ export interface XdsClient {
 
 export function spawnXdsClient(xdsPort: number, nodeId: string, target: string): XdsClient {
   const bootstrap = {
-    xds_servers: [{ server_uri: `127.0.0.1:${xdsPort}`, channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] }],
+    xds_servers: [
+      { server_uri: `127.0.0.1:${xdsPort}`, channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] },
+    ],
     node: { id: nodeId, locality: {} },
   };
   const script = join(dirname(fileURLToPath(import.meta.url)), 'client-process.js');
@@ -41,7 +43,10 @@ export function spawnXdsClient(xdsPort: number, nodeId: string, target: string):
       if (proc.exitCode !== null || proc.signalCode !== null) return;
       await new Promise<void>((resolve) => {
         const t = setTimeout(() => proc.kill('SIGKILL'), 3000);
-        proc.once('exit', () => { clearTimeout(t); resolve(); });
+        proc.once('exit', () => {
+          clearTimeout(t);
+          resolve();
+        });
       });
     },
   };

@@ -20,19 +20,26 @@ const MESH = 'adm';
 const streams: AdsStream<unknown>[] = [];
 
 function open(): AdsStream<SotwResponse> {
-  const s = openAds<SotwResponse>(xdsPort, { metadata: signedMetadata({ authority: `127.0.0.1:${xdsPort}`, ...server.credentials, region: server.region }) });
+  const s = openAds<SotwResponse>(xdsPort, {
+    metadata: signedMetadata({ authority: `127.0.0.1:${xdsPort}`, ...server.credentials, region: server.region }),
+  });
   streams.push(s as AdsStream<unknown>);
   return s;
 }
-
 
 before(async () => {
   server = await startServer();
   xdsPort = Number(server.ready.xdsPort);
   mesh = appMesh(server);
   demo = await createDemoMesh(mesh, {
-    meshName: MESH, protocol: 'http', serviceName: 'svc.local', servicePort: 8080,
-    backends: [{ name: 'backend-a', port: 18081, weight: 1 }, { name: 'backend-b', port: 18082, weight: 1 }],
+    meshName: MESH,
+    protocol: 'http',
+    serviceName: 'svc.local',
+    servicePort: 8080,
+    backends: [
+      { name: 'backend-a', port: 18081, weight: 1 },
+      { name: 'backend-b', port: 18082, weight: 1 },
+    ],
   });
 });
 
@@ -47,7 +54,10 @@ test('node id of 150 KB and more: the refused stream gets its status, with the i
   for (const size of [150_000, 1_000_000]) {
     const s = open();
     s.send({ node: { id: `mesh/${MESH}/virtualNode/${'x'.repeat(size)}` }, type_url: T.cds });
-    const status = await Promise.race([s.closed, new Promise<undefined>((r) => setTimeout(() => r(undefined), 10_000))]);
+    const status = await Promise.race([
+      s.closed,
+      new Promise<undefined>((r) => setTimeout(() => r(undefined), 10_000)),
+    ]);
     assert.ok(status, `no status for a ${size}-character node id`);
     assert.equal(status.code, grpc.status.INVALID_ARGUMENT);
     assert.match(status.details, /at most 1024 are accepted/);
@@ -76,10 +86,16 @@ test('unknown node: streams naming a node that does not exist cost no mesh rebui
   assert.equal(await metric('appmeshd_xds_translations_total'), translations, '20 unknown nodes were translated');
 
   // A change of the mesh ends the negative answer: a node created now is admitted at once.
-  await mesh.send(new CreateVirtualNodeCommand({
-    meshName: MESH, virtualNodeName: 'ghost-21',
-    spec: { listeners: [{ portMapping: { port: 9000, protocol: 'http' } }], serviceDiscovery: { dns: { hostname: '127.0.0.1' } } },
-  }));
+  await mesh.send(
+    new CreateVirtualNodeCommand({
+      meshName: MESH,
+      virtualNodeName: 'ghost-21',
+      spec: {
+        listeners: [{ portMapping: { port: 9000, protocol: 'http' } }],
+        serviceDiscovery: { dns: { hostname: '127.0.0.1' } },
+      },
+    }),
+  );
   const late = open();
   late.send({ node: { id: `mesh/${MESH}/virtualNode/ghost-21` }, type_url: T.cds });
   assert.equal((await late.next()).type_url, T.cds);
@@ -88,7 +104,8 @@ test('unknown node: streams naming a node that does not exist cost no mesh rebui
 test('50 non-reading streams and 200 pushes: memory stays bounded and stale versions are never queued', async (t) => {
   const node = `mesh/${MESH}/virtualNode/${demo.clientName}`;
   const readers: AdsStream<SotwResponse>[] = [];
-  for (let i = 0; i < 49; i++) { // with the stream of the previous test: App Mesh's 50 Envoys per node
+  for (let i = 0; i < 49; i++) {
+    // with the stream of the previous test: App Mesh's 50 Envoys per node
     const s = open();
     s.send({ node: { id: node }, type_url: T.cds });
     s.send({ node: { id: node }, type_url: T.lds });
@@ -101,10 +118,16 @@ test('50 non-reading streams and 200 pushes: memory stays bounded and stale vers
     // Past the debounce, so each change is its own push.
     await new Promise((r) => setTimeout(r, 30));
     // A new address for a backend: a new cluster list (wildcard CDS) for every client stream.
-    await mesh.send(new UpdateVirtualNodeCommand({
-      meshName: MESH, virtualNodeName: 'backend-a',
-      spec: { listeners: [{ portMapping: { port: 18081, protocol: 'http' } }], serviceDiscovery: { dns: { hostname: `backend-${i}.local` } } },
-    }));
+    await mesh.send(
+      new UpdateVirtualNodeCommand({
+        meshName: MESH,
+        virtualNodeName: 'backend-a',
+        spec: {
+          listeners: [{ portMapping: { port: 18081, protocol: 'http' } }],
+          serviceDiscovery: { dns: { hostname: `backend-${i}.local` } },
+        },
+      }),
+    );
   };
   // 150 changes fill what a stalled stream can hold: its HTTP/2 window (64 KiB, about 70
   // cluster lists of this mesh) and the stream buffers on both sides.
@@ -123,7 +146,9 @@ test('50 non-reading streams and 200 pushes: memory stays bounded and stale vers
   const deferred = await metric('appmeshd_xds_pushes_deferred_total');
   assert.ok(deferred >= 49, `${deferred} pushes deferred`);
   assert.ok(grown < 64 * MiB, `server RSS grew by ${(grown / MiB).toFixed(1)} MiB`);
-  t.diagnostic(`${pushes} responses sent for the last ${rebuilt} of 200 changes to 49 stalled streams; ${deferred} pushes deferred; RSS ${(grown / MiB).toFixed(1)} MiB more`);
+  t.diagnostic(
+    `${pushes} responses sent for the last ${rebuilt} of 200 changes to 49 stalled streams; ${deferred} pushes deferred; RSS ${(grown / MiB).toFixed(1)} MiB more`,
+  );
 
   // A stream that reads again ends up on the newest configuration: what it missed while
   // stalled is not replayed version by version; it gets the latest once it drains.

@@ -16,13 +16,29 @@ import { parseNodeId } from '../../../src/xds/identity.js';
 const REGION = 'us-east-1';
 const ACCOUNT = '111122223333';
 
-async function put(store: Store, kind: MeshKind, mesh: string, name: string, spec: unknown, version = 1): Promise<void> {
+async function put(
+  store: Store,
+  kind: MeshKind,
+  mesh: string,
+  name: string,
+  spec: unknown,
+  version = 1,
+): Promise<void> {
   const scope = kind === Kind.mesh ? '' : mesh;
   await store.transact(async (tx) => {
     const existing = await tx.get(kind, scope, name);
     await tx.put({
-      kind, scope, name, arn: resourceArn(REGION, ACCOUNT, kind, mesh, name), uid: existing?.uid ?? `${kind}-${name}`, version,
-      status: 'ACTIVE', createdAt: 1, updatedAt: 1, spec, tags: [],
+      kind,
+      scope,
+      name,
+      arn: resourceArn(REGION, ACCOUNT, kind, mesh, name),
+      uid: existing?.uid ?? `${kind}-${name}`,
+      version,
+      status: 'ACTIVE',
+      createdAt: 1,
+      updatedAt: 1,
+      spec,
+      tags: [],
     });
   });
 }
@@ -30,7 +46,13 @@ async function put(store: Store, kind: MeshKind, mesh: string, name: string, spe
 test('the feed rebuilds only touched meshes, once per burst, and only when content changed', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'appmeshd-feed-'));
   const store = await openStore(undefined, dir);
-  const feed = new MeshSnapshotFeed({ store, region: REGION, accountId: ACCOUNT, cloudMap: noCloudMap, debounceMs: 10 });
+  const feed = new MeshSnapshotFeed({
+    store,
+    region: REGION,
+    accountId: ACCOUNT,
+    cloudMap: noCloudMap,
+    debounceMs: 10,
+  });
   try {
     feed.start();
     for (const m of ['a', 'b']) await put(store, Kind.mesh, m, m, {});
@@ -44,7 +66,11 @@ test('the feed rebuilds only touched meshes, once per burst, and only when conte
     await put(store, Kind.virtualNode, 'a', 'vn1', { listeners: [] });
     await put(store, Kind.virtualNode, 'a', 'vn2', { listeners: [] });
     await new Promise((r) => setTimeout(r, 150));
-    assert.deepEqual(heard.map(([m]) => m), ['a'], 'one rebuild for the burst, none for mesh b');
+    assert.deepEqual(
+      heard.map(([m]) => m),
+      ['a'],
+      'one rebuild for the burst, none for mesh b',
+    );
     const a1 = heard[0]![1]!;
     assert.notEqual(a1.hash, a0.hash);
     assert.ok(a1.revision > a0.revision);
@@ -65,10 +91,27 @@ test('the feed rebuilds only touched meshes, once per burst, and only when conte
 test('node ids: short form, ARN, shared mesh, and what is refused', () => {
   assert.deepEqual(parseNodeId('mesh/m/virtualNode/vn'), { kind: 'virtualNode', meshName: 'm', name: 'vn' });
   assert.deepEqual(parseNodeId('mesh/m/virtualGateway/gw'), { kind: 'virtualGateway', meshName: 'm', name: 'gw' });
-  assert.deepEqual(parseNodeId('arn:aws:appmesh:eu-west-1:123456789012:mesh/m/virtualNode/vn'),
-    { kind: 'virtualNode', meshName: 'm', name: 'vn', meshOwner: '123456789012', region: 'eu-west-1' });
-  assert.deepEqual(parseNodeId('mesh/m@123456789012/virtualNode/vn'), { kind: 'virtualNode', meshName: 'm', name: 'vn', meshOwner: '123456789012' });
-  for (const bad of ['', 'vn', 'mesh/m/virtualService/vs', 'mesh/m/virtualNode', 'mesh/m/virtualNode/a/b', 'mesh/m@owner/virtualNode/vn']) {
+  assert.deepEqual(parseNodeId('arn:aws:appmesh:eu-west-1:123456789012:mesh/m/virtualNode/vn'), {
+    kind: 'virtualNode',
+    meshName: 'm',
+    name: 'vn',
+    meshOwner: '123456789012',
+    region: 'eu-west-1',
+  });
+  assert.deepEqual(parseNodeId('mesh/m@123456789012/virtualNode/vn'), {
+    kind: 'virtualNode',
+    meshName: 'm',
+    name: 'vn',
+    meshOwner: '123456789012',
+  });
+  for (const bad of [
+    '',
+    'vn',
+    'mesh/m/virtualService/vs',
+    'mesh/m/virtualNode',
+    'mesh/m/virtualNode/a/b',
+    'mesh/m@owner/virtualNode/vn',
+  ]) {
     assert.equal(parseNodeId(bad), undefined, bad);
   }
 });

@@ -19,7 +19,9 @@ const NODE = `mesh/${MESH}/virtualNode/client`;
 const streams: AdsStream<unknown>[] = [];
 
 function open(): AdsStream<SotwResponse> {
-  const s = openAds<SotwResponse>(xdsPort, { metadata: signedMetadata({ authority: `127.0.0.1:${xdsPort}`, ...server.credentials, region: server.region }) });
+  const s = openAds<SotwResponse>(xdsPort, {
+    metadata: signedMetadata({ authority: `127.0.0.1:${xdsPort}`, ...server.credentials, region: server.region }),
+  });
   streams.push(s as AdsStream<unknown>);
   return s;
 }
@@ -34,7 +36,15 @@ async function admitted(node: string): Promise<AdsStream<SotwResponse>> {
 
 async function adminGet(path: string): Promise<any> {
   const [p, q] = path.split('?') as [string, string | undefined];
-  const headers = signRequest({ method: 'GET', host: `127.0.0.1:${server.apiPort}`, path: p, rawQuery: q ?? '', ...server.credentials, region: server.region, service: 'appmesh' });
+  const headers = signRequest({
+    method: 'GET',
+    host: `127.0.0.1:${server.apiPort}`,
+    path: p,
+    rawQuery: q ?? '',
+    ...server.credentials,
+    region: server.region,
+    service: 'appmesh',
+  });
   const res = await fetch(`${server.endpoint}${path}`, { headers });
   assert.equal(res.status, 200, await res.clone().text());
   return res.json();
@@ -45,7 +55,10 @@ before(async () => {
   xdsPort = Number(server.ready.xdsPort);
   mesh = appMesh(server);
   await createDemoMesh(mesh, {
-    meshName: MESH, protocol: 'http', serviceName: 'svc.local', servicePort: 8080,
+    meshName: MESH,
+    protocol: 'http',
+    serviceName: 'svc.local',
+    servicePort: 8080,
     backends: [{ name: 'backend-a', port: 18081, weight: 1 }],
   });
 });
@@ -82,24 +95,48 @@ test('quota 1: a second stream for the same node is closed with code 8; after th
 });
 
 test('ACM: config-dump shows the warnings, the server logs them', async () => {
-  await mesh.send(new CreateVirtualNodeCommand({
-    meshName: MESH, virtualNodeName: 'acm',
-    spec: {
-      listeners: [{ portMapping: { port: 8443, protocol: 'http' }, tls: { mode: 'STRICT', certificate: { acm: { certificateArn: `arn:aws:acm:${server.region}:111122223333:certificate/x` } } } }],
-      serviceDiscovery: { dns: { hostname: 'acm.local' } },
-    },
-  }));
+  await mesh.send(
+    new CreateVirtualNodeCommand({
+      meshName: MESH,
+      virtualNodeName: 'acm',
+      spec: {
+        listeners: [
+          {
+            portMapping: { port: 8443, protocol: 'http' },
+            tls: {
+              mode: 'STRICT',
+              certificate: { acm: { certificateArn: `arn:aws:acm:${server.region}:111122223333:certificate/x` } },
+            },
+          },
+        ],
+        serviceDiscovery: { dns: { hostname: 'acm.local' } },
+      },
+    }),
+  );
   const node = `mesh/${MESH}/virtualNode/acm`;
   const run = promisify(execFile);
-  const env = { ...process.env, APPMESHD_ROOT_ACCESS_KEY_ID: server.credentials.accessKeyId, APPMESHD_ROOT_SECRET_ACCESS_KEY: server.credentials.secretAccessKey };
-  const out = await run(process.execPath, [cliPath, 'config-dump', node, '--endpoint', server.endpoint, '--region', server.region], { env });
+  const env = {
+    ...process.env,
+    APPMESHD_ROOT_ACCESS_KEY_ID: server.credentials.accessKeyId,
+    APPMESHD_ROOT_SECRET_ACCESS_KEY: server.credentials.secretAccessKey,
+  };
+  const out = await run(
+    process.execPath,
+    [cliPath, 'config-dump', node, '--endpoint', server.endpoint, '--region', server.region],
+    { env },
+  );
   const dump = JSON.parse(out.stdout);
   assert.equal(dump.warnings.length, 1);
   assert.match(dump.warnings[0], /listener http 8443: TLS mode STRICT with an ACM certificate.*refuses connections/);
   assert.match(out.stderr, /^warning: virtual node acm listener http 8443/m);
   const listeners = dump.configs.find((c: any) => c['@type'].endsWith('ListenersConfigDump'));
-  assert.ok(!listeners.dynamic_listeners.some((l: any) => l.name.includes('15000')), 'no ingress listener: the only port is refused');
-  const logged = server.logs.filter((l) => l.msg === 'proxy configuration fails closed where App Mesh features cannot exist self-hosted');
+  assert.ok(
+    !listeners.dynamic_listeners.some((l: any) => l.name.includes('15000')),
+    'no ingress listener: the only port is refused',
+  );
+  const logged = server.logs.filter(
+    (l) => l.msg === 'proxy configuration fails closed where App Mesh features cannot exist self-hosted',
+  );
   assert.equal(logged.length, 1, 'once for this snapshot and identity');
   assert.deepEqual(logged[0]!.warnings, dump.warnings);
 });

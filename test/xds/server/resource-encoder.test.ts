@@ -9,7 +9,13 @@ import { cases } from '../translate/cases.js';
 
 function counting(): { encode: Encoder; calls: () => number } {
   let n = 0;
-  return { encode: (typeUrl, json) => { n++; return encodeResource(typeUrl, json); }, calls: () => n };
+  return {
+    encode: (typeUrl, json) => {
+      n++;
+      return encodeResource(typeUrl, json);
+    },
+    calls: () => n,
+  };
 }
 
 const CLUSTER = 'type.googleapis.com/envoy.config.cluster.v3.Cluster';
@@ -56,7 +62,8 @@ test('resource encoder: same bytes and versions as encoding every resource', () 
       const cached = encodeConfig(k.run({ ...k.snapshot }), encode);
       assert.equal(cached.version, plain.version, k.name);
       for (const [typeUrl, type] of plain.types) {
-        for (const [name, r] of type.byName) assert.deepEqual(cached.types.get(typeUrl)!.byName.get(name), r, `${k.name} ${name}`);
+        for (const [name, r] of type.byName)
+          assert.deepEqual(cached.types.get(typeUrl)!.byName.get(name), r, `${k.name} ${name}`);
       }
     }
   }

@@ -30,14 +30,39 @@ before(async () => {
   certDir = mkdtempSync(join(tmpdir(), 'appmeshd-xds-tls-'));
   const cert = join(certDir, 'cert.pem');
   const key = join(certDir, 'key.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
   tls = grpc.credentials.createSsl(readFileSync(cert));
   server = await startServer({ args: ['--xds-tls-cert', cert, '--xds-tls-key', key, '--xds-allow-unauthenticated'] });
   xdsPort = Number(server.ready.xdsPort);
   mesh = appMesh(server);
   await createDemoMesh(mesh, {
-    meshName: MESH, protocol: 'http', serviceName: 'svc.local', servicePort: 8080, backends: [{ name: 'backend', port: 18090, weight: 100 }],
+    meshName: MESH,
+    protocol: 'http',
+    serviceName: 'svc.local',
+    servicePort: 8080,
+    backends: [{ name: 'backend', port: 18090, weight: 100 }],
   });
 });
 

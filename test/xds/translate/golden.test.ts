@@ -19,6 +19,10 @@ for (const c of cases) {
       return;
     }
     assert.ok(fs.existsSync(file), `missing golden file test/golden/${c.name}.json (run with UPDATE_GOLDEN=1)`);
-    assert.equal(actual, fs.readFileSync(file, 'utf8'), `output differs from test/golden/${c.name}.json (UPDATE_GOLDEN=1 to accept)`);
+    assert.equal(
+      actual,
+      fs.readFileSync(file, 'utf8'),
+      `output differs from test/golden/${c.name}.json (UPDATE_GOLDEN=1 to accept)`,
+    );
   });
 }

@@ -77,7 +77,9 @@ function selectChain(listener: Json, req: WalkRequest): Json | undefined {
   const dport = req.destinationPort ?? req.listenerPort;
   let cands = chains.filter((c) => c.filter_chain_match?.destination_port === dport);
   if (!cands.length) cands = chains.filter((c) => c.filter_chain_match?.destination_port === undefined);
-  const withSni = cands.filter((c) => (c.filter_chain_match?.server_names ?? []).some((p: string) => serverNameMatches(p, req.serverName)));
+  const withSni = cands.filter((c) =>
+    (c.filter_chain_match?.server_names ?? []).some((p: string) => serverNameMatches(p, req.serverName)),
+  );
   cands = withSni.length ? withSni : cands.filter((c) => !(c.filter_chain_match?.server_names ?? []).length);
   const tp = req.tls ? 'tls' : 'raw_buffer';
   const withTp = cands.filter((c) => c.filter_chain_match?.transport_protocol === tp);
@@ -99,13 +101,20 @@ function selectVirtualHost(rc: Json, host: string): Json | undefined {
   for (const vh of rc.virtual_hosts ?? []) {
     for (const d of vh.domains as string[]) {
       const s = domainScore(d, host);
-      if (s > score) { score = s; best = vh; }
+      if (s > score) {
+        score = s;
+        best = vh;
+      }
     }
   }
   return best;
 }
 
-interface Req { path: string; query: Map<string, string>; headers: Map<string, string> }
+interface Req {
+  path: string;
+  query: Map<string, string>;
+  headers: Map<string, string>;
+}
 
 function headerMatches(h: Json, req: Req): boolean {
   const v = req.headers.get(String(h.name).toLowerCase());
@@ -122,15 +131,19 @@ function headerMatches(h: Json, req: Req): boolean {
 
 function routeMatches(m: Json, req: Req): boolean {
   const pathOnly = req.path.split('?')[0]!;
-  if (m.prefix !== undefined) { if (!req.path.startsWith(m.prefix)) return false; }
-  else if (m.path !== undefined) { if (pathOnly !== m.path) return false; }
-  else if (m.safe_regex !== undefined) { if (!fullMatch(m.safe_regex.regex, pathOnly)) return false; }
-  else throw new Error(`walker: unsupported path specifier ${JSON.stringify(m)}`);
+  if (m.prefix !== undefined) {
+    if (!req.path.startsWith(m.prefix)) return false;
+  } else if (m.path !== undefined) {
+    if (pathOnly !== m.path) return false;
+  } else if (m.safe_regex !== undefined) {
+    if (!fullMatch(m.safe_regex.regex, pathOnly)) return false;
+  } else throw new Error(`walker: unsupported path specifier ${JSON.stringify(m)}`);
   for (const h of m.headers ?? []) if (!headerMatches(h, req)) return false;
   for (const q of m.query_parameters ?? []) {
     const v = req.query.get(q.name);
-    if (q.present_match !== undefined) { if (v === undefined) return false; }
-    else if (v === undefined || !stringMatch(q.string_match, v)) return false;
+    if (q.present_match !== undefined) {
+      if (v === undefined) return false;
+    } else if (v === undefined || !stringMatch(q.string_match, v)) return false;
   }
   return true;
 }
@@ -176,8 +189,10 @@ function httpWalk(config: ProxyConfig, hcm: Json, req: WalkRequest, res: WalkRes
     res.routeJson = route;
     if (route.direct_response) return { ...res, directResponse: route.direct_response.status };
     const a = route.route as Json;
-    res.clusters = a.cluster !== undefined ? [{ name: a.cluster, weight: 1 }]
-      : (a.weighted_clusters.clusters as Json[]).map((c) => ({ name: c.name, weight: c.weight ?? 0 }));
+    res.clusters =
+      a.cluster !== undefined
+        ? [{ name: a.cluster, weight: 1 }]
+        : (a.weighted_clusters.clusters as Json[]).map((c) => ({ name: c.name, weight: c.weight ?? 0 }));
     res.forwarded = rewrite(route, route.match, path, authority);
     return res;
   }
@@ -193,7 +208,9 @@ export function walk(config: ProxyConfig, req: WalkRequest): WalkResult {
     res.kind = 'http';
     return httpWalk(config, l.api_listener.api_listener, { ...req, authority: req.authority ?? req.apiListener }, res);
   }
-  const l = config.listeners.map((x) => x.resource as Json).find((x) => x.address?.socket_address?.port_value === req.listenerPort);
+  const l = config.listeners
+    .map((x) => x.resource as Json)
+    .find((x) => x.address?.socket_address?.port_value === req.listenerPort);
   if (!l) return { ...res, failure: 'no listener' };
   res.listener = l.name;
   const chain = selectChain(l, req);
@@ -204,8 +221,10 @@ export function walk(config: ProxyConfig, req: WalkRequest): WalkResult {
   const cfg = filter.typed_config as Json;
   if (String(cfg['@type']).endsWith('.TcpProxy')) {
     res.kind = 'tcp';
-    res.clusters = cfg.cluster !== undefined ? [{ name: cfg.cluster, weight: 1 }]
-      : (cfg.weighted_clusters.clusters as Json[]).map((c) => ({ name: c.name, weight: c.weight }));
+    res.clusters =
+      cfg.cluster !== undefined
+        ? [{ name: cfg.cluster, weight: 1 }]
+        : (cfg.weighted_clusters.clusters as Json[]).map((c) => ({ name: c.name, weight: c.weight }));
     return res;
   }
   res.kind = 'http';
@@ -216,6 +235,7 @@ export function walk(config: ProxyConfig, req: WalkRequest): WalkResult {
 export function landsOn(r: WalkResult): string {
   if (r.failure) return `<${r.failure}>`;
   if (r.directResponse !== undefined) return `<${r.directResponse}>`;
-  if (r.clusters.length !== 1) throw new Error(`walk ends at ${r.clusters.length} clusters: ${JSON.stringify(r.clusters)}`);
+  if (r.clusters.length !== 1)
+    throw new Error(`walk ends at ${r.clusters.length} clusters: ${JSON.stringify(r.clusters)}`);
   return r.clusters[0]!.name;
 }
