@@ -595,9 +595,9 @@ class Converter {
         ) {
           throw fail(p, `${JSON.stringify(s)} is not a valid HTTP header name`);
         }
-        // biome-ignore lint/suspicious/noControlCharactersInRegex: RFC 7230 header values exclude these control characters
         if (
           r.well_known_regex === 'HTTP_HEADER_VALUE' &&
+          // biome-ignore lint/suspicious/noControlCharactersInRegex: RFC 7230 header values exclude these control characters
           !(strict ? /^[^\0-\x08\x0A-\x1F\x7F]*$/ : /^[^\0\n\r]*$/).test(s)
         ) {
           throw fail(p, `${JSON.stringify(s)} is not a valid HTTP header value`);
