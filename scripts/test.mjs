@@ -27,5 +27,13 @@ if (files.length === 0) {
   console.error('no test files found (run npm run build first)');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+// A hung test must fail, named, instead of stalling the run. Node 20 applies --test-timeout to
+// each test file as a whole (the file is reported as timed out, after the tests that passed),
+// so this is sized for the slowest file, the Terraform suite, on a loaded 2-core machine.
+const timeoutMs = Number(process.env.APPMESHD_TEST_TIMEOUT_MS ?? 15 * 60_000);
+const result = spawnSync(
+  process.execPath,
+  ['--test', '--test-concurrency=2', `--test-timeout=${timeoutMs}`, ...files],
+  { stdio: 'inherit' },
+);
 process.exit(result.status ?? 1);

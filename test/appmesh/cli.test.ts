@@ -2,48 +2,22 @@
 // The CLI costs ~0.5 s a call, so each call here proves something the others do not, and
 // independent chains of calls run concurrently.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { TEST_ACCOUNT_ID, awsEnv, startServer, type RunningServer } from '../helpers/server.js';
+import { runAws } from '../helpers/aws-cli.js';
+import { TEST_ACCOUNT_ID, startServer, type RunningServer } from '../helpers/server.js';
 import { gateway, gatewayRoute, httpNode, httpRoute, router } from './fixtures.js';
 
 let server: RunningServer;
-let awsBin = 'aws';
-
-/** A pyenv shim costs ~1 s per call on its own; call the real script when there is one. */
-function resolveCli(): Promise<string> {
-  return new Promise((resolve) => {
-    execFile('pyenv', ['which', 'aws'], (err, stdout) => resolve(err ? 'aws' : stdout.trim() || 'aws'));
-  });
-}
 
 before(async () => {
-  [server, awsBin] = await Promise.all([startServer(), resolveCli()]);
+  server = await startServer();
 });
 after(async () => {
   await server?.stop();
   server?.cleanup();
 });
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      awsBin,
-      ['appmesh', ...args, '--endpoint-url', server.endpoint, '--output', 'json'],
-      { env: awsEnv(server), timeout: 60_000 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const run = (args: string[]) => runAws(server, ['appmesh', ...args]);
 
 /** Runs a CLI command that must succeed; returns its parsed JSON output. */
 async function aws(...args: string[]): Promise<Record<string, any>> {
@@ -408,13 +382,8 @@ test('every operation through the aws CLI', async () => {
 });
 
 test('the CLI reports a refused signature', async () => {
-  const wrong = await new Promise<CliResult>((resolve) => {
-    execFile(
-      awsBin,
-      ['appmesh', 'list-meshes', '--endpoint-url', server.endpoint, '--output', 'json'],
-      { env: awsEnv(server, { AWS_SECRET_ACCESS_KEY: 'wrong-secret-wrong-secret-wrong-secret-00' }), timeout: 60_000 },
-      (err, stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stdout, stderr }),
-    );
+  const wrong = await runAws(server, ['appmesh', 'list-meshes'], {
+    env: { AWS_SECRET_ACCESS_KEY: 'wrong-secret-wrong-secret-wrong-secret-00' },
   });
   assert.notEqual(wrong.code, 0);
   assert.match(wrong.stderr, /\(InvalidSignatureException\) when calling the ListMeshes operation/);

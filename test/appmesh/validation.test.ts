@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { AppMesh, RouteSpec, VirtualNodeSpec } from '@aws-sdk/client-app-mesh';
 import { startServer, type RunningServer } from '../helpers/server.js';
-import { rawRequest } from '../edge/raw.js';
+import { rawRequest } from '../helpers/raw.js';
 import { gateway, gatewayRoute, httpNode, httpRoute, meshClient, rejectsWith, router } from './fixtures.js';
 
 let server: RunningServer;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, test } from 'node:test';
 import { repoRoot, startServer, type RunningServer } from '../helpers/server.js';
-import { awsBinary } from '../iam/aws-cli.js';
+import { awsBinary } from '../helpers/aws-cli.js';
 
 const run = promisify(execFile);
 const servers: RunningServer[] = [];

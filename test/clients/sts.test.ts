@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { TEST_ACCOUNT_ID, awsEnv, startServer, type RunningServer } from '../helpers/server.js';
-import { runAws } from '../iam/aws-cli.js';
+import { runAws } from '../helpers/aws-cli.js';
 
 let server: RunningServer;
 let user: { accessKeyId: string; secretAccessKey: string; userId: string };

@@ -10,7 +10,7 @@ import {
   UpdateLoginProfileCommand,
 } from '@aws-sdk/client-iam';
 import { startServer, type RunningServer } from '../helpers/server.js';
-import { awsError, awsJson } from '../iam/aws-cli.js';
+import { awsError, awsJson } from '../helpers/aws-cli.js';
 
 let server: RunningServer;
 let consoleBase: string;

@@ -1,10 +1,10 @@
 // Every Cloud Map operation through the real `aws servicediscovery` CLI, plus how it
 // reports errors. The CLI costs ~0.4 s a call, so each call here proves something.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { TEST_ACCOUNT_ID, awsEnv, startServer, type RunningServer } from '../helpers/server.js';
-import { awsExecutable, createVpc } from './fixtures.js';
+import { runAws } from '../helpers/aws-cli.js';
+import { TEST_ACCOUNT_ID, startServer, type RunningServer } from '../helpers/server.js';
+import { createVpc } from './fixtures.js';
 
 let server: RunningServer;
 
@@ -16,26 +16,9 @@ after(async () => {
   server?.cleanup();
 });
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[]): Promise<CliResult> {
-  // DiscoverInstances carries the `data-` host prefix, which cannot go in front of 127.0.0.1.
-  const env = awsEnv(server, { AWS_DISABLE_HOST_PREFIX_INJECTION: 'true' });
-  return new Promise((resolve) => {
-    execFile(
-      awsExecutable,
-      ['servicediscovery', ...args, '--endpoint-url', server.endpoint, '--output', 'json'],
-      { env, timeout: 60_000 },
-      (err, stdout, stderr) => {
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
+// DiscoverInstances carries the `data-` host prefix, which cannot go in front of 127.0.0.1.
+const run = (args: string[]) =>
+  runAws(server, ['servicediscovery', ...args], { env: { AWS_DISABLE_HOST_PREFIX_INJECTION: 'true' } });
 
 async function aws(...args: string[]): Promise<Record<string, any>> {
   const r = await run(args);

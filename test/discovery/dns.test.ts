@@ -5,6 +5,7 @@ import { Resolver } from 'node:dns/promises';
 import { after, before, test } from 'node:test';
 import type { ServiceDiscovery } from '@aws-sdk/client-servicediscovery';
 import { startServer, type RunningServer } from '../helpers/server.js';
+import { eventually } from '../helpers/wait.js';
 import { createVpc, sdClient } from './fixtures.js';
 
 let server: RunningServer;
@@ -37,19 +38,6 @@ async function dnsError(call: Promise<unknown>): Promise<string> {
     return (err as { code: string }).code;
   }
   assert.fail('expected the query to fail');
-}
-
-/** The source follows the change feed; give it a moment after each write. */
-async function eventually(check: () => Promise<void>): Promise<void> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
 }
 
 test('A and SRV records of healthy instances, only inside the VPC', async () => {

@@ -1,6 +1,5 @@
 // Shared pieces of the Cloud Map tests: an SDK client for a test server and error checks.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ServiceDiscovery } from '@aws-sdk/client-servicediscovery';
 import type { RunningServer } from '../helpers/server.js';
@@ -50,17 +49,3 @@ export async function createVpc(server: RunningServer, cidrBlock: string): Promi
     ec2.destroy();
   }
 }
-
-/**
- * The aws CLI's own executable: behind a pyenv shim every call would also pay for the
- * shim's version lookup, which costs about as much CPU as the call itself.
- */
-export const awsExecutable: string = (() => {
-  try {
-    return (
-      execFileSync('pyenv', ['which', 'aws'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || 'aws'
-    );
-  } catch {
-    return 'aws';
-  }
-})();

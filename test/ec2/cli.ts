@@ -1,25 +1,18 @@
 // Runs the real `aws ec2` CLI against a test server.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { awsEnv, type RunningServer } from '../helpers/server.js';
-
-const run = promisify(execFile);
+import { runAws } from '../helpers/aws-cli.js';
+import type { RunningServer } from '../helpers/server.js';
 
 export async function awsEc2(server: RunningServer, args: string[]): Promise<any> {
-  const { stdout } = await run('aws', ['--endpoint-url', server.endpoint, '--output', 'json', 'ec2', ...args], {
-    env: awsEnv(server),
-  });
-  return stdout.trim() ? JSON.parse(stdout) : undefined;
+  const r = await runAws(server, ['ec2', ...args]);
+  if (r.code !== 0) throw new Error(`aws ec2 ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+  return r.stdout.trim() ? JSON.parse(r.stdout) : undefined;
 }
 
 /** Runs a call that must fail; returns the CLI's stderr (which names the error code). */
 export async function awsEc2Fails(server: RunningServer, args: string[]): Promise<string> {
-  try {
-    await run('aws', ['--endpoint-url', server.endpoint, '--output', 'json', 'ec2', ...args], { env: awsEnv(server) });
-  } catch (err) {
-    return String((err as { stderr?: string }).stderr);
-  }
+  const r = await runAws(server, ['ec2', ...args]);
+  if (r.code !== 0) return r.stderr;
   throw new Error(`aws ec2 ${args.join(' ')} succeeded but should have failed`);
 }
 

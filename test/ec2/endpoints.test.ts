@@ -19,6 +19,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { awsEc2Fails, sdkClient, sdkErrorOf } from './cli.js';
+import { poll } from '../helpers/wait.js';
 
 const R = 'us-east-1';
 const APPMESH = `com.amazonaws.${R}.appmesh`;
@@ -274,13 +275,15 @@ test('concurrent creates in one subnet never share an address', async () => {
 });
 
 async function waitGone(ids: string[]): Promise<void> {
-  for (let i = 0; i < 80; i++) {
-    const left = (
-      await ec2.send(new DescribeVpcEndpointsCommand({ Filters: [{ Name: 'vpc-endpoint-id', Values: ids }] }))
-    ).VpcEndpoints!;
-    if (!left.length) return;
-    assert.ok(left.every((e) => String(e.State) === 'deleting'));
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`endpoints ${ids.join(', ')} were not removed`);
+  const gone = await poll(
+    async () => {
+      const left = (
+        await ec2.send(new DescribeVpcEndpointsCommand({ Filters: [{ Name: 'vpc-endpoint-id', Values: ids }] }))
+      ).VpcEndpoints!;
+      assert.ok(left.every((e) => String(e.State) === 'deleting'));
+      return left.length === 0;
+    },
+    { until: (done) => done, timeoutMs: 8000 },
+  );
+  assert.ok(gone, `endpoints ${ids.join(', ')} were not removed`);
 }

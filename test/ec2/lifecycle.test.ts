@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { sdkClient, sdkErrorOf } from './cli.js';
+import { poll } from '../helpers/wait.js';
 
 const R = 'us-east-1';
 const APPMESH = `com.amazonaws.${R}.appmesh`;
@@ -77,12 +78,11 @@ test('a pending endpoint becomes available after a restart; client tokens; filte
   await server.stop();
   ec2.destroy();
   server = await startServer({ region: R, dataDir, args: ['--endpoint-settle-ms', '50'] });
-  ec2 = sdkClient(server);
-  let states: string[] = [];
-  for (let i = 0; i < 100; i++) {
-    states = (await ec2.send(new DescribeVpcEndpointsCommand({}))).VpcEndpoints!.map((e) => String(e.State));
-    if (states.every((s) => s === 'available')) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const restarted = sdkClient(server);
+  ec2 = restarted;
+  const states = await poll(
+    async () => (await restarted.send(new DescribeVpcEndpointsCommand({}))).VpcEndpoints!.map((e) => String(e.State)),
+    { until: (now) => now.every((s) => s === 'available'), timeoutMs: 10_000 },
+  );
   assert.deepEqual(states, Array(5).fill('available'));
 });

@@ -13,6 +13,7 @@ import {
 import { PG_SKIP_MESSAGE, startTestPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { sdkClient } from './cli.js';
+import { poll } from '../helpers/wait.js';
 
 let db: TestPostgres | undefined;
 const servers: RunningServer[] = [];
@@ -65,12 +66,10 @@ test('concurrent endpoint creates through both replicas get distinct addresses a
   assert.equal(enis.length, 10);
   assert.equal(new Set(enis.map((e) => e.PrivateIpAddress)).size, 10);
 
-  let states: string[] = [];
-  for (let i = 0; i < 100; i++) {
-    states = (await b.send(new DescribeVpcEndpointsCommand({}))).VpcEndpoints!.map((e) => String(e.State));
-    if (states.every((s) => s === 'available')) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const states = await poll(
+    async () => (await b.send(new DescribeVpcEndpointsCommand({}))).VpcEndpoints!.map((e) => String(e.State)),
+    { until: (now) => now.every((s) => s === 'available'), timeoutMs: 10_000 },
+  );
   assert.deepEqual(states, Array(10).fill('available'));
   const settledBy = servers.map((s) => s.logs.filter((l) => l.msg === 'vpc endpoint settled').length);
   assert.equal(settledBy[0]! + settledBy[1]!, 10, 'each endpoint settled exactly once');

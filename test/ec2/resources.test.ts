@@ -21,7 +21,7 @@ import {
   paginateDescribeVpcs,
 } from '@aws-sdk/client-ec2';
 import { startServer, type RunningServer } from '../helpers/server.js';
-import { rawRequest } from '../edge/raw.js';
+import { rawRequest } from '../helpers/raw.js';
 import { awsEc2, sdkClient, sdkErrorOf } from './cli.js';
 
 const R = 'us-east-1';

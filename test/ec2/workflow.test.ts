@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { awsEc2, sdkClient } from './cli.js';
+import { poll } from '../helpers/wait.js';
 
 const REGION = 'us-east-2';
 let server: RunningServer;
@@ -150,14 +151,13 @@ test('the documented workflow: VPC, DNS attributes, subnets, security group, bot
 
   // The v1 CLI has no vpc-endpoint waiter; poll describe as Terraform does.
   const ids = endpoints.map((e) => e.VpcEndpointId);
-  let states: string[] = [];
-  for (let i = 0; i < 60; i++) {
-    states = (await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: ids }))).VpcEndpoints!.map((e) =>
-      String(e.State),
-    );
-    if (states.every((s) => s === 'available')) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const states = await poll(
+    async () =>
+      (await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: ids }))).VpcEndpoints!.map((e) =>
+        String(e.State),
+      ),
+    { until: (now) => now.every((s) => s === 'available'), timeoutMs: 6000 },
+  );
   assert.deepEqual(states, ['available', 'available']);
 
   const enis: any[] = (

@@ -16,7 +16,7 @@ import { AppMeshClient, ListMeshesCommand } from '@aws-sdk/client-app-mesh';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { CertificateAuthority } from '../../src/endpoints/ca/authority.js';
 import { cliPath, startServer, type RunningServer } from '../helpers/server.js';
-import { awsBinary, runAws } from '../iam/aws-cli.js';
+import { awsBinary, runAws } from '../helpers/aws-cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'appmeshd-api-tls-'));
 let server: RunningServer;

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { AppMesh } from '@aws-sdk/client-app-mesh';
 import { startServer, TEST_SECRET_ACCESS_KEY, type RunningServer } from '../helpers/server.js';
 import { meshClient, rejectsWith } from '../appmesh/fixtures.js';
-import { rawRequest } from './raw.js';
+import { rawRequest } from '../helpers/raw.js';
 
 let server: RunningServer;
 let mesh: AppMesh;

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, test } from 'node:test';
 import { startServer, type RunningServer } from '../helpers/server.js';
-import { rawRequest, type RawResult } from './raw.js';
+import { rawRequest, type RawResult } from '../helpers/raw.js';
+import { poll } from '../helpers/wait.js';
 
 let server: RunningServer;
 
@@ -213,9 +214,8 @@ test('every response carries a request id, and the request log line has the same
   for (const res of [ok, bad]) {
     const id = res.headers['x-amzn-requestid'];
     assert.ok(typeof id === 'string' && id.length > 0);
-    // The log line is written when the response finishes; give the pipe a moment.
-    for (let i = 0; i < 50 && !server.logs.some((l) => l.requestId === id); i++)
-      await new Promise((r) => setTimeout(r, 20));
+    // The log line is written when the response finishes; it reaches the pipe a moment later.
+    await poll(() => server.logs.some((l) => l.requestId === id), { until: (seen) => seen, timeoutMs: 1000 });
     const line = server.logs.find((l) => l.requestId === id && l.msg === 'request');
     assert.ok(line, `a request log line for ${id}`);
     assert.equal(line.status, res.status);

@@ -9,7 +9,7 @@ import * as packet from 'dns-packet';
 import { decodeAnswer, dnsQuery, dnsQueryTcp, encodeQuery, RecordType, udpExchange } from '../helpers/dns.js';
 import { MiB, rssBytes } from '../helpers/process-memory.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
-import { eventually, metric as serverMetric } from '../helpers/wait.js';
+import { eventually, poll, metric as serverMetric } from '../helpers/wait.js';
 
 const metric = (name: string) => serverMetric(server, name);
 
@@ -55,7 +55,11 @@ test('QR=1 loop: a response packet is never answered, so a spoofed one cannot st
   });
   reflector.send(response, dnsPort, '127.0.0.1');
   const answered = await dnsQuery(dnsPort, `nothing.${vpceZone()}`, RecordType.A);
-  await new Promise((r) => setTimeout(r, 300)); // any bounce would have arrived by now
+  // The server counts the response packet as dropped once it has handled it (instead of answering).
+  await poll(() => metric('appmeshd_dns_dropped_total{reason="not_a_query"}'), {
+    until: (dropped) => dropped >= 1,
+    timeoutMs: 2000,
+  });
   reflector.close();
   assert.equal(bounces, 0, 'the server answered a response');
   assert.equal(answered.rcode, 3, 'queries are still answered');

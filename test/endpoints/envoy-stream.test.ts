@@ -21,7 +21,8 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { loadEnvoyProtos } from '../../src/xds/protos.js';
 import { cliPath, startServer, type RunningServer } from '../helpers/server.js';
 import { signedMetadata, T } from '../xds/server/ads-client.js';
-import { buildLab, ec2Client, freePort, type Lab, waitAvailable, waitPort } from './support.js';
+import { buildLab, ec2Client, type Lab, waitAvailable, waitPort } from './support.js';
+import { type ReservedPort, reservePort } from '../helpers/ports.js';
 
 const PREFIX = '127.33';
 const CLIENT = `${PREFIX}.0.10`;
@@ -32,10 +33,12 @@ let server: RunningServer;
 let ec2: EC2Client;
 let lab: Lab;
 let port: number;
+let endpointPortHold: ReservedPort | undefined;
 let caPem: string;
 
 before(async () => {
-  port = await freePort();
+  endpointPortHold = await reservePort();
+  port = endpointPortHold.port;
   server = await startServer({ args: ['--endpoint-port', String(port), '--endpoint-settle-ms', '50'] });
   caPem = execFileSync(process.execPath, [cliPath, 'ca', '--data-dir', server.dataDir], { encoding: 'utf8' });
   const mesh = new AppMeshClient({
@@ -67,6 +70,7 @@ after(async () => {
   ec2?.destroy();
   await server?.stop();
   server?.cleanup();
+  await endpointPortHold?.release();
 });
 
 interface Response {

@@ -16,30 +16,24 @@ import {
   type VpcEndpoint,
 } from '@aws-sdk/client-ec2';
 import { startServer, type RunningServer } from '../helpers/server.js';
-import { runAws } from '../iam/aws-cli.js';
-import { ec2Client, freePort, interfaceAddresses, waitPort } from './support.js';
+import { runAws } from '../helpers/aws-cli.js';
+import { ec2Client, interfaceAddresses, waitPort } from './support.js';
+import { type ReservedPort, reservePort } from '../helpers/ports.js';
+import { until } from '../helpers/wait.js';
 
 const PREFIX = '127.32';
 let server: RunningServer;
 let ec2: EC2Client;
 let port: number;
+let endpointPortHold: ReservedPort | undefined;
 let blocker: Server;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const describe = async (id: string): Promise<VpcEndpoint> =>
   (await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [id] }))).VpcEndpoints![0]!;
 
 before(async () => {
-  port = await freePort();
+  endpointPortHold = await reservePort();
+  port = endpointPortHold.port;
   server = await startServer({ args: ['--endpoint-port', String(port), '--endpoint-settle-ms', '50'] });
   ec2 = ec2Client(server);
 });
@@ -48,6 +42,7 @@ after(async () => {
   ec2?.destroy();
   await server?.stop();
   server?.cleanup();
+  await endpointPortHold?.release();
 });
 
 test('a listener that cannot bind: failed with LastError, then available when the address is free', async () => {
@@ -86,10 +81,13 @@ test('a listener that cannot bind: failed with LastError, then available when th
   const id = created.VpcEndpointId!;
   assert.deepEqual(await interfaceAddresses(ec2, created), [address]);
 
-  const failed = await until('state failed', async () => {
-    const e = await describe(id);
-    return String(e.State) === 'failed' ? e : undefined;
-  });
+  const failed = await until(
+    async () => {
+      const e = await describe(id);
+      return String(e.State) === 'failed' ? e : undefined;
+    },
+    { timeoutMs: 15_000, what: 'state failed' },
+  );
   assert.equal(failed.LastError?.Code, 'ListenerBindFailed');
   assert.match(
     failed.LastError?.Message ?? '',
@@ -117,10 +115,13 @@ test('a listener that cannot bind: failed with LastError, then available when th
   );
 
   await new Promise<void>((res) => blocker.close(() => res()));
-  const back = await until('state available', async () => {
-    const e = await describe(id);
-    return String(e.State) === 'available' ? e : undefined;
-  });
+  const back = await until(
+    async () => {
+      const e = await describe(id);
+      return String(e.State) === 'available' ? e : undefined;
+    },
+    { timeoutMs: 15_000, what: 'state available' },
+  );
   assert.equal(back.LastError, undefined);
   await waitPort(address, port, 'open');
 
@@ -135,7 +136,10 @@ test('a listener that cannot bind: failed with LastError, then available when th
   for (let i = 0; i < 3; i++) await attempt();
   const refusals = () =>
     server.logs.filter((l) => l.msg === 'connection refused by security groups' && l.source === source);
-  const [line] = await until('the refusal log line', async () => (refusals().length ? refusals() : undefined));
+  const [line] = await until(() => (refusals().length ? refusals() : undefined), {
+    timeoutMs: 15_000,
+    what: 'the refusal log line',
+  });
   assert.equal(line!.destination, `${address}:${port}`);
   assert.equal(line!.vpcEndpointId, id);
   assert.deepEqual(line!.securityGroupIds, [groupId]);
@@ -147,8 +151,9 @@ test('a listener that cannot bind: failed with LastError, then available when th
     s.on('close', () => resolve());
     s.on('error', () => resolve());
   });
-  await until('the second source logged', async () =>
-    server.logs.some((l) => l.msg === 'connection refused by security groups' && l.source === other) ? true : undefined,
-  );
+  await until(() => server.logs.some((l) => l.msg === 'connection refused by security groups' && l.source === other), {
+    timeoutMs: 15_000,
+    what: 'the second source logged',
+  });
   assert.equal(refusals().length, 1, 'one line per source per minute');
 });

@@ -20,13 +20,13 @@ import {
   dnsQuery,
   dnsQueryTcp,
   ec2Client,
-  freePort,
   type Lab,
   lookupVia,
   RecordType,
   waitAvailable,
   waitPort,
 } from './support.js';
+import { type ReservedPort, reservePort } from '../helpers/ports.js';
 
 const PREFIX = '127.31';
 /** A host in the VPC's client subnet; tests bind their sockets to it. */
@@ -35,6 +35,7 @@ let server: RunningServer;
 let ec2: EC2Client;
 let lab: Lab;
 let endpointPort: number;
+let endpointPortHold: ReservedPort | undefined;
 let caPem: string;
 let dnsPort: number;
 
@@ -49,7 +50,8 @@ async function start(dataDir?: string): Promise<void> {
 }
 
 before(async () => {
-  endpointPort = await freePort();
+  endpointPortHold = await reservePort();
+  endpointPort = endpointPortHold.port;
   await start();
   caPem = execFileSync(process.execPath, [cliPath, 'ca', '--data-dir', server.dataDir], { encoding: 'utf8' });
   lab = await buildLab(ec2, server.region, PREFIX, endpointPort);
@@ -59,6 +61,7 @@ after(async () => {
   ec2?.destroy();
   await server?.stop();
   server?.cleanup();
+  await endpointPortHold?.release();
 });
 
 /** Resolves names through appmeshd's DNS, as the client host inside the VPC. */

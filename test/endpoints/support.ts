@@ -1,6 +1,6 @@
-// Shared pieces of the endpoint runtime tests: free ports, DNS queries from a chosen
+// Shared pieces of the endpoint runtime tests: DNS queries from a chosen
 // source address, and a VPC with interface endpoints built through the EC2 SDK.
-import { connect, createServer, type LookupFunction } from 'node:net';
+import { connect, type LookupFunction } from 'node:net';
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
@@ -14,21 +14,11 @@ import {
   type VpcEndpoint,
 } from '@aws-sdk/client-ec2';
 import type { RunningServer } from '../helpers/server.js';
+import { until } from '../helpers/wait.js';
 
 import { dnsQuery, RecordType } from '../helpers/dns.js';
 
 export { dnsQuery, dnsQueryTcp, RecordType, type DnsAnswer } from '../helpers/dns.js';
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** A `lookup` for sockets (https.Agent) that resolves names through appmeshd's DNS, asking from `source`. */
 export function lookupVia(dnsPort: () => number, source: string): LookupFunction {
@@ -54,13 +44,15 @@ export function ec2Client(server: RunningServer): EC2Client {
   return new EC2Client({ endpoint: server.endpoint, region: server.region, credentials: server.credentials });
 }
 
-export async function waitAvailable(ec2: EC2Client, ids: string[]): Promise<VpcEndpoint[]> {
-  for (let i = 0; i < 200; i++) {
-    const found = (await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: ids }))).VpcEndpoints ?? [];
-    if (found.length === ids.length && found.every((e) => String(e.State).toLowerCase() === 'available')) return found;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`endpoints ${ids.join(', ')} did not become available`);
+export function waitAvailable(ec2: EC2Client, ids: string[]): Promise<VpcEndpoint[]> {
+  return until(
+    async () => {
+      const found = (await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: ids }))).VpcEndpoints ?? [];
+      const available = found.every((e) => String(e.State).toLowerCase() === 'available');
+      return found.length === ids.length && available ? found : undefined;
+    },
+    { timeoutMs: 15_000, what: `endpoints ${ids.join(', ')} to become available` },
+  );
 }
 
 export interface Lab {
@@ -144,8 +136,8 @@ export async function interfaceAddresses(ec2: EC2Client, endpoint: VpcEndpoint):
 
 /** Waits until a TCP connect to address:port gives `want` ('open' or 'refused'). */
 export async function waitPort(address: string, port: number, want: 'open' | 'refused'): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const state = await new Promise<'open' | 'refused'>((resolve) => {
+  const state = () =>
+    new Promise<'open' | 'refused'>((resolve) => {
       const s = connect({ host: address, port });
       s.once('connect', () => {
         s.destroy();
@@ -153,8 +145,5 @@ export async function waitPort(address: string, port: number, want: 'open' | 're
       });
       s.once('error', () => resolve('refused'));
     });
-    if (state === want) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${address}:${port} never became ${want}`);
+  await until(async () => (await state()) === want, { timeoutMs: 15_000, what: `${address}:${port} to be ${want}` });
 }

@@ -11,16 +11,19 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { cliPath, startServer, type RunningServer } from '../helpers/server.js';
-import { awsJson } from '../iam/aws-cli.js';
-import { dnsQuery, ec2Client, freePort, interfaceAddresses, RecordType, waitAvailable, waitPort } from './support.js';
+import { awsJson } from '../helpers/aws-cli.js';
+import { dnsQuery, ec2Client, interfaceAddresses, RecordType, waitAvailable, waitPort } from './support.js';
+import { type ReservedPort, reservePort } from '../helpers/ports.js';
 
 let server: RunningServer;
 let ec2: EC2Client;
 let port: number;
+let endpointPortHold: ReservedPort | undefined;
 const scratch = mkdtempSync(join(tmpdir(), 'appmeshd-workflow-'));
 
 before(async () => {
-  port = await freePort();
+  endpointPortHold = await reservePort();
+  port = endpointPortHold.port;
   server = await startServer({
     args: ['--endpoint-port', String(port), '--dns-listen', '127.0.0.1:0', '--endpoint-settle-ms', '100'],
   });
@@ -31,6 +34,7 @@ after(async () => {
   await server?.stop();
   server?.cleanup();
   rmSync(scratch, { recursive: true, force: true });
+  await endpointPortHold?.release();
 });
 
 const aws = (...args: string[]) => awsJson(server, args);

@@ -11,13 +11,15 @@ import { after, before, test } from 'node:test';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { CertificateAuthority } from '../../src/endpoints/ca/authority.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
-import { buildLab, ec2Client, freePort, type Lab, waitPort } from './support.js';
+import { buildLab, ec2Client, type Lab, waitPort } from './support.js';
+import { type ReservedPort, reservePort } from '../helpers/ports.js';
 
 const PREFIX = '127.32';
 let server: RunningServer;
 let ec2: EC2Client;
 let lab: Lab;
 let port: number;
+let endpointPortHold: ReservedPort | undefined;
 const scratch = mkdtempSync(join(tmpdir(), 'appmeshd-xds-tls-'));
 
 before(async () => {
@@ -28,7 +30,8 @@ before(async () => {
   );
   writeFileSync(join(scratch, 'xds.pem'), issued.certChainPem);
   writeFileSync(join(scratch, 'xds.key'), issued.keyPem);
-  port = await freePort();
+  endpointPortHold = await reservePort();
+  port = endpointPortHold.port;
   server = await startServer({
     args: [
       '--endpoint-port',
@@ -50,6 +53,7 @@ after(async () => {
   await server?.stop();
   server?.cleanup();
   rmSync(scratch, { recursive: true, force: true });
+  await endpointPortHold?.release();
 });
 
 test('the Envoy endpoint reaches a TLS xDS port', async () => {

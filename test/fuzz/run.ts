@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { Agent } from 'node:http';
 import { startServer, type RunningServer } from '../helpers/server.js';
-import { rawRequest } from '../edge/raw.js';
+import { rawRequest } from '../helpers/raw.js';
 import { signedMetadata } from '../xds/server/ads-client.js';
 import { probeHealthz, unprivilegedUser } from '../hostile/support.js';
 import { Rng } from './engine.js';

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { sha256Hex, signRequest } from '../../src/auth/sigv4.js';
+import { signedMetadata } from '../helpers/xds-auth.js';
 
 const require = createRequire(import.meta.url);
 const deps = path.join(path.dirname(require.resolve('@grpc/grpc-js-xds/package.json')), 'deps');
@@ -44,21 +44,6 @@ export interface Credentials {
   region: string;
 }
 
-function metadata(authority: string, creds: Credentials): grpc.Metadata {
-  const headers = signRequest({
-    method: 'POST',
-    host: authority,
-    path: '/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources',
-    headers: { 'x-amz-content-sha256': sha256Hex('') },
-    body: '',
-    ...creds,
-    service: 'appmesh',
-  });
-  const md = new grpc.Metadata();
-  for (const [k, v] of Object.entries(headers)) if (k !== 'host') md.set(k, v);
-  return md;
-}
-
 /** A wildcard CDS + LDS subscription of one node, ACKing everything it receives. */
 export class AdsWatcher {
   readonly latest = new Map<string, Seen>();
@@ -76,7 +61,7 @@ export class AdsWatcher {
     // A connection of its own, as each Envoy has: streams of earlier watchers (refused, or closed by a replica that
     // lost its database) do not share this one's HTTP/2 connection.
     this.client = new Ads(authority, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
-    this.call = (this.client as any).StreamAggregatedResources(metadata(authority, creds));
+    this.call = (this.client as any).StreamAggregatedResources(signedMetadata({ authority, ...creds }));
     this.status = new Promise((resolve) => {
       this.call.on('status', resolve);
       this.call.on('error', () => undefined);

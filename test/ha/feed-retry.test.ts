@@ -11,8 +11,8 @@ import { noCloudMap } from '../../src/mesh/cloud-map.js';
 import { MeshSnapshotFeed, type MeshSnapshotEntry } from '../../src/mesh/feed.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { StoreUnavailableError, type Store } from '../../src/store/types.js';
+import { poll, until } from '../helpers/wait.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let dir: string;
 let store: SqliteStore;
 
@@ -25,17 +25,20 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The store as a replica sees it: reads fail while `down`, the change feed still arrives. */
-function unreachable(target: Store): { store: Store; down: boolean } {
-  const ctl = { down: false, store: undefined as unknown as Store };
+/** The store as a replica sees it: reads fail while `down` (counted), the change feed still arrives. */
+function unreachable(target: Store): { store: Store; down: boolean; failedReads: number } {
+  const ctl = { down: false, failedReads: 0, store: undefined as unknown as Store };
   const reads = new Set(['get', 'getByArn', 'list', 'listKind', 'count', 'revision']);
   ctl.store = new Proxy(target, {
     get(t, prop, receiver) {
       const v = Reflect.get(t, prop, receiver);
       if (typeof v !== 'function') return v;
       if (reads.has(String(prop))) {
-        return (...args: unknown[]) =>
-          ctl.down ? Promise.reject(new StoreUnavailableError('database unreachable')) : v.apply(t, args);
+        return (...args: unknown[]) => {
+          if (!ctl.down) return v.apply(t, args);
+          ctl.failedReads++;
+          return Promise.reject(new StoreUnavailableError('database unreachable'));
+        };
       }
       return v.bind(t);
     },
@@ -80,11 +83,10 @@ it('a rebuild that failed on an unreachable store is retried when it answers aga
     feed.listen((_mesh, entry) => seen.push(entry));
     ctl.down = true;
     await putMesh('ALLOW_ALL', 2);
-    await sleep(100); // the change arrived, its rebuild failed
+    await until(() => ctl.failedReads > 0, { timeoutMs: 3000, what: 'the rebuild to read the unreachable store' });
     assert.equal(seen.length, 0);
     ctl.down = false;
-    const deadline = Date.now() + 3000;
-    while (seen.length === 0 && Date.now() < deadline) await sleep(20);
+    await poll(() => seen.length, { until: (n) => n > 0, timeoutMs: 3000 });
     assert.equal(seen.length, 1, 'the snapshot was not rebuilt after the store came back');
     assert.notEqual(seen[0]?.hash, first.hash);
   } finally {

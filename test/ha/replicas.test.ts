@@ -28,18 +28,11 @@ import {
 import { AppMeshClient, ListMeshesCommand } from '@aws-sdk/client-app-mesh';
 import { CertificateAuthority } from '../../src/endpoints/ca/authority.js';
 import { PG_SKIP_MESSAGE, type TestPostgres } from '../helpers/postgres.js';
+import { poll, sleep, until } from '../helpers/wait.js';
 import { AdsWatcher, CDS, LDS } from './ads.js';
 import { startControllablePostgres, startReplica, stopReplica, type Replica } from './cluster.js';
 
 const pg = await startControllablePostgres();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 const errorName = (p: PromiseSettledResult<unknown>) => (p.status === 'rejected' ? (p.reason as Error).name : 'ok');
 
 const MESH = 'ha';
@@ -114,7 +107,7 @@ describe('three replicas on one PostgreSQL database', { skip: pg ? false : PG_SK
         `replica ${i} ended the stream with ${outcome.status.code}: ${outcome.status.details}`,
       );
       assert.ok(Date.now() < deadline, `replica ${i} kept refusing streams for ${ms} ms`);
-      await sleep(100);
+      await sleep(100); // the reconnect backoff of a proxy
     }
   };
   const converged = (ws: AdsWatcher[]) =>
@@ -186,16 +179,12 @@ describe('three replicas on one PostgreSQL database', { skip: pg ? false : PG_SK
       for (const c of clients) await c.send(new ListMeshesCommand({}));
       await iam.send(new DeleteAccessKeyCommand({ UserName: 'ha-operator', AccessKeyId: key.AccessKeyId! }));
       for (const c of clients) {
-        const deadline = Date.now() + 2000;
-        for (;;) {
-          const res = await Promise.allSettled([c.send(new ListMeshesCommand({}))]);
-          if (res[0]!.status === 'rejected') {
-            assert.equal(errorName(res[0]!), 'UnrecognizedClientException');
-            break;
-          }
-          assert.ok(Date.now() < deadline, 'a deleted access key still works through another replica after 2 s');
-          await sleep(50);
-        }
+        const res = await poll(() => Promise.allSettled([c.send(new ListMeshesCommand({}))]), {
+          until: (settled) => settled[0]!.status === 'rejected',
+          timeoutMs: 2000,
+        });
+        assert.ok(res[0]!.status === 'rejected', 'a deleted access key still works through another replica after 2 s');
+        assert.equal(errorName(res[0]!), 'UnrecognizedClientException');
         c.destroy();
       }
     } finally {
@@ -309,14 +298,15 @@ describe('three replicas on one PostgreSQL database', { skip: pg ? false : PG_SK
       await db.start();
     }
     for (const rep of replicas) {
-      const deadline = Date.now() + 15_000;
-      for (;;) {
-        const res = await Promise.allSettled([rep.mesh.send(new DescribeMeshCommand({ meshName: MESH }))]);
-        if (res[0]!.status === 'fulfilled') break;
-        assert.equal(errorName(res[0]!), 'ServiceUnavailableException');
-        assert.ok(Date.now() < deadline, 'a replica did not recover within 15 s');
-        await sleep(100);
-      }
+      await until(
+        async () => {
+          const res = await Promise.allSettled([rep.mesh.send(new DescribeMeshCommand({ meshName: MESH }))]);
+          if (res[0]!.status === 'fulfilled') return true;
+          assert.equal(errorName(res[0]!), 'ServiceUnavailableException');
+          return false;
+        },
+        { timeoutMs: 15_000, what: 'a replica to recover', intervalMs: 100 },
+      );
       assert.equal((await fetch(`${rep.server.endpoint}/readyz`)).status, 200);
     }
     // Writes work again everywhere, and the change feed (LISTEN or the resync poll) is back.
@@ -353,11 +343,11 @@ describe('three replicas on one PostgreSQL database', { skip: pg ? false : PG_SK
           if (i === 1) return; // the killed replica: outcome unknown, not acknowledged
           throw err;
         }
-        await sleep(15);
+        await sleep(15); // the pace of the write load
       }
     };
     const load = Promise.all([0, 1, 2].map(loop));
-    await until(() => acked.length >= 10, 20_000, 'writes before the kill');
+    await until(() => acked.length >= 10, { timeoutMs: 20_000, what: 'writes before the kill' });
     await r(1).server.kill();
     const atKill = acked.length;
     const status = await victim.status;
@@ -365,7 +355,7 @@ describe('three replicas on one PostgreSQL database', { skip: pg ? false : PG_SK
     // The proxy reconnects to a survivor while writes go on.
     const reconnecting = admittedWatch(2);
     reconnecting.catch(() => undefined); // awaited below; a refusal must not count as unhandled meanwhile
-    await until(() => acked.length >= atKill + 10, 20_000, 'writes after the kill');
+    await until(() => acked.length >= atKill + 10, { timeoutMs: 20_000, what: 'writes after the kill' });
     stop = true;
     await load;
     const failedOver = await reconnecting;

@@ -12,17 +12,9 @@ import { PG_SKIP_MESSAGE, startTestPostgres } from '../helpers/postgres.js';
 import { StoreUnavailableError, type Store } from '../../src/store/types.js';
 import { createLogger } from '../../src/server/logger.js';
 import { periodicJob, Singleton } from '../../src/server/singleton.js';
+import { sleep, until } from '../helpers/wait.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = createLogger('silent');
-
-async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 /** A store whose lease calls can be made to fail or hang, like a replica cut off from the database. */
 function flaky(store: Store): { store: Store; mode: 'ok' | 'fail' | 'hang' } {
@@ -86,14 +78,15 @@ describe('singleton jobs', () => {
     const a = new Singleton({ store, log, lease: 't1', ttlMs: 300, holderId: 'a', job: journal.job('a') });
     const b = new Singleton({ store, log, lease: 't1', ttlMs: 300, holderId: 'b', job: journal.job('b') });
     await a.start();
-    await until(() => a.leading, 1000, 'a to lead');
+    await until(() => a.leading, { timeoutMs: 1000, what: 'a to lead' });
     await b.start();
+    // Longer than the lease: b must not take it over while a renews.
     await sleep(400);
     assert.deepEqual(journal.active(), ['a']);
     assert.equal(b.leading, false);
     const stoppedAt = Date.now();
     await a.stop();
-    await until(() => b.leading, 1000, 'b to take over');
+    await until(() => b.leading, { timeoutMs: 1000, what: 'b to take over' });
     assert.ok(Date.now() - stoppedAt < 250, 'a released lease is taken before its expiry');
     await b.stop();
     journal.assertNoOverlap();
@@ -104,11 +97,11 @@ describe('singleton jobs', () => {
     const ctl = flaky(store);
     const a = new Singleton({ store: ctl.store, log, lease: 't2', ttlMs: 300, holderId: 'a', job: journal.job('a') });
     await a.start();
-    await until(() => a.leading, 1000, 'a to lead');
+    await until(() => a.leading, { timeoutMs: 1000, what: 'a to lead' });
     ctl.mode = 'fail';
-    await until(() => !a.leading, 300, 'a to stop its job');
+    await until(() => !a.leading, { timeoutMs: 300, what: 'a to stop its job' });
     ctl.mode = 'ok';
-    await until(() => a.leading, 1000, 'a to lead again');
+    await until(() => a.leading, { timeoutMs: 1000, what: 'a to lead again' });
     await a.stop();
     journal.assertNoOverlap();
   });
@@ -119,10 +112,10 @@ describe('singleton jobs', () => {
     const a = new Singleton({ store: ctl.store, log, lease: 't3', ttlMs: 300, holderId: 'a', job: journal.job('a') });
     const b = new Singleton({ store, log, lease: 't3', ttlMs: 300, holderId: 'b', job: journal.job('b') });
     await a.start();
-    await until(() => a.leading, 1000, 'a to lead');
+    await until(() => a.leading, { timeoutMs: 1000, what: 'a to lead' });
     await b.start();
     ctl.mode = 'hang';
-    await until(() => b.leading, 1500, 'b to take over');
+    await until(() => b.leading, { timeoutMs: 1500, what: 'b to take over' });
     assert.equal(a.leading, false);
     journal.assertNoOverlap();
     await b.stop();
@@ -156,10 +149,11 @@ describe('singleton jobs', () => {
     );
     const done = job(controller.signal);
     for (let i = 0; i < 5; i++) kick?.();
-    await sleep(180);
+    await until(() => passes >= 3, { timeoutMs: 2000, what: 'three passes' });
     controller.abort();
     await done;
     const after = passes;
+    // More than two intervals: a pass scheduled before the abort would have run by now.
     await sleep(120);
     assert.equal(passes, after, 'no pass after abort');
     assert.ok(passes >= 3, `passes: ${passes}`);
@@ -194,12 +188,13 @@ describe('singleton jobs across replicas on PostgreSQL (database clock)', {
     const a = new Singleton({ store: ctl.store, log, lease: 'pg1', ttlMs: 600, holderId: 'a', job: journal.job('a') });
     const b = new Singleton({ store: two, log, lease: 'pg1', ttlMs: 600, holderId: 'b', job: journal.job('b') });
     await a.start();
-    await until(() => a.leading, 2000, 'a to lead');
+    await until(() => a.leading, { timeoutMs: 2000, what: 'a to lead' });
     await b.start();
+    // Longer than the lease: b must not take it over while a renews.
     await sleep(700);
     assert.deepEqual(journal.active(), ['a']);
     ctl.mode = 'hang';
-    await until(() => b.leading, 3000, 'b to take over');
+    await until(() => b.leading, { timeoutMs: 3000, what: 'b to take over' });
     assert.equal(a.leading, false);
     ctl.mode = 'ok';
     await a.stop();
@@ -208,7 +203,7 @@ describe('singleton jobs across replicas on PostgreSQL (database clock)', {
     // b released the lease on stop: a fresh holder gets it at once.
     const c = new Singleton({ store: one, log, lease: 'pg1', ttlMs: 600, holderId: 'c', job: journal.job('c') });
     await c.start();
-    await until(() => c.leading, 1000, 'c to lead');
+    await until(() => c.leading, { timeoutMs: 1000, what: 'c to lead' });
     assert.ok(Date.now() - stoppedAt < 500);
     await c.stop();
     journal.assertNoOverlap();

@@ -105,7 +105,12 @@ function serverAccount(): { uid: number; gid: number } | undefined {
   return { uid: 65534, gid: 65534 };
 }
 
-async function freePort(): Promise<number> {
+/**
+ * A port that was free a moment ago. PostgreSQL cannot listen on port 0 and report what it got,
+ * so the port is chosen first; the server is started again on another one when it was taken in
+ * between (see startTestPostgres).
+ */
+async function probablyFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
@@ -355,9 +360,15 @@ export async function startTestPostgres(): Promise<TestPostgres | undefined> {
       { ...(account ?? {}), timeout: 60_000 },
     );
     if (account) chownSync(dir, account.uid, account.gid);
-    const server = new LocalPostgres(bins.postgres, dir, await freePort(), account);
-    await server.start();
-    return server;
+    for (let attempt = 1; ; attempt++) {
+      const server = new LocalPostgres(bins.postgres, dir, await probablyFreePort(), account);
+      try {
+        await server.start();
+        return server;
+      } catch (err) {
+        if (attempt >= 5 || !/Address already in use/.test((err as Error).message)) throw err;
+      }
+    }
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startServer, type RunningServer } from '../helpers/server.js';
-import { rawRequest } from '../edge/raw.js';
+import { rawRequest } from '../helpers/raw.js';
 import { EC2_VERSION, IAM_VERSION, queryCall, unprivilegedUser, whileProbing, xmlText, type Keys } from './support.js';
 
 const MiB = 1024 * 1024;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, test } from 'node:test';
 import { startServer, type RunningServer } from '../helpers/server.js';
-import { rawRequest } from '../edge/raw.js';
+import { rawRequest } from '../helpers/raw.js';
 import { EC2_VERSION, IAM_VERSION, queryCall, xmlText } from './support.js';
 
 const MiB = 1024 * 1024;

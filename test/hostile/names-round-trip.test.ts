@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { PG_SKIP_MESSAGE, startTestPostgres, type TestPostgres } from '../helpers/postgres.js';
-import { rawRequest } from '../edge/raw.js';
+import { rawRequest } from '../helpers/raw.js';
 import { sdkClient } from '../ec2/cli.js';
 import { EC2_VERSION, IAM_VERSION, queryCall, xmlText } from './support.js';
 

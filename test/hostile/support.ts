@@ -3,7 +3,8 @@
 // answer while something else was running.
 import { request } from 'node:http';
 import type { RunningServer } from '../helpers/server.js';
-import { rawRequest, type RawOptions, type RawResult } from '../edge/raw.js';
+import { rawRequest, type RawOptions, type RawResult } from '../helpers/raw.js';
+import { sleep, until } from '../helpers/wait.js';
 
 export const FORM = 'application/x-www-form-urlencoded';
 export const EC2_VERSION = '2016-11-15';
@@ -47,15 +48,17 @@ export async function unprivilegedUser(server: RunningServer, name = 'nobody'): 
   const secretAccessKey = xmlText(key.text, 'SecretAccessKey');
   if (!accessKeyId || !secretAccessKey) throw new Error(`CreateAccessKey: ${key.status} ${key.text}`);
   // The user directory follows the store; wait until the new key authenticates.
-  for (let i = 0; i < 200; i++) {
-    const probe = await queryCall(server, 'ec2', `Action=DescribeVpcs&Version=${EC2_VERSION}`, {
-      accessKeyId,
-      secretAccessKey,
-    });
-    if (xmlText(probe.text, 'Code') !== 'AuthFailure') return { accessKeyId, secretAccessKey };
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('the new access key never authenticated');
+  await until(
+    async () => {
+      const probe = await queryCall(server, 'ec2', `Action=DescribeVpcs&Version=${EC2_VERSION}`, {
+        accessKeyId,
+        secretAccessKey,
+      });
+      return xmlText(probe.text, 'Code') !== 'AuthFailure';
+    },
+    { timeoutMs: 10_000, what: 'the new access key to authenticate' },
+  );
+  return { accessKeyId, secretAccessKey };
 }
 
 function healthzOnce(server: RunningServer): Promise<number> {
@@ -73,6 +76,8 @@ function healthzOnce(server: RunningServer): Promise<number> {
 }
 
 export interface HealthzProbe {
+  /** Resolves with the first answer (rejects when the probe failed before it). */
+  answering: Promise<void>;
   /** Stops probing; resolves with the slowest answer (ms) and how many answers came. */
   stop(): Promise<{ maxMs: number; answers: number }>;
 }
@@ -82,15 +87,25 @@ export function probeHealthz(server: RunningServer): HealthzProbe {
   let running = true;
   let maxMs = 0;
   let answers = 0;
+  let answered = () => {};
+  let failed = (_err: unknown) => {};
+  const answering = new Promise<void>((resolve, reject) => {
+    answered = resolve;
+    failed = reject;
+  });
+  answering.catch(() => undefined); // stop() reports the failure to those who do not wait for the first answer
   const loop = (async () => {
     while (running) {
       const ms = await healthzOnce(server);
       maxMs = Math.max(maxMs, ms);
       answers++;
-      await new Promise((r) => setTimeout(r, 5));
+      answered();
+      await sleep(5); // the pace of the probe
     }
   })();
+  loop.catch(failed);
   return {
+    answering,
     async stop() {
       running = false;
       await loop;
@@ -105,7 +120,7 @@ export async function whileProbing<T>(
   fn: () => Promise<T>,
 ): Promise<{ result: T; ms: number; healthzMaxMs: number; healthzAnswers: number }> {
   const probe = probeHealthz(server);
-  await new Promise((r) => setTimeout(r, 20));
+  await probe.answering;
   const started = performance.now();
   const result = await fn();
   const ms = performance.now() - started;

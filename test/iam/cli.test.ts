@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startServer, TEST_ACCOUNT_ID, type RunningServer } from '../helpers/server.js';
-import { awsError, awsJson, runAws } from './aws-cli.js';
+import { awsError, awsJson, runAws } from '../helpers/aws-cli.js';
 
 let server: RunningServer;
 before(async () => {

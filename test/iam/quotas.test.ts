@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { sdkErrorOf } from '../ec2/cli.js';
-import { awsError } from './aws-cli.js';
+import { awsError } from '../helpers/aws-cli.js';
 
 let server: RunningServer;
 let iam: IAMClient;

@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { envoyIncludeDirs } from '../../src/xds/protos.js';
 import { cliPath, startServer, type RunningServer } from '../helpers/server.js';
+import { poll } from '../helpers/wait.js';
 
 let server: RunningServer;
 let logs: CloudWatchLogsClient;
@@ -98,16 +99,9 @@ async function filter(filterPattern: string): Promise<Record<string, any>[]> {
   return out.events!.map((e) => JSON.parse(e.message!));
 }
 
-async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  for (let i = 0; ; i++) {
-    try {
-      const v = await fn();
-      if (ok(v) || i > 100) return v;
-    } catch (err) {
-      if (i > 100) throw err;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** The events matching `filterPattern` once there are any (the group appears with the first delivery). */
+function delivered(filterPattern: string): Promise<Record<string, any>[]> {
+  return poll(() => filter(filterPattern).catch(() => []), { until: (v) => v.length > 0, timeoutMs: 5000 });
 }
 
 test('generated listeners stream their access log to appmeshd beside the file log', async () => {
@@ -194,28 +188,19 @@ test('HTTP and TCP entries streamed like Envoy does are readable with FilterLogE
         ],
       },
     });
-    const whileOpen = await eventually(
-      () => filter('{ $.type = "tcp" }'),
-      (v) => v.length > 0,
-    );
+    const whileOpen = await delivered('{ $.type = "tcp" }');
     assert.equal(whileOpen.length, 1);
     assert.equal(tcpStatus, undefined, 'the stream is still open');
     open.end();
 
-    const errors = await eventually(
-      () => filter('{ $.response_code >= 500 }'),
-      (v) => v.length > 0,
-    );
+    const errors = await delivered('{ $.response_code >= 500 }');
     assert.equal(errors.length, 1);
     assert.equal(errors[0]!.path, '/api/pay');
     assert.equal(errors[0]!.method, 'POST');
     assert.deepEqual(errors[0]!.response_flags, ['upstream_request_timeout']);
     assert.equal(errors[0]!.downstream_remote_address, '10.0.0.7:40001');
     assert.equal(errors[0]!.duration_ms, 3);
-    const tcpLines = await eventually(
-      () => filter('{ $.type = "tcp" }'),
-      (v) => v.length > 0,
-    );
+    const tcpLines = await delivered('{ $.type = "tcp" }');
     assert.deepEqual([tcpLines[0]!.received_bytes, tcpLines[0]!.sent_bytes], [120, 4096]);
     const all = await filter('');
     assert.deepEqual(

@@ -24,17 +24,10 @@ import {
 import { ModifyVpcEndpointCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { cliPath, startServer, type RunningServer } from '../helpers/server.js';
-import { awsError, awsJson } from '../iam/aws-cli.js';
-import {
-  buildLab,
-  dnsQuery,
-  ec2Client,
-  freePort,
-  type Lab,
-  lookupVia,
-  RecordType,
-  waitPort,
-} from '../endpoints/support.js';
+import { awsError, awsJson } from '../helpers/aws-cli.js';
+import { buildLab, dnsQuery, ec2Client, type Lab, lookupVia, RecordType, waitPort } from '../endpoints/support.js';
+import { type ReservedPort, reservePort } from '../helpers/ports.js';
+import { poll } from '../helpers/wait.js';
 
 // The aws CLI connects from 127.0.0.1: the client subnet is 127.0.0.0/24.
 const PREFIX = '127.0';
@@ -43,13 +36,15 @@ let server: RunningServer;
 let ec2: EC2Client;
 let lab: Lab;
 let port: number;
+let endpointPortHold: ReservedPort | undefined;
 let caPem: string;
 let bundle: string;
 let dnsPort: number;
 const scratch = mkdtempSync(join(tmpdir(), 'appmeshd-logs-endpoint-'));
 
 before(async () => {
-  port = await freePort();
+  endpointPortHold = await reservePort();
+  port = endpointPortHold.port;
   server = await startServer({
     args: ['--endpoint-port', String(port), '--dns-listen', '127.0.0.1:0', '--endpoint-settle-ms', '50'],
   });
@@ -66,6 +61,7 @@ after(async () => {
   await server?.stop();
   server?.cleanup();
   rmSync(scratch, { recursive: true, force: true });
+  await endpointPortHold?.release();
 });
 
 const lookupViaAppmeshd = lookupVia(() => dnsPort, CLIENT);
@@ -224,14 +220,12 @@ test('an endpoint policy denying logs:PutLogEvents through this endpoint is enfo
     '--ca-bundle',
     bundle,
   ];
-  let stderr = '';
-  for (let i = 0; i < 100 && !stderr; i++) {
-    try {
-      stderr = await awsError(server, args, 'AccessDeniedException', viaEndpoint);
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  // The listeners pick up the new policy from the change feed; until then the call succeeds.
+  const stderr = await poll(() => awsError(server, args, 'AccessDeniedException', viaEndpoint).catch(() => ''), {
+    until: (err) => err !== '',
+    timeoutMs: 30_000,
+    intervalMs: 100,
+  });
   assert.match(stderr, /AccessDeniedException/);
   // Other actions through the endpoint, and PutLogEvents outside it, still work.
   await awsJson(

@@ -12,6 +12,7 @@ import { RetentionJob } from '../../src/logs/retention.js';
 import { createLogger } from '../../src/server/logger.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
+import { poll } from '../helpers/wait.js';
 
 let server: RunningServer;
 let logs: CloudWatchLogsClient;
@@ -94,11 +95,10 @@ test("the retention job expires events past their group's retention, on one hold
   await a.start();
   await b.start();
   try {
-    for (let i = 0; i < 200; i++) {
-      const left = await store.logs.scanGroup('/r', { limit: 10 });
-      if (left.length === 1) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await poll(() => store.logs.scanGroup('/r', { limit: 10 }), {
+      until: (left) => left.length === 1,
+      timeoutMs: 4000,
+    });
     assert.deepEqual(
       (await store.logs.scanGroup('/r', { limit: 10 })).map((e) => e.message),
       ['new'],

@@ -31,6 +31,7 @@ import { CreateHttpNamespaceCommand, ServiceDiscoveryClient } from '@aws-sdk/cli
 import { PG_SKIP_MESSAGE, startTestPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { appmeshd, sdkClient } from './support.js';
+import { until } from '../helpers/wait.js';
 
 type Row = Record<string, string | null>;
 /** The store's tables; `counts` is the trigger-kept resource_counts (rows with n > 0). */
@@ -260,13 +261,14 @@ async function backupUnderLoad(
   }
 }
 
-async function waitForWrites(live: () => Promise<Tables>, atLeast: number): Promise<number> {
-  for (;;) {
-    const t = await live();
-    const rev = Number(t.changes.at(-1)?.revision ?? 0);
-    if (rev >= atLeast) return rev;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+function waitForWrites(live: () => Promise<Tables>, atLeast: number): Promise<number> {
+  return until(
+    async () => {
+      const rev = Number((await live()).changes.at(-1)?.revision ?? 0);
+      return rev >= atLeast ? rev : undefined;
+    },
+    { timeoutMs: 30_000, what: `revision ${atLeast} in the live store`, intervalMs: 50 },
+  );
 }
 
 /** A server on the restored store serves its data, and the IAM key made before the backup still signs requests. */

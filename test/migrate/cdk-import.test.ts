@@ -23,6 +23,8 @@ import {
   type Names,
 } from './color-mesh.js';
 import { appmeshd, cdkAvailable, cdkSynth, idOf, importJson, migrationFixture, readMeshState } from './support.js';
+import { adminGet } from '../helpers/admin.js';
+import { poll } from '../helpers/wait.js';
 
 const skip = cdkAvailable ? false : 'aws-cdk-lib / aws-cdk are not installed (npm ci installs them as devDependencies)';
 let fixture: Awaited<ReturnType<typeof migrationFixture>>;
@@ -126,11 +128,13 @@ test('a proxy of an imported node gets the Envoy configuration the CDK app descr
   } finally {
     sd.destroy();
   }
-  let dump = await configDump('mesh/color-mesh/virtualNode/front');
-  for (let i = 0; i < 100 && !dump.includes('10.1.2.3'); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    dump = await configDump('mesh/color-mesh/virtualNode/front');
-  }
+  const front = 'mesh/color-mesh/virtualNode/front';
+  // Cloud Map instances reach the proxy configuration through the change feed.
+  await poll(() => adminGet(server, `/admin/config-dump?node=${encodeURIComponent(front)}`), {
+    until: (d) => JSON.stringify(d).includes('10.1.2.3'),
+    timeoutMs: 10_000,
+  });
+  const dump = await configDump(front);
   assert.match(
     dump,
     /"address":"10\.1\.2\.3","port_value":8080/,

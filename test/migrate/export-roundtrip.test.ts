@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { AppMesh, TagResourceCommand, type AppMeshClient } from '@aws-sdk/client-app-mesh';
 import { gateway, gatewayRoute, httpRoute, richNode, router } from '../appmesh/fixtures.js';
-import { awsEnv, startServer, type RunningServer } from '../helpers/server.js';
+import { awsBinary, runAws } from '../helpers/aws-cli.js';
+import { startServer, type RunningServer } from '../helpers/server.js';
 import { K8S_MANIFESTS } from './color-mesh.js';
 import { appmeshd, credentialsEnv, importJson, readMeshState, sdkClient, type MeshState } from './support.js';
 
@@ -179,21 +180,14 @@ test('export as a CloudFormation template reads back to the same state', async (
   await importIntoEmptyServer(file, true);
 });
 
-function aws(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      'aws',
-      ['appmesh', ...args, '--endpoint-url', source.endpoint, '--output', 'json'],
-      { env: awsEnv(source), timeout: 60_000 },
-      (err, stdout, stderr) => {
-        if (err) reject(new Error(`aws ${args.join(' ')}: ${stderr}`));
-        else resolve(stdout);
-      },
-    );
-  });
+async function aws(args: string[]): Promise<string> {
+  const r = await runAws(source, ['appmesh', ...args]);
+  if (r.code !== 0) throw new Error(`aws ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
 }
 
-const awsAvailable = await new Promise<boolean>((resolve) => execFile('aws', ['--version'], (err) => resolve(!err)));
+const awsCli = await awsBinary();
+const awsAvailable = await new Promise<boolean>((resolve) => execFile(awsCli, ['--version'], (err) => resolve(!err)));
 
 test('saved describe-* output of the aws CLI imports to the same specs', {
   skip: awsAvailable ? false : 'the aws CLI is not installed',

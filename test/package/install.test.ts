@@ -18,7 +18,7 @@ import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { after, test } from 'node:test';
 import { repoRoot } from '../helpers/server.js';
-import { awsBinary } from '../iam/aws-cli.js';
+import { awsBinary } from '../helpers/aws-cli.js';
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);

@@ -11,6 +11,7 @@ import {
   StoreConflictError,
   StoreInvalidValueError,
 } from '../../src/store/types.js';
+import { sleep, until } from '../helpers/wait.js';
 
 let uidSeq = 0;
 
@@ -46,11 +47,7 @@ export async function waitFor(
   what: string,
   timeoutMs = 10_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await until(check, { timeoutMs, what, intervalMs: 10 });
 }
 
 /** Bytewise (UTF-8) order, as the stores sort. */
@@ -457,7 +454,7 @@ export function storeContract(
         store.list('virtualNode', 'm'),
         store.revision(),
       ]);
-      setTimeout(release, 30);
+      setTimeout(release, 30); // the transaction stays open while the outside reads run
       await assert.rejects(txDone, Boom);
       const [got, n, listed, rev] = await outside;
       assert.equal(got, undefined);
@@ -651,7 +648,7 @@ export function storeContract(
       assert.equal(await store.releaseLease('job', 'h1'), true);
       assert.equal(await store.tryAcquireLease('job', 'h2', 150), true);
       assert.equal(await store.tryAcquireLease('job', 'h1', 60_000), false);
-      await new Promise((r) => setTimeout(r, 300));
+      await sleep(300); // the 150 ms lease expires: nothing but time ends it
       assert.equal(await store.tryAcquireLease('job', 'h1', 60_000), true, 'takeover after expiry');
       assert.equal(await store.tryAcquireLease('job', 'h2', 60_000), false);
       // Leases are not resources: no change, no revision.

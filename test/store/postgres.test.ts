@@ -209,7 +209,7 @@ if (!server) {
         const holderId = ra ? 'a' : 'b';
         assert.equal(await holder.tryAcquireLease('reaper', holderId, 300), true);
         assert.equal(await other.tryAcquireLease('reaper', otherId, 300), false);
-        await new Promise((r) => setTimeout(r, 450));
+        await new Promise((r) => setTimeout(r, 450)); // the 300 ms lease expires: nothing but time ends it
         assert.equal(await other.tryAcquireLease('reaper', otherId, 60_000), true, 'takeover after expiry');
         assert.equal(await holder.tryAcquireLease('reaper', holderId, 60_000), false);
         assert.equal(await other.releaseLease('reaper', otherId), true);

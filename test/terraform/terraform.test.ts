@@ -4,10 +4,10 @@
 // because Terraform's plugin cache is not safe for concurrent installs.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { type ReservedPort, reservePort } from '../helpers/ports.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { Workspace, configsDir, findTerraform, summarize } from './harness.js';
 
@@ -24,24 +24,16 @@ const VALIDATING = 'no-skip';
  */
 const NEEDS_ACCOUNT_ID = new Set(['vpc-security-group-rules']);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
 let server: RunningServer;
+let endpointPort: ReservedPort;
 let workspace: Workspace;
 const dirs = new Map<string, string>();
 
 // Four at a time: the provider is CPU-bound, so more at once only adds memory.
 describe('terraform', { skip, concurrency: 4 }, () => {
   before(async () => {
-    server = await startServer({ args: ['--endpoint-port', String(await freePort()), '--endpoint-settle-ms', '100'] });
+    endpointPort = await reservePort();
+    server = await startServer({ args: ['--endpoint-port', String(endpointPort.port), '--endpoint-settle-ms', '100'] });
     workspace = new Workspace(mkdtempSync(join(tmpdir(), 'appmeshd-tf-')), (found as { mirror: string }).mirror);
     for (const name of configs) {
       const dir = workspace.prepare(name, {
@@ -60,6 +52,7 @@ describe('terraform', { skip, concurrency: 4 }, () => {
   after(async () => {
     await server?.stop();
     server?.cleanup();
+    await endpointPort?.release();
     if (workspace) rmSync(workspace.root, { recursive: true, force: true });
   });
 

@@ -16,6 +16,7 @@ import { startServer, type RunningServer } from '../../helpers/server.js';
 import { appMesh, createDemoMesh } from '../server/mesh-fixture.js';
 import type { BurstCommand, BurstResult } from './client-process.js';
 import { ECHO_SERVICE, startBackend, type Backend } from './echo.js';
+import { poll } from '../../helpers/wait.js';
 
 const MESH = 'grpc-mesh';
 const SERVICE = 'echo.local';
@@ -193,13 +194,11 @@ test("a retry policy turns a backend's first UNAVAILABLE into a success", async 
     },
   };
   await updateDefaultRoute([{ name: 'vn-flaky', weight: 100 }], retry);
-  let r: BurstResult | undefined;
-  for (let i = 0; i < 50; i++) {
-    r = await burst({ calls: 20, concurrency: 10 });
-    if (r.backends.flaky === 20) break;
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  assert.deepEqual(r!.backends, { flaky: 20 }, r!.firstError);
+  const r = await poll(() => burst({ calls: 20, concurrency: 10 }), {
+    until: (b) => b.backends.flaky === 20,
+    timeoutMs: 30_000,
+  });
+  assert.deepEqual(r.backends, { flaky: 20 }, r.firstError);
   assert.ok(
     [...backends.flaky.attempts.values()].some((n) => n >= 2),
     'the first attempt failed and was retried',
@@ -209,12 +208,10 @@ test("a retry policy turns a backend's first UNAVAILABLE into a success", async 
 test('deleting the routes makes calls fail fast with UNAVAILABLE', async () => {
   await mesh.send(new DeleteRouteCommand({ meshName: MESH, virtualRouterName: 'router', routeName: 'canary' }));
   await mesh.send(new DeleteRouteCommand({ meshName: MESH, virtualRouterName: 'router', routeName: 'route' }));
-  let r: BurstResult | undefined;
-  for (let i = 0; i < 50; i++) {
-    r = await burst({ calls: 10, deadlineMs: 10_000 });
-    if (r.errors['14'] === 10) break;
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  assert.deepEqual(r!.errors, { 14: 10 }, JSON.stringify(r));
-  assert.ok(r!.slowestMs < 2000, `failed within ${r!.slowestMs} ms, far below the 10 s deadline`);
+  const r = await poll(() => burst({ calls: 10, deadlineMs: 10_000 }), {
+    until: (b) => b.errors['14'] === 10,
+    timeoutMs: 30_000,
+  });
+  assert.deepEqual(r.errors, { 14: 10 }, JSON.stringify(r));
+  assert.ok(r.slowestMs < 2000, `failed within ${r.slowestMs} ms, far below the 10 s deadline`);
 });

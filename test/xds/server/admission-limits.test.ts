@@ -7,7 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import { CreateVirtualNodeCommand, UpdateVirtualNodeCommand, type AppMeshClient } from '@aws-sdk/client-app-mesh';
 import { MiB, rssBytes } from '../../helpers/process-memory.js';
 import { startServer, type RunningServer } from '../../helpers/server.js';
-import { metric as serverMetric } from '../../helpers/wait.js';
+import { metric as serverMetric, untilSettled } from '../../helpers/wait.js';
 import { T, openAds, signedMetadata, type AdsStream, type SotwResponse } from './ads-client.js';
 import { appMesh, createDemoMesh, type DemoMesh } from './mesh-fixture.js';
 
@@ -16,6 +16,17 @@ let xdsPort: number;
 let mesh: AppMeshClient;
 let demo: DemoMesh;
 const metric = (name: string) => serverMetric(server, name);
+/** Waits until the server stopped building and pushing: several debounce intervals without a change. */
+const pushesSettled = () =>
+  untilSettled(
+    async () =>
+      [
+        await metric('appmeshd_mesh_snapshot_builds_total'),
+        await metric('appmeshd_xds_pushes_total'),
+        await metric('appmeshd_xds_pushes_deferred_total'),
+      ].join(),
+    { quietMs: 200, timeoutMs: 10_000, what: 'the pushes to settle' },
+  );
 const MESH = 'adm';
 const streams: AdsStream<unknown>[] = [];
 
@@ -132,12 +143,12 @@ test('50 non-reading streams and 200 pushes: memory stays bounded and stale vers
   // 150 changes fill what a stalled stream can hold: its HTTP/2 window (64 KiB, about 70
   // cluster lists of this mesh) and the stream buffers on both sides.
   for (let i = 0; i < 150; i++) await update(i);
-  await new Promise((r) => setTimeout(r, 500));
+  await pushesSettled();
   const pushesBefore = await metric('appmeshd_xds_pushes_total');
   const buildsBefore = await metric('appmeshd_mesh_snapshot_builds_total');
   // 50 more: each would queue one more cluster list on each of the 49 streams.
   for (let i = 150; i < 200; i++) await update(i);
-  await new Promise((r) => setTimeout(r, 500)); // the last debounced push
+  await pushesSettled(); // the last debounced push
   const rebuilt = (await metric('appmeshd_mesh_snapshot_builds_total')) - buildsBefore;
   const pushes = (await metric('appmeshd_xds_pushes_total')) - pushesBefore;
   const grown = rssBytes(server.process.pid!) - rssBefore;
@@ -153,14 +164,17 @@ test('50 non-reading streams and 200 pushes: memory stays bounded and stale vers
   // A stream that reads again ends up on the newest configuration: what it missed while
   // stalled is not replayed version by version; it gets the latest once it drains.
   const reader = readers[0]!;
-  reader.call.resume();
-  let lastCds: SotwResponse | undefined;
-  for (let r = await reader.next(5000).catch(() => undefined); r; r = await reader.next(2000).catch(() => undefined)) {
-    if (r.type_url === T.cds) lastCds = r;
-  }
   for (const s of readers.slice(1)) s.close();
   const fresh = open();
   fresh.send({ node: { id: node }, type_url: T.cds });
   const current = await fresh.next();
+  reader.call.resume();
+  let lastCds: SotwResponse | undefined;
+  // Drained once the current list arrives (nothing changes after it); a missing one ends at the timeout.
+  while (lastCds?.version_info !== current.version_info) {
+    const r = await reader.next(5000).catch(() => undefined);
+    if (!r) break;
+    if (r.type_url === T.cds) lastCds = r;
+  }
   assert.equal(lastCds?.version_info, current.version_info, 'the resumed stream holds the current cluster list');
 });

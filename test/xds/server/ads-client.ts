@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { signRequest, sha256Hex } from '../../../src/auth/sigv4.js';
+export { signedMetadata } from '../../helpers/xds-auth.js';
 import { loadEnvoyProtos } from '../../../src/xds/protos.js';
 
 const require = createRequire(import.meta.url);
@@ -60,32 +60,6 @@ export function resourceName(any: AnyMsg): string {
 export function decodeAny(any: AnyMsg): Record<string, unknown> {
   const t = loadEnvoyProtos().lookupType(any.type_url);
   return t.toObject(t.decode(any.value), { longs: String, enums: String }) as Record<string, unknown>;
-}
-
-/** Metadata as Envoy's aws_iam call credentials produce it for a stream to `authority`. */
-export function signedMetadata(opts: {
-  authority: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  region: string;
-  service?: string;
-  delta?: boolean;
-}): grpc.Metadata {
-  const method = opts.delta ? 'DeltaAggregatedResources' : 'StreamAggregatedResources';
-  const headers = signRequest({
-    method: 'POST',
-    host: opts.authority,
-    path: `/envoy.service.discovery.v3.AggregatedDiscoveryService/${method}`,
-    headers: { 'x-amz-content-sha256': sha256Hex('') },
-    body: '',
-    accessKeyId: opts.accessKeyId,
-    secretAccessKey: opts.secretAccessKey,
-    region: opts.region,
-    service: opts.service ?? 'appmesh',
-  });
-  const md = new grpc.Metadata();
-  for (const [k, v] of Object.entries(headers)) if (k !== 'host') md.set(k, v);
-  return md;
 }
 
 export class AdsStream<Res> {

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateVirtualNodeCommand, UpdateRouteCommand, type AppMeshClient } from '@aws-sdk/client-app-mesh';
-import { signRequest } from '../../../src/auth/sigv4.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { adminGet } from '../../helpers/admin.js';
 import { cliPath, startServer, type RunningServer } from '../../helpers/server.js';
 import {
   T,
@@ -51,22 +51,6 @@ const ack = (s: AdsStream<SotwResponse>, r: SotwResponse, resourceNames: string[
     response_nonce: r.nonce,
     resource_names: resourceNames,
   });
-
-async function adminGet(path: string): Promise<any> {
-  const [p, q] = path.split('?') as [string, string | undefined];
-  const headers = signRequest({
-    method: 'GET',
-    host: `127.0.0.1:${server.apiPort}`,
-    path: p,
-    rawQuery: q ?? '',
-    ...server.credentials,
-    region: server.region,
-    service: 'appmesh',
-  });
-  const res = await fetch(`${server.endpoint}${path}`, { headers });
-  assert.equal(res.status, 200, await res.clone().text());
-  return res.json();
-}
 
 async function setWeights(a: number, b: number): Promise<void> {
   await mesh.send(
@@ -226,7 +210,7 @@ describe('state of the world', () => {
       error_detail: { code: 3, message: 'route rejected by test' },
     });
     assert.ok(await s.quiet(700), 'the rejected config is not sent again');
-    const { proxies } = await adminGet('/admin/proxies');
+    const { proxies } = await adminGet(server, '/admin/proxies');
     const mine = proxies.filter((p: any) => p.types.rds?.lastNack?.message === 'route rejected by test');
     assert.equal(mine.length, 1);
     assert.equal(mine[0].types.rds.ackedVersion, rds.version_info, 'still on the last accepted version');
@@ -378,7 +362,7 @@ describe('visibility', () => {
         .filter((l) => l.includes('xds'))
         .join('\n'),
     );
-    const dump = await adminGet(`/admin/config-dump?node=${encodeURIComponent(NODE)}`);
+    const dump = await adminGet(server, `/admin/config-dump?node=${encodeURIComponent(NODE)}`);
     const routes = dump.configs.find((c: any) => c['@type'].endsWith('RoutesConfigDump'));
     assert.deepEqual(
       routes.dynamic_route_configs.map((r: any) => r.route_config.name),

@@ -12,6 +12,7 @@ import { MeshSnapshotFeed, type MeshSnapshotEntry } from '../../../src/mesh/feed
 import { openStore } from '../../../src/store/open.js';
 import type { Store } from '../../../src/store/types.js';
 import { parseNodeId } from '../../../src/xds/identity.js';
+import { poll, sleep, until } from '../../helpers/wait.js';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '111122223333';
@@ -65,7 +66,9 @@ test('the feed rebuilds only touched meshes, once per burst, and only when conte
 
     await put(store, Kind.virtualNode, 'a', 'vn1', { listeners: [] });
     await put(store, Kind.virtualNode, 'a', 'vn2', { listeners: [] });
-    await new Promise((r) => setTimeout(r, 150));
+    await until(() => heard.length > 0, { timeoutMs: 5000, what: 'the rebuild of mesh a' });
+    // A few debounce intervals more, in which a second rebuild (of a or of b) must not come.
+    await sleep(50);
     assert.deepEqual(
       heard.map(([m]) => m),
       ['a'],
@@ -79,7 +82,7 @@ test('the feed rebuilds only touched meshes, once per burst, and only when conte
     assert.ok(Object.isFrozen(a1.snapshot));
 
     await put(store, Kind.virtualNode, 'a', 'vn1', { listeners: [] }, 2);
-    await new Promise((r) => setTimeout(r, 150));
+    await poll(() => heard.length, { until: (n) => n >= 2, timeoutMs: 5000 });
     assert.equal(heard.length, 2, 'a new version of a row is a new snapshot');
   } finally {
     feed.stop();

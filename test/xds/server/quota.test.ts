@@ -6,7 +6,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { CreateVirtualNodeCommand, type AppMeshClient } from '@aws-sdk/client-app-mesh';
-import { signRequest } from '../../../src/auth/sigv4.js';
+import { connectedProxies } from '../../helpers/admin.js';
+import { until } from '../../helpers/wait.js';
 import { cliPath, startServer, type RunningServer } from '../../helpers/server.js';
 import { T, openAds, signedMetadata, type AdsStream, type SotwResponse } from './ads-client.js';
 import { appMesh, createDemoMesh } from './mesh-fixture.js';
@@ -32,22 +33,6 @@ async function admitted(node: string): Promise<AdsStream<SotwResponse>> {
   s.send({ node: { id: node }, type_url: T.cds });
   assert.equal((await s.next()).type_url, T.cds);
   return s;
-}
-
-async function adminGet(path: string): Promise<any> {
-  const [p, q] = path.split('?') as [string, string | undefined];
-  const headers = signRequest({
-    method: 'GET',
-    host: `127.0.0.1:${server.apiPort}`,
-    path: p,
-    rawQuery: q ?? '',
-    ...server.credentials,
-    region: server.region,
-    service: 'appmesh',
-  });
-  const res = await fetch(`${server.endpoint}${path}`, { headers });
-  assert.equal(res.status, 200, await res.clone().text());
-  return res.json();
 }
 
 before(async () => {
@@ -83,11 +68,10 @@ test('quota 1: a second stream for the same node is closed with code 8; after th
   assert.match(text, /appmeshd_xds_admission_refusals_total\{reason="resource_exhausted"\} 1\b/);
 
   first.close();
-  const deadline = Date.now() + 5000;
-  while ((await adminGet('/admin/proxies')).proxies.some((p: any) => p.nodeId === NODE)) {
-    assert.ok(Date.now() < deadline, 'the first stream is still listed');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await until(async () => !(await connectedProxies(server)).some((p) => p.nodeId === NODE), {
+    timeoutMs: 5000,
+    what: 'the first stream to leave /admin/proxies',
+  });
   const third = await admitted(NODE);
   assert.equal(third.pendingCount(), 0);
   third.close();

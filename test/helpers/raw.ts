@@ -2,7 +2,7 @@
 // deliberately not), sent with node:http so tests control every byte.
 import { request } from 'node:http';
 import { signRequest } from '../../src/auth/sigv4.js';
-import type { RunningServer } from '../helpers/server.js';
+import type { RunningServer } from './server.js';
 
 export interface RawResult {
   status: number;

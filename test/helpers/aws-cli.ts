@@ -1,6 +1,6 @@
 // Runs the real aws CLI (v1) against a test server.
 import { execFile } from 'node:child_process';
-import { awsEnv, type RunningServer } from '../helpers/server.js';
+import { awsEnv, type RunningServer } from './server.js';
 
 export interface CliResult {
   code: number;
