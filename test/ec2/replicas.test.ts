@@ -71,6 +71,8 @@ test('concurrent endpoint creates through both replicas get distinct addresses a
     { until: (now) => now.every((s) => s === 'available'), timeoutMs: 10_000 },
   );
   assert.deepEqual(states, Array(10).fill('available'));
-  const settledBy = servers.map((s) => s.logs.filter((l) => l.msg === 'vpc endpoint settled').length);
+  const settledCounts = () => servers.map((s) => s.logs.filter((l) => l.msg === 'vpc endpoint settled').length);
+  // A state is stored before its line is logged, and the lines come through the servers' stderr pipes.
+  const settledBy = await poll(settledCounts, { until: ([a, b]) => a! + b! >= 10, timeoutMs: 5000 });
   assert.equal(settledBy[0]! + settledBy[1]!, 10, 'each endpoint settled exactly once');
 });

@@ -19,7 +19,7 @@ import { startServer, type RunningServer } from '../helpers/server.js';
 import { runAws } from '../helpers/aws-cli.js';
 import { ec2Client, interfaceAddresses, waitPort } from './support.js';
 import { type ReservedPort, reservePort } from '../helpers/ports.js';
-import { until } from '../helpers/wait.js';
+import { poll, until } from '../helpers/wait.js';
 
 const PREFIX = '127.32';
 let server: RunningServer;
@@ -110,9 +110,12 @@ test('a listener that cannot bind: failed with LastError, then available when th
   }[];
   assert.equal(viaCli!.State, 'failed');
   assert.equal(viaCli!.LastError.Code, 'ListenerBindFailed');
-  assert.ok(
-    server.logs.some((l) => l.msg === 'vpc endpoint failed: a listener could not bind' && l.vpcEndpointId === id),
+  // The state is stored before the line is logged, and the line comes through the server's stderr pipe.
+  const bindFailureLogged = await poll(
+    () => server.logs.some((l) => l.msg === 'vpc endpoint failed: a listener could not bind' && l.vpcEndpointId === id),
+    { until: (seen) => seen, timeoutMs: 5000 },
   );
+  assert.ok(bindFailureLogged);
 
   await new Promise<void>((res) => blocker.close(() => res()));
   const back = await until(

@@ -134,7 +134,7 @@ describe('singleton jobs', () => {
         passes++;
         concurrent++;
         maxConcurrent = Math.max(maxConcurrent, concurrent);
-        await sleep(20);
+        await sleep(20); // a pass takes a while, so a kick during it would overlap if allowed
         concurrent--;
       },
       (err) => {

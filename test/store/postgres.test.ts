@@ -101,12 +101,12 @@ if (!server) {
         async (a, b) => {
           const seen: Change[] = [];
           b.subscribe((c) => seen.push(...c));
-          // Give B's LISTEN connection a moment to be established.
+          // B's LISTEN connection is established once a probe written through A reaches it.
+          const probes = new Set<number>();
           await waitFor(
             async () => {
-              const w = await put(a, resource('probe', '', `p${Date.now()}`));
-              await new Promise((r) => setTimeout(r, 50));
-              return seen.some((c) => c.revision === w.revision);
+              probes.add((await put(a, resource('probe', '', `p${probes.size}`))).revision);
+              return seen.some((c) => probes.has(c.revision));
             },
             'the LISTEN connection',
             5000,

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { CreateVirtualNodeCommand, type AppMeshClient } from '@aws-sdk/client-app-mesh';
 import { connectedProxies } from '../../helpers/admin.js';
-import { until } from '../../helpers/wait.js';
+import { poll, until } from '../../helpers/wait.js';
 import { cliPath, startServer, type RunningServer } from '../../helpers/server.js';
 import { T, openAds, signedMetadata, type AdsStream, type SotwResponse } from './ads-client.js';
 import { appMesh, createDemoMesh } from './mesh-fixture.js';
@@ -118,9 +118,12 @@ test('ACM: config-dump shows the warnings, the server logs them', async () => {
     !listeners.dynamic_listeners.some((l: any) => l.name.includes('15000')),
     'no ingress listener: the only port is refused',
   );
-  const logged = server.logs.filter(
-    (l) => l.msg === 'proxy configuration fails closed where App Mesh features cannot exist self-hosted',
-  );
+  const failClosed = () =>
+    server.logs.filter(
+      (l) => l.msg === 'proxy configuration fails closed where App Mesh features cannot exist self-hosted',
+    );
+  // The line can still be on its way through the server's stderr pipe.
+  const logged = await poll(failClosed, { until: (lines) => lines.length > 0, timeoutMs: 5000 });
   assert.equal(logged.length, 1, 'once for this snapshot and identity');
   assert.deepEqual(logged[0]!.warnings, dump.warnings);
 });
