@@ -5,8 +5,8 @@ import type { Authorizer, RawRequest, RawResponse, RequestContext, ServiceDefini
 import type { OperationModel } from '../protocols/model.js';
 import { formatViolations, validateShape } from '../protocols/validate.js';
 import { StoreConflictError, StoreInvalidValueError, StoreUnavailableError } from '../store/types.js';
-import { storeErrors } from '../server/metrics.js';
-import type { Logger } from '../server/logger.js';
+import { storeErrors } from './metrics.js';
+import type { Logger } from '../runtime/logger.js';
 
 export interface PipelineResult {
   response: RawResponse;

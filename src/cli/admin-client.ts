@@ -14,7 +14,7 @@ import {
   helpText,
   listFlag,
   stringFlag,
-} from '../server/flags.js';
+} from '../runtime/flags.js';
 import { readAwsConfigFile } from '../server/aws-config-file.js';
 import { CliError } from './errors.js';
 

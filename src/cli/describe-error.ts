@@ -1,6 +1,6 @@
 // One line for any error a command ends with: what failed, in the operator's terms, without
 // a stack trace (APPMESHD_DEBUG=1 adds the stack).
-import { errnoReason } from '../server/errno.js';
+import { errnoReason } from '../runtime/errno.js';
 
 interface SystemError extends Error {
   code?: string;

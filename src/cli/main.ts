@@ -3,7 +3,7 @@
 // 2 a usage error (unknown command or flag, bad flag value).
 import { readFileSync } from 'node:fs';
 import { serveConfig, serveFlags, serveHelp } from '../server/config.js';
-import { ConfigError, type FlagTable, type FlagValues, parseFlags } from '../server/flags.js';
+import { ConfigError, type FlagTable, type FlagValues, parseFlags } from '../runtime/flags.js';
 import { startApp } from '../server/app.js';
 import { caCommand, caFlags, caHelp } from './ca-command.js';
 import {
@@ -112,10 +112,10 @@ async function serve(values: FlagValues): Promise<void> {
       host: config.host,
       region: config.region,
       accountId: config.accountId,
-      store: app.store.backend,
+      store: app.storeBackend,
       dataDir: config.dataDir,
       apiUrl: app.apiUrl,
-      credentialsFile: app.root.file,
+      credentialsFile: app.credentialsFile,
       ...(app.awsConfigFile ? { configFile: app.awsConfigFile } : {}),
       ...Object.fromEntries(app.components.map((c) => [c.name, true])),
     },

@@ -7,7 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { Kind, type MeshKind } from '../appmesh/kinds.js';
 import type { Identity } from '../api/service.js';
 import { PasswordHashBusy } from '../iam/passwords.js';
-import type { Logger } from '../server/logger.js';
+import type { Logger } from '../runtime/logger.js';
 import type { Store } from '../store/types.js';
 import { parseNodeId } from '../xds/identity.js';
 import type { ConsoleAssets } from './assets.js';

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { ApiError } from '../api/errors.js';
 import { checkInput, runOperation, toApiError } from '../api/pipeline.js';
 import type { AuthorizationTarget, Authorizer, Identity, RequestContext, ServiceDefinition } from '../api/service.js';
-import type { Logger } from '../server/logger.js';
+import type { Logger } from '../runtime/logger.js';
 
 export interface Caller {
   identity: Identity;

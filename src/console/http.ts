@@ -1,7 +1,7 @@
 // Responses of the console: every one carries the security headers; pages also the CSP.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { BodyTooLarge, readBody } from '../server/edge.js';
+import { BodyTooLarge, readBody } from '../api/body.js';
 
 /** Scripts, styles, images and connections only from the console's own origin; nothing inline, no frames. */
 export const CONTENT_SECURITY_POLICY = [

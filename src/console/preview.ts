@@ -7,7 +7,7 @@ import { Kind, type MeshKind } from '../appmesh/kinds.js';
 import { checkSpec } from '../appmesh/rules.js';
 import type { MeshSnapshotFeed } from '../mesh/feed.js';
 import type { MeshSnapshot, SnapshotResource } from '../mesh/snapshot.js';
-import type { Quotas } from '../server/config.js';
+import type { AppMeshQuotas } from '../appmesh/quotas.js';
 import type { StoreReader } from '../store/types.js';
 import { translateProxy } from '../xds/server/component.js';
 import type { ProxyConfig, ProxyIdentity } from '../xds/translate/types.js';
@@ -111,7 +111,7 @@ export class EditPreview {
     private readonly gw: ConsoleGateway,
     private readonly feed: MeshSnapshotFeed,
     private readonly store: StoreReader,
-    private readonly quotas: Quotas,
+    private readonly quotas: AppMeshQuotas,
   ) {}
 
   /** The spec as the handler would store it (its rules: references, defaults), or the rule's error. */

@@ -6,17 +6,14 @@ import type { OperationType } from '../protocols/generated/servicediscovery-type
 import { duplicateRequest, namespaceNotFound, serviceNotFound } from './errors.js';
 import { idFrom, newOperationId, operationRowArn } from './ids.js';
 import { type NamespaceSpec, type OperationSpec, type RequestSpec, SdKind, type ServiceSpec } from './kinds.js';
-import type { Quotas } from '../server/config.js';
+import type { CloudMapQuotas } from './quotas.js';
 
 export interface DiscoveryDeps {
   store: Store;
   region: string;
   accountId: string;
   /** The Cloud Map quotas (--quota). */
-  quotas: Pick<
-    Quotas,
-    'namespacesPerRegion' | 'servicesPerNamespace' | 'instancesPerNamespace' | 'instancesPerService'
-  >;
+  quotas: CloudMapQuotas;
 }
 
 export type Input = Record<string, unknown>;

@@ -6,8 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { EndpointVia } from '../api/service.js';
-import { createApiHttpServer } from '../server/edge.js';
-import type { Logger } from '../server/logger.js';
+import { createApiHttpServer } from '../api/http-server.js';
+import type { Logger } from '../runtime/logger.js';
 import { endpointConnections } from './metrics.js';
 
 export type EdgeEntry = (req: IncomingMessage, res: ServerResponse, via?: EndpointVia) => void;

@@ -6,7 +6,7 @@ import type { TLSSocket } from 'node:tls';
 import type { EndpointVia } from '../api/service.js';
 import { apiSigningName, type EndpointServiceCode, serviceCodeOf } from '../ec2/endpoint-services.js';
 import { endpointServing, type VpcEndpointSpec } from '../ec2/records.js';
-import type { Logger } from '../server/logger.js';
+import type { Logger } from '../runtime/logger.js';
 import type { CertificateAuthority } from './ca/authority.js';
 import { EndpointCertificates } from './certificates.js';
 import { type EdgeEntry, apiHandoff, xdsRelayHandoff, type XdsTarget } from './handoff.js';
@@ -15,7 +15,7 @@ import { endpointListeners } from './metrics.js';
 import { admittingRule } from './security-groups.js';
 import { RateLimitedLog } from './rate-limited-log.js';
 import type { ListenerFailure } from '../ec2/endpoint-health.js';
-import { errnoReason } from '../server/errno.js';
+import { errnoReason } from '../runtime/errno.js';
 import type { Ec2Snapshot, Ec2View } from './view.js';
 
 export interface ReconcilerDeps {

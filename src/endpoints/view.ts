@@ -2,9 +2,9 @@
 // interface, loaded from the store once and then kept current from the change feed: each
 // EC2 change re-reads only the row it names, so an EC2 write costs the same however many
 // EC2 objects exist. Listeners, security-group checks and DNS all read the current snapshot.
-import type { Logger } from '../server/logger.js';
+import type { Logger } from '../runtime/logger.js';
 import type { Change, Store } from '../store/types.js';
-import { Reloader } from '../server/reloader.js';
+import { Reloader } from '../runtime/reloader.js';
 import {
   Ec2Kind,
   type NetworkInterfaceSpec,

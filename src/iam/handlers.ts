@@ -7,7 +7,7 @@ import type { StoredResource, Store, StoreTx } from '../store/types.js';
 import type { Sealer } from '../secrets/sealer.js';
 import { sealAccessKeySecret } from './secrets.js';
 import { newAccessKeyId, newSecretAccessKey, newUserId } from './ids.js';
-import type { Quotas } from '../server/config.js';
+import type { IamQuotas } from './quotas.js';
 import { createLoginProfileHandlers, loginProfileOf } from './login-profiles.js';
 import { DEFAULT_MAX_ITEMS, afterMarker, page, pageFields, pageOfSorted } from './paging.js';
 import { mergeUserTags, type WireTag } from './user-tags.js';
@@ -26,7 +26,7 @@ import {
 export interface IamDeps {
   store: Store;
   accountId: string;
-  quotas: Pick<Quotas, 'usersPerAccount' | 'accessKeysPerUser' | 'userPolicySize'>;
+  quotas: IamQuotas;
   /** Seals access-key secrets before they reach the store. */
   sealer: Sealer;
 }

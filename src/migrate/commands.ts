@@ -1,7 +1,7 @@
 // appmeshd import | export: command-line front ends of the importer and exporter.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../server/config.js';
+import { ConfigError } from '../runtime/flags.js';
 import { applyPlan } from './apply.js';
 import { type Actual, MeshClient } from './client.js';
 import { readAll, toExport, toTemplate } from './export.js';

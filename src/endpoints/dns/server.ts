@@ -5,7 +5,7 @@
 // never reads); connections are capped in number.
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, isIPv6, type Server, type Socket as TcpSocket } from 'node:net';
-import type { Logger } from '../../server/logger.js';
+import type { Logger } from '../../runtime/logger.js';
 import { dnsDropped, dnsTcpConnections } from '../metrics.js';
 import { answer } from './answer.js';
 import { encodeForTransport, type Transport } from './fit.js';

@@ -5,7 +5,7 @@
 // before any server has the store open.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../../server/config.js';
+import { ConfigError } from '../../runtime/flags.js';
 import { backup } from './backup.js';
 import { restore } from './restore.js';
 import { BackupError } from './format.js';

@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import type { MeshSnapshotEntry, MeshSnapshotFeed } from '../../mesh/feed.js';
 import { StoreUnavailableError } from '../../store/types.js';
-import type { Logger } from '../../server/logger.js';
+import type { Logger } from '../../runtime/logger.js';
 import type { ProxyConfigCache } from '../cache/proxy-config-cache.js';
 import { identityKey } from '../identity.js';
 import {

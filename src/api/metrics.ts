@@ -1,9 +1,6 @@
-// Prometheus metrics shared by the API edge, the store and the xDS server.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-
-export const registry = new Registry();
-// Event-loop lag sampled once a second rather than every 10 ms, so an idle server stays idle.
-collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 1000 });
+// Metrics of the AWS-style API: requests and their latency, refused authentications, store failures.
+import { Counter, Histogram } from 'prom-client';
+import { registry } from '../runtime/metrics.js';
 
 export const apiRequests = new Counter({
   name: 'appmeshd_api_requests_total',
