@@ -5,7 +5,7 @@ import type { Authorizer, RawRequest, RawResponse, RequestContext, ServiceDefini
 import type { OperationModel } from '../protocols/model.js';
 import { formatViolations, validateShape } from '../protocols/validate.js';
 import { StoreConflictError, StoreInvalidValueError, StoreUnavailableError } from '../store/types.js';
-import { storeErrors } from './metrics.js';
+import { storeErrors } from '../runtime/metrics.js';
 import type { Logger } from '../runtime/logger.js';
 
 export interface PipelineResult {

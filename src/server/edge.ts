@@ -19,9 +19,8 @@ import type {
 import { SigV4Error, checkClockSkew, parseAuthorization, sha256Hex, verifySignature } from '../auth/sigv4.js';
 import type { Store } from '../store/types.js';
 import { errorEnvelopeFor } from './error-envelope.js';
-import { authFailures, recordApiRequest } from '../api/metrics.js';
 import { type Logger, requestLogger } from '../runtime/logger.js';
-import { registry } from '../runtime/metrics.js';
+import { authFailures, recordApiRequest, registry } from '../runtime/metrics.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const EMPTY_SHA256 = sha256Hex('');
