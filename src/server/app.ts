@@ -1,5 +1,6 @@
-// Process wiring: store → services → edge listener → background components, and the
-// reverse order on shutdown.
+// Process wiring, in order: store → services → the edge and the components whose pages the API
+// port serves → the API listener → the components, started one by one (what one start() returns,
+// such as the xDS port, is handed to those built after it); the reverse order on shutdown.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiHttpServer } from '../api/http-server.js';
@@ -188,7 +189,7 @@ export async function startApp(config: AppConfig): Promise<App> {
   const consolePorts = web ? await start(web) : {};
   const endpointRuntime = createEndpointRuntime({ config, store, log, ca, edge, xdsPort });
   const { endpointPort } = await start(endpointRuntime.endpoints);
-  let dnsPorts = {};
+  let dnsPorts: { dnsPort?: number } = {};
   if (endpointRuntime.dns) {
     const cloudMapDns = new CloudMapRecordSource(store, () => endpointRuntime.view.current, log);
     endpointRuntime.dns.addSource(cloudMapDns);
