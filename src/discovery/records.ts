@@ -1,6 +1,7 @@
 // Reading and writing Cloud Map rows: lookups by id (or ARN), operations, and the
 // CreatorRequestId ledger that makes retries safe.
 import { randomUUID } from 'node:crypto';
+import type { PageTokens } from '../api/page-tokens.js';
 import { transactRetryingConflicts } from '../store/retry.js';
 import type { Store, StoreReader, StoreTx, StoredResource } from '../store/types.js';
 import type { OperationType } from '../protocols/generated/servicediscovery-types.js';
@@ -11,6 +12,8 @@ import type { Quotas } from '../server/config.js';
 
 export interface DiscoveryDeps {
   store: Store;
+  /** Signs the NextToken of every listing. */
+  pageTokens: PageTokens;
   region: string;
   accountId: string;
   /** The Cloud Map quotas (--quota). */

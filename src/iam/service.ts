@@ -13,7 +13,7 @@ export function createIamService(deps: IamDeps): ServiceDefinition {
     signingName: 'iam',
     model: iamModel,
     protocol: iamQueryProtocol(iamModel),
-    handlers: { ...createIamHandlers(deps), ...userTagHandlers(deps.store) },
+    handlers: { ...createIamHandlers(deps), ...userTagHandlers(deps.store, deps.pageTokens) },
     validationError: (message) => new ApiError('ValidationError', message, 400),
     authorization: iamAuthorizationTarget(deps.store, deps.accountId),
     recognizes: (req) => looksLikeQuery(req, iamModel.metadata.apiVersion),
