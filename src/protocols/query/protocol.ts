@@ -29,16 +29,12 @@ export interface QueryStyle {
 }
 
 export class QueryProtocol implements Protocol {
-  private readonly xmlns: string;
-
   /** Results are written from the model, so the protocol is made for one service model. */
   constructor(
     private readonly model: ServiceModel,
     private readonly style: QueryStyle,
-    xmlns = String(model.metadata.xmlNamespace ?? ''),
-  ) {
-    this.xmlns = xmlns;
-  }
+    private readonly xmlns = String(model.metadata.xmlNamespace ?? ''),
+  ) {}
 
   decode(req: RawRequest, model: ServiceModel): Decoded {
     const { refuse } = this.style;
