@@ -2,7 +2,8 @@
 // validation, the same authorizer (so IAM policies and their denials apply), the same handlers.
 import { randomUUID } from 'node:crypto';
 import type { ApiError } from '../api/errors.js';
-import { checkInput, runOperation, toApiError } from '../api/pipeline.js';
+import { toApiError } from '../api/error-mapping.js';
+import { checkInput, runOperation } from '../api/pipeline.js';
 import type { AuthorizationTarget, Authorizer, Identity, RequestContext, ServiceDefinition } from '../api/service.js';
 import type { Logger } from '../server/logger.js';
 
@@ -48,7 +49,8 @@ export class ConsoleGateway {
     input: Record<string, unknown>,
   ): Promise<CallResult<T>> {
     const service = this.byName.get(serviceName);
-    if (!service) return { ok: false, error: toApiError(new Error(`no service ${serviceName}`), this.log, '') };
+    if (!service)
+      return { ok: false, error: toApiError(new Error(`no service ${serviceName}`), { log: this.log, requestId: '' }) };
     const ctx = this.context(caller);
     const result = await runOperation(service, operation, input, ctx, this.authorizer, this.log);
     this.log.info(
@@ -75,7 +77,8 @@ export class ConsoleGateway {
     const service = this.byName.get(serviceName);
     const op =
       service && Object.hasOwn(service.model.operations, operation) ? service.model.operations[operation] : undefined;
-    if (!service || !op) return toApiError(new Error(`no operation ${serviceName}:${operation}`), this.log, '');
+    if (!service || !op)
+      return toApiError(new Error(`no operation ${serviceName}:${operation}`), { log: this.log, requestId: '' });
     const ctx = this.context(caller);
     try {
       checkInput(service, op, input);
@@ -83,7 +86,7 @@ export class ConsoleGateway {
       if (target) await this.authorizer.authorize(ctx, target);
       return undefined;
     } catch (err) {
-      return toApiError(err, this.log, ctx.requestId);
+      return toApiError(err, { log: this.log, requestId: ctx.requestId, service });
     }
   }
 
@@ -93,7 +96,7 @@ export class ConsoleGateway {
       await this.authorizer.authorize(ctx, target);
       return undefined;
     } catch (err) {
-      return toApiError(err, this.log, ctx.requestId);
+      return toApiError(err, { log: this.log, requestId: ctx.requestId });
     }
   }
 }

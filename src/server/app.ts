@@ -12,7 +12,7 @@ import { createIamService } from '../iam/service.js';
 import { createStsService } from '../sts/service.js';
 import { createLogsService } from '../logs/service.js';
 import { RetentionJob } from '../logs/retention.js';
-import { PageTokens } from '../appmesh/page-token.js';
+import { PageTokens } from '../api/page-tokens.js';
 import { IamAuthorizer } from '../auth/iam-authorizer.js';
 import { CredentialChain } from '../auth/credentials.js';
 import { loadRootCredentials, type RootCredentials } from '../auth/root-credentials.js';
@@ -128,9 +128,15 @@ export async function startApp(config: AppConfig): Promise<App> {
       quotas: config.quotas,
       pageTokens,
     }),
-    createIamService({ store, accountId: config.accountId, quotas: config.quotas, sealer }),
+    createIamService({ store, accountId: config.accountId, quotas: config.quotas, sealer, pageTokens }),
     createStsService(),
-    createDiscoveryService({ store, region: config.region, accountId: config.accountId, quotas: config.quotas }),
+    createDiscoveryService({
+      store,
+      region: config.region,
+      accountId: config.accountId,
+      quotas: config.quotas,
+      pageTokens,
+    }),
     createEc2Service({
       store,
       region: config.region,
@@ -140,7 +146,13 @@ export async function startApp(config: AppConfig): Promise<App> {
       pageTokens,
       quotas: config.quotas,
     }),
-    createLogsService({ logs: store.logs, region: config.region, accountId: config.accountId, quotas: config.quotas }),
+    createLogsService({
+      logs: store.logs,
+      region: config.region,
+      accountId: config.accountId,
+      quotas: config.quotas,
+      pageTokens,
+    }),
   ];
   // Set once the xDS component exists; serves /admin/proxies and /admin/config-dump.
   let xdsAdmin: AdminHandler | undefined;
