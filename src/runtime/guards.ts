@@ -4,6 +4,9 @@
 export const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Any non-null object, lists included (every key of one reads as unknown). */
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
 export const isString = (v: unknown): v is string => typeof v === 'string';
 
 export const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
