@@ -12,7 +12,8 @@ export interface Caller {
   sourceIp: string;
 }
 
-export type CallResult<T = Record<string, unknown>> = { ok: true; output: T } | { ok: false; error: ApiError };
+/** An operation's output as the handler returned it (read it with the guards of runtime/guards.ts), or its error. */
+export type CallResult = { ok: true; output: unknown } | { ok: false; error: ApiError };
 
 export class ConsoleGateway {
   private readonly byName: Map<string, ServiceDefinition>;
@@ -42,12 +43,12 @@ export class ConsoleGateway {
     };
   }
 
-  async call<T = Record<string, unknown>>(
+  async call(
     caller: Caller,
     serviceName: string,
     operation: string,
     input: Record<string, unknown>,
-  ): Promise<CallResult<T>> {
+  ): Promise<CallResult> {
     const service = this.byName.get(serviceName);
     if (!service)
       return { ok: false, error: toApiError(new Error(`no service ${serviceName}`), { log: this.log, requestId: '' }) };
@@ -64,7 +65,7 @@ export class ConsoleGateway {
       },
       'console request',
     );
-    return result.ok ? { ok: true, output: result.output as T } : result;
+    return result;
   }
 
   /** The pipeline's input checks and the authorization decision, without running the handler. */
