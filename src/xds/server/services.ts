@@ -3,7 +3,7 @@
 // serializer passes Buffers through.
 import * as protoLoader from '@grpc/proto-loader';
 import type { ServiceDefinition } from '@grpc/grpc-js';
-import { envoyIncludeDirs } from '../protos.js';
+import { envoyIncludeDirs } from '../protos/load.js';
 import { XDS_SERVICE_PROTO_FILES } from '../proto-files.js';
 import { TypeUrl, type TypeUrlValue } from '../translate/types.js';
 import type { Variant, XdsService } from './session.js';
