@@ -91,6 +91,7 @@ export function createXdsComponent(app: App, cloudMap: CloudMapSource): XdsCompo
     authorizer: app.authorizer,
     allowUnauthenticated: config.xdsAllowUnauthenticated,
     quotas: config.quotas,
+    storeGraceMs: config.xdsStoreGraceMs,
     ...(config.xdsTlsCert && config.xdsTlsKey
       ? { tls: { certFile: config.xdsTlsCert, keyFile: config.xdsTlsKey } }
       : {}),
