@@ -5,7 +5,8 @@ import type { CloudMapSource } from '../../mesh/cloud-map.js';
 import { MeshSnapshotFeed } from '../../mesh/feed.js';
 import { ProxyConfigCache, type Translate } from '../cache/proxy-config-cache.js';
 import { cachingEncoder } from '../cache/resource-encoder.js';
-import { encodeResource, loadEnvoyProtos } from '../protos.js';
+import { encodeResource } from '../protos/encode.js';
+import { loadEnvoyProtos } from '../protos/load.js';
 import { translate, translateApiListeners, type TranslateOptions } from '../translate/index.js';
 import { AccessLogService } from '../../logs/access-log-service.js';
 import { createAdminHandler, type AdminHandler } from './admin-http.js';
@@ -90,6 +91,7 @@ export function createXdsComponent(app: App, cloudMap: CloudMapSource): XdsCompo
     authorizer: app.authorizer,
     allowUnauthenticated: config.xdsAllowUnauthenticated,
     quotas: config.quotas,
+    storeGraceMs: config.xdsStoreGraceMs,
     ...(config.xdsTlsCert && config.xdsTlsKey
       ? { tls: { certFile: config.xdsTlsCert, keyFile: config.xdsTlsKey } }
       : {}),
