@@ -7,7 +7,7 @@ import type { Store, StoreReader, StoredResource, Tag } from '../store/types.js'
 import { parseArn, resourceArn } from './arn.js';
 import { assertDeletable } from './integrity.js';
 import { Kind } from './kinds.js';
-import type { PageTokens } from './page-token.js';
+import type { PageTokens } from '../api/page-tokens.js';
 import { type Location, type ResourceType, scopeOf, toData, toRef, typeOfOperation, types } from './resources.js';
 import { checkName, checkSpec } from './rules.js';
 

@@ -1,5 +1,5 @@
 // What every EC2 handler needs.
-import type { PageTokens } from '../appmesh/page-token.js';
+import type { PageTokens } from '../api/page-tokens.js';
 import type { Ec2Quotas } from './quotas.js';
 import type { Store } from '../store/types.js';
 

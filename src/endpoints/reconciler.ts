@@ -16,6 +16,7 @@ import { admittingRule } from './security-groups.js';
 import { RateLimitedLog } from './rate-limited-log.js';
 import type { ListenerFailure } from '../ec2/endpoint-health.js';
 import { errnoReason } from '../runtime/errno.js';
+import { errorCode, errorMessage } from '../runtime/guards.js';
 import { Reloader } from '../runtime/reloader.js';
 import type { Ec2Snapshot, Ec2View } from './view.js';
 
@@ -152,12 +153,12 @@ export class EndpointReconciler {
           { err, ...binding },
           'endpoint listener could not bind; is the address assigned to this host?',
         );
-        const errno = (err as { code?: string }).code;
+        const errno = errorCode(err);
         const anotherReplicas = this.deps.addressesShared && (errno === 'EADDRNOTAVAIL' || errno === 'EADDRINUSE');
         if (!anotherReplicas && !this.failures.has(binding.vpcEndpointId)) {
           this.failures.set(binding.vpcEndpointId, {
             code: 'ListenerBindFailed',
-            message: `cannot listen on ${binding.address}:${binding.port} (${binding.networkInterfaceId}): ${errnoReason(errno) ?? (err as Error).message}${errno ? ` (${errno})` : ''}`,
+            message: `cannot listen on ${binding.address}:${binding.port} (${binding.networkInterfaceId}): ${errnoReason(errno) ?? errorMessage(err)}${errno ? ` (${errno})` : ''}`,
           });
         }
       }

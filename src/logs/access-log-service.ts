@@ -13,7 +13,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { Kind } from '../appmesh/kinds.js';
 import type { Logger } from '../runtime/logger.js';
 import type { Store } from '../store/types.js';
-import { envoyIncludeDirs } from '../xds/protos.js';
+import { envoyIncludeDirs } from '../xds/protos/load.js';
 import {
   AdmissionError,
   authenticateStream,

@@ -14,7 +14,7 @@ import { createIamService } from '../iam/service.js';
 import { createStsService } from '../sts/service.js';
 import { createLogsService } from '../logs/service.js';
 import { RetentionJob } from '../logs/retention.js';
-import { PageTokens } from '../appmesh/page-token.js';
+import { PageTokens } from '../api/page-tokens.js';
 import { IamAuthorizer } from '../auth/iam-authorizer.js';
 import { CredentialChain } from '../auth/credentials.js';
 import { loadRootCredentials } from '../auth/root-credentials.js';
@@ -124,9 +124,15 @@ export async function startApp(config: AppConfig): Promise<App> {
       quotas: config.quotas,
       pageTokens,
     }),
-    createIamService({ store, accountId: config.accountId, quotas: config.quotas, sealer }),
+    createIamService({ store, accountId: config.accountId, quotas: config.quotas, sealer, pageTokens }),
     createStsService(),
-    createDiscoveryService({ store, region: config.region, accountId: config.accountId, quotas: config.quotas }),
+    createDiscoveryService({
+      store,
+      region: config.region,
+      accountId: config.accountId,
+      quotas: config.quotas,
+      pageTokens,
+    }),
     createEc2Service({
       store,
       region: config.region,
@@ -136,7 +142,13 @@ export async function startApp(config: AppConfig): Promise<App> {
       pageTokens,
       quotas: config.quotas,
     }),
-    createLogsService({ logs: store.logs, region: config.region, accountId: config.accountId, quotas: config.quotas }),
+    createLogsService({
+      logs: store.logs,
+      region: config.region,
+      accountId: config.accountId,
+      quotas: config.quotas,
+      pageTokens,
+    }),
   ];
   const edge = createEdgeHandler({
     region: config.region,

@@ -46,6 +46,8 @@ export interface AppConfig {
   /** Idle timeout of DNS-over-TCP connections. */
   dnsTcpIdleMs?: number;
   xdsAllowUnauthenticated: boolean;
+  /** How long the store may be unreachable before the open xDS streams are closed with UNAVAILABLE (--xds-store-grace-ms). */
+  xdsStoreGraceMs: number;
   /** PEM certificate chain and key: the xDS port speaks TLS when both are given. */
   xdsTlsCert?: string;
   xdsTlsKey?: string;
@@ -114,6 +116,12 @@ export const serveFlags: FlagTable = [
     name: 'xds-allow-unauthenticated',
     default: 'off',
     help: 'admit unsigned xDS streams (local development, proxyless gRPC clients)',
+  },
+  {
+    name: 'xds-store-grace-ms',
+    value: 'N',
+    default: '10000',
+    help: 'close the open xDS streams once the store has been unreachable this long, so proxies move to another replica',
   },
   {
     name: 'region',
@@ -252,6 +260,7 @@ export function serveConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.
     'endpoint-port': str('endpoint-port'),
     'dns-listen': str('dns-listen'),
     'xds-allow-unauthenticated': booleanFlag(flags, 'xds-allow-unauthenticated'),
+    'xds-store-grace-ms': str('xds-store-grace-ms'),
     'log-level': str('log-level'),
     'dns-tcp-idle-ms': str('dns-tcp-idle-ms'),
     'access-log-service': booleanFlag(flags, 'access-log-service'),
@@ -293,6 +302,9 @@ export function serveConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.
   const headersTimeout = values['headers-timeout-ms'] ?? '30000';
   if (!/^\d{1,9}$/.test(headersTimeout) || Number(headersTimeout) < 100)
     throw new ConfigError('--headers-timeout-ms must be a number of milliseconds (at least 100)');
+  const storeGrace = values['xds-store-grace-ms'] ?? '10000';
+  if (!/^[1-9]\d{0,8}$/.test(storeGrace))
+    throw new ConfigError('--xds-store-grace-ms must be a positive number of milliseconds');
   const dnsIdle = values['dns-tcp-idle-ms'];
   if (dnsIdle !== undefined && !/^[1-9]\d*$/.test(dnsIdle))
     throw new ConfigError('--dns-tcp-idle-ms must be a positive number of milliseconds');
@@ -340,6 +352,7 @@ export function serveConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.
     ...(values['dns-listen'] ? { dnsListen: values['dns-listen'] } : {}),
     ...(dnsIdle ? { dnsTcpIdleMs: Number(dnsIdle) } : {}),
     xdsAllowUnauthenticated: values['xds-allow-unauthenticated'] ?? false,
+    xdsStoreGraceMs: Number(storeGrace),
     ...(values['xds-tls-cert'] ? { xdsTlsCert: resolve(values['xds-tls-cert']) } : {}),
     ...(values['xds-tls-key'] ? { xdsTlsKey: resolve(values['xds-tls-key']) } : {}),
     accessLogService: values['access-log-service'] ?? false,

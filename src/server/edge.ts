@@ -1,9 +1,11 @@
-// The edge: one HTTP handler for every AWS-compatible API. It reads the body (bounded),
-// authenticates the SigV4 signature, picks the service from the credential scope and runs
-// the pipeline. Endpoint listeners call the same handler with the endpoint they serve.
+// The edge: one HTTP handler for every AWS-compatible API. It keeps to HTTP: it reads the
+// body (bounded), picks the service from the credential scope and hands the request to the
+// pipeline, which authenticates it. Endpoint listeners call the same handler with the
+// endpoint they serve.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLarge, readBody } from '../api/body.js';
+import { toApiError } from '../api/error-mapping.js';
 import { ApiError } from '../api/errors.js';
 import { runPipeline } from '../api/pipeline.js';
 import type {
@@ -13,17 +15,15 @@ import type {
   Protocol,
   RawRequest,
   RawResponse,
-  RequestContext,
   ServiceDefinition,
 } from '../api/service.js';
-import { SigV4Error, checkClockSkew, parseAuthorization, sha256Hex, verifySignature } from '../auth/sigv4.js';
+import { parseAuthorization } from '../auth/sigv4.js';
 import type { Store } from '../store/types.js';
 import { errorEnvelopeFor } from './error-envelope.js';
 import { type Logger, requestLogger } from '../runtime/logger.js';
-import { authFailures, recordApiRequest, registry } from '../runtime/metrics.js';
+import { recordApiRequest, registry } from '../runtime/metrics.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
-const EMPTY_SHA256 = sha256Hex('');
 
 export interface EdgeDeps {
   region: string;
@@ -44,12 +44,6 @@ function send(res: ServerResponse, out: RawResponse): void {
   res.end(body);
 }
 
-/** Whether the request carries a session token, as a header or as a presigned query parameter. */
-function carriesSessionToken(raw: RawRequest): boolean {
-  if (raw.headers['x-amz-security-token'] !== undefined) return true;
-  return raw.rawQuery !== '' && new URLSearchParams(raw.rawQuery).has('X-Amz-Security-Token');
-}
-
 /** The service named by the Authorization header's credential scope, without validating the rest of it. */
 function scopeService(headers: RawRequest['headers']): string | undefined {
   const auth = headers.authorization;
@@ -58,13 +52,11 @@ function scopeService(headers: RawRequest['headers']): string | undefined {
   return m?.[1];
 }
 
-const AUTH_ERRORS: Record<SigV4Error['code'], { code: string; status: number }> = {
-  MissingAuthenticationToken: { code: 'MissingAuthenticationTokenException', status: 403 },
-  IncompleteSignature: { code: 'IncompleteSignatureException', status: 403 },
-  InvalidSignatureException: { code: 'InvalidSignatureException', status: 403 },
-  SignatureDoesNotMatch: { code: 'SignatureDoesNotMatch', status: 403 },
-  RequestExpired: { code: 'InvalidSignatureException', status: 403 },
-};
+/** Where a request goes: its service, and the envelope of its errors when no served service claims it. */
+interface Route {
+  service: ServiceDefinition;
+  unclaimed?: Pick<Protocol, 'encodeError'>;
+}
 
 export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
   const bySigningName = new Map(deps.services.map((s) => [s.signingName, s]));
@@ -80,6 +72,23 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
   /** A service may take larger bodies (PutLogEvents); the headers say which service a request is for. */
   const bodyLimit = (raw: RawRequest) =>
     deps.services.find((s) => s.maxBodyBytes !== undefined && s.recognizes(raw))?.maxBodyBytes ?? MAX_BODY_BYTES;
+
+  /** The service a request that cannot be authenticated was meant for, or the fallback in the request's shape. */
+  const guess = (raw: RawRequest): Route => {
+    const found = recognized(raw);
+    return found ? { service: found } : { service: fallback, unclaimed: errorEnvelopeFor(raw) };
+  };
+  /** The service of the credential scope; a signature the pipeline will refuse goes where `guess` sends it. */
+  const route = (raw: RawRequest): Route => {
+    let scope: string;
+    try {
+      scope = parseAuthorization(raw.headers).scope.service;
+    } catch {
+      return guess(raw);
+    }
+    const chosen = bySigningName.get(scope);
+    return chosen ? { service: chosen } : { service: fallback, unclaimed: errorEnvelopeFor(raw) };
+  };
 
   async function handle(req: IncomingMessage, res: ServerResponse, via?: EndpointVia): Promise<void> {
     const started = process.hrtime.bigint();
@@ -101,14 +110,7 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
       headers: req.headers,
       body: Buffer.alloc(0),
     };
-    let service = fallback;
-    /** Set when no served service claims the request: its errors then take the request's own shape. */
-    let unclaimed: Pick<Protocol, 'encodeError'> | undefined;
-    const guess = (): ServiceDefinition => {
-      const found = recognized(raw);
-      if (!found) unclaimed = errorEnvelopeFor(raw);
-      return found ?? fallback;
-    };
+    let routed: Route = { service: fallback };
     let operation = 'unknown';
     let status = 500;
     let accessKeyId: string | undefined;
@@ -117,98 +119,36 @@ export function createEdgeHandler(deps: EdgeDeps): EdgeHandler {
       try {
         raw.body = await readBody(req, bodyLimit(raw));
       } catch (err) {
-        service = guess();
+        routed = guess(raw);
         if (err instanceof BodyTooLarge) {
           // The rest of the body is not read: the connection closes after the answer.
           res.setHeader('connection', 'close');
-          const e = service.validationError(`Request body is larger than ${bodyLimit(raw)} bytes`);
+          const e = routed.service.validationError(`Request body is larger than ${bodyLimit(raw)} bytes`);
           throw new ApiError(e.code, e.message, 413);
         }
         throw err;
       }
-      let parsed: ReturnType<typeof parseAuthorization>;
-      try {
-        parsed = parseAuthorization(raw.headers);
-      } catch (err) {
-        service = guess();
-        throw err;
-      }
-      accessKeyId = parsed.scope.accessKeyId;
-      const chosen = bySigningName.get(parsed.scope.service);
-      if (!chosen) {
-        service = fallback;
-        unclaimed = errorEnvelopeFor(raw);
-        throw new ApiError(
-          'InvalidSignatureException',
-          `Credential should be scoped to a valid service; '${parsed.scope.service}' is not served here`,
-          403,
-        );
-      }
-      service = chosen;
-      if (parsed.scope.region !== deps.region) {
-        authFailures.inc({ reason: 'region' });
-        throw new ApiError(
-          'InvalidSignatureException',
-          `Credential should be scoped to a valid region, not '${parsed.scope.region}'; this deployment serves '${deps.region}'`,
-          403,
-        );
-      }
-      checkClockSkew(parsed.amzDate);
-      // appmeshd issues no temporary credentials, so no session token can be valid.
-      if (carriesSessionToken(raw)) {
-        authFailures.inc({ reason: 'session-token' });
-        throw new ApiError(
-          service.signingName === 'ec2' ? 'InvalidClientTokenId' : 'UnrecognizedClientException',
-          'The security token included in the request is invalid.',
-          403,
-        );
-      }
-      const cred = await deps.credentials.resolve(parsed.scope.accessKeyId);
-      if (!cred) {
-        authFailures.inc({ reason: 'unknown-key' });
-        throw new ApiError(
-          'UnrecognizedClientException',
-          'The security token included in the request is invalid.',
-          403,
-        );
-      }
-      verifySignature(
-        cred.secretAccessKey,
-        { ...raw, payloadHash: raw.body.length ? sha256Hex(raw.body) : EMPTY_SHA256 },
-        parsed,
-      );
-      const ctx: RequestContext = {
+      routed = route(raw);
+      const arrival = {
         requestId,
-        identity: cred.identity,
-        region: deps.region,
-        accountId: deps.accountId,
         sourceIp,
         secureTransport: via !== undefined || (req.socket as { encrypted?: boolean }).encrypted === true,
-        receivedAt: Date.now(),
         ...(via ? { via } : {}),
       };
-      const result = await runPipeline(service, raw, ctx, deps.authorizer, deps.log);
+      const result = await runPipeline(routed.service, raw, arrival, deps, routed.unclaimed);
       operation = result.operation;
+      accessKeyId = result.accessKeyId;
       status = result.response.status;
       errorCode = result.error?.code;
       send(res, result.response);
     } catch (err) {
-      let apiErr: ApiError;
-      if (err instanceof ApiError) apiErr = err;
-      else if (err instanceof SigV4Error) {
-        authFailures.inc({ reason: err.code });
-        const mapped = AUTH_ERRORS[err.code];
-        apiErr = new ApiError(mapped.code, err.message, mapped.status);
-      } else {
-        deps.log.error({ requestId, err }, 'edge failure');
-        apiErr = new ApiError('InternalFailure', 'An internal error occurred', 500);
-      }
+      const apiErr = toApiError(err, { log: deps.log, requestId, service: routed.service });
       status = apiErr.status;
       errorCode = apiErr.code;
-      send(res, (unclaimed ?? service.protocol).encodeError(apiErr, requestId));
+      send(res, (routed.unclaimed ?? routed.service.protocol).encodeError(apiErr, requestId));
     } finally {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const serviceName = unclaimed ? 'unknown' : service.signingName;
+      const serviceName = routed.unclaimed ? 'unknown' : routed.service.signingName;
       recordApiRequest(serviceName, operation, status, seconds);
       requestLog.info(
         {

@@ -6,14 +6,15 @@ import type { CloudMapSource } from '../../mesh/cloud-map.js';
 import { MeshSnapshotFeed } from '../../mesh/feed.js';
 import { ProxyConfigCache, type Translate } from '../cache/proxy-config-cache.js';
 import { cachingEncoder } from '../cache/resource-encoder.js';
-import { encodeResource, loadEnvoyProtos } from '../protos.js';
+import { encodeResource } from '../protos/encode.js';
+import { loadEnvoyProtos } from '../protos/load.js';
 import { translate, translateApiListeners, type TranslateOptions } from '../translate/index.js';
 import { AccessLogService } from '../../logs/access-log-service.js';
 import { createAdminHandler, type AdminHandler } from './admin-http.js';
 import type { Component } from '../../runtime/component.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { Store } from '../../store/types.js';
-import type { EnvoyQuotas } from './admission.js';
+import type { EnvoyQuotas } from './quotas.js';
 import { xdsConfigErrors, xdsTranslations } from './metrics.js';
 import { XdsServer } from './xds-server.js';
 
@@ -24,6 +25,7 @@ export interface XdsSettings {
   region: string;
   accountId: string;
   xdsAllowUnauthenticated: boolean;
+  xdsStoreGraceMs: number;
   xdsTlsCert?: string;
   xdsTlsKey?: string;
   accessLogService: boolean;
@@ -123,6 +125,7 @@ export function createXdsComponent(deps: XdsComponentDeps): XdsComponent {
     authorizer,
     allowUnauthenticated: config.xdsAllowUnauthenticated,
     quotas: config.quotas,
+    storeGraceMs: config.xdsStoreGraceMs,
     ...(config.xdsTlsCert && config.xdsTlsKey
       ? { tls: { certFile: config.xdsTlsCert, keyFile: config.xdsTlsKey } }
       : {}),
