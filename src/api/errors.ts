@@ -23,5 +23,3 @@ export const resourceInUse = (message: string) => new ApiError('ResourceInUseExc
 export const limitExceeded = (message: string) => new ApiError('LimitExceededException', message, 400);
 export const tooManyTags = (message: string) => new ApiError('TooManyTagsException', message, 400);
 export const serviceUnavailable = (message: string) => new ApiError('ServiceUnavailableException', message, 503);
-export const internalError = (message = 'An internal error occurred') =>
-  new ApiError('InternalServerErrorException', message, 500);

@@ -171,6 +171,7 @@ export function instanceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
         input.MaxResults as number | undefined,
         input.NextToken as string | undefined,
         100,
+        { tokens: deps.pageTokens, context: `ListInstances ${service.name}` },
       );
       return {
         ResourceOwner: accountId,
@@ -254,6 +255,7 @@ export function instanceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
         input.MaxResults as number | undefined,
         input.NextToken as string | undefined,
         100,
+        { tokens: deps.pageTokens, context: `GetInstancesHealthStatus ${service.name}` },
       );
       return {
         Status: Object.fromEntries(page.items.map((r) => [r.name, healthOf(service.spec, r.spec)])),

@@ -173,6 +173,7 @@ export function namespaceHandlers(deps: DiscoveryDeps): Record<string, Handler> 
         input.MaxResults as number | undefined,
         input.NextToken as string | undefined,
         100,
+        { tokens: deps.pageTokens, context: 'ListNamespaces' },
       );
       const items = await Promise.all(page.items.map(async (r) => summary(r, accountId, await serviceCount(r.name))));
       return { Namespaces: items, ...(page.nextToken ? { NextToken: page.nextToken } : {}) };

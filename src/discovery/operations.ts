@@ -68,6 +68,7 @@ export function operationHandlers(deps: DiscoveryDeps): Record<string, Handler> 
         input.MaxResults as number | undefined,
         input.NextToken as string | undefined,
         100,
+        { tokens: deps.pageTokens, context: 'ListOperations' },
       );
       return {
         Operations: page.items.map((r) => ({ Id: r.name, Status: r.spec.status })),

@@ -163,6 +163,7 @@ export function serviceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
         input.MaxResults as number | undefined,
         input.NextToken as string | undefined,
         100,
+        { tokens: deps.pageTokens, context: 'ListServices' },
       );
       const items = await Promise.all(
         page.items.map(async (r) => describe(r, accountId, await instanceCount(r.name), false)),

@@ -2,8 +2,8 @@
 // handlers for VPCs, subnets, security groups and interface VPC endpoints.
 import type { AuthorizationTarget, Handler, RequestContext, ServiceDefinition } from '../api/service.js';
 import { ec2Model } from '../protocols/generated/ec2.js';
-import { EC2_API_VERSION, Ec2QueryProtocol } from '../protocols/ec2query/protocol.js';
-import { looksLikeQuery, memberWireName } from '../protocols/ec2query/query-decode.js';
+import { looksLikeQuery, memberWireName } from '../protocols/query/decode.js';
+import { EC2_API_VERSION, ec2QueryProtocol } from '../protocols/query/ec2-style.js';
 import { catalogHandlers } from './catalog.js';
 import type { Ec2Deps } from './deps.js';
 import { endpointHandlers } from './endpoints.js';
@@ -77,7 +77,7 @@ export function createEc2Service(deps: Ec2Deps): ServiceDefinition {
   return {
     signingName: 'ec2',
     model: ec2Model,
-    protocol: new Ec2QueryProtocol(ec2Model),
+    protocol: ec2QueryProtocol(ec2Model),
     handlers: withDryRun(handlers),
     validationError: (message) => invalidParameterValue(message),
     authorization: ec2AuthorizationTarget(deps),

@@ -3,8 +3,8 @@
 import { ApiError } from '../api/errors.js';
 import type { ServiceDefinition } from '../api/service.js';
 import { iamModel } from '../protocols/generated/iam.js';
-import { looksLikeQuery } from '../protocols/ec2query/query-decode.js';
-import { IamQueryProtocol } from '../protocols/iamquery/protocol.js';
+import { looksLikeQuery } from '../protocols/query/decode.js';
+import { iamQueryProtocol } from '../protocols/query/iam-style.js';
 import { createIamHandlers, iamAuthorizationTarget, type IamDeps } from './handlers.js';
 import { userTagHandlers } from './user-tags.js';
 
@@ -12,8 +12,8 @@ export function createIamService(deps: IamDeps): ServiceDefinition {
   return {
     signingName: 'iam',
     model: iamModel,
-    protocol: new IamQueryProtocol(iamModel),
-    handlers: { ...createIamHandlers(deps), ...userTagHandlers(deps.store) },
+    protocol: iamQueryProtocol(iamModel),
+    handlers: { ...createIamHandlers(deps), ...userTagHandlers(deps.store, deps.pageTokens) },
     validationError: (message) => new ApiError('ValidationError', message, 400),
     authorization: iamAuthorizationTarget(deps.store, deps.accountId),
     recognizes: (req) => looksLikeQuery(req, iamModel.metadata.apiVersion),

@@ -1,6 +1,7 @@
 // User tags (TagUser, UntagUser, ListUserTags) and group membership (ListGroupsForUser).
 // appmeshd keeps no IAM groups, so every user is in none; the call still checks the user.
 import { ApiError } from '../api/errors.js';
+import type { PageTokens } from '../api/page-tokens.js';
 import type { Handler } from '../api/service.js';
 import type { Store, Tag } from '../store/types.js';
 import { pageFields, pageOfSorted } from './paging.js';
@@ -29,7 +30,7 @@ export function mergeUserTags(existing: Tag[], added: WireTag[] | undefined): Ta
   return [...byKey.values()];
 }
 
-export function userTagHandlers(store: Store): Record<string, Handler> {
+export function userTagHandlers(store: Store, pageTokens: PageTokens): Record<string, Handler> {
   async function retag(userName: string, change: (tags: Tag[]) => Tag[]): Promise<void> {
     await store.transact(async (tx) => {
       const row = await requireUser(tx, userName);
@@ -55,13 +56,17 @@ export function userTagHandlers(store: Store): Record<string, Handler> {
     async ListUserTags(input: { UserName: string; Marker?: string; MaxItems?: number }) {
       const row = await requireUser(store, input.UserName);
       const sorted = [...row.tags].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-      const result = pageOfSorted(sorted, input, (t) => t.key);
+      const result = pageOfSorted(sorted, input, (t) => t.key, {
+        tokens: pageTokens,
+        context: `ListUserTags ${row.name}`,
+      });
       return { Tags: result.items.map((t) => ({ Key: t.key, Value: t.value })), ...pageFields(result) };
     },
 
     async ListGroupsForUser(input: { UserName: string; Marker?: string; MaxItems?: number }) {
       await requireUser(store, input.UserName);
-      return { Groups: [], ...pageFields(pageOfSorted([], input, String)) };
+      const listing = { tokens: pageTokens, context: `ListGroupsForUser ${input.UserName}` };
+      return { Groups: [], ...pageFields(pageOfSorted([], input, String, listing)) };
     },
   };
 }

@@ -26,6 +26,7 @@ import {
 } from './names.js';
 import { logEvents } from './metrics.js';
 import { checkBatch } from './put-events.js';
+import type { PageTokens } from '../api/page-tokens.js';
 import { decodeToken, encodeToken, isPosition, parseStreamToken, streamToken } from './tokens.js';
 
 export interface LogsQuotas {
@@ -39,6 +40,8 @@ export interface LogsQuotas {
 export interface LogsDeps extends LogsScope {
   logs: LogStore;
   quotas: LogsQuotas;
+  /** Signs the nextToken of every listing but GetLogEvents. */
+  pageTokens: PageTokens;
 }
 
 /** Bytes of messages one GetLogEvents / FilterLogEvents page carries at most. */
@@ -108,7 +111,7 @@ function withoutTags(current: Record<string, string>, keys: readonly string[]): 
 }
 
 export function logsHandlers(deps: LogsDeps): Record<string, Handler> {
-  const { logs, quotas } = deps;
+  const { logs, quotas, pageTokens } = deps;
 
   const requireGroup = async (name: string): Promise<LogGroupRecord> => {
     const g = await logs.getGroup(name);
@@ -182,7 +185,7 @@ export function logsHandlers(deps: LogsDeps): Record<string, Handler> {
       const limit = input.limit ?? 50;
       const after =
         input.nextToken !== undefined
-          ? decodeToken(input.nextToken, (v): v is string => typeof v === 'string')
+          ? decodeToken(pageTokens, 'DescribeLogGroups', input.nextToken, (v): v is string => typeof v === 'string')
           : undefined;
       if (input.logGroupIdentifiers?.length) {
         // Named groups of this account (there are no linked accounts here), in name order.
@@ -211,7 +214,9 @@ export function logsHandlers(deps: LogsDeps): Record<string, Handler> {
             ? { logGroupName: g.name, creationTime: g.createdAt, arn: groupArnStar(deps, g.name) }
             : groupOut(deps, g),
         ),
-        ...(rows.length > limit ? { nextToken: encodeToken(page[page.length - 1]!.name) } : {}),
+        ...(rows.length > limit
+          ? { nextToken: encodeToken(pageTokens, 'DescribeLogGroups', page[page.length - 1]!.name) }
+          : {}),
       };
     },
 
@@ -284,6 +289,7 @@ export function logsHandlers(deps: LogsDeps): Record<string, Handler> {
     async DescribeLogStreams(input: L.DescribeLogStreamsRequest) {
       const group = targetGroup(deps, input);
       const orderBy = input.orderBy === 'LastEventTime' ? 'lastEventTime' : 'name';
+      const streamsListing = `DescribeLogStreams ${group} ${orderBy}`;
       if (orderBy === 'lastEventTime' && input.logStreamNamePrefix !== undefined) {
         throw invalidParameter('Cannot order by LastEventTime with a logStreamNamePrefix.');
       }
@@ -292,6 +298,8 @@ export function logsHandlers(deps: LogsDeps): Record<string, Handler> {
       const after =
         input.nextToken !== undefined
           ? decodeToken(
+              pageTokens,
+              streamsListing,
               input.nextToken,
               (v): v is { name: string; lastEventTimestamp: number } =>
                 !!v &&
@@ -311,7 +319,12 @@ export function logsHandlers(deps: LogsDeps): Record<string, Handler> {
       return {
         logStreams: page.map((st) => streamOut(deps, group, st)),
         ...(rows.length > limit && last
-          ? { nextToken: encodeToken({ name: last.name, lastEventTimestamp: last.lastEventTimestamp ?? -1 }) }
+          ? {
+              nextToken: encodeToken(pageTokens, streamsListing, {
+                name: last.name,
+                lastEventTimestamp: last.lastEventTimestamp ?? -1,
+              }),
+            }
           : {}),
       };
     },
@@ -397,6 +410,7 @@ export function logsHandlers(deps: LogsDeps): Record<string, Handler> {
 
     async FilterLogEvents(input: L.FilterLogEventsRequest) {
       const group = targetGroup(deps, input);
+      const eventsListing = `FilterLogEvents ${group}`;
       if (input.logStreamNames !== undefined && input.logStreamNamePrefix !== undefined) {
         throw invalidParameter('logStreamNames and logStreamNamePrefix are mutually exclusive parameters.');
       }
@@ -405,7 +419,8 @@ export function logsHandlers(deps: LogsDeps): Record<string, Handler> {
       const contains = requiredSubstrings(input.filterPattern);
       await requireGroup(group);
       const limit = Math.min(input.limit ?? MAX_EVENTS, MAX_EVENTS);
-      let after = input.nextToken !== undefined ? decodeToken(input.nextToken, isPosition) : undefined;
+      let after =
+        input.nextToken !== undefined ? decodeToken(pageTokens, eventsListing, input.nextToken, isPosition) : undefined;
       const started = Date.now();
       const events: L.FilteredLogEvent[] = [];
       let bytes = 0;
@@ -455,7 +470,9 @@ export function logsHandlers(deps: LogsDeps): Record<string, Handler> {
       return {
         events,
         searchedLogStreams: [],
-        ...(more && after ? { nextToken: encodeToken({ timestamp: after.timestamp, id: after.id }) } : {}),
+        ...(more && after
+          ? { nextToken: encodeToken(pageTokens, eventsListing, { timestamp: after.timestamp, id: after.id }) }
+          : {}),
       };
     },
   };

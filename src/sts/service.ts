@@ -3,14 +3,14 @@
 import { ApiError } from '../api/errors.js';
 import type { RequestContext, ServiceDefinition } from '../api/service.js';
 import { stsModel } from '../protocols/generated/sts.js';
-import { looksLikeQuery } from '../protocols/ec2query/query-decode.js';
-import { IamQueryProtocol } from '../protocols/iamquery/protocol.js';
+import { looksLikeQuery } from '../protocols/query/decode.js';
+import { iamQueryProtocol } from '../protocols/query/iam-style.js';
 
 export function createStsService(): ServiceDefinition {
   return {
     signingName: 'sts',
     model: stsModel,
-    protocol: new IamQueryProtocol(stsModel),
+    protocol: iamQueryProtocol(stsModel),
     handlers: {
       async GetCallerIdentity(_input: unknown, ctx: RequestContext) {
         const { identity } = ctx;
