@@ -94,15 +94,6 @@ export async function eventually(check: () => Promise<void>, ms = 5000): Promise
   }
 }
 
-/** Waits for a log line of the server that matches `match`, and returns it. */
-export function logLine(
-  server: RunningServer,
-  match: (line: Record<string, unknown>) => boolean,
-  { timeoutMs = 10_000, what = 'a log line' }: Partial<UntilOptions> = {},
-): Promise<Record<string, unknown>> {
-  return until(() => server.logs.find(match), { timeoutMs, what });
-}
-
 /** The sum of a metric over its label sets, or of one series when `name` carries labels ("x{a=\"b\"}"). */
 export async function metric(server: RunningServer, name: string): Promise<number> {
   const text = await (await fetch(`${server.endpoint}/metrics`)).text();
