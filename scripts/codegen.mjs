@@ -256,7 +256,11 @@ function generate(svc) {
     }
   }
   types += `\nexport type ${svc.id}OperationName = ${opNames.map((o) => JSON.stringify(o)).join(' | ')};\n`;
-  return { [`${svc.id}.ts`]: tables, [`${svc.id}-types.ts`]: types, [`${svc.id}-operations.ts`]: contract(svc, model, opNames) };
+  return {
+    [`${svc.id}.ts`]: tables,
+    [`${svc.id}-types.ts`]: types,
+    [`${svc.id}-operations.ts`]: contract(svc, model, opNames),
+  };
 }
 
 const EMPTY = 'Record<string, never>';

@@ -24,7 +24,8 @@ for (const d of JSON.parse(out).diagnostics) {
   const text = source(path)
     .slice(start.line - 1, end.line)
     .join('\n');
-  if (/\bas\s+const\s*$/.test(text.slice(0, text.length - (source(path)[end.line - 1].length - end.column + 1)))) continue;
+  if (/\bas\s+const\s*$/.test(text.slice(0, text.length - (source(path)[end.line - 1].length - end.column + 1))))
+    continue;
   total++;
   const folder = path.split('/')[1];
   byFolder.set(folder, (byFolder.get(folder) ?? 0) + 1);

@@ -1,7 +1,7 @@
 // The one request pipeline: decode → validate → authorize → handle → encode.
 // Errors from any step are mapped here, once, and encoded by the service's protocol.
 import { ApiError, internalError, serviceUnavailable } from './errors.js';
-import type { Authorizer, RawRequest, RawResponse, RequestContext, ServiceDefinition } from './service.js';
+import type { Authorizer, Handler, RawRequest, RawResponse, RequestContext, ServiceDefinition } from './service.js';
 import type { OperationModel } from '../protocols/model.js';
 import { formatViolations, validateShape } from '../protocols/validate.js';
 import { StoreConflictError, StoreInvalidValueError, StoreUnavailableError } from '../store/types.js';
@@ -39,8 +39,12 @@ async function execute(
   checkInput(service, op, input);
   const target = await service.authorization(op.name, input, ctx);
   if (target) await authorizer.authorize(ctx, target);
-  const handler = Object.hasOwn(service.handlers, op.name) ? service.handlers[op.name] : undefined;
+  // The one untyped step: an operation found by name at run time. Its handler implements the generated
+  // contract for the model's input shape, which validateShape has just checked the input against.
+  const handlers = service.handlers as Partial<Record<string, Handler>>;
+  const handler = Object.hasOwn(handlers, op.name) ? handlers[op.name] : undefined;
   if (!handler) throw new ApiError('UnknownOperationException', `${op.name} is not implemented`, 400);
+  service.beforeHandling?.(op.name, input);
   return handler(input, ctx);
 }
 
@@ -65,7 +69,7 @@ export async function runPipeline(
     const { operation: op, input } = service.protocol.decode(req, service.model);
     operation = op.name;
     const output = await execute(service, op, input, ctx, authorizer);
-    return { response: service.protocol.encodeResult(op, output, ctx.requestId), operation };
+    return { response: service.protocol.encodeResult(op, output, ctx.requestId, service.model), operation };
   } catch (err) {
     // Input validation refuses what a store cannot hold; this is the store's own guard.
     const error =

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { ApiError } from '../api/errors.js';
 import { checkInput, runOperation, toApiError } from '../api/pipeline.js';
 import type { AuthorizationTarget, Authorizer, Identity, RequestContext, ServiceDefinition } from '../api/service.js';
+import { jsonBody } from '../protocols/json-body.js';
 import type { Logger } from '../server/logger.js';
 
 export interface Caller {
@@ -62,7 +63,10 @@ export class ConsoleGateway {
       },
       'console request',
     );
-    return result.ok ? { ok: true, output: result.output as T } : result;
+    if (!result.ok) return result;
+    // The console reads outputs as the JSON APIs send them (payload members unwrapped, timestamps in seconds).
+    const op = service.model.operations[operation];
+    return { ok: true, output: (op ? jsonBody(service.model, op, result.output) : result.output) as T };
   }
 
   /** The pipeline's input checks and the authorization decision, without running the handler. */

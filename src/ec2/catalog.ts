@@ -1,4 +1,5 @@
 // DescribeAvailabilityZones and DescribeVpcEndpointServices: what the region offers.
+import type { Ec2Operations } from '../protocols/generated/ec2-operations.js';
 import { createHash } from 'node:crypto';
 import type { Ec2Deps } from './deps.js';
 import { invalidParameterValue, serviceNotFound } from './errors.js';
@@ -10,7 +11,7 @@ import {
   policySupported,
   privateDnsName,
 } from './endpoint-services.js';
-import { type FilterInput, checkFilterNames, matchesFilters, paginate } from './listing.js';
+import { checkFilterNames, matchesFilters, paginate } from './listing.js';
 import { zoneId } from './zones.js';
 
 /** The zones a service is offered in (--service-zones; all zones by default). */
@@ -42,9 +43,11 @@ function serviceDetail(deps: Ec2Deps, code: EndpointServiceCode): Record<string,
   };
 }
 
-export function catalogHandlers(deps: Ec2Deps) {
+export function catalogHandlers(
+  deps: Ec2Deps,
+): Pick<Ec2Operations, 'DescribeAvailabilityZones' | 'DescribeVpcEndpointServices'> {
   return {
-    async DescribeAvailabilityZones(input: { ZoneNames?: string[]; ZoneIds?: string[]; Filters?: FilterInput[] }) {
+    async DescribeAvailabilityZones(input) {
       checkFilterNames(input.Filters, [
         'zone-name',
         'zone-id',
@@ -95,13 +98,7 @@ export function catalogHandlers(deps: Ec2Deps) {
       };
     },
 
-    async DescribeVpcEndpointServices(input: {
-      ServiceNames?: string[];
-      Filters?: FilterInput[];
-      MaxResults?: number;
-      NextToken?: string;
-      ServiceRegions?: string[];
-    }) {
+    async DescribeVpcEndpointServices(input) {
       checkFilterNames(input.Filters, [
         'service-name',
         'service-type',

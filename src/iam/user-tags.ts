@@ -1,7 +1,7 @@
 // User tags (TagUser, UntagUser, ListUserTags) and group membership (ListGroupsForUser).
 // appmeshd keeps no IAM groups, so every user is in none; the call still checks the user.
 import { ApiError } from '../api/errors.js';
-import type { Handler } from '../api/service.js';
+import type { IamOperations } from '../protocols/generated/iam-operations.js';
 import type { Store, Tag } from '../store/types.js';
 import { pageFields, pageOfSorted } from './paging.js';
 import { requireUser } from './users.js';
@@ -29,7 +29,9 @@ export function mergeUserTags(existing: Tag[], added: WireTag[] | undefined): Ta
   return [...byKey.values()];
 }
 
-export function userTagHandlers(store: Store): Record<string, Handler> {
+export type UserTagOperations = Pick<IamOperations, 'TagUser' | 'UntagUser' | 'ListUserTags' | 'ListGroupsForUser'>;
+
+export function userTagHandlers(store: Store): UserTagOperations {
   async function retag(userName: string, change: (tags: Tag[]) => Tag[]): Promise<void> {
     await store.transact(async (tx) => {
       const row = await requireUser(tx, userName);
@@ -42,24 +44,24 @@ export function userTagHandlers(store: Store): Record<string, Handler> {
   }
 
   return {
-    async TagUser(input: { UserName: string; Tags: WireTag[] }) {
+    async TagUser(input) {
       await retag(input.UserName, (tags) => mergeUserTags(tags, input.Tags));
       return {};
     },
 
-    async UntagUser(input: { UserName: string; TagKeys: string[] }) {
+    async UntagUser(input) {
       await retag(input.UserName, (tags) => tags.filter((t) => !input.TagKeys.includes(t.key)));
       return {};
     },
 
-    async ListUserTags(input: { UserName: string; Marker?: string; MaxItems?: number }) {
+    async ListUserTags(input) {
       const row = await requireUser(store, input.UserName);
       const sorted = [...row.tags].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       const result = pageOfSorted(sorted, input, (t) => t.key);
       return { Tags: result.items.map((t) => ({ Key: t.key, Value: t.value })), ...pageFields(result) };
     },
 
-    async ListGroupsForUser(input: { UserName: string; Marker?: string; MaxItems?: number }) {
+    async ListGroupsForUser(input) {
       await requireUser(store, input.UserName);
       return { Groups: [], ...pageFields(pageOfSorted([], input, String)) };
     },

@@ -1,5 +1,6 @@
 // Every CloudWatch Logs operation appmeshd serves, one handler each, over the LogStore.
-import type { Handler, RequestContext } from '../api/service.js';
+import type { RequestContext } from '../api/service.js';
+import type { LogsOperations } from '../protocols/generated/logs-operations.js';
 import type * as L from '../protocols/generated/logs-types.js';
 import type { EventPosition, LogEventRecord, LogGroupRecord, LogStore, LogStreamRecord } from '../store/log-store.js';
 import {
@@ -59,11 +60,15 @@ function groupOut(s: LogsScope, g: LogGroupRecord): L.LogGroup {
     arn: groupArnStar(s, g.name),
     storedBytes: g.storedBytes,
     ...(g.kmsKeyId ? { kmsKeyId: g.kmsKeyId } : {}),
-    logGroupClass: g.logGroupClass as L.LogGroupClass,
+    logGroupClass: groupClass(g.logGroupClass),
     logGroupArn: groupArn(s, g.name),
     deletionProtectionEnabled: g.deletionProtection,
   };
 }
+
+const GROUP_CLASSES: readonly L.LogGroupClass[] = ['STANDARD', 'INFREQUENT_ACCESS', 'DELIVERY'];
+/** Stored as the request gave it, which the model validated against the enum. */
+const groupClass = (stored: string): L.LogGroupClass => GROUP_CLASSES.find((c) => c === stored) ?? 'STANDARD';
 
 function streamOut(s: LogsScope, group: string, st: LogStreamRecord): L.LogStream {
   return {
@@ -96,7 +101,7 @@ function mergeTags(
   max: number,
   resourceName: string,
 ): Record<string, string> {
-  const next: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, current);
+  const next: Record<string, string> = Object.assign(Object.create(null), current);
   for (const [k, v] of Object.entries(add)) next[k] = v;
   if (Object.keys(next).length > max) throw tooManyTags(resourceName, max);
   return { ...next };
@@ -107,7 +112,7 @@ function withoutTags(current: Record<string, string>, keys: readonly string[]): 
   return Object.fromEntries(Object.entries(current).filter(([k]) => !drop.has(k)));
 }
 
-export function logsHandlers(deps: LogsDeps): Record<string, Handler> {
+export function logsHandlers(deps: LogsDeps): LogsOperations {
   const { logs, quotas } = deps;
 
   const requireGroup = async (name: string): Promise<LogGroupRecord> => {
@@ -294,9 +299,12 @@ export function logsHandlers(deps: LogsDeps): Record<string, Handler> {
           ? decodeToken(
               input.nextToken,
               (v): v is { name: string; lastEventTimestamp: number } =>
-                !!v &&
-                typeof (v as { name?: unknown }).name === 'string' &&
-                Number.isSafeInteger((v as { lastEventTimestamp?: unknown }).lastEventTimestamp),
+                typeof v === 'object' &&
+                v !== null &&
+                'name' in v &&
+                typeof v.name === 'string' &&
+                'lastEventTimestamp' in v &&
+                Number.isSafeInteger(v.lastEventTimestamp),
             )
           : undefined;
       const rows = await logs.listStreams(group, {

@@ -35,7 +35,9 @@ export function decodeToken<T>(token: string, check: (v: unknown) => v is T): T 
 }
 
 export const isPosition = (v: unknown): v is EventPosition =>
-  !!v &&
   typeof v === 'object' &&
-  Number.isSafeInteger((v as EventPosition).timestamp) &&
-  Number.isSafeInteger((v as EventPosition).id);
+  v !== null &&
+  'timestamp' in v &&
+  Number.isSafeInteger(v.timestamp) &&
+  'id' in v &&
+  Number.isSafeInteger(v.id);

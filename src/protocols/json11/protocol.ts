@@ -2,6 +2,7 @@
 // `X-Amz-Target: <targetPrefix>.<Operation>`; errors are `{"__type": code, "message": …}`.
 import { ApiError } from '../../api/errors.js';
 import type { Decoded, Protocol, RawRequest, RawResponse } from '../../api/service.js';
+import { jsonBody } from '../json-body.js';
 import type { OperationModel, ServiceModel } from '../model.js';
 import { keepModeled, TooDeep, TooMany } from '../restjson/modeled.js';
 import { parseJsonBody } from '../restjson/protocol.js';
@@ -65,8 +66,12 @@ export class Json11Protocol implements Protocol {
     }
   }
 
-  encodeResult(_operation: OperationModel, output: unknown, requestId: string): RawResponse {
-    return { status: 200, headers: this.headers(requestId), body: JSON.stringify(output ?? {}) };
+  encodeResult(operation: OperationModel, output: unknown, requestId: string, model: ServiceModel): RawResponse {
+    return {
+      status: 200,
+      headers: this.headers(requestId),
+      body: JSON.stringify(jsonBody(model, operation, output) ?? {}),
+    };
   }
 
   encodeError(err: ApiError, requestId: string): RawResponse {
