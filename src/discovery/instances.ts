@@ -1,6 +1,6 @@
 // Instance operations: register, deregister, get, list, discover, and custom health.
 import { randomUUID } from 'node:crypto';
-import type { ServicediscoveryOperations as Sd } from '../protocols/generated/servicediscovery-operations.js';
+import type { ServicediscoveryOperations } from '../protocols/generated/servicediscovery-operations.js';
 import type { HealthStatus, HealthStatusFilter } from '../protocols/generated/servicediscovery-types.js';
 import type { StoreTx } from '../store/types.js';
 import { Attr, checkAttributes, matchesAll } from './attributes.js';
@@ -80,7 +80,7 @@ function selectByHealth<T extends { health: HealthStatus }>(items: T[], filter: 
 }
 
 export type InstanceOperations = Pick<
-  Sd,
+  ServicediscoveryOperations,
   | 'RegisterInstance'
   | 'DeregisterInstance'
   | 'GetInstance'
@@ -98,7 +98,7 @@ export function instanceHandlers(deps: DiscoveryDeps): InstanceOperations {
     async RegisterInstance(input) {
       const creatorRequestId = input.CreatorRequestId;
       const instanceId = input.InstanceId;
-      const attributes = input.Attributes as Record<string, string>;
+      const attributes = input.Attributes;
       const operationId = await transact(deps, async (tx) => {
         const service = await requireService(deps, tx, input.ServiceId);
         const retried = await priorRequest(tx, 'RegisterInstance', creatorRequestId, input);
@@ -108,7 +108,10 @@ export function instanceHandlers(deps: DiscoveryDeps): InstanceOperations {
         if (!existing) await checkInstanceQuotas(tx, deps, service);
         const spec: InstanceSpec = { attributes, createdByAccount: accountId };
         if (creatorRequestId) spec.creatorRequestId = creatorRequestId;
-        const init = attributes[Attr.initHealth] as CustomHealth | undefined;
+        // checkAttributes allows only these two values.
+        const initValue = attributes[Attr.initHealth];
+        const init: CustomHealth | undefined =
+          initValue === 'HEALTHY' || initValue === 'UNHEALTHY' ? initValue : undefined;
         const health = existing?.spec.customHealth ?? init;
         if (health) spec.customHealth = health;
         const now = Date.now();
@@ -193,8 +196,8 @@ export function instanceHandlers(deps: DiscoveryDeps): InstanceOperations {
       const namespaceName = input.NamespaceName;
       if (owner !== undefined && owner !== accountId) throw namespaceNotFound(namespaceName);
       const { namespace, service } = await findServiceByNames(store, namespaceName, input.ServiceName);
-      const query = (input.QueryParameters as Record<string, string> | undefined) ?? {};
-      const optional = (input.OptionalParameters as Record<string, string> | undefined) ?? {};
+      const query = input.QueryParameters ?? {};
+      const optional = input.OptionalParameters ?? {};
       const rows = await store.list<InstanceSpec>(SdKind.instance, service.name);
       const candidates = rows
         .filter((r) => matchesAll(r.spec.attributes, query))

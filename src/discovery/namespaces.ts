@@ -1,7 +1,7 @@
 // Namespace operations: create (HTTP, private DNS, public DNS), get, list, update, delete.
 import type * as T from '../protocols/generated/servicediscovery-types.js';
 import { randomUUID } from 'node:crypto';
-import type { ServicediscoveryOperations as Sd } from '../protocols/generated/servicediscovery-operations.js';
+import type { ServicediscoveryOperations } from '../protocols/generated/servicediscovery-operations.js';
 import { Ec2Kind } from '../ec2/records.js';
 import type { NamespaceType } from '../protocols/generated/servicediscovery-types.js';
 import { invalidInput, namespaceAlreadyExists, resourceInUse, resourceLimitExceeded } from './errors.js';
@@ -55,7 +55,7 @@ interface UpdateNamespaceInput {
 }
 
 export type NamespaceOperations = Pick<
-  Sd,
+  ServicediscoveryOperations,
   | 'CreateHttpNamespace'
   | 'CreatePrivateDnsNamespace'
   | 'CreatePublicDnsNamespace'

@@ -1,5 +1,5 @@
 // GetOperation and ListOperations over the operations recorded by every mutating call.
-import type { ServicediscoveryOperations as Sd } from '../protocols/generated/servicediscovery-operations.js';
+import type { ServicediscoveryOperations } from '../protocols/generated/servicediscovery-operations.js';
 import type { StoredResource } from '../store/types.js';
 import { invalidInput, operationNotFound } from './errors.js';
 import { type OperationSpec, SdKind } from './kinds.js';
@@ -35,7 +35,7 @@ function operationFilter(filter: Filter): (row: OperationRow) => boolean {
   }
 }
 
-export type OperationOperations = Pick<Sd, 'GetOperation' | 'ListOperations'>;
+export type OperationOperations = Pick<ServicediscoveryOperations, 'GetOperation' | 'ListOperations'>;
 
 export function operationHandlers(deps: DiscoveryDeps): OperationOperations {
   const { store, accountId } = deps;

@@ -1,6 +1,6 @@
 // Service operations: create, get, list, update, delete.
 import { randomUUID } from 'node:crypto';
-import type { ServicediscoveryOperations as Sd } from '../protocols/generated/servicediscovery-operations.js';
+import type { ServicediscoveryOperations } from '../protocols/generated/servicediscovery-operations.js';
 import type { DnsConfig, DnsRecord } from '../protocols/generated/servicediscovery-types.js';
 import { invalidInput, resourceInUse, resourceLimitExceeded, serviceAlreadyExists } from './errors.js';
 import { idFrom, newServiceId, sdArn } from './ids.js';
@@ -55,7 +55,7 @@ function checkDnsConfig(dns: DnsConfig, namespace: NamespaceSpec, namespaceId: s
 }
 
 export type ServiceOperations = Pick<
-  Sd,
+  ServicediscoveryOperations,
   'CreateService' | 'GetService' | 'ListServices' | 'UpdateService' | 'DeleteService'
 >;
 

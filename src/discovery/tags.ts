@@ -1,5 +1,5 @@
 // Tags on namespaces and services: TagResource, UntagResource, ListTagsForResource.
-import type { ServicediscoveryOperations as Sd } from '../protocols/generated/servicediscovery-operations.js';
+import type { ServicediscoveryOperations } from '../protocols/generated/servicediscovery-operations.js';
 import type { StoreReader, StoredResource, Tag } from '../store/types.js';
 import { resourceNotFound, tooManyTags } from './errors.js';
 import { parseSdArn } from './ids.js';
@@ -34,7 +34,7 @@ async function taggable(deps: DiscoveryDeps, reader: StoreReader, arn: string): 
   return row;
 }
 
-export type TagOperations = Pick<Sd, 'TagResource' | 'UntagResource' | 'ListTagsForResource'>;
+export type TagOperations = Pick<ServicediscoveryOperations, 'TagResource' | 'UntagResource' | 'ListTagsForResource'>;
 
 export function tagHandlers(deps: DiscoveryDeps): TagOperations {
   const { store } = deps;

@@ -119,7 +119,7 @@ export function rulesFromRequest(input: FlatPermissionInput, tags: Tag[] = []): 
       ...(input.SourceSecurityGroupName !== undefined
         ? { UserIdGroupPairs: [{ GroupName: input.SourceSecurityGroupName }] }
         : {}),
-    } as IpPermissionInput);
+    });
   }
   if (!permissions.length) throw missingParameter('IpPermissions');
   const rules: SecurityGroupRule[] = [];

@@ -162,7 +162,7 @@ export function vpcHandlers(
       const attr = input.Attribute;
       if (attr === 'enableNetworkAddressUsageMetrics')
         return { VpcId: row.name, EnableNetworkAddressUsageMetrics: { Value: false } };
-      if (!DNS_ATTRIBUTES.includes(attr as (typeof DNS_ATTRIBUTES)[number])) throw missingParameter('Attribute');
+      if (!DNS_ATTRIBUTES.some((a) => a === attr)) throw missingParameter('Attribute');
       return attr === 'enableDnsSupport'
         ? { VpcId: row.name, EnableDnsSupport: { Value: row.spec.enableDnsSupport } }
         : { VpcId: row.name, EnableDnsHostnames: { Value: row.spec.enableDnsHostnames } };

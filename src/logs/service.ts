@@ -6,7 +6,11 @@ import { logsModel } from '../protocols/generated/logs.js';
 import type { LogsOperations } from '../protocols/generated/logs-operations.js';
 import { invalidParameter } from './errors.js';
 import { groupArn, groupArnStar, groupNameOfArn, type LogsScope, streamArn } from './names.js';
-import { type LogsDeps, logsHandlers } from './operations.js';
+import type { LogsDeps } from './deps.js';
+import { eventHandlers } from './events.js';
+import { groupTagHandlers } from './group-tags.js';
+import { groupHandlers } from './groups.js';
+import { streamHandlers } from './streams.js';
 
 /** A PutLogEvents body may carry 1 MiB of messages plus JSON framing and escapes. */
 export const LOGS_MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -68,7 +72,12 @@ export function createLogsService(deps: LogsDeps): ServiceDefinition<LogsOperati
   return defineService<LogsOperations>({
     signingName: 'logs',
     model: logsModel,
-    handlers: logsHandlers(deps),
+    handlers: {
+      ...groupHandlers(deps),
+      ...groupTagHandlers(deps),
+      ...streamHandlers(deps),
+      ...eventHandlers(deps),
+    },
     maxBodyBytes: LOGS_MAX_BODY_BYTES,
     validationError: (message) => invalidParameter(message),
     beforeValidation: checkNames,

@@ -14,7 +14,7 @@ export function parseStreamToken(token: string): { direction: 'f' | 'b'; positio
   const timestamp = Number(m[2]) - 1;
   const id = Number(m[3]);
   if (!Number.isSafeInteger(timestamp) || !Number.isSafeInteger(id)) throw invalidToken();
-  return { direction: m[1] as 'f' | 'b', position: { timestamp, id } };
+  return { direction: m[1] === 'f' ? 'f' : 'b', position: { timestamp, id } };
 }
 
 export function encodeToken(value: unknown): string {

@@ -3,14 +3,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Authorizer, ServiceDefinition } from '../api/service.js';
-import { createAppMeshService } from '../appmesh/service.js';
-import { createDiscoveryService } from '../discovery/service.js';
 import { EndpointSettler } from '../ec2/endpoint-settler.js';
-import { createEc2Service } from '../ec2/service.js';
 import { IamDirectory } from '../iam/directory.js';
-import { createIamService } from '../iam/service.js';
-import { createStsService } from '../sts/service.js';
-import { createLogsService } from '../logs/service.js';
 import { RetentionJob } from '../logs/retention.js';
 import { PageTokens } from '../appmesh/page-token.js';
 import { IamAuthorizer } from '../auth/iam-authorizer.js';
@@ -20,6 +14,7 @@ import { openStore } from '../store/open.js';
 import type { Store } from '../store/types.js';
 import type { AppConfig } from './config.js';
 import { createApiHttpServer, createEdgeHandler, type EdgeHandler } from './edge.js';
+import { createServices } from './services.js';
 import { createLogger, type Logger } from './logger.js';
 import { CloudMapRecordSource } from '../discovery/dns-records.js';
 import { StoreCloudMapSource } from '../discovery/mesh-source.js';
@@ -120,28 +115,7 @@ export async function startApp(config: AppConfig): Promise<App> {
   const authorizer: Authorizer = new IamAuthorizer(iamDirectory);
   const pageTokens = new PageTokens(root.secretAccessKey);
 
-  const services: ServiceDefinition[] = [
-    createAppMeshService({
-      store,
-      region: config.region,
-      accountId: config.accountId,
-      quotas: config.quotas,
-      pageTokens,
-    }),
-    createIamService({ store, accountId: config.accountId, quotas: config.quotas, sealer }),
-    createStsService(),
-    createDiscoveryService({ store, region: config.region, accountId: config.accountId, quotas: config.quotas }),
-    createEc2Service({
-      store,
-      region: config.region,
-      accountId: config.accountId,
-      zones: config.zones,
-      serviceZones: config.serviceZones,
-      pageTokens,
-      quotas: config.quotas,
-    }),
-    createLogsService({ logs: store.logs, region: config.region, accountId: config.accountId, quotas: config.quotas }),
-  ];
+  const services = createServices({ store, config, sealer, pageTokens });
   // Set once the xDS component exists; serves /admin/proxies and /admin/config-dump.
   let xdsAdmin: AdminHandler | undefined;
   // Set when the console is served on the API port (--console).

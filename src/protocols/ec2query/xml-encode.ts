@@ -3,13 +3,13 @@
 // the Query protocol (IAM) uses 'member' items.
 import type { MemberRef, ServiceModel, Shape } from '../model.js';
 import { xmlSafe } from '../text.js';
+import { isRecord } from '../record.js';
 
 /** Escapes markup; a character XML cannot carry at all (one stored before input was checked) becomes U+FFFD. */
+const ENTITIES: Record<string, string> = { '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' };
+
 export function escapeXml(text: string): string {
-  return xmlSafe(text).replace(
-    /[&<>"']/g,
-    (c) => `&${({ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' } as Record<string, string>)[c]};`,
-  );
+  return xmlSafe(text).replace(/[&<>"']/g, (c) => `&${ENTITIES[c]};`);
 }
 
 /** Timestamps as EC2 writes them: ISO 8601 with milliseconds and Z. Handlers pass epoch ms, Date or ISO text. */
@@ -22,8 +22,8 @@ export function formatTimestamp(value: unknown): string {
 /** The members of structure `shapeName` as XML elements (no wrapper), skipping unset ones. */
 export function encodeMembers(model: ServiceModel, shapeName: string, value: unknown): string {
   const shape = model.shapes[shapeName];
-  if (!shape || typeof value !== 'object' || value === null) return '';
-  return structureBody(model, shape, value as Record<string, unknown>);
+  if (!shape || !isRecord(value)) return '';
+  return structureBody(model, shape, value);
 }
 
 function structureBody(model: ServiceModel, shape: Shape, obj: Record<string, unknown>): string {
@@ -41,7 +41,7 @@ function encodeMember(model: ServiceModel, ref: MemberRef, element: string, valu
   if (!shape) return '';
   switch (shape.type) {
     case 'structure':
-      return `<${element}>${structureBody(model, shape, value as Record<string, unknown>)}</${element}>`;
+      return `<${element}>${structureBody(model, shape, isRecord(value) ? value : {})}</${element}>`;
     case 'list': {
       const member = shape.member;
       if (!member || !Array.isArray(value)) return '';
@@ -52,7 +52,7 @@ function encodeMember(model: ServiceModel, ref: MemberRef, element: string, valu
     }
     case 'map': {
       if (!shape.key || !shape.value) return '';
-      const entries = Object.entries(value as Record<string, unknown>)
+      const entries = Object.entries(isRecord(value) ? value : {})
         .map(([k, v]) => `<entry><key>${escapeXml(k)}</key>${encodeMember(model, shape.value!, 'value', v)}</entry>`)
         .join('');
       return `<${element}>${entries}</${element}>`;

@@ -2,6 +2,7 @@
 // list items as <member>, timestamps as ISO-8601.
 import type { ServiceModel, Shape } from '../model.js';
 import { xmlSafe } from '../text.js';
+import { isRecord } from '../record.js';
 
 /** Escapes markup; a character XML cannot carry at all (one stored before input was checked) becomes U+FFFD. */
 export function escapeXml(text: string): string {
@@ -31,7 +32,7 @@ export function writeElement(model: ServiceModel, shapeName: string, elementName
 export function writeContent(model: ServiceModel, shape: Shape, value: unknown): string {
   switch (shape.type) {
     case 'structure': {
-      const obj = value as Record<string, unknown>;
+      const obj = isRecord(value) ? value : {};
       let out = '';
       for (const [name, ref] of Object.entries(shape.members ?? {})) {
         out += writeElement(model, ref.shape, ref.locationName ?? name, obj[name]);
@@ -45,7 +46,7 @@ export function writeContent(model: ServiceModel, shape: Shape, value: unknown):
     }
     case 'map': {
       if (!shape.key || !shape.value || typeof value !== 'object') return '';
-      return Object.entries(value as Record<string, unknown>)
+      return Object.entries(isRecord(value) ? value : {})
         .map(
           ([k, v]) =>
             `<entry>${writeElement(model, shape.key!.shape, 'key', k)}${writeElement(model, shape.value!.shape, 'value', v)}</entry>`,
