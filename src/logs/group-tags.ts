@@ -4,8 +4,6 @@ import type { LogsOperations } from '../protocols/generated/logs-operations.js';
 import type * as L from '../protocols/generated/logs-types.js';
 import { groupNotFound, invalidParameter, resourceNotFound, tooManyTags } from './errors.js';
 import { groupArn, groupNameOfArn } from './names.js';
-import {} from './metrics.js';
-import {} from './put-events.js';
 import { type LogsDeps, requireGroup } from './deps.js';
 
 function mergeTags(

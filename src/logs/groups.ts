@@ -5,8 +5,6 @@ import type * as L from '../protocols/generated/logs-types.js';
 import type { LogGroupRecord } from '../store/log-store.js';
 import { groupExists, groupNotFound, invalidParameter, limitExceeded, tooManyTags, validation } from './errors.js';
 import { groupArn, groupArnStar, groupNameOfArn, type LogsScope, RETENTION_DAYS, targetGroup } from './names.js';
-import {} from './metrics.js';
-import {} from './put-events.js';
 import { decodeToken, encodeToken } from './tokens.js';
 import { type LogsDeps, requireGroup } from './deps.js';
 

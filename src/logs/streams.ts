@@ -5,8 +5,6 @@ import type * as L from '../protocols/generated/logs-types.js';
 import type { LogStreamRecord } from '../store/log-store.js';
 import { groupNotFound, invalidParameter, limitExceeded, streamExists, streamNotFound } from './errors.js';
 import { digits56, type LogsScope, streamArn, targetGroup } from './names.js';
-import {} from './metrics.js';
-import {} from './put-events.js';
 import { decodeToken, encodeToken } from './tokens.js';
 import { type LogsDeps, requireGroup } from './deps.js';
 
