@@ -25,3 +25,11 @@ export const tooManyTags = (message: string) => new ApiError('TooManyTagsExcepti
 export const serviceUnavailable = (message: string) => new ApiError('ServiceUnavailableException', message, 503);
 export const internalError = (message = 'An internal error occurred') =>
   new ApiError('InternalServerErrorException', message, 500);
+
+/** An entry of a service's generated error catalog (`<service>Errors` in src/protocols/generated/). */
+export interface ModeledError {
+  code: string;
+  status: number;
+}
+
+export const modeledError = (error: ModeledError, message: string) => new ApiError(error.code, message, error.status);
