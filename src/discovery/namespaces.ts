@@ -21,7 +21,7 @@ import { checkTags, fromWireTags } from './tags.js';
 
 const DEFAULT_SOA_TTL = 15;
 
-function summary(row: NamespaceRow, accountId: string, serviceCount: number): Record<string, unknown> {
+function summary(row: NamespaceRow, accountId: string, serviceCount: number): T.Namespace {
   const s = row.spec;
   const dns =
     s.type === 'HTTP' ? undefined : { HostedZoneId: s.hostedZoneId, SOA: { TTL: s.soaTtl ?? DEFAULT_SOA_TTL } };

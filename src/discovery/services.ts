@@ -16,8 +16,9 @@ import {
   transact,
 } from './records.js';
 import { checkTags, fromWireTags } from './tags.js';
+import type * as T from '../protocols/generated/servicediscovery-types.js';
 
-function describe(row: ServiceRow, accountId: string, instanceCount: number, full: boolean): Record<string, unknown> {
+function describe(row: ServiceRow, accountId: string, instanceCount: number, full: boolean): T.Service {
   const s = row.spec;
   return {
     Id: row.name,

@@ -13,6 +13,7 @@ import {
 } from './endpoint-services.js';
 import { checkFilterNames, matchesFilters, paginate } from './listing.js';
 import { zoneId } from './zones.js';
+import type * as E from '../protocols/generated/ec2-types.js';
 
 /** The zones a service is offered in (--service-zones; all zones by default). */
 export const serviceZones = (deps: Ec2Deps, code: EndpointServiceCode) => deps.serviceZones[code] ?? deps.zones;
@@ -21,7 +22,7 @@ export const serviceZones = (deps: Ec2Deps, code: EndpointServiceCode) => deps.s
 export const serviceId = (region: string, code: EndpointServiceCode) =>
   `vpce-svc-${createHash('sha256').update(`${region}/${code}`).digest('hex').slice(0, 17)}`;
 
-function serviceDetail(deps: Ec2Deps, code: EndpointServiceCode): Record<string, unknown> {
+function serviceDetail(deps: Ec2Deps, code: EndpointServiceCode): E.ServiceDetail {
   const zones = serviceZones(deps, code);
   return {
     ServiceName: endpointServiceName(deps.region, code),

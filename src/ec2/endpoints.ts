@@ -40,6 +40,7 @@ import { createRow, describedRows, findById, newRow, tagsFromSpecifications, tra
 import { requireGroup } from './security-groups.js';
 import { requireSubnet } from './subnets.js';
 import { requireVpc } from './vpcs.js';
+import type * as E from '../protocols/generated/ec2-types.js';
 
 export const MAX_POLICY_CHARS = 20_480;
 function checkPolicy(code: EndpointServiceCode, serviceName: string, policy: string | undefined): void {
@@ -160,6 +161,7 @@ function dnsEntries(
   ];
 }
 
+/** Not typed as the model's VpcEndpoint: EC2 sends states in lower case, where the model's State enum has capitals. */
 async function toWireEndpoint(deps: Ec2Deps, row: StoredResource<VpcEndpointSpec>): Promise<Record<string, unknown>> {
   const e = row.spec;
   const groups = await deps.store.list<SecurityGroupSpec>(Ec2Kind.securityGroup, vpcScope(e.vpcId));
@@ -439,7 +441,7 @@ export function endpointHandlers(
 
     async DeleteVpcEndpoints(input) {
       if (!input.VpcEndpointIds?.length) throw missingParameter('VpcEndpointId');
-      const unsuccessful: Record<string, unknown>[] = [];
+      const unsuccessful: E.UnsuccessfulItem[] = [];
       for (const id of new Set(input.VpcEndpointIds)) {
         const ok = await transact(deps, async (tx) => {
           const row = await findById<VpcEndpointSpec>(tx, deps, Ec2Kind.vpcEndpoint, id);

@@ -41,6 +41,7 @@ import {
   toWireRule,
 } from './security-group-rules.js';
 import { requireVpc } from './vpcs.js';
+import type * as E from '../protocols/generated/ec2-types.js';
 
 export async function requireGroup(
   deps: Ec2Deps,
@@ -52,7 +53,7 @@ export async function requireGroup(
   return row;
 }
 
-function toWireGroup(row: StoredResource<SecurityGroupSpec>, deps: Ec2Deps): Record<string, unknown> {
+function toWireGroup(row: StoredResource<SecurityGroupSpec>, deps: Ec2Deps): E.SecurityGroup {
   const g = row.spec;
   return {
     GroupId: g.groupId,

@@ -17,6 +17,7 @@ import { Ec2Kind, type NetworkInterfaceSpec, type SubnetSpec, vpcScope } from '.
 import { createRow, describedRows, findById, newRow, tagsFromSpecifications, transact } from './rows.js';
 import { requireVpc } from './vpcs.js';
 import { zoneId } from './zones.js';
+import type * as E from '../protocols/generated/ec2-types.js';
 
 export async function requireSubnet(
   deps: Ec2Deps,
@@ -28,7 +29,7 @@ export async function requireSubnet(
   return row;
 }
 
-function toWireSubnet(row: StoredResource<SubnetSpec>, deps: Ec2Deps, interfaces: number): Record<string, unknown> {
+function toWireSubnet(row: StoredResource<SubnetSpec>, deps: Ec2Deps, interfaces: number): E.Subnet {
   const s = row.spec;
   const cidr = parseCidr(s.cidrBlock)!;
   return {

@@ -16,8 +16,9 @@ import { checkFilterNames, matchesFilters, paginate, wireTags } from './listing.
 import { type Ec2KindName, Ec2Kind, type SecurityGroupSpec, type VpcSpec, VPC_SCOPE, vpcScope } from './records.js';
 import { createRow, describedRows, findById, newRow, tagsFromSpecifications, transact, updateRow } from './rows.js';
 import { defaultEgress } from './security-group-rules.js';
+import type * as E from '../protocols/generated/ec2-types.js';
 
-export function toWireVpc(row: StoredResource<VpcSpec>, deps: Ec2Deps): Record<string, unknown> {
+export function toWireVpc(row: StoredResource<VpcSpec>, deps: Ec2Deps): E.Vpc {
   const v = row.spec;
   return {
     VpcId: v.vpcId,
