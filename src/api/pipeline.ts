@@ -1,31 +1,47 @@
-// The one request pipeline: decode → validate → authorize → handle → encode.
-// Errors from any step are mapped here, once, and encoded by the service's protocol.
-import { ApiError, internalError, serviceUnavailable } from './errors.js';
-import type { Authorizer, Handler, RawRequest, RawResponse, RequestContext, ServiceDefinition } from './service.js';
+// The one request pipeline: authenticate → decode → validate → authorize → handle → encode,
+// for a request the edge has routed to a service. Errors from any step are mapped once
+// (error-mapping.ts) and encoded by the service's protocol.
+//
+// Authentication comes before decoding: a request that is not signed correctly is refused
+// as such whatever its body holds, and an unauthenticated body is never decoded.
+import { type AuthenticationDeps, authenticate, readSignature } from './authenticate.js';
+import { ApiError } from './errors.js';
+import { toApiError } from './error-mapping.js';
+import type {
+  Authorizer,
+  EndpointVia,
+  Handler,
+  Protocol,
+  RawRequest,
+  RawResponse,
+  RequestContext,
+  ServiceDefinition,
+} from './service.js';
 import type { OperationModel } from '../protocols/model.js';
 import { formatViolations, validateShape } from '../protocols/validate.js';
-import { StoreConflictError, StoreInvalidValueError, StoreUnavailableError } from '../store/types.js';
-import { storeErrors } from '../server/metrics.js';
-import type { Logger } from '../server/logger.js';
+import type { Logger } from '../runtime/logger.js';
+
+export interface PipelineDeps extends AuthenticationDeps {
+  accountId: string;
+  authorizer: Authorizer;
+  log: Logger;
+}
+
+/** What the edge knows of a request besides its bytes. */
+export interface Arrival {
+  requestId: string;
+  sourceIp: string;
+  /** The request arrived over TLS (the API port with --api-tls*, or an interface endpoint). */
+  secureTransport: boolean;
+  via?: EndpointVia;
+}
 
 export interface PipelineResult {
   response: RawResponse;
   operation: string;
+  /** The access key id the request was signed with, once its signature could be read. */
+  accessKeyId?: string;
   error?: ApiError;
-}
-
-export function toApiError(err: unknown, log: Logger, requestId: string): ApiError {
-  if (err instanceof ApiError) return err;
-  if (err instanceof StoreUnavailableError) {
-    storeErrors.inc({ kind: 'unavailable' });
-    return serviceUnavailable('The service is temporarily unable to reach its store; retry later');
-  }
-  if (err instanceof StoreConflictError) {
-    storeErrors.inc({ kind: 'conflict' });
-    return new ApiError('ConflictException', `Concurrent modification: ${err.message}`, 409);
-  }
-  log.error({ requestId, err }, 'unexpected error');
-  return internalError();
 }
 
 /** validate → authorize → handle, for an operation already decoded (by a protocol or the console). */
@@ -57,26 +73,46 @@ export function checkInput(service: ServiceDefinition, op: OperationModel, input
   }
 }
 
+/**
+ * Runs a request through every step. `errors` encodes refusals when the request was routed
+ * to a fallback service that does not claim it (its errors take the request's own shape).
+ */
 export async function runPipeline(
   service: ServiceDefinition,
   req: RawRequest,
-  ctx: RequestContext,
-  authorizer: Authorizer,
-  log: Logger,
+  arrival: Arrival,
+  deps: PipelineDeps,
+  errors: Pick<Protocol, 'encodeError'> = service.protocol,
 ): Promise<PipelineResult> {
+  const { requestId } = arrival;
   let operation = 'unknown';
+  let accessKeyId: string | undefined;
   try {
+    const signature = readSignature(req);
+    accessKeyId = signature.scope.accessKeyId;
+    const identity = await authenticate(req, signature, service, deps);
+    const ctx: RequestContext = {
+      requestId,
+      identity,
+      region: deps.region,
+      accountId: deps.accountId,
+      sourceIp: arrival.sourceIp,
+      secureTransport: arrival.secureTransport,
+      receivedAt: Date.now(),
+      ...(arrival.via ? { via: arrival.via } : {}),
+    };
     const { operation: op, input } = service.protocol.decode(req, service.model);
     operation = op.name;
-    const output = await execute(service, op, input, ctx, authorizer);
-    return { response: service.protocol.encodeResult(op, output, ctx.requestId, service.model), operation };
+    const output = await execute(service, op, input, ctx, deps.authorizer);
+    return { response: service.protocol.encodeResult(op, output, requestId, service.model), operation, accessKeyId };
   } catch (err) {
-    // Input validation refuses what a store cannot hold; this is the store's own guard.
-    const error =
-      err instanceof StoreInvalidValueError
-        ? service.validationError(err.message)
-        : toApiError(err, log, ctx.requestId);
-    return { response: service.protocol.encodeError(error, ctx.requestId), operation, error };
+    const error = toApiError(err, { log: deps.log, requestId, service });
+    return {
+      response: errors.encodeError(error, requestId),
+      operation,
+      ...(accessKeyId !== undefined ? { accessKeyId } : {}),
+      error,
+    };
   }
 }
 
@@ -110,6 +146,6 @@ export async function runOperation(
   try {
     return { ok: true, output: await execute(service, op, input, ctx, authorizer) };
   } catch (err) {
-    return { ok: false, error: toApiError(err, log, ctx.requestId) };
+    return { ok: false, error: toApiError(err, { log, requestId: ctx.requestId, service }) };
   }
 }

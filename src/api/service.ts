@@ -1,6 +1,6 @@
 // The contracts of the one request pipeline: protocols decode and encode, services
 // declare their model, handlers and authorization, and the pipeline runs
-// decode → validate → authorize → handle → encode for every AWS-style API.
+// authenticate → decode → validate → authorize → handle → encode for every AWS-style API.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ApiError } from './errors.js';
 import type { OperationModel, ServiceModel } from '../protocols/model.js';
@@ -91,6 +91,8 @@ export interface ServiceDefinition<Ops extends object = object> {
   handlers: Ops;
   /** Largest request body the service takes (default: the edge's 1 MiB). */
   maxBodyBytes?: number;
+  /** The code of an unexpected failure, when the service's model names its own (default InternalServerErrorException). */
+  internalErrorCode?: string;
   /** The error a validation failure becomes in this service's vocabulary. */
   validationError(message: string): ApiError;
   /**

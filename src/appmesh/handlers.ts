@@ -3,12 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { badRequest, conflict, limitExceeded, notFound, tooManyTags } from '../api/errors.js';
 import type { RequestContext } from '../api/service.js';
 import type { AppmeshOperations } from '../protocols/generated/appmesh-operations.js';
-import type { Quotas } from '../server/config.js';
+import type { AppMeshQuotas } from './quotas.js';
 import type { Store, StoreReader, StoredResource, Tag } from '../store/types.js';
 import { parseArn, resourceArn } from './arn.js';
 import { assertDeletable } from './integrity.js';
 import { Kind } from './kinds.js';
-import type { PageTokens } from './page-token.js';
+import type { PageTokens } from '../api/page-tokens.js';
 import {
   type CheckedResourceType,
   type ListOperation,
@@ -28,7 +28,7 @@ export interface AppMeshDeps {
   store: Store;
   region: string;
   accountId: string;
-  quotas: Quotas;
+  quotas: AppMeshQuotas;
   pageTokens: PageTokens;
 }
 

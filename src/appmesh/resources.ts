@@ -1,6 +1,6 @@
 // How each App Mesh resource type is named, scoped, counted and shown on the wire.
 import type { AppmeshOperations } from '../protocols/generated/appmesh-operations.js';
-import type { Quotas } from '../server/config.js';
+import type { AppMeshQuotas } from './quotas.js';
 import type { StoredResource } from '../store/types.js';
 import { Kind, type MeshKind } from './kinds.js';
 
@@ -16,7 +16,7 @@ export interface ResourceType {
   listField: string;
   /** The List operation: ListMeshes, ListVirtualNodes … */
   listOperation: string;
-  quota?: keyof Quotas;
+  quota?: keyof AppMeshQuotas;
 }
 
 export type Title =

@@ -12,7 +12,7 @@ import type {
   VirtualRouterSpec,
   VirtualServiceSpec,
 } from '../protocols/generated/appmesh-types.js';
-import type { Quotas } from '../server/config.js';
+import type { AppMeshQuotas } from './quotas.js';
 import type { StoreReader } from '../store/types.js';
 import { Kind, type MeshKind } from './kinds.js';
 
@@ -21,7 +21,7 @@ export interface RuleContext {
   meshName: string;
   parentName?: string;
   accountId: string;
-  quotas: Quotas;
+  quotas: AppMeshQuotas;
 }
 
 const notPresent = (title: string, name: string, mesh: string, account: string) =>

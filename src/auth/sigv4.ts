@@ -56,14 +56,20 @@ export function parseAuthorization(headers: SignedRequest['headers']): ParsedAut
   if (!auth) throw new SigV4Error('MissingAuthenticationToken', 'Missing Authentication Token');
   const m = AUTH_RE.exec(auth);
   if (!m) throw new SigV4Error('IncompleteSignature', 'Authorization header is not a valid AWS4-HMAC-SHA256 signature');
-  const parts = m[1]!.split('/');
-  if (parts.length !== 5 || parts[4] !== 'aws4_request') {
+  const [accessKeyId, date, region, service, terminator, ...rest] = m[1]!.split('/');
+  if (
+    accessKeyId === undefined ||
+    date === undefined ||
+    region === undefined ||
+    service === undefined ||
+    terminator !== 'aws4_request' ||
+    rest.length
+  ) {
     throw new SigV4Error(
       'IncompleteSignature',
       'Credential must have the form <key>/<date>/<region>/<service>/aws4_request',
     );
   }
-  const [accessKeyId, date, region, service] = parts as [string, string, string, string];
   const signedHeaders = m[2]!.split(';');
   // Canonical order (lowercase, strictly ascending) as every SigV4 signer sends it: each
   // header is then hashed at most once, so canonicalisation stays linear in the headers' size.

@@ -1,11 +1,12 @@
 // appmeshd proxies | config-dump: read the management service's admin endpoints of a running
 // server, signed with the root credentials (environment, or the data directory's file).
 import { existsSync, readFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { join, resolve } from 'node:path';
 import { CREDENTIALS_PROFILE, parseCredentialsFile } from '../auth/root-credentials.js';
 import { signRequest } from '../auth/sigv4.js';
+import { propertyOf } from '../runtime/guards.js';
 import {
   ConfigError,
   type FlagTable,
@@ -14,9 +15,10 @@ import {
   helpText,
   listFlag,
   stringFlag,
-} from '../server/flags.js';
+} from '../runtime/flags.js';
 import { readAwsConfigFile } from '../server/aws-config-file.js';
 import { CliError } from './errors.js';
+import { proxyRow } from './proxy-rows.js';
 
 const targetFlags: FlagTable = [
   {
@@ -122,9 +124,9 @@ function get(
   t: Target,
   pathAndQuery: string,
   headers: Record<string, string>,
-): Promise<{ status: number; body: { message?: string } }> {
+): Promise<{ status: number; body: unknown }> {
   const url = new URL(pathAndQuery, t.endpoint);
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const send = url.protocol === 'https:' ? https.request : http.request;
   return new Promise((resolveBody, reject) => {
     const req = send(url, { headers, timeout: 10_000, ...(t.caBundle ? { ca: t.caBundle } : {}) }, (res) => {
       const chunks: Buffer[] = [];
@@ -133,7 +135,7 @@ function get(
         try {
           resolveBody({
             status: res.statusCode ?? 0,
-            body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as { message?: string },
+            body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
           });
         } catch {
           reject(
@@ -167,27 +169,20 @@ async function adminGet(t: Target, path: string, query: URLSearchParams): Promis
   });
   delete headers.host;
   const { status, body } = await get(t, `${path}${rawQuery ? `?${rawQuery}` : ''}`, headers);
-  if (status < 200 || status > 299) throw new CliError(`${path}: ${status} ${body.message ?? ''}`);
+  if (status < 200 || status > 299)
+    throw new CliError(`${path}: ${status} ${String(propertyOf(body, 'message') ?? '')}`);
   return body;
 }
 
-interface ProxyRow {
-  nodeId: string;
-  service: string;
-  variant: string;
-  peer: string;
-  connectedSince: string;
-  types: Record<string, { ackedVersion?: string; sentVersion?: string; lastNack?: { message: string; at: string } }>;
-}
-
 export async function proxiesCommand(values: FlagValues): Promise<void> {
-  const { proxies } = (await adminGet(target(values), '/admin/proxies', new URLSearchParams())) as {
-    proxies: ProxyRow[];
-  };
+  const answer = propertyOf(await adminGet(target(values), '/admin/proxies', new URLSearchParams()), 'proxies');
   if (booleanFlag(values, 'json')) {
-    process.stdout.write(`${JSON.stringify(proxies, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
     return;
   }
+  const proxies = Array.isArray(answer) ? answer.map(proxyRow) : undefined;
+  if (!proxies?.every((p) => p !== undefined))
+    throw new CliError('/admin/proxies: the answer is not a list of proxies; is it an appmeshd API port?');
   if (proxies.length === 0) {
     process.stdout.write('no connected proxies\n');
     return;
@@ -211,6 +206,7 @@ export async function configDumpCommand(values: FlagValues, positionals: string[
   const dump = await adminGet(target(values), '/admin/config-dump', query);
   process.stdout.write(`${JSON.stringify(dump, null, 2)}\n`);
   // Also on stderr, so that they are seen when the JSON goes to a file or a pipe.
-  for (const w of ((dump as { warnings?: unknown }).warnings as string[] | undefined) ?? [])
-    process.stderr.write(`warning: ${w}\n`);
+  const warnings = propertyOf(dump, 'warnings');
+  const list: unknown[] = Array.isArray(warnings) ? warnings : [];
+  for (const w of list) process.stderr.write(`warning: ${String(w)}\n`);
 }

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CliError } from './errors.js';
-import { type FlagTable, type FlagValues, helpText, stringFlag } from '../server/flags.js';
+import { type FlagTable, type FlagValues, helpText, stringFlag } from '../runtime/flags.js';
 import { CertificateAuthority } from '../endpoints/ca/authority.js';
 
 export const caFlags: FlagTable = [

@@ -2,8 +2,9 @@
 // Exit codes: 0 success, 1 the command failed (a startup error, an unreachable server),
 // 2 a usage error (unknown command or flag, bad flag value).
 import { readFileSync } from 'node:fs';
+import { propertyOf } from '../runtime/guards.js';
 import { serveConfig, serveFlags, serveHelp } from '../server/config.js';
-import { ConfigError, type FlagTable, type FlagValues, parseFlags } from '../server/flags.js';
+import { ConfigError, type FlagTable, type FlagValues, parseFlags } from '../runtime/flags.js';
 import { startApp } from '../server/app.js';
 import { caCommand, caFlags, caHelp } from './ca-command.js';
 import {
@@ -36,7 +37,7 @@ const rawCommand = (summary: string, help: string, raw: (argv: string[]) => Prom
 });
 
 const version = (): string =>
-  (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  String(propertyOf(JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')), 'version'));
 
 const commands: Record<string, Command> = {
   serve: { summary: 'run the server', flags: serveFlags, help: serveHelp, run: (values) => serve(values) },
@@ -112,10 +113,10 @@ async function serve(values: FlagValues): Promise<void> {
       host: config.host,
       region: config.region,
       accountId: config.accountId,
-      store: app.store.backend,
+      store: app.storeBackend,
       dataDir: config.dataDir,
       apiUrl: app.apiUrl,
-      credentialsFile: app.root.file,
+      credentialsFile: app.credentialsFile,
       ...(app.awsConfigFile ? { configFile: app.awsConfigFile } : {}),
       ...Object.fromEntries(app.components.map((c) => [c.name, true])),
     },

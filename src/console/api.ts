@@ -4,10 +4,11 @@
 // image cannot send) and, when the browser sends one, an Origin of this host.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import { Kind, type MeshKind } from '../appmesh/kinds.js';
+import { Kind } from '../appmesh/kinds.js';
 import type { Identity } from '../api/service.js';
 import { PasswordHashBusy } from '../iam/passwords.js';
-import type { Logger } from '../server/logger.js';
+import { isObject, isRecord } from '../runtime/guards.js';
+import type { Logger } from '../runtime/logger.js';
 import type { Store } from '../store/types.js';
 import { parseNodeId } from '../xds/identity.js';
 import type { ConsoleAssets } from './assets.js';
@@ -187,16 +188,16 @@ export function createConsoleHandler(deps: ConsoleApiDeps) {
       const body = await readJsonBody(req, MAX_BODY);
       const operation = body.operation;
       const input = body.input;
-      if (typeof operation !== 'string' || !input || typeof input !== 'object' || Array.isArray(input)) {
+      if (typeof operation !== 'string' || !isRecord(input)) {
         throw new ConsoleHttpError(400, 'BadRequest', 'send {"operation": "<App Mesh operation>", "input": {...}}');
       }
       if (route === 'validate') {
         const problem = deps.preview
-          ? await deps.preview.validate(caller, operation, input as Record<string, unknown>)
-          : await gateway.check(caller, 'appmesh', operation, input as Record<string, unknown>);
+          ? await deps.preview.validate(caller, operation, input)
+          : await gateway.check(caller, 'appmesh', operation, input);
         return sendJson(req, res, 200, problem ? { ok: false, error: errorJson(problem) } : { ok: true });
       }
-      const r = await gateway.call(caller, 'appmesh', operation, input as Record<string, unknown>);
+      const r = await gateway.call(caller, 'appmesh', operation, input);
       return sendJson(
         req,
         res,
@@ -209,7 +210,7 @@ export function createConsoleHandler(deps: ConsoleApiDeps) {
         throw new ConsoleHttpError(503, 'Unavailable', 'the Envoy management service is not running in this process');
       const body = await readJsonBody(req, MAX_BODY);
       const proxy = typeof body.nodeId === 'string' ? parseNodeId(body.nodeId) : undefined;
-      if (typeof body.operation !== 'string' || !body.input || typeof body.input !== 'object' || !proxy) {
+      if (typeof body.operation !== 'string' || !isObject(body.input) || !proxy) {
         throw new ConsoleHttpError(
           400,
           'BadRequest',
@@ -225,7 +226,7 @@ export function createConsoleHandler(deps: ConsoleApiDeps) {
         200,
         await deps.preview.preview(caller, {
           operation: body.operation,
-          input: body.input as Record<string, unknown>,
+          input: body.input,
           proxy,
           apiListeners,
         }),
@@ -267,9 +268,8 @@ export function createConsoleHandler(deps: ConsoleApiDeps) {
       throw new ConsoleHttpError(400, 'BadRequest', 'parent is required');
     const d = await meshes.describe(caller, meshName, kind, name, parent);
     if (!d.data) return sendJson(req, res, d.problem!.status, { error: d.problem });
-    const mk = kind as MeshKind;
     const scope = kind === 'mesh' ? '' : parent === undefined ? meshName : `${meshName}/${parent}`;
-    deps.history.note(mk, scope, name, {
+    deps.history.note(kind, scope, name, {
       version: d.data.metadata.version,
       updatedAt: d.data.metadata.lastUpdatedAt * 1000,
       spec: d.data.spec,
@@ -279,9 +279,9 @@ export function createConsoleHandler(deps: ConsoleApiDeps) {
       kind,
       meshName,
       ...d.data,
-      references: referencesOf(mk, d.data.spec, parent),
-      referencedBy: await referencedBy(deps.store, mk, meshName, kind === Kind.mesh ? meshName : name),
-      history: deps.history.versions(mk, scope, name),
+      references: referencesOf(kind, d.data.spec, parent),
+      referencedBy: await referencedBy(deps.store, kind, meshName, kind === Kind.mesh ? meshName : name),
+      history: deps.history.versions(kind, scope, name),
     });
   }
 

@@ -2,17 +2,19 @@
 // validation, the same authorizer (so IAM policies and their denials apply), the same handlers.
 import { randomUUID } from 'node:crypto';
 import type { ApiError } from '../api/errors.js';
-import { checkInput, runOperation, toApiError } from '../api/pipeline.js';
+import { toApiError } from '../api/error-mapping.js';
+import { checkInput, runOperation } from '../api/pipeline.js';
 import type { AuthorizationTarget, Authorizer, Identity, RequestContext, ServiceDefinition } from '../api/service.js';
 import { jsonBody } from '../protocols/json-body.js';
-import type { Logger } from '../server/logger.js';
+import type { Logger } from '../runtime/logger.js';
 
 export interface Caller {
   identity: Identity;
   sourceIp: string;
 }
 
-export type CallResult<T = Record<string, unknown>> = { ok: true; output: T } | { ok: false; error: ApiError };
+/** An operation's output as the handler returned it (read it with the guards of runtime/guards.ts), or its error. */
+export type CallResult = { ok: true; output: unknown } | { ok: false; error: ApiError };
 
 export class ConsoleGateway {
   private readonly byName: Map<string, ServiceDefinition>;
@@ -42,14 +44,15 @@ export class ConsoleGateway {
     };
   }
 
-  async call<T = Record<string, unknown>>(
+  async call(
     caller: Caller,
     serviceName: string,
     operation: string,
     input: Record<string, unknown>,
-  ): Promise<CallResult<T>> {
+  ): Promise<CallResult> {
     const service = this.byName.get(serviceName);
-    if (!service) return { ok: false, error: toApiError(new Error(`no service ${serviceName}`), this.log, '') };
+    if (!service)
+      return { ok: false, error: toApiError(new Error(`no service ${serviceName}`), { log: this.log, requestId: '' }) };
     const ctx = this.context(caller);
     const result = await runOperation(service, operation, input, ctx, this.authorizer, this.log);
     this.log.info(
@@ -66,7 +69,7 @@ export class ConsoleGateway {
     if (!result.ok) return result;
     // The console reads outputs as the JSON APIs send them (payload members unwrapped, timestamps in seconds).
     const op = service.model.operations[operation];
-    return { ok: true, output: (op ? jsonBody(service.model, op, result.output) : result.output) as T };
+    return { ok: true, output: op ? jsonBody(service.model, op, result.output) : result.output };
   }
 
   /** The pipeline's input checks and the authorization decision, without running the handler. */
@@ -79,7 +82,8 @@ export class ConsoleGateway {
     const service = this.byName.get(serviceName);
     const op =
       service && Object.hasOwn(service.model.operations, operation) ? service.model.operations[operation] : undefined;
-    if (!service || !op) return toApiError(new Error(`no operation ${serviceName}:${operation}`), this.log, '');
+    if (!service || !op)
+      return toApiError(new Error(`no operation ${serviceName}:${operation}`), { log: this.log, requestId: '' });
     const ctx = this.context(caller);
     try {
       checkInput(service, op, input);
@@ -87,7 +91,7 @@ export class ConsoleGateway {
       if (target) await this.authorizer.authorize(ctx, target);
       return undefined;
     } catch (err) {
-      return toApiError(err, this.log, ctx.requestId);
+      return toApiError(err, { log: this.log, requestId: ctx.requestId, service });
     }
   }
 
@@ -97,7 +101,7 @@ export class ConsoleGateway {
       await this.authorizer.authorize(ctx, target);
       return undefined;
     } catch (err) {
-      return toApiError(err, this.log, ctx.requestId);
+      return toApiError(err, { log: this.log, requestId: ctx.requestId });
     }
   }
 }

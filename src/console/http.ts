@@ -1,7 +1,7 @@
 // Responses of the console: every one carries the security headers; pages also the CSP.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TLSSocket } from 'node:tls';
-import { BodyTooLarge, readBody } from '../server/edge.js';
+import { BodyTooLarge, readBody } from '../api/body.js';
+import { isRecord, propertyOf } from '../runtime/guards.js';
 
 /** Scripts, styles, images and connections only from the console's own origin; nothing inline, no frames. */
 export const CONTENT_SECURITY_POLICY = [
@@ -17,7 +17,8 @@ export const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 export function isTls(req: IncomingMessage): boolean {
-  return (req.socket as Partial<TLSSocket>).encrypted === true;
+  // A TLSSocket says so; a plain socket has no such property.
+  return propertyOf(req.socket, 'encrypted') === true;
 }
 
 export function securityHeaders(req: IncomingMessage): Record<string, string> {
@@ -81,9 +82,8 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
   } catch {
     parsed = undefined;
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-    throw new ConsoleHttpError(400, 'BadRequest', 'the body is not a JSON object');
-  return parsed as Record<string, unknown>;
+  if (!isRecord(parsed)) throw new ConsoleHttpError(400, 'BadRequest', 'the body is not a JSON object');
+  return parsed;
 }
 
 /** Cookie header → name → value (own properties only; the first of a repeated name wins). */

@@ -1,5 +1,6 @@
 // Interface endpoints (with their network interfaces) and Cloud Map services (with their
 // instances and health), read through the EC2 and Cloud Map APIs as the caller.
+import { isRecord, optionalString, propertyOf, recordsIn } from '../runtime/guards.js';
 import { errorJson, type Caller, type ConsoleGateway } from './caller.js';
 import type { ReadProblem } from './mesh-reader.js';
 
@@ -26,8 +27,8 @@ export class Inventory {
         problems.push({ what: `${service}:${op}`, ...errorJson(r.error) });
         break;
       }
-      out.push(...((r.output[field] as Row[] | undefined) ?? []));
-      token = r.output.NextToken as string | undefined;
+      out.push(...recordsIn(propertyOf(r.output, field)));
+      token = optionalString(propertyOf(r.output, 'NextToken'));
       if (!token) break;
     }
     return out;
@@ -48,7 +49,8 @@ export class Inventory {
     for (const summary of services) {
       // The summaries of ListServices do not name the namespace; GetService does.
       const full = await this.gw.call(caller, 'servicediscovery', 'GetService', { Id: summary.Id });
-      const s: Row = full.ok ? { ...summary, ...(full.output.Service as Row) } : summary;
+      const service = full.ok ? propertyOf(full.output, 'Service') : undefined;
+      const s: Row = full.ok ? { ...summary, ...(isRecord(service) ? service : {}) } : summary;
       const instances = await this.all(
         caller,
         'servicediscovery',
@@ -59,7 +61,8 @@ export class Inventory {
       );
       const health = await this.gw.call(caller, 'servicediscovery', 'GetInstancesHealthStatus', { ServiceId: s.Id });
       if (!health.ok) problems.push({ what: `health of ${String(s.Name)}`, ...errorJson(health.error) });
-      const status = health.ok ? ((health.output.Status as Record<string, string> | undefined) ?? {}) : {};
+      const reported = health.ok ? propertyOf(health.output, 'Status') : undefined;
+      const status = isRecord(reported) ? reported : {};
       detailed.push({
         ...s,
         instances: instances.map((i) => ({

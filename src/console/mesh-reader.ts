@@ -8,16 +8,43 @@ import type {
   VirtualRouterSpec,
   VirtualServiceSpec,
 } from '../protocols/generated/appmesh-types.js';
+import { isRecord, optionalString, propertyOf, recordsIn } from '../runtime/guards.js';
 import { errorJson, type Caller, type ConsoleGateway } from './caller.js';
+import { isSpecOf, type SpecOf } from './specs.js';
+
+export interface ResourceMetadata {
+  arn: string;
+  version: number;
+  createdAt: number;
+  lastUpdatedAt: number;
+  uid: string;
+}
 
 export interface ResourceData<S> {
   name: string;
   /** The router or gateway of a route or gateway route. */
   parent?: string;
   spec: S;
-  metadata: { arn: string; version: number; createdAt: number; lastUpdatedAt: number; uid: string };
+  metadata: ResourceMetadata;
   status: string;
 }
+
+/** The metadata of a Describe* output (kept whole: the page shows its other members too). */
+const isMetadata = (v: unknown): v is ResourceMetadata =>
+  isRecord(v) &&
+  typeof v.arn === 'string' &&
+  typeof v.version === 'number' &&
+  typeof v.createdAt === 'number' &&
+  typeof v.lastUpdatedAt === 'number' &&
+  typeof v.uid === 'string';
+
+const malformed = (what: string, message: string): ReadProblem => ({
+  what,
+  code: 'InternalFailure',
+  message,
+  status: 500,
+  denied: false,
+});
 
 export interface ReadProblem {
   what: string;
@@ -137,13 +164,15 @@ export class MeshReader {
     if (!r.ok) return { problem: { what: `${kind} ${name}`, ...errorJson(r.error) } };
     // The handlers return the *Data shape itself (the wire protocol makes it the payload).
     const d = r.output;
+    const metadata = propertyOf(d, 'metadata');
+    if (!isMetadata(metadata)) return { problem: malformed(`${kind} ${name}`, `${op} returned no resource metadata`) };
     return {
       data: {
         name,
         ...(parent !== undefined ? { parent } : {}),
-        spec: d.spec,
-        metadata: d.metadata as ResourceData<unknown>['metadata'],
-        status: String((d.status as { status?: string } | undefined)?.status ?? ''),
+        spec: propertyOf(d, 'spec'),
+        metadata,
+        status: String(propertyOf(propertyOf(d, 'status'), 'status') ?? ''),
       },
     };
   }
@@ -163,11 +192,14 @@ export class MeshReader {
     const mesh = await this.describe(caller, meshName, 'mesh', meshName);
     if (mesh.problem) problems.push(mesh.problem);
     if (mesh.data) out.mesh = mesh.data;
-    const all = async <S>(kind: ChildKind, target: ResourceData<S>[], parent?: string) => {
+    const all = async <K extends ChildKind>(kind: K, target: ResourceData<SpecOf[K]>[], parent?: string) => {
       for (const name of await this.names(caller, meshName, kind, problems, parent)) {
         const d = await this.describe(caller, meshName, kind, name, parent);
         if (d.problem) problems.push(d.problem);
-        if (d.data) target.push(d.data as ResourceData<S>);
+        if (!d.data) continue;
+        const { spec } = d.data;
+        if (isSpecOf(kind, spec)) target.push({ ...d.data, spec });
+        else problems.push(malformed(`${kind} ${name}`, `the spec of ${kind} ${name} does not match the model`));
       }
     };
     await all('virtualNode', out.virtualNodes);
@@ -201,8 +233,8 @@ export class MeshReader {
         problems.push({ what, ...errorJson(r.error) });
         break;
       }
-      out.push(...((r.output[field] as Record<string, unknown>[] | undefined) ?? []));
-      nextToken = r.output.nextToken as string | undefined;
+      out.push(...recordsIn(propertyOf(r.output, field)));
+      nextToken = optionalString(propertyOf(r.output, 'nextToken'));
       if (!nextToken) break;
     }
     return out;

@@ -7,7 +7,8 @@ import { Kind, type MeshKind } from '../appmesh/kinds.js';
 import { checkSpec } from '../appmesh/rules.js';
 import type { MeshSnapshotFeed } from '../mesh/feed.js';
 import type { MeshSnapshot, SnapshotResource } from '../mesh/snapshot.js';
-import type { Quotas } from '../server/config.js';
+import type { AppMeshQuotas } from '../appmesh/quotas.js';
+import { errorMessage } from '../runtime/guards.js';
 import type { StoreReader } from '../store/types.js';
 import { translateProxy } from '../xds/server/component.js';
 import type { ProxyConfig, ProxyIdentity } from '../xds/translate/types.js';
@@ -15,6 +16,7 @@ import type { Caller, ConsoleGateway } from './caller.js';
 import { diffConfigs, type ResourceChange } from './config-diff.js';
 import { KINDS, isChildKind } from './mesh-reader.js';
 import { describeTarget } from './proxies.js';
+import { isSpecOf, type SpecOf } from './specs.js';
 
 export interface PreviewRequest {
   operation: string;
@@ -51,6 +53,17 @@ function nested<S>(
   return next;
 }
 
+/** The edited resource with its spec as the kind's spec type (the pipeline's checks already held it to the model). */
+function typed<K extends MeshKind>(
+  kind: K,
+  res: SnapshotResource<unknown> | undefined,
+): SnapshotResource<SpecOf[K]> | undefined {
+  if (!res) return undefined;
+  const { spec } = res;
+  if (!isSpecOf(kind, spec)) throw new Error(`the edited ${kind} spec does not match the model`);
+  return { ...res, spec };
+}
+
 /** A copy of the snapshot with one resource replaced (res) or removed (undefined). */
 export function withResource(
   s: MeshSnapshot,
@@ -59,20 +72,19 @@ export function withResource(
   parent: string | undefined,
   res: SnapshotResource<unknown> | undefined,
 ): MeshSnapshot {
-  const r = res as SnapshotResource<never> | undefined;
   switch (kind) {
     case Kind.virtualNode:
-      return { ...s, virtualNodes: replaced(s.virtualNodes, name, r) };
+      return { ...s, virtualNodes: replaced(s.virtualNodes, name, typed(kind, res)) };
     case Kind.virtualService:
-      return { ...s, virtualServices: replaced(s.virtualServices, name, r) };
+      return { ...s, virtualServices: replaced(s.virtualServices, name, typed(kind, res)) };
     case Kind.virtualRouter:
-      return { ...s, virtualRouters: replaced(s.virtualRouters, name, r) };
+      return { ...s, virtualRouters: replaced(s.virtualRouters, name, typed(kind, res)) };
     case Kind.virtualGateway:
-      return { ...s, virtualGateways: replaced(s.virtualGateways, name, r) };
+      return { ...s, virtualGateways: replaced(s.virtualGateways, name, typed(kind, res)) };
     case Kind.route:
-      return { ...s, routes: nested(s.routes, parent!, name, r) };
+      return { ...s, routes: nested(s.routes, parent!, name, typed(kind, res)) };
     case Kind.gatewayRoute:
-      return { ...s, gatewayRoutes: nested(s.gatewayRoutes, parent!, name, r) };
+      return { ...s, gatewayRoutes: nested(s.gatewayRoutes, parent!, name, typed(kind, res)) };
     default:
       return s;
   }
@@ -111,7 +123,7 @@ export class EditPreview {
     private readonly gw: ConsoleGateway,
     private readonly feed: MeshSnapshotFeed,
     private readonly store: StoreReader,
-    private readonly quotas: Quotas,
+    private readonly quotas: AppMeshQuotas,
   ) {}
 
   /** The spec as the handler would store it (its rules: references, defaults), or the rule's error. */
@@ -138,7 +150,7 @@ export class EditPreview {
     const info = KINDS[kindName];
     try {
       await this.checkedSpec(
-        kindName as MeshKind,
+        kindName,
         input.spec,
         String(input.meshName),
         'parent' in info ? String(input[KINDS[info.parent].nameField]) : undefined,
@@ -171,7 +183,7 @@ export class EditPreview {
     const parent = 'parent' in info ? String(req.input[KINDS[info.parent].nameField]) : undefined;
     const entry = await this.feed.current(meshName);
     if (!entry) return fail(new ApiError('NotFoundException', `Mesh with name ${meshName} is not present`, 404));
-    const kind = kindName as MeshKind;
+    const kind = kindName;
     let res: SnapshotResource<unknown> | undefined;
     if (m[1] !== 'Delete') {
       try {
@@ -195,11 +207,7 @@ export class EditPreview {
       return { ok: true, changes: diffConfigs(before, after), warnings: after.warnings ?? [] };
     } catch (err) {
       return fail(
-        new ApiError(
-          'TranslationFailed',
-          `The edited configuration does not translate: ${(err as Error).message}`,
-          422,
-        ),
+        new ApiError('TranslationFailed', `The edited configuration does not translate: ${errorMessage(err)}`, 422),
       );
     }
   }

@@ -3,13 +3,9 @@
 // (virtual nodes that use a virtual service as a backend).
 import { blockersOf, gatewayTargetOf, targetsOf } from '../appmesh/integrity.js';
 import { Kind, type MeshKind } from '../appmesh/kinds.js';
-import type {
-  GatewayRouteSpec,
-  RouteSpec,
-  VirtualNodeSpec,
-  VirtualServiceSpec,
-} from '../protocols/generated/appmesh-types.js';
+import type { VirtualNodeSpec } from '../protocols/generated/appmesh-types.js';
 import type { StoreReader } from '../store/types.js';
+import { isSpecOf } from './specs.js';
 
 export interface Reference {
   kind: MeshKind | 'cloudMapService';
@@ -22,15 +18,16 @@ export interface Reference {
   message?: string;
 }
 
+/** What `spec` (as Describe* returned it) refers to; a spec that is not valid for `kind` names nothing. */
 export function referencesOf(kind: MeshKind, spec: unknown, parent?: string): Reference[] {
   const out: Reference[] = [];
   switch (kind) {
     case Kind.virtualNode: {
-      const s = spec as VirtualNodeSpec;
-      for (const b of s.backends ?? [])
+      if (!isSpecOf(kind, spec)) break;
+      for (const b of spec.backends ?? [])
         if (b.virtualService)
           out.push({ kind: Kind.virtualService, name: b.virtualService.virtualServiceName, relation: 'backend' });
-      const cm = s.serviceDiscovery?.awsCloudMap;
+      const cm = spec.serviceDiscovery?.awsCloudMap;
       if (cm)
         out.push({
           kind: 'cloudMapService',
@@ -40,7 +37,8 @@ export function referencesOf(kind: MeshKind, spec: unknown, parent?: string): Re
       break;
     }
     case Kind.virtualService: {
-      const p = (spec as VirtualServiceSpec).provider;
+      if (!isSpecOf(kind, spec)) break;
+      const p = spec.provider;
       if (p?.virtualRouter)
         out.push({ kind: Kind.virtualRouter, name: p.virtualRouter.virtualRouterName, relation: 'provider' });
       if (p?.virtualNode)
@@ -49,13 +47,14 @@ export function referencesOf(kind: MeshKind, spec: unknown, parent?: string): Re
     }
     case Kind.route: {
       out.push({ kind: Kind.virtualRouter, name: parent!, relation: 'router' });
-      for (const t of targetsOf(spec as RouteSpec))
-        out.push({ kind: Kind.virtualNode, name: t, relation: 'weighted target' });
+      if (!isSpecOf(kind, spec)) break;
+      for (const t of targetsOf(spec)) out.push({ kind: Kind.virtualNode, name: t, relation: 'weighted target' });
       break;
     }
     case Kind.gatewayRoute: {
       out.push({ kind: Kind.virtualGateway, name: parent!, relation: 'gateway' });
-      const t = gatewayTargetOf(spec as GatewayRouteSpec);
+      if (!isSpecOf(kind, spec)) break;
+      const t = gatewayTargetOf(spec);
       if (t) out.push({ kind: Kind.virtualService, name: t, relation: 'target' });
       break;
     }

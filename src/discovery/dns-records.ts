@@ -8,13 +8,13 @@ import { ipInCidr } from '../ec2/cidr.js';
 import type { Ec2Snapshot } from '../endpoints/view.js';
 import type { ResourceRecord } from '../endpoints/dns/message.js';
 import type { DnsRecordSource, LookupResult } from '../endpoints/dns/record-source.js';
-import type { Component } from '../server/app.js';
-import type { Logger } from '../server/logger.js';
+import type { Component } from '../runtime/component.js';
+import type { Logger } from '../runtime/logger.js';
 import type { Change, Store, StoredResource } from '../store/types.js';
 import { Attr } from './attributes.js';
 import { healthOf, isHealthy } from './health.js';
 import { type InstanceSpec, type NamespaceSpec, SdKind, type ServiceSpec } from './kinds.js';
-import { Reloader } from '../server/reloader.js';
+import { Reloader } from '../runtime/reloader.js';
 
 interface Zone {
   /** Undefined for public namespaces, which answer everyone. */

@@ -179,7 +179,10 @@ export function instanceHandlers(deps: DiscoveryDeps): InstanceOperations {
     async ListInstances(input) {
       const service = await requireService(deps, store, input.ServiceId);
       const rows = await store.list<InstanceSpec>(SdKind.instance, service.name);
-      const page = paginate(rows, (r) => r.name, input.MaxResults, input.NextToken, 100);
+      const page = paginate(rows, (r) => r.name, input.MaxResults, input.NextToken, 100, {
+        tokens: deps.pageTokens,
+        context: `ListInstances ${service.name}`,
+      });
       return {
         ResourceOwner: accountId,
         Instances: page.items.map((r) => ({
@@ -256,7 +259,10 @@ export function instanceHandlers(deps: DiscoveryDeps): InstanceOperations {
           return row;
         });
       }
-      const page = paginate(rows, (r) => r.name, input.MaxResults, input.NextToken, 100);
+      const page = paginate(rows, (r) => r.name, input.MaxResults, input.NextToken, 100, {
+        tokens: deps.pageTokens,
+        context: `GetInstancesHealthStatus ${service.name}`,
+      });
       return {
         Status: Object.fromEntries(page.items.map((r) => [r.name, healthOf(service.spec, r.spec)])),
         ...(page.nextToken ? { NextToken: page.nextToken } : {}),

@@ -187,7 +187,10 @@ export function namespaceHandlers(deps: DiscoveryDeps): NamespaceOperations {
         }
       }
       rows.sort((a, b) => (timeKey(a.createdAt, a.name) < timeKey(b.createdAt, b.name) ? -1 : 1));
-      const page = paginate(rows, (r) => timeKey(r.createdAt, r.name), input.MaxResults, input.NextToken, 100);
+      const page = paginate(rows, (r) => timeKey(r.createdAt, r.name), input.MaxResults, input.NextToken, 100, {
+        tokens: deps.pageTokens,
+        context: 'ListNamespaces',
+      });
       const items = await Promise.all(page.items.map(async (r) => summary(r, accountId, await serviceCount(r.name))));
       return { Namespaces: items, ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
     },

@@ -66,7 +66,10 @@ export function operationHandlers(deps: DiscoveryDeps): OperationOperations {
       const rows = (await store.listKind<OperationSpec>(SdKind.operation)).filter((r) => predicates.every((p) => p(r)));
       const key = (r: OperationRow) => timeKey(r.createdAt, r.name);
       rows.sort((a, b) => (key(a) < key(b) ? -1 : 1));
-      const page = paginate(rows, key, input.MaxResults, input.NextToken, 100);
+      const page = paginate(rows, key, input.MaxResults, input.NextToken, 100, {
+        tokens: deps.pageTokens,
+        context: 'ListOperations',
+      });
       return {
         Operations: page.items.map((r) => ({ Id: r.name, Status: r.spec.status })),
         ...(page.nextToken ? { NextToken: page.nextToken } : {}),

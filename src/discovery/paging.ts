@@ -1,4 +1,5 @@
 // NextToken handling and the filter conditions shared by the List* operations.
+import type { PageTokens } from '../api/page-tokens.js';
 import type { FilterCondition } from '../protocols/generated/servicediscovery-types.js';
 import { invalidInput } from './errors.js';
 
@@ -7,8 +8,16 @@ export interface Page<T> {
   nextToken?: string;
 }
 
+/** Which listing a page belongs to: its token is signed and bound to `context` (operation and scope). */
+export interface Listing {
+  tokens: PageTokens;
+  context: string;
+}
+
+const invalidNextToken = () => invalidInput('The NextToken is not valid');
+
 /**
- * Pages over items already sorted by `keyOf`; the token is the last key returned, so a
+ * Pages over items already sorted by `keyOf`; the token carries the last key returned, so a
  * page stays correct while other items are added or removed.
  */
 export function paginate<T>(
@@ -17,16 +26,12 @@ export function paginate<T>(
   maxResults: number | undefined,
   nextToken: string | undefined,
   defaultMax: number,
+  listing: Listing,
 ): Page<T> {
   let start = 0;
   if (nextToken !== undefined) {
-    let after: string;
-    try {
-      after = Buffer.from(nextToken, 'base64url').toString('utf8');
-    } catch {
-      throw invalidInput('The NextToken is not valid');
-    }
-    if (!after) throw invalidInput('The NextToken is not valid');
+    const after = listing.tokens.read(listing.context, nextToken, invalidNextToken);
+    if (!after) throw invalidNextToken();
     start = sorted.findIndex((item) => keyOf(item) > after);
     if (start < 0) start = sorted.length;
   }
@@ -34,7 +39,7 @@ export function paginate<T>(
   const items = sorted.slice(start, start + limit);
   const page: Page<T> = { items };
   if (start + limit < sorted.length && items.length)
-    page.nextToken = Buffer.from(keyOf(items[items.length - 1]!)).toString('base64url');
+    page.nextToken = listing.tokens.issue(listing.context, keyOf(items[items.length - 1]!));
   return page;
 }
 

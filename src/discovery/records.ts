@@ -1,43 +1,31 @@
 // Reading and writing Cloud Map rows: lookups by id (or ARN), operations, and the
 // CreatorRequestId ledger that makes retries safe.
 import { randomUUID } from 'node:crypto';
-import { type Store, type StoreReader, type StoreTx, type StoredResource, StoreConflictError } from '../store/types.js';
+import type { PageTokens } from '../api/page-tokens.js';
+import { transactRetryingConflicts } from '../store/retry.js';
+import type { Store, StoreReader, StoreTx, StoredResource } from '../store/types.js';
 import type { OperationType } from '../protocols/generated/servicediscovery-types.js';
 import { duplicateRequest, namespaceNotFound, serviceNotFound } from './errors.js';
 import { idFrom, newOperationId, operationRowArn } from './ids.js';
 import { type NamespaceSpec, type OperationSpec, type RequestSpec, SdKind, type ServiceSpec } from './kinds.js';
-import type { Quotas } from '../server/config.js';
+import type { CloudMapQuotas } from './quotas.js';
 
 export interface DiscoveryDeps {
   store: Store;
+  /** Signs the NextToken of every listing. */
+  pageTokens: PageTokens;
   region: string;
   accountId: string;
   /** The Cloud Map quotas (--quota). */
-  quotas: Pick<
-    Quotas,
-    'namespacesPerRegion' | 'servicesPerNamespace' | 'instancesPerNamespace' | 'instancesPerService'
-  >;
+  quotas: CloudMapQuotas;
 }
 
 export type NamespaceRow = StoredResource<NamespaceSpec>;
 export type ServiceRow = StoredResource<ServiceSpec>;
 
-const MAX_ATTEMPTS = 5;
-
-/**
- * Runs one call's writes in a store transaction, again when a concurrent write got there
- * first (PostgreSQL): every Cloud Map transaction re-reads what it checks, so a rerun is
- * safe, and concurrent registrations in one service must all succeed.
- */
-export async function transact<T>(deps: DiscoveryDeps, fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await deps.store.transact(fn);
-    } catch (err) {
-      if (!(err instanceof StoreConflictError) || attempt >= MAX_ATTEMPTS) throw err;
-    }
-  }
-}
+/** One call's writes; concurrent registrations in one service must all succeed, so conflicts are retried. */
+export const transact = <T>(deps: DiscoveryDeps, fn: (tx: StoreTx) => Promise<T>): Promise<T> =>
+  transactRetryingConflicts(deps.store, fn);
 
 export async function requireNamespace(
   deps: DiscoveryDeps,

@@ -160,7 +160,10 @@ export function serviceHandlers(deps: DiscoveryDeps): ServiceOperations {
           ? (await Promise.all(namespaceIds.map((id) => store.list<ServiceSpec>(SdKind.service, id)))).flat()
           : await store.listKind<ServiceSpec>(SdKind.service);
       rows.sort((a, b) => (timeKey(a.createdAt, a.name) < timeKey(b.createdAt, b.name) ? -1 : 1));
-      const page = paginate(rows, (r) => timeKey(r.createdAt, r.name), input.MaxResults, input.NextToken, 100);
+      const page = paginate(rows, (r) => timeKey(r.createdAt, r.name), input.MaxResults, input.NextToken, 100, {
+        tokens: deps.pageTokens,
+        context: 'ListServices',
+      });
       const items = await Promise.all(
         page.items.map(async (r) => describe(r, accountId, await instanceCount(r.name), false)),
       );

@@ -1,6 +1,6 @@
 // What every EC2 handler needs.
-import type { PageTokens } from '../appmesh/page-token.js';
-import type { Quotas } from '../server/config.js';
+import type { PageTokens } from '../api/page-tokens.js';
+import type { Ec2Quotas } from './quotas.js';
 import type { Store } from '../store/types.js';
 
 export interface Ec2Deps {
@@ -13,14 +13,5 @@ export interface Ec2Deps {
   serviceZones: Record<string, string[]>;
   pageTokens: PageTokens;
   /** The VPC and PrivateLink quotas (--quota). */
-  quotas: Pick<
-    Quotas,
-    | 'vpcsPerRegion'
-    | 'subnetsPerVpc'
-    | 'securityGroupsPerRegion'
-    | 'securityGroupsPerNetworkInterface'
-    | 'inboundRulesPerSecurityGroup'
-    | 'outboundRulesPerSecurityGroup'
-    | 'interfaceEndpointsPerVpc'
-  >;
+  quotas: Ec2Quotas;
 }

@@ -3,8 +3,9 @@
 // everything from the store on every pass, so a restart (or another replica taking over
 // the lease) simply continues.
 import type { Store } from '../store/types.js';
-import type { Logger } from '../server/logger.js';
-import { periodicJob, Singleton } from '../server/singleton.js';
+import type { Component } from '../runtime/component.js';
+import type { Logger } from '../runtime/logger.js';
+import { periodicJob, Singleton } from '../runtime/singleton.js';
 import { Ec2Kind, type VpcEndpointSpec } from './records.js';
 import { updateRow } from './rows.js';
 
@@ -17,9 +18,9 @@ export interface EndpointSettlerOptions {
   settleMs: number;
 }
 
-export class EndpointSettler {
+export class EndpointSettler implements Component {
   readonly name = 'ec2-endpoint-settler';
-  /** Runs the passes on one replica at a time (a lease in the store; see server/singleton.ts). */
+  /** Runs the passes on one replica at a time (a lease in the store; see runtime/singleton.ts). */
   private readonly singleton: Singleton;
 
   constructor(private readonly opts: EndpointSettlerOptions) {

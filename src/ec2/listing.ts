@@ -1,7 +1,6 @@
 // Describe* plumbing shared by every EC2 listing: ids, filters (with EC2's * and ?
 // wildcards, tag:<key>, tag-key) and MaxResults/NextToken pagination.
-import { ApiError } from '../api/errors.js';
-import type { PageTokens } from '../appmesh/page-token.js';
+import type { PageTokens } from '../api/page-tokens.js';
 import type { Tag } from '../store/types.js';
 import { compileGlob, globMatch } from '../auth/policy/wildcard.js';
 import { ec2Error, invalidParameterValue } from './errors.js';
@@ -44,6 +43,8 @@ export function matchesFilters(filters: FilterInput[] | undefined, fields: Filte
   return true;
 }
 
+const invalidNextToken = () => ec2Error('InvalidNextToken', 'The token provided is invalid or expired');
+
 export interface Page<T> {
   items: T[];
   nextToken?: string;
@@ -63,13 +64,7 @@ export function paginate<T>(
   const sorted = [...items].sort((a, b) => (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0));
   let start = 0;
   if (opts.NextToken) {
-    let after: string;
-    try {
-      after = tokens.read(context, opts.NextToken);
-    } catch (err) {
-      if (err instanceof ApiError) throw ec2Error('InvalidNextToken', 'The token provided is invalid or expired');
-      throw err;
-    }
+    const after = tokens.read(context, opts.NextToken, invalidNextToken);
     start = sorted.findIndex((i) => idOf(i) > after);
     if (start < 0) start = sorted.length;
   }

@@ -1,14 +1,8 @@
 // Reading and writing EC2 rows: find by id (through the unique ARN), create, update,
 // and tags from TagSpecifications.
 import { randomUUID } from 'node:crypto';
-import {
-  type NewResource,
-  type StoreReader,
-  type StoreTx,
-  type StoredResource,
-  type Tag,
-  StoreConflictError,
-} from '../store/types.js';
+import type { NewResource, StoreReader, StoreTx, StoredResource, Tag } from '../store/types.js';
+import { transactRetryingConflicts } from '../store/retry.js';
 import type { Ec2Deps } from './deps.js';
 import { invalidParameterValue } from './errors.js';
 import { type Ec2KindName, ec2Arn } from './records.js';
@@ -123,19 +117,6 @@ export function mergeTagsChecked(existing: Tag[], added: Tag[]): Tag[] {
   return [...byKey.values()];
 }
 
-const MAX_ATTEMPTS = 5;
-
-/**
- * Runs one EC2 call's writes in a store transaction. A serializable backend may refuse a
- * transaction that raced another; every EC2 transaction re-reads what it checks, so it is
- * safe to run again instead of failing the call.
- */
-export async function transact<T>(deps: Ec2Deps, fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await deps.store.transact(fn);
-    } catch (err) {
-      if (!(err instanceof StoreConflictError) || attempt >= MAX_ATTEMPTS) throw err;
-    }
-  }
-}
+/** Runs one EC2 call's writes in a store transaction, again on a conflict. */
+export const transact = <T>(deps: Ec2Deps, fn: (tx: StoreTx) => Promise<T>): Promise<T> =>
+  transactRetryingConflicts(deps.store, fn);

@@ -4,7 +4,7 @@ import { defineService } from '../api/define-service.js';
 import type { AuthorizationTarget, RequestContext, ServiceDefinition } from '../api/service.js';
 import { ec2Model } from '../protocols/generated/ec2.js';
 import type { Ec2Operations } from '../protocols/generated/ec2-operations.js';
-import { memberWireName } from '../protocols/ec2query/query-decode.js';
+import { memberWireName } from '../protocols/query/decode.js';
 import { catalogHandlers } from './catalog.js';
 import type { Ec2Deps } from './deps.js';
 import { endpointHandlers } from './endpoints.js';

@@ -2,30 +2,68 @@
 // reconciler and (with --dns-listen) the DNS server. Other areas add DNS record sources
 // (Cloud Map namespaces) through `dns.addSource`.
 import { createHash, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { reportEndpointListeners } from '../ec2/endpoint-health.js';
-import { readFileSync } from 'node:fs';
-import type { App, Component } from '../server/app.js';
+import type { Component } from '../runtime/component.js';
+import type { Logger } from '../runtime/logger.js';
+import type { Store } from '../store/types.js';
+import type { CertificateAuthority } from './ca/authority.js';
 import { EndpointRecordSource } from './dns/endpoint-records.js';
+import type { DnsRecordSource } from './dns/record-source.js';
 import { DnsServer, parseListenAddress } from './dns/server.js';
+import type { EdgeEntry } from './handoff.js';
 import { EndpointReconciler } from './reconciler.js';
 import { Ec2View } from './view.js';
 
+/** The `serve` settings the endpoint runtime reads. */
+export interface EndpointSettings {
+  host: string;
+  region: string;
+  dataDir: string;
+  endpointPort: number;
+  /** The xDS server's certificate: the Envoy management endpoint pins it when relaying. */
+  xdsTlsCert?: string;
+  dnsListen?: string;
+  dnsTcpIdleMs?: number;
+}
+
+export interface EndpointRuntimeDeps {
+  config: EndpointSettings;
+  store: Store;
+  log: Logger;
+  ca: CertificateAuthority;
+  /** API endpoints serve their requests through the edge. */
+  edge: EdgeEntry;
+  /** The port the xDS server bound: the Envoy management endpoint relays to it. */
+  xdsPort: number;
+}
+
+export interface DnsComponent extends Component<{ dnsPort: number }> {
+  addSource(source: DnsRecordSource): void;
+}
+
 export interface EndpointRuntime {
-  components: Component[];
+  /** The EC2 read model and the listener reconciler; started, it exposes the endpoint listeners' port. */
+  endpoints: Component<{ endpointPort: number }>;
+  /** The DNS server (--dns-listen); started, it exposes the port it bound. */
+  dns?: DnsComponent;
   view: Ec2View;
-  dns?: DnsServer;
 }
 
 const loopbackFor = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
 
-export function createEndpointRuntime(app: App): EndpointRuntime {
-  const { config, log } = app;
-  const view = new Ec2View(app.store, log);
-  const { ca } = app;
+export function createEndpointRuntime(deps: EndpointRuntimeDeps): EndpointRuntime {
+  const { config, log, store, ca } = deps;
+  const view = new Ec2View(store, log);
   const xdsFingerprint = config.xdsTlsCert
     ? new X509Certificate(readFileSync(config.xdsTlsCert)).fingerprint256
     : undefined;
+  const xdsTarget = {
+    host: loopbackFor(config.host),
+    port: deps.xdsPort,
+    ...(xdsFingerprint ? { tlsFingerprint256: xdsFingerprint } : {}),
+  };
   // Stable across restarts of this server, so a failure it reported is its own to clear after a restart.
   const reporter = createHash('sha256').update(`${hostname()}\0${config.dataDir}`).digest('hex').slice(0, 16);
   const reconciler = new EndpointReconciler({
@@ -34,9 +72,9 @@ export function createEndpointRuntime(app: App): EndpointRuntime {
     region: config.region,
     port: config.endpointPort,
     log,
-    addressesShared: app.store.backend === 'postgres',
+    addressesShared: store.backend === 'postgres',
     reportListeners: async (endpoint, failure) => {
-      if (await reportEndpointListeners(app.store, endpoint, reporter, failure)) {
+      if (await reportEndpointListeners(store, endpoint, reporter, failure)) {
         log[failure ? 'error' : 'info'](
           { vpcEndpointId: endpoint.vpcEndpointId, ...(failure ? { lastError: failure } : {}) },
           failure
@@ -46,43 +84,33 @@ export function createEndpointRuntime(app: App): EndpointRuntime {
       }
     },
     reportedHere: (endpoint) => endpoint.lastError?.reportedBy === reporter,
-    edge: (req, res, via) => app.edge(req, res, via),
-    xdsTarget: () =>
-      app.ports.xdsPort
-        ? {
-            host: loopbackFor(config.host),
-            port: app.ports.xdsPort,
-            ...(xdsFingerprint ? { tlsFingerprint256: xdsFingerprint } : {}),
-          }
-        : undefined,
+    edge: deps.edge,
+    xdsTarget: () => xdsTarget,
   });
-  const components: Component[] = [
-    {
-      name: 'endpoints',
-      async start() {
-        app.ports.endpointPort = config.endpointPort;
-        await view.start();
-        await reconciler.start();
-      },
-      async stop() {
-        view.stop();
-        await reconciler.stop();
-      },
+  const endpoints: Component<{ endpointPort: number }> = {
+    name: 'endpoints',
+    async start() {
+      await view.start();
+      await reconciler.start();
+      return { endpointPort: config.endpointPort };
     },
-  ];
-  if (!config.dnsListen) return { components, view };
-  const dns = new DnsServer(
+    async stop() {
+      view.stop();
+      await reconciler.stop();
+    },
+  };
+  if (!config.dnsListen) return { endpoints, view };
+  const server = new DnsServer(
     parseListenAddress(config.dnsListen),
     log,
     config.dnsTcpIdleMs ? { tcpIdleMs: config.dnsTcpIdleMs } : {},
   );
-  dns.addSource(new EndpointRecordSource(config.region, () => view.current));
-  components.push({
+  server.addSource(new EndpointRecordSource(config.region, () => view.current));
+  const dns: DnsComponent = {
     name: 'dns',
-    async start() {
-      app.ports.dnsPort = await dns.start();
-    },
-    stop: () => dns.stop(),
-  });
-  return { components, view, dns };
+    addSource: (source) => server.addSource(source),
+    start: async () => ({ dnsPort: await server.start() }),
+    stop: () => server.stop(),
+  };
+  return { endpoints, dns, view };
 }

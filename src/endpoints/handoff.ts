@@ -4,10 +4,10 @@
 // server unaware of endpoints (no endpoint policy ever applies to Envoy streams).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import * as tls from 'node:tls';
 import type { EndpointVia } from '../api/service.js';
-import { createApiHttpServer } from '../server/edge.js';
-import type { Logger } from '../server/logger.js';
+import { createApiHttpServer } from '../api/http-server.js';
+import type { Logger } from '../runtime/logger.js';
 import { endpointConnections } from './metrics.js';
 
 export type EdgeEntry = (req: IncomingMessage, res: ServerResponse, via?: EndpointVia) => void;
@@ -25,7 +25,7 @@ export function apiHandoff(
   edge: EdgeEntry,
   signingName: string,
   via: () => EndpointVia | undefined,
-): (socket: TLSSocket) => void {
+): (socket: tls.TLSSocket) => void {
   const http = createApiHttpServer((req, res) => {
     const current = via();
     if (!current) {
@@ -59,7 +59,12 @@ function connectUpstream(target: XdsTarget): Socket {
   if (!target.tlsFingerprint256) return connect(target.port, target.host);
   const expected = target.tlsFingerprint256;
   // The name in the configured certificate need not match a loopback address; the pin is the check.
-  const socket = tlsConnect({ host: target.host, port: target.port, ALPNProtocols: ['h2'], rejectUnauthorized: false });
+  const socket = tls.connect({
+    host: target.host,
+    port: target.port,
+    ALPNProtocols: ['h2'],
+    rejectUnauthorized: false,
+  });
   socket.once('secureConnect', () => {
     if (socket.getPeerX509Certificate()?.fingerprint256 !== expected)
       socket.destroy(new Error('xDS port presented an unexpected certificate'));
@@ -72,7 +77,7 @@ export function xdsRelayHandoff(
   vpcEndpointId: string,
   xdsTarget: () => XdsTarget | undefined,
   log: Logger,
-): (socket: TLSSocket) => void {
+): (socket: tls.TLSSocket) => void {
   return (socket) => {
     const target = xdsTarget();
     if (!target) {

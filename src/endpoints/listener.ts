@@ -4,7 +4,7 @@
 // stream to the endpoint's service.
 import { createServer, type Server, type Socket } from 'node:net';
 import { type SecureContext, TLSSocket } from 'node:tls';
-import type { Logger } from '../server/logger.js';
+import type { Logger } from '../runtime/logger.js';
 import { endpointConnections } from './metrics.js';
 
 export interface ListenerBinding {

@@ -1,6 +1,6 @@
 // Metrics of the endpoint runtime.
 import { Counter, Gauge } from 'prom-client';
-import { registry } from '../server/metrics.js';
+import { registry } from '../runtime/metrics.js';
 
 export const endpointConnections = new Counter({
   name: 'appmeshd_endpoint_connections_total',

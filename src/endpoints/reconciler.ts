@@ -6,7 +6,7 @@ import type { TLSSocket } from 'node:tls';
 import type { EndpointVia } from '../api/service.js';
 import { apiSigningName, type EndpointServiceCode, serviceCodeOf } from '../ec2/endpoint-services.js';
 import { endpointServing, type VpcEndpointSpec } from '../ec2/records.js';
-import type { Logger } from '../server/logger.js';
+import type { Logger } from '../runtime/logger.js';
 import type { CertificateAuthority } from './ca/authority.js';
 import { EndpointCertificates } from './certificates.js';
 import { type EdgeEntry, apiHandoff, xdsRelayHandoff, type XdsTarget } from './handoff.js';
@@ -15,7 +15,9 @@ import { endpointListeners } from './metrics.js';
 import { admittingRule } from './security-groups.js';
 import { RateLimitedLog } from './rate-limited-log.js';
 import type { ListenerFailure } from '../ec2/endpoint-health.js';
-import { errnoReason } from '../server/errno.js';
+import { errnoReason } from '../runtime/errno.js';
+import { errorCode, errorMessage } from '../runtime/guards.js';
+import { Reloader } from '../runtime/reloader.js';
 import type { Ec2Snapshot, Ec2View } from './view.js';
 
 export interface ReconcilerDeps {
@@ -57,8 +59,16 @@ export class EndpointReconciler {
   /** Bind failures of the last pass, by endpoint id (the first one of each endpoint). */
   private readonly failures = new Map<string, ListenerFailure>();
   private readonly refusals = new RateLimitedLog(REFUSAL_LOG_MS, 10_000);
-  private running?: Promise<void>;
-  private again = false;
+  /** Convergences run one at a time; view changes during one fold into one more after it. */
+  private readonly convergences = new Reloader<void>(
+    async () => {
+      if (!this.stopped) await this.converge(this.deps.view.current);
+    },
+    () => {},
+    (err) => this.deps.log.error({ err }, 'endpoint listeners could not be converged; retrying'),
+    RETRY_MS,
+  );
+  /** A pass whose listeners did not all bind is followed by another after RETRY_MS. */
   private retry?: NodeJS.Timeout;
   private stopped = false;
 
@@ -74,7 +84,8 @@ export class EndpointReconciler {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retry);
-    await this.running;
+    this.convergences.stop();
+    await this.convergences.idle();
     await Promise.all([...this.listeners.values()].map((l) => l.stop()));
     this.listeners.clear();
     endpointListeners.set(0);
@@ -82,20 +93,7 @@ export class EndpointReconciler {
 
   /** Runs a convergence; calls while one runs fold into one more run after it. */
   schedule(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        if (this.stopped) return;
-        await this.converge(this.deps.view.current);
-      } while (this.again);
-    })().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.convergences.run();
   }
 
   private desired(snapshot: Ec2Snapshot): Map<string, { binding: ListenerBinding; code: EndpointServiceCode }> {
@@ -155,12 +153,12 @@ export class EndpointReconciler {
           { err, ...binding },
           'endpoint listener could not bind; is the address assigned to this host?',
         );
-        const errno = (err as { code?: string }).code;
+        const errno = errorCode(err);
         const anotherReplicas = this.deps.addressesShared && (errno === 'EADDRNOTAVAIL' || errno === 'EADDRINUSE');
         if (!anotherReplicas && !this.failures.has(binding.vpcEndpointId)) {
           this.failures.set(binding.vpcEndpointId, {
             code: 'ListenerBindFailed',
-            message: `cannot listen on ${binding.address}:${binding.port} (${binding.networkInterfaceId}): ${errnoReason(errno) ?? (err as Error).message}${errno ? ` (${errno})` : ''}`,
+            message: `cannot listen on ${binding.address}:${binding.port} (${binding.networkInterfaceId}): ${errnoReason(errno) ?? errorMessage(err)}${errno ? ` (${errno})` : ''}`,
           });
         }
       }

@@ -2,9 +2,9 @@
 // interface, loaded from the store once and then kept current from the change feed: each
 // EC2 change re-reads only the row it names, so an EC2 write costs the same however many
 // EC2 objects exist. Listeners, security-group checks and DNS all read the current snapshot.
-import type { Logger } from '../server/logger.js';
+import type { Logger } from '../runtime/logger.js';
 import type { Change, Store } from '../store/types.js';
-import { Reloader } from '../server/reloader.js';
+import { Reloader } from '../runtime/reloader.js';
 import {
   Ec2Kind,
   type NetworkInterfaceSpec,
@@ -30,8 +30,6 @@ const EMPTY: Ec2Snapshot = {
   interfaces: new Map(),
 };
 
-type SnapshotMaps = { [K in keyof Ec2Snapshot]: Map<string, unknown> };
-
 const FIELD: Record<string, keyof Ec2Snapshot> = {
   [Ec2Kind.vpc]: 'vpcs',
   [Ec2Kind.subnet]: 'subnets',
@@ -45,20 +43,42 @@ const FIELD: Record<string, keyof Ec2Snapshot> = {
  * the maps of the kinds the changes did not touch. Each changed row is read again by its key.
  */
 async function applyChanges(store: Store, base: Ec2Snapshot, changes: Iterable<Change>): Promise<Ec2Snapshot> {
-  const next = { ...base } as unknown as SnapshotMaps;
-  const copied = new Set<keyof Ec2Snapshot>();
+  const next = {
+    vpcs: new MapPatch(base.vpcs),
+    subnets: new MapPatch(base.subnets),
+    groups: new MapPatch(base.groups),
+    endpoints: new MapPatch(base.endpoints),
+    interfaces: new MapPatch(base.interfaces),
+  };
   for (const c of changes) {
     const field = FIELD[c.kind];
-    if (!field) continue;
-    if (!copied.has(field)) {
-      next[field] = new Map<string, unknown>(base[field] as ReadonlyMap<string, unknown>);
-      copied.add(field);
-    }
-    const row = await store.get(c.kind, c.scope, c.name);
-    if (row) next[field].set(c.name, row.spec);
-    else next[field].delete(c.name);
+    if (field) await next[field].apply(store, c);
   }
-  return next as unknown as Ec2Snapshot;
+  return {
+    vpcs: next.vpcs.result,
+    subnets: next.subnets.result,
+    groups: next.groups.result,
+    endpoints: next.endpoints.result,
+    interfaces: next.interfaces.result,
+  };
+}
+
+/** One kind's map of a snapshot: the previous one until a change names that kind, then a copy with the changes. */
+class MapPatch<S> {
+  private copy: Map<string, S> | undefined;
+
+  constructor(private readonly base: ReadonlyMap<string, S>) {}
+
+  get result(): ReadonlyMap<string, S> {
+    return this.copy ?? this.base;
+  }
+
+  async apply(store: Store, c: Change): Promise<void> {
+    this.copy ??= new Map(this.base);
+    const row = await store.get<S>(c.kind, c.scope, c.name);
+    if (row) this.copy.set(c.name, row.spec);
+    else this.copy.delete(c.name);
+  }
 }
 
 async function load(store: Store): Promise<Ec2Snapshot> {

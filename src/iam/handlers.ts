@@ -1,6 +1,7 @@
 // IAM users, their access keys and inline policies, kept in the store.
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../api/errors.js';
+import type { PageTokens } from '../api/page-tokens.js';
 import type { RequestContext } from '../api/service.js';
 import type { IamOperations } from '../protocols/generated/iam-operations.js';
 import type * as I from '../protocols/generated/iam-types.js';
@@ -9,7 +10,7 @@ import type { StoredResource, Store, StoreTx } from '../store/types.js';
 import type { Sealer } from '../secrets/sealer.js';
 import { sealAccessKeySecret } from './secrets.js';
 import { newAccessKeyId, newSecretAccessKey, newUserId } from './ids.js';
-import type { Quotas } from '../server/config.js';
+import type { IamQuotas } from './quotas.js';
 import { createLoginProfileHandlers, loginProfileOf } from './login-profiles.js';
 import { DEFAULT_MAX_ITEMS, afterMarker, page, pageFields, pageOfSorted } from './paging.js';
 import { mergeUserTags, type UserTagOperations } from './user-tags.js';
@@ -28,9 +29,11 @@ import {
 export interface IamDeps {
   store: Store;
   accountId: string;
-  quotas: Pick<Quotas, 'usersPerAccount' | 'accessKeysPerUser' | 'userPolicySize'>;
+  quotas: IamQuotas;
   /** Seals access-key secrets before they reach the store. */
   sealer: Sealer;
+  /** Signs the Marker of every listing. */
+  pageTokens: PageTokens;
 }
 
 const noSuchKey = (id: string) => new ApiError('NoSuchEntity', `The Access Key with id ${id} cannot be found.`, 404);
@@ -39,7 +42,7 @@ const validation = (message: string) => new ApiError('ValidationError', message,
 /** Every IAM operation but the user-tag and group ones (user-tags.ts). */
 export type IamCoreOperations = Omit<IamOperations, keyof UserTagOperations>;
 
-export function createIamHandlers({ store, accountId, quotas, sealer }: IamDeps): IamCoreOperations {
+export function createIamHandlers({ store, accountId, quotas, sealer, pageTokens }: IamDeps): IamCoreOperations {
   const userOut = (row: StoredResource<UserSpec>) => ({
     Path: row.spec.path,
     UserName: row.spec.userName,
@@ -140,7 +143,8 @@ export function createIamHandlers({ store, accountId, quotas, sealer }: IamDeps)
     async ListUsers(input) {
       const prefix = input.PathPrefix ?? '/';
       const maxItems = input.MaxItems ?? DEFAULT_MAX_ITEMS;
-      const after = afterMarker(input);
+      const listing = { tokens: pageTokens, context: 'ListUsers' };
+      const after = afterMarker(input, listing);
       // Without a narrower prefix every user matches: read only the page (and one more, to know whether it is the last).
       const rows = await store.list<UserSpec>(USER_KIND, '', {
         ...(after ? { after } : {}),
@@ -150,6 +154,7 @@ export function createIamHandlers({ store, accountId, quotas, sealer }: IamDeps)
         rows.filter((u) => u.spec.path.startsWith(prefix)).slice(0, maxItems + 1),
         maxItems,
         (r) => r.name,
+        listing,
       );
       return { Users: result.items.map(userOut), ...pageFields(result) };
     },
@@ -220,10 +225,10 @@ export function createIamHandlers({ store, accountId, quotas, sealer }: IamDeps)
     },
 
     async ListAccessKeys(input, ctx) {
-      const keys = (await keysOf(store, await requireUser(store, targetName(input, ctx)))).sort((a, b) =>
-        a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-      );
-      const result = pageOfSorted(keys, input, (k) => k.name);
+      const user = await requireUser(store, targetName(input, ctx));
+      const keys = (await keysOf(store, user)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const listing = { tokens: pageTokens, context: `ListAccessKeys ${user.name}` };
+      const result = pageOfSorted(keys, input, (k) => k.name, listing);
       return {
         AccessKeyMetadata: result.items.map((k) => ({
           UserName: k.spec.userName,
@@ -331,12 +336,13 @@ export function createIamHandlers({ store, accountId, quotas, sealer }: IamDeps)
     async ListUserPolicies(input) {
       const user = await requireUser(store, input.UserName);
       const maxItems = input.MaxItems ?? DEFAULT_MAX_ITEMS;
-      const after = afterMarker(input);
+      const listing = { tokens: pageTokens, context: `ListUserPolicies ${user.name}` };
+      const after = afterMarker(input, listing);
       const rows = await store.list<UserPolicySpec>(USER_POLICY_KIND, user.name, {
         ...(after ? { after } : {}),
         limit: maxItems + 1,
       });
-      const result = page(rows, maxItems, (r) => r.name);
+      const result = page(rows, maxItems, (r) => r.name, listing);
       return { PolicyNames: result.items.map((r) => r.name), ...pageFields(result) };
     },
 

@@ -12,7 +12,7 @@ export function createIamService(deps: IamDeps): ServiceDefinition<IamOperations
   return defineService<IamOperations>({
     signingName: 'iam',
     model: iamModel,
-    handlers: { ...createIamHandlers(deps), ...userTagHandlers(deps.store) },
+    handlers: { ...createIamHandlers(deps), ...userTagHandlers(deps.store, deps.pageTokens) },
     validationError: (message) => new ApiError('ValidationError', message, 400),
     authorization: iamAuthorizationTarget(deps.store, deps.accountId),
   });

@@ -1,6 +1,7 @@
 // User tags (TagUser, UntagUser, ListUserTags) and group membership (ListGroupsForUser).
 // appmeshd keeps no IAM groups, so every user is in none; the call still checks the user.
 import { ApiError } from '../api/errors.js';
+import type { PageTokens } from '../api/page-tokens.js';
 import type { IamOperations } from '../protocols/generated/iam-operations.js';
 import type { Store, Tag } from '../store/types.js';
 import { pageFields, pageOfSorted } from './paging.js';
@@ -31,7 +32,7 @@ export function mergeUserTags(existing: Tag[], added: WireTag[] | undefined): Ta
 
 export type UserTagOperations = Pick<IamOperations, 'TagUser' | 'UntagUser' | 'ListUserTags' | 'ListGroupsForUser'>;
 
-export function userTagHandlers(store: Store): UserTagOperations {
+export function userTagHandlers(store: Store, pageTokens: PageTokens): UserTagOperations {
   async function retag(userName: string, change: (tags: Tag[]) => Tag[]): Promise<void> {
     await store.transact(async (tx) => {
       const row = await requireUser(tx, userName);
@@ -57,13 +58,17 @@ export function userTagHandlers(store: Store): UserTagOperations {
     async ListUserTags(input) {
       const row = await requireUser(store, input.UserName);
       const sorted = [...row.tags].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-      const result = pageOfSorted(sorted, input, (t) => t.key);
+      const result = pageOfSorted(sorted, input, (t) => t.key, {
+        tokens: pageTokens,
+        context: `ListUserTags ${row.name}`,
+      });
       return { Tags: result.items.map((t) => ({ Key: t.key, Value: t.value })), ...pageFields(result) };
     },
 
     async ListGroupsForUser(input) {
       await requireUser(store, input.UserName);
-      return { Groups: [], ...pageFields(pageOfSorted([], input, String)) };
+      const listing = { tokens: pageTokens, context: `ListGroupsForUser ${input.UserName}` };
+      return { Groups: [], ...pageFields(pageOfSorted([], input, String, listing)) };
     },
   };
 }

@@ -11,9 +11,9 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { Kind } from '../appmesh/kinds.js';
-import type { Logger } from '../server/logger.js';
+import type { Logger } from '../runtime/logger.js';
 import type { Store } from '../store/types.js';
-import { envoyIncludeDirs } from '../xds/protos.js';
+import { envoyIncludeDirs } from '../xds/protos/load.js';
 import {
   AdmissionError,
   authenticateStream,

@@ -1,4 +1,5 @@
 // What every CloudWatch Logs handler needs, and the lookup most of them start with.
+import type { PageTokens } from '../api/page-tokens.js';
 import type { LogGroupRecord, LogStore } from '../store/log-store.js';
 import { groupNotFound } from './errors.js';
 import type { LogsScope } from './names.js';
@@ -14,6 +15,8 @@ export interface LogsQuotas {
 export interface LogsDeps extends LogsScope {
   logs: LogStore;
   quotas: LogsQuotas;
+  /** Signs the nextToken of every listing but GetLogEvents. */
+  pageTokens: PageTokens;
 }
 
 export async function requireGroup(logs: LogStore, name: string): Promise<LogGroupRecord> {

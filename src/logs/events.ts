@@ -34,7 +34,7 @@ function compile(pattern: string | undefined): MessageMatcher {
 export type EventOperations = Pick<LogsOperations, 'PutLogEvents' | 'GetLogEvents' | 'FilterLogEvents'>;
 
 export function eventHandlers(deps: LogsDeps): EventOperations {
-  const { logs, quotas } = deps;
+  const { logs, quotas, pageTokens } = deps;
   return {
     async PutLogEvents(input: L.PutLogEventsRequest, ctx: RequestContext) {
       const group = await requireGroup(logs, input.logGroupName);
@@ -117,6 +117,7 @@ export function eventHandlers(deps: LogsDeps): EventOperations {
 
     async FilterLogEvents(input: L.FilterLogEventsRequest) {
       const group = targetGroup(deps, input);
+      const eventsListing = `FilterLogEvents ${group}`;
       if (input.logStreamNames !== undefined && input.logStreamNamePrefix !== undefined) {
         throw invalidParameter('logStreamNames and logStreamNamePrefix are mutually exclusive parameters.');
       }
@@ -125,7 +126,8 @@ export function eventHandlers(deps: LogsDeps): EventOperations {
       const contains = requiredSubstrings(input.filterPattern);
       await requireGroup(logs, group);
       const limit = Math.min(input.limit ?? MAX_EVENTS, MAX_EVENTS);
-      let after = input.nextToken !== undefined ? decodeToken(input.nextToken, isPosition) : undefined;
+      let after =
+        input.nextToken !== undefined ? decodeToken(pageTokens, eventsListing, input.nextToken, isPosition) : undefined;
       const started = Date.now();
       const events: L.FilteredLogEvent[] = [];
       let bytes = 0;
@@ -175,7 +177,9 @@ export function eventHandlers(deps: LogsDeps): EventOperations {
       return {
         events,
         searchedLogStreams: [],
-        ...(more && after ? { nextToken: encodeToken({ timestamp: after.timestamp, id: after.id }) } : {}),
+        ...(more && after
+          ? { nextToken: encodeToken(pageTokens, eventsListing, { timestamp: after.timestamp, id: after.id }) }
+          : {}),
       };
     },
   };

@@ -38,7 +38,7 @@ export type GroupOperations = Pick<
 >;
 
 export function groupHandlers(deps: LogsDeps): GroupOperations {
-  const { logs, quotas } = deps;
+  const { logs, quotas, pageTokens } = deps;
   return {
     async CreateLogGroup(input: L.CreateLogGroupRequest, ctx: RequestContext) {
       if (input.logGroupName.startsWith('aws/'))
@@ -89,7 +89,7 @@ export function groupHandlers(deps: LogsDeps): GroupOperations {
       const limit = input.limit ?? 50;
       const after =
         input.nextToken !== undefined
-          ? decodeToken(input.nextToken, (v): v is string => typeof v === 'string')
+          ? decodeToken(pageTokens, 'DescribeLogGroups', input.nextToken, (v): v is string => typeof v === 'string')
           : undefined;
       if (input.logGroupIdentifiers?.length) {
         // Named groups of this account (there are no linked accounts here), in name order.
@@ -118,7 +118,9 @@ export function groupHandlers(deps: LogsDeps): GroupOperations {
             ? { logGroupName: g.name, creationTime: g.createdAt, arn: groupArnStar(deps, g.name) }
             : groupOut(deps, g),
         ),
-        ...(rows.length > limit ? { nextToken: encodeToken(page[page.length - 1]!.name) } : {}),
+        ...(rows.length > limit
+          ? { nextToken: encodeToken(pageTokens, 'DescribeLogGroups', page[page.length - 1]!.name) }
+          : {}),
       };
     },
 

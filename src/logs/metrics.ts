@@ -1,6 +1,6 @@
 // Metrics of the CloudWatch Logs service.
 import { Counter } from 'prom-client';
-import { registry } from '../server/metrics.js';
+import { registry } from '../runtime/metrics.js';
 
 export const logEvents = new Counter({
   name: 'appmeshd_log_events_total',

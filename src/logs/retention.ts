@@ -1,8 +1,9 @@
 // The singleton job that deletes events older than their group's retention. It works in
 // bounded batches (one transaction each) and runs on one replica at a time.
 import type { Store } from '../store/types.js';
-import type { Logger } from '../server/logger.js';
-import { periodicJob, Singleton } from '../server/singleton.js';
+import type { Component } from '../runtime/component.js';
+import type { Logger } from '../runtime/logger.js';
+import { periodicJob, Singleton } from '../runtime/singleton.js';
 import { logEventsExpired } from './metrics.js';
 
 const LEASE = 'logs:retention';
@@ -16,7 +17,7 @@ export interface RetentionJobOptions {
   now?: () => number;
 }
 
-export class RetentionJob {
+export class RetentionJob implements Component {
   readonly name = 'logs-retention';
   private readonly singleton: Singleton;
 

@@ -25,7 +25,7 @@ function streamOut(s: LogsScope, group: string, st: LogStreamRecord): L.LogStrea
 export type StreamOperations = Pick<LogsOperations, 'CreateLogStream' | 'DeleteLogStream' | 'DescribeLogStreams'>;
 
 export function streamHandlers(deps: LogsDeps): StreamOperations {
-  const { logs, quotas } = deps;
+  const { logs, quotas, pageTokens } = deps;
   return {
     async CreateLogStream(input: L.CreateLogStreamRequest, ctx: RequestContext) {
       const outcome = await logs.createStream(
@@ -53,6 +53,7 @@ export function streamHandlers(deps: LogsDeps): StreamOperations {
     async DescribeLogStreams(input: L.DescribeLogStreamsRequest) {
       const group = targetGroup(deps, input);
       const orderBy = input.orderBy === 'LastEventTime' ? 'lastEventTime' : 'name';
+      const streamsListing = `DescribeLogStreams ${group} ${orderBy}`;
       if (orderBy === 'lastEventTime' && input.logStreamNamePrefix !== undefined) {
         throw invalidParameter('Cannot order by LastEventTime with a logStreamNamePrefix.');
       }
@@ -61,6 +62,8 @@ export function streamHandlers(deps: LogsDeps): StreamOperations {
       const after =
         input.nextToken !== undefined
           ? decodeToken(
+              pageTokens,
+              streamsListing,
               input.nextToken,
               (v): v is { name: string; lastEventTimestamp: number } =>
                 typeof v === 'object' &&
@@ -83,7 +86,12 @@ export function streamHandlers(deps: LogsDeps): StreamOperations {
       return {
         logStreams: page.map((st) => streamOut(deps, group, st)),
         ...(rows.length > limit && last
-          ? { nextToken: encodeToken({ name: last.name, lastEventTimestamp: last.lastEventTimestamp ?? -1 }) }
+          ? {
+              nextToken: encodeToken(pageTokens, streamsListing, {
+                name: last.name,
+                lastEventTimestamp: last.lastEventTimestamp ?? -1,
+              }),
+            }
           : {}),
       };
     },

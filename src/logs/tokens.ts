@@ -1,5 +1,8 @@
-// Page tokens of the Logs operations. Every token is parsed strictly (bounded digits or
-// base64url of a small JSON value) and a malformed one is an InvalidParameterException.
+// Page tokens of the Logs operations, parsed strictly; a malformed, altered or foreign one is
+// an InvalidParameterException. The listings' tokens are signed (PageTokens); GetLogEvents
+// keeps AWS's visible f/…/s and b/…/s stream positions, which name a place in the stream
+// the request already names, so they read nothing a caller could not ask for.
+import type { PageTokens } from '../api/page-tokens.js';
 import type { EventPosition } from '../store/log-store.js';
 import { invalidToken } from './errors.js';
 
@@ -17,16 +20,18 @@ export function parseStreamToken(token: string): { direction: 'f' | 'b'; positio
   return { direction: m[1] === 'f' ? 'f' : 'b', position: { timestamp, id } };
 }
 
-export function encodeToken(value: unknown): string {
-  return Buffer.from(JSON.stringify(value)).toString('base64url');
+/** A signed token carrying `value`, bound to one listing (`context`: operation and scope). */
+export function encodeToken(tokens: PageTokens, context: string, value: unknown): string {
+  return tokens.issue(context, JSON.stringify(value));
 }
 
-/** Decodes a token made by encodeToken and checks its shape with `check`. */
-export function decodeToken<T>(token: string, check: (v: unknown) => v is T): T {
-  if (token.length > 2048 || !/^[A-Za-z0-9_-]+$/.test(token)) throw invalidToken();
+/** Reads a token made by encodeToken for `context` and checks its shape with `check`. */
+export function decodeToken<T>(tokens: PageTokens, context: string, token: string, check: (v: unknown) => v is T): T {
+  if (token.length > 2048) throw invalidToken();
+  const cursor = tokens.read(context, token, invalidToken);
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    value = JSON.parse(cursor);
   } catch {
     throw invalidToken();
   }

@@ -1,6 +1,6 @@
 // Metrics of mesh snapshots (registered in the process registry).
 import { Counter } from 'prom-client';
-import { registry } from '../server/metrics.js';
+import { registry } from '../runtime/metrics.js';
 
 export const meshSnapshotBuilds = new Counter({
   name: 'appmeshd_mesh_snapshot_builds_total',

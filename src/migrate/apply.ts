@@ -1,6 +1,7 @@
 // Carries a plan out through the API, in dependency order (the plan's), stopping at the
 // first failure so that the report says exactly what was applied and what was not.
 import { types } from '../appmesh/resources.js';
+import { errorMessage, errorName } from '../runtime/guards.js';
 import { type MeshClient, namesInput } from './client.js';
 import type { Action } from './plan.js';
 
@@ -21,8 +22,7 @@ export async function applyPlan(
     try {
       await applyOne(client, a);
     } catch (err) {
-      const e = err as { name?: string; message?: string };
-      report.failed = { action: a, error: `${e.name ?? 'Error'}: ${e.message ?? String(err)}` };
+      report.failed = { action: a, error: `${errorName(err) ?? 'Error'}: ${errorMessage(err) ?? String(err)}` };
       report.notAttempted = todo.slice(i + 1);
       return report;
     }

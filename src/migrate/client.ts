@@ -5,6 +5,7 @@ import * as sdk from '@aws-sdk/client-app-mesh';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { Kind, type MeshKind } from '../appmesh/kinds.js';
 import { types } from '../appmesh/resources.js';
+import { errorName, isRecord, optionalString, recordsIn } from '../runtime/guards.js';
 import type { Tag } from '../store/types.js';
 import { APPLY_ORDER } from './resources.js';
 
@@ -32,7 +33,23 @@ type Input = Record<string, unknown>;
 type Output = Record<string, unknown>;
 type CommandClass = new (input: Input) => Parameters<sdk.AppMeshClient['send']>[0];
 
-const commands = sdk as unknown as Record<string, CommandClass | undefined>;
+/** The SDK's exports by name; `<Operation>Command` is each operation's command class. */
+const exported: Readonly<Record<string, unknown>> = sdk;
+
+function commandClass(op: string): CommandClass {
+  const C = Object.hasOwn(exported, `${op}Command`) ? exported[`${op}Command`] : undefined;
+  if (typeof C !== 'function') throw new Error(`no App Mesh operation ${op}`);
+  // Every input is in the API's shapes (checked against the same model by toApi or built from
+  // names), which is what each command's input type spells out member by member.
+  return C as CommandClass;
+}
+
+/** An object member of an operation's output (`mesh` of DescribeMesh, `metadata` of a resource). */
+function member(out: Output, key: string, what: string): Output {
+  const v = out[key];
+  if (!isRecord(v)) throw new Error(`${what} has no ${key}`);
+  return v;
+}
 
 export class MeshClient {
   readonly client: sdk.AppMeshClient;
@@ -52,9 +69,9 @@ export class MeshClient {
 
   /** Calls operation `op` (e.g. CreateVirtualNode) with an API-shaped input. */
   async call(op: string, input: Input): Promise<Output> {
-    const C = Object.hasOwn(commands, `${op}Command`) ? commands[`${op}Command`] : undefined;
-    if (!C) throw new Error(`no App Mesh operation ${op}`);
-    const out = (await this.client.send(new C(input))) as unknown as Output;
+    const C = commandClass(op);
+    const out: unknown = await this.client.send(new C(input));
+    if (!isRecord(out)) throw new Error(`${op} returned no output`);
     return out;
   }
 
@@ -68,8 +85,8 @@ export class MeshClient {
     let nextToken: string | undefined;
     do {
       const out = await this.call(op, { ...input, ...(nextToken ? { nextToken } : {}), limit: 100 });
-      items.push(...((out[field] as Output[] | undefined) ?? []));
-      nextToken = out.nextToken as string | undefined;
+      items.push(...recordsIn(out[field]));
+      nextToken = optionalString(out.nextToken);
     } while (nextToken);
     return items;
   }
@@ -83,16 +100,16 @@ export class MeshClient {
         limit: 50,
         ...(nextToken ? { nextToken } : {}),
       });
-      for (const t of (out.tags as Tag[] | undefined) ?? []) tags.push({ key: t.key, value: t.value ?? '' });
-      nextToken = out.nextToken as string | undefined;
+      for (const t of recordsIn(out.tags)) tags.push({ key: String(t.key), value: optionalString(t.value) ?? '' });
+      nextToken = optionalString(out.nextToken);
     } while (nextToken);
     return tags;
   }
 
   async meshNames(): Promise<{ names: string[]; accountId?: string }> {
     const refs = await this.listAll('ListMeshes', {}, 'meshes');
-    const owner = refs.find((r) => typeof r.resourceOwner === 'string')?.resourceOwner as string | undefined;
-    return { names: refs.map((r) => r.meshName as string), ...(owner ? { accountId: owner } : {}) };
+    const owner = optionalString(refs.find((r) => typeof r.resourceOwner === 'string')?.resourceOwner);
+    return { names: refs.map((r) => String(r.meshName)), ...(owner ? { accountId: owner } : {}) };
   }
 
   /** Everything in one mesh (children in apply order), with specs and tags; undefined when the mesh does not exist. */
@@ -100,9 +117,9 @@ export class MeshClient {
     const owner = meshOwner ? { meshOwner } : {};
     let mesh: Output;
     try {
-      mesh = (await this.call('DescribeMesh', { meshName, ...owner })).mesh as Output;
+      mesh = member(await this.call('DescribeMesh', { meshName, ...owner }), 'mesh', 'DescribeMesh');
     } catch (err) {
-      if ((err as { name?: string }).name === 'NotFoundException') return undefined;
+      if (errorName(err) === 'NotFoundException') return undefined;
       throw err;
     }
     const refs: { kind: MeshKind; input: Input }[] = [{ kind: Kind.mesh, input: { meshName } }];
@@ -128,18 +145,20 @@ export class MeshClient {
     }
     return pool(refs, 8, async ({ kind, input }) => {
       const t = types[kind];
-      const data = kind === Kind.mesh ? mesh : ((await this.call(`Describe${t.title}`, input))[kind] as Output);
-      const metadata = data.metadata as Output;
+      const op = `Describe${t.title}`;
+      const data = kind === Kind.mesh ? mesh : member(await this.call(op, input), kind, op);
+      const metadata = member(data, 'metadata', `${kind} ${String(data[t.nameField] ?? meshName)}`);
+      const arn = String(metadata.arn);
       const a: Actual = {
         kind,
         meshName,
-        name: kind === Kind.mesh ? meshName : (data[t.nameField] as string),
-        spec: (data.spec ?? {}) as Record<string, unknown>,
-        tags: await this.tagsOf(metadata.arn as string),
-        arn: metadata.arn as string,
-        uid: metadata.uid as string,
+        name: kind === Kind.mesh ? meshName : String(data[t.nameField]),
+        spec: isRecord(data.spec) ? data.spec : {},
+        tags: await this.tagsOf(arn),
+        arn,
+        uid: String(metadata.uid),
       };
-      if (t.parent) a.parentName = data[t.parent.nameField] as string;
+      if (t.parent) a.parentName = String(data[t.parent.nameField]);
       if (meshOwner) a.meshOwner = meshOwner;
       return a;
     });

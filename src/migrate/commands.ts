@@ -1,14 +1,15 @@
 // appmeshd import | export: command-line front ends of the importer and exporter.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../server/config.js';
+import { ConfigError } from '../runtime/flags.js';
+import { errorCode, errorMessage, errorName, propertyOf } from '../runtime/guards.js';
 import { applyPlan } from './apply.js';
 import { type Actual, MeshClient } from './client.js';
 import { readAll, toExport, toTemplate } from './export.js';
 import { makePlan } from './plan.js';
 import { actionView, appliedLine, failureText, planTable, summary } from './render.js';
 import { SourceError } from './shapes.js';
-import { FORMATS, type Format, readSources } from './sources/read.js';
+import { FORMATS, type Format, isFormat, readSources } from './sources/read.js';
 
 const clientOptions = {
   'endpoint-url': { type: 'string' },
@@ -43,9 +44,8 @@ export async function importCommand(argv: string[]): Promise<void> {
     throw new ConfigError(
       'usage: appmeshd import [--endpoint-url URL] [--region R] [--dry-run] [--prune] [--format F] [--parameter K=V …] [--output table|json] SOURCE…',
     );
-  const format = values.format as Format | undefined;
-  if (format !== undefined && !FORMATS.includes(format))
-    throw new ConfigError(`--format must be one of ${FORMATS.join(', ')}`);
+  const format = values.format;
+  if (format !== undefined && !isFormat(format)) throw new ConfigError(`--format must be one of ${FORMATS.join(', ')}`);
   const output = values.output ?? 'table';
   if (output !== 'table' && output !== 'json') throw new ConfigError('--output must be table or json');
   const client = new MeshClient({ endpoint: values['endpoint-url'], region: values.region });
@@ -180,15 +180,16 @@ async function reported(what: string, fn: () => Promise<number>): Promise<number
   try {
     return await fn();
   } catch (err) {
-    const e = err as { name?: string; message?: string; code?: string; $metadata?: unknown; cause?: { code?: string } };
     const expected =
       err instanceof SourceError ||
-      e.$metadata !== undefined ||
-      e.name === 'CredentialsProviderError' ||
-      ['ECONNREFUSED', 'ENOTFOUND', 'ENOENT', 'EACCES'].includes(e.code ?? e.cause?.code ?? '');
+      propertyOf(err, '$metadata') !== undefined ||
+      errorName(err) === 'CredentialsProviderError' ||
+      ['ECONNREFUSED', 'ENOTFOUND', 'ENOENT', 'EACCES'].includes(
+        errorCode(err) ?? errorCode(propertyOf(err, 'cause')) ?? '',
+      );
     if (!expected) throw err;
     process.stderr.write(
-      `appmeshd ${what}: ${err instanceof SourceError ? '' : `${e.name ?? 'Error'}: `}${e.message ?? String(err)}\n`,
+      `appmeshd ${what}: ${err instanceof SourceError ? '' : `${errorName(err) ?? 'Error'}: `}${errorMessage(err) ?? String(err)}\n`,
     );
     return 1;
   }

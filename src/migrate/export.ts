@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { Kind, type MeshKind } from '../appmesh/kinds.js';
 import { types } from '../appmesh/resources.js';
+import { propertyOf } from '../runtime/guards.js';
 import type { Actual, MeshClient } from './client.js';
 import { APPLY_ORDER, keyOf, SPEC_SHAPE, userTags } from './resources.js';
 import { cfnName, toCloudFormation } from './shapes.js';
@@ -96,7 +97,7 @@ function linkReferences(spec: unknown, meshName: string, getAtt: GetAtt, parent 
     else if (parent === 'VirtualRouter' && k === 'VirtualRouterName' && typeof v === 'string')
       out[k] = getAtt(Kind.virtualRouter, meshName, v, 'VirtualRouterName');
     else if (parent === 'Target' && k === 'VirtualService' && typeof v === 'object' && v !== null) {
-      const name = (v as Record<string, unknown>).VirtualServiceName;
+      const name = propertyOf(v, 'VirtualServiceName');
       out[k] =
         typeof name === 'string'
           ? { VirtualServiceName: getAtt(Kind.virtualService, meshName, name, 'VirtualServiceName') }

@@ -4,6 +4,7 @@
 // lists and objects are the same as absent ones, and a mesh without an egress filter
 // has DROP_ALL.
 import { Kind, type MeshKind } from '../appmesh/kinds.js';
+import { isRecord } from '../runtime/guards.js';
 import type { Tag } from '../store/types.js';
 import type { Actual } from './client.js';
 import { APPLY_ORDER, type Desired, keyOf } from './resources.js';
@@ -27,8 +28,7 @@ export interface Action {
 export function canonicalSpec(kind: MeshKind, spec: unknown): unknown {
   const c = canonical(spec) ?? {};
   if (kind === Kind.mesh) {
-    const m = c as Record<string, unknown>;
-    if (m.egressFilter === undefined) return canonical({ ...m, egressFilter: { type: 'DROP_ALL' } });
+    if (isRecord(c) && c.egressFilter === undefined) return canonical({ ...c, egressFilter: { type: 'DROP_ALL' } });
   }
   return c;
 }
@@ -39,10 +39,10 @@ function canonical(v: unknown): unknown {
     const items = v.map(canonical).filter((x) => x !== undefined);
     return items.length ? items : undefined;
   }
-  if (typeof v === 'object') {
+  if (isRecord(v)) {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(v).sort()) {
-      const c = canonical((v as Record<string, unknown>)[k]);
+      const c = canonical(v[k]);
       if (c !== undefined) out[k] = c;
     }
     return Object.keys(out).length ? out : undefined;

@@ -4,6 +4,7 @@
 // instead of something silently dropped.
 import { appmeshModel } from '../protocols/generated/appmesh.js';
 import type { Shape } from '../protocols/model.js';
+import { isRecord, lookupTable } from '../runtime/guards.js';
 
 export class SourceError extends Error {
   constructor(message: string) {
@@ -13,19 +14,17 @@ export class SourceError extends Error {
 }
 
 /** API members whose CloudFormation name is not just the first letter upper-cased. */
-const CFN_SPELLING: Readonly<Record<string, string>> = Object.freeze(
-  Object.assign(Object.create(null) as Record<string, string>, {
-    tls: 'TLS',
-    acm: 'ACM',
-    sds: 'SDS',
-    dns: 'DNS',
-    awsCloudMap: 'AWSCloudMap',
-    http: 'HTTP',
-    http2: 'HTTP2',
-    grpc: 'GRPC',
-    tcp: 'TCP',
-  }),
-);
+const CFN_SPELLING = lookupTable({
+  tls: 'TLS',
+  acm: 'ACM',
+  sds: 'SDS',
+  dns: 'DNS',
+  awsCloudMap: 'AWSCloudMap',
+  http: 'HTTP',
+  http2: 'HTTP2',
+  grpc: 'GRPC',
+  tcp: 'TCP',
+});
 
 export const cfnName = (member: string): string =>
   CFN_SPELLING[member] ?? member.charAt(0).toUpperCase() + member.slice(1);
@@ -39,8 +38,6 @@ function shape(name: string): Shape {
   if (!s) throw new Error(`no shape ${name} in the App Mesh model`);
   return s;
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Converts `value` (spelled as `from`) into the API's shape `shapeName`, checking every
@@ -117,6 +114,18 @@ export function toApi(value: unknown, shapeName: string, from: Spelling, path: s
     default:
       throw new SourceError(`${path}: values of type ${s.type} are not supported`);
   }
+}
+
+/** `toApi` for a structure shape (every resource spec is one): the converted object. */
+export function toApiStructure(
+  value: unknown,
+  shapeName: string,
+  from: Spelling,
+  path: string,
+): Record<string, unknown> {
+  const out = toApi(value, shapeName, from, path);
+  if (!isRecord(out)) throw new Error(`${shapeName} is not a structure in the App Mesh model`);
+  return out;
 }
 
 /** The API value `value` of shape `shapeName` spelled with CloudFormation's property names. */

@@ -8,6 +8,8 @@ import ipaddr from 'ipaddr.js';
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
 
+const isIPv6 = (address: Address): address is ipaddr.IPv6 => address.kind() === 'ipv6';
+
 /** Parses an address in a standard form; undefined otherwise. */
 export function parseIp(text: string): Address | undefined {
   if (text.includes('%') || !isIP(text)) return undefined;
@@ -21,9 +23,7 @@ export function ipToBytes(text: string): Buffer | undefined {
 }
 
 function unmapped(address: Address): Address {
-  return address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()
-    ? (address as ipaddr.IPv6).toIPv4Address()
-    : address;
+  return isIPv6(address) && address.isIPv4MappedAddress() ? address.toIPv4Address() : address;
 }
 
 /** A range in CIDR notation, or a bare address (one host); undefined when malformed. */
@@ -35,8 +35,8 @@ export function parseIpRange(text: string): [Address, number] | undefined {
   const bitsText = slash < 0 ? String(full) : text.slice(slash + 1);
   if (!/^\d{1,3}$/.test(bitsText) || Number(bitsText) > full) return undefined;
   const bits = Number(bitsText);
-  if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress() && bits >= 96) {
-    return [(address as ipaddr.IPv6).toIPv4Address(), bits - 96];
+  if (isIPv6(address) && address.isIPv4MappedAddress() && bits >= 96) {
+    return [address.toIPv4Address(), bits - 96];
   }
   return [address, bits];
 }

@@ -1,8 +1,8 @@
 // The protocol a service model's metadata names, and how to tell that a request was meant for that service.
 import type { Protocol, RawRequest } from '../api/service.js';
-import { Ec2QueryProtocol } from './ec2query/protocol.js';
-import { looksLikeQuery } from './ec2query/query-decode.js';
-import { IamQueryProtocol } from './iamquery/protocol.js';
+import { looksLikeQuery } from './query/decode.js';
+import { ec2QueryProtocol } from './query/ec2-style.js';
+import { iamQueryProtocol } from './query/iam-style.js';
 import { Json11Protocol, targetOf } from './json11/protocol.js';
 import type { ServiceModel } from './model.js';
 import { RestJsonProtocol } from './restjson/protocol.js';
@@ -29,9 +29,9 @@ export function protocolFor(model: ServiceModel, invalidInput: string): ModelPro
       };
     }
     case 'ec2':
-      return { protocol: new Ec2QueryProtocol(model), recognizes: (req) => looksLikeQuery(req, apiVersion) };
+      return { protocol: ec2QueryProtocol(model), recognizes: (req) => looksLikeQuery(req, apiVersion) };
     case 'query':
-      return { protocol: new IamQueryProtocol(model), recognizes: (req) => looksLikeQuery(req, apiVersion) };
+      return { protocol: iamQueryProtocol(model), recognizes: (req) => looksLikeQuery(req, apiVersion) };
     default:
       throw new Error(`no protocol ${protocol} for ${model.metadata.endpointPrefix}`);
   }

@@ -3,7 +3,7 @@
 import { MAX_REPORTED_VIOLATIONS } from './limits.js';
 import type { ServiceModel, Shape } from './model.js';
 import { describeBadCharacter } from './text.js';
-import { isRecord } from './record.js';
+import { isObject } from '../runtime/guards.js';
 
 export interface Violation {
   path: string;
@@ -61,7 +61,7 @@ function visit(model: ServiceModel, shape: Shape, value: unknown, path: string, 
   const where = path || 'input';
   switch (shape.type) {
     case 'structure': {
-      if (!isRecord(value) || Array.isArray(value)) {
+      if (!isObject(value) || Array.isArray(value)) {
         out.push({ path: where, message: `expected an object, got ${describe(value)}` });
         return;
       }

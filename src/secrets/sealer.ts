@@ -2,6 +2,7 @@
 // record's identity as associated data (a sealed value copied onto another row does not
 // open), and the key id beside the ciphertext so a wrong key is named, not guessed.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { isObject } from '../runtime/guards.js';
 
 export interface Sealed {
   /** Always 'aes-256-gcm'. */
@@ -67,7 +68,4 @@ export class Sealer {
 }
 
 export const isSealed = (v: unknown): v is Sealed =>
-  typeof v === 'object' &&
-  v !== null &&
-  typeof (v as Sealed).ciphertext === 'string' &&
-  typeof (v as Sealed).keyId === 'string';
+  isObject(v) && typeof v.ciphertext === 'string' && typeof v.keyId === 'string';

@@ -1,24 +1,25 @@
-// Process wiring: store → services → edge listener → background components, and the
-// reverse order on shutdown.
+// Process wiring, in order: store → services → the edge and the components whose pages the API
+// port serves → the API listener → the components, started one by one (what one start() returns,
+// such as the xDS port, is handed to those built after it); the reverse order on shutdown.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Authorizer, ServiceDefinition } from '../api/service.js';
+import { createApiHttpServer } from '../api/http-server.js';
+import type { Authorizer } from '../api/service.js';
 import { EndpointSettler } from '../ec2/endpoint-settler.js';
 import { IamDirectory } from '../iam/directory.js';
 import { RetentionJob } from '../logs/retention.js';
-import { PageTokens } from '../appmesh/page-token.js';
+import { PageTokens } from '../api/page-tokens.js';
 import { IamAuthorizer } from '../auth/iam-authorizer.js';
 import { CredentialChain } from '../auth/credentials.js';
-import { loadRootCredentials, type RootCredentials } from '../auth/root-credentials.js';
+import { loadRootCredentials } from '../auth/root-credentials.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/types.js';
 import type { AppConfig } from './config.js';
-import { createApiHttpServer, createEdgeHandler, type EdgeHandler } from './edge.js';
+import { createEdgeHandler } from './edge.js';
 import { createServices } from './services.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, type Logger } from '../runtime/logger.js';
 import { CloudMapRecordSource } from '../discovery/dns-records.js';
 import { StoreCloudMapSource } from '../discovery/mesh-source.js';
-import type { AdminHandler } from '../xds/server/admin-http.js';
 import { createXdsComponent } from '../xds/server/component.js';
 import { createEndpointRuntime } from '../endpoints/component.js';
 import { syncSharedCa } from '../endpoints/ca/shared.js';
@@ -30,36 +31,31 @@ import { sealPlaintextAccessKeys } from '../iam/secrets.js';
 import { apiTlsMaterial } from './api-tls.js';
 import { writeAwsConfigFile } from './aws-config-file.js';
 import { prepareDataDir } from './data-dir.js';
-import { createConsoleComponent, type ConsoleHandler } from '../console/component.js';
+import { createConsoleComponent } from '../console/component.js';
+import type { Component } from '../runtime/component.js';
 
-/** A long-running part of the process (xDS server, endpoint reconciler, DNS server …). */
-export interface Component {
-  name: string;
-  start(): Promise<void>;
-  stop(): Promise<void>;
+/** Every listener's port, by name, in the order the listeners started (the ready line prints them so). */
+export interface Ports {
+  apiPort: number;
+  xdsPort: number;
+  consolePort?: number;
+  endpointPort: number;
+  dnsPort?: number;
 }
 
+/** The running process, as `serve` reports and stops it. */
 export interface App {
-  config: AppConfig;
-  store: Store;
   log: Logger;
-  root: RootCredentials;
-  credentials: CredentialChain;
-  authorizer: Authorizer;
-  services: ServiceDefinition[];
-  edge: EdgeHandler;
-  apiPort: number;
+  ports: Ports;
+  storeBackend: Store['backend'];
   /** How clients reach the API: http(s)://<address>:<port> (loopback when listening on every address). */
   apiUrl: string;
-  /** The endpoint CA (interface endpoint certificates, and the API's with --api-tls auto). */
-  ca: CertificateAuthority;
-  /** Seals secrets (IAM access-key secrets, the shared CA key) before they reach the store. */
-  sealer: Sealer;
+  /** The generated root credentials' file (undefined when credentials came from the environment). */
+  credentialsFile: string | undefined;
   /** The AWS config file written beside generated credentials (absent when credentials came from the environment). */
   awsConfigFile?: string;
-  /** Ports every listener bound, by name; printed on the ready line (components add theirs in start()). */
-  ports: Record<string, number>;
-  components: Component[];
+  /** The components, in the order they started. */
+  components: readonly Component<unknown>[];
   stop(): Promise<void>;
 }
 
@@ -116,10 +112,6 @@ export async function startApp(config: AppConfig): Promise<App> {
   const pageTokens = new PageTokens(root.secretAccessKey);
 
   const services = createServices({ store, config, sealer, pageTokens });
-  // Set once the xDS component exists; serves /admin/proxies and /admin/config-dump.
-  let xdsAdmin: AdminHandler | undefined;
-  // Set when the console is served on the API port (--console).
-  let consolePages: ConsoleHandler | undefined;
   const edge = createEdgeHandler({
     region: config.region,
     accountId: config.accountId,
@@ -129,10 +121,23 @@ export async function startApp(config: AppConfig): Promise<App> {
     store,
     log,
   });
+  const xds = createXdsComponent({
+    config,
+    store,
+    log,
+    credentials,
+    authorizer,
+    cloudMap: new StoreCloudMapSource(store),
+  });
+  const web = config.console
+    ? createConsoleComponent({ config, store, log, services, credentials, authorizer, xds })
+    : undefined;
+  // The API port also serves the xDS admin pages (/admin/proxies, /admin/config-dump) and, with --console, the console.
+  const consolePages = config.console?.onApiPort ? web?.handler : undefined;
   const tls = config.apiTls ? apiTlsMaterial(config.apiTls, config.host, ca) : undefined;
   const server = createApiHttpServer(
     (req, res) => {
-      if (!xdsAdmin?.(req, res) && !consolePages?.(req, res)) edge(req, res);
+      if (!xds.admin(req, res) && !consolePages?.(req, res)) edge(req, res);
     },
     config.headersTimeoutMs,
     tls,
@@ -147,25 +152,32 @@ export async function startApp(config: AppConfig): Promise<App> {
       })
     : undefined;
 
-  const components: Component[] = [];
-  components.push(new EndpointSettler({ store, log, settleMs: config.endpointSettleMs }));
-  components.push(new RetentionJob({ store, log }));
-  const app: App = {
-    config,
-    store,
+  const components: Component<unknown>[] = [];
+  const start = <T>(c: Component<T>): Promise<T> => {
+    components.push(c);
+    return c.start();
+  };
+  await start(new EndpointSettler({ store, log, settleMs: config.endpointSettleMs }));
+  await start(new RetentionJob({ store, log }));
+  const { xdsPort } = await start(xds);
+  const consolePorts = web ? await start(web) : {};
+  const endpointRuntime = createEndpointRuntime({ config, store, log, ca, edge, xdsPort });
+  const { endpointPort } = await start(endpointRuntime.endpoints);
+  let dnsPorts: { dnsPort?: number } = {};
+  if (endpointRuntime.dns) {
+    const cloudMapDns = new CloudMapRecordSource(store, () => endpointRuntime.view.current, log);
+    endpointRuntime.dns.addSource(cloudMapDns);
+    dnsPorts = await start(endpointRuntime.dns);
+    await start(cloudMapDns);
+  }
+  return {
     log,
-    root,
-    credentials,
-    authorizer,
-    services,
-    edge,
-    apiPort,
+    ports: { apiPort, xdsPort, ...consolePorts, endpointPort, ...dnsPorts },
+    storeBackend: store.backend,
     apiUrl,
-    ca,
-    sealer,
-    ports: { apiPort },
-    components,
+    credentialsFile: root.file,
     ...(awsConfigFile ? { awsConfigFile } : {}),
+    components,
     async stop() {
       for (const c of [...components].reverse()) {
         try {
@@ -182,21 +194,4 @@ export async function startApp(config: AppConfig): Promise<App> {
       await store.close();
     },
   };
-  const xds = createXdsComponent(app, new StoreCloudMapSource(store));
-  xdsAdmin = xds.admin;
-  components.push(xds);
-  if (config.console) {
-    const web = createConsoleComponent(app, xds);
-    if (config.console.onApiPort) consolePages = web.handler;
-    components.push(web);
-  }
-  const endpointRuntime = createEndpointRuntime(app);
-  components.push(...endpointRuntime.components);
-  if (endpointRuntime.dns) {
-    const cloudMapDns = new CloudMapRecordSource(store, () => endpointRuntime.view.current, log);
-    endpointRuntime.dns.addSource(cloudMapDns);
-    components.push(cloudMapDns);
-  }
-  for (const c of components) await c.start();
-  return app;
 }

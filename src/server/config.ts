@@ -1,7 +1,13 @@
 // Command-line flags and environment → one immutable configuration.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { type AppMeshQuotas, defaultAppMeshQuotas } from '../appmesh/quotas.js';
+import { type CloudMapQuotas, defaultCloudMapQuotas } from '../discovery/quotas.js';
 import { ENDPOINT_SERVICE_CODES } from '../ec2/endpoint-services.js';
+import { defaultEc2Quotas, type Ec2Quotas } from '../ec2/quotas.js';
+import { defaultIamQuotas, type IamQuotas } from '../iam/quotas.js';
+import type { LogsQuotas } from '../logs/deps.js';
+import { defaultLogsQuotas } from '../logs/quotas.js';
 import {
   ConfigError,
   type FlagTable,
@@ -11,7 +17,7 @@ import {
   listFlag,
   parseFlags,
   stringFlag,
-} from './flags.js';
+} from '../runtime/flags.js';
 
 export { ConfigError };
 
@@ -40,6 +46,8 @@ export interface AppConfig {
   /** Idle timeout of DNS-over-TCP connections. */
   dnsTcpIdleMs?: number;
   xdsAllowUnauthenticated: boolean;
+  /** How long the store may be unreachable before the open xDS streams are closed with UNAVAILABLE (--xds-store-grace-ms). */
+  xdsStoreGraceMs: number;
   /** PEM certificate chain and key: the xDS port speaks TLS when both are given. */
   xdsTlsCert?: string;
   xdsTlsKey?: string;
@@ -56,75 +64,15 @@ export interface AppConfig {
   console?: { onApiPort: boolean; port?: number };
 }
 
-export interface Quotas {
-  meshesPerAccount: number;
-  virtualNodesPerMesh: number;
-  virtualRoutersPerMesh: number;
-  virtualServicesPerMesh: number;
-  virtualGatewaysPerMesh: number;
-  routesPerVirtualRouter: number;
-  gatewayRoutesPerVirtualGateway: number;
-  backendsPerVirtualNode: number;
-  tagsPerResource: number;
-  /** Connected Envoy processes per virtual node / gateway: xDS streams per identity and xDS service, on this replica. */
-  envoysPerVirtualNode: number;
-  envoysPerVirtualGateway: number;
-  // Amazon VPC and PrivateLink
-  vpcsPerRegion: number;
-  subnetsPerVpc: number;
-  /** Security groups of all VPCs together, the default groups included. */
-  securityGroupsPerRegion: number;
-  /** Security groups on one network interface (an endpoint's groups are its interfaces' groups). */
-  securityGroupsPerNetworkInterface: number;
-  inboundRulesPerSecurityGroup: number;
-  outboundRulesPerSecurityGroup: number;
-  interfaceEndpointsPerVpc: number;
-  // IAM
-  usersPerAccount: number;
-  accessKeysPerUser: number;
-  /** Characters of all of a user's inline policies together, whitespace excluded. */
-  userPolicySize: number;
-  // Cloud Map
-  namespacesPerRegion: number;
-  /** Not an AWS quota (Cloud Map has none for services): appmeshd's own bound, so that nothing is unbounded. */
-  servicesPerNamespace: number;
-  instancesPerNamespace: number;
-  instancesPerService: number;
-  /** CloudWatch Logs: log groups per account (AWS: 1,000,000), streams per group, and the largest event (bytes, with 26 of overhead). */
-  logGroupsPerAccount: number;
-  logStreamsPerLogGroup: number;
-  logEventSizeBytes: number;
-}
+/** Every service's quotas; `--quota NAME=N` adjusts one. */
+export type Quotas = AppMeshQuotas & Ec2Quotas & IamQuotas & CloudMapQuotas & LogsQuotas;
 
 export const defaultQuotas: Quotas = {
-  meshesPerAccount: 15,
-  virtualNodesPerMesh: 200,
-  virtualRoutersPerMesh: 200,
-  virtualServicesPerMesh: 200,
-  virtualGatewaysPerMesh: 3,
-  routesPerVirtualRouter: 50,
-  gatewayRoutesPerVirtualGateway: 10,
-  backendsPerVirtualNode: 50,
-  tagsPerResource: 50,
-  envoysPerVirtualNode: 50,
-  envoysPerVirtualGateway: 50,
-  vpcsPerRegion: 5,
-  subnetsPerVpc: 200,
-  securityGroupsPerRegion: 2500,
-  securityGroupsPerNetworkInterface: 5,
-  inboundRulesPerSecurityGroup: 60,
-  outboundRulesPerSecurityGroup: 60,
-  interfaceEndpointsPerVpc: 50,
-  usersPerAccount: 5000,
-  accessKeysPerUser: 2,
-  userPolicySize: 2048,
-  namespacesPerRegion: 50,
-  servicesPerNamespace: 2000,
-  instancesPerNamespace: 2000,
-  instancesPerService: 1000,
-  logGroupsPerAccount: 1_000_000,
-  logStreamsPerLogGroup: 1_000_000,
-  logEventSizeBytes: 1_048_576,
+  ...defaultAppMeshQuotas,
+  ...defaultEc2Quotas,
+  ...defaultIamQuotas,
+  ...defaultCloudMapQuotas,
+  ...defaultLogsQuotas,
 };
 
 /** Every `appmeshd serve` flag: the parser options and `appmeshd serve --help` both come from this table. */
@@ -168,6 +116,12 @@ export const serveFlags: FlagTable = [
     name: 'xds-allow-unauthenticated',
     default: 'off',
     help: 'admit unsigned xDS streams (local development, proxyless gRPC clients)',
+  },
+  {
+    name: 'xds-store-grace-ms',
+    value: 'N',
+    default: '10000',
+    help: 'close the open xDS streams once the store has been unreachable this long, so proxies move to another replica',
   },
   {
     name: 'region',
@@ -306,6 +260,7 @@ export function serveConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.
     'endpoint-port': str('endpoint-port'),
     'dns-listen': str('dns-listen'),
     'xds-allow-unauthenticated': booleanFlag(flags, 'xds-allow-unauthenticated'),
+    'xds-store-grace-ms': str('xds-store-grace-ms'),
     'log-level': str('log-level'),
     'dns-tcp-idle-ms': str('dns-tcp-idle-ms'),
     'access-log-service': booleanFlag(flags, 'access-log-service'),
@@ -347,6 +302,9 @@ export function serveConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.
   const headersTimeout = values['headers-timeout-ms'] ?? '30000';
   if (!/^\d{1,9}$/.test(headersTimeout) || Number(headersTimeout) < 100)
     throw new ConfigError('--headers-timeout-ms must be a number of milliseconds (at least 100)');
+  const storeGrace = values['xds-store-grace-ms'] ?? '10000';
+  if (!/^[1-9]\d{0,8}$/.test(storeGrace))
+    throw new ConfigError('--xds-store-grace-ms must be a positive number of milliseconds');
   const dnsIdle = values['dns-tcp-idle-ms'];
   if (dnsIdle !== undefined && !/^[1-9]\d*$/.test(dnsIdle))
     throw new ConfigError('--dns-tcp-idle-ms must be a positive number of milliseconds');
@@ -394,6 +352,7 @@ export function serveConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.
     ...(values['dns-listen'] ? { dnsListen: values['dns-listen'] } : {}),
     ...(dnsIdle ? { dnsTcpIdleMs: Number(dnsIdle) } : {}),
     xdsAllowUnauthenticated: values['xds-allow-unauthenticated'] ?? false,
+    xdsStoreGraceMs: Number(storeGrace),
     ...(values['xds-tls-cert'] ? { xdsTlsCert: resolve(values['xds-tls-cert']) } : {}),
     ...(values['xds-tls-key'] ? { xdsTlsKey: resolve(values['xds-tls-key']) } : {}),
     accessLogService: values['access-log-service'] ?? false,

@@ -3,13 +3,13 @@
 // client can read why it was refused. A Query form (Action=…) gets Query XML, an
 // X-Amz-Target header JSON 1.1, anything else rest-json.
 import type { Protocol, RawRequest } from '../api/service.js';
-import { IamQueryProtocol } from '../protocols/iamquery/protocol.js';
+import { iamQueryProtocol } from '../protocols/query/iam-style.js';
 import { Json11Protocol } from '../protocols/json11/protocol.js';
 import { RestJsonProtocol } from '../protocols/restjson/protocol.js';
 
 type ErrorEncoder = Pick<Protocol, 'encodeError'>;
 
-const query: ErrorEncoder = new IamQueryProtocol({
+const query: ErrorEncoder = iamQueryProtocol({
   metadata: { apiVersion: '', protocol: 'query', endpointPrefix: '' },
   operations: {},
   shapes: {},

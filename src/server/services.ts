@@ -1,6 +1,6 @@
 // The AWS APIs appmeshd serves, one line each, built from the dependencies they are given.
 import type { ServiceDefinition } from '../api/service.js';
-import type { PageTokens } from '../appmesh/page-token.js';
+import type { PageTokens } from '../api/page-tokens.js';
 import { createAppMeshService } from '../appmesh/service.js';
 import { createDiscoveryService } from '../discovery/service.js';
 import { createEc2Service } from '../ec2/service.js';
@@ -16,7 +16,7 @@ export interface ServiceDependencies {
   config: Pick<AppConfig, 'region' | 'accountId' | 'quotas' | 'zones' | 'serviceZones'>;
   /** Seals IAM access-key secrets. */
   sealer: Sealer;
-  /** Signs the page tokens of App Mesh and EC2 listings. */
+  /** Signs the page tokens of every service's listings. */
   pageTokens: PageTokens;
 }
 
@@ -24,10 +24,10 @@ export function createServices({ store, config, sealer, pageTokens }: ServiceDep
   const { region, accountId, quotas, zones, serviceZones } = config;
   return [
     createAppMeshService({ store, region, accountId, quotas, pageTokens }),
-    createIamService({ store, accountId, quotas, sealer }),
+    createIamService({ store, accountId, quotas, sealer, pageTokens }),
     createStsService(),
-    createDiscoveryService({ store, region, accountId, quotas }),
+    createDiscoveryService({ store, region, accountId, quotas, pageTokens }),
     createEc2Service({ store, region, accountId, zones, serviceZones, pageTokens, quotas }),
-    createLogsService({ logs: store.logs, region, accountId, quotas }),
+    createLogsService({ logs: store.logs, region, accountId, quotas, pageTokens }),
   ];
 }

@@ -46,3 +46,24 @@ export function assertStorableKeys(...keys: (string | undefined)[]): void {
   if (!storableKeys(...keys))
     throw new StoreInvalidValueError('A NUL character or an unpaired surrogate cannot be part of a stored name');
 }
+
+/**
+ * A stored spec. The store does not know the shape of a kind's spec: each service reads back only the kinds it wrote,
+ * so the type it asks for is the one it stored.
+ */
+export function parseSpec<S>(json: string): S {
+  return JSON.parse(json) as S;
+}
+
+/** Tags stored as a JSON object of strings (log groups); anything else in the column is an error, not a tag. */
+export function parseTagMap(json: string): Record<string, string> {
+  const value: unknown = JSON.parse(json);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error('stored tags are not a JSON object');
+  const tags: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v !== 'string') throw new Error(`stored tag ${JSON.stringify(k)} is not a string`);
+    tags[k] = v;
+  }
+  return tags;
+}

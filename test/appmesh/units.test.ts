@@ -1,7 +1,7 @@
 // Unit tests of the model validator, the modeled-member filter and the page tokens.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { PageTokens } from '../../src/appmesh/page-token.js';
+import { PageTokens } from '../../src/api/page-tokens.js';
 import { appmeshModel } from '../../src/protocols/generated/appmesh.js';
 import { keepModeled, TooDeep } from '../../src/protocols/restjson/modeled.js';
 import { formatViolations, validateShape } from '../../src/protocols/validate.js';

@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { serveFlags } from '../../src/server/config.js';
 import { caFlags } from '../../src/cli/ca-command.js';
 import { configDumpFlags, proxiesFlags } from '../../src/cli/admin-client.js';
-import type { FlagTable } from '../../src/server/flags.js';
+import type { FlagTable } from '../../src/runtime/flags.js';
 import { cliPath, repoRoot } from '../helpers/server.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'appmeshd-cli-'));

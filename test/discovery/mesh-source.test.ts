@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { RequestContext } from '../../src/api/service.js';
 import { StoreCloudMapSource } from '../../src/discovery/mesh-source.js';
+import { PageTokens } from '../../src/api/page-tokens.js';
 import { createDiscoveryService } from '../../src/discovery/service.js';
 import { defaultQuotas } from '../../src/server/config.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -19,6 +20,7 @@ const service = createDiscoveryService({
   region: 'us-east-1',
   accountId: '111122223333',
   quotas: defaultQuotas,
+  pageTokens: new PageTokens('test-secret'),
 });
 const ctx = {} as RequestContext;
 // The handlers called by name with loose input, as the pipeline calls them.

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ServiceDiscovery } from '@aws-sdk/client-servicediscovery';
 import { TEST_ACCOUNT_ID, startServer, type RunningServer } from '../helpers/server.js';
+import { withCursor, unsignedToken } from '../helpers/page-tokens.js';
 import { createVpc, rejectsWith, sdClient } from './fixtures.js';
 
 let server: RunningServer;
@@ -574,4 +575,15 @@ describe('operations and tags', () => {
     );
     await rejectsWith(sd.discoverInstances({ NamespaceName: 'x', ServiceName: 'y', MaxResults: 5000 }), 'InvalidInput');
   });
+});
+
+test('a NextToken that was altered, unsigned or issued for another listing is InvalidInput', async () => {
+  for (const n of ['ta', 'tb', 'tc']) await httpNamespace(`${n}.tokens`);
+  const filter = { Filters: [{ Name: 'NAME' as const, Values: ['t'], Condition: 'BEGINS_WITH' as const }] };
+  const page = await sd.listNamespaces({ MaxResults: 1, ...filter });
+  const token = page.NextToken!;
+  assert.equal((await sd.listNamespaces({ MaxResults: 1, NextToken: token, ...filter })).Namespaces!.length, 1);
+  await rejectsWith(sd.listNamespaces({ NextToken: withCursor(token, '0') }), 'InvalidInput');
+  await rejectsWith(sd.listNamespaces({ NextToken: unsignedToken('0') }), 'InvalidInput');
+  await rejectsWith(sd.listServices({ NextToken: token }), 'InvalidInput');
 });

@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError } from '../../src/api/errors.js';
 import { ec2Model } from '../../src/protocols/generated/ec2.js';
-import { Ec2QueryProtocol } from '../../src/protocols/ec2query/protocol.js';
+import { ec2QueryProtocol } from '../../src/protocols/query/ec2-style.js';
 
-const protocol = new Ec2QueryProtocol(ec2Model);
+const protocol = ec2QueryProtocol(ec2Model);
 const decode = (body: string, rawQuery = '') =>
   protocol.decode(
     {

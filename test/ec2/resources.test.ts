@@ -20,6 +20,7 @@ import {
   RevokeSecurityGroupIngressCommand,
   paginateDescribeVpcs,
 } from '@aws-sdk/client-ec2';
+import { unsignedToken, withCursor } from '../helpers/page-tokens.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { rawRequest } from '../edge/raw.js';
 import { awsEc2, sdkClient, sdkErrorOf } from './cli.js';
@@ -113,6 +114,13 @@ test('VPCs: CIDR rules, default group, DNS attributes, filters and pagination', 
   }
   assert.deepEqual(pages, [5, 2]);
   assert.deepEqual([...seen].sort(), [...ids].sort());
+  // A NextToken altered, unsigned or issued for another listing is refused.
+  const token = (await ec2.send(new DescribeVpcsCommand({ MaxResults: 5 }))).NextToken!;
+  for (const bad of [withCursor(token, ids[0]!), unsignedToken(ids[0]!)]) {
+    const refused = await sdkErrorOf(ec2.send(new DescribeVpcsCommand({ MaxResults: 5, NextToken: bad })));
+    assert.equal(refused.name, 'InvalidNextToken');
+  }
+  assert.equal((await sdkErrorOf(ec2.send(new DescribeSubnetsCommand({ NextToken: token })))).name, 'InvalidNextToken');
   const odd = await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'tag:team', Values: ['odd'] }] }));
   assert.equal(odd.Vpcs!.length, 3);
   const wild = await ec2.send(

@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-app-mesh';
 import { ModifyVpcEndpointCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { loadEnvoyProtos } from '../../src/xds/protos.js';
+import { loadEnvoyProtos } from '../../src/xds/protos/load.js';
 import { cliPath, startServer, type RunningServer } from '../helpers/server.js';
 import { signedMetadata, T } from '../xds/server/ads-client.js';
 import { buildLab, ec2Client, freePort, type Lab, waitAvailable, waitPort } from './support.js';

@@ -34,9 +34,12 @@ export function appMeshClient(server: RunningServer): AppMeshClient {
   });
 }
 
-/** Starts one replica on `databaseUrl` (its own data dir; the root credentials come from the helper's environment). */
-export async function startReplica(databaseUrl: string): Promise<Replica> {
-  const server = await startServer({ args: ['--store', databaseUrl] });
+/**
+ * Starts one replica on `databaseUrl` (its own data dir; the root credentials come from the helper's environment),
+ * with any further `serve` flags.
+ */
+export async function startReplica(databaseUrl: string, args: string[] = []): Promise<Replica> {
+  const server = await startServer({ args: ['--store', databaseUrl, ...args] });
   return { server, mesh: appMeshClient(server), xdsPort: Number(server.ready.xdsPort) };
 }
 

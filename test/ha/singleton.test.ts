@@ -10,8 +10,8 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { PG_SKIP_MESSAGE, startTestPostgres } from '../helpers/postgres.js';
 import { StoreUnavailableError, type Store } from '../../src/store/types.js';
-import { createLogger } from '../../src/server/logger.js';
-import { periodicJob, Singleton } from '../../src/server/singleton.js';
+import { createLogger } from '../../src/runtime/logger.js';
+import { periodicJob, Singleton } from '../../src/runtime/singleton.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = createLogger('silent');

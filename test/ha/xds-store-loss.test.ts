@@ -1,5 +1,5 @@
 // A replica that loses its database does not keep proxies on stale configuration: once the
-// store has been unreachable for the grace period (10 s) its ADS streams end with
+// store has been unreachable for the grace period (--xds-store-grace-ms, short here) its ADS streams end with
 // UNAVAILABLE (14), new streams are refused with 14 while the store is down, and streams are
 // admitted (and configured) again as soon as it is back.
 import { after, before, describe, it } from 'node:test';
@@ -10,7 +10,7 @@ import { AdsWatcher, CDS, LDS } from './ads.js';
 import { startControllablePostgres, startReplica, stopReplica, type Replica } from './cluster.js';
 
 const pg = await startControllablePostgres();
-const GRACE_MS = 10_000;
+const GRACE_MS = 2000;
 const NODE = 'mesh/lost/virtualNode/app';
 
 describe('xDS streams of a replica without its database', {
@@ -34,7 +34,7 @@ describe('xDS streams of a replica without its database', {
 
   before(async () => {
     url = await db.createDatabase();
-    replica = await startReplica(url);
+    replica = await startReplica(url, ['--xds-store-grace-ms', String(GRACE_MS)]);
     await replica.mesh.send(new CreateMeshCommand({ meshName: 'lost' }));
     await replica.mesh.send(
       new CreateVirtualNodeCommand({

@@ -17,6 +17,7 @@ import {
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { AppMeshClient, CreateMeshCommand, ListMeshesCommand } from '@aws-sdk/client-app-mesh';
+import { unsignedToken, withCursor } from '../helpers/page-tokens.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 
 let server: RunningServer;
@@ -182,4 +183,18 @@ test('a user may do what its inline policies allow; Deny wins; deleting a key re
     mesh.destroy();
     asErin.destroy();
   }
+});
+
+test('a Marker that was altered, unsigned or issued for another listing is ValidationError', async () => {
+  for (const n of ['m1', 'm2', 'm3']) await iam.send(new CreateUserCommand({ UserName: n, Path: '/marker/' }));
+  const first = await iam.send(new ListUsersCommand({ PathPrefix: '/marker/', MaxItems: 1 }));
+  const marker = first.Marker!;
+  await rejects(iam.send(new ListUsersCommand({ Marker: withCursor(marker, 'm2') })), 'ValidationError', 400);
+  await rejects(iam.send(new ListUsersCommand({ Marker: unsignedToken('m1') })), 'ValidationError', 400);
+  await rejects(iam.send(new ListUserPoliciesCommand({ UserName: 'm1', Marker: marker })), 'ValidationError', 400);
+  const second = await iam.send(new ListUsersCommand({ PathPrefix: '/marker/', MaxItems: 1, Marker: marker }));
+  assert.deepEqual(
+    second.Users?.map((u) => u.UserName),
+    ['m2'],
+  );
 });

@@ -15,7 +15,7 @@ import {
   DescribeLogStreamsCommand,
   FilterLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { envoyIncludeDirs } from '../../src/xds/protos.js';
+import { envoyIncludeDirs } from '../../src/xds/protos/load.js';
 import { cliPath, startServer, type RunningServer } from '../helpers/server.js';
 
 let server: RunningServer;

@@ -9,7 +9,7 @@ import {
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { RetentionJob } from '../../src/logs/retention.js';
-import { createLogger } from '../../src/server/logger.js';
+import { createLogger } from '../../src/runtime/logger.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 

@@ -27,6 +27,7 @@ import {
   UntagResourceCommand,
   type InputLogEvent,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { unsignedToken, withCursor } from '../helpers/page-tokens.js';
 import { startServer, TEST_ACCOUNT_ID, type RunningServer } from '../helpers/server.js';
 
 let server: RunningServer;
@@ -623,4 +624,27 @@ test('raw JSON 1.1: unknown targets, names of object prototypes and an unreadabl
   const bad = await send('Logs_20140328.DescribeLogGroups', '{not json');
   assert.deepEqual([bad.status, bad.body.__type], [400, 'InvalidParameterException']);
   assert.ok(bad.requestId);
+});
+
+test('a listing nextToken that was altered, unsigned or issued for another listing is InvalidParameterException', async () => {
+  for (const g of ['/tok/a', '/tok/b', '/tok/c']) await logs.send(new CreateLogGroupCommand({ logGroupName: g }));
+  await logs.send(new CreateLogStreamCommand({ logGroupName: '/tok/a', logStreamName: 's1' }));
+  await logs.send(new CreateLogStreamCommand({ logGroupName: '/tok/a', logStreamName: 's2' }));
+  const groups = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/tok/', limit: 1 }));
+  const token = groups.nextToken!;
+  const next = await logs.send(
+    new DescribeLogGroupsCommand({ logGroupNamePrefix: '/tok/', limit: 1, nextToken: token }),
+  );
+  assert.deepEqual(
+    next.logGroups!.map((g) => g.logGroupName),
+    ['/tok/b'],
+  );
+  const refused = async (p: Promise<unknown>) => assert.equal((await errorOf(p)).name, 'InvalidParameterException');
+  await refused(logs.send(new DescribeLogGroupsCommand({ nextToken: withCursor(token, '"/tok/b"') })));
+  await refused(logs.send(new DescribeLogGroupsCommand({ nextToken: unsignedToken('"/tok/a"') })));
+  const streams = await logs.send(new DescribeLogStreamsCommand({ logGroupName: '/tok/a', limit: 1 }));
+  await refused(logs.send(new DescribeLogGroupsCommand({ nextToken: streams.nextToken! })));
+  await refused(
+    logs.send(new DescribeLogStreamsCommand({ logGroupName: '/tok/b', limit: 1, nextToken: streams.nextToken! })),
+  );
 });

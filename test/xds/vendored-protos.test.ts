@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { envoyIncludeDirs, loadEnvoyProtos } from '../../src/xds/protos.js';
+import { envoyIncludeDirs, loadEnvoyProtos } from '../../src/xds/protos/load.js';
 import { VENDORED_PROTOS_ROOT } from '../../src/xds/proto-files.js';
 import { repoRoot } from '../helpers/server.js';
 

@@ -1,6 +1,7 @@
 // Parses and checks IAM policy JSON into a normalized form the evaluator walks.
 // Identity policies must not name a Principal; resource policies (VPC endpoint
 // policies) must.
+import { isRecord } from '../../runtime/guards.js';
 import { type ConditionClause, parseConditionBlock } from './conditions.js';
 import { PolicyError } from './errors.js';
 import { compileTemplate, type Template } from './variables.js';
@@ -36,7 +37,7 @@ export interface PolicyDocument {
   statements: Statement[];
 }
 
-const VERSIONS = new Set(['2012-10-17', '2008-10-17']);
+const isVersion = (v: unknown): v is PolicyDocument['version'] => v === '2012-10-17' || v === '2008-10-17';
 const STATEMENT_KEYS = new Set([
   'Sid',
   'Effect',
@@ -50,11 +51,14 @@ const STATEMENT_KEYS = new Set([
 ]);
 
 function stringList(value: unknown, field: string): string[] {
-  const list = Array.isArray(value) ? value : [value];
+  const list: unknown[] = Array.isArray(value) ? value : [value];
   if (!list.length) throw new PolicyError(`${field} must not be empty.`);
-  for (const v of list)
+  const out: string[] = [];
+  for (const v of list) {
     if (typeof v !== 'string' || v === '') throw new PolicyError(`${field} must be a string or a list of strings.`);
-  return list as string[];
+    out.push(v);
+  }
+  return out;
 }
 
 function principal(value: unknown, field: string): PrincipalSpec {
@@ -82,9 +86,8 @@ function action(a: string): GlobUnit[] {
 }
 
 function statement(raw: unknown, kind: PolicyKind, variables: boolean): Statement {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    throw new PolicyError('Each Statement must be an object.');
-  const s = raw as Record<string, unknown>;
+  if (!isRecord(raw)) throw new PolicyError('Each Statement must be an object.');
+  const s = raw;
   for (const key of Object.keys(s))
     if (!STATEMENT_KEYS.has(key)) throw new PolicyError(`Statement has an unknown field ${key}.`);
   if (s.Effect !== 'Allow' && s.Effect !== 'Deny') throw new PolicyError('Effect must be "Allow" or "Deny".');
@@ -124,22 +127,20 @@ export function parsePolicy(text: string, kind: PolicyKind): PolicyDocument {
   } catch {
     throw new PolicyError('Syntax errors in policy.');
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    throw new PolicyError('The policy must be a JSON object.');
-  const doc = raw as Record<string, unknown>;
+  if (!isRecord(raw)) throw new PolicyError('The policy must be a JSON object.');
+  const doc = raw;
   for (const key of Object.keys(doc)) {
     if (key !== 'Version' && key !== 'Statement' && key !== 'Id')
       throw new PolicyError(`The policy has an unknown field ${key}.`);
   }
   const version = doc.Version ?? '2008-10-17';
-  if (typeof version !== 'string' || !VERSIONS.has(version))
-    throw new PolicyError('The policy must contain a valid version string');
+  if (!isVersion(version)) throw new PolicyError('The policy must contain a valid version string');
   if (doc.Statement === undefined) throw new PolicyError('Missing required field Statement');
   const list = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
   if (!list.length) throw new PolicyError('Missing required field Statement');
   // Policy variables exist only in the 2012-10-17 language; in older documents `${…}` is text.
   const variables = version === '2012-10-17';
-  return { version: version as PolicyDocument['version'], statements: list.map((s) => statement(s, kind, variables)) };
+  return { version, statements: list.map((s) => statement(s, kind, variables)) };
 }
 
 /** The policy an endpoint gets when none is given: full access. */

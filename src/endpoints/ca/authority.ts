@@ -83,6 +83,6 @@ export class CertificateAuthority {
       dnsNames,
       ipAddresses,
     });
-    return { certChainPem: leaf + this.certPem, keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
+    return { certChainPem: leaf + this.certPem, keyPem: String(privateKey.export({ type: 'pkcs8', format: 'pem' })) };
   }
 }

@@ -4,6 +4,7 @@
 // parse, and owner-name compression — is in `query-limits.ts` and `compress.ts`.
 import * as packet from 'dns-packet';
 import { parseIp } from '../../net/ip-address.js';
+import { errorMessage } from '../../runtime/guards.js';
 import { compressOwnerNames } from './compress.js';
 import { checkQueryShape, DnsFormatError } from './query-limits.js';
 
@@ -88,7 +89,7 @@ export function decodeQuery(buf: Buffer): Query {
   try {
     decoded = packet.decode(buf);
   } catch (err) {
-    throw new DnsFormatError((err as Error).message, header.id);
+    throw new DnsFormatError(errorMessage(err) ?? String(err), header.id);
   }
   const questions: Question[] = (decoded.questions ?? []).map((q) => ({
     name: q.name,
@@ -166,6 +167,7 @@ export function encodeResponse(res: Response): Buffer {
       ? [
           {
             name: res.question.name,
+            // Echoed as decoded: dns-packet also reads and writes ANY and UNKNOWN_<n>, which its types leave out.
             type: res.question.type as packet.RecordType,
             class: res.question.class as packet.RecordClass,
           },

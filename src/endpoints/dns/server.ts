@@ -5,7 +5,8 @@
 // never reads); connections are capped in number.
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, isIPv6, type Server, type Socket as TcpSocket } from 'node:net';
-import type { Logger } from '../../server/logger.js';
+import { errorCode } from '../../runtime/guards.js';
+import type { Logger } from '../../runtime/logger.js';
 import { dnsDropped, dnsTcpConnections } from '../metrics.js';
 import { answer } from './answer.js';
 import { encodeForTransport, type Transport } from './fit.js';
@@ -66,7 +67,7 @@ export class DnsServer {
         return port;
       } catch (err) {
         await new Promise<void>((resolve) => udp.close(() => resolve()));
-        if (this.listen.port !== 0 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 10) throw err;
+        if (this.listen.port !== 0 || errorCode(err) !== 'EADDRINUSE' || attempt >= 10) throw err;
       }
     }
   }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { SQLITE_FILE_NAME } from '../../store/open.js';
 import { migrateSqlite } from '../../store/sqlite/sqlite-store.js';
+import { rowCount } from './format.js';
 import {
   BACKUP_FORMAT,
   BACKUP_VERSION,
@@ -72,25 +73,24 @@ async function fromSqlite(dataDir: string, target: string): Promise<Partial> {
     db.exec(CONTAINER_DDL);
     db.exec('DELETE FROM leases');
     const schema = String(db.pragma('user_version', { simple: true }));
-    const revision = Number(
-      (db.prepare('SELECT coalesce(max(revision), 0) AS r FROM changes').get() as { r: number }).r,
-    );
+    const revision = latestRevision(db);
     return { backend: 'sqlite', revision, rows: countRows(db), files: 0, schema };
   } finally {
     db.close();
   }
 }
 
+const latestRevision = (db: Database.Database): number =>
+  Number(db.prepare<[], { r: number }>('SELECT coalesce(max(revision), 0) AS r FROM changes').get()!.r);
+
 function countRows(db: Database.Database): Record<string, number> {
   const rows: Record<string, number> = {};
   for (const { name } of db
-    .prepare(
+    .prepare<[], { name: string }>(
       `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'appmeshd_backup_%' ORDER BY name`,
     )
-    .all() as { name: string }[]) {
-    rows[name] = Number(
-      (db.prepare(`SELECT count(*) AS n FROM "${name.replace(/"/g, '""')}"`).get() as { n: number }).n,
-    );
+    .all()) {
+    rows[name] = rowCount(db, name);
   }
   return rows;
 }
@@ -110,7 +110,10 @@ async function fromPostgres(url: string, target: string): Promise<Partial> {
       `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`,
     );
     const sqliteColumns = (t: string) =>
-      (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(t) as { name: string }[]).map((c) => c.name);
+      db
+        .prepare<[string], { name: string }>(`SELECT name FROM pragma_table_info(?)`)
+        .all(t)
+        .map((c) => c.name);
     let schema = '0';
     for (const { name } of tables) {
       if (name === 'appmeshd_schema_migrations') {
@@ -142,16 +145,14 @@ async function fromPostgres(url: string, target: string): Promise<Partial> {
           `INSERT INTO ${quote(name)} (${cols.map(quote).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
         );
         db.transaction(() => {
-          for (const r of rows) insert.run(...cols.map((c) => sqliteValue((r as Record<string, unknown>)[c])));
+          for (const r of rows) insert.run(...cols.map((c) => sqliteValue(r[c])));
         })();
       }
       await client.query('CLOSE backup_cursor');
     }
     await client.query('COMMIT');
     db.prepare('DELETE FROM leases').run();
-    const revision = Number(
-      (db.prepare('SELECT coalesce(max(revision), 0) AS r FROM changes').get() as { r: number }).r,
-    );
+    const revision = latestRevision(db);
     return { backend: 'postgres', revision, rows: countRows(db), files: 0, schema };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);

@@ -5,7 +5,8 @@
 // before any server has the store open.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../../server/config.js';
+import { ConfigError } from '../../runtime/flags.js';
+import { errorCode, errorMessage } from '../../runtime/guards.js';
 import { backup } from './backup.js';
 import { restore } from './restore.js';
 import { BackupError } from './format.js';
@@ -33,10 +34,12 @@ async function reported<T>(what: string, fn: () => Promise<T>): Promise<T | unde
   try {
     return await fn();
   } catch (err) {
-    const e = err as { code?: string; message?: string };
-    if (!(err instanceof BackupError) && !['ENOENT', 'EACCES', 'ECONNREFUSED', '28P01', '3D000'].includes(e.code ?? ''))
+    if (
+      !(err instanceof BackupError) &&
+      !['ENOENT', 'EACCES', 'ECONNREFUSED', '28P01', '3D000'].includes(errorCode(err) ?? '')
+    )
       throw err;
-    process.stderr.write(`appmeshd ${what}: ${e.message ?? String(err)}\n`);
+    process.stderr.write(`appmeshd ${what}: ${errorMessage(err) ?? String(err)}\n`);
     process.exitCode = 1;
     return undefined;
   }

@@ -4,6 +4,7 @@
 // credentials, the endpoint CA and anything else kept beside the database). Tables a
 // PostgreSQL store has and the SQLite schema does not are kept as JSON rows
 // (appmeshd_backup_rows). Being SQLite, a backup can be inspected with any SQLite client.
+import type Database from 'better-sqlite3';
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { SQLITE_FILE_NAME } from '../../store/open.js';
@@ -34,6 +35,10 @@ export const CONTAINER_DDL = `
   CREATE TABLE ${META_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   CREATE TABLE ${FILES_TABLE} (path TEXT PRIMARY KEY, mode INTEGER NOT NULL, content BLOB NOT NULL);
   CREATE TABLE ${ROWS_TABLE} (tbl TEXT NOT NULL, row TEXT NOT NULL);`;
+
+/** The number of rows of a table of `db`. */
+export const rowCount = (db: Database.Database, table: string): number =>
+  Number(db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM "${table.replace(/"/g, '""')}"`).get()!.n);
 
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
 

@@ -13,10 +13,21 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
+import { isRecord } from '../../runtime/guards.js';
 import { SQLITE_FILE_NAME } from '../../store/open.js';
 import { PostgresStore } from '../../store/postgres/postgres-store.js';
 import { sqliteMigrations } from '../../store/sqlite/migrations.js';
-import { BACKUP_FORMAT, BackupError, FILES_TABLE, META_TABLE, NOT_RESTORED, OWN_TABLES, ROWS_TABLE } from './format.js';
+import {
+  BACKUP_FORMAT,
+  BackupError,
+  type DataFile,
+  FILES_TABLE,
+  META_TABLE,
+  NOT_RESTORED,
+  OWN_TABLES,
+  ROWS_TABLE,
+  rowCount,
+} from './format.js';
 
 export interface RestoreOptions {
   file: string;
@@ -38,10 +49,10 @@ function openBackup(file: string): { db: Database.Database; meta: Map<string, st
   let meta: Map<string, string>;
   try {
     meta = new Map(
-      (db.prepare(`SELECT key, value FROM ${META_TABLE}`).all() as { key: string; value: string }[]).map((r) => [
-        r.key,
-        r.value,
-      ]),
+      db
+        .prepare<[], { key: string; value: string }>(`SELECT key, value FROM ${META_TABLE}`)
+        .all()
+        .map((r) => [r.key, r.value]),
     );
   } catch {
     db.close();
@@ -62,27 +73,32 @@ function assertEmptyDir(dir: string): void {
 /** Store tables of the backup, each with a function reading its rows (native, or kept as JSON). */
 function tablesOf(db: Database.Database): { table: string; rows: () => Iterable<Row> }[] {
   const out: { table: string; rows: () => Iterable<Row> }[] = [];
-  const names = (
-    db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]
-  ).map((r) => r.name);
+  const names = db
+    .prepare<[], { name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+    .all()
+    .map((r) => r.name);
   for (const name of names) {
     if (OWN_TABLES.has(name) || NOT_RESTORED.has(name) || name.startsWith('sqlite_')) continue;
     out.push({
       table: name,
-      rows: () => db.prepare(`SELECT * FROM "${name.replace(/"/g, '""')}"`).iterate() as Iterable<Row>,
+      rows: () => db.prepare<[], Row>(`SELECT * FROM "${name.replace(/"/g, '""')}"`).iterate(),
     });
   }
   if (names.includes(ROWS_TABLE)) {
-    for (const { tbl } of db.prepare(`SELECT DISTINCT tbl FROM ${ROWS_TABLE} ORDER BY tbl`).all() as {
-      tbl: string;
-    }[]) {
+    for (const { tbl } of db
+      .prepare<[], { tbl: string }>(`SELECT DISTINCT tbl FROM ${ROWS_TABLE} ORDER BY tbl`)
+      .all()) {
       out.push({
         table: tbl,
         rows: function* () {
-          for (const r of db.prepare(`SELECT row FROM ${ROWS_TABLE} WHERE tbl = ?`).iterate(tbl) as Iterable<{
-            row: string;
-          }>)
-            yield JSON.parse(r.row) as Row;
+          for (const r of db
+            .prepare<[string], { row: string }>(`SELECT row FROM ${ROWS_TABLE} WHERE tbl = ?`)
+            .iterate(tbl)) {
+            const row: unknown = JSON.parse(r.row);
+            // Written by backup from a PostgreSQL row, so always an object.
+            if (!isRecord(row)) throw new BackupError(`the backup has a row of ${tbl} that is not an object`);
+            yield row;
+          }
         },
       });
     }
@@ -93,11 +109,7 @@ function tablesOf(db: Database.Database): { table: string; rows: () => Iterable<
 function writeFiles(db: Database.Database, dataDir: string): number {
   let n = 0;
   const root = resolve(dataDir);
-  for (const f of db.prepare(`SELECT path, mode, content FROM ${FILES_TABLE} ORDER BY path`).iterate() as Iterable<{
-    path: string;
-    mode: number;
-    content: Buffer;
-  }>) {
+  for (const f of db.prepare<[], DataFile>(`SELECT path, mode, content FROM ${FILES_TABLE} ORDER BY path`).iterate()) {
     const target = resolve(root, f.path);
     if (!target.startsWith(`${root}/`))
       throw new BackupError(`the backup names a file outside the data directory: ${f.path}`);
@@ -146,10 +158,7 @@ function toSqlite(
       const db = new Database(partial);
       try {
         db.exec(`DROP TABLE ${META_TABLE}; DROP TABLE ${FILES_TABLE}; DROP TABLE ${ROWS_TABLE}; DELETE FROM leases;`);
-        for (const { table } of tablesOf(db))
-          rows[table] = Number(
-            (db.prepare(`SELECT count(*) AS n FROM "${table.replace(/"/g, '""')}"`).get() as { n: number }).n,
-          );
+        for (const { table } of tablesOf(db)) rows[table] = rowCount(db, table);
         db.exec('VACUUM');
       } finally {
         db.close();
@@ -168,16 +177,17 @@ function toSqlite(
         })();
         db.transaction(() => {
           for (const { table, rows: source } of tablesOf(backupDb)) {
-            const cols = (db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as { name: string }[]).map(
-              (c) => c.name,
-            );
+            const cols = db
+              .prepare<[string], { name: string }>('SELECT name FROM pragma_table_info(?)')
+              .all(table)
+              .map((c) => c.name);
             if (!cols.length) throw new BackupError(`the backup has table ${table}, which the SQLite schema does not`);
             const insert = db.prepare(
               `INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
             );
             let n = 0;
             for (const r of source()) {
-              insert.run(...cols.map((c) => (r[c] ?? null) as string | number | null));
+              insert.run(...cols.map((c) => r[c] ?? null));
               n++;
             }
             rows[table] = n;

@@ -2,17 +2,17 @@
 // a list of them, or several concatenated) and appmeshd's own export format.
 import { Kind, type MeshKind } from '../../appmesh/kinds.js';
 import { types } from '../../appmesh/resources.js';
+import { isRecord } from '../../runtime/guards.js';
 import { type Desired, type SourceResult, SPEC_SHAPE, userTags } from '../resources.js';
-import { SourceError, toApi } from '../shapes.js';
+import { SourceError, toApiStructure } from '../shapes.js';
 
 export const EXPORT_FORMAT = 'appmeshd-export';
 export const EXPORT_VERSION = 1;
 
 type Obj = Record<string, unknown>;
-const isRecord = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** describe-* output wraps the resource in one key named after its type: {"virtualNode": {…}}. */
-const WRAPPER: ReadonlyMap<string, MeshKind> = new Map(Object.values(types).map((t) => [t.kind as string, t.kind]));
+const WRAPPER: ReadonlyMap<string, MeshKind> = new Map(Object.values(types).map((t) => [t.kind, t.kind]));
 const LIST_KEYS = new Set(Object.values(types).map((t) => t.listField));
 
 export function isExport(doc: unknown): boolean {
@@ -52,7 +52,7 @@ function resourceOf(kind: MeshKind, data: Obj, origin: string, withTags: boolean
     kind,
     meshName,
     name: kind === Kind.mesh ? meshName : name(data[t.nameField], t.nameField, origin),
-    spec: toApi(data.spec ?? {}, SPEC_SHAPE[kind], 'api', `${origin}: spec`) as Record<string, unknown>,
+    spec: toApiStructure(data.spec ?? {}, SPEC_SHAPE[kind], 'api', `${origin}: spec`),
     origin,
   };
   if (t.parent) d.parentName = name(data[t.parent.nameField], t.parent.nameField, origin);

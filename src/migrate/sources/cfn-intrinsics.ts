@@ -2,6 +2,7 @@
 // conditions into plain values, the way CloudFormation would at stack creation. What an
 // App Mesh resource's Ref or Fn::GetAtt yields is asked of `resolveResource`, so this
 // file knows nothing of App Mesh.
+import { isRecord } from '../../runtime/guards.js';
 import { SourceError } from '../shapes.js';
 
 export const NO_VALUE = Symbol('AWS::NoValue');
@@ -33,10 +34,8 @@ interface ParameterDecl {
 const MAX_DEPTH = 100;
 const MAX_STRING = 1024 * 1024;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function own<T>(obj: unknown, key: string): T | undefined {
-  return isRecord(obj) && Object.hasOwn(obj, key) ? (obj[key] as T) : undefined;
+function own(obj: unknown, key: string): unknown {
+  return isRecord(obj) && Object.hasOwn(obj, key) ? obj[key] : undefined;
 }
 
 function toMap(section: unknown, what: string, file: string): Map<string, unknown> {
@@ -65,7 +64,7 @@ export class TemplateEvaluator {
     this.conditionDecls = toMap(template.Conditions, 'Conditions', file);
     for (const [name, decl] of toMap(template.Parameters, 'Parameters', file)) {
       const value = supplied.get(name);
-      const parsed = this.parameter(name, (decl ?? {}) as ParameterDecl, value);
+      const parsed = this.parameter(name, isRecord(decl) ? decl : {}, value);
       if (parsed !== undefined) this.parameters.set(name, parsed);
     }
   }
@@ -312,12 +311,11 @@ export class TemplateEvaluator {
       }
       case 'Fn::FindInMap': {
         const a = this.args(arg, [3, 4], path);
-        const [m, k1, k2] = a.slice(0, 3).map((v, i) => this.str(ev(v, `${path}[${i}]`), `${path}[${i}]`)) as [
-          string,
-          string,
-          string,
-        ];
-        const found = own<unknown>(own<unknown>(this.mappings.get(m), k1), k2);
+        const key = (i: number) => this.str(ev(a[i], `${path}[${i}]`), `${path}[${i}]`);
+        const m = key(0);
+        const k1 = key(1);
+        const k2 = key(2);
+        const found = own(own(this.mappings.get(m), k1), k2);
         if (found === undefined) {
           if (a[3] !== undefined) return ev(own(a[3], 'DefaultValue'), `${path}[3].DefaultValue`);
           return this.fail(path, `Mappings.${m}.${k1}.${k2} does not exist`);

@@ -6,21 +6,20 @@
 import { Kind, type MeshKind } from '../../appmesh/kinds.js';
 import { resourceArn } from '../../appmesh/arn.js';
 import { types } from '../../appmesh/resources.js';
+import { isRecord, lookupTable } from '../../runtime/guards.js';
 import { type Desired, type SourceResult, SPEC_SHAPE, userTags } from '../resources.js';
-import { cfnName, SourceError, toApi } from '../shapes.js';
+import { cfnName, SourceError, toApiStructure } from '../shapes.js';
 import { NO_VALUE, type Pseudo, TemplateEvaluator, type Value } from './cfn-intrinsics.js';
 
-export const CFN_TYPES: Readonly<Record<string, MeshKind>> = Object.freeze(
-  Object.assign(Object.create(null) as Record<string, MeshKind>, {
-    'AWS::AppMesh::Mesh': Kind.mesh,
-    'AWS::AppMesh::VirtualNode': Kind.virtualNode,
-    'AWS::AppMesh::VirtualService': Kind.virtualService,
-    'AWS::AppMesh::VirtualRouter': Kind.virtualRouter,
-    'AWS::AppMesh::Route': Kind.route,
-    'AWS::AppMesh::VirtualGateway': Kind.virtualGateway,
-    'AWS::AppMesh::GatewayRoute': Kind.gatewayRoute,
-  }),
-);
+export const CFN_TYPES = lookupTable<MeshKind>({
+  'AWS::AppMesh::Mesh': Kind.mesh,
+  'AWS::AppMesh::VirtualNode': Kind.virtualNode,
+  'AWS::AppMesh::VirtualService': Kind.virtualService,
+  'AWS::AppMesh::VirtualRouter': Kind.virtualRouter,
+  'AWS::AppMesh::Route': Kind.route,
+  'AWS::AppMesh::VirtualGateway': Kind.virtualGateway,
+  'AWS::AppMesh::GatewayRoute': Kind.gatewayRoute,
+});
 
 /** Attributes of non-App Mesh resources that equal the property of the same name. */
 const OTHER_ATTRIBUTES: ReadonlyMap<string, readonly string[]> = new Map([
@@ -43,7 +42,11 @@ interface Names {
   meshOwner?: string;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A template as read: any document with a Resources section that is an object (or a list, which has no resources). */
+export type TemplateDocument = Record<string, unknown> & { Resources: object };
+
+export const hasResourcesSection = (doc: Record<string, unknown>): doc is TemplateDocument =>
+  typeof doc.Resources === 'object' && doc.Resources !== null;
 
 export function isCloudFormation(doc: unknown): boolean {
   return (
@@ -71,13 +74,13 @@ export type Exports = Map<string, () => Value>;
  */
 export function prepareCloudFormation(
   file: string,
-  template: Record<string, unknown>,
+  template: TemplateDocument,
   stackName: string,
   opts: CfnOptions,
   exports: Exports,
 ): () => SourceResult {
   const resources = new Map<string, Record<string, unknown>>();
-  for (const [id, r] of Object.entries(template.Resources as Record<string, unknown>)) {
+  for (const [id, r] of Object.entries(template.Resources)) {
     if (!isRecord(r)) throw new SourceError(`${file}: Resources.${id}: expected an object`);
     resources.set(id, r);
   }
@@ -103,7 +106,7 @@ export function prepareCloudFormation(
     const known = names.get(id);
     if (known) return known;
     const r = resources.get(id)!;
-    const kind = CFN_TYPES[r.Type as string]!;
+    const kind = CFN_TYPES[String(r.Type)]!;
     if (resolving.has(id)) throw new SourceError(`${file}: ${path}: the names of ${id} depend on themselves`);
     resolving.add(id);
     const props = isRecord(r.Properties) ? r.Properties : {};
@@ -258,12 +261,12 @@ function readResources(
     if (specValue === NO_VALUE && kind !== Kind.mesh) throw new SourceError(`${file}: ${base}.Spec: required`);
     let spec: Record<string, unknown>;
     try {
-      spec = toApi(
+      spec = toApiStructure(
         specValue === NO_VALUE ? {} : specValue,
         SPEC_SHAPE[kind],
         'cloudformation',
         `${base}.Spec`,
-      ) as Record<string, unknown>;
+      );
     } catch (err) {
       if (err instanceof SourceError) throw new SourceError(`${file}: ${err.message}`);
       throw err;

@@ -5,56 +5,53 @@
 // namespace and route labels, routes embedded in virtual routers, and backend groups.
 import { Kind, type MeshKind } from '../../appmesh/kinds.js';
 import { parseArn } from '../../appmesh/arn.js';
+import { emptyTable, isRecord, isStringArray, lookupTable } from '../../runtime/guards.js';
 import { type Desired, type SourceResult, SPEC_SHAPE } from '../resources.js';
-import { SourceError, toApi } from '../shapes.js';
+import { SourceError, toApiStructure } from '../shapes.js';
 
 const API_GROUP = 'appmesh.k8s.aws/';
-const KINDS: Readonly<Record<string, MeshKind | 'BackendGroup'>> = Object.freeze(
-  Object.assign(Object.create(null) as Record<string, MeshKind | 'BackendGroup'>, {
-    Mesh: Kind.mesh,
-    VirtualNode: Kind.virtualNode,
-    VirtualService: Kind.virtualService,
-    VirtualRouter: Kind.virtualRouter,
-    VirtualGateway: Kind.virtualGateway,
-    GatewayRoute: Kind.gatewayRoute,
-    BackendGroup: 'BackendGroup',
-  }),
-);
+const KINDS = lookupTable<MeshKind | 'BackendGroup'>({
+  Mesh: Kind.mesh,
+  VirtualNode: Kind.virtualNode,
+  VirtualService: Kind.virtualService,
+  VirtualRouter: Kind.virtualRouter,
+  VirtualGateway: Kind.virtualGateway,
+  GatewayRoute: Kind.gatewayRoute,
+  BackendGroup: 'BackendGroup',
+});
 
 type Obj = Record<string, unknown>;
 
 /** The spec fields of each custom resource (apis/appmesh/v1beta2); anything else is an error, never dropped. */
-const SPEC_FIELDS: Readonly<Record<string, readonly string[]>> = Object.freeze(
-  Object.assign(Object.create(null) as Record<string, readonly string[]>, {
-    mesh: ['awsName', 'namespaceSelector', 'egressFilter', 'meshOwner', 'meshServiceDiscovery'],
-    virtualNode: [
-      'awsName',
-      'podSelector',
-      'listeners',
-      'serviceDiscovery',
-      'backends',
-      'backendGroups',
-      'backendDefaults',
-      'logging',
-      'meshRef',
-    ],
-    virtualService: ['awsName', 'provider', 'meshRef'],
-    virtualRouter: ['awsName', 'listeners', 'routes', 'meshRef'],
-    virtualGateway: [
-      'awsName',
-      'namespaceSelector',
-      'podSelector',
-      'gatewayRouteSelector',
-      'listeners',
-      'logging',
-      'backendDefaults',
-      'meshRef',
-    ],
-    gatewayRoute: ['awsName', 'priority', 'httpRoute', 'http2Route', 'grpcRoute', 'virtualGatewayRef', 'meshRef'],
-    BackendGroup: ['virtualservices', 'meshRef'],
-    route: ['name', 'priority', 'httpRoute', 'http2Route', 'grpcRoute', 'tcpRoute'],
-  }),
-);
+const SPEC_FIELDS = lookupTable<readonly string[]>({
+  mesh: ['awsName', 'namespaceSelector', 'egressFilter', 'meshOwner', 'meshServiceDiscovery'],
+  virtualNode: [
+    'awsName',
+    'podSelector',
+    'listeners',
+    'serviceDiscovery',
+    'backends',
+    'backendGroups',
+    'backendDefaults',
+    'logging',
+    'meshRef',
+  ],
+  virtualService: ['awsName', 'provider', 'meshRef'],
+  virtualRouter: ['awsName', 'listeners', 'routes', 'meshRef'],
+  virtualGateway: [
+    'awsName',
+    'namespaceSelector',
+    'podSelector',
+    'gatewayRouteSelector',
+    'listeners',
+    'logging',
+    'backendDefaults',
+    'meshRef',
+  ],
+  gatewayRoute: ['awsName', 'priority', 'httpRoute', 'http2Route', 'grpcRoute', 'virtualGatewayRef', 'meshRef'],
+  BackendGroup: ['virtualservices', 'meshRef'],
+  route: ['name', 'priority', 'httpRoute', 'http2Route', 'grpcRoute', 'tcpRoute'],
+});
 
 function checkFields(value: Obj, fields: readonly string[], where: string): void {
   for (const k of Object.keys(value)) {
@@ -62,7 +59,8 @@ function checkFields(value: Obj, fields: readonly string[], where: string): void
       throw new SourceError(`${where}.${k}: not a field of this resource (expected one of: ${fields.join(', ')})`);
   }
 }
-const isRecord = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A reference member of the controller's spec: virtualNodeRef, virtualServiceARN, … */
+const REFERENCE = /^(virtualNode|virtualService|virtualRouter)(Ref|ARN)$/;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 interface Cr {
@@ -75,15 +73,36 @@ interface Cr {
   awsName: string;
 }
 
+interface SelectorExpression {
+  key: string;
+  operator: string;
+  values?: string[];
+}
+
 interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+  matchLabels?: unknown;
+  matchExpressions?: SelectorExpression[];
+}
+
+const isSelectorExpression = (v: unknown): v is SelectorExpression =>
+  isRecord(v) &&
+  typeof v.key === 'string' &&
+  typeof v.operator === 'string' &&
+  (v.values === undefined || isStringArray(v.values));
+
+/** The selector, or undefined when it is not one (a malformed selector selects nothing, like an absent one). */
+function labelSelector(v: unknown): LabelSelector | undefined {
+  if (!isRecord(v)) return undefined;
+  const { matchLabels, matchExpressions } = v;
+  if (matchExpressions === undefined || matchExpressions === null) return { matchLabels };
+  if (!Array.isArray(matchExpressions) || !matchExpressions.every(isSelectorExpression)) return undefined;
+  return { matchLabels, matchExpressions };
 }
 
 /** Kubernetes label selector semantics; an undefined selector selects nothing, {} selects everything. */
 function selects(selector: unknown, labels: Record<string, string>): boolean {
-  if (!isRecord(selector)) return false;
-  const s = selector as LabelSelector;
+  const s = labelSelector(selector);
+  if (!s) return false;
   for (const [k, v] of Object.entries(s.matchLabels ?? {}))
     if (!Object.hasOwn(labels, k) || labels[k] !== v) return false;
   for (const e of s.matchExpressions ?? []) {
@@ -103,7 +122,7 @@ export function isKubernetes(doc: unknown): boolean {
 }
 
 function labelsOf(meta: Obj): Record<string, string> {
-  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  const out = emptyTable<string>();
   if (isRecord(meta.labels)) for (const [k, v] of Object.entries(meta.labels)) if (typeof v === 'string') out[k] = v;
   return out;
 }
@@ -213,9 +232,8 @@ export function readKubernetes(docs: { doc: unknown; file: string }[]): SourceRe
     for (const [k, v] of Object.entries(value)) {
       const set = (key: string, val: unknown) =>
         Object.defineProperty(out, key, { value: val, enumerable: true, writable: true, configurable: true });
-      const refKind = /^(virtualNode|virtualService|virtualRouter)(Ref|ARN)$/.exec(k);
-      if (refKind) {
-        const kind = refKind[1] as MeshKind;
+      const kind = REFERENCE.exec(k)?.[1];
+      if (kind === Kind.virtualNode || kind === Kind.virtualService || kind === Kind.virtualRouter) {
         const field = path.endsWith(']') && /weightedTargets\[\d+\]$/.test(path) ? 'virtualNode' : `${kind}Name`;
         set(field, resolveRef(from, kind, value[`${kind}Ref`], value[`${kind}ARN`], `${path}.${k}`));
       } else if (k === 'certificateARN') set('certificateArn', v);
@@ -230,7 +248,7 @@ export function readKubernetes(docs: { doc: unknown; file: string }[]): SourceRe
 
   const toSpec = (cr: Cr, kind: MeshKind, raw: Obj, path: string): Record<string, unknown> => {
     try {
-      return toApi(rewrite(cr, raw, path), SPEC_SHAPE[kind], 'api', path) as Record<string, unknown>;
+      return toApiStructure(rewrite(cr, raw, path), SPEC_SHAPE[kind], 'api', path);
     } catch (err) {
       if (err instanceof SourceError && !err.message.startsWith(cr.origin))
         throw new SourceError(`${cr.origin}: ${err.message}`);

@@ -2,15 +2,23 @@
 // detects each file's format unless one is given, and returns what they declare.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
+import { isRecord } from '../../runtime/guards.js';
 import { keyOf, type SourceResult } from '../resources.js';
 import { SourceError } from '../shapes.js';
 import { isCliJson, isExport, readCliJson, readExport } from './api-json.js';
-import { type CfnOptions, type Exports, isCloudFormation, prepareCloudFormation } from './cloudformation.js';
+import {
+  type CfnOptions,
+  type Exports,
+  hasResourcesSection,
+  isCloudFormation,
+  prepareCloudFormation,
+} from './cloudformation.js';
 import { isKubernetes, readKubernetes } from './kubernetes.js';
 import { MAX_SOURCE_BYTES, parseYamlDocuments } from './yaml.js';
 
 export const FORMATS = ['cloudformation', 'k8s', 'cli-json', 'appmeshd'] as const;
 export type Format = (typeof FORMATS)[number];
+export const isFormat = (v: string): v is Format => FORMATS.some((f) => f === v);
 
 const EXTENSIONS = new Set(['.json', '.yaml', '.yml', '.template']);
 const MAX_FILES = 10_000;
@@ -119,16 +127,15 @@ export function readSources(paths: string[], format: Format | undefined, cfn: Cf
       continue;
     }
     const expectOne = (what: string) => {
-      if (docs.length !== 1 || typeof docs[0] !== 'object' || docs[0] === null || Array.isArray(docs[0]))
-        throw new SourceError(`${file}: expected one ${what} document`);
-      return docs[0] as Record<string, unknown>;
+      const [doc] = docs;
+      if (docs.length !== 1 || !isRecord(doc)) throw new SourceError(`${file}: expected one ${what} document`);
+      return doc;
     };
     let part: SourceResult;
     switch (f) {
       case 'cloudformation': {
         const template = expectOne('CloudFormation template');
-        if (typeof template.Resources !== 'object' || template.Resources === null)
-          throw new SourceError(`${file}: a template needs a Resources section`);
+        if (!hasResourcesSection(template)) throw new SourceError(`${file}: a template needs a Resources section`);
         if (template.Transform !== undefined)
           throw new SourceError(
             `${file}: templates with a Transform (SAM, macros, language extensions) must be processed first`,

@@ -3,6 +3,7 @@
 // Anchors and aliases are refused: CloudFormation does not accept them, and an alias bomb
 // is the classic way to make a small YAML file expand without bound.
 import { parseAllDocuments, type CollectionTag, type ScalarTag, type YAMLMap, type YAMLSeq } from 'yaml';
+import { errorMessage } from '../../runtime/guards.js';
 import { SourceError } from '../shapes.js';
 
 const FUNCTIONS = [
@@ -72,7 +73,7 @@ export function parseYamlDocuments(text: string, file: string): unknown[] {
       // maxAliasCount 0: any alias is an error.
       out.push(doc.toJS({ maxAliasCount: 0 }));
     } catch (e) {
-      throw new SourceError(`${file}: ${(e as Error).message} (anchors and aliases are not accepted)`);
+      throw new SourceError(`${file}: ${errorMessage(e)} (anchors and aliases are not accepted)`);
     }
   }
   return out.filter((d) => d !== null && d !== undefined);

@@ -6,7 +6,7 @@ import { jsonBody } from '../json-body.js';
 import type { OperationModel, ServiceModel } from '../model.js';
 import { keepModeled, TooDeep, TooMany } from '../restjson/modeled.js';
 import { parseJsonBody } from '../restjson/protocol.js';
-import { isRecord } from '../record.js';
+import { isObject } from '../../runtime/guards.js';
 
 export const JSON11_CONTENT_TYPE = 'application/x-amz-json-1.1';
 const ACCEPTED_TYPES = new Set([JSON11_CONTENT_TYPE, 'application/x-amz-json-1.0', 'application/json']);
@@ -60,7 +60,7 @@ export class Json11Protocol implements Protocol {
   private modeled(model: ServiceModel, shape: string, parsed: Record<string, unknown>): Record<string, unknown> {
     try {
       const kept = keepModeled(model, shape, parsed);
-      return isRecord(kept) ? kept : {};
+      return isObject(kept) ? kept : {};
     } catch (err) {
       if (err instanceof TooDeep) throw this.bad('Request body is nested too deeply');
       if (err instanceof TooMany) throw this.bad(`1 validation error detected: a list or map ${err.message}`);

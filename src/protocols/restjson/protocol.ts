@@ -7,7 +7,7 @@ import { jsonBody, payloadOf } from '../json-body.js';
 import { jsonOverLimits } from '../json-scan.js';
 import { keepModeled, TooDeep, TooMany } from './modeled.js';
 import { RestRouter } from './router.js';
-import { isRecord } from '../record.js';
+import { isObject } from '../../runtime/guards.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const JSON_TYPES = new Set([
@@ -131,7 +131,7 @@ export function parseJsonBody(body: Buffer, bad: (m: string) => ApiError): Recor
   } catch (err) {
     throw bad(err instanceof RangeError ? 'Request body is nested too deeply' : 'Request body is not valid JSON');
   }
-  if (!isRecord(parsed) || Array.isArray(parsed)) throw bad('Request body must be a JSON object');
+  if (!isObject(parsed) || Array.isArray(parsed)) throw bad('Request body must be a JSON object');
   return parsed;
 }
 

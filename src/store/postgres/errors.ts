@@ -34,10 +34,14 @@ const UNAVAILABLE_MESSAGES = [
 /** SQLSTATEs after which re-running the whole transaction may succeed. */
 export const RETRYABLE_CODES = new Set(['40001', '40P01']);
 
-function codeOf(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
+/** The SQLSTATE of a database error, or the Node error code of a socket failure. */
+export function codeOf(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string'
+    ? err.code
+    : undefined;
 }
+
+export const UNIQUE_VIOLATION = '23505';
 
 export function isUnavailable(err: unknown): boolean {
   if (err instanceof StoreUnavailableError) return true;

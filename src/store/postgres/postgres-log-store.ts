@@ -2,7 +2,6 @@
 // the database-wide write lock: an append key-share-locks its group and locks its stream's
 // row (so a concurrent delete of either waits for it), inserts the batch with one statement
 // and commits; writers to different streams proceed in parallel.
-import type pg from 'pg';
 import type {
   AppendOutcome,
   CreateGroupOutcome,
@@ -17,8 +16,8 @@ import type {
   StreamListQuery,
   StreamReadQuery,
 } from '../log-store.js';
-
-export type PgExec = <R extends pg.QueryResultRow>(sql: string, params?: unknown[]) => Promise<pg.QueryResult<R>>;
+import { parseTagMap } from '../stored.js';
+import type { PgExec } from './pool.js';
 
 export interface PgAccess {
   query: PgExec;
@@ -65,7 +64,7 @@ function toGroup(r: GroupRow): LogGroupRecord {
     logGroupClass: r.class,
     ...(r.kms_key_id !== null ? { kmsKeyId: r.kms_key_id } : {}),
     deletionProtection: r.deletion_protection,
-    tags: JSON.parse(r.tags) as Record<string, string>,
+    tags: parseTagMap(r.tags),
     storedBytes: Number(r.stored_bytes ?? 0),
   };
 }
@@ -149,7 +148,7 @@ export class PostgresLogStore implements LogStore {
       const { rows } = await exec<{ tags: string }>('SELECT tags FROM log_groups WHERE name = $1 FOR UPDATE', [name]);
       if (!rows[0]) return false;
       await exec('UPDATE log_groups SET tags = $1 WHERE name = $2', [
-        JSON.stringify(update(JSON.parse(rows[0].tags) as Record<string, string>)),
+        JSON.stringify(update(parseTagMap(rows[0].tags))),
         name,
       ]);
       return true;

@@ -16,6 +16,7 @@ import type {
   StreamListQuery,
   StreamReadQuery,
 } from '../log-store.js';
+import { parseTagMap } from '../stored.js';
 
 /** How the log store reaches the connections of the SqliteStore it belongs to. */
 export interface SqliteAccess {
@@ -65,7 +66,7 @@ function toGroup(r: GroupRow): LogGroupRecord {
     logGroupClass: r.class,
     ...(r.kms_key_id !== null ? { kmsKeyId: r.kms_key_id } : {}),
     deletionProtection: r.deletion_protection === 1,
-    tags: JSON.parse(r.tags) as Record<string, string>,
+    tags: parseTagMap(r.tags),
     storedBytes: r.stored_bytes ?? 0,
   };
 }
@@ -91,12 +92,13 @@ const toEvent = (r: EventRow): LogEventRecord => ({
 /** Prepared statements per connection, prepared on first use. */
 class Statements {
   private readonly byDb = new WeakMap<Database.Database, Map<string, Database.Statement>>();
-  get(db: Database.Database, sql: string): Database.Statement {
+  /** `Row` names the shape of the rows the SQL text selects (better-sqlite3 returns them untyped). */
+  get<Row = unknown>(db: Database.Database, sql: string): Database.Statement<unknown[], Row> {
     let m = this.byDb.get(db);
     if (!m) this.byDb.set(db, (m = new Map()));
     let s = m.get(sql);
     if (!s) m.set(sql, (s = db.prepare(sql)));
-    return s;
+    return s as Database.Statement<unknown[], Row>;
   }
 }
 
@@ -127,7 +129,7 @@ export class SqliteLogStore implements LogStore {
   constructor(private readonly access: SqliteAccess) {}
 
   private groupId(db: Database.Database, name: string): number | undefined {
-    return (this.st.get(db, 'SELECT id FROM log_groups WHERE name = ?').get(name) as { id: number } | undefined)?.id;
+    return this.st.get<{ id: number }>(db, 'SELECT id FROM log_groups WHERE name = ?').get(name)?.id;
   }
 
   private streamId(
@@ -136,19 +138,19 @@ export class SqliteLogStore implements LogStore {
     name: string,
   ): { groupId: number; streamId: number } | undefined {
     const row = this.st
-      .get(
+      .get<{ gid: number; sid: number }>(
         db,
         `SELECT g.id AS gid, s.id AS sid FROM log_groups g JOIN log_streams s ON s.group_id = g.id
       WHERE g.name = ? AND s.name = ?`,
       )
-      .get(group, name) as { gid: number; sid: number } | undefined;
+      .get(group, name);
     return row ? { groupId: row.gid, streamId: row.sid } : undefined;
   }
 
   createGroup(g: NewLogGroup, maxGroups: number): Promise<CreateGroupOutcome> {
     return this.access.write((db) => {
       if (this.groupId(db, g.name) !== undefined) return 'exists';
-      const n = (this.st.get(db, 'SELECT count(*) AS n FROM log_groups').get() as { n: number }).n;
+      const n = this.st.get<{ n: number }>(db, 'SELECT count(*) AS n FROM log_groups').get()?.n ?? 0;
       if (n >= maxGroups) return 'limit';
       this.st
         .get(
@@ -170,9 +172,7 @@ export class SqliteLogStore implements LogStore {
 
   getGroup(name: string): Promise<LogGroupRecord | undefined> {
     return this.access.read((db) => {
-      const row = this.st.get(db, `SELECT ${GROUP_COLUMNS} FROM log_groups g WHERE g.name = ?`).get(name) as
-        | GroupRow
-        | undefined;
+      const row = this.st.get<GroupRow>(db, `SELECT ${GROUP_COLUMNS} FROM log_groups g WHERE g.name = ?`).get(name);
       return row ? toGroup(row) : undefined;
     });
   }
@@ -180,7 +180,7 @@ export class SqliteLogStore implements LogStore {
   listGroups(q: GroupListQuery): Promise<LogGroupRecord[]> {
     return this.access.read((db) => {
       const rows = this.st
-        .get(
+        .get<GroupRow>(
           db,
           `SELECT ${GROUP_COLUMNS} FROM log_groups g
         WHERE g.name > ? AND (? IS NULL OR substr(g.name, 1, length(?)) = ?) AND (? IS NULL OR instr(g.name, ?) > 0)
@@ -197,7 +197,7 @@ export class SqliteLogStore implements LogStore {
           q.logGroupClass ?? null,
           q.logGroupClass ?? '',
           q.limit,
-        ) as GroupRow[];
+        );
       return rows.map(toGroup);
     });
   }
@@ -218,11 +218,9 @@ export class SqliteLogStore implements LogStore {
 
   updateTags(name: string, update: (current: Record<string, string>) => Record<string, string>): Promise<boolean> {
     return this.access.write((db) => {
-      const row = this.st.get(db, 'SELECT tags FROM log_groups WHERE name = ?').get(name) as
-        | { tags: string }
-        | undefined;
+      const row = this.st.get<{ tags: string }>(db, 'SELECT tags FROM log_groups WHERE name = ?').get(name);
       if (!row) return false;
-      const next = update(JSON.parse(row.tags) as Record<string, string>);
+      const next = update(parseTagMap(row.tags));
       this.st.get(db, 'UPDATE log_groups SET tags = ? WHERE name = ?').run(JSON.stringify(next), name);
       return true;
     });
@@ -244,8 +242,8 @@ export class SqliteLogStore implements LogStore {
       const gid = this.groupId(db, group);
       if (gid === undefined) return 'no-group';
       if (this.st.get(db, 'SELECT 1 FROM log_streams WHERE group_id = ? AND name = ?').get(gid, name)) return 'exists';
-      const n = (this.st.get(db, 'SELECT count(*) AS n FROM log_streams WHERE group_id = ?').get(gid) as { n: number })
-        .n;
+      const n =
+        this.st.get<{ n: number }>(db, 'SELECT count(*) AS n FROM log_streams WHERE group_id = ?').get(gid)?.n ?? 0;
       if (n >= maxStreams) return 'limit';
       this.st
         .get(db, 'INSERT INTO log_streams (group_id, name, created_at) VALUES (?, ?, ?)')
@@ -257,12 +255,12 @@ export class SqliteLogStore implements LogStore {
   getStream(group: string, name: string): Promise<LogStreamRecord | undefined> {
     return this.access.read((db) => {
       const row = this.st
-        .get(
+        .get<StreamRow>(
           db,
           `SELECT s.id, s.name, s.created_at, s.first_ts, s.last_ts, s.last_ingestion
         FROM log_groups g JOIN log_streams s ON s.group_id = g.id WHERE g.name = ? AND s.name = ?`,
         )
-        .get(group, name) as StreamRow | undefined;
+        .get(group, name);
       return row ? toStream(row) : undefined;
     });
   }
@@ -277,25 +275,25 @@ export class SqliteLogStore implements LogStore {
         const cmp = q.descending ? '<' : '>';
         const after = q.after?.name ?? (q.descending ? null : '');
         rows = this.st
-          .get(
+          .get<StreamRow>(
             db,
             `SELECT ${cols} FROM log_streams s WHERE s.group_id = ?
           AND (? IS NULL OR s.name ${cmp} ?) AND (? IS NULL OR substr(s.name, 1, length(?)) = ?)
           ORDER BY s.name ${q.descending ? 'DESC' : ''} LIMIT ?`,
           )
-          .all(gid, after, after ?? '', q.prefix ?? null, q.prefix ?? '', q.prefix ?? '', q.limit) as StreamRow[];
+          .all(gid, after, after ?? '', q.prefix ?? null, q.prefix ?? '', q.prefix ?? '', q.limit);
       } else {
         // Streams without events sort as time -1 (first ascending, last descending).
         const cmp = q.descending ? '<' : '>';
         const a = q.after;
         rows = this.st
-          .get(
+          .get<StreamRow>(
             db,
             `SELECT ${cols} FROM log_streams s WHERE s.group_id = ?
           AND (? IS NULL OR (coalesce(s.last_ts, -1), s.name) ${cmp} (?, ?))
           ORDER BY coalesce(s.last_ts, -1) ${q.descending ? 'DESC' : ''}, s.name ${q.descending ? 'DESC' : ''} LIMIT ?`,
           )
-          .all(gid, a ? 1 : null, a?.lastEventTimestamp ?? 0, a?.name ?? '', q.limit) as StreamRow[];
+          .all(gid, a ? 1 : null, a?.lastEventTimestamp ?? 0, a?.name ?? '', q.limit);
       }
       return rows.map(toStream);
     });
@@ -366,7 +364,7 @@ export class SqliteLogStore implements LogStore {
     if (!events.length) return 'appended';
     // Rows go in by statements of INSERT_ROWS rows: far fewer calls into SQLite than one per event.
     // Event ids are assigned here: this connection is the only writer.
-    this.lastId ??= (this.st.get(db, 'SELECT max(id) AS m FROM log_events').get() as { m: number | null }).m ?? 0;
+    this.lastId ??= this.st.get<{ m: number | null }>(db, 'SELECT max(id) AS m FROM log_events').get()?.m ?? 0;
     const many = this.st.get(db, insertSql(INSERT_ROWS));
     const params: unknown[] = [];
     let bytes = 0;
@@ -417,13 +415,13 @@ export class SqliteLogStore implements LogStore {
       const lo = forward ? Math.max(q.startTime ?? MIN, from.timestamp) : (q.startTime ?? MIN);
       const hi = forward ? (q.endTime ?? MAX) : Math.min(q.endTime ?? MAX, from.timestamp + 1);
       const rows = this.st
-        .get(
+        .get<EventRow>(
           db,
           `SELECT e.id, ? AS stream, e.ts, e.ingestion, e.message FROM log_events e
         WHERE e.stream_id = ? AND e.ts >= ? AND e.ts < ? AND (e.ts ${forward ? '>' : '<'} ? OR e.id ${forward ? '>' : '<'} ?)
         ORDER BY e.ts ${forward ? '' : 'DESC'}, e.id ${forward ? '' : 'DESC'} LIMIT ?`,
         )
-        .all(stream, ids.streamId, lo, hi, from.timestamp, from.id, q.limit) as EventRow[];
+        .all(stream, ids.streamId, lo, hi, from.timestamp, from.id, q.limit);
       return rows.map(toEvent);
     });
   }
@@ -450,7 +448,7 @@ export class SqliteLogStore implements LogStore {
       const contains = (q.contains ?? []).slice(0, 8);
       params.push(...contains, q.limit);
       const rows = this.st
-        .get(
+        .get<EventRow>(
           db,
           `SELECT e.id, s.name AS stream, e.ts, e.ingestion, e.message
         FROM log_events e JOIN log_streams s ON s.id = e.stream_id
@@ -458,7 +456,7 @@ export class SqliteLogStore implements LogStore {
           ${contains.map(() => 'AND instr(e.message, ?) > 0').join(' ')}
         ORDER BY e.ts, e.id LIMIT ?`,
         )
-        .all(...params) as EventRow[];
+        .all(...params);
       return rows.map(toEvent);
     });
   }
@@ -466,19 +464,22 @@ export class SqliteLogStore implements LogStore {
   expireEvents(now: number, limit: number): Promise<number> {
     return this.access.write((db) => {
       const groups = this.st
-        .get(db, 'SELECT id, retention_days FROM log_groups WHERE retention_days IS NOT NULL')
-        .all() as { id: number; retention_days: number }[];
+        .get<{ id: number; retention_days: number }>(
+          db,
+          'SELECT id, retention_days FROM log_groups WHERE retention_days IS NOT NULL',
+        )
+        .all();
       let removed = 0;
       for (const g of groups) {
         if (removed >= limit) break;
         const cutoff = now - g.retention_days * 86_400_000;
         const victims = this.st
-          .get(
+          .get<{ ts: number; id: number; stream_id: number; bytes: number }>(
             db,
             `SELECT ts, id, stream_id, length(CAST(message AS BLOB)) AS bytes FROM log_events
           WHERE group_id = ? AND ts < ? ORDER BY ts, id LIMIT ?`,
           )
-          .all(g.id, cutoff, limit - removed) as { ts: number; id: number; stream_id: number; bytes: number }[];
+          .all(g.id, cutoff, limit - removed);
         const perStream = new Map<number, number>();
         const del = this.st.get(db, 'DELETE FROM log_events WHERE group_id = ? AND ts = ? AND id = ?');
         for (const v of victims) {

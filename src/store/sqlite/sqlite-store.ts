@@ -20,7 +20,7 @@ import {
   StoreConflictError,
 } from '../types.js';
 import { sqliteMigrations } from './migrations.js';
-import { assertStorable, assertStorableKeys, storableKeys, stored } from '../stored.js';
+import { assertStorable, assertStorableKeys, parseSpec, storableKeys, stored } from '../stored.js';
 import type { LogStore } from '../log-store.js';
 import { SqliteLogStore } from './sqlite-log-store.js';
 
@@ -41,7 +41,9 @@ interface Row {
 }
 
 function toResource<S>(row: Row): StoredResource<S> {
-  const resource = {
+  // The spec is parsed on first use: listings that show only names and metadata never pay for it.
+  let spec: S | undefined;
+  return {
     kind: row.kind,
     scope: row.scope,
     name: row.name,
@@ -51,15 +53,14 @@ function toResource<S>(row: Row): StoredResource<S> {
     status: row.status,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-    spec: undefined as S,
+    get spec(): S {
+      spec ??= parseSpec<S>(row.spec);
+      return spec;
+    },
     tags: JSON.parse(row.tags),
     clientToken: row.client_token ?? undefined,
     revision: row.revision,
   };
-  // The spec is parsed on first use: listings that show only names and metadata never pay for it.
-  let spec: S | undefined;
-  Object.defineProperty(resource, 'spec', { enumerable: true, get: () => (spec ??= JSON.parse(row.spec) as S) });
-  return resource;
 }
 
 const CACHE_LIMIT = 50_000;
@@ -69,8 +70,8 @@ const LIST_CACHE_LIMIT = 2_000;
 const MAX_BATCH = 128;
 
 interface QueuedTx {
-  fn: (tx: StoreTx) => Promise<unknown>;
-  resolve(value: unknown): void;
+  /** Runs the body; what it gives back answers the caller once the batch has committed. */
+  body: (tx: StoreTx) => Promise<() => void>;
   reject(err: unknown): void;
 }
 const cacheKey = (kind: string, scope: string, name: string) => `${kind}\0${scope}\0${name}`;
@@ -94,7 +95,7 @@ interface StoreReaderSync {
 
 /** Applies the pending migrations of `db` in order; each step commits with its user_version. */
 export function migrateSqlite(db: Database.Database): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
+  const version = Number(db.pragma('user_version', { simple: true }));
   for (let i = version; i < sqliteMigrations.length; i++) {
     db.transaction(() => {
       db.exec(sqliteMigrations[i]!);
@@ -307,7 +308,7 @@ export class SqliteStore implements Store {
       return Promise.reject(new Error('transact() called inside a transaction body; use the tx argument'));
     }
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      this.pending.push({ body: (tx) => fn(tx).then((value) => () => resolve(value)), reject });
       if (this.draining) return;
       this.draining = true;
       // The batch starts after the I/O callbacks of this event-loop turn, so requests read together commit together.
@@ -329,7 +330,7 @@ export class SqliteStore implements Store {
     this.running = new Promise<void>((resolve) => {
       endRunning = resolve;
     });
-    const done: { item: QueuedTx; result: unknown }[] = [];
+    const done: { item: QueuedTx; answer: () => void }[] = [];
     const changes: Change[] = [];
     try {
       try {
@@ -344,10 +345,10 @@ export class SqliteStore implements Store {
           const own: Change[] = [];
           this.db.exec('SAVEPOINT tx');
           try {
-            const result = await this.runBody(item.fn, own);
+            const answer = await this.runBody(item.body, own);
             this.db.exec('RELEASE tx');
             changes.push(...own);
-            done.push({ item, result });
+            done.push({ item, answer });
           } catch (err) {
             item.reject(err);
             if (!this.db.inTransaction) throw err;
@@ -371,7 +372,7 @@ export class SqliteStore implements Store {
       this.listCache.delete(`${c.kind}\0${c.scope}`);
     }
     if (changes.length) this.emit(changes);
-    for (const d of done) d.item.resolve(d.result);
+    for (const d of done) d.answer();
   }
 
   /** Runs one transaction body against the open transaction, collecting its changes. */

@@ -2,6 +2,7 @@
 // and per type the response bodies built so far. Shared by every stream of the same identity.
 import { createHash } from 'node:crypto';
 import {
+  isTypeUrl,
   TypeUrl,
   type EnvoyResource,
   type ProxyConfig,
@@ -123,6 +124,11 @@ export interface EncodedConfig {
   source: ProxyConfig;
 }
 
+/** The resources of a type as a request names it (any string); undefined for a type the configuration does not have. */
+export function configType(config: EncodedConfig, typeUrl: string): EncodedType | undefined {
+  return isTypeUrl(typeUrl) ? config.types.get(typeUrl) : undefined;
+}
+
 /** Encodes every resource; throws (the encoder's error, naming the resource) when one does not encode. */
 export function encodeConfig(config: ProxyConfig, encode: Encoder): EncodedConfig {
   const types = new Map<TypeUrlValue, EncodedType>();
@@ -133,7 +139,7 @@ export function encodeConfig(config: ProxyConfig, encode: Encoder): EncodedConfi
       try {
         any = encode(typeUrl, r.resource);
       } catch (err) {
-        throw new Error(`${FIELD[typeUrl]} ${r.name}: ${(err as Error).message}`);
+        throw new Error(`${FIELD[typeUrl]} ${r.name}: ${err instanceof Error ? err.message : String(err)}`);
       }
       return { name: r.name, version: resourceVersion(any), any };
     });

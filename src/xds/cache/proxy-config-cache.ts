@@ -132,7 +132,7 @@ export class ProxyConfigCache {
       return result;
     } catch (err) {
       this.computed.delete(key);
-      const message = (err as Error).message;
+      const message = err instanceof Error ? err.message : String(err);
       this.deps.onProblem?.(key, message);
       const fallback = this.lastGood.get(key);
       return { kind: 'error', message, ...(fallback ? { fallback } : {}) };

@@ -57,7 +57,7 @@ export function createAdminHandler(deps: AdminDeps): AdminHandler {
     } catch (err) {
       if (err instanceof SigV4Error) return json(res, 403, { message: err.message });
       if (err instanceof ConfigDumpError) return json(res, err.status, { message: err.message });
-      return json(res, 500, { message: (err as Error).message });
+      return json(res, 500, { message: err instanceof Error ? err.message : undefined });
     }
   };
   return (req, res) => {

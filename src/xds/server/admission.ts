@@ -4,7 +4,7 @@
 // checked with the API's SigV4 code, then appmesh:StreamAggregatedResources is authorized on
 // the proxy's virtual node or gateway ARN. Endpoint policies never apply here (no `via`).
 import { randomUUID } from 'node:crypto';
-import { status as GrpcStatus, type Metadata } from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import type { Authorizer, CredentialResolver, Identity, RequestContext } from '../../api/service.js';
 import {
   SigV4Error,
@@ -14,7 +14,11 @@ import {
   verifySignature,
   type SignedRequest,
 } from '../../auth/sigv4.js';
+import type { MeshSnapshotEntry, MeshSnapshotFeed } from '../../mesh/feed.js';
+import type { ConfigResult, ProxyConfigCache } from '../cache/proxy-config-cache.js';
 import { identityArn, MAX_NODE_ID_BYTES, parseNodeId, quoteNodeId, type ParsedNodeId } from '../identity.js';
+
+const GrpcStatus = grpc.status;
 
 export const XDS_SIGNING_SERVICE = 'appmesh';
 export const STREAM_ACTION = 'appmesh:StreamAggregatedResources';
@@ -28,15 +32,9 @@ export type RefusalReason =
   | 'resource_exhausted'
   | 'unavailable';
 
-/** The "Connected Envoy processes per virtual node / virtual gateway" quotas. */
-export interface EnvoyQuotas {
-  envoysPerVirtualNode: number;
-  envoysPerVirtualGateway: number;
-}
-
 export class AdmissionError extends Error {
   constructor(
-    readonly code: GrpcStatus,
+    readonly code: grpc.status,
     readonly reason: RefusalReason,
     message: string,
   ) {
@@ -54,7 +52,10 @@ export interface AdmissionDeps {
 
 const unauthenticated = (message: string) => new AdmissionError(GrpcStatus.UNAUTHENTICATED, 'unauthenticated', message);
 
-function metadataHeaders(metadata: Metadata): Record<string, string> {
+export const storeUnavailable = () =>
+  new AdmissionError(GrpcStatus.UNAVAILABLE, 'unavailable', 'management server cannot reach its database; try another');
+
+function metadataHeaders(metadata: grpc.Metadata): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(metadata.getMap())) if (typeof v === 'string') out[k.toLowerCase()] = v;
   return out;
@@ -71,7 +72,7 @@ function candidateHosts(authority: string): string[] {
  */
 export async function authenticateStream(
   deps: AdmissionDeps,
-  metadata: Metadata,
+  metadata: grpc.Metadata,
   authority: string,
   path: string,
 ): Promise<Identity | undefined> {
@@ -137,23 +138,6 @@ export function resolveNode(deps: AdmissionDeps, nodeId: string | undefined): Pa
   return id;
 }
 
-/**
- * Throws RESOURCE_EXHAUSTED (8) when `connected` streams of the proxy's identity (on the same xDS service) already reach
- * its quota, as App Mesh closes the stream of one Envoy too many. Counted per replica.
- */
-export function checkConnectedEnvoys(quotas: EnvoyQuotas, id: ParsedNodeId, connected: number): void {
-  const [limit, what] =
-    id.kind === 'virtualNode'
-      ? [quotas.envoysPerVirtualNode, 'virtual node']
-      : [quotas.envoysPerVirtualGateway, 'virtual gateway'];
-  if (connected < limit) return;
-  throw new AdmissionError(
-    GrpcStatus.RESOURCE_EXHAUSTED,
-    'resource_exhausted',
-    `Cannot exceed quota for Connected Envoy processes per ${what}: ${limit} (${what} ${id.name} in mesh ${id.meshName})`,
-  );
-}
-
 export async function authorizeStream(
   deps: AdmissionDeps,
   identity: Identity | undefined,
@@ -176,7 +160,49 @@ export async function authorizeStream(
     throw new AdmissionError(
       GrpcStatus.PERMISSION_DENIED,
       'permission_denied',
-      (err as Error).message || `not authorized to perform ${STREAM_ACTION} on ${resource}`,
+      (err instanceof Error && err.message) || `not authorized to perform ${STREAM_ACTION} on ${resource}`,
     );
   }
+}
+
+/** node.id of a stream's first DiscoveryRequest, if it has one. */
+export function firstRequestNodeId(request: unknown): string | undefined {
+  const node: unknown = typeof request === 'object' && request !== null ? Reflect.get(request, 'node') : undefined;
+  const id: unknown = typeof node === 'object' && node !== null ? Reflect.get(node, 'id') : undefined;
+  return typeof id === 'string' ? id : undefined;
+}
+
+export interface AdmittedProxy {
+  principal: Identity | undefined;
+  nodeId: string;
+  id: ParsedNodeId;
+  /** The snapshot the first configuration came from. */
+  entry: MeshSnapshotEntry | undefined;
+  result: Exclude<ConfigResult, { kind: 'missing' }>;
+}
+
+/**
+ * Admits the proxy behind a stream's first request: its signature, its node.id, its permission, and the
+ * configuration it gets first. Throws AdmissionError. The quota and the store's health are checked by the caller,
+ * where nothing awaits between the check and the stream being counted.
+ */
+export async function admitProxy(
+  deps: AdmissionDeps & { feed: MeshSnapshotFeed; cache: ProxyConfigCache },
+  authenticated: Promise<Identity | undefined>,
+  first: unknown,
+  peer: string,
+): Promise<AdmittedProxy> {
+  const principal = await authenticated;
+  const nodeId = firstRequestNodeId(first);
+  const id = resolveNode(deps, nodeId);
+  await authorizeStream(deps, principal, id, peer);
+  let entry = await deps.feed.current(id.meshName);
+  let result = deps.cache.configFor(entry, id);
+  if (result.kind === 'missing') {
+    // The node may have been created a moment ago, before the debounced rebuild; one read answers every stream until the mesh changes.
+    entry = await deps.feed.confirm(id.meshName);
+    result = deps.cache.configFor(entry, id);
+  }
+  if (result.kind === 'missing') throw new AdmissionError(GrpcStatus.INVALID_ARGUMENT, 'not_found', result.message);
+  return { principal, nodeId: nodeId ?? '', id, entry, result };
 }

@@ -1,18 +1,53 @@
 // The Envoy management service as a process component: mesh snapshots from the change feed,
 // the per-identity configuration cache, the xDS gRPC server and its admin endpoints.
-import type { App, Component } from '../../server/app.js';
+import type { Authorizer, CredentialResolver } from '../../api/service.js';
+import type { LogsQuotas } from '../../logs/deps.js';
 import type { CloudMapSource } from '../../mesh/cloud-map.js';
 import { MeshSnapshotFeed } from '../../mesh/feed.js';
 import { ProxyConfigCache, type Translate } from '../cache/proxy-config-cache.js';
 import { cachingEncoder } from '../cache/resource-encoder.js';
-import { encodeResource, loadEnvoyProtos } from '../protos.js';
+import { encodeResource } from '../protos/encode.js';
+import { loadEnvoyProtos } from '../protos/load.js';
 import { translate, translateApiListeners, type TranslateOptions } from '../translate/index.js';
 import { AccessLogService } from '../../logs/access-log-service.js';
 import { createAdminHandler, type AdminHandler } from './admin-http.js';
+import type { Component } from '../../runtime/component.js';
+import type { Logger } from '../../runtime/logger.js';
+import type { Store } from '../../store/types.js';
+import type { EnvoyQuotas } from './quotas.js';
 import { xdsConfigErrors, xdsTranslations } from './metrics.js';
 import { XdsServer } from './xds-server.js';
 
-export interface XdsComponent extends Component {
+/** The `serve` settings the Envoy management service reads. */
+export interface XdsSettings {
+  host: string;
+  xdsPort: number;
+  region: string;
+  accountId: string;
+  xdsAllowUnauthenticated: boolean;
+  xdsStoreGraceMs: number;
+  xdsTlsCert?: string;
+  xdsTlsKey?: string;
+  accessLogService: boolean;
+  accessLogAddress?: { address: string; port: number };
+  quotas: EnvoyQuotas & Pick<LogsQuotas, 'logEventSizeBytes' | 'logGroupsPerAccount' | 'logStreamsPerLogGroup'>;
+}
+
+export interface XdsComponentDeps {
+  config: XdsSettings;
+  store: Store;
+  log: Logger;
+  credentials: CredentialResolver;
+  authorizer: Authorizer;
+  cloudMap: CloudMapSource;
+}
+
+/** What the started component exposes: the port the xDS server bound (with --xds-port 0, a free one). */
+export interface XdsPorts {
+  xdsPort: number;
+}
+
+export interface XdsComponent extends Component<XdsPorts> {
   admin: AdminHandler;
   feed: MeshSnapshotFeed;
   cache: ProxyConfigCache;
@@ -32,10 +67,10 @@ export const translateWith =
 
 const loopbackFor = (host: string) => (host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host);
 
-export function createXdsComponent(app: App, cloudMap: CloudMapSource): XdsComponent {
-  const { config, log } = app;
+export function createXdsComponent(deps: XdsComponentDeps): XdsComponent {
+  const { config, log, store, credentials, authorizer, cloudMap } = deps;
   const feed = new MeshSnapshotFeed({
-    store: app.store,
+    store,
     region: config.region,
     accountId: config.accountId,
     cloudMap,
@@ -50,20 +85,20 @@ export function createXdsComponent(app: App, cloudMap: CloudMapSource): XdsCompo
     ? new AccessLogService({
         region: config.region,
         accountId: config.accountId,
-        credentials: app.credentials,
-        authorizer: app.authorizer,
+        credentials,
+        authorizer,
         allowUnauthenticated: config.xdsAllowUnauthenticated,
-        store: app.store,
+        store,
         log,
         maxEventBytes: config.quotas.logEventSizeBytes,
         maxGroups: config.quotas.logGroupsPerAccount,
         maxStreams: config.quotas.logStreamsPerLogGroup,
       })
     : undefined;
-  const alsTarget = (): TranslateOptions => {
+  const alsTarget = (xdsPort: number): TranslateOptions => {
     if (!config.accessLogService) return {};
     if (config.accessLogAddress) return { accessLogService: config.accessLogAddress };
-    return { accessLogService: { address: loopbackFor(config.host), port: app.ports.xdsPort ?? config.xdsPort } };
+    return { accessLogService: { address: loopbackFor(config.host), port: xdsPort } };
   };
   let options: TranslateOptions = {};
   const cache = new ProxyConfigCache({
@@ -86,10 +121,11 @@ export function createXdsComponent(app: App, cloudMap: CloudMapSource): XdsCompo
     port: config.xdsPort,
     region: config.region,
     accountId: config.accountId,
-    credentials: app.credentials,
-    authorizer: app.authorizer,
+    credentials,
+    authorizer,
     allowUnauthenticated: config.xdsAllowUnauthenticated,
     quotas: config.quotas,
+    storeGraceMs: config.xdsStoreGraceMs,
     ...(config.xdsTlsCert && config.xdsTlsKey
       ? { tls: { certFile: config.xdsTlsCert, keyFile: config.xdsTlsKey } }
       : {}),
@@ -100,7 +136,7 @@ export function createXdsComponent(app: App, cloudMap: CloudMapSource): XdsCompo
   });
   const admin = createAdminHandler({
     region: config.region,
-    credentials: app.credentials,
+    credentials,
     feed,
     cache,
     proxies: () => server.proxies(),
@@ -114,11 +150,12 @@ export function createXdsComponent(app: App, cloudMap: CloudMapSource): XdsCompo
     async start() {
       loadEnvoyProtos(); // a few seconds once; not on the first proxy's time
       feed.start();
-      app.ports.xdsPort = await server.start();
+      const xdsPort = await server.start();
       // The bound port (with --xds-port 0) is known only now; no proxy is connected yet.
-      options = alsTarget();
+      options = alsTarget(xdsPort);
       if (config.xdsAllowUnauthenticated)
         log.warn('xDS streams without SigV4 credentials are admitted (--xds-allow-unauthenticated)');
+      return { xdsPort };
     },
     async stop() {
       als?.closeAll();

@@ -2,21 +2,13 @@
 // content hashes; the proxy's `initial_resource_versions` seed what it holds, so a resuming
 // proxy is sent only what changed; subscribed names that do not exist are reported in
 // `removed_resources` at once. Subscription changes are honoured whatever their nonce.
-import { ORDERED_TYPES, type EncodedConfig, type EncodedResource } from '../cache/encoded-config.js';
+import { configType, ORDERED_TYPES, type EncodedConfig, type EncodedResource } from '../cache/encoded-config.js';
 import { referencedLoadAssignment } from '../cache/consistency.js';
 import { deltaResponse } from '../cache/wire.js';
 import { CONTROL_PLANE_ID } from '../cache/encoded-config.js';
-import { TypeUrl, type TypeUrlValue } from '../translate/types.js';
-import { Session, isWildcardType, type ErrorDetail } from './session.js';
-
-export interface DeltaDiscoveryRequest {
-  type_url?: string;
-  resource_names_subscribe?: string[];
-  resource_names_unsubscribe?: string[];
-  initial_resource_versions?: Record<string, string>;
-  response_nonce?: string;
-  error_detail?: ErrorDetail | null;
-}
+import { TypeUrl } from '../translate/types.js';
+import { deltaRequest } from './requests.js';
+import { Session, isWildcardType } from './session.js';
 
 interface TypeState {
   requested: boolean;
@@ -34,7 +26,7 @@ export class DeltaSession extends Session {
   private cleanupPending = false;
 
   onRequest(request: unknown): void {
-    const req = request as DeltaDiscoveryRequest;
+    const req = deltaRequest(request);
     const typeUrl = this.init.fixedType ?? req.type_url ?? '';
     if (!this.servesType(typeUrl)) return;
     const st = this.state(typeUrl);
@@ -117,7 +109,7 @@ export class DeltaSession extends Session {
 
   private diff(typeUrl: string, deferRemovals: boolean) {
     const st = this.states.get(typeUrl);
-    const type = this.config?.types.get(typeUrl as TypeUrlValue);
+    const type = this.config ? configType(this.config, typeUrl) : undefined;
     if (!st?.requested || !type) return undefined;
     const resources: EncodedResource[] = [];
     const consider = (r: EncodedResource | undefined) => {

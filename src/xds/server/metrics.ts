@@ -1,6 +1,6 @@
 // Prometheus metrics of the Envoy management service (registered in the process registry).
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { registry } from '../../server/metrics.js';
+import { registry } from '../../runtime/metrics.js';
 import { TypeUrl, type TypeUrlValue } from '../translate/types.js';
 
 export const SHORT_TYPE: Record<string, string> = {

@@ -3,7 +3,7 @@
 // serializer passes Buffers through.
 import * as protoLoader from '@grpc/proto-loader';
 import type { ServiceDefinition } from '@grpc/grpc-js';
-import { envoyIncludeDirs } from '../protos.js';
+import { envoyIncludeDirs } from '../protos/load.js';
 import { XDS_SERVICE_PROTO_FILES } from '../proto-files.js';
 import { TypeUrl, type TypeUrlValue } from '../translate/types.js';
 import type { Variant, XdsService } from './session.js';
@@ -77,14 +77,21 @@ export interface LoadedService {
   methods: Map<string, XdsMethod>;
 }
 
+/** A service among a package's definitions (the others are messages and enums, which carry a `format`). */
+function serviceDefinition(pkg: protoLoader.PackageDefinition, name: string): protoLoader.ServiceDefinition {
+  const def = pkg[name];
+  if (!def || 'format' in def) throw new Error(`${name} is not a service of the xDS protos`);
+  return def;
+}
+
 export function xdsServices(pkg: protoLoader.PackageDefinition = loadXdsPackage()): LoadedService[] {
   return SERVICES.map((spec) => {
-    const original = pkg[spec.name] as unknown as Record<string, Record<string, unknown>>;
-    const definition: Record<string, unknown> = {};
-    for (const [method, def] of Object.entries(original)) {
-      const serialize = def.responseSerialize as (v: unknown) => Buffer;
-      definition[method] = { ...def, responseSerialize: (v: unknown) => (Buffer.isBuffer(v) ? v : serialize(v)) };
-    }
+    const definition: ServiceDefinition = Object.fromEntries(
+      Object.entries(serviceDefinition(pkg, spec.name)).map(([method, def]) => {
+        const serialize = def.responseSerialize;
+        return [method, { ...def, responseSerialize: (v: object) => (Buffer.isBuffer(v) ? v : serialize(v)) }];
+      }),
+    );
     const methods = new Map<string, XdsMethod>([
       [spec.sotw, { service: spec.service, variant: 'sotw', ...(spec.fixedType ? { fixedType: spec.fixedType } : {}) }],
       [
@@ -92,6 +99,6 @@ export function xdsServices(pkg: protoLoader.PackageDefinition = loadXdsPackage(
         { service: spec.service, variant: 'delta', ...(spec.fixedType ? { fixedType: spec.fixedType } : {}) },
       ],
     ]);
-    return { definition: definition as unknown as ServiceDefinition, methods };
+    return { definition, methods };
   });
 }

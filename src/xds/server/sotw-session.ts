@@ -5,18 +5,17 @@
 // - requests with a stale nonce are ignored;
 // - on ADS, clusters and endpoints go before listeners and routes, and clusters a new route
 //   table no longer uses are removed only after the proxy answered the listeners and routes.
-import { ORDERED_TYPES, setVersion, type EncodedConfig, type EncodedResource } from '../cache/encoded-config.js';
+import {
+  configType,
+  ORDERED_TYPES,
+  setVersion,
+  type EncodedConfig,
+  type EncodedResource,
+} from '../cache/encoded-config.js';
 import { withSotwNonce } from '../cache/wire.js';
-import { TypeUrl, type TypeUrlValue } from '../translate/types.js';
-import { Session, isFullStateType, isWildcardType, type ErrorDetail } from './session.js';
-
-export interface DiscoveryRequest {
-  version_info?: string;
-  resource_names?: string[];
-  type_url?: string;
-  response_nonce?: string;
-  error_detail?: ErrorDetail | null;
-}
+import { TypeUrl } from '../translate/types.js';
+import { sotwRequest } from './requests.js';
+import { Session, isFullStateType, isWildcardType } from './session.js';
 
 interface TypeState {
   requested: boolean;
@@ -41,7 +40,7 @@ export class SotwSession extends Session {
   private leaving: EncodedResource[] = [];
 
   onRequest(request: unknown): void {
-    const req = request as DiscoveryRequest;
+    const req = sotwRequest(request);
     const typeUrl = this.init.fixedType ?? req.type_url ?? '';
     if (!this.servesType(typeUrl)) return;
     const st = this.state(typeUrl);
@@ -121,7 +120,7 @@ export class SotwSession extends Session {
   private plan(typeUrl: string, config: EncodedConfig): Plan | undefined {
     const keep = typeUrl === TypeUrl.cluster ? this.leaving : [];
     const st = this.states.get(typeUrl);
-    const type = config.types.get(typeUrl as TypeUrlValue);
+    const type = configType(config, typeUrl);
     if (!st?.requested || !type) return undefined;
     const kept = keep.filter((r) => !type.byName.has(r.name) && (st.wildcard || st.names.has(r.name)));
     if (!st.wildcard && kept.length === 0) return type.select(st.names);
@@ -149,7 +148,9 @@ export class SotwSession extends Session {
       st.sent = new Map();
       return false;
     }
-    const body = config.types.get(typeUrl as TypeUrlValue)!.sotwBody(plan.version, plan.resources);
+    const type = configType(config, typeUrl);
+    if (!type) return false;
+    const body = type.sotwBody(plan.version, plan.resources);
     st.nonce = this.send(typeUrl, (nonce) => withSotwNonce(body, nonce), plan.version);
     st.sentVersion = plan.version;
     st.sent = new Map(plan.resources.map((r) => [r.name, r]));

@@ -1,38 +1,30 @@
-// The Envoy management service: a gRPC server for ADS and the single-type xDS services.
-// Push path: store change → MeshSnapshotFeed (debounced, touched meshes only) → here: every
-// stream of that mesh is marked dirty (one pending push per stream) → after a short debounce,
-// each dirty stream gets the configuration of its identity (translated once per identity per
-// snapshot, see ProxyConfigCache) and sends only what changed.
-// Store health: the store is pinged every second (and at once when a snapshot rebuild finds
-// it unreachable). While it is unreachable new streams are refused with UNAVAILABLE; once it
-// has been unreachable for the grace period (10 s) the open streams are closed with
-// UNAVAILABLE too, so proxies reconnect to a replica that still reaches the database (Envoy
-// keeps its last configuration meanwhile).
-// Slow readers: a stream whose sent messages are not read (gRPC flow control holds them) is
-// not pushed to and not read from until it drains; then it gets the newest configuration
-// only, so its memory is bounded by one write buffer, never a queue of stale versions.
+// The Envoy management service: a gRPC server for ADS and the single-type xDS services, and the streams it admitted.
+// Push path: store change → MeshSnapshotFeed (debounced, touched meshes only) → here: every stream of that mesh is
+// marked dirty in the PushQueue (one pending push per stream) → after a short debounce, each dirty stream gets the
+// configuration of its identity (translated once per identity per snapshot, see ProxyConfigCache) and sends only what
+// changed.
+// Admission (admission.ts, quotas.ts): a stream is admitted on its first request, while the store is reachable
+// (StoreHealth, store-health.ts); past the store-loss grace period the open streams are closed with UNAVAILABLE.
+// Slow readers: a stream whose sent messages are not read (gRPC flow control holds them) is not pushed to until it
+// drains; then it gets the newest configuration only, so its memory is bounded by one write buffer, never a queue of
+// stale versions. Past 16 MiB unread it is closed.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import type { MeshSnapshotEntry, MeshSnapshotFeed } from '../../mesh/feed.js';
+import type { Logger } from '../../runtime/logger.js';
 import { StoreUnavailableError } from '../../store/types.js';
-import type { Logger } from '../../server/logger.js';
 import type { ProxyConfigCache } from '../cache/proxy-config-cache.js';
 import { identityKey } from '../identity.js';
-import {
-  AdmissionError,
-  authenticateStream,
-  authorizeStream,
-  checkConnectedEnvoys,
-  resolveNode,
-  type AdmissionDeps,
-  type EnvoyQuotas,
-} from './admission.js';
+import { type AdmissionDeps, AdmissionError, admitProxy, authenticateStream, storeUnavailable } from './admission.js';
 import { DeltaSession } from './delta-session.js';
 import { xdsAdmissionRefusals, xdsDeferredPushes, xdsStreams } from './metrics.js';
+import { PushQueue } from './push-queue.js';
+import { ConnectedEnvoys, type EnvoyQuotas } from './quotas.js';
 import { xdsServices, type XdsMethod } from './services.js';
-import type { Session, SessionStatus } from './session.js';
+import type { Session, SessionInit, SessionStatus } from './session.js';
 import { SotwSession } from './sotw-session.js';
+import { StoreHealth } from './store-health.js';
 
 /** grpc-js reports a failed bind as text; this gives it the shape of a net listen error (code, address, port). */
 function listenError(err: Error, address: string, port: number): Error {
@@ -78,117 +70,48 @@ interface Live {
   deferred: boolean;
 }
 
-/** Streams pushed per event-loop turn, so a change for thousands of proxies does not stall the process. */
-const PUSH_BATCH = 200;
-/** A store ping unanswered this long counts as the store being unreachable (the store's connect timeout). */
-const PING_HUNG_MS = 5000;
-/** Pings in flight at most (during a partition they hang; newer ones must still go out). */
-const MAX_PINGS = 3;
-
 /** Responses a stream may have unread before it is closed (RESOURCE_EXHAUSTED). */
 const MAX_UNREAD_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 export class XdsServer {
   private server: grpc.Server | undefined;
   private readonly live = new Map<string, Live>();
-  private readonly connected = new Map<string, number>();
-  private readonly dirty = new Set<Live>();
+  private readonly connected: ConnectedEnvoys;
+  private readonly pushes: PushQueue<Live>;
   private readonly latest = new Map<string, MeshSnapshotEntry | undefined>();
-  private pushTimer: NodeJS.Timeout | undefined;
   private unlisten: (() => void) | undefined;
-  private readonly pushDebounceMs: number;
-  /** When the store was first seen unreachable (start of the failing ping); undefined while it answers. */
-  private storeDownSince: number | undefined;
-  /** Pings not answered yet; a hung one must not stop newer pings from seeing the store come back. */
-  private readonly pings = new Set<{ started: number }>();
-  /** Start times of the newest ping that answered, and of the newest that failed: older outcomes are stale. */
-  private lastAnswered = 0;
-  private lastFailed = 0;
-  private pingTimer: NodeJS.Timeout | undefined;
+  private readonly storeHealth: StoreHealth;
 
   constructor(private readonly opts: XdsServerOptions) {
-    this.pushDebounceMs = opts.pushDebounceMs ?? 5;
+    this.connected = new ConnectedEnvoys(opts.quotas);
+    this.pushes = new PushQueue(opts.pushDebounceMs ?? 5, (l) => this.push(l));
+    this.storeHealth = new StoreHealth({
+      store: opts.feed.store,
+      log: opts.log,
+      ...(opts.storeGraceMs !== undefined ? { graceMs: opts.storeGraceMs } : {}),
+      ...(opts.storePingMs !== undefined ? { pingMs: opts.storePingMs } : {}),
+      onGraceExceeded: (downMs) => this.closeAllForStoreLoss(downMs),
+    });
   }
 
   /** Whether new streams are admitted: false while the store is unreachable. */
   get storeReachable(): boolean {
-    return this.storeDownSince === undefined;
+    return this.storeHealth.reachable;
   }
 
   /** Told about failed store reads elsewhere (snapshot rebuilds): checks the store at once. */
   noteStoreError(err: unknown): void {
-    if (err instanceof StoreUnavailableError && this.pings.size === 0 && this.server) void this.checkStore();
+    this.storeHealth.noteStoreError(err);
   }
 
-  private checkStore(): Promise<void> {
-    const ping = { started: Date.now() };
-    this.pings.add(ping);
-    return this.opts.feed.store
-      .ping()
-      .then(
-        () => {
-          this.lastAnswered = Math.max(this.lastAnswered, ping.started);
-          if (ping.started < this.lastFailed) return;
-          if (this.storeDownSince !== undefined) {
-            this.opts.log.info(
-              { downMs: Date.now() - this.storeDownSince },
-              'store reachable again; admitting xDS streams',
-            );
-          }
-          this.storeDownSince = undefined;
-        },
-        (err: unknown) => {
-          if (ping.started < this.lastAnswered) return;
-          this.lastFailed = Math.max(this.lastFailed, ping.started);
-          this.storeDown(ping.started, err);
-        },
-      )
-      .finally(() => {
-        this.pings.delete(ping);
-      });
-  }
-
-  private onStoreTick(): void {
-    const now = Date.now();
-    // A silent partition: a ping hangs until the store's own timeouts; count it as down meanwhile.
-    let oldest: number | undefined;
-    for (const p of this.pings) oldest = Math.min(oldest ?? p.started, p.started);
-    if (
-      oldest !== undefined &&
-      oldest > this.lastAnswered &&
-      now - oldest >= Math.min(PING_HUNG_MS, this.opts.storeGraceMs ?? 10_000)
-    ) {
-      this.storeDown(oldest, new Error('store ping unanswered'));
-    }
-    if (this.pings.size < MAX_PINGS) void this.checkStore();
-  }
-
-  private get storePingMs(): number {
-    return this.opts.storePingMs ?? 1000;
-  }
-
-  private storeDown(since: number, err: unknown): void {
-    if (!this.server) return;
-    if (this.storeDownSince === undefined) {
-      this.storeDownSince = since;
-      this.opts.log.warn({ err }, 'store unreachable; refusing new xDS streams');
-    }
-    const grace = this.opts.storeGraceMs ?? 10_000;
-    if (Date.now() - this.storeDownSince < grace || this.live.size === 0) return;
+  private closeAllForStoreLoss(downMs: number): void {
+    if (this.live.size === 0) return;
     this.opts.log.warn(
-      { streams: this.live.size, downMs: Date.now() - this.storeDownSince },
+      { streams: this.live.size, downMs },
       'store unreachable beyond the grace period; closing xDS streams so proxies reconnect to another replica',
     );
     for (const l of [...this.live.values()])
       this.close(l, grpc.status.UNAVAILABLE, 'management server lost its database; reconnect');
-  }
-
-  private unavailable(): AdmissionError {
-    return new AdmissionError(
-      grpc.status.UNAVAILABLE,
-      'unavailable',
-      'management server cannot reach its database; try another',
-    );
   }
 
   /** Binds and returns the port. */
@@ -225,15 +148,14 @@ export class XdsServer {
     });
     this.server = server;
     this.unlisten = this.opts.feed.listen((mesh, entry) => this.onSnapshot(mesh, entry));
-    this.pingTimer = setInterval(() => this.onStoreTick(), this.storePingMs);
-    this.pingTimer.unref();
+    this.storeHealth.start();
     return port;
   }
 
   async stop(): Promise<void> {
     this.unlisten?.();
-    if (this.pushTimer) clearTimeout(this.pushTimer);
-    clearInterval(this.pingTimer);
+    this.pushes.stop();
+    this.storeHealth.stop();
     for (const l of [...this.live.values()]) this.close(l, grpc.status.UNAVAILABLE, 'management server shutting down');
     const server = this.server;
     this.server = undefined;
@@ -250,12 +172,12 @@ export class XdsServer {
     });
   }
 
-  /** Every admitted stream, for the admin endpoint. */
   /** A connected stream's current and previous configuration, by stream id. */
   streamConfigs(streamId: string): ReturnType<Session['configs']> | undefined {
     return this.live.get(streamId)?.session.configs();
   }
 
+  /** Every admitted stream, for the admin endpoint. */
   proxies(): SessionStatus[] {
     return [...this.live.values()]
       .map((l) => l.session.status())
@@ -271,7 +193,7 @@ export class XdsServer {
     const refuse = (err: unknown) => {
       if (ended) return;
       ended = true;
-      if (err instanceof StoreUnavailableError) err = this.unavailable();
+      if (err instanceof StoreUnavailableError) err = storeUnavailable();
       if (err instanceof AdmissionError) {
         xdsAdmissionRefusals.inc({ reason: err.reason });
         this.opts.log.info(
@@ -289,33 +211,17 @@ export class XdsServer {
     authenticated.catch(refuse);
 
     const admit = async (first: unknown): Promise<void> => {
-      if (!this.storeReachable) throw this.unavailable();
-      const principal = await authenticated;
-      const nodeId = (first as { node?: { id?: string } }).node?.id;
-      const id = resolveNode(this.opts, nodeId);
-      await authorizeStream(this.opts, principal, id, peer);
-      let entry = await this.opts.feed.current(id.meshName);
-      let result = this.opts.cache.configFor(entry, id);
-      if (result.kind === 'missing') {
-        // The node may have been created a moment ago, before the debounced rebuild; one read answers every stream until the mesh changes.
-        entry = await this.opts.feed.confirm(id.meshName);
-        result = this.opts.cache.configFor(entry, id);
-      }
-      if (result.kind === 'missing')
-        throw new AdmissionError(grpc.status.INVALID_ARGUMENT, 'not_found', result.message);
+      if (!this.storeReachable) throw storeUnavailable();
+      const { principal, nodeId, id, entry, result } = await admitProxy(this.opts, authenticated, first, peer);
       if (ended) return;
       // Not on a snapshot that may be stale: the store became unreachable while this stream was being admitted.
-      if (!this.storeReachable) throw this.unavailable();
+      if (!this.storeReachable) throw storeUnavailable();
       // From here to `live` being registered nothing awaits, so concurrent admissions cannot both take the last slot.
-      const slot = `${identityKey(id)}|${method.service}`;
-      checkConnectedEnvoys(
-        this.opts.quotas ?? { envoysPerVirtualNode: 50, envoysPerVirtualGateway: 50 },
-        id,
-        this.connected.get(slot) ?? 0,
-      );
-      const init = {
+      const slot = ConnectedEnvoys.slot(id, method.service);
+      this.connected.check(id, slot);
+      const init: SessionInit = {
         streamId,
-        nodeId: nodeId!,
+        nodeId,
         identity: id,
         service: method.service,
         peer,
@@ -337,16 +243,16 @@ export class XdsServer {
         },
       };
       const session = method.variant === 'sotw' ? new SotwSession(init) : new DeltaSession(init);
-      live = { session, call, meshName: id.meshName, slot, deferred: false };
-      const admitted = live;
+      const admitted: Live = { session, call, meshName: id.meshName, slot, deferred: false };
+      live = admitted;
       call.on('drain', () => {
         if (admitted.deferred) {
           admitted.deferred = false;
-          this.markDirty(admitted);
+          this.pushes.mark(admitted);
         }
       });
-      this.live.set(streamId, live);
-      this.connected.set(slot, (this.connected.get(slot) ?? 0) + 1);
+      this.live.set(streamId, admitted);
+      this.connected.add(slot);
       xdsStreams.inc({ service: method.service, variant: method.variant });
       this.opts.log.info(
         {
@@ -363,13 +269,14 @@ export class XdsServer {
       else if (result.fallback) session.applyConfig(result.fallback, undefined);
       for (const req of pending.splice(0)) session.onRequest(req);
       // A snapshot published while this stream was being admitted.
-      if (this.latest.has(id.meshName) && this.latest.get(id.meshName) !== entry) this.markDirty(live);
+      if (this.latest.has(id.meshName) && this.latest.get(id.meshName) !== entry) this.pushes.mark(admitted);
     };
 
     call.on('data', (req: unknown) => {
       if (ended) return;
       if (live) {
-        this.safely(live, () => live!.session.onRequest(req));
+        const { session } = live;
+        this.safely(live, () => session.onRequest(req));
         return;
       }
       pending.push(req);
@@ -379,14 +286,9 @@ export class XdsServer {
       if (ended && !live) return;
       ended = true;
       if (live && this.live.delete(streamId)) {
-        this.release(live);
-        xdsStreams.dec({ service: method.service, variant: method.variant });
-        this.dirty.delete(live);
-        if (
-          ![...this.live.values()].some((l) => identityKey(l.session.identity) === identityKey(live!.session.identity))
-        ) {
-          this.opts.cache.forget(identityKey(live.session.identity));
-        }
+        this.forget(live);
+        const key = identityKey(live.session.identity);
+        if (![...this.live.values()].some((l) => identityKey(l.session.identity) === key)) this.opts.cache.forget(key);
         this.opts.log.info({ streamId, nodeId: live.session.status().nodeId }, 'xds stream closed');
       }
     };
@@ -410,48 +312,36 @@ export class XdsServer {
 
   private close(live: Live, code: grpc.status, details: string): void {
     if (!this.live.delete(live.session.init.streamId)) return;
-    this.release(live);
-    xdsStreams.dec({ service: live.session.init.service, variant: live.session.variant });
-    this.dirty.delete(live);
+    this.forget(live);
     live.call.emit('error', { code, details });
   }
 
-  private release(live: Live): void {
-    const n = (this.connected.get(live.slot) ?? 1) - 1;
-    if (n > 0) this.connected.set(live.slot, n);
-    else this.connected.delete(live.slot);
+  /** A stream no longer admitted: its quota slot, its gauge and any pending push go. */
+  private forget(live: Live): void {
+    this.connected.release(live.slot);
+    xdsStreams.dec({ service: live.session.init.service, variant: live.session.variant });
+    this.pushes.delete(live);
   }
 
   private onSnapshot(meshName: string, entry: MeshSnapshotEntry | undefined): void {
     this.latest.set(meshName, entry);
-    for (const l of this.live.values()) if (l.meshName === meshName) this.markDirty(l);
+    for (const l of this.live.values()) if (l.meshName === meshName) this.pushes.mark(l);
   }
 
-  private markDirty(live: Live): void {
-    this.dirty.add(live);
-    this.pushTimer ??= setTimeout(() => this.flush(), this.pushDebounceMs);
-  }
-
-  private flush(): void {
-    this.pushTimer = undefined;
-    const batch = [...this.dirty].slice(0, PUSH_BATCH);
-    for (const l of batch) {
-      this.dirty.delete(l);
-      if (!this.live.has(l.session.init.streamId)) continue;
-      if (l.call.writableNeedDrain) {
-        if (!l.deferred) xdsDeferredPushes.inc();
-        l.deferred = true;
-        continue;
-      }
-      const entry = this.latest.get(l.meshName);
-      const result = this.opts.cache.configFor(entry, l.session.identity, l.session.apiListeners);
-      if (result.kind === 'missing') {
-        this.close(l, grpc.status.INVALID_ARGUMENT, `${result.message}; it was deleted`);
-        continue;
-      }
-      if (result.kind === 'error') continue; // the last good configuration stays
-      this.safely(l, () => l.session.applyConfig(result.config, entry?.changedAt));
+  private push(l: Live): void {
+    if (!this.live.has(l.session.init.streamId)) return;
+    if (l.call.writableNeedDrain) {
+      if (!l.deferred) xdsDeferredPushes.inc();
+      l.deferred = true;
+      return;
     }
-    if (this.dirty.size > 0) this.pushTimer = setTimeout(() => this.flush(), 0);
+    const entry = this.latest.get(l.meshName);
+    const result = this.opts.cache.configFor(entry, l.session.identity, l.session.apiListeners);
+    if (result.kind === 'missing') {
+      this.close(l, grpc.status.INVALID_ARGUMENT, `${result.message}; it was deleted`);
+      return;
+    }
+    if (result.kind === 'error') return; // the last good configuration stays
+    this.safely(l, () => l.session.applyConfig(result.config, entry?.changedAt));
   }
 }

@@ -8,6 +8,8 @@ export const TypeUrl = {
   secret: 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret',
 } as const;
 export type TypeUrlValue = (typeof TypeUrl)[keyof typeof TypeUrl];
+const TYPE_URLS = new Set<string>(Object.values(TypeUrl));
+export const isTypeUrl = (typeUrl: string): typeUrl is TypeUrlValue => TYPE_URLS.has(typeUrl);
 
 /** Who is asking: parsed from node.id (see ../identity.ts). */
 export interface ProxyIdentity {

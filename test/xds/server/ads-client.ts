@@ -5,7 +5,7 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { signRequest, sha256Hex } from '../../../src/auth/sigv4.js';
-import { loadEnvoyProtos } from '../../../src/xds/protos.js';
+import { loadEnvoyProtos } from '../../../src/xds/protos/load.js';
 
 const require = createRequire(import.meta.url);
 const deps = path.join(path.dirname(require.resolve('@grpc/grpc-js-xds/package.json')), 'deps');

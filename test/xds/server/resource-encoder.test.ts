@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { encodeConfig, type Encoder } from '../../../src/xds/cache/encoded-config.js';
 import { cachingEncoder } from '../../../src/xds/cache/resource-encoder.js';
-import { encodeResource } from '../../../src/xds/protos.js';
+import { encodeResource } from '../../../src/xds/protos/encode.js';
 import { cases } from '../translate/cases.js';
 
 function counting(): { encode: Encoder; calls: () => number } {

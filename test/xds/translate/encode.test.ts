@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
-import { decodeResource, encodeResource, loadEnvoyProtos } from '../../../src/xds/protos.js';
+import { decodeResource } from '../../../src/xds/protos/decode.js';
+import { encodeResource } from '../../../src/xds/protos/encode.js';
+import { loadEnvoyProtos } from '../../../src/xds/protos/load.js';
 import { TypeUrl } from '../../../src/xds/translate/types.js';
 import { cases } from './cases.js';
 

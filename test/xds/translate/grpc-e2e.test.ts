@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { loadAdsPackageDefinition, toAny } from '../../../src/xds/protos.js';
+import { toAny } from '../../../src/xds/protos/encode.js';
+import { loadAdsPackageDefinition } from '../../../src/xds/protos/load.js';
 import { translateApiListeners } from '../../../src/xds/translate/index.js';
 import { TypeUrl, type ProxyConfig, type ResourceField } from '../../../src/xds/translate/types.js';
 import { backends, instance, snapshot, vnProxy } from './fixtures.js';

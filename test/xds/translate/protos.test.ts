@@ -1,15 +1,9 @@
-// src/xds/protos.ts: the strict proto3-JSON encoder the xDS server puts on the wire.
+// src/xds/protos/: the strict proto3-JSON encoder the xDS server puts on the wire, and the decoder.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  decodeResource,
-  encodeMessage,
-  encodeResource,
-  EncodeError,
-  loadAdsPackageDefinition,
-  loadEnvoyProtos,
-  toAny,
-} from '../../../src/xds/protos.js';
+import { decodeResource } from '../../../src/xds/protos/decode.js';
+import { EncodeError, encodeMessage, encodeResource, toAny } from '../../../src/xds/protos/encode.js';
+import { loadAdsPackageDefinition, loadEnvoyProtos } from '../../../src/xds/protos/load.js';
 import { TypeUrl } from '../../../src/xds/translate/types.js';
 
 const cluster = (extra: Record<string, unknown> = {}) => ({

@@ -38,6 +38,11 @@ export class Reloader<T> {
     return this.loading;
   }
 
+  /** Resolves when no load runs: after the one in flight and those folded into it. */
+  idle(): Promise<void> {
+    return this.loading ?? Promise.resolve();
+  }
+
   stop(): void {
     this.stopped = true;
     clearTimeout(this.retry);

@@ -1,6 +1,6 @@
-// Decoding of AWS Query-style requests (form-encoded Action/Version + parameters), shared
-// by the EC2 protocol and the IAM Query protocol. The two differ only in how member names
-// and lists are spelled on the wire, which `QueryStyle` captures:
+// Decoding of AWS Query-style requests (form-encoded Action/Version + parameters) for both
+// styles of the Query protocol. EC2 and IAM/STS differ only in how member names and lists
+// are spelled on the wire, which `QueryNaming` captures:
 //   ec2:   name = queryName ?? LocationName ?? MemberName; lists flattened: Name.N
 //   query: name = locationName ?? MemberName; lists Name.member.N (Name.N when flattened); maps Name.entry.N.key/value
 //
@@ -12,7 +12,7 @@ import type { RawRequest } from '../../api/service.js';
 import { MAX_COLLECTION_MEMBERS, MAX_QUERY_NAME_LENGTH, MAX_QUERY_PARAMS } from '../limits.js';
 import type { MemberRef, ServiceModel, Shape } from '../model.js';
 
-export type QueryStyle = 'ec2' | 'query';
+export type QueryNaming = 'ec2' | 'query';
 
 export type BadRequest = (message: string) => ApiError;
 
@@ -81,8 +81,8 @@ export function looksLikeQuery(req: RawRequest, version: string): boolean {
   return new URLSearchParams(haystack).get('Version') === version;
 }
 
-export function memberWireName(name: string, ref: MemberRef, style: QueryStyle): string {
-  if (style === 'ec2') {
+export function memberWireName(name: string, ref: MemberRef, naming: QueryNaming): string {
+  if (naming === 'ec2') {
     if (ref.queryName) return ref.queryName;
     if (ref.locationName) return ref.locationName[0]!.toUpperCase() + ref.locationName.slice(1);
     return name;
@@ -92,7 +92,7 @@ export function memberWireName(name: string, ref: MemberRef, style: QueryStyle):
 
 interface Walk {
   model: ServiceModel;
-  style: QueryStyle;
+  naming: QueryNaming;
   bad: BadRequest;
 }
 
@@ -101,12 +101,12 @@ export function decodeQueryInput(
   model: ServiceModel,
   shapeName: string,
   params: Map<string, string>,
-  style: QueryStyle,
+  naming: QueryNaming,
   bad: BadRequest,
 ): Record<string, unknown> {
   const shape = model.shapes[shapeName];
   if (!shape) return {};
-  return decodeStructure({ model, style, bad }, shape, queryTree(params), '') ?? {};
+  return decodeStructure({ model, naming, bad }, shape, queryTree(params), '') ?? {};
 }
 
 function decodeValue(w: Walk, ref: MemberRef, node: QueryNode, path: string): unknown {
@@ -129,7 +129,7 @@ function decodeStructure(w: Walk, shape: Shape, node: QueryNode, path: string): 
   let any = false;
   if (node.children) {
     for (const [name, ref] of Object.entries(shape.members ?? {})) {
-      const wire = memberWireName(name, ref, w.style);
+      const wire = memberWireName(name, ref, w.naming);
       const child = node.children.get(wire);
       if (!child) continue;
       const v = decodeValue(w, ref, child, path ? `${path}.${wire}` : wire);
@@ -161,7 +161,7 @@ function memberLimit(shape: Shape): number {
 function decodeList(w: Walk, shape: Shape, ref: MemberRef, node: QueryNode, path: string): unknown[] | undefined {
   const member = shape.member;
   if (!member) return undefined;
-  const flattened = w.style === 'ec2' || shape.flattened || ref.flattened;
+  const flattened = w.naming === 'ec2' || shape.flattened || ref.flattened;
   const itemName = member.locationName ?? 'member';
   const base = flattened ? node : node.children?.get(itemName);
   // An empty list is sent as just the key with an empty value (Query protocol).
@@ -172,12 +172,12 @@ function decodeList(w: Walk, shape: Shape, ref: MemberRef, node: QueryNode, path
     const v = decodeValue(w, member, item, `${basePath}.N`);
     if (v !== undefined) out.push(v);
   }
-  return out.length || w.style === 'ec2' ? out : undefined;
+  return out.length || w.naming === 'ec2' ? out : undefined;
 }
 
 function decodeMap(w: Walk, shape: Shape, node: QueryNode, path: string): Record<string, unknown> | undefined {
   if (!shape.key || !shape.value) return undefined;
-  const flattened = shape.flattened || w.style === 'ec2';
+  const flattened = shape.flattened || w.naming === 'ec2';
   const base = flattened ? node : node.children?.get('entry');
   const basePath = flattened ? path : `${path}.entry`;
   const keyName = shape.key.locationName ?? 'key';
@@ -191,7 +191,7 @@ function decodeMap(w: Walk, shape: Shape, node: QueryNode, path: string): Record
     out[k] = valueNode ? decodeValue(w, shape.value, valueNode, `${basePath}.N.${valueName}`) : undefined;
     any = true;
   }
-  return any || w.style === 'ec2' ? out : undefined;
+  return any || w.naming === 'ec2' ? out : undefined;
 }
 
 function decodeScalar(shape: Shape, raw: string, key: string, bad: BadRequest): unknown {

@@ -11,14 +11,19 @@
 //    once; a replica that dies simply stops renewing and is replaced after the TTL.
 // PostgreSQL keeps lease expiry on the database clock, so replicas need not agree on time.
 import { randomUUID } from 'node:crypto';
-import type { Store } from '../store/types.js';
 import type { Logger } from './logger.js';
+
+/** The part of the store a Singleton uses: its named leases. */
+export interface LeaseStore {
+  tryAcquireLease(name: string, holderId: string, ttlMs: number): Promise<boolean>;
+  releaseLease(name: string, holderId: string): Promise<boolean>;
+}
 
 /** Runs until `signal` aborts (then it should return promptly). */
 export type SingletonJob = (signal: AbortSignal) => Promise<void>;
 
 export interface SingletonOptions {
-  store: Store;
+  store: LeaseStore;
   log: Logger;
   /** Lease name, unique per job (e.g. 'ec2:endpoint-settler'). */
   lease: string;

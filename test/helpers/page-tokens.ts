@@ -1,0 +1,13 @@
+// Page tokens as a client might alter them: the signed cursor changed under its signature.
+import assert from 'node:assert/strict';
+
+/** `token` (payload.signature) with its cursor replaced by `cursor`, the signature kept. */
+export function withCursor(token: string, cursor: string): string {
+  const [payload, sig] = token.split('.');
+  assert.ok(payload && sig, `not a signed page token: ${token}`);
+  const [context] = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as [string, string];
+  return `${Buffer.from(JSON.stringify([context, cursor])).toString('base64url')}.${sig}`;
+}
+
+/** A token in the unsigned form an older version issued: the cursor in base64url. */
+export const unsignedToken = (cursor: string) => Buffer.from(cursor).toString('base64url');
