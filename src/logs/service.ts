@@ -1,5 +1,5 @@
-// CloudWatch Logs as a service of the edge: the generated model, the JSON 1.1 protocol
-// (target prefix Logs_20140328, SigV4 name `logs`) and the handlers.
+// CloudWatch Logs as a service of the edge: the generated model (whose metadata names the JSON 1.1 protocol and the
+// target prefix Logs_20140328), the handlers implementing LogsOperations, and what each operation is authorized on.
 import { defineService } from '../api/define-service.js';
 import type { AuthorizationTarget, RequestContext, ServiceDefinition } from '../api/service.js';
 import { logsModel } from '../protocols/generated/logs.js';
