@@ -23,3 +23,10 @@ export const resourceInUse = (message: string) => new ApiError('ResourceInUseExc
 export const limitExceeded = (message: string) => new ApiError('LimitExceededException', message, 400);
 export const tooManyTags = (message: string) => new ApiError('TooManyTagsException', message, 400);
 export const serviceUnavailable = (message: string) => new ApiError('ServiceUnavailableException', message, 503);
+/** An entry of a service's generated error catalog (`<service>Errors` in src/protocols/generated/). */
+export interface ModeledError {
+  code: string;
+  status: number;
+}
+
+export const modeledError = (error: ModeledError, message: string) => new ApiError(error.code, message, error.status);

@@ -10,6 +10,7 @@ import { toApiError } from './error-mapping.js';
 import type {
   Authorizer,
   EndpointVia,
+  Handler,
   Protocol,
   RawRequest,
   RawResponse,
@@ -54,8 +55,12 @@ async function execute(
   checkInput(service, op, input);
   const target = await service.authorization(op.name, input, ctx);
   if (target) await authorizer.authorize(ctx, target);
-  const handler = Object.hasOwn(service.handlers, op.name) ? service.handlers[op.name] : undefined;
+  // The one untyped step: an operation found by name at run time. Its handler implements the generated
+  // contract for the model's input shape, which validateShape has just checked the input against.
+  const handlers = service.handlers as Partial<Record<string, Handler>>;
+  const handler = Object.hasOwn(handlers, op.name) ? handlers[op.name] : undefined;
   if (!handler) throw new ApiError('UnknownOperationException', `${op.name} is not implemented`, 400);
+  service.beforeHandling?.(op.name, input);
   return handler(input, ctx);
 }
 
@@ -99,7 +104,7 @@ export async function runPipeline(
     const { operation: op, input } = service.protocol.decode(req, service.model);
     operation = op.name;
     const output = await execute(service, op, input, ctx, deps.authorizer);
-    return { response: service.protocol.encodeResult(op, output, requestId), operation, accessKeyId };
+    return { response: service.protocol.encodeResult(op, output, requestId, service.model), operation, accessKeyId };
   } catch (err) {
     const error = toApiError(err, { log: deps.log, requestId, service });
     return {

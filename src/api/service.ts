@@ -64,12 +64,13 @@ export interface Decoded {
 export interface Protocol {
   /** Finds the operation and builds its input; throws ApiError for requests it cannot read. */
   decode(req: RawRequest, model: ServiceModel): Decoded;
-  encodeResult(operation: OperationModel, output: unknown, requestId: string): RawResponse;
+  /** Writes the handler's output (the generated types' values: timestamps in epoch milliseconds) in wire form. */
+  encodeResult(operation: OperationModel, output: unknown, requestId: string, model: ServiceModel): RawResponse;
   encodeError(err: ApiError, requestId: string): RawResponse;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: until handlers are typed by the generated contracts
-export type Handler = (input: any, ctx: RequestContext) => Promise<unknown>;
+/** An operation's handler as the pipeline calls it, by name, with input the protocol decoded and the model validated. */
+export type Handler = (input: Record<string, unknown>, ctx: RequestContext) => Promise<unknown>;
 
 export interface AuthorizationTarget {
   /** e.g. appmesh:CreateMesh */
@@ -78,12 +79,16 @@ export interface AuthorizationTarget {
   resource: string;
 }
 
-export interface ServiceDefinition {
+/**
+ * A service: its model, the protocol the model names, and handlers implementing the model's generated operations
+ * interface (`Ops`, e.g. LogsOperations), so a missing or mistyped operation does not compile.
+ */
+export interface ServiceDefinition<Ops extends object = object> {
   /** SigV4 service name in the credential scope: appmesh, ec2, servicediscovery, iam. */
   signingName: string;
   model: ServiceModel;
   protocol: Protocol;
-  handlers: Record<string, Handler>;
+  handlers: Ops;
   /** Largest request body the service takes (default: the edge's 1 MiB). */
   maxBodyBytes?: number;
   /** The code of an unexpected failure, when the service's model names its own (default InternalServerErrorException). */
@@ -101,6 +106,8 @@ export interface ServiceDefinition {
   ): AuthorizationTarget | null | Promise<AuthorizationTarget | null>;
   /** Checks that must come before model validation (for errors more specific than a validation failure). */
   beforeValidation?(operation: string, input: Record<string, unknown>): void;
+  /** Runs after authorization, before the handler (EC2's DryRun: authorized, so it stops here). */
+  beforeHandling?(operation: string, input: Record<string, unknown>): void;
   /** Whether an unsigned or unreadable request looks like it was meant for this service (to word its error). */
   recognizes(req: RawRequest): boolean;
 }

@@ -46,7 +46,9 @@ export function resourceArn(
 export function parseArn(arn: string): ArnParts | undefined {
   const m = /^arn:aws:appmesh:([a-z0-9-]+):(\d{12}):mesh\/(.+)$/.exec(arn);
   if (!m) return undefined;
-  const [, region, accountId, rest] = m as unknown as [string, string, string, string];
+  const region = m[1]!;
+  const accountId = m[2]!;
+  const rest = m[3]!;
   const parts = rest.split('/');
   const meshName = parts[0]!;
   if (parts.length === 1) return { region, accountId, kind: Kind.mesh, meshName, name: meshName };

@@ -1,14 +1,27 @@
 // The 38 App Mesh operations: five generic ones per resource type plus tagging.
 import { randomUUID } from 'node:crypto';
 import { badRequest, conflict, limitExceeded, notFound, tooManyTags } from '../api/errors.js';
-import type { Handler, RequestContext } from '../api/service.js';
+import type { RequestContext } from '../api/service.js';
+import type { AppmeshOperations } from '../protocols/generated/appmesh-operations.js';
 import type { AppMeshQuotas } from './quotas.js';
 import type { Store, StoreReader, StoredResource, Tag } from '../store/types.js';
 import { parseArn, resourceArn } from './arn.js';
 import { assertDeletable } from './integrity.js';
 import { Kind } from './kinds.js';
 import type { PageTokens } from '../api/page-tokens.js';
-import { type Location, type ResourceType, scopeOf, toData, toRef, typeOfOperation, types } from './resources.js';
+import {
+  type CheckedResourceType,
+  type ListOperation,
+  type Location,
+  type ResourceOperations,
+  type ResourceType,
+  scopeOf,
+  type Title,
+  toData,
+  toRef,
+  typeOfOperation,
+  checkedTypes,
+} from './resources.js';
 import { checkName, checkSpec } from './rules.js';
 
 export interface AppMeshDeps {
@@ -19,21 +32,34 @@ export interface AppMeshDeps {
   pageTokens: PageTokens;
 }
 
-type Input = Record<string, unknown>;
+/** The members the generated operations of every resource type read (besides each type's own name members). */
+interface ResourceInput {
+  meshName?: string;
+  meshOwner?: string;
+  spec?: unknown;
+  tags?: Tag[];
+  clientToken?: string;
+  limit?: number;
+  nextToken?: string;
+  [member: string]: unknown;
+}
+
+type ResourceHandler = (input: ResourceInput) => Promise<unknown>;
 
 const DEFAULT_LIMIT = 100;
 
-export function createHandlers(deps: AppMeshDeps): Record<string, Handler> {
+export function createHandlers(deps: AppMeshDeps): AppmeshOperations {
   const { store, region, accountId, quotas, pageTokens } = deps;
 
-  function locate(type: ResourceType, input: Input, withName = true): Location {
-    const owner = input.meshOwner as string | undefined;
-    const meshName = input.meshName as string;
+  /** The model has checked that the name members the operation takes are strings. */
+  function locate(type: ResourceType, input: ResourceInput, withName = true): Location {
+    const owner = input.meshOwner;
+    const meshName = String(input.meshName);
     if (owner !== undefined && owner !== accountId) {
       throw notFound(`Mesh with name ${meshName} is not present for account ${owner}`);
     }
-    const loc: Location = { type, meshName, name: withName ? (input[type.nameField] as string) : '' };
-    if (type.parent) loc.parentName = input[type.parent.nameField] as string;
+    const loc: Location = { type, meshName, name: withName ? String(input[type.nameField]) : '' };
+    if (type.parent) loc.parentName = String(input[type.parent.nameField]);
     return loc;
   }
 
@@ -80,12 +106,12 @@ export function createHandlers(deps: AppMeshDeps): Record<string, Handler> {
     return data;
   }
 
-  function create(type: ResourceType): Handler {
-    return async (input: Input) => {
+  function create(type: ResourceType): ResourceHandler {
+    return async (input) => {
       const loc = locate(type, input);
       checkName(type.kind, loc.name);
-      const tags = checkTags(input.tags as Tag[] | undefined);
-      const clientToken = input.clientToken as string | undefined;
+      const tags = checkTags(input.tags);
+      const clientToken = input.clientToken;
       const scope = scopeOf(loc);
       const row = await store.transact(async (tx) => {
         await requireParents(tx, loc);
@@ -128,23 +154,23 @@ export function createHandlers(deps: AppMeshDeps): Record<string, Handler> {
           { absent: true },
         );
       });
-      return toData(type, row, accountId);
+      return { [type.kind]: toData(type, row, accountId) };
     };
   }
 
-  function describe(type: ResourceType): Handler {
-    return async (input: Input) => {
+  function describe(type: ResourceType): ResourceHandler {
+    return async (input) => {
       const loc = locate(type, input);
       const row = await store.get(type.kind, scopeOf(loc), loc.name);
       if (!row) throw missing(loc);
-      return describedData(type, row);
+      return { [type.kind]: describedData(type, row) };
     };
   }
 
-  function update(type: ResourceType): Handler {
-    return async (input: Input) => {
+  function update(type: ResourceType): ResourceHandler {
+    return async (input) => {
       const loc = locate(type, input);
-      const clientToken = input.clientToken as string | undefined;
+      const clientToken = input.clientToken;
       const scope = scopeOf(loc);
       const row = await store.transact(async (tx) => {
         const existing = await tx.get(type.kind, scope, loc.name);
@@ -171,12 +197,12 @@ export function createHandlers(deps: AppMeshDeps): Record<string, Handler> {
           { version: existing.version },
         );
       });
-      return toData(type, row, accountId);
+      return { [type.kind]: toData(type, row, accountId) };
     };
   }
 
-  function remove(type: ResourceType): Handler {
-    return async (input: Input) => {
+  function remove(type: ResourceType): ResourceHandler {
+    return async (input) => {
       const loc = locate(type, input);
       const scope = scopeOf(loc);
       const row = await store.transact(async (tx) => {
@@ -186,17 +212,17 @@ export function createHandlers(deps: AppMeshDeps): Record<string, Handler> {
         await tx.delete(type.kind, scope, loc.name);
         return existing;
       });
-      return toData(type, row, accountId, 'DELETED');
+      return { [type.kind]: toData(type, row, accountId, 'DELETED') };
     };
   }
 
-  function list(type: ResourceType): Handler {
-    return async (input: Input) => {
+  function list(type: ResourceType): ResourceHandler {
+    return async (input) => {
       const loc = locate(type, input, false);
       const scope = scopeOf(loc);
       const context = `${type.kind}:${scope}`;
       const after = typeof input.nextToken === 'string' ? pageTokens.read(context, input.nextToken) : undefined;
-      const limit = (input.limit as number | undefined) ?? DEFAULT_LIMIT;
+      const limit = input.limit ?? DEFAULT_LIMIT;
       await requireParents(store, loc);
       const rows = await store.list(type.kind, scope, { limit: limit + 1, ...(after !== undefined ? { after } : {}) });
       const memo = Object.isFrozen(rows) ? pageMemo.get(rows) : undefined;
@@ -217,67 +243,84 @@ export function createHandlers(deps: AppMeshDeps): Record<string, Handler> {
     return row;
   }
 
-  const handlers: Record<string, Handler> = {};
-  for (const type of Object.values(types)) {
-    handlers[`Create${type.title}`] = create(type);
-    handlers[`Describe${type.title}`] = describe(type);
-    handlers[`Update${type.title}`] = update(type);
-    handlers[`Delete${type.title}`] = remove(type);
-    handlers[type.listOperation] = list(type);
+  /** The five operations a resource type's descriptor generates, under the names the model gives them. */
+  function resourceOperations<T extends Title, L extends ListOperation>(
+    type: CheckedResourceType<T, L>,
+  ): ResourceOperations<T, L> {
+    const generated: object = {
+      [`Create${type.title}`]: create(type),
+      [`Describe${type.title}`]: describe(type),
+      [`Update${type.title}`]: update(type),
+      [`Delete${type.title}`]: remove(type),
+      [type.listOperation]: list(type),
+    };
+    // Keys built from the title are where the checker stops following: the descriptor's kind (the payload
+    // member), name and list members are checked against these operations' generated shapes, and the model
+    // validated the input the handlers read.
+    return generated as ResourceOperations<T, L>;
   }
 
-  handlers.TagResource = async (input: Input) => {
-    const arn = input.resourceArn as string;
-    await store.transact(async (tx) => {
-      const row = await byArn(tx, arn);
-      const merged = new Map(row.tags.map((t) => [t.key, t.value]));
-      for (const t of checkTags(input.tags as Tag[])) merged.set(t.key, t.value);
-      if (merged.size > quotas.tagsPerResource)
-        throw tooManyTags(`A resource can have at most ${quotas.tagsPerResource} tags; none were applied`);
-      const tags = [...merged].map(([key, value]) => ({ key, value }));
-      await tx.put({ ...row, tags }, { version: row.version });
-    });
-    return {};
-  };
+  return {
+    ...resourceOperations(checkedTypes.mesh),
+    ...resourceOperations(checkedTypes.virtualNode),
+    ...resourceOperations(checkedTypes.virtualService),
+    ...resourceOperations(checkedTypes.virtualRouter),
+    ...resourceOperations(checkedTypes.route),
+    ...resourceOperations(checkedTypes.virtualGateway),
+    ...resourceOperations(checkedTypes.gatewayRoute),
 
-  handlers.UntagResource = async (input: Input) => {
-    const arn = input.resourceArn as string;
-    const keys = new Set(input.tagKeys as string[]);
-    await store.transact(async (tx) => {
-      const row = await byArn(tx, arn);
-      await tx.put({ ...row, tags: row.tags.filter((t) => !keys.has(t.key)) }, { version: row.version });
-    });
-    return {};
-  };
+    async TagResource(input) {
+      const arn = input.resourceArn;
+      await store.transact(async (tx) => {
+        const row = await byArn(tx, arn);
+        const merged = new Map(row.tags.map((t) => [t.key, t.value]));
+        for (const t of checkTags(input.tags)) merged.set(t.key, t.value);
+        if (merged.size > quotas.tagsPerResource)
+          throw tooManyTags(`A resource can have at most ${quotas.tagsPerResource} tags; none were applied`);
+        const tags = [...merged].map(([key, value]) => ({ key, value }));
+        await tx.put({ ...row, tags }, { version: row.version });
+      });
+      return {};
+    },
 
-  handlers.ListTagsForResource = async (input: Input) => {
-    const arn = input.resourceArn as string;
-    const row = await byArn(store, arn);
-    const context = `tags:${arn}`;
-    const start = typeof input.nextToken === 'string' ? Number(pageTokens.read(context, input.nextToken)) : 0;
-    if (!Number.isInteger(start) || start < 0) throw badRequest('The nextToken is not valid');
-    const limit = (input.limit as number | undefined) ?? 50;
-    const page = row.tags.slice(start, start + limit);
-    const out: Record<string, unknown> = { tags: page };
-    if (start + limit < row.tags.length) out.nextToken = pageTokens.issue(context, String(start + limit));
-    return out;
-  };
+    async UntagResource(input) {
+      const arn = input.resourceArn;
+      const keys = new Set(input.tagKeys);
+      await store.transact(async (tx) => {
+        const row = await byArn(tx, arn);
+        await tx.put({ ...row, tags: row.tags.filter((t) => !keys.has(t.key)) }, { version: row.version });
+      });
+      return {};
+    },
 
-  return handlers;
+    async ListTagsForResource(input) {
+      const arn = input.resourceArn;
+      const row = await byArn(store, arn);
+      const context = `tags:${arn}`;
+      const start = typeof input.nextToken === 'string' ? Number(pageTokens.read(context, input.nextToken)) : 0;
+      if (!Number.isInteger(start) || start < 0) throw badRequest('The nextToken is not valid');
+      const limit = input.limit ?? 50;
+      const page = row.tags.slice(start, start + limit);
+      return {
+        tags: page,
+        ...(start + limit < row.tags.length ? { nextToken: pageTokens.issue(context, String(start + limit)) } : {}),
+      };
+    },
+  };
 }
 
 /** The IAM action and resource ARN an App Mesh request is authorized against. */
 export function authorizationTarget(
   operation: string,
-  input: Input,
+  input: Record<string, unknown>,
   ctx: RequestContext,
 ): { action: string; resource: string } {
   const action = `appmesh:${operation}`;
   if (typeof input.resourceArn === 'string') return { action, resource: input.resourceArn };
   const type = typeOfOperation.get(operation);
   if (!type || operation === 'ListMeshes') return { action, resource: '*' };
-  const meshName = input.meshName as string;
-  const parentName = type.parent ? (input[type.parent.nameField] as string) : undefined;
+  const meshName = String(input.meshName);
+  const parentName = type.parent ? String(input[type.parent.nameField]) : undefined;
   if (operation === type.listOperation) {
     return type.parent
       ? { action, resource: resourceArn(ctx.region, ctx.accountId, type.parent.kind, meshName, parentName!) }
@@ -285,6 +328,6 @@ export function authorizationTarget(
   }
   return {
     action,
-    resource: resourceArn(ctx.region, ctx.accountId, type.kind, meshName, input[type.nameField] as string, parentName),
+    resource: resourceArn(ctx.region, ctx.accountId, type.kind, meshName, String(input[type.nameField]), parentName),
   };
 }

@@ -1,4 +1,5 @@
 // How each App Mesh resource type is named, scoped, counted and shown on the wire.
+import type { AppmeshOperations } from '../protocols/generated/appmesh-operations.js';
 import type { AppMeshQuotas } from './quotas.js';
 import type { StoredResource } from '../store/types.js';
 import { Kind, type MeshKind } from './kinds.js';
@@ -18,40 +19,74 @@ export interface ResourceType {
   quota?: keyof AppMeshQuotas;
 }
 
-export const types: Record<MeshKind, ResourceType> = {
-  mesh: {
+export type Title =
+  | 'Mesh'
+  | 'VirtualNode'
+  | 'VirtualService'
+  | 'VirtualRouter'
+  | 'Route'
+  | 'VirtualGateway'
+  | 'GatewayRoute';
+export type ListOperation = Extract<keyof AppmeshOperations, `List${string}s`>;
+type InputOf<K extends keyof AppmeshOperations> = Parameters<AppmeshOperations[K]>[0];
+type OutputOf<K extends keyof AppmeshOperations> = Awaited<ReturnType<AppmeshOperations[K]>>;
+
+/**
+ * A descriptor checked against the generated contract: its five operations exist, its kind is the payload member
+ * of their outputs, its name fields are members of their inputs and its list field a member of the List output.
+ */
+export interface CheckedResourceType<T extends Title, L extends ListOperation> extends ResourceType {
+  kind: MeshKind & keyof OutputOf<`Describe${T}`>;
+  title: T;
+  nameField: keyof InputOf<`Describe${T}`> & string;
+  parent?: { kind: MeshKind; nameField: keyof InputOf<`Describe${T}`> & keyof InputOf<L> & string; title: string };
+  listField: keyof OutputOf<L> & string;
+  listOperation: L;
+}
+
+/** The operations a descriptor generates. */
+export type ResourceOperations<T extends Title, L extends ListOperation> = Pick<
+  AppmeshOperations,
+  `Create${T}` | `Describe${T}` | `Update${T}` | `Delete${T}` | L
+>;
+
+const described = <T extends Title, L extends ListOperation>(t: CheckedResourceType<T, L>) => t;
+
+/** The descriptors with the types they were checked against (for generating their operations). */
+export const checkedTypes = {
+  mesh: described({
     kind: Kind.mesh,
     title: 'Mesh',
     nameField: 'meshName',
     listField: 'meshes',
     listOperation: 'ListMeshes',
     quota: 'meshesPerAccount',
-  },
-  virtualNode: {
+  }),
+  virtualNode: described({
     kind: Kind.virtualNode,
     title: 'VirtualNode',
     nameField: 'virtualNodeName',
     listField: 'virtualNodes',
     listOperation: 'ListVirtualNodes',
     quota: 'virtualNodesPerMesh',
-  },
-  virtualService: {
+  }),
+  virtualService: described({
     kind: Kind.virtualService,
     title: 'VirtualService',
     nameField: 'virtualServiceName',
     listField: 'virtualServices',
     listOperation: 'ListVirtualServices',
     quota: 'virtualServicesPerMesh',
-  },
-  virtualRouter: {
+  }),
+  virtualRouter: described({
     kind: Kind.virtualRouter,
     title: 'VirtualRouter',
     nameField: 'virtualRouterName',
     listField: 'virtualRouters',
     listOperation: 'ListVirtualRouters',
     quota: 'virtualRoutersPerMesh',
-  },
-  route: {
+  }),
+  route: described({
     kind: Kind.route,
     title: 'Route',
     nameField: 'routeName',
@@ -59,16 +94,16 @@ export const types: Record<MeshKind, ResourceType> = {
     listOperation: 'ListRoutes',
     quota: 'routesPerVirtualRouter',
     parent: { kind: Kind.virtualRouter, nameField: 'virtualRouterName', title: 'VirtualRouter' },
-  },
-  virtualGateway: {
+  }),
+  virtualGateway: described({
     kind: Kind.virtualGateway,
     title: 'VirtualGateway',
     nameField: 'virtualGatewayName',
     listField: 'virtualGateways',
     listOperation: 'ListVirtualGateways',
     quota: 'virtualGatewaysPerMesh',
-  },
-  gatewayRoute: {
+  }),
+  gatewayRoute: described({
     kind: Kind.gatewayRoute,
     title: 'GatewayRoute',
     nameField: 'gatewayRouteName',
@@ -76,8 +111,10 @@ export const types: Record<MeshKind, ResourceType> = {
     listOperation: 'ListGatewayRoutes',
     quota: 'gatewayRoutesPerVirtualGateway',
     parent: { kind: Kind.virtualGateway, nameField: 'virtualGatewayName', title: 'VirtualGateway' },
-  },
-};
+  }),
+} satisfies Record<MeshKind, ResourceType>;
+
+export const types: Record<MeshKind, ResourceType> = checkedTypes;
 
 /** Operation name → the resource type it acts on. */
 export const typeOfOperation = new Map<string, ResourceType>();
@@ -98,8 +135,6 @@ export function scopeOf(loc: Omit<Location, 'name'>): string {
   if (loc.type.kind === Kind.mesh) return '';
   return loc.parentName === undefined ? loc.meshName : `${loc.meshName}/${loc.parentName}`;
 }
-
-const seconds = (ms: number) => ms / 1000;
 
 function names(loc: Location): Record<string, string> {
   const out: Record<string, string> = { meshName: loc.meshName };
@@ -127,8 +162,8 @@ export function toData(
     ...names(locationOf(type, row)),
     metadata: {
       arn: row.arn,
-      createdAt: seconds(row.createdAt),
-      lastUpdatedAt: seconds(row.updatedAt),
+      createdAt: row.createdAt,
+      lastUpdatedAt: row.updatedAt,
       meshOwner: accountId,
       resourceOwner: accountId,
       uid: row.uid,
@@ -144,8 +179,8 @@ export function toRef(type: ResourceType, row: StoredResource, accountId: string
   return {
     ...names(locationOf(type, row)),
     arn: row.arn,
-    createdAt: seconds(row.createdAt),
-    lastUpdatedAt: seconds(row.updatedAt),
+    createdAt: row.createdAt,
+    lastUpdatedAt: row.updatedAt,
     meshOwner: accountId,
     resourceOwner: accountId,
     version: row.version,

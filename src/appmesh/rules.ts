@@ -27,24 +27,32 @@ export interface RuleContext {
 const notPresent = (title: string, name: string, mesh: string, account: string) =>
   notFound(`${title} with name ${name} is not present under mesh ${mesh} for account ${account}`);
 
+/** The spec each kind's Create and Update inputs carry (a mesh's is optional). */
+interface SpecOf {
+  mesh: MeshSpec | undefined;
+  virtualNode: VirtualNodeSpec;
+  virtualService: VirtualServiceSpec;
+  virtualRouter: VirtualRouterSpec;
+  route: RouteSpec;
+  virtualGateway: VirtualGatewaySpec;
+  gatewayRoute: GatewayRouteSpec;
+}
+
+const SPEC_RULES: { [K in MeshKind]: (spec: SpecOf[K], ctx: RuleContext) => unknown } = {
+  mesh: (spec) => meshSpec(spec),
+  virtualNode: virtualNodeSpec,
+  virtualService: virtualServiceSpec,
+  virtualRouter: (spec) => virtualRouterSpec(spec),
+  route: routeSpec,
+  virtualGateway: (spec) => virtualGatewaySpec(spec),
+  gatewayRoute: gatewayRouteSpec,
+};
+
 /** Returns the spec as stored: defaults applied, after every rule passed. */
 export async function checkSpec(kind: MeshKind, spec: unknown, ctx: RuleContext): Promise<unknown> {
-  switch (kind) {
-    case Kind.mesh:
-      return meshSpec(spec as MeshSpec | undefined);
-    case Kind.virtualNode:
-      return virtualNodeSpec(spec as VirtualNodeSpec, ctx);
-    case Kind.virtualService:
-      return virtualServiceSpec(spec as VirtualServiceSpec, ctx);
-    case Kind.virtualRouter:
-      return virtualRouterSpec(spec as VirtualRouterSpec);
-    case Kind.route:
-      return routeSpec(spec as RouteSpec, ctx);
-    case Kind.virtualGateway:
-      return virtualGatewaySpec(spec as VirtualGatewaySpec);
-    case Kind.gatewayRoute:
-      return gatewayRouteSpec(spec as GatewayRouteSpec, ctx);
-  }
+  // The model has validated the spec against the kind's spec shape (SpecOf[kind]).
+  const rule = SPEC_RULES[kind] as (spec: unknown, ctx: RuleContext) => unknown;
+  return rule(spec, ctx);
 }
 
 function meshSpec(spec: MeshSpec | undefined): MeshSpec {
@@ -74,13 +82,17 @@ function checkListener(l: Listener, i: number): void {
   }
   const pool = l.connectionPool;
   if (pool) {
-    const set = Object.keys(pool).filter((k) => (pool as Record<string, unknown>)[k] != null);
+    const set = Object.entries(pool)
+      .filter(([, v]) => v != null)
+      .map(([k]) => k);
     if (set.length !== 1 || set[0] !== proto)
       throw badRequest(`${where}.connectionPool must be the ${proto} pool, matching the listener protocol`);
   }
   const timeout = l.timeout;
   if (timeout) {
-    const set = Object.keys(timeout).filter((k) => (timeout as Record<string, unknown>)[k] != null);
+    const set = Object.entries(timeout)
+      .filter(([, v]) => v != null)
+      .map(([k]) => k);
     if (set.length !== 1 || set[0] !== proto)
       throw badRequest(`${where}.timeout must be the ${proto} timeout, matching the listener protocol`);
   }
@@ -138,7 +150,7 @@ const PROTOCOL_OF: Record<string, string> = {
   tcpRoute: 'tcp',
 };
 
-function oneRouteKind(spec: Record<string, unknown>, kinds: readonly string[]): string {
+function oneRouteKind<K extends string>(spec: Partial<Record<K, unknown>>, kinds: readonly K[]): K {
   const set = kinds.filter((k) => spec[k] != null);
   if (set.length !== 1) throw badRequest(`spec must set exactly one of ${kinds.join(', ')} (${set.length} set)`);
   return set[0]!;
@@ -164,13 +176,8 @@ function checkHttpMatch(match: HttpRoute['match'] | undefined, where: string): v
 }
 
 async function routeSpec(spec: RouteSpec, ctx: RuleContext): Promise<RouteSpec> {
-  const routeKind = oneRouteKind(spec as Record<string, unknown>, ROUTE_KINDS);
-  const route = (
-    spec as Record<
-      string,
-      { action: { weightedTargets: { virtualNode: string; port?: number }[] }; match?: { port?: number } }
-    >
-  )[routeKind]!;
+  const routeKind = oneRouteKind(spec, ROUTE_KINDS);
+  const route = spec[routeKind]!;
   const router = await ctx.reader.get<VirtualRouterSpec>(Kind.virtualRouter, ctx.meshName, ctx.parentName!);
   const listeners = router?.spec.listeners ?? [];
   const protocol = PROTOCOL_OF[routeKind]!;
@@ -181,15 +188,15 @@ async function routeSpec(spec: RouteSpec, ctx: RuleContext): Promise<RouteSpec> 
     throw badRequest('Route must define a port match criteria if the Virtual Router has multiple listeners');
   }
   if (routeKind === 'httpRoute' || routeKind === 'http2Route')
-    checkHttpMatch((route as unknown as HttpRoute).match, `spec.${routeKind}.match`);
+    checkHttpMatch(spec[routeKind]?.match, `spec.${routeKind}.match`);
   if (routeKind === 'grpcRoute') {
     const m = spec.grpcRoute!.match ?? {};
     if (m.methodName !== undefined && m.serviceName === undefined)
       throw badRequest('spec.grpcRoute.match.methodName requires serviceName');
   }
-  const retry = (route as { retryPolicy?: Record<string, unknown> }).retryPolicy;
+  const retry = 'retryPolicy' in route ? route.retryPolicy : undefined;
   if (retry && routeKind !== 'tcpRoute') {
-    const events = ['httpRetryEvents', 'tcpRetryEvents', 'grpcRetryEvents'].filter((k) => retry[k] != null);
+    const events = Object.entries(retry).filter(([k, v]) => RETRY_EVENTS.includes(k) && v != null);
     if (!events.length) throw badRequest(`spec.${routeKind}.retryPolicy must list at least one kind of retry event`);
   }
   for (const [i, t] of route.action.weightedTargets.entries()) {
@@ -204,24 +211,19 @@ async function routeSpec(spec: RouteSpec, ctx: RuleContext): Promise<RouteSpec> 
   return spec;
 }
 
+const RETRY_EVENTS = ['httpRetryEvents', 'tcpRetryEvents', 'grpcRetryEvents'];
+
 const GATEWAY_ROUTE_KINDS = ['httpRoute', 'http2Route', 'grpcRoute'] as const;
 
 async function gatewayRouteSpec(spec: GatewayRouteSpec, ctx: RuleContext): Promise<GatewayRouteSpec> {
-  const routeKind = oneRouteKind(spec as Record<string, unknown>, GATEWAY_ROUTE_KINDS);
-  const route = (
-    spec as Record<
-      string,
-      {
-        action: { target: { virtualService: { virtualServiceName: string } } };
-        match?: { prefix?: string; port?: number };
-      }
-    >
-  )[routeKind]!;
+  const routeKind = oneRouteKind(spec, GATEWAY_ROUTE_KINDS);
+  const route = spec[routeKind]!;
   const gateway = await ctx.reader.get<VirtualGatewaySpec>(Kind.virtualGateway, ctx.meshName, ctx.parentName!);
   if ((gateway?.spec.listeners ?? []).length > 1 && route.match?.port === undefined) {
     throw badRequest('Gateway route must define a port match criteria if the Virtual Gateway has multiple listeners');
   }
-  if (route.match?.prefix !== undefined && !route.match.prefix.startsWith('/'))
+  const prefix = route.match && 'prefix' in route.match ? route.match.prefix : undefined;
+  if (prefix !== undefined && !prefix.startsWith('/'))
     throw badRequest(`spec.${routeKind}.match.prefix must start with /`);
   const target = route.action.target.virtualService.virtualServiceName;
   if (!(await ctx.reader.get(Kind.virtualService, ctx.meshName, target)))

@@ -5,6 +5,7 @@ import type { ApiError } from '../api/errors.js';
 import { toApiError } from '../api/error-mapping.js';
 import { checkInput, runOperation } from '../api/pipeline.js';
 import type { AuthorizationTarget, Authorizer, Identity, RequestContext, ServiceDefinition } from '../api/service.js';
+import { jsonBody } from '../protocols/json-body.js';
 import type { Logger } from '../runtime/logger.js';
 
 export interface Caller {
@@ -65,7 +66,10 @@ export class ConsoleGateway {
       },
       'console request',
     );
-    return result;
+    if (!result.ok) return result;
+    // The console reads outputs as the JSON APIs send them (payload members unwrapped, timestamps in seconds).
+    const op = service.model.operations[operation];
+    return { ok: true, output: op ? jsonBody(service.model, op, result.output) : result.output };
   }
 
   /** The pipeline's input checks and the authorization decision, without running the handler. */

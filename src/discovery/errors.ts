@@ -1,41 +1,50 @@
-// Cloud Map's modeled errors. All are client faults with HTTP status 400, as Cloud Map sends them.
-import { ApiError } from '../api/errors.js';
+// Cloud Map's modeled errors, from the model's catalog: all are client faults with HTTP status 400, as Cloud Map
+// sends them.
+import { type ModeledError, modeledError } from '../api/errors.js';
+import { servicediscoveryErrors } from '../protocols/generated/servicediscovery-operations.js';
 import { ApiErrorWithFields } from '../protocols/json11/protocol.js';
 
-const err = (code: string) => (message: string) => new ApiError(code, message, 400);
+const err = (error: ModeledError) => (message: string) => modeledError(error, message);
+const withFields = (error: ModeledError, message: string, fields: Record<string, unknown>) =>
+  new ApiErrorWithFields(error.code, message, fields, error.status);
 
-export const invalidInput = err('InvalidInput');
-export const namespaceNotFound = (id: string) => new ApiError('NamespaceNotFound', `Namespace not found: ${id}`, 400);
-export const serviceNotFound = (id: string) => new ApiError('ServiceNotFound', `Service not found: ${id}`, 400);
+export const invalidInput = err(servicediscoveryErrors.InvalidInput);
+export const namespaceNotFound = (id: string) =>
+  modeledError(servicediscoveryErrors.NamespaceNotFound, `Namespace not found: ${id}`);
+export const serviceNotFound = (id: string) =>
+  modeledError(servicediscoveryErrors.ServiceNotFound, `Service not found: ${id}`);
 export const instanceNotFound = (id: string, serviceId: string) =>
-  new ApiError('InstanceNotFound', `Instance ${id} not found in service ${serviceId}`, 400);
-export const operationNotFound = (id: string) => new ApiError('OperationNotFound', `Operation not found: ${id}`, 400);
-export const resourceInUse = err('ResourceInUse');
-export const customHealthNotFound = err('CustomHealthNotFound');
+  modeledError(servicediscoveryErrors.InstanceNotFound, `Instance ${id} not found in service ${serviceId}`);
+export const operationNotFound = (id: string) =>
+  modeledError(servicediscoveryErrors.OperationNotFound, `Operation not found: ${id}`);
+export const resourceInUse = err(servicediscoveryErrors.ResourceInUse);
+export const customHealthNotFound = err(servicediscoveryErrors.CustomHealthNotFound);
 export const resourceNotFound = (arn: string) =>
-  new ApiError('ResourceNotFoundException', `Resource not found: ${arn}`, 400);
-export const resourceLimitExceeded = err('ResourceLimitExceeded');
+  modeledError(servicediscoveryErrors.ResourceNotFoundException, `Resource not found: ${arn}`);
+export const resourceLimitExceeded = err(servicediscoveryErrors.ResourceLimitExceeded);
 
 export const tooManyTags = (resourceName: string, max: number) =>
-  new ApiErrorWithFields('TooManyTagsException', `A resource can have at most ${max} tags`, {
+  withFields(servicediscoveryErrors.TooManyTagsException, `A resource can have at most ${max} tags`, {
     ResourceName: resourceName,
   });
 
 export const duplicateRequest = (creatorRequestId: string, operationId: string) =>
-  new ApiErrorWithFields(
-    'DuplicateRequest',
+  withFields(
+    servicediscoveryErrors.DuplicateRequest,
     `The CreatorRequestId ${creatorRequestId} was already used for a different request`,
-    { DuplicateOperationId: operationId },
+    {
+      DuplicateOperationId: operationId,
+    },
   );
 
 export const namespaceAlreadyExists = (name: string, namespaceId: string, creatorRequestId?: string) =>
-  new ApiErrorWithFields('NamespaceAlreadyExists', `Namespace ${name} already exists`, {
+  withFields(servicediscoveryErrors.NamespaceAlreadyExists, `Namespace ${name} already exists`, {
     NamespaceId: namespaceId,
     ...(creatorRequestId ? { CreatorRequestId: creatorRequestId } : {}),
   });
 
 export const serviceAlreadyExists = (name: string, serviceId: string, serviceArn: string, creatorRequestId?: string) =>
-  new ApiErrorWithFields('ServiceAlreadyExists', `Service ${name} already exists`, {
+  withFields(servicediscoveryErrors.ServiceAlreadyExists, `Service ${name} already exists`, {
     ServiceId: serviceId,
     ServiceArn: serviceArn,
     ...(creatorRequestId ? { CreatorRequestId: creatorRequestId } : {}),

@@ -38,7 +38,7 @@ export interface ParsedArn {
 export function parseSdArn(arn: string): ParsedArn | undefined {
   const m = /^arn:aws:servicediscovery:([a-z0-9-]+):(\d{12}):(namespace|service)\/([A-Za-z0-9-]+)$/.exec(arn);
   if (!m) return undefined;
-  return { region: m[1]!, accountId: m[2]!, type: m[3] as ArnType, id: m[4]! };
+  return { region: m[1]!, accountId: m[2]!, type: m[3] === 'namespace' ? 'namespace' : 'service', id: m[4]! };
 }
 
 /**

@@ -1,6 +1,6 @@
 // Instance operations: register, deregister, get, list, discover, and custom health.
 import { randomUUID } from 'node:crypto';
-import type { Handler } from '../api/service.js';
+import type { ServicediscoveryOperations } from '../protocols/generated/servicediscovery-operations.js';
 import type { HealthStatus, HealthStatusFilter } from '../protocols/generated/servicediscovery-types.js';
 import type { StoreTx } from '../store/types.js';
 import { Attr, checkAttributes, matchesAll } from './attributes.js';
@@ -17,7 +17,6 @@ import { type CustomHealth, type InstanceSpec, type NamespaceSpec, SdKind, type 
 import { paginate } from './paging.js';
 import {
   type DiscoveryDeps,
-  type Input,
   type ServiceRow,
   priorRequest,
   recordOperation,
@@ -80,16 +79,28 @@ function selectByHealth<T extends { health: HealthStatus }>(items: T[], filter: 
   }
 }
 
-export function instanceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
+export type InstanceOperations = Pick<
+  ServicediscoveryOperations,
+  | 'RegisterInstance'
+  | 'DeregisterInstance'
+  | 'GetInstance'
+  | 'ListInstances'
+  | 'DiscoverInstances'
+  | 'DiscoverInstancesRevision'
+  | 'UpdateInstanceCustomHealthStatus'
+  | 'GetInstancesHealthStatus'
+>;
+
+export function instanceHandlers(deps: DiscoveryDeps): InstanceOperations {
   const { store, region, accountId } = deps;
 
   return {
-    async RegisterInstance(input: Input) {
-      const creatorRequestId = input.CreatorRequestId as string | undefined;
-      const instanceId = input.InstanceId as string;
-      const attributes = input.Attributes as Record<string, string>;
+    async RegisterInstance(input) {
+      const creatorRequestId = input.CreatorRequestId;
+      const instanceId = input.InstanceId;
+      const attributes = input.Attributes;
       const operationId = await transact(deps, async (tx) => {
-        const service = await requireService(deps, tx, input.ServiceId as string);
+        const service = await requireService(deps, tx, input.ServiceId);
         const retried = await priorRequest(tx, 'RegisterInstance', creatorRequestId, input);
         if (retried) return retried;
         checkAttributes(attributes, service.spec);
@@ -97,7 +108,10 @@ export function instanceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
         if (!existing) await checkInstanceQuotas(tx, deps, service);
         const spec: InstanceSpec = { attributes, createdByAccount: accountId };
         if (creatorRequestId) spec.creatorRequestId = creatorRequestId;
-        const init = attributes[Attr.initHealth] as CustomHealth | undefined;
+        // checkAttributes allows only these two values.
+        const initValue = attributes[Attr.initHealth];
+        const init: CustomHealth | undefined =
+          initValue === 'HEALTHY' || initValue === 'UNHEALTHY' ? initValue : undefined;
         const health = existing?.spec.customHealth ?? init;
         if (health) spec.customHealth = health;
         const now = Date.now();
@@ -135,10 +149,10 @@ export function instanceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
       return { OperationId: operationId };
     },
 
-    async DeregisterInstance(input: Input) {
-      const instanceId = input.InstanceId as string;
+    async DeregisterInstance(input) {
+      const instanceId = input.InstanceId;
       const operationId = await transact(deps, async (tx) => {
-        const service = await requireService(deps, tx, input.ServiceId as string);
+        const service = await requireService(deps, tx, input.ServiceId);
         if (!(await tx.delete(SdKind.instance, service.name, instanceId)))
           throw instanceNotFound(instanceId, service.name);
         await bumpRevision(tx, service);
@@ -147,10 +161,10 @@ export function instanceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
       return { OperationId: operationId };
     },
 
-    async GetInstance(input: Input) {
-      const service = await requireService(deps, store, input.ServiceId as string);
-      const row = await store.get<InstanceSpec>(SdKind.instance, service.name, input.InstanceId as string);
-      if (!row) throw instanceNotFound(input.InstanceId as string, service.name);
+    async GetInstance(input) {
+      const service = await requireService(deps, store, input.ServiceId);
+      const row = await store.get<InstanceSpec>(SdKind.instance, service.name, input.InstanceId);
+      if (!row) throw instanceNotFound(input.InstanceId, service.name);
       return {
         ResourceOwner: accountId,
         Instance: {
@@ -162,17 +176,13 @@ export function instanceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
       };
     },
 
-    async ListInstances(input: Input) {
-      const service = await requireService(deps, store, input.ServiceId as string);
+    async ListInstances(input) {
+      const service = await requireService(deps, store, input.ServiceId);
       const rows = await store.list<InstanceSpec>(SdKind.instance, service.name);
-      const page = paginate(
-        rows,
-        (r) => r.name,
-        input.MaxResults as number | undefined,
-        input.NextToken as string | undefined,
-        100,
-        { tokens: deps.pageTokens, context: `ListInstances ${service.name}` },
-      );
+      const page = paginate(rows, (r) => r.name, input.MaxResults, input.NextToken, 100, {
+        tokens: deps.pageTokens,
+        context: `ListInstances ${service.name}`,
+      });
       return {
         ResourceOwner: accountId,
         Instances: page.items.map((r) => ({
@@ -184,21 +194,21 @@ export function instanceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
       };
     },
 
-    async DiscoverInstances(input: Input) {
-      const owner = input.OwnerAccount as string | undefined;
-      const namespaceName = input.NamespaceName as string;
+    async DiscoverInstances(input) {
+      const owner = input.OwnerAccount;
+      const namespaceName = input.NamespaceName;
       if (owner !== undefined && owner !== accountId) throw namespaceNotFound(namespaceName);
-      const { namespace, service } = await findServiceByNames(store, namespaceName, input.ServiceName as string);
-      const query = (input.QueryParameters as Record<string, string> | undefined) ?? {};
-      const optional = (input.OptionalParameters as Record<string, string> | undefined) ?? {};
+      const { namespace, service } = await findServiceByNames(store, namespaceName, input.ServiceName);
+      const query = input.QueryParameters ?? {};
+      const optional = input.OptionalParameters ?? {};
       const rows = await store.list<InstanceSpec>(SdKind.instance, service.name);
       const candidates = rows
         .filter((r) => matchesAll(r.spec.attributes, query))
         .map((r) => ({ row: r, health: healthOf(service.spec, r.spec) }));
-      let selected = selectByHealth(candidates, (input.HealthStatus as HealthStatusFilter | undefined) ?? 'HEALTHY');
+      let selected = selectByHealth(candidates, input.HealthStatus ?? 'HEALTHY');
       const preferred = selected.filter((c) => matchesAll(c.row.spec.attributes, optional));
       if (preferred.length) selected = preferred;
-      const max = (input.MaxResults as number | undefined) ?? 100;
+      const max = input.MaxResults ?? 100;
       return {
         Instances: selected.slice(0, max).map((c) => ({
           InstanceId: c.row.name,
@@ -211,18 +221,18 @@ export function instanceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
       };
     },
 
-    async DiscoverInstancesRevision(input: Input) {
-      const owner = input.OwnerAccount as string | undefined;
-      if (owner !== undefined && owner !== accountId) throw namespaceNotFound(input.NamespaceName as string);
-      const { service } = await findServiceByNames(store, input.NamespaceName as string, input.ServiceName as string);
+    async DiscoverInstancesRevision(input) {
+      const owner = input.OwnerAccount;
+      if (owner !== undefined && owner !== accountId) throw namespaceNotFound(input.NamespaceName);
+      const { service } = await findServiceByNames(store, input.NamespaceName, input.ServiceName);
       return { InstancesRevision: service.spec.instancesRevision };
     },
 
-    async UpdateInstanceCustomHealthStatus(input: Input) {
-      const instanceId = input.InstanceId as string;
-      const status = input.Status as CustomHealth;
+    async UpdateInstanceCustomHealthStatus(input) {
+      const instanceId = input.InstanceId;
+      const status = input.Status;
       await transact(deps, async (tx) => {
-        const service = await requireService(deps, tx, input.ServiceId as string);
+        const service = await requireService(deps, tx, input.ServiceId);
         const row = await tx.get<InstanceSpec>(SdKind.instance, service.name, instanceId);
         if (!row) throw instanceNotFound(instanceId, service.name);
         if (!service.spec.healthCheckCustomConfig)
@@ -237,10 +247,10 @@ export function instanceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
       return {};
     },
 
-    async GetInstancesHealthStatus(input: Input) {
-      const service = await requireService(deps, store, input.ServiceId as string);
+    async GetInstancesHealthStatus(input) {
+      const service = await requireService(deps, store, input.ServiceId);
       let rows = await store.list<InstanceSpec>(SdKind.instance, service.name);
-      const wanted = input.Instances as string[] | undefined;
+      const wanted = input.Instances;
       if (wanted?.length) {
         const byId = new Map(rows.map((r) => [r.name, r]));
         rows = [...new Set(wanted)].sort().map((id) => {
@@ -249,14 +259,10 @@ export function instanceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
           return row;
         });
       }
-      const page = paginate(
-        rows,
-        (r) => r.name,
-        input.MaxResults as number | undefined,
-        input.NextToken as string | undefined,
-        100,
-        { tokens: deps.pageTokens, context: `GetInstancesHealthStatus ${service.name}` },
-      );
+      const page = paginate(rows, (r) => r.name, input.MaxResults, input.NextToken, 100, {
+        tokens: deps.pageTokens,
+        context: `GetInstancesHealthStatus ${service.name}`,
+      });
       return {
         Status: Object.fromEntries(page.items.map((r) => [r.name, healthOf(service.spec, r.spec)])),
         ...(page.nextToken ? { NextToken: page.nextToken } : {}),

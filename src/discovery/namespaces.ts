@@ -1,28 +1,27 @@
 // Namespace operations: create (HTTP, private DNS, public DNS), get, list, update, delete.
+import type * as T from '../protocols/generated/servicediscovery-types.js';
 import { randomUUID } from 'node:crypto';
-import type { Handler } from '../api/service.js';
+import type { ServicediscoveryOperations } from '../protocols/generated/servicediscovery-operations.js';
 import { Ec2Kind } from '../ec2/records.js';
 import type { NamespaceType } from '../protocols/generated/servicediscovery-types.js';
 import { invalidInput, namespaceAlreadyExists, resourceInUse, resourceLimitExceeded } from './errors.js';
 import { newHostedZoneId, newNamespaceId, sdArn } from './ids.js';
 import { type NamespaceSpec, SdKind } from './kinds.js';
-import { type Filter, checkFilter, matchesText, paginate, timeKey } from './paging.js';
+import { checkFilter, matchesText, paginate, timeKey } from './paging.js';
 import {
   type DiscoveryDeps,
-  type Input,
   type NamespaceRow,
   priorRequest,
   recordOperation,
   rememberRequest,
   requireNamespace,
-  seconds,
   transact,
 } from './records.js';
 import { checkTags, fromWireTags } from './tags.js';
 
 const DEFAULT_SOA_TTL = 15;
 
-function summary(row: NamespaceRow, accountId: string, serviceCount: number): Record<string, unknown> {
+function summary(row: NamespaceRow, accountId: string, serviceCount: number): T.Namespace {
   const s = row.spec;
   const dns =
     s.type === 'HTTP' ? undefined : { HostedZoneId: s.hostedZoneId, SOA: { TTL: s.soaTtl ?? DEFAULT_SOA_TTL } };
@@ -35,7 +34,7 @@ function summary(row: NamespaceRow, accountId: string, serviceCount: number): Re
     ...(s.description !== undefined ? { Description: s.description } : {}),
     ServiceCount: serviceCount,
     Properties: { ...(dns ? { DnsProperties: dns } : {}), HttpProperties: { HttpName: s.name } },
-    CreateDate: seconds(row.createdAt),
+    CreateDate: row.createdAt,
   };
 }
 
@@ -43,15 +42,40 @@ function summary(row: NamespaceRow, accountId: string, serviceCount: number): Re
 const clashes = (a: NamespaceSpec, b: NamespaceSpec) =>
   a.name === b.name && !(a.type === 'DNS_PRIVATE' && b.type === 'DNS_PRIVATE' && a.vpc !== b.vpc);
 
-export function namespaceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
+/** What the three Create*Namespace requests have in common (a VPC and SOA only for DNS namespaces). */
+type CreateNamespaceInput = T.CreateHttpNamespaceRequest & {
+  Vpc?: string;
+  Properties?: T.PublicDnsNamespaceProperties;
+};
+
+/** What the three Update*Namespace requests have in common. */
+interface UpdateNamespaceInput {
+  Id: string;
+  Namespace: { Description?: string; Properties?: T.PublicDnsNamespacePropertiesChange };
+}
+
+export type NamespaceOperations = Pick<
+  ServicediscoveryOperations,
+  | 'CreateHttpNamespace'
+  | 'CreatePrivateDnsNamespace'
+  | 'CreatePublicDnsNamespace'
+  | 'GetNamespace'
+  | 'ListNamespaces'
+  | 'UpdateHttpNamespace'
+  | 'UpdatePrivateDnsNamespace'
+  | 'UpdatePublicDnsNamespace'
+  | 'DeleteNamespace'
+>;
+
+export function namespaceHandlers(deps: DiscoveryDeps): NamespaceOperations {
   const { store, region, accountId } = deps;
 
-  function create(operation: string, type: NamespaceType): Handler {
-    return async (input: Input) => {
-      const creatorRequestId = input.CreatorRequestId as string | undefined;
+  function create(operation: string, type: NamespaceType) {
+    return async (input: CreateNamespaceInput): Promise<T.CreateHttpNamespaceResponse> => {
+      const creatorRequestId = input.CreatorRequestId;
       const tags = checkTags(fromWireTags(input.Tags), String(input.Name));
       const spec: NamespaceSpec = { name: String(input.Name).replace(/\.$/, ''), type };
-      if (input.Description !== undefined) spec.description = input.Description as string;
+      if (input.Description !== undefined) spec.description = input.Description;
       if (creatorRequestId) spec.creatorRequestId = creatorRequestId;
       if (type === 'DNS_PRIVATE') {
         const vpc = String(input.Vpc);
@@ -60,8 +84,7 @@ export function namespaceHandlers(deps: DiscoveryDeps): Record<string, Handler> 
       }
       if (type !== 'HTTP') {
         spec.hostedZoneId = newHostedZoneId();
-        const ttl = (input.Properties as { DnsProperties?: { SOA?: { TTL?: number } } } | undefined)?.DnsProperties?.SOA
-          ?.TTL;
+        const ttl = input.Properties?.DnsProperties?.SOA?.TTL;
         spec.soaTtl = ttl ?? DEFAULT_SOA_TTL;
       }
       const operationId = await transact(deps, async (tx) => {
@@ -106,14 +129,11 @@ export function namespaceHandlers(deps: DiscoveryDeps): Record<string, Handler> 
   const serviceCount = (id: string) => store.count(SdKind.service, id);
 
   /** Update{Http,PrivateDns,PublicDns}Namespace: the description and, for DNS namespaces, the SOA TTL. */
-  function update(type: NamespaceType): Handler {
-    return async (input: Input) => {
-      const change = input.Namespace as {
-        Description?: string;
-        Properties?: { DnsProperties?: { SOA?: { TTL?: number } } };
-      };
+  function update(type: NamespaceType) {
+    return async (input: UpdateNamespaceInput): Promise<T.UpdateHttpNamespaceResponse> => {
+      const change = input.Namespace;
       const operationId = await transact(deps, async (tx) => {
-        const row = await requireNamespace(deps, tx, input.Id as string);
+        const row = await requireNamespace(deps, tx, input.Id);
         if (row.spec.type !== type)
           throw invalidInput(`Namespace ${row.name} is a ${row.spec.type} namespace, not ${type}`);
         const spec: NamespaceSpec = { ...row.spec };
@@ -135,16 +155,16 @@ export function namespaceHandlers(deps: DiscoveryDeps): Record<string, Handler> 
     CreatePrivateDnsNamespace: create('CreatePrivateDnsNamespace', 'DNS_PRIVATE'),
     CreatePublicDnsNamespace: create('CreatePublicDnsNamespace', 'DNS_PUBLIC'),
 
-    async GetNamespace(input: Input) {
-      const row = await requireNamespace(deps, store, input.Id as string);
+    async GetNamespace(input) {
+      const row = await requireNamespace(deps, store, input.Id);
       const out = summary(row, accountId, await serviceCount(row.name));
       if (row.spec.creatorRequestId) out.CreatorRequestId = row.spec.creatorRequestId;
       return { Namespace: out };
     },
 
-    async ListNamespaces(input: Input) {
+    async ListNamespaces(input) {
       let rows = await store.listKind<NamespaceSpec>(SdKind.namespace);
-      for (const filter of (input.Filters as Filter[] | undefined) ?? []) {
+      for (const filter of input.Filters ?? []) {
         switch (filter.Name) {
           case 'TYPE': {
             const c = checkFilter(filter, ['EQ', 'IN']);
@@ -167,14 +187,10 @@ export function namespaceHandlers(deps: DiscoveryDeps): Record<string, Handler> 
         }
       }
       rows.sort((a, b) => (timeKey(a.createdAt, a.name) < timeKey(b.createdAt, b.name) ? -1 : 1));
-      const page = paginate(
-        rows,
-        (r) => timeKey(r.createdAt, r.name),
-        input.MaxResults as number | undefined,
-        input.NextToken as string | undefined,
-        100,
-        { tokens: deps.pageTokens, context: 'ListNamespaces' },
-      );
+      const page = paginate(rows, (r) => timeKey(r.createdAt, r.name), input.MaxResults, input.NextToken, 100, {
+        tokens: deps.pageTokens,
+        context: 'ListNamespaces',
+      });
       const items = await Promise.all(page.items.map(async (r) => summary(r, accountId, await serviceCount(r.name))));
       return { Namespaces: items, ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
     },
@@ -183,9 +199,9 @@ export function namespaceHandlers(deps: DiscoveryDeps): Record<string, Handler> 
     UpdatePrivateDnsNamespace: update('DNS_PRIVATE'),
     UpdatePublicDnsNamespace: update('DNS_PUBLIC'),
 
-    async DeleteNamespace(input: Input) {
+    async DeleteNamespace(input) {
       const operationId = await transact(deps, async (tx) => {
-        const row = await requireNamespace(deps, tx, input.Id as string);
+        const row = await requireNamespace(deps, tx, input.Id);
         if ((await tx.count(SdKind.service, row.name)) > 0)
           throw resourceInUse(`Namespace ${row.name} still has services; delete them first`);
         await tx.delete(SdKind.namespace, '', row.name);

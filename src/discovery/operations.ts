@@ -1,12 +1,14 @@
 // GetOperation and ListOperations over the operations recorded by every mutating call.
-import type { Handler } from '../api/service.js';
+import type { ServicediscoveryOperations } from '../protocols/generated/servicediscovery-operations.js';
 import type { StoredResource } from '../store/types.js';
 import { invalidInput, operationNotFound } from './errors.js';
 import { type OperationSpec, SdKind } from './kinds.js';
 import { type Filter, checkFilter, matchesText, paginate, timeKey } from './paging.js';
-import { type DiscoveryDeps, type Input, seconds } from './records.js';
+import type { DiscoveryDeps } from './records.js';
 
 type OperationRow = StoredResource<OperationSpec>;
+
+const seconds = (ms: number) => ms / 1000;
 
 function operationFilter(filter: Filter): (row: OperationRow) => boolean {
   switch (filter.Name) {
@@ -23,7 +25,7 @@ function operationFilter(filter: Filter): (row: OperationRow) => boolean {
     }
     case 'UPDATE_DATE': {
       checkFilter(filter, ['BETWEEN']);
-      const [from, to] = filter.Values.map(Number) as [number, number];
+      const [from = Number.NaN, to = Number.NaN] = filter.Values.map(Number);
       if (!Number.isFinite(from) || !Number.isFinite(to))
         throw invalidInput('UPDATE_DATE values must be timestamps in seconds');
       return (row) => seconds(row.updatedAt) >= from && seconds(row.updatedAt) <= to;
@@ -33,12 +35,14 @@ function operationFilter(filter: Filter): (row: OperationRow) => boolean {
   }
 }
 
-export function operationHandlers(deps: DiscoveryDeps): Record<string, Handler> {
+export type OperationOperations = Pick<ServicediscoveryOperations, 'GetOperation' | 'ListOperations'>;
+
+export function operationHandlers(deps: DiscoveryDeps): OperationOperations {
   const { store, accountId } = deps;
   return {
-    async GetOperation(input: Input) {
-      const id = input.OperationId as string;
-      const owner = input.OwnerAccount as string | undefined;
+    async GetOperation(input) {
+      const id = input.OperationId;
+      const owner = input.OwnerAccount;
       const row =
         owner === undefined || owner === accountId
           ? await store.get<OperationSpec>(SdKind.operation, '', id)
@@ -50,26 +54,22 @@ export function operationHandlers(deps: DiscoveryDeps): Record<string, Handler> 
           OwnerAccount: accountId,
           Type: row.spec.type,
           Status: row.spec.status,
-          CreateDate: seconds(row.createdAt),
-          UpdateDate: seconds(row.updatedAt),
+          CreateDate: row.createdAt,
+          UpdateDate: row.updatedAt,
           Targets: row.spec.targets,
         },
       };
     },
 
-    async ListOperations(input: Input) {
-      const predicates = ((input.Filters as Filter[] | undefined) ?? []).map(operationFilter);
+    async ListOperations(input) {
+      const predicates = (input.Filters ?? []).map(operationFilter);
       const rows = (await store.listKind<OperationSpec>(SdKind.operation)).filter((r) => predicates.every((p) => p(r)));
       const key = (r: OperationRow) => timeKey(r.createdAt, r.name);
       rows.sort((a, b) => (key(a) < key(b) ? -1 : 1));
-      const page = paginate(
-        rows,
-        key,
-        input.MaxResults as number | undefined,
-        input.NextToken as string | undefined,
-        100,
-        { tokens: deps.pageTokens, context: 'ListOperations' },
-      );
+      const page = paginate(rows, key, input.MaxResults, input.NextToken, 100, {
+        tokens: deps.pageTokens,
+        context: 'ListOperations',
+      });
       return {
         Operations: page.items.map((r) => ({ Id: r.name, Status: r.spec.status })),
         ...(page.nextToken ? { NextToken: page.nextToken } : {}),

@@ -20,11 +20,8 @@ export interface DiscoveryDeps {
   quotas: CloudMapQuotas;
 }
 
-export type Input = Record<string, unknown>;
 export type NamespaceRow = StoredResource<NamespaceSpec>;
 export type ServiceRow = StoredResource<ServiceSpec>;
-
-export const seconds = (ms: number) => ms / 1000;
 
 /** One call's writes; concurrent registrations in one service must all succeed, so conflicts are retried. */
 export const transact = <T>(deps: DiscoveryDeps, fn: (tx: StoreTx) => Promise<T>): Promise<T> =>
@@ -93,16 +90,16 @@ function stable(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stable);
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((k) => [k, stable((value as Input)[k])]),
+      Object.entries(value)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, v]) => [k, stable(v)]),
     );
   }
   return value;
 }
 
 /** The request without its CreatorRequestId, in a canonical form. */
-export const fingerprint = (input: Input) => JSON.stringify(stable({ ...input, CreatorRequestId: undefined }));
+export const fingerprint = (input: object) => JSON.stringify(stable({ ...input, CreatorRequestId: undefined }));
 
 /**
  * For a CreatorRequestId seen before: the operation id of the same earlier request, or
@@ -112,7 +109,7 @@ export async function priorRequest(
   tx: StoreReader,
   operation: string,
   creatorRequestId: string | undefined,
-  input: Input,
+  input: object,
 ): Promise<string | undefined> {
   if (!creatorRequestId) return undefined;
   const prior = await tx.get<RequestSpec>(SdKind.request, operation, creatorRequestId);
@@ -126,7 +123,7 @@ export async function rememberRequest(
   tx: StoreTx,
   operation: string,
   creatorRequestId: string | undefined,
-  input: Input,
+  input: object,
   operationId: string,
 ): Promise<void> {
   if (!creatorRequestId) return;

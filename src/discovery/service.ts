@@ -1,17 +1,16 @@
 // Cloud Map as a service of the edge: the generated model, the JSON 1.1 protocol and the handlers.
+import { defineService } from '../api/define-service.js';
 import type { AuthorizationTarget, RequestContext, ServiceDefinition } from '../api/service.js';
 import { servicediscoveryModel } from '../protocols/generated/servicediscovery.js';
-import { Json11Protocol, targetOf } from '../protocols/json11/protocol.js';
+import type { ServicediscoveryOperations } from '../protocols/generated/servicediscovery-operations.js';
 import { invalidInput } from './errors.js';
 import { type ArnType, sdArn } from './ids.js';
 import { instanceHandlers } from './instances.js';
 import { namespaceHandlers } from './namespaces.js';
 import { operationHandlers } from './operations.js';
-import type { DiscoveryDeps, Input } from './records.js';
+import type { DiscoveryDeps } from './records.js';
 import { serviceHandlers } from './services.js';
 import { tagHandlers } from './tags.js';
-
-const TARGET_PREFIX = `${servicediscoveryModel.metadata.targetPrefix}.`;
 
 /** Which request member names the resource an operation acts on. */
 const RESOURCE_MEMBER: Record<string, { member: string; type: ArnType }> = {
@@ -32,7 +31,11 @@ const RESOURCE_MEMBER: Record<string, { member: string; type: ArnType }> = {
   UpdateInstanceCustomHealthStatus: { member: 'ServiceId', type: 'service' },
 };
 
-export function authorizationTarget(operation: string, input: Input, ctx: RequestContext): AuthorizationTarget {
+export function authorizationTarget(
+  operation: string,
+  input: Record<string, unknown>,
+  ctx: RequestContext,
+): AuthorizationTarget {
   const action = `servicediscovery:${operation}`;
   if (typeof input.ResourceARN === 'string') return { action, resource: input.ResourceARN };
   const ref = RESOURCE_MEMBER[operation];
@@ -41,11 +44,10 @@ export function authorizationTarget(operation: string, input: Input, ctx: Reques
   return { action, resource: value.startsWith('arn:') ? value : sdArn(ctx.region, ctx.accountId, ref.type, value) };
 }
 
-export function createDiscoveryService(deps: DiscoveryDeps): ServiceDefinition {
-  return {
+export function createDiscoveryService(deps: DiscoveryDeps): ServiceDefinition<ServicediscoveryOperations> {
+  return defineService<ServicediscoveryOperations>({
     signingName: 'servicediscovery',
     model: servicediscoveryModel,
-    protocol: new Json11Protocol('InvalidInput'),
     handlers: {
       ...namespaceHandlers(deps),
       ...serviceHandlers(deps),
@@ -55,6 +57,5 @@ export function createDiscoveryService(deps: DiscoveryDeps): ServiceDefinition {
     },
     validationError: (message) => invalidInput(message),
     authorization: authorizationTarget,
-    recognizes: (req) => targetOf(req)?.startsWith(TARGET_PREFIX) ?? false,
-  };
+  });
 }

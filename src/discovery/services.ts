@@ -1,25 +1,24 @@
 // Service operations: create, get, list, update, delete.
 import { randomUUID } from 'node:crypto';
-import type { Handler } from '../api/service.js';
-import type { DnsConfig, DnsRecord, ServiceChange } from '../protocols/generated/servicediscovery-types.js';
+import type { ServicediscoveryOperations } from '../protocols/generated/servicediscovery-operations.js';
+import type { DnsConfig, DnsRecord } from '../protocols/generated/servicediscovery-types.js';
 import { invalidInput, resourceInUse, resourceLimitExceeded, serviceAlreadyExists } from './errors.js';
 import { idFrom, newServiceId, sdArn } from './ids.js';
 import { type NamespaceSpec, SdKind, type ServiceSpec } from './kinds.js';
-import { type Filter, checkFilter, matchesText, paginate, timeKey } from './paging.js';
+import { checkFilter, matchesText, paginate, timeKey } from './paging.js';
 import {
   type DiscoveryDeps,
-  type Input,
   type ServiceRow,
   fingerprint,
   recordOperation,
   requireNamespace,
   requireService,
-  seconds,
   transact,
 } from './records.js';
 import { checkTags, fromWireTags } from './tags.js';
+import type * as T from '../protocols/generated/servicediscovery-types.js';
 
-function describe(row: ServiceRow, accountId: string, instanceCount: number, full: boolean): Record<string, unknown> {
+function describe(row: ServiceRow, accountId: string, instanceCount: number, full: boolean): T.Service {
   const s = row.spec;
   return {
     Id: row.name,
@@ -33,7 +32,7 @@ function describe(row: ServiceRow, accountId: string, instanceCount: number, ful
     Type: s.type,
     ...(s.healthCheckConfig ? { HealthCheckConfig: s.healthCheckConfig } : {}),
     ...(s.healthCheckCustomConfig ? { HealthCheckCustomConfig: s.healthCheckCustomConfig } : {}),
-    CreateDate: seconds(row.createdAt),
+    CreateDate: row.createdAt,
     ...(full && s.creatorRequestId ? { CreatorRequestId: s.creatorRequestId } : {}),
     CreatedByAccount: accountId,
   };
@@ -56,16 +55,21 @@ function checkDnsConfig(dns: DnsConfig, namespace: NamespaceSpec, namespaceId: s
   return { RoutingPolicy: routingPolicy, DnsRecords: dns.DnsRecords };
 }
 
-export function serviceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
+export type ServiceOperations = Pick<
+  ServicediscoveryOperations,
+  'CreateService' | 'GetService' | 'ListServices' | 'UpdateService' | 'DeleteService'
+>;
+
+export function serviceHandlers(deps: DiscoveryDeps): ServiceOperations {
   const { store, region, accountId } = deps;
   const instanceCount = (id: string) => store.count(SdKind.instance, id);
 
   return {
-    async CreateService(input: Input) {
-      const dnsInput = input.DnsConfig as DnsConfig | undefined;
-      const namespaceRef = (input.NamespaceId as string | undefined) ?? dnsInput?.NamespaceId;
+    async CreateService(input) {
+      const dnsInput = input.DnsConfig;
+      const namespaceRef = input.NamespaceId ?? dnsInput?.NamespaceId;
       if (!namespaceRef) throw invalidInput('NamespaceId is required');
-      const creatorRequestId = input.CreatorRequestId as string | undefined;
+      const creatorRequestId = input.CreatorRequestId;
       const name = String(input.Name);
       const tags = checkTags(fromWireTags(input.Tags), name);
       if (input.HealthCheckConfig && input.HealthCheckCustomConfig)
@@ -75,7 +79,7 @@ export function serviceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
         const namespace = await requireNamespace(deps, tx, namespaceRef);
         const ns = namespace.spec;
         const spec: ServiceSpec = { name, namespaceId: namespace.name, type: 'HTTP', instancesRevision: 0 };
-        if (input.Description !== undefined) spec.description = input.Description as string;
+        if (input.Description !== undefined) spec.description = input.Description;
         if (creatorRequestId) {
           spec.creatorRequestId = creatorRequestId;
           spec.requestFingerprint = fingerprint(input);
@@ -88,10 +92,9 @@ export function serviceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
         if (input.HealthCheckConfig) {
           if (ns.type !== 'DNS_PUBLIC')
             throw invalidInput('HealthCheckConfig is only valid for services in public DNS namespaces');
-          spec.healthCheckConfig = input.HealthCheckConfig as ServiceSpec['healthCheckConfig'];
+          spec.healthCheckConfig = input.HealthCheckConfig;
         }
-        if (input.HealthCheckCustomConfig)
-          spec.healthCheckCustomConfig = input.HealthCheckCustomConfig as ServiceSpec['healthCheckCustomConfig'];
+        if (input.HealthCheckCustomConfig) spec.healthCheckCustomConfig = input.HealthCheckCustomConfig;
 
         const siblings = await tx.list<ServiceSpec>(SdKind.service, namespace.name);
         const existing = siblings.find((s) => s.spec.name === name);
@@ -132,15 +135,15 @@ export function serviceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
       return { Service: describe(row, accountId, await instanceCount(row.name), true) };
     },
 
-    async GetService(input: Input) {
-      const row = await requireService(deps, store, input.Id as string);
+    async GetService(input) {
+      const row = await requireService(deps, store, input.Id);
       return { Service: describe(row, accountId, await instanceCount(row.name), true) };
     },
 
-    async ListServices(input: Input) {
+    async ListServices(input) {
       let namespaceIds: string[] | undefined;
       let ownerMatches = true;
-      for (const filter of (input.Filters as Filter[] | undefined) ?? []) {
+      for (const filter of input.Filters ?? []) {
         if (filter.Name === 'NAMESPACE_ID') {
           const c = checkFilter(filter, ['EQ', 'IN']);
           const ids = filter.Values.map((v) => idFrom(v, 'namespace', region, accountId) ?? v);
@@ -157,24 +160,20 @@ export function serviceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
           ? (await Promise.all(namespaceIds.map((id) => store.list<ServiceSpec>(SdKind.service, id)))).flat()
           : await store.listKind<ServiceSpec>(SdKind.service);
       rows.sort((a, b) => (timeKey(a.createdAt, a.name) < timeKey(b.createdAt, b.name) ? -1 : 1));
-      const page = paginate(
-        rows,
-        (r) => timeKey(r.createdAt, r.name),
-        input.MaxResults as number | undefined,
-        input.NextToken as string | undefined,
-        100,
-        { tokens: deps.pageTokens, context: 'ListServices' },
-      );
+      const page = paginate(rows, (r) => timeKey(r.createdAt, r.name), input.MaxResults, input.NextToken, 100, {
+        tokens: deps.pageTokens,
+        context: 'ListServices',
+      });
       const items = await Promise.all(
         page.items.map(async (r) => describe(r, accountId, await instanceCount(r.name), false)),
       );
       return { Services: items, ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
     },
 
-    async UpdateService(input: Input) {
-      const change = input.Service as ServiceChange;
+    async UpdateService(input) {
+      const change = input.Service;
       const operationId = await transact(deps, async (tx) => {
-        const row = await requireService(deps, tx, input.Id as string);
+        const row = await requireService(deps, tx, input.Id);
         const spec: ServiceSpec = { ...row.spec };
         if (change.Description !== undefined) spec.description = change.Description;
         if (change.DnsConfig) {
@@ -201,9 +200,9 @@ export function serviceHandlers(deps: DiscoveryDeps): Record<string, Handler> {
       return { OperationId: operationId };
     },
 
-    async DeleteService(input: Input) {
+    async DeleteService(input) {
       await transact(deps, async (tx) => {
-        const row = await requireService(deps, tx, input.Id as string);
+        const row = await requireService(deps, tx, input.Id);
         if ((await tx.count(SdKind.instance, row.name)) > 0)
           throw resourceInUse(`Service ${row.name} still has registered instances; deregister them first`);
         await tx.delete(SdKind.service, row.scope, row.name);

@@ -1,10 +1,10 @@
 // Tags on namespaces and services: TagResource, UntagResource, ListTagsForResource.
-import type { Handler } from '../api/service.js';
+import type { ServicediscoveryOperations } from '../protocols/generated/servicediscovery-operations.js';
 import type { StoreReader, StoredResource, Tag } from '../store/types.js';
 import { resourceNotFound, tooManyTags } from './errors.js';
 import { parseSdArn } from './ids.js';
 import { SdKind } from './kinds.js';
-import { type DiscoveryDeps, type Input, transact } from './records.js';
+import { type DiscoveryDeps, transact } from './records.js';
 
 export const TAGS_PER_RESOURCE = 50;
 
@@ -13,8 +13,8 @@ interface WireTag {
   Value: string;
 }
 
-export const fromWireTags = (tags: unknown): Tag[] =>
-  ((tags as WireTag[] | undefined) ?? []).map((t) => ({ key: t.Key, value: t.Value }));
+export const fromWireTags = (tags: readonly WireTag[] | undefined): Tag[] =>
+  (tags ?? []).map((t) => ({ key: t.Key, value: t.Value }));
 export const toWireTags = (tags: Tag[]): WireTag[] => tags.map((t) => ({ Key: t.key, Value: t.value }));
 
 /** Later duplicates of a key win, as with TagResource. */
@@ -34,11 +34,13 @@ async function taggable(deps: DiscoveryDeps, reader: StoreReader, arn: string): 
   return row;
 }
 
-export function tagHandlers(deps: DiscoveryDeps): Record<string, Handler> {
+export type TagOperations = Pick<ServicediscoveryOperations, 'TagResource' | 'UntagResource' | 'ListTagsForResource'>;
+
+export function tagHandlers(deps: DiscoveryDeps): TagOperations {
   const { store } = deps;
   return {
-    async TagResource(input: Input) {
-      const arn = input.ResourceARN as string;
+    async TagResource(input) {
+      const arn = input.ResourceARN;
       await transact(deps, async (tx) => {
         const row = await taggable(deps, tx, arn);
         const tags = checkTags([...row.tags, ...fromWireTags(input.Tags)], arn);
@@ -47,9 +49,9 @@ export function tagHandlers(deps: DiscoveryDeps): Record<string, Handler> {
       return {};
     },
 
-    async UntagResource(input: Input) {
-      const arn = input.ResourceARN as string;
-      const keys = new Set(input.TagKeys as string[]);
+    async UntagResource(input) {
+      const arn = input.ResourceARN;
+      const keys = new Set(input.TagKeys);
       await transact(deps, async (tx) => {
         const row = await taggable(deps, tx, arn);
         await tx.put({ ...row, tags: row.tags.filter((t) => !keys.has(t.key)) }, { version: row.version });
@@ -57,8 +59,8 @@ export function tagHandlers(deps: DiscoveryDeps): Record<string, Handler> {
       return {};
     },
 
-    async ListTagsForResource(input: Input) {
-      const row = await taggable(deps, store, input.ResourceARN as string);
+    async ListTagsForResource(input) {
+      const row = await taggable(deps, store, input.ResourceARN);
       return { Tags: toWireTags(row.tags) };
     },
   };

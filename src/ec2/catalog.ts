@@ -1,4 +1,5 @@
 // DescribeAvailabilityZones and DescribeVpcEndpointServices: what the region offers.
+import type { Ec2Operations } from '../protocols/generated/ec2-operations.js';
 import { createHash } from 'node:crypto';
 import type { Ec2Deps } from './deps.js';
 import { invalidParameterValue, serviceNotFound } from './errors.js';
@@ -10,8 +11,9 @@ import {
   policySupported,
   privateDnsName,
 } from './endpoint-services.js';
-import { type FilterInput, checkFilterNames, matchesFilters, paginate } from './listing.js';
+import { checkFilterNames, matchesFilters, paginate } from './listing.js';
 import { zoneId } from './zones.js';
+import type * as E from '../protocols/generated/ec2-types.js';
 
 /** The zones a service is offered in (--service-zones; all zones by default). */
 export const serviceZones = (deps: Ec2Deps, code: EndpointServiceCode) => deps.serviceZones[code] ?? deps.zones;
@@ -20,7 +22,7 @@ export const serviceZones = (deps: Ec2Deps, code: EndpointServiceCode) => deps.s
 export const serviceId = (region: string, code: EndpointServiceCode) =>
   `vpce-svc-${createHash('sha256').update(`${region}/${code}`).digest('hex').slice(0, 17)}`;
 
-function serviceDetail(deps: Ec2Deps, code: EndpointServiceCode): Record<string, unknown> {
+function serviceDetail(deps: Ec2Deps, code: EndpointServiceCode): E.ServiceDetail {
   const zones = serviceZones(deps, code);
   return {
     ServiceName: endpointServiceName(deps.region, code),
@@ -42,9 +44,11 @@ function serviceDetail(deps: Ec2Deps, code: EndpointServiceCode): Record<string,
   };
 }
 
-export function catalogHandlers(deps: Ec2Deps) {
+export function catalogHandlers(
+  deps: Ec2Deps,
+): Pick<Ec2Operations, 'DescribeAvailabilityZones' | 'DescribeVpcEndpointServices'> {
   return {
-    async DescribeAvailabilityZones(input: { ZoneNames?: string[]; ZoneIds?: string[]; Filters?: FilterInput[] }) {
+    async DescribeAvailabilityZones(input) {
       checkFilterNames(input.Filters, [
         'zone-name',
         'zone-id',
@@ -95,13 +99,7 @@ export function catalogHandlers(deps: Ec2Deps) {
       };
     },
 
-    async DescribeVpcEndpointServices(input: {
-      ServiceNames?: string[];
-      Filters?: FilterInput[];
-      MaxResults?: number;
-      NextToken?: string;
-      ServiceRegions?: string[];
-    }) {
+    async DescribeVpcEndpointServices(input) {
       checkFilterNames(input.Filters, [
         'service-name',
         'service-type',

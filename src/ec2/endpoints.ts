@@ -1,5 +1,6 @@
 // CreateVpcEndpoint, DescribeVpcEndpoints, ModifyVpcEndpoint, DeleteVpcEndpoints: interface
 // endpoints for the App Mesh services, with their interfaces and DNS entries.
+import type { Ec2Operations } from '../protocols/generated/ec2-operations.js';
 import type { StoreTx, StoredResource } from '../store/types.js';
 import { serviceZones } from './catalog.js';
 import type { Ec2Deps } from './deps.js';
@@ -23,7 +24,7 @@ import {
 } from './endpoint-services.js';
 import { newDnsSuffix, newId } from './ids.js';
 import { createEndpointInterface } from './interfaces.js';
-import { type FilterInput, checkFilterNames, matchesFilters, paginate, wireTags } from './listing.js';
+import { checkFilterNames, matchesFilters, paginate, wireTags } from './listing.js';
 import {
   DEFAULT_ENDPOINT_POLICY,
   type DnsEntry,
@@ -35,19 +36,11 @@ import {
   type VpcSpec,
   vpcScope,
 } from './records.js';
-import {
-  createRow,
-  describedRows,
-  findById,
-  newRow,
-  tagsFromSpecifications,
-  transact,
-  updateRow,
-  type TagSpecificationInput,
-} from './rows.js';
+import { createRow, describedRows, findById, newRow, tagsFromSpecifications, transact, updateRow } from './rows.js';
 import { requireGroup } from './security-groups.js';
 import { requireSubnet } from './subnets.js';
 import { requireVpc } from './vpcs.js';
+import type * as E from '../protocols/generated/ec2-types.js';
 
 export const MAX_POLICY_CHARS = 20_480;
 function checkPolicy(code: EndpointServiceCode, serviceName: string, policy: string | undefined): void {
@@ -168,6 +161,7 @@ function dnsEntries(
   ];
 }
 
+/** Not typed as the model's VpcEndpoint: EC2 sends states in lower case, where the model's State enum has capitals. */
 async function toWireEndpoint(deps: Ec2Deps, row: StoredResource<VpcEndpointSpec>): Promise<Record<string, unknown>> {
   const e = row.spec;
   const groups = await deps.store.list<SecurityGroupSpec>(Ec2Kind.securityGroup, vpcScope(e.vpcId));
@@ -200,44 +194,15 @@ async function toWireEndpoint(deps: Ec2Deps, row: StoredResource<VpcEndpointSpec
   };
 }
 
-interface CreateInput {
-  VpcId?: string;
-  VpcEndpointType?: string;
-  ServiceName?: string;
-  PolicyDocument?: string;
-  SubnetIds?: string[];
-  SecurityGroupIds?: string[];
-  PrivateDnsEnabled?: boolean;
-  IpAddressType?: string;
-  ClientToken?: string;
-  ServiceRegion?: string;
-  RouteTableIds?: string[];
-  TagSpecifications?: TagSpecificationInput[];
-  DnsOptions?: { DnsRecordIpType?: string };
-  SubnetConfigurations?: unknown[];
-}
-
-interface ModifyInput {
-  VpcEndpointId?: string;
-  ResetPolicy?: boolean;
-  PolicyDocument?: string;
-  AddSubnetIds?: string[];
-  RemoveSubnetIds?: string[];
-  AddSecurityGroupIds?: string[];
-  RemoveSecurityGroupIds?: string[];
-  PrivateDnsEnabled?: boolean;
-  IpAddressType?: string;
-  AddRouteTableIds?: string[];
-  RemoveRouteTableIds?: string[];
-}
-
-export function endpointHandlers(deps: Ec2Deps) {
+export function endpointHandlers(
+  deps: Ec2Deps,
+): Pick<Ec2Operations, 'CreateVpcEndpoint' | 'DeleteVpcEndpoints' | 'DescribeVpcEndpoints' | 'ModifyVpcEndpoint'> {
   async function byClientToken(token: string): Promise<StoredResource<VpcEndpointSpec> | undefined> {
     return (await deps.store.listKind<VpcEndpointSpec>(Ec2Kind.vpcEndpoint)).find((r) => r.clientToken === token);
   }
 
   return {
-    async CreateVpcEndpoint(input: CreateInput) {
+    async CreateVpcEndpoint(input) {
       const type = input.VpcEndpointType ?? 'Gateway';
       if (!input.ServiceName) throw missingParameter('ServiceName');
       const serviceName = input.ServiceName;
@@ -347,12 +312,7 @@ export function endpointHandlers(deps: Ec2Deps) {
       };
     },
 
-    async DescribeVpcEndpoints(input: {
-      VpcEndpointIds?: string[];
-      Filters?: FilterInput[];
-      MaxResults?: number;
-      NextToken?: string;
-    }) {
+    async DescribeVpcEndpoints(input) {
       checkFilterNames(input.Filters, [
         'vpc-id',
         'vpc-endpoint-id',
@@ -391,7 +351,7 @@ export function endpointHandlers(deps: Ec2Deps) {
       return { VpcEndpoints: items, NextToken: page.nextToken };
     },
 
-    async ModifyVpcEndpoint(input: ModifyInput) {
+    async ModifyVpcEndpoint(input) {
       if (!input.VpcEndpointId) throw missingParameter('VpcEndpointId');
       const id = input.VpcEndpointId;
       if (input.AddRouteTableIds?.length || input.RemoveRouteTableIds?.length) {
@@ -479,9 +439,9 @@ export function endpointHandlers(deps: Ec2Deps) {
       return { Return: true };
     },
 
-    async DeleteVpcEndpoints(input: { VpcEndpointIds?: string[] }) {
+    async DeleteVpcEndpoints(input) {
       if (!input.VpcEndpointIds?.length) throw missingParameter('VpcEndpointId');
-      const unsuccessful: Record<string, unknown>[] = [];
+      const unsuccessful: E.UnsuccessfulItem[] = [];
       for (const id of new Set(input.VpcEndpointIds)) {
         const ok = await transact(deps, async (tx) => {
           const row = await findById<VpcEndpointSpec>(tx, deps, Ec2Kind.vpcEndpoint, id);

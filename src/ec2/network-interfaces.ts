@@ -1,7 +1,8 @@
 // DescribeNetworkInterfaces: the requester-managed interfaces of interface endpoints.
+import type { Ec2Operations } from '../protocols/generated/ec2-operations.js';
 import type { Ec2Deps } from './deps.js';
 import { ec2Error, networkInterfaceNotFound } from './errors.js';
-import { type FilterInput, checkFilterNames, matchesFilters, paginate, wireTags } from './listing.js';
+import { checkFilterNames, matchesFilters, paginate, wireTags } from './listing.js';
 import { Ec2Kind, type NetworkInterfaceSpec, type SecurityGroupSpec } from './records.js';
 import { describedRows } from './rows.js';
 import { zoneId } from './zones.js';
@@ -9,14 +10,9 @@ import { zoneId } from './zones.js';
 /** The account AWS shows as the requester of endpoint interfaces is AWS's, not the caller's. */
 const ENDPOINT_REQUESTER_ID = '727180483921';
 
-export function networkInterfaceHandlers(deps: Ec2Deps) {
+export function networkInterfaceHandlers(deps: Ec2Deps): Pick<Ec2Operations, 'DescribeNetworkInterfaces'> {
   return {
-    async DescribeNetworkInterfaces(input: {
-      NetworkInterfaceIds?: string[];
-      Filters?: FilterInput[];
-      MaxResults?: number;
-      NextToken?: string;
-    }) {
+    async DescribeNetworkInterfaces(input) {
       if (input.NetworkInterfaceIds?.length && input.MaxResults !== undefined) {
         throw ec2Error(
           'InvalidParameterCombination',

@@ -2,10 +2,12 @@
 // DynamoDB have one each (interface endpoint services such as App Mesh have none, as in
 // AWS). They are static data; appmeshd carries no S3 or DynamoDB traffic, so a rule that
 // names one is stored and described but admits nothing at an endpoint interface.
+import type { Ec2Operations } from '../protocols/generated/ec2-operations.js';
+import type * as E from '../protocols/generated/ec2-types.js';
 import { createHash } from 'node:crypto';
 import type { Ec2Deps } from './deps.js';
 import { ec2Error } from './errors.js';
-import { type FilterInput, checkFilterNames, matchesFilters, paginate } from './listing.js';
+import { checkFilterNames, matchesFilters, paginate } from './listing.js';
 
 export interface PrefixList {
   id: string;
@@ -58,16 +60,11 @@ export function requirePrefixList(region: string, id: string): PrefixList {
   return found;
 }
 
-interface ListInput {
-  PrefixListIds?: string[];
-  Filters?: FilterInput[];
-  MaxResults?: number;
-  NextToken?: string;
-}
-
-export function prefixListHandlers(deps: Ec2Deps) {
+export function prefixListHandlers(
+  deps: Ec2Deps,
+): Pick<Ec2Operations, 'DescribeManagedPrefixLists' | 'DescribePrefixLists'> {
   function select(
-    input: ListInput,
+    input: E.DescribePrefixListsRequest | E.DescribeManagedPrefixListsRequest,
     filterNames: string[],
     fields: (p: PrefixList) => Record<string, string>,
     context: string,
@@ -84,7 +81,7 @@ export function prefixListHandlers(deps: Ec2Deps) {
   }
 
   return {
-    async DescribePrefixLists(input: ListInput) {
+    async DescribePrefixLists(input) {
       const page = select(
         input,
         ['prefix-list-id', 'prefix-list-name'],
@@ -97,7 +94,7 @@ export function prefixListHandlers(deps: Ec2Deps) {
       };
     },
 
-    async DescribeManagedPrefixLists(input: ListInput) {
+    async DescribeManagedPrefixLists(input) {
       const page = select(
         input,
         ['prefix-list-id', 'prefix-list-name', 'owner-id'],

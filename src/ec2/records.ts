@@ -5,6 +5,7 @@
 // resource can be found by id alone with `store.getByArn(ec2Arn(...))`.
 
 import type { Tag } from '../store/types.js';
+import type { Tenancy } from '../protocols/generated/ec2-types.js';
 
 export const Ec2Kind = {
   vpc: 'ec2:vpc',
@@ -41,7 +42,7 @@ export interface VpcSpec {
   enableDnsHostnames: boolean;
   /** The group every VPC gets at creation, named 'default'. */
   defaultSecurityGroupId: string;
-  instanceTenancy: string;
+  instanceTenancy: Tenancy;
   /** The association id of the primary CIDR block (vpc-cidr-assoc-…). */
   cidrAssociationId: string;
 }

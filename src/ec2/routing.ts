@@ -3,10 +3,12 @@
 // these two: a route table with the one local route, and an ACL allowing all traffic,
 // associated with every subnet. Their ids are derived from the VPC's (and the ACL
 // associations' from the subnet's), so they need no rows of their own.
+import type { Ec2Operations } from '../protocols/generated/ec2-operations.js';
+import type * as E from '../protocols/generated/ec2-types.js';
 import type { StoredResource } from '../store/types.js';
 import type { Ec2Deps } from './deps.js';
 import { ec2Error } from './errors.js';
-import { type FilterInput, checkFilterNames, matchesFilters, paginate } from './listing.js';
+import { checkFilterNames, matchesFilters, paginate } from './listing.js';
 import { Ec2Kind, type SubnetSpec, type VpcSpec, vpcScope } from './records.js';
 
 const suffix = (id: string) => id.slice(id.indexOf('-') + 1);
@@ -14,22 +16,16 @@ const suffix = (id: string) => id.slice(id.indexOf('-') + 1);
 export const mainRouteTableId = (vpcId: string) => `rtb-${suffix(vpcId)}`;
 export const defaultNetworkAclId = (vpcId: string) => `acl-${suffix(vpcId)}`;
 
-interface ListInput {
-  Filters?: FilterInput[];
-  MaxResults?: number;
-  NextToken?: string;
-}
-
 interface VpcNetwork {
   vpc: StoredResource<VpcSpec>;
   subnets: readonly StoredResource<SubnetSpec>[];
 }
 
-function allowAll(egress: boolean, ruleNumber: number, action: 'allow' | 'deny') {
+function allowAll(egress: boolean, ruleNumber: number, action: E.RuleAction): E.NetworkAclEntry {
   return { CidrBlock: '0.0.0.0/0', Egress: egress, Protocol: '-1', RuleAction: action, RuleNumber: ruleNumber };
 }
 
-export function routingHandlers(deps: Ec2Deps) {
+export function routingHandlers(deps: Ec2Deps): Pick<Ec2Operations, 'DescribeNetworkAcls' | 'DescribeRouteTables'> {
   async function networks(): Promise<VpcNetwork[]> {
     const vpcs = await deps.store.listKind<VpcSpec>(Ec2Kind.vpc);
     return Promise.all(
@@ -46,7 +42,7 @@ export function routingHandlers(deps: Ec2Deps) {
   }
 
   return {
-    async DescribeRouteTables(input: ListInput & { RouteTableIds?: string[] }) {
+    async DescribeRouteTables(input) {
       checkFilterNames(input.Filters, [
         'vpc-id',
         'route-table-id',
@@ -96,7 +92,7 @@ export function routingHandlers(deps: Ec2Deps) {
                 State: 'active',
               },
             ],
-          },
+          } satisfies E.RouteTable,
         };
       });
       requireIds(
@@ -114,7 +110,7 @@ export function routingHandlers(deps: Ec2Deps) {
       return { RouteTables: page.items.map((t) => t.wire), NextToken: page.nextToken };
     },
 
-    async DescribeNetworkAcls(input: ListInput & { NetworkAclIds?: string[] }) {
+    async DescribeNetworkAcls(input) {
       checkFilterNames(input.Filters, [
         'vpc-id',
         'network-acl-id',
@@ -155,7 +151,7 @@ export function routingHandlers(deps: Ec2Deps) {
               allowAll(false, 100, 'allow'),
               allowAll(false, 32767, 'deny'),
             ],
-          },
+          } satisfies E.NetworkAcl,
         };
       });
       requireIds(

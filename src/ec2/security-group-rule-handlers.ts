@@ -2,15 +2,15 @@
 // ModifySecurityGroupRules, UpdateSecurityGroupRuleDescriptions{Ingress,Egress}, and the
 // lookup CreateTags/DeleteTags use. Rules live inside their group's row, so a rule is found
 // through its group.
+import type { Ec2Operations } from '../protocols/generated/ec2-operations.js';
 import type { StoreReader, StoreTx, StoredResource, Tag } from '../store/types.js';
 import type { Ec2Deps } from './deps.js';
 import { ec2Error, groupNotFound, missingParameter } from './errors.js';
-import { type FilterInput, checkFilterNames, matchesFilters, paginate } from './listing.js';
+import { checkFilterNames, matchesFilters, paginate } from './listing.js';
 import { Ec2Kind, type SecurityGroupRule, type SecurityGroupSpec } from './records.js';
 import { transact, updateRow } from './rows.js';
 import {
   type IpPermissionInput,
-  type SecurityGroupRuleRequest,
   describeRule,
   ruleFromRuleRequest,
   rulesFromRequest,
@@ -65,7 +65,15 @@ function checkNoDuplicates(rules: SecurityGroupRule[]): void {
   }
 }
 
-export function securityGroupRuleHandlers(deps: Ec2Deps) {
+export function securityGroupRuleHandlers(
+  deps: Ec2Deps,
+): Pick<
+  Ec2Operations,
+  | 'DescribeSecurityGroupRules'
+  | 'ModifySecurityGroupRules'
+  | 'UpdateSecurityGroupRuleDescriptionsEgress'
+  | 'UpdateSecurityGroupRuleDescriptionsIngress'
+> {
   function updateDescriptions(direction: Direction) {
     return async (input: {
       GroupId?: string;
@@ -106,12 +114,7 @@ export function securityGroupRuleHandlers(deps: Ec2Deps) {
   }
 
   return {
-    async DescribeSecurityGroupRules(input: {
-      SecurityGroupRuleIds?: string[];
-      Filters?: FilterInput[];
-      MaxResults?: number;
-      NextToken?: string;
-    }) {
+    async DescribeSecurityGroupRules(input) {
       checkFilterNames(input.Filters, ['group-id', 'security-group-rule-id']);
       const located = [...rulesOf(await deps.store.listKind<SecurityGroupSpec>(Ec2Kind.securityGroup))];
       for (const id of input.SecurityGroupRuleIds ?? [])
@@ -132,10 +135,7 @@ export function securityGroupRuleHandlers(deps: Ec2Deps) {
       };
     },
 
-    async ModifySecurityGroupRules(input: {
-      GroupId?: string;
-      SecurityGroupRules?: { SecurityGroupRuleId?: string; SecurityGroupRule?: SecurityGroupRuleRequest }[];
-    }) {
+    async ModifySecurityGroupRules(input) {
       if (!input.GroupId) throw missingParameter('GroupId');
       const groupId = input.GroupId;
       await transact(deps, async (tx) => {

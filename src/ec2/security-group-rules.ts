@@ -8,6 +8,7 @@ import { ec2Error, invalidParameterValue, missingParameter } from './errors.js';
 import { newId } from './ids.js';
 import { wireTags } from './listing.js';
 import type { SecurityGroupRule } from './records.js';
+import type * as E from '../protocols/generated/ec2-types.js';
 
 export interface IpPermissionInput {
   IpProtocol?: string;
@@ -119,7 +120,7 @@ export function rulesFromRequest(input: FlatPermissionInput, tags: Tag[] = []): 
       ...(input.SourceSecurityGroupName !== undefined
         ? { UserIdGroupPairs: [{ GroupName: input.SourceSecurityGroupName }] }
         : {}),
-    } as IpPermissionInput);
+    });
   }
   if (!permissions.length) throw missingParameter('IpPermissions');
   const rules: SecurityGroupRule[] = [];
@@ -192,7 +193,7 @@ export function describeRule(r: SecurityGroupRule): string {
 const withDescription = (r: SecurityGroupRule) => (r.description ? { Description: r.description } : {});
 
 /** Grouped by (protocol, ports), as DescribeSecurityGroups returns them. */
-export function toIpPermissions(rules: SecurityGroupRule[], accountId: string): Record<string, unknown>[] {
+export function toIpPermissions(rules: SecurityGroupRule[], accountId: string): E.IpPermission[] {
   const groups = new Map<string, { rule: SecurityGroupRule; rules: SecurityGroupRule[] }>();
   for (const r of rules) {
     const key = `${r.ipProtocol}/${r.fromPort}/${r.toPort}`;
@@ -220,7 +221,7 @@ export function toWireRule(
   groupId: string,
   isEgress: boolean,
   { region, accountId }: { region: string; accountId: string },
-): Record<string, unknown> {
+): E.SecurityGroupRule {
   return {
     SecurityGroupRuleId: r.ruleId,
     GroupId: groupId,

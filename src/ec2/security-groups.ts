@@ -1,4 +1,5 @@
 // CreateSecurityGroup, Authorize/Revoke ingress and egress, DescribeSecurityGroups, DeleteSecurityGroup.
+import type { Ec2Operations } from '../protocols/generated/ec2-operations.js';
 import type { StoreReader, StoreTx, StoredResource } from '../store/types.js';
 import { requirePrefixList } from './prefix-lists.js';
 import type { Ec2Deps } from './deps.js';
@@ -11,7 +12,7 @@ import {
   missingParameter,
 } from './errors.js';
 import { newId } from './ids.js';
-import { type FilterInput, checkFilterNames, matchesFilters, paginate, wireTags } from './listing.js';
+import { checkFilterNames, matchesFilters, paginate, wireTags } from './listing.js';
 import {
   Ec2Kind,
   type NetworkInterfaceSpec,
@@ -40,6 +41,7 @@ import {
   toWireRule,
 } from './security-group-rules.js';
 import { requireVpc } from './vpcs.js';
+import type * as E from '../protocols/generated/ec2-types.js';
 
 export async function requireGroup(
   deps: Ec2Deps,
@@ -51,7 +53,7 @@ export async function requireGroup(
   return row;
 }
 
-function toWireGroup(row: StoredResource<SecurityGroupSpec>, deps: Ec2Deps): Record<string, unknown> {
+function toWireGroup(row: StoredResource<SecurityGroupSpec>, deps: Ec2Deps): E.SecurityGroup {
   const g = row.spec;
   return {
     GroupId: g.groupId,
@@ -96,7 +98,18 @@ export async function resolvePeers(
   });
 }
 
-export function securityGroupHandlers(deps: Ec2Deps) {
+export function securityGroupHandlers(
+  deps: Ec2Deps,
+): Pick<
+  Ec2Operations,
+  | 'AuthorizeSecurityGroupEgress'
+  | 'AuthorizeSecurityGroupIngress'
+  | 'CreateSecurityGroup'
+  | 'DeleteSecurityGroup'
+  | 'DescribeSecurityGroups'
+  | 'RevokeSecurityGroupEgress'
+  | 'RevokeSecurityGroupIngress'
+> {
   async function groupOf(tx: StoreTx, input: RuleRequest): Promise<StoredResource<SecurityGroupSpec>> {
     if (input.GroupId) return requireGroup(deps, input.GroupId, tx);
     if (input.GroupName) {
@@ -179,12 +192,7 @@ export function securityGroupHandlers(deps: Ec2Deps) {
   }
 
   return {
-    async CreateSecurityGroup(input: {
-      GroupName?: string;
-      Description?: string;
-      VpcId?: string;
-      TagSpecifications?: TagSpecificationInput[];
-    }) {
+    async CreateSecurityGroup(input) {
       if (!input.GroupName) throw missingParameter('GroupName');
       if (input.Description === undefined) throw missingParameter('GroupDescription');
       if (!input.VpcId) throw ec2Error('VPCIdNotSpecified', 'No default VPC for this user');
@@ -225,13 +233,7 @@ export function securityGroupHandlers(deps: Ec2Deps) {
     RevokeSecurityGroupIngress: revoke('ingress'),
     RevokeSecurityGroupEgress: revoke('egress'),
 
-    async DescribeSecurityGroups(input: {
-      GroupIds?: string[];
-      GroupNames?: string[];
-      Filters?: FilterInput[];
-      MaxResults?: number;
-      NextToken?: string;
-    }) {
+    async DescribeSecurityGroups(input) {
       checkFilterNames(input.Filters, [
         'group-id',
         'group-name',
@@ -281,7 +283,7 @@ export function securityGroupHandlers(deps: Ec2Deps) {
       return { SecurityGroups: page.items.map((r) => toWireGroup(r, deps)), NextToken: page.nextToken };
     },
 
-    async DeleteSecurityGroup(input: { GroupId?: string; GroupName?: string }) {
+    async DeleteSecurityGroup(input) {
       if (!input.GroupId) {
         if (input.GroupName)
           throw ec2Error(

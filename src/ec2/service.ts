@@ -1,9 +1,10 @@
 // EC2 as a service of the edge: the generated model, the EC2 Query protocol and the
 // handlers for VPCs, subnets, security groups and interface VPC endpoints.
-import type { AuthorizationTarget, Handler, RequestContext, ServiceDefinition } from '../api/service.js';
+import { defineService } from '../api/define-service.js';
+import type { AuthorizationTarget, RequestContext, ServiceDefinition } from '../api/service.js';
 import { ec2Model } from '../protocols/generated/ec2.js';
-import { looksLikeQuery, memberWireName } from '../protocols/query/decode.js';
-import { EC2_API_VERSION, ec2QueryProtocol } from '../protocols/query/ec2-style.js';
+import type { Ec2Operations } from '../protocols/generated/ec2-operations.js';
+import { memberWireName } from '../protocols/query/decode.js';
 import { catalogHandlers } from './catalog.js';
 import type { Ec2Deps } from './deps.js';
 import { endpointHandlers } from './endpoints.js';
@@ -48,21 +49,8 @@ export function ec2AuthorizationTarget(deps: Pick<Ec2Deps, 'region' | 'accountId
   };
 }
 
-/** DryRun=true: the caller was authorized (the pipeline authorizes first), so the call would have succeeded. */
-function withDryRun(handlers: Record<string, Handler>): Record<string, Handler> {
-  return Object.fromEntries(
-    Object.entries(handlers).map(([name, h]) => [
-      name,
-      (input, ctx) => {
-        if (input?.DryRun === true) throw dryRunOperation();
-        return h(input, ctx);
-      },
-    ]),
-  );
-}
-
-export function createEc2Service(deps: Ec2Deps): ServiceDefinition {
-  const handlers = {
+export function createEc2Service(deps: Ec2Deps): ServiceDefinition<Ec2Operations> {
+  const handlers: Ec2Operations = {
     ...vpcHandlers(deps),
     ...subnetHandlers(deps),
     ...securityGroupHandlers(deps),
@@ -73,15 +61,17 @@ export function createEc2Service(deps: Ec2Deps): ServiceDefinition {
     ...securityGroupRuleHandlers(deps),
     ...prefixListHandlers(deps),
     ...routingHandlers(deps),
-  } as Record<string, Handler>;
-  return {
+  };
+  return defineService<Ec2Operations>({
     signingName: 'ec2',
     model: ec2Model,
-    protocol: ec2QueryProtocol(ec2Model),
-    handlers: withDryRun(handlers),
+    handlers,
     validationError: (message) => invalidParameterValue(message),
     authorization: ec2AuthorizationTarget(deps),
-    recognizes: (req) => looksLikeQuery(req, EC2_API_VERSION),
+    // DryRun=true: the caller was authorized (the pipeline authorizes first), so the call would have succeeded.
+    beforeHandling: (_operation, input) => {
+      if (input.DryRun === true) throw dryRunOperation();
+    },
     beforeValidation: (operation, input) => {
       // EC2 names a missing parameter by its wire name, with its own error code.
       const op = ec2Model.operations[operation];
@@ -90,5 +80,5 @@ export function createEc2Service(deps: Ec2Deps): ServiceDefinition {
         if (input[name] === undefined) throw missingParameter(memberWireName(name, shape!.members![name]!, 'ec2'));
       }
     },
-  };
+  });
 }

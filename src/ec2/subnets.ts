@@ -1,4 +1,5 @@
 // CreateSubnet, DescribeSubnets, DeleteSubnet.
+import type { Ec2Operations } from '../protocols/generated/ec2-operations.js';
 import type { StoreReader, StoredResource } from '../store/types.js';
 import { cidrInside, cidrSize, cidrsOverlap, formatCidr, parseCidr } from './cidr.js';
 import type { Ec2Deps } from './deps.js';
@@ -11,19 +12,12 @@ import {
   subnetNotFound,
 } from './errors.js';
 import { newId } from './ids.js';
-import { type FilterInput, checkFilterNames, matchesFilters, paginate, wireTags } from './listing.js';
+import { checkFilterNames, matchesFilters, paginate, wireTags } from './listing.js';
 import { Ec2Kind, type NetworkInterfaceSpec, type SubnetSpec, vpcScope } from './records.js';
-import {
-  createRow,
-  describedRows,
-  findById,
-  newRow,
-  tagsFromSpecifications,
-  transact,
-  type TagSpecificationInput,
-} from './rows.js';
+import { createRow, describedRows, findById, newRow, tagsFromSpecifications, transact } from './rows.js';
 import { requireVpc } from './vpcs.js';
 import { zoneId } from './zones.js';
+import type * as E from '../protocols/generated/ec2-types.js';
 
 export async function requireSubnet(
   deps: Ec2Deps,
@@ -35,7 +29,7 @@ export async function requireSubnet(
   return row;
 }
 
-function toWireSubnet(row: StoredResource<SubnetSpec>, deps: Ec2Deps, interfaces: number): Record<string, unknown> {
+function toWireSubnet(row: StoredResource<SubnetSpec>, deps: Ec2Deps, interfaces: number): E.Subnet {
   const s = row.spec;
   const cidr = parseCidr(s.cidrBlock)!;
   return {
@@ -64,7 +58,9 @@ function toWireSubnet(row: StoredResource<SubnetSpec>, deps: Ec2Deps, interfaces
   };
 }
 
-export function subnetHandlers(deps: Ec2Deps) {
+export function subnetHandlers(
+  deps: Ec2Deps,
+): Pick<Ec2Operations, 'CreateSubnet' | 'DeleteSubnet' | 'DescribeSubnets'> {
   async function interfaceCounts(): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
     for (const eni of await deps.store.listKind<NetworkInterfaceSpec>(Ec2Kind.networkInterface)) {
@@ -74,13 +70,7 @@ export function subnetHandlers(deps: Ec2Deps) {
   }
 
   return {
-    async CreateSubnet(input: {
-      VpcId?: string;
-      CidrBlock?: string;
-      AvailabilityZone?: string;
-      AvailabilityZoneId?: string;
-      TagSpecifications?: TagSpecificationInput[];
-    }) {
+    async CreateSubnet(input) {
       if (!input.CidrBlock) throw missingParameter('CidrBlock');
       const cidr = parseCidr(input.CidrBlock);
       if (!cidr)
@@ -128,12 +118,7 @@ export function subnetHandlers(deps: Ec2Deps) {
       return { Subnet: toWireSubnet(row, deps, 0) };
     },
 
-    async DescribeSubnets(input: {
-      SubnetIds?: string[];
-      Filters?: FilterInput[];
-      MaxResults?: number;
-      NextToken?: string;
-    }) {
+    async DescribeSubnets(input) {
       checkFilterNames(input.Filters, [
         'subnet-id',
         'vpc-id',
@@ -177,7 +162,7 @@ export function subnetHandlers(deps: Ec2Deps) {
       };
     },
 
-    async DeleteSubnet(input: { SubnetId?: string }) {
+    async DeleteSubnet(input) {
       if (!input.SubnetId) throw missingParameter('SubnetId');
       const id = input.SubnetId;
       await transact(deps, async (tx) => {

@@ -1,4 +1,6 @@
 // CreateTags, DeleteTags, DescribeTags across every EC2 resource appmeshd keeps.
+import type { Ec2Operations } from '../protocols/generated/ec2-operations.js';
+import type * as E from '../protocols/generated/ec2-types.js';
 import type { StoredResource } from '../store/types.js';
 import type { Ec2Deps } from './deps.js';
 import {
@@ -10,14 +12,14 @@ import {
   subnetNotFound,
   vpcNotFound,
 } from './errors.js';
-import { type FilterInput, checkFilterNames, matchesFilters, paginate } from './listing.js';
+import { checkFilterNames, matchesFilters, paginate } from './listing.js';
 import { type Ec2KindName, Ec2Kind } from './records.js';
 import { checkTags, findById, mergeTagsChecked, transact, updateRow } from './rows.js';
 import { allRules, retagRule } from './security-group-rule-handlers.js';
 
 const RULE_PREFIX = 'sgr-';
 
-const BY_PREFIX: { prefix: string; kind: Ec2KindName; type: string; notFound: (id: string) => Error }[] = [
+const BY_PREFIX: { prefix: string; kind: Ec2KindName; type: E.ResourceType; notFound: (id: string) => Error }[] = [
   { prefix: 'vpce-', kind: Ec2Kind.vpcEndpoint, type: 'vpc-endpoint', notFound: endpointNotFound },
   { prefix: 'vpc-', kind: Ec2Kind.vpc, type: 'vpc', notFound: vpcNotFound },
   { prefix: 'subnet-', kind: Ec2Kind.subnet, type: 'subnet', notFound: subnetNotFound },
@@ -31,7 +33,7 @@ function kindOf(id: string) {
   return k;
 }
 
-export function tagHandlers(deps: Ec2Deps) {
+export function tagHandlers(deps: Ec2Deps): Pick<Ec2Operations, 'CreateTags' | 'DeleteTags' | 'DescribeTags'> {
   async function each(
     ids: string[] | undefined,
     change: (row: Pick<StoredResource, 'tags'>) => StoredResource['tags'],
@@ -53,14 +55,14 @@ export function tagHandlers(deps: Ec2Deps) {
   }
 
   return {
-    async CreateTags(input: { Resources?: string[]; Tags?: { Key?: string; Value?: string }[] }) {
+    async CreateTags(input) {
       if (!input.Tags?.length) throw missingParameter('Tag');
       const tags = checkTags(input.Tags);
       await each(input.Resources, (row) => mergeTagsChecked(row.tags, tags));
       return {};
     },
 
-    async DeleteTags(input: { Resources?: string[]; Tags?: { Key?: string; Value?: string }[] }) {
+    async DeleteTags(input) {
       const doomed = input.Tags;
       await each(input.Resources, (row) =>
         row.tags.filter((t) =>
@@ -72,9 +74,14 @@ export function tagHandlers(deps: Ec2Deps) {
       return {};
     },
 
-    async DescribeTags(input: { Filters?: FilterInput[]; MaxResults?: number; NextToken?: string }) {
+    async DescribeTags(input) {
       checkFilterNames(input.Filters, ['resource-id', 'resource-type', 'key', 'value']);
-      const items: { ResourceId: string; ResourceType: string; Key: string; Value: string }[] = [];
+      const items: (E.TagDescription & {
+        ResourceId: string;
+        ResourceType: E.ResourceType;
+        Key: string;
+        Value: string;
+      })[] = [];
       for (const k of BY_PREFIX) {
         for (const row of await deps.store.listKind(k.kind)) {
           for (const t of row.tags)

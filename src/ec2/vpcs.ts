@@ -1,4 +1,5 @@
 // CreateVpc, DescribeVpcs, ModifyVpcAttribute, DescribeVpcAttribute, DeleteVpc.
+import type { Ec2Operations } from '../protocols/generated/ec2-operations.js';
 import type { StoreReader, StoredResource } from '../store/types.js';
 import { formatCidr, parseCidr } from './cidr.js';
 import type { Ec2Deps } from './deps.js';
@@ -11,21 +12,13 @@ import {
   vpcNotFound,
 } from './errors.js';
 import { newId } from './ids.js';
-import { type FilterInput, checkFilterNames, matchesFilters, paginate, wireTags } from './listing.js';
+import { checkFilterNames, matchesFilters, paginate, wireTags } from './listing.js';
 import { type Ec2KindName, Ec2Kind, type SecurityGroupSpec, type VpcSpec, VPC_SCOPE, vpcScope } from './records.js';
-import {
-  createRow,
-  describedRows,
-  findById,
-  newRow,
-  tagsFromSpecifications,
-  transact,
-  updateRow,
-  type TagSpecificationInput,
-} from './rows.js';
+import { createRow, describedRows, findById, newRow, tagsFromSpecifications, transact, updateRow } from './rows.js';
 import { defaultEgress } from './security-group-rules.js';
+import type * as E from '../protocols/generated/ec2-types.js';
 
-export function toWireVpc(row: StoredResource<VpcSpec>, deps: Ec2Deps): Record<string, unknown> {
+export function toWireVpc(row: StoredResource<VpcSpec>, deps: Ec2Deps): E.Vpc {
   const v = row.spec;
   return {
     VpcId: v.vpcId,
@@ -56,13 +49,11 @@ export async function requireVpc(
 
 const DNS_ATTRIBUTES = ['enableDnsSupport', 'enableDnsHostnames'] as const;
 
-export function vpcHandlers(deps: Ec2Deps) {
+export function vpcHandlers(
+  deps: Ec2Deps,
+): Pick<Ec2Operations, 'CreateVpc' | 'DeleteVpc' | 'DescribeVpcAttribute' | 'DescribeVpcs' | 'ModifyVpcAttribute'> {
   return {
-    async CreateVpc(input: {
-      CidrBlock?: string;
-      InstanceTenancy?: string;
-      TagSpecifications?: TagSpecificationInput[];
-    }) {
+    async CreateVpc(input) {
       if (!input.CidrBlock) throw missingParameter('CidrBlock');
       const cidr = parseCidr(input.CidrBlock);
       if (!cidr)
@@ -102,7 +93,7 @@ export function vpcHandlers(deps: Ec2Deps) {
       return { Vpc: toWireVpc(row, deps) };
     },
 
-    async DescribeVpcs(input: { VpcIds?: string[]; Filters?: FilterInput[]; MaxResults?: number; NextToken?: string }) {
+    async DescribeVpcs(input) {
       checkFilterNames(input.Filters, [
         'vpc-id',
         'cidr',
@@ -134,12 +125,7 @@ export function vpcHandlers(deps: Ec2Deps) {
       return { Vpcs: page.items.map((r) => toWireVpc(r, deps)), NextToken: page.nextToken };
     },
 
-    async ModifyVpcAttribute(input: {
-      VpcId?: string;
-      EnableDnsSupport?: { Value?: boolean };
-      EnableDnsHostnames?: { Value?: boolean };
-      EnableNetworkAddressUsageMetrics?: { Value?: boolean };
-    }) {
+    async ModifyVpcAttribute(input) {
       const given = (['EnableDnsSupport', 'EnableDnsHostnames', 'EnableNetworkAddressUsageMetrics'] as const).filter(
         (k) => input[k] !== undefined,
       );
@@ -172,18 +158,18 @@ export function vpcHandlers(deps: Ec2Deps) {
       return {};
     },
 
-    async DescribeVpcAttribute(input: { VpcId?: string; Attribute?: string }) {
+    async DescribeVpcAttribute(input) {
       const row = await requireVpc(deps, input.VpcId);
       const attr = input.Attribute;
       if (attr === 'enableNetworkAddressUsageMetrics')
         return { VpcId: row.name, EnableNetworkAddressUsageMetrics: { Value: false } };
-      if (!DNS_ATTRIBUTES.includes(attr as (typeof DNS_ATTRIBUTES)[number])) throw missingParameter('Attribute');
+      if (!DNS_ATTRIBUTES.some((a) => a === attr)) throw missingParameter('Attribute');
       return attr === 'enableDnsSupport'
         ? { VpcId: row.name, EnableDnsSupport: { Value: row.spec.enableDnsSupport } }
         : { VpcId: row.name, EnableDnsHostnames: { Value: row.spec.enableDnsHostnames } };
     },
 
-    async DeleteVpc(input: { VpcId?: string }) {
+    async DeleteVpc(input) {
       await transact(deps, async (tx) => {
         const row = await requireVpc(deps, input.VpcId, tx);
         const scope = vpcScope(row.name);

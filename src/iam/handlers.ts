@@ -2,7 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../api/errors.js';
 import type { PageTokens } from '../api/page-tokens.js';
-import type { Handler, RequestContext } from '../api/service.js';
+import type { RequestContext } from '../api/service.js';
+import type { IamOperations } from '../protocols/generated/iam-operations.js';
+import type * as I from '../protocols/generated/iam-types.js';
 import { parsePolicy, PolicyError } from '../auth/policy/parse.js';
 import type { StoredResource, Store, StoreTx } from '../store/types.js';
 import type { Sealer } from '../secrets/sealer.js';
@@ -11,7 +13,7 @@ import { newAccessKeyId, newSecretAccessKey, newUserId } from './ids.js';
 import type { IamQuotas } from './quotas.js';
 import { createLoginProfileHandlers, loginProfileOf } from './login-profiles.js';
 import { DEFAULT_MAX_ITEMS, afterMarker, page, pageFields, pageOfSorted } from './paging.js';
-import { mergeUserTags, type WireTag } from './user-tags.js';
+import { mergeUserTags, type UserTagOperations } from './user-tags.js';
 import { requireUser } from './users.js';
 import {
   ACCESS_KEY_KIND,
@@ -34,13 +36,13 @@ export interface IamDeps {
   pageTokens: PageTokens;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: until handlers are typed by the generated contracts
-type Input = Record<string, any>;
-
 const noSuchKey = (id: string) => new ApiError('NoSuchEntity', `The Access Key with id ${id} cannot be found.`, 404);
 const validation = (message: string) => new ApiError('ValidationError', message, 400);
 
-export function createIamHandlers({ store, accountId, quotas, sealer, pageTokens }: IamDeps): Record<string, Handler> {
+/** Every IAM operation but the user-tag and group ones (user-tags.ts). */
+export type IamCoreOperations = Omit<IamOperations, keyof UserTagOperations>;
+
+export function createIamHandlers({ store, accountId, quotas, sealer, pageTokens }: IamDeps): IamCoreOperations {
   const userOut = (row: StoredResource<UserSpec>) => ({
     Path: row.spec.path,
     UserName: row.spec.userName,
@@ -51,7 +53,7 @@ export function createIamHandlers({ store, accountId, quotas, sealer, pageTokens
   });
 
   /** The named user, or the caller when the name is omitted. */
-  function targetName(input: Input, ctx: RequestContext): string {
+  function targetName(input: { UserName?: string }, ctx: RequestContext): string {
     if (typeof input.UserName === 'string') return input.UserName;
     if (ctx.identity.userName) return ctx.identity.userName;
     throw validation('Must specify userName when calling with non-User credentials');
@@ -86,9 +88,9 @@ export function createIamHandlers({ store, accountId, quotas, sealer, pageTokens
   return {
     ...createLoginProfileHandlers(store),
 
-    async CreateUser(input: Input) {
-      const name: string = input.UserName;
-      const path: string = input.Path ?? '/';
+    async CreateUser(input) {
+      const name = input.UserName;
+      const path = input.Path ?? '/';
       // The model's patterns are unanchored; IAM requires the whole name to match.
       if (!/^[\w+=,.@-]{1,64}$/.test(name))
         throw validation(
@@ -121,7 +123,7 @@ export function createIamHandlers({ store, accountId, quotas, sealer, pageTokens
             createdAt: now,
             updatedAt: now,
             spec: { userName: name, path, userId: newUserId(), accessKeyIds: [] },
-            tags: mergeUserTags([], input.Tags as WireTag[] | undefined),
+            tags: mergeUserTags([], input.Tags),
           },
           { absent: true },
         );
@@ -129,16 +131,18 @@ export function createIamHandlers({ store, accountId, quotas, sealer, pageTokens
       return { User: userOut(row) };
     },
 
-    async GetUser(input: Input, ctx: RequestContext) {
+    async GetUser(input, ctx) {
       if (input.UserName === undefined && ctx.identity.isRoot) {
-        return { User: { Path: '/', UserId: ctx.accountId, Arn: ctx.identity.principalArn, CreateDate: 0 } };
+        // AWS leaves out UserName for the root user, though the model marks it required.
+        const root = { Path: '/', UserId: ctx.accountId, Arn: ctx.identity.principalArn, CreateDate: 0 };
+        return { User: root as I.User };
       }
       return { User: userOut(await requireUser(store, targetName(input, ctx))) };
     },
 
-    async ListUsers(input: Input) {
-      const prefix: string = input.PathPrefix ?? '/';
-      const maxItems: number = input.MaxItems ?? DEFAULT_MAX_ITEMS;
+    async ListUsers(input) {
+      const prefix = input.PathPrefix ?? '/';
+      const maxItems = input.MaxItems ?? DEFAULT_MAX_ITEMS;
       const listing = { tokens: pageTokens, context: 'ListUsers' };
       const after = afterMarker(input, listing);
       // Without a narrower prefix every user matches: read only the page (and one more, to know whether it is the last).
@@ -155,8 +159,8 @@ export function createIamHandlers({ store, accountId, quotas, sealer, pageTokens
       return { Users: result.items.map(userOut), ...pageFields(result) };
     },
 
-    async DeleteUser(input: Input) {
-      const name: string = input.UserName;
+    async DeleteUser(input) {
+      const name = input.UserName;
       await store.transact(async (tx) => {
         const row = await requireUser(tx, name);
         if ((await keysOf(tx, row)).length)
@@ -170,7 +174,7 @@ export function createIamHandlers({ store, accountId, quotas, sealer, pageTokens
       return {};
     },
 
-    async CreateAccessKey(input: Input, ctx: RequestContext) {
+    async CreateAccessKey(input, ctx) {
       const name = targetName(input, ctx);
       const now = Date.now();
       // Only the caller ever sees the plaintext; the store keeps it sealed.
@@ -220,7 +224,7 @@ export function createIamHandlers({ store, accountId, quotas, sealer, pageTokens
       };
     },
 
-    async ListAccessKeys(input: Input, ctx: RequestContext) {
+    async ListAccessKeys(input, ctx) {
       const user = await requireUser(store, targetName(input, ctx));
       const keys = (await keysOf(store, user)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       const listing = { tokens: pageTokens, context: `ListAccessKeys ${user.name}` };
@@ -236,10 +240,10 @@ export function createIamHandlers({ store, accountId, quotas, sealer, pageTokens
       };
     },
 
-    async UpdateAccessKey(input: Input, ctx: RequestContext) {
+    async UpdateAccessKey(input, ctx) {
       const name = targetName(input, ctx);
-      const id: string = input.AccessKeyId;
-      const status = input.Status as AccessKeySpec['status'];
+      const id = input.AccessKeyId;
+      const status = input.Status;
       await store.transact(async (tx) => {
         const user = await requireUser(tx, name);
         const key = await tx.get<AccessKeySpec>(ACCESS_KEY_KIND, '', id);
@@ -254,9 +258,9 @@ export function createIamHandlers({ store, accountId, quotas, sealer, pageTokens
       return {};
     },
 
-    async DeleteAccessKey(input: Input, ctx: RequestContext) {
+    async DeleteAccessKey(input, ctx) {
       const name = targetName(input, ctx);
-      const id: string = input.AccessKeyId;
+      const id = input.AccessKeyId;
       await store.transact(async (tx) => {
         const user = await requireUser(tx, name);
         const key = await tx.get<AccessKeySpec>(ACCESS_KEY_KIND, '', id);
@@ -271,21 +275,21 @@ export function createIamHandlers({ store, accountId, quotas, sealer, pageTokens
       return {};
     },
 
-    async PutUserPolicy(input: Input) {
-      const { UserName: name, PolicyName: policyName, PolicyDocument: document } = input as Record<string, string>;
+    async PutUserPolicy(input) {
+      const { UserName: name, PolicyName: policyName, PolicyDocument: document } = input;
       try {
-        parsePolicy(document!, 'identity');
+        parsePolicy(document, 'identity');
       } catch (err) {
         if (err instanceof PolicyError) throw new ApiError('MalformedPolicyDocument', err.message, 400);
         throw err;
       }
       const now = Date.now();
       await store.transact(async (tx) => {
-        const user = await requireUser(tx, name!);
+        const user = await requireUser(tx, name);
         const others = (await tx.list<UserPolicySpec>(USER_POLICY_KIND, user.name)).filter(
           (p) => p.name !== policyName,
         );
-        const size = [...others.map((p) => p.spec.document), document!].reduce(
+        const size = [...others.map((p) => p.spec.document), document].reduce(
           (n, d) => n + d.replace(/\s/g, '').length,
           0,
         );
@@ -295,19 +299,19 @@ export function createIamHandlers({ store, accountId, quotas, sealer, pageTokens
             `Maximum policy size of ${quotas.userPolicySize} bytes exceeded for user ${user.spec.userName}`,
             409,
           );
-        const existing = await tx.get<UserPolicySpec>(USER_POLICY_KIND, user.name, policyName!);
+        const existing = await tx.get<UserPolicySpec>(USER_POLICY_KIND, user.name, policyName);
         await tx.put<UserPolicySpec>(
           {
             kind: USER_POLICY_KIND,
             scope: user.name,
-            name: policyName!,
+            name: policyName,
             arn: `${user.arn}/policy/${policyName}`,
             uid: existing?.uid ?? randomUUID(),
             version: (existing?.version ?? 0) + 1,
             status: 'ACTIVE',
             createdAt: existing?.createdAt ?? now,
             updatedAt: now,
-            spec: { userName: user.spec.userName, policyName: policyName!, document: document! },
+            spec: { userName: user.spec.userName, policyName: policyName, document: document },
             tags: [],
           },
           existing ? { version: existing.version } : { absent: true },
@@ -316,7 +320,7 @@ export function createIamHandlers({ store, accountId, quotas, sealer, pageTokens
       return {};
     },
 
-    async GetUserPolicy(input: Input) {
+    async GetUserPolicy(input) {
       const user = await requireUser(store, input.UserName);
       const row = await store.get<UserPolicySpec>(USER_POLICY_KIND, user.name, input.PolicyName);
       if (!row)
@@ -329,9 +333,9 @@ export function createIamHandlers({ store, accountId, quotas, sealer, pageTokens
       };
     },
 
-    async ListUserPolicies(input: Input) {
+    async ListUserPolicies(input) {
       const user = await requireUser(store, input.UserName);
-      const maxItems: number = input.MaxItems ?? DEFAULT_MAX_ITEMS;
+      const maxItems = input.MaxItems ?? DEFAULT_MAX_ITEMS;
       const listing = { tokens: pageTokens, context: `ListUserPolicies ${user.name}` };
       const after = afterMarker(input, listing);
       const rows = await store.list<UserPolicySpec>(USER_POLICY_KIND, user.name, {
@@ -342,7 +346,7 @@ export function createIamHandlers({ store, accountId, quotas, sealer, pageTokens
       return { PolicyNames: result.items.map((r) => r.name), ...pageFields(result) };
     },
 
-    async DeleteUserPolicy(input: Input) {
+    async DeleteUserPolicy(input) {
       await store.transact(async (tx) => {
         const user = await requireUser(tx, input.UserName);
         if (!(await tx.delete(USER_POLICY_KIND, user.name, input.PolicyName))) {
@@ -367,7 +371,10 @@ export function iamAuthorizationTarget(store: Pick<Store, 'get'>, accountId: str
   ): Promise<{ action: string; resource: string }> => {
     const action = `iam:${operation}`;
     if (operation === 'ListUsers')
-      return { action, resource: `arn:aws:iam::${accountId}:user${(input.PathPrefix as string | undefined) ?? '/'}*` };
+      return {
+        action,
+        resource: `arn:aws:iam::${accountId}:user${typeof input.PathPrefix === 'string' ? input.PathPrefix : '/'}*`,
+      };
     const name = typeof input.UserName === 'string' ? input.UserName : ctx.identity.userName;
     if (!name) return { action, resource: ctx.identity.principalArn };
     const stored = await store.get<UserSpec>(USER_KIND, '', userKey(name));

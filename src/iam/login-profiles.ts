@@ -2,12 +2,10 @@
 // UpdateLoginProfile, DeleteLoginProfile). Only the scrypt hash is kept.
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../api/errors.js';
-import type { Handler } from '../api/service.js';
+import type { IamOperations } from '../protocols/generated/iam-operations.js';
 import type { Store, StoreReader, StoredResource } from '../store/types.js';
 import { hashPassword, passwordPolicyViolation } from './passwords.js';
 import { LOGIN_PROFILE_KIND, type LoginProfileSpec, USER_KIND, type UserSpec, userKey } from './records.js';
-
-type Input = Record<string, unknown>;
 
 const noSuchUser = (name: string) => new ApiError('NoSuchEntity', `The user with name ${name} cannot be found.`, 404);
 const noProfile = (name: string) =>
@@ -20,6 +18,13 @@ export function loginProfileOf(
   return reader.get<LoginProfileSpec>(LOGIN_PROFILE_KIND, '', userKey(userName));
 }
 
+/** The user the call names (an omitted name used to fail inside the lookup, as an internal error). */
+function namedUser(name: string | undefined): string {
+  if (typeof name !== 'string')
+    throw new ApiError('ValidationError', 'Must specify userName when calling with non-User credentials', 400);
+  return name;
+}
+
 async function checkedHash(password: unknown): Promise<string> {
   if (typeof password !== 'string') throw new ApiError('ValidationError', 'Password is required', 400);
   const violation = passwordPolicyViolation(password);
@@ -27,7 +32,12 @@ async function checkedHash(password: unknown): Promise<string> {
   return hashPassword(password);
 }
 
-export function createLoginProfileHandlers(store: Store): Record<string, Handler> {
+export type LoginProfileOperations = Pick<
+  IamOperations,
+  'CreateLoginProfile' | 'GetLoginProfile' | 'UpdateLoginProfile' | 'DeleteLoginProfile'
+>;
+
+export function createLoginProfileHandlers(store: Store): LoginProfileOperations {
   const profileOut = (row: StoredResource<LoginProfileSpec>) => ({
     UserName: row.spec.userName,
     CreateDate: row.createdAt,
@@ -41,10 +51,8 @@ export function createLoginProfileHandlers(store: Store): Record<string, Handler
   }
 
   return {
-    async CreateLoginProfile(input: Input) {
-      const name = input.UserName as string;
-      if (typeof name !== 'string')
-        throw new ApiError('ValidationError', 'Must specify userName when calling with non-User credentials', 400);
+    async CreateLoginProfile(input) {
+      const name = namedUser(input.UserName);
       const passwordHash = await checkedHash(input.Password);
       const now = Date.now();
       const row = await store.transact(async (tx) => {
@@ -79,15 +87,15 @@ export function createLoginProfileHandlers(store: Store): Record<string, Handler
       return { LoginProfile: profileOut(row) };
     },
 
-    async GetLoginProfile(input: Input) {
-      const user = await requireUser(store, input.UserName as string);
+    async GetLoginProfile(input) {
+      const user = await requireUser(store, namedUser(input.UserName));
       const row = await loginProfileOf(store, user.spec.userName);
       if (!row) throw noProfile(user.spec.userName);
       return { LoginProfile: profileOut(row) };
     },
 
-    async UpdateLoginProfile(input: Input) {
-      const name = input.UserName as string;
+    async UpdateLoginProfile(input) {
+      const name = namedUser(input.UserName);
       const passwordHash = input.Password === undefined ? undefined : await checkedHash(input.Password);
       await store.transact(async (tx) => {
         const user = await requireUser(tx, name);
@@ -110,8 +118,8 @@ export function createLoginProfileHandlers(store: Store): Record<string, Handler
       return {};
     },
 
-    async DeleteLoginProfile(input: Input) {
-      const name = input.UserName as string;
+    async DeleteLoginProfile(input) {
+      const name = namedUser(input.UserName);
       await store.transact(async (tx) => {
         const user = await requireUser(tx, name);
         if (!(await tx.delete(LOGIN_PROFILE_KIND, '', user.name))) throw noProfile(user.spec.userName);

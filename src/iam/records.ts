@@ -1,5 +1,6 @@
 // How IAM users, access keys and inline user policies are kept in the store.
 // User names are unique regardless of case, so rows are keyed by the lower-cased name.
+import type { statusType } from '../protocols/generated/iam-types.js';
 import type { Sealed } from '../secrets/sealer.js';
 
 export const USER_KIND = 'iam:user';
@@ -28,7 +29,8 @@ export interface AccessKeySpec {
   secret?: Sealed;
   /** Plaintext, only in rows from before secrets were sealed. */
   secretAccessKey?: string;
-  status: 'Active' | 'Inactive';
+  /** The model's statusType (Active, Inactive, Expired); appmeshd sets only the first two itself. */
+  status: statusType;
 }
 
 /** Scope = user key, name = policy name. */

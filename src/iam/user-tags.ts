@@ -2,7 +2,7 @@
 // appmeshd keeps no IAM groups, so every user is in none; the call still checks the user.
 import { ApiError } from '../api/errors.js';
 import type { PageTokens } from '../api/page-tokens.js';
-import type { Handler } from '../api/service.js';
+import type { IamOperations } from '../protocols/generated/iam-operations.js';
 import type { Store, Tag } from '../store/types.js';
 import { pageFields, pageOfSorted } from './paging.js';
 import { requireUser } from './users.js';
@@ -30,7 +30,9 @@ export function mergeUserTags(existing: Tag[], added: WireTag[] | undefined): Ta
   return [...byKey.values()];
 }
 
-export function userTagHandlers(store: Store, pageTokens: PageTokens): Record<string, Handler> {
+export type UserTagOperations = Pick<IamOperations, 'TagUser' | 'UntagUser' | 'ListUserTags' | 'ListGroupsForUser'>;
+
+export function userTagHandlers(store: Store, pageTokens: PageTokens): UserTagOperations {
   async function retag(userName: string, change: (tags: Tag[]) => Tag[]): Promise<void> {
     await store.transact(async (tx) => {
       const row = await requireUser(tx, userName);
@@ -43,17 +45,17 @@ export function userTagHandlers(store: Store, pageTokens: PageTokens): Record<st
   }
 
   return {
-    async TagUser(input: { UserName: string; Tags: WireTag[] }) {
+    async TagUser(input) {
       await retag(input.UserName, (tags) => mergeUserTags(tags, input.Tags));
       return {};
     },
 
-    async UntagUser(input: { UserName: string; TagKeys: string[] }) {
+    async UntagUser(input) {
       await retag(input.UserName, (tags) => tags.filter((t) => !input.TagKeys.includes(t.key)));
       return {};
     },
 
-    async ListUserTags(input: { UserName: string; Marker?: string; MaxItems?: number }) {
+    async ListUserTags(input) {
       const row = await requireUser(store, input.UserName);
       const sorted = [...row.tags].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       const result = pageOfSorted(sorted, input, (t) => t.key, {
@@ -63,7 +65,7 @@ export function userTagHandlers(store: Store, pageTokens: PageTokens): Record<st
       return { Tags: result.items.map((t) => ({ Key: t.key, Value: t.value })), ...pageFields(result) };
     },
 
-    async ListGroupsForUser(input: { UserName: string; Marker?: string; MaxItems?: number }) {
+    async ListGroupsForUser(input) {
       await requireUser(store, input.UserName);
       const listing = { tokens: pageTokens, context: `ListGroupsForUser ${input.UserName}` };
       return { Groups: [], ...pageFields(pageOfSorted([], input, String, listing)) };

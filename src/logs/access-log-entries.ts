@@ -4,7 +4,8 @@
 
 type Obj = Record<string, unknown>;
 
-const obj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const obj = (v: unknown): Obj | undefined => (isObj(v) ? v : undefined);
 const num = (v: unknown): number | undefined => {
   const n = typeof v === 'string' ? Number(v) : typeof v === 'number' ? v : Number.NaN;
   return Number.isFinite(n) ? n : undefined;

@@ -112,7 +112,7 @@ export class AccessLogService {
       this.calls.delete(call);
       const known = err instanceof AdmissionError;
       this.deps.log.info(
-        { peer, err: known ? undefined : err, message: (err as Error).message },
+        { peer, err: known ? undefined : err, message: err instanceof Error ? err.message : String(err) },
         'access-log stream refused',
       );
       done(

@@ -50,6 +50,7 @@ function compileRegex(body: string, counter: { n: number }): RegExp {
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 type Op = '=' | '!=' | '<' | '<=' | '>' | '>=';
+const COMPARISONS: readonly Op[] = ['=', '!=', '<', '<=', '>', '>='];
 type Value =
   | { kind: 'string'; text: string; glob: boolean }
   | { kind: 'number'; value: number; text: string }
@@ -205,9 +206,9 @@ class Parser {
 
   op(): Op {
     const t = this.next();
-    if (t.type !== 'op' || t.text === '&&' || t.text === '||')
-      throw new FilterPatternError(`Invalid filter pattern: expected a comparison, found '${t.text}'`);
-    return t.text as Op;
+    const op = t.type === 'op' ? COMPARISONS.find((o) => o === t.text) : undefined;
+    if (!op) throw new FilterPatternError(`Invalid filter pattern: expected a comparison, found '${t.text}'`);
+    return op;
   }
 
   value(op: Op): Value {
@@ -255,7 +256,7 @@ function resolve(doc: unknown, steps: Step[]): unknown {
   for (const s of steps) {
     if ('key' in s) {
       if (!cur || typeof cur !== 'object' || Array.isArray(cur) || !Object.hasOwn(cur, s.key)) return undefined;
-      cur = (cur as Record<string, unknown>)[s.key];
+      cur = Reflect.get(cur, s.key);
     } else {
       if (!Array.isArray(cur) || s.index >= cur.length) return undefined;
       cur = cur[s.index];
@@ -309,8 +310,8 @@ function jsonComparison(p: Parser): JsonCond {
   const v = p.value(op);
   return (d) => {
     const target = resolve(d, steps);
-    if (target === undefined || target === null || typeof target === 'object') return false;
-    return scalarMatches(op, v, target as string | number | boolean);
+    if (typeof target !== 'string' && typeof target !== 'number' && typeof target !== 'boolean') return false;
+    return scalarMatches(op, v, target);
   };
 }
 
@@ -476,8 +477,9 @@ function termTokens(src: string): Term[] {
     while (i < src.length && /\s/.test(src[i]!)) i++;
     if (i >= src.length) break;
     let prefix: '' | '?' | '-' = '';
-    if (src[i] === '?' || src[i] === '-') {
-      prefix = src[i] as '?' | '-';
+    const sign = src[i];
+    if (sign === '?' || sign === '-') {
+      prefix = sign;
       i++;
     }
     if (i >= src.length) throw new FilterPatternError('Invalid filter pattern: a term is missing');

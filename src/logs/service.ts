@@ -1,13 +1,16 @@
-// CloudWatch Logs as a service of the edge: the generated model, the JSON 1.1 protocol
-// (target prefix Logs_20140328, SigV4 name `logs`) and the handlers.
+// CloudWatch Logs as a service of the edge: the generated model (whose metadata names the JSON 1.1 protocol and the
+// target prefix Logs_20140328), the handlers implementing LogsOperations, and what each operation is authorized on.
+import { defineService } from '../api/define-service.js';
 import type { AuthorizationTarget, RequestContext, ServiceDefinition } from '../api/service.js';
 import { logsModel } from '../protocols/generated/logs.js';
-import { Json11Protocol, targetOf } from '../protocols/json11/protocol.js';
+import type { LogsOperations } from '../protocols/generated/logs-operations.js';
 import { invalidParameter } from './errors.js';
 import { groupArn, groupArnStar, groupNameOfArn, type LogsScope, streamArn } from './names.js';
-import { type LogsDeps, logsHandlers } from './operations.js';
-
-const TARGET_PREFIX = `${logsModel.metadata.targetPrefix}.`;
+import type { LogsDeps } from './deps.js';
+import { eventHandlers } from './events.js';
+import { groupTagHandlers } from './group-tags.js';
+import { groupHandlers } from './groups.js';
+import { streamHandlers } from './streams.js';
 
 /** A PutLogEvents body may carry 1 MiB of messages plus JSON framing and escapes. */
 export const LOGS_MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -65,16 +68,19 @@ export function logsAuthorization(
   };
 }
 
-export function createLogsService(deps: LogsDeps): ServiceDefinition {
-  return {
+export function createLogsService(deps: LogsDeps): ServiceDefinition<LogsOperations> {
+  return defineService<LogsOperations>({
     signingName: 'logs',
     model: logsModel,
-    protocol: new Json11Protocol('InvalidParameterException'),
-    handlers: logsHandlers(deps),
+    handlers: {
+      ...groupHandlers(deps),
+      ...groupTagHandlers(deps),
+      ...streamHandlers(deps),
+      ...eventHandlers(deps),
+    },
     maxBodyBytes: LOGS_MAX_BODY_BYTES,
     validationError: (message) => invalidParameter(message),
     beforeValidation: checkNames,
     authorization: logsAuthorization,
-    recognizes: (req) => targetOf(req)?.startsWith(TARGET_PREFIX) ?? false,
-  };
+  });
 }

@@ -17,7 +17,7 @@ export function parseStreamToken(token: string): { direction: 'f' | 'b'; positio
   const timestamp = Number(m[2]) - 1;
   const id = Number(m[3]);
   if (!Number.isSafeInteger(timestamp) || !Number.isSafeInteger(id)) throw invalidToken();
-  return { direction: m[1] as 'f' | 'b', position: { timestamp, id } };
+  return { direction: m[1] === 'f' ? 'f' : 'b', position: { timestamp, id } };
 }
 
 /** A signed token carrying `value`, bound to one listing (`context`: operation and scope). */
@@ -40,7 +40,9 @@ export function decodeToken<T>(tokens: PageTokens, context: string, token: strin
 }
 
 export const isPosition = (v: unknown): v is EventPosition =>
-  !!v &&
   typeof v === 'object' &&
-  Number.isSafeInteger((v as EventPosition).timestamp) &&
-  Number.isSafeInteger((v as EventPosition).id);
+  v !== null &&
+  'timestamp' in v &&
+  Number.isSafeInteger(v.timestamp) &&
+  'id' in v &&
+  Number.isSafeInteger(v.id);

@@ -77,7 +77,7 @@ export interface ServiceModel {
 export function withoutPrototypes<T>(value: T): T {
   if (Array.isArray(value)) return value.map((v: unknown) => withoutPrototypes(v)) as T;
   if (value === null || typeof value !== 'object') return value;
-  const out = Object.create(null) as Record<string, unknown>;
+  const out: Record<string, unknown> = Object.create(null);
   for (const [k, v] of Object.entries(value)) out[k] = withoutPrototypes(v);
   return out as T;
 }

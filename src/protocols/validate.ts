@@ -3,6 +3,7 @@
 import { MAX_REPORTED_VIOLATIONS } from './limits.js';
 import type { ServiceModel, Shape } from './model.js';
 import { describeBadCharacter } from './text.js';
+import { isObject } from '../runtime/guards.js';
 
 export interface Violation {
   path: string;
@@ -60,11 +61,11 @@ function visit(model: ServiceModel, shape: Shape, value: unknown, path: string, 
   const where = path || 'input';
   switch (shape.type) {
     case 'structure': {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      if (!isObject(value) || Array.isArray(value)) {
         out.push({ path: where, message: `expected an object, got ${describe(value)}` });
         return;
       }
-      const obj = value as Record<string, unknown>;
+      const obj = value;
       for (const req of shape.required ?? []) {
         if (!isSet(obj[req])) out.push({ path: join(path, req), message: 'is required' });
       }
@@ -103,7 +104,7 @@ function visit(model: ServiceModel, shape: Shape, value: unknown, path: string, 
         out.push({ path: where, message: `expected a map, got ${describe(value)}` });
         return;
       }
-      const entries = Object.entries(value as Record<string, unknown>);
+      const entries = Object.entries(value);
       if (!checkLength(shape, entries.length, where, out, 'entries')) return;
       const keyShape = shape.key ? model.shapes[shape.key.shape] : undefined;
       const valueShape = shape.value ? model.shapes[shape.value.shape] : undefined;

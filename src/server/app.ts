@@ -4,15 +4,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiHttpServer } from '../api/http-server.js';
-import type { Authorizer, ServiceDefinition } from '../api/service.js';
-import { createAppMeshService } from '../appmesh/service.js';
-import { createDiscoveryService } from '../discovery/service.js';
+import type { Authorizer } from '../api/service.js';
 import { EndpointSettler } from '../ec2/endpoint-settler.js';
-import { createEc2Service } from '../ec2/service.js';
 import { IamDirectory } from '../iam/directory.js';
-import { createIamService } from '../iam/service.js';
-import { createStsService } from '../sts/service.js';
-import { createLogsService } from '../logs/service.js';
 import { RetentionJob } from '../logs/retention.js';
 import { PageTokens } from '../api/page-tokens.js';
 import { IamAuthorizer } from '../auth/iam-authorizer.js';
@@ -22,6 +16,7 @@ import { openStore } from '../store/open.js';
 import type { Store } from '../store/types.js';
 import type { AppConfig } from './config.js';
 import { createEdgeHandler } from './edge.js';
+import { createServices } from './services.js';
 import { createLogger, type Logger } from '../runtime/logger.js';
 import { CloudMapRecordSource } from '../discovery/dns-records.js';
 import { StoreCloudMapSource } from '../discovery/mesh-source.js';
@@ -116,40 +111,7 @@ export async function startApp(config: AppConfig): Promise<App> {
   const authorizer: Authorizer = new IamAuthorizer(iamDirectory);
   const pageTokens = new PageTokens(root.secretAccessKey);
 
-  const services: ServiceDefinition[] = [
-    createAppMeshService({
-      store,
-      region: config.region,
-      accountId: config.accountId,
-      quotas: config.quotas,
-      pageTokens,
-    }),
-    createIamService({ store, accountId: config.accountId, quotas: config.quotas, sealer, pageTokens }),
-    createStsService(),
-    createDiscoveryService({
-      store,
-      region: config.region,
-      accountId: config.accountId,
-      quotas: config.quotas,
-      pageTokens,
-    }),
-    createEc2Service({
-      store,
-      region: config.region,
-      accountId: config.accountId,
-      zones: config.zones,
-      serviceZones: config.serviceZones,
-      pageTokens,
-      quotas: config.quotas,
-    }),
-    createLogsService({
-      logs: store.logs,
-      region: config.region,
-      accountId: config.accountId,
-      quotas: config.quotas,
-      pageTokens,
-    }),
-  ];
+  const services = createServices({ store, config, sealer, pageTokens });
   const edge = createEdgeHandler({
     region: config.region,
     accountId: config.accountId,

@@ -6,7 +6,7 @@ import { type CloudMapQuotas, defaultCloudMapQuotas } from '../discovery/quotas.
 import { ENDPOINT_SERVICE_CODES } from '../ec2/endpoint-services.js';
 import { defaultEc2Quotas, type Ec2Quotas } from '../ec2/quotas.js';
 import { defaultIamQuotas, type IamQuotas } from '../iam/quotas.js';
-import type { LogsQuotas } from '../logs/operations.js';
+import type { LogsQuotas } from '../logs/deps.js';
 import { defaultLogsQuotas } from '../logs/quotas.js';
 import {
   ConfigError,

@@ -1,18 +1,17 @@
 // STS as a service of the edge: GetCallerIdentity in the Query protocol, answered from the
 // identity the signature resolved to (root or an IAM user), never from the input.
+import { defineService } from '../api/define-service.js';
 import { ApiError } from '../api/errors.js';
-import type { RequestContext, ServiceDefinition } from '../api/service.js';
+import type { ServiceDefinition } from '../api/service.js';
 import { stsModel } from '../protocols/generated/sts.js';
-import { looksLikeQuery } from '../protocols/query/decode.js';
-import { iamQueryProtocol } from '../protocols/query/iam-style.js';
+import type { StsOperations } from '../protocols/generated/sts-operations.js';
 
-export function createStsService(): ServiceDefinition {
-  return {
+export function createStsService(): ServiceDefinition<StsOperations> {
+  return defineService<StsOperations>({
     signingName: 'sts',
     model: stsModel,
-    protocol: iamQueryProtocol(stsModel),
     handlers: {
-      async GetCallerIdentity(_input: unknown, ctx: RequestContext) {
+      async GetCallerIdentity(_input, ctx) {
         const { identity } = ctx;
         // UserId is the account id for the root user and the user's unique id (AIDA…) for IAM users.
         return {
@@ -25,6 +24,5 @@ export function createStsService(): ServiceDefinition {
     validationError: (message) => new ApiError('ValidationError', message, 400),
     // AWS answers GetCallerIdentity for every valid signature, whatever the caller's policies say.
     authorization: () => null,
-    recognizes: (req) => looksLikeQuery(req, stsModel.metadata.apiVersion),
-  };
+  });
 }

@@ -23,7 +23,9 @@ const service = createDiscoveryService({
   pageTokens: new PageTokens('test-secret'),
 });
 const ctx = {} as RequestContext;
-const call = (op: string, input: Record<string, unknown>) => service.handlers[op]!(input, ctx) as Promise<any>;
+// The handlers called by name with loose input, as the pipeline calls them.
+const handlers = service.handlers as unknown as Record<string, (input: unknown, ctx: RequestContext) => Promise<any>>;
+const call = (op: string, input: Record<string, unknown>) => handlers[op]!(input, ctx);
 const changes: Change[] = [];
 let serviceId: string;
 

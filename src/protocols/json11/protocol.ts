@@ -2,9 +2,11 @@
 // `X-Amz-Target: <targetPrefix>.<Operation>`; errors are `{"__type": code, "message": …}`.
 import { ApiError } from '../../api/errors.js';
 import type { Decoded, Protocol, RawRequest, RawResponse } from '../../api/service.js';
+import { jsonBody } from '../json-body.js';
 import type { OperationModel, ServiceModel } from '../model.js';
 import { keepModeled, TooDeep, TooMany } from '../restjson/modeled.js';
 import { parseJsonBody } from '../restjson/protocol.js';
+import { isObject } from '../../runtime/guards.js';
 
 export const JSON11_CONTENT_TYPE = 'application/x-amz-json-1.1';
 const ACCEPTED_TYPES = new Set([JSON11_CONTENT_TYPE, 'application/x-amz-json-1.0', 'application/json']);
@@ -57,7 +59,8 @@ export class Json11Protocol implements Protocol {
   /** Only the members the model knows, with the collection limits applied. */
   private modeled(model: ServiceModel, shape: string, parsed: Record<string, unknown>): Record<string, unknown> {
     try {
-      return keepModeled(model, shape, parsed) as Record<string, unknown>;
+      const kept = keepModeled(model, shape, parsed);
+      return isObject(kept) ? kept : {};
     } catch (err) {
       if (err instanceof TooDeep) throw this.bad('Request body is nested too deeply');
       if (err instanceof TooMany) throw this.bad(`1 validation error detected: a list or map ${err.message}`);
@@ -65,8 +68,12 @@ export class Json11Protocol implements Protocol {
     }
   }
 
-  encodeResult(_operation: OperationModel, output: unknown, requestId: string): RawResponse {
-    return { status: 200, headers: this.headers(requestId), body: JSON.stringify(output ?? {}) };
+  encodeResult(operation: OperationModel, output: unknown, requestId: string, model: ServiceModel): RawResponse {
+    return {
+      status: 200,
+      headers: this.headers(requestId),
+      body: JSON.stringify(jsonBody(model, operation, output) ?? {}),
+    };
   }
 
   encodeError(err: ApiError, requestId: string): RawResponse {

@@ -182,7 +182,7 @@ function decodeMap(w: Walk, shape: Shape, node: QueryNode, path: string): Record
   const basePath = flattened ? path : `${path}.entry`;
   const keyName = shape.key.locationName ?? 'key';
   const valueName = shape.value.locationName ?? 'value';
-  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  const out: Record<string, unknown> = Object.create(null);
   let any = false;
   for (const entry of indexed(base, memberLimit(shape), basePath, w.bad)) {
     const k = entry.children?.get(keyName)?.value;

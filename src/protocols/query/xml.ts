@@ -3,6 +3,7 @@
 // or 'member' (IAM, STS), maps as <entry><key/><value/></entry>.
 import type { MemberRef, ServiceModel, Shape } from '../model.js';
 import { xmlSafe } from '../text.js';
+import { isObject } from '../../runtime/guards.js';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
@@ -31,8 +32,8 @@ interface Writer {
 /** The members of structure `shapeName` as XML elements (no wrapper), skipping unset ones. */
 export function encodeMembers(model: ServiceModel, shapeName: string, value: unknown, options: XmlOptions): string {
   const shape = model.shapes[shapeName];
-  if (!shape || typeof value !== 'object' || value === null) return '';
-  return structureBody({ model, options }, shape, value as Record<string, unknown>);
+  if (!shape || !isObject(value)) return '';
+  return structureBody({ model, options }, shape, value);
 }
 
 function structureBody(w: Writer, shape: Shape, obj: Record<string, unknown>): string {
@@ -49,7 +50,7 @@ function encodeMember(w: Writer, ref: MemberRef, element: string, value: unknown
   if (!shape) return '';
   switch (shape.type) {
     case 'structure':
-      return `<${element}>${structureBody(w, shape, value as Record<string, unknown>)}</${element}>`;
+      return `<${element}>${structureBody(w, shape, isObject(value) ? value : {})}</${element}>`;
     case 'list': {
       const member = shape.member;
       if (!member || !Array.isArray(value)) return '';
@@ -62,7 +63,7 @@ function encodeMember(w: Writer, ref: MemberRef, element: string, value: unknown
     case 'map': {
       if (!shape.key || !shape.value || typeof value !== 'object') return '';
       const valueRef = shape.value;
-      const entries = Object.entries(value as Record<string, unknown>)
+      const entries = Object.entries(isObject(value) ? value : {})
         .map(([k, v]) => `<entry><key>${escapeXml(k)}</key>${encodeMember(w, valueRef, 'value', v)}</entry>`)
         .join('');
       return `<${element}>${entries}</${element}>`;

@@ -3,6 +3,7 @@
 // the model instead of by whatever the client sent.
 import { MAX_COLLECTION_MEMBERS } from '../limits.js';
 import type { ServiceModel, Shape } from '../model.js';
+import { isObject } from '../../runtime/guards.js';
 
 const MAX_DEPTH = 64;
 
@@ -22,7 +23,7 @@ export function keepModeled(model: ServiceModel, shapeName: string, value: unkno
       if (Array.isArray(value)) return [];
       const out: Record<string, unknown> = {};
       for (const [name, ref] of Object.entries(shape.members ?? {})) {
-        const v = (value as Record<string, unknown>)[name];
+        const v = isObject(value) ? value[name] : undefined;
         if (v !== undefined) out[name] = keepModeled(model, ref.shape, v, depth + 1);
       }
       return out;

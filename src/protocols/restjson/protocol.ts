@@ -3,9 +3,11 @@
 import { ApiError } from '../../api/errors.js';
 import type { Decoded, Protocol, RawRequest, RawResponse } from '../../api/service.js';
 import type { OperationModel, ServiceModel, Shape } from '../model.js';
+import { jsonBody, payloadOf } from '../json-body.js';
 import { jsonOverLimits } from '../json-scan.js';
 import { keepModeled, TooDeep, TooMany } from './modeled.js';
 import { RestRouter } from './router.js';
+import { isObject } from '../../runtime/guards.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const JSON_TYPES = new Set([
@@ -84,17 +86,19 @@ export class RestJsonProtocol implements Protocol {
     return { operation: op, input };
   }
 
-  encodeResult(op: OperationModel, output: unknown, requestId: string): RawResponse {
+  encodeResult(op: OperationModel, output: unknown, requestId: string, model: ServiceModel): RawResponse {
     const headers: Record<string, string> = { 'content-type': 'application/json', 'x-amzn-requestid': requestId };
-    return { status: op.http.responseCode ?? 200, headers, body: this.encodeBody(output) };
+    return { status: op.http.responseCode ?? 200, headers, body: this.encodeBody(model, op, output) };
   }
 
-  /** A frozen output (a handler's memoized answer for unchanged data) is encoded once and its bytes reused. */
+  /** A frozen body (a handler's memoized answer for unchanged data) is encoded once and its bytes reused. */
   private readonly encoded = new WeakMap<object, Buffer>();
-  private encodeBody(output: unknown): string | Buffer {
-    if (typeof output !== 'object' || output === null || !Object.isFrozen(output)) return JSON.stringify(output ?? {});
-    let body = this.encoded.get(output);
-    if (!body) this.encoded.set(output, (body = Buffer.from(JSON.stringify(output))));
+  private encodeBody(model: ServiceModel, op: OperationModel, output: unknown): string | Buffer {
+    const value = payloadOf(model, op, output);
+    if (typeof value !== 'object' || value === null || !Object.isFrozen(value))
+      return JSON.stringify(jsonBody(model, op, output) ?? {});
+    let body = this.encoded.get(value);
+    if (!body) this.encoded.set(value, (body = Buffer.from(JSON.stringify(jsonBody(model, op, output)))));
     return body;
   }
 
@@ -127,9 +131,8 @@ export function parseJsonBody(body: Buffer, bad: (m: string) => ApiError): Recor
   } catch (err) {
     throw bad(err instanceof RangeError ? 'Request body is nested too deeply' : 'Request body is not valid JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-    throw bad('Request body must be a JSON object');
-  return parsed as Record<string, unknown>;
+  if (!isObject(parsed) || Array.isArray(parsed)) throw bad('Request body must be a JSON object');
+  return parsed;
 }
 
 function decodeLabel(raw: string, bad: (m: string) => ApiError): string {

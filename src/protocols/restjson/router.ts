@@ -6,7 +6,7 @@ interface CompiledRoute {
   /** A literal segment, or a label name wrapped as { label }. */
   segments: (string | { label: string; greedy: boolean })[];
   literals: number;
-  staticQuery: [string, string][];
+  staticQuery: [string, string | undefined][];
 }
 
 export interface RouteMatch {
@@ -19,7 +19,7 @@ export class RestRouter {
 
   constructor(model: ServiceModel) {
     for (const op of Object.values(model.operations)) {
-      const [pathPart, queryPart] = op.http.requestUri.split('?') as [string, string | undefined];
+      const [pathPart = '', queryPart] = op.http.requestUri.split('?');
       const segments = pathPart
         .split('/')
         .filter(Boolean)
@@ -30,7 +30,10 @@ export class RestRouter {
       const staticQuery = (queryPart ?? '')
         .split('&')
         .filter(Boolean)
-        .map((kv) => kv.split('=') as [string, string]);
+        .map((kv): [string, string | undefined] => {
+          const [k = '', v] = kv.split('=');
+          return [k, v];
+        });
       const list = this.byMethod.get(op.http.method) ?? [];
       list.push({
         operation: op,

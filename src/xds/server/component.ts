@@ -1,7 +1,7 @@
 // The Envoy management service as a process component: mesh snapshots from the change feed,
 // the per-identity configuration cache, the xDS gRPC server and its admin endpoints.
 import type { Authorizer, CredentialResolver } from '../../api/service.js';
-import type { LogsQuotas } from '../../logs/operations.js';
+import type { LogsQuotas } from '../../logs/deps.js';
 import type { CloudMapSource } from '../../mesh/cloud-map.js';
 import { MeshSnapshotFeed } from '../../mesh/feed.js';
 import { ProxyConfigCache, type Translate } from '../cache/proxy-config-cache.js';
