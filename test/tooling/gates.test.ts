@@ -74,3 +74,14 @@ test('the layer rules fail: runtime importing upward, a domain importing the com
   assert.notEqual(root.status, 0);
   assert.match(root.output, /noRestrictedImports/);
 });
+
+test('the type-assertion ceiling fails when src holds more assertions than it allows', () => {
+  const count = (max: string) =>
+    spawnSync(process.execPath, [join(root, 'scripts', 'count-casts.mjs'), '--max', max], { encoding: 'utf8' });
+  const listed = count('100000');
+  assert.equal(listed.status, 0, listed.stderr);
+  const total = Number(/total\s+(\d+)/.exec(listed.stdout)?.[1]);
+  assert.ok(total > 0, listed.stdout);
+  assert.equal(count(String(total)).status, 0);
+  assert.equal(count(String(total - 1)).status, 1);
+});
