@@ -1,6 +1,7 @@
 // The "Connected Envoy processes per virtual node / virtual gateway" quotas, counted per replica: streams per identity
 // and xDS service (one Envoy opens one stream per service).
 import * as grpc from '@grpc/grpc-js';
+import { defaultAppMeshQuotas } from '../../appmesh/quotas.js';
 import { identityKey, type ParsedNodeId } from '../identity.js';
 import { AdmissionError } from './admission.js';
 
@@ -8,8 +9,6 @@ export interface EnvoyQuotas {
   envoysPerVirtualNode: number;
   envoysPerVirtualGateway: number;
 }
-
-const APP_MESH_DEFAULTS: EnvoyQuotas = { envoysPerVirtualNode: 50, envoysPerVirtualGateway: 50 };
 
 /**
  * Throws RESOURCE_EXHAUSTED (8) when `connected` streams of the proxy's identity (on the same xDS service) already reach
@@ -32,7 +31,7 @@ export function checkConnectedEnvoys(quotas: EnvoyQuotas, id: ParsedNodeId, conn
 export class ConnectedEnvoys {
   private readonly connected = new Map<string, number>();
 
-  constructor(private readonly quotas: EnvoyQuotas = APP_MESH_DEFAULTS) {}
+  constructor(private readonly quotas: EnvoyQuotas = defaultAppMeshQuotas) {}
 
   static slot(id: ParsedNodeId, service: string): string {
     return `${identityKey(id)}|${service}`;
