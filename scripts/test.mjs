@@ -20,13 +20,9 @@ function find(dir) {
   return out;
 }
 
-// The Terraform suite takes far longer than any other file; started first, it runs beside all the others
-// instead of alone at the end (two files run at a time).
-const SLOW_FIRST = [`${join('dist', 'test', 'terraform')}/`];
-const rank = (f) => (SLOW_FIRST.some((s) => f.includes(s)) ? 0 : 1);
 const files = find(join(root, 'dist', 'test'))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
-  .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  .sort();
 if (files.length === 0) {
   console.error('no test files found (run npm run build first)');
   process.exit(1);
