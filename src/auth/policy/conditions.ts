@@ -165,8 +165,8 @@ export function parseConditionBlock(raw: unknown, variables: boolean): Condition
 }
 
 function matchesOne(op: Operator, requestValue: string, values: GlobUnit[][]): boolean {
-  const any = values.some((p) => op.test(requestValue, p));
-  return op.negated ? !any : any;
+  const matched = values.some((p) => op.test(requestValue, p));
+  return op.negated ? !matched : matched;
 }
 
 /**

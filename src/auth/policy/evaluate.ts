@@ -18,7 +18,7 @@ export interface PolicyRequest {
 export type Decision = 'Allow' | 'Deny' | 'ImplicitDeny';
 
 function principalMatches(spec: PrincipalSpec, p: PolicyRequest['principal']): boolean {
-  if (spec.any) return true;
+  if (spec.everyone) return true;
   return spec.aws.some(
     (entry) => entry === p.accountId || entry === `arn:aws:iam::${p.accountId}:root` || entry === p.arn,
   );

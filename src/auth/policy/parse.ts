@@ -13,7 +13,7 @@ export type PolicyKind = 'identity' | 'resource';
 
 export interface PrincipalSpec {
   /** True for "*" or {"AWS": "*"}. */
-  any: boolean;
+  everyone: boolean;
   /** AWS principals: account ids (12 digits) or ARNs. */
   aws: string[];
 }
@@ -62,16 +62,16 @@ function stringList(value: unknown, field: string): string[] {
 }
 
 function principal(value: unknown, field: string): PrincipalSpec {
-  if (value === '*') return { any: true, aws: [] };
+  if (value === '*') return { everyone: true, aws: [] };
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new PolicyError(`Invalid ${field}: use "*" or {"AWS": ...}.`);
-  const spec: PrincipalSpec = { any: false, aws: [] };
+  const spec: PrincipalSpec = { everyone: false, aws: [] };
   for (const [type, v] of Object.entries(value)) {
     // Only AWS principals can ever match here; other types are accepted and simply never match.
     const list = stringList(v, `${field}.${type}`);
     if (type !== 'AWS') continue;
     for (const p of list) {
-      if (p === '*') spec.any = true;
+      if (p === '*') spec.everyone = true;
       else if (/^\d{12}$/.test(p) || /^arn:aws[\w-]*:(iam|sts)::(\d{12}|aws):.+/.test(p)) spec.aws.push(p);
       else throw new PolicyError(`Invalid principal in policy: "AWS":"${p}"`);
     }

@@ -15,7 +15,7 @@ export interface EncodedResource {
   name: string;
   /** Hash of the encoded bytes: identical on every replica for identical content. */
   version: string;
-  any: Buffer;
+  packed: Buffer;
 }
 
 export type Encoder = (typeUrl: string, json: Record<string, unknown>) => Buffer;
@@ -26,11 +26,11 @@ const hash = (data: string | Buffer) => createHash('sha256').update(data).digest
 
 /** Versions by bytes: an encoder that returns the same Buffer for the same resource (cachingEncoder) hashes it once. */
 const versions = new WeakMap<Buffer, string>();
-function resourceVersion(any: Buffer): string {
-  let v = versions.get(any);
+function resourceVersion(packed: Buffer): string {
+  let v = versions.get(packed);
   if (v === undefined) {
-    v = hash(any);
-    versions.set(any, v);
+    v = hash(packed);
+    versions.set(packed, v);
   }
   return v;
 }
@@ -81,7 +81,7 @@ export class EncodedType {
       body = sotwBody(
         version,
         this.typeUrl,
-        resources.map((r) => r.any),
+        resources.map((r) => r.packed),
         CONTROL_PLANE_ID,
       );
       if (this.bodies.size > 64) this.bodies.clear();
@@ -93,7 +93,7 @@ export class EncodedType {
   deltaEntry(r: EncodedResource): Buffer {
     let e = this.entries.get(r);
     if (!e) {
-      e = deltaResourceEntry(r.name, r.version, r.any);
+      e = deltaResourceEntry(r.name, r.version, r.packed);
       this.entries.set(r, e);
     }
     return e;
@@ -135,13 +135,13 @@ export function encodeConfig(config: ProxyConfig, encode: Encoder): EncodedConfi
   for (const typeUrl of ORDERED_TYPES) {
     const list: EnvoyResource[] = config[FIELD[typeUrl]] ?? [];
     const encoded = list.map((r): EncodedResource => {
-      let any: Buffer;
+      let packed: Buffer;
       try {
-        any = encode(typeUrl, r.resource);
+        packed = encode(typeUrl, r.resource);
       } catch (err) {
         throw new Error(`${FIELD[typeUrl]} ${r.name}: ${err instanceof Error ? err.message : String(err)}`);
       }
-      return { name: r.name, version: resourceVersion(any), any };
+      return { name: r.name, version: resourceVersion(packed), packed };
     });
     types.set(typeUrl, new EncodedType(typeUrl, encoded));
   }

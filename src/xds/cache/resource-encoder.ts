@@ -19,33 +19,33 @@ export interface ResourceEncoderOptions {
 
 export function cachingEncoder(encode: Encoder, options: ResourceEncoderOptions = {}): Encoder {
   const maxKeyChars = options.maxKeyChars ?? 64 * 2 ** 20;
-  const byObject = new WeakMap<object, { typeUrl: string; any: Buffer }>();
+  const byObject = new WeakMap<object, { typeUrl: string; packed: Buffer }>();
   let current = new Map<string, Buffer>();
   let previous = new Map<string, Buffer>();
   let currentChars = 0;
 
-  const remember = (key: string, any: Buffer) => {
+  const remember = (key: string, packed: Buffer) => {
     if (currentChars + key.length > maxKeyChars) {
       previous = current;
       current = new Map();
       currentChars = 0;
     }
-    current.set(key, any);
+    current.set(key, packed);
     currentChars += key.length;
   };
 
   return (typeUrl, json) => {
     const seen = byObject.get(json);
-    if (seen && seen.typeUrl === typeUrl) return seen.any;
+    if (seen && seen.typeUrl === typeUrl) return seen.packed;
     const key = `${typeUrl}\n${JSON.stringify(json)}`;
-    let any = current.get(key);
-    if (!any) {
-      any = previous.get(key);
-      if (any) previous.delete(key);
-      else any = encode(typeUrl, json);
-      remember(key, any);
+    let packed = current.get(key);
+    if (!packed) {
+      packed = previous.get(key);
+      if (packed) previous.delete(key);
+      else packed = encode(typeUrl, json);
+      remember(key, packed);
     }
-    byObject.set(json, { typeUrl, any });
-    return any;
+    byObject.set(json, { typeUrl, packed });
+    return packed;
   };
 }

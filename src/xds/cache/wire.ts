@@ -56,11 +56,11 @@ export function withSotwNonce(body: Buffer, nonce: string): Buffer {
 }
 
 /** One envoy.service.discovery.v3.Resource (the entry of a delta response). */
-export function deltaResourceEntry(name: string, version: string, any: Buffer): Buffer {
+export function deltaResourceEntry(name: string, version: string, packed: Buffer): Buffer {
   return Buffer.concat([
     lenField(DeltaResource.name, name),
     lenField(DeltaResource.version, version),
-    lenField(DeltaResource.resource, any),
+    lenField(DeltaResource.resource, packed),
   ]);
 }
 
