@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateVpcCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { userWithPolicy } from '../helpers/iam-user.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { sdkErrorOf } from './cli.js';
 
@@ -17,30 +17,14 @@ after(async () => {
 });
 
 test('an IAM user may only do what its policy allows; DryRun answers whether it could', async () => {
-  const iam = new IAMClient({
-    endpoint: server.endpoint,
-    region: server.region,
-    credentials: server.credentials,
-    maxAttempts: 1,
-  });
-  await iam.send(new CreateUserCommand({ UserName: 'viewer' }));
-  await iam.send(
-    new PutUserPolicyCommand({
-      UserName: 'viewer',
-      PolicyName: 'describe',
-      PolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: 'ec2:Describe*', Resource: '*' }],
-      }),
-    }),
-  );
-  const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'viewer' }))).AccessKey!;
-  iam.destroy();
+  const credentials = await userWithPolicy(server, 'viewer', [
+    { Effect: 'Allow', Action: 'ec2:Describe*', Resource: '*' },
+  ]);
   const ec2 = new EC2Client({
     endpoint: server.endpoint,
     region: server.region,
     maxAttempts: 1,
-    credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! },
+    credentials,
   });
   try {
     assert.deepEqual((await ec2.send(new DescribeVpcsCommand({}))).Vpcs, []);

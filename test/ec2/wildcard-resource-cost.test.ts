@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { DeleteVpcCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { userWithPolicy } from '../helpers/iam-user.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { sdkErrorOf } from './cli.js';
 
@@ -20,34 +20,16 @@ after(async () => {
 });
 
 test('backtracking wildcard: DeleteVpc with a 256 KiB VpcId under Resource arn:aws:ec2:*:*:vpc/* is answered in well under 2 s', async () => {
-  const iam = new IAMClient({
-    endpoint: server.endpoint,
-    region: server.region,
-    credentials: server.credentials,
-    maxAttempts: 1,
-  });
-  await iam.send(new CreateUserCommand({ UserName: 'vpc-admin' }));
-  await iam.send(
-    new PutUserPolicyCommand({
-      UserName: 'vpc-admin',
-      PolicyName: 'vpcs',
-      PolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          { Effect: 'Allow', Action: ['ec2:DeleteVpc', 'ec2:DescribeVpcs'], Resource: 'arn:aws:ec2:*:*:vpc/*' },
-          { Effect: 'Allow', Action: 'ec2:DescribeVpcs', Resource: '*' },
-          { Effect: 'Deny', Action: 'ec2:*', Resource: 'arn:aws:ec2:*:*:vpc/*a*a*a*a*a*a*a*a*b' },
-        ],
-      }),
-    }),
-  );
-  const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'vpc-admin' }))).AccessKey!;
-  iam.destroy();
+  const credentials = await userWithPolicy(server, 'vpc-admin', [
+    { Effect: 'Allow', Action: ['ec2:DeleteVpc', 'ec2:DescribeVpcs'], Resource: 'arn:aws:ec2:*:*:vpc/*' },
+    { Effect: 'Allow', Action: 'ec2:DescribeVpcs', Resource: '*' },
+    { Effect: 'Deny', Action: 'ec2:*', Resource: 'arn:aws:ec2:*:*:vpc/*a*a*a*a*a*a*a*a*b' },
+  ]);
   const ec2 = new EC2Client({
     endpoint: server.endpoint,
     region: server.region,
     maxAttempts: 1,
-    credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! },
+    credentials,
   });
   try {
     for (const vpcId of [':'.repeat(256 * 1024), 'a'.repeat(200_000)]) {
