@@ -46,19 +46,36 @@ export function jsonValue(model: ServiceModel, shapeName: string, value: unknown
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const timestampShapes = new WeakMap<ServiceModel, Map<string, boolean>>();
+const timestampShapes = new WeakMap<ServiceModel, ReadonlySet<string>>();
 
-/** Whether a value of the shape can contain a timestamp (memoized per model; recursive shapes end the walk). */
+/** Whether a value of the shape can contain a timestamp (computed once per model). */
 function holdsTimestamp(model: ServiceModel, shapeName: string): boolean {
-  let known = timestampShapes.get(model);
-  if (!known) timestampShapes.set(model, (known = new Map()));
-  const memo = known.get(shapeName);
-  if (memo !== undefined) return memo;
-  known.set(shapeName, false);
-  const shape = model.shapes[shapeName];
-  const parts = [shape?.member, shape?.value, ...Object.values(shape?.members ?? {})];
-  const result =
-    shape?.type === 'timestamp' || parts.some((ref) => ref !== undefined && holdsTimestamp(model, ref.shape));
-  known.set(shapeName, result);
-  return result;
+  let holding = timestampShapes.get(model);
+  if (!holding) timestampShapes.set(model, (holding = shapesHoldingTimestamps(model)));
+  return holding.has(shapeName);
+}
+
+/**
+ * The timestamp shapes and every shape that reaches one through its members, found by marking referrers until nothing
+ * changes (a shape that refers back to itself, directly or not, is marked when any part of the cycle holds one).
+ */
+function shapesHoldingTimestamps(model: ServiceModel): Set<string> {
+  const entries = Object.entries(model.shapes);
+  const parts = new Map(
+    entries.map(([name, shape]) => [
+      name,
+      [shape.member, shape.value, ...Object.values(shape.members ?? {})].flatMap((ref) => (ref ? [ref.shape] : [])),
+    ]),
+  );
+  const holding = new Set(entries.filter(([, shape]) => shape.type === 'timestamp').map(([name]) => name));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [name, refs] of parts) {
+      if (!holding.has(name) && refs.some((r) => holding.has(r))) {
+        holding.add(name);
+        changed = true;
+      }
+    }
+  }
+  return holding;
 }
