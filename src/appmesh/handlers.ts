@@ -1,5 +1,4 @@
 // The 38 App Mesh operations: five generic ones per resource type plus tagging.
-import { randomUUID } from 'node:crypto';
 import { badRequest, conflict, limitExceeded, notFound, tooManyTags } from '../api/errors.js';
 import type { RequestContext } from '../api/service.js';
 import type { AppmeshOperations } from '../protocols/generated/appmesh-operations.js';
@@ -23,6 +22,7 @@ import {
   checkedTypes,
 } from './resources.js';
 import { checkName, checkSpec } from './rules.js';
+import { newResource } from '../store/new-resource.js';
 
 export interface AppMeshDeps {
   store: Store;
@@ -137,20 +137,16 @@ export function createHandlers(deps: AppMeshDeps): AppmeshOperations {
         }
         const now = Date.now();
         return tx.put(
-          {
+          newResource({
             kind: type.kind,
             scope,
             name: loc.name,
             arn: resourceArn(region, accountId, type.kind, loc.meshName, loc.name, loc.parentName),
-            uid: randomUUID(),
-            version: 1,
-            status: 'ACTIVE',
-            createdAt: now,
-            updatedAt: now,
             spec,
             tags,
             clientToken,
-          },
+            now,
+          }),
           { absent: true },
         );
       });

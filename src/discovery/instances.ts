@@ -1,5 +1,4 @@
 // Instance operations: register, deregister, get, list, discover, and custom health.
-import { randomUUID } from 'node:crypto';
 import type { ServicediscoveryOperations } from '../protocols/generated/servicediscovery-operations.js';
 import type { HealthStatus, HealthStatusFilter } from '../protocols/generated/servicediscovery-types.js';
 import type { StoreTx } from '../store/types.js';
@@ -24,6 +23,7 @@ import {
   requireService,
   transact,
 } from './records.js';
+import { newResource } from '../store/new-resource.js';
 
 /** Instance changes bump the service's revision, which DiscoverInstancesRevision reports. */
 async function bumpRevision(tx: StoreTx, service: ServiceRow): Promise<void> {
@@ -122,19 +122,15 @@ export function instanceHandlers(deps: DiscoveryDeps): InstanceOperations {
           );
         } else {
           await tx.put<InstanceSpec>(
-            {
+            newResource({
               kind: SdKind.instance,
               scope: service.name,
               name: instanceId,
               arn: instanceRowArn(region, accountId, service.name, instanceId),
-              uid: randomUUID(),
-              version: 1,
-              status: 'ACTIVE',
-              createdAt: now,
-              updatedAt: now,
               spec,
               tags: [],
-            },
+              now,
+            }),
             { absent: true },
           );
         }

@@ -1,6 +1,5 @@
 // Namespace operations: create (HTTP, private DNS, public DNS), get, list, update, delete.
 import type * as T from '../protocols/generated/servicediscovery-types.js';
-import { randomUUID } from 'node:crypto';
 import type { ServicediscoveryOperations } from '../protocols/generated/servicediscovery-operations.js';
 import { Ec2Kind } from '../ec2/records.js';
 import type { NamespaceType } from '../protocols/generated/servicediscovery-types.js';
@@ -18,6 +17,7 @@ import {
   transact,
 } from './records.js';
 import { checkTags, fromWireTags } from './tags.js';
+import { newResource } from '../store/new-resource.js';
 
 const DEFAULT_SOA_TTL = 15;
 
@@ -103,19 +103,15 @@ export function namespaceHandlers(deps: DiscoveryDeps): NamespaceOperations {
         const id = newNamespaceId();
         const now = Date.now();
         await tx.put<NamespaceSpec>(
-          {
+          newResource({
             kind: SdKind.namespace,
             scope: '',
             name: id,
             arn: sdArn(region, accountId, 'namespace', id),
-            uid: randomUUID(),
-            version: 1,
-            status: 'ACTIVE',
-            createdAt: now,
-            updatedAt: now,
             spec,
             tags,
-          },
+            now,
+          }),
           { absent: true },
         );
         const opId = await recordOperation(deps, tx, 'CREATE_NAMESPACE', { NAMESPACE: id });

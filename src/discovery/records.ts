@@ -1,6 +1,5 @@
 // Reading and writing Cloud Map rows: lookups by id (or ARN), operations, and the
 // CreatorRequestId ledger that makes retries safe.
-import { randomUUID } from 'node:crypto';
 import type { PageTokens } from '../api/page-tokens.js';
 import { transactRetryingConflicts } from '../store/retry.js';
 import type { Store, StoreReader, StoreTx, StoredResource } from '../store/types.js';
@@ -9,6 +8,7 @@ import { duplicateRequest, namespaceNotFound, serviceNotFound } from './errors.j
 import { idFrom, newOperationId, operationRowArn } from './ids.js';
 import { type NamespaceSpec, type OperationSpec, type RequestSpec, SdKind, type ServiceSpec } from './kinds.js';
 import type { CloudMapQuotas } from './quotas.js';
+import { newResource } from '../store/new-resource.js';
 
 export interface DiscoveryDeps {
   store: Store;
@@ -68,19 +68,16 @@ export async function recordOperation(
   const id = newOperationId();
   const now = Date.now();
   await tx.put<OperationSpec>(
-    {
+    newResource({
       kind: SdKind.operation,
       scope: '',
       name: id,
       arn: operationRowArn(deps.region, deps.accountId, id),
-      uid: randomUUID(),
-      version: 1,
       status: 'SUCCESS',
-      createdAt: now,
-      updatedAt: now,
       spec: { type, status: 'SUCCESS', targets },
       tags: [],
-    },
+      now,
+    }),
     { absent: true },
   );
   return id;
@@ -129,19 +126,15 @@ export async function rememberRequest(
   if (!creatorRequestId) return;
   const now = Date.now();
   await tx.put<RequestSpec>(
-    {
+    newResource({
       kind: SdKind.request,
       scope: operation,
       name: creatorRequestId,
       arn: `arn:aws:servicediscovery:${deps.region}:${deps.accountId}:request/${operation}/${creatorRequestId}`,
-      uid: randomUUID(),
-      version: 1,
-      status: 'ACTIVE',
-      createdAt: now,
-      updatedAt: now,
       spec: { fingerprint: fingerprint(input), operationId },
       tags: [],
-    },
+      now,
+    }),
     { absent: true },
   );
 }

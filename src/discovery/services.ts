@@ -1,5 +1,4 @@
 // Service operations: create, get, list, update, delete.
-import { randomUUID } from 'node:crypto';
 import type { ServicediscoveryOperations } from '../protocols/generated/servicediscovery-operations.js';
 import type { DnsConfig, DnsRecord } from '../protocols/generated/servicediscovery-types.js';
 import { invalidInput, resourceInUse, resourceLimitExceeded, serviceAlreadyExists } from './errors.js';
@@ -17,6 +16,7 @@ import {
 } from './records.js';
 import { checkTags, fromWireTags } from './tags.js';
 import type * as T from '../protocols/generated/servicediscovery-types.js';
+import { newResource } from '../store/new-resource.js';
 
 function describe(row: ServiceRow, accountId: string, instanceCount: number, full: boolean): T.Service {
   const s = row.spec;
@@ -116,19 +116,15 @@ export function serviceHandlers(deps: DiscoveryDeps): ServiceOperations {
         const id = newServiceId();
         const now = Date.now();
         return tx.put<ServiceSpec>(
-          {
+          newResource({
             kind: SdKind.service,
             scope: namespace.name,
             name: id,
             arn: sdArn(region, accountId, 'service', id),
-            uid: randomUUID(),
-            version: 1,
-            status: 'ACTIVE',
-            createdAt: now,
-            updatedAt: now,
             spec,
             tags,
-          },
+            now,
+          }),
           { absent: true },
         );
       });

@@ -1,11 +1,11 @@
 // Reading and writing EC2 rows: find by id (through the unique ARN), create, update,
 // and tags from TagSpecifications.
-import { randomUUID } from 'node:crypto';
 import type { NewResource, StoreReader, StoreTx, StoredResource, Tag } from '../store/types.js';
 import { transactRetryingConflicts } from '../store/retry.js';
 import type { Ec2Deps } from './deps.js';
 import { invalidParameterValue } from './errors.js';
 import { type Ec2KindName, ec2Arn } from './records.js';
+import { newResource } from '../store/new-resource.js';
 
 export async function findById<S>(
   reader: StoreReader,
@@ -46,20 +46,15 @@ export function newRow<S>(
   status: string,
   tags: Tag[] = [],
 ): NewResource<S> {
-  const now = Date.now();
-  return {
+  return newResource({
     kind,
     scope,
     name: id,
     arn: ec2Arn(deps.region, deps.accountId, kind, id),
-    uid: randomUUID(),
-    version: 1,
     status,
-    createdAt: now,
-    updatedAt: now,
     spec,
     tags,
-  };
+  });
 }
 
 export async function createRow<S>(tx: StoreTx, row: NewResource<S>): Promise<StoredResource<S>> {

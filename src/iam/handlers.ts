@@ -25,6 +25,7 @@ import {
   userArn,
   userKey,
 } from './records.js';
+import { newResource } from '../store/new-resource.js';
 
 export interface IamDeps {
   store: Store;
@@ -112,19 +113,15 @@ export function createIamHandlers({ store, accountId, quotas, sealer, pageTokens
             409,
           );
         return tx.put<UserSpec>(
-          {
+          newResource({
             kind: USER_KIND,
             scope: '',
             name: userKey(name),
             arn: userArn(accountId, path, name),
-            uid: randomUUID(),
-            version: 1,
-            status: 'ACTIVE',
-            createdAt: now,
-            updatedAt: now,
             spec: { userName: name, path, userId: newUserId(), accessKeyIds: [] },
             tags: mergeUserTags([], input.Tags),
-          },
+            now,
+          }),
           { absent: true },
         );
       });
@@ -192,23 +189,20 @@ export function createIamHandlers({ store, accountId, quotas, sealer, pageTokens
         const id = newAccessKeyId();
         await setKeyIds(tx, user, [...existing.map((k) => k.name), id]);
         const key = await tx.put<AccessKeySpec>(
-          {
+          newResource({
             kind: ACCESS_KEY_KIND,
             scope: '',
             name: id,
             arn: `${user.arn}/accesskey/${id}`,
-            uid: randomUUID(),
-            version: 1,
             status: 'Active',
-            createdAt: now,
-            updatedAt: now,
             spec: {
               userName: user.spec.userName,
               secret: sealAccessKeySecret(sealer, id, secretAccessKey),
               status: 'Active',
             },
             tags: [],
-          },
+            now,
+          }),
           { absent: true },
         );
         return { user, key };

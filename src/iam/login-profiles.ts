@@ -1,11 +1,11 @@
 // IAM login profiles: a user's console password (CreateLoginProfile, GetLoginProfile,
 // UpdateLoginProfile, DeleteLoginProfile). Only the scrypt hash is kept.
-import { randomUUID } from 'node:crypto';
 import { ApiError } from '../api/errors.js';
 import type { IamOperations } from '../protocols/generated/iam-operations.js';
 import type { Store, StoreReader, StoredResource } from '../store/types.js';
 import { hashPassword, passwordPolicyViolation } from './passwords.js';
 import { LOGIN_PROFILE_KIND, type LoginProfileSpec, USER_KIND, type UserSpec, userKey } from './records.js';
+import { newResource } from '../store/new-resource.js';
 
 const noSuchUser = (name: string) => new ApiError('NoSuchEntity', `The user with name ${name} cannot be found.`, 404);
 const noProfile = (name: string) =>
@@ -64,23 +64,19 @@ export function createLoginProfileHandlers(store: Store): LoginProfileOperations
             409,
           );
         return tx.put<LoginProfileSpec>(
-          {
+          newResource({
             kind: LOGIN_PROFILE_KIND,
             scope: '',
             name: user.name,
             arn: `${user.arn}/loginprofile`,
-            uid: randomUUID(),
-            version: 1,
-            status: 'ACTIVE',
-            createdAt: now,
-            updatedAt: now,
             tags: [],
             spec: {
               userName: user.spec.userName,
               passwordHash,
               passwordResetRequired: input.PasswordResetRequired === true,
             },
-          },
+            now,
+          }),
           { absent: true },
         );
       });

@@ -20,7 +20,7 @@ import {
   RevokeSecurityGroupIngressCommand,
   paginateDescribeVpcs,
 } from '@aws-sdk/client-ec2';
-import { unsignedToken, withCursor } from '../helpers/page-tokens.js';
+import { unsignedToken, withCursor, cursorOf } from '../helpers/page-tokens.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { rawRequest } from '../helpers/raw.js';
 import { awsEc2, sdkClient, sdkErrorOf } from './cli.js';
@@ -116,7 +116,8 @@ test('VPCs: CIDR rules, default group, DNS attributes, filters and pagination', 
   assert.deepEqual([...seen].sort(), [...ids].sort());
   // A NextToken altered, unsigned or issued for another listing is refused.
   const token = (await ec2.send(new DescribeVpcsCommand({ MaxResults: 5 }))).NextToken!;
-  for (const bad of [withCursor(token, ids[0]!), unsignedToken(ids[0]!)]) {
+  const other = ids.find((id) => id !== cursorOf(token))!;
+  for (const bad of [withCursor(token, other), unsignedToken(other)]) {
     const refused = await sdkErrorOf(ec2.send(new DescribeVpcsCommand({ MaxResults: 5, NextToken: bad })));
     assert.equal(refused.name, 'InvalidNextToken');
   }
